@@ -1,0 +1,128 @@
+// The `rollcall` command. Read commands go through the running process's HTTP API when one answers
+// (chDB lets only one process open the embedded store), and open the store themselves otherwise.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '@rollcall/core/config';
+import type { Config } from '@rollcall/core/config/schema';
+import { createLogger } from '@rollcall/core/log';
+import { openStore, StoreLockedError } from '@rollcall/core/store';
+import { createApp } from './app.ts';
+import { startPlatform } from './platform.ts';
+import { formatTable } from './table.ts';
+
+const USAGE = `usage:
+  rollcall start [--config FILE]
+  rollcall streams [--since 1h] [--json]
+  rollcall count --broker kafka|rabbitmq --stream NAME [--event-type T] [--kind publish|deliver] [--since 10m] [--json]`;
+
+type Fetch = (path: string) => Promise<Response>;
+
+/** A fetch against the running API, or an in-process app over a store this command opens itself. */
+async function reader(config: Config): Promise<{ fetch: Fetch; close: () => Promise<void> }> {
+  const base = `http://${config.api.host}:${config.api.port}`;
+  try {
+    const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1500) });
+    if (res.ok) return { fetch: (path) => fetch(base + path), close: async () => {} };
+  } catch {
+    // nothing running: open the store below
+  }
+  const store = await openStore(config.clickhouse);
+  const app = createApp({ store, log: createLogger('error') });
+  return { fetch: async (path) => app.request(path), close: () => store.close() };
+}
+
+async function getJson<T>(fetch: Fetch, path: string): Promise<T> {
+  const res = await fetch(path);
+  const body = (await res.json()) as T & { detail?: string };
+  if (!res.ok) throw new CliError(body.detail ?? `request failed with ${res.status}`);
+  return body;
+}
+
+class CliError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      since: { type: 'string' },
+      broker: { type: 'string' },
+      stream: { type: 'string' },
+      'event-type': { type: 'string' },
+      kind: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE + '\n');
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig(values.config !== undefined ? { file: values.config } : {});
+
+  if (command === 'start') {
+    const log = createLogger(config.log_level);
+    const platform = await startPlatform(config, log);
+    process.stdout.write(`Rollcall is running: ${platform.url}\n`);
+    await new Promise<void>((resolve) => {
+      const shutdown = () => resolve();
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+    log.info('shutting down');
+    await platform.stop();
+    return 0;
+  }
+
+  const params = new URLSearchParams();
+  if (values.since) params.set('since', values.since);
+  if (command === 'streams') {
+    const { fetch, close } = await reader(config);
+    try {
+      const { streams } = await getJson<{ streams: { broker: string; stream: string; event_types: string[]; count: number; msg_per_sec: number; last_seen: string }[] }>(fetch, `/api/v1/streams?${params}`);
+      if (values.json) process.stdout.write(JSON.stringify(streams, null, 2) + '\n');
+      else
+        process.stdout.write(
+          formatTable(
+            ['BROKER', 'STREAM', 'EVENT TYPES', 'COUNT', 'MSG/S', 'LAST SEEN'],
+            streams.map((s) => [s.broker, s.stream, s.event_types.filter(Boolean).join(',') || '-', String(s.count), s.msg_per_sec.toFixed(2), s.last_seen]),
+          ),
+        );
+      return 0;
+    } finally {
+      await close();
+    }
+  }
+
+  if (command === 'count') {
+    for (const [flag, value] of [['broker', values.broker], ['stream', values.stream], ['event-type', values['event-type']], ['kind', values.kind]] as const) {
+      if (value !== undefined) params.set(flag.replace('-', '_'), value);
+    }
+    const { fetch, close } = await reader(config);
+    try {
+      const detail = await getJson<{ count: number }>(fetch, `/api/v1/count?${params}`);
+      process.stdout.write(values.json ? JSON.stringify(detail, null, 2) + '\n' : `${detail.count}\n`);
+      return 0;
+    } finally {
+      await close();
+    }
+  }
+
+  process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
+  return 2;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof CliError || err instanceof StoreLockedError) {
+      process.stderr.write(`rollcall: ${err.message}\n`);
+      process.exitCode = 2;
+    } else if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`rollcall: ${err.message}\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else throw err;
+  }
+}

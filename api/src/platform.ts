@@ -1,0 +1,92 @@
+// Every role in one process: the store, the Kafka and RabbitMQ taps and the HTTP API. With the embedded
+// store this is the only way to run, since chDB binds its data path to one process.
+import { serve, type ServerType } from '@hono/node-server';
+import type { Config } from '@rollcall/core/config/schema';
+import type { Logger } from '@rollcall/core/log';
+import { backoffDelay, sleep } from '@rollcall/core/retry';
+import { openStore, type Store } from '@rollcall/core/store';
+import { createKafkaTap } from '@rollcall/collector/kafka/tap';
+import { createManagement } from '@rollcall/collector/rabbitmq/management';
+import { createRabbitTap } from '@rollcall/collector/rabbitmq/firehose';
+import { reconcileRollup } from '@rollcall/core/store/reconcile';
+import { createApp } from './app.ts';
+
+const RECONCILE_LOOKBACK_MS = 6 * 3600_000;
+const RECONCILE_EVERY_MS = 10 * 60_000;
+
+interface Role {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface Platform {
+  store: Store;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(config: Config, log: Logger): Promise<Platform> {
+  const store = await openStore(config.clickhouse);
+  log.info('store ready', { embedded: store.embedded, database: store.db, ...(store.embedded ? { data_dir: config.clickhouse.data_dir } : {}) });
+  // Embedded, nothing else writes before our taps start, so every minute is settled; on a server other
+  // collectors may be mid-insert, so the last two minutes are left for a later pass.
+  const healRollup = async (settledBefore: number) => {
+    const repaired = await reconcileRollup(store, { from: Date.now() - RECONCILE_LOOKBACK_MS, settledBefore });
+    if (repaired > 0) log.warn('per-minute rollup was missing rows after an unclean stop; repaired', { rows: repaired });
+  };
+  await healRollup(store.embedded ? Date.now() + 60_000 : Date.now() - 120_000);
+  const healing = store.embedded ? undefined : setInterval(() => void healRollup(Date.now() - 120_000).catch((err: unknown) => log.warn('rollup reconciliation failed', { err })), RECONCILE_EVERY_MS);
+
+  const roles: Role[] = [];
+  if (config.kafka.enabled) roles.push({ name: 'kafka', ...createKafkaTap({ config, store, log }) });
+  if (config.rabbitmq.enabled) {
+    const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
+    roles.push({ name: 'rabbitmq', ...createRabbitTap({ config, store, log, management }) });
+  }
+
+  // A broker that is down at start-up must not keep the rest from running: keep trying, report it in /readyz.
+  const state = new Map<string, string>(roles.map((r) => [r.name, 'starting']));
+  const stopping = new AbortController();
+  const starting = roles.map(async (role) => {
+    for (let attempt = 0; !stopping.signal.aborted; attempt++) {
+      try {
+        await role.start();
+        state.set(role.name, 'ok');
+        return;
+      } catch (err) {
+        const delay = backoffDelay(attempt, 30_000);
+        state.set(role.name, `not connected: ${(err as Error).message}`);
+        log.warn(`${role.name} tap could not start; retrying`, { err, delay_ms: delay });
+        await sleep(delay, stopping.signal);
+      }
+    }
+  });
+
+  const app = createApp({ store, log, ready: () => ({ ok: [...state.values()].every((s) => s === 'ok'), checks: Object.fromEntries(state) }) });
+  const server = await listen(app.fetch, config.api.host, config.api.port);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.api.port;
+  const url = `http://${config.api.host}:${port}`;
+  log.info('api listening', { url });
+
+  return {
+    store,
+    url,
+    async stop() {
+      stopping.abort();
+      if (healing) clearInterval(healing);
+      await Promise.all(starting);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const role of roles) await role.stop().catch((err: unknown) => log.error(`${role.name} tap did not stop cleanly`, { err }));
+      await store.close();
+    },
+  };
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,112 @@
+// Tap benchmark: pre-fill a topic, then in one run time a bare kafkajs consumer and the Rollcall Kafka tap over
+// it, and record both rates and their ratio in bench/results/. Usage: npm run -w @rollcall/bench tap -- --help
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { openStore } from '@rollcall/core/store';
+import { runBaseline } from './tap/baseline.ts';
+import { collectorConfig, runCollector } from './tap/collector.ts';
+import { OptionsError, parseOptions, USAGE, type TapBenchOptions } from './tap/options.ts';
+import { prefill } from './tap/prefill.ts';
+import { TARGET_RATIO, writeResults, type TapRun } from './tap/report.ts';
+import { measureStageCosts } from './tap/stage-costs.ts';
+
+const say = (line: string) => process.stdout.write(line + '\n');
+const median = <T extends { msgPerSec: number }>(runs: T[]): T | null => [...runs].sort((a, b) => a.msgPerSec - b.msgPerSec)[Math.floor(runs.length / 2)] ?? null;
+const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} msg/s`;
+
+async function collectorPhase(opts: TapBenchOptions, admin: Admin, topic: string): Promise<Pick<TapRun, 'collector' | 'stageCosts'>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-bench-tap-'));
+  const groupId = `rollcall-bench-tap-${Date.now().toString(36)}`;
+  const config = collectorConfig({ brokers: opts.brokers, topic, dataDir, groupId });
+  const store = await openStore(config.clickhouse);
+  try {
+    const collector = await runCollector(store, config, { topic, messages: opts.messages, timeoutMs: opts.timeoutMs });
+    say(`collector: ${rate(collector.msgPerSec)} (${(collector.ms / 1000).toFixed(1)} s, stored ${collector.storedCount})`);
+    if (!opts.stageCosts) return { collector, stageCosts: null };
+    // Probe the insert at the batch size the tap actually flushed.
+    const flushed = Math.round(collector.inserts.rowsPerInsert.mean);
+    const batchRows = flushed > 0 ? flushed : config.writer.batch_size;
+    const stageCosts = await measureStageCosts(store, config, { stream: `${topic}-probe`, size: opts.size, sample: Math.min(opts.messages, 100_000), batchRows });
+    return { collector, stageCosts };
+  } finally {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    await admin.deleteGroups([groupId]).catch(() => {});
+  }
+}
+
+async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
+  const kafka = new Kafka({ clientId: 'rollcall-bench', brokers: opts.brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const loadAvgBefore = loadavg();
+  await admin.connect();
+  try {
+    const cluster = await admin.describeCluster();
+    say(`prefill: ${opts.messages.toLocaleString('en-US')} × ${opts.size} B over ${opts.partitions} partition(s)…`);
+    const filled = await prefill(kafka, admin, opts);
+    say(filled.produce ? `prefill: produced into ${filled.topic} at ${rate(filled.produce.msgPerSec)} (acks=all)` : `prefill: reusing ${filled.topic}`);
+
+    const baselineRuns = [];
+    const baselineCount = opts.phases.includes('baseline') ? opts.baselineRuns : 0;
+    for (let i = 0; i < baselineCount; i++) {
+      const result = await runBaseline(kafka, admin, filled.topic, opts.messages, opts.timeoutMs);
+      say(`baseline ${i + 1}/${opts.baselineRuns}: ${rate(result.msgPerSec)} (${(result.ms / 1000).toFixed(1)} s)`);
+      baselineRuns.push(result);
+    }
+    const baseline = median(baselineRuns);
+    const { collector, stageCosts } = opts.phases.includes('collector') ? await collectorPhase(opts, admin, filled.topic) : { collector: null, stageCosts: null };
+
+    const ok = (p: { complete: boolean } | null) => !!p && p.complete;
+    return {
+      date: new Date().toISOString(),
+      command: ['npm run -w @rollcall/bench tap', ...(argv.length ? ['--', ...argv] : [])].join(' '),
+      host: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memGiB: Math.round(totalmem() / 2 ** 30), platform: `${process.platform}-${process.arch}`, node: process.version, loadAvgBefore, loadAvgAfter: loadavg() },
+      kafka: { brokers: opts.brokers, clusterId: cluster.clusterId, brokerCount: cluster.brokers.length, version: process.env.KAFKA_VERSION ?? null },
+      messages: opts.messages,
+      size: opts.size,
+      partitions: opts.partitions,
+      topic: filled.topic,
+      prefill: filled,
+      baseline,
+      baselineRuns: baselineRuns.map((b) => Math.round(b.msgPerSec)),
+      collector,
+      ratio: baseline && collector && ok(baseline) && ok(collector) ? collector.msgPerSec / baseline.msgPerSec : null,
+      steadyRatio: baseline && collector && ok(baseline) && ok(collector) ? collector.steadyMsgPerSec / baseline.steadyMsgPerSec : null,
+      storedCountEqualsMessages: collector ? collector.storedCount === opts.messages : null,
+      stageCosts,
+    };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  say(USAGE);
+  process.exit(0);
+}
+let opts: TapBenchOptions;
+try {
+  opts = parseOptions(argv, process.env);
+} catch (err) {
+  process.stderr.write(`${err instanceof OptionsError || err instanceof TypeError ? err.message : String(err)}\n${USAGE}\n`);
+  process.exit(2);
+}
+const measured = await main(opts, argv).catch((err: unknown) => {
+  process.stderr.write(`tap benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
+const { json, md, run } = writeResults(opts.resultsDir ?? fileURLToPath(new URL('../results/', import.meta.url)), measured);
+say('');
+say(`n=${run.messages.toLocaleString('en-US')} size=${run.size} B partitions=${run.partitions} on ${run.host.cores} cores`);
+if (run.prefill.produce) say(`  produce   ${rate(run.prefill.produce.msgPerSec)}${run.prefill.reused ? ' (when the reused topic was filled)' : ''}`);
+if (run.baseline) say(`  baseline  ${rate(run.baseline.msgPerSec)} (median of ${run.baselineRuns.length}; steady ${rate(run.baseline.steadyMsgPerSec)})${run.baseline.complete ? '' : ' INCOMPLETE'}`);
+if (run.collector) say(`  collector ${rate(run.collector.msgPerSec)} (steady ${rate(run.collector.steadyMsgPerSec)}), stored ${run.collector.storedCount} = n: ${run.storedCountEqualsMessages ? 'yes' : 'NO'}`);
+if (run.ratio !== null) say(`  ratio     ${run.ratio.toFixed(2)} (steady ${run.steadyRatio?.toFixed(2)}; target ≥ ${TARGET_RATIO})`);
+if (run.stageCosts) say(`  stages    extract ${run.stageCosts.extractUsPerMsg.toFixed(2)} µs/msg, serialise ${run.stageCosts.serializeUsPerMsg.toFixed(2)} µs/msg, insert ${run.stageCosts.insert.usPerMsg.toFixed(2)} µs/msg`);
+say(`wrote ${json} and ${md}`);
+// chDB's native session and kafkajs timers can keep the loop alive after close; the results are written.
+process.exit([run.baseline, run.collector].some((p) => p && !p.complete) ? 1 : 0);

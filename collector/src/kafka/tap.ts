@@ -1,0 +1,241 @@
+// The Kafka tap: its own consumer group reads every matching topic and stores one row per record.
+// Exactly-once into the store: offsets are committed only after the insert, and on (re)assignment the tap
+// skips offsets at or below the highest offset already stored for that partition (kept by a materialized
+// view in the same insert), so a batch stored just before a crash is not stored twice.
+// kafkajs fixes a consumer's subscription at run(), so a metadata watch rebuilds the consumer when the set of
+// matching topics changes. Every subscription reads from the beginning when the group has no committed offset;
+// "start at latest" on the very first start is done by committing the end offsets once, before consuming.
+import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions, type Consumer, type EachBatchPayload, type LogEntry } from 'kafkajs';
+import type { Config } from '@rollcall/core/config/schema';
+import type { SchemaRow } from '@rollcall/core/event';
+import type { Logger } from '@rollcall/core/log';
+import { backoffDelay, sleep } from '@rollcall/core/retry';
+import { hasMarker, kafkaHighWater, setMarker } from '@rollcall/core/store/queries';
+import type { Store } from '@rollcall/core/store';
+import { kafkaRecordToEvent } from '../metadata/kafka.ts';
+import { createBatchWriter, type Submission } from '../writer/batch-writer.ts';
+import { sameTopics, selectTopics } from './topics.ts';
+
+export interface KafkaTapDeps {
+  config: Config;
+  store: Store;
+  log: Logger;
+  now?: () => number;
+  onInserted?: (rows: number, ms: number) => void;
+}
+
+interface PartitionBatch {
+  topic: string;
+  partition: number;
+  first: number;
+  last: number;
+}
+
+const CONCURRENCY = 4;
+
+export interface KafkaTap {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  topics(): string[];
+}
+
+/** Connection options for kafkajs from config: brokers, TLS and SASL. */
+export function kafkaClientOptions(cfg: Config['kafka']): KafkaConfig {
+  const { sasl } = cfg;
+  return {
+    clientId: cfg.client_id,
+    brokers: cfg.brokers,
+    ssl: cfg.ssl,
+    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions } : {}),
+  };
+}
+
+/** Retries what kafkajs marks retriable (coordinator moves, leader elections) for up to about half a minute. */
+export async function retryRetriable<T>(op: () => Promise<T>, log: Logger, attempts = 12): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await op();
+    } catch (err) {
+      if (!(err as { retriable?: boolean }).retriable || attempt + 1 >= attempts) throw err;
+      const delay = backoffDelay(attempt, 5000, 250);
+      log.debug('retriable Kafka error; retrying', { err, delay_ms: delay });
+      await sleep(delay);
+    }
+  }
+}
+
+export function kafkaLogCreator(log: Logger) {
+  return () => (entry: LogEntry) => {
+    const { message, ...rest } = entry.log;
+    const fields = { namespace: entry.namespace, ...rest };
+    if (entry.level <= logLevel.ERROR) log.error(`kafkajs: ${message}`, fields);
+    else if (entry.level === logLevel.WARN) log.warn(`kafkajs: ${message}`, fields);
+  };
+}
+
+export function createKafkaTap({ config, store, log: parentLog, now = Date.now, onInserted }: KafkaTapDeps): KafkaTap {
+  const cfg = config.kafka;
+  const log = parentLog.child({ tap: 'kafka', cluster: cfg.cluster });
+  const kafka = new Kafka({ ...kafkaClientOptions(cfg), logLevel: logLevel.WARN, logCreator: kafkaLogCreator(log) });
+  const admin: Admin = kafka.admin();
+  let consumer: Consumer | undefined;
+  let current: string[] = [];
+  let watch: NodeJS.Timeout | undefined;
+  let assigned = 1;
+  let stopping = false;
+  let rebuilding: Promise<void> = Promise.resolve();
+  // topic → partition → highest stored offset. Reloaded on every group join: another member may have stored more.
+  const highWater = new Map<string, Map<number, number>>();
+
+  const writer = createBatchWriter<PartitionBatch>({
+    store,
+    log,
+    batchSize: config.writer.batch_size,
+    flushIntervalMs: config.writer.flush_interval,
+    maxRetryDelayMs: config.writer.max_retry_delay,
+    maxPending: () => Math.max(1, Math.min(CONCURRENCY, assigned)),
+    tokenFor: (batch) => `kafka/${cfg.cluster}/` + batch.map(({ meta: b }) => `${b.topic}:${b.partition}:${b.first}-${b.last}`).join(','),
+    onInserted: ({ rows, ms }) => onInserted?.(rows, ms),
+  });
+
+  const storedHighWater = async (topic: string): Promise<Map<number, number>> => {
+    let marks = highWater.get(topic);
+    if (!marks) {
+      marks = await kafkaHighWater(store, cfg.cluster, topic);
+      highWater.set(topic, marks);
+    }
+    return marks;
+  };
+
+  const eachBatch = async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) => {
+    const { topic, partition } = batch;
+    const marks = await storedHighWater(topic);
+    const floor = marks.get(partition) ?? -1;
+    const observedAt = now();
+    const rows: Submission<PartitionBatch>['rows'] = [];
+    const schemas: SchemaRow[] = [];
+    for (const message of batch.messages) {
+      if (Number(message.offset) <= floor) continue; // stored by an earlier run before it could commit
+      const { row, paths } = kafkaRecordToEvent(message, { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract });
+      rows.push(row);
+      if (writer.isNewSchema(row.schema_fingerprint)) {
+        schemas.push({ fingerprint: row.schema_fingerprint, broker: 'kafka', stream: topic, event_type: row.event_type, paths, first_seen: observedAt });
+      }
+    }
+    const lastOffset = Number(batch.lastOffset());
+    // Resolving moves kafkajs's fetch position past this batch (commits stay manual, after the insert);
+    // left unresolved, kafkajs fetches the same records again.
+    resolveOffset(batch.lastOffset());
+    if (rows.length) {
+      const beat = setInterval(() => heartbeat().catch(() => {}), 3000);
+      try {
+        await writer.submit({ rows, schemas, meta: { topic, partition, first: rows[0]?.offset ?? 0, last: rows.at(-1)?.offset ?? 0 } });
+      } finally {
+        clearInterval(beat);
+      }
+      marks.set(partition, Math.max(floor, rows.at(-1)?.offset ?? floor));
+    }
+    if (!isRunning() || isStale()) return;
+    await consumer?.commitOffsets([{ topic, partition, offset: String(lastOffset + 1) }]).catch((err: unknown) => {
+      // The rows are stored; a lost commit only means re-reading them, which the high-water mark absorbs.
+      log.warn('offset commit failed after insert', { err, topic, partition });
+    });
+  };
+
+  // kafkajs's admin.setOffsets does this one topic at a time, each with its own group join (about 5 s apiece):
+  // one paused consumer seeks every topic to its end and commits that when it stops.
+  const seekAllToEnd = async (topics: string[]) => {
+    const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })));
+    const seeker = kafka.consumer({ groupId: cfg.group_id });
+    await seeker.connect();
+    try {
+      await seeker.subscribe({ topics, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        seeker.on(seeker.events.FETCH, () => void seeker.stop().then(resolve, reject));
+        seeker.run({ eachBatchAutoResolve: false, eachBatch: async () => {} }).catch(reject);
+        seeker.pause(topics.map((topic) => ({ topic })));
+        for (const { topic, partitions } of ends) for (const p of partitions) seeker.seek({ topic, partition: p.partition, offset: p.high });
+      });
+    } finally {
+      await seeker.disconnect();
+    }
+  };
+
+  /** On the group's very first start, begin at the end of every existing topic ("latest"). */
+  const commitLatestOnFirstStart = async (topics: string[]) => {
+    const marker = `kafka-first-start/${cfg.cluster}/${cfg.group_id}`;
+    if (cfg.start === 'earliest' || (await hasMarker(store, marker))) return;
+    // A broker that has never hosted a group answers NOT_COORDINATOR until __consumer_offsets exists.
+    const committed = await retryRetriable(() => admin.fetchOffsets({ groupId: cfg.group_id, topics }), log);
+    const fresh = committed.filter(({ partitions }) => partitions.every((p) => Number(p.offset) < 0)).map(({ topic }) => topic);
+    if (fresh.length) {
+      await seekAllToEnd(fresh);
+      log.info('first start: reading from the end of each existing topic', { topics: fresh.length });
+    }
+    await setMarker(store, marker, now());
+  };
+
+  const runConsumer = async (topics: string[]) => {
+    if (consumer) await consumer.disconnect();
+    consumer = undefined;
+    current = topics;
+    if (topics.length === 0) return;
+    highWater.clear();
+    const next = kafka.consumer({ groupId: cfg.group_id, maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxWaitTimeInMs: 250, sessionTimeout: cfg.session_timeout, heartbeatInterval: Math.min(3000, cfg.session_timeout / 3) });
+    next.on(next.events.GROUP_JOIN, (e) => {
+      highWater.clear();
+      assigned = Object.values(e.payload.memberAssignment).reduce((n, parts) => n + parts.length, 0);
+      log.info('joined consumer group', { group: cfg.group_id, partitions: assigned });
+    });
+    await next.connect();
+    await next.subscribe({ topics, fromBeginning: true });
+    await next.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: CONCURRENCY, eachBatch });
+    consumer = next;
+  };
+
+  const refresh = async () => {
+    const topics = selectTopics(await admin.listTopics(), cfg);
+    if (sameTopics(topics, current) && (consumer || topics.length === 0)) return;
+    log.info('topic set changed; resubscribing', { topics: topics.length, added: topics.filter((t) => !current.includes(t)) });
+    await runConsumer(topics);
+  };
+
+  const scheduleRefresh = () => {
+    watch = setTimeout(() => {
+      rebuilding = refresh()
+        .catch((err: unknown) => log.error('topic metadata refresh failed', { err }))
+        .finally(() => {
+          if (!stopping) scheduleRefresh();
+        });
+    }, cfg.metadata_refresh);
+  };
+
+  return {
+    async start() {
+      try {
+        await admin.connect();
+        const topics = selectTopics(await admin.listTopics(), cfg);
+        await commitLatestOnFirstStart(topics);
+        await runConsumer(topics);
+      } catch (err) {
+        // Leave nothing half-open so the caller can simply call start() again.
+        await consumer?.disconnect().catch(() => {});
+        consumer = undefined;
+        await admin.disconnect().catch(() => {});
+        throw err;
+      }
+      const topics = current;
+      log.info('kafka tap started', { brokers: cfg.brokers, group: cfg.group_id, topics: topics.length });
+      scheduleRefresh();
+    },
+    async stop() {
+      stopping = true;
+      if (watch) clearTimeout(watch);
+      await rebuilding;
+      await consumer?.disconnect();
+      await writer.close();
+      await admin.disconnect();
+    },
+    topics: () => current,
+  };
+}

@@ -1,0 +1,232 @@
+import { parseConfig } from '@rollcall/core/config';
+import { describe, expect, it } from 'vitest';
+import { deliveryHash, NotATraceMessage, traceMessageToEvent, type AmqpContext, type TraceMessage } from './amqp.ts';
+
+const extract = parseConfig('', 'test', {}).extract;
+const ctx: AmqpContext = { cluster: 'rmq-eu', observedAt: 1_795_425_702_250, extract };
+const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+
+const properties = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  app_id: 'card',
+  type: 'CardAuthorized',
+  timestamp: 1795425702,
+  message_id: 'm1',
+  correlation_id: 'c1',
+  delivery_mode: 1,
+  headers: { traceparent: `00-${TRACE_ID}-b7ad6b7169203331-01`, n: 5, bin: new Uint8Array([255, 254]) },
+  content_type: 'application/json',
+  ...over,
+});
+
+const common = (props: Record<string, unknown> = properties()): Record<string, unknown> => ({
+  exchange_name: 'exp.x',
+  routing_keys: ['a.b'],
+  properties: props,
+  node: 'rabbit@localhost',
+  vhost: '/',
+  connection: '127.0.0.1:44882 -> 127.0.0.1:5672',
+  channel: 1,
+  user: 'guest',
+});
+
+const body = (value: unknown = { card: { last4: '4242' }, amount: 12.5 }): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+
+/** A firehose trace as RabbitMQ publishes it on amq.rabbitmq.trace for a publish to exchange exp.x. */
+const publish = (props?: Record<string, unknown>, payload: Uint8Array = body()): TraceMessage => ({
+  routingKey: 'publish.exp.x',
+  headers: { ...common(props), routed_queues: ['exp.q'] },
+  body: payload,
+});
+
+/** The trace for the same message being delivered from queue exp.q. */
+const deliver = (props?: Record<string, unknown>, payload: Uint8Array = body()): TraceMessage => ({
+  routingKey: 'deliver.exp.q',
+  headers: { ...common(props), redelivered: 0 },
+  body: payload,
+});
+
+describe('traceMessageToEvent: publish trace', () => {
+  const { row, paths } = traceMessageToEvent(publish(), ctx);
+
+  it('is a publish on the exchange with its routing key and routed queues', () => {
+    expect(row).toMatchObject({
+      broker: 'rabbitmq',
+      cluster: 'rmq-eu',
+      kind: 'publish',
+      stream: 'exp.x',
+      routing_key: 'a.b',
+      queue: '',
+      routed_queues: ['exp.q'],
+      partition: -1,
+      offset: -1,
+      key_hash: 0,
+      observed_at: 1_795_425_702_250,
+    });
+  });
+
+  it('takes event type, source, message and correlation ids from the AMQP properties', () => {
+    expect(row.event_type).toBe('CardAuthorized');
+    expect(row.source).toBe('card');
+    expect(row.message_id).toBe('m1');
+    expect(row.correlation_id).toBe('c1');
+  });
+
+  it('converts the AMQP timestamp (seconds) to milliseconds', () => {
+    expect(row.broker_ts).toBe(1_795_425_702_000);
+  });
+
+  it('reads the trace id from the traceparent header', () => {
+    expect(row.trace_id).toBe(TRACE_ID);
+  });
+
+  it('records connection and user from the trace', () => {
+    expect(row.connection).toBe('127.0.0.1:44882 -> 127.0.0.1:5672');
+    expect(row.user).toBe('guest');
+  });
+
+  it('counts the message headers and names the one that is not UTF-8', () => {
+    expect(row.header_count).toBe(3);
+    expect(row.parse_error).toBe('header bin is not valid UTF-8');
+  });
+
+  it('fingerprints the JSON body and records its size without its content', () => {
+    expect(row.size).toBe(body().length);
+    expect(row.schema_fingerprint).not.toBe(0);
+    expect(paths).toEqual(['/amount', '/card', '/card/last4']);
+    expect(JSON.stringify(row)).not.toContain('4242');
+  });
+
+  it('carries the delivery hash of the whole trace message', () => {
+    expect(row.delivery_hash).toBe(deliveryHash(publish()));
+    expect(row.delivery_hash).toBeGreaterThan(0);
+  });
+});
+
+describe('traceMessageToEvent: deliver trace', () => {
+  it('is a delivery from the queue named in the routing key', () => {
+    const { row } = traceMessageToEvent(deliver(), ctx);
+    expect(row).toMatchObject({ kind: 'deliver', queue: 'exp.q', stream: 'exp.x', routing_key: 'a.b', routed_queues: [] });
+    expect(row.event_type).toBe('CardAuthorized');
+    expect(row.message_id).toBe('m1');
+  });
+
+  it('keeps dots in a queue name', () => {
+    const msg: TraceMessage = { ...deliver(), routingKey: 'deliver.orders.v2.retry' };
+    expect(traceMessageToEvent(msg, ctx).row.queue).toBe('orders.v2.retry');
+  });
+});
+
+describe('traceMessageToEvent: exchanges and routing keys', () => {
+  it('names the default exchange amq.default', () => {
+    const msg: TraceMessage = { routingKey: 'publish.', headers: { ...common(), exchange_name: '', routing_keys: ['exp.q'], routed_queues: ['exp.q'] }, body: body() };
+    const { row } = traceMessageToEvent(msg, ctx);
+    expect(row.stream).toBe('amq.default');
+    expect(row.routing_key).toBe('exp.q');
+  });
+
+  it('throws NotATraceMessage for a routing key that is not publish.* or deliver.*', () => {
+    for (const routingKey of ['orders.created', 'publish', 'deliver', 'publishx.exp', '']) {
+      expect(() => traceMessageToEvent({ ...publish(), routingKey }, ctx)).toThrow(NotATraceMessage);
+    }
+    expect(() => traceMessageToEvent({ ...publish(), routingKey: 'orders.created' }, ctx)).toThrow('"orders.created"');
+  });
+});
+
+describe('traceMessageToEvent: properties and headers', () => {
+  const cloudEventHeaders = {
+    'cloudEvents:type': 'com.card.Captured',
+    'cloudEvents:source': '/card/capture',
+    'cloudEvents:id': 'ce-7',
+    'x-correlation-id': 'hdr-corr',
+  };
+
+  it('AMQP properties win over CloudEvents headers', () => {
+    const { row } = traceMessageToEvent(publish(properties({ headers: cloudEventHeaders })), ctx);
+    expect(row.event_type).toBe('CardAuthorized');
+    expect(row.source).toBe('card');
+    expect(row.message_id).toBe('m1');
+    expect(row.correlation_id).toBe('c1');
+  });
+
+  it('uses CloudEvents AMQP binding headers when the properties are absent', () => {
+    const props = properties({ headers: cloudEventHeaders, type: undefined, app_id: undefined, message_id: undefined, correlation_id: undefined });
+    const { row } = traceMessageToEvent(publish(props), ctx);
+    expect(row.event_type).toBe('com.card.Captured');
+    expect(row.source).toBe('/card/capture');
+    expect(row.message_id).toBe('ce-7');
+    expect(row.correlation_id).toBe('hdr-corr');
+    expect(row.header_count).toBe(4);
+    expect(row.parse_error).toBe('');
+  });
+
+  it('without a properties table: no timestamp, no headers, fields from a JSON-looking body', () => {
+    const msg: TraceMessage = { ...publish(), headers: { ...common(), properties: undefined, routed_queues: ['exp.q'] }, body: body({ type: 'FromBody', messageId: 'b-1' }) };
+    const { row } = traceMessageToEvent(msg, ctx);
+    expect(row.broker_ts).toBe(0);
+    expect(row.header_count).toBe(0);
+    expect(row.trace_id).toBe('');
+    expect(row.source).toBe('');
+    expect(row.event_type).toBe('FromBody');
+    expect(row.message_id).toBe('b-1');
+    expect(row.parse_error).toBe('');
+    expect(row.stream).toBe('exp.x');
+  });
+
+  it('without any trace headers at all it still produces a row', () => {
+    const { row } = traceMessageToEvent({ routingKey: 'deliver.exp.q', headers: undefined, body: new Uint8Array() }, ctx);
+    expect(row).toMatchObject({ kind: 'deliver', queue: 'exp.q', stream: 'amq.default', routing_key: '', event_type: '', size: 0, parse_error: '', header_count: 0 });
+  });
+});
+
+describe('traceMessageToEvent: bodies', () => {
+  const noBinHeader = { traceparent: `00-${TRACE_ID}-b7ad6b7169203331-01` };
+
+  it('notes invalid JSON when the content type claims JSON', () => {
+    const { row } = traceMessageToEvent(publish(properties({ headers: noBinHeader }), new TextEncoder().encode('{"amount": 12,')), ctx);
+    expect(row.parse_error).toMatch(/^invalid JSON body: /);
+    expect(row.schema_fingerprint).toBe(0);
+  });
+
+  it('notes a body that is not UTF-8 when the content type claims JSON', () => {
+    const payload = new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
+    const { row } = traceMessageToEvent(publish(properties({ headers: noBinHeader }), payload), ctx);
+    expect(row.parse_error).toBe('body is not valid UTF-8');
+    expect(row.schema_fingerprint).toBe(0);
+    expect(row.size).toBe(6);
+  });
+
+  it('does not parse a text/plain body even if it looks like JSON, and that is not an error', () => {
+    const { row, paths } = traceMessageToEvent(publish(properties({ headers: noBinHeader, content_type: 'text/plain' }), body({ type: 'Nope' })), ctx);
+    expect(row.parse_error).toBe('');
+    expect(row.schema_fingerprint).toBe(0);
+    expect(paths).toEqual([]);
+    expect(row.event_type).toBe('CardAuthorized');
+  });
+});
+
+describe('deliveryHash', () => {
+  it('is equal for identical messages', () => {
+    expect(deliveryHash(publish())).toBe(deliveryHash(publish()));
+    expect(deliveryHash(deliver())).toBe(deliveryHash(deliver()));
+  });
+
+  it('differs for different bodies', () => {
+    expect(deliveryHash(publish(undefined, body({ a: 1 })))).not.toBe(deliveryHash(publish(undefined, body({ a: 2 }))));
+  });
+
+  it('differs for different headers', () => {
+    expect(deliveryHash(publish(properties({ message_id: 'm1' })))).not.toBe(deliveryHash(publish(properties({ message_id: 'm2' }))));
+    const redelivered: TraceMessage = { ...deliver(), headers: { ...common(), redelivered: 1 } };
+    expect(deliveryHash(redelivered)).not.toBe(deliveryHash(deliver()));
+  });
+
+  it('differs for different binary header bytes', () => {
+    const a = publish(properties({ headers: { bin: new Uint8Array([1, 2]) } }));
+    const b = publish(properties({ headers: { bin: new Uint8Array([1, 3]) } }));
+    expect(deliveryHash(a)).not.toBe(deliveryHash(b));
+  });
+
+  it('differs for publish and deliver traces of the same message', () => {
+    expect(deliveryHash(publish())).not.toBe(deliveryHash({ ...publish(), routingKey: 'deliver.exp.q' }));
+  });
+});

@@ -1,0 +1,49 @@
+// Picks the metadata fields (event type, source, message id, correlation id, trace id) from headers and the
+// JSON body, in the order the config gives: headers first, then JSON pointers.
+import type { ExtractConfig, FieldSource } from '@rollcall/core/config/schema';
+import { pointerString } from './body.ts';
+
+export interface PickedFields {
+  event_type: string;
+  source: string;
+  message_id: string;
+  correlation_id: string;
+  trace_id: string;
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+export function traceIdOf(traceparent: string | undefined): string {
+  const match = traceparent ? TRACEPARENT.exec(traceparent.trim().toLowerCase()) : null;
+  const id = match?.[1] ?? '';
+  return /^0+$/.test(id) ? '' : id;
+}
+
+function pick(source: FieldSource, headers: Map<string, string>, json: unknown): string {
+  for (const name of source.headers) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  if (json === undefined) return '';
+  for (const pointer of source.json) {
+    const value = pointerString(json, pointer);
+    if (value) return value;
+  }
+  return '';
+}
+
+/** Structured-mode CloudEvents carry their attributes at the JSON root; binary mode carries them in headers. */
+export function isStructuredCloudEvent(contentType: string | undefined): boolean {
+  return !!contentType && /^application\/cloudevents(\+json)?\b/i.test(contentType);
+}
+
+export function pickFields(extract: ExtractConfig, headers: Map<string, string>, json: unknown, structured: boolean): PickedFields {
+  const ce = (attr: string) => (structured ? (pointerString(json, `/${attr}`) ?? '') : '');
+  return {
+    event_type: ce('type') || pick(extract.event_type, headers, json),
+    source: ce('source') || pick(extract.source, headers, json),
+    message_id: ce('id') || pick(extract.message_id, headers, json),
+    correlation_id: pick(extract.correlation_id, headers, json) || ce('correlationid'),
+    trace_id: traceIdOf(headers.get('traceparent') ?? headers.get('ce_traceparent') ?? headers.get('ce-traceparent') ?? (ce('traceparent') || undefined)),
+  };
+}

@@ -1,0 +1,61 @@
+// Kafka record → event row (CloudEvents Kafka binding: binary mode ce_* headers or structured JSON).
+import type { ExtractConfig } from '@rollcall/core/config/schema';
+import type { EventRow } from '@rollcall/core/event';
+import { hash53 } from '@rollcall/core/hash';
+import { inspectBody } from './body.ts';
+import { isStructuredCloudEvent, pickFields } from './fields.ts';
+import { normaliseHeaders } from './headers.ts';
+
+export interface KafkaRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: string;
+  offset: string;
+  headers?: Record<string, unknown>;
+}
+
+export interface KafkaContext {
+  cluster: string;
+  topic: string;
+  partition: number;
+  observedAt: number;
+  extract: ExtractConfig;
+}
+
+export interface ExtractedEvent {
+  row: EventRow;
+  paths: string[];
+}
+
+export function kafkaRecordToEvent(record: KafkaRecord, ctx: KafkaContext): ExtractedEvent {
+  const headers = normaliseHeaders(record.headers);
+  const contentType = headers.values.get('content-type') ?? headers.values.get('ce_datacontenttype') ?? headers.values.get('contentType');
+  const body = inspectBody(record.value, contentType, ctx.extract.max_parse_bytes);
+  const fields = pickFields(ctx.extract, headers.values, body.json, isStructuredCloudEvent(contentType));
+  const ts = Number(record.timestamp);
+  return {
+    row: {
+      observed_at: ctx.observedAt,
+      broker_ts: Number.isFinite(ts) && ts > 0 ? ts : 0,
+      broker: 'kafka',
+      cluster: ctx.cluster,
+      stream: ctx.topic,
+      routing_key: '',
+      partition: ctx.partition,
+      offset: Number(record.offset),
+      kind: 'publish',
+      queue: '',
+      routed_queues: [],
+      ...fields,
+      key_hash: record.key && record.key.length ? hash53(record.key) : 0,
+      size: record.value?.length ?? 0,
+      header_count: headers.count,
+      schema_fingerprint: body.fingerprint,
+      parse_error: [...headers.problems, ...body.problems].join('; '),
+      connection: '',
+      user: '',
+      delivery_hash: 0,
+    },
+    paths: body.paths,
+  };
+}

@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { EventRow } from '@rollcall/core/event';
+import { silentLogger } from '@rollcall/core/log';
+import { createBatchWriter, type WriterOptions } from './batch-writer.ts';
+
+const row = (offset: number) => ({ offset }) as EventRow;
+
+function fakeStore(failures = 0) {
+  const inserts: { offsets: number[]; token: string }[] = [];
+  let left = failures;
+  return {
+    inserts,
+    store: {
+      insertSchemas: async () => {},
+      insertEvents: async (rows: EventRow[], token: string) => {
+        if (left-- > 0) throw new Error('store down');
+        inserts.push({ offsets: rows.map((r) => r.offset), token });
+      },
+    },
+  };
+}
+
+const base = (store: WriterOptions<number>['store'], over: Partial<WriterOptions<number>> = {}): WriterOptions<number> => ({
+  store,
+  log: silentLogger,
+  batchSize: 5,
+  flushIntervalMs: 1000,
+  maxRetryDelayMs: 100,
+  maxPending: () => 100,
+  tokenFor: (batch) => batch.map((s) => s.meta).join(','),
+  ...over,
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('batch writer', () => {
+  it('flushes as soon as a batch is full, never splitting a submission', async () => {
+    const { store, inserts } = fakeStore();
+    const writer = createBatchWriter(base(store));
+    await Promise.all([writer.submit({ rows: [row(1), row(2), row(3)], schemas: [], meta: 1 }), writer.submit({ rows: [row(4), row(5)], schemas: [], meta: 2 })]);
+    expect(inserts).toEqual([{ offsets: [1, 2, 3, 4, 5], token: '1,2' }]);
+    await writer.close();
+  });
+
+  it('holds a small batch until the flush interval has passed', async () => {
+    vi.useFakeTimers();
+    const { store, inserts } = fakeStore();
+    const writer = createBatchWriter(base(store));
+    let done = false;
+    void writer.submit({ rows: [row(1)], schemas: [], meta: 1 }).then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(inserts).toEqual([]);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(inserts).toEqual([{ offsets: [1], token: '1' }]);
+    expect(done).toBe(true);
+  });
+
+  it('flushes at once when every possible submitter is waiting', async () => {
+    vi.useFakeTimers();
+    const { store, inserts } = fakeStore();
+    const writer = createBatchWriter(base(store, { maxPending: () => 2 }));
+    void writer.submit({ rows: [row(1)], schemas: [], meta: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(inserts).toEqual([]);
+    void writer.submit({ rows: [row(2)], schemas: [], meta: 2 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(inserts).toEqual([{ offsets: [1, 2], token: '1,2' }]);
+  });
+
+  it('retries a failed insert with the same token and resolves only once stored', async () => {
+    const { store, inserts } = fakeStore(3);
+    const writer = createBatchWriter(base(store, { batchSize: 1 }));
+    await writer.submit({ rows: [row(7)], schemas: [], meta: 7 });
+    expect(inserts).toEqual([{ offsets: [7], token: '7' }]);
+    await writer.close();
+  });
+
+  it('keeps submission order across inserts', async () => {
+    const { store, inserts } = fakeStore(1);
+    const writer = createBatchWriter(base(store, { batchSize: 2 }));
+    await Promise.all([1, 2, 3, 4, 5].map((n) => writer.submit({ rows: [row(n)], schemas: [], meta: n })));
+    await writer.close();
+    expect(inserts.flatMap((i) => i.offsets)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('drops what prepare() says is already stored', async () => {
+    const { store, inserts } = fakeStore();
+    const writer = createBatchWriter(base(store, { batchSize: 2, prepare: async (batch) => batch.filter((s) => s.meta !== 1).flatMap((s) => s.rows) }));
+    await Promise.all([writer.submit({ rows: [row(1)], schemas: [], meta: 1 }), writer.submit({ rows: [row(2)], schemas: [], meta: 2 })]);
+    expect(inserts).toEqual([{ offsets: [2], token: '1,2' }]);
+  });
+
+  it('flushes what is buffered on close', async () => {
+    const { store, inserts } = fakeStore();
+    const writer = createBatchWriter(base(store, { flushIntervalMs: 60_000 }));
+    const pending = writer.submit({ rows: [row(9)], schemas: [], meta: 9 });
+    await writer.close();
+    await pending;
+    expect(inserts).toEqual([{ offsets: [9], token: '9' }]);
+    await expect(writer.submit({ rows: [row(10)], schemas: [], meta: 10 })).rejects.toThrow('closed');
+  });
+
+  it('stops retrying once the close grace period is over, rejecting what was not stored', async () => {
+    const { store, inserts } = fakeStore(Number.POSITIVE_INFINITY);
+    const writer = createBatchWriter(base(store, { batchSize: 1 }));
+    const pending = writer.submit({ rows: [row(1)], schemas: [], meta: 1 });
+    await writer.close(300);
+    await expect(pending).rejects.toThrow('store down');
+    expect(inserts).toEqual([]);
+  });
+});

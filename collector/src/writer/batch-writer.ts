@@ -1,0 +1,151 @@
+// Batches event rows from one tap into ClickHouse inserts. A submission (a Kafka partition's fetch, or one
+// RabbitMQ delivery) is never split across inserts, resolves only after its rows are stored, and waits while
+// the store is down (retries back off, nothing is dropped). One insert is in flight at a time, so per-partition
+// order is kept and a replay after a crash is detectable.
+import type { EventRow, SchemaRow } from '@rollcall/core/event';
+import { hash53 } from '@rollcall/core/hash';
+import type { Logger } from '@rollcall/core/log';
+import { backoffDelay, sleep } from '@rollcall/core/retry';
+import type { Store } from '@rollcall/core/store';
+
+export interface Submission<M> {
+  rows: EventRow[];
+  schemas: SchemaRow[];
+  meta: M;
+}
+
+export interface WriterOptions<M> {
+  store: Pick<Store, 'insertEvents' | 'insertSchemas'>;
+  log: Logger;
+  batchSize: number;
+  flushIntervalMs: number;
+  maxRetryDelayMs: number;
+  /** How many submissions can be outstanding before the source stalls waiting on us: flush at that point. */
+  maxPending: () => number;
+  /** Deterministic token naming exactly this batch's content. */
+  tokenFor: (batch: Submission<M>[]) => string;
+  /** Last chance to drop rows already stored by an earlier run (RabbitMQ redeliveries). */
+  prepare?: (batch: Submission<M>[]) => Promise<EventRow[]>;
+  onInserted?: (stats: { rows: number; ms: number; batch: Submission<M>[] }) => void;
+  now?: () => number;
+}
+
+interface Pending<M> extends Submission<M> {
+  resolve: () => void;
+  reject: (err: Error) => void;
+  at: number;
+}
+
+export interface BatchWriter<M> {
+  submit(s: Submission<M>): Promise<void>;
+  /** Rows waiting for an insert, for metrics and backpressure. */
+  backlog(): number;
+  /** True the first time a fingerprint is seen: taps build a schema row only then, not once per message. */
+  isNewSchema(fingerprint: number): boolean;
+  /** Flush what is buffered and stop accepting work. Past graceMs, retries stop and what is left is rejected
+   * (never acked or committed, so the broker delivers it again after the restart). */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
+  const now = opts.now ?? Date.now;
+  let buffer: Pending<M>[] = [];
+  let buffered = 0;
+  let inFlight: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const stop = new AbortController();
+  const seenSchemas = new Set<number>();
+
+  const due = () => buffered >= opts.batchSize || buffer.length >= opts.maxPending() || (buffer[0] !== undefined && now() - buffer[0].at >= opts.flushIntervalMs) || closed;
+
+  const schedule = () => {
+    if (inFlight || buffer.length === 0) return;
+    if (due()) {
+      inFlight = run().finally(() => {
+        inFlight = undefined;
+        schedule();
+      });
+      return;
+    }
+    if (!timer) {
+      const wait = Math.max(0, opts.flushIntervalMs - (now() - (buffer[0]?.at ?? now())));
+      timer = setTimeout(() => {
+        timer = undefined;
+        schedule();
+      }, wait);
+    }
+  };
+
+  const take = (): Pending<M>[] => {
+    const batch: Pending<M>[] = [];
+    let rows = 0;
+    while (buffer.length && (batch.length === 0 || rows + (buffer[0]?.rows.length ?? 0) <= opts.batchSize)) {
+      const next = buffer.shift() as Pending<M>;
+      rows += next.rows.length;
+      batch.push(next);
+    }
+    buffered -= rows;
+    return batch;
+  };
+
+  const insertWithRetry = async (rows: EventRow[], token: string, schemas: SchemaRow[]) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // Schemas first: an event row never points at a fingerprint whose paths are unknown.
+        await opts.store.insertSchemas(schemas);
+        await opts.store.insertEvents(rows, token, hash53(token));
+        return;
+      } catch (err) {
+        if (stop.signal.aborted) throw err;
+        const delay = backoffDelay(attempt, opts.maxRetryDelayMs, 250);
+        opts.log.warn('insert failed; retrying with the same deduplication token', { err, attempt, delay_ms: delay, rows: rows.length });
+        await sleep(delay, stop.signal);
+      }
+    }
+  };
+
+  const run = async () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const batch = take();
+    const started = now();
+    try {
+      const rows = opts.prepare ? await opts.prepare(batch) : batch.flatMap((s) => s.rows);
+      await insertWithRetry(rows, opts.tokenFor(batch), batch.flatMap((s) => s.schemas));
+      opts.onInserted?.({ rows: rows.length, ms: now() - started, batch });
+      for (const s of batch) s.resolve();
+    } catch (err) {
+      for (const s of batch) s.reject(err as Error);
+    }
+  };
+
+  return {
+    submit(s) {
+      if (closed) return Promise.reject(new Error('writer is closed'));
+      return new Promise<void>((resolve, reject) => {
+        buffer.push({ ...s, resolve, reject, at: now() });
+        buffered += s.rows.length;
+        schedule();
+      });
+    },
+    backlog: () => buffered,
+    isNewSchema(fingerprint) {
+      if (fingerprint === 0 || seenSchemas.has(fingerprint)) return false;
+      seenSchemas.add(fingerprint);
+      return true;
+    },
+    async close(graceMs = 10_000) {
+      closed = true;
+      const giveUp = setTimeout(() => stop.abort(), graceMs);
+      while (buffer.length || inFlight) {
+        schedule();
+        await inFlight;
+      }
+      clearTimeout(giveUp);
+      stop.abort();
+      if (timer) clearTimeout(timer);
+      buffer = [];
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// The Kafka tap against real brokers (every version in ROLLCALL_TEST_KAFKA): exactly N rows for N records.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { parseConfig } from '@rollcall/core/config';
+import type { Config } from '@rollcall/core/config/schema';
+import { createLogger, silentLogger } from '@rollcall/core/log';
+import { openStore, type Store } from '@rollcall/core/store';
+import { countEvents } from '@rollcall/core/store/queries';
+import { kafkaTargets, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { createKafkaTap, type KafkaTap } from '../../src/kafka/tap.ts';
+
+const dataDir = tempDir('rollcall-kafka-it');
+
+function ceHeaders(type: string, i: number) {
+  return { ce_specversion: '1.0', ce_type: type, ce_source: 'card-service', ce_id: `id-${i}`, traceparent: `00-${'a'.repeat(31)}${i % 10}-${'b'.repeat(16)}-01` };
+}
+
+async function produce(producer: Producer, topic: string, count: number, build: (i: number) => { key?: string; value: string; headers?: Record<string, string> }) {
+  for (let start = 0; start < count; start += 500) {
+    const messages = Array.from({ length: Math.min(500, count - start) }, (_, j) => build(start + j));
+    await producer.send({ topic, messages });
+  }
+}
+
+describe.each(kafkaTargets())('Kafka tap against Kafka $version', ({ version, brokers }) => {
+  const prefix = uniqueName(`rc-it-${version.replace('.', '')}`);
+  const topics = { cards: `${prefix}-cards`, scores: `${prefix}-scores`, late: `${prefix}-late`, shared: `${prefix}-shared` };
+  const kafka = new Kafka({ clientId: 'rollcall-test', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  let store: Store;
+  let tap: KafkaTap;
+  let config: Config;
+  const newTap = () => createKafkaTap({ config, store, log: process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger });
+  const count = (stream: string, eventType?: string) => countEvents(store, { broker: 'kafka', stream, ...(eventType !== undefined ? { eventType } : {}) }).then((d) => d.count);
+
+  beforeAll(async () => {
+    config = parseConfig(
+      `clickhouse: { data_dir: ${dataDir}, database: kafka_${version.replace('.', '_')} }
+kafka: { brokers: [${brokers.join(',')}], group_id: ${prefix}-tap, include: ['^${prefix}-'], metadata_refresh: 1s }
+rabbitmq: { enabled: false }
+writer: { flush_interval: 200ms }`,
+      'kafka-tap.test.ts',
+    );
+    await admin.connect();
+    await producer.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.cards, numPartitions: 3 }, { topic: topics.scores, numPartitions: 1 }] });
+    // Produced before the group's first start: "latest" means these are not the tap's to count.
+    await produce(producer, topics.cards, 50, (i) => ({ value: JSON.stringify({ before: i }), headers: ceHeaders('Old', i) }));
+    store = await openStore(config.clickhouse);
+    tap = newTap();
+    await tap.start();
+  });
+
+  afterAll(async () => {
+    await tap?.stop();
+    await store?.close();
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});
+    await admin.disconnect();
+  });
+
+  it('stores exactly one row per record, per topic and per event type', { timeout: 120_000 }, async () => {
+    // binary-mode CloudEvents with two event types, keyed across three partitions
+    await produce(producer, topics.cards, 3000, (i) => ({ key: `card-${i % 97}`, value: JSON.stringify({ amount: i, network: i % 5 }), headers: ceHeaders(i % 3 === 0 ? 'CardDeclined' : 'CardAuthorized', i) }));
+    // structured-mode CloudEvents, plus some records with no metadata at all and one with invalid JSON
+    await produce(producer, topics.scores, 1500, (i) =>
+      i % 10 === 0
+        ? { value: i % 20 === 0 ? '{not json' : 'plain text' }
+        : { value: JSON.stringify({ specversion: '1.0', type: 'FraudScored', source: 'fraud-service', id: `s-${i}`, data: { score: i % 100 } }), headers: { 'content-type': 'application/cloudevents+json' } },
+    );
+    // a topic created after the tap started is found by the metadata watch and read from its beginning
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.late, numPartitions: 2 }] });
+    await produce(producer, topics.late, 700, (i) => ({ value: JSON.stringify({ type: 'Late', n: i }) }));
+
+    await waitUntil(async () => [await count(topics.cards), await count(topics.scores), await count(topics.late)], (c) => c[0] === 3000 && c[1] === 1350 + 150 && c[2] === 700, 90_000, 'all records stored');
+    await new Promise((r) => setTimeout(r, 1500)); // nothing more may arrive: no duplicates
+    expect(await count(topics.cards)).toBe(3000);
+    expect(await count(topics.cards, 'CardDeclined')).toBe(1000);
+    expect(await count(topics.cards, 'CardAuthorized')).toBe(2000);
+    expect(await count(topics.cards, 'Old')).toBe(0);
+    expect(await count(topics.scores, 'FraudScored')).toBe(1350);
+    expect(await count(topics.scores, '')).toBe(150);
+    expect(await count(topics.late, 'Late')).toBe(700);
+  });
+
+  it('keeps metadata and never the body', async () => {
+    const rs = await store.client.query({
+      query: `SELECT event_type, source, message_id, trace_id, parse_error, key_hash, schema_fingerprint FROM ${store.db}.events WHERE stream = {s:String} AND offset IN (0, 10, 20) AND partition = 0 ORDER BY offset`,
+      query_params: { s: topics.scores },
+      format: 'JSONEachRow',
+    });
+    const rows = await rs.json<Record<string, string | number>>();
+    expect(rows.map((r) => [r.event_type, r.source, r.message_id])).toEqual([['', '', ''], ['', '', ''], ['', '', '']].map((x, i) => (i === 0 ? x : x)));
+    expect(String(rows[0]?.parse_error)).toMatch(/invalid JSON/);
+    const [structured] = await (
+      await store.client.query({ query: `SELECT event_type, source, message_id, schema_fingerprint FROM ${store.db}.events WHERE stream = {s:String} AND offset = 1`, query_params: { s: topics.scores }, format: 'JSONEachRow' })
+    ).json<Record<string, string | number>>();
+    expect(structured).toMatchObject({ event_type: 'FraudScored', source: 'fraud-service', message_id: 's-1' });
+    expect(Number(structured?.schema_fingerprint)).toBeGreaterThan(0);
+  });
+
+  it('stays exact while a second collector joins the group and the first one leaves', { timeout: 120_000 }, async () => {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.shared, numPartitions: 4 }] });
+    const traffic = (async () => {
+      for (let step = 0; step < 40; step++) {
+        await produce(producer, topics.shared, 100, (i) => ({ key: `k-${step}-${i}`, value: JSON.stringify({ step, i }), headers: ceHeaders('Shared', i) }));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 1200));
+    const second = newTap(); // scale out: same group, partitions are split between the two
+    await second.start();
+    await new Promise((r) => setTimeout(r, 1500));
+    await tap.stop(); // the first collector leaves; its partitions move to the second
+    tap = newTap(); // and comes back, taking some of them again
+    await tap.start();
+    await traffic;
+    try {
+      await waitUntil(() => count(topics.shared), (n) => n >= 4000, 60_000, 'every shared record stored');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await count(topics.shared)).toBe(4000);
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -1,0 +1,75 @@
+// loadConfig: read rollcall.yaml (optional), layer env overrides, validate once. Errors name file, line and field.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import { configSchema, type Config } from './schema.ts';
+import { applyEnv } from './env.ts';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface ConfigSource {
+  /** Path from --config; falls back to ROLLCALL_CONFIG, then ./rollcall.yaml if it exists. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function resolveConfigPath(file: string | undefined, env: NodeJS.ProcessEnv): { path?: string; explicit: boolean } {
+  const chosen = file ?? env.ROLLCALL_CONFIG;
+  if (chosen) return { path: resolve(chosen), explicit: true };
+  const local = resolve('rollcall.yaml');
+  return existsSync(local) ? { path: local, explicit: false } : { explicit: false };
+}
+
+export function loadConfig({ file, env = process.env }: ConfigSource = {}): Config {
+  const { path } = resolveConfigPath(file, env);
+  let text = '';
+  if (path) {
+    if (!existsSync(path)) throw new ConfigError(`config file ${path} does not exist`);
+    text = readFileSync(path, 'utf8');
+  }
+  return parseConfig(text, path ?? '(no config file)', env);
+}
+
+export function parseConfig(text: string, fileName: string, env: NodeJS.ProcessEnv = {}): Config {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const yamlError = document.errors[0];
+  if (yamlError) {
+    // linePos is only filled in with prettyErrors, which would also rewrite the message; ask the LineCounter.
+    const pos = lines.linePos(yamlError.pos[0]);
+    throw new ConfigError(`${fileName}${pos.line > 0 ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${yamlError.message.split('\n')[0]}`);
+  }
+  const raw = document.toJS() ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${fileName}:1: expected a mapping of settings at the top level`);
+  const { doc, origins } = applyEnv(raw as Record<string, unknown>, env);
+  const result = configSchema.safeParse(doc);
+  if (result.success) return result.data;
+
+  const messages = result.error.issues.map((issue) => {
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+    return keys
+      .map((path) => {
+        const dotted = path.map(String).join('.');
+        const fromEnv = origins.get(path.slice(0, 2).map(String).join('.'));
+        const where = fromEnv ? `env ${fromEnv}` : `${fileName}${lineOf(document, path, lines)}`;
+        const what = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
+        return `${where}: ${dotted || '(top level)'}: ${what}`;
+      })
+      .join('\n');
+  });
+  throw new ConfigError(`invalid configuration:\n${messages.join('\n')}`);
+}
+
+function lineOf(document: ReturnType<typeof parseDocument>, path: PropertyKey[], lines: LineCounter): string {
+  // Walk down to the deepest node that exists so a missing field points at its parent section.
+  for (let depth = path.length; depth > 0; depth--) {
+    const node = document.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    const parent = depth > 1 ? document.getIn(path.slice(0, depth - 1), true) : document.contents;
+    const key = isMap(parent) ? parent.items.find((item) => String((item.key as { value?: unknown })?.value) === String(path[depth - 1]))?.key : undefined;
+    const range = (key as { range?: [number, number, number] } | undefined)?.range ?? node?.range;
+    if (range) return `:${lines.linePos(range[0]).line}`;
+  }
+  return '';
+}

@@ -1,0 +1,110 @@
+// The shape of rollcall.yaml. Every field has a default so the local demo needs no file at all.
+import { z } from 'zod';
+import { DURATION_HINT, parseDuration } from '../duration.ts';
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected ${DURATION_HINT}, got "${text}"` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const regex = z.string().superRefine((text, ctx) => {
+  try {
+    new RegExp(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `expected a regular expression: ${(err as Error).message}` });
+  }
+});
+
+const jsonPointer = z.string().regex(/^(\/[^/]*)*$/, 'expected a JSON pointer such as /data/id');
+
+const fieldSource = (headers: string[], json: string[]) =>
+  z.strictObject({ headers: z.array(z.string().min(1)).default(headers), json: z.array(jsonPointer).default(json) }).prefault({});
+
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port');
+
+export const configSchema = z.strictObject({
+  log_level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  clickhouse: z
+    .strictObject({
+      url: z.url().optional(),
+      user: z.string().default('default'),
+      password: z.string().default(''),
+      database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a database name').default('rollcall'),
+      data_dir: z.string().min(1).default('./data/clickhouse'),
+      ttl_days: z.number().int().min(1).default(30),
+    })
+    .prefault({}),
+  kafka: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      cluster: z.string().min(1).default('local'),
+      brokers: z.array(hostPort).min(1).default(['127.0.0.1:9092']),
+      client_id: z.string().min(1).default('rollcall'),
+      group_id: z.string().min(1).default('rollcall-tap'),
+      include: z.array(regex).default(['.*']),
+      exclude: z.array(regex).default(['^__', '^_confluent', '^_schemas$']),
+      start: z.enum(['latest', 'earliest']).default('latest'),
+      metadata_refresh: duration('10s'),
+      // How fast the group notices a dead collector; the broker's group.min.session.timeout.ms (6s) is the floor.
+      session_timeout: duration('30s'),
+      ssl: z.boolean().default(false),
+      sasl: z
+        .strictObject({
+          mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+          username: z.string().min(1),
+          password: z.string({ error: 'expected a password: set ROLLCALL_KAFKA_SASL_PASSWORD' }).min(1, 'expected a password: set ROLLCALL_KAFKA_SASL_PASSWORD'),
+        })
+        .optional(),
+    })
+    .prefault({}),
+  rabbitmq: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      cluster: z.string().min(1).default('local'),
+      url: z.string().regex(/^amqps?:\/\//, 'expected an amqp:// or amqps:// URL').default('amqp://guest:guest@127.0.0.1:5672'),
+      vhosts: z.array(z.string().min(1)).min(1).default(['/']),
+      management_url: z.url().default('http://127.0.0.1:15672'),
+      tap_queue: z.string().min(1).default('rollcall.tap'),
+      max_length: z.number().int().min(1000).default(1_000_000),
+      overflow: z.enum(['reject-publish', 'drop-head']).default('reject-publish'),
+      prefetch: z.number().int().min(1).max(65_535).default(5000),
+    })
+    .prefault({}),
+  extract: z
+    .strictObject({
+      event_type: fieldSource(['ce_type', 'ce-type', 'cloudEvents:type', 'cloudEvents_type', 'event_type', 'eventType'], ['/type', '/eventType', '/event_type']),
+      source: fieldSource(['ce_source', 'ce-source', 'cloudEvents:source', 'cloudEvents_source', 'source', 'producer'], ['/source', '/producer']),
+      message_id: fieldSource(['ce_id', 'ce-id', 'cloudEvents:id', 'cloudEvents_id', 'message_id', 'messageId'], ['/messageId', '/message_id']),
+      correlation_id: fieldSource(
+        ['ce_correlationid', 'correlation_id', 'correlationId', 'x-correlation-id'],
+        ['/correlationid', '/correlation_id', '/correlationId', '/data/correlation_id', '/data/correlationId'],
+      ),
+      max_parse_bytes: z.number().int().min(0).default(1_048_576),
+    })
+    .prefault({}),
+  writer: z
+    .strictObject({
+      batch_size: z.number().int().min(1).max(1_000_000).default(10_000),
+      flush_interval: duration('1s'),
+      max_retry_delay: duration('30s'),
+    })
+    .prefault({}),
+  api: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(8787),
+    })
+    .prefault({}),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type ExtractConfig = Config['extract'];
+export type FieldSource = ExtractConfig['event_type'];

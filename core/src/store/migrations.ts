@@ -1,0 +1,111 @@
+// Versioned, idempotent schema migrations. Each step may run again safely (IF NOT EXISTS), and applied
+// versions are recorded so a new step runs once. Every table that receives tap inserts (directly or through a
+// materialized view) carries non_replicated_deduplication_window, which is what makes insert_deduplication_token
+// drop a replayed batch on a non-replicated MergeTree.
+export interface Migration {
+  version: number;
+  name: string;
+  statements: (db: string, opts: { ttlDays: number }) => string[];
+}
+
+const DEDUP = 'non_replicated_deduplication_window = 10000';
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'events (with Kafka high-water projection), per-minute rollup, schemas, tap markers',
+    statements: (db, { ttlDays }) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.events (
+        observed_at DateTime64(3, 'UTC'),
+        broker_ts DateTime64(3, 'UTC'),
+        broker LowCardinality(String),
+        cluster LowCardinality(String),
+        stream LowCardinality(String),
+        routing_key String,
+        partition Int32,
+        offset Int64,
+        kind LowCardinality(String),
+        queue LowCardinality(String),
+        routed_queues Array(LowCardinality(String)),
+        event_type LowCardinality(String),
+        source LowCardinality(String),
+        message_id String,
+        correlation_id String,
+        trace_id String,
+        key_hash UInt64,
+        size UInt32,
+        header_count UInt16,
+        schema_fingerprint UInt64,
+        parse_error String,
+        connection LowCardinality(String),
+        user LowCardinality(String),
+        delivery_hash UInt64,
+        tap_batch UInt64,
+        -- Highest stored offset per Kafka partition. A projection lives inside each data part, so it is written
+        -- atomically with the rows (a materialized view is not: a crash can land between the two writes).
+        PROJECTION kafka_high_water (SELECT broker, cluster, stream, partition, max(offset) GROUP BY broker, cluster, stream, partition)
+      ) ENGINE = MergeTree
+      PARTITION BY toDate(observed_at)
+      ORDER BY (broker, cluster, stream, kind, observed_at)
+      TTL toDateTime(observed_at) + INTERVAL ${ttlDays} DAY
+      SETTINGS ${DEDUP}`,
+      `CREATE TABLE IF NOT EXISTS ${db}.events_per_minute (
+        minute DateTime('UTC'),
+        broker LowCardinality(String),
+        cluster LowCardinality(String),
+        stream LowCardinality(String),
+        kind LowCardinality(String),
+        event_type LowCardinality(String),
+        source LowCardinality(String),
+        count SimpleAggregateFunction(sum, UInt64),
+        bytes SimpleAggregateFunction(sum, UInt64),
+        last_seen SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
+      ) ENGINE = AggregatingMergeTree
+      PARTITION BY toYYYYMM(minute)
+      ORDER BY (broker, cluster, stream, minute, kind, event_type, source)
+      TTL minute + INTERVAL 400 DAY
+      SETTINGS ${DEDUP}`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.events_per_minute_mv TO ${db}.events_per_minute AS
+        SELECT toStartOfMinute(observed_at) AS minute, broker, cluster, stream, kind, event_type, source,
+               toUInt64(count()) AS count, toUInt64(sum(size)) AS bytes, max(observed_at) AS last_seen
+        FROM ${db}.events
+        GROUP BY minute, broker, cluster, stream, kind, event_type, source`,
+      `CREATE TABLE IF NOT EXISTS ${db}.schemas (
+        fingerprint UInt64,
+        broker LowCardinality(String),
+        stream LowCardinality(String),
+        event_type LowCardinality(String),
+        paths SimpleAggregateFunction(any, Array(String)),
+        first_seen SimpleAggregateFunction(min, DateTime64(3, 'UTC'))
+      ) ENGINE = AggregatingMergeTree
+      ORDER BY (broker, stream, event_type, fingerprint)`,
+      // Facts a tap must remember across restarts, such as "this consumer group has started before".
+      `CREATE TABLE IF NOT EXISTS ${db}.tap_markers (name String, at DateTime64(3, 'UTC')) ENGINE = ReplacingMergeTree ORDER BY name`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'events.tap_run: which process run stored a row, to tell its unacked last batches after a crash',
+    statements: (db) => [`ALTER TABLE ${db}.events ADD COLUMN IF NOT EXISTS tap_run UInt64 DEFAULT 0 AFTER tap_batch`],
+  },
+];
+
+export interface MigrationRunner {
+  command(sql: string): Promise<void>;
+  appliedVersions(): Promise<Set<number>>;
+  record(version: number, name: string): Promise<void>;
+}
+
+export async function migrate(runner: MigrationRunner, db: string, opts: { ttlDays: number }): Promise<number[]> {
+  const applied = await runner.appliedVersions();
+  const ran: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    for (const sql of m.statements(db, opts)) await runner.command(sql);
+    await runner.record(m.version, m.name);
+    ran.push(m.version);
+  }
+  // TTL follows config on every start; materialize_ttl_after_modify=0 keeps this cheap on large tables.
+  await runner.command(`ALTER TABLE ${db}.events MODIFY TTL toDateTime(observed_at) + INTERVAL ${opts.ttlDays} DAY SETTINGS materialize_ttl_after_modify = 0`);
+  return ran;
+}

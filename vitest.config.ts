@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for the whole repo. Each test file runs in its own process because chDB binds one data path per
+// process; integration files run one at a time so broker-heavy tests do not starve each other on two cores.
+export default defineConfig({
+  test: {
+    include: ['{core,collector,api,pilots,bench}/{src,test}/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});
