@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
 import { configSchema, type Config } from './schema.ts';
 import { applyEnv } from './env.ts';
 
@@ -32,7 +33,14 @@ export function loadConfig({ file, env = process.env }: ConfigSource = {}): Conf
   return parseConfig(text, path ?? '(no config file)', env);
 }
 
-export function parseConfig(text: string, fileName: string, env: NodeJS.ProcessEnv = {}): Config {
+export interface YamlSource {
+  document: ReturnType<typeof parseDocument>;
+  lines: LineCounter;
+  value: unknown;
+}
+
+/** Parses YAML keeping positions, so later validation errors can name the line. */
+export function readYaml(text: string, fileName: string): YamlSource {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const yamlError = document.errors[0];
@@ -41,23 +49,34 @@ export function parseConfig(text: string, fileName: string, env: NodeJS.ProcessE
     const pos = lines.linePos(yamlError.pos[0]);
     throw new ConfigError(`${fileName}${pos.line > 0 ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${yamlError.message.split('\n')[0]}`);
   }
-  const raw = document.toJS() ?? {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${fileName}:1: expected a mapping of settings at the top level`);
-  const { doc, origins } = applyEnv(raw as Record<string, unknown>, env);
-  const result = configSchema.safeParse(doc);
-  if (result.success) return result.data;
+  return { document, lines, value: document.toJS() ?? {} };
+}
 
-  const messages = result.error.issues.map((issue) => {
+/** One line per zod issue: `where: dotted.path: message`, where is file:line unless `whereFor` says otherwise. */
+export function describeIssues(issues: z.core.$ZodIssue[], fileName: string, source: YamlSource, whereFor?: (path: PropertyKey[]) => string | undefined): string[] {
+  return issues.map((issue) => {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
     return keys
       .map((path) => {
         const dotted = path.map(String).join('.');
-        const fromEnv = origins.get(path.slice(0, 2).map(String).join('.'));
-        const where = fromEnv ? `env ${fromEnv}` : `${fileName}${lineOf(document, path, lines)}`;
+        const where = whereFor?.(path) ?? `${fileName}${lineOf(source.document, path, source.lines)}`;
         const what = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
         return `${where}: ${dotted || '(top level)'}: ${what}`;
       })
       .join('\n');
+  });
+}
+
+export function parseConfig(text: string, fileName: string, env: NodeJS.ProcessEnv = {}): Config {
+  const source = readYaml(text, fileName);
+  const raw = source.value;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${fileName}:1: expected a mapping of settings at the top level`);
+  const { doc, origins } = applyEnv(raw as Record<string, unknown>, env);
+  const result = configSchema.safeParse(doc);
+  if (result.success) return result.data;
+  const messages = describeIssues(result.error.issues, fileName, source, (path) => {
+    const fromEnv = origins.get(path.slice(0, 2).map(String).join('.'));
+    return fromEnv ? `env ${fromEnv}` : undefined;
   });
   throw new ConfigError(`invalid configuration:\n${messages.join('\n')}`);
 }

@@ -88,6 +88,73 @@ export const MIGRATIONS: Migration[] = [
     name: 'events.tap_run: which process run stored a row, to tell its unacked last batches after a crash',
     statements: (db) => [`ALTER TABLE ${db}.events ADD COLUMN IF NOT EXISTS tap_run UInt64 DEFAULT 0 AFTER tap_batch`],
   },
+  {
+    version: 3,
+    name: 'alerting: transitions (also the notification outbox), rule evaluations, notifications sent, silences, acknowledgements',
+    statements: (db) => [
+      // Append-only: an alert's state is its latest transition. Each firing/resolved row, times its routes, is
+      // a notification owed until a row with the same id lands in notifications: enqueueing is this one insert.
+      `CREATE TABLE IF NOT EXISTS ${db}.alert_transitions (
+        id String,
+        at DateTime64(3, 'UTC'),
+        fingerprint String,
+        rule_id LowCardinality(String),
+        rule_type LowCardinality(String),
+        description String,
+        severity LowCardinality(String),
+        labels Map(String, String),
+        stream String,
+        from_state LowCardinality(String),
+        to_state LowCardinality(String),
+        active_at DateTime64(3, 'UTC'),
+        firing_at Nullable(DateTime64(3, 'UTC')),
+        value Float64,
+        threshold Float64,
+        expected String,
+        summary String,
+        details String,
+        routes Array(String)
+      ) ENGINE = ReplacingMergeTree ORDER BY (fingerprint, at, id)`,
+      `CREATE TABLE IF NOT EXISTS ${db}.rule_evaluations (
+        at DateTime64(3, 'UTC'),
+        rule_id LowCardinality(String),
+        window_start DateTime64(3, 'UTC'),
+        window_end DateTime64(3, 'UTC'),
+        value Float64,
+        threshold Float64,
+        breached UInt8,
+        skipped String,
+        error String,
+        duration_ms Float32
+      ) ENGINE = MergeTree PARTITION BY toDate(at) ORDER BY (rule_id, at) TTL toDateTime(at) + INTERVAL 30 DAY`,
+      `CREATE TABLE IF NOT EXISTS ${db}.notifications (
+        id String,
+        transition_id String,
+        route LowCardinality(String),
+        repeat UInt32,
+        at DateTime64(3, 'UTC'),
+        outcome LowCardinality(String),
+        attempts UInt32,
+        error String
+      ) ENGINE = ReplacingMergeTree ORDER BY id`,
+      `CREATE TABLE IF NOT EXISTS ${db}.silences (
+        id String,
+        matchers String,
+        starts_at DateTime64(3, 'UTC'),
+        ends_at DateTime64(3, 'UTC'),
+        created_by String,
+        comment String,
+        updated_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree(updated_at) ORDER BY id`,
+      `CREATE TABLE IF NOT EXISTS ${db}.alert_acks (
+        fingerprint String,
+        firing_at DateTime64(3, 'UTC'),
+        at DateTime64(3, 'UTC'),
+        by String,
+        comment String
+      ) ENGINE = ReplacingMergeTree(at) ORDER BY (fingerprint, firing_at)`,
+    ],
+  },
 ];
 
 export interface MigrationRunner {

@@ -1,0 +1,45 @@
+// Replays a rule over stored history: every `every` from `from` to `to`, the same evaluation and lifecycle as
+// the engine, nothing stored or sent. Answers "when would this rule have fired?" before it goes live.
+import type { Store } from '@rollcall/core/store';
+import { INACTIVE, step, type AlertStatus, type TransitionTo } from './alerts.ts';
+import { evaluateScheduled, windowAt } from './evaluate.ts';
+import type { Evaluation } from './evaluation.ts';
+import type { Rule } from './rule.ts';
+import type { Window } from './sql.ts';
+
+export interface BacktestStep {
+  at: number;
+  window: Window;
+  evaluation: Evaluation;
+  state: AlertStatus['state'];
+  to?: TransitionTo;
+}
+
+export interface BacktestResult {
+  steps: BacktestStep[];
+  /** Firing periods; `to` is absent while still firing at the end of the range. */
+  fired: { from: number; to?: number; value: number; summary: string }[];
+}
+
+export const MAX_BACKTEST_STEPS = 20_000;
+
+export async function backtest(store: Store, rule: Rule, from: number, to: number): Promise<BacktestResult> {
+  const firstEnd = Math.ceil(from / rule.every) * rule.every;
+  const count = Math.floor((to - firstEnd) / rule.every) + 1;
+  if (count > MAX_BACKTEST_STEPS) throw new RangeError(`${count} evaluations of every ${rule.every / 1000}s between from and to; at most ${MAX_BACKTEST_STEPS} (narrow the range)`);
+  let status: AlertStatus = INACTIVE;
+  const steps: BacktestStep[] = [];
+  const fired: BacktestResult['fired'] = [];
+  for (let end = firstEnd; end <= to; end += rule.every) {
+    const at = end + rule.delay;
+    const window = windowAt(rule, at);
+    const evaluation = await evaluateScheduled(store, rule, window);
+    const moved = evaluation.skipped ? { next: status } : step(status, evaluation.breached, at, rule.for);
+    status = moved.next;
+    steps.push({ at, window, evaluation, state: status.state, ...(moved.to ? { to: moved.to } : {}) });
+    if (moved.to === 'firing') fired.push({ from: at, value: evaluation.value, summary: evaluation.summary });
+    const open = fired.at(-1);
+    if (moved.to === 'resolved' && open) open.to = at;
+  }
+  return { steps, fired };
+}

@@ -1,0 +1,189 @@
+// The rule engine: evaluates each rule once per `every`, over the window that ended `delay` ago, runs the
+// alert lifecycle and stores every transition before acting on it. Broken rule files raise a config alert.
+import type { Logger } from '@rollcall/core/log';
+import type { Store } from '@rollcall/core/store';
+import { fingerprintOf, INACTIVE, step, type AlertStatus, type TransitionTo } from './alerts.ts';
+import { insertEvaluations, insertTransitions, latestTransitions, statusOf, transitionId, type EvaluationSample, type Transition } from './alert-store.ts';
+import { evaluateScheduled, watched, windowAt } from './evaluate.ts';
+import type { Evaluation } from './evaluation.ts';
+import type { RuleFiles } from './files.ts';
+import type { Rule } from './rule.ts';
+import type { Window } from './sql.ts';
+
+export const RULE_FILE_ALERT = 'rollcall-rule-file';
+
+export interface RuleStatus {
+  rule: Rule;
+  fingerprint: string;
+  status: AlertStatus;
+  last?: { at: number; window: Window; evaluation?: Evaluation; error?: string; durationMs: number };
+}
+
+export interface RuleEngine {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Evaluates whatever is due now; the timer calls it every tickMs. */
+  tick(): Promise<void>;
+  statuses(): RuleStatus[];
+}
+
+export interface EngineDeps {
+  store: Store;
+  log: Logger;
+  files: RuleFiles;
+  /** Routes for the config alert raised by a broken rule file. */
+  configRoutes?: string[];
+  now?: () => number;
+  tickMs?: number;
+  concurrency?: number;
+}
+
+interface Tracked {
+  ruleId: string;
+  status: AlertStatus;
+}
+
+export function createRuleEngine({ store, log, files, configRoutes = [], now = Date.now, tickMs = 1000, concurrency = 4 }: EngineDeps): RuleEngine {
+  const alerts = new Map<string, Tracked>();
+  const lastEnd = new Map<string, number>();
+  const lastRun = new Map<string, NonNullable<RuleStatus['last']>>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  const transition = (base: Omit<Transition, 'id' | 'from_state' | 'to_state' | 'active_at' | 'firing_at'>, from: AlertStatus, to: TransitionTo, next: AlertStatus): Transition => ({
+    ...base,
+    id: transitionId(base.fingerprint, to, base.at),
+    from_state: from.state,
+    to_state: to,
+    active_at: next.activeAt ?? from.activeAt ?? base.at,
+    firing_at: next.firingAt ?? from.firingAt ?? null,
+  });
+
+  const evaluateOne = async (rule: Rule, at: number): Promise<{ sample?: EvaluationSample; transition?: Transition; apply?: () => void }> => {
+    const window = windowAt(rule, at);
+    if (lastEnd.get(rule.id) === window.end) return {};
+    const fingerprint = fingerprintOf(rule.id, rule.labels);
+    const current = alerts.get(fingerprint)?.status ?? INACTIVE;
+    const started = performance.now();
+    let evaluation: Evaluation | undefined;
+    let error = '';
+    try {
+      evaluation = await evaluateScheduled(store, rule, window);
+    } catch (err) {
+      error = (err as Error).message;
+      log.error('rule evaluation failed', { rule: rule.id, err });
+    }
+    const durationMs = performance.now() - started;
+    const sample: EvaluationSample = { at, rule_id: rule.id, window_start: window.start, window_end: window.end, value: evaluation?.value ?? 0, threshold: evaluation?.threshold ?? 0, breached: evaluation?.breached ?? false, skipped: evaluation?.skipped ?? '', error, duration_ms: durationMs };
+    const done = () => {
+      lastEnd.set(rule.id, window.end);
+      lastRun.set(rule.id, { at, window, durationMs, ...(evaluation ? { evaluation } : {}), ...(error ? { error } : {}) });
+    };
+    if (!evaluation || evaluation.skipped) return { sample, apply: done };
+    const { next, to } = step(current, evaluation.breached, at, rule.for);
+    const apply = () => {
+      alerts.set(fingerprint, { ruleId: rule.id, status: next });
+      done();
+    };
+    if (!to) return { sample, apply };
+    const base = {
+      at,
+      fingerprint,
+      rule_id: rule.id,
+      rule_type: rule.type,
+      description: rule.description,
+      severity: rule.severity,
+      labels: { ...rule.labels, rule_id: rule.id, severity: rule.severity },
+      stream: watched(rule),
+      value: evaluation.value,
+      threshold: evaluation.threshold,
+      expected: evaluation.expected,
+      summary: evaluation.summary,
+      details: JSON.stringify({ window, ...evaluation.details }),
+      routes: to === 'firing' || to === 'resolved' ? rule.notify : [],
+    };
+    return { sample, transition: transition(base, current, to, next), apply };
+  };
+
+  /** A broken rule file is an alert of its own, so nobody runs on stale rules without knowing. */
+  const fileAlerts = (at: number): { transition: Transition; apply: () => void }[] =>
+    files.files().flatMap((file) => {
+      const fingerprint = fingerprintOf(RULE_FILE_ALERT, { file: file.file });
+      const current = alerts.get(fingerprint)?.status ?? INACTIVE;
+      const { next, to } = step(current, file.error !== undefined, at, 0);
+      if (!to) return [];
+      const base = {
+        at,
+        fingerprint,
+        rule_id: RULE_FILE_ALERT,
+        rule_type: 'config',
+        description: 'A rule file does not validate; its last good rules keep running.',
+        severity: 'warning',
+        labels: { rule_id: RULE_FILE_ALERT, file: file.file, severity: 'warning' },
+        stream: file.file,
+        value: 1,
+        threshold: 0,
+        expected: 'every rule file valid',
+        summary: to === 'firing' ? (file.error ?? '') : `${file.file} is valid again`,
+        details: '{}',
+        routes: configRoutes,
+      };
+      return [{ transition: transition(base, current, to, next), apply: () => alerts.set(fingerprint, { ruleId: RULE_FILE_ALERT, status: next }) }];
+    });
+
+  /** A rule removed while its alert fires resolves it; nothing would otherwise ever do so. */
+  const orphans = (rules: Rule[], at: number): { transition: Transition; apply: () => void }[] => {
+    const ids = new Set(rules.map((r) => r.id));
+    return [...alerts.entries()].flatMap(([fingerprint, tracked]) => {
+      if (tracked.ruleId === RULE_FILE_ALERT || ids.has(tracked.ruleId) || tracked.status.state === 'inactive') return [];
+      const to: TransitionTo = tracked.status.state === 'firing' ? 'resolved' : 'inactive';
+      const base = { at, fingerprint, rule_id: tracked.ruleId, rule_type: '', description: '', severity: '', labels: { rule_id: tracked.ruleId }, stream: '', value: 0, threshold: 0, expected: '', summary: 'the rule was removed', details: '{}', routes: [] };
+      return [{ transition: transition(base, tracked.status, to, INACTIVE), apply: () => alerts.set(fingerprint, { ruleId: tracked.ruleId, status: INACTIVE }) }];
+    });
+  };
+
+  const runTick = async () => {
+    const at = now();
+    const rules = files.rules();
+    const results: Awaited<ReturnType<typeof evaluateOne>>[] = [];
+    for (let i = 0; i < rules.length; i += concurrency) results.push(...(await Promise.all(rules.slice(i, i + concurrency).map((r) => evaluateOne(r, at)))));
+    const extra = [...fileAlerts(at), ...orphans(rules, at)];
+    const transitions = [...results.flatMap((r) => (r.transition ? [r.transition] : [])), ...extra.map((e) => e.transition)];
+    // Stored first: if this insert fails nothing moves, and the same windows are evaluated again next tick.
+    await insertTransitions(store, transitions);
+    for (const r of [...results, ...extra]) r.apply?.();
+    for (const t of transitions) log.info(`alert ${t.to_state}`, { rule: t.rule_id, fingerprint: t.fingerprint, value: t.value, threshold: t.threshold, summary: t.summary });
+    await insertEvaluations(store, results.flatMap((r) => (r.sample ? [r.sample] : []))).catch((err: unknown) => log.warn('could not store rule evaluations', { err }));
+  };
+
+  const tick = async () => {
+    if (running) return running;
+    running = runTick()
+      .catch((err: unknown) => log.error('rule engine tick failed', { err }))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+
+  return {
+    async start() {
+      for (const t of await latestTransitions(store)) alerts.set(t.fingerprint, { ruleId: t.rule_id, status: statusOf(t) });
+      files.start();
+      await tick();
+      timer = setInterval(() => void tick(), tickMs);
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      files.stop();
+      await running;
+    },
+    tick,
+    statuses: () =>
+      files.rules().map((rule) => {
+        const fingerprint = fingerprintOf(rule.id, rule.labels);
+        const last = lastRun.get(rule.id);
+        return { rule, fingerprint, status: alerts.get(fingerprint)?.status ?? INACTIVE, ...(last ? { last } : {}) };
+      }),
+  };
+}

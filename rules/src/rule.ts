@@ -1,0 +1,130 @@
+// The shape of a rule file, validated once when the file is read. Everything downstream gets typed rules.
+import { z } from 'zod';
+import { DURATION_HINT, parseDuration } from '@rollcall/core/duration';
+
+const duration = (fallback?: string) => {
+  const text = fallback === undefined ? z.string() : z.string().default(fallback);
+  return text.transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected ${DURATION_HINT}, got "${value}"` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+};
+
+const percent = z.number().min(0).max(100);
+
+/** Which events a rule counts. `stream`, `event_type`, `source` and `routing_key` take `*` and `?` globs. */
+export const matchSchema = z.strictObject({
+  broker: z.enum(['kafka', 'rabbitmq']).optional(),
+  cluster: z.string().min(1).optional(),
+  stream: z.string().min(1).optional(),
+  event_type: z.string().min(1).optional(),
+  source: z.string().min(1).optional(),
+  // A RabbitMQ message delivered to two queues is one publish and two deliveries: count publishes unless told.
+  kind: z.enum(['publish', 'deliver']).default('publish'),
+  routing_key: z.string().min(1).optional(),
+});
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone such as Asia/Jakarta');
+
+export const scheduleSchema = z.strictObject({
+  timezone: timezone.default('UTC'),
+  days: z.array(z.enum(WEEKDAYS)).min(1).default([...WEEKDAYS]),
+  hours: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'expected a range of hours such as 08:00-22:00')
+    .default('00:00-24:00'),
+});
+
+const common = {
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'expected an id of lowercase letters, digits, ".", "_" or "-"'),
+  description: z.string().default(''),
+  severity: z.enum(['critical', 'warning', 'info']).default('warning'),
+  labels: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a label name'), z.string()).default({}),
+  window: duration('5m'),
+  every: duration('1m'),
+  /** How long the condition must hold before the alert fires. */
+  for: duration('0s'),
+  /** The newest data is left out: events still in flight through the taps would look like a drop. */
+  delay: duration('30s'),
+  schedule: scheduleSchema.optional(),
+  notify: z.array(z.string().min(1)).default([]),
+};
+
+const volume = z.strictObject({ ...common, type: z.literal('volume'), match: matchSchema, min: z.number().min(0).optional(), max: z.number().min(0).optional() });
+
+const baseline = z.strictObject({
+  ...common,
+  type: z.literal('baseline'),
+  match: matchSchema,
+  season: z.enum(['day', 'week']).default('week'),
+  seasons: z.number().int().min(1).max(12).default(4),
+  /** Seasons that must hold data before the rule judges anything. */
+  min_history: z.number().int().min(1).default(3),
+  drop: percent.optional(),
+  rise: z.number().min(0).optional(),
+  /** Below this expected count a window is too small to judge. */
+  min_expected: z.number().min(0).default(10),
+});
+
+const ratio = z.strictObject({ ...common, type: z.literal('ratio'), a: matchSchema, b: matchSchema, lo: z.number().min(0).optional(), hi: z.number().min(0).optional() });
+
+const completeness = z.strictObject({
+  ...common,
+  type: z.literal('completeness'),
+  a: matchSchema,
+  b: matchSchema,
+  key: z.enum(['correlation_id', 'message_id']).default('correlation_id'),
+  /** How long after its A event a key may still show up on B. */
+  within: duration('1m'),
+  max_missing: percent.default(0),
+  sample: z.number().int().min(0).max(100).default(10),
+});
+
+const freshness = z.strictObject({ ...common, type: z.literal('freshness'), match: matchSchema, max_silence: duration() });
+
+const duplicates = z.strictObject({ ...common, type: z.literal('duplicates'), match: matchSchema, key: z.enum(['message_id', 'correlation_id']).default('message_id'), max_share: percent.default(1) });
+
+const schema = z.strictObject({
+  ...common,
+  type: z.literal('schema'),
+  match: matchSchema,
+  on: z.array(z.enum(['new_fingerprint', 'missing_field'])).min(1).default(['new_fingerprint', 'missing_field']),
+  /** How far back the known schemas reach. */
+  history: duration('7d'),
+});
+
+export const ruleSchema = z
+  .discriminatedUnion('type', [volume, baseline, ratio, completeness, freshness, duplicates, schema], {
+    error: (issue) => (issue.code === 'invalid_union' ? 'expected type to be one of volume, baseline, ratio, completeness, freshness, duplicates, schema' : undefined),
+  })
+  .superRefine((rule, ctx) => {
+    const need = (ok: boolean, message: string, path: string) => ok || ctx.addIssue({ code: 'custom', message, path: [path] });
+    if (rule.type === 'volume') need(rule.min !== undefined || rule.max !== undefined, 'a volume rule needs min or max', 'min');
+    if (rule.type === 'ratio') need(rule.lo !== undefined || rule.hi !== undefined, 'a ratio rule needs lo or hi', 'lo');
+    if (rule.type === 'baseline') need(rule.drop !== undefined || rule.rise !== undefined, 'a baseline rule needs drop or rise (percent)', 'drop');
+    if (rule.type === 'baseline') need(rule.min_history <= rule.seasons, 'min_history cannot exceed seasons', 'min_history');
+    need(rule.every > 0, 'every must be longer than 0s', 'every');
+    if (rule.type !== 'freshness') need(rule.window > 0, 'window must be longer than 0s', 'window');
+  });
+
+export const ruleFileSchema = z.strictObject({ rules: z.array(ruleSchema).default([]) });
+
+export type Rule = z.output<typeof ruleSchema>;
+export type RuleType = Rule['type'];
+export type Match = z.output<typeof matchSchema>;
+export type Schedule = z.output<typeof scheduleSchema>;
+export type RuleOf<T extends RuleType> = Extract<Rule, { type: T }>;
+export { WEEKDAYS };

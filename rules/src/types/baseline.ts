@@ -1,0 +1,53 @@
+// baseline: this window against the same window one season (day or week) back, N times; the expectation is
+// the median of the seasons that held data, so one odd day in the history does not move it.
+import type { Evaluation, EvalInput } from '../evaluation.ts';
+import type { RuleOf } from '../rule.ts';
+import { describeMatch, formatDuration, matchWhere, queryRows, sourceFor, tableOf, windowWhere, type Window } from '../sql.ts';
+
+const SEASON_MS = { day: 86_400_000, week: 604_800_000 } as const;
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+export async function evaluateBaseline(rule: RuleOf<'baseline'>, { store, window }: EvalInput): Promise<Evaluation> {
+  const shift = SEASON_MS[rule.season];
+  const windows: Window[] = Array.from({ length: rule.seasons + 1 }, (_, k) => ({ start: window.start - k * shift, end: window.end - k * shift }));
+  const source = sourceFor(rule.match, window);
+  const m = matchWhere(rule.match, 'm');
+  const ranges = windows.map((w, k) => windowWhere(source, w, `w${k}`));
+  // One scan for all seasons: each column counts one shifted window.
+  const columns = ranges.map((r, k) => (source === 'rollup' ? `sumIf(count, ${r.sql}) AS s${k}` : `countIf(${r.sql}) AS s${k}`));
+  const [row] = await queryRows<Record<string, string | number>>(
+    store,
+    `SELECT ${columns.join(', ')} FROM ${tableOf(store, source)} WHERE ${m.sql} AND (${ranges.map((r) => `(${r.sql})`).join(' OR ')})`,
+    Object.assign({}, m.params, ...ranges.map((r) => r.params)),
+  );
+  const counts = windows.map((_, k) => Number(row?.[`s${k}`] ?? 0));
+  const [observed = 0, ...history] = counts;
+  const withData = history.filter((c) => c > 0);
+  const per = formatDuration(rule.window);
+  const lo = (expected: number) => (rule.drop !== undefined ? expected * (1 - rule.drop / 100) : undefined);
+  const hi = (expected: number) => (rule.rise !== undefined ? expected * (1 + rule.rise / 100) : undefined);
+  const base = { value: observed, details: { history, season: rule.season } };
+  if (withData.length < rule.min_history) {
+    return { ...base, threshold: 0, breached: false, expected: 'not enough history yet', summary: `${describeMatch(rule.match)}: ${withData.length} of ${rule.min_history} ${rule.season}s of history`, skipped: 'insufficient history' };
+  }
+  const expected = median(withData);
+  const floor = lo(expected);
+  const ceiling = hi(expected);
+  const words = `about ${Math.round(expected)} per ${per} (median of the last ${withData.length} ${rule.season}s)`;
+  if (expected < rule.min_expected) return { ...base, threshold: floor ?? ceiling ?? 0, breached: false, expected: words, summary: `${describeMatch(rule.match)}: expected volume ${expected} is below min_expected`, skipped: 'expected volume too small to judge' };
+  const low = floor !== undefined && observed < floor;
+  const high = ceiling !== undefined && observed > ceiling;
+  const change = Math.round(((observed - expected) / expected) * 1000) / 10;
+  return {
+    ...base,
+    threshold: Math.round((high ? (ceiling ?? 0) : (floor ?? ceiling ?? 0)) * 100) / 100,
+    breached: low || high,
+    expected: words,
+    summary: `${describeMatch(rule.match)}: ${observed} per ${per}, ${change >= 0 ? '+' : ''}${change}% against the usual ${Math.round(expected)}`,
+  };
+}
