@@ -9,6 +9,7 @@ import { createKafkaTap } from '@rollcall/collector/kafka/tap';
 import { createManagement } from '@rollcall/collector/rabbitmq/management';
 import { createRabbitTap } from '@rollcall/collector/rabbitmq/firehose';
 import { reconcileRollup } from '@rollcall/core/store/reconcile';
+import { createAlerting, type Alerting } from '@rollcall/rules/alerting';
 import { createApp } from './app.ts';
 
 const RECONCILE_LOOKBACK_MS = 6 * 3600_000;
@@ -70,6 +71,14 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   const url = `http://${config.api.host}:${port}`;
   log.info('api listening', { url });
 
+  // Rules read the store only, so they start at once; taps that are still connecting just mean late data,
+  // which each rule's `delay` already allows for.
+  let alerting: Alerting | undefined;
+  if (config.rules.enabled) {
+    alerting = createAlerting({ config, store, log, dashboardUrl: url });
+    await alerting.start();
+  }
+
   return {
     store,
     url,
@@ -78,6 +87,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       if (healing) clearInterval(healing);
       await Promise.all(starting);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await alerting?.stop().catch((err: unknown) => log.error('rules did not stop cleanly', { err }));
       for (const role of roles) await role.stop().catch((err: unknown) => log.error(`${role.name} tap did not stop cleanly`, { err }));
       await store.close();
     },

@@ -37,6 +37,10 @@ export const ENV_FIELDS: EnvField[] = [
   field('ROLLCALL_RABBITMQ_PREFETCH', ['rabbitmq', 'prefetch'], 'number'),
   field('ROLLCALL_WRITER_BATCH_SIZE', ['writer', 'batch_size'], 'number'),
   field('ROLLCALL_WRITER_FLUSH_INTERVAL', ['writer', 'flush_interval']),
+  field('ROLLCALL_RULES_ENABLED', ['rules', 'enabled'], 'boolean'),
+  field('ROLLCALL_RULES_DIR', ['rules', 'dir']),
+  field('ROLLCALL_RULES_RELOAD', ['rules', 'reload']),
+  field('ROLLCALL_ALERTING_DASHBOARD_URL', ['alerting', 'dashboard_url']),
   field('ROLLCALL_API_HOST', ['api', 'host']),
   field('ROLLCALL_API_PORT', ['api', 'port'], 'number'),
 ];

@@ -73,7 +73,7 @@ export function parseConfig(text: string, fileName: string, env: NodeJS.ProcessE
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${fileName}:1: expected a mapping of settings at the top level`);
   const { doc, origins } = applyEnv(raw as Record<string, unknown>, env);
   const result = configSchema.safeParse(doc);
-  if (result.success) return result.data;
+  if (result.success) return withRouteSecrets(result.data, env, fileName, source);
   const messages = describeIssues(result.error.issues, fileName, source, (path) => {
     const fromEnv = origins.get(path.slice(0, 2).map(String).join('.'));
     return fromEnv ? `env ${fromEnv}` : undefined;
@@ -91,4 +91,24 @@ function lineOf(document: ReturnType<typeof parseDocument>, path: PropertyKey[],
     if (range) return `:${lines.linePos(range[0]).line}`;
   }
   return '';
+}
+
+/** Routes name the env vars that hold their URL and signing secret; read them here, once, so nothing else
+ * touches the environment and a missing one stops start-up with the field named. */
+function withRouteSecrets(config: Config, env: NodeJS.ProcessEnv, fileName: string, source: YamlSource): Config {
+  const problems: z.core.$ZodIssue[] = [];
+  const routes = config.alerting.routes.map((route, i) => {
+    const read = (field: 'url_env' | 'secret_env') => {
+      const name = route[field];
+      if (name === undefined) return undefined;
+      const value = env[name];
+      if (!value) problems.push({ code: 'custom', path: ['alerting', 'routes', i, field], message: `environment variable ${name} is not set`, input: name });
+      return value;
+    };
+    const url = read('url_env') ?? route.url;
+    const secret = read('secret_env') ?? route.secret;
+    return { ...route, ...(url !== undefined ? { url } : {}), ...(secret !== undefined ? { secret } : {}) };
+  });
+  if (problems.length) throw new ConfigError(`invalid configuration:\n${describeIssues(problems, fileName, source).join('\n')}`);
+  return { ...config, alerting: { ...config.alerting, routes } };
 }

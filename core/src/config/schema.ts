@@ -28,6 +28,8 @@ const jsonPointer = z.string().regex(/^(\/[^/]*)*$/, 'expected a JSON pointer su
 const fieldSource = (headers: string[], json: string[]) =>
   z.strictObject({ headers: z.array(z.string().min(1)).default(headers), json: z.array(jsonPointer).default(json) }).prefault({});
 
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable');
+
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port');
 
 export const configSchema = z.strictObject({
@@ -95,6 +97,40 @@ export const configSchema = z.strictObject({
       batch_size: z.number().int().min(1).max(1_000_000).default(10_000),
       flush_interval: duration('1s'),
       max_retry_delay: duration('30s'),
+    })
+    .prefault({}),
+  rules: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      dir: z.string().min(1).default('./rules.d'),
+      reload: duration('2s'),
+    })
+    .prefault({}),
+  alerting: z
+    .strictObject({
+      /** Base of the links in notifications; defaults to the API's own address. */
+      dashboard_url: z.url().optional(),
+      /** Routes that hear about broken rule files. */
+      config_routes: z.array(z.string().min(1)).default([]),
+      routes: z
+        .array(
+          z
+            .strictObject({
+              name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a route name of lowercase letters, digits, ".", "_" or "-"'),
+              type: z.enum(['slack', 'webhook', 'alertmanager']),
+              // Slack webhook URLs are secrets: prefer url_env, which names the environment variable holding it.
+              url: z.url().optional(),
+              url_env: envName.optional(),
+              secret_env: envName.optional(),
+              secret: z.string().optional(),
+              headers: z.record(z.string(), z.string()).default({}),
+              repeat_interval: duration('4h'),
+              timeout: duration('10s'),
+            })
+            .refine((r) => r.url !== undefined || r.url_env !== undefined, { message: 'expected url or url_env', path: ['url'] }),
+        )
+        .default([])
+        .refine((routes) => new Set(routes.map((r) => r.name)).size === routes.length, 'route names must be unique'),
     })
     .prefault({}),
   api: z

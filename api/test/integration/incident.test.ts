@@ -1,0 +1,149 @@
+// The Card→Fraud incident, replayed against the real brokers and the real engine: steady traffic, then the
+// card service silently stops publishing one card network (~20% of traffic), then it recovers. A ratio rule
+// and a completeness rule must each fire within two evaluations after their window closes, and a local HTTP
+// receiver standing in for Slack must get exactly one firing and one resolved message per rule.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kafka, logLevel } from 'kafkajs';
+import { Connection } from 'rabbitmq-client';
+import { parseConfig } from '@rollcall/core/config';
+import { createLogger } from '@rollcall/core/log';
+import { kafkaTargets, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
+import { startPlatform, type Platform } from '../../src/platform.ts';
+import { startCardFraud, type Pilot } from '@rollcall/pilots/card-fraud';
+
+const name = uniqueName('rc-incident');
+const dir = tempDir('rollcall-incident');
+const kafkaTarget = kafkaTargets()[0] ?? { version: '4.1', brokers: ['127.0.0.1:9092'] };
+const names = { requests: `${name}.requests`, exchange: `${name}.cards`, queue: `${name}.fraud`, scores: `${name}.scores` };
+const EVERY_MS = 5000;
+
+interface Received {
+  at: number;
+  body: { text?: string; blocks?: unknown[] };
+}
+
+describe('the Card→Fraud incident', () => {
+  let platform: Platform;
+  let pilot: Pilot;
+  let receiver: Server;
+  const received: Received[] = [];
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ at: Date.now(), body: JSON.parse(body) as Received['body'] });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const address = receiver.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+
+    const admin = new Kafka({ clientId: 'incident-test', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [names.requests, names.scores].map((topic) => ({ topic, numPartitions: 1 })) });
+    await admin.disconnect();
+
+    const rulesDir = join(dir, 'rules.d');
+    mkdirSync(rulesDir, { recursive: true });
+    const common = `window: 10s\n    every: 5s\n    delay: 3s\n    notify: [slack-payments]`;
+    writeFileSync(
+      join(rulesDir, 'cards.yaml'),
+      `rules:
+  - id: cards-published-per-request
+    description: Every accepted card authorization is published to RabbitMQ
+    severity: critical
+    type: ratio
+    a: { broker: kafka, stream: ${names.requests} }
+    b: { broker: rabbitmq, stream: ${names.exchange} }
+    lo: 0.9
+    hi: 1.1
+    ${common}
+  - id: every-request-scored
+    description: Every accepted authorization gets a fraud score
+    severity: critical
+    type: completeness
+    a: { broker: kafka, stream: ${names.requests} }
+    b: { broker: kafka, stream: ${names.scores} }
+    within: 5s
+    max_missing: 5
+    ${common}
+`,
+    );
+    const config = parseConfig(
+      `alerting:\n  routes:\n    - name: slack-payments\n      type: slack\n      url_env: INCIDENT_SLACK_URL\n      repeat_interval: 1h\n`,
+      join(dir, 'rollcall.yaml'),
+      {
+        INCIDENT_SLACK_URL: `http://127.0.0.1:${port}/services/T000/B000/secret`,
+        ROLLCALL_DATA_DIR: join(dir, 'clickhouse'),
+        ROLLCALL_API_PORT: '0',
+        ROLLCALL_KAFKA_BROKERS: kafkaTarget.brokers.join(','),
+        ROLLCALL_KAFKA_INCLUDE: `^${name}`,
+        ROLLCALL_KAFKA_GROUP_ID: `${name}-tap`,
+        ROLLCALL_KAFKA_START: 'earliest',
+        ROLLCALL_KAFKA_METADATA_REFRESH: '1s',
+        ROLLCALL_RABBITMQ_URL: rabbitUrl(),
+        ROLLCALL_RABBITMQ_TAP_QUEUE: `${name}.tap`,
+        ROLLCALL_WRITER_FLUSH_INTERVAL: '200ms',
+        ROLLCALL_RULES_DIR: rulesDir,
+        ROLLCALL_RULES_RELOAD: '500ms',
+      },
+    );
+    platform = await startPlatform(config, createLogger('warn'));
+    await waitUntil(() => fetch(`${platform.url}/readyz`).then((r) => r.status), (s) => s === 200, 60_000, 'rollcall to be ready');
+    pilot = await startCardFraud({ rabbitUrl: rabbitUrl(), kafkaBrokers: kafkaTarget.brokers, ratePerSecond: 40, log: createLogger('error'), names });
+  });
+
+  afterAll(async () => {
+    await pilot?.stop();
+    await platform?.stop();
+    receiver?.close();
+    const rabbit = new Connection(rabbitUrl());
+    const ch = await rabbit.acquire();
+    await deleteTapQueues(ch, `${name}.tap`);
+    await ch.queueDelete({ queue: names.queue });
+    await ch.exchangeDelete({ exchange: names.exchange });
+    await ch.close();
+    await rabbit.close();
+    const admin = new Kafka({ clientId: 'incident-test', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [names.requests, names.scores] }).catch(() => {});
+    await admin.disconnect();
+  });
+
+  const messagesFor = (rule: string, status: 'FIRING' | 'RESOLVED') => received.filter((r) => JSON.stringify(r.body).includes(rule) && JSON.stringify(r.body).toUpperCase().includes(status));
+
+  it('catches the missing network within two evaluations, once per rule, and resolves once', { timeout: 240_000 }, async () => {
+    // steady traffic long enough for several clean windows: no alert may fire
+    await new Promise((r) => setTimeout(r, 25_000));
+    expect(received).toEqual([]);
+
+    pilot.faults.skipNetwork = 'visa';
+    const faultAt = Date.now();
+    const rules = ['cards-published-per-request', 'every-request-scored'];
+    await waitUntil(async () => rules.every((r) => messagesFor(r, 'FIRING').length > 0), (ok) => ok, 90_000, 'both rules to fire');
+    for (const rule of rules) {
+      const [firing] = messagesFor(rule, 'FIRING');
+      // The first window wholly inside the fault closes by faultAt + window (+ within for completeness); then
+      // delay; then at most two evaluation intervals. One more second for the outbox poll.
+      const windowClosed = faultAt + 10_000 + (rule === 'every-request-scored' ? 5000 : 0) + EVERY_MS;
+      console.info(`${rule}: notified ${((firing?.at ?? 0) - faultAt) / 1000}s after the fault began`);
+      expect(firing?.at ?? Infinity).toBeLessThanOrEqual(windowClosed + 3000 + 2 * EVERY_MS + 1000);
+    }
+
+    delete pilot.faults.skipNetwork;
+    await waitUntil(async () => rules.every((r) => messagesFor(r, 'RESOLVED').length > 0), (ok) => ok, 90_000, 'both rules to resolve');
+    await new Promise((r) => setTimeout(r, 3 * EVERY_MS)); // a second message would show up here
+    for (const rule of rules) {
+      expect(messagesFor(rule, 'FIRING')).toHaveLength(1);
+      expect(messagesFor(rule, 'RESOLVED')).toHaveLength(1);
+    }
+    expect(received).toHaveLength(4);
+  });
+});

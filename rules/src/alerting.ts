@@ -1,0 +1,49 @@
+// The rules role as one unit: rule files, the engine and the notification outbox, built from config.
+import { resolve } from 'node:path';
+import type { Config } from '@rollcall/core/config/schema';
+import type { Logger } from '@rollcall/core/log';
+import type { Store } from '@rollcall/core/store';
+import { createRuleEngine, type RuleEngine } from './engine.ts';
+import { createRuleFiles, type RuleFiles } from './files.ts';
+import { deliver } from './notify/deliver.ts';
+import { createOutbox, type Outbox, type OutboxRoute } from './outbox.ts';
+
+export interface Alerting {
+  files: RuleFiles;
+  engine: RuleEngine;
+  outbox: Outbox;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function outboxRoutes(config: Config): OutboxRoute[] {
+  return config.alerting.routes.map((r) => ({
+    name: r.name,
+    type: r.type,
+    url: r.url ?? '',
+    ...(r.secret !== undefined ? { secret: r.secret } : {}),
+    headers: r.headers,
+    timeoutMs: r.timeout,
+    repeatIntervalMs: r.repeat_interval,
+  }));
+}
+
+export function createAlerting({ config, store, log, dashboardUrl, now }: { config: Config; store: Store; log: Logger; dashboardUrl: string; now?: () => number }): Alerting {
+  const rulesLog = log.child({ role: 'rules' });
+  const files = createRuleFiles({ dir: resolve(config.rules.dir), log: rulesLog, pollMs: config.rules.reload });
+  const engine = createRuleEngine({ store, log: rulesLog, files, configRoutes: config.alerting.config_routes, ...(now ? { now } : {}) });
+  const outbox = createOutbox({ store, log: rulesLog, routes: outboxRoutes(config), dashboardUrl: config.alerting.dashboard_url ?? dashboardUrl, deliver, ...(now ? { now } : {}) });
+  return {
+    files,
+    engine,
+    outbox,
+    async start() {
+      await engine.start();
+      outbox.start();
+    },
+    async stop() {
+      await engine.stop();
+      await outbox.stop();
+    },
+  };
+}

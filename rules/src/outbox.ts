@@ -1,0 +1,198 @@
+// Durable notification delivery. The outbox is the transitions table itself: every firing or resolved
+// transition, once per route, is owed until a row with its id is in `notifications`. Enqueueing is therefore
+// the same insert that records the transition, and a restart picks up whatever was owed. Delivery retries with
+// capped, jittered backoff; a receiver that is down gets the message late, with its original times.
+// The one window left: killed after the receiver accepted but before the notifications row landed, the
+// message goes again. Its X-Rollcall-Delivery id / notification id is the same, so receivers can drop it.
+import type { Logger } from '@rollcall/core/log';
+import { backoffDelay } from '@rollcall/core/retry';
+import { chTime, type Store } from '@rollcall/core/store';
+import { acknowledgedEpisodes, fromRow, TRANSITION_COLUMNS, transitionId, type Transition, type TransitionRow } from './alert-store.ts';
+import { DeliveryError, type Notification, type Route } from './notify/notification.ts';
+import { isActiveSilence, listSilences, matchesAll } from './silences.ts';
+import { queryRows } from './sql.ts';
+
+export interface OutboxRoute extends Route {
+  /** Resend a still-firing alert this often; 0 never. */
+  repeatIntervalMs: number;
+}
+
+export interface OutboxDeps {
+  store: Store;
+  log: Logger;
+  routes: OutboxRoute[];
+  dashboardUrl: string;
+  deliver: (route: Route, n: Notification) => Promise<void>;
+  now?: () => number;
+  pollMs?: number;
+  maxRetryDelayMs?: number;
+  /** How far back owed notifications are still sent. */
+  horizonMs?: number;
+}
+
+export interface Outbox {
+  start(): void;
+  stop(): Promise<void>;
+  /** One delivery pass; the timer runs it every pollMs. */
+  poll(): Promise<void>;
+}
+
+type Outcome = 'delivered' | 'silenced' | 'skipped' | 'failed';
+
+interface Owed {
+  transition: Transition;
+  route: string;
+  repeat: number;
+}
+
+const notificationId = (transitionId: string, route: string, repeat: number) => `${transitionId}/${route}/${repeat}`;
+
+export function toNotification(t: Transition, route: string, repeat: number, dashboardUrl: string): Notification {
+  const firingAt = t.firing_at ?? t.at;
+  return {
+    id: notificationId(t.id, route, repeat),
+    status: t.to_state === 'resolved' ? 'resolved' : 'firing',
+    rule: { id: t.rule_id, description: t.description, severity: t.severity, type: t.rule_type },
+    labels: { ...t.labels, stream: t.stream },
+    fingerprint: t.fingerprint,
+    stream: t.stream,
+    observed: t.value,
+    threshold: t.threshold,
+    expected: t.expected,
+    summary: t.summary,
+    startsAt: new Date(firingAt).toISOString(),
+    ...(t.to_state === 'resolved' ? { endsAt: new Date(t.at).toISOString() } : {}),
+    at: new Date(t.at).toISOString(),
+    url: `${dashboardUrl.replace(/\/$/, '')}/alerts/${t.fingerprint}`,
+    repeat,
+  };
+}
+
+export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = Date.now, pollMs = 1000, maxRetryDelayMs = 60_000, horizonMs = 7 * 86_400_000 }: OutboxDeps): Outbox {
+  const byName = new Map(routes.map((r) => [r.name, r]));
+  const retry = new Map<string, { attempt: number; nextAt: number }>();
+  const warnedUnknown = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  const record = async (owed: Owed, outcome: Outcome, attempts: number, error = '') => {
+    await store.client.insert({
+      table: `${store.db}.notifications`,
+      values: [{ id: notificationId(owed.transition.id, owed.route, owed.repeat), transition_id: owed.transition.id, route: owed.route, repeat: owed.repeat, at: chTime(now()), outcome, attempts, error }],
+      format: 'JSONEachRow',
+    });
+  };
+
+  const owedTransitions = async (): Promise<Owed[]> => {
+    const rows = await queryRows<TransitionRow & { route: string }>(
+      store,
+      `SELECT ${TRANSITION_COLUMNS}, route FROM ${store.db}.alert_transitions FINAL ARRAY JOIN routes AS route
+       WHERE to_state IN ('firing', 'resolved') AND at >= fromUnixTimestamp64Milli({since:Int64})
+         AND concat(id, '/', route, '/0') NOT IN (SELECT id FROM ${store.db}.notifications)
+       ORDER BY at, id`,
+      { since: now() - horizonMs },
+    );
+    return rows.map((r) => ({ transition: fromRow(r), route: r.route, repeat: 0 }));
+  };
+
+  /** Reminders for alerts still firing whose last delivery on a route is older than its repeat interval. */
+  const owedRepeats = async (): Promise<Owed[]> => {
+    if (!routes.some((r) => r.repeatIntervalMs > 0)) return [];
+    const rows = await queryRows<TransitionRow & { route: string; repeat: string | number; last: string | number }>(
+      store,
+      `SELECT ${TRANSITION_COLUMNS}, n.route AS route, n.last_repeat AS repeat, toUnixTimestamp64Milli(n.last) AS last
+       FROM (SELECT * FROM ${store.db}.alert_transitions FINAL
+             WHERE (fingerprint, at) IN (SELECT fingerprint, max(at) FROM ${store.db}.alert_transitions GROUP BY fingerprint) AND to_state = 'firing') AS t
+       INNER JOIN (SELECT transition_id, route, max(repeat) AS last_repeat, max(at) AS last, argMax(outcome, repeat) AS last_outcome
+                   FROM ${store.db}.notifications FINAL GROUP BY transition_id, route) AS n ON n.transition_id = t.id
+       WHERE n.last_outcome = 'delivered'`,
+      {},
+    );
+    const acked = await acknowledgedEpisodes(store);
+    return rows.flatMap((r) => {
+      const route = byName.get(r.route);
+      const t = fromRow(r);
+      if (!route || route.repeatIntervalMs <= 0 || now() - Number(r.last) < route.repeatIntervalMs) return [];
+      if (acked.has(`${t.fingerprint}/${t.firing_at ?? t.at}`)) return []; // someone is on it
+      return [{ transition: t, route: r.route, repeat: Number(r.repeat) + 1 }];
+    });
+  };
+
+  /** A resolved message only follows a firing message that was actually delivered on that route. */
+  const firingOutcome = async (t: Transition, route: string): Promise<string | undefined> => {
+    const firingId = transitionId(t.fingerprint, 'firing', t.firing_at ?? 0);
+    const [row] = await queryRows<{ outcome: string }>(store, `SELECT outcome FROM ${store.db}.notifications FINAL WHERE id = {id:String}`, { id: notificationId(firingId, route, 0) });
+    return row?.outcome;
+  };
+
+  const attempt = async (owed: Owed, silenced: boolean) => {
+    const route = byName.get(owed.route);
+    if (!route) {
+      if (!warnedUnknown.has(owed.route)) log.error(`rule ${owed.transition.rule_id} notifies route "${owed.route}", which is not configured under alerting.routes`);
+      warnedUnknown.add(owed.route);
+      return;
+    }
+    if (silenced) return record(owed, 'silenced', 0);
+    if (owed.transition.to_state === 'resolved') {
+      const firing = await firingOutcome(owed.transition, owed.route);
+      if (firing === undefined) return; // its firing message is still owed: keep the order
+      if (firing !== 'delivered') return record(owed, 'skipped', 0);
+    }
+    const key = notificationId(owed.transition.id, owed.route, owed.repeat);
+    const state = retry.get(key) ?? { attempt: 0, nextAt: 0 };
+    if (state.nextAt > now()) return;
+    try {
+      await deliver(route, toNotification(owed.transition, owed.route, owed.repeat, dashboardUrl));
+      await record(owed, 'delivered', state.attempt + 1);
+      retry.delete(key);
+      log.info('notification delivered', { route: owed.route, rule: owed.transition.rule_id, status: owed.transition.to_state, repeat: owed.repeat, attempts: state.attempt + 1 });
+    } catch (err) {
+      const permanent = err instanceof DeliveryError && !err.retriable;
+      if (permanent) {
+        await record(owed, 'failed', state.attempt + 1, (err as Error).message);
+        log.error('notification refused by the receiver; not retrying', { route: owed.route, rule: owed.transition.rule_id, err });
+        return;
+      }
+      const delay = backoffDelay(state.attempt, maxRetryDelayMs, 500);
+      retry.set(key, { attempt: state.attempt + 1, nextAt: now() + delay });
+      log.warn('notification delivery failed; will retry', { route: owed.route, rule: owed.transition.rule_id, attempt: state.attempt + 1, delay_ms: delay, err });
+    }
+  };
+
+  const pass = async () => {
+    const owed = [...(await owedTransitions()), ...(await owedRepeats())];
+    if (owed.length === 0) return;
+    const silences = (await listSilences(store)).filter((s) => isActiveSilence(s, now()));
+    // One message at a time per alert and route, oldest first, so resolved never overtakes firing.
+    const busy = new Set<string>();
+    for (const o of owed) {
+      const lane = `${o.transition.fingerprint}/${o.route}`;
+      if (busy.has(lane)) continue;
+      busy.add(lane);
+      const labels = { ...o.transition.labels, stream: o.transition.stream };
+      await attempt(o, silences.some((s) => matchesAll(s.matchers, labels)));
+    }
+  };
+
+  const poll = async () => {
+    if (running) return running;
+    running = pass()
+      .catch((err: unknown) => log.error('notification outbox pass failed', { err }))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+
+  return {
+    start() {
+      timer = setInterval(() => void poll(), pollMs);
+      void poll();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
+    },
+    poll,
+  };
+}
