@@ -7,12 +7,15 @@ import { createLogger } from '@rollcall/core/log';
 import { openStore, StoreLockedError } from '@rollcall/core/store';
 import { createApp } from './app.ts';
 import { startPlatform } from './platform.ts';
+import { backtestRule, checkRules, parseTime, RulesCliError } from './rules-cli.ts';
 import { formatTable } from './table.ts';
 
 const USAGE = `usage:
   rollcall start [--config FILE]
   rollcall streams [--since 1h] [--json]
-  rollcall count --broker kafka|rabbitmq --stream NAME [--event-type T] [--kind publish|deliver] [--since 10m] [--json]`;
+  rollcall count --broker kafka|rabbitmq --stream NAME [--event-type T] [--kind publish|deliver] [--since 10m] [--json]
+  rollcall rules check [DIR]
+  rollcall rules backtest RULE_ID [--from 7d|ISO] [--to ISO] [--dir DIR]   (with Rollcall stopped, on the embedded store)`;
 
 type Fetch = (path: string) => Promise<Response>;
 
@@ -50,6 +53,9 @@ export async function main(argv: string[]): Promise<number> {
       stream: { type: 'string' },
       'event-type': { type: 'string' },
       kind: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      dir: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -73,6 +79,17 @@ export async function main(argv: string[]): Promise<number> {
     log.info('shutting down');
     await platform.stop();
     return 0;
+  }
+
+  if (command === 'rules') {
+    const [, sub, arg] = positionals;
+    const out = (line: string) => process.stdout.write(line + '\n');
+    if (sub === 'check') return checkRules(arg ?? config.rules.dir, out);
+    if (sub === 'backtest' && arg) {
+      const now = Date.now();
+      return backtestRule(config, values.dir ?? config.rules.dir, arg, parseTime(values.from ?? '1d', now, 'from'), parseTime(values.to, now, 'to'), out);
+    }
+    throw new CliError(`expected "rules check [DIR]" or "rules backtest RULE_ID"`);
   }
 
   const params = new URLSearchParams();
@@ -117,7 +134,7 @@ export async function run(argv: string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof CliError || err instanceof StoreLockedError) {
+    if (err instanceof ConfigError || err instanceof CliError || err instanceof StoreLockedError || err instanceof RulesCliError) {
       process.stderr.write(`rollcall: ${err.message}\n`);
       process.exitCode = 2;
     } else if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

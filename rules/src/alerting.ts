@@ -24,7 +24,9 @@ export function outboxRoutes(config: Config): OutboxRoute[] {
     ...(r.secret !== undefined ? { secret: r.secret } : {}),
     headers: r.headers,
     timeoutMs: r.timeout,
-    repeatIntervalMs: r.repeat_interval,
+    // Alertmanager resolves an alert it has not heard about for resolve_timeout (5m by default); a firing
+    // alert is re-posted every minute, as Prometheus does, and Alertmanager deduplicates.
+    repeatIntervalMs: r.type === 'alertmanager' ? Math.min(r.repeat_interval, 60_000) : r.repeat_interval,
   }));
 }
 

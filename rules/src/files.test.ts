@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '@rollcall/core/log';
+import { createRuleFiles, parseRuleFile } from './files.ts';
+
+const good = `rules:
+  - id: orders-floor
+    type: volume
+    match: { broker: kafka, stream: orders }
+    min: 10
+`;
+
+const errorOf = (text: string) => {
+  try {
+    parseRuleFile(text, 'rules.d/x.yaml');
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return 'no error';
+};
+
+describe('rule files', () => {
+  it('reads a valid file with defaults filled in', () => {
+    const [rule] = parseRuleFile(good, 'x.yaml');
+    expect(rule).toMatchObject({ id: 'orders-floor', type: 'volume', window: 300_000, every: 60_000, for: 0, delay: 30_000, severity: 'warning', match: { kind: 'publish' } });
+  });
+
+  it.each([
+    ['broken YAML', 'rules:\n  - id: a\n    type: [volume\n', /x\.yaml:\d+:\d+: invalid YAML/],
+    ['an unknown type', 'rules:\n  - id: a\n    type: volumes\n', /x\.yaml:3: rules\.0\.type: expected type to be one of volume/],
+    ['an unknown field', `${good}    mni: 3\n`, /x\.yaml:6: rules\.0\.mni: unknown field/],
+    ['a bad duration', `${good}    window: five minutes\n`, /x\.yaml:6: rules\.0\.window: expected a duration/],
+    ['a missing bound', 'rules:\n  - id: a\n    type: ratio\n    a: { stream: x }\n    b: { stream: y }\n', /x\.yaml:\d+: rules\.0\.lo: a ratio rule needs lo or hi/],
+    ['a bad time zone', `${good}    schedule: { timezone: Mars/Olympus }\n`, /x\.yaml:6: rules\.0\.schedule\.timezone: expected an IANA time zone/],
+    ['a bad id', good.replace('orders-floor', 'Orders Floor'), /x\.yaml:2: rules\.0\.id: expected an id/],
+    ['a repeated id', good + good.replace('rules:\n', ''), /x\.yaml:6: rules\.1\.id: "orders-floor" is already used by rules\.0/],
+    ['a list at the top', '- id: a\n', /x\.yaml:1: expected a mapping with a "rules" list/],
+  ])('names the file, line and field for %s', (_, text, message) => {
+    expect(errorOf(text)).toMatch(message);
+  });
+
+  it('keeps the last good rules of a file that breaks, and reports the error until it is fixed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rollcall-rules-'));
+    const file = join(dir, 'orders.yaml');
+    writeFileSync(file, good);
+    const files = createRuleFiles({ dir, log: silentLogger });
+    files.reload();
+    expect(files.rules().map((r) => r.id)).toEqual(['orders-floor']);
+
+    writeFileSync(file, good.replace('min: 10', 'min: ten'));
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(files.reload()).toBe(false);
+    expect(files.rules().map((r) => r.id)).toEqual(['orders-floor']);
+    expect(files.files()[0]?.error).toMatch(/orders\.yaml:5: rules\.0\.min/);
+
+    writeFileSync(file, good.replace('min: 10', 'min: 20'));
+    utimesSync(file, new Date(), new Date(Date.now() + 10_000));
+    expect(files.reload()).toBe(true);
+    expect(files.rules()[0]).toMatchObject({ min: 20 });
+    expect(files.files()[0]?.error).toBeUndefined();
+
+    rmSync(file);
+    expect(files.reload()).toBe(true);
+    expect(files.rules()).toEqual([]);
+  });
+
+  it('refuses a rule id that another file already defines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rollcall-rules-'));
+    writeFileSync(join(dir, 'a.yaml'), good);
+    writeFileSync(join(dir, 'b.yaml'), good.replace('min: 10', 'min: 99'));
+    const files = createRuleFiles({ dir, log: silentLogger });
+    files.reload();
+    expect(files.rules()).toHaveLength(1);
+    expect(files.rules()[0]).toMatchObject({ min: 10 });
+    expect(files.files().find((f) => f.file === 'b.yaml')?.error).toMatch(/already defined in .*a\.yaml/);
+  });
+});
