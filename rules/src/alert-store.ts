@@ -3,7 +3,8 @@
 import { chTime, type Store } from '@rollcall/core/store';
 import { hash53 } from '@rollcall/core/hash';
 import type { AlertStatus, TransitionTo } from './alerts.ts';
-import { queryRows } from './sql.ts';
+
+import { queryRows } from '@rollcall/core/store/queries';
 
 export interface Transition {
   id: string;

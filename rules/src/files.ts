@@ -2,7 +2,7 @@
 // keeps its last good rules running and carries an error that the engine raises as a config alert.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, describeIssues, readYaml } from '@rollcall/core/config';
+import { ConfigError, describeIssues, lineOf, readYaml } from '@rollcall/core/config';
 import type { Logger } from '@rollcall/core/log';
 import { ruleFileSchema, type Rule } from './rule.ts';
 
@@ -26,16 +26,11 @@ export function parseRuleFile(text: string, fileName: string): Rule[] {
   const dupes = result.data.rules.flatMap((rule, i) => {
     const first = seen.get(rule.id);
     seen.set(rule.id, first ?? i);
-    return first === undefined ? [] : [`${fileName}${lineAt(source, ['rules', i, 'id'])}: rules.${i}.id: "${rule.id}" is already used by rules.${first}`];
+    return first === undefined ? [] : [`${fileName}${lineOf(source.document, ['rules', i, 'id'], source.lines)}: rules.${i}.id: "${rule.id}" is already used by rules.${first}`];
   });
   if (dupes.length) throw new RuleFileError(dupes.join('\n'));
   return result.data.rules;
 }
-
-const lineAt = (source: ReturnType<typeof readYaml>, path: (string | number)[]) => {
-  const node = source.document.getIn(path, true) as { range?: [number, number, number] } | undefined;
-  return node?.range ? `:${source.lines.linePos(node.range[0]).line}` : '';
-};
 
 export interface RuleFileState {
   file: string;

@@ -10,7 +10,8 @@ import { chTime, type Store } from '@rollcall/core/store';
 import { acknowledgedEpisodes, fromRow, TRANSITION_COLUMNS, transitionId, type Transition, type TransitionRow } from './alert-store.ts';
 import { DeliveryError, type Notification, type Route } from './notify/notification.ts';
 import { isActiveSilence, listSilences, matchesAll } from './silences.ts';
-import { queryRows } from './sql.ts';
+
+import { queryRows } from '@rollcall/core/store/queries';
 
 export interface OutboxRoute extends Route {
   /** Resend a still-firing alert this often; 0 never. */

@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { chTime, type Store } from '@rollcall/core/store';
 import { z } from 'zod';
-import { queryRows } from './sql.ts';
+
+import { queryRows } from '@rollcall/core/store/queries';
 
 export const matcherSchema = z.strictObject({
   name: z.string().min(1),

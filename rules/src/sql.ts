@@ -2,6 +2,7 @@
 // spliced in is column names from a fixed list. Whole-minute windows read the per-minute rollup, anything
 // finer (or a routing-key glob, which the rollup does not keep) reads raw events.
 import type { Store } from '@rollcall/core/store';
+import { queryRows } from '@rollcall/core/store/queries';
 import type { Match } from './rule.ts';
 
 export interface Window {
@@ -62,11 +63,6 @@ export function windowWhere(source: Source, window: Window, p: string): Fragment
 }
 
 export const countExpr = (source: Source) => (source === 'rollup' ? 'sum(count)' : 'count()');
-
-export async function queryRows<T>(store: Store, query: string, params: Record<string, unknown>): Promise<T[]> {
-  const rs = await store.client.query({ query, query_params: params, format: 'JSONEachRow' });
-  return rs.json<T>();
-}
 
 /** Events matching `match` in the window. */
 export async function countIn(store: Store, match: Match, window: Window, p = 'm'): Promise<number> {

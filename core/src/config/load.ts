@@ -81,7 +81,8 @@ export function parseConfig(text: string, fileName: string, env: NodeJS.ProcessE
   throw new ConfigError(`invalid configuration:\n${messages.join('\n')}`);
 }
 
-function lineOf(document: ReturnType<typeof parseDocument>, path: PropertyKey[], lines: LineCounter): string {
+/** `:line` of the node at `path` (or its deepest existing parent), '' when unknown. */
+export function lineOf(document: ReturnType<typeof parseDocument>, path: PropertyKey[], lines: LineCounter): string {
   // Walk down to the deepest node that exists so a missing field points at its parent section.
   for (let depth = path.length; depth > 0; depth--) {
     const node = document.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;

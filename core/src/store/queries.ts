@@ -31,7 +31,8 @@ const whereFor = (f: CountFilter) =>
 
 const paramsFor = (f: CountFilter) => ({ broker: f.broker, stream: f.stream, event_type: f.eventType ?? '', kind: f.kind ?? '', since: f.since ?? 0 });
 
-async function rows<T>(store: Store, query: string, query_params: Record<string, unknown>): Promise<T[]> {
+/** Rows of a parameterised query; every read in Rollcall goes through here. */
+export async function queryRows<T>(store: Store, query: string, query_params: Record<string, unknown>): Promise<T[]> {
   const rs = await store.client.query({ query, query_params, format: 'JSONEachRow' });
   return rs.json<T>();
 }
@@ -39,7 +40,7 @@ async function rows<T>(store: Store, query: string, query_params: Record<string,
 /** The exact count comes from raw rows: rollup minutes cannot honour an arbitrary --since boundary. */
 export async function countEvents(store: Store, f: CountFilter): Promise<CountDetail> {
   const where = whereFor(f);
-  const groups = await rows<{ event_type: string; kind: string; count: string; first: string; last: string }>(
+  const groups = await queryRows<{ event_type: string; kind: string; count: string; first: string; last: string }>(
     store,
     `SELECT event_type, kind, count() AS count, min(observed_at) AS first, max(observed_at) AS last
      FROM ${store.db}.events WHERE ${where} GROUP BY event_type, kind ORDER BY event_type, kind`,
@@ -63,7 +64,7 @@ export interface StreamSummary {
 
 /** Streams seen since `since`, from the per-minute rollup so a month-long range stays cheap. */
 export async function listStreams(store: Store, since: number, now: number): Promise<StreamSummary[]> {
-  const found = await rows<{ broker: Broker; cluster: string; stream: string; event_types: string[]; count: string; last_seen: string }>(
+  const found = await queryRows<{ broker: Broker; cluster: string; stream: string; event_types: string[]; count: string; last_seen: string }>(
     store,
     `SELECT broker, cluster, stream, arraySort(groupUniqArray(event_type)) AS event_types, sum(count) AS count, max(last_seen) AS last_seen
      FROM ${store.db}.events_per_minute
@@ -77,7 +78,7 @@ export async function listStreams(store: Store, since: number, now: number): Pro
 
 /** Highest offset stored per partition: the tap resumes after it, so a replay never double-counts. */
 export async function kafkaHighWater(store: Store, cluster: string, topic: string): Promise<Map<number, number>> {
-  const found = await rows<{ partition: number; max_offset: string }>(
+  const found = await queryRows<{ partition: number; max_offset: string }>(
     store,
     `SELECT partition, max(offset) AS max_offset FROM ${store.db}.events
      WHERE broker = 'kafka' AND cluster = {cluster:String} AND stream = {topic:String} GROUP BY partition
@@ -102,7 +103,7 @@ export interface StoredTapBatch {
 export async function tapBatchesContaining(store: Store, cluster: string, hashes: number[], since: number): Promise<StoredTapBatch[]> {
   if (hashes.length === 0) return [];
   const scope = `broker = 'rabbitmq' AND cluster = {cluster:String} AND observed_at >= fromUnixTimestamp64Milli({since:Int64})`;
-  const found = await rows<{ tap_run: string; tap_batch: string; hashes: string[]; at: string; run_last: string }>(
+  const found = await queryRows<{ tap_run: string; tap_batch: string; hashes: string[]; at: string; run_last: string }>(
     store,
     `WITH batches AS (
        SELECT tap_run, tap_batch, groupArray(delivery_hash) AS hashes, max(observed_at) AS at FROM ${store.db}.events
@@ -120,7 +121,7 @@ export async function tapBatchesContaining(store: Store, cluster: string, hashes
 }
 
 export async function hasMarker(store: Store, name: string): Promise<boolean> {
-  const found = await rows<{ n: string }>(store, `SELECT count() AS n FROM ${store.db}.tap_markers WHERE name = {name:String}`, { name });
+  const found = await queryRows<{ n: string }>(store, `SELECT count() AS n FROM ${store.db}.tap_markers WHERE name = {name:String}`, { name });
   return Number(found[0]?.n ?? 0) > 0;
 }
 

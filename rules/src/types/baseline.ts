@@ -2,7 +2,8 @@
 // the median of the seasons that held data, so one odd day in the history does not move it.
 import type { Evaluation, EvalInput } from '../evaluation.ts';
 import type { RuleOf } from '../rule.ts';
-import { describeMatch, formatDuration, matchWhere, queryRows, sourceFor, tableOf, windowWhere, type Window } from '../sql.ts';
+import { describeMatch, formatDuration, matchWhere, sourceFor, tableOf, windowWhere, type Window } from '../sql.ts';
+import { queryRows } from '@rollcall/core/store/queries';
 
 const SEASON_MS = { day: 86_400_000, week: 604_800_000 } as const;
 

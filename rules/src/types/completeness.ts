@@ -2,7 +2,8 @@
 // so that each A key has had its full allowance when it is judged; B is read up to the window's end.
 import type { Evaluation, EvalInput } from '../evaluation.ts';
 import type { RuleOf } from '../rule.ts';
-import { describeMatch, formatDuration, matchWhere, queryRows, windowWhere } from '../sql.ts';
+import { describeMatch, formatDuration, matchWhere, windowWhere } from '../sql.ts';
+import { queryRows } from '@rollcall/core/store/queries';
 
 export async function evaluateCompleteness(rule: RuleOf<'completeness'>, { store, window }: EvalInput): Promise<Evaluation> {
   const aWindow = { start: window.start - rule.within, end: window.end - rule.within };

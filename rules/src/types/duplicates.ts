@@ -1,7 +1,8 @@
 // duplicates: the share of events whose key (message id by default) was already seen in the window.
 import type { Evaluation, EvalInput } from '../evaluation.ts';
 import type { RuleOf } from '../rule.ts';
-import { describeMatch, formatDuration, matchWhere, queryRows, windowWhere } from '../sql.ts';
+import { describeMatch, formatDuration, matchWhere, windowWhere } from '../sql.ts';
+import { queryRows } from '@rollcall/core/store/queries';
 
 export async function evaluateDuplicates(rule: RuleOf<'duplicates'>, { store, window }: EvalInput): Promise<Evaluation> {
   const m = matchWhere(rule.match, 'm');

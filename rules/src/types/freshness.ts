@@ -2,7 +2,8 @@
 // whole retained history is a few rows per minute), raw events only for a routing-key match.
 import type { Evaluation, EvalInput } from '../evaluation.ts';
 import type { RuleOf } from '../rule.ts';
-import { describeMatch, formatDuration, matchWhere, queryRows } from '../sql.ts';
+import { describeMatch, formatDuration, matchWhere } from '../sql.ts';
+import { queryRows } from '@rollcall/core/store/queries';
 
 export async function evaluateFreshness(rule: RuleOf<'freshness'>, { store, window }: EvalInput): Promise<Evaluation> {
   const m = matchWhere(rule.match, 'm');

@@ -2,7 +2,8 @@
 // shapes before, or a key path that every earlier shape in the previous window had and no current one has.
 import type { Evaluation, EvalInput } from '../evaluation.ts';
 import type { RuleOf } from '../rule.ts';
-import { describeMatch, matchWhere, queryRows, windowWhere } from '../sql.ts';
+import { describeMatch, matchWhere, windowWhere } from '../sql.ts';
+import { queryRows } from '@rollcall/core/store/queries';
 
 interface Shape {
   event_type: string;
