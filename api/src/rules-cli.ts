@@ -5,6 +5,7 @@ import type { Config } from '@rollcall/core/config/schema';
 import { parseDuration } from '@rollcall/core/duration';
 import { openStore } from '@rollcall/core/store';
 import { backtest } from '@rollcall/rules/backtest';
+import { OUTSIDE_SCHEDULE } from '@rollcall/rules/evaluate';
 import { listRuleFiles, parseRuleFile, RuleFileError } from '@rollcall/rules/files';
 
 export class RulesCliError extends Error {}
@@ -47,7 +48,7 @@ export async function backtestRule(config: Config, dir: string, id: string, from
   const store = await openStore(config.clickhouse);
   try {
     const result = await backtest(store, rule, from, to);
-    const judged = result.steps.filter((s) => !s.evaluation.skipped && s.evaluation.expected !== 'outside the schedule').length;
+    const judged = result.steps.filter((s) => !s.evaluation.skipped && s.evaluation.expected !== OUTSIDE_SCHEDULE).length;
     out(`${rule.id}: ${result.steps.length} evaluations from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}, ${judged} judged`);
     if (result.fired.length === 0) out('would not have fired');
     for (const f of result.fired) out(`FIRING  ${new Date(f.from).toISOString()} → ${f.to ? new Date(f.to).toISOString() : 'still firing'}  ${f.summary}`);

@@ -8,6 +8,7 @@ import { evaluateScheduled, watched, windowAt } from './evaluate.ts';
 import type { Evaluation } from './evaluation.ts';
 import type { RuleFiles } from './files.ts';
 import type { Rule } from './rule.ts';
+import { singleFlight } from './single-flight.ts';
 import type { Window } from './sql.ts';
 
 export const RULE_FILE_ALERT = 'rollcall-rule-file';
@@ -48,7 +49,6 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
   const lastEnd = new Map<string, number>();
   const lastRun = new Map<string, NonNullable<RuleStatus['last']>>();
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
 
   const transition = (base: Omit<Transition, 'id' | 'from_state' | 'to_state' | 'active_at' | 'firing_at'>, from: AlertStatus, to: TransitionTo, next: AlertStatus): Transition => ({
     ...base,
@@ -156,15 +156,8 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
     await insertEvaluations(store, results.flatMap((r) => (r.sample ? [r.sample] : []))).catch((err: unknown) => log.warn('could not store rule evaluations', { err }));
   };
 
-  const tick = async () => {
-    if (running) return running;
-    running = runTick()
-      .catch((err: unknown) => log.error('rule engine tick failed', { err }))
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
+  const ticks = singleFlight(runTick, (err) => log.error('rule engine tick failed', { err }));
+  const tick = () => ticks.run();
 
   return {
     async start() {
@@ -176,7 +169,7 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
     async stop() {
       if (timer) clearInterval(timer);
       files.stop();
-      await running;
+      await ticks.current();
     },
     tick,
     statuses: () =>

@@ -43,10 +43,12 @@ export function watched(rule: Rule): string {
   return 'match' in rule ? describeMatch(rule.match) : `${describeMatch(rule.a)} → ${describeMatch(rule.b)}`;
 }
 
+export const OUTSIDE_SCHEDULE = 'outside the schedule';
+
 /** Like evaluateRule, but a window not wholly inside the rule's schedule counts as not breached, unqueried. */
 export function evaluateScheduled(store: Store, rule: Rule, window: Window): Promise<Evaluation> {
   if (!windowActive(rule.schedule, window.start, window.end)) {
-    return Promise.resolve({ value: 0, threshold: 0, breached: false, expected: 'outside the schedule', summary: 'outside the rule’s schedule' });
+    return Promise.resolve({ value: 0, threshold: 0, breached: false, expected: OUTSIDE_SCHEDULE, summary: 'outside the rule’s schedule' });
   }
   return evaluateRule(store, rule, window);
 }

@@ -10,6 +10,7 @@ import { chTime, type Store } from '@rollcall/core/store';
 import { acknowledgedEpisodes, fromRow, TRANSITION_COLUMNS, transitionId, type Transition, type TransitionRow } from './alert-store.ts';
 import { DeliveryError, type Notification, type Route } from './notify/notification.ts';
 import { isActiveSilence, listSilences, matchesAll } from './silences.ts';
+import { singleFlight } from './single-flight.ts';
 
 import { queryRows } from '@rollcall/core/store/queries';
 
@@ -48,13 +49,16 @@ interface Owed {
 
 const notificationId = (transitionId: string, route: string, repeat: number) => `${transitionId}/${route}/${repeat}`;
 
+/** The labels a notification carries and silences match against. */
+const alertLabels = (t: Transition): Record<string, string> => ({ ...t.labels, stream: t.stream });
+
 export function toNotification(t: Transition, route: string, repeat: number, dashboardUrl: string): Notification {
   const firingAt = t.firing_at ?? t.at;
   return {
     id: notificationId(t.id, route, repeat),
     status: t.to_state === 'resolved' ? 'resolved' : 'firing',
     rule: { id: t.rule_id, description: t.description, severity: t.severity, type: t.rule_type },
-    labels: { ...t.labels, stream: t.stream },
+    labels: alertLabels(t),
     fingerprint: t.fingerprint,
     stream: t.stream,
     observed: t.value,
@@ -74,7 +78,6 @@ export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = 
   const retry = new Map<string, { attempt: number; nextAt: number }>();
   const warnedUnknown = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
 
   const record = async (owed: Owed, outcome: Outcome, attempts: number, error = '') => {
     await store.client.insert({
@@ -170,20 +173,12 @@ export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = 
       const lane = `${o.transition.fingerprint}/${o.route}`;
       if (busy.has(lane)) continue;
       busy.add(lane);
-      const labels = { ...o.transition.labels, stream: o.transition.stream };
-      await attempt(o, silences.some((s) => matchesAll(s.matchers, labels)));
+      await attempt(o, silences.some((s) => matchesAll(s.matchers, alertLabels(o.transition))));
     }
   };
 
-  const poll = async () => {
-    if (running) return running;
-    running = pass()
-      .catch((err: unknown) => log.error('notification outbox pass failed', { err }))
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
+  const passes = singleFlight(pass, (err) => log.error('notification outbox pass failed', { err }));
+  const poll = () => passes.run();
 
   return {
     start() {
@@ -192,7 +187,7 @@ export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = 
     },
     async stop() {
       if (timer) clearInterval(timer);
-      await running;
+      await passes.current();
     },
     poll,
   };

@@ -23,11 +23,15 @@ export class RedeliveryClaims {
 
   /** Indexes of the redelivered messages that are copies of stored rows; each stored copy is claimed once. */
   match(redelivered: Redelivered[], stored: StoredTapBatch[]): Set<number> {
-    const candidates = stored.filter((b) => b.at >= b.runLast - RECENT_MS).sort((a, b) => b.at - a.at);
+    // copies of each hash per batch, counted once: a batch can hold thousands of hashes
+    const candidates = stored
+      .filter((b) => b.at >= b.runLast - RECENT_MS)
+      .sort((a, b) => b.at - a.at)
+      .map((b) => ({ batch: b.batch, copies: b.hashes.reduce((m, h) => m.set(h, (m.get(h) ?? 0) + 1), new Map<number, number>()) }));
     const skip = new Set<number>();
     for (const { index, hash } of redelivered) {
       for (const batch of candidates) {
-        const copies = batch.hashes.filter((h) => h === hash).length;
+        const copies = batch.copies.get(hash) ?? 0;
         const used = this.claimed.get(batch.batch)?.get(hash) ?? 0;
         if (copies <= used) continue;
         this.claimed.set(batch.batch, (this.claimed.get(batch.batch) ?? new Map<number, number>()).set(hash, used + 1));
