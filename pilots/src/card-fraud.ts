@@ -59,6 +59,8 @@ export async function startCardFraud({ rabbitUrl, kafkaBrokers, ratePerSecond, l
     {
       queue: names.queue,
       queueOptions: { durable: true },
+      // declared here too: the consumer may set up before the publisher has declared the exchange
+      exchanges: [{ exchange: names.exchange, type: 'topic', durable: true }],
       queueBindings: [{ exchange: names.exchange, routingKey: 'card.authorized.*' }],
       qos: { prefetchCount: 50 },
     },
