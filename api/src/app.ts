@@ -1,23 +1,41 @@
-// The HTTP API (Hono). This first slice serves health and the read paths the CLI needs while the
-// embedded store is held by the running process.
+// The HTTP API (Hono): health, /metrics, the versioned REST routes declared once in openapi.ts, and the built
+// dashboard at `/`. Everything under /api/v1 passes through auth; mutating routes need the admin role.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Config } from '@rollcall/core/config/schema';
 import type { Logger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
-import { countEvents, listStreams } from '@rollcall/core/store/queries';
-import { invalidParams, onError, problem } from './problem.ts';
-import { countQuery, streamsQuery } from './params.ts';
+import type { Alerting } from '@rollcall/rules/alerting';
+import { authenticate, type AuthEnv } from './auth.ts';
+import type { Metrics } from './metrics.ts';
+import { createRoutes, type Routes } from './openapi.ts';
+import { HttpProblem, onError, problem } from './problem.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import type { RouteDeps } from './routes/deps.ts';
+import { ruleRoutes } from './routes/rules.ts';
+import { streamRoutes } from './routes/streams.ts';
+import { metaRoutes } from './routes/meta.ts';
 
 export interface AppDeps {
+  config: Config;
   store: Store;
   log: Logger;
   now?: () => number;
   ready?: () => { ok: boolean; checks: Record<string, string> };
+  alerting?: Alerting | undefined;
+  metrics?: Metrics | undefined;
+  /** Extra route modules (lag, flows, bench) wired by the platform. */
+  extraRoutes?: ((deps: RouteDeps) => void)[];
 }
 
-export function createApp({ store, log, now = Date.now, ready }: AppDeps): Hono {
-  const app = new Hono();
+export function createApp({ config, store, log, now = Date.now, ready, alerting, metrics, extraRoutes = [] }: AppDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
   app.onError(onError(log));
-  app.notFound((c) => problem(c, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` }));
+  const notFound = (path: string, method: string) => new HttpProblem(404, 'Not Found', `no route for ${method} ${path}`);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -31,27 +49,45 @@ export function createApp({ store, log, now = Date.now, ready }: AppDeps): Hono 
     const ok = Object.values(checks).every((v) => v === 'ok');
     return c.json({ status: ok ? 'ready' : 'not ready', checks }, ok ? 200 : 503);
   });
+  if (metrics) {
+    // Scraped by Prometheus on the same network as the API; it carries no tokens, so it sits outside /api auth.
+    app.get('/metrics', async (c) => c.body(await metrics.text(), 200, { 'content-type': metrics.registry.contentType }));
+  }
 
-  app.get('/api/v1/count', async (c) => {
-    const parsed = countQuery.safeParse(c.req.query());
-    if (!parsed.success) return invalidParams(c, parsed.error);
-    const q = parsed.data;
-    const detail = await countEvents(store, {
-      broker: q.broker,
-      stream: q.stream,
-      ...(q.event_type !== undefined ? { eventType: q.event_type } : {}),
-      ...(q.kind ? { kind: q.kind } : {}),
-      ...(q.since !== undefined ? { since: now() - q.since } : {}),
-    });
-    return c.json(detail);
+  if (config.api.cors_origins.length > 0) app.use('/api/*', cors({ origin: config.api.cors_origins, allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'] }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: config.api.max_body_bytes,
+      onError: () => {
+        throw new HttpProblem(413, 'Payload Too Large', `request bodies are limited to ${config.api.max_body_bytes} bytes (api.max_body_bytes)`);
+      },
+    }),
+  );
+  app.use('/api/*', authenticate(config.api.tokens));
+
+  const routes: Routes = createRoutes({ title: 'Rollcall API', version: '1' });
+  const deps: RouteDeps = { routes, store, config, log, now, alerting };
+  for (const register of [metaRoutes, streamRoutes, alertRoutes, ruleRoutes, ...extraRoutes]) register(deps);
+  routes.mount(app);
+  app.get('/api/v1/openapi.json', (c) => c.json(routes.document()));
+  app.all('/api/*', (c) => {
+    throw notFound(c.req.path, c.req.method);
   });
 
-  app.get('/api/v1/streams', async (c) => {
-    const parsed = streamsQuery.safeParse(c.req.query());
-    if (!parsed.success) return invalidParams(c, parsed.error);
-    const at = now();
-    return c.json({ since: new Date(at - (parsed.data.since ?? 3_600_000)).toISOString(), streams: await listStreams(store, at - (parsed.data.since ?? 3_600_000), at) });
-  });
-
+  serveWeb(app, resolve(config.api.web_dir));
+  app.notFound((c) => problem(c, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` }));
   return app;
+}
+
+/** The built dashboard: assets as files, every other GET the SPA's index.html (client-side routes). */
+function serveWeb(app: Hono<AuthEnv>, dir: string): void {
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) {
+    app.get('/', (c) => c.text(`The dashboard is not built (no ${index}). Run: npm run build -w @rollcall/web\nThe API is at /api/v1 (see /api/v1/openapi.json).\n`, 200));
+    return;
+  }
+  app.use('/assets/*', serveStatic({ root: dir, onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
+  app.use('*', serveStatic({ root: dir }));
+  app.get('*', (c) => c.html(readFileSync(index, 'utf8')));
 }

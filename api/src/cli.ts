@@ -6,6 +6,7 @@ import type { Config } from '@rollcall/core/config/schema';
 import { createLogger } from '@rollcall/core/log';
 import { openStore, StoreLockedError } from '@rollcall/core/store';
 import { createApp } from './app.ts';
+import { createToken } from './auth.ts';
 import { startPlatform } from './platform.ts';
 import { backtestRule, checkRules, parseTime, RulesCliError } from './rules-cli.ts';
 import { formatTable } from './table.ts';
@@ -15,7 +16,8 @@ const USAGE = `usage:
   rollcall streams [--since 1h] [--json]
   rollcall count --broker kafka|rabbitmq --stream NAME [--event-type T] [--kind publish|deliver] [--since 10m] [--json]
   rollcall rules check [DIR]
-  rollcall rules backtest RULE_ID [--from 7d|ISO] [--to ISO] [--dir DIR]   (with Rollcall stopped, on the embedded store)`;
+  rollcall rules backtest RULE_ID [--from 7d|ISO] [--to ISO] [--dir DIR]   (with Rollcall stopped, on the embedded store)
+  rollcall token create --name NAME [--role viewer|admin]   (prints a new API token and its api.tokens entry)`;
 
 type Fetch = (path: string) => Promise<Response>;
 
@@ -29,7 +31,7 @@ async function reader(config: Config): Promise<{ fetch: Fetch; close: () => Prom
     // nothing running: open the store below
   }
   const store = await openStore(config.clickhouse);
-  const app = createApp({ store, log: createLogger('error') });
+  const app = createApp({ config, store, log: createLogger('error') });
   return { fetch: async (path) => app.request(path), close: () => store.close() };
 }
 
@@ -56,6 +58,8 @@ export async function main(argv: string[]): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       dir: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -92,9 +96,21 @@ export async function main(argv: string[]): Promise<number> {
     throw new CliError(`expected "rules check [DIR]" or "rules backtest RULE_ID"`);
   }
 
+  if (command === 'token') {
+    const [, sub] = positionals;
+    const role = values.role ?? 'viewer';
+    if (sub !== 'create' || !values.name) throw new CliError('expected "token create --name NAME [--role viewer|admin]"');
+    if (role !== 'viewer' && role !== 'admin') throw new CliError(`--role: expected viewer or admin, got "${role}"`);
+    const { token, entry } = createToken(values.name, role);
+    process.stdout.write(
+      `token (give it to the caller; it is not stored anywhere):\n  ${token}\n\nadd to rollcall.yaml under api.tokens:\n  - { name: ${entry.name}, role: ${entry.role}, sha256: ${entry.sha256} }\n`,
+    );
+    return 0;
+  }
+
   const params = new URLSearchParams();
-  if (values.since) params.set('since', values.since);
   if (command === 'streams') {
+    if (values.since) params.set('range', values.since);
     const { fetch, close } = await reader(config);
     try {
       const { streams } = await getJson<{ streams: { broker: string; stream: string; event_types: string[]; count: number; msg_per_sec: number; last_seen: string }[] }>(fetch, `/api/v1/streams?${params}`);
@@ -113,6 +129,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   if (command === 'count') {
+    if (values.since) params.set('since', values.since);
     for (const [flag, value] of [['broker', values.broker], ['stream', values.stream], ['event-type', values['event-type']], ['kind', values.kind]] as const) {
       if (value !== undefined) params.set(flag.replace('-', '_'), value);
     }

@@ -10,10 +10,15 @@ import { createManagement } from '@rollcall/collector/rabbitmq/management';
 import { createRabbitTap } from '@rollcall/collector/rabbitmq/firehose';
 import { reconcileRollup } from '@rollcall/core/store/reconcile';
 import { createAlerting, type Alerting } from '@rollcall/rules/alerting';
+import type { Hono } from 'hono';
+import type { TapName } from '@rollcall/core/telemetry';
 import { createApp } from './app.ts';
+import type { AuthEnv } from './auth.ts';
+import { createMetrics } from './metrics.ts';
 
 const RECONCILE_LOOKBACK_MS = 6 * 3600_000;
 const RECONCILE_EVERY_MS = 10 * 60_000;
+const TOP_STREAMS_EVERY_MS = 60_000;
 
 interface Role {
   name: string;
@@ -39,11 +44,23 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   await healRollup(store.embedded ? Date.now() + 60_000 : Date.now() - 120_000);
   const healing = store.embedded ? undefined : setInterval(() => void healRollup(Date.now() - 120_000).catch((err: unknown) => log.warn('rollup reconciliation failed', { err })), RECONCILE_EVERY_MS);
 
+  const metrics = createMetrics({ store, topStreams: config.metrics.top_streams });
+  const refreshTop = () => metrics.refreshTopStreams().catch((err: unknown) => log.warn('could not rank streams for /metrics', { err }));
+  await refreshTop();
+  const ranking = setInterval(() => void refreshTop(), TOP_STREAMS_EVERY_MS);
+
   const roles: Role[] = [];
-  if (config.kafka.enabled) roles.push({ name: 'kafka', ...createKafkaTap({ config, store, log }) });
+  const taps: { tap: TapName; backlog(): number }[] = [];
+  if (config.kafka.enabled) {
+    const tap = createKafkaTap({ config, store, log, telemetry: metrics });
+    taps.push({ tap: 'kafka', backlog: tap.backlog });
+    roles.push({ name: 'kafka', ...tap });
+  }
   if (config.rabbitmq.enabled) {
     const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
-    roles.push({ name: 'rabbitmq', ...createRabbitTap({ config, store, log, management }) });
+    const tap = createRabbitTap({ config, store, log, management, telemetry: metrics });
+    taps.push({ tap: 'rabbitmq', backlog: tap.backlog });
+    roles.push({ name: 'rabbitmq', ...tap });
   }
 
   // A broker that is down at start-up must not keep the rest from running: keep trying, report it in /readyz.
@@ -64,20 +81,25 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     }
   });
 
-  const app = createApp({ store, log, ready: () => ({ ok: [...state.values()].every((s) => s === 'ok'), checks: Object.fromEntries(state) }) });
-  const server = await listen(app.fetch, config.api.host, config.api.port);
+  // The server listens before the app exists: the rules role needs the API's own address (port 0 picks one)
+  // for the links in its notifications, and the app needs the rules role.
+  const serving: { app?: Hono<AuthEnv> } = {};
+  const server = await listen((req) => (serving.app ? serving.app.fetch(req) : new Response('starting', { status: 503 })), config.api.host, config.api.port);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.api.port;
-  const url = `http://${config.api.host}:${port}`;
-  log.info('api listening', { url });
+  const url = `http://${config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host}:${port}`;
 
   // Rules read the store only, so they start at once; taps that are still connecting just mean late data,
   // which each rule's `delay` already allows for.
   let alerting: Alerting | undefined;
   if (config.rules.enabled) {
-    alerting = createAlerting({ config, store, log, dashboardUrl: url });
+    alerting = createAlerting({ config, store, log, dashboardUrl: url, onEvaluated: metrics.ruleEvaluated });
     await alerting.start();
   }
+  const rules = alerting;
+  metrics.setSources({ backlog: () => taps.map((t) => ({ tap: t.tap, rows: t.backlog() })), ...(rules ? { rules: () => rules.engine.statuses() } : {}) });
+  serving.app = createApp({ config, store, log, alerting, metrics, ready: () => ({ ok: [...state.values()].every((s) => s === 'ok'), checks: Object.fromEntries(state) }) });
+  log.info('api listening', { url });
 
   return {
     store,
@@ -85,6 +107,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     async stop() {
       stopping.abort();
       if (healing) clearInterval(healing);
+      clearInterval(ranking);
       await Promise.all(starting);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await alerting?.stop().catch((err: unknown) => log.error('rules did not stop cleanly', { err }));
@@ -94,7 +117,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   };
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<ServerType> {
+function listen(fetch: (req: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname, port }, () => resolve(server));
     server.once('error', reject);

@@ -17,23 +17,32 @@ export class HttpProblem extends Error {
     readonly status: number,
     readonly title: string,
     readonly detail?: string,
+    readonly errors?: Problem['errors'],
   ) {
     super(detail ?? title);
   }
 }
 
+export const notFound = (what: string): HttpProblem => new HttpProblem(404, 'Not Found', what);
+
 export function problem(c: Context, body: Problem): Response {
   return c.newResponse(JSON.stringify(body), body.status as 400, { 'content-type': 'application/problem+json' });
 }
 
-export function invalidParams(c: Context, error: ZodError): Response {
-  const errors = error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(request)', message: i.message }));
-  return problem(c, { type: 'about:blank', title: 'Invalid request parameters', status: 400, detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors });
+/** `in` says where the field was: query, path or body, so "query.since" and "body.comment" read unambiguously. */
+export function invalid(error: ZodError, where: 'query' | 'path' | 'body'): HttpProblem {
+  const errors = error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  return new HttpProblem(400, 'Invalid request parameters', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 }
 
 export function onError(log: Logger) {
   return (err: Error, c: Context): Response => {
-    if (err instanceof HttpProblem) return problem(c, { type: 'about:blank', title: err.title, status: err.status, ...(err.detail ? { detail: err.detail } : {}) });
+    if (err instanceof HttpProblem) {
+      return problem(c, { type: 'about:blank', title: err.title, status: err.status, ...(err.detail ? { detail: err.detail } : {}), ...(err.errors ? { errors: err.errors } : {}) });
+    }
+    // Hono's own errors (e.g. the body limit) carry a status and a response of their own.
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) return problem(c, { type: 'about:blank', title: err.message || 'Bad Request', status });
     const requestId = crypto.randomUUID();
     log.error('unhandled API error', { err, request_id: requestId, path: c.req.path });
     return problem(c, { type: 'about:blank', title: 'Internal Server Error', status: 500, request_id: requestId });

@@ -47,6 +47,8 @@ interface TransitionRow extends Omit<Transition, 'at' | 'active_at' | 'firing_at
   threshold: string | number;
 }
 
+// The columns aliased to their own names (as ms): filter in a subquery, never beside these aliases, or `at` in
+// a WHERE would be the millisecond number instead of the DateTime64 column.
 const TRANSITION_COLUMNS = `id, toUnixTimestamp64Milli(at) AS at, fingerprint, rule_id, rule_type, description, severity, labels, stream, from_state, to_state,
   toUnixTimestamp64Milli(active_at) AS active_at, if(isNull(firing_at), NULL, toUnixTimestamp64Milli(assumeNotNull(firing_at))) AS firing_at,
   value, threshold, expected, summary, details, routes`;
@@ -66,9 +68,7 @@ export { TRANSITION_COLUMNS, type TransitionRow };
 export async function latestTransitions(store: Store): Promise<Transition[]> {
   const rows = await queryRows<TransitionRow>(
     store,
-    `SELECT ${TRANSITION_COLUMNS} FROM ${store.db}.alert_transitions
-     WHERE (fingerprint, at) IN (SELECT fingerprint, max(at) FROM ${store.db}.alert_transitions GROUP BY fingerprint)
-     ORDER BY at LIMIT 1 BY fingerprint`,
+    `SELECT ${TRANSITION_COLUMNS} FROM (SELECT * FROM ${store.db}.alert_transitions ORDER BY fingerprint, at DESC, id LIMIT 1 BY fingerprint) ORDER BY at`,
     {},
   );
   return rows.map(fromRow);

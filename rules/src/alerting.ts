@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Config } from '@rollcall/core/config/schema';
 import type { Logger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
-import { createRuleEngine, type RuleEngine } from './engine.ts';
+import { createRuleEngine, type EngineDeps, type RuleEngine } from './engine.ts';
 import { createRuleFiles, type RuleFiles } from './files.ts';
 import { deliver } from './notify/deliver.ts';
 import { createOutbox, type Outbox, type OutboxRoute } from './outbox.ts';
@@ -30,10 +30,19 @@ export function outboxRoutes(config: Config): OutboxRoute[] {
   }));
 }
 
-export function createAlerting({ config, store, log, dashboardUrl, now }: { config: Config; store: Store; log: Logger; dashboardUrl: string; now?: () => number }): Alerting {
+export interface AlertingDeps {
+  config: Config;
+  store: Store;
+  log: Logger;
+  dashboardUrl: string;
+  now?: () => number;
+  onEvaluated?: EngineDeps['onEvaluated'];
+}
+
+export function createAlerting({ config, store, log, dashboardUrl, now, onEvaluated }: AlertingDeps): Alerting {
   const rulesLog = log.child({ role: 'rules' });
   const files = createRuleFiles({ dir: resolve(config.rules.dir), log: rulesLog, pollMs: config.rules.reload });
-  const engine = createRuleEngine({ store, log: rulesLog, files, configRoutes: config.alerting.config_routes, ...(now ? { now } : {}) });
+  const engine = createRuleEngine({ store, log: rulesLog, files, configRoutes: config.alerting.config_routes, ...(now ? { now } : {}), ...(onEvaluated ? { onEvaluated } : {}) });
   const outbox = createOutbox({ store, log: rulesLog, routes: outboxRoutes(config), dashboardUrl: config.alerting.dashboard_url ?? dashboardUrl, deliver, ...(now ? { now } : {}) });
   return {
     files,

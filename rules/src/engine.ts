@@ -37,6 +37,8 @@ export interface EngineDeps {
   now?: () => number;
   tickMs?: number;
   concurrency?: number;
+  /** Every evaluation, for metrics. */
+  onEvaluated?: (rule: Rule, durationMs: number, failed: boolean) => void;
 }
 
 interface Tracked {
@@ -44,7 +46,7 @@ interface Tracked {
   status: AlertStatus;
 }
 
-export function createRuleEngine({ store, log, files, configRoutes = [], now = Date.now, tickMs = 1000, concurrency = 4 }: EngineDeps): RuleEngine {
+export function createRuleEngine({ store, log, files, configRoutes = [], now = Date.now, tickMs = 1000, concurrency = 4, onEvaluated }: EngineDeps): RuleEngine {
   const alerts = new Map<string, Tracked>();
   const lastEnd = new Map<string, number>();
   const lastRun = new Map<string, NonNullable<RuleStatus['last']>>();
@@ -74,6 +76,7 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
       log.error('rule evaluation failed', { rule: rule.id, err });
     }
     const durationMs = performance.now() - started;
+    onEvaluated?.(rule, durationMs, error !== '');
     const sample: EvaluationSample = { at, rule_id: rule.id, window_start: window.start, window_end: window.end, value: evaluation?.value ?? 0, threshold: evaluation?.threshold ?? 0, breached: evaluation?.breached ?? false, skipped: evaluation?.skipped ?? '', error, duration_ms: durationMs };
     const done = () => {
       lastEnd.set(rule.id, window.end);

@@ -49,8 +49,8 @@ interface Owed {
 
 const notificationId = (transitionId: string, route: string, repeat: number) => `${transitionId}/${route}/${repeat}`;
 
-/** The labels a notification carries and silences match against. */
-const alertLabels = (t: Transition): Record<string, string> => ({ ...t.labels, stream: t.stream });
+/** The labels a notification carries and silences match against, named as Alertmanager names them. */
+export const alertLabels = (t: Pick<Transition, 'rule_id' | 'severity' | 'labels' | 'stream'>): Record<string, string> => ({ alertname: t.rule_id, severity: t.severity, ...t.labels, stream: t.stream });
 
 export function toNotification(t: Transition, route: string, repeat: number, dashboardUrl: string): Notification {
   const firingAt = t.firing_at ?? t.at;
@@ -90,9 +90,10 @@ export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = 
   const owedTransitions = async (): Promise<Owed[]> => {
     const rows = await queryRows<TransitionRow & { route: string }>(
       store,
-      `SELECT ${TRANSITION_COLUMNS}, route FROM ${store.db}.alert_transitions FINAL ARRAY JOIN routes AS route
-       WHERE to_state IN ('firing', 'resolved') AND at >= fromUnixTimestamp64Milli({since:Int64})
-         AND concat(id, '/', route, '/0') NOT IN (SELECT id FROM ${store.db}.notifications)
+      `SELECT ${TRANSITION_COLUMNS}, route
+       FROM (SELECT * FROM ${store.db}.alert_transitions FINAL WHERE to_state IN ('firing', 'resolved') AND at >= fromUnixTimestamp64Milli({since:Int64}))
+       ARRAY JOIN routes AS route
+       WHERE concat(id, '/', route, '/0') NOT IN (SELECT id FROM ${store.db}.notifications)
        ORDER BY at, id`,
       { since: now() - horizonMs },
     );

@@ -144,7 +144,7 @@ describe('crash safety', () => {
     expect(await count('kafka', topics[0] ?? '', 'publish', '--event-type', 'Tick')).toBe(PER_TOPIC);
     expect(await count('kafka', topics[0] ?? '', 'publish', '--event-type', 'Tock')).toBe(0);
     // the per-minute rollup agrees too: start-up reconciliation healed whatever a kill left it short of
-    const { streams } = (await (await fetch(`http://127.0.0.1:${port}/api/v1/streams?since=1h`)).json()) as { streams: { stream: string; count: number }[] };
+    const { streams } = (await (await fetch(`http://127.0.0.1:${port}/api/v1/streams?range=1h`)).json()) as { streams: { stream: string; count: number }[] };
     const rolled = (stream: string) => streams.find((s) => s.stream === stream)?.count;
     expect([rolled(topics[0] ?? ''), rolled(topics[1] ?? ''), rolled(exchange)]).toEqual([PER_TOPIC, PER_TOPIC, RABBIT]);
 

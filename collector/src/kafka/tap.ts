@@ -9,6 +9,7 @@ import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions, type C
 import type { Config } from '@rollcall/core/config/schema';
 import type { SchemaRow } from '@rollcall/core/event';
 import type { Logger } from '@rollcall/core/log';
+import type { TapTelemetry } from '@rollcall/core/telemetry';
 import { backoffDelay, sleep } from '@rollcall/core/retry';
 import { hasMarker, kafkaHighWater, setMarker } from '@rollcall/core/store/queries';
 import type { Store } from '@rollcall/core/store';
@@ -22,6 +23,7 @@ export interface KafkaTapDeps {
   log: Logger;
   now?: () => number;
   onInserted?: (rows: number, ms: number) => void;
+  telemetry?: TapTelemetry;
 }
 
 interface PartitionBatch {
@@ -37,6 +39,8 @@ export interface KafkaTap {
   start(): Promise<void>;
   stop(): Promise<void>;
   topics(): string[];
+  /** Rows received and not yet stored. */
+  backlog(): number;
 }
 
 /** Connection options for kafkajs from config: brokers, TLS and SASL. */
@@ -73,7 +77,7 @@ export function kafkaLogCreator(log: Logger) {
   };
 }
 
-export function createKafkaTap({ config, store, log: parentLog, now = Date.now, onInserted }: KafkaTapDeps): KafkaTap {
+export function createKafkaTap({ config, store, log: parentLog, now = Date.now, onInserted, telemetry }: KafkaTapDeps): KafkaTap {
   const cfg = config.kafka;
   const log = parentLog.child({ tap: 'kafka', cluster: cfg.cluster });
   const kafka = new Kafka({ ...kafkaClientOptions(cfg), logLevel: logLevel.WARN, logCreator: kafkaLogCreator(log) });
@@ -95,7 +99,11 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     maxRetryDelayMs: config.writer.max_retry_delay,
     maxPending: () => Math.max(1, Math.min(CONCURRENCY, assigned)),
     tokenFor: (batch) => `kafka/${cfg.cluster}/` + batch.map(({ meta: b }) => `${b.topic}:${b.partition}:${b.first}-${b.last}`).join(','),
-    onInserted: ({ rows, ms }) => onInserted?.(rows, ms),
+    onInserted: ({ rows, ms }) => {
+      onInserted?.(rows.length, ms);
+      telemetry?.stored('kafka', rows, ms);
+    },
+    onInsertFailed: () => telemetry?.insertFailed('kafka'),
   });
 
   const storedHighWater = async (topic: string): Promise<Map<number, number>> => {
@@ -236,6 +244,7 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
       await writer.close();
       await admin.disconnect();
     },
+    backlog: () => writer.backlog(),
     topics: () => current,
   };
 }

@@ -5,6 +5,7 @@ import { Connection, type AsyncMessage, type Consumer } from 'rabbitmq-client';
 import type { Config } from '@rollcall/core/config/schema';
 import { hash53 } from '@rollcall/core/hash';
 import type { Logger } from '@rollcall/core/log';
+import type { TapTelemetry } from '@rollcall/core/telemetry';
 import { tapBatchesContaining } from '@rollcall/core/store/queries';
 import type { Store } from '@rollcall/core/store';
 import { NotATraceMessage, traceMessageToEvent } from '../metadata/amqp.ts';
@@ -20,6 +21,7 @@ export interface RabbitTapDeps {
   management: Management;
   now?: () => number;
   onInserted?: (rows: number, ms: number) => void;
+  telemetry?: TapTelemetry;
   /** Called for every trace message that overflowed the tap queue (it is still stored, late). */
   onOverflow?: (vhost: string) => void;
 }
@@ -36,12 +38,14 @@ export interface RabbitTap {
   untraced(): string[];
   /** Trace messages that overflowed the tap queue since start (stored late through the overflow queue). */
   overflowed(): number;
+  /** Rows received and not yet stored. */
+  backlog(): number;
 }
 
 const REDELIVERY_LOOKBACK_MS = 24 * 3600 * 1000;
 const DEPTH_CHECK_MS = 10_000;
 
-export function createRabbitTap({ config, store, log: parentLog, management, now = Date.now, onInserted, onOverflow }: RabbitTapDeps): RabbitTap {
+export function createRabbitTap({ config, store, log: parentLog, management, now = Date.now, onInserted, onOverflow, telemetry }: RabbitTapDeps): RabbitTap {
   const cfg = config.rabbitmq;
   const log = parentLog.child({ tap: 'rabbitmq', cluster: cfg.cluster });
   const connections: Connection[] = [];
@@ -67,7 +71,11 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
       if (skip.size) log.info('redelivered messages were already stored; not storing them again', { messages: skip.size });
       return batch.flatMap((s, i) => (skip.has(i) ? [] : s.rows));
     },
-    onInserted: ({ rows, ms }) => onInserted?.(rows, ms),
+    onInserted: ({ rows, ms }) => {
+      onInserted?.(rows.length, ms);
+      telemetry?.stored('rabbitmq', rows, ms);
+    },
+    onInsertFailed: () => telemetry?.insertFailed('rabbitmq'),
   });
 
   let overflowed = 0;
@@ -75,6 +83,7 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
   const noteOverflow = (vhost: string) => {
     overflowed++;
     onOverflow?.(vhost);
+    telemetry?.overflowed('rabbitmq');
     if (now() - overflowLogged < DEPTH_CHECK_MS) return;
     overflowLogged = now();
     log.error(`tap queue ${cfg.tap_queue} overflowed its max_length (${cfg.max_length}); overflow is kept in ${overflowQueue} and stored late`, { vhost, overflowed });
@@ -190,5 +199,6 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
     },
     untraced: () => [...untraced],
     overflowed: () => overflowed,
+    backlog: () => writer.backlog(),
   };
 }

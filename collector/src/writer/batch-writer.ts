@@ -26,7 +26,9 @@ export interface WriterOptions<M> {
   tokenFor: (batch: Submission<M>[]) => string;
   /** Last chance to drop rows already stored by an earlier run (RabbitMQ redeliveries). */
   prepare?: (batch: Submission<M>[]) => Promise<EventRow[]>;
-  onInserted?: (stats: { rows: number; ms: number; batch: Submission<M>[] }) => void;
+  onInserted?: (stats: { rows: EventRow[]; ms: number; batch: Submission<M>[] }) => void;
+  /** An insert attempt failed; it is retried with the same token. */
+  onInsertFailed?: () => void;
   now?: () => number;
 }
 
@@ -99,6 +101,7 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
       } catch (err) {
         if (stop.signal.aborted) throw err;
         const delay = backoffDelay(attempt, opts.maxRetryDelayMs, 250);
+        opts.onInsertFailed?.();
         opts.log.warn('insert failed; retrying with the same deduplication token', { err, attempt, delay_ms: delay, rows: rows.length });
         await sleep(delay, stop.signal);
       }
@@ -113,7 +116,7 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
     try {
       const rows = opts.prepare ? await opts.prepare(batch) : batch.flatMap((s) => s.rows);
       await insertWithRetry(rows, opts.tokenFor(batch), batch.flatMap((s) => s.schemas));
-      opts.onInserted?.({ rows: rows.length, ms: now() - started, batch });
+      opts.onInserted?.({ rows, ms: now() - started, batch });
       for (const s of batch) s.resolve();
     } catch (err) {
       for (const s of batch) s.reject(err as Error);

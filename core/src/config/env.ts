@@ -41,8 +41,15 @@ export const ENV_FIELDS: EnvField[] = [
   field('ROLLCALL_RULES_DIR', ['rules', 'dir']),
   field('ROLLCALL_RULES_RELOAD', ['rules', 'reload']),
   field('ROLLCALL_ALERTING_DASHBOARD_URL', ['alerting', 'dashboard_url']),
+  field('ROLLCALL_LAG_ENABLED', ['lag', 'enabled'], 'boolean'),
+  field('ROLLCALL_LAG_INTERVAL', ['lag', 'interval']),
+  field('ROLLCALL_LAG_WINDOW', ['lag', 'window'], 'number'),
   field('ROLLCALL_API_HOST', ['api', 'host']),
   field('ROLLCALL_API_PORT', ['api', 'port'], 'number'),
+  field('ROLLCALL_API_CORS_ORIGINS', ['api', 'cors_origins'], 'list'),
+  field('ROLLCALL_API_WEB_DIR', ['api', 'web_dir']),
+  field('ROLLCALL_API_PILOTS_URL', ['api', 'pilots_url']),
+  field('ROLLCALL_METRICS_TOP_STREAMS', ['metrics', 'top_streams'], 'number'),
 ];
 
 function parseValue(raw: string, kind: Kind): unknown {

@@ -34,7 +34,7 @@ describe('parseConfig defaults', () => {
     expect(cfg.writer.flush_interval).toBe(1000);
     expect(cfg.writer.max_retry_delay).toBe(30_000);
     expect(cfg.extract.max_parse_bytes).toBe(1_048_576);
-    expect(cfg.api).toEqual({ host: '127.0.0.1', port: 8787 });
+    expect(cfg.api).toMatchObject({ host: '127.0.0.1', port: 8787, tokens: [], cors_origins: [] });
   });
 
   it('treats a file of only comments like no file', () => {
@@ -68,7 +68,19 @@ describe('parseConfig with a file', () => {
     expect(cfg.kafka.group_id).toBe('rollcall-tap');
     expect(cfg.clickhouse.url).toBe('http://ch:8123');
     expect(cfg.clickhouse.data_dir).toBe('/var/lib/rollcall');
-    expect(cfg.api).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(cfg.api).toMatchObject({ host: '127.0.0.1', port: 9000 });
+  });
+
+  it('refuses a non-loopback api.host with no tokens, naming the field', () => {
+    const message = configError(yaml('api:', '  host: 0.0.0.0'));
+    expect(message).toMatch(/api\.host/);
+    expect(message).toMatch(/refusing to listen on 0\.0\.0\.0 with no api\.tokens/);
+    const withToken = parseConfig(yaml('api:', '  host: 0.0.0.0', '  tokens:', '    - { name: ops, role: admin, sha256: ' + 'a'.repeat(64) + ' }'), FILE, {});
+    expect(withToken.api.host).toBe('0.0.0.0');
+  });
+
+  it('refuses a token written in clear instead of its digest', () => {
+    expect(configError(yaml('api:', '  tokens:', '    - { name: ops, role: admin, sha256: my-secret-token }'))).toMatch(/api\.tokens\.0\.sha256.*SHA-256 hex digest/);
   });
 
   it('parses durations to milliseconds', () => {

@@ -133,13 +133,69 @@ export const configSchema = z.strictObject({
         .refine((routes) => new Set(routes.map((r) => r.name)).size === routes.length, 'route names must be unique'),
     })
     .prefault({}),
+  lag: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** How often every consumer group and queue is sampled. */
+      interval: duration('10s'),
+      /** How many samples a status is judged over, as in Burrow's evaluator. */
+      window: z.number().int().min(2).max(1000).default(10),
+      kafka: z
+        .strictObject({
+          groups: z.strictObject({ include: z.array(regex).default(['.*']), exclude: z.array(regex).default([]) }).prefault({}),
+        })
+        .prefault({}),
+      rabbitmq: z
+        .strictObject({
+          queues: z.strictObject({ include: z.array(regex).default(['.*']), exclude: z.array(regex).default([]) }).prefault({}),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   api: z
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: z.number().int().min(0).max(65_535).default(8787),
+      /** Bearer tokens, stored as SHA-256 hex digests only (`rollcall token create` prints both halves). */
+      tokens: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1),
+            role: z.enum(['viewer', 'admin']),
+            sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected the SHA-256 hex digest of the token (rollcall token create), never the token itself'),
+          }),
+        )
+        .default([])
+        .refine((tokens) => new Set(tokens.map((t) => t.sha256)).size === tokens.length, 'the same token is listed twice'),
+      /** Origins allowed to call the API from a browser; empty means CORS is off. */
+      cors_origins: z.array(z.string().min(1)).default([]),
+      max_body_bytes: z.number().int().min(1024).max(64 * 1_048_576).default(1_048_576),
+      /** The built dashboard; served at `/` when the folder exists. */
+      web_dir: z.string().min(1).default('./web/dist'),
+      /** URL of the demo pilots' control endpoint, for the dashboard's "reproduce the incident" button. */
+      pilots_url: z.url().optional(),
+    })
+    .prefault({})
+    .superRefine((api, ctx) => {
+      if (api.tokens.length === 0 && !isLoopback(api.host)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['host'],
+          message: `refusing to listen on ${api.host} with no api.tokens: anyone who can reach it could acknowledge alerts and add silences. Add tokens (rollcall token create) or bind 127.0.0.1`,
+        });
+      }
+    }),
+  metrics: z
+    .strictObject({
+      /** Streams with their own label values in /metrics, by traffic over the last hour; the rest are "other". */
+      top_streams: z.number().int().min(1).max(1000).default(50),
     })
     .prefault({}),
 });
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
 
 export type Config = z.output<typeof configSchema>;
 export type ExtractConfig = Config['extract'];

@@ -1,0 +1,188 @@
+// /metrics: Prometheus metrics of what Rollcall sees and of Rollcall itself. Label cardinality is bounded:
+// only the top-N streams by traffic over the last hour get their own `stream` label, the rest share "other",
+// and a stream that drops out of the top N has its series removed.
+import client from 'prom-client';
+import type { EventRow } from '@rollcall/core/event';
+import type { Store } from '@rollcall/core/store';
+import { queryRows } from '@rollcall/core/store/queries';
+import type { TapName, TapTelemetry } from '@rollcall/core/telemetry';
+import type { Rule } from '@rollcall/rules/rule';
+import type { RuleStatus } from '@rollcall/rules/engine';
+
+export const OTHER = 'other';
+/** Event types per stream that get their own label value. */
+const EVENT_TYPES_PER_STREAM = 20;
+
+export interface MetricSources {
+  backlog?: () => { tap: TapName; rows: number }[];
+  lag?: () => { broker: string; group: string; lag: number; lag_seconds: number; status: string }[];
+  rules?: () => RuleStatus[];
+}
+
+export interface Metrics extends TapTelemetry {
+  registry: client.Registry;
+  ruleEvaluated(rule: Rule, durationMs: number, failed: boolean): void;
+  /** Recomputes which streams get their own label (top N by traffic over the last hour). */
+  refreshTopStreams(): Promise<void>;
+  setSources(sources: MetricSources): void;
+  text(): Promise<string>;
+}
+
+const LAG_STATUSES = ['OK', 'WARN', 'STALL', 'STOP', 'ERR'] as const;
+const RULE_STATES = { inactive: 0, pending: 1, firing: 2 } as const;
+
+export function createMetrics({ store, topStreams }: { store: Store; topStreams: number }): Metrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'rollcall_' });
+  // prom-client names these gauges *_total, which promtool rejects; the same figures remain as
+  // rollcall_nodejs_active_handles / _requests / _resources.
+  for (const name of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`rollcall_nodejs_active_${name}_total`);
+  let sources: MetricSources = {};
+  let allowed = new Set<string>();
+  const eventTypes = new Map<string, Set<string>>();
+  const labelled = new Map<string, Set<string>>(); // stream key → label-set keys in use, to remove them later
+
+  const streamLabels = ['broker', 'stream', 'event_type', 'kind'] as const;
+  const messages = new client.Counter({ name: 'rollcall_messages_total', help: 'Messages observed and stored, by stream (top-N streams; the rest are "other").', labelNames: streamLabels, registers: [registry] });
+  const bytes = new client.Counter({ name: 'rollcall_message_bytes_total', help: 'Body bytes of messages observed and stored.', labelNames: streamLabels, registers: [registry] });
+  const batchRows = new client.Histogram({
+    name: 'rollcall_collector_batch_rows',
+    help: 'Rows per insert into the store.',
+    labelNames: ['tap'],
+    buckets: [1, 10, 100, 500, 1000, 5000, 10_000, 50_000],
+    registers: [registry],
+  });
+  const insertSeconds = new client.Histogram({
+    name: 'rollcall_collector_insert_duration_seconds',
+    help: 'Time to store one batch, retries included.',
+    labelNames: ['tap'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const insertFailures = new client.Counter({ name: 'rollcall_collector_insert_failures_total', help: 'Failed insert attempts (each is retried with the same deduplication token).', labelNames: ['tap'], registers: [registry] });
+  const overflowed = new client.Counter({ name: 'rollcall_collector_overflowed_total', help: 'Trace messages that overflowed the RabbitMQ tap queue (stored late through the overflow queue).', labelNames: ['tap'], registers: [registry] });
+  new client.Gauge({
+    name: 'rollcall_collector_backlog_rows',
+    help: 'Rows received by a tap and not yet stored.',
+    labelNames: ['tap'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const b of sources.backlog?.() ?? []) this.set({ tap: b.tap }, b.rows);
+    },
+  });
+
+  const lagGroups = () => (sources.lag?.() ?? []).slice(0, topStreams);
+  new client.Gauge({
+    name: 'rollcall_consumer_lag_messages',
+    help: 'Messages behind: Kafka log-end minus committed offsets summed over partitions; RabbitMQ ready plus unacked.',
+    labelNames: ['broker', 'group'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const g of lagGroups()) this.set({ broker: g.broker, group: g.group }, g.lag);
+    },
+  });
+  new client.Gauge({
+    name: 'rollcall_consumer_lag_seconds',
+    help: 'Age of the oldest message not yet consumed, estimated from the tap’s observed timestamps.',
+    labelNames: ['broker', 'group'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const g of lagGroups()) this.set({ broker: g.broker, group: g.group }, g.lag_seconds);
+    },
+  });
+  new client.Gauge({
+    name: 'rollcall_consumer_lag_status',
+    help: 'Burrow-style status of a consumer group or queue: 1 for its current status.',
+    labelNames: ['broker', 'group', 'status'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const g of lagGroups()) for (const s of LAG_STATUSES) this.set({ broker: g.broker, group: g.group, status: s }, g.status === s ? 1 : 0);
+    },
+  });
+  new client.Gauge({
+    name: 'rollcall_rule_state',
+    help: 'Alert state of each rule: 0 inactive, 1 pending, 2 firing.',
+    labelNames: ['rule_id', 'severity', 'type'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of sources.rules?.() ?? []) this.set({ rule_id: s.rule.id, severity: s.rule.severity, type: s.rule.type }, RULE_STATES[s.status.state]);
+    },
+  });
+  const evalSeconds = new client.Histogram({
+    name: 'rollcall_rule_evaluation_duration_seconds',
+    help: 'Time to evaluate a rule once.',
+    labelNames: ['type'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const evalFailures = new client.Counter({ name: 'rollcall_rule_evaluation_failures_total', help: 'Rule evaluations that failed (the query errored).', labelNames: ['type'], registers: [registry] });
+
+  const labelsFor = (r: EventRow) => {
+    const key = `${r.broker}/${r.stream}`;
+    if (!allowed.has(key)) return { broker: r.broker, stream: OTHER, event_type: OTHER, kind: r.kind };
+    const types = eventTypes.get(key) ?? new Set<string>();
+    eventTypes.set(key, types);
+    if (!types.has(r.event_type) && types.size < EVENT_TYPES_PER_STREAM) types.add(r.event_type);
+    return { broker: r.broker, stream: r.stream, event_type: types.has(r.event_type) ? r.event_type : OTHER, kind: r.kind };
+  };
+
+  return {
+    registry,
+    stored(tap, rows, ms) {
+      batchRows.observe({ tap }, rows.length);
+      insertSeconds.observe({ tap }, ms / 1000);
+      // One increment per label set per batch, not per row.
+      const sums = new Map<string, { labels: ReturnType<typeof labelsFor>; count: number; bytes: number }>();
+      for (const r of rows) {
+        const labels = labelsFor(r);
+        const key = `${labels.broker}\u0000${labels.stream}\u0000${labels.event_type}\u0000${labels.kind}`;
+        const sum = sums.get(key) ?? { labels, count: 0, bytes: 0 };
+        sum.count++;
+        sum.bytes += r.size;
+        sums.set(key, sum);
+      }
+      for (const [key, s] of sums) {
+        messages.inc(s.labels, s.count);
+        bytes.inc(s.labels, s.bytes);
+        const streamKey = `${s.labels.broker}/${s.labels.stream}`;
+        const sets = labelled.get(streamKey) ?? new Set<string>();
+        sets.add(key);
+        labelled.set(streamKey, sets);
+      }
+    },
+    insertFailed: (tap) => insertFailures.inc({ tap }),
+    overflowed: (tap) => overflowed.inc({ tap }),
+    ruleEvaluated(rule, durationMs, failed) {
+      evalSeconds.observe({ type: rule.type }, durationMs / 1000);
+      if (failed) evalFailures.inc({ type: rule.type });
+    },
+    async refreshTopStreams() {
+      const top = await queryRows<{ broker: string; stream: string }>(
+        store,
+        `SELECT broker, stream FROM ${store.db}.events_per_minute WHERE minute >= now() - INTERVAL 1 HOUR
+         GROUP BY broker, stream ORDER BY sum(count) DESC, broker, stream LIMIT {n:UInt32}`,
+        { n: topStreams },
+      );
+      allowed = new Set(top.map((t) => `${t.broker}/${t.stream}`));
+      for (const [streamKey, sets] of labelled) {
+        if (allowed.has(streamKey) || streamKey.endsWith(`/${OTHER}`)) continue;
+        for (const key of sets) {
+          const [broker = '', stream = '', event_type = '', kind = ''] = key.split('\u0000');
+          messages.remove({ broker, stream, event_type, kind });
+          bytes.remove({ broker, stream, event_type, kind });
+        }
+        labelled.delete(streamKey);
+        eventTypes.delete(streamKey);
+      }
+    },
+    setSources(s) {
+      sources = s;
+    },
+    text: () => registry.metrics(),
+  };
+}

@@ -1,0 +1,86 @@
+// Counts and bytes over time. The server picks the step so a chart gets at most ~240 points: sub-minute steps
+// read raw events (short ranges only), everything else reads the per-minute rollup.
+import type { Store } from '@rollcall/core/store';
+import { queryRows } from '@rollcall/core/store/queries';
+import type { TimeRange } from '../params.ts';
+
+const STEPS_S = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+const MAX_POINTS = 240;
+
+export function stepFor(range: TimeRange): number {
+  const seconds = (range.to - range.from) / 1000;
+  return STEPS_S.find((s) => seconds / s <= MAX_POINTS) ?? 86400;
+}
+
+export type SeriesBy = 'broker' | 'stream' | 'event_type' | 'source';
+
+export interface SeriesFilter {
+  broker?: string | undefined;
+  stream?: string | undefined;
+  event_type?: string | undefined;
+  source?: string | undefined;
+  kind?: 'publish' | 'deliver' | undefined;
+  by: SeriesBy;
+}
+
+export interface Series {
+  key: string;
+  points: { t: string; count: number; bytes: number; msg_per_sec: number }[];
+}
+
+const FILTERS = ['broker', 'stream', 'event_type', 'source', 'kind'] as const;
+/** Distinct keys kept in one chart; the rest are summed into "other". */
+const MAX_SERIES = 12;
+
+export async function series(store: Store, range: TimeRange, f: SeriesFilter): Promise<{ step_seconds: number; series: Series[] }> {
+  const step = stepFor(range);
+  const raw = step < 60;
+  const table = raw ? `${store.db}.events` : `${store.db}.events_per_minute`;
+  const time = raw ? 'observed_at' : 'minute';
+  const from = Math.floor(range.from / (step * 1000)) * step * 1000;
+  const where = [
+    `${time} >= fromUnixTimestamp64Milli({from:Int64})`,
+    `${time} < fromUnixTimestamp64Milli({to:Int64})`,
+    ...FILTERS.filter((k) => f[k] !== undefined).map((k) => `${k} = {${k}:String}`),
+    f.kind === undefined ? `kind = 'publish'` : '',
+  ].filter(Boolean);
+  const rows = await queryRows<{ key: string; t: string | number; count: string | number; bytes: string | number }>(
+    store,
+    `SELECT ${f.by} AS key, toUnixTimestamp(toStartOfInterval(${time}, toIntervalSecond({step:UInt32}))) * 1000 AS t,
+            ${raw ? 'count()' : 'sum(count)'} AS count, ${raw ? 'sum(size)' : 'sum(bytes)'} AS bytes
+     FROM ${table} WHERE ${where.join(' AND ')} GROUP BY key, t ORDER BY t`,
+    { ...f, from, to: range.to, step },
+  );
+  const byKey = new Map<string, Map<number, { count: number; bytes: number }>>();
+  const totals = new Map<string, number>();
+  for (const r of rows) {
+    const points = byKey.get(r.key) ?? new Map();
+    points.set(Number(r.t), { count: Number(r.count), bytes: Number(r.bytes) });
+    byKey.set(r.key, points);
+    totals.set(r.key, (totals.get(r.key) ?? 0) + Number(r.count));
+  }
+  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
+  const kept = new Map<string, Map<number, { count: number; bytes: number }>>();
+  for (const [i, key] of ranked.entries()) {
+    const target = i < MAX_SERIES ? key || '(none)' : 'other';
+    const into = kept.get(target) ?? new Map<number, { count: number; bytes: number }>();
+    for (const [t, v] of byKey.get(key) ?? []) {
+      const sum = into.get(t) ?? { count: 0, bytes: 0 };
+      into.set(t, { count: sum.count + v.count, bytes: sum.bytes + v.bytes });
+    }
+    kept.set(target, into);
+  }
+  // Every step is present, so a silent minute is a visible zero, not a line drawn across a gap.
+  const times: number[] = [];
+  for (let t = from; t < range.to; t += step * 1000) times.push(t);
+  return {
+    step_seconds: step,
+    series: [...kept.entries()].map(([key, points]) => ({
+      key,
+      points: times.map((t) => {
+        const v = points.get(t) ?? { count: 0, bytes: 0 };
+        return { t: new Date(t).toISOString(), count: v.count, bytes: v.bytes, msg_per_sec: v.count / step };
+      }),
+    })),
+  };
+}

@@ -1,0 +1,174 @@
+// Streams as the dashboard lists them: traffic over a range from the per-minute rollup, compared with the
+// same range a week (or, lacking that, a day) earlier; and one stream's detail.
+import type { Broker } from '@rollcall/core/event';
+import type { Store } from '@rollcall/core/store';
+import { queryRows } from '@rollcall/core/store/queries';
+import type { TimeRange } from '../params.ts';
+
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+
+export interface StreamRow {
+  broker: Broker;
+  cluster: string;
+  stream: string;
+  count: number;
+  bytes: number;
+  msg_per_sec: number;
+  current_msg_per_sec: number;
+  last_seen: string;
+  event_types: string[];
+  sources: string[];
+  baseline_msg_per_sec: number | null;
+  change: number | null;
+}
+
+const ROLLUP_RANGE = `minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND minute < fromUnixTimestamp64Milli({to:Int64})`;
+
+async function totals(store: Store, range: TimeRange): Promise<Map<string, number>> {
+  const rows = await queryRows<{ broker: string; stream: string; total: string | number }>(
+    store,
+    `SELECT broker, stream, sum(count) AS total FROM ${store.db}.events_per_minute WHERE ${ROLLUP_RANGE} AND kind = 'publish' GROUP BY broker, stream`,
+    range,
+  );
+  return new Map(rows.map((r) => [`${r.broker}/${r.stream}`, Number(r.total)]));
+}
+
+export async function listStreams(store: Store, range: TimeRange): Promise<StreamRow[]> {
+  const lastMinute = Math.floor(range.to / MINUTE) * MINUTE - MINUTE;
+  const rows = await queryRows<{ broker: Broker; cluster: string; stream: string; total: string | number; total_bytes: string | number; seen: string; event_types: string[]; sources: string[]; last_minute: string | number }>(
+    store,
+    `SELECT broker, any(cluster) AS cluster, stream, sum(count) AS total, sum(bytes) AS total_bytes, max(last_seen) AS seen,
+            arraySort(arrayFilter(x -> x != '', groupUniqArray(event_type))) AS event_types,
+            arraySort(arrayFilter(x -> x != '', groupUniqArray(source))) AS sources,
+            sumIf(count, minute = fromUnixTimestamp64Milli({last:Int64})) AS last_minute
+     FROM ${store.db}.events_per_minute
+     WHERE ${ROLLUP_RANGE} AND kind = 'publish'
+     GROUP BY broker, stream ORDER BY broker, stream`,
+    { ...range, last: lastMinute },
+  );
+  const seconds = Math.max(1, (range.to - range.from) / 1000);
+  // A week back catches weekly seasonality; a young install falls back to yesterday.
+  const [week, day] = await Promise.all([totals(store, shift(range, 7 * DAY)), totals(store, shift(range, DAY))]);
+  return rows.map((r) => {
+    const key = `${r.broker}/${r.stream}`;
+    const before = week.get(key) ?? day.get(key);
+    const msgPerSec = Number(r.total) / seconds;
+    const baseline = before === undefined ? null : before / seconds;
+    return {
+      broker: r.broker,
+      cluster: r.cluster,
+      stream: r.stream,
+      count: Number(r.total),
+      bytes: Number(r.total_bytes),
+      msg_per_sec: msgPerSec,
+      current_msg_per_sec: Number(r.last_minute) / 60,
+      last_seen: utc(r.seen),
+      event_types: r.event_types,
+      sources: r.sources,
+      baseline_msg_per_sec: baseline,
+      change: baseline ? msgPerSec / baseline - 1 : null,
+    };
+  });
+}
+
+const shift = (r: TimeRange, by: number): TimeRange => ({ from: r.from - by, to: r.to - by });
+
+export interface StreamDetail {
+  broker: Broker;
+  cluster: string;
+  stream: string;
+  count: number;
+  bytes: number;
+  event_types: { event_type: string; kind: string; count: number; bytes: number }[];
+  sources: { source: string; count: number }[];
+  schemas: { event_type: string; fingerprint: string; paths: string[]; first_seen: string; last_seen: string; count: number }[];
+}
+
+/** undefined when the stream has never been seen at all. */
+export async function streamDetail(store: Store, broker: Broker, stream: string, range: TimeRange): Promise<StreamDetail | undefined> {
+  const p = { ...range, broker, stream };
+  const known = await queryRows<{ cluster: string }>(store, `SELECT cluster FROM ${store.db}.events_per_minute WHERE broker = {broker:String} AND stream = {stream:String} LIMIT 1`, p);
+  if (known.length === 0) return undefined;
+  const [types, sources, schemas] = await Promise.all([
+    queryRows<{ event_type: string; kind: string; count: string | number; bytes: string | number }>(
+      store,
+      `SELECT event_type, kind, sum(count) AS count, sum(bytes) AS bytes FROM ${store.db}.events_per_minute
+       WHERE broker = {broker:String} AND stream = {stream:String} AND ${ROLLUP_RANGE} GROUP BY event_type, kind ORDER BY count DESC`,
+      p,
+    ),
+    queryRows<{ source: string; count: string | number }>(
+      store,
+      `SELECT source, sum(count) AS count FROM ${store.db}.events_per_minute
+       WHERE broker = {broker:String} AND stream = {stream:String} AND ${ROLLUP_RANGE} AND kind = 'publish' GROUP BY source ORDER BY count DESC`,
+      p,
+    ),
+    // Per-fingerprint counts need raw rows; the scan is one stream's slice of the range (the table's sort order).
+    queryRows<{ event_type: string; fingerprint: string; paths: string[]; first_seen: string; last_seen: string; count: string | number }>(
+      store,
+      `SELECT e.event_type AS event_type, toString(e.schema_fingerprint) AS fingerprint, any(s.paths) AS paths,
+              min(e.observed_at) AS first_seen, max(e.observed_at) AS last_seen, count() AS count
+       FROM ${store.db}.events AS e
+       LEFT JOIN (SELECT fingerprint, any(paths) AS paths FROM ${store.db}.schemas WHERE broker = {broker:String} AND stream = {stream:String} GROUP BY fingerprint) AS s
+         ON s.fingerprint = e.schema_fingerprint
+       WHERE e.broker = {broker:String} AND e.stream = {stream:String} AND e.kind = 'publish' AND e.schema_fingerprint != 0
+         AND e.observed_at >= fromUnixTimestamp64Milli({from:Int64}) AND e.observed_at < fromUnixTimestamp64Milli({to:Int64})
+       GROUP BY e.event_type, e.schema_fingerprint ORDER BY first_seen`,
+      p,
+    ),
+  ]);
+  const eventTypes = types.map((t) => ({ event_type: t.event_type, kind: t.kind, count: Number(t.count), bytes: Number(t.bytes) }));
+  const published = eventTypes.filter((t) => t.kind === 'publish');
+  return {
+    broker,
+    cluster: known[0]?.cluster ?? '',
+    stream,
+    count: published.reduce((a, t) => a + t.count, 0),
+    bytes: published.reduce((a, t) => a + t.bytes, 0),
+    event_types: eventTypes,
+    sources: sources.map((s) => ({ source: s.source, count: Number(s.count) })),
+    schemas: schemas.map((s) => ({ ...s, first_seen: utc(s.first_seen), last_seen: utc(s.last_seen), count: Number(s.count) })),
+  };
+}
+
+const utc = (chTime: string): string => new Date(`${chTime.replace(' ', 'T')}Z`).toISOString();
+
+export interface EventMeta {
+  observed_at: string;
+  broker_ts: string;
+  kind: string;
+  routing_key: string;
+  partition: number;
+  offset: number;
+  queue: string;
+  event_type: string;
+  source: string;
+  message_id: string;
+  correlation_id: string;
+  trace_id: string;
+  size: number;
+  header_count: number;
+  schema_fingerprint: string;
+  parse_error: string;
+}
+
+/** The newest metadata rows of a stream; never a body (there is none to read). */
+export async function recentEvents(store: Store, broker: Broker, stream: string, limit: number, kind?: string): Promise<EventMeta[]> {
+  const rows = await queryRows<EventMeta & { partition: number | string; offset: number | string; size: number | string; header_count: number | string }>(
+    store,
+    `SELECT observed_at, broker_ts, kind, routing_key, partition, offset, queue, event_type, source, message_id, correlation_id, trace_id,
+            size, header_count, toString(schema_fingerprint) AS schema_fingerprint, parse_error
+     FROM ${store.db}.events WHERE broker = {broker:String} AND stream = {stream:String} ${kind ? 'AND kind = {kind:String}' : ''}
+     ORDER BY observed_at DESC LIMIT {limit:UInt32}`,
+    { broker, stream, limit, kind: kind ?? '' },
+  );
+  return rows.map((r) => ({
+    ...r,
+    observed_at: utc(r.observed_at),
+    broker_ts: utc(r.broker_ts),
+    partition: Number(r.partition),
+    offset: Number(r.offset),
+    size: Number(r.size),
+    header_count: Number(r.header_count),
+  }));
+}

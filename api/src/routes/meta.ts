@@ -1,0 +1,17 @@
+// Who is calling, so the dashboard can hide what a viewer may not do.
+import { z } from 'zod';
+import type { RouteDeps } from './deps.ts';
+
+export const whoamiResponse = z.object({ name: z.string(), role: z.enum(['viewer', 'admin']), auth: z.boolean().describe('false when the server runs without tokens (loopback only)') });
+
+export function metaRoutes({ routes }: RouteDeps): void {
+  routes.add({
+    method: 'get',
+    path: '/api/v1/whoami',
+    summary: 'The caller’s name and role',
+    tag: 'meta',
+    role: 'viewer',
+    response: whoamiResponse,
+    handler: ({ caller }) => ({ name: caller.name, role: caller.role, auth: caller.auth }),
+  });
+}

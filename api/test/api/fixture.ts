@@ -1,0 +1,124 @@
+// One API over a real embedded store with seeded events, a real rules role and three callers (none, viewer, admin).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig } from '@rollcall/core/config';
+import type { EventRow, SchemaRow } from '@rollcall/core/event';
+import { createLogger } from '@rollcall/core/log';
+import { openStore, type Store } from '@rollcall/core/store';
+import { tempDir } from '@rollcall/core/testing/brokers';
+import { createAlerting, type Alerting } from '@rollcall/rules/alerting';
+import { createApp } from '../../src/app.ts';
+import { sha256Hex } from '../../src/auth.ts';
+import { createMetrics, type Metrics } from '../../src/metrics.ts';
+
+export const VIEWER = 'viewer-token-for-tests';
+export const ADMIN = 'admin-token-for-tests';
+export const NOW = Date.now();
+export const SEEDED = { orders: 120, payments: 30 };
+
+export const RULES = `rules:
+  # fires at once: far fewer orders than the floor
+  - id: orders-floor
+    type: volume
+    description: orders keep flowing
+    severity: critical
+    labels: { team: shop }
+    match: { broker: kafka, stream: orders }
+    window: 10m
+    every: 1m
+    delay: 0s
+    min: 100000
+  - id: payments-quiet
+    type: volume
+    match: { broker: kafka, stream: payments }
+    window: 10m
+    every: 1m
+    delay: 0s
+    min: 1
+`;
+
+export const row = (i: number, over: Partial<EventRow> = {}): EventRow => ({
+  observed_at: NOW - 5 * 60_000 + i * 1000,
+  broker_ts: NOW - 5 * 60_000 + i * 1000 - 3,
+  broker: 'kafka',
+  cluster: 'local',
+  stream: 'orders',
+  routing_key: '',
+  partition: 0,
+  offset: i,
+  kind: 'publish',
+  queue: '',
+  routed_queues: [],
+  event_type: i % 3 === 0 ? 'OrderCancelled' : 'OrderPlaced',
+  source: 'shop',
+  message_id: `m${i}`,
+  correlation_id: `c${i}`,
+  trace_id: '',
+  key_hash: i,
+  size: 200,
+  header_count: 2,
+  schema_fingerprint: i % 3 === 0 ? 22 : 11,
+  parse_error: '',
+  connection: '',
+  user: '',
+  delivery_hash: 0,
+  ...over,
+});
+
+export interface Fixture {
+  store: Store;
+  alerting: Alerting;
+  metrics: Metrics;
+  request(path: string, init?: { token?: string; method?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function createFixture(): Promise<Fixture> {
+  const dir = tempDir('rollcall-api');
+  const rulesDir = join(dir, 'rules.d');
+  mkdirSync(rulesDir);
+  writeFileSync(join(rulesDir, 'shop.yaml'), RULES);
+  const config = parseConfig(
+    [
+      'api:',
+      '  tokens:',
+      `    - { name: dashboard, role: viewer, sha256: ${sha256Hex(VIEWER)} }`,
+      `    - { name: oncall, role: admin, sha256: ${sha256Hex(ADMIN)} }`,
+      '  max_body_bytes: 4096',
+      'metrics:',
+      '  top_streams: 1',
+    ].join('\n'),
+    'test.yaml',
+    { ROLLCALL_DATA_DIR: join(dir, 'data'), ROLLCALL_RULES_DIR: rulesDir },
+  );
+  const store = await openStore(config.clickhouse);
+  const orders = Array.from({ length: SEEDED.orders }, (_, i) => row(i));
+  const payments = Array.from({ length: SEEDED.payments }, (_, i) => row(i, { stream: 'payments', event_type: 'PaymentTaken', source: 'pay', message_id: `p${i}` }));
+  await store.insertEvents([...orders, ...payments], 'seed', 1);
+  const schemas: SchemaRow[] = [
+    { fingerprint: 11, broker: 'kafka', stream: 'orders', event_type: 'OrderPlaced', paths: ['/id', '/total'], first_seen: NOW - 300_000 },
+    { fingerprint: 22, broker: 'kafka', stream: 'orders', event_type: 'OrderCancelled', paths: ['/id', '/reason'], first_seen: NOW - 300_000 },
+  ];
+  await store.insertSchemas(schemas);
+  const log = createLogger('error');
+  const metrics = createMetrics({ store, topStreams: config.metrics.top_streams });
+  const alerting = createAlerting({ config, store, log, dashboardUrl: 'http://rollcall.test', now: () => NOW, onEvaluated: metrics.ruleEvaluated });
+  alerting.files.reload();
+  await alerting.engine.tick();
+  metrics.setSources({ rules: () => alerting.engine.statuses(), backlog: () => [{ tap: 'kafka', rows: 7 }] });
+  const app = createApp({ config, store, log, now: () => NOW, alerting, metrics });
+  return {
+    store,
+    alerting,
+    metrics,
+    request: (path, { token, method = 'GET', body, headers = {} } = {}) =>
+      Promise.resolve(
+        app.request(path, {
+          method,
+          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+          ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+        }),
+      ),
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,230 @@
+// Every route: the happy path parsed with the route's own schema, bad parameters (400 problem+json naming the
+// field), auth (401/403) and unknown ids (404), against a real embedded store.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { alertDetailResponse, alertSchema, alertsResponse, historyResponse, silenceSchema, silencesResponse } from '../../src/routes/alerts.ts';
+import { whoamiResponse } from '../../src/routes/meta.ts';
+import { backtestResponse, ruleDetailResponse, rulesResponse, validateResponse } from '../../src/routes/rules.ts';
+import { countResponse, eventsResponse, seriesResponse, streamDetailResponse, streamsResponse } from '../../src/routes/streams.ts';
+import { ADMIN, createFixture, RULES, SEEDED, VIEWER, type Fixture } from './fixture.ts';
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await createFixture();
+}, 60_000);
+afterAll(async () => {
+  await f.close();
+});
+
+const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional(), errors: z.array(z.object({ field: z.string(), message: z.string() })).optional() });
+
+async function ok<S extends z.ZodType>(res: Response, schema: S, status = 200): Promise<z.output<S>> {
+  const body: unknown = await res.json();
+  expect(res.status, JSON.stringify(body)).toBe(status);
+  return schema.parse(body);
+}
+
+async function fails(res: Response, status: number, field?: string) {
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const body = problemSchema.parse(await res.json());
+  expect(body.status, JSON.stringify(body)).toBe(status);
+  expect(res.status).toBe(status);
+  if (field) expect(body.errors?.map((e) => e.field)).toContain(field);
+  return body;
+}
+
+describe('auth', () => {
+  it('asks for a token, refuses an unknown one, and names the caller', async () => {
+    await fails(await f.request('/api/v1/whoami'), 401);
+    await fails(await f.request('/api/v1/whoami', { token: 'not-a-token' }), 401);
+    expect(await ok(await f.request('/api/v1/whoami', { token: VIEWER }), whoamiResponse)).toEqual({ name: 'dashboard', role: 'viewer', auth: true });
+    expect((await ok(await f.request('/api/v1/whoami', { token: ADMIN }), whoamiResponse)).role).toBe('admin');
+  });
+
+  it('keeps health and readiness outside auth', async () => {
+    expect((await f.request('/healthz')).status).toBe(200);
+    expect((await f.request('/readyz')).status).toBe(200);
+  });
+
+  it('answers an unknown API path with 404 problem+json', async () => {
+    await fails(await f.request('/api/v1/nope', { token: VIEWER }), 404);
+  });
+});
+
+describe('streams', () => {
+  it('lists streams with counts, rates, event types and sources', async () => {
+    const body = await ok(await f.request('/api/v1/streams?range=1h', { token: VIEWER }), streamsResponse);
+    const orders = body.streams.find((s) => s.stream === 'orders');
+    expect(orders).toMatchObject({ broker: 'kafka', count: SEEDED.orders, bytes: SEEDED.orders * 200, event_types: ['OrderCancelled', 'OrderPlaced'], sources: ['shop'] });
+    expect(orders?.msg_per_sec).toBeCloseTo(SEEDED.orders / 3600, 5);
+    expect(orders?.baseline_msg_per_sec).toBeNull();
+  });
+
+  it('rejects a bad range naming the field', async () => {
+    await fails(await f.request('/api/v1/streams?range=soon', { token: VIEWER }), 400, 'query.range');
+    await fails(await f.request('/api/v1/streams?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', { token: VIEWER }), 400, 'query.from');
+    await fails(await f.request('/api/v1/streams?colour=red', { token: VIEWER }), 400, 'query');
+  });
+
+  it("gives a stream's event types, sources, schemas and watching rules", async () => {
+    const body = await ok(await f.request('/api/v1/streams/kafka/orders?range=1h', { token: VIEWER }), streamDetailResponse);
+    expect(body.count).toBe(SEEDED.orders);
+    expect(body.event_types.map((t) => [t.event_type, t.count])).toEqual([
+      ['OrderPlaced', 80],
+      ['OrderCancelled', 40],
+    ]);
+    expect(body.schemas.map((s) => [s.fingerprint, s.paths, s.count])).toEqual([
+      ['22', ['/id', '/reason'], 40],
+      ['11', ['/id', '/total'], 80],
+    ]);
+    expect(body.rules).toEqual([{ id: 'orders-floor', type: 'volume', state: 'firing' }]);
+  });
+
+  it('404s a stream never seen and 400s a bad broker', async () => {
+    await fails(await f.request('/api/v1/streams/kafka/unheard-of', { token: VIEWER }), 404);
+    await fails(await f.request('/api/v1/streams/mqtt/orders', { token: VIEWER }), 400, 'path.broker');
+  });
+
+  it('returns the newest metadata rows, never more than asked', async () => {
+    const body = await ok(await f.request('/api/v1/streams/kafka/orders/events?limit=3', { token: VIEWER }), eventsResponse);
+    expect(body.events.map((e) => e.offset)).toEqual([119, 118, 117]);
+    expect(body.events[0]).not.toHaveProperty('body');
+    await fails(await f.request('/api/v1/streams/kafka/orders/events?limit=0', { token: VIEWER }), 400, 'query.limit');
+  });
+
+  it('returns series whose points add up to the stored count, with zero-filled steps', async () => {
+    const body = await ok(await f.request('/api/v1/series?range=1h&by=event_type&stream=orders', { token: VIEWER }), seriesResponse);
+    expect(body.step_seconds).toBe(15);
+    const total = body.series.flatMap((s) => s.points).reduce((a, p) => a + p.count, 0);
+    expect(total).toBe(SEEDED.orders);
+    expect(body.series.map((s) => s.key).sort()).toEqual(['OrderCancelled', 'OrderPlaced']);
+    expect(body.series[0]?.points.length).toBeGreaterThanOrEqual(240);
+    expect(body.series[0]?.points.length).toBeLessThanOrEqual(241);
+    const week = await ok(await f.request('/api/v1/series?range=7d', { token: VIEWER }), seriesResponse);
+    expect(week.step_seconds).toBe(3600);
+    expect(week.series.find((s) => s.key === 'kafka')?.points.reduce((a, p) => a + p.count, 0)).toBe(SEEDED.orders + SEEDED.payments);
+    await fails(await f.request('/api/v1/series?by=colour', { token: VIEWER }), 400, 'query.by');
+  });
+
+  it('counts exactly from raw rows', async () => {
+    const body = await ok(await f.request('/api/v1/count?broker=kafka&stream=orders&event_type=OrderCancelled', { token: VIEWER }), countResponse);
+    expect(body.count).toBe(40);
+    await fails(await f.request('/api/v1/count?stream=orders', { token: VIEWER }), 400, 'query.broker');
+  });
+});
+
+describe('alerts', () => {
+  const firing = async () => {
+    const body = await ok(await f.request('/api/v1/alerts', { token: VIEWER }), alertsResponse);
+    const alert = body.alerts.find((a) => a.rule_id === 'orders-floor');
+    if (!alert) throw new Error(`orders-floor is not listed: ${JSON.stringify(body)}`);
+    return alert;
+  };
+
+  it('lists the firing alert with observed and expected values', async () => {
+    const alert = await firing();
+    expect(alert).toMatchObject({ state: 'firing', severity: 'critical', value: SEEDED.orders, threshold: 100000, acknowledged: null, silenced_by: [] });
+    await fails(await f.request('/api/v1/alerts?state=burning', { token: VIEWER }), 400, 'query.state');
+  });
+
+  it('gives an alert with its transitions, and 404s an unknown one', async () => {
+    const alert = await firing();
+    const detail = await ok(await f.request(`/api/v1/alerts/${alert.fingerprint}`, { token: VIEWER }), alertDetailResponse);
+    expect(detail.transitions.map((t) => t.to_state)).toContain('firing');
+    await fails(await f.request('/api/v1/alerts/abc123', { token: VIEWER }), 404);
+    await fails(await f.request('/api/v1/alerts/not-hex!', { token: VIEWER }), 400, 'path.fingerprint');
+    const history = await ok(await f.request('/api/v1/alerts/history?range=1h', { token: VIEWER }), historyResponse);
+    expect(history.transitions.some((t) => t.fingerprint === alert.fingerprint && t.to_state === 'firing')).toBe(true);
+  });
+
+  it('lets an admin acknowledge a firing alert and refuses a viewer', async () => {
+    const alert = await firing();
+    await fails(await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, { token: VIEWER, method: 'POST', body: { comment: 'mine' } }), 403);
+    await fails(await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, { token: ADMIN, method: 'POST', body: { comment: 7 } }), 400, 'body.comment');
+    await fails(await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, { token: ADMIN, method: 'POST', body: '{"comment":', headers: { 'content-type': 'application/json' } }), 400, 'body');
+    await fails(await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, { token: ADMIN, method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } }), 415);
+    await fails(await f.request('/api/v1/alerts/abc123/ack', { token: ADMIN, method: 'POST', body: {} }), 404);
+    const acked = await ok(await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, { token: ADMIN, method: 'POST', body: { comment: 'looking' } }), alertSchema);
+    expect(acked.acknowledged).toMatchObject({ by: 'oncall', comment: 'looking' });
+    expect((await firing()).acknowledged?.by).toBe('oncall');
+  });
+
+  it('refuses a body over the size limit', async () => {
+    await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { comment: 'x'.repeat(10_000) } }), 413);
+  });
+});
+
+describe('silences', () => {
+  it('creates, lists and expires a silence that covers the alert', async () => {
+    const body = { matchers: [{ name: 'alertname', value: 'orders-floor' }], duration: '2h', comment: 'planned maintenance' };
+    await fails(await f.request('/api/v1/silences', { token: VIEWER, method: 'POST', body }), 403);
+    await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, matchers: [] } }), 400, 'body.matchers');
+    await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, matchers: [{ name: 'stream', value: '(', op: '=~' }] } }), 400, 'body.matchers.0.value');
+    await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, ends_at: '2020-01-01T00:00:00Z' } }), 400, 'body.ends_at');
+    const created = await ok(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body }), silenceSchema, 201);
+    expect(created).toMatchObject({ active: true, created_by: 'oncall', matchers: [{ name: 'alertname', value: 'orders-floor', op: '=' }] });
+
+    const alerts = await ok(await f.request('/api/v1/alerts', { token: VIEWER }), alertsResponse);
+    expect(alerts.alerts.find((a) => a.rule_id === 'orders-floor')?.silenced_by).toEqual([created.id]);
+    const listed = await ok(await f.request('/api/v1/silences', { token: VIEWER }), silencesResponse);
+    expect(listed.silences.map((s) => s.id)).toContain(created.id);
+
+    await fails(await f.request(`/api/v1/silences/${created.id}`, { token: VIEWER, method: 'DELETE' }), 403);
+    await fails(await f.request('/api/v1/silences/not-a-uuid', { token: ADMIN, method: 'DELETE' }), 400, 'path.id');
+    await fails(await f.request('/api/v1/silences/00000000-0000-4000-8000-000000000000', { token: ADMIN, method: 'DELETE' }), 404);
+    expect((await ok(await f.request(`/api/v1/silences/${created.id}`, { token: ADMIN, method: 'DELETE' }), silenceSchema)).active).toBe(false);
+  });
+});
+
+describe('rules', () => {
+  it('lists rules with state, last evaluation and their YAML', async () => {
+    const body = await ok(await f.request('/api/v1/rules', { token: VIEWER }), rulesResponse);
+    const floor = body.rules.find((r) => r.id === 'orders-floor');
+    expect(floor).toMatchObject({ type: 'volume', state: 'firing', file: 'shop.yaml', every_seconds: 60, window_seconds: 600 });
+    expect(floor?.last_evaluation).toMatchObject({ value: SEEDED.orders, threshold: 100000, breached: true });
+    expect(floor?.yaml.split('\n')[0]).toBe('# fires at once: far fewer orders than the floor');
+    expect(floor?.yaml).toContain('id: orders-floor');
+    expect(floor?.yaml).not.toContain('payments-quiet');
+    expect(body.rules.find((r) => r.id === 'payments-quiet')?.state).toBe('ok');
+    expect(body.errors).toEqual([]);
+  });
+
+  it('gives one rule with its evaluations, and 404s an unknown id', async () => {
+    const body = await ok(await f.request('/api/v1/rules/orders-floor?range=1h', { token: VIEWER }), ruleDetailResponse);
+    expect(body.evaluations.length).toBeGreaterThanOrEqual(1);
+    expect(body.evaluations.at(-1)).toMatchObject({ value: SEEDED.orders, breached: true });
+    await fails(await f.request('/api/v1/rules/no-such-rule', { token: VIEWER }), 404);
+  });
+
+  it('validates a rule document and names the line and field of each problem', async () => {
+    const good = await ok(await f.request('/api/v1/rules/validate', { token: VIEWER, method: 'POST', body: { yaml: RULES } }), validateResponse);
+    expect(good).toEqual({ valid: true, rules: ['orders-floor', 'payments-quiet'], errors: [] });
+    const bad = await ok(await f.request('/api/v1/rules/validate', { token: VIEWER, method: 'POST', body: { yaml: 'rules:\n  - id: x\n    type: volume\n    match: {}\n    every: often\n' } }), validateResponse);
+    expect(bad.valid).toBe(false);
+    expect(bad.errors).toContainEqual(expect.objectContaining({ line: 5, field: 'rules.0.every' }));
+    await fails(await f.request('/api/v1/rules/validate', { token: VIEWER, method: 'POST', body: { text: RULES } }), 400, 'body.yaml');
+  });
+
+  it('backtests a rule over stored history', async () => {
+    const from = new Date(Date.now() - 20 * 60_000).toISOString();
+    const body = await ok(await f.request(`/api/v1/rules/orders-floor/backtest?from=${from}`, { token: VIEWER }), backtestResponse);
+    expect(body.windows.length).toBeGreaterThanOrEqual(19);
+    expect(body.firings.length).toBe(1);
+    expect(body.firings[0]?.to).toBeNull();
+    await fails(await f.request('/api/v1/rules/orders-floor/backtest', { token: VIEWER }), 400, 'query.from');
+    await fails(await f.request('/api/v1/rules/orders-floor/backtest?from=2000-01-01T00:00:00Z', { token: VIEWER }), 400, 'query.from');
+    await fails(await f.request(`/api/v1/rules/nope/backtest?from=${from}`, { token: VIEWER }), 404);
+  });
+});
+
+describe('openapi', () => {
+  it('documents every route with its parameters, body and responses', async () => {
+    const doc = (await (await f.request('/api/v1/openapi.json', { token: VIEWER })).json()) as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/streams', '/api/v1/streams/{broker}/{stream}', '/api/v1/series', '/api/v1/alerts/{fingerprint}/ack', '/api/v1/silences/{id}', '/api/v1/rules/{id}/backtest']));
+    const series = doc.paths['/api/v1/series']?.get;
+    expect(series?.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['range', 'from', 'to', 'broker', 'by']));
+    expect(doc.paths['/api/v1/silences']?.post?.requestBody).toBeDefined();
+    expect(Object.keys(doc.paths['/api/v1/silences']?.post?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '403']));
+  });
+});
