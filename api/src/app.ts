@@ -19,6 +19,7 @@ import type { RouteDeps } from './routes/deps.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { streamRoutes } from './routes/streams.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { demoRoutes } from './routes/demo.ts';
 
 export interface AppDeps {
   config: Config;
@@ -68,7 +69,7 @@ export function createApp({ config, store, log, now = Date.now, ready, alerting,
 
   const routes: Routes = createRoutes({ title: 'Rollcall API', version: '1' });
   const deps: RouteDeps = { routes, store, config, log, now, alerting };
-  for (const register of [metaRoutes, streamRoutes, alertRoutes, ruleRoutes, ...extraRoutes]) register(deps);
+  for (const register of [metaRoutes, streamRoutes, alertRoutes, ruleRoutes, demoRoutes, ...extraRoutes]) register(deps);
   routes.mount(app);
   app.get('/api/v1/openapi.json', (c) => c.json(routes.document()));
   app.all('/api/*', (c) => {
