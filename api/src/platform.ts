@@ -15,6 +15,10 @@ import type { TapName } from '@rollcall/core/telemetry';
 import { createApp } from './app.ts';
 import type { AuthEnv } from './auth.ts';
 import { createMetrics } from './metrics.ts';
+import { createLagSampler } from '@rollcall/collector/lag/sampler';
+import type { Management } from '@rollcall/collector/rabbitmq/management';
+import { flowRoutes } from './routes/flows.ts';
+import { lagRoutes } from './routes/lag.ts';
 
 const RECONCILE_LOOKBACK_MS = 6 * 3600_000;
 const RECONCILE_EVERY_MS = 10 * 60_000;
@@ -56,8 +60,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     taps.push({ tap: 'kafka', backlog: tap.backlog });
     roles.push({ name: 'kafka', ...tap });
   }
+  const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
   if (config.rabbitmq.enabled) {
-    const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
     const tap = createRabbitTap({ config, store, log, management, telemetry: metrics });
     taps.push({ tap: 'rabbitmq', backlog: tap.backlog });
     roles.push({ name: 'rabbitmq', ...tap });
@@ -97,8 +101,24 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     await alerting.start();
   }
   const rules = alerting;
-  metrics.setSources({ backlog: () => taps.map((t) => ({ tap: t.tap, rows: t.backlog() })), ...(rules ? { rules: () => rules.engine.statuses() } : {}) });
-  serving.app = createApp({ config, store, log, alerting, metrics, ready: () => ({ ok: [...state.values()].every((s) => s === 'ok'), checks: Object.fromEntries(state) }) });
+  // Lag is sampled from the brokers' admin APIs, not the taps, so it starts on its own and never throws for a
+  // broker that is down (that group or queue reports ERR).
+  const lag = config.lag.enabled ? createLagSampler({ config, store, log, management }) : undefined;
+  await lag?.start();
+  metrics.setSources({
+    backlog: () => taps.map((t) => ({ tap: t.tap, rows: t.backlog() })),
+    ...(rules ? { rules: () => rules.engine.statuses() } : {}),
+    ...(lag ? { lag: () => lag.latest().groups } : {}),
+  });
+  serving.app = createApp({
+    config,
+    store,
+    log,
+    alerting,
+    metrics,
+    extraRoutes: [lagRoutes, flowRoutes(() => connectionNames(management))],
+    ready: () => ({ ok: [...state.values()].every((s) => s === 'ok'), checks: Object.fromEntries(state) }),
+  });
   log.info('api listening', { url });
 
   return {
@@ -111,10 +131,17 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       await Promise.all(starting);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await alerting?.stop().catch((err: unknown) => log.error('rules did not stop cleanly', { err }));
+      await lag?.stop().catch((err: unknown) => log.error('lag sampler did not stop cleanly', { err }));
       for (const role of roles) await role.stop().catch((err: unknown) => log.error(`${role.name} tap did not stop cleanly`, { err }));
       await store.close();
     },
   };
+}
+
+/** Broker connection name → the name the client gave itself; the flow map names consumers by it. */
+async function connectionNames(management: Management): Promise<Map<string, string>> {
+  const found = await management.connections();
+  return new Map(found.map((c) => [c.name, c.clientName || `${c.user}@${c.name.split(' ')[0] ?? c.name}`]));
 }
 
 function listen(fetch: (req: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {

@@ -10,6 +10,7 @@ import { evaluateFreshness } from './types/freshness.ts';
 import { evaluateRatio } from './types/ratio.ts';
 import { evaluateSchema } from './types/schema.ts';
 import { evaluateVolume } from './types/volume.ts';
+import { describeConsumer, evaluateLag } from './types/lag.ts';
 import { describeMatch } from './sql.ts';
 import { windowActive } from './schedule.ts';
 
@@ -35,11 +36,14 @@ export function evaluateRule(store: Store, rule: Rule, window: Window): Promise<
       return evaluateDuplicates(rule, input);
     case 'schema':
       return evaluateSchema(rule, input);
+    case 'lag':
+      return evaluateLag(rule, input);
   }
 }
 
 /** What the rule watches, for people and for the `stream` label. */
 export function watched(rule: Rule): string {
+  if (rule.type === 'lag') return describeConsumer(rule.consumer);
   return 'match' in rule ? describeMatch(rule.match) : `${describeMatch(rule.a)} → ${describeMatch(rule.b)}`;
 }
 

@@ -106,9 +106,29 @@ const schema = z.strictObject({
   history: duration('7d'),
 });
 
+/** Which consumer groups (Kafka) or queues (RabbitMQ) a lag rule watches; `group` takes `*` and `?` globs. */
+export const consumerSchema = z.strictObject({
+  broker: z.enum(['kafka', 'rabbitmq']).optional(),
+  cluster: z.string().min(1).optional(),
+  group: z.string().min(1),
+});
+
+const lag = z.strictObject({
+  ...common,
+  type: z.literal('lag'),
+  consumer: consumerSchema,
+  max_messages: z.number().min(0).optional(),
+  max_seconds: z.number().min(0).optional(),
+  /** Lag statuses (from the sampler's Burrow-style evaluation) that breach on their own. */
+  statuses: z.array(z.enum(['WARN', 'STALL', 'STOP', 'ERR'])).default([]),
+  delay: duration('0s'),
+});
+
+export const RULE_TYPES = ['volume', 'baseline', 'ratio', 'completeness', 'freshness', 'duplicates', 'schema', 'lag'] as const;
+
 export const ruleSchema = z
-  .discriminatedUnion('type', [volume, baseline, ratio, completeness, freshness, duplicates, schema], {
-    error: (issue) => (issue.code === 'invalid_union' ? 'expected type to be one of volume, baseline, ratio, completeness, freshness, duplicates, schema' : undefined),
+  .discriminatedUnion('type', [volume, baseline, ratio, completeness, freshness, duplicates, schema, lag], {
+    error: (issue) => (issue.code === 'invalid_union' ? `expected type to be one of ${RULE_TYPES.join(', ')}` : undefined),
   })
   .superRefine((rule, ctx) => {
     const need = (ok: boolean, message: string, path: string) => ok || ctx.addIssue({ code: 'custom', message, path: [path] });
@@ -116,6 +136,7 @@ export const ruleSchema = z
     if (rule.type === 'ratio') need(rule.lo !== undefined || rule.hi !== undefined, 'a ratio rule needs lo or hi', 'lo');
     if (rule.type === 'baseline') need(rule.drop !== undefined || rule.rise !== undefined, 'a baseline rule needs drop or rise (percent)', 'drop');
     if (rule.type === 'baseline') need(rule.min_history <= rule.seasons, 'min_history cannot exceed seasons', 'min_history');
+    if (rule.type === 'lag') need(rule.max_messages !== undefined || rule.max_seconds !== undefined || rule.statuses.length > 0, 'a lag rule needs max_messages, max_seconds or statuses', 'max_messages');
     need(rule.every > 0, 'every must be longer than 0s', 'every');
     if (rule.type !== 'freshness') need(rule.window > 0, 'window must be longer than 0s', 'window');
   });
@@ -125,6 +146,7 @@ export const ruleFileSchema = z.strictObject({ rules: z.array(ruleSchema).defaul
 export type Rule = z.output<typeof ruleSchema>;
 export type RuleType = Rule['type'];
 export type Match = z.output<typeof matchSchema>;
+export type Consumer = z.output<typeof consumerSchema>;
 export type Schedule = z.output<typeof scheduleSchema>;
 export type RuleOf<T extends RuleType> = Extract<Rule, { type: T }>;
 export { WEEKDAYS };

@@ -17,7 +17,8 @@ export function matchCovers(match: Match, broker: string, stream: string): boole
   return (match.broker === undefined || match.broker === broker) && (match.stream === undefined || globMatches(match.stream, stream));
 }
 
-/** The matches a rule counts: one for most types, A and B for ratio and completeness. */
-export const matchesOf = (rule: Rule): Match[] => ('match' in rule ? [rule.match] : [rule.a, rule.b]);
+/** The matches a rule counts: one for most types, A and B for ratio and completeness, none for lag (it watches
+ * consumers, not streams). */
+export const matchesOf = (rule: Rule): Match[] => (rule.type === 'lag' ? [] : 'match' in rule ? [rule.match] : [rule.a, rule.b]);
 
 export const ruleWatches = (rule: Rule, broker: string, stream: string): boolean => matchesOf(rule).some((m) => matchCovers(m, broker, stream));

@@ -155,6 +155,81 @@ export const MIGRATIONS: Migration[] = [
       ) ENGINE = ReplacingMergeTree(at) ORDER BY (fingerprint, firing_at)`,
     ],
   },
+  {
+    version: 4,
+    name: 'consumer lag: lag_samples per Kafka partition or RabbitMQ queue, lag_status per group or queue, per sampling round',
+    statements: (db) => [
+      // group_name is the Kafka consumer group or the RabbitMQ queue (vhost/queue outside the default vhost).
+      // Queues have partition = -1 and no offsets; Kafka partitions leave the queue counters at 0.
+      `CREATE TABLE IF NOT EXISTS ${db}.lag_samples (
+        at DateTime64(3, 'UTC'),
+        broker LowCardinality(String),
+        cluster LowCardinality(String),
+        group_name String,
+        stream String,
+        partition Int32,
+        committed Int64,
+        log_start Int64,
+        log_end Int64,
+        lag Int64,
+        lag_seconds Nullable(Float64),
+        owner String,
+        unacked Int64,
+        consumers UInt32,
+        publish_rate Float64,
+        deliver_rate Float64,
+        ack_rate Float64
+      ) ENGINE = MergeTree PARTITION BY toDate(at) ORDER BY (broker, cluster, group_name, at, stream, partition) TTL toDateTime(at) + INTERVAL 30 DAY`,
+      `CREATE TABLE IF NOT EXISTS ${db}.lag_status (
+        at DateTime64(3, 'UTC'),
+        broker LowCardinality(String),
+        cluster LowCardinality(String),
+        group_name String,
+        status LowCardinality(String),
+        reason String,
+        lag Int64,
+        lag_seconds Float64,
+        consumers UInt32,
+        streams Array(String),
+        state LowCardinality(String)
+      ) ENGINE = MergeTree PARTITION BY toDate(at) ORDER BY (broker, cluster, group_name, at) TTL toDateTime(at) + INTERVAL 30 DAY`,
+    ],
+  },
+  {
+    version: 5,
+    name: 'benchmarks: bench_runs (parameters, environment, results, timeline) and bench_baselines per scenario',
+    statements: (db) => [
+      // The headline figures are columns so the runs list needs no JSON; params, environment and result (with the
+      // per-second timeline) are the full record as JSON, kept whole so a report can be rendered from the row.
+      `CREATE TABLE IF NOT EXISTS ${db}.bench_runs (
+        id String,
+        started_at DateTime64(3, 'UTC'),
+        scenario String,
+        label String,
+        broker LowCardinality(String),
+        status LowCardinality(String),
+        sent UInt64,
+        received UInt64,
+        lost UInt64,
+        duplicates UInt64,
+        produce_msg_per_sec Float64,
+        e2e_msg_per_sec Float64,
+        p50_ms Float64,
+        p99_ms Float64,
+        max_ms Float64,
+        params String,
+        environment String,
+        result String,
+        timeline String
+      ) ENGINE = ReplacingMergeTree ORDER BY id`,
+      // Append-only: a scenario's baseline is its latest marking, and earlier ones stay as history.
+      `CREATE TABLE IF NOT EXISTS ${db}.bench_baselines (
+        scenario String,
+        run_id String,
+        marked_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree ORDER BY (scenario, marked_at)`,
+    ],
+  },
 ];
 
 export interface MigrationRunner {
