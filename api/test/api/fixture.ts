@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { parseConfig } from '@rollcall/core/config';
 import type { EventRow, SchemaRow } from '@rollcall/core/event';
 import { createLogger } from '@rollcall/core/log';
-import { openStore, type Store } from '@rollcall/core/store';
+import { chTime, openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
 import { createAlerting, type Alerting } from '@rollcall/rules/alerting';
 import { createApp } from '../../src/app.ts';
 import { sha256Hex } from '../../src/auth.ts';
 import { createMetrics, type Metrics } from '../../src/metrics.ts';
+import { flowRoutes } from '../../src/routes/flows.ts';
+import { lagRoutes } from '../../src/routes/lag.ts';
 
 export const VIEWER = 'viewer-token-for-tests';
 export const ADMIN = 'admin-token-for-tests';
@@ -106,7 +108,18 @@ export async function createFixture(): Promise<Fixture> {
   alerting.files.reload();
   await alerting.engine.tick();
   metrics.setSources({ rules: () => alerting.engine.statuses(), backlog: () => [{ tap: 'kafka', rows: 7 }] });
-  const app = createApp({ config, store, log, now: () => NOW, alerting, metrics });
+  // One sampling round of lag, as the sampler writes it.
+  await store.client.insert({
+    table: `${store.db}.lag_status`,
+    format: 'JSONEachRow',
+    values: [{ at: chTime(NOW - 5000), broker: 'kafka', cluster: 'local', group_name: 'billing', status: 'STOP', reason: 'no members; lag 42', lag: 42, lag_seconds: 31.5, consumers: 0, streams: ['orders'], state: 'Empty' }],
+  });
+  await store.client.insert({
+    table: `${store.db}.lag_samples`,
+    format: 'JSONEachRow',
+    values: [0, 1].map((partition) => ({ at: chTime(NOW - 5000), broker: 'kafka', cluster: 'local', group_name: 'billing', stream: 'orders', partition, committed: 50, log_start: 0, log_end: 71, lag: 21, lag_seconds: 31.5, owner: '', unacked: 0, consumers: 0, publish_rate: 0, deliver_rate: 0, ack_rate: 0 })),
+  });
+  const app = createApp({ config, store, log, now: () => NOW, alerting, metrics, extraRoutes: [lagRoutes, flowRoutes(() => Promise.resolve(new Map()))] });
   return {
     store,
     alerting,

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { alertDetailResponse, alertSchema, alertsResponse, historyResponse, silenceSchema, silencesResponse } from '../../src/routes/alerts.ts';
 import { whoamiResponse } from '../../src/routes/meta.ts';
+import { flowsResponse } from '../../src/routes/flows.ts';
+import { lagDetailResponse, lagResponse } from '../../src/routes/lag.ts';
 import { backtestResponse, ruleDetailResponse, rulesResponse, validateResponse } from '../../src/routes/rules.ts';
 import { countResponse, eventsResponse, seriesResponse, streamDetailResponse, streamsResponse } from '../../src/routes/streams.ts';
 import { ADMIN, createFixture, RULES, SEEDED, VIEWER, type Fixture } from './fixture.ts';
@@ -214,6 +216,42 @@ describe('rules', () => {
     await fails(await f.request('/api/v1/rules/orders-floor/backtest', { token: VIEWER }), 400, 'query.from');
     await fails(await f.request('/api/v1/rules/orders-floor/backtest?from=2000-01-01T00:00:00Z', { token: VIEWER }), 400, 'query.from');
     await fails(await f.request(`/api/v1/rules/nope/backtest?from=${from}`, { token: VIEWER }), 404);
+  });
+});
+
+describe('lag', () => {
+  it('lists groups with their status and gives one group with partitions and history', async () => {
+    const body = await ok(await f.request('/api/v1/lag', { token: VIEWER }), lagResponse);
+    expect(body.groups).toEqual([expect.objectContaining({ broker: 'kafka', group: 'billing', status: 'STOP', lag: 42, lag_seconds: 31.5, streams: ['orders'] })]);
+    const detail = await ok(await f.request('/api/v1/lag/kafka/billing?range=1h', { token: VIEWER }), lagDetailResponse);
+    expect(detail.partitions.map((p) => [p.partition, p.committed, p.log_end, p.lag])).toEqual([
+      [0, 50, 71, 21],
+      [1, 50, 71, 21],
+    ]);
+    expect(detail.statuses).toEqual([expect.objectContaining({ status: 'STOP' })]);
+    await fails(await f.request('/api/v1/lag/kafka/nobody?range=1h', { token: VIEWER }), 404);
+    await fails(await f.request('/api/v1/lag/nats/billing', { token: VIEWER }), 400, 'path.broker');
+    await fails(await f.request('/api/v1/lag'), 401);
+  });
+});
+
+describe('flows', () => {
+  it('draws producers, streams and their alert state from the range', async () => {
+    const body = await ok(await f.request('/api/v1/flows?range=1h', { token: VIEWER }), flowsResponse);
+    expect(body.nodes).toContainEqual(expect.objectContaining({ id: 'kafka:topic:orders', kind: 'topic', alert_state: 'firing' }));
+    expect(body.nodes).toContainEqual(expect.objectContaining({ id: 'service:shop', kind: 'producer' }));
+    const edge = body.edges.find((e) => e.id === 'service:shop->kafka:topic:orders');
+    expect(edge).toMatchObject({ count: SEEDED.orders, alert_state: 'firing' });
+    expect(edge?.msg_per_sec).toBeCloseTo(SEEDED.orders / 3600, 5);
+    await fails(await f.request('/api/v1/flows?range=-1h', { token: VIEWER }), 400, 'query.range');
+  });
+});
+
+describe('demo incident switch', () => {
+  it('is admin-only and says when no pilots are attached', async () => {
+    await fails(await f.request('/api/v1/demo/incident', { token: VIEWER, method: 'POST' }), 403);
+    const missing = await fails(await f.request('/api/v1/demo/incident', { token: ADMIN, method: 'POST' }), 404);
+    expect(missing.detail).toMatch(/api\.pilots_url/);
   });
 });
 
