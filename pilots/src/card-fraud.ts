@@ -1,121 +1,112 @@
-// Card → Fraud pilot, the motivating incident's shape: a card service publishes CardAuthorized to a RabbitMQ
-// topic exchange; a fraud service consumes them from its queue and publishes FraudScored to a Kafka topic.
-// Both carry CloudEvents metadata and the authorization id as correlation id.
+// Card → Fraud pilot, the motivating incident's shape: card-service logs each accepted authorization request to
+// Kafka and publishes CardAuthorized to a RabbitMQ topic exchange; fraud-service consumes them from its queue and
+// publishes FraudScored to Kafka. The authorization id is the correlation id all the way through.
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
-import { Connection, type Consumer, type Publisher } from 'rabbitmq-client';
-import type { Logger } from '@rollcall/core/log';
+import { Connection } from 'rabbitmq-client';
+import { pick } from './chance.ts';
+import { fromAmqp, newEvent, toAmqp } from './cloudevents.ts';
+import type { Fault } from './faults.ts';
+import { connectPilotKafka } from './kafka.ts';
+import { startPace } from './pace.ts';
+import type { Pilot, PilotOptions } from './pilot.ts';
+import { createTraffic } from './traffic.ts';
 
-export interface CardFraudNames {
+export const CARD_FRAUD_NAMES = {
   /** Kafka topic where the card service logs every authorization request it accepts. */
-  requests: string;
-  exchange: string;
-  queue: string;
-  scores: string;
-}
+  requests: 'card.requests',
+  exchange: 'cards',
+  queue: 'fraud.card-authorizations',
+  scores: 'fraud.scores',
+};
+export type CardFraudNames = typeof CARD_FRAUD_NAMES;
 
-export interface CardFraudOptions {
-  rabbitUrl: string;
-  kafkaBrokers: string[];
-  ratePerSecond: number;
-  log: Logger;
-  names?: Partial<CardFraudNames>;
-}
+export const CARD_FRAUD_EVENT_TYPES = ['AuthorizationRequested', 'CardAuthorized', 'FraudScored'] as const;
 
-/** Faults that can be switched on while the pilot runs. */
-export interface CardFraudFaults {
-  /** The incident: the card service stops publishing authorizations of this network, and says nothing. */
-  skipNetwork?: string;
-}
+/** Default card authorizations per second. */
+export const CARD_FRAUD_RATE = 8;
 
-export const CARD_EXCHANGE = 'cards';
-export const FRAUD_QUEUE = 'fraud.card-authorizations';
-export const SCORES_TOPIC = 'fraud.scores';
-export const REQUESTS_TOPIC = 'card.requests';
-const NETWORKS = ['visa', 'mastercard', 'amex', 'jcb', 'unionpay'];
+/** Card networks by their share of authorizations. */
+const NETWORKS = [
+  ['visa', 0.45],
+  ['mastercard', 0.35],
+  ['amex', 0.1],
+  ['jcb', 0.05],
+  ['unionpay', 0.05],
+] as const;
 
-export interface Pilot {
-  faults: CardFraudFaults;
-  /** Authorization requests accepted so far. */
-  accepted(): number;
-  stop(): Promise<void>;
-}
+/** The motivating incident: after a change, card-service silently stops publishing part of one network's
+ * authorizations. Nothing errors; fraud-service just sees less. The demo's rules that should catch it follow. */
+export const CARD_FRAUD_INCIDENT = {
+  pilot: 'card-fraud',
+  eventType: 'CardAuthorized',
+  fault: { drop: 0.4, when: { network: 'visa' } } satisfies Fault,
+  story: 'card-service silently stops publishing 40% of CardAuthorized for visa cards (about 18% of all authorizations); nothing errors, nothing is logged',
+  rules: ['cards-published-per-request', 'every-request-scored'],
+};
 
-export async function startCardFraud({ rabbitUrl, kafkaBrokers, ratePerSecond, log, names: given = {} }: CardFraudOptions): Promise<Pilot> {
-  const names: CardFraudNames = { requests: REQUESTS_TOPIC, exchange: CARD_EXCHANGE, queue: FRAUD_QUEUE, scores: SCORES_TOPIC, ...given };
-  const faults: CardFraudFaults = {};
-  let accepted = 0;
+export async function startCardFraud({ rabbitUrl, kafkaBrokers, ratePerSecond = CARD_FRAUD_RATE, log, names: given = {}, random = Math.random }: PilotOptions<CardFraudNames> & { rabbitUrl: string }): Promise<Pilot> {
+  const names: CardFraudNames = { ...CARD_FRAUD_NAMES, ...given };
+  const traffic = createTraffic({ eventTypes: CARD_FRAUD_EVENT_TYPES, log, random });
+  const kafka = await connectPilotKafka({ brokers: kafkaBrokers, clientId: 'card-fraud-pilot', topics: [names.requests, names.scores], traffic, log });
+  // One connection per service, named for it: the broker reports deliveries by connection, and the flow map
+  // joins fraud-service's RabbitMQ consumer and its Kafka publishes into one node by that name.
   const rabbit = new Connection({ url: rabbitUrl, connectionName: 'card-service' });
-  const kafka = new Kafka({ clientId: 'fraud-service', brokers: kafkaBrokers, logLevel: logLevel.WARN });
-  const producer: Producer = kafka.producer({ allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
+  const fraudRabbit = new Connection({ url: rabbitUrl, connectionName: 'fraud-service' });
+  // declared by both sides: either may set up first
+  const exchange = { exchange: names.exchange, type: 'topic', durable: true };
+  const cards = rabbit.createPublisher({ confirm: true, exchanges: [exchange] });
 
-  const cards: Publisher = rabbit.createPublisher({
-    confirm: true,
-    exchanges: [{ exchange: names.exchange, type: 'topic', durable: true }],
-  });
-
-  const fraud: Consumer = rabbit.createConsumer(
+  const fraud = fraudRabbit.createConsumer(
     {
       queue: names.queue,
       queueOptions: { durable: true },
-      // declared here too: the consumer may set up before the publisher has declared the exchange
-      exchanges: [{ exchange: names.exchange, type: 'topic', durable: true }],
+      exchanges: [exchange],
       queueBindings: [{ exchange: names.exchange, routingKey: 'card.authorized.*' }],
       qos: { prefetchCount: 50 },
+      concurrency: 4,
     },
     async (msg) => {
-      const auth = msg.body as { authorization_id: string; amount: number; network: string };
-      const score = Math.round(Math.random() * 100);
-      await producer.send({
-        topic: names.scores,
-        messages: [
-          {
-            key: auth.authorization_id,
-            value: JSON.stringify({ authorization_id: auth.authorization_id, score, network: auth.network }),
-            headers: { ce_specversion: '1.0', ce_type: 'FraudScored', ce_source: 'fraud-service', ce_id: randomUUID(), correlation_id: auth.authorization_id, 'content-type': 'application/json' },
-          },
-        ],
-      });
+      const auth = fromAmqp(msg);
+      if (!auth) return;
+      await traffic.consume(auth);
+      const scored = { authorization_id: auth.correlationId, score: Math.round(random() * 100), network: auth.data.network ?? 'unknown', model: 'gbm-2024-11' };
+      await kafka.publish(names.scores, newEvent('FraudScored', 'fraud-service', auth.correlationId, scored, auth));
     },
   );
-  fraud.on('error', (err) => log.warn('fraud consumer error', { err }));
+  fraud.on('error', (err) => log.warn('fraud-service consumer error', { err }));
 
-  let stopped = false;
-  const loop = (async () => {
-    const interval = 1000 / Math.max(ratePerSecond, 0.1);
-    while (!stopped) {
-      const network = NETWORKS[Math.floor(Math.random() * NETWORKS.length)] ?? 'visa';
+  const pace = startPace({
+    ratePerSecond,
+    log,
+    random,
+    tick: async () => {
+      const network = pick(NETWORKS, random());
       const id = randomUUID();
-      try {
-        // Every accepted request is logged to Kafka first; the authorization then goes to RabbitMQ.
-        await producer.send({
-          topic: names.requests,
-          messages: [{ key: id, value: JSON.stringify({ authorization_id: id, network }), headers: { ce_specversion: '1.0', ce_type: 'AuthorizationRequested', ce_source: 'card-service', ce_id: randomUUID(), correlation_id: id } }],
-        });
-        accepted++;
-        if (faults.skipNetwork !== network) {
-          await cards.send(
-            { exchange: names.exchange, routingKey: `card.authorized.${network}`, type: 'CardAuthorized', appId: 'card-service', messageId: randomUUID(), correlationId: id, timestamp: Math.floor(Date.now() / 1000) },
-            { authorization_id: id, amount: Math.round(Math.random() * 50_000) / 100, currency: 'EUR', network },
-          );
-        }
-      } catch (err) {
-        log.warn('card service could not publish', { err });
-      }
-      await new Promise((r) => setTimeout(r, interval * (0.5 + Math.random())));
-    }
-  })();
+      const request = newEvent('AuthorizationRequested', 'card-service', id, { authorization_id: id, network, merchant: `m-${Math.floor(random() * 500)}` });
+      // Every accepted request is logged to Kafka first; the authorization then goes to RabbitMQ.
+      await kafka.publish(names.requests, request);
+      const authorized = newEvent('CardAuthorized', 'card-service', id, { authorization_id: id, amount: Math.round(random() * 50_000) / 100, currency: 'EUR', network }, request);
+      await traffic.publish(authorized, async (e) => {
+        const { envelope, body } = toAmqp(e, names.exchange, `card.authorized.${network}`);
+        await cards.send(envelope, body);
+      });
+    },
+  });
 
   return {
-    faults,
-    accepted: () => accepted,
+    name: 'card-fraud',
+    services: ['card-service', 'fraud-service'],
+    eventTypes: CARD_FRAUD_EVENT_TYPES,
+    traffic,
+    resources: { kafkaTopics: [names.requests, names.scores], kafkaGroups: [], exchanges: [names.exchange], queues: [names.queue] },
     async stop() {
-      stopped = true;
-      await loop;
+      await pace.stop();
+      await traffic.settled();
+      traffic.close();
       await fraud.close();
       await cards.close();
-      await producer.disconnect();
+      await kafka.stop();
+      await fraudRabbit.close();
       await rabbit.close();
     },
   };

@@ -1,17 +1,47 @@
-// Demo traffic for `npm start`: runs the pilots against the local brokers until interrupted.
+// Demo traffic for `npm start`: runs the pilots against the local brokers, with their control endpoint on
+// 127.0.0.1, until interrupted.
 import { createLogger } from '@rollcall/core/log';
-import { startCardFraud } from './card-fraud.ts';
+import { CARD_FRAUD_RATE, startCardFraud } from './card-fraud.ts';
+import { loadPilotsConfig, type PilotName } from './config.ts';
+import { startControl } from './control.ts';
+import { ONBOARDING_RATE, startOnboarding } from './onboarding.ts';
+import { ORDER_SAGA_RATE, startOrderSaga } from './order-saga.ts';
+import { PAY_RATE, startPay } from './pay.ts';
+import type { Pilot } from './pilot.ts';
 
 const log = createLogger('info', { role: 'pilots' });
-const pilot = await startCardFraud({
-  rabbitUrl: process.env.ROLLCALL_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-  kafkaBrokers: (process.env.ROLLCALL_KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  ratePerSecond: Number(process.env.PILOT_RATE ?? 20),
-  log,
+const config = loadPilotsConfig(process.env);
+const common = { kafkaBrokers: config.kafkaBrokers, log };
+const starters: Record<PilotName, () => Promise<Pilot>> = {
+  'card-fraud': () => startCardFraud({ ...common, rabbitUrl: config.rabbitUrl, ratePerSecond: CARD_FRAUD_RATE * config.rate }),
+  onboarding: () => startOnboarding({ ...common, ratePerSecond: ONBOARDING_RATE * config.rate }),
+  pay: () => startPay({ ...common, ratePerSecond: PAY_RATE * config.rate }),
+  'order-saga': () => startOrderSaga({ ...common, ratePerSecond: ORDER_SAGA_RATE * config.rate }),
+};
+
+const pilots: Pilot[] = [];
+for (const name of config.pilots) {
+  try {
+    pilots.push(await starters[name]());
+    log.info('pilot running', { pilot: name });
+  } catch (err) {
+    log.error('pilot could not start', { pilot: name, err });
+  }
+}
+// Traffic matters more than the switches: if the port is taken, say so and run the pilots without control.
+const control = await startControl({ pilots, log, port: config.controlPort }).catch((err: unknown) => {
+  log.error('pilot control endpoint could not listen; fault switches and `npm run incident` are unavailable (set PILOT_CONTROL_PORT)', { port: config.controlPort, err });
+  return undefined;
 });
-log.info('card → fraud pilot running');
+if (control) log.info('pilot control endpoint listening', { url: control.url, try: `curl ${control.url}/pilots` });
+
+let stopping = false;
 const shutdown = () => {
-  void pilot.stop().then(() => process.exit(0));
+  if (stopping) return;
+  stopping = true;
+  void (control?.close() ?? Promise.resolve())
+    .then(() => Promise.all(pilots.map((p) => p.stop().catch((err: unknown) => log.warn('pilot did not stop cleanly', { pilot: p.name, err })))))
+    .then(() => process.exit(0));
 };
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);

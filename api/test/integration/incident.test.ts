@@ -13,7 +13,8 @@ import { createLogger } from '@rollcall/core/log';
 import { kafkaTargets, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
 import { startPlatform, type Platform } from '../../src/platform.ts';
-import { startCardFraud, type Pilot } from '@rollcall/pilots/card-fraud';
+import { startCardFraud } from '@rollcall/pilots/card-fraud';
+import type { Pilot } from '@rollcall/pilots/pilot';
 
 const name = uniqueName('rc-incident');
 const dir = tempDir('rollcall-incident');
@@ -124,7 +125,7 @@ describe('the Card→Fraud incident', () => {
     await new Promise((r) => setTimeout(r, 25_000));
     expect(received).toEqual([]);
 
-    pilot.faults.skipNetwork = 'visa';
+    pilot.traffic.setFault('CardAuthorized', { drop: 1, when: { network: 'visa' } });
     const faultAt = Date.now();
     const rules = ['cards-published-per-request', 'every-request-scored'];
     await waitUntil(async () => rules.every((r) => messagesFor(r, 'FIRING').length > 0), (ok) => ok, 90_000, 'both rules to fire');
@@ -137,7 +138,7 @@ describe('the Card→Fraud incident', () => {
       expect(firing?.at ?? Infinity).toBeLessThanOrEqual(windowClosed + 3000 + 2 * EVERY_MS + 1000);
     }
 
-    delete pilot.faults.skipNetwork;
+    pilot.traffic.setFault('CardAuthorized', undefined);
     await waitUntil(async () => rules.every((r) => messagesFor(r, 'RESOLVED').length > 0), (ok) => ok, 90_000, 'both rules to resolve');
     await new Promise((r) => setTimeout(r, 3 * EVERY_MS)); // a second message would show up here
     for (const rule of rules) {

@@ -1,0 +1,110 @@
+// The onboarding pilot against the real Kafka, through Rollcall's real tap into the store: each step arrives with
+// its type, its service as source and the employee id as correlation id; stop, schema and delay switches show.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { ONBOARDING_NAMES, startOnboarding } from '@rollcall/pilots/onboarding';
+import { prefixNames, type Pilot } from '@rollcall/pilots/pilot';
+import { caughtUp, countsByType, eventsIn, kafkaBrokers, log, startHarness, type EventRow, type Harness } from './harness.ts';
+
+const prefix = uniqueName('rc-onboarding');
+const names = prefixNames(ONBOARDING_NAMES, `${prefix}.`);
+const streams = [names.employees, names.accounts, names.access, names.completed];
+const STEPS: [string, string, string][] = [
+  // event type, stream, source
+  ['EmployeeHired', names.employees, 'hr-service'],
+  ['AccountsProvisioned', names.accounts, 'engineering-onboarding'],
+  ['InfraAccessGranted', names.access, 'infrastructure-onboarding'],
+  ['SecurityAccessGranted', names.access, 'security-onboarding'],
+  ['OnboardingCompleted', names.completed, 'engineering-onboarding'],
+];
+
+const byCorrelation = (rows: EventRow[]) => {
+  const chains = new Map<string, EventRow[]>();
+  for (const r of rows) chains.set(r.correlation_id, [...(chains.get(r.correlation_id) ?? []), r]);
+  return chains;
+};
+const hiresBetween = (rows: EventRow[], from: number, to: number) => rows.filter((r) => r.event_type === 'EmployeeHired' && r.broker_ts >= from && r.broker_ts <= to).map((r) => r.correlation_id);
+
+describe('onboarding pilot', () => {
+  let h: Harness;
+  let pilot: Pilot;
+
+  beforeAll(async () => {
+    h = await startHarness({ prefix, topics: streams });
+    pilot = await startOnboarding({ kafkaBrokers, ratePerSecond: 6, log, names });
+  });
+  afterAll(async () => {
+    await pilot?.stop();
+    await h?.stop(pilot ? [pilot.resources] : []);
+  });
+
+  it('publishes every step with its type, source and the employee id as correlation id', { timeout: 40_000 }, async () => {
+    await waitUntil(() => countsByType(h, streams), (c) => (c.OnboardingCompleted ?? 0) >= 20, 30_000, 'onboardings to complete');
+    const cut = Date.now(); // chains begun before now have had time to finish by the time the store is read
+    await new Promise((r) => setTimeout(r, 3000));
+    await caughtUp(h, streams, pilot);
+    const rows = await eventsIn(h, streams);
+    expect(new Set(rows.map((r) => `${r.event_type} ${r.stream} ${r.source}`))).toEqual(new Set(STEPS.map((s) => s.join(' '))));
+    expect(new Set(rows.map((r) => r.message_id)).size).toBe(rows.length);
+    const chains = byCorrelation(rows);
+    // every hire accepted before the cut has gone all the way
+    const done = [...chains.values()].filter((chain) => chain.some((r) => r.event_type === 'EmployeeHired' && r.broker_ts < cut));
+    expect(done.length).toBeGreaterThanOrEqual(15);
+    for (const chain of done) {
+      expect(chain.map((r) => r.event_type).sort()).toEqual(STEPS.map((s) => s[0]).sort());
+      expect(chain[0]?.correlation_id).toMatch(/^emp-[0-9a-f-]{36}$/);
+      // one trace from the hire to the end of onboarding
+      expect(new Set(chain.map((r) => r.trace_id)).size).toBe(1);
+    }
+    // every later step belongs to a hire
+    const hires = new Set(rows.filter((r) => r.event_type === 'EmployeeHired').map((r) => r.correlation_id));
+    expect(rows.filter((r) => !hires.has(r.correlation_id))).toEqual([]);
+  });
+
+  it('stop, schema change and delay switches change the traffic as described', { timeout: 45_000 }, async () => {
+    const before = await eventsIn(h, [names.accounts]);
+    const fingerprintBefore = new Set(before.map((r) => r.schema_fingerprint));
+    expect(fingerprintBefore.size).toBe(1);
+
+    const from = Date.now();
+    pilot.traffic.setFaults({ SecurityAccessGranted: { stop: true }, AccountsProvisioned: { schema: { remove: 'email' }, delay_ms: 700 } });
+    await new Promise((r) => setTimeout(r, 6000));
+    pilot.traffic.setFaults({});
+    const to = Date.now();
+    await new Promise((r) => setTimeout(r, 3000)); // the chains begun inside the window finish
+    await caughtUp(h, streams, pilot);
+
+    const rows = await eventsIn(h, streams);
+    const inside = hiresBetween(rows, from + 300, to - 2000);
+    expect(inside.length).toBeGreaterThanOrEqual(10);
+    const chains = byCorrelation(rows);
+    for (const id of inside) {
+      const chain = chains.get(id) ?? [];
+      const at = (type: string) => chain.filter((r) => r.event_type === type);
+      // stop: no security grant, so no completion; the infrastructure grant still comes
+      expect(at('SecurityAccessGranted')).toEqual([]);
+      expect(at('OnboardingCompleted')).toEqual([]);
+      expect(at('InfraAccessGranted')).toHaveLength(1);
+      // schema change: AccountsProvisioned has a new shape
+      const accounts = at('AccountsProvisioned');
+      expect(accounts).toHaveLength(1);
+      expect(fingerprintBefore.has(accounts[0]?.schema_fingerprint ?? '')).toBe(false);
+      // delay: held back at least 700 ms after the hire it answers
+      expect((accounts[0]?.broker_ts ?? 0) - (at('EmployeeHired')[0]?.broker_ts ?? 0)).toBeGreaterThanOrEqual(700);
+    }
+    const [shape] = await h.rows<{ paths: string[] }>(`SELECT paths FROM ${h.store.db}.schemas WHERE stream = {s:String} AND fingerprint = {f:UInt64}`, {
+      s: names.accounts,
+      f: chains.get(inside[0] ?? '')?.find((r) => r.event_type === 'AccountsProvisioned')?.schema_fingerprint ?? '0',
+    });
+    expect(shape?.paths).toEqual(['/accounts', '/employee_id', '/team']);
+    expect(pilot.traffic.counters().SecurityAccessGranted?.dropped).toBeGreaterThanOrEqual(inside.length);
+
+    // cleared: hires after the window complete again
+    await waitUntil(
+      async () => [...byCorrelation(await eventsIn(h, streams)).values()].filter((c) => (c.find((r) => r.event_type === 'EmployeeHired')?.broker_ts ?? 0) > to + 500 && c.some((r) => r.event_type === 'OnboardingCompleted')).length,
+      (n) => n >= 3,
+      15_000,
+      'onboardings to complete again',
+    );
+  });
+});

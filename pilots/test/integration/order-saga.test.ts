@@ -1,0 +1,103 @@
+// The order saga against the real Kafka, through Rollcall's real tap into the store: every order ends closed or
+// compensated, each step from its own service under the order id; a slowed payment consumer and a stopped
+// delivery step change the traffic as described.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { ORDER_SAGA_NAMES, startOrderSaga } from '@rollcall/pilots/order-saga';
+import { prefixNames, type Pilot } from '@rollcall/pilots/pilot';
+import type { FaultTable } from '@rollcall/pilots/faults';
+import { caughtUp, countsByType, eventsIn, kafkaBrokers, log, startHarness, type EventRow, type Harness } from './harness.ts';
+
+const prefix = uniqueName('rc-saga');
+const names = prefixNames(ORDER_SAGA_NAMES, `${prefix}.`);
+const streams = [names.orders, names.payments, names.stock, names.delivery];
+const HAPPY = 'OrderPlaced PaymentCompleted StockDecreased DeliveryStarted OrderClosed';
+const DECLINED = 'OrderPlaced PaymentFailed OrderCancelled';
+const OUT_OF_STOCK = 'OrderPlaced PaymentCompleted StockFailed PaymentCancelled OrderCancelled';
+const ORDER = ['OrderPlaced', 'PaymentCompleted', 'PaymentFailed', 'StockDecreased', 'StockFailed', 'PaymentCancelled', 'DeliveryStarted', 'OrderClosed', 'OrderCancelled'];
+
+const sagas = (rows: EventRow[]) => {
+  const out = new Map<string, EventRow[]>();
+  for (const r of rows) out.set(r.correlation_id, [...(out.get(r.correlation_id) ?? []), r]);
+  return [...out.values()];
+};
+const shape = (saga: EventRow[]) => saga.map((r) => r.event_type).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b)).join(' ');
+const placed = (saga: EventRow[]) => saga.find((r) => r.event_type === 'OrderPlaced');
+const step = (saga: EventRow[], type: string) => saga.filter((r) => r.event_type === type);
+
+describe('order saga pilot', () => {
+  let h: Harness;
+  let pilot: Pilot;
+
+  beforeAll(async () => {
+    h = await startHarness({ prefix, topics: streams });
+    pilot = await startOrderSaga({ kafkaBrokers, ratePerSecond: 8, log, names, failures: { payment: 0.15, stock: 0.15 } });
+  });
+  afterAll(async () => {
+    await pilot?.stop();
+    await h?.stop(pilot ? [pilot.resources] : []);
+  });
+
+  async function during(faults: FaultTable, ms: number, tail: number): Promise<EventRow[][]> {
+    const from = Date.now();
+    pilot.traffic.setFaults(faults);
+    await new Promise((r) => setTimeout(r, ms));
+    pilot.traffic.setFaults({});
+    const to = Date.now();
+    await new Promise((r) => setTimeout(r, 3000));
+    await caughtUp(h, streams, pilot);
+    return sagas(await eventsIn(h, streams)).filter((s) => {
+      const at = placed(s)?.broker_ts ?? 0;
+      return at >= from + 200 && at <= to - tail;
+    });
+  }
+
+  it('every order ends closed or cancelled with its compensation, each step from its service', { timeout: 40_000 }, async () => {
+    await waitUntil(() => countsByType(h, streams), (c) => (c.OrderClosed ?? 0) >= 30 && (c.PaymentCancelled ?? 0) >= 2 && (c.PaymentFailed ?? 0) >= 2, 30_000, 'sagas to end every way');
+    const cut = Date.now(); // chains begun before now have had time to finish by the time the store is read
+    await new Promise((r) => setTimeout(r, 3000));
+    await caughtUp(h, streams, pilot);
+    const rows = await eventsIn(h, streams);
+    expect(new Set(rows.map((r) => `${r.event_type} ${r.stream} ${r.source}`))).toEqual(
+      new Set([
+        `OrderPlaced ${names.orders} order-service`,
+        `PaymentCompleted ${names.payments} payment-service`,
+        `PaymentFailed ${names.payments} payment-service`,
+        `StockDecreased ${names.stock} stock-service`,
+        `StockFailed ${names.stock} stock-service`,
+        `PaymentCancelled ${names.payments} payment-service`,
+        `DeliveryStarted ${names.delivery} delivery-service`,
+        `OrderClosed ${names.orders} order-service`,
+        `OrderCancelled ${names.orders} order-service`,
+      ]),
+    );
+    const settled = sagas(rows).filter((s) => (placed(s)?.broker_ts ?? Infinity) < cut);
+    expect(settled.length).toBeGreaterThanOrEqual(30);
+    for (const saga of settled) {
+      expect([HAPPY, DECLINED, OUT_OF_STOCK]).toContain(shape(saga));
+      expect(saga[0]?.correlation_id).toMatch(/^ord-[0-9a-f-]{36}$/);
+      expect(new Set(saga.map((r) => r.trace_id)).size).toBe(1);
+    }
+    expect(new Set(settled.map(shape))).toEqual(new Set([HAPPY, DECLINED, OUT_OF_STOCK]));
+  });
+
+  it('a slowed payment consumer answers each order later', { timeout: 30_000 }, async () => {
+    const inside = await during({ OrderPlaced: { slow_consumer_ms: 300 } }, 5000, 2500);
+    expect(inside.length).toBeGreaterThanOrEqual(10);
+    for (const saga of inside) {
+      const answer = [...step(saga, 'PaymentCompleted'), ...step(saga, 'PaymentFailed')];
+      expect(answer).toHaveLength(1);
+      expect((answer[0]?.broker_ts ?? 0) - (placed(saga)?.broker_ts ?? 0)).toBeGreaterThanOrEqual(300);
+    }
+  });
+
+  it('a stopped delivery step leaves paid orders open, and compensation still runs', { timeout: 30_000 }, async () => {
+    const inside = await during({ DeliveryStarted: { stop: true } }, 4000, 1500);
+    expect(inside.length).toBeGreaterThanOrEqual(15);
+    const picked = inside.filter((s) => step(s, 'StockDecreased').length === 1);
+    expect(picked.length).toBeGreaterThanOrEqual(5);
+    for (const saga of picked) expect([step(saga, 'DeliveryStarted'), step(saga, 'OrderClosed')]).toEqual([[], []]);
+    for (const saga of inside.filter((s) => step(s, 'PaymentFailed').length || step(s, 'StockFailed').length)) expect(step(saga, 'OrderCancelled')).toHaveLength(1);
+    expect(pilot.traffic.counters().DeliveryStarted?.dropped).toBeGreaterThanOrEqual(picked.length);
+  });
+});
