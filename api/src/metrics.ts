@@ -73,26 +73,20 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
   });
 
   const lagGroups = () => (sources.lag?.() ?? []).slice(0, topStreams);
-  new client.Gauge({
-    name: 'rollcall_consumer_lag_messages',
-    help: 'Messages behind: Kafka log-end minus committed offsets summed over partitions; RabbitMQ ready plus unacked.',
-    labelNames: ['broker', 'group'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const g of lagGroups()) this.set({ broker: g.broker, group: g.group }, g.lag);
-    },
-  });
-  new client.Gauge({
-    name: 'rollcall_consumer_lag_seconds',
-    help: 'Age of the oldest message not yet consumed, estimated from the tap’s observed timestamps.',
-    labelNames: ['broker', 'group'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const g of lagGroups()) this.set({ broker: g.broker, group: g.group }, g.lag_seconds);
-    },
-  });
+  type LagGroup = ReturnType<typeof lagGroups>[number];
+  const lagGauge = (name: string, help: string, value: (g: LagGroup) => number) =>
+    new client.Gauge({
+      name,
+      help,
+      labelNames: ['broker', 'group'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const g of lagGroups()) this.set({ broker: g.broker, group: g.group }, value(g));
+      },
+    });
+  lagGauge('rollcall_consumer_lag_messages', 'Messages behind: Kafka log-end minus committed offsets summed over partitions; RabbitMQ messages ready in the queue.', (g) => g.lag);
+  lagGauge('rollcall_consumer_lag_seconds', 'Age of the oldest message not yet consumed, estimated from the tap’s observed timestamps.', (g) => g.lag_seconds);
   new client.Gauge({
     name: 'rollcall_consumer_lag_status',
     help: 'Burrow-style status of a consumer group or queue: 1 for its current status.',

@@ -7,7 +7,7 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { Connection, type Consumer as RabbitConsumer } from 'rabbitmq-client';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
-import { kafkaTargets, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { kafkaTargets, platformTestEnv, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
 import { flowsResponse } from '../../src/routes/flows.ts';
 import { startPlatform, type Platform } from '../../src/platform.ts';
@@ -39,20 +39,7 @@ describe('flow map', () => {
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }] });
     await admin.disconnect();
 
-    const config = parseConfig('', 'test', {
-      ROLLCALL_DATA_DIR: `${dir}/clickhouse`,
-      ROLLCALL_API_PORT: '0',
-      ROLLCALL_KAFKA_BROKERS: kafkaTarget.brokers.join(','),
-      ROLLCALL_KAFKA_INCLUDE: `^${name}`,
-      ROLLCALL_KAFKA_GROUP_ID: `${name}-tap`,
-      ROLLCALL_KAFKA_START: 'earliest',
-      ROLLCALL_KAFKA_METADATA_REFRESH: '1s',
-      ROLLCALL_RABBITMQ_URL: rabbitUrl(),
-      ROLLCALL_RABBITMQ_TAP_QUEUE: `${name}.tap`,
-      ROLLCALL_WRITER_FLUSH_INTERVAL: '200ms',
-      ROLLCALL_RULES_ENABLED: 'false',
-      ROLLCALL_LAG_INTERVAL: '1s',
-    });
+    const config = parseConfig('', 'test', { ...platformTestEnv(name, dir, kafkaTarget), ROLLCALL_RULES_ENABLED: 'false', ROLLCALL_LAG_INTERVAL: '1s' });
     platform = await startPlatform(config, createLogger('warn'));
     await waitUntil(() => fetch(`${platform.url}/readyz`).then((r) => r.status), (s) => s === 200, 60_000, 'rollcall to be ready');
 

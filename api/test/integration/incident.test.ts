@@ -10,7 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Connection } from 'rabbitmq-client';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
-import { kafkaTargets, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { kafkaTargets, platformTestEnv, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
 import { startPlatform, type Platform } from '../../src/platform.ts';
 import { startCardFraud } from '@rollcall/pilots/card-fraud';
@@ -82,16 +82,7 @@ describe('the Card→Fraud incident', () => {
       join(dir, 'rollcall.yaml'),
       {
         INCIDENT_SLACK_URL: `http://127.0.0.1:${port}/services/T000/B000/secret`,
-        ROLLCALL_DATA_DIR: join(dir, 'clickhouse'),
-        ROLLCALL_API_PORT: '0',
-        ROLLCALL_KAFKA_BROKERS: kafkaTarget.brokers.join(','),
-        ROLLCALL_KAFKA_INCLUDE: `^${name}`,
-        ROLLCALL_KAFKA_GROUP_ID: `${name}-tap`,
-        ROLLCALL_KAFKA_START: 'earliest',
-        ROLLCALL_KAFKA_METADATA_REFRESH: '1s',
-        ROLLCALL_RABBITMQ_URL: rabbitUrl(),
-        ROLLCALL_RABBITMQ_TAP_QUEUE: `${name}.tap`,
-        ROLLCALL_WRITER_FLUSH_INTERVAL: '200ms',
+        ...platformTestEnv(name, dir, kafkaTarget),
         ROLLCALL_RULES_DIR: rulesDir,
         ROLLCALL_RULES_RELOAD: '500ms',
       },

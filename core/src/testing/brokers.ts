@@ -35,3 +35,20 @@ export async function waitUntil<T>(probe: () => Promise<T>, check: (value: T) =>
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
 }
+
+/** Env for a platform under test: its own data dir and a free port, a Kafka tap group and RabbitMQ tap queue
+ * named after the test (so parallel runs never share them), topics limited to the test's prefix, fast flushes. */
+export function platformTestEnv(name: string, dir: string, kafka: KafkaTarget): Record<string, string> {
+  return {
+    ROLLCALL_DATA_DIR: join(dir, 'clickhouse'),
+    ROLLCALL_API_PORT: '0',
+    ROLLCALL_KAFKA_BROKERS: kafka.brokers.join(','),
+    ROLLCALL_KAFKA_INCLUDE: `^${name}`,
+    ROLLCALL_KAFKA_GROUP_ID: `${name}-tap`,
+    ROLLCALL_KAFKA_START: 'earliest',
+    ROLLCALL_KAFKA_METADATA_REFRESH: '1s',
+    ROLLCALL_RABBITMQ_URL: rabbitUrl(),
+    ROLLCALL_RABBITMQ_TAP_QUEUE: `${name}.tap`,
+    ROLLCALL_WRITER_FLUSH_INTERVAL: '200ms',
+  };
+}
