@@ -37,10 +37,20 @@ function toView(t: Transition, ack: Ack | undefined, silences: Silence[], now: n
     threshold: t.threshold,
     expected: t.expected,
     summary: t.summary,
-    details: t.details,
+    details: parseDetails(t.details),
     acknowledged: ack ?? null,
     silenced_by: silences.filter((s) => isActiveSilence(s, now) && matchesAll(s.matchers, labels)).map((s) => s.id),
   };
+}
+
+/** The rule's evidence (window, sample of missing keys, …), stored as JSON text. */
+function parseDetails(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text || '{}');
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+  } catch {
+    return { text };
+  }
 }
 
 async function acks(store: Store): Promise<Map<string, Ack>> {

@@ -25,7 +25,7 @@ export const alertSchema = z.object({
   threshold: z.number(),
   expected: z.string(),
   summary: z.string(),
-  details: z.string(),
+  details: z.record(z.string(), z.unknown()).describe('the rule’s evidence: window, counts, a sample of missing keys, …'),
   acknowledged: z.object({ by: z.string(), at: z.string(), comment: z.string() }).nullable(),
   silenced_by: z.array(z.string()),
 });

@@ -5,6 +5,7 @@ import { HttpProblem } from '../problem.ts';
 import type { RouteDeps } from './deps.ts';
 
 export const incidentSchema = z.object({
+  available: z.boolean().describe('false when no demo pilots are attached (api.pilots_url unset)'),
   active: z.boolean(),
   pilot: z.string(),
   event_type: z.string(),
@@ -24,10 +25,12 @@ export function demoRoutes({ routes, config }: RouteDeps): void {
       throw new HttpProblem(502, 'Bad Gateway', `the demo pilots at ${base} did not answer (${(err as Error).message})`);
     }
     if (!res.ok) throw new HttpProblem(502, 'Bad Gateway', `the demo pilots answered ${res.status}: ${await res.text()}`);
-    return incidentSchema.parse(await res.json());
+    return incidentSchema.parse({ ...((await res.json()) as object), available: true });
   };
+  // Reading the switch on a server without pilots is normal (every real deployment): say so, don't 404.
+  const status = () => (config.api.pilots_url ? call('GET') : { available: false, active: false, pilot: '', event_type: '', story: '', rules: [], started_at: null });
 
-  routes.add({ method: 'get', path: '/api/v1/demo/incident', summary: 'Whether the demo’s Card→Fraud incident is running', tag: 'demo', role: 'viewer', response: incidentSchema, handler: () => call('GET') });
+  routes.add({ method: 'get', path: '/api/v1/demo/incident', summary: 'Whether the demo’s Card→Fraud incident is running', tag: 'demo', role: 'viewer', response: incidentSchema, handler: status });
   routes.add({ method: 'post', path: '/api/v1/demo/incident', summary: 'Start the demo’s Card→Fraud incident (card-service silently drops a share of CardAuthorized)', tag: 'demo', role: 'admin', response: incidentSchema, handler: () => call('POST') });
   routes.add({ method: 'delete', path: '/api/v1/demo/incident', summary: 'End the demo’s Card→Fraud incident', tag: 'demo', role: 'admin', response: incidentSchema, handler: () => call('DELETE') });
 }

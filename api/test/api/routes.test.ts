@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { alertDetailResponse, alertSchema, alertsResponse, historyResponse, silenceSchema, silencesResponse } from '../../src/routes/alerts.ts';
 import { whoamiResponse } from '../../src/routes/meta.ts';
 import { flowsResponse } from '../../src/routes/flows.ts';
+import { incidentSchema } from '../../src/routes/demo.ts';
 import { lagDetailResponse, lagResponse } from '../../src/routes/lag.ts';
 import { backtestResponse, ruleDetailResponse, rulesResponse, validateResponse } from '../../src/routes/rules.ts';
 import { countResponse, eventsResponse, seriesResponse, streamDetailResponse, streamsResponse } from '../../src/routes/streams.ts';
@@ -252,6 +253,8 @@ describe('demo incident switch', () => {
     await fails(await f.request('/api/v1/demo/incident', { token: VIEWER, method: 'POST' }), 403);
     const missing = await fails(await f.request('/api/v1/demo/incident', { token: ADMIN, method: 'POST' }), 404);
     expect(missing.detail).toMatch(/api\.pilots_url/);
+    const state = incidentSchema.parse(await (await f.request('/api/v1/demo/incident', { token: VIEWER })).json());
+    expect(state).toMatchObject({ available: false, active: false });
   });
 });
 

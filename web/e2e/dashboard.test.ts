@@ -1,0 +1,227 @@
+// Every page against the real server with real traffic from the brokers: each renders real data with no
+// console errors, the flow map lays out the Card→Fraud chain left to right, the time range lives in the URL,
+// and the layout holds at 1280 px and on a phone. Screenshots go to web/artifacts/.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Locator } from 'playwright-core';
+import { waitUntil } from '@rollcall/core/testing/brokers';
+import { launchBrowser, openSession, PHONE, screenshot, type Session } from './browser.ts';
+import { RULES, runBenchmarks, startE2ePlatform, waitForTraffic, type E2ePlatform } from './platform.ts';
+import { AlertsPage } from './pages/alerts.ts';
+import { BenchPage } from './pages/bench.ts';
+import { FlowMapPage } from './pages/flow-map.ts';
+import { LagPage } from './pages/lag.ts';
+import { OverviewPage } from './pages/overview.ts';
+import { RuleDetailPage, RulesPage } from './pages/rules.ts';
+import { StreamDetailPage } from './pages/stream-detail.ts';
+import { StreamsPage } from './pages/streams.ts';
+
+const visible = (l: Locator, timeout = 30_000) => l.waitFor({ state: 'visible', timeout });
+const x = async (l: Locator) => (await l.boundingBox())?.x ?? Number.NaN;
+
+describe('the dashboard on the real server', { timeout: 90_000 }, () => {
+  let e2e: E2ePlatform;
+  let browser: Browser;
+  let s: Session;
+
+  beforeAll(async () => {
+    [e2e, browser] = await Promise.all([startE2ePlatform('rc-web'), launchBrowser()]);
+    await waitForTraffic(e2e);
+    await runBenchmarks(e2e);
+    // the always-firing rule gives the alert pages something real to show
+    await waitUntil(() => e2e.get<{ alerts: { rule_id: string; state: string }[] }>('/api/v1/alerts?state=firing'), (d) => d.alerts.some((a) => a.rule_id === RULES.ceiling), 60_000, `${RULES.ceiling} to fire`);
+    s = await openSession(browser, { token: e2e.tokens.admin });
+  }, 180_000);
+
+  // each test answers for the console errors of its own pages
+  beforeEach(() => {
+    if (s) s.errors.length = 0;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await e2e?.stop();
+  });
+
+  it('Overview shows traffic by broker, the firing alert, drops and lag', async () => {
+    const overview = new OverviewPage(s.page, e2e.url);
+    await overview.goto();
+    await visible(overview.heading());
+    await visible(overview.alertLink(RULES.ceiling));
+    await visible(overview.chartLines().first());
+    // one line per broker: the pilot publishes to both
+    expect(await overview.chartLines().count()).toBe(2);
+    await visible(overview.worstLag());
+    await overview.settled();
+    await screenshot(s.page, 'overview');
+    expect(s.errors).toEqual([]);
+  });
+
+  it('the flow map lays out the Card→Fraud chain left to right and opens a node', async () => {
+    const flows = new FlowMapPage(s.page, e2e.url);
+    await flows.goto();
+    await visible(flows.heading());
+    // the broker carries other tests' traffic too: focus on this run's chain, as an operator would
+    await flows.focusInput().fill(e2e.name);
+    await s.page.waitForURL(/q=/);
+    const { requests, exchange, queue, scores } = e2e.names;
+    const cardService = flows.node('card-service', ['producer', 'consumer']);
+    const fraudService = flows.node('fraud-service', ['producer', 'consumer']);
+    const nodes = [cardService, flows.node(requests, ['topic']), flows.node(exchange, ['exchange']), flows.node(queue, ['queue']), fraudService, flows.node(scores, ['topic'])];
+    for (const n of nodes) await visible(n);
+    expect(await flows.edges().count()).toBeGreaterThanOrEqual(4);
+    // one path across both brokers, drawn left to right in the order the messages travel
+    const chain = [cardService, flows.node(exchange, ['exchange']), flows.node(queue, ['queue']), fraudService, flows.node(scores, ['topic'])];
+    const xs = await Promise.all(chain.map(x));
+    for (let i = 1; i < xs.length; i++) expect(xs[i]).toBeGreaterThan(xs[i - 1] ?? Infinity);
+    await screenshot(s.page, 'flow-map');
+
+    await flows.node(exchange, ['exchange']).click();
+    const detail = flows.detail(exchange);
+    await visible(detail);
+    await detail.getByRole('link', { name: 'Open stream detail →' }).click();
+    await visible(new StreamDetailPage(s.page, e2e.url).heading(exchange));
+    expect(s.errors).toEqual([]);
+  });
+
+  it('Streams lists every pilot stream and Stream detail shows rates, sources, schemas, rules and recent rows', async () => {
+    const streams = new StreamsPage(s.page, e2e.url);
+    await streams.goto();
+    await visible(streams.heading());
+    for (const name of [e2e.names.requests, e2e.names.exchange, e2e.names.scores]) await visible(streams.streamLink(name));
+    await streams.settled();
+    await screenshot(s.page, 'streams');
+
+    const detail = new StreamDetailPage(s.page, e2e.url);
+    await detail.goto('kafka', e2e.names.requests);
+    await visible(detail.heading(e2e.names.requests));
+    await visible(detail.eventTypes().getByRole('cell', { name: 'AuthorizationRequested', exact: true }).first());
+    await visible(detail.sources().getByRole('cell', { name: 'card-service', exact: true }));
+    await visible(detail.rules().getByRole('link', { name: RULES.ratio, exact: true }));
+    await visible(detail.rules().getByRole('link', { name: RULES.ceiling, exact: true }));
+    await visible(detail.rate().locator('.recharts-area-curve').first());
+    await visible(detail.schemas().getByRole('cell', { name: 'AuthorizationRequested', exact: true }));
+    expect(await detail.recent().locator('tbody tr').count()).toBeGreaterThan(10);
+    // metadata only: the payload's values (merchant ids such as m-123) never reach the page
+    expect(await detail.recent().textContent()).not.toMatch(/\bm-\d+\b/);
+    await detail.settled();
+    await screenshot(s.page, 'stream-detail');
+    expect(s.errors).toEqual([]);
+  });
+
+  it('Lag lists the fraud queue with its status and opens its history', async () => {
+    const lag = new LagPage(s.page, e2e.url);
+    await lag.goto();
+    await visible(lag.heading());
+    await visible(lag.groupLink(e2e.names.queue));
+    await lag.settled();
+    await screenshot(s.page, 'lag');
+    await lag.groupLink(e2e.names.queue).click();
+    await visible(lag.groupHeading(e2e.names.queue));
+    await visible(lag.messagesChart());
+    await lag.settled();
+    await screenshot(s.page, 'lag-group');
+    expect(s.errors).toEqual([]);
+  });
+
+  it('Alerts shows the firing alert with its duration and the history of transitions', async () => {
+    const alerts = new AlertsPage(s.page, e2e.url);
+    await alerts.goto();
+    await visible(alerts.heading());
+    await visible(alerts.row(RULES.ceiling));
+    expect(await alerts.row(RULES.ceiling).textContent()).toMatch(/firing for \d+[smh]/);
+    await visible(alerts.history().getByRole('link', { name: RULES.ceiling, exact: true }).first());
+    await alerts.settled();
+    await screenshot(s.page, 'alerts');
+    expect(s.errors).toEqual([]);
+  });
+
+  it('Rules shows each rule with its state and sparkline; a rule shows its YAML and a backtest', async () => {
+    const rules = new RulesPage(s.page, e2e.url);
+    await rules.goto();
+    await visible(rules.heading());
+    for (const id of Object.values(RULES)) await visible(rules.ruleLink(id));
+    await visible(rules.sparkline(RULES.ceiling));
+    await rules.settled();
+    await screenshot(s.page, 'rules');
+
+    // a short range keeps the backtest small: 10s windows every 5s
+    const rule = new RuleDetailPage(s.page, e2e.url);
+    await rule.goto(RULES.ceiling, '?range=3m');
+    await visible(rule.heading(RULES.ceiling));
+    await visible(rule.definition().getByText('type: volume'));
+    await visible(rule.evaluations().locator('.recharts-area-curve').first());
+    await rule.runBacktest().click();
+    await visible(rule.backtestChart(), 30_000);
+    // the pilot always exceeds the ceiling, so the backtest shades at least one firing
+    await visible(rule.backtest().locator('.recharts-reference-area').first());
+    await rule.settled();
+    await screenshot(s.page, 'rule-detail');
+    expect(s.errors).toEqual([]);
+  });
+
+  it('Bench lists the runs and shows a run beside its baseline', async () => {
+    const { runs } = await e2e.get<{ runs: { id: string }[] }>('/api/v1/bench/runs');
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    const bench = new BenchPage(s.page, e2e.url);
+    await bench.goto();
+    await visible(bench.heading());
+    await visible(bench.runRows().first());
+    expect(await bench.runRows().count()).toBe(runs.length);
+    await screenshot(s.page, 'bench');
+
+    // newest first: the run compared with the baseline made just before it
+    await bench.runs().getByRole('link').first().click();
+    await visible(bench.percentiles().getByRole('cell', { name: 'p99', exact: true }));
+    await visible(bench.comparison().getByRole('cell', { name: 'produce throughput', exact: true }));
+    await visible(bench.throughput().locator('.recharts-area-curve').first());
+    await bench.settled();
+    await screenshot(s.page, 'bench-run');
+    expect(s.errors).toEqual([]);
+  });
+
+  it('keeps the time range and refresh in the URL across pages', async () => {
+    const overview = new OverviewPage(s.page, e2e.url);
+    await overview.goto('?range=1h&refresh=off');
+    await visible(overview.heading());
+    await overview.rangePicker().selectOption('6h');
+    await s.page.waitForURL(/range=6h/);
+    await overview.nav('Streams').click();
+    await visible(new StreamsPage(s.page, e2e.url).heading());
+    const url = new URL(s.page.url());
+    expect(url.pathname).toBe('/streams');
+    expect(url.searchParams.get('range')).toBe('6h');
+    expect(url.searchParams.get('refresh')).toBe('off');
+    expect(await overview.rangePicker().inputValue()).toBe('6h');
+  });
+
+  it('switches to the dark theme and remembers it', async () => {
+    const overview = new OverviewPage(s.page, e2e.url);
+    await overview.goto();
+    await overview.themeToggle().click();
+    expect(await s.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await s.page.reload();
+    await visible(overview.alertLink(RULES.ceiling));
+    expect(await s.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await overview.settled();
+    await screenshot(s.page, 'overview-dark');
+    await new FlowMapPage(s.page, e2e.url).goto(`?range=15m&q=${e2e.name}`);
+    await visible(new FlowMapPage(s.page, e2e.url).node(e2e.names.exchange, ['exchange']));
+    await screenshot(s.page, 'flow-map-dark');
+    await overview.themeToggle().click();
+    expect(s.errors).toEqual([]);
+  });
+
+  it('is usable on a phone: no sideways scrolling, navigation reachable', async () => {
+    const phone = await openSession(browser, { token: e2e.tokens.admin, viewport: PHONE });
+    const overview = new OverviewPage(phone.page, e2e.url);
+    await overview.goto();
+    await visible(overview.alertLink(RULES.ceiling));
+    await visible(overview.nav('Alerts'));
+    await overview.settled();
+    const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(phone.page, 'overview-phone');
+    expect(phone.errors).toEqual([]);
+    await phone.context.close();
+  });
+});

@@ -1,0 +1,129 @@
+// One rule: its YAML, its evaluations against the threshold, and a backtest that shades when it would have fired.
+import { useState } from 'react';
+import { useParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { useLive } from '../../app/use-live.ts';
+import { useTimeRange, type TimeRange } from '../../app/time-range.ts';
+import { Badge } from '../../components/Badge.tsx';
+import { Panel, QueryState } from '../../components/Panel.tsx';
+import { Time } from '../../components/Time.tsx';
+import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
+import { formatDuration } from '../../lib/format.ts';
+import { durationMs } from '../../app/time-range.ts';
+import { ruleQueries, type Evaluation } from './queries.ts';
+
+/** From each breached evaluation to the next evaluation: where the rule saw its condition hold. */
+function breachedSpans(evaluations: Evaluation[]): { from: number; to: number }[] {
+  const sorted = [...evaluations].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return sorted.flatMap((e, i) => (e.breached ? [{ from: Date.parse(e.at), to: Date.parse(sorted[i + 1]?.at ?? e.at) }] : []));
+}
+
+/** The selected range as absolute times: a backtest is over a fixed span. */
+function absolute(range: TimeRange, now: number): { from: string; to: string } {
+  if (range.kind === 'absolute') return { from: range.from, to: range.to };
+  return { from: new Date(now - (durationMs(range.range) ?? 3600_000)).toISOString(), to: new Date(now).toISOString() };
+}
+
+function Backtest({ id }: { id: string }) {
+  const { range } = useTimeRange();
+  const [span, setSpan] = useState<{ from: string; to: string } | null>(null);
+  const query = useQuery({ ...ruleQueries.backtest(id, span?.from ?? '', span?.to ?? ''), enabled: span !== null });
+  return (
+    <Panel
+      title="Backtest"
+      id="backtest"
+      actions={
+        <button type="button" onClick={() => setSpan(absolute(range, Date.now()))}>
+          {span ? 'Run again over the selected range' : 'Run over the selected range'}
+        </button>
+      }
+    >
+      {!span ? (
+        <div className="state state-empty">Replays the rule over stored history and shades when it would have fired.</div>
+      ) : (
+        <QueryState query={query} isEmpty={(d) => d.windows.length === 0} empty="No windows to judge in this range.">
+          {(d) => (
+            <>
+              <p className="small muted">
+                {d.windows.length} windows from <Time value={d.from} /> to <Time value={d.to} />:{' '}
+                {d.firings.length === 0 ? 'it would not have fired.' : `it would have fired ${d.firings.length} time${d.firings.length === 1 ? '' : 's'}.`}
+              </p>
+              <TimeSeriesChart
+                ariaLabel="Backtest: value and threshold per window, fired spans shaded"
+                shaded={d.firings.map((f) => ({ from: Date.parse(f.from), to: Date.parse(f.to ?? d.to) }))}
+                series={[
+                  { key: 'value', label: 'value', points: d.windows.map((w) => ({ t: Date.parse(w.end), v: w.value })) },
+                  { key: 'threshold', label: 'threshold', reference: true, color: 'var(--bad)', points: d.windows.map((w) => ({ t: Date.parse(w.end), v: w.threshold })) },
+                ]}
+              />
+              {d.firings.length > 0 && (
+                <table className="table dense">
+                  <thead>
+                    <tr>
+                      <th>Would have fired</th>
+                      <th>Until</th>
+                      <th>For</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.firings.map((f) => (
+                      <tr key={f.from}>
+                        <td>
+                          <Time value={f.from} />
+                        </td>
+                        <td>{f.to ? <Time value={f.to} /> : <span className="muted">still firing at the end</span>}</td>
+                        <td>{formatDuration(Date.parse(f.to ?? d.to) - Date.parse(f.from))}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </>
+          )}
+        </QueryState>
+      )}
+    </Panel>
+  );
+}
+
+export default function RuleDetailPage() {
+  const { id = '' } = useParams();
+  const { params } = useTimeRange();
+  const query = useLive(ruleQueries.detail(id, params));
+  const r = query.data;
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{id}</h1>
+        {r && (
+          <>
+            <Badge value={r.state} />
+            <Badge value={r.severity} />
+            <span className="muted">
+              {r.type} · every {formatDuration(r.every_seconds * 1000)}
+            </span>
+          </>
+        )}
+      </div>
+      {r && <p className="lead">{r.description}</p>}
+      <Panel title="Value against threshold" id="evaluations">
+        <QueryState query={query} isEmpty={(d) => d.evaluations.length === 0} empty="No evaluations in this range.">
+          {(d) => (
+            <TimeSeriesChart
+              ariaLabel="Value against threshold"
+              shaded={breachedSpans(d.evaluations)}
+              series={[
+                { key: 'value', label: 'value', points: d.evaluations.map((e) => ({ t: Date.parse(e.at), v: e.value })) },
+                { key: 'threshold', label: 'threshold', reference: true, color: 'var(--bad)', points: d.evaluations.map((e) => ({ t: Date.parse(e.at), v: e.threshold })) },
+              ]}
+            />
+          )}
+        </QueryState>
+      </Panel>
+      <Backtest id={id} />
+      <Panel title="Definition" id="yaml" actions={r ? <span className="mono small muted">{r.file}</span> : null}>
+        <QueryState query={query}>{(d) => <pre className="code">{d.yaml}</pre>}</QueryState>
+      </Panel>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+// Numbers, sizes, durations and times the way an operator reads them: 1.2k msg/s, 3m 12s, local time.
+
+const UNITS = ['', 'k', 'M', 'G', 'T'];
+
+/** 0.42, 12, 1.2k, 34k, 5.6M: three significant digits at most, SI suffix. */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  const sign = value < 0 ? '−' : '';
+  let n = Math.abs(value);
+  if (n === 0) return '0';
+  if (n < 1) return sign + (n < 0.01 ? n.toExponential(0) : n.toFixed(2).replace(/0$/, ''));
+  let unit = 0;
+  while (n >= 999.5 && unit < UNITS.length - 1) {
+    n /= 1000;
+    unit++;
+  }
+  const digits = n >= 100 || unit === 0 ? 0 : n >= 10 ? 0 : 1;
+  const text = unit === 0 && n < 100 && !Number.isInteger(n) ? n.toFixed(1).replace(/\.0$/, '') : n.toFixed(digits);
+  return `${sign}${text}${UNITS[unit]}`;
+}
+
+export const formatRate = (perSecond: number | null | undefined) => (perSecond === null || perSecond === undefined || !Number.isFinite(perSecond) ? '–' : `${formatNumber(perSecond)} msg/s`);
+
+/** Exact counts: 1,234,567. Counts are the product's promise, so they are never rounded. */
+export function formatCount(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  return Math.round(value).toLocaleString('en-US');
+}
+
+export function formatBytes(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let n = Math.abs(value);
+  let unit = 0;
+  while (n >= 1024 && unit < units.length - 1) {
+    n /= 1024;
+    unit++;
+  }
+  return `${value < 0 ? '−' : ''}${unit === 0 ? n.toFixed(0) : n.toFixed(n >= 100 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** 45s, 3m 12s, 2h 5m, 3d 4h: the two largest units, floor. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  const total = Math.max(0, Math.floor(ms / 1000));
+  if (total < 60) return `${total}s`;
+  const parts: [number, string][] = [
+    [Math.floor(total / 86_400), 'd'],
+    [Math.floor((total % 86_400) / 3600), 'h'],
+    [Math.floor((total % 3600) / 60), 'm'],
+    [total % 60, 's'],
+  ];
+  const first = parts.findIndex(([n]) => n > 0);
+  return parts
+    .slice(first, first + 2)
+    .filter(([n], i) => i === 0 || n > 0)
+    .map(([n, u]) => `${n}${u}`)
+    .join(' ');
+}
+
+/** +12%, −23%, or – when there is nothing to compare with. */
+export function formatChange(change: number | null | undefined): string {
+  if (change === null || change === undefined || !Number.isFinite(change)) return '–';
+  const pct = change * 100;
+  const text = Math.abs(pct) >= 10 ? Math.round(Math.abs(pct)).toString() : Math.abs(pct).toFixed(1).replace(/\.0$/, '');
+  if (text === '0') return '0%';
+  return `${pct < 0 ? '−' : '+'}${text}%`;
+}
+
+const pad = (n: number) => n.toString().padStart(2, '0');
+
+/** Local wall-clock time; the date is added when it is not today. */
+export function formatTime(at: string | number | Date, now: Date = new Date()): string {
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return '–';
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const sameDay = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
+  return sameDay ? time : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+}
+
+/** The UTC form shown on hover. */
+export function formatUtc(at: string | number | Date): string {
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? '' : `${d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`;
+}
+
+/** Axis ticks: HH:mm:ss under ten minutes, HH:mm up to a day, MM-DD HH:mm up to a week, then MM-DD. */
+export function formatTick(ms: number, spanMs: number): string {
+  const d = new Date(ms);
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  if (spanMs < 600_000) return `${hm}:${pad(d.getSeconds())}`;
+  if (spanMs <= 86_400_000 * 1.01) return hm;
+  const md = `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return spanMs <= 7 * 86_400_000 * 1.01 ? `${md} ${hm}` : md;
+}
+
+/** Overlapping or touching spans merged into one, so shading does not darken where windows overlap. */
+export function mergeSpans(spans: { from: number; to: number }[]): { from: number; to: number }[] {
+  const sorted = [...spans].sort((a, b) => a.from - b.from);
+  const merged: { from: number; to: number }[] = [];
+  for (const s of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && s.from <= last.to) last.to = Math.max(last.to, s.to);
+    else merged.push({ ...s });
+  }
+  return merged;
+}
