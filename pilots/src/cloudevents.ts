@@ -58,7 +58,7 @@ export function fromKafka(message: Pick<KafkaMessage, 'headers' | 'value'>): Clo
   return { id: headerText(h, 'ce_id'), type, source: headerText(h, 'ce_source'), time: headerText(h, 'ce_time'), correlationId: headerText(h, 'ce_correlationid'), traceparent: headerText(h, 'traceparent'), data };
 }
 
-export function toAmqp(event: CloudEvent, exchange: string, routingKey: string): { envelope: Envelope; body: string } {
+export function toAmqp(event: CloudEvent, exchange: string, routingKey: string): { envelope: Envelope; body: Buffer } {
   return {
     envelope: {
       exchange,
@@ -80,7 +80,8 @@ export function toAmqp(event: CloudEvent, exchange: string, routingKey: string):
         traceparent: event.traceparent,
       },
     },
-    body: JSON.stringify(event.data),
+    // A Buffer keeps contentType as given; rabbitmq-client labels a string body text/plain.
+    body: Buffer.from(JSON.stringify(event.data)),
   };
 }
 
