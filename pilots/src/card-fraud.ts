@@ -74,6 +74,9 @@ export async function startCardFraud({ rabbitUrl, kafkaBrokers, ratePerSecond = 
     },
   );
   fraud.on('error', (err) => log.warn('fraud-service consumer error', { err }));
+  // fraud-service binds its queue on its own connection: wait for that before card-service publishes, or the
+  // first authorizations would be routed to no queue.
+  await new Promise<void>((resolve) => fraud.once('ready', () => resolve()));
 
   const pace = startPace({
     ratePerSecond,
