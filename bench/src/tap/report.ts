@@ -88,7 +88,7 @@ export function renderMarkdown(runs: TapRun[]): string {
     if (s) {
       lines.push(
         '',
-        `Stage costs (${int(s.sample)} records, outside the timed runs): extraction ${fixed(s.extractUsPerMsg)} µs/msg, row serialisation ${fixed(s.serializeUsPerMsg)} µs/msg, ` +
+        `Stage costs (${int(s.sample)} records, outside the timed runs): extraction ${fixed(s.extractUsPerMsg)} µs/msg, building the insert payload ${fixed(s.serializeUsPerMsg)} µs/msg, ` +
           `store insert ${fixed(s.insert.usPerMsg)} µs/msg (${int(s.insert.rowsPerSec)} rows/s in ${int(s.insert.batchRows)}-row batches, ${fixed(s.insert.msPerBatch, 0)} ms each).`,
       );
     }

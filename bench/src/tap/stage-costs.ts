@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '@rollcall/core/config/schema';
 import type { EventRow } from '@rollcall/core/event';
-import { chTime, type Store } from '@rollcall/core/store';
+import { eventsTsv, type Store } from '@rollcall/core/store';
 import { kafkaRecordToEvent, type KafkaRecord } from '@rollcall/collector/metadata/kafka';
 import { messageOf } from './messages.ts';
 
@@ -11,7 +11,7 @@ export interface StageCosts {
   sample: number;
   /** kafkaRecordToEvent: header decode, JSON parse, key paths, fingerprint hash. */
   extractUsPerMsg: number;
-  /** JSON.stringify of each row as the store maps it; clickhouse-js does this for JSONEachRow on the main thread. */
+  /** Building the embedded store's TabSeparated insert payload from the rows, on the main thread. */
   serializeUsPerMsg: number;
   /** store.insertEvents of already-extracted rows (serialisation + chDB parse + MergeTree write + views). */
   insert: { batchRows: number; usPerMsg: number; rowsPerSec: number; msPerBatch: number };
@@ -41,7 +41,7 @@ export async function measureStageCosts(store: Store, config: Config, opts: { st
   const extractMs = time(extract);
 
   const serialize = () => {
-    for (const r of rows) JSON.stringify({ ...r, observed_at: chTime(r.observed_at), broker_ts: chTime(r.broker_ts), tap_batch: 1 });
+    for (let from = 0; from < rows.length; from += opts.batchRows) eventsTsv(rows.slice(from, from + opts.batchRows), 1, store.run);
   };
   serialize();
   const serializeMs = time(serialize);

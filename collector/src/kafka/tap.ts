@@ -5,7 +5,7 @@
 // kafkajs fixes a consumer's subscription at run(), so a metadata watch rebuilds the consumer when the set of
 // matching topics changes. Every subscription reads from the beginning when the group has no committed offset;
 // "start at latest" on the very first start is done by committing the end offsets once, before consuming.
-import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions, type Consumer, type EachBatchPayload, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions, type Consumer, type EachBatchPayload, type KafkaMessage, type LogEntry } from 'kafkajs';
 import type { Config } from '@rollcall/core/config/schema';
 import type { SchemaRow } from '@rollcall/core/event';
 import type { Logger } from '@rollcall/core/log';
@@ -115,33 +115,54 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     return marks;
   };
 
-  const eachBatch = async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) => {
-    const { topic, partition } = batch;
-    const marks = await storedHighWater(topic);
-    const floor = marks.get(partition) ?? -1;
+  // A fetch goes to the writer in chunks of writer.batch_size rows, so chDB inserts one chunk on its own thread
+  // while this thread extracts the next. The batch still returns only once every chunk is stored: kafkajs rejoins
+  // a rebalancing group only after the running batches return, so no insert of ours is still in flight when a
+  // partition moves to another member (which then reads the stored high-water mark).
+  const submitInChunks = async (topic: string, partition: number, messages: KafkaMessage[], floor: number): Promise<number> => {
     const observedAt = now();
-    const rows: Submission<PartitionBatch>['rows'] = [];
-    const schemas: SchemaRow[] = [];
-    for (const message of batch.messages) {
+    const stored: Promise<void>[] = [];
+    let rows: Submission<PartitionBatch>['rows'] = [];
+    let schemas: SchemaRow[] = [];
+    let last = floor;
+    const handOver = async () => {
+      const first = rows[0]?.offset ?? 0;
+      last = rows.at(-1)?.offset ?? last;
+      stored.push(writer.submit({ rows, schemas, meta: { topic, partition, first, last } }));
+      rows = [];
+      schemas = [];
+      // Let the writer start the insert (it is a few promise hops away) before extracting the next chunk.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    };
+    for (const message of messages) {
       if (Number(message.offset) <= floor) continue; // stored by an earlier run before it could commit
       const { row, paths } = kafkaRecordToEvent(message, { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract });
       rows.push(row);
       if (writer.isNewSchema(row.schema_fingerprint)) {
         schemas.push({ fingerprint: row.schema_fingerprint, broker: 'kafka', stream: topic, event_type: row.event_type, paths, first_seen: observedAt });
       }
+      if (rows.length >= config.writer.batch_size) await handOver();
     }
+    if (rows.length) await handOver();
+    // Every chunk settles before the batch fails: none is left running unobserved.
+    const failed = (await Promise.allSettled(stored)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return last;
+  };
+
+  const eachBatch = async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) => {
+    const { topic, partition } = batch;
+    const marks = await storedHighWater(topic);
+    const floor = marks.get(partition) ?? -1;
     const lastOffset = Number(batch.lastOffset());
     // Resolving moves kafkajs's fetch position past this batch (commits stay manual, after the insert);
     // left unresolved, kafkajs fetches the same records again.
     resolveOffset(batch.lastOffset());
-    if (rows.length) {
-      const beat = setInterval(() => heartbeat().catch(() => {}), 3000);
-      try {
-        await writer.submit({ rows, schemas, meta: { topic, partition, first: rows[0]?.offset ?? 0, last: rows.at(-1)?.offset ?? 0 } });
-      } finally {
-        clearInterval(beat);
-      }
-      marks.set(partition, Math.max(floor, rows.at(-1)?.offset ?? floor));
+    const beat = setInterval(() => heartbeat().catch(() => {}), 3000);
+    try {
+      marks.set(partition, await submitInChunks(topic, partition, batch.messages, floor));
+    } finally {
+      clearInterval(beat);
     }
     if (!isRunning() || isStale()) return;
     await consumer?.commitOffsets([{ topic, partition, offset: String(lastOffset + 1) }]).catch((err: unknown) => {

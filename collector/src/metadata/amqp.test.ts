@@ -195,12 +195,18 @@ describe('traceMessageToEvent: bodies', () => {
     expect(row.size).toBe(6);
   });
 
-  it('does not parse a text/plain body even if it looks like JSON, and that is not an error', () => {
+  it('records the shape of a JSON body labelled text/plain (as rabbitmq-client labels string bodies), headers still win', () => {
     const { row, paths } = traceMessageToEvent(publish(properties({ headers: noBinHeader, content_type: 'text/plain' }), body({ type: 'Nope' })), ctx);
     expect(row.parse_error).toBe('');
-    expect(row.schema_fingerprint).toBe(0);
-    expect(paths).toEqual([]);
+    expect(row.schema_fingerprint).not.toBe(0);
+    expect(paths).toContain('/type');
     expect(row.event_type).toBe('CardAuthorized');
+  });
+
+  it('leaves text that only starts like JSON alone, without calling it an error', () => {
+    const { row } = traceMessageToEvent(publish(properties({ headers: noBinHeader, content_type: 'text/plain' }), Buffer.from('{ not json, just braces }')), ctx);
+    expect(row.parse_error).toBe('');
+    expect(row.schema_fingerprint).toBe(0);
   });
 });
 

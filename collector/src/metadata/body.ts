@@ -1,7 +1,7 @@
 // Inspects a message body for metadata without keeping it: JSON parse (when the body claims or looks like JSON),
 // key-path schema fingerprint, and a clear note when the body is not UTF-8, not valid JSON or too large to parse.
 import { isUtf8 } from 'node:buffer';
-import { hash53 } from '@rollcall/core/hash';
+import { schemaOf } from './key-paths.ts';
 
 export interface BodyInfo {
   json: unknown; // undefined when not parsed
@@ -10,8 +10,8 @@ export interface BodyInfo {
   problems: string[];
 }
 
-const MAX_DEPTH = 32;
-const MAX_PATHS = 2000;
+// Returned for every body that is not parsed: shared, never mutated.
+const NONE: BodyInfo = { json: undefined, paths: [], fingerprint: 0, problems: [] };
 
 function looksLikeJson(body: Uint8Array): boolean {
   for (const b of body) {
@@ -27,52 +27,31 @@ function claimsJson(contentType: string | undefined): boolean | undefined {
 }
 
 export function inspectBody(body: Uint8Array | null | undefined, contentType: string | undefined, maxParseBytes: number): BodyInfo {
-  const none: BodyInfo = { json: undefined, paths: [], fingerprint: 0, problems: [] };
-  if (!body || body.length === 0) return none;
+  if (!body || body.length === 0) return NONE;
   const claims = claimsJson(contentType);
-  if (claims === false || (claims === undefined && !looksLikeJson(body))) return none;
+  // A body that starts like JSON is parsed whatever its label: clients often send JSON as text/plain (rabbitmq-client
+  // does for string bodies), and its shape is what schema rules watch.
+  if (!claims && !looksLikeJson(body)) return NONE;
   if (body.length > maxParseBytes) {
-    return { ...none, problems: [`body not parsed: ${body.length} bytes exceeds extract.max_parse_bytes (${maxParseBytes})`] };
+    return { ...NONE, problems: [`body not parsed: ${body.length} bytes exceeds extract.max_parse_bytes (${maxParseBytes})`] };
   }
-  if (!isUtf8(body)) return { ...none, problems: ['body is not valid UTF-8'] };
+  if (!isUtf8(body)) return { ...NONE, problems: ['body is not valid UTF-8'] };
   const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { ...none, problems: [`invalid JSON body: ${withoutSource((err as Error).message)}`] };
+    // A body labelled as something else (text/plain) that merely starts with "{" is just text, not an error.
+    return claims !== false ? { ...NONE, problems: [`invalid JSON body: ${withoutSource((err as Error).message)}`] } : NONE;
   }
-  const paths = keyPaths(json);
-  return { json, paths, fingerprint: paths.length ? hash53(paths.join('\n')) : 0, problems: [] };
+  const { paths, fingerprint } = schemaOf(json);
+  return { json, paths, fingerprint, problems: NONE.problems };
 }
 
 // V8 quotes the input around the error in some messages (`Unexpected token 's', "{"pin":s3cr3t}" is not valid
 // JSON`); for a short body that is all of it, and parse_error is stored, so the quote is cut.
 function withoutSource(message: string): string {
   return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, ' is not valid JSON');
-}
-
-/** Sorted, de-duplicated key paths; array elements collapse to [] so list length never changes the schema. */
-export function keyPaths(value: unknown): string[] {
-  const out = new Set<string>();
-  walkPaths(value, '', 0, out);
-  return [...out].sort();
-}
-
-// Module-level and with for..in: this runs for every JSON message, so no closures or entry arrays per call.
-function walkPaths(v: unknown, prefix: string, depth: number, out: Set<string>): void {
-  if (out.size >= MAX_PATHS || depth > MAX_DEPTH || v === null || typeof v !== 'object') return;
-  if (Array.isArray(v)) {
-    const path = prefix + '/[]';
-    for (const item of v) walkPaths(item, path, depth + 1, out);
-    return;
-  }
-  const record = v as Record<string, unknown>;
-  for (const k in record) {
-    const path = prefix + '/' + (k.includes('~') || k.includes('/') ? k.replaceAll('~', '~0').replaceAll('/', '~1') : k);
-    out.add(path);
-    walkPaths(record[k], path, depth + 1, out);
-  }
 }
 
 /** RFC 6901 JSON pointer lookup; returns a string for string/number leaves only. */

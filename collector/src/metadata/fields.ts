@@ -37,13 +37,14 @@ export function isStructuredCloudEvent(contentType: string | undefined): boolean
   return !!contentType && /^application\/cloudevents(\+json)?\b/i.test(contentType);
 }
 
+const ce = (structured: boolean, json: unknown, attr: string) => (structured ? (pointerString(json, attr) ?? '') : '');
+
 export function pickFields(extract: ExtractConfig, headers: Map<string, string>, json: unknown, structured: boolean): PickedFields {
-  const ce = (attr: string) => (structured ? (pointerString(json, `/${attr}`) ?? '') : '');
   return {
-    event_type: ce('type') || pick(extract.event_type, headers, json),
-    source: ce('source') || pick(extract.source, headers, json),
-    message_id: ce('id') || pick(extract.message_id, headers, json),
-    correlation_id: pick(extract.correlation_id, headers, json) || ce('correlationid'),
-    trace_id: traceIdOf(headers.get('traceparent') ?? headers.get('ce_traceparent') ?? headers.get('ce-traceparent') ?? (ce('traceparent') || undefined)),
+    event_type: ce(structured, json, '/type') || pick(extract.event_type, headers, json),
+    source: ce(structured, json, '/source') || pick(extract.source, headers, json),
+    message_id: ce(structured, json, '/id') || pick(extract.message_id, headers, json),
+    correlation_id: pick(extract.correlation_id, headers, json) || ce(structured, json, '/correlationid'),
+    trace_id: traceIdOf(headers.get('traceparent') ?? headers.get('ce_traceparent') ?? headers.get('ce-traceparent') ?? (ce(structured, json, '/traceparent') || undefined)),
   };
 }

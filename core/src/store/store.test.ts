@@ -74,6 +74,22 @@ describe('store', () => {
     expect(await rollupCount('orders')).toBe(4);
   });
 
+  it('stores every field exactly as given: escapes, arrays, large ids and times before 2001', async () => {
+    const odd = 'tab\there, new\nline, back\\slash, quote \' and nul \0, ü€😀';
+    const stored = row(1, { stream: 'exact', routing_key: odd, routed_queues: ["q'1", 'q\t2', ''], event_type: odd, parse_error: odd, key_hash: 2 ** 53 - 1, broker_ts: 946_684_800_007, observed_at: now });
+    await store.insertEvents([stored, row(2, { stream: 'exact', broker_ts: 0, observed_at: now + 1 })], 'exact-1', 6);
+    const rs = await store.client.query({
+      query: `SELECT routing_key, routed_queues, event_type, parse_error, toString(key_hash) AS key_hash, toUnixTimestamp64Milli(broker_ts) AS broker_ts, toUnixTimestamp64Milli(observed_at) AS observed_at
+              FROM store_test.events WHERE stream = 'exact' ORDER BY offset`,
+      format: 'JSONEachRow',
+    });
+    const got = await rs.json<{ routing_key: string; routed_queues: string[]; event_type: string; parse_error: string; key_hash: string; broker_ts: string; observed_at: string }>();
+    expect(got.map((r) => ({ ...r, broker_ts: Number(r.broker_ts), observed_at: Number(r.observed_at) }))).toEqual([
+      { routing_key: odd, routed_queues: ["q'1", 'q\t2', ''], event_type: odd, parse_error: odd, key_hash: String(2 ** 53 - 1), broker_ts: 946_684_800_007, observed_at: now },
+      { routing_key: '', routed_queues: [], event_type: 'OrderPlaced', parse_error: '', key_hash: String(2 ** 53 - 1), broker_ts: 0, observed_at: now + 1 },
+    ]);
+  });
+
   it('keeps the highest stored offset per partition', async () => {
     await store.insertEvents([row(10, { stream: 'hw', partition: 0 }), row(7, { stream: 'hw', partition: 1 })], 'hw-1', 3);
     await store.insertEvents([row(11, { stream: 'hw', partition: 0 })], 'hw-2', 4);
