@@ -19,7 +19,10 @@ import type { RouteDeps } from './routes/deps.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { streamRoutes } from './routes/streams.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { flowRoutes } from './routes/flows.ts';
+import { lagRoutes } from './routes/lag.ts';
 import { demoRoutes } from './routes/demo.ts';
+import { benchRoutes } from './routes/bench.ts';
 
 export interface AppDeps {
   config: Config;
@@ -29,11 +32,11 @@ export interface AppDeps {
   ready?: () => { ok: boolean; checks: Record<string, string> };
   alerting?: Alerting | undefined;
   metrics?: Metrics | undefined;
-  /** Extra route modules (lag, flows, bench) wired by the platform. */
-  extraRoutes?: ((deps: RouteDeps) => void)[];
+  /** RabbitMQ connection names as their clients gave them (the management API); none when absent. */
+  connectionNames?: () => Promise<Map<string, string>>;
 }
 
-export function createApp({ config, store, log, now = Date.now, ready, alerting, metrics, extraRoutes = [] }: AppDeps): Hono<AuthEnv> {
+export function createApp({ config, store, log, now = Date.now, ready, alerting, metrics, connectionNames = () => Promise.resolve(new Map()) }: AppDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   app.onError(onError(log));
   const notFound = (path: string, method: string) => new HttpProblem(404, 'Not Found', `no route for ${method} ${path}`);
@@ -68,8 +71,8 @@ export function createApp({ config, store, log, now = Date.now, ready, alerting,
   app.use('/api/*', authenticate(config.api.tokens));
 
   const routes: Routes = createRoutes({ title: 'Rollcall API', version: '1' });
-  const deps: RouteDeps = { routes, store, config, log, now, alerting };
-  for (const register of [metaRoutes, streamRoutes, alertRoutes, ruleRoutes, demoRoutes, ...extraRoutes]) register(deps);
+  const deps: RouteDeps = { routes, store, config, log, now, alerting, connectionNames };
+  for (const register of [metaRoutes, streamRoutes, alertRoutes, ruleRoutes, lagRoutes, flowRoutes, demoRoutes, benchRoutes]) register(deps);
   routes.mount(app);
   app.get('/api/v1/openapi.json', (c) => c.json(routes.document()));
   app.all('/api/*', (c) => {

@@ -17,7 +17,8 @@ const USAGE = `usage:
   rollcall count --broker kafka|rabbitmq --stream NAME [--event-type T] [--kind publish|deliver] [--since 10m] [--json]
   rollcall rules check [DIR]
   rollcall rules backtest RULE_ID [--from 7d|ISO] [--to ISO] [--dir DIR]   (with Rollcall stopped, on the embedded store)
-  rollcall token create --name NAME [--role viewer|admin]   (prints a new API token and its api.tokens entry)`;
+  rollcall token create --name NAME [--role viewer|admin]   (prints a new API token and its api.tokens entry)
+  rollcall bench [run|list|show|baseline|overhead] …        benchmarks of Kafka and RabbitMQ (rollcall bench --help)`;
 
 type Fetch = (path: string) => Promise<Response>;
 
@@ -45,6 +46,8 @@ async function getJson<T>(fetch: Fetch, path: string): Promise<T> {
 class CliError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
+  // `bench` has flags and subcommands of its own: bench/src/cli.ts parses and runs them.
+  if (argv[0] === 'bench') return (await import('@rollcall/bench/cli')).runBenchCli(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

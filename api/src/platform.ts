@@ -17,8 +17,6 @@ import type { AuthEnv } from './auth.ts';
 import { createMetrics } from './metrics.ts';
 import { createLagSampler } from '@rollcall/collector/lag/sampler';
 import type { Management } from '@rollcall/collector/rabbitmq/management';
-import { flowRoutes } from './routes/flows.ts';
-import { lagRoutes } from './routes/lag.ts';
 
 const RECONCILE_LOOKBACK_MS = 6 * 3600_000;
 const RECONCILE_EVERY_MS = 10 * 60_000;
@@ -116,7 +114,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     log,
     alerting,
     metrics,
-    extraRoutes: [lagRoutes, flowRoutes(() => connectionNames(management))],
+    connectionNames: () => connectionNames(management),
     ready: () => ({ ok: [...state.values()].every((s) => s === 'ok'), checks: Object.fromEntries(state) }),
   });
   log.info('api listening', { url });

@@ -39,7 +39,8 @@ export async function series(store: Store, range: TimeRange, f: SeriesFilter): P
   const time = raw ? 'observed_at' : 'minute';
   const from = Math.floor(range.from / (step * 1000)) * step * 1000;
   const where = [
-    `${time} >= fromUnixTimestamp64Milli({from:Int64})`,
+    // Buckets are aligned to the step, but only rows inside the asked range count (the first bucket may be partial).
+    `${time} >= fromUnixTimestamp64Milli({start:Int64})`,
     `${time} < fromUnixTimestamp64Milli({to:Int64})`,
     ...FILTERS.filter((k) => f[k] !== undefined).map((k) => `${k} = {${k}:String}`),
     f.kind === undefined ? `kind = 'publish'` : '',
@@ -49,7 +50,7 @@ export async function series(store: Store, range: TimeRange, f: SeriesFilter): P
     `SELECT ${f.by} AS key, toUnixTimestamp(toStartOfInterval(${time}, toIntervalSecond({step:UInt32}))) * 1000 AS t,
             ${raw ? 'count()' : 'sum(count)'} AS count, ${raw ? 'sum(size)' : 'sum(bytes)'} AS bytes
      FROM ${table} WHERE ${where.join(' AND ')} GROUP BY key, t ORDER BY t`,
-    { ...f, from, to: range.to, step },
+    { ...f, start: range.from, to: range.to, step },
   );
   const byKey = new Map<string, Map<number, { count: number; bytes: number }>>();
   const totals = new Map<string, number>();

@@ -24,35 +24,31 @@ export interface StreamRow {
 }
 
 const ROLLUP_RANGE = `minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND minute < fromUnixTimestamp64Milli({to:Int64})`;
+const inRange = (p: string) => `minute >= toStartOfMinute(fromUnixTimestamp64Milli({${p}_from:Int64})) AND minute < fromUnixTimestamp64Milli({${p}_to:Int64})`;
 
-async function totals(store: Store, range: TimeRange): Promise<Map<string, number>> {
-  const rows = await queryRows<{ broker: string; stream: string; total: string | number }>(
-    store,
-    `SELECT broker, stream, sum(count) AS total FROM ${store.db}.events_per_minute WHERE ${ROLLUP_RANGE} AND kind = 'publish' GROUP BY broker, stream`,
-    range,
-  );
-  return new Map(rows.map((r) => [`${r.broker}/${r.stream}`, Number(r.total)]));
-}
-
+/** One pass over the rollup for the range and its two baselines (a week back catches weekly seasonality; a young
+ * install falls back to yesterday): on a large store one scan is what keeps the overview fast. */
 export async function listStreams(store: Store, range: TimeRange): Promise<StreamRow[]> {
   const lastMinute = Math.floor(range.to / MINUTE) * MINUTE - MINUTE;
-  const rows = await queryRows<{ broker: Broker; cluster: string; stream: string; total: string | number; total_bytes: string | number; seen: string; event_types: string[]; sources: string[]; last_minute: string | number }>(
+  const week = shift(range, 7 * DAY);
+  const day = shift(range, DAY);
+  const now = inRange('now');
+  const rows = await queryRows<{ broker: Broker; cluster: string; stream: string; total: string | number; total_bytes: string | number; seen: string; event_types: string[]; sources: string[]; last_minute: string | number; week_total: string | number; day_total: string | number; week_seen: string | number; day_seen: string | number }>(
     store,
-    `SELECT broker, any(cluster) AS cluster, stream, sum(count) AS total, sum(bytes) AS total_bytes, max(last_seen) AS seen,
-            arraySort(arrayFilter(x -> x != '', groupUniqArray(event_type))) AS event_types,
-            arraySort(arrayFilter(x -> x != '', groupUniqArray(source))) AS sources,
-            sumIf(count, minute = fromUnixTimestamp64Milli({last:Int64})) AS last_minute
+    `SELECT broker, any(cluster) AS cluster, stream, sumIf(count, ${now}) AS total, sumIf(bytes, ${now}) AS total_bytes, maxIf(last_seen, ${now}) AS seen,
+            arraySort(arrayFilter(x -> x != '', groupUniqArrayIf(event_type, ${now}))) AS event_types,
+            arraySort(arrayFilter(x -> x != '', groupUniqArrayIf(source, ${now}))) AS sources,
+            sumIf(count, minute = fromUnixTimestamp64Milli({last:Int64})) AS last_minute,
+            sumIf(count, ${inRange('week')}) AS week_total, countIf(${inRange('week')}) AS week_seen,
+            sumIf(count, ${inRange('day')}) AS day_total, countIf(${inRange('day')}) AS day_seen
      FROM ${store.db}.events_per_minute
-     WHERE ${ROLLUP_RANGE} AND kind = 'publish'
-     GROUP BY broker, stream ORDER BY broker, stream`,
-    { ...range, last: lastMinute },
+     WHERE kind = 'publish' AND ((${now}) OR (${inRange('week')}) OR (${inRange('day')}))
+     GROUP BY broker, stream HAVING total > 0 ORDER BY broker, stream`,
+    { now_from: range.from, now_to: range.to, week_from: week.from, week_to: week.to, day_from: day.from, day_to: day.to, last: lastMinute },
   );
   const seconds = Math.max(1, (range.to - range.from) / 1000);
-  // A week back catches weekly seasonality; a young install falls back to yesterday.
-  const [week, day] = await Promise.all([totals(store, shift(range, 7 * DAY)), totals(store, shift(range, DAY))]);
   return rows.map((r) => {
-    const key = `${r.broker}/${r.stream}`;
-    const before = week.get(key) ?? day.get(key);
+    const before = Number(r.week_seen) > 0 ? Number(r.week_total) : Number(r.day_seen) > 0 ? Number(r.day_total) : undefined;
     const msgPerSec = Number(r.total) / seconds;
     const baseline = before === undefined ? null : before / seconds;
     return {

@@ -13,4 +13,6 @@ export interface RouteDeps {
   now: () => number;
   /** Present when the rules role runs in this process. */
   alerting?: Alerting | undefined;
+  /** RabbitMQ connection name → the name its client gave itself, for the flow map's consumers. */
+  connectionNames: () => Promise<Map<string, string>>;
 }

@@ -24,21 +24,20 @@ export function streamStates(alerting: Alerting | undefined): FlowInputs['stream
     }, 'ok');
 }
 
-export function flowRoutes(connectionNames: FlowInputs['connectionNames']) {
-  return ({ routes, store, config, now, alerting }: RouteDeps): void => {
-    routes.add({
-      method: 'get',
-      path: '/api/v1/flows',
-      summary: 'Producers → topics/exchanges → queues/groups → consumers, with msg/s over the range and alert state',
-      tag: 'flows',
-      role: 'viewer',
-      query: rangeQuery({}),
-      response: flowsResponse,
-      handler: async ({ query }) => {
-        const range = resolveRange(query, now());
-        const graph = await flows(store, range, { connectionNames, streamState: streamStates(alerting), hiddenGroups: [config.kafka.group_id] });
-        return { from: iso(range.from), to: iso(range.to), ...graph };
-      },
-    });
-  };
+export function flowRoutes({ routes, store, config, now, alerting, connectionNames }: RouteDeps): void {
+  routes.add({
+    method: 'get',
+    path: '/api/v1/flows',
+    summary: 'Producers → topics/exchanges → queues/groups → consumers, with msg/s over the range and alert state',
+    tag: 'flows',
+    role: 'viewer',
+    query: rangeQuery({}),
+    response: flowsResponse,
+    handler: async ({ query }) => {
+      const range = resolveRange(query, now());
+      const graph = await flows(store, range, { connectionNames, streamState: streamStates(alerting), hiddenGroups: [config.kafka.group_id] });
+      return { from: iso(range.from), to: iso(range.to), ...graph };
+    },
+  });
 }
+

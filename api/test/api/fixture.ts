@@ -10,8 +10,6 @@ import { createAlerting, type Alerting } from '@rollcall/rules/alerting';
 import { createApp } from '../../src/app.ts';
 import { sha256Hex } from '../../src/auth.ts';
 import { createMetrics, type Metrics } from '../../src/metrics.ts';
-import { flowRoutes } from '../../src/routes/flows.ts';
-import { lagRoutes } from '../../src/routes/lag.ts';
 
 export const VIEWER = 'viewer-token-for-tests';
 export const ADMIN = 'admin-token-for-tests';
@@ -96,7 +94,9 @@ export async function createFixture(): Promise<Fixture> {
   const store = await openStore(config.clickhouse);
   const orders = Array.from({ length: SEEDED.orders }, (_, i) => row(i));
   const payments = Array.from({ length: SEEDED.payments }, (_, i) => row(i, { stream: 'payments', event_type: 'PaymentTaken', source: 'pay', message_id: `p${i}` }));
-  await store.insertEvents([...orders, ...payments], 'seed', 1);
+  // A week earlier payments ran at half today's rate: the streams list compares against it.
+  const weekAgo = Array.from({ length: SEEDED.payments / 2 }, (_, i) => row(i, { stream: 'payments', event_type: 'PaymentTaken', source: 'pay', message_id: `w${i}`, observed_at: NOW - 7 * 86_400_000 - 5 * 60_000 + i * 1000 }));
+  await store.insertEvents([...orders, ...payments, ...weekAgo], 'seed', 1);
   const schemas: SchemaRow[] = [
     { fingerprint: 11, broker: 'kafka', stream: 'orders', event_type: 'OrderPlaced', paths: ['/id', '/total'], first_seen: NOW - 300_000 },
     { fingerprint: 22, broker: 'kafka', stream: 'orders', event_type: 'OrderCancelled', paths: ['/id', '/reason'], first_seen: NOW - 300_000 },
@@ -119,7 +119,7 @@ export async function createFixture(): Promise<Fixture> {
     format: 'JSONEachRow',
     values: [0, 1].map((partition) => ({ at: chTime(NOW - 5000), broker: 'kafka', cluster: 'local', group_name: 'billing', stream: 'orders', partition, committed: 50, log_start: 0, log_end: 71, lag: 21, lag_seconds: 31.5, owner: '', unacked: 0, consumers: 0, publish_rate: 0, deliver_rate: 0, ack_rate: 0 })),
   });
-  const app = createApp({ config, store, log, now: () => NOW, alerting, metrics, extraRoutes: [lagRoutes, flowRoutes(() => Promise.resolve(new Map()))] });
+  const app = createApp({ config, store, log, now: () => NOW, alerting, metrics });
   return {
     store,
     alerting,

@@ -61,6 +61,10 @@ describe('streams', () => {
     expect(orders).toMatchObject({ broker: 'kafka', count: SEEDED.orders, bytes: SEEDED.orders * 200, event_types: ['OrderCancelled', 'OrderPlaced'], sources: ['shop'] });
     expect(orders?.msg_per_sec).toBeCloseTo(SEEDED.orders / 3600, 5);
     expect(orders?.baseline_msg_per_sec).toBeNull();
+    const payments = body.streams.find((s) => s.stream === 'payments');
+    expect(payments?.count).toBe(SEEDED.payments);
+    expect(payments?.baseline_msg_per_sec).toBeCloseTo(SEEDED.payments / 2 / 3600, 6);
+    expect(payments?.change).toBeCloseTo(1, 6);
   });
 
   it('rejects a bad range naming the field', async () => {
