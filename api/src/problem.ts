@@ -31,7 +31,11 @@ export function problem(c: Context, body: Problem): Response {
 
 /** `in` says where the field was: query, path or body, so "query.since" and "body.comment" read unambiguously. */
 export function invalid(error: ZodError, where: 'query' | 'path' | 'body'): HttpProblem {
-  const errors = error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  return invalidFields(error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message })));
+}
+
+/** A 400 for problems found past the schema (a time that must be in the future, a range too long to replay). */
+export function invalidFields(errors: { field: string; message: string }[]): HttpProblem {
   return new HttpProblem(400, 'Invalid request parameters', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 }
 

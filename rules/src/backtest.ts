@@ -21,7 +21,7 @@ export interface BacktestResult {
   fired: { from: number; to?: number; value: number; summary: string }[];
 }
 
-export const MAX_BACKTEST_STEPS = 20_000;
+const MAX_BACKTEST_STEPS = 20_000;
 
 export async function backtest(store: Store, rule: Rule, from: number, to: number): Promise<BacktestResult> {
   const firstEnd = Math.ceil(from / rule.every) * rule.every;

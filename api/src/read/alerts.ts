@@ -5,7 +5,7 @@ import { queryRows } from '@rollcall/core/store/queries';
 import { fromRow, latestTransitions, TRANSITION_COLUMNS, type Transition, type TransitionRow } from '@rollcall/rules/alert-store';
 import { alertLabels } from '@rollcall/rules/outbox';
 import { isActiveSilence, listSilences, matchesAll, type Silence } from '@rollcall/rules/silences';
-import type { TimeRange } from '../params.ts';
+import { iso, type TimeRange } from '../params.ts';
 
 export type AlertView = ReturnType<typeof toView>;
 
@@ -15,7 +15,6 @@ interface Ack {
   comment: string;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function toView(t: Transition, ack: Ack | undefined, silences: Silence[], now: number) {
   const state = t.to_state;

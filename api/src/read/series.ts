@@ -2,7 +2,7 @@
 // read raw events (short ranges only), everything else reads the per-minute rollup.
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
-import type { TimeRange } from '../params.ts';
+import { iso, type TimeRange } from '../params.ts';
 
 const STEPS_S = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 const MAX_POINTS = 240;
@@ -80,7 +80,7 @@ export async function series(store: Store, range: TimeRange, f: SeriesFilter): P
       key,
       points: times.map((t) => {
         const v = points.get(t) ?? { count: 0, bytes: 0 };
-        return { t: new Date(t).toISOString(), count: v.count, bytes: v.bytes, msg_per_sec: v.count / step };
+        return { t: iso(t), count: v.count, bytes: v.bytes, msg_per_sec: v.count / step };
       }),
     })),
   };

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { acknowledge } from '@rollcall/rules/alert-store';
 import { listSilences, saveSilence, isActiveSilence, type Matcher, type Silence } from '@rollcall/rules/silences';
 import { durationParam, iso, rangeQuery, resolveRange } from '../params.ts';
-import { HttpProblem, notFound } from '../problem.ts';
+import { HttpProblem, invalidFields, notFound } from '../problem.ts';
 import { alertDetail, alertHistory, currentAlerts } from '../read/alerts.ts';
 import type { RouteDeps } from './deps.ts';
 
@@ -178,7 +178,7 @@ export function alertRoutes({ routes, store, now }: RouteDeps): void {
     handler: async ({ body, caller }) => {
       const at = now();
       const endsAt = body.ends_at !== undefined ? Date.parse(body.ends_at) : at + (body.duration ?? 0);
-      if (endsAt <= at) throw new HttpProblem(400, 'Invalid request parameters', 'body.ends_at: expected a time in the future', [{ field: 'body.ends_at', message: 'expected a time in the future' }]);
+      if (endsAt <= at) throw invalidFields([{ field: 'body.ends_at', message: 'expected a time in the future' }]);
       const matchers = body.matchers.map((m) => ({ name: m.name, value: m.value, ...OPS[m.op] }));
       return silenceView(await saveSilence(store, { matchers, starts_at: at, ends_at: endsAt, created_by: caller.name, comment: body.comment }, at), at);
     },
