@@ -37,7 +37,7 @@ export function traceMessageToEvent(msg: TraceMessage, ctx: AmqpContext): Extrac
   const headers = normaliseHeaders(table(props.headers));
   const contentType = str(props.content_type) || undefined;
   const body = inspectBody(msg.body, contentType, ctx.extract.max_parse_bytes);
-  const picked = pickFields(ctx.extract, headers.values, body.json, isStructuredCloudEvent(contentType));
+  const picked = pickFields(ctx.extract, headers.values, body, isStructuredCloudEvent(contentType));
   const exchange = str(trace.exchange_name);
   const timestamp = typeof props.timestamp === 'number' ? props.timestamp * 1000 : 0;
   return {

@@ -1,17 +1,21 @@
-// Inspects a message body for metadata without keeping it: JSON parse (when the body claims or looks like JSON),
-// key-path schema fingerprint, and a clear note when the body is not UTF-8, not valid JSON or too large to parse.
+// Inspects a message body for metadata without keeping it: a JSON check and key-path schema fingerprint (when the
+// body claims or looks like JSON), a clear note when the body is not UTF-8, not valid JSON or too large to parse,
+// and field lookups by JSON pointer that parse the body only when the pointer can resolve in it.
 import { isUtf8 } from 'node:buffer';
-import { schemaOf } from './key-paths.ts';
+import { schemaOfText } from './key-paths.ts';
 
 export interface BodyInfo {
-  json: unknown; // undefined when not parsed
   paths: string[];
   fingerprint: number; // 0 when the body is not JSON
   problems: string[];
+  /** The body when it is valid JSON: read by bodyField, parsed only when a pointer can resolve in it. */
+  text: Uint8Array | undefined;
+  rootKeys: ReadonlySet<string> | undefined;
+  parsed?: { json: unknown };
 }
 
 // Returned for every body that is not parsed: shared, never mutated.
-const NONE: BodyInfo = { json: undefined, paths: [], fingerprint: 0, problems: [] };
+const NONE: BodyInfo = Object.freeze({ paths: [], fingerprint: 0, problems: [], text: undefined, rootKeys: undefined });
 
 function looksLikeJson(body: Uint8Array): boolean {
   for (const b of body) {
@@ -26,26 +30,34 @@ function claimsJson(contentType: string | undefined): boolean | undefined {
   return /[/+]json\b/i.test(contentType);
 }
 
+const decode = (body: Uint8Array): string => Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+
 export function inspectBody(body: Uint8Array | null | undefined, contentType: string | undefined, maxParseBytes: number): BodyInfo {
   if (!body || body.length === 0) return NONE;
   const claims = claimsJson(contentType);
-  // A body that starts like JSON is parsed whatever its label: clients often send JSON as text/plain (rabbitmq-client
+  // A body that starts like JSON is read whatever its label: clients often send JSON as text/plain (rabbitmq-client
   // does for string bodies), and its shape is what schema rules watch.
   if (!claims && !looksLikeJson(body)) return NONE;
   if (body.length > maxParseBytes) {
     return { ...NONE, problems: [`body not parsed: ${body.length} bytes exceeds extract.max_parse_bytes (${maxParseBytes})`] };
   }
   if (!isUtf8(body)) return { ...NONE, problems: ['body is not valid UTF-8'] };
-  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
+  const schema = schemaOfText(body);
+  if (!schema) {
     // A body labelled as something else (text/plain) that merely starts with "{" is just text, not an error.
-    return claims !== false ? { ...NONE, problems: [`invalid JSON body: ${withoutSource((err as Error).message)}`] } : NONE;
+    return claims !== false ? { ...NONE, problems: [`invalid JSON body: ${parseError(body)}`] } : NONE;
   }
-  const { paths, fingerprint } = schemaOf(json);
-  return { json, paths, fingerprint, problems: NONE.problems };
+  return { paths: schema.paths, fingerprint: schema.fingerprint, problems: NONE.problems, text: body, rootKeys: schema.rootKeys };
+}
+
+// The scanner only says "invalid"; JSON.parse says where and why, which is what parse_error should carry.
+function parseError(body: Uint8Array): string {
+  try {
+    JSON.parse(decode(body));
+    return 'not valid JSON';
+  } catch (err) {
+    return withoutSource((err as Error).message);
+  }
 }
 
 // V8 quotes the input around the error in some messages (`Unexpected token 's', "{"pin":s3cr3t}" is not valid
@@ -69,10 +81,19 @@ function pointerKeys(pointer: string): string[] {
   return keys;
 }
 
-export function pointerString(json: unknown, pointer: string): string | undefined {
-  if (pointer === '') return undefined;
+/** The string or number at an RFC 6901 JSON pointer in the body, or undefined. */
+export function bodyField(body: BodyInfo, pointer: string): string | undefined {
+  if (!body.text || pointer === '') return undefined;
+  const keys = pointerKeys(pointer);
+  // In an object, a pointer whose first key is not at the top level cannot resolve: no parse needed.
+  if (body.rootKeys && !body.rootKeys.has(keys[0] as string)) return undefined;
+  body.parsed ??= { json: JSON.parse(decode(body.text)) };
+  return valueAt(body.parsed.json, keys);
+}
+
+function valueAt(json: unknown, keys: string[]): string | undefined {
   let node: unknown = json;
-  for (const key of pointerKeys(pointer)) {
+  for (const key of keys) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[key];
   }

@@ -1,7 +1,7 @@
 // Picks the metadata fields (event type, source, message id, correlation id, trace id) from headers and the
 // JSON body, in the order the config gives: headers first, then JSON pointers.
 import type { ExtractConfig, FieldSource } from '@rollcall/core/config/schema';
-import { pointerString } from './body.ts';
+import { bodyField, type BodyInfo } from './body.ts';
 
 export interface PickedFields {
   event_type: string;
@@ -19,14 +19,13 @@ export function traceIdOf(traceparent: string | undefined): string {
   return /^0+$/.test(id) ? '' : id;
 }
 
-function pick(source: FieldSource, headers: Map<string, string>, json: unknown): string {
+function pick(source: FieldSource, headers: Map<string, string>, body: BodyInfo): string {
   for (const name of source.headers) {
     const value = headers.get(name);
     if (value) return value;
   }
-  if (json === undefined) return '';
   for (const pointer of source.json) {
-    const value = pointerString(json, pointer);
+    const value = bodyField(body, pointer);
     if (value) return value;
   }
   return '';
@@ -37,14 +36,14 @@ export function isStructuredCloudEvent(contentType: string | undefined): boolean
   return !!contentType && /^application\/cloudevents(\+json)?\b/i.test(contentType);
 }
 
-const ce = (structured: boolean, json: unknown, attr: string) => (structured ? (pointerString(json, attr) ?? '') : '');
+const ce = (structured: boolean, body: BodyInfo, attr: string) => (structured ? (bodyField(body, attr) ?? '') : '');
 
-export function pickFields(extract: ExtractConfig, headers: Map<string, string>, json: unknown, structured: boolean): PickedFields {
+export function pickFields(extract: ExtractConfig, headers: Map<string, string>, body: BodyInfo, structured: boolean): PickedFields {
   return {
-    event_type: ce(structured, json, '/type') || pick(extract.event_type, headers, json),
-    source: ce(structured, json, '/source') || pick(extract.source, headers, json),
-    message_id: ce(structured, json, '/id') || pick(extract.message_id, headers, json),
-    correlation_id: pick(extract.correlation_id, headers, json) || ce(structured, json, '/correlationid'),
-    trace_id: traceIdOf(headers.get('traceparent') ?? headers.get('ce_traceparent') ?? headers.get('ce-traceparent') ?? (ce(structured, json, '/traceparent') || undefined)),
+    event_type: ce(structured, body, '/type') || pick(extract.event_type, headers, body),
+    source: ce(structured, body, '/source') || pick(extract.source, headers, body),
+    message_id: ce(structured, body, '/id') || pick(extract.message_id, headers, body),
+    correlation_id: pick(extract.correlation_id, headers, body) || ce(structured, body, '/correlationid'),
+    trace_id: traceIdOf(headers.get('traceparent') ?? headers.get('ce_traceparent') ?? headers.get('ce-traceparent') ?? (ce(structured, body, '/traceparent') || undefined)),
   };
 }

@@ -31,7 +31,7 @@ export function kafkaRecordToEvent(record: KafkaRecord, ctx: KafkaContext): Extr
   const headers = normaliseHeaders(record.headers);
   const contentType = headers.values.get('content-type') ?? headers.values.get('ce_datacontenttype') ?? headers.values.get('contentType');
   const body = inspectBody(record.value, contentType, ctx.extract.max_parse_bytes);
-  const fields = pickFields(ctx.extract, headers.values, body.json, isStructuredCloudEvent(contentType));
+  const fields = pickFields(ctx.extract, headers.values, body, isStructuredCloudEvent(contentType));
   const ts = Number(record.timestamp);
   return {
     row: {

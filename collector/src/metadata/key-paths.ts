@@ -1,7 +1,7 @@
-// A JSON body's schema: its sorted key paths and their fingerprint. Computing them (walk, sort, join, hash) costs
-// more than parsing a small body, and a topic carries few distinct shapes, so the result is cached by a cheap
-// signature of the parsed value's structure.
+// A JSON body's schema: its sorted key paths and their fingerprint. A topic carries few distinct shapes, so the
+// schema is cached by the text's shape (json-shape.ts): a body whose shape was seen before is never parsed here.
 import { hash53 } from '@rollcall/core/hash';
+import { MAX_KEYS, RECORD_DEPTH, scanShape } from './json-shape.ts';
 
 export interface Schema {
   /** Shared between every body of the same shape: never mutate. */
@@ -9,11 +9,9 @@ export interface Schema {
   fingerprint: number; // 0 when the body has no keys
 }
 
-const MAX_DEPTH = 32;
-const MAX_PATHS = 2000;
+const MAX_DEPTH = RECORD_DEPTH;
+const MAX_PATHS = MAX_KEYS;
 const MAX_SHAPES = 4096;
-// Cached signatures stay small: a body whose keys add up to more is fingerprinted without the cache.
-const MAX_SHAPE_CHARS = 16_384;
 const NO_KEYS: Schema = { paths: [], fingerprint: 0 };
 
 /** Sorted, de-duplicated key paths; array elements collapse to [] so list length never changes the schema. */
@@ -23,7 +21,6 @@ export function keyPaths(value: unknown): string[] {
   return [...out].sort();
 }
 
-// Module-level and with for..in: this runs for every JSON message, so no closures or entry arrays per call.
 function walkPaths(v: unknown, prefix: string, depth: number, out: Set<string>): void {
   if (out.size >= MAX_PATHS || depth > MAX_DEPTH || v === null || typeof v !== 'object') return;
   if (Array.isArray(v)) {
@@ -39,53 +36,50 @@ function walkPaths(v: unknown, prefix: string, depth: number, out: Set<string>):
   }
 }
 
-const shapes = new Map<string, Schema>();
-let shapeKeys = 0;
-let shapeChars = 0;
+export interface TextSchema extends Schema {
+  /** The top-level keys when the value is an object, so a JSON pointer that cannot resolve skips the parse. */
+  rootKeys: ReadonlySet<string> | undefined;
+}
 
-/** The key paths and fingerprint of a parsed JSON value. */
-export function schemaOf(json: unknown): Schema {
-  shapeKeys = 0;
-  shapeChars = 0;
-  const shape = shapeOf(json, 0);
-  if (shape === undefined) return schemaFrom(keyPaths(json)); // too large or odd to key a cache with
-  let schema = shapes.get(shape);
-  if (!schema) {
-    if (shapes.size >= MAX_SHAPES) shapes.clear();
-    schema = schemaFrom(keyPaths(json));
-    shapes.set(shape, schema);
-  }
+interface Cached {
+  shape: Buffer;
+  schema: TextSchema;
+}
+
+// Keyed by a hash of the shape; a hit is confirmed byte for byte, so a collision costs a recomputation, never a
+// wrong schema.
+const shapes = new Map<number, Cached>();
+
+/** The schema of a JSON text (valid UTF-8), or undefined when it is not valid JSON. */
+export function schemaOfText(text: Uint8Array): TextSchema | undefined {
+  const scan = scanShape(text);
+  if (!scan.ok) return scan.reason === 'invalid' ? undefined : uncached(text);
+  const key = hash53(scan.shape);
+  const hit = shapes.get(key);
+  if (hit && hit.shape.equals(scan.shape)) return hit.schema;
+  const shape = Buffer.from(scan.shape); // the scan's view is reused by the next scan
+  const schema = schemaOfValue(parse(text));
+  if (shapes.size >= MAX_SHAPES) shapes.clear();
+  shapes.set(key, { shape, schema });
   return schema;
 }
 
-const schemaFrom = (paths: string[]): Schema => (paths.length ? { paths, fingerprint: hash53(paths.join('\n')) } : NO_KEYS);
-
-// The signature determines the path set exactly (equal signatures, equal paths), so a cache hit is never a guess:
-// each key is written as one length character (U+0100 + length, above every structural character) followed by
-// the key, then its value's shape ('{…}', '[…]', or nothing for a scalar). Array elements list each distinct run
-// of shapes once, so a longer list of the same elements has the same signature. It follows walkPaths's depth
-// limit; undefined past MAX_PATHS keys or MAX_SHAPE_CHARS characters of keys (those go uncached).
-function shapeOf(v: unknown, depth: number): string | undefined {
-  if (depth > MAX_DEPTH || v === null || typeof v !== 'object') return '';
-  if (Array.isArray(v)) {
-    let s = '[';
-    let last: string | undefined;
-    for (const item of v) {
-      const inner = shapeOf(item, depth + 1);
-      if (inner === undefined) return undefined;
-      if (inner !== last) s += inner + ',';
-      last = inner;
-    }
-    return s + ']';
+// Too large or deep to cache: the scan stopped early, so the rest of the text is checked by JSON.parse.
+function uncached(text: Uint8Array): TextSchema | undefined {
+  let json: unknown;
+  try {
+    json = parse(text);
+  } catch {
+    return undefined;
   }
-  let s = '{';
-  const record = v as Record<string, unknown>;
-  for (const k in record) {
-    shapeChars += k.length;
-    if (++shapeKeys > MAX_PATHS || shapeChars > MAX_SHAPE_CHARS) return undefined;
-    const inner = shapeOf(record[k], depth + 1);
-    if (inner === undefined) return undefined;
-    s += String.fromCharCode(0x100 + k.length) + k + inner;
-  }
-  return s + '}';
+  return schemaOfValue(json);
 }
+
+const parse = (text: Uint8Array): unknown => JSON.parse(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8'));
+
+function schemaOfValue(json: unknown): TextSchema {
+  const rootKeys = json !== null && typeof json === 'object' && !Array.isArray(json) ? new Set(Object.keys(json)) : undefined;
+  return { ...schemaFrom(keyPaths(json)), rootKeys };
+}
+
+const schemaFrom = (paths: string[]): Schema => (paths.length ? { paths, fingerprint: hash53(paths.join('\n')) } : NO_KEYS);

@@ -100,11 +100,23 @@ function eventLine(r: EventRow, tail: string): string {
 }
 
 /** The embedded store's insert payload for these rows (exported so the tap benchmark can time this stage alone). */
+// Each line is encoded straight into one growing buffer: concatenating the lines first and encoding the result
+// costs a rope flatten plus a second pass, about half of this stage's time at 10,000 rows.
 export function eventsTsv(rows: EventRow[], tapBatch: number, run: number): Buffer {
   const tail = `${tapBatch}\t${run}`;
-  let text = '';
-  for (const r of rows) text += eventLine(r, tail);
-  return Buffer.from(text, 'utf8');
+  let out = Buffer.allocUnsafe(Math.max(4096, rows.length * 256));
+  let used = 0;
+  for (const r of rows) {
+    const line = eventLine(r, tail);
+    // Three bytes per UTF-16 unit is the most UTF-8 can take, so a line that fits this bound is written whole.
+    if (used + line.length * 3 > out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(out.length * 2, used + line.length * 3));
+      out.copy(grown, 0, 0, used);
+      out = grown;
+    }
+    used += out.write(line, used, 'utf8');
+  }
+  return out.subarray(0, used);
 }
 
 export async function openStore(cfg: Config['clickhouse']): Promise<Store> {
