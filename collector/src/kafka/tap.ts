@@ -134,9 +134,10 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
       // Let the writer start the insert (it is a few promise hops away) before extracting the next chunk.
       await new Promise<void>((resolve) => setImmediate(resolve));
     };
+    const ctx = { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract };
     for (const message of messages) {
       if (Number(message.offset) <= floor) continue; // stored by an earlier run before it could commit
-      const { row, paths } = kafkaRecordToEvent(message, { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract });
+      const { row, paths } = kafkaRecordToEvent(message, ctx);
       rows.push(row);
       if (writer.isNewSchema(row.schema_fingerprint)) {
         schemas.push({ fingerprint: row.schema_fingerprint, broker: 'kafka', stream: topic, event_type: row.event_type, paths, first_seen: observedAt });

@@ -79,8 +79,7 @@ function putKey(from: number, to: number): boolean {
   scratch[len++] = 0x01;
   scratch[len++] = n >> 8;
   scratch[len++] = n & 0xff;
-  scratch.set(src.subarray(from, to), len);
-  len += n;
+  for (let i = from; i < to; i++) scratch[len++] = src[i] as number; // keys are short: no subarray view per key
   return true;
 }
 
