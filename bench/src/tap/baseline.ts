@@ -1,10 +1,10 @@
 // The ceiling: a bare kafkajs consumer with the tap's fetch settings that counts records and discards them.
 import type { Admin, Kafka } from 'kafkajs';
+import { TAP_CONCURRENCY, TAP_FETCH } from '@rollcall/collector/kafka/tap';
 import { startMeter, type PhaseResult } from './meter.ts';
 
-// Same fetch and concurrency settings as collector/src/kafka/tap.ts, so only the tap's own work differs.
-export const TAP_CONSUMER = { maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxWaitTimeInMs: 250, sessionTimeout: 30_000, heartbeatInterval: 3000 };
-export const TAP_CONCURRENCY = 4;
+// The tap's own fetch and concurrency settings, so only the tap's own work differs.
+const TAP_CONSUMER = { ...TAP_FETCH, sessionTimeout: 30_000, heartbeatInterval: 3000 };
 
 export async function runBaseline(kafka: Kafka, admin: Admin, topic: string, messages: number, timeoutMs: number): Promise<PhaseResult> {
   const groupId = `rollcall-bench-baseline-${Date.now().toString(36)}`;

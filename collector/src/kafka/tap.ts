@@ -1,7 +1,8 @@
 // The Kafka tap: its own consumer group reads every matching topic and stores one row per record.
 // Exactly-once into the store: offsets are committed only after the insert, and on (re)assignment the tap
-// skips offsets at or below the highest offset already stored for that partition (kept by a materialized
-// view in the same insert), so a batch stored just before a crash is not stored twice.
+// skips offsets at or below the highest offset already stored for that partition (kept by a projection in the
+// same insert), so a batch stored just before a crash is not stored twice. Inserts overlap the next fetch; the
+// drain assigner (drain-assigner.ts) keeps that safe when partitions move between members.
 // kafkajs fixes a consumer's subscription at run(), so a metadata watch rebuilds the consumer when the set of
 // matching topics changes. Every subscription reads from the beginning when the group has no committed offset;
 // "start at latest" on the very first start is done by committing the end offsets once, before consuming.
@@ -15,6 +16,7 @@ import { hasMarker, kafkaHighWater, setMarker } from '@rollcall/core/store/queri
 import type { Store } from '@rollcall/core/store';
 import { kafkaRecordToEvent } from '../metadata/kafka.ts';
 import { createBatchWriter, type Submission } from '../writer/batch-writer.ts';
+import { DRAIN_PROTOCOL, drainAssigner } from './drain-assigner.ts';
 import { sameTopics, selectTopics } from './topics.ts';
 
 export interface KafkaTapDeps {
@@ -34,6 +36,11 @@ interface PartitionBatch {
 }
 
 const CONCURRENCY = 4;
+
+/** Fetch sizes: a partition's fetch (at most 4 MB) becomes one insert, small enough that fetching and decoding the
+ * next one overlaps it, large enough that the insert's fixed cost is spread over thousands of rows. */
+export const TAP_FETCH = { maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxWaitTimeInMs: 250 } as const;
+export const TAP_CONCURRENCY = CONCURRENCY;
 
 export interface KafkaTap {
   start(): Promise<void>;
@@ -115,26 +122,12 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     return marks;
   };
 
-  // A fetch goes to the writer in chunks of writer.batch_size rows, so chDB inserts one chunk on its own thread
-  // while this thread extracts the next. The batch still returns only once every chunk is stored: kafkajs rejoins
-  // a rebalancing group only after the running batches return, so no insert of ours is still in flight when a
-  // partition moves to another member (which then reads the stored high-water mark).
-  const submitInChunks = async (topic: string, partition: number, messages: KafkaMessage[], floor: number): Promise<number> => {
+  /** One fetched batch's rows (offsets already stored by an earlier run are skipped) and the new schemas in it. */
+  const extract = (topic: string, partition: number, messages: KafkaMessage[], floor: number): Submission<PartitionBatch> | undefined => {
     const observedAt = now();
-    const stored: Promise<void>[] = [];
-    let rows: Submission<PartitionBatch>['rows'] = [];
-    let schemas: SchemaRow[] = [];
-    let last = floor;
-    const handOver = async () => {
-      const first = rows[0]?.offset ?? 0;
-      last = rows.at(-1)?.offset ?? last;
-      stored.push(writer.submit({ rows, schemas, meta: { topic, partition, first, last } }));
-      rows = [];
-      schemas = [];
-      // Let the writer start the insert (it is a few promise hops away) before extracting the next chunk.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    };
     const ctx = { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract };
+    const rows: Submission<PartitionBatch>['rows'] = [];
+    const schemas: SchemaRow[] = [];
     for (const message of messages) {
       if (Number(message.offset) <= floor) continue; // stored by an earlier run before it could commit
       const { row, paths } = kafkaRecordToEvent(message, ctx);
@@ -142,41 +135,97 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
       if (writer.isNewSchema(row.schema_fingerprint)) {
         schemas.push({ fingerprint: row.schema_fingerprint, broker: 'kafka', stream: topic, event_type: row.event_type, paths, first_seen: observedAt });
       }
-      if (rows.length >= config.writer.batch_size) await handOver();
     }
-    if (rows.length) await handOver();
-    // Every chunk settles before the batch fails: none is left running unobserved.
-    const failed = (await Promise.allSettled(stored)).find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    return last;
+    const first = rows[0];
+    const last = rows.at(-1);
+    return first && last ? { rows, schemas, meta: { topic, partition, first: first.offset, last: last.offset } } : undefined;
   };
 
-  const eachBatch = async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) => {
+  // Pipelining: eachBatch hands a fetch's rows to the writer and returns while they are inserted, so kafkajs
+  // fetches and decodes the next batch meanwhile; that batch then waits for this one's insert, which bounds what
+  // is held to two fetches per partition. Offsets are committed after each insert, in order. What makes it safe
+  // across rebalances is the drain assigner: partitions are handed out only once every member's inserts landed.
+  const inflight = new Map<string, Promise<void>>();
+  let generation = 0;
+  let pipelined = false;
+  let active = 0;
+
+  const eachBatch = async (owner: Consumer, { batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) => {
     const { topic, partition } = batch;
-    const marks = await storedHighWater(topic);
-    const floor = marks.get(partition) ?? -1;
-    const lastOffset = Number(batch.lastOffset());
-    // Resolving moves kafkajs's fetch position past this batch (commits stay manual, after the insert);
-    // left unresolved, kafkajs fetches the same records again.
-    resolveOffset(batch.lastOffset());
+    active++;
     const beat = setInterval(() => heartbeat().catch(() => {}), 3000);
     try {
-      marks.set(partition, await submitInChunks(topic, partition, batch.messages, floor));
+      const marks = await storedHighWater(topic);
+      const submission = extract(topic, partition, batch.messages, marks.get(partition) ?? -1);
+      // Resolving moves kafkajs's fetch position past this batch (commits stay manual, after the insert);
+      // left unresolved, kafkajs fetches the same records again.
+      resolveOffset(batch.lastOffset());
+      const key = `${topic}\0${partition}`;
+      const before = inflight.get(key);
+      if (submission) {
+        marks.set(partition, submission.meta.last);
+        const joined = generation;
+        const next = String(Number(batch.lastOffset()) + 1);
+        const done = writer.submit(submission).then(async () => {
+          // A commit from an earlier generation could move a partition that is now another member's backwards.
+          if (joined !== generation || !isRunning() || isStale()) return;
+          await owner.commitOffsets([{ topic, partition, offset: next }]).catch((err: unknown) => {
+            // The rows are stored; a lost commit only means re-reading them, which the high-water mark absorbs.
+            log.warn('offset commit failed after insert', { err, topic, partition });
+          });
+        });
+        done.catch(() => {}); // observed by the next batch of this partition, or by quiesce()
+        inflight.set(key, done);
+        if (!pipelined) await done;
+      }
+      await before;
     } finally {
       clearInterval(beat);
+      active--;
     }
-    if (!isRunning() || isStale()) return;
-    await consumer?.commitOffsets([{ topic, partition, offset: String(lastOffset + 1) }]).catch((err: unknown) => {
-      // The rows are stored; a lost commit only means re-reading them, which the high-water mark absorbs.
-      log.warn('offset commit failed after insert', { err, topic, partition });
-    });
   };
+
+  /** Stop fetching and wait until every fetched row is stored: leaving the group before that would let another
+   * member take a partition whose insert is still running, which the drain assigner cannot see once we left. */
+  const quiesce = async (owner: Consumer) => {
+    owner.pause(current.map((topic) => ({ topic })));
+    while (active > 0) await sleep(10);
+    await writer.idle();
+    await Promise.allSettled(inflight.values());
+    inflight.clear();
+  };
+
+  // Drain tickets: a join while inserts are outstanding gets one, and its marker is stored once they are done.
+  let tickets = 0;
+  const drainMarker = (ticket: string) => `kafka-drain/${cfg.cluster}/${cfg.group_id}/${ticket}`;
+  const storeMarker = async (name: string) => {
+    for (let attempt = 0; !stopping || attempt < 3; attempt++) {
+      try {
+        await setMarker(store, name, now());
+        return;
+      } catch (err) {
+        log.warn('could not store a drain marker; retrying', { err, marker: name });
+        await sleep(backoffDelay(attempt, config.writer.max_retry_delay, 250));
+      }
+    }
+  };
+  const assigner = drainAssigner({
+    ticket: () => {
+      if (!writer.busy()) return undefined;
+      const ticket = `${store.run}-${++tickets}`;
+      void writer.idle().then(() => storeMarker(drainMarker(ticket)));
+      return ticket;
+    },
+    drained: (ticket) => hasMarker(store, drainMarker(ticket)),
+    timeoutMs: Math.max(5000, cfg.session_timeout - 5000),
+    log,
+  });
 
   // kafkajs's admin.setOffsets does this one topic at a time, each with its own group join (about 5 s apiece):
   // one paused consumer seeks every topic to its end and commits that when it stops.
   const seekAllToEnd = async (topics: string[]) => {
     const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })));
-    const seeker = kafka.consumer({ groupId: cfg.group_id });
+    const seeker = kafka.consumer({ groupId: cfg.group_id, partitionAssigners: [assigner] });
     await seeker.connect();
     try {
       await seeker.subscribe({ topics, fromBeginning: true });
@@ -206,20 +255,26 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
   };
 
   const runConsumer = async (topics: string[]) => {
-    if (consumer) await consumer.disconnect();
+    if (consumer) {
+      await quiesce(consumer);
+      await consumer.disconnect();
+    }
     consumer = undefined;
     current = topics;
     if (topics.length === 0) return;
     highWater.clear();
-    const next = kafka.consumer({ groupId: cfg.group_id, maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxWaitTimeInMs: 250, sessionTimeout: cfg.session_timeout, heartbeatInterval: Math.min(3000, cfg.session_timeout / 3) });
+    const next = kafka.consumer({ groupId: cfg.group_id, ...TAP_FETCH, sessionTimeout: cfg.session_timeout, heartbeatInterval: Math.min(3000, cfg.session_timeout / 3), partitionAssigners: [assigner] });
     next.on(next.events.GROUP_JOIN, (e) => {
       highWater.clear();
+      generation++;
+      // Only a group that agreed on the drain protocol may pipeline (a mixed-version group falls back to waiting).
+      pipelined = e.payload.groupProtocol === DRAIN_PROTOCOL;
       assigned = Object.values(e.payload.memberAssignment).reduce((n, parts) => n + parts.length, 0);
-      log.info('joined consumer group', { group: cfg.group_id, partitions: assigned });
+      log.info('joined consumer group', { group: cfg.group_id, partitions: assigned, pipelined });
     });
     await next.connect();
     await next.subscribe({ topics, fromBeginning: true });
-    await next.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: CONCURRENCY, eachBatch });
+    await next.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: CONCURRENCY, eachBatch: (payload) => eachBatch(next, payload) });
     consumer = next;
   };
 
@@ -262,7 +317,10 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
       stopping = true;
       if (watch) clearTimeout(watch);
       await rebuilding;
-      await consumer?.disconnect();
+      if (consumer) {
+        await quiesce(consumer);
+        await consumer.disconnect();
+      }
       await writer.close();
       await admin.disconnect();
     },

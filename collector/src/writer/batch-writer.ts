@@ -42,6 +42,10 @@ export interface BatchWriter<M> {
   submit(s: Submission<M>): Promise<void>;
   /** Rows waiting for an insert, for metrics and backpressure. */
   backlog(): number;
+  /** True while anything submitted is not yet stored (buffered or being inserted). */
+  busy(): boolean;
+  /** Resolves once everything submitted so far is stored or has failed. */
+  idle(): Promise<void>;
   /** True the first time a fingerprint is seen: taps build a schema row only then, not once per message. */
   isNewSchema(fingerprint: number): boolean;
   /** Flush what is buffered and stop accepting work. Past graceMs, retries stop and what is left is rejected
@@ -58,10 +62,17 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
   let closed = false;
   const stop = new AbortController();
   const seenSchemas = new Set<number>();
+  let idleWaiters: (() => void)[] = [];
+  const busy = () => buffer.length > 0 || inFlight !== undefined;
 
   const due = () => buffered >= opts.batchSize || buffer.length >= opts.maxPending() || (buffer[0] !== undefined && now() - buffer[0].at >= opts.flushIntervalMs) || closed;
 
   const schedule = () => {
+    if (!busy() && idleWaiters.length) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
     if (inFlight || buffer.length === 0) return;
     if (due()) {
       inFlight = run().finally(() => {
@@ -133,6 +144,8 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
       });
     },
     backlog: () => buffered,
+    busy,
+    idle: () => (busy() ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve()),
     isNewSchema(fingerprint) {
       if (fingerprint === 0 || seenSchemas.has(fingerprint)) return false;
       seenSchemas.add(fingerprint);

@@ -6,6 +6,7 @@ import type { Config } from '@rollcall/core/config/schema';
 import { createLogger, silentLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { countEvents } from '@rollcall/core/store/queries';
+import { sleep } from '@rollcall/core/retry';
 import { kafkaTargets, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { createKafkaTap, type KafkaTap } from '../../src/kafka/tap.ts';
 
@@ -122,6 +123,39 @@ writer: { flush_interval: 200ms }`,
       expect(await count(topics.shared)).toBe(4000);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('stays exact when partitions move while their old owner is still inserting', { timeout: 120_000 }, async () => {
+    // Its own group and a topic outside the main tap's include, so only these two collectors store it.
+    const topic = `mv-${prefix}`;
+    const moving: Config = { ...config, kafka: { ...config.kafka, group_id: `${topic}-tap`, include: [`^${topic}$`] } };
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 4 }] });
+    // Every insert of the first collector takes 1.5 s longer, so each rebalance finds some of its rows in flight.
+    const slowStore: Store = { ...store, insertEvents: (...args) => sleep(1500).then(() => store.insertEvents(...args)) };
+    const log = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
+    const slow = createKafkaTap({ config: moving, store: slowStore, log });
+    const fast = createKafkaTap({ config: moving, store, log });
+    await slow.start();
+    const traffic = (async () => {
+      for (let step = 0; step < 50; step++) {
+        await produce(producer, topic, 100, (i) => ({ key: `m-${step}-${i}`, value: JSON.stringify({ step, i }), headers: ceHeaders('Moving', i) }));
+        await sleep(100);
+      }
+    })();
+    try {
+      await sleep(2000);
+      await fast.start(); // partitions move away from the slow collector mid-insert
+      await sleep(2500);
+      await slow.stop(); // and the rest move when it leaves
+      await traffic;
+      await waitUntil(() => count(topic), (n) => n >= 5000, 60_000, 'every moving record stored');
+      await sleep(1500);
+      expect(await count(topic)).toBe(5000);
+    } finally {
+      await slow.stop().catch(() => {});
+      await fast.stop();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => {});
     }
   });
 });
