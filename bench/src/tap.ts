@@ -7,25 +7,26 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { openStore } from '@rollcall/core/store';
 import { runBaseline } from './tap/baseline.ts';
-import { collectorConfig, runCollector } from './tap/collector.ts';
+import { collectorConfig, runCollector, type CollectorResult } from './tap/collector.ts';
+import type { PhaseResult } from './tap/meter.ts';
 import { OptionsError, parseOptions, USAGE, type TapBenchOptions } from './tap/options.ts';
 import { prefill } from './tap/prefill.ts';
 import { TARGET_RATIO, writeResults, type TapRun } from './tap/report.ts';
-import { measureStageCosts } from './tap/stage-costs.ts';
+import { measureStageCosts, type StageCosts } from './tap/stage-costs.ts';
 
 const say = (line: string) => process.stdout.write(line + '\n');
 const median = <T extends { msgPerSec: number }>(runs: T[]): T | null => [...runs].sort((a, b) => a.msgPerSec - b.msgPerSec)[Math.floor(runs.length / 2)] ?? null;
 const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} msg/s`;
 
-async function collectorPhase(opts: TapBenchOptions, admin: Admin, topic: string): Promise<Pick<TapRun, 'collector' | 'stageCosts'>> {
+/** One collector run into a fresh embedded store; stage costs are probed on the last one only. */
+async function collectorRun(opts: TapBenchOptions, admin: Admin, topic: string, probe: boolean): Promise<{ collector: CollectorResult; stageCosts: StageCosts | null }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-bench-tap-'));
   const groupId = `rollcall-bench-tap-${Date.now().toString(36)}`;
   const config = collectorConfig({ brokers: opts.brokers, topic, dataDir, groupId });
   const store = await openStore(config.clickhouse);
   try {
     const collector = await runCollector(store, config, { topic, messages: opts.messages, timeoutMs: opts.timeoutMs });
-    say(`collector: ${rate(collector.msgPerSec)} (${(collector.ms / 1000).toFixed(1)} s, stored ${collector.storedCount})`);
-    if (!opts.stageCosts) return { collector, stageCosts: null };
+    if (!probe) return { collector, stageCosts: null };
     // Probe the insert at the batch size the tap actually flushed.
     const flushed = Math.round(collector.inserts.rowsPerInsert.mean);
     const batchRows = flushed > 0 ? flushed : config.writer.batch_size;
@@ -49,15 +50,26 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
     const filled = await prefill(kafka, admin, opts);
     say(filled.produce ? `prefill: produced into ${filled.topic} at ${rate(filled.produce.msgPerSec)} (acks=all)` : `prefill: reusing ${filled.topic}`);
 
-    const baselineRuns = [];
-    const baselineCount = opts.phases.includes('baseline') ? opts.baselineRuns : 0;
-    for (let i = 0; i < baselineCount; i++) {
-      const result = await runBaseline(kafka, admin, filled.topic, opts.messages, opts.timeoutMs);
-      say(`baseline ${i + 1}/${opts.baselineRuns}: ${rate(result.msgPerSec)} (${(result.ms / 1000).toFixed(1)} s)`);
-      baselineRuns.push(result);
+    // Baseline and collector alternate, so a neighbour that slows the host for a while hits both alike.
+    const baselineRuns: PhaseResult[] = [];
+    const collectorRuns: CollectorResult[] = [];
+    let stageCosts: StageCosts | null = null;
+    for (let i = 0; i < opts.runs; i++) {
+      if (opts.phases.includes('baseline')) {
+        const result = await runBaseline(kafka, admin, filled.topic, opts.messages, opts.timeoutMs);
+        say(`baseline ${i + 1}/${opts.runs}: ${rate(result.msgPerSec)} (${(result.ms / 1000).toFixed(1)} s)`);
+        baselineRuns.push(result);
+      }
+      if (opts.phases.includes('collector')) {
+        const run = await collectorRun(opts, admin, filled.topic, opts.stageCosts && i === opts.runs - 1);
+        say(`collector ${i + 1}/${opts.runs}: ${rate(run.collector.msgPerSec)} (${(run.collector.ms / 1000).toFixed(1)} s, stored ${run.collector.storedCount})`);
+        collectorRuns.push(run.collector);
+        stageCosts = run.stageCosts ?? stageCosts;
+      }
     }
     const baseline = median(baselineRuns);
-    const { collector, stageCosts } = opts.phases.includes('collector') ? await collectorPhase(opts, admin, filled.topic) : { collector: null, stageCosts: null };
+    const collector = median(collectorRuns);
+    const pairedRatios = baselineRuns.length === collectorRuns.length ? collectorRuns.map((c, i) => c.msgPerSec / (baselineRuns[i] as PhaseResult).msgPerSec) : [];
 
     const ok = (p: { complete: boolean } | null) => !!p && p.complete;
     return {
@@ -73,9 +85,12 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
       baseline,
       baselineRuns: baselineRuns.map((b) => Math.round(b.msgPerSec)),
       collector,
+      collectorRuns: collectorRuns.map((c) => Math.round(c.msgPerSec)),
+      pairedRatios,
+      // Every collector run must have stored exactly n, not just the median one.
       ratio: baseline && collector && ok(baseline) && ok(collector) ? collector.msgPerSec / baseline.msgPerSec : null,
       steadyRatio: baseline && collector && ok(baseline) && ok(collector) ? collector.steadyMsgPerSec / baseline.steadyMsgPerSec : null,
-      storedCountEqualsMessages: collector ? collector.storedCount === opts.messages : null,
+      storedCountEqualsMessages: collectorRuns.length ? collectorRuns.every((c) => c.storedCount === opts.messages) : null,
       stageCosts,
     };
   } finally {
@@ -104,8 +119,8 @@ say('');
 say(`n=${run.messages.toLocaleString('en-US')} size=${run.size} B partitions=${run.partitions} on ${run.host.cores} cores`);
 if (run.prefill.produce) say(`  produce   ${rate(run.prefill.produce.msgPerSec)}${run.prefill.reused ? ' (when the reused topic was filled)' : ''}`);
 if (run.baseline) say(`  baseline  ${rate(run.baseline.msgPerSec)} (median of ${run.baselineRuns.length}; steady ${rate(run.baseline.steadyMsgPerSec)})${run.baseline.complete ? '' : ' INCOMPLETE'}`);
-if (run.collector) say(`  collector ${rate(run.collector.msgPerSec)} (steady ${rate(run.collector.steadyMsgPerSec)}), stored ${run.collector.storedCount} = n: ${run.storedCountEqualsMessages ? 'yes' : 'NO'}`);
-if (run.ratio !== null) say(`  ratio     ${run.ratio.toFixed(2)} (steady ${run.steadyRatio?.toFixed(2)}; target ≥ ${TARGET_RATIO})`);
+if (run.collector) say(`  collector ${rate(run.collector.msgPerSec)} (median of ${run.collectorRuns.length}; steady ${rate(run.collector.steadyMsgPerSec)}), every run stored n: ${run.storedCountEqualsMessages ? 'yes' : 'NO'}`);
+if (run.ratio !== null) say(`  ratio     ${run.ratio.toFixed(2)} (steady ${run.steadyRatio?.toFixed(2)}; paired ${run.pairedRatios.map((x) => x.toFixed(2)).join(', ')}; target ≥ ${TARGET_RATIO})`);
 if (run.stageCosts) say(`  stages    extract ${run.stageCosts.extractUsPerMsg.toFixed(2)} µs/msg, serialise ${run.stageCosts.serializeUsPerMsg.toFixed(2)} µs/msg, insert ${run.stageCosts.insert.usPerMsg.toFixed(2)} µs/msg`);
 say(`wrote ${json} and ${md}`);
 // chDB's native session and kafkajs timers can keep the loop alive after close; the results are written.

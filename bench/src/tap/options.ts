@@ -9,8 +9,9 @@ export interface TapBenchOptions {
   partitions: number;
   brokers: string[];
   phases: Phase[];
-  /** The baseline is short, so one noisy neighbour skews it: run it this many times and use the median. */
-  baselineRuns: number;
+  /** One noisy neighbour skews a single run: run baseline and collector this many times, alternating, and use
+   * the medians. */
+  runs: number;
   /** Per phase; a phase that has not seen every message by then is reported as incomplete. */
   timeoutMs: number;
   /** Produce the topic again even when it already holds the wanted records (to re-measure produce msg/s). */
@@ -21,9 +22,9 @@ export interface TapBenchOptions {
 }
 
 export const USAGE = `usage: tap [--messages N] [--size BYTES] [--partitions P] [--brokers host:port,...]
-           [--phases baseline,collector] [--baseline-runs N] [--timeout SECONDS] [--refill] [--no-stage-costs] [--results DIR]
+           [--phases baseline,collector] [--runs N] [--timeout SECONDS] [--refill] [--no-stage-costs] [--results DIR]
 env: BENCH_TAP_MESSAGES, BENCH_TAP_SIZE, BENCH_TAP_PARTITIONS, BENCH_TAP_BROKERS, BENCH_TAP_PHASES,
-     BENCH_TAP_BASELINE_RUNS, BENCH_TAP_TIMEOUT, BENCH_TAP_RESULTS; KAFKA_VERSION is recorded with the results`;
+     BENCH_TAP_RUNS, BENCH_TAP_TIMEOUT, BENCH_TAP_RESULTS; KAFKA_VERSION is recorded with the results`;
 
 export class OptionsError extends Error {
   override name = 'OptionsError';
@@ -52,7 +53,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): TapBenchOp
       partitions: { type: 'string', short: 'p' },
       brokers: { type: 'string' },
       phases: { type: 'string' },
-      'baseline-runs': { type: 'string' },
+      runs: { type: 'string' },
       timeout: { type: 'string' },
       refill: { type: 'boolean' },
       'no-stage-costs': { type: 'boolean' },
@@ -72,7 +73,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): TapBenchOp
     partitions: positiveInt('partitions', values.partitions ?? env.BENCH_TAP_PARTITIONS ?? '3', 1),
     brokers,
     phases: phases as Phase[],
-    baselineRuns: positiveInt('baseline-runs', values['baseline-runs'] ?? env.BENCH_TAP_BASELINE_RUNS ?? '3', 1),
+    runs: positiveInt('runs', values.runs ?? env.BENCH_TAP_RUNS ?? '3', 1),
     timeoutMs: positiveInt('timeout', values.timeout ?? env.BENCH_TAP_TIMEOUT ?? '240', 1) * 1000,
     refill: !!values.refill,
     stageCosts: !values['no-stage-costs'],

@@ -14,6 +14,8 @@ const run = (partitions: number, date: string, ratio: number | null): TapRun => 
   baseline: null,
   baselineRuns: [],
   collector: null,
+  collectorRuns: [],
+  pairedRatios: [],
   ratio,
   steadyRatio: null,
   storedCountEqualsMessages: null,

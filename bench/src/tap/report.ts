@@ -22,7 +22,12 @@ export interface TapRun {
   baseline: PhaseResult | null;
   /** msg/s of every baseline run, to show the spread. */
   baselineRuns: number[];
+  /** The median of the collector runs (each into a fresh store). */
   collector: CollectorResult | null;
+  /** msg/s of every collector run, in the order run: collector run i followed baseline run i. */
+  collectorRuns: number[];
+  /** Collector run i over baseline run i: back-to-back pairs, so slow drift of the host cancels out. */
+  pairedRatios: number[];
   /** collector msg/s over baseline msg/s, both timed from start-up to the last record. */
   ratio: number | null;
   /** The same ratio without each side's time to its first record. */
@@ -72,8 +77,10 @@ export function renderMarkdown(runs: TapRun[]): string {
     lines.push(`Host: ${r.host.cores} cores (${r.host.cpu}), ${r.host.memGiB} GiB, Node ${r.host.node}, load average ${r.host.loadAvgBefore.map((l) => l.toFixed(1)).join('/')} before and ${r.host.loadAvgAfter.map((l) => l.toFixed(1)).join('/')} after; Kafka ${r.kafka.version ?? 'version unknown'} at ${r.kafka.brokers.join(', ')}, sharing the host.`, '');
     lines.push('| phase | msg/s | wall s | first record s | steady msg/s | process CPU (cores) | host CPU (cores) | main thread busy | main-thread µs/msg | process CPU µs/msg |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const [name, p] of [['baseline', r.baseline], ['collector', r.collector]] as const) {
-      if (p) lines.push(`| ${name}${name === 'baseline' && r.baselineRuns.length > 1 ? ` (median of ${r.baselineRuns.map(int).join(' / ')})` : ''}${p.complete ? '' : ' (**incomplete**)'} | ${int(p.msgPerSec)} | ${fixed(p.ms / 1000)} | ${fixed(p.firstRecordMs / 1000)} | ${int(p.steadyMsgPerSec)} | ${fixed(p.cpuCores)} | ${fixed(p.hostCpuCores)} | ${fixed(p.eventLoopUtilization * 100, 0)} % | ${fixed(mainUs(p), 1)} | ${fixed(cpuUs(p), 1)} |`);
+      const spread = name === 'baseline' ? r.baselineRuns : (r.collectorRuns ?? []);
+      if (p) lines.push(`| ${name}${spread.length > 1 ? ` (median of ${spread.map(int).join(' / ')})` : ''}${p.complete ? '' : ' (**incomplete**)'} | ${int(p.msgPerSec)} | ${fixed(p.ms / 1000)} | ${fixed(p.firstRecordMs / 1000)} | ${int(p.steadyMsgPerSec)} | ${fixed(p.cpuCores)} | ${fixed(p.hostCpuCores)} | ${fixed(p.eventLoopUtilization * 100, 0)} % | ${fixed(mainUs(p), 1)} | ${fixed(cpuUs(p), 1)} |`);
     }
+    if (r.pairedRatios?.length) lines.push('', `Paired ratios (each collector run over the baseline run just before it): ${r.pairedRatios.map((x) => fixed(x)).join(', ')}.`);
     const c = r.collector;
     if (c) {
       const i = c.inserts;
