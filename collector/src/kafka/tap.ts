@@ -6,7 +6,7 @@
 // kafkajs fixes a consumer's subscription at run(), so a metadata watch rebuilds the consumer when the set of
 // matching topics changes. Every subscription reads from the beginning when the group has no committed offset;
 // "start at latest" on the very first start is done by committing the end offsets once, before consuming.
-import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions, type Consumer, type EachBatchPayload, type KafkaMessage, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, PartitionAssigners, type Admin, type KafkaConfig, type SASLOptions, type Consumer, type EachBatchPayload, type KafkaMessage, type LogEntry } from 'kafkajs';
 import type { Config } from '@rollcall/core/config/schema';
 import type { SchemaRow } from '@rollcall/core/event';
 import type { Logger } from '@rollcall/core/log';
@@ -220,12 +220,14 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     timeoutMs: Math.max(5000, cfg.session_timeout - 5000),
     log,
   });
+  // Round robin as well, so a group with members of an older version (during a rolling upgrade) still forms.
+  const assigners = [assigner, PartitionAssigners.roundRobin];
 
   // kafkajs's admin.setOffsets does this one topic at a time, each with its own group join (about 5 s apiece):
   // one paused consumer seeks every topic to its end and commits that when it stops.
   const seekAllToEnd = async (topics: string[]) => {
     const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })));
-    const seeker = kafka.consumer({ groupId: cfg.group_id, partitionAssigners: [assigner] });
+    const seeker = kafka.consumer({ groupId: cfg.group_id, partitionAssigners: assigners });
     await seeker.connect();
     try {
       await seeker.subscribe({ topics, fromBeginning: true });
@@ -263,7 +265,7 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     current = topics;
     if (topics.length === 0) return;
     highWater.clear();
-    const next = kafka.consumer({ groupId: cfg.group_id, ...TAP_FETCH, sessionTimeout: cfg.session_timeout, heartbeatInterval: Math.min(3000, cfg.session_timeout / 3), partitionAssigners: [assigner] });
+    const next = kafka.consumer({ groupId: cfg.group_id, ...TAP_FETCH, sessionTimeout: cfg.session_timeout, heartbeatInterval: Math.min(3000, cfg.session_timeout / 3), partitionAssigners: assigners });
     next.on(next.events.GROUP_JOIN, (e) => {
       highWater.clear();
       generation++;
