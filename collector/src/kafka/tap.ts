@@ -162,22 +162,22 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
       resolveOffset(batch.lastOffset());
       const key = `${topic}\0${partition}`;
       const before = inflight.get(key);
-      if (submission) {
-        marks.set(partition, submission.meta.last);
-        const joined = generation;
-        const next = String(Number(batch.lastOffset()) + 1);
-        const done = writer.submit(submission).then(async () => {
-          // A commit from an earlier generation could move a partition that is now another member's backwards.
-          if (joined !== generation || !isRunning() || isStale()) return;
-          await owner.commitOffsets([{ topic, partition, offset: next }]).catch((err: unknown) => {
-            // The rows are stored; a lost commit only means re-reading them, which the high-water mark absorbs.
-            log.warn('offset commit failed after insert', { err, topic, partition });
-          });
+      if (submission) marks.set(partition, submission.meta.last);
+      const joined = generation;
+      const next = String(Number(batch.lastOffset()) + 1);
+      // Committed after this batch's rows and every earlier batch of the partition are stored, also when all of
+      // its records were stored before (after a crash): otherwise our own group would show lag that is not there.
+      const done = Promise.all([submission ? writer.submit(submission) : undefined, before]).then(async () => {
+        // A commit from an earlier generation could move a partition that is now another member's backwards.
+        if (joined !== generation || !isRunning() || isStale()) return;
+        await owner.commitOffsets([{ topic, partition, offset: next }]).catch((err: unknown) => {
+          // The rows are stored; a lost commit only means re-reading them, which the high-water mark absorbs.
+          log.warn('offset commit failed after insert', { err, topic, partition });
         });
-        done.catch(() => {}); // observed by the next batch of this partition, or by quiesce()
-        inflight.set(key, done);
-        if (!pipelined) await done;
-      }
+      });
+      done.catch(() => {}); // observed by the next batch of this partition, or by quiesce()
+      inflight.set(key, done);
+      if (!pipelined) await done;
       await before;
     } finally {
       clearInterval(beat);
@@ -186,12 +186,17 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
   };
 
   /** Stop fetching and wait until every fetched row is stored: leaving the group before that would let another
-   * member take a partition whose insert is still running, which the drain assigner cannot see once we left. */
-  const quiesce = async (owner: Consumer) => {
+   * member take a partition whose insert is still running, which the drain assigner cannot see once we left.
+   * Bounded, so a store that is down cannot hold a shutdown forever (unstored rows were never committed). */
+  const quiesce = async (owner: Consumer, graceMs = 10_000) => {
     owner.pause(current.map((topic) => ({ topic })));
-    while (active > 0) await sleep(10);
-    await writer.idle();
-    await Promise.allSettled(inflight.values());
+    const deadline = Date.now() + graceMs;
+    while (active > 0 && Date.now() < deadline) await sleep(10);
+    const settled = writer.idle().then(() => Promise.allSettled(inflight.values())); // inserts, then their commits
+    const timeout = new AbortController();
+    const drained = await Promise.race([settled.then(() => true), sleep(Math.max(0, deadline - Date.now()), timeout.signal).then(() => false, () => false)]);
+    timeout.abort();
+    if (!drained) log.warn('leaving the consumer group with inserts still outstanding', { grace_ms: graceMs, backlog: writer.backlog() });
     inflight.clear();
   };
 
