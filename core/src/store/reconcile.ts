@@ -2,7 +2,7 @@
 // atomically with it, so a kill -9 between the two leaves raw rows the rollup never counted. At start-up,
 // before any tap writes, settled minutes of the recent past are compared with the raw rows and the missing
 // counts are added. Only shortfalls are repaired: the rollup is never ahead of the raw rows it was built from.
-import { randomUUID } from 'node:crypto';
+import { hash53 } from '../hash.ts';
 import type { Store } from './store.ts';
 
 export interface ReconcileWindow {
@@ -16,7 +16,8 @@ export interface ReconcileWindow {
 const shortfallSql = (db: string) => `
   SELECT raw.minute AS minute, raw.broker AS broker, raw.cluster AS cluster, raw.stream AS stream, raw.kind AS kind,
          raw.event_type AS event_type, raw.source AS source,
-         raw.count - ifNull(r.count, 0) AS count, raw.bytes - ifNull(r.bytes, 0) AS bytes, raw.last_seen AS last_seen
+         raw.count - ifNull(r.count, 0) AS count, raw.bytes - ifNull(r.bytes, 0) AS bytes, raw.last_seen AS last_seen,
+         raw.count AS raw_count, ifNull(r.count, 0) AS rollup_count
   FROM (
     SELECT toStartOfMinute(observed_at) AS minute, broker, cluster, stream, kind, event_type, source,
            toUInt64(count()) AS count, toUInt64(sum(size)) AS bytes, max(observed_at) AS last_seen
@@ -31,16 +32,25 @@ const shortfallSql = (db: string) => `
   USING (minute, broker, cluster, stream, kind, event_type, source)
   WHERE raw.count > ifNull(r.count, 0)`;
 
+interface Cell {
+  count: string | number;
+  raw_count: string | number;
+  rollup_count: string | number;
+  [dimension: string]: unknown;
+}
+
 export async function reconcileRollup(store: Store, { from, settledBefore }: ReconcileWindow): Promise<number> {
   // One scan: after a crash the shortfall is a handful of cells, so they come back here and go in as rows.
   const rs = await store.client.query({ query: shortfallSql(store.db), query_params: { from, to: settledBefore }, format: 'JSONEachRow' });
-  const cells = await rs.json<{ count: string | number }>();
-  if (cells.length === 0) return 0;
-  // Two crashes can leave identical shortfalls, and block deduplication (this table keeps a window for the taps'
-  // tokens; insert_deduplicate = 0 does not lift it) would drop the second repair: each repair gets its own token.
-  // Inline, because chDB turns per-query clickhouse_settings into session-wide SETs.
-  await store.client.command({
-    query: `INSERT INTO ${store.db}.events_per_minute SETTINGS insert_deduplication_token = 'rollup-repair/${randomUUID()}' FORMAT JSONEachRow\n${cells.map((cell) => JSON.stringify(cell)).join('\n')}`,
-  });
+  const cells = await rs.json<Cell>();
+  for (const { raw_count, rollup_count, ...cell } of cells) {
+    // One insert per cell, its token naming the cell and the counts the repair was computed from. Two collectors
+    // that start together and find the same shortfall write it once: ClickHouse drops the second as a duplicate
+    // block. The same cell cannot come up short again with the same counts: only settled minutes are repaired,
+    // and no raw row lands in one later. Inline settings, because chDB turns per-query clickhouse_settings into
+    // session-wide SETs.
+    const token = `rollup-repair/${hash53(JSON.stringify([cell, Number(raw_count), Number(rollup_count)])).toString(36)}`;
+    await store.client.command({ query: `INSERT INTO ${store.db}.events_per_minute SETTINGS insert_deduplication_token = '${token}' FORMAT JSONEachRow\n${JSON.stringify(cell)}` });
+  }
   return cells.reduce((sum, cell) => sum + Number(cell.count), 0);
 }
