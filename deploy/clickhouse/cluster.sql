@@ -282,10 +282,38 @@ CREATE TABLE IF NOT EXISTS rollcall.bench_baselines ON CLUSTER '{cluster}' (
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
 ORDER BY (scenario, marked_at);
 
--- Mark migrations 1-5 applied (names as in migrations.ts). One INSERT on one node: the table replicates it.
+-- Migration 6: the hourly rollup, fed by the per-minute one (a view on every replica, like the one above).
+CREATE TABLE IF NOT EXISTS rollcall.events_per_hour ON CLUSTER '{cluster}' (
+  hour DateTime('UTC'),
+  broker LowCardinality(String),
+  cluster LowCardinality(String),
+  stream LowCardinality(String),
+  kind LowCardinality(String),
+  event_type LowCardinality(String),
+  source LowCardinality(String),
+  count SimpleAggregateFunction(sum, UInt64),
+  bytes SimpleAggregateFunction(sum, UInt64),
+  last_seen SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(hour)
+ORDER BY (broker, cluster, stream, hour, kind, event_type, source)
+TTL hour + INTERVAL 400 DAY
+SETTINGS replicated_deduplication_window = 10000, replicated_deduplication_window_seconds = 3600;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS rollcall.events_per_hour_mv ON CLUSTER '{cluster}' TO rollcall.events_per_hour AS
+  SELECT toStartOfHour(minute) AS hour, broker, cluster, stream, kind, event_type, source,
+         sum(count) AS count, sum(bytes) AS bytes, max(last_seen) AS last_seen
+  FROM rollcall.events_per_minute
+  GROUP BY hour, broker, cluster, stream, kind, event_type, source;
+
+-- The hourly rollup holds every hour from the start: it exists before the first event.
+INSERT INTO rollcall.tap_markers (name, at) VALUES ('rollup-hourly-since', 0);
+
+-- Mark migrations 1-6 applied (names as in migrations.ts). One INSERT on one node: the table replicates it.
 INSERT INTO rollcall.schema_migrations (version, name) VALUES
   (1, 'events (with Kafka high-water projection), per-minute rollup, schemas, tap markers'),
   (2, 'events.tap_run: which process run stored a row, to tell its unacked last batches after a crash'),
   (3, 'alerting: transitions (also the notification outbox), rule evaluations, notifications sent, silences, acknowledgements'),
   (4, 'consumer lag: lag_samples per Kafka partition or RabbitMQ queue, lag_status per group or queue, per sampling round'),
-  (5, 'benchmarks: bench_runs (parameters, environment, results, timeline) and bench_baselines per scenario');
+  (5, 'benchmarks: bench_runs (parameters, environment, results, timeline) and bench_baselines per scenario'),
+  (6, 'events_per_hour: an hourly rollup fed by the per-minute one, for ranges of a day or more');

@@ -1,8 +1,10 @@
 // Counts and bytes over time. The server picks the step so a chart gets at most ~240 points: sub-minute steps
-// read raw events (short ranges only), everything else reads the per-minute rollup.
+// read raw events (short ranges only), steps of an hour and more whole hours from the hourly rollup, everything
+// else the per-minute rollup.
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import { iso, type TimeRange } from '../params.ts';
+import { rollupCells, rollupSince, splitRange } from './rollup.ts';
 
 const STEPS_S = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 const MAX_POINTS = 240;
@@ -34,29 +36,34 @@ const MAX_SERIES = 12;
 
 export async function series(store: Store, range: TimeRange, f: SeriesFilter): Promise<{ step_seconds: number; series: Series[] }> {
   const step = stepFor(range);
-  const raw = step < 60;
-  const table = raw ? `${store.db}.events` : `${store.db}.events_per_minute`;
-  const time = raw ? 'observed_at' : 'minute';
   const from = Math.floor(range.from / (step * 1000)) * step * 1000;
-  const where = [
-    // Buckets are aligned to the step, but only rows inside the asked range count (the first bucket may be partial).
-    `${time} >= fromUnixTimestamp64Milli({start:Int64})`,
-    `${time} < fromUnixTimestamp64Milli({to:Int64})`,
-    ...FILTERS.filter((k) => f[k] !== undefined).map((k) => `${k} = {${k}:String}`),
-    f.kind === undefined ? `kind = 'publish'` : '',
-  ].filter(Boolean);
-  const rows = await queryRows<{ key: string; t: string | number; count: string | number; bytes: string | number }>(
+  const filters = FILTERS.filter((k) => f[k] !== undefined).map((k) => `${k} = {${k}:String}`);
+  if (f.kind === undefined) filters.push(`kind = 'publish'`);
+  // Buckets are aligned to the step, but only rows inside the asked range count (the first bucket may be partial).
+  let source: { sql: string; params: Record<string, number> };
+  let count = 'sum(count)';
+  let bytes = 'sum(bytes)';
+  if (step < 60) {
+    source = { sql: `SELECT observed_at AS t, * FROM ${store.db}.events WHERE ${[...filters, `observed_at >= fromUnixTimestamp64Milli({start:Int64})`, `observed_at < fromUnixTimestamp64Milli({to:Int64})`].join(' AND ')}`, params: { start: range.from, to: range.to } };
+    count = 'count()';
+    bytes = 'sum(size)';
+  } else {
+    // Hour-sized steps (a day and more) read whole hours from the hourly rollup: every such step is a whole number
+    // of hours aligned the same way, so an hour never straddles two buckets.
+    const split = step >= 3600 ? splitRange(range, await rollupSince(store)) : { minutes: [[range.from, range.to]] as [number, number][], hours: null };
+    source = rollupCells(store.db, { r: split }, filters);
+  }
+  const rows = await queryRows<{ key: string; bucket: string | number; count: string | number; bytes: string | number }>(
     store,
-    `SELECT ${f.by} AS key, toUnixTimestamp(toStartOfInterval(${time}, toIntervalSecond({step:UInt32}))) * 1000 AS t,
-            ${raw ? 'count()' : 'sum(count)'} AS count, ${raw ? 'sum(size)' : 'sum(bytes)'} AS bytes
-     FROM ${table} WHERE ${where.join(' AND ')} GROUP BY key, t ORDER BY t`,
-    { ...f, start: range.from, to: range.to, step },
+    `SELECT ${f.by} AS key, toUnixTimestamp(toStartOfInterval(t, toIntervalSecond({step:UInt32}))) * 1000 AS bucket, ${count} AS count, ${bytes} AS bytes
+     FROM (${source.sql}) GROUP BY key, bucket ORDER BY bucket`,
+    { ...f, ...source.params, step },
   );
   const byKey = new Map<string, Map<number, { count: number; bytes: number }>>();
   const totals = new Map<string, number>();
   for (const r of rows) {
     const points = byKey.get(r.key) ?? new Map();
-    points.set(Number(r.t), { count: Number(r.count), bytes: Number(r.bytes) });
+    points.set(Number(r.bucket), { count: Number(r.count), bytes: Number(r.bytes) });
     byKey.set(r.key, points);
     totals.set(r.key, (totals.get(r.key) ?? 0) + Number(r.count));
   }

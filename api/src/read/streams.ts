@@ -1,9 +1,10 @@
-// Streams as the dashboard lists them: traffic over a range from the per-minute rollup, compared with the
+// Streams as the dashboard lists them: traffic over a range from the rollups, compared with the
 // same range a week (or, lacking that, a day) earlier; and one stream's detail.
 import type { Broker } from '@rollcall/core/event';
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import type { TimeRange } from '../params.ts';
+import { rollupCells, rollupSince, splitRange } from './rollup.ts';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -24,27 +25,28 @@ export interface StreamRow {
 }
 
 const ROLLUP_RANGE = `minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND minute < fromUnixTimestamp64Milli({to:Int64})`;
-const inRange = (p: string) => `minute >= toStartOfMinute(fromUnixTimestamp64Milli({${p}_from:Int64})) AND minute < fromUnixTimestamp64Milli({${p}_to:Int64})`;
 
-/** One pass over the rollup for the range and its two baselines (a week back catches weekly seasonality; a young
- * install falls back to yesterday): on a large store one scan is what keeps the overview fast. */
+/** One pass over the rollups for the range and its two baselines (a week back catches weekly seasonality; a young
+ * install falls back to yesterday): on a large store one scan is what keeps the overview fast. Whole hours are
+ * read from the hourly rollup. */
 export async function listStreams(store: Store, range: TimeRange): Promise<StreamRow[]> {
   const lastMinute = Math.floor(range.to / MINUTE) * MINUTE - MINUTE;
-  const week = shift(range, 7 * DAY);
-  const day = shift(range, DAY);
-  const now = inRange('now');
+  // The minute the range starts in counts whole, as everywhere the rollup is read.
+  const counted = { from: Math.floor(range.from / MINUTE) * MINUTE, to: range.to };
+  const since = await rollupSince(store);
+  const cells = rollupCells(store.db, { now: splitRange(counted, since), week: splitRange(shift(counted, 7 * DAY), since), day: splitRange(shift(counted, DAY), since) }, [`kind = 'publish'`]);
+  const now = cells.within('now');
   const rows = await queryRows<{ broker: Broker; cluster: string; stream: string; total: string | number; total_bytes: string | number; seen: string; event_types: string[]; sources: string[]; last_minute: string | number; week_total: string | number; day_total: string | number; week_seen: string | number; day_seen: string | number }>(
     store,
     `SELECT broker, any(cluster) AS cluster, stream, sumIf(count, ${now}) AS total, sumIf(bytes, ${now}) AS total_bytes, maxIf(last_seen, ${now}) AS seen,
             arraySort(arrayFilter(x -> x != '', groupUniqArrayIf(event_type, ${now}))) AS event_types,
             arraySort(arrayFilter(x -> x != '', groupUniqArrayIf(source, ${now}))) AS sources,
-            sumIf(count, minute = fromUnixTimestamp64Milli({last:Int64})) AS last_minute,
-            sumIf(count, ${inRange('week')}) AS week_total, countIf(${inRange('week')}) AS week_seen,
-            sumIf(count, ${inRange('day')}) AS day_total, countIf(${inRange('day')}) AS day_seen
-     FROM ${store.db}.events_per_minute
-     WHERE kind = 'publish' AND ((${now}) OR (${inRange('week')}) OR (${inRange('day')}))
+            sumIf(count, src = 'm' AND t = fromUnixTimestamp64Milli({last:Int64})) AS last_minute,
+            sumIf(count, ${cells.within('week')}) AS week_total, countIf(${cells.within('week')}) AS week_seen,
+            sumIf(count, ${cells.within('day')}) AS day_total, countIf(${cells.within('day')}) AS day_seen
+     FROM (${cells.sql})
      GROUP BY broker, stream HAVING total > 0 ORDER BY broker, stream`,
-    { now_from: range.from, now_to: range.to, week_from: week.from, week_to: week.to, day_from: day.from, day_to: day.to, last: lastMinute },
+    { ...cells.params, last: lastMinute },
   );
   const seconds = Math.max(1, (range.to - range.from) / 1000);
   return rows.map((r) => {

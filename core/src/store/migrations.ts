@@ -9,6 +9,8 @@ export interface Migration {
 }
 
 const DEDUP = 'non_replicated_deduplication_window = 10000';
+/** tap_markers name: from when the hourly rollup holds every hour (written by migration 6). */
+export const HOURLY_SINCE = 'rollup-hourly-since';
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -228,6 +230,38 @@ export const MIGRATIONS: Migration[] = [
         run_id String,
         marked_at DateTime64(3, 'UTC')
       ) ENGINE = MergeTree ORDER BY (scenario, marked_at)`,
+    ],
+  },
+  {
+    version: 6,
+    name: 'events_per_hour: an hourly rollup fed by the per-minute one, for ranges of a day or more',
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.events_per_hour (
+        hour DateTime('UTC'),
+        broker LowCardinality(String),
+        cluster LowCardinality(String),
+        stream LowCardinality(String),
+        kind LowCardinality(String),
+        event_type LowCardinality(String),
+        source LowCardinality(String),
+        count SimpleAggregateFunction(sum, UInt64),
+        bytes SimpleAggregateFunction(sum, UInt64),
+        last_seen SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
+      ) ENGINE = AggregatingMergeTree
+      PARTITION BY toYYYYMM(hour)
+      ORDER BY (broker, cluster, stream, hour, kind, event_type, source)
+      TTL hour + INTERVAL 400 DAY
+      SETTINGS ${DEDUP}`,
+      // Fed by the per-minute rollup's blocks (a handful of rows per tap insert), so rollup repairs reach it too.
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.events_per_hour_mv TO ${db}.events_per_hour AS
+        SELECT toStartOfHour(minute) AS hour, broker, cluster, stream, kind, event_type, source,
+               sum(count) AS count, sum(bytes) AS bytes, max(last_seen) AS last_seen
+        FROM ${db}.events_per_minute
+        GROUP BY hour, broker, cluster, stream, kind, event_type, source`,
+      // No backfill (it would race with taps already writing through the view): readers use the hourly rollup
+      // from the first whole hour the view has seen, or from the start on a store that had no traffic yet.
+      `INSERT INTO ${db}.tap_markers (name, at)
+        SELECT '${HOURLY_SINCE}', if((SELECT count() FROM ${db}.events_per_minute) = 0, toDateTime64(0, 3, 'UTC'), toDateTime64(toStartOfHour(now()) + INTERVAL 1 HOUR, 3, 'UTC'))`,
     ],
   },
 ];

@@ -1,5 +1,6 @@
 // Typed read queries. Input only ever reaches SQL as query parameters, never by concatenation.
 import type { Broker, EventKind } from '../event.ts';
+import { HOURLY_SINCE } from './migrations.ts';
 import type { Store } from './store.ts';
 
 export interface CountFilter {
@@ -127,4 +128,10 @@ export async function hasMarker(store: Store, name: string): Promise<boolean> {
 
 export async function setMarker(store: Store, name: string, at: number): Promise<void> {
   await store.client.insert({ table: `${store.db}.tap_markers`, values: [{ name, at: new Date(at).toISOString().slice(0, 23).replace('T', ' ') }], format: 'JSONEachRow' });
+}
+
+/** ms since epoch from which the hourly rollup holds every hour (0: from the start); Infinity before migration 6. */
+export async function hourlyRollupSince(store: Store): Promise<number> {
+  const [found] = await queryRows<{ since: string | number; n: string | number }>(store, `SELECT toUnixTimestamp64Milli(min(at)) AS since, count() AS n FROM ${store.db}.tap_markers WHERE name = {name:String}`, { name: HOURLY_SINCE });
+  return found && Number(found.n) > 0 ? Number(found.since) : Infinity;
 }
