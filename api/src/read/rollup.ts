@@ -45,7 +45,11 @@ export interface RollupCells {
 }
 
 const DIMENSIONS = 'broker, cluster, stream, kind, event_type, source, count, bytes, last_seen';
-const between = (column: string, p: string) => `(${column} >= fromUnixTimestamp64Milli({${p}_from:Int64}) AND ${column} < fromUnixTimestamp64Milli({${p}_to:Int64}))`;
+// Rollup times are whole seconds (DateTime), so bounds go in as seconds rounded up: t * 1000 >= ms exactly when
+// t >= ceil(ms / 1000), and the same for <. Comparing against a DateTime64 instead converts every row, which cost
+// the streams list about three times its scan.
+const between = (column: string, p: string) => `(${column} >= toDateTime({${p}_from:UInt32}, 'UTC') AND ${column} < toDateTime({${p}_to:UInt32}, 'UTC'))`;
+const seconds = (ms: number) => Math.ceil(ms / 1000);
 
 /** Rows of both rollups covering the named ranges (which may overlap), each table filtered by `where` too. */
 export function rollupCells(db: string, splits: Record<string, RollupSplit>, where: string[]): RollupCells {
@@ -54,13 +58,13 @@ export function rollupCells(db: string, splits: Record<string, RollupSplit>, whe
   const hourParts: string[] = [];
   for (const [name, split] of Object.entries(splits)) {
     split.minutes.forEach(([from, to], i) => {
-      params[`${name}_m${i}_from`] = from;
-      params[`${name}_m${i}_to`] = to;
+      params[`${name}_m${i}_from`] = seconds(from);
+      params[`${name}_m${i}_to`] = seconds(to);
       minuteParts.push(`${name}_m${i}`);
     });
     if (split.hours) {
-      params[`${name}_h_from`] = split.hours[0];
-      params[`${name}_h_to`] = split.hours[1];
+      params[`${name}_h_from`] = seconds(split.hours[0]);
+      params[`${name}_h_to`] = seconds(split.hours[1]);
       hourParts.push(`${name}_h`);
     }
   }

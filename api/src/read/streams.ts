@@ -41,12 +41,12 @@ export async function listStreams(store: Store, range: TimeRange): Promise<Strea
     `SELECT broker, any(cluster) AS cluster, stream, sumIf(count, ${now}) AS total, sumIf(bytes, ${now}) AS total_bytes, maxIf(last_seen, ${now}) AS seen,
             arraySort(arrayFilter(x -> x != '', groupUniqArrayIf(event_type, ${now}))) AS event_types,
             arraySort(arrayFilter(x -> x != '', groupUniqArrayIf(source, ${now}))) AS sources,
-            sumIf(count, src = 'm' AND t = fromUnixTimestamp64Milli({last:Int64})) AS last_minute,
+            sumIf(count, src = 'm' AND t = toDateTime({last:UInt32}, 'UTC')) AS last_minute,
             sumIf(count, ${cells.within('week')}) AS week_total, countIf(${cells.within('week')}) AS week_seen,
             sumIf(count, ${cells.within('day')}) AS day_total, countIf(${cells.within('day')}) AS day_seen
      FROM (${cells.sql})
      GROUP BY broker, stream HAVING total > 0 ORDER BY broker, stream`,
-    { ...cells.params, last: lastMinute },
+    { ...cells.params, last: lastMinute / 1000 },
   );
   const seconds = Math.max(1, (range.to - range.from) / 1000);
   return rows.map((r) => {
