@@ -35,12 +35,12 @@ interface PartitionBatch {
   last: number;
 }
 
-const CONCURRENCY = 4;
+/** Partitions processed at once: the tap's and the benchmark baseline's setting. */
+export const TAP_CONCURRENCY = 4;
 
 /** Fetch sizes: a partition's fetch (at most 4 MB) becomes one insert, small enough that fetching and decoding the
  * next one overlaps it, large enough that the insert's fixed cost is spread over thousands of rows. */
 export const TAP_FETCH = { maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxWaitTimeInMs: 250 } as const;
-export const TAP_CONCURRENCY = CONCURRENCY;
 
 export interface KafkaTap {
   start(): Promise<void>;
@@ -104,7 +104,7 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     batchSize: config.writer.batch_size,
     flushIntervalMs: config.writer.flush_interval,
     maxRetryDelayMs: config.writer.max_retry_delay,
-    maxPending: () => Math.max(1, Math.min(CONCURRENCY, assigned)),
+    maxPending: () => Math.max(1, Math.min(TAP_CONCURRENCY, assigned)),
     tokenFor: (batch) => `kafka/${cfg.cluster}/` + batch.map(({ meta: b }) => `${b.topic}:${b.partition}:${b.first}-${b.last}`).join(','),
     onInserted: ({ rows, ms }) => {
       onInserted?.(rows.length, ms);
@@ -281,7 +281,7 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     });
     await next.connect();
     await next.subscribe({ topics, fromBeginning: true });
-    await next.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: CONCURRENCY, eachBatch: (payload) => eachBatch(next, payload) });
+    await next.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: TAP_CONCURRENCY, eachBatch: (payload) => eachBatch(next, payload) });
     consumer = next;
   };
 

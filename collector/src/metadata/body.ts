@@ -2,7 +2,7 @@
 // body claims or looks like JSON), a clear note when the body is not UTF-8, not valid JSON or too large to parse,
 // and field lookups by JSON pointer that parse the body only when the pointer can resolve in it.
 import { isUtf8 } from 'node:buffer';
-import { schemaOfText } from './key-paths.ts';
+import { parseJsonText, schemaOfText } from './key-paths.ts';
 
 export interface BodyInfo {
   paths: string[];
@@ -30,8 +30,6 @@ function claimsJson(contentType: string | undefined): boolean | undefined {
   return /[/+]json\b/i.test(contentType);
 }
 
-const decode = (body: Uint8Array): string => Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-
 export function inspectBody(body: Uint8Array | null | undefined, contentType: string | undefined, maxParseBytes: number): BodyInfo {
   if (!body || body.length === 0) return NONE;
   const claims = claimsJson(contentType);
@@ -53,7 +51,7 @@ export function inspectBody(body: Uint8Array | null | undefined, contentType: st
 // The scanner only says "invalid"; JSON.parse says where and why, which is what parse_error should carry.
 function parseError(body: Uint8Array): string {
   try {
-    JSON.parse(decode(body));
+    parseJsonText(body);
     return 'not valid JSON';
   } catch (err) {
     return withoutSource((err as Error).message);
@@ -87,7 +85,7 @@ export function bodyField(body: BodyInfo, pointer: string): string | undefined {
   const keys = pointerKeys(pointer);
   // In an object, a pointer whose first key is not at the top level cannot resolve: no parse needed.
   if (body.rootKeys && !body.rootKeys.has(keys[0] as string)) return undefined;
-  body.parsed ??= { json: JSON.parse(decode(body.text)) };
+  body.parsed ??= { json: parseJsonText(body.text) };
   return valueAt(body.parsed.json, keys);
 }
 

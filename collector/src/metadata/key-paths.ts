@@ -9,8 +9,6 @@ export interface Schema {
   fingerprint: number; // 0 when the body has no keys
 }
 
-const MAX_DEPTH = RECORD_DEPTH;
-const MAX_PATHS = MAX_KEYS;
 const MAX_SHAPES = 4096;
 const NO_KEYS: Schema = { paths: [], fingerprint: 0 };
 
@@ -22,7 +20,7 @@ export function keyPaths(value: unknown): string[] {
 }
 
 function walkPaths(v: unknown, prefix: string, depth: number, out: Set<string>): void {
-  if (out.size >= MAX_PATHS || depth > MAX_DEPTH || v === null || typeof v !== 'object') return;
+  if (out.size >= MAX_KEYS || depth > RECORD_DEPTH || v === null || typeof v !== 'object') return;
   if (Array.isArray(v)) {
     const path = prefix + '/[]';
     for (const item of v) walkPaths(item, path, depth + 1, out);
@@ -58,7 +56,7 @@ export function schemaOfText(text: Uint8Array): TextSchema | undefined {
   const hit = shapes.get(key);
   if (hit && hit.shape.equals(scan.shape)) return hit.schema;
   const shape = Buffer.from(scan.shape); // the scan's view is reused by the next scan
-  const schema = schemaOfValue(parse(text));
+  const schema = schemaOfValue(parseJsonText(text));
   if (shapes.size >= MAX_SHAPES) shapes.clear();
   shapes.set(key, { shape, schema });
   return schema;
@@ -68,14 +66,15 @@ export function schemaOfText(text: Uint8Array): TextSchema | undefined {
 function uncached(text: Uint8Array): TextSchema | undefined {
   let json: unknown;
   try {
-    json = parse(text);
+    json = parseJsonText(text);
   } catch {
     return undefined;
   }
   return schemaOfValue(json);
 }
 
-const parse = (text: Uint8Array): unknown => JSON.parse(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8'));
+/** JSON.parse of UTF-8 bytes; throws as JSON.parse does. */
+export const parseJsonText = (text: Uint8Array): unknown => JSON.parse(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8'));
 
 function schemaOfValue(json: unknown): TextSchema {
   const rootKeys = json !== null && typeof json === 'object' && !Array.isArray(json) ? new Set(Object.keys(json)) : undefined;

@@ -12,6 +12,24 @@ const DEDUP = 'non_replicated_deduplication_window = 10000';
 /** tap_markers name: from when the hourly rollup holds every hour (written by migration 6). */
 export const HOURLY_SINCE = 'rollup-hourly-since';
 
+/** A rollup by broker / cluster / stream / kind / event type / source per `bucket` (minute, hour). */
+const rollupTable = (db: string, bucket: 'minute' | 'hour') => `CREATE TABLE IF NOT EXISTS ${db}.events_per_${bucket} (
+        ${bucket} DateTime('UTC'),
+        broker LowCardinality(String),
+        cluster LowCardinality(String),
+        stream LowCardinality(String),
+        kind LowCardinality(String),
+        event_type LowCardinality(String),
+        source LowCardinality(String),
+        count SimpleAggregateFunction(sum, UInt64),
+        bytes SimpleAggregateFunction(sum, UInt64),
+        last_seen SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
+      ) ENGINE = AggregatingMergeTree
+      PARTITION BY toYYYYMM(${bucket})
+      ORDER BY (broker, cluster, stream, ${bucket}, kind, event_type, source)
+      TTL ${bucket} + INTERVAL 400 DAY
+      SETTINGS ${DEDUP}`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -51,22 +69,7 @@ export const MIGRATIONS: Migration[] = [
       ORDER BY (broker, cluster, stream, kind, observed_at)
       TTL toDateTime(observed_at) + INTERVAL ${ttlDays} DAY
       SETTINGS ${DEDUP}`,
-      `CREATE TABLE IF NOT EXISTS ${db}.events_per_minute (
-        minute DateTime('UTC'),
-        broker LowCardinality(String),
-        cluster LowCardinality(String),
-        stream LowCardinality(String),
-        kind LowCardinality(String),
-        event_type LowCardinality(String),
-        source LowCardinality(String),
-        count SimpleAggregateFunction(sum, UInt64),
-        bytes SimpleAggregateFunction(sum, UInt64),
-        last_seen SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
-      ) ENGINE = AggregatingMergeTree
-      PARTITION BY toYYYYMM(minute)
-      ORDER BY (broker, cluster, stream, minute, kind, event_type, source)
-      TTL minute + INTERVAL 400 DAY
-      SETTINGS ${DEDUP}`,
+      rollupTable(db, 'minute'),
       `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.events_per_minute_mv TO ${db}.events_per_minute AS
         SELECT toStartOfMinute(observed_at) AS minute, broker, cluster, stream, kind, event_type, source,
                toUInt64(count()) AS count, toUInt64(sum(size)) AS bytes, max(observed_at) AS last_seen
@@ -236,22 +239,7 @@ export const MIGRATIONS: Migration[] = [
     version: 6,
     name: 'events_per_hour: an hourly rollup fed by the per-minute one, for ranges of a day or more',
     statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.events_per_hour (
-        hour DateTime('UTC'),
-        broker LowCardinality(String),
-        cluster LowCardinality(String),
-        stream LowCardinality(String),
-        kind LowCardinality(String),
-        event_type LowCardinality(String),
-        source LowCardinality(String),
-        count SimpleAggregateFunction(sum, UInt64),
-        bytes SimpleAggregateFunction(sum, UInt64),
-        last_seen SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
-      ) ENGINE = AggregatingMergeTree
-      PARTITION BY toYYYYMM(hour)
-      ORDER BY (broker, cluster, stream, hour, kind, event_type, source)
-      TTL hour + INTERVAL 400 DAY
-      SETTINGS ${DEDUP}`,
+      rollupTable(db, 'hour'),
       // Fed by the per-minute rollup's blocks (a handful of rows per tap insert), so rollup repairs reach it too.
       `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.events_per_hour_mv TO ${db}.events_per_hour AS
         SELECT toStartOfHour(minute) AS hour, broker, cluster, stream, kind, event_type, source,
