@@ -104,6 +104,10 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     batchSize: config.writer.batch_size,
     flushIntervalMs: config.writer.flush_interval,
     maxRetryDelayMs: config.writer.max_retry_delay,
+    // Inserts of different partitions run side by side: while kafkajs decodes a multi-partition fetch (hundreds
+    // of milliseconds on the main thread) the store has the other partitions' inserts to work on, instead of
+    // idling until the main thread can start the next one. Each partition's own inserts still run in order.
+    maxInFlight: TAP_CONCURRENCY,
     maxPending: () => Math.max(1, Math.min(TAP_CONCURRENCY, assigned)),
     tokenFor: (batch) => `kafka/${cfg.cluster}/` + batch.map(({ meta: b }) => `${b.topic}:${b.partition}:${b.first}-${b.last}`).join(','),
     onInserted: ({ rows, ms }) => {
@@ -146,9 +150,26 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
   // is held to two fetches per partition. Offsets are committed after each insert, in order. What makes it safe
   // across rebalances is the drain assigner: partitions are handed out only once every member's inserts landed.
   const inflight = new Map<string, Promise<void>>();
+  // topic\0partition → the partition's last submission, settled once stored. The next fetch's rows are submitted
+  // only after it: the high-water mark read after a crash must never have a gap below it.
+  const stored = new Map<string, Promise<void>>();
+  const storing = new Set<Promise<void>>();
   let generation = 0;
   let pipelined = false;
   let active = 0;
+
+  const track = (key: string, storedNow: Promise<void>) => {
+    stored.set(key, storedNow);
+    storing.add(storedNow);
+    const settle = () => {
+      storing.delete(storedNow);
+      if (stored.get(key) === storedNow) stored.delete(key);
+    };
+    storedNow.then(settle, settle);
+  };
+  /** Rows handed to this tap that are not stored yet, submitted to the writer or still waiting their turn. */
+  const outstanding = () => writer.busy() || storing.size > 0;
+  const allStored = () => Promise.allSettled([...storing]).then(() => writer.idle());
 
   const eachBatch = async (owner: Consumer, { batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) => {
     const { topic, partition } = batch;
@@ -165,9 +186,12 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
       if (submission) marks.set(partition, submission.meta.last);
       const joined = generation;
       const next = String(Number(batch.lastOffset()) + 1);
+      const storedBefore = stored.get(key) ?? Promise.resolve();
+      const storedNow = submission ? storedBefore.then(() => writer.submit(submission)) : storedBefore;
+      track(key, storedNow);
       // Committed after this batch's rows and every earlier batch of the partition are stored, also when all of
       // its records were stored before (after a crash): otherwise our own group would show lag that is not there.
-      const done = Promise.all([submission ? writer.submit(submission) : undefined, before]).then(async () => {
+      const done = Promise.all([storedNow, before]).then(async () => {
         // A commit from an earlier generation could move a partition that is now another member's backwards.
         if (joined !== generation || !isRunning() || isStale()) return;
         await owner.commitOffsets([{ topic, partition, offset: next }]).catch((err: unknown) => {
@@ -192,7 +216,7 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     owner.pause(current.map((topic) => ({ topic })));
     const deadline = Date.now() + graceMs;
     while (active > 0 && Date.now() < deadline) await sleep(10);
-    const settled = writer.idle().then(() => Promise.allSettled(inflight.values())); // inserts, then their commits
+    const settled = allStored().then(() => Promise.allSettled(inflight.values())); // inserts, then their commits
     const timeout = new AbortController();
     const drained = await Promise.race([settled.then(() => true), sleep(Math.max(0, deadline - Date.now()), timeout.signal).then(() => false, () => false)]);
     timeout.abort();
@@ -216,9 +240,9 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
   };
   const assigner = drainAssigner({
     ticket: () => {
-      if (!writer.busy()) return undefined;
+      if (!outstanding()) return undefined;
       const ticket = `${store.run}-${++tickets}`;
-      void writer.idle().then(() => storeMarker(drainMarker(ticket)));
+      void allStored().then(() => storeMarker(drainMarker(ticket)));
       return ticket;
     },
     drained: (ticket) => hasMarker(store, drainMarker(ticket)),

@@ -111,4 +111,34 @@ describe('batch writer', () => {
     await expect(pending).rejects.toThrow('store down');
     expect(inserts).toEqual([]);
   });
+
+  it('runs up to maxInFlight inserts at once and is idle only when all of them are stored', async () => {
+    const started: number[] = [];
+    const release: (() => void)[] = [];
+    const store = {
+      insertSchemas: async () => {},
+      insertEvents: (rows: EventRow[]) => {
+        started.push(rows[0]?.offset ?? -1);
+        return new Promise<void>((resolve) => release.push(resolve));
+      },
+    };
+    const writer = createBatchWriter(base(store, { batchSize: 1, maxInFlight: 2 }));
+    const stored: number[] = [];
+    for (const n of [1, 2, 3]) void writer.submit({ rows: [row(n)], schemas: [], meta: n }).then(() => stored.push(n));
+    await vi.waitFor(() => expect(started).toEqual([1, 2]));
+    let idle = false;
+    void writer.idle().then(() => (idle = true));
+    release[1]?.(); // the second finishes first: the third starts in its place, the first is still running
+    await vi.waitFor(() => expect(started).toEqual([1, 2, 3]));
+    expect(stored).toEqual([2]);
+    release[2]?.();
+    await vi.waitFor(() => expect(stored).toEqual([2, 3]));
+    expect(writer.busy()).toBe(true);
+    expect(idle).toBe(false);
+    release[0]?.();
+    await vi.waitFor(() => expect(idle).toBe(true));
+    expect(stored).toEqual([2, 3, 1]);
+    expect(writer.busy()).toBe(false);
+    await writer.close();
+  });
 });

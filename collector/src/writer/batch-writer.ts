@@ -1,7 +1,8 @@
 // Batches event rows from one tap into ClickHouse inserts. A submission (a Kafka partition's fetch, or one
 // RabbitMQ delivery) is never split across inserts, resolves only after its rows are stored, and waits while
-// the store is down (retries back off, nothing is dropped). One insert is in flight at a time, so per-partition
-// order is kept and a replay after a crash is detectable.
+// the store is down (retries back off, nothing is dropped). One insert is in flight at a time unless the source
+// asks for more (maxInFlight); a source that does must keep its own order, because submissions then land in any
+// order (the Kafka tap submits a partition's next fetch only once the previous one is stored).
 import type { EventRow, SchemaRow } from '@rollcall/core/event';
 import { hash53 } from '@rollcall/core/hash';
 import type { Logger } from '@rollcall/core/log';
@@ -20,6 +21,9 @@ export interface WriterOptions<M> {
   batchSize: number;
   flushIntervalMs: number;
   maxRetryDelayMs: number;
+  /** Inserts running at once (default 1). More keeps the store busy while the source's thread is not free to
+   * start the next insert, such as while kafkajs decodes a large fetch. */
+  maxInFlight?: number;
   /** How many submissions can be outstanding before the source stalls waiting on us: flush at that point. */
   maxPending: () => number;
   /** Deterministic token naming exactly this batch's content. */
@@ -57,13 +61,14 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
   const now = opts.now ?? Date.now;
   let buffer: Pending<M>[] = [];
   let buffered = 0;
-  let inFlight: Promise<void> | undefined;
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   const stop = new AbortController();
   const seenSchemas = new Set<number>();
   let idleWaiters: (() => void)[] = [];
-  const busy = () => buffer.length > 0 || inFlight !== undefined;
+  const busy = () => buffer.length > 0 || inFlight.size > 0;
 
   const due = () => buffered >= opts.batchSize || buffer.length >= opts.maxPending() || (buffer[0] !== undefined && now() - buffer[0].at >= opts.flushIntervalMs) || closed;
 
@@ -73,14 +78,14 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
       idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
-    if (inFlight || buffer.length === 0) return;
-    if (due()) {
-      inFlight = run().finally(() => {
-        inFlight = undefined;
+    while (inFlight.size < maxInFlight && buffer.length > 0 && due()) {
+      const running: Promise<void> = run().finally(() => {
+        inFlight.delete(running);
         schedule();
       });
-      return;
+      inFlight.add(running);
     }
+    if (inFlight.size >= maxInFlight || buffer.length === 0) return;
     if (!timer) {
       const wait = Math.max(0, opts.flushIntervalMs - (now() - (buffer[0]?.at ?? now())));
       timer = setTimeout(() => {
@@ -154,9 +159,9 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
     async close(graceMs = 10_000) {
       closed = true;
       const giveUp = setTimeout(() => stop.abort(), graceMs);
-      while (buffer.length || inFlight) {
+      while (buffer.length || inFlight.size) {
         schedule();
-        await inFlight;
+        await Promise.all(inFlight);
       }
       clearTimeout(giveUp);
       stop.abort();

@@ -1,4 +1,5 @@
 // The Kafka tap against real brokers (every version in ROLLCALL_TEST_KAFKA): exactly N rows for N records.
+import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { parseConfig } from '@rollcall/core/config';
@@ -155,6 +156,68 @@ writer: { flush_interval: 200ms }`,
     } finally {
       await slow.stop().catch(() => {});
       await fast.stop();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+    }
+  });
+
+  it('inserts partitions side by side, each partition in offset order', { timeout: 120_000 }, async () => {
+    const topic = `ord-${prefix}`;
+    // From the earliest offset, and each fetch of a partition its own insert (a submission is never split).
+    const ordered: Config = { ...config, kafka: { ...config.kafka, group_id: `${topic}-tap`, include: [`^${topic}$`], start: 'earliest' }, writer: { ...config.writer, batch_size: 40 } };
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] });
+    // Its own producer: the shared one still lists the topic the previous test deleted, and fails its metadata.
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    // Already there when the tap starts, so its first fetch holds all three partitions.
+    await producer.send({ topic, messages: [0, 1, 2].flatMap((partition) => Array.from({ length: 50 }, (_, i) => ({ partition, value: JSON.stringify({ i }), headers: ceHeaders('Ordered', i) }))) });
+    // Each insert is logged with its time span and the offsets it holds per partition. The first insert (one
+    // partition's first fetch) is held for 1.5 s: that partition's next fetch, and the other partitions' first
+    // inserts, come while it runs.
+    type Span = { partition: number; first: number; last: number; start: number; end: number };
+    const spans: Span[] = [];
+    let held: number | undefined;
+    const logged: Store = {
+      ...store,
+      insertEvents: async (rows, token, tapBatch) => {
+        const start = performance.now();
+        if (held === undefined) {
+          held = rows[0]?.partition;
+          await sleep(1500);
+        }
+        await store.insertEvents(rows, token, tapBatch);
+        const end = performance.now();
+        for (const partition of new Set(rows.map((r) => r.partition))) {
+          const offsets = rows.filter((r) => r.partition === partition).map((r) => r.offset);
+          spans.push({ partition, first: Math.min(...offsets), last: Math.max(...offsets), start, end });
+        }
+      },
+    };
+    const ordering = createKafkaTap({ config: ordered, store: logged, log: silentLogger });
+    await ordering.start();
+    try {
+      for (let step = 0; step < 20; step++) {
+        await produce(producer, topic, 150, (i) => ({ key: `o-${step}-${i}`, value: JSON.stringify({ step, i }), headers: ceHeaders('Ordered', i) }));
+        await sleep(100);
+      }
+      await waitUntil(() => count(topic), (n) => n >= 3150, 60_000, 'every ordered record stored');
+      await sleep(1000);
+      expect(await count(topic)).toBe(3150);
+      const byStart = (partition: number) => spans.filter((s) => s.partition === partition).sort((a, b) => a.start - b.start);
+      for (const partition of [0, 1, 2]) {
+        const mine = byStart(partition);
+        expect(mine.length).toBeGreaterThan(1);
+        for (const [prev, next] of mine.slice(1).map((s, i) => [mine[i] as Span, s] as const)) {
+          expect(next.start).toBeGreaterThanOrEqual(prev.end); // one insert per partition at a time
+          expect(next.first).toBe(prev.last + 1); // in offset order, with no gap
+        }
+      }
+      // The other partitions' first inserts (from the same fetch) did not wait for the held one.
+      const heldSpan = byStart(held as number)[0] as Span;
+      expect(heldSpan.end - heldSpan.start).toBeGreaterThanOrEqual(1500);
+      for (const partition of [0, 1, 2].filter((p) => p !== held)) expect(byStart(partition)[0]?.start).toBeLessThan(heldSpan.end);
+    } finally {
+      await ordering.stop();
+      await producer.disconnect();
       await admin.deleteTopics({ topics: [topic] }).catch(() => {});
     }
   });
