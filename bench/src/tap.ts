@@ -13,6 +13,7 @@ import { OptionsError, parseOptions, USAGE, type TapBenchOptions } from './tap/o
 import { prefill } from './tap/prefill.ts';
 import { TARGET_RATIO, writeResults, type TapRun } from './tap/report.ts';
 import { measureStageCosts, type StageCosts } from './tap/stage-costs.ts';
+import { runStoreOnly } from './tap/store-only.ts';
 
 const say = (line: string) => process.stdout.write(line + '\n');
 const median = <T extends { msgPerSec: number }>(runs: T[]): T | null => [...runs].sort((a, b) => a.msgPerSec - b.msgPerSec)[Math.floor(runs.length / 2)] ?? null;
@@ -52,6 +53,7 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
 
     // Baseline and collector alternate, so a neighbour that slows the host for a while hits both alike.
     const baselineRuns: PhaseResult[] = [];
+    const storeOnlyRuns: PhaseResult[] = [];
     const collectorRuns: CollectorResult[] = [];
     let stageCosts: StageCosts | null = null;
     for (let i = 0; i < opts.runs; i++) {
@@ -59,6 +61,11 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
         const result = await runBaseline(kafka, admin, filled.topic, opts.messages, opts.timeoutMs);
         say(`baseline ${i + 1}/${opts.runs}: ${rate(result.msgPerSec)} (${(result.ms / 1000).toFixed(1)} s)`);
         baselineRuns.push(result);
+      }
+      if (opts.phases.includes('store')) {
+        const result = await runStoreOnly(kafka, admin, { brokers: opts.brokers, topic: filled.topic, messages: opts.messages, timeoutMs: opts.timeoutMs });
+        say(`store only ${i + 1}/${opts.runs}: ${rate(result.msgPerSec)} (${(result.ms / 1000).toFixed(1)} s)`);
+        storeOnlyRuns.push(result);
       }
       if (opts.phases.includes('collector')) {
         const run = await collectorRun(opts, admin, filled.topic, opts.stageCosts && i === opts.runs - 1);
@@ -84,6 +91,8 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
       prefill: filled,
       baseline,
       baselineRuns: baselineRuns.map((b) => Math.round(b.msgPerSec)),
+      storeOnly: median(storeOnlyRuns),
+      storeOnlyRuns: storeOnlyRuns.map((b) => Math.round(b.msgPerSec)),
       collector,
       collectorRuns: collectorRuns.map((c) => Math.round(c.msgPerSec)),
       pairedRatios,
@@ -119,9 +128,10 @@ say('');
 say(`n=${run.messages.toLocaleString('en-US')} size=${run.size} B partitions=${run.partitions} on ${run.host.cores} cores`);
 if (run.prefill.produce) say(`  produce   ${rate(run.prefill.produce.msgPerSec)}${run.prefill.reused ? ' (when the reused topic was filled)' : ''}`);
 if (run.baseline) say(`  baseline  ${rate(run.baseline.msgPerSec)} (median of ${run.baselineRuns.length}; steady ${rate(run.baseline.steadyMsgPerSec)})${run.baseline.complete ? '' : ' INCOMPLETE'}`);
+if (run.storeOnly) say(`  store only ${rate(run.storeOnly.msgPerSec)} (median of ${run.storeOnlyRuns?.length}; kafkajs into the store, no extraction)${run.storeOnly.complete ? '' : ' INCOMPLETE'}`);
 if (run.collector) say(`  collector ${rate(run.collector.msgPerSec)} (median of ${run.collectorRuns.length}; steady ${rate(run.collector.steadyMsgPerSec)}), every run stored n: ${run.storedCountEqualsMessages ? 'yes' : 'NO'}`);
 if (run.ratio !== null) say(`  ratio     ${run.ratio.toFixed(2)} (steady ${run.steadyRatio?.toFixed(2)}; paired ${run.pairedRatios.map((x) => x.toFixed(2)).join(', ')}; target ≥ ${TARGET_RATIO})`);
 if (run.stageCosts) say(`  stages    extract ${run.stageCosts.extractUsPerMsg.toFixed(2)} µs/msg, serialise ${run.stageCosts.serializeUsPerMsg.toFixed(2)} µs/msg, insert ${run.stageCosts.insert.usPerMsg.toFixed(2)} µs/msg`);
 say(`wrote ${json} and ${md}`);
 // chDB's native session and kafkajs timers can keep the loop alive after close; the results are written.
-process.exit([run.baseline, run.collector].some((p) => p && !p.complete) ? 1 : 0);
+process.exit([run.baseline, run.storeOnly, run.collector].some((p) => p && !p.complete) ? 1 : 0);

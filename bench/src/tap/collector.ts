@@ -14,11 +14,12 @@ export interface InsertStats {
   rowsPerInsert: { mean: number; min: number; max: number };
   /** Per writer flush (schemas + events insert), from the writer's onInserted. */
   insertMs: { mean: number; p50: number; p95: number; max: number; total: number };
-  /** Summed insert time over the phase's wall time: near 1 means the single in-flight insert is the bottleneck. */
+  /** Share of the phase's wall time with at least one insert running (inserts of different partitions overlap). */
   insertBusyShare: number;
+  /** Rows stored per second of that time. */
   insertRowsPerSec: number;
-  /** Every flush in order, to see whether inserts slow down as the table grows. */
-  flushes: { rows: number; ms: number }[];
+  /** Every flush in order (ending `end` ms after the phase began), to see whether inserts slow down as the table grows. */
+  flushes: Flush[];
 }
 
 export interface CollectorResult extends PhaseResult {
@@ -27,9 +28,27 @@ export interface CollectorResult extends PhaseResult {
   inserts: InsertStats;
 }
 
+interface Flush {
+  rows: number;
+  ms: number;
+  end: number;
+}
+
+/** Milliseconds covered by at least one flush. */
+function coveredMs(flushes: Flush[]): number {
+  let covered = 0;
+  let reach = Number.NEGATIVE_INFINITY;
+  for (const { start, end } of flushes.map((f) => ({ start: f.end - f.ms, end: f.end })).sort((a, b) => a.start - b.start)) {
+    if (end <= reach) continue;
+    covered += end - Math.max(start, reach);
+    reach = end;
+  }
+  return covered;
+}
+
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
-function insertStats(batches: { rows: number; ms: number }[], phaseMs: number): InsertStats {
+function insertStats(batches: Flush[], phaseMs: number): InsertStats {
   const rows = batches.map((b) => b.rows);
   const ms = batches.map((b) => b.ms).sort((a, b) => a - b);
   const totalRows = rows.reduce((a, b) => a + b, 0);
@@ -39,8 +58,8 @@ function insertStats(batches: { rows: number; ms: number }[], phaseMs: number): 
     inserts: batches.length,
     rowsPerInsert: { mean: totalRows / n, min: rows.length ? Math.min(...rows) : 0, max: rows.length ? Math.max(...rows) : 0 },
     insertMs: { mean: totalMs / n, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), max: ms.at(-1) ?? 0, total: totalMs },
-    insertBusyShare: totalMs / phaseMs,
-    insertRowsPerSec: totalMs > 0 ? (totalRows / totalMs) * 1000 : 0,
+    insertBusyShare: coveredMs(batches) / phaseMs,
+    insertRowsPerSec: totalMs > 0 ? (totalRows / coveredMs(batches)) * 1000 : 0,
     flushes: batches,
   };
 }
@@ -60,11 +79,12 @@ export function collectorConfig(opts: { brokers: string[]; topic: string; dataDi
 
 export async function runCollector(store: Store, config: Config, run: { topic: string; messages: number; timeoutMs: number }): Promise<CollectorResult> {
   const { topic, messages, timeoutMs } = run;
-  const batches: { rows: number; ms: number }[] = [];
+  const batches: Flush[] = [];
   let inserted = 0;
   let done: () => void = () => {};
   const allInserted = new Promise<void>((resolve) => (done = resolve));
   const meter = startMeter();
+  const began = performance.now();
   const tap = createKafkaTap({
     config,
     store,
@@ -72,7 +92,7 @@ export async function runCollector(store: Store, config: Config, run: { topic: s
     onInserted: (rows, ms) => {
       // The first flush began at most `ms` ago; the records it holds were fetched and extracted before that.
       meter.firstRecord(performance.now() - ms);
-      batches.push({ rows, ms });
+      batches.push({ rows, ms, end: performance.now() - began });
       inserted += rows;
       if (inserted >= messages) done();
     },

@@ -3,7 +3,7 @@ import { OptionsError, parseOptions } from './options.ts';
 
 describe('parseOptions', () => {
   it('defaults to the required benchmark: 1,000,000 × 200 B over 3 partitions on the local broker', () => {
-    expect(parseOptions([], {})).toMatchObject({ messages: 1_000_000, size: 200, partitions: 3, brokers: ['127.0.0.1:9092'], phases: ['baseline', 'collector'], runs: 3, timeoutMs: 240_000, stageCosts: true });
+    expect(parseOptions([], {})).toMatchObject({ messages: 1_000_000, size: 200, partitions: 3, brokers: ['127.0.0.1:9092'], phases: ['baseline', 'store', 'collector'], runs: 3, timeoutMs: 240_000, stageCosts: true });
   });
 
   it('takes flags over env, and env over defaults', () => {

@@ -1,7 +1,7 @@
 // Benchmark settings from CLI flags, falling back to BENCH_TAP_* env vars, then defaults. Validated once here.
 import { parseArgs } from 'node:util';
 
-export type Phase = 'baseline' | 'collector';
+export type Phase = 'baseline' | 'store' | 'collector';
 
 export interface TapBenchOptions {
   messages: number;
@@ -9,8 +9,8 @@ export interface TapBenchOptions {
   partitions: number;
   brokers: string[];
   phases: Phase[];
-  /** One noisy neighbour skews a single run: run baseline and collector this many times, alternating, and use
-   * the medians. */
+  /** One noisy neighbour skews a single run: run the phases this many times, alternating, and use the medians.
+   * "store" is kafkajs into the embedded store without the tap's own work (see tap/store-only.ts). */
   runs: number;
   /** Per phase; a phase that has not seen every message by then is reported as incomplete. */
   timeoutMs: number;
@@ -22,7 +22,7 @@ export interface TapBenchOptions {
 }
 
 export const USAGE = `usage: tap [--messages N] [--size BYTES] [--partitions P] [--brokers host:port,...]
-           [--phases baseline,collector] [--runs N] [--timeout SECONDS] [--refill] [--no-stage-costs] [--results DIR]
+           [--phases baseline,store,collector] [--runs N] [--timeout SECONDS] [--refill] [--no-stage-costs] [--results DIR]
 env: BENCH_TAP_MESSAGES, BENCH_TAP_SIZE, BENCH_TAP_PARTITIONS, BENCH_TAP_BROKERS, BENCH_TAP_PHASES,
      BENCH_TAP_RUNS, BENCH_TAP_TIMEOUT, BENCH_TAP_RESULTS; KAFKA_VERSION is recorded with the results`;
 
@@ -63,8 +63,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): TapBenchOp
   const brokers = list(values.brokers ?? env.BENCH_TAP_BROKERS ?? '127.0.0.1:9092');
   for (const b of brokers) if (!/^[^\s:]+:\d{1,5}$/.test(b)) throw new OptionsError(`brokers: expected host:port, got "${b}"`);
   if (brokers.length === 0) throw new OptionsError('brokers: at least one host:port is required');
-  const phases = list(values.phases ?? env.BENCH_TAP_PHASES ?? 'baseline,collector');
-  for (const p of phases) if (p !== 'baseline' && p !== 'collector') throw new OptionsError(`phases: expected baseline and/or collector, got "${p}"`);
+  const phases = list(values.phases ?? env.BENCH_TAP_PHASES ?? 'baseline,store,collector');
+  for (const p of phases) if (p !== 'baseline' && p !== 'store' && p !== 'collector') throw new OptionsError(`phases: expected some of baseline, store, collector, got "${p}"`);
   const resultsDir = values.results ?? env.BENCH_TAP_RESULTS;
   return {
     messages: positiveInt('messages', values.messages ?? env.BENCH_TAP_MESSAGES ?? '1000000', 1),

@@ -22,6 +22,9 @@ export interface TapRun {
   baseline: PhaseResult | null;
   /** msg/s of every baseline run, to show the spread. */
   baselineRuns: number[];
+  /** The median of the store-only runs: kafkajs into the embedded store with no metadata extraction. */
+  storeOnly?: PhaseResult | null;
+  storeOnlyRuns?: number[];
   /** The median of the collector runs (each into a fresh store). */
   collector: CollectorResult | null;
   /** msg/s of every collector run, in the order run: collector run i followed baseline run i. */
@@ -76,11 +79,20 @@ export function renderMarkdown(runs: TapRun[]): string {
     lines.push(`Topic \`${r.topic}\`${r.prefill.reused ? ' (reused)' : ''}: ${fill ? `filled ${fill.at.slice(0, 16).replace('T', ' ')} at ${int(fill.msgPerSec)} msg/s (kafkajs, acks=all, ${int(fill.batch)}-record sends, ${fill.inFlight} in flight)` : 'produce rate not recorded'}.`, '');
     lines.push(`Host: ${r.host.cores} cores (${r.host.cpu}), ${r.host.memGiB} GiB, Node ${r.host.node}, load average ${r.host.loadAvgBefore.map((l) => l.toFixed(1)).join('/')} before and ${r.host.loadAvgAfter.map((l) => l.toFixed(1)).join('/')} after; Kafka ${r.kafka.version ?? 'version unknown'} at ${r.kafka.brokers.join(', ')}, sharing the host.`, '');
     lines.push('| phase | msg/s | wall s | first record s | steady msg/s | process CPU (cores) | host CPU (cores) | main thread busy | main-thread µs/msg | process CPU µs/msg |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const [name, p] of [['baseline', r.baseline], ['collector', r.collector]] as const) {
-      const spread = name === 'baseline' ? r.baselineRuns : (r.collectorRuns ?? []);
+    const phases = [['baseline', r.baseline, r.baselineRuns], ['kafkajs + store only', r.storeOnly, r.storeOnlyRuns], ['collector', r.collector, r.collectorRuns]] as const;
+    for (const [name, p, runsOf] of phases) {
+      const spread = runsOf ?? [];
       if (p) lines.push(`| ${name}${spread.length > 1 ? ` (median of ${spread.map(int).join(' / ')})` : ''}${p.complete ? '' : ' (**incomplete**)'} | ${int(p.msgPerSec)} | ${fixed(p.ms / 1000)} | ${fixed(p.firstRecordMs / 1000)} | ${int(p.steadyMsgPerSec)} | ${fixed(p.cpuCores)} | ${fixed(p.hostCpuCores)} | ${fixed(p.eventLoopUtilization * 100, 0)} % | ${fixed(mainUs(p), 1)} | ${fixed(cpuUs(p), 1)} |`);
     }
     if (r.pairedRatios?.length) lines.push('', `Paired ratios (each collector run over the baseline run just before it): ${r.pairedRatios.map((x) => fixed(x)).join(', ')}.`);
+    const { baseline, storeOnly, collector } = r;
+    if (baseline && storeOnly && collector) {
+      lines.push(
+        '',
+        `Where the gap is: kafkajs into the embedded store with no metadata extraction reaches ${fixed(storeOnly.msgPerSec / baseline.msgPerSec)} of the baseline; ` +
+          `the tap reaches ${fixed(collector.msgPerSec / storeOnly.msgPerSec)} of that.`,
+      );
+    }
     const c = r.collector;
     if (c) {
       const i = c.inserts;
@@ -88,7 +100,7 @@ export function renderMarkdown(runs: TapRun[]): string {
         '',
         `Collector inserts: ${i.inserts} flushes, ${int(i.rowsPerInsert.mean)} rows each (min ${int(i.rowsPerInsert.min)}, max ${int(i.rowsPerInsert.max)}); ` +
           `${fixed(i.insertMs.mean, 0)} ms per flush (p50 ${fixed(i.insertMs.p50, 0)}, p95 ${fixed(i.insertMs.p95, 0)}, max ${fixed(i.insertMs.max, 0)}); ` +
-          `inserting ${fixed(i.insertBusyShare * 100, 0)} % of the wall time at ${int(i.insertRowsPerSec)} rows/s while busy. Stored ${int(c.storedCount)} rows.`,
+          `at least one insert running ${fixed(i.insertBusyShare * 100, 0)} % of the wall time, storing ${int(i.insertRowsPerSec)} rows/s meanwhile. Stored ${int(c.storedCount)} rows.`,
       );
     }
     const s = r.stageCosts;
