@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import type { EventRow } from '@rollcall/core/event';
 import { openStore, type Store } from '@rollcall/core/store';
+import { countEvents } from '@rollcall/core/store/queries';
 import { TAP_CONCURRENCY, TAP_FETCH } from '@rollcall/collector/kafka/tap';
 import { collectorConfig } from './collector.ts';
 import { startMeter, type PhaseResult } from './meter.ts';
@@ -62,12 +63,19 @@ async function consume(kafka: Kafka, store: Store, groupId: string, topic: strin
   }
 }
 
-export async function runStoreOnly(kafka: Kafka, admin: Admin, opts: { brokers: string[]; topic: string; messages: number; timeoutMs: number }): Promise<PhaseResult> {
+export interface StoreOnlyResult extends PhaseResult {
+  /** countEvents on the topic after the run; must equal the message count. */
+  storedCount: number;
+}
+
+export async function runStoreOnly(kafka: Kafka, admin: Admin, opts: { brokers: string[]; topic: string; messages: number; timeoutMs: number }): Promise<StoreOnlyResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-bench-store-only-'));
   const groupId = `rollcall-bench-store-only-${Date.now().toString(36)}`;
   const store = await openStore(collectorConfig({ brokers: opts.brokers, topic: opts.topic, dataDir, groupId }).clickhouse);
   try {
-    return await consume(kafka, store, groupId, opts.topic, opts.messages, opts.timeoutMs);
+    const result = await consume(kafka, store, groupId, opts.topic, opts.messages, opts.timeoutMs);
+    const storedCount = (await countEvents(store, { broker: 'kafka', stream: opts.topic })).count;
+    return { ...result, complete: result.complete && storedCount === opts.messages, storedCount };
   } finally {
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
