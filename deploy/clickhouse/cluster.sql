@@ -136,7 +136,9 @@ CREATE TABLE IF NOT EXISTS rollcall.tap_markers ON CLUSTER '{cluster}' (
   name String,
   at DateTime64(3, 'UTC')
 ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
-ORDER BY name;
+ORDER BY name
+-- Migration 7: Kafka drain markers are read only while a group rebalances.
+TTL toDateTime(at) + INTERVAL 1 DAY DELETE WHERE startsWith(name, 'kafka-drain/');
 
 -- Migration 3: alerting.
 CREATE TABLE IF NOT EXISTS rollcall.alert_transitions ON CLUSTER '{cluster}' (
@@ -309,11 +311,12 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS rollcall.events_per_hour_mv ON CLUSTER '{
 -- The hourly rollup holds every hour from the start: it exists before the first event.
 INSERT INTO rollcall.tap_markers (name, at) VALUES ('rollup-hourly-since', 0);
 
--- Mark migrations 1-6 applied (names as in migrations.ts). One INSERT on one node: the table replicates it.
+-- Mark migrations 1-7 applied (names as in migrations.ts). One INSERT on one node: the table replicates it.
 INSERT INTO rollcall.schema_migrations (version, name) VALUES
   (1, 'events (with Kafka high-water projection), per-minute rollup, schemas, tap markers'),
   (2, 'events.tap_run: which process run stored a row, to tell its unacked last batches after a crash'),
   (3, 'alerting: transitions (also the notification outbox), rule evaluations, notifications sent, silences, acknowledgements'),
   (4, 'consumer lag: lag_samples per Kafka partition or RabbitMQ queue, lag_status per group or queue, per sampling round'),
   (5, 'benchmarks: bench_runs (parameters, environment, results, timeline) and bench_baselines per scenario'),
-  (6, 'events_per_hour: an hourly rollup fed by the per-minute one, for ranges of a day or more');
+  (6, 'events_per_hour: an hourly rollup fed by the per-minute one, for ranges of a day or more'),
+  (7, 'tap_markers: Kafka drain markers expire after a day');

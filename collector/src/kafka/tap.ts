@@ -12,7 +12,7 @@ import type { SchemaRow } from '@rollcall/core/event';
 import type { Logger } from '@rollcall/core/log';
 import type { TapTelemetry } from '@rollcall/core/telemetry';
 import { backoffDelay, sleep } from '@rollcall/core/retry';
-import { hasMarker, kafkaHighWater, setMarker } from '@rollcall/core/store/queries';
+import { DRAIN_MARKER_PREFIX, hasMarker, kafkaHighWater, setMarker } from '@rollcall/core/store/queries';
 import type { Store } from '@rollcall/core/store';
 import { kafkaRecordToEvent } from '../metadata/kafka.ts';
 import { createBatchWriter, type Submission } from '../writer/batch-writer.ts';
@@ -226,7 +226,7 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
 
   // Drain tickets: a join while inserts are outstanding gets one, and its marker is stored once they are done.
   let tickets = 0;
-  const drainMarker = (ticket: string) => `kafka-drain/${cfg.cluster}/${cfg.group_id}/${ticket}`;
+  const drainMarker = (ticket: string) => `${DRAIN_MARKER_PREFIX}${cfg.cluster}/${cfg.group_id}/${ticket}`;
   const storeMarker = async (name: string) => {
     for (let attempt = 0; !stopping || attempt < 3; attempt++) {
       try {

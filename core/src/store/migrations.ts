@@ -11,6 +11,9 @@ export interface Migration {
 const DEDUP = 'non_replicated_deduplication_window = 10000';
 /** tap_markers name: from when the hourly rollup holds every hour (written by migration 6). */
 export const HOURLY_SINCE = 'rollup-hourly-since';
+/** tap_markers names of the Kafka tap's drain markers (kafka/drain-assigner.ts): read only while a group
+ * rebalances, so migration 7 lets them expire after a day instead of adding one per rebalance for ever. */
+export const DRAIN_MARKER_PREFIX = 'kafka-drain/';
 
 /** A rollup by broker / cluster / stream / kind / event type / source per `bucket` (minute, hour). */
 const rollupTable = (db: string, bucket: 'minute' | 'hour') => `CREATE TABLE IF NOT EXISTS ${db}.events_per_${bucket} (
@@ -251,6 +254,11 @@ export const MIGRATIONS: Migration[] = [
       `INSERT INTO ${db}.tap_markers (name, at)
         SELECT '${HOURLY_SINCE}', if((SELECT count() FROM ${db}.events_per_minute) = 0, toDateTime64(0, 3, 'UTC'), toDateTime64(toStartOfHour(now()) + INTERVAL 1 HOUR, 3, 'UTC'))`,
     ],
+  },
+  {
+    version: 7,
+    name: 'tap_markers: Kafka drain markers expire after a day',
+    statements: (db) => [`ALTER TABLE ${db}.tap_markers MODIFY TTL toDateTime(at) + INTERVAL 1 DAY DELETE WHERE startsWith(name, '${DRAIN_MARKER_PREFIX}')`],
   },
 ];
 

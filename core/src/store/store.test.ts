@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.ts';
 import type { EventRow } from '../event.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { countEvents, kafkaHighWater, listStreams, tapBatchesContaining } from './queries.ts';
+import { countEvents, DRAIN_MARKER_PREFIX, hasMarker, kafkaHighWater, listStreams, setMarker, tapBatchesContaining } from './queries.ts';
 import { openStore, type Store } from './store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rollcall-store-'));
@@ -61,6 +61,17 @@ describe('store', () => {
     const rs = await store.client.query({ query: 'SELECT version, count() AS n FROM store_test.schema_migrations GROUP BY version ORDER BY version', format: 'JSONEachRow' });
     const rows = await rs.json<{ version: number; n: string | number }>();
     expect(rows.map((r) => [Number(r.version), Number(r.n)])).toEqual(MIGRATIONS.map((m) => [m.version, 1]));
+  });
+
+  it('lets Kafka drain markers expire after a day, and no other marker', async () => {
+    const dayAndABit = 25 * 3600_000;
+    await setMarker(store, `${DRAIN_MARKER_PREFIX}local/g/old`, now - dayAndABit);
+    await setMarker(store, `${DRAIN_MARKER_PREFIX}local/g/recent`, now - 60_000);
+    await setMarker(store, 'kafka-first-start/local/g', now - dayAndABit);
+    await store.client.command({ query: 'OPTIMIZE TABLE store_test.tap_markers FINAL' }); // a merge applies the TTL
+    expect(await hasMarker(store, `${DRAIN_MARKER_PREFIX}local/g/old`)).toBe(false);
+    expect(await hasMarker(store, `${DRAIN_MARKER_PREFIX}local/g/recent`)).toBe(true);
+    expect(await hasMarker(store, 'kafka-first-start/local/g')).toBe(true);
   });
 
   it('drops a replayed batch by its deduplication token, in the raw table and in the rollup', async () => {
