@@ -26,6 +26,9 @@ export function splitRange(range: TimeRange, hourlySince: number): RollupSplit {
   return { minutes, hours: [hFrom, hTo] };
 }
 
+/** The range as the rollups count it: the minute the range starts in counts whole. */
+export const wholeMinutes = (range: TimeRange): TimeRange => ({ from: Math.floor(range.from / MINUTE) * MINUTE, to: range.to });
+
 // The marker only ever moves once (when migration 6 runs), so a minute-old answer is fine.
 const sinceCache = new WeakMap<Store, { at: number; since: number }>();
 export async function rollupSince(store: Store): Promise<number> {

@@ -4,7 +4,7 @@ import type { Broker } from '@rollcall/core/event';
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import type { TimeRange } from '../params.ts';
-import { rollupCells, rollupSince, splitRange } from './rollup.ts';
+import { rollupCells, rollupSince, splitRange, wholeMinutes } from './rollup.ts';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -24,15 +24,12 @@ export interface StreamRow {
   change: number | null;
 }
 
-const ROLLUP_RANGE = `minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND minute < fromUnixTimestamp64Milli({to:Int64})`;
-
 /** One pass over the rollups for the range and its two baselines (a week back catches weekly seasonality; a young
  * install falls back to yesterday): on a large store one scan is what keeps the overview fast. Whole hours are
  * read from the hourly rollup. */
 export async function listStreams(store: Store, range: TimeRange): Promise<StreamRow[]> {
   const lastMinute = Math.floor(range.to / MINUTE) * MINUTE - MINUTE;
-  // The minute the range starts in counts whole, as everywhere the rollup is read.
-  const counted = { from: Math.floor(range.from / MINUTE) * MINUTE, to: range.to };
+  const counted = wholeMinutes(range);
   const since = await rollupSince(store);
   const cells = rollupCells(store.db, { now: splitRange(counted, since), week: splitRange(shift(counted, 7 * DAY), since), day: splitRange(shift(counted, DAY), since) }, [`kind = 'publish'`]);
   const now = cells.within('now');
@@ -85,20 +82,19 @@ export interface StreamDetail {
 
 /** undefined when the stream has never been seen at all. */
 export async function streamDetail(store: Store, broker: Broker, stream: string, range: TimeRange): Promise<StreamDetail | undefined> {
-  const p = { ...range, broker, stream };
-  const known = await queryRows<{ cluster: string }>(store, `SELECT cluster FROM ${store.db}.events_per_minute WHERE broker = {broker:String} AND stream = {stream:String} LIMIT 1`, p);
+  const known = await queryRows<{ cluster: string }>(store, `SELECT cluster FROM ${store.db}.events_per_minute WHERE broker = {broker:String} AND stream = {stream:String} LIMIT 1`, { broker, stream });
   if (known.length === 0) return undefined;
+  const cells = rollupCells(store.db, { r: splitRange(wholeMinutes(range), await rollupSince(store)) }, ['broker = {broker:String}', 'stream = {stream:String}']);
+  const p = { ...cells.params, ...range, broker, stream };
   const [types, sources, schemas] = await Promise.all([
     queryRows<{ event_type: string; kind: string; count: string | number; bytes: string | number }>(
       store,
-      `SELECT event_type, kind, sum(count) AS count, sum(bytes) AS bytes FROM ${store.db}.events_per_minute
-       WHERE broker = {broker:String} AND stream = {stream:String} AND ${ROLLUP_RANGE} GROUP BY event_type, kind ORDER BY count DESC`,
+      `SELECT event_type, kind, sum(count) AS count, sum(bytes) AS bytes FROM (${cells.sql}) GROUP BY event_type, kind ORDER BY count DESC, event_type, kind`,
       p,
     ),
     queryRows<{ source: string; count: string | number }>(
       store,
-      `SELECT source, sum(count) AS count FROM ${store.db}.events_per_minute
-       WHERE broker = {broker:String} AND stream = {stream:String} AND ${ROLLUP_RANGE} AND kind = 'publish' GROUP BY source ORDER BY count DESC`,
+      `SELECT source, sum(count) AS count FROM (${cells.sql}) WHERE kind = 'publish' GROUP BY source ORDER BY count DESC, source`,
       p,
     ),
     // Per-fingerprint counts need raw rows; the scan is one stream's slice of the range (the table's sort order).

@@ -6,7 +6,7 @@ import { openStore, type Store } from '@rollcall/core/store';
 import { hourlyRollupSince, queryRows } from '@rollcall/core/store/queries';
 import { reconcileRollup } from '@rollcall/core/store/reconcile';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { listStreams } from '../../src/read/streams.ts';
+import { listStreams, streamDetail } from '../../src/read/streams.ts';
 import { series } from '../../src/read/series.ts';
 import { splitRange } from '../../src/read/rollup.ts';
 import { row } from './fixture.ts';
@@ -63,6 +63,19 @@ describe('hourly rollup', () => {
     ] as const) {
       const listed = await listStreams(store, { from, to });
       expect({ from, streams: listed.map((s) => ({ stream: s.stream, count: s.count, bytes: s.bytes })) }).toEqual({ from, streams: await raw(from, to) });
+    }
+  });
+
+  it('describes one stream over a day with the counts and bytes of the raw rows, per event type and source', async () => {
+    for (const [from, to] of [
+      [END - 24 * HOUR, END],
+      [END - 50 * HOUR + 7 * MINUTE, END - 3 * HOUR - 19 * MINUTE],
+    ] as const) {
+      const expected = (await raw(from, to)).find((r) => r.stream === 'orders');
+      const detail = await streamDetail(store, 'kafka', 'orders', { from, to });
+      expect({ from, count: detail?.count, bytes: detail?.bytes }).toEqual({ from, count: expected?.count, bytes: expected?.bytes });
+      expect(detail?.event_types.reduce((n, t) => n + t.count, 0)).toBe(expected?.count);
+      expect(detail?.sources.reduce((n, t) => n + t.count, 0)).toBe(expected?.count);
     }
   });
 
