@@ -1,19 +1,34 @@
 // The ceiling: a bare kafkajs consumer with the tap's fetch settings that counts records and discards them.
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, Batch, Kafka } from 'kafkajs';
 import { TAP_CONCURRENCY, TAP_FETCH } from '@rollcall/collector/kafka/tap';
 import { startMeter, type PhaseResult } from './meter.ts';
 
 // The tap's own fetch and concurrency settings, so only the tap's own work differs.
 const TAP_CONSUMER = { ...TAP_FETCH, sessionTimeout: 30_000, heartbeatInterval: 3000 };
 
-export async function runBaseline(kafka: Kafka, admin: Admin, topic: string, messages: number, timeoutMs: number): Promise<PhaseResult> {
-  const groupId = `rollcall-bench-baseline-${Date.now().toString(36)}`;
-  const consumer = kafka.consumer({ groupId, ...TAP_CONSUMER });
+export interface Progress {
+  /** `n` more records are done (seen, or stored); the phase ends once all are. */
+  add(n: number): void;
+  fail(err: unknown): void;
+}
+
+/** Times a kafkajs consumer with the tap's settings over the topic from its beginning, until `messages` records
+ * are done or the timeout passes. */
+export async function timedConsumer(kafka: Kafka, opts: { groupId: string; topic: string; messages: number; timeoutMs: number }, handle: (batch: Batch, progress: Progress) => Promise<void>): Promise<PhaseResult> {
+  const consumer = kafka.consumer({ groupId: opts.groupId, ...TAP_CONSUMER });
   await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  let seen = 0;
-  let done: () => void = () => {};
-  const allSeen = new Promise<void>((resolve) => (done = resolve));
+  await consumer.subscribe({ topics: [opts.topic], fromBeginning: true });
+  let done = 0;
+  let finished: () => void = () => {};
+  let failed: (err: unknown) => void = () => {};
+  const allDone = new Promise<void>((resolve, reject) => ((finished = resolve), (failed = reject)));
+  const progress: Progress = {
+    add(n) {
+      done += n;
+      if (done >= opts.messages) finished();
+    },
+    fail: (err) => failed(err),
+  };
   const meter = startMeter();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -22,16 +37,23 @@ export async function runBaseline(kafka: Kafka, admin: Admin, topic: string, mes
       partitionsConsumedConcurrently: TAP_CONCURRENCY,
       eachBatch: async ({ batch }) => {
         meter.firstRecord();
-        seen += batch.messages.length;
-        if (seen >= messages) done();
+        await handle(batch, progress);
       },
     });
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
-    const late = await Promise.race([allSeen.then(() => false), timedOut]);
-    return meter.finish(seen, !late && seen === messages);
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), opts.timeoutMs)));
+    const late = await Promise.race([allDone.then(() => false), timedOut]);
+    return meter.finish(done, !late && done === opts.messages);
   } finally {
     clearTimeout(timer);
     await consumer.disconnect();
+  }
+}
+
+export async function runBaseline(kafka: Kafka, admin: Admin, topic: string, messages: number, timeoutMs: number): Promise<PhaseResult> {
+  const groupId = `rollcall-bench-baseline-${Date.now().toString(36)}`;
+  try {
+    return await timedConsumer(kafka, { groupId, topic, messages, timeoutMs }, async (batch, progress) => progress.add(batch.messages.length));
+  } finally {
     await admin.deleteGroups([groupId]).catch(() => {});
   }
 }

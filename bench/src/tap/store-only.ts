@@ -10,9 +10,9 @@ import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import type { EventRow } from '@rollcall/core/event';
 import { openStore, type Store } from '@rollcall/core/store';
 import { countEvents } from '@rollcall/core/store/queries';
-import { TAP_CONCURRENCY, TAP_FETCH } from '@rollcall/collector/kafka/tap';
 import { collectorConfig } from './collector.ts';
-import { startMeter, type PhaseResult } from './meter.ts';
+import { timedConsumer } from './baseline.ts';
+import type { PhaseResult } from './meter.ts';
 import { eventTypeOf } from './messages.ts';
 
 function rowOf(topic: string, partition: number, m: KafkaMessage, observedAt: number): EventRow {
@@ -25,42 +25,18 @@ function rowOf(topic: string, partition: number, m: KafkaMessage, observedAt: nu
   };
 }
 
-async function consume(kafka: Kafka, store: Store, groupId: string, topic: string, messages: number, timeoutMs: number): Promise<PhaseResult> {
-  const consumer = kafka.consumer({ groupId, ...TAP_FETCH, sessionTimeout: 30_000, heartbeatInterval: 3000 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+/** Inserts each partition's fetch once the partition's previous one is stored, partitions side by side. */
+function consume(kafka: Kafka, store: Store, groupId: string, topic: string, messages: number, timeoutMs: number): Promise<PhaseResult> {
   const previous = new Map<number, Promise<void>>();
-  let stored = 0;
-  let done: () => void = () => {};
-  let failed: (err: unknown) => void = () => {};
-  const allStored = new Promise<void>((resolve, reject) => ((done = resolve), (failed = reject)));
-  const meter = startMeter();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await consumer.run({
-      autoCommit: false,
-      partitionsConsumedConcurrently: TAP_CONCURRENCY,
-      eachBatch: async ({ batch }) => {
-        meter.firstRecord();
-        const observedAt = Date.now();
-        const rows = batch.messages.map((m) => rowOf(topic, batch.partition, m, observedAt));
-        const before = previous.get(batch.partition) ?? Promise.resolve();
-        const insert = before.then(() => store.insertEvents(rows, `store-only/${batch.partition}/${batch.firstOffset()}`, Number(batch.firstOffset() ?? 0)));
-        previous.set(batch.partition, insert);
-        insert.then(() => {
-          stored += rows.length;
-          if (stored >= messages) done();
-        }, failed);
-        await before;
-      },
-    });
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
-    const late = await Promise.race([allStored.then(() => false), timedOut]);
-    return meter.finish(stored, !late && stored === messages);
-  } finally {
-    clearTimeout(timer);
-    await consumer.disconnect();
-  }
+  return timedConsumer(kafka, { groupId, topic, messages, timeoutMs }, async (batch, progress) => {
+    const observedAt = Date.now();
+    const rows = batch.messages.map((m) => rowOf(topic, batch.partition, m, observedAt));
+    const before = previous.get(batch.partition) ?? Promise.resolve();
+    const insert = before.then(() => store.insertEvents(rows, `store-only/${batch.partition}/${batch.firstOffset()}`, Number(batch.firstOffset() ?? 0)));
+    previous.set(batch.partition, insert);
+    insert.then(() => progress.add(rows.length), (err: unknown) => progress.fail(err));
+    await before;
+  });
 }
 
 export interface StoreOnlyResult extends PhaseResult {
