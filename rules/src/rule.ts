@@ -79,7 +79,9 @@ const baseline = z.strictObject({
   min_expected: z.number().min(0).default(10),
 });
 
-const ratio = z.strictObject({ ...common, type: z.literal('ratio'), a: matchSchema, b: matchSchema, lo: z.number().min(0).optional(), hi: z.number().min(0).optional() });
+// min_count: over a handful of events one message still in flight at a window's edge moves the ratio by 15 %;
+// windows with fewer events on `a` are skipped (and say so) rather than judged.
+const ratio = z.strictObject({ ...common, type: z.literal('ratio'), a: matchSchema, b: matchSchema, lo: z.number().min(0).optional(), hi: z.number().min(0).optional(), min_count: z.number().int().min(0).default(0) });
 
 const completeness = z.strictObject({
   ...common,

@@ -65,6 +65,7 @@ describe('the Card→Fraud incident', () => {
     b: { broker: rabbitmq, stream: ${names.exchange} }
     lo: 0.9
     hi: 1.1
+    min_count: 20
     ${common}
   - id: every-request-scored
     description: Every accepted authorization gets a fraud score

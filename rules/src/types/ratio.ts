@@ -8,6 +8,9 @@ export async function evaluateRatio(rule: RuleOf<'ratio'>, { store, window }: Ev
   const expected = rule.lo !== undefined && rule.hi !== undefined ? `between ${rule.lo} and ${rule.hi}` : rule.lo !== undefined ? `at least ${rule.lo}` : `at most ${rule.hi}`;
   const names = `${describeMatch(rule.b)} / ${describeMatch(rule.a)}`;
   if (a === 0) return { value: 0, threshold: rule.lo ?? rule.hi ?? 0, breached: false, expected, summary: `${names}: nothing on a in ${formatDuration(rule.window)}`, skipped: 'no events on a', details: { a, b } };
+  if (a < rule.min_count) {
+    return { value: round(b / a), threshold: rule.lo ?? rule.hi ?? 0, breached: false, expected, summary: `${names}: only ${a} events on a in ${formatDuration(rule.window)}`, skipped: `${a} events on a, fewer than min_count (${rule.min_count})`, details: { a, b } };
+  }
   const ratio = b / a;
   const low = rule.lo !== undefined && ratio < rule.lo;
   const high = rule.hi !== undefined && ratio > rule.hi;

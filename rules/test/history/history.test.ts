@@ -174,3 +174,37 @@ rules:
     expect(fired.length).toBeGreaterThan(0);
   });
 });
+
+describe('ratio rule over a handful of events', () => {
+  it('judges a window with few events unless min_count says it is too few to judge', async () => {
+    // One window at 05:00Z with 6 orders and 7 payments (one payment's order fell in the window before).
+    const at = TODAY + 5 * 3_600_000 + 10_000;
+    const base: Omit<EventRow, 'observed_at' | 'broker_ts' | 'stream' | 'message_id'> = {
+      broker: 'kafka', cluster: 'local', routing_key: '', partition: 0, offset: 0, kind: 'publish', queue: '', routed_queues: [], event_type: 'E', source: 'shop', correlation_id: '', trace_id: '',
+      key_hash: 0, size: 100, header_count: 1, schema_fingerprint: 0, parse_error: '', connection: '', user: '', delivery_hash: 0,
+    };
+    const events = [
+      ...Array.from({ length: 6 }, (_, i) => ({ ...base, observed_at: at + i * 1000, broker_ts: at + i * 1000, stream: 'few-orders', message_id: `o${i}` })),
+      ...Array.from({ length: 7 }, (_, i) => ({ ...base, observed_at: at + i * 1000, broker_ts: at + i * 1000, stream: 'few-payments', message_id: `p${i}` })),
+    ];
+    await store.insertEvents(events, 'few-events', 2);
+    const yaml = (extra: string) => `
+rules:
+  - id: few-paid
+    type: ratio
+    a: { stream: few-orders }
+    b: { stream: few-payments }
+    window: 1m
+    every: 1m
+    delay: 0s
+    lo: 0.9
+    hi: 1.1${extra}
+`;
+    const from = TODAY + 5 * 3_600_000;
+    const judged = await backtest(store, rule(yaml('')), from, from + 2 * MINUTE);
+    expect(judged.fired.length).toBe(1);
+    const guarded = await backtest(store, rule(yaml('\n    min_count: 20')), from, from + 2 * MINUTE);
+    expect(guarded.fired).toEqual([]);
+    expect(guarded.steps.map((s) => s.evaluation.skipped)).toContain('6 events on a, fewer than min_count (20)');
+  });
+});
