@@ -126,7 +126,8 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     return marks;
   };
 
-  /** One fetched batch's rows (offsets already stored by an earlier run are skipped) and the new schemas in it. */
+  /** One fetched batch's rows (offsets already stored by an earlier run are skipped). Schemas seen for the first
+   * time are stored straight away, ahead of every insert that could hold rows using them. */
   const extract = (topic: string, partition: number, messages: KafkaMessage[], floor: number): Submission<PartitionBatch> | undefined => {
     const observedAt = now();
     const ctx = { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract };
@@ -140,9 +141,10 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
         schemas.push({ fingerprint: row.schema_fingerprint, broker: 'kafka', stream: topic, event_type: row.event_type, paths, first_seen: observedAt });
       }
     }
+    writer.storeSchemas(schemas);
     const first = rows[0];
     const last = rows.at(-1);
-    return first && last ? { rows, schemas, meta: { topic, partition, first: first.offset, last: last.offset } } : undefined;
+    return first && last ? { rows, schemas: [], meta: { topic, partition, first: first.offset, last: last.offset } } : undefined;
   };
 
   // Pipelining: eachBatch hands a fetch's rows to the writer and returns while they are inserted, so kafkajs
@@ -151,8 +153,10 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
   // across rebalances is the drain assigner: partitions are handed out only once every member's inserts landed.
   const inflight = new Map<string, Promise<void>>();
   // topic\0partition → the partition's last submission, settled once stored. The next fetch's rows are submitted
-  // only after it: the high-water mark read after a crash must never have a gap below it.
+  // only after it: the high-water mark read after a crash must never have a gap below it. A submission that
+  // failed stays here until the next group join, so nothing of that partition is stored above its rows.
   const stored = new Map<string, Promise<void>>();
+  const failed = new Set<string>();
   const storing = new Set<Promise<void>>();
   let generation = 0;
   let pipelined = false;
@@ -161,11 +165,30 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
   const track = (key: string, storedNow: Promise<void>) => {
     stored.set(key, storedNow);
     storing.add(storedNow);
-    const settle = () => {
-      storing.delete(storedNow);
-      if (stored.get(key) === storedNow) stored.delete(key);
-    };
-    storedNow.then(settle, settle);
+    storedNow.then(
+      () => {
+        storing.delete(storedNow);
+        if (stored.get(key) === storedNow) stored.delete(key);
+      },
+      () => {
+        storing.delete(storedNow);
+        failed.add(key);
+      },
+    );
+  };
+  /** Submits once the partition's previous submission is stored; meanwhile the writer knows one is waiting. */
+  const afterStored = (storedBefore: Promise<void>, submission: Submission<PartitionBatch>): Promise<void> => {
+    const release = writer.hold();
+    return storedBefore.then(
+      () => {
+        release();
+        return writer.submit(submission);
+      },
+      (err: unknown) => {
+        release();
+        throw err;
+      },
+    );
   };
   /** Rows handed to this tap that are not stored yet, submitted to the writer or still waiting their turn. */
   const outstanding = () => writer.busy() || storing.size > 0;
@@ -187,7 +210,7 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
       const joined = generation;
       const next = String(Number(batch.lastOffset()) + 1);
       const storedBefore = stored.get(key) ?? Promise.resolve();
-      const storedNow = submission ? storedBefore.then(() => writer.submit(submission)) : storedBefore;
+      const storedNow = submission ? afterStored(storedBefore, submission) : storedBefore;
       track(key, storedNow);
       // Committed after this batch's rows and every earlier batch of the partition are stored, also when all of
       // its records were stored before (after a crash): otherwise our own group would show lag that is not there.
@@ -297,6 +320,9 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     const next = kafka.consumer({ groupId: cfg.group_id, ...TAP_FETCH, sessionTimeout: cfg.session_timeout, heartbeatInterval: Math.min(3000, cfg.session_timeout / 3), partitionAssigners: assigners });
     next.on(next.events.GROUP_JOIN, (e) => {
       highWater.clear();
+      // Partitions are read again from their committed offsets: a failed submission no longer blocks them.
+      for (const key of failed) stored.delete(key);
+      failed.clear();
       generation++;
       // Only a group that agreed on the drain protocol may pipeline (a mixed-version group falls back to waiting).
       pipelined = e.payload.groupProtocol === DRAIN_PROTOCOL;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EventRow } from '@rollcall/core/event';
+import type { EventRow, SchemaRow } from '@rollcall/core/event';
 import { silentLogger } from '@rollcall/core/log';
 import { createBatchWriter, type WriterOptions } from './batch-writer.ts';
 
@@ -139,6 +139,48 @@ describe('batch writer', () => {
     await vi.waitFor(() => expect(idle).toBe(true));
     expect(stored).toEqual([2, 3, 1]);
     expect(writer.busy()).toBe(false);
+    await writer.close();
+  });
+
+  it('flushes at once when a source holds a submission back behind a buffered one', async () => {
+    vi.useFakeTimers();
+    const { store, inserts } = fakeStore();
+    const writer = createBatchWriter(base(store, { maxPending: () => 2 }));
+    void writer.submit({ rows: [row(1)], schemas: [], meta: 1 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(inserts).toEqual([]); // one of two possible submitters: wait for the flush interval
+    const release = writer.hold(); // the other is now waiting on us
+    await vi.advanceTimersByTimeAsync(0);
+    expect(inserts).toEqual([{ offsets: [1], token: '1' }]);
+    release();
+    await writer.close();
+  });
+
+  it('stores schema rows given to storeSchemas before any insert that starts afterwards', async () => {
+    const order: string[] = [];
+    let openGate: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const store = {
+      insertSchemas: async (rows: SchemaRow[]) => {
+        if (rows.length === 0) return;
+        order.push('schemas:start');
+        await gate;
+        order.push('schemas:done');
+      },
+      insertEvents: async () => {
+        order.push('events');
+      },
+    };
+    const writer = createBatchWriter(base(store, { batchSize: 1, maxInFlight: 4 }));
+    writer.storeSchemas([{ fingerprint: 7, broker: 'kafka', stream: 's', event_type: 'E', paths: ['/a'], first_seen: 0 }]);
+    const stored = writer.submit({ rows: [row(1)], schemas: [], meta: 1 });
+    await vi.waitFor(() => expect(order).toEqual(['schemas:start']));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(order).toEqual(['schemas:start']); // the events insert waits
+    expect(writer.busy()).toBe(true);
+    openGate();
+    await stored;
+    expect(order).toEqual(['schemas:start', 'schemas:done', 'events']);
     await writer.close();
   });
 });

@@ -44,6 +44,13 @@ interface Pending<M> extends Submission<M> {
 
 export interface BatchWriter<M> {
   submit(s: Submission<M>): Promise<void>;
+  /** A source that will submit once an earlier submission of its own is stored says so here, and calls the
+   * returned release when it submits (or gives up). Held submissions count towards maxPending: a source stalled
+   * behind something buffered gets it flushed now rather than after the flush interval. */
+  hold(): () => void;
+  /** Stores new schema rows now, ahead of any insert that starts after this call: with inserts running side by
+   * side, rows travelling in a submission could land after another submission's events that use them. */
+  storeSchemas(rows: SchemaRow[]): void;
   /** Rows waiting for an insert, for metrics and backpressure. */
   backlog(): number;
   /** True while anything submitted is not yet stored (buffered or being inserted). */
@@ -68,9 +75,13 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
   const stop = new AbortController();
   const seenSchemas = new Set<number>();
   let idleWaiters: (() => void)[] = [];
-  const busy = () => buffer.length > 0 || inFlight.size > 0;
+  let held = 0;
+  // Schema inserts run one after another; every events insert waits for those started before it.
+  let schemasStored: Promise<void> = Promise.resolve();
+  const schemaInserts = new Set<Promise<void>>();
+  const busy = () => buffer.length > 0 || inFlight.size > 0 || schemaInserts.size > 0;
 
-  const due = () => buffered >= opts.batchSize || buffer.length >= opts.maxPending() || (buffer[0] !== undefined && now() - buffer[0].at >= opts.flushIntervalMs) || closed;
+  const due = () => buffered >= opts.batchSize || buffer.length + held >= opts.maxPending() || (buffer[0] !== undefined && now() - buffer[0].at >= opts.flushIntervalMs) || closed;
 
   const schedule = () => {
     if (!busy() && idleWaiters.length) {
@@ -107,30 +118,37 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
     return batch;
   };
 
-  const insertWithRetry = async (rows: EventRow[], token: string, schemas: SchemaRow[]) => {
+  const withRetry = async (insert: () => Promise<void>, rows: number) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        // Schemas first: an event row never points at a fingerprint whose paths are unknown.
-        await opts.store.insertSchemas(schemas);
-        await opts.store.insertEvents(rows, token, hash53(token));
+        await insert();
         return;
       } catch (err) {
         if (stop.signal.aborted) throw err;
         const delay = backoffDelay(attempt, opts.maxRetryDelayMs, 250);
         opts.onInsertFailed?.();
-        opts.log.warn('insert failed; retrying with the same deduplication token', { err, attempt, delay_ms: delay, rows: rows.length });
+        opts.log.warn('insert failed; retrying with the same deduplication token', { err, attempt, delay_ms: delay, rows });
         await sleep(delay, stop.signal);
       }
     }
   };
+
+  // Schemas first: an event row never points at a fingerprint whose paths are unknown.
+  const insertWithRetry = (rows: EventRow[], token: string, schemas: SchemaRow[]) =>
+    withRetry(async () => {
+      await opts.store.insertSchemas(schemas);
+      await opts.store.insertEvents(rows, token, hash53(token));
+    }, rows.length);
 
   const run = async () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     const batch = take();
     const started = now();
+    const schemasBefore = schemasStored;
     try {
       const rows = opts.prepare ? await opts.prepare(batch) : batch.flatMap((s) => s.rows);
+      await schemasBefore;
       await insertWithRetry(rows, opts.tokenFor(batch), batch.flatMap((s) => s.schemas));
       opts.onInserted?.({ rows, ms: now() - started, batch });
       for (const s of batch) s.resolve();
@@ -148,6 +166,29 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
         schedule();
       });
     },
+    hold() {
+      held++;
+      schedule();
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        held--;
+      };
+    },
+    storeSchemas(rows) {
+      if (rows.length === 0 || closed) return;
+      const inserting = schemasStored.then(() => withRetry(() => opts.store.insertSchemas(rows), rows.length));
+      // A schema insert given up at close must not hold back the events inserts still draining.
+      schemasStored = inserting.catch(() => {});
+      schemaInserts.add(inserting);
+      inserting
+        .catch((err: unknown) => opts.log.warn('schema rows not stored', { err, rows: rows.length }))
+        .finally(() => {
+          schemaInserts.delete(inserting);
+          schedule();
+        });
+    },
     backlog: () => buffered,
     busy,
     idle: () => (busy() ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve()),
@@ -159,9 +200,9 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
     async close(graceMs = 10_000) {
       closed = true;
       const giveUp = setTimeout(() => stop.abort(), graceMs);
-      while (buffer.length || inFlight.size) {
+      while (buffer.length || inFlight.size || schemaInserts.size) {
         schedule();
-        await Promise.all(inFlight);
+        await Promise.allSettled([...inFlight, ...schemaInserts]);
       }
       clearTimeout(giveUp);
       stop.abort();
