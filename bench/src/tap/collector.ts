@@ -12,7 +12,7 @@ import { startMeter, type PhaseResult } from './meter.ts';
 export interface InsertStats {
   inserts: number;
   rowsPerInsert: { mean: number; min: number; max: number };
-  /** Per writer flush (schemas + events insert), from the writer's onInserted. */
+  /** Per writer flush (one events insert), from the writer's onInserted. */
   insertMs: { mean: number; p50: number; p95: number; max: number; total: number };
   /** Share of the phase's wall time with at least one insert running (inserts of different partitions overlap). */
   insertBusyShare: number;

@@ -144,7 +144,7 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     writer.storeSchemas(schemas);
     const first = rows[0];
     const last = rows.at(-1);
-    return first && last ? { rows, schemas: [], meta: { topic, partition, first: first.offset, last: last.offset } } : undefined;
+    return first && last ? { rows, meta: { topic, partition, first: first.offset, last: last.offset } } : undefined;
   };
 
   // Pipelining: eachBatch hands a fetch's rows to the writer and returns while they are inserted, so kafkajs

@@ -102,11 +102,10 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
       throw err;
     }
     const { row, paths } = extracted;
-    const submission: Submission<Delivery> = {
-      rows: [row],
-      schemas: writer.isNewSchema(row.schema_fingerprint) ? [{ fingerprint: row.schema_fingerprint, broker: 'rabbitmq', stream: row.stream, event_type: row.event_type, paths, first_seen: row.observed_at }] : [],
-      meta: { redelivered: msg.redelivered, hash: row.delivery_hash },
-    };
+    if (writer.isNewSchema(row.schema_fingerprint)) {
+      writer.storeSchemas([{ fingerprint: row.schema_fingerprint, broker: 'rabbitmq', stream: row.stream, event_type: row.event_type, paths, first_seen: row.observed_at }]);
+    }
+    const submission: Submission<Delivery> = { rows: [row], meta: { redelivered: msg.redelivered, hash: row.delivery_hash } };
     await writer.submit(submission);
   };
 

@@ -39,7 +39,7 @@ describe('batch writer', () => {
   it('flushes as soon as a batch is full, never splitting a submission', async () => {
     const { store, inserts } = fakeStore();
     const writer = createBatchWriter(base(store));
-    await Promise.all([writer.submit({ rows: [row(1), row(2), row(3)], schemas: [], meta: 1 }), writer.submit({ rows: [row(4), row(5)], schemas: [], meta: 2 })]);
+    await Promise.all([writer.submit({ rows: [row(1), row(2), row(3)], meta: 1 }), writer.submit({ rows: [row(4), row(5)], meta: 2 })]);
     expect(inserts).toEqual([{ offsets: [1, 2, 3, 4, 5], token: '1,2' }]);
     await writer.close();
   });
@@ -49,7 +49,7 @@ describe('batch writer', () => {
     const { store, inserts } = fakeStore();
     const writer = createBatchWriter(base(store));
     let done = false;
-    void writer.submit({ rows: [row(1)], schemas: [], meta: 1 }).then(() => (done = true));
+    void writer.submit({ rows: [row(1)], meta: 1 }).then(() => (done = true));
     await vi.advanceTimersByTimeAsync(999);
     expect(inserts).toEqual([]);
     expect(done).toBe(false);
@@ -62,10 +62,10 @@ describe('batch writer', () => {
     vi.useFakeTimers();
     const { store, inserts } = fakeStore();
     const writer = createBatchWriter(base(store, { maxPending: () => 2 }));
-    void writer.submit({ rows: [row(1)], schemas: [], meta: 1 });
+    void writer.submit({ rows: [row(1)], meta: 1 });
     await vi.advanceTimersByTimeAsync(0);
     expect(inserts).toEqual([]);
-    void writer.submit({ rows: [row(2)], schemas: [], meta: 2 });
+    void writer.submit({ rows: [row(2)], meta: 2 });
     await vi.advanceTimersByTimeAsync(0);
     expect(inserts).toEqual([{ offsets: [1, 2], token: '1,2' }]);
   });
@@ -73,7 +73,7 @@ describe('batch writer', () => {
   it('retries a failed insert with the same token and resolves only once stored', async () => {
     const { store, inserts } = fakeStore(3);
     const writer = createBatchWriter(base(store, { batchSize: 1 }));
-    await writer.submit({ rows: [row(7)], schemas: [], meta: 7 });
+    await writer.submit({ rows: [row(7)], meta: 7 });
     expect(inserts).toEqual([{ offsets: [7], token: '7' }]);
     await writer.close();
   });
@@ -81,7 +81,7 @@ describe('batch writer', () => {
   it('keeps submission order across inserts', async () => {
     const { store, inserts } = fakeStore(1);
     const writer = createBatchWriter(base(store, { batchSize: 2 }));
-    await Promise.all([1, 2, 3, 4, 5].map((n) => writer.submit({ rows: [row(n)], schemas: [], meta: n })));
+    await Promise.all([1, 2, 3, 4, 5].map((n) => writer.submit({ rows: [row(n)], meta: n })));
     await writer.close();
     expect(inserts.flatMap((i) => i.offsets)).toEqual([1, 2, 3, 4, 5]);
   });
@@ -89,24 +89,24 @@ describe('batch writer', () => {
   it('drops what prepare() says is already stored', async () => {
     const { store, inserts } = fakeStore();
     const writer = createBatchWriter(base(store, { batchSize: 2, prepare: async (batch) => batch.filter((s) => s.meta !== 1).flatMap((s) => s.rows) }));
-    await Promise.all([writer.submit({ rows: [row(1)], schemas: [], meta: 1 }), writer.submit({ rows: [row(2)], schemas: [], meta: 2 })]);
+    await Promise.all([writer.submit({ rows: [row(1)], meta: 1 }), writer.submit({ rows: [row(2)], meta: 2 })]);
     expect(inserts).toEqual([{ offsets: [2], token: '1,2' }]);
   });
 
   it('flushes what is buffered on close', async () => {
     const { store, inserts } = fakeStore();
     const writer = createBatchWriter(base(store, { flushIntervalMs: 60_000 }));
-    const pending = writer.submit({ rows: [row(9)], schemas: [], meta: 9 });
+    const pending = writer.submit({ rows: [row(9)], meta: 9 });
     await writer.close();
     await pending;
     expect(inserts).toEqual([{ offsets: [9], token: '9' }]);
-    await expect(writer.submit({ rows: [row(10)], schemas: [], meta: 10 })).rejects.toThrow('closed');
+    await expect(writer.submit({ rows: [row(10)], meta: 10 })).rejects.toThrow('closed');
   });
 
   it('stops retrying once the close grace period is over, rejecting what was not stored', async () => {
     const { store, inserts } = fakeStore(Number.POSITIVE_INFINITY);
     const writer = createBatchWriter(base(store, { batchSize: 1 }));
-    const pending = writer.submit({ rows: [row(1)], schemas: [], meta: 1 });
+    const pending = writer.submit({ rows: [row(1)], meta: 1 });
     await writer.close(300);
     await expect(pending).rejects.toThrow('store down');
     expect(inserts).toEqual([]);
@@ -124,7 +124,7 @@ describe('batch writer', () => {
     };
     const writer = createBatchWriter(base(store, { batchSize: 1, maxInFlight: 2 }));
     const stored: number[] = [];
-    for (const n of [1, 2, 3]) void writer.submit({ rows: [row(n)], schemas: [], meta: n }).then(() => stored.push(n));
+    for (const n of [1, 2, 3]) void writer.submit({ rows: [row(n)], meta: n }).then(() => stored.push(n));
     await vi.waitFor(() => expect(started).toEqual([1, 2]));
     let idle = false;
     void writer.idle().then(() => (idle = true));
@@ -146,7 +146,7 @@ describe('batch writer', () => {
     vi.useFakeTimers();
     const { store, inserts } = fakeStore();
     const writer = createBatchWriter(base(store, { maxPending: () => 2 }));
-    void writer.submit({ rows: [row(1)], schemas: [], meta: 1 });
+    void writer.submit({ rows: [row(1)], meta: 1 });
     await vi.advanceTimersByTimeAsync(10);
     expect(inserts).toEqual([]); // one of two possible submitters: wait for the flush interval
     const release = writer.hold(); // the other is now waiting on us
@@ -173,7 +173,7 @@ describe('batch writer', () => {
     };
     const writer = createBatchWriter(base(store, { batchSize: 1, maxInFlight: 4 }));
     writer.storeSchemas([{ fingerprint: 7, broker: 'kafka', stream: 's', event_type: 'E', paths: ['/a'], first_seen: 0 }]);
-    const stored = writer.submit({ rows: [row(1)], schemas: [], meta: 1 });
+    const stored = writer.submit({ rows: [row(1)], meta: 1 });
     await vi.waitFor(() => expect(order).toEqual(['schemas:start']));
     await new Promise((r) => setTimeout(r, 50));
     expect(order).toEqual(['schemas:start']); // the events insert waits

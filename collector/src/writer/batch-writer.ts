@@ -11,7 +11,6 @@ import type { Store } from '@rollcall/core/store';
 
 export interface Submission<M> {
   rows: EventRow[];
-  schemas: SchemaRow[];
   meta: M;
 }
 
@@ -48,8 +47,8 @@ export interface BatchWriter<M> {
    * returned release when it submits (or gives up). Held submissions count towards maxPending: a source stalled
    * behind something buffered gets it flushed now rather than after the flush interval. */
   hold(): () => void;
-  /** Stores new schema rows now, ahead of any insert that starts after this call: with inserts running side by
-   * side, rows travelling in a submission could land after another submission's events that use them. */
+  /** Stores new schema rows now, ahead of any events insert that starts after this call, so an event row never
+   * points at a fingerprint whose paths are unknown (also when inserts run side by side). */
   storeSchemas(rows: SchemaRow[]): void;
   /** Rows waiting for an insert, for metrics and backpressure. */
   backlog(): number;
@@ -133,12 +132,6 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
     }
   };
 
-  // Schemas first: an event row never points at a fingerprint whose paths are unknown.
-  const insertWithRetry = (rows: EventRow[], token: string, schemas: SchemaRow[]) =>
-    withRetry(async () => {
-      await opts.store.insertSchemas(schemas);
-      await opts.store.insertEvents(rows, token, hash53(token));
-    }, rows.length);
 
   const run = async () => {
     if (timer) clearTimeout(timer);
@@ -149,7 +142,8 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
     try {
       const rows = opts.prepare ? await opts.prepare(batch) : batch.flatMap((s) => s.rows);
       await schemasBefore;
-      await insertWithRetry(rows, opts.tokenFor(batch), batch.flatMap((s) => s.schemas));
+      const token = opts.tokenFor(batch);
+      await withRetry(() => opts.store.insertEvents(rows, token, hash53(token)), rows.length);
       opts.onInserted?.({ rows, ms: now() - started, batch });
       for (const s of batch) s.resolve();
     } catch (err) {

@@ -1,9 +1,9 @@
 // Typed read queries. Input only ever reaches SQL as query parameters, never by concatenation.
 import type { Broker, EventKind } from '../event.ts';
 import { DRAIN_MARKER_PREFIX, HOURLY_SINCE } from './migrations.ts';
+import type { Store } from './store.ts';
 
 export { DRAIN_MARKER_PREFIX };
-import type { Store } from './store.ts';
 
 export interface CountFilter {
   broker: Broker;
