@@ -12,11 +12,14 @@ import type { SchemaRow } from '@rollcall/core/event';
 import type { Logger } from '@rollcall/core/log';
 import type { TapTelemetry } from '@rollcall/core/telemetry';
 import { backoffDelay, sleep } from '@rollcall/core/retry';
-import { DRAIN_MARKER_PREFIX, hasMarker, kafkaHighWater, setMarker } from '@rollcall/core/store/queries';
+import { DRAIN_MARKER_PREFIX, hasMarker, setMarker } from '@rollcall/core/store/queries';
+import type { TapHealth } from '@rollcall/core/tap-health';
 import type { Store } from '@rollcall/core/store';
 import { kafkaRecordToEvent } from '../metadata/kafka.ts';
 import { createBatchWriter, type Submission } from '../writer/batch-writer.ts';
+import { registerKafkaCodecs } from './codecs.ts';
 import { DRAIN_PROTOCOL, drainAssigner } from './drain-assigner.ts';
+import { incarnationHighWater, startIncarnation, storedAsIs, type PartitionMarks } from './incarnation.ts';
 import { sameTopics, selectTopics } from './topics.ts';
 
 export interface KafkaTapDeps {
@@ -26,6 +29,7 @@ export interface KafkaTapDeps {
   now?: () => number;
   onInserted?: (rows: number, ms: number) => void;
   telemetry?: TapTelemetry;
+  health?: TapHealth;
 }
 
 interface PartitionBatch {
@@ -84,7 +88,10 @@ export function kafkaLogCreator(log: Logger) {
   };
 }
 
-export function createKafkaTap({ config, store, log: parentLog, now = Date.now, onInserted, telemetry }: KafkaTapDeps): KafkaTap {
+export const KAFKA_TAP = 'kafka';
+
+export function createKafkaTap({ config, store, log: parentLog, now = Date.now, onInserted, telemetry, health }: KafkaTapDeps): KafkaTap {
+  registerKafkaCodecs();
   const cfg = config.kafka;
   const log = parentLog.child({ tap: 'kafka', cluster: cfg.cluster });
   const kafka = new Kafka({ ...kafkaClientOptions(cfg), logLevel: logLevel.WARN, logCreator: kafkaLogCreator(log) });
@@ -96,7 +103,7 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
   let stopping = false;
   let rebuilding: Promise<void> = Promise.resolve();
   // topic → partition → highest stored offset. Reloaded on every group join: another member may have stored more.
-  const highWater = new Map<string, Map<number, number>>();
+  const highWater = new Map<string, PartitionMarks>();
 
   const writer = createBatchWriter<PartitionBatch>({
     store,
@@ -113,17 +120,40 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     onInserted: ({ rows, ms }) => {
       onInserted?.(rows.length, ms);
       telemetry?.stored('kafka', rows, ms);
+      health?.stored(KAFKA_TAP);
+      const undecodable = rows.filter((r) => r.parse_error.startsWith('undecodable ')).length;
+      if (undecodable) log.error('stored records of a batch the tap could not decompress, with the reason as their parse_error', { rows: undecodable, reason: rows.find((r) => r.parse_error.startsWith('undecodable '))?.parse_error });
     },
     onInsertFailed: () => telemetry?.insertFailed('kafka'),
   });
 
-  const storedHighWater = async (topic: string): Promise<Map<number, number>> => {
+  const storedHighWater = async (topic: string): Promise<PartitionMarks> => {
     let marks = highWater.get(topic);
     if (!marks) {
-      marks = await kafkaHighWater(store, cfg.cluster, topic);
+      marks = await incarnationHighWater(store, cfg.cluster, topic);
       highWater.set(topic, marks);
     }
     return marks;
+  };
+
+  /** The highest offset already stored in this partition, confirmed on the last record it would skip: if that
+   * record is not the one stored at its offset, the partition's offsets restarted (see incarnation.ts). */
+  const floorFor = async (topic: string, partition: number, messages: KafkaMessage[], marks: PartitionMarks): Promise<number> => {
+    const floor = marks.offsets.get(partition) ?? -1;
+    let probe: KafkaMessage | undefined;
+    for (const message of messages) {
+      if (Number(message.offset) > floor) break;
+      probe = message;
+    }
+    if (!probe) return floor;
+    const { row } = kafkaRecordToEvent(probe, { cluster: cfg.cluster, topic, partition, observedAt: now(), extract: config.extract });
+    if (await storedAsIs(store, cfg.cluster, topic, partition, marks.since.get(partition) ?? 0, row)) return floor;
+    const at = now();
+    await startIncarnation(store, cfg.cluster, topic, partition, at);
+    marks.offsets.delete(partition);
+    marks.since.set(partition, at);
+    log.warn('a partition restarted its offsets (topic deleted and created again?); counting it from its first record', { topic, partition, stored_up_to: floor });
+    return -1;
   };
 
   /** One fetched batch's rows (offsets already stored by an earlier run are skipped). Schemas seen for the first
@@ -200,13 +230,13 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     const beat = setInterval(() => heartbeat().catch(() => {}), 3000);
     try {
       const marks = await storedHighWater(topic);
-      const submission = extract(topic, partition, batch.messages, marks.get(partition) ?? -1);
+      const submission = extract(topic, partition, batch.messages, await floorFor(topic, partition, batch.messages, marks));
       // Resolving moves kafkajs's fetch position past this batch (commits stay manual, after the insert);
       // left unresolved, kafkajs fetches the same records again.
       resolveOffset(batch.lastOffset());
       const key = `${topic}\0${partition}`;
       const before = inflight.get(key);
-      if (submission) marks.set(partition, submission.meta.last);
+      if (submission) marks.offsets.set(partition, submission.meta.last);
       const joined = generation;
       const next = String(Number(batch.lastOffset()) + 1);
       const storedBefore = stored.get(key) ?? Promise.resolve();
@@ -317,7 +347,9 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     current = topics;
     if (topics.length === 0) return;
     highWater.clear();
-    const next = kafka.consumer({ groupId: cfg.group_id, ...TAP_FETCH, sessionTimeout: cfg.session_timeout, heartbeatInterval: Math.min(3000, cfg.session_timeout / 3), partitionAssigners: assigners });
+    // No auto-creation: the tap's metadata requests must never bring back a topic a user just deleted.
+    const next = kafka.consumer({ groupId: cfg.group_id, ...TAP_FETCH, allowAutoTopicCreation: false, sessionTimeout: cfg.session_timeout, heartbeatInterval: Math.min(3000, cfg.session_timeout / 3), partitionAssigners: assigners });
+    next.on(next.events.CRASH, ({ payload }) => onCrash(next, payload.error, payload.restart));
     next.on(next.events.GROUP_JOIN, (e) => {
       highWater.clear();
       // Partitions are read again from their committed offsets: a failed submission no longer blocks them.
@@ -328,6 +360,7 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
       pipelined = e.payload.groupProtocol === DRAIN_PROTOCOL;
       assigned = Object.values(e.payload.memberAssignment).reduce((n, parts) => n + parts.length, 0);
       log.info('joined consumer group', { group: cfg.group_id, partitions: assigned, pipelined });
+      health?.up(KAFKA_TAP);
     });
     await next.connect();
     await next.subscribe({ topics, fromBeginning: true });
@@ -335,11 +368,22 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     consumer = next;
   };
 
+  /** kafkajs restarts a consumer itself only after retriable errors; any other crash would stop the tap for good
+   * while everything else looks fine. The crashed consumer is dropped and the metadata watch builds a new one. */
+  const onCrash = (crashed: Consumer, error: Error, restarting: boolean) => {
+    health?.down(KAFKA_TAP, `consumer crashed${restarting ? ' (kafkajs is restarting it)' : ''}: ${error.message}`);
+    if (restarting) return log.warn('kafka consumer crashed; kafkajs restarts it', { err: error });
+    log.error('kafka consumer crashed; building a new one', { err: error, retry_in_ms: cfg.metadata_refresh });
+    if (consumer === crashed) consumer = undefined;
+  };
+
   const refresh = async () => {
     const topics = selectTopics(await admin.listTopics(), cfg);
     if (sameTopics(topics, current) && (consumer || topics.length === 0)) return;
-    log.info('topic set changed; resubscribing', { topics: topics.length, added: topics.filter((t) => !current.includes(t)) });
+    if (sameTopics(topics, current)) log.info('restarting the kafka consumer', { topics: topics.length });
+    else log.info('topic set changed; resubscribing', { topics: topics.length, added: topics.filter((t) => !current.includes(t)) });
     await runConsumer(topics);
+    if (topics.length === 0) health?.up(KAFKA_TAP);
   };
 
   const scheduleRefresh = () => {

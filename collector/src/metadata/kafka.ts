@@ -5,6 +5,7 @@ import { hash53 } from '@rollcall/core/hash';
 import { inspectBody } from './body.ts';
 import { isStructuredCloudEvent, pickFields } from './fields.ts';
 import { normaliseHeaders } from './headers.ts';
+import { isUndecodable } from '../kafka/codecs.ts';
 
 export interface KafkaRecord {
   key: Buffer | null;
@@ -28,6 +29,7 @@ export interface ExtractedEvent {
 }
 
 export function kafkaRecordToEvent(record: KafkaRecord, ctx: KafkaContext): ExtractedEvent {
+  if (isUndecodable(record.key)) return undecodableEvent(record, ctx);
   const headers = normaliseHeaders(record.headers);
   const contentType = headers.values.get('content-type') ?? headers.values.get('ce_datacontenttype') ?? headers.values.get('contentType');
   const body = inspectBody(record.value, contentType, ctx.extract.max_parse_bytes);
@@ -61,5 +63,39 @@ export function kafkaRecordToEvent(record: KafkaRecord, ctx: KafkaContext): Extr
       delivery_hash: 0,
     },
     paths: body.paths,
+  };
+}
+
+/** A record of a batch the tap could not decompress (see kafka/codecs.ts): counted at its offset, with the reason. */
+function undecodableEvent(record: KafkaRecord, ctx: KafkaContext): ExtractedEvent {
+  const ts = Number(record.timestamp);
+  return {
+    row: {
+      observed_at: ctx.observedAt,
+      broker_ts: Number.isFinite(ts) && ts > 0 ? ts : 0,
+      broker: 'kafka',
+      cluster: ctx.cluster,
+      stream: ctx.topic,
+      routing_key: '',
+      partition: ctx.partition,
+      offset: Number(record.offset),
+      kind: 'publish',
+      queue: '',
+      routed_queues: [],
+      event_type: '',
+      source: '',
+      message_id: '',
+      correlation_id: '',
+      trace_id: '',
+      key_hash: 0,
+      size: 0,
+      header_count: 0,
+      schema_fingerprint: 0,
+      parse_error: record.value?.toString('utf8') ?? 'undecodable batch',
+      connection: '',
+      user: '',
+      delivery_hash: 0,
+    },
+    paths: [],
   };
 }

@@ -1,0 +1,69 @@
+// Topic incarnations: a topic that is deleted and created again restarts its offsets at 0, so "offsets at or
+// below the highest stored one were stored before" is only true within one incarnation of a partition.
+// kafkajs speaks protocol versions without topic ids, so identity is checked on the records themselves: before
+// skipping records as already stored, the tap compares one of them with the row stored at its offset (broker
+// timestamp, size and key hash). A mismatch starts a new incarnation of that partition, marked in tap_markers;
+// from then on its high-water mark counts only rows observed since the marker.
+import { kafkaHighWater, queryRows, setMarker } from '@rollcall/core/store/queries';
+import type { Store } from '@rollcall/core/store';
+
+const markerPrefix = (cluster: string, topic: string) => `kafka-incarnation/${cluster}/${topic}/`;
+
+/** partition → ms since epoch when its current incarnation was first seen (only partitions that had more than one). */
+async function incarnationStarts(store: Store, cluster: string, topic: string): Promise<Map<number, number>> {
+  const found = await queryRows<{ name: string; since: string }>(
+    store,
+    `SELECT name, toUnixTimestamp64Milli(max(at)) AS since FROM ${store.db}.tap_markers WHERE startsWith(name, {prefix:String}) GROUP BY name`,
+    { prefix: markerPrefix(cluster, topic) },
+  );
+  return new Map(found.map((m) => [Number(m.name.slice(markerPrefix(cluster, topic).length)), Number(m.since)]));
+}
+
+export interface PartitionMarks {
+  /** partition → highest offset stored in its current incarnation */
+  offsets: Map<number, number>;
+  /** partition → start of its current incarnation (0: the first) */
+  since: Map<number, number>;
+}
+
+/** Highest stored offset per partition, within each partition's current incarnation. */
+export async function incarnationHighWater(store: Store, cluster: string, topic: string): Promise<PartitionMarks> {
+  const [offsets, since] = await Promise.all([kafkaHighWater(store, cluster, topic), incarnationStarts(store, cluster, topic)]);
+  for (const [partition, from] of since) {
+    const [found] = await queryRows<{ n: string; max_offset: string }>(
+      store,
+      `SELECT count() AS n, max(offset) AS max_offset FROM ${store.db}.events
+       WHERE broker = 'kafka' AND cluster = {cluster:String} AND stream = {topic:String} AND partition = {partition:Int32}
+         AND observed_at >= fromUnixTimestamp64Milli({since:Int64})`,
+      { cluster, topic, partition, since: from },
+    );
+    if (found && Number(found.n) > 0) offsets.set(partition, Number(found.max_offset));
+    else offsets.delete(partition);
+  }
+  return { offsets, since };
+}
+
+/** What identifies a stored record beyond its offset. */
+export interface RecordIdentity {
+  offset: number;
+  broker_ts: number;
+  size: number;
+  key_hash: number;
+}
+
+/** Whether the row stored at `record.offset` in this incarnation of the partition is this record. */
+export async function storedAsIs(store: Store, cluster: string, topic: string, partition: number, since: number, record: RecordIdentity): Promise<boolean> {
+  const [found] = await queryRows<{ broker_ts: string; size: string; key_hash: string }>(
+    store,
+    `SELECT toUnixTimestamp64Milli(broker_ts) AS broker_ts, size, key_hash FROM ${store.db}.events
+     WHERE broker = 'kafka' AND cluster = {cluster:String} AND stream = {topic:String} AND kind = 'publish'
+       AND partition = {partition:Int32} AND offset = {offset:Int64} AND observed_at >= fromUnixTimestamp64Milli({since:Int64})
+     LIMIT 1`,
+    { cluster, topic, partition, offset: record.offset, since },
+  );
+  return found !== undefined && Number(found.size) === record.size && Number(found.key_hash) === record.key_hash && Number(found.broker_ts) === record.broker_ts;
+}
+
+export async function startIncarnation(store: Store, cluster: string, topic: string, partition: number, at: number): Promise<void> {
+  await setMarker(store, `${markerPrefix(cluster, topic)}${partition}`, at);
+}
