@@ -84,8 +84,9 @@ export async function main(argv: string[]): Promise<number> {
       process.once('SIGTERM', shutdown);
     });
     log.info('shutting down');
-    await platform.stop();
-    return 0;
+    const clean = await platform.stop();
+    // A client library that never lets go (a crashed consumer's timers) must not keep the process alive.
+    process.exit(clean ? 0 : 1);
   }
 
   if (command === 'rules') {

@@ -6,15 +6,20 @@ import type { EventRow } from '@rollcall/core/event';
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import type { TapName, TapTelemetry } from '@rollcall/core/telemetry';
+import type { TapCheck } from '@rollcall/core/tap-health';
 import type { Rule } from '@rollcall/rules/rule';
 import type { RuleStatus } from '@rollcall/rules/engine';
 
 export const OTHER = 'other';
 /** Event types per stream that get their own label value. */
 const EVENT_TYPES_PER_STREAM = 20;
+/** Label values are cut to this many characters: a producer's 120 KB event type must not grow /metrics. */
+export const MAX_LABEL_LENGTH = 120;
+const bounded = (value: string) => (value.length > MAX_LABEL_LENGTH ? `${value.slice(0, MAX_LABEL_LENGTH - 1)}…` : value);
 
 export interface MetricSources {
   backlog?: () => { tap: TapName; rows: number }[];
+  taps?: () => TapCheck[];
   lag?: () => { broker: string; group: string; lag: number; lag_seconds: number; status: string }[];
   rules?: () => RuleStatus[];
 }
@@ -60,6 +65,21 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
     registers: [registry],
   });
   const insertFailures = new client.Counter({ name: 'rollcall_collector_insert_failures_total', help: 'Failed insert attempts (each is retried with the same deduplication token).', labelNames: ['tap'], registers: [registry] });
+  const undecodable = new client.Counter({ name: 'rollcall_collector_undecodable_total', help: 'Messages stored with a parse_error because the tap could not decode their batch (corrupt, or a codec it cannot read).', labelNames: ['tap'], registers: [registry] });
+  const tapGauge = (name: string, help: string, value: (c: TapCheck) => number) =>
+    new client.Gauge({
+      name,
+      help,
+      labelNames: ['tap'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const c of sources.taps?.() ?? []) this.set({ tap: c.tap }, value(c));
+      },
+    });
+  tapGauge('rollcall_tap_up', '1 while a tap is watching (running and storing); 0 when it crashed, stalled, is reconnecting or its firehose is off.', (c) => (c.up ? 1 : 0));
+  tapGauge('rollcall_tap_last_stored_timestamp_seconds', 'When the tap last stored a batch (Unix seconds; 0 before the first).', (c) => c.lastStoredAt / 1000);
+  tapGauge('rollcall_tap_lost_messages', 'Messages the broker dropped or never traced while the tap could not see them, since start (where the broker counts them).', (c) => c.lost);
   const overflowed = new client.Counter({ name: 'rollcall_collector_overflowed_total', help: 'Trace messages that overflowed the RabbitMQ tap queue (stored late through the overflow queue).', labelNames: ['tap'], registers: [registry] });
   new client.Gauge({
     name: 'rollcall_collector_backlog_rows',
@@ -117,18 +137,21 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
   const evalFailures = new client.Counter({ name: 'rollcall_rule_evaluation_failures_total', help: 'Rule evaluations that failed (the query errored).', labelNames: ['type'], registers: [registry] });
 
   const labelsFor = (r: EventRow) => {
-    const key = `${r.broker}/${r.stream}`;
+    const key = `${r.broker}/${bounded(r.stream)}`;
     if (!allowed.has(key)) return { broker: r.broker, stream: OTHER, event_type: OTHER, kind: r.kind };
     const types = eventTypes.get(key) ?? new Set<string>();
     eventTypes.set(key, types);
-    if (!types.has(r.event_type) && types.size < EVENT_TYPES_PER_STREAM) types.add(r.event_type);
-    return { broker: r.broker, stream: r.stream, event_type: types.has(r.event_type) ? r.event_type : OTHER, kind: r.kind };
+    const eventType = bounded(r.event_type);
+    if (!types.has(eventType) && types.size < EVENT_TYPES_PER_STREAM) types.add(eventType);
+    return { broker: r.broker, stream: bounded(r.stream), event_type: types.has(eventType) ? eventType : OTHER, kind: r.kind };
   };
 
   return {
     registry,
     stored(tap, rows, ms) {
       batchRows.observe({ tap }, rows.length);
+      const broken = rows.reduce((n, r) => (r.parse_error.startsWith('undecodable ') ? n + 1 : n), 0);
+      if (broken) undecodable.inc({ tap }, broken);
       insertSeconds.observe({ tap }, ms / 1000);
       // One increment per label set per batch, not per row.
       const sums = new Map<string, { labels: ReturnType<typeof labelsFor>; count: number; bytes: number }>();
@@ -162,7 +185,7 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
          GROUP BY broker, stream ORDER BY sum(count) DESC, broker, stream LIMIT {n:UInt32}`,
         { n: topStreams },
       );
-      allowed = new Set(top.map((t) => `${t.broker}/${t.stream}`));
+      allowed = new Set(top.map((t) => `${t.broker}/${bounded(t.stream)}`));
       for (const [streamKey, sets] of labelled) {
         if (allowed.has(streamKey) || streamKey.endsWith(`/${OTHER}`)) continue;
         for (const key of sets) {

@@ -6,6 +6,7 @@ import type { Logger } from '@rollcall/core/log';
 import { backoffDelay, sleep } from '@rollcall/core/retry';
 import { openStore, type Store } from '@rollcall/core/store';
 import { createKafkaTap } from '@rollcall/collector/kafka/tap';
+import { createTapHealth, type TapCheck } from '@rollcall/core/tap-health';
 import { createManagement } from '@rollcall/collector/rabbitmq/management';
 import { createRabbitTap } from '@rollcall/collector/rabbitmq/firehose';
 import { reconcileRollup } from '@rollcall/core/store/reconcile';
@@ -31,7 +32,9 @@ interface Role {
 export interface Platform {
   store: Store;
   url: string;
-  stop(): Promise<void>;
+  /** Stores what can be stored and stops every role; resolves false when that took longer than
+   * `shutdown_timeout` (what was not stored then was never acked or committed, so the brokers keep it). */
+  stop(): Promise<boolean>;
 }
 
 export async function startPlatform(config: Config, log: Logger): Promise<Platform> {
@@ -53,8 +56,11 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
 
   const roles: Role[] = [];
   const taps: { tap: TapName; backlog(): number }[] = [];
+  // Tap health names are `kafka` or `rabbitmq/<vhost>`; a stall needs rows waiting in that broker's tap.
+  const backlogOf = (name: string) => taps.find((t) => name === t.tap || name.startsWith(`${t.tap}/`))?.backlog() ?? 0;
+  const health = createTapHealth({ backlog: backlogOf, onChange: (c) => (c.up ? log.info('tap is watching again', { tap: c.tap }) : log.error('tap is not watching', { tap: c.tap, reason: c.reason })) });
   if (config.kafka.enabled) {
-    const tap = createKafkaTap({ config, store, log, telemetry: metrics });
+    const tap = createKafkaTap({ config, store, log, telemetry: metrics, health });
     taps.push({ tap: 'kafka', backlog: tap.backlog });
     roles.push({ name: 'kafka', ...tap });
   }
@@ -73,10 +79,12 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       try {
         await role.start();
         state.set(role.name, 'ok');
+        health.up(role.name);
         return;
       } catch (err) {
         const delay = backoffDelay(attempt, 30_000);
         state.set(role.name, `not connected: ${(err as Error).message}`);
+        health.down(role.name, `not connected: ${(err as Error).message}`);
         log.warn(`${role.name} tap could not start; retrying`, { err, delay_ms: delay });
         await sleep(delay, stopping.signal);
       }
@@ -95,7 +103,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   // which each rule's `delay` already allows for.
   let alerting: Alerting | undefined;
   if (config.rules.enabled) {
-    alerting = createAlerting({ config, store, log, dashboardUrl: url, onEvaluated: metrics.ruleEvaluated });
+    alerting = createAlerting({ config, store, log, dashboardUrl: url, onEvaluated: metrics.ruleEvaluated, tapHealth: () => health.checks() });
     await alerting.start();
   }
   const rules = alerting;
@@ -105,6 +113,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   await lag?.start();
   metrics.setSources({
     backlog: () => taps.map((t) => ({ tap: t.tap, rows: t.backlog() })),
+    taps: () => health.checks(),
     ...(rules ? { rules: () => rules.engine.statuses() } : {}),
     ...(lag ? { lag: () => lag.latest().groups } : {}),
   });
@@ -115,7 +124,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     alerting,
     metrics,
     connectionNames: () => connectionNames(management),
-    ready: () => ({ ok: [...state.values()].every((s) => s === 'ok'), checks: Object.fromEntries(state) }),
+    ready: () => readiness(state, health.checks()),
   });
   log.info('api listening', { url });
 
@@ -123,17 +132,37 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     store,
     url,
     async stop() {
-      stopping.abort();
-      if (healing) clearInterval(healing);
-      clearInterval(ranking);
-      await Promise.all(starting);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await alerting?.stop().catch((err: unknown) => log.error('rules did not stop cleanly', { err }));
-      await lag?.stop().catch((err: unknown) => log.error('lag sampler did not stop cleanly', { err }));
-      for (const role of roles) await role.stop().catch((err: unknown) => log.error(`${role.name} tap did not stop cleanly`, { err }));
-      await store.close();
+      const timer = new AbortController();
+      const deadline = sleep(config.shutdown_timeout, timer.signal).then(() => false, () => false);
+      const clean = await Promise.race([stopAll().then(() => true), deadline]);
+      timer.abort();
+      if (!clean) log.error(`shutdown took longer than shutdown_timeout (${config.shutdown_timeout} ms); exiting with work unfinished, none of it acknowledged`);
+      return clean;
     },
   };
+
+  async function stopAll() {
+    stopping.abort();
+    if (healing) clearInterval(healing);
+    clearInterval(ranking);
+    await Promise.all(starting);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Idle keep-alive connections (an open dashboard) would otherwise hold close() until they time out.
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    await closed;
+    await alerting?.stop().catch((err: unknown) => log.error('rules did not stop cleanly', { err }));
+    await lag?.stop().catch((err: unknown) => log.error('lag sampler did not stop cleanly', { err }));
+    for (const role of roles) await role.stop().catch((err: unknown) => log.error(`${role.name} tap did not stop cleanly`, { err }));
+    await store.close();
+  }
+}
+
+/** Ready when every role started and every tap is watching; a tap that crashed, stalled or lost its firehose
+ * makes the collector not ready, with the reason. */
+function readiness(state: Map<string, string>, checks: TapCheck[]): { ok: boolean; checks: Record<string, string> } {
+  const all: Record<string, string> = Object.fromEntries(state);
+  for (const c of checks) if (all[c.tap] === undefined || all[c.tap] === 'ok') all[c.tap] = c.up ? 'ok' : c.reason;
+  return { ok: Object.values(all).every((s) => s === 'ok'), checks: all };
 }
 
 /** Broker connection name → the name the client gave itself; the flow map names consumers by it. */

@@ -19,7 +19,8 @@ export interface TapHealth {
   up(tap: string): void;
   down(tap: string, reason: string): void;
   stored(tap: string, at?: number): void;
-  /** Messages lost to the tap that the broker could count (firehose off, tap queue overflow). */
+  /** Messages lost to the tap that the broker could count (firehose off, tap queue overflow); the reporter logs
+   * the reason. */
   lost(tap: string, messages: number, reason: string): void;
   checks(): TapCheck[];
 }
@@ -30,6 +31,7 @@ export interface TapHealthOptions {
   stallMs?: number;
   /** Rows a tap holds that are not stored yet (a stall is only a stall with work waiting). */
   backlog?: (tap: string) => number;
+  /** Called when a tap goes up or down. */
   onChange?: (check: TapCheck) => void;
 }
 
@@ -65,10 +67,8 @@ export function createTapHealth({ now = Date.now, stallMs = 60_000, backlog = ()
     stored(tap, at = now()) {
       entry(tap).lastStoredAt = at;
     },
-    lost(tap, messages, reason) {
-      const check = entry(tap);
-      check.lost += messages;
-      onChange?.({ ...check, reason });
+    lost(tap, messages) {
+      entry(tap).lost += messages;
     },
     checks: () => [...taps.values()].map(view),
   };

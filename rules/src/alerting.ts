@@ -37,12 +37,13 @@ export interface AlertingDeps {
   dashboardUrl: string;
   now?: () => number;
   onEvaluated?: EngineDeps['onEvaluated'];
+  tapHealth?: EngineDeps['tapHealth'];
 }
 
-export function createAlerting({ config, store, log, dashboardUrl, now, onEvaluated }: AlertingDeps): Alerting {
+export function createAlerting({ config, store, log, dashboardUrl, now, onEvaluated, tapHealth }: AlertingDeps): Alerting {
   const rulesLog = log.child({ role: 'rules' });
   const files = createRuleFiles({ dir: resolve(config.rules.dir), log: rulesLog, pollMs: config.rules.reload });
-  const engine = createRuleEngine({ store, log: rulesLog, files, configRoutes: config.alerting.config_routes, ...(now ? { now } : {}), ...(onEvaluated ? { onEvaluated } : {}) });
+  const engine = createRuleEngine({ store, log: rulesLog, files, configRoutes: config.alerting.config_routes, ...(now ? { now } : {}), ...(onEvaluated ? { onEvaluated } : {}), ...(tapHealth ? { tapHealth } : {}) });
   const outbox = createOutbox({ store, log: rulesLog, routes: outboxRoutes(config), dashboardUrl: config.alerting.dashboard_url ?? dashboardUrl, deliver, ...(now ? { now } : {}) });
   return {
     files,

@@ -1,7 +1,9 @@
 // The rule engine: evaluates each rule once per `every`, over the window that ended `delay` ago, runs the
-// alert lifecycle and stores every transition before acting on it. Broken rule files raise a config alert.
+// alert lifecycle and stores every transition before acting on it. Broken rule files raise a config alert, and
+// so does a tap that is not watching (rollcall-tap-health).
 import type { Logger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
+import type { TapCheck } from '@rollcall/core/tap-health';
 import { fingerprintOf, INACTIVE, step, type AlertStatus, type TransitionTo } from './alerts.ts';
 import { insertEvaluations, insertTransitions, latestTransitions, statusOf, transitionId, type EvaluationSample, type Transition } from './alert-store.ts';
 import { evaluateScheduled, watched, windowAt } from './evaluate.ts';
@@ -12,6 +14,9 @@ import { singleFlight } from './single-flight.ts';
 import type { Window } from './sql.ts';
 
 export const RULE_FILE_ALERT = 'rollcall-rule-file';
+export const TAP_HEALTH_ALERT = 'rollcall-tap-health';
+/** A tap down this long fires: long enough for kafkajs to ride out a rebalance, short enough to be told within a minute. */
+export const TAP_HEALTH_FOR_MS = 30_000;
 
 export interface RuleStatus {
   rule: Rule;
@@ -39,6 +44,8 @@ export interface EngineDeps {
   concurrency?: number;
   /** Every evaluation, for metrics. */
   onEvaluated?: (rule: Rule, durationMs: number, failed: boolean) => void;
+  /** The taps' health: a tap that is not watching is an alert of its own (routed like a broken rule file). */
+  tapHealth?: () => TapCheck[];
 }
 
 interface Tracked {
@@ -46,7 +53,7 @@ interface Tracked {
   status: AlertStatus;
 }
 
-export function createRuleEngine({ store, log, files, configRoutes = [], now = Date.now, tickMs = 1000, concurrency = 4, onEvaluated }: EngineDeps): RuleEngine {
+export function createRuleEngine({ store, log, files, configRoutes = [], now = Date.now, tickMs = 1000, concurrency = 4, onEvaluated, tapHealth = () => [] }: EngineDeps): RuleEngine {
   const alerts = new Map<string, Tracked>();
   const lastEnd = new Map<string, number>();
   const lastRun = new Map<string, NonNullable<RuleStatus['last']>>();
@@ -134,11 +141,38 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
       return [{ transition: transition(base, current, to, next), apply: () => alerts.set(fingerprint, { ruleId: RULE_FILE_ALERT, status: next }) }];
     });
 
+  /** A tap that is not watching (crashed, stalled, reconnecting, firehose off): what it misses is unknown, so
+   * someone must be told; volume rules on its streams would otherwise say "nothing was published". */
+  const tapAlerts = (at: number): { transition: Transition; apply: () => void }[] =>
+    tapHealth().flatMap((check) => {
+      const fingerprint = fingerprintOf(TAP_HEALTH_ALERT, { tap: check.tap });
+      const current = alerts.get(fingerprint)?.status ?? INACTIVE;
+      const { next, to } = step(current, !check.up, at, TAP_HEALTH_FOR_MS);
+      if (!to) return [];
+      const base = {
+        at,
+        fingerprint,
+        rule_id: TAP_HEALTH_ALERT,
+        rule_type: 'tap',
+        description: 'A tap is not watching: messages it misses are not counted until it is back.',
+        severity: 'critical',
+        labels: { rule_id: TAP_HEALTH_ALERT, tap: check.tap, severity: 'critical' },
+        stream: check.tap,
+        value: check.up ? 1 : 0,
+        threshold: 1,
+        expected: 'every tap up and storing',
+        summary: check.up ? `${check.tap} is watching again` : `${check.tap} is not watching: ${check.reason}`,
+        details: JSON.stringify({ since: check.since, last_stored_at: check.lastStoredAt, lost: check.lost }),
+        routes: to === 'firing' || to === 'resolved' ? configRoutes : [],
+      };
+      return [{ transition: transition(base, current, to, next), apply: () => alerts.set(fingerprint, { ruleId: TAP_HEALTH_ALERT, status: next }) }];
+    });
+
   /** A rule removed while its alert fires resolves it; nothing would otherwise ever do so. */
   const orphans = (rules: Rule[], at: number): { transition: Transition; apply: () => void }[] => {
     const ids = new Set(rules.map((r) => r.id));
     return [...alerts.entries()].flatMap(([fingerprint, tracked]) => {
-      if (tracked.ruleId === RULE_FILE_ALERT || ids.has(tracked.ruleId) || tracked.status.state === 'inactive') return [];
+      if (tracked.ruleId === RULE_FILE_ALERT || tracked.ruleId === TAP_HEALTH_ALERT || ids.has(tracked.ruleId) || tracked.status.state === 'inactive') return [];
       const to: TransitionTo = tracked.status.state === 'firing' ? 'resolved' : 'inactive';
       const base = { at, fingerprint, rule_id: tracked.ruleId, rule_type: '', description: '', severity: '', labels: { rule_id: tracked.ruleId }, stream: '', value: 0, threshold: 0, expected: '', summary: 'the rule was removed', details: '{}', routes: [] };
       return [{ transition: transition(base, tracked.status, to, INACTIVE), apply: () => alerts.set(fingerprint, { ruleId: tracked.ruleId, status: INACTIVE }) }];
@@ -150,7 +184,7 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
     const rules = files.rules();
     const results: Awaited<ReturnType<typeof evaluateOne>>[] = [];
     for (let i = 0; i < rules.length; i += concurrency) results.push(...(await Promise.all(rules.slice(i, i + concurrency).map((r) => evaluateOne(r, at)))));
-    const extra = [...fileAlerts(at), ...orphans(rules, at)];
+    const extra = [...fileAlerts(at), ...tapAlerts(at), ...orphans(rules, at)];
     const transitions = [...results.flatMap((r) => (r.transition ? [r.transition] : [])), ...extra.map((e) => e.transition)];
     // Stored first: if this insert fails nothing moves, and the same windows are evaluated again next tick.
     await insertTransitions(store, transitions);

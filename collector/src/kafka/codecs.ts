@@ -4,10 +4,14 @@
 // must not stop the tap: it is replaced by one placeholder record per record the batch declares, at the batch's
 // offsets, each carrying the reason, so the tap stores one row per record with a parse_error and moves on.
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
 import { decompress as zstdDecompress } from 'fzstd';
-import * as lz4 from 'lz4js';
-import { compress as snappyCompress, uncompress as snappyUncompress } from 'snappyjs';
+
+// lz4js and snappyjs ship no types; these are the parts used.
+const require = createRequire(import.meta.url);
+const lz4 = require('lz4js') as { compress(src: Uint8Array): Uint8Array; decompress(src: Uint8Array): Uint8Array };
+const snappy = require('snappyjs') as { compress(src: Uint8Array): Uint8Array; uncompress(src: Uint8Array): Uint8Array };
 
 interface Codec {
   compress(encoder: { buffer: Buffer }): Promise<Buffer>;
@@ -25,13 +29,13 @@ const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00
 const XERIAL_HEADER = 16;
 
 function unsnappy(buffer: Buffer): Buffer {
-  if (buffer.length < XERIAL_HEADER || !buffer.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC)) return Buffer.from(snappyUncompress(buffer));
+  if (buffer.length < XERIAL_HEADER || !buffer.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC)) return Buffer.from(snappy.uncompress(buffer));
   const blocks: Buffer[] = [];
   for (let at = XERIAL_HEADER; at < buffer.length; ) {
     const size = buffer.readInt32BE(at);
     at += 4;
     if (size < 0 || at + size > buffer.length) throw new Error('truncated snappy block');
-    blocks.push(Buffer.from(snappyUncompress(buffer.subarray(at, at + size))));
+    blocks.push(Buffer.from(snappy.uncompress(buffer.subarray(at, at + size))));
     at += size;
   }
   return Buffer.concat(blocks);
@@ -117,7 +121,7 @@ export function registerKafkaCodecs(): void {
   const gzip = CompressionCodecs[CompressionTypes.GZIP]() as Codec;
   const codecs: Record<1 | 2 | 3 | 4, Codec> = {
     [CompressionTypes.GZIP]: { compress: (e) => gzip.compress(e), decompress: tolerant('gzip', (b) => gzip.decompress(b)) },
-    [CompressionTypes.Snappy]: { compress: async (e) => Buffer.from(snappyCompress(e.buffer)), decompress: tolerant('snappy', unsnappy) },
+    [CompressionTypes.Snappy]: { compress: async (e) => Buffer.from(snappy.compress(e.buffer)), decompress: tolerant('snappy', unsnappy) },
     [CompressionTypes.LZ4]: { compress: async (e) => Buffer.from(lz4.compress(e.buffer)), decompress: tolerant('lz4', (b) => Buffer.from(lz4.decompress(b))) },
     [CompressionTypes.ZSTD]: { compress: notForProducing('zstd'), decompress: tolerant('zstd', (b) => Buffer.from(zstdDecompress(b))) },
   };

@@ -97,6 +97,8 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
   const kafka = new Kafka({ ...kafkaClientOptions(cfg), logLevel: logLevel.WARN, logCreator: kafkaLogCreator(log) });
   const admin: Admin = kafka.admin();
   let consumer: Consumer | undefined;
+  // Consumers kafkajs gave up on: they are never paused, stopped or reused.
+  const crashed = new WeakSet<Consumer>();
   let current: string[] = [];
   let watch: NodeJS.Timeout | undefined;
   let assigned = 1;
@@ -365,16 +367,18 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     await next.connect();
     await next.subscribe({ topics, fromBeginning: true });
     await next.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: TAP_CONCURRENCY, eachBatch: (payload) => eachBatch(next, payload) });
-    consumer = next;
+    // It may have crashed already while joining (a group id shared with a foreign client, say).
+    if (!crashed.has(next)) consumer = next;
   };
 
   /** kafkajs restarts a consumer itself only after retriable errors; any other crash would stop the tap for good
    * while everything else looks fine. The crashed consumer is dropped and the metadata watch builds a new one. */
-  const onCrash = (crashed: Consumer, error: Error, restarting: boolean) => {
+  const onCrash = (dead: Consumer, error: Error, restarting: boolean) => {
     health?.down(KAFKA_TAP, `consumer crashed${restarting ? ' (kafkajs is restarting it)' : ''}: ${error.message}`);
     if (restarting) return log.warn('kafka consumer crashed; kafkajs restarts it', { err: error });
     log.error('kafka consumer crashed; building a new one', { err: error, retry_in_ms: cfg.metadata_refresh });
-    if (consumer === crashed) consumer = undefined;
+    crashed.add(dead);
+    if (consumer === dead) consumer = undefined;
   };
 
   const refresh = async () => {

@@ -10,6 +10,7 @@ const field = (env: string, path: [string, string] | [string], kind: Kind = 'str
 
 export const ENV_FIELDS: EnvField[] = [
   field('ROLLCALL_LOG_LEVEL', ['log_level']),
+  field('ROLLCALL_SHUTDOWN_TIMEOUT', ['shutdown_timeout']),
   field('ROLLCALL_CLICKHOUSE_URL', ['clickhouse', 'url']),
   field('ROLLCALL_CLICKHOUSE_USER', ['clickhouse', 'user']),
   field('ROLLCALL_CLICKHOUSE_PASSWORD', ['clickhouse', 'password']),

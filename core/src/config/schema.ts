@@ -34,6 +34,8 @@ const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port');
 
 export const configSchema = z.strictObject({
   log_level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** SIGTERM to exit, whatever state the taps are in: Kubernetes sends SIGKILL 30 s after SIGTERM by default. */
+  shutdown_timeout: duration('25s'),
   clickhouse: z
     .strictObject({
       url: z.url().optional(),
