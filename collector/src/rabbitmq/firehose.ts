@@ -43,6 +43,13 @@ export interface RabbitTap {
 }
 
 const REDELIVERY_LOOKBACK_MS = 24 * 3600 * 1000;
+
+/** rabbitmq-client takes the vhost from the URL's path and ignores a `vhost` option next to a URL. */
+export function vhostUrl(url: string, vhost: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = '/' + encodeURIComponent(vhost);
+  return parsed.toString();
+}
 const DEPTH_CHECK_MS = 10_000;
 
 export function createRabbitTap({ config, store, log: parentLog, management, now = Date.now, onInserted, onOverflow, telemetry }: RabbitTapDeps): RabbitTap {
@@ -139,7 +146,7 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
     async start() {
       for (const vhost of cfg.vhosts) {
         await checkTracing(vhost);
-        const connection = new Connection({ url: cfg.url, vhost, connectionName: `rollcall-tap ${cfg.cluster}`, retryHigh: 10_000 });
+        const connection = new Connection({ url: vhostUrl(cfg.url, vhost), connectionName: `rollcall-tap ${cfg.cluster}`, retryHigh: 10_000 });
         connection.on('error', (err) => log.warn('rabbitmq connection error', { vhost, err }));
         connections.push(connection);
         // Overflow is dead-lettered (reject-publish-dlx, or drop-head with a DLX) into a second bounded queue that
