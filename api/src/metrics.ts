@@ -2,7 +2,7 @@
 // only the top-N streams by traffic over the last hour get their own `stream` label, the rest share "other",
 // and a stream that drops out of the top N has its series removed.
 import client from 'prom-client';
-import type { EventRow } from '@rollcall/core/event';
+import { clockSkew, type EventRow } from '@rollcall/core/event';
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import type { TapName, TapTelemetry } from '@rollcall/core/telemetry';
@@ -66,6 +66,7 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
   });
   const insertFailures = new client.Counter({ name: 'rollcall_collector_insert_failures_total', help: 'Failed insert attempts (each is retried with the same deduplication token).', labelNames: ['tap'], registers: [registry] });
   const undecodable = new client.Counter({ name: 'rollcall_collector_undecodable_total', help: 'Messages stored with a parse_error because the tap could not decode their batch (corrupt, or a codec it cannot read).', labelNames: ['tap'], registers: [registry] });
+  const skewed = new client.Counter({ name: 'rollcall_clock_skew_total', help: 'Messages whose producer clock was too far ahead or behind to trust: counted at the time Rollcall saw them (the clock_skew column says which, per source).', labelNames: ['broker', 'direction'], registers: [registry] });
   const tapGauge = (name: string, help: string, value: (c: TapCheck) => number) =>
     new client.Gauge({
       name,
@@ -152,6 +153,10 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
       batchRows.observe({ tap }, rows.length);
       const broken = rows.reduce((n, r) => (r.parse_error.startsWith('undecodable ') ? n + 1 : n), 0);
       if (broken) undecodable.inc({ tap }, broken);
+      for (const r of rows) {
+        const skew = clockSkew(r.broker_ts, r.observed_at);
+        if (skew !== 0) skewed.inc({ broker: r.broker, direction: skew > 0 ? 'ahead' : 'behind' });
+      }
       insertSeconds.observe({ tap }, ms / 1000);
       // One increment per label set per batch, not per row.
       const sums = new Map<string, { labels: ReturnType<typeof labelsFor>; count: number; bytes: number }>();

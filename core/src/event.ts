@@ -2,6 +2,20 @@
 export type Broker = 'kafka' | 'rabbitmq';
 export type EventKind = 'publish' | 'deliver';
 
+// Event time: rules, rollups and charts count a message in the minute it happened (the Kafka record timestamp,
+// the RabbitMQ publish time), not the minute Rollcall stored it, so a tap that lags moves nothing between
+// windows. The store derives `event_at` from broker_ts (migration 8); a producer clock more than this far ahead
+// of Rollcall's, or this far behind it, is not trusted: the row keeps observed_at and its `clock_skew` says why.
+export const EVENT_TIME_MAX_AHEAD_MS = 60_000;
+export const EVENT_TIME_MAX_BEHIND_MS = 7 * 86_400_000;
+
+/** -1: the producer's clock was far behind (clamped); 1: ahead (clamped); 0: trusted or unknown. */
+export function clockSkew(brokerTs: number, observedAt: number): -1 | 0 | 1 {
+  if (brokerTs === 0) return 0;
+  if (brokerTs > observedAt + EVENT_TIME_MAX_AHEAD_MS) return 1;
+  return brokerTs < observedAt - EVENT_TIME_MAX_BEHIND_MS ? -1 : 0;
+}
+
 export interface EventRow {
   observed_at: number; // ms since epoch, when the tap saw the message
   broker_ts: number; // ms since epoch, the broker's (or publisher's) timestamp; 0 when unknown

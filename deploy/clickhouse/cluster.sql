@@ -62,10 +62,13 @@ CREATE TABLE IF NOT EXISTS rollcall.schema_migrations ON CLUSTER '{cluster}' (
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
 ORDER BY version;
 
--- Migration 1 (+ 2, which added tap_run): one row per observed message.
+-- Migration 1 (+ 2, which added tap_run, and 8, event time): one row per observed message.
 CREATE TABLE IF NOT EXISTS rollcall.events ON CLUSTER '{cluster}' (
   observed_at DateTime64(3, 'UTC'),
   broker_ts DateTime64(3, 'UTC'),
+  -- When the event happened: the broker's time unless unknown, or more than a minute ahead / 7 days behind.
+  event_at DateTime64(3, 'UTC') DEFAULT if(broker_ts = toDateTime64(0, 3, 'UTC') OR broker_ts > observed_at + toIntervalMillisecond(60000) OR broker_ts < observed_at - toIntervalMillisecond(604800000), observed_at, broker_ts),
+  clock_skew Int8 DEFAULT multiIf(broker_ts = toDateTime64(0, 3, 'UTC'), 0, broker_ts > observed_at + toIntervalMillisecond(60000), 1, broker_ts < observed_at - toIntervalMillisecond(604800000), -1, 0),
   broker LowCardinality(String),
   cluster LowCardinality(String),
   stream LowCardinality(String),
@@ -90,6 +93,7 @@ CREATE TABLE IF NOT EXISTS rollcall.events ON CLUSTER '{cluster}' (
   delivery_hash UInt64,
   tap_batch UInt64,
   tap_run UInt64 DEFAULT 0,
+  INDEX event_at_minmax event_at TYPE minmax GRANULARITY 1,
   -- Stored inside each part, so it replicates with the rows it summarises.
   PROJECTION kafka_high_water (SELECT broker, cluster, stream, partition, max(offset) GROUP BY broker, cluster, stream, partition)
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
@@ -117,7 +121,7 @@ SETTINGS replicated_deduplication_window = 10000, replicated_deduplication_windo
 
 -- The same view as the migration's; created on every replica (see the header).
 CREATE MATERIALIZED VIEW IF NOT EXISTS rollcall.events_per_minute_mv ON CLUSTER '{cluster}' TO rollcall.events_per_minute AS
-  SELECT toStartOfMinute(observed_at) AS minute, broker, cluster, stream, kind, event_type, source,
+  SELECT toStartOfMinute(event_at) AS minute, broker, cluster, stream, kind, event_type, source,
          toUInt64(count()) AS count, toUInt64(sum(size)) AS bytes, max(observed_at) AS last_seen
   FROM rollcall.events
   GROUP BY minute, broker, cluster, stream, kind, event_type, source;
@@ -308,10 +312,22 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS rollcall.events_per_hour_mv ON CLUSTER '{
   FROM rollcall.events_per_minute
   GROUP BY hour, broker, cluster, stream, kind, event_type, source;
 
+-- Migration 9: when each tap was watching, and its watermark.
+CREATE TABLE IF NOT EXISTS rollcall.tap_coverage ON CLUSTER '{cluster}' (
+  tap LowCardinality(String),
+  at DateTime64(3, 'UTC'),
+  up UInt8,
+  watermark DateTime64(3, 'UTC'),
+  reason String
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toDate(at)
+ORDER BY (tap, at)
+TTL toDateTime(at) + INTERVAL 30 DAY;
+
 -- The hourly rollup holds every hour from the start: it exists before the first event.
 INSERT INTO rollcall.tap_markers (name, at) VALUES ('rollup-hourly-since', 0);
 
--- Mark migrations 1-7 applied (names as in migrations.ts). One INSERT on one node: the table replicates it.
+-- Mark migrations 1-9 applied (names as in migrations.ts). One INSERT on one node: the table replicates it.
 INSERT INTO rollcall.schema_migrations (version, name) VALUES
   (1, 'events (with Kafka high-water projection), per-minute rollup, schemas, tap markers'),
   (2, 'events.tap_run: which process run stored a row, to tell its unacked last batches after a crash'),
@@ -319,4 +335,6 @@ INSERT INTO rollcall.schema_migrations (version, name) VALUES
   (4, 'consumer lag: lag_samples per Kafka partition or RabbitMQ queue, lag_status per group or queue, per sampling round'),
   (5, 'benchmarks: bench_runs (parameters, environment, results, timeline) and bench_baselines per scenario'),
   (6, 'events_per_hour: an hourly rollup fed by the per-minute one, for ranges of a day or more'),
-  (7, 'tap_markers: Kafka drain markers expire after a day');
+  (7, 'tap_markers: Kafka drain markers expire after a day'),
+  (8, 'event time: events.event_at and clock_skew from broker_ts, the per-minute rollup by event minute'),
+  (9, 'tap_coverage: when each tap was watching and how far it had stored everything (its watermark)');

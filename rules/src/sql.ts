@@ -2,7 +2,7 @@
 // spliced in is column names from a fixed list. Whole-minute windows read the per-minute rollup, anything
 // finer (or a routing-key glob, which the rollup does not keep) reads raw events.
 import type { Store } from '@rollcall/core/store';
-import { queryRows } from '@rollcall/core/store/queries';
+import { eventTimeRange, queryRows } from '@rollcall/core/store/queries';
 import type { Match } from './rule.ts';
 
 export interface Window {
@@ -55,12 +55,16 @@ export function matchWhere(match: Match, p: string): Fragment {
   return { sql: parts.join(' AND '), params };
 }
 
-/** Time range condition for one window on either source. */
+/** Time range condition for one window on either source, by event time (the rollup's minute is one too). */
 export function windowWhere(source: Source, window: Window, p: string): Fragment {
-  const column = source === 'rollup' ? 'minute' : 'observed_at';
-  const cast = source === 'rollup' ? (name: string) => `toDateTime(intDiv({${name}:Int64}, 1000), 'UTC')` : (name: string) => `fromUnixTimestamp64Milli({${name}:Int64})`;
-  return { sql: `${column} >= ${cast(`${p}_start`)} AND ${column} < ${cast(`${p}_end`)}`, params: { [`${p}_start`]: window.start, [`${p}_end`]: window.end } };
+  const params = { [`${p}_start`]: window.start, [`${p}_end`]: window.end };
+  if (source === 'rollup') {
+    const cast = (name: string) => `toDateTime(intDiv({${name}:Int64}, 1000), 'UTC')`;
+    return { sql: `minute >= ${cast(`${p}_start`)} AND minute < ${cast(`${p}_end`)}`, params };
+  }
+  return { sql: eventTimeRange(`${p}_start`, `${p}_end`), params };
 }
+
 
 export const countExpr = (source: Source) => (source === 'rollup' ? 'sum(count)' : 'count()');
 

@@ -3,7 +3,7 @@
 // owners). Services are keyed by name, so one that consumes from RabbitMQ and publishes to Kafka under the same
 // name joins both halves into one path.
 import type { Store } from '@rollcall/core/store';
-import { queryRows } from '@rollcall/core/store/queries';
+import { eventTimeRange, queryRows } from '@rollcall/core/store/queries';
 import type { TimeRange } from '../params.ts';
 
 export type NodeKind = 'producer' | 'topic' | 'exchange' | 'queue' | 'group' | 'consumer';
@@ -46,7 +46,7 @@ const worst = (a: AlertState, b: AlertState): AlertState => (RANK[a] >= RANK[b] 
 export async function flows(store: Store, range: TimeRange, inputs: FlowInputs): Promise<{ nodes: FlowNode[]; edges: FlowEdge[] }> {
   const seconds = Math.max(1, (range.to - range.from) / 1000);
   const p = { ...range, hidden: inputs.hiddenGroups };
-  const RAW_RANGE = `observed_at >= fromUnixTimestamp64Milli({from:Int64}) AND observed_at < fromUnixTimestamp64Milli({to:Int64})`;
+  const RAW_RANGE = eventTimeRange('from', 'to');
   const [published, routed, delivered, consumed, names] = await Promise.all([
     // Exact edges for short ranges; whole minutes from the rollup past RAW_MAX_MS, where a scan would be long.
     queryRows<{ broker: string; stream: string; source: string; n: string | number }>(

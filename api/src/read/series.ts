@@ -2,7 +2,7 @@
 // read raw events (short ranges only), steps of an hour and more whole hours from the hourly rollup, everything
 // else the per-minute rollup.
 import type { Store } from '@rollcall/core/store';
-import { queryRows } from '@rollcall/core/store/queries';
+import { eventTimeRange, queryRows } from '@rollcall/core/store/queries';
 import { iso, type TimeRange } from '../params.ts';
 import { rollupCells, rollupSince, splitRange } from './rollup.ts';
 
@@ -44,7 +44,8 @@ export async function series(store: Store, range: TimeRange, f: SeriesFilter): P
   let count = 'sum(count)';
   let bytes = 'sum(bytes)';
   if (step < 60) {
-    source = { sql: `SELECT observed_at AS t, * FROM ${store.db}.events WHERE ${[...filters, `observed_at >= fromUnixTimestamp64Milli({start:Int64})`, `observed_at < fromUnixTimestamp64Milli({to:Int64})`].join(' AND ')}`, params: { start: range.from, to: range.to } };
+    // By event time, like the rollup the longer steps read.
+    source = { sql: `SELECT event_at AS t, * FROM ${store.db}.events WHERE ${[...filters, eventTimeRange('start', 'to')].join(' AND ')}`, params: { start: range.from, to: range.to } };
     count = 'count()';
     bytes = 'sum(size)';
   } else {

@@ -2,6 +2,8 @@
 // versions are recorded so a new step runs once. Every table that receives tap inserts (directly or through a
 // materialized view) carries non_replicated_deduplication_window, which is what makes insert_deduplication_token
 // drop a replayed batch on a non-replicated MergeTree.
+import { EVENT_TIME_MAX_AHEAD_MS, EVENT_TIME_MAX_BEHIND_MS } from '../event.ts';
+
 export interface Migration {
   version: number;
   name: string;
@@ -32,6 +34,16 @@ const rollupTable = (db: string, bucket: 'minute' | 'hour') => `CREATE TABLE IF 
       ORDER BY (broker, cluster, stream, ${bucket}, kind, event_type, source)
       TTL ${bucket} + INTERVAL 400 DAY
       SETTINGS ${DEDUP}`;
+
+const ms = (n: number) => `toIntervalMillisecond(${n})`;
+/** event_at: the broker's time unless unknown or not to be trusted (see core/src/event.ts). */
+const EVENT_AT = `if(broker_ts = toDateTime64(0, 3, 'UTC') OR broker_ts > observed_at + ${ms(EVENT_TIME_MAX_AHEAD_MS)} OR broker_ts < observed_at - ${ms(EVENT_TIME_MAX_BEHIND_MS)}, observed_at, broker_ts)`;
+const CLOCK_SKEW = `multiIf(broker_ts = toDateTime64(0, 3, 'UTC'), 0, broker_ts > observed_at + ${ms(EVENT_TIME_MAX_AHEAD_MS)}, 1, broker_ts < observed_at - ${ms(EVENT_TIME_MAX_BEHIND_MS)}, -1, 0)`;
+/** The per-minute rollup's view since migration 8: by event minute; last_seen stays when Rollcall saw it. */
+const perMinuteView = (db: string) => `SELECT toStartOfMinute(event_at) AS minute, broker, cluster, stream, kind, event_type, source,
+               toUInt64(count()) AS count, toUInt64(sum(size)) AS bytes, max(observed_at) AS last_seen
+        FROM ${db}.events
+        GROUP BY minute, broker, cluster, stream, kind, event_type, source`;
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -259,6 +271,35 @@ export const MIGRATIONS: Migration[] = [
     version: 7,
     name: 'tap_markers: Kafka drain markers expire after a day',
     statements: (db) => [`ALTER TABLE ${db}.tap_markers MODIFY TTL toDateTime(at) + INTERVAL 1 DAY DELETE WHERE startsWith(name, '${DRAIN_MARKER_PREFIX}')`],
+  },
+  {
+    version: 8,
+    name: 'event time: events.event_at and clock_skew from broker_ts, the per-minute rollup by event minute',
+    statements: (db) => [
+      // Rows stored before this migration keep event_at = observed_at (written out once), so the rollup minutes
+      // they were counted in still match them; only rows stored afterwards take the broker's time.
+      `ALTER TABLE ${db}.events ADD COLUMN IF NOT EXISTS event_at DateTime64(3, 'UTC') DEFAULT observed_at AFTER broker_ts`,
+      `ALTER TABLE ${db}.events MATERIALIZE COLUMN event_at SETTINGS mutations_sync = 2`,
+      `ALTER TABLE ${db}.events MODIFY COLUMN event_at DateTime64(3, 'UTC') DEFAULT ${EVENT_AT}`,
+      `ALTER TABLE ${db}.events ADD COLUMN IF NOT EXISTS clock_skew Int8 DEFAULT ${CLOCK_SKEW} AFTER event_at`,
+      // Rows of a stream are sorted by observed_at, which event_at follows closely: a min/max per granule lets
+      // event-time windows skip the rest.
+      `ALTER TABLE ${db}.events ADD INDEX IF NOT EXISTS event_at_minmax event_at TYPE minmax GRANULARITY 1`,
+      `ALTER TABLE ${db}.events_per_minute_mv MODIFY QUERY ${perMinuteView(db)}`,
+    ],
+  },
+  {
+    version: 9,
+    name: 'tap_coverage: when each tap was watching and how far it had stored everything (its watermark)',
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.tap_coverage (
+        tap LowCardinality(String),
+        at DateTime64(3, 'UTC'),
+        up UInt8,
+        watermark DateTime64(3, 'UTC'),
+        reason String
+      ) ENGINE = MergeTree PARTITION BY toDate(at) ORDER BY (tap, at) TTL toDateTime(at) + INTERVAL 30 DAY`,
+    ],
   },
 ];
 

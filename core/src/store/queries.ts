@@ -1,5 +1,5 @@
 // Typed read queries. Input only ever reaches SQL as query parameters, never by concatenation.
-import type { Broker, EventKind } from '../event.ts';
+import { EVENT_TIME_MAX_AHEAD_MS, type Broker, type EventKind } from '../event.ts';
 import { DRAIN_MARKER_PREFIX, HOURLY_SINCE } from './migrations.ts';
 import type { Store } from './store.ts';
 
@@ -33,6 +33,13 @@ const whereFor = (f: CountFilter) =>
     .join(' AND ');
 
 const paramsFor = (f: CountFilter) => ({ broker: f.broker, stream: f.stream, event_type: f.eventType ?? '', kind: f.kind ?? '', since: f.since ?? 0 });
+
+/** Raw rows whose event time is in [start, end): event_at is never more than EVENT_TIME_MAX_AHEAD_MS ahead of
+ * observed_at, so the same lower bound on observed_at (the sorting key and partition) skips older parts. */
+export function eventTimeRange(start: string, end: string): string {
+  const from = `fromUnixTimestamp64Milli({${start}:Int64})`;
+  return `event_at >= ${from} AND event_at < fromUnixTimestamp64Milli({${end}:Int64}) AND observed_at >= ${from} - toIntervalMillisecond(${EVENT_TIME_MAX_AHEAD_MS})`;
+}
 
 /** Rows of a parameterised query; every read in Rollcall goes through here. */
 export async function queryRows<T>(store: Store, query: string, query_params: Record<string, unknown>): Promise<T[]> {

@@ -1,9 +1,13 @@
-// Heals the per-minute rollup after a crash. A materialized view is written after its source part, not
+// Heals the per-minute rollup (by event minute) after a crash. A materialized view is written after its source part, not
 // atomically with it, so a kill -9 between the two leaves raw rows the rollup never counted. At start-up,
 // before any tap writes, settled minutes of the recent past are compared with the raw rows and the missing
 // counts are added. Only shortfalls are repaired: the rollup is never ahead of the raw rows it was built from.
 import { hash53 } from '../hash.ts';
+import { EVENT_TIME_MAX_AHEAD_MS } from '../event.ts';
 import type { Store } from './store.ts';
+
+// event_at is never more than this ahead of observed_at, which bounds the raw scan by the sorting key.
+const AHEAD = `toIntervalMillisecond(${EVENT_TIME_MAX_AHEAD_MS})`;
 
 export interface ReconcileWindow {
   /** ms since epoch: how far back to look */
@@ -19,10 +23,12 @@ const shortfallSql = (db: string) => `
          raw.count - ifNull(r.count, 0) AS count, raw.bytes - ifNull(r.bytes, 0) AS bytes, raw.last_seen AS last_seen,
          raw.count AS raw_count, ifNull(r.count, 0) AS rollup_count
   FROM (
-    SELECT toStartOfMinute(observed_at) AS minute, broker, cluster, stream, kind, event_type, source,
+    SELECT toStartOfMinute(event_at) AS minute, broker, cluster, stream, kind, event_type, source,
            toUInt64(count()) AS count, toUInt64(sum(size)) AS bytes, max(observed_at) AS last_seen
     FROM ${db}.events
-    WHERE observed_at >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND observed_at < toStartOfMinute(fromUnixTimestamp64Milli({to:Int64}))
+    WHERE event_at >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND event_at < toStartOfMinute(fromUnixTimestamp64Milli({to:Int64}))
+      -- rows stored after the settled point are left for a later pass, like the minutes after it
+      AND observed_at >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) - ${AHEAD} AND observed_at < fromUnixTimestamp64Milli({to:Int64})
     GROUP BY ALL) AS raw
   LEFT JOIN (
     SELECT minute, broker, cluster, stream, kind, event_type, source, sum(count) AS count, sum(bytes) AS bytes
