@@ -1,6 +1,6 @@
 import { parseConfig } from '@rollcall/core/config';
 import { describe, expect, it } from 'vitest';
-import { deliveryHash, NotATraceMessage, traceMessageToEvent, type AmqpContext, type TraceMessage } from './amqp.ts';
+import { deliveryHash, headersText, NotATraceMessage, traceMessageToEvent, type AmqpContext, type TraceMessage } from './amqp.ts';
 
 const extract = parseConfig('', 'test', {}).extract;
 const ctx: AmqpContext = { cluster: 'rmq-eu', observedAt: 1_795_425_702_250, extract };
@@ -234,5 +234,36 @@ describe('deliveryHash', () => {
 
   it('differs for publish and deliver traces of the same message', () => {
     expect(deliveryHash(publish())).not.toBe(deliveryHash({ ...publish(), routingKey: 'deliver.exp.q' }));
+  });
+});
+
+describe('headers nested deeper than the stack', () => {
+  const nested = (depth: number): Record<string, unknown> => {
+    let table: Record<string, unknown> = { leaf: 'x' };
+    for (let i = 0; i < depth; i++) table = { n: table };
+    return table;
+  };
+  // the text the delivery hash has always been computed from, so rows stored before still match redeliveries
+  const stringify = (h: unknown) => JSON.stringify(h, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
+
+  it('writes the same text as JSON.stringify did', () => {
+    const headers = { ...common(), routed_queues: ['q'], a: [1, 'x', null, undefined, { b: [] }], c: Buffer.from('hi'), d: undefined, e: NaN, f: '\u2028"', '1': 'key order' };
+    expect(headersText(headers)).toBe(stringify(headers));
+  });
+
+  it('hashes and reads a trace whose header is nested 100,000 deep', () => {
+    const props = properties({ headers: { deep: nested(100_000), traceparent: `00-${TRACE_ID}-b7ad6b7169203331-01` } });
+    expect(() => stringify(props)).toThrow(RangeError);
+    const { row } = traceMessageToEvent(publish(props), ctx);
+    expect(row.delivery_hash).toBe(deliveryHash(publish(props)));
+    expect(row.trace_id).toBe(TRACE_ID);
+    expect(row.parse_error).toBe('');
+  });
+
+  it('turns a trace it cannot read into a row with the reason, never an exception', () => {
+    const hostile = { ...common(), get properties(): never { throw new Error('boom'); } };
+    const { row } = traceMessageToEvent({ routingKey: 'publish.exp.x', headers: hostile, body: body() }, ctx, 'read through the management API');
+    expect(row).toMatchObject({ kind: 'publish', stream: 'exp.x', size: body().length });
+    expect(row.parse_error).toMatch(/^read through the management API; trace message not readable: boom/);
   });
 });

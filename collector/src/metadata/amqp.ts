@@ -5,6 +5,7 @@ import { hash53 } from '@rollcall/core/hash';
 import { inspectBody } from './body.ts';
 import { isStructuredCloudEvent, pickFields } from './fields.ts';
 import { normaliseHeaders } from './headers.ts';
+import type { EventRow } from '@rollcall/core/event';
 import type { ExtractedEvent } from './kafka.ts';
 
 export interface TraceMessage {
@@ -27,53 +28,153 @@ export class NotATraceMessage extends Error {
   override name = 'NotATraceMessage';
 }
 
-export function traceMessageToEvent(msg: TraceMessage, ctx: AmqpContext): ExtractedEvent {
-  const dot = msg.routingKey.indexOf('.');
-  const verb = msg.routingKey.slice(0, dot);
-  if (dot < 0 || (verb !== 'publish' && verb !== 'deliver')) throw new NotATraceMessage(`unexpected firehose routing key "${msg.routingKey}"`);
-  const target = msg.routingKey.slice(dot + 1);
+/** Parses the routing key: a message on the tap queue that is not a firehose trace throws NotATraceMessage. */
+function verbAndTarget(routingKey: string): { verb: 'publish' | 'deliver'; target: string } {
+  const dot = routingKey.indexOf('.');
+  const verb = routingKey.slice(0, dot);
+  if (dot < 0 || (verb !== 'publish' && verb !== 'deliver')) throw new NotATraceMessage(`unexpected firehose routing key "${routingKey}"`);
+  return { verb, target: routingKey.slice(dot + 1) };
+}
+
+/** One row per trace message, always: what cannot be read becomes a parse_error, never an exception that would
+ * leave the message on the tap queue to be redelivered for ever. `note` is a problem known before reading
+ * (e.g. the message could only be fetched through the management API). */
+export function traceMessageToEvent(msg: TraceMessage, ctx: AmqpContext, note?: string): ExtractedEvent {
+  const { verb, target } = verbAndTarget(msg.routingKey);
+  try {
+    return readTrace(msg, ctx, verb, target, note);
+  } catch (err) {
+    return unreadableTrace(msg, ctx, verb, target, [note, `trace message not readable: ${(err as Error).message}`]);
+  }
+}
+
+function readTrace(msg: TraceMessage, ctx: AmqpContext, verb: 'publish' | 'deliver', target: string, note: string | undefined): ExtractedEvent {
   const trace = table(msg.headers);
   const props = table(trace.properties);
   const headers = normaliseHeaders(table(props.headers));
   const contentType = str(props.content_type) || undefined;
   const body = inspectBody(msg.body, contentType, ctx.extract.max_parse_bytes);
   const picked = pickFields(ctx.extract, headers.values, body, isStructuredCloudEvent(contentType));
-  const exchange = str(trace.exchange_name);
   const timestamp = typeof props.timestamp === 'number' ? props.timestamp * 1000 : 0;
   return {
     row: {
-      observed_at: ctx.observedAt,
+      ...baseRow(msg, ctx, verb, target),
       broker_ts: timestamp,
-      broker: 'rabbitmq',
-      cluster: ctx.cluster,
-      stream: exchange === '' ? 'amq.default' : exchange,
-      routing_key: strings(trace.routing_keys)[0] ?? '',
-      partition: -1,
-      offset: -1,
-      kind: verb,
-      queue: verb === 'deliver' ? target : '',
-      routed_queues: strings(trace.routed_queues),
       // AMQP's own properties win over headers: they are the protocol's fields for exactly this.
       event_type: str(props.type) || picked.event_type,
       source: str(props.app_id) || picked.source,
       message_id: str(props.message_id) || picked.message_id,
       correlation_id: str(props.correlation_id) || picked.correlation_id,
       trace_id: picked.trace_id,
-      key_hash: 0,
-      size: msg.body.length,
       header_count: headers.count,
       schema_fingerprint: body.fingerprint,
-      parse_error: [...headers.problems, ...body.problems].join('; '),
-      connection: str(trace.connection),
-      user: str(trace.user),
-      delivery_hash: deliveryHash(msg),
+      parse_error: [...(note ? [note] : []), ...headers.problems, ...body.problems].join('; '),
     },
     paths: body.paths,
   };
 }
 
+/** The fields every trace message has (routing, connection, size), read defensively. */
+function baseRow(msg: TraceMessage, ctx: AmqpContext, verb: 'publish' | 'deliver', target: string): EventRow {
+  const trace = table(msg.headers);
+  const exchange = typeof trace.exchange_name === 'string' ? trace.exchange_name : verb === 'publish' ? target : '';
+  return {
+    observed_at: ctx.observedAt,
+    broker_ts: 0,
+    broker: 'rabbitmq',
+    cluster: ctx.cluster,
+    stream: exchange === '' ? 'amq.default' : exchange,
+    routing_key: strings(trace.routing_keys)[0] ?? '',
+    partition: -1,
+    offset: -1,
+    kind: verb,
+    queue: verb === 'deliver' ? target : '',
+    routed_queues: strings(trace.routed_queues),
+    event_type: '',
+    source: '',
+    message_id: '',
+    correlation_id: '',
+    trace_id: '',
+    key_hash: 0,
+    size: msg.body.length,
+    header_count: 0,
+    schema_fingerprint: 0,
+    parse_error: '',
+    connection: str(trace.connection),
+    user: str(trace.user),
+    delivery_hash: deliveryHash(msg),
+  };
+}
+
+function unreadableTrace(msg: TraceMessage, ctx: AmqpContext, verb: 'publish' | 'deliver', target: string, problems: (string | undefined)[]): ExtractedEvent {
+  const parse_error = problems.filter(Boolean).join('; ');
+  try {
+    return { row: { ...baseRow(msg, ctx, verb, target), parse_error }, paths: [] };
+  } catch (err) {
+    // Not even the routing fields could be read: the row still counts the message, under its routing key.
+    const row = { ...baseRow({ ...msg, headers: {} }, ctx, verb, target), parse_error: `${parse_error}; ${(err as Error).message}` };
+    return { row, paths: [] };
+  }
+}
+
 /** Identity of one trace message: its routing key, every header and the body. */
 export function deliveryHash(msg: TraceMessage): number {
-  const head = hash53(msg.routingKey + '\u0000' + JSON.stringify(msg.headers ?? {}, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)));
+  const head = hash53(msg.routingKey + '\u0000' + headersText(msg.headers ?? {}));
   return hash53(msg.body, head % 0x7fffffff);
+}
+
+type Frame = { kind: 'array'; items: unknown[]; at: number } | { kind: 'object'; obj: Record<string, unknown>; keys: string[]; at: number; wrote: boolean };
+
+// What JSON.stringify gives for a leaf (Buffers after their toJSON, bare Uint8Arrays as base64, as the hash has
+// always read them), or undefined for a container or a value JSON leaves out.
+function leafText(value: unknown): string | undefined {
+  if (value instanceof Uint8Array && !Buffer.isBuffer(value)) return JSON.stringify(Buffer.from(value).toString('base64'));
+  if (value !== null && typeof value === 'object') return undefined;
+  return JSON.stringify(value) ?? 'null';
+}
+
+function open(value: unknown): Frame {
+  const v = (value as { toJSON?: () => unknown }).toJSON?.() ?? value;
+  return Array.isArray(v) ? { kind: 'array', items: v, at: 0 } : { kind: 'object', obj: v as Record<string, unknown>, keys: Object.keys(v as object), at: 0, wrote: false };
+}
+
+/** JSON.stringify of a header table, without recursion: a table nested thousands deep (AMQP allows it) would
+ * overflow the stack. Same text as JSON.stringify, so hashes of stored rows still match after an upgrade. */
+export function headersText(headers: Record<string, unknown>): string {
+  const out: string[] = [];
+  const stack: Frame[] = [open(headers)];
+  out.push(stack[0]?.kind === 'array' ? '[' : '{');
+  for (let top = stack.at(-1); top; top = stack.at(-1)) {
+    let value: unknown;
+    if (top.kind === 'array') {
+      if (top.at === top.items.length) {
+        out.push(']');
+        stack.pop();
+        continue;
+      }
+      if (top.at > 0) out.push(',');
+      value = top.items[top.at++];
+      if (value === undefined || typeof value === 'function' || typeof value === 'symbol') value = null;
+    } else {
+      if (top.at === top.keys.length) {
+        out.push('}');
+        stack.pop();
+        continue;
+      }
+      const key = top.keys[top.at++] as string;
+      value = top.obj[key];
+      if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
+      out.push((top.wrote ? ',' : '') + JSON.stringify(key) + ':');
+      top.wrote = true;
+    }
+    const leaf = leafText(value);
+    if (leaf !== undefined) {
+      out.push(leaf);
+      continue;
+    }
+    const frame = open(value);
+    out.push(frame.kind === 'array' ? '[' : '{');
+    stack.push(frame);
+  }
+  return out.join('');
 }

@@ -1,7 +1,6 @@
 // The RabbitMQ tap: a durable, bounded queue bound to the firehose (amq.rabbitmq.trace) in each vhost, so
 // nothing is lost while the collector restarts. Each delivery is acked only after its batch is stored; the
 // prefetch window bounds what is held in memory when ClickHouse is slow.
-import { Connection, type AsyncMessage, type Consumer } from 'rabbitmq-client';
 import type { Config } from '@rollcall/core/config/schema';
 import { hash53 } from '@rollcall/core/hash';
 import type { Logger } from '@rollcall/core/log';
@@ -10,6 +9,7 @@ import { tapBatchesContaining } from '@rollcall/core/store/queries';
 import type { Store } from '@rollcall/core/store';
 import { NotATraceMessage, traceMessageToEvent } from '../metadata/amqp.ts';
 import { createBatchWriter, type Submission } from '../writer/batch-writer.ts';
+import { createQueueReader, type QueueReader, type QueueReaderQueue, type TraceDelivery } from './queue-reader.ts';
 import { RedeliveryClaims } from './redelivery.ts';
 import { overflowName } from './tap-queues.ts';
 import type { Management } from './management.ts';
@@ -29,6 +29,7 @@ export interface RabbitTapDeps {
 interface Delivery {
   redelivered: boolean;
   hash: number;
+  session: number | undefined;
 }
 
 export interface RabbitTap {
@@ -43,6 +44,7 @@ export interface RabbitTap {
 }
 
 const REDELIVERY_LOOKBACK_MS = 24 * 3600 * 1000;
+const DEPTH_CHECK_MS = 10_000;
 
 /** rabbitmq-client takes the vhost from the URL's path and ignores a `vhost` option next to a URL. */
 export function vhostUrl(url: string, vhost: string): string {
@@ -50,13 +52,13 @@ export function vhostUrl(url: string, vhost: string): string {
   parsed.pathname = '/' + encodeURIComponent(vhost);
   return parsed.toString();
 }
-const DEPTH_CHECK_MS = 10_000;
 
 export function createRabbitTap({ config, store, log: parentLog, management, now = Date.now, onInserted, onOverflow, telemetry }: RabbitTapDeps): RabbitTap {
   const cfg = config.rabbitmq;
   const log = parentLog.child({ tap: 'rabbitmq', cluster: cfg.cluster });
-  const connections: Connection[] = [];
-  const consumers: Consumer[] = [];
+  const readers: QueueReader[] = [];
+  // Readers going one message at a time to find one that AMQP cannot deliver: each row is stored at once then.
+  let careful = 0;
   const untraced = new Set<string>();
   const overflowQueue = overflowName(cfg.tap_queue);
   let depthTimer: NodeJS.Timeout | undefined;
@@ -68,10 +70,10 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
     batchSize: config.writer.batch_size,
     flushIntervalMs: config.writer.flush_interval,
     maxRetryDelayMs: config.writer.max_retry_delay,
-    maxPending: () => cfg.prefetch * Math.max(1, consumers.length),
+    maxPending: () => (careful > 0 ? 1 : cfg.prefetch * Math.max(1, readers.length)),
     tokenFor: (batch) => `rabbitmq/${cfg.cluster}/${batch.length}/${hash53(batch.map((s) => s.meta.hash).join(','))}`,
     prepare: async (batch) => {
-      const redelivered = batch.flatMap((s, index) => (s.meta.redelivered ? [{ index, hash: s.meta.hash }] : []));
+      const redelivered = batch.flatMap((s, index) => (s.meta.redelivered ? [{ index, hash: s.meta.hash, ...(s.meta.session === undefined ? {} : { session: s.meta.session }) }] : []));
       if (redelivered.length === 0) return batch.flatMap((s) => s.rows);
       const stored = await tapBatchesContaining(store, cfg.cluster, [...new Set(redelivered.map((r) => r.hash))], now() - REDELIVERY_LOOKBACK_MS);
       const skip = claims.match(redelivered, stored);
@@ -96,14 +98,13 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
     log.error(`tap queue ${cfg.tap_queue} overflowed its max_length (${cfg.max_length}); overflow is kept in ${overflowQueue} and stored late`, { vhost, overflowed });
   };
 
-  const handle = async (msg: AsyncMessage) => {
-    const body = Buffer.isBuffer(msg.body) ? msg.body : Buffer.from(typeof msg.body === 'string' ? msg.body : JSON.stringify(msg.body ?? ''));
+  const handle = async ({ message, redelivered, session, note }: TraceDelivery) => {
     let extracted;
     try {
-      extracted = traceMessageToEvent({ routingKey: msg.routingKey, headers: msg.headers, body }, { cluster: cfg.cluster, observedAt: now(), extract: config.extract });
+      extracted = traceMessageToEvent(message, { cluster: cfg.cluster, observedAt: now(), extract: config.extract }, note);
     } catch (err) {
       if (err instanceof NotATraceMessage) {
-        log.warn('ignoring a message on the tap queue that is not a firehose trace', { routing_key: msg.routingKey });
+        log.warn('ignoring a message on the tap queue that is not a firehose trace', { routing_key: message.routingKey });
         return; // acked: keeping it would only block the queue
       }
       throw err;
@@ -112,7 +113,7 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
     if (writer.isNewSchema(row.schema_fingerprint)) {
       writer.storeSchemas([{ fingerprint: row.schema_fingerprint, broker: 'rabbitmq', stream: row.stream, event_type: row.event_type, paths, first_seen: row.observed_at }]);
     }
-    const submission: Submission<Delivery> = { rows: [row], meta: { redelivered: msg.redelivered, hash: row.delivery_hash } };
+    const submission: Submission<Delivery> = { rows: [row], meta: { redelivered, hash: row.delivery_hash, session } };
     await writer.submit(submission);
   };
 
@@ -146,27 +147,36 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
     async start() {
       for (const vhost of cfg.vhosts) {
         await checkTracing(vhost);
-        const connection = new Connection({ url: vhostUrl(cfg.url, vhost), connectionName: `rollcall-tap ${cfg.cluster}`, retryHigh: 10_000 });
-        connection.on('error', (err) => log.warn('rabbitmq connection error', { vhost, err }));
-        connections.push(connection);
         // Overflow is dead-lettered (reject-publish-dlx, or drop-head with a DLX) into a second bounded queue that
         // the tap also reads: an overflow is counted and its messages still stored. Only past both bounds does
-        // RabbitMQ drop trace messages, and the depth check then says so.
-        const delivery = { qos: { prefetchCount: cfg.prefetch }, concurrency: cfg.prefetch, requeue: true };
-        const overflow = connection.createConsumer(
+        // RabbitMQ drop trace messages, and the depth check then says so. Each queue has its own connection, so
+        // a message that kills one (see queue-reader.ts) is looked for in that queue only.
+        const reader = (queue: QueueReaderQueue, onMessage: (d: TraceDelivery) => Promise<void>) =>
+          createQueueReader({
+            url: vhostUrl(cfg.url, vhost),
+            vhost,
+            managementUrl: cfg.management_url,
+            connectionName: `rollcall-tap ${cfg.cluster}`,
+            prefetch: cfg.prefetch,
+            queue,
+            log,
+            handle: onMessage,
+            onSessionEnd: (session) => claims.endSession(session),
+            onCareful: (on) => (careful += on ? 1 : -1),
+          });
+        const overflow = reader(
           {
             queue: overflowQueue,
             queueOptions: { durable: true, arguments: { 'x-max-length': cfg.max_length, 'x-overflow': cfg.overflow } },
             exchanges: [{ exchange: overflowQueue, type: 'fanout', durable: true }],
             queueBindings: [{ exchange: overflowQueue, routingKey: '' }],
-            ...delivery,
           },
-          async (msg) => {
-            await handle(msg);
+          async (delivery) => {
+            await handle(delivery);
             noteOverflow(vhost);
           },
         );
-        const tap = connection.createConsumer(
+        const tap = reader(
           {
             queue: cfg.tap_queue,
             queueOptions: {
@@ -174,34 +184,22 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
               arguments: { 'x-max-length': cfg.max_length, 'x-overflow': cfg.overflow === 'reject-publish' ? 'reject-publish-dlx' : 'drop-head', 'x-dead-letter-exchange': overflowQueue },
             },
             queueBindings: [{ exchange: 'amq.rabbitmq.trace', routingKey: '#' }],
-            ...delivery,
           },
           handle,
         );
-        consumers.push(overflow, tap);
-        // Started means the queues are declared and bound: from here on no publish is missed. Listen on both
-        // before awaiting either, or a 'ready' that fires meanwhile would be missed.
-        await Promise.all(
-          [overflow, tap].map(
-            (consumer) =>
-              new Promise<void>((resolve, reject) => {
-                consumer.once('ready', () => resolve());
-                consumer.once('error', reject);
-              }),
-          ),
-        );
-        for (const consumer of [overflow, tap]) consumer.on('error', (err) => log.error('rabbitmq tap consumer error', { vhost, err }));
+        readers.push(overflow, tap);
+        // Started means the queues are declared and bound: from here on no publish is missed.
+        await Promise.all([overflow.start(), tap.start()]);
       }
       depthTimer = setInterval(() => void checkDepth(), DEPTH_CHECK_MS);
       log.info('rabbitmq tap started', { vhosts: cfg.vhosts, queue: cfg.tap_queue });
     },
     async stop() {
       if (depthTimer) clearInterval(depthTimer);
-      // Closing the consumers waits for handlers in flight, which wait for their batch to be stored.
-      const closing = Promise.all(consumers.map((c) => c.close()));
+      // Closing the readers waits for handlers in flight, which wait for their batch to be stored.
+      const closing = Promise.all(readers.map((r) => r.stop()));
       await writer.close();
       await closing;
-      await Promise.all(connections.map((c) => c.close()));
     },
     untraced: () => [...untraced],
     overflowed: () => overflowed,

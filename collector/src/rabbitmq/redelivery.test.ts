@@ -42,4 +42,16 @@ describe('RedeliveryClaims', () => {
     expect(claims.match(redelivered(1), stored)).toEqual(new Set([0]));
     expect(claims.match(redelivered(1), stored)).toEqual(new Set());
   });
+
+  it('frees the claims of a lost connection: its skipped messages come back and are skipped again', () => {
+    const claims = new RedeliveryClaims();
+    const stored = [batch(10, [1, 2])];
+    const inSession = (session: number, ...hashes: number[]) => hashes.map((hash, index) => ({ index, hash, session }));
+    expect(claims.match(inSession(1, 1, 2), stored)).toEqual(new Set([0, 1]));
+    // the connection is lost before the acks land: both come back on the next connection
+    claims.endSession(1);
+    expect(claims.match(inSession(2, 1, 2), stored)).toEqual(new Set([0, 1]));
+    // while session 2 lives, its claims hold: a third copy of 1 is a new message
+    expect(claims.match(inSession(2, 1), stored)).toEqual(new Set());
+  });
 });

@@ -8,6 +8,12 @@
 // What this cannot tell apart: two byte-identical trace messages (same connection, channel, routing, properties
 // and body) where one was stored and acked and its twin, not yet stored, was in flight at the crash, both
 // within RECENT_MS of the end of the run. The twin is then taken for a redelivery and not stored.
+//
+// A claim holds only while the connection (session) that delivered its message lives. When that connection is
+// lost, the skipped message's ack may never have reached RabbitMQ, and the message comes back once more: it must
+// find its stored copy free again, or every reconnect would store it once more (a broker that closed the tap's
+// connection every two seconds turned 7 messages into 21 rows this way). The price: a twin as above, redelivered
+// after such a loss, can also take a copy whose claim was released.
 import type { StoredTapBatch } from '@rollcall/core/store/queries';
 
 export const RECENT_MS = 60_000;
@@ -15,11 +21,27 @@ export const RECENT_MS = 60_000;
 export interface Redelivered {
   index: number;
   hash: number;
+  /** The connection session that delivered it; a claim without one never lapses. */
+  session?: number;
 }
 
 export class RedeliveryClaims {
-  // tap_batch → hash → copies already matched to a redelivered message
-  private readonly claimed = new Map<number, Map<number, number>>();
+  // tap_batch → hash → the sessions of the redelivered messages matched to its copies (-1: no session)
+  private readonly claimed = new Map<number, Map<number, number[]>>();
+  private readonly ended = new Set<number>();
+
+  /** The session's connection was lost: messages it skipped may come back, and may claim their copies again. */
+  endSession(session: number): void {
+    this.ended.add(session);
+  }
+
+  private holders(batch: number, hash: number): number[] {
+    const byHash = this.claimed.get(batch) ?? new Map<number, number[]>();
+    this.claimed.set(batch, byHash);
+    const live = (byHash.get(hash) ?? []).filter((s) => !this.ended.has(s));
+    byHash.set(hash, live);
+    return live;
+  }
 
   /** Indexes of the redelivered messages that are copies of stored rows; each stored copy is claimed once. */
   match(redelivered: Redelivered[], stored: StoredTapBatch[]): Set<number> {
@@ -29,12 +51,13 @@ export class RedeliveryClaims {
       .sort((a, b) => b.at - a.at)
       .map((b) => ({ batch: b.batch, copies: b.hashes.reduce((m, h) => m.set(h, (m.get(h) ?? 0) + 1), new Map<number, number>()) }));
     const skip = new Set<number>();
-    for (const { index, hash } of redelivered) {
+    for (const { index, hash, session = -1 } of redelivered) {
       for (const batch of candidates) {
         const copies = batch.copies.get(hash) ?? 0;
-        const used = this.claimed.get(batch.batch)?.get(hash) ?? 0;
-        if (copies <= used) continue;
-        this.claimed.set(batch.batch, (this.claimed.get(batch.batch) ?? new Map<number, number>()).set(hash, used + 1));
+        if (copies === 0) continue;
+        const holders = this.holders(batch.batch, hash);
+        if (copies <= holders.length) continue;
+        holders.push(session);
         skip.add(index);
         break;
       }
