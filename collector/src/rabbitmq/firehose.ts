@@ -41,6 +41,9 @@ export interface RabbitTap {
   overflowed(): number;
   /** Rows received and not yet stored. */
   backlog(): number;
+  /** ms since epoch up to which everything traced is stored: the tap queue is FIFO and the consumer holds its
+   * prefetch window while the queue has more, so the earliest unstored row bounds it; with none, now. */
+  watermark(): number;
 }
 
 const REDELIVERY_LOOKBACK_MS = 24 * 3600 * 1000;
@@ -204,5 +207,6 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
     untraced: () => [...untraced],
     overflowed: () => overflowed,
     backlog: () => writer.backlog(),
+    watermark: () => writer.unstoredSince() ?? now(),
   };
 }
