@@ -75,8 +75,8 @@ describe('RabbitMQ tap under hostile traffic', () => {
   let tap: RabbitTap;
 
   const rows = async (where: string, params: Record<string, unknown>) => {
-    const rs = await store.client.query({ query: `SELECT stream, kind, message_id, parse_error FROM ${store.db}.events WHERE ${where} ORDER BY message_id`, query_params: params, format: 'JSONEachRow' });
-    return rs.json<{ stream: string; kind: string; message_id: string; parse_error: string }>();
+    const rs = await store.client.query({ query: `SELECT stream, kind, queue, message_id, parse_error FROM ${store.db}.events WHERE ${where} ORDER BY message_id`, query_params: params, format: 'JSONEachRow' });
+    return rs.json<{ stream: string; kind: string; queue: string; message_id: string; parse_error: string }>();
   };
   const countOf = async (prefix: string) => (await rows('startsWith(message_id, {p:String})', { p: prefix })).length;
   /** Everything the tap holds is stored and acked: the tap queue is empty and nothing is waiting for an insert. */
@@ -103,23 +103,35 @@ describe('RabbitMQ tap under hostile traffic', () => {
     await rabbitmqctl('delete_vhost', vhost);
   });
 
-  it('stores publishes to exchanges with names up to 255 bytes once each, and keeps running', { timeout: 120_000 }, async () => {
+  it('stores publishes to exchanges and deliveries from queues with names up to 255 bytes once each, and keeps running', { timeout: 120_000 }, async () => {
     const ch = await rabbit.acquire();
     const exchanges = [longName(`${name}.ok.`, 200), longName(`${name}.248.`, 248), longName(`${name}.255.`, 255)];
     for (const exchange of exchanges) await ch.exchangeDeclare({ exchange, type: 'fanout', autoDelete: false });
+    // deliveries from it are traced as `deliver.<queue>`: 258 bytes
+    const queue = longName(`${name}.q.`, 250);
+    await ch.queueDeclare({ queue, autoDelete: false });
+    await ch.queueBind({ queue, exchange: exchanges[2] as string });
     const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1 });
     // Long names interleaved with short ones, so some trace messages were delivered and stored before each poison.
     for (let i = 0; i < 7; i++) {
       for (const [e, exchange] of exchanges.entries()) await publisher.send({ exchange, routingKey: 'k', messageId: `long-${e}-${i}` }, { i });
     }
     await publisher.close();
+    let consumed = 0;
+    const consumer = rabbit.createConsumer({ queue, qos: { prefetchCount: 10 } }, async () => {
+      consumed++;
+    });
+    await waitUntil(async () => consumed, (n) => n === 7, 30_000, 'the long-named queue to be consumed');
+    await consumer.close();
 
-    await waitUntil(() => countOf('long-'), (n) => n >= 21, 60_000, 'every publish stored');
+    await waitUntil(() => countOf('long-'), (n) => n >= 28, 60_000, 'every publish and delivery stored');
     await settled();
     const stored = await rows('startsWith(message_id, {p:String})', { p: 'long-' });
-    expect(stored.length).toBe(21);
-    expect(new Set(stored.map((r) => r.message_id)).size).toBe(21);
-    expect(stored.filter((r) => r.stream === exchanges[2]).length).toBe(7);
+    expect(stored.length).toBe(28);
+    expect(new Set(stored.map((r) => `${r.kind} ${r.message_id}`)).size).toBe(28);
+    expect(stored.filter((r) => r.kind === 'publish' && r.stream === exchanges[2]).length).toBe(7);
+    expect(stored.filter((r) => r.kind === 'deliver').map((r) => [r.stream, r.queue, r.parse_error])).toEqual(Array.from({ length: 7 }, () => [exchanges[2], queue, '']));
+    await ch.queueDelete({ queue });
     for (const exchange of exchanges) await ch.exchangeDelete({ exchange });
     await ch.close();
   });
