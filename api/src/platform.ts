@@ -10,6 +10,7 @@ import { createTapHealth, type TapCheck } from '@rollcall/core/tap-health';
 import { createManagement } from '@rollcall/collector/rabbitmq/management';
 import { createRabbitTap } from '@rollcall/collector/rabbitmq/firehose';
 import { reconcileRollup } from '@rollcall/core/store/reconcile';
+import { HEARTBEAT_MS, insertHeartbeats } from '@rollcall/core/store/coverage';
 import { createAlerting, type Alerting } from '@rollcall/rules/alerting';
 import type { Hono } from 'hono';
 import type { TapName } from '@rollcall/core/telemetry';
@@ -59,17 +60,29 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   // Tap health names are `kafka` or `rabbitmq/<vhost>`; a stall needs rows waiting in that broker's tap.
   const backlogOf = (name: string) => taps.find((t) => name === t.tap || name.startsWith(`${t.tap}/`))?.backlog() ?? 0;
   const health = createTapHealth({ backlog: backlogOf, onChange: (c) => (c.up ? log.info('tap is watching again', { tap: c.tap }) : log.error('tap is not watching', { tap: c.tap, reason: c.reason })) });
+  const watermarks = new Map<TapName, (at: number) => number>();
   if (config.kafka.enabled) {
     const tap = createKafkaTap({ config, store, log, telemetry: metrics, health });
     taps.push({ tap: 'kafka', backlog: tap.backlog });
+    // With no topic to read there is nothing it could miss.
+    watermarks.set('kafka', (at) => (tap.topics().length === 0 ? at : (health.checks().find((c) => c.tap === 'kafka')?.watermark ?? 0)));
     roles.push({ name: 'kafka', ...tap });
   }
   const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
   if (config.rabbitmq.enabled) {
     const tap = createRabbitTap({ config, store, log, management, telemetry: metrics });
     taps.push({ tap: 'rabbitmq', backlog: tap.backlog });
+    watermarks.set('rabbitmq', () => tap.watermark());
     roles.push({ name: 'rabbitmq', ...tap });
   }
+
+  // Heartbeats: when each tap was watching and its watermark, in the store, for the rules' coverage.
+  const beat = () => {
+    const at = Date.now();
+    const beats = health.checks().map((c) => ({ tap: c.tap, at, up: c.up, reason: c.reason, watermark: watermarks.get(c.tap.split('/')[0] as TapName)?.(at) ?? c.watermark }));
+    return insertHeartbeats(store, beats).catch((err: unknown) => log.warn('could not store tap heartbeats', { err }));
+  };
+  const heartbeats = setInterval(() => void beat(), HEARTBEAT_MS);
 
   // A broker that is down at start-up must not keep the rest from running: keep trying, report it in /readyz.
   const state = new Map<string, string>(roles.map((r) => [r.name, 'starting']));
@@ -143,6 +156,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
 
   async function stopAll() {
     stopping.abort();
+    clearInterval(heartbeats);
     if (healing) clearInterval(healing);
     clearInterval(ranking);
     await Promise.all(starting);

@@ -13,12 +13,17 @@ export interface TapCheck {
   lastStoredAt: number;
   /** Messages the broker dropped or never traced while this tap could not see them, where the broker knows. */
   lost: number;
+  /** ms since epoch: every event up to this time that this tap can see is stored (0: unknown). Rules judge a
+   * window only once the watermarks of the taps feeding it are past its end. */
+  watermark: number;
 }
 
 export interface TapHealth {
   up(tap: string): void;
   down(tap: string, reason: string): void;
   stored(tap: string, at?: number): void;
+  /** The tap has stored everything up to `at` (it never moves back). */
+  watermark(tap: string, at: number): void;
   /** Messages lost to the tap that the broker could count (firehose off, tap queue overflow); the reporter logs
    * the reason. */
   lost(tap: string, messages: number, reason: string): void;
@@ -40,7 +45,7 @@ export function createTapHealth({ now = Date.now, stallMs = 60_000, backlog = ()
   const entry = (tap: string): TapCheck => {
     let found = taps.get(tap);
     if (!found) {
-      found = { tap, up: false, reason: 'starting', since: now(), lastStoredAt: 0, lost: 0 };
+      found = { tap, up: false, reason: 'starting', since: now(), lastStoredAt: 0, lost: 0, watermark: 0 };
       taps.set(tap, found);
     }
     return found;
@@ -66,6 +71,10 @@ export function createTapHealth({ now = Date.now, stallMs = 60_000, backlog = ()
     down: (tap, reason) => set(tap, false, reason),
     stored(tap, at = now()) {
       entry(tap).lastStoredAt = at;
+    },
+    watermark(tap, at) {
+      const check = entry(tap);
+      check.watermark = Math.max(check.watermark, at);
     },
     lost(tap, messages) {
       entry(tap).lost += messages;

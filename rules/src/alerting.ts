@@ -43,7 +43,7 @@ export interface AlertingDeps {
 export function createAlerting({ config, store, log, dashboardUrl, now, onEvaluated, tapHealth }: AlertingDeps): Alerting {
   const rulesLog = log.child({ role: 'rules' });
   const files = createRuleFiles({ dir: resolve(config.rules.dir), log: rulesLog, pollMs: config.rules.reload });
-  const engine = createRuleEngine({ store, log: rulesLog, files, configRoutes: config.alerting.config_routes, ...(now ? { now } : {}), ...(onEvaluated ? { onEvaluated } : {}), ...(tapHealth ? { tapHealth } : {}) });
+  const engine = createRuleEngine({ store, log: rulesLog, files, configRoutes: config.alerting.config_routes, ...(now ? { now } : {}), ...(onEvaluated ? { onEvaluated } : {}), ...(tapHealth ? { tapHealth, coverage: true } : {}) });
   const outbox = createOutbox({ store, log: rulesLog, routes: outboxRoutes(config), dashboardUrl: config.alerting.dashboard_url ?? dashboardUrl, deliver, ...(now ? { now } : {}) });
   return {
     files,

@@ -6,6 +6,7 @@ import type { Store } from '@rollcall/core/store';
 import type { TapCheck } from '@rollcall/core/tap-health';
 import { fingerprintOf, INACTIVE, step, type AlertStatus, type TransitionTo } from './alerts.ts';
 import { insertEvaluations, insertTransitions, latestTransitions, statusOf, transitionId, type EvaluationSample, type Transition } from './alert-store.ts';
+import { watchOf } from './coverage.ts';
 import { evaluateScheduled, watched, windowAt } from './evaluate.ts';
 import type { Evaluation } from './evaluation.ts';
 import type { RuleFiles } from './files.ts';
@@ -23,6 +24,8 @@ export interface RuleStatus {
   fingerprint: string;
   status: AlertStatus;
   last?: { at: number; window: Window; evaluation?: Evaluation; error?: string; durationMs: number };
+  /** The window the rule is waiting to judge, and why. */
+  waiting?: { window: Window; reason: string };
 }
 
 export interface RuleEngine {
@@ -46,17 +49,24 @@ export interface EngineDeps {
   onEvaluated?: (rule: Rule, durationMs: number, failed: boolean) => void;
   /** The taps' health: a tap that is not watching is an alert of its own (routed like a broken rule file). */
   tapHealth?: () => TapCheck[];
+  /** Judge a window only once the taps feeding it have stored past it, and never one they did not watch
+   * (coverage.ts). Off where no tap writes heartbeats, such as a store filled by a test or a benchmark. */
+  coverage?: boolean;
 }
+
+/** Windows a rule may fall behind (waiting for a tap) and still judge one by one; past that it skips ahead. */
+const MAX_CATCH_UP_WINDOWS = 10;
 
 interface Tracked {
   ruleId: string;
   status: AlertStatus;
 }
 
-export function createRuleEngine({ store, log, files, configRoutes = [], now = Date.now, tickMs = 1000, concurrency = 4, onEvaluated, tapHealth = () => [] }: EngineDeps): RuleEngine {
+export function createRuleEngine({ store, log, files, configRoutes = [], now = Date.now, tickMs = 1000, concurrency = 4, onEvaluated, tapHealth = () => [], coverage = false }: EngineDeps): RuleEngine {
   const alerts = new Map<string, Tracked>();
   const lastEnd = new Map<string, number>();
   const lastRun = new Map<string, NonNullable<RuleStatus['last']>>();
+  const waiting = new Map<string, NonNullable<RuleStatus['waiting']>>();
   let timer: NodeJS.Timeout | undefined;
 
   const transition = (base: Omit<Transition, 'id' | 'from_state' | 'to_state' | 'active_at' | 'firing_at'>, from: AlertStatus, to: TransitionTo, next: AlertStatus): Transition => ({
@@ -68,16 +78,33 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
     firing_at: next.firingAt ?? from.firingAt ?? null,
   });
 
+  /** The window after the last one judged, so a window that waited is still judged; the latest when there is none. */
+  const nextWindow = (rule: Rule, at: number): Window => {
+    const latest = windowAt(rule, at);
+    const previous = lastEnd.get(rule.id);
+    if (previous === undefined || previous >= latest.end || latest.end - previous > MAX_CATCH_UP_WINDOWS * rule.every) return latest;
+    return { start: previous + rule.every - rule.window, end: previous + rule.every };
+  };
+
+  /** Not watched: no query, no verdict; the alert keeps its state. */
+  const notWatched = (reason: string): Evaluation => ({ value: 0, threshold: 0, breached: false, expected: '', summary: `not watched: ${reason}`, skipped: `not watched: ${reason}` });
+
   const evaluateOne = async (rule: Rule, at: number): Promise<{ sample?: EvaluationSample; transition?: Transition; apply?: () => void }> => {
-    const window = windowAt(rule, at);
+    const window = nextWindow(rule, at);
     if (lastEnd.get(rule.id) === window.end) return {};
+    const watch = coverage ? await watchOf(store, rule, window, at).catch((err: unknown) => ({ state: 'watched' as const, reason: `coverage unknown: ${(err as Error).message}` })) : undefined;
+    if (watch?.state === 'waiting') {
+      waiting.set(rule.id, { window, reason: watch.reason });
+      return {}; // judged on a later tick, once the taps have stored past it
+    }
+    waiting.delete(rule.id);
     const fingerprint = fingerprintOf(rule.id, rule.labels);
     const current = alerts.get(fingerprint)?.status ?? INACTIVE;
     const started = performance.now();
     let evaluation: Evaluation | undefined;
     let error = '';
     try {
-      evaluation = await evaluateScheduled(store, rule, window);
+      evaluation = watch?.state === 'not watched' ? notWatched(watch.reason) : await evaluateScheduled(store, rule, window);
     } catch (err) {
       error = (err as Error).message;
       log.error('rule evaluation failed', { rule: rule.id, err });
@@ -213,7 +240,8 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
       files.rules().map((rule) => {
         const fingerprint = fingerprintOf(rule.id, rule.labels);
         const last = lastRun.get(rule.id);
-        return { rule, fingerprint, status: alerts.get(fingerprint)?.status ?? INACTIVE, ...(last ? { last } : {}) };
+        const pending = waiting.get(rule.id);
+        return { rule, fingerprint, status: alerts.get(fingerprint)?.status ?? INACTIVE, ...(last ? { last } : {}), ...(pending ? { waiting: pending } : {}) };
       }),
   };
 }

@@ -226,8 +226,42 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
   const outstanding = () => writer.busy() || storing.size > 0;
   const allStored = () => Promise.allSettled([...storing]).then(() => writer.idle());
 
+  // Watermark: kafkajs fetches from each broker in a loop, handing a fetch's batches over before starting the
+  // next. When a fetch starts and no partition was left behind by the previous one (every batch reached the
+  // partition's end), everything appended before the previous fetch started has been read; once it is stored
+  // too, that time is the watermark. Fetches whose rows are not stored yet hold it back.
+  const fetchStarts = new Map<number, number>(); // broker node → start of its fetch in progress
+  const caughtUp = new Map<number, number>(); // broker node → start of its last fetch that left nothing behind
+  const behind = new Set<string>(); // partitions whose last batch did not reach their end
+  const unstoredFetches = new Map<number, number>(); // fetch start → its submissions not yet stored
+  const reportWatermark = () => {
+    if (caughtUp.size === 0) return;
+    let mark = Math.min(...caughtUp.values());
+    for (const fetchedAt of unstoredFetches.keys()) mark = Math.min(mark, fetchedAt);
+    health?.watermark(KAFKA_TAP, mark);
+  };
+  const fetchStarted = (node: number) => {
+    const previous = fetchStarts.get(node);
+    if (previous !== undefined && behind.size === 0) caughtUp.set(node, previous);
+    fetchStarts.set(node, now());
+    reportWatermark();
+  };
+  const holdWatermark = (fetchedAt: number, storedNow: Promise<void>) => {
+    unstoredFetches.set(fetchedAt, (unstoredFetches.get(fetchedAt) ?? 0) + 1);
+    const release = () => {
+      const left = (unstoredFetches.get(fetchedAt) ?? 1) - 1;
+      if (left > 0) unstoredFetches.set(fetchedAt, left);
+      else unstoredFetches.delete(fetchedAt);
+      reportWatermark();
+    };
+    storedNow.then(release, release);
+  };
+
   const eachBatch = async (owner: Consumer, { batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) => {
     const { topic, partition } = batch;
+    const fetchedAt = fetchStarts.size ? Math.min(...fetchStarts.values()) : now();
+    if (batch.offsetLag() === '0') behind.delete(`${topic}\0${partition}`);
+    else behind.add(`${topic}\0${partition}`);
     active++;
     const beat = setInterval(() => heartbeat().catch(() => {}), 3000);
     try {
@@ -244,6 +278,7 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
       const storedBefore = stored.get(key) ?? Promise.resolve();
       const storedNow = submission ? afterStored(storedBefore, submission) : storedBefore;
       track(key, storedNow);
+      if (submission) holdWatermark(fetchedAt, storedNow);
       // Committed after this batch's rows and every earlier batch of the partition are stored, also when all of
       // its records were stored before (after a crash): otherwise our own group would show lag that is not there.
       const done = Promise.all([storedNow, before]).then(async () => {
@@ -347,13 +382,18 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     }
     consumer = undefined;
     current = topics;
+    fetchStarts.clear();
+    caughtUp.clear();
+    behind.clear();
     if (topics.length === 0) return;
     highWater.clear();
     // No auto-creation: the tap's metadata requests must never bring back a topic a user just deleted.
     const next = kafka.consumer({ groupId: cfg.group_id, ...TAP_FETCH, allowAutoTopicCreation: false, sessionTimeout: cfg.session_timeout, heartbeatInterval: Math.min(3000, cfg.session_timeout / 3), partitionAssigners: assigners });
     next.on(next.events.CRASH, ({ payload }) => onCrash(next, payload.error, payload.restart));
+    next.on(next.events.FETCH_START, ({ payload }) => fetchStarted(payload.nodeId));
     next.on(next.events.GROUP_JOIN, (e) => {
       highWater.clear();
+      behind.clear(); // partitions may have moved; the next batches say where they stand
       // Partitions are read again from their committed offsets: a failed submission no longer blocks them.
       for (const key of failed) stored.delete(key);
       failed.clear();

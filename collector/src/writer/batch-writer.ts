@@ -3,7 +3,7 @@
 // the store is down (retries back off, nothing is dropped). One insert is in flight at a time unless the source
 // asks for more (maxInFlight); a source that does must keep its own order, because submissions then land in any
 // order (the Kafka tap submits a partition's next fetch only once the previous one is stored).
-import type { EventRow, SchemaRow } from '@rollcall/core/event';
+import { eventTime, type EventRow, type SchemaRow } from '@rollcall/core/event';
 import { hash53 } from '@rollcall/core/hash';
 import type { Logger } from '@rollcall/core/log';
 import { backoffDelay, sleep } from '@rollcall/core/retry';
@@ -54,6 +54,9 @@ export interface BatchWriter<M> {
   backlog(): number;
   /** True while anything submitted is not yet stored (buffered or being inserted). */
   busy(): boolean;
+  /** The earliest event time of a row submitted and not yet stored: for a FIFO
+   * source, everything before it is stored. Undefined when nothing is waiting. */
+  unstoredSince(): number | undefined;
   /** Resolves once everything submitted so far is stored or has failed. */
   idle(): Promise<void>;
   /** True the first time a fingerprint is seen: taps build a schema row only then, not once per message. */
@@ -68,6 +71,7 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
   let buffer: Pending<M>[] = [];
   let buffered = 0;
   const inFlight = new Set<Promise<void>>();
+  const unstored = new Set<Pending<M>>();
   const maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
@@ -155,7 +159,20 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
     submit(s) {
       if (closed) return Promise.reject(new Error('writer is closed'));
       return new Promise<void>((resolve, reject) => {
-        buffer.push({ ...s, resolve, reject, at: now() });
+        const pending: Pending<M> = {
+          ...s,
+          resolve: () => {
+            unstored.delete(pending);
+            resolve();
+          },
+          reject: (err) => {
+            unstored.delete(pending);
+            reject(err);
+          },
+          at: now(),
+        };
+        unstored.add(pending);
+        buffer.push(pending);
         buffered += s.rows.length;
         schedule();
       });
@@ -185,6 +202,11 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
     },
     backlog: () => buffered,
     busy,
+    unstoredSince() {
+      let since: number | undefined;
+      for (const p of unstored) for (const r of p.rows) since = Math.min(since ?? Infinity, eventTime(r));
+      return since;
+    },
     idle: () => (busy() ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve()),
     isNewSchema(fingerprint) {
       if (fingerprint === 0 || seenSchemas.has(fingerprint)) return false;

@@ -1,0 +1,60 @@
+// Whether a rule's window can be judged. Counts are by event time, so a window is complete only once every tap
+// feeding the rule has stored everything up to its end plus the rule's `delay` (the tap's watermark): until then
+// it is *waiting*. A window that overlaps a stretch a tap was not watching (collector down or frozen, tap crashed
+// or stalled, firehose off) is *not watched*: its counts say nothing about what was published, so an alert can
+// neither fire nor resolve on it.
+import type { Store } from '@rollcall/core/store';
+import { coverageBetween, HEARTBEAT_GAP_MS, tapsSeenSince } from '@rollcall/core/store/coverage';
+import type { Broker } from '@rollcall/core/event';
+import type { Rule } from './rule.ts';
+import type { Window } from './sql.ts';
+
+export type WindowState = 'watched' | 'waiting' | 'not watched';
+
+export interface Watch {
+  state: WindowState;
+  /** Why it is waiting or not watched ('' when watched). */
+  reason: string;
+}
+
+const WATCHED: Watch = { state: 'watched', reason: '' };
+/** Taps that beat within this long before a window count as feeding it (a tap removed for longer does not). */
+const TAPS_LOOKBACK_MS = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The brokers whose taps a rule's counts come from; undefined for rules that read no tap (lag). */
+export function brokersOf(rule: Rule): Broker[] | undefined {
+  if (rule.type === 'lag') return undefined;
+  const matches = 'match' in rule ? [rule.match] : [rule.a, rule.b];
+  if (matches.some((m) => m.broker === undefined)) return ['kafka', 'rabbitmq'];
+  return [...new Set(matches.flatMap((m) => (m.broker ? [m.broker] : [])))];
+}
+
+/** The stretch of event time a window's counts depend on (completeness also reads `within` before it). */
+export function stretchOf(rule: Rule, window: Window): Window {
+  return rule.type === 'completeness' ? { start: window.start - rule.within, end: window.end } : window;
+}
+
+export async function watchOf(store: Store, rule: Rule, window: Window, now: number): Promise<Watch> {
+  const brokers = brokersOf(rule);
+  if (!brokers) return WATCHED;
+  const stretch = stretchOf(rule, window);
+  const needed = stretch.end + rule.delay;
+  const taps = await tapsSeenSince(store, brokers, stretch.start - TAPS_LOOKBACK_MS);
+  // No tap of these brokers has ever reported (a store fed by something else): nothing to hold the rule to.
+  if (taps.length === 0) return WATCHED;
+  const until = Math.min(now, needed);
+  const during = new Map((await coverageBetween(store, brokers, stretch.start - HEARTBEAT_GAP_MS, until)).map((c) => [c.tap, c]));
+  const latest = new Map((await coverageBetween(store, brokers, now - HEARTBEAT_GAP_MS, now)).map((c) => [c.tap, c]));
+  for (const tap of taps) {
+    const c = during.get(tap);
+    if (!c) return { state: 'not watched', reason: `${tap} reported nothing between ${iso(stretch.start)} and ${iso(until)}` };
+    if (c.first > stretch.start) return { state: 'not watched', reason: `${tap} started watching at ${iso(c.first)}, after the window began` };
+    const gap = Math.max(c.maxGap, until - c.last); // silence up to now counts too
+    if (gap > HEARTBEAT_GAP_MS) return { state: 'not watched', reason: `${tap} was not running for ${Math.round(gap / 1000)} s during the window` };
+    if (c.down > 0) return { state: 'not watched', reason: `${tap} was not watching during the window: ${c.downReason}` };
+    const mark = latest.get(tap)?.watermark ?? c.watermark;
+    if (mark < needed) return { state: 'waiting', reason: `${tap} has stored everything up to ${iso(mark)}; the window needs ${iso(needed)}` };
+  }
+  return WATCHED;
+}
