@@ -130,6 +130,9 @@ describe('the Card→Fraud incident', () => {
       expect(firing?.at ?? Infinity).toBeLessThanOrEqual(windowClosed + 3000 + 2 * EVERY_MS + 1000);
     }
 
+    // Still firing, unbroken, right up to the end of the fault: no window while it lasts may resolve it.
+    await new Promise((r) => setTimeout(r, 3 * EVERY_MS));
+    for (const rule of rules) expect([messagesFor(rule, 'FIRING').length, messagesFor(rule, 'RESOLVED').length]).toEqual([1, 0]);
     pilot.traffic.setFault('CardAuthorized', undefined);
     await waitUntil(async () => rules.every((r) => messagesFor(r, 'RESOLVED').length > 0), (ok) => ok, 90_000, 'both rules to resolve');
     await new Promise((r) => setTimeout(r, 3 * EVERY_MS)); // a second message would show up here
