@@ -11,11 +11,28 @@ export interface AlertStatus {
   activeAt?: number;
   /** When the alert started firing. */
   firingAt?: number;
+  /** While firing: the time covered by clean judged windows since the last breached one (not stored: a restart
+   * starts counting again, which can only delay a resolve). */
+  cleanFor?: number;
 }
 
 export const INACTIVE: AlertStatus = { state: 'inactive' };
 
-export function step(current: AlertStatus, breached: boolean, at: number, forMs: number): { next: AlertStatus; to?: TransitionTo } {
+/** How a firing alert resolves: once clean windows cover `after` ms, each judged clean window adding `per` ms
+ * (the rule's `every`). Time is counted in judged windows, not on the clock: windows the engine skips (not
+ * watched, waiting for a tap, too little data, a breach not significant) never reach step(), so they neither
+ * add to the clean time nor reset it. Adding them would let an outage followed by one clean window resolve an
+ * alert nobody saw recover; resetting on them would keep an alert firing for as long as a tap keeps flapping,
+ * although every window that was judged was clean. */
+export interface Hysteresis {
+  after: number;
+  per: number;
+}
+
+/** Resolve on the first clean window. */
+const AT_ONCE: Hysteresis = { after: 0, per: 0 };
+
+export function step(current: AlertStatus, breached: boolean, at: number, forMs: number, resolve: Hysteresis = AT_ONCE): { next: AlertStatus; to?: TransitionTo } {
   switch (current.state) {
     case 'inactive':
       if (!breached) return { next: current };
@@ -27,8 +44,12 @@ export function step(current: AlertStatus, breached: boolean, at: number, forMs:
       if (at - activeAt >= forMs) return { next: { state: 'firing', activeAt, firingAt: at }, to: 'firing' };
       return { next: current };
     }
-    case 'firing':
-      return breached ? { next: current } : { next: INACTIVE, to: 'resolved' };
+    case 'firing': {
+      if (breached) return { next: current.cleanFor === undefined ? current : { state: 'firing', activeAt: current.activeAt, firingAt: current.firingAt } };
+      const cleanFor = (current.cleanFor ?? 0) + resolve.per;
+      if (cleanFor >= resolve.after) return { next: INACTIVE, to: 'resolved' };
+      return { next: { ...current, cleanFor } };
+    }
   }
 }
 

@@ -10,7 +10,7 @@ import { watchOf } from './coverage.ts';
 import { evaluateScheduled, watched, windowAt } from './evaluate.ts';
 import type { Evaluation } from './evaluation.ts';
 import type { RuleFiles } from './files.ts';
-import type { Rule } from './rule.ts';
+import { resolveForOf, type Rule } from './rule.ts';
 import { singleFlight } from './single-flight.ts';
 import type { Window } from './sql.ts';
 
@@ -117,7 +117,7 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
       lastRun.set(rule.id, { at, window, durationMs, ...(evaluation ? { evaluation } : {}), ...(error ? { error } : {}) });
     };
     if (!evaluation || evaluation.skipped) return { sample, apply: done };
-    const { next, to } = step(current, evaluation.breached, at, rule.for);
+    const { next, to } = step(current, evaluation.breached, at, rule.for, { after: resolveForOf(rule), per: rule.every });
     const apply = () => {
       alerts.set(fingerprint, { ruleId: rule.id, status: next });
       done();

@@ -16,6 +16,15 @@ const duration = (fallback?: string) => {
 
 const percent = z.number().min(0).max(100);
 
+/** A breach must also be statistically significant at this confidence (significance.ts); 0 turns the test off.
+ * 0.999: a deviation that normal traffic would show once in a thousand windows. */
+export const DEFAULT_CONFIDENCE = 0.999;
+const confidence = z
+  .number({ error: 'expected a confidence between 0 and 1 such as 0.999 (0 turns the test off)' })
+  .min(0, 'expected a confidence between 0 and 1 such as 0.999 (0 turns the test off)')
+  .lt(1, 'expected a confidence below 1 such as 0.999 (1 would never fire; 99.9 is written 0.999)')
+  .default(DEFAULT_CONFIDENCE);
+
 /** Which events a rule counts. `stream`, `event_type`, `source` and `routing_key` take `*` and `?` globs. */
 export const matchSchema = z.strictObject({
   broker: z.enum(['kafka', 'rabbitmq']).optional(),
@@ -59,6 +68,9 @@ const common = {
   for: duration('0s'),
   /** The newest data is left out: events still in flight through the taps would look like a drop. */
   delay: duration('30s'),
+  /** How long windows must be judged clean before a firing alert resolves (default two evaluations: see
+   * resolveForOf). 0s resolves on the first clean window. */
+  resolve_for: duration().optional(),
   schedule: scheduleSchema.optional(),
   notify: z.array(z.string().min(1)).default([]),
 };
@@ -77,11 +89,12 @@ const baseline = z.strictObject({
   rise: z.number().min(0).optional(),
   /** Below this expected count a window is too small to judge. */
   min_expected: z.number().min(0).default(10),
+  confidence,
 });
 
 // min_count: over a handful of events one message still in flight at a window's edge moves the ratio by 15 %;
 // windows with fewer events on `a` are skipped (and say so) rather than judged.
-const ratio = z.strictObject({ ...common, type: z.literal('ratio'), a: matchSchema, b: matchSchema, lo: z.number().min(0).optional(), hi: z.number().min(0).optional(), min_count: z.number().int().min(0).default(0) });
+const ratio = z.strictObject({ ...common, type: z.literal('ratio'), a: matchSchema, b: matchSchema, lo: z.number().min(0).optional(), hi: z.number().min(0).optional(), min_count: z.number().int().min(0).default(0), confidence });
 
 const completeness = z.strictObject({
   ...common,
@@ -142,6 +155,10 @@ export const ruleSchema = z
     need(rule.every > 0, 'every must be longer than 0s', 'every');
     if (rule.type !== 'freshness') need(rule.window > 0, 'window must be longer than 0s', 'window');
   });
+
+/** Two judged windows: one lucky window (an edge effect, a burst of late events) cannot resolve an alert on its
+ * own, and with every ≤ window the second adds data the first did not hold. */
+export const resolveForOf = (rule: Rule): number => rule.resolve_for ?? 2 * rule.every;
 
 export const ruleFileSchema = z.strictObject({ rules: z.array(ruleSchema).default([]) });
 
