@@ -1,6 +1,7 @@
 // `rollcall bench …`: benchmarks of the messaging system itself. api/src/cli.ts hands `bench` here.
 import { ConfigError } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
+import { DETECTION_USAGE, detectionCommand } from './detection/command.ts';
 import { OptionsError } from './load/options.ts';
 import { ManagementError } from './load/rabbit-management.ts';
 import { BenchCliError, DEFAULT_RESULTS_DIR, type BenchCliDeps, type Context } from './commands/context.ts';
@@ -24,6 +25,7 @@ const BENCH_USAGE = `usage:
   rollcall bench overhead --broker rabbitmq [load options]    publish throughput with the firehose off / on (Rollcall tap consuming)
   rollcall bench overhead --broker kafka [--messages 500000] [--size 200] [--partitions 3]
                                                               an application group's throughput without / with the Kafka tap
+${DETECTION_USAGE}
 Without --store, runs go to the configured store (clickhouse.url, or the embedded one at clickhouse.data_dir).`;
 
 const COMMANDS = {
@@ -32,6 +34,7 @@ const COMMANDS = {
   show: showCommand,
   baseline: baselineCommand,
   overhead: overheadCommand,
+  detection: detectionCommand,
 } as const;
 
 export async function runBenchCli(argv: string[], deps: BenchCliDeps = {}): Promise<number> {
