@@ -13,7 +13,7 @@ import { reconcileRollup } from '@rollcall/core/store/reconcile';
 import { HEARTBEAT_MS, insertHeartbeats } from '@rollcall/core/store/coverage';
 import { createAlerting, type Alerting } from '@rollcall/rules/alerting';
 import type { Hono } from 'hono';
-import type { TapName } from '@rollcall/core/telemetry';
+import type { TapName, TapTelemetry } from '@rollcall/core/telemetry';
 import { createApp } from './app.ts';
 import type { AuthEnv } from './auth.ts';
 import { createMetrics } from './metrics.ts';
@@ -61,8 +61,16 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   const backlogOf = (name: string) => taps.find((t) => name === t.tap || name.startsWith(`${t.tap}/`))?.backlog() ?? 0;
   const health = createTapHealth({ backlog: backlogOf, onChange: (c) => (c.up ? log.info('tap is watching again', { tap: c.tap }) : log.error('tap is not watching', { tap: c.tap, reason: c.reason })) });
   const watermarks = new Map<TapName, (at: number) => number>();
+  // Every stored batch reaches the metrics and the tap's health through one telemetry.
+  const telemetry: TapTelemetry = {
+    ...metrics,
+    stored(tap, rows, ms) {
+      metrics.stored(tap, rows, ms);
+      health.stored(tap);
+    },
+  };
   if (config.kafka.enabled) {
-    const tap = createKafkaTap({ config, store, log, telemetry: metrics, health });
+    const tap = createKafkaTap({ config, store, log, telemetry, health });
     taps.push({ tap: 'kafka', backlog: tap.backlog });
     // With no topic to read there is nothing it could miss.
     watermarks.set('kafka', (at) => (tap.topics().length === 0 ? at : (health.checks().find((c) => c.tap === 'kafka')?.watermark ?? 0)));
@@ -70,7 +78,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   }
   const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
   if (config.rabbitmq.enabled) {
-    const tap = createRabbitTap({ config, store, log, management, telemetry: metrics });
+    const tap = createRabbitTap({ config, store, log, management, telemetry });
     taps.push({ tap: 'rabbitmq', backlog: tap.backlog });
     watermarks.set('rabbitmq', () => tap.watermark());
     roles.push({ name: 'rabbitmq', ...tap });

@@ -21,6 +21,7 @@ export interface TapCheck {
 export interface TapHealth {
   up(tap: string): void;
   down(tap: string, reason: string): void;
+  /** A batch of `tap` (or of `<tap>/…`) is stored. */
   stored(tap: string, at?: number): void;
   /** The tap has stored everything up to `at` (it never moves back). */
   watermark(tap: string, at: number): void;
@@ -71,6 +72,8 @@ export function createTapHealth({ now = Date.now, stallMs = 60_000, backlog = ()
     down: (tap, reason) => set(tap, false, reason),
     stored(tap, at = now()) {
       entry(tap).lastStoredAt = at;
+      // A broker's tap stores for all its parts (a RabbitMQ tap for every vhost) through one writer.
+      for (const check of taps.values()) if (check.tap.startsWith(`${tap}/`)) check.lastStoredAt = at;
     },
     watermark(tap, at) {
       const check = entry(tap);

@@ -122,7 +122,6 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     onInserted: ({ rows, ms }) => {
       onInserted?.(rows.length, ms);
       telemetry?.stored('kafka', rows, ms);
-      health?.stored(KAFKA_TAP);
       const undecodable = rows.filter((r) => r.parse_error.startsWith('undecodable ')).length;
       if (undecodable) log.error('stored records of a batch the tap could not decompress, with the reason as their parse_error', { rows: undecodable, reason: rows.find((r) => r.parse_error.startsWith('undecodable '))?.parse_error });
     },
