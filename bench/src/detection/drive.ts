@@ -51,7 +51,7 @@ function recordingLogger(log: Logger, errors: string[]): Logger {
   };
 }
 
-export async function driveEngine(store: Store, rules: Rule[], from: number, to: number, opts: { log: Logger; onDay?: (at: number, ticks: number, evaluations: number) => void }): Promise<DriveResult> {
+export async function driveEngine(store: Store, rules: Rule[], from: number, to: number, opts: { log: Logger; onDay?: (at: number, ticks: number, evaluations: number) => Promise<void> | void }): Promise<DriveResult> {
   const errors: string[] = [];
   let clock = from;
   let evaluations = 0;
@@ -64,7 +64,7 @@ export async function driveEngine(store: Store, rules: Rule[], from: number, to:
     await engine.tick();
     ticks++;
     if (at >= nextReport) {
-      opts.onDay?.(at, ticks, evaluations);
+      await opts.onDay?.(at, ticks, evaluations);
       nextReport += 86_400_000;
     }
   }

@@ -18,6 +18,7 @@ export function detectionMarkdown(r: DetectionResult): string {
   const lines: string[] = [];
   const meanLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   lines.push('# Detection benchmark', '');
+  if (r.partialUntil) lines.push(`**Partial: the run had reached ${r.partialUntil} (simulated) when this was written; scenarios after it are not scored yet.**`, '');
   lines.push(`\`${r.params.command}\` · ${r.params.days} simulated days from ${r.params.startIso} · seed ${r.params.seed} · ${r.params.historyWeeks} weeks of history`, '');
   lines.push(
     `Wall time ${duration(r.wallMs.total)} (writing ${duration(r.wallMs.write)}, engine ${duration(r.wallMs.engine)}) · ${r.engine.ticks} ticks, ${r.engine.evaluations} evaluations · ` +

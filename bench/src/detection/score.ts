@@ -64,7 +64,8 @@ export function score(scenarios: Scenario[], rules: Rule[], transitions: Transit
   const faults = scenarios
     .filter((s) => s.fault)
     .map((s): FaultOutcome => {
-      const outcomes = s.rules.map((ruleId): RuleOutcome => {
+      // Rules left out of the run (--rules) are not scored.
+      const outcomes = s.rules.filter((id) => byId.has(id)).map((ruleId): RuleOutcome => {
         const until = s.end + settleMs(byId.get(ruleId));
         const mine = transitions.filter((t) => t.rule_id === ruleId && t.at >= s.start && t.at < until);
         for (const t of mine) claimed.add(t);
