@@ -47,9 +47,10 @@ export async function backtestRule(config: Config, dir: string, id: string, from
   if (from >= to) throw new RulesCliError('--from must be before --to');
   const store = await openStore(config.clickhouse);
   try {
-    const result = await backtest(store, rule, from, to);
+    const result = await backtest(store, rule, from, to, { coverage: true });
     const judged = result.steps.filter((s) => !s.evaluation.skipped && s.evaluation.expected !== OUTSIDE_SCHEDULE).length;
-    out(`${rule.id}: ${result.steps.length} evaluations from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}, ${judged} judged`);
+    const unwatched = result.steps.filter((s) => s.decision === 'not watched').length;
+    out(`${rule.id}: ${result.steps.length} evaluations from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}, ${judged} judged${unwatched ? `, ${unwatched} not watched (a tap was down)` : ''}`);
     if (result.fired.length === 0) out('would not have fired');
     for (const f of result.fired) out(`FIRING  ${new Date(f.from).toISOString()} → ${f.to ? new Date(f.to).toISOString() : 'still firing'}  ${f.summary}`);
     return 0;

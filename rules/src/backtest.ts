@@ -2,15 +2,20 @@
 // the engine, nothing stored or sent. Answers "when would this rule have fired?" before it goes live.
 import type { Store } from '@rollcall/core/store';
 import { INACTIVE, step, type AlertStatus, type TransitionTo } from './alerts.ts';
+import { notWatched, watchOf } from './coverage.ts';
 import { evaluateScheduled, windowAt } from './evaluate.ts';
 import type { Evaluation } from './evaluation.ts';
-import type { Rule } from './rule.ts';
+import { resolveForOf, type Rule } from './rule.ts';
 import type { Window } from './sql.ts';
+
+/** What was decided about a window: breached or clean, or why it was not judged. */
+export type Decision = 'breached' | 'clean' | 'waiting' | 'not watched' | 'skipped';
 
 export interface BacktestStep {
   at: number;
   window: Window;
   evaluation: Evaluation;
+  decision: Decision;
   state: AlertStatus['state'];
   to?: TransitionTo;
 }
@@ -23,7 +28,19 @@ export interface BacktestResult {
 
 const MAX_BACKTEST_STEPS = 20_000;
 
-export async function backtest(store: Store, rule: Rule, from: number, to: number): Promise<BacktestResult> {
+export interface BacktestOptions {
+  /** Hold windows to the taps' coverage, as the engine does (coverage.ts). */
+  coverage?: boolean;
+  now?: number;
+}
+
+export function decisionOf(evaluation: Evaluation): Decision {
+  if (evaluation.skipped?.startsWith('not watched')) return 'not watched';
+  if (evaluation.skipped) return 'skipped';
+  return evaluation.breached ? 'breached' : 'clean';
+}
+
+export async function backtest(store: Store, rule: Rule, from: number, to: number, { coverage = false, now = Date.now() }: BacktestOptions = {}): Promise<BacktestResult> {
   const firstEnd = Math.ceil(from / rule.every) * rule.every;
   const count = Math.floor((to - firstEnd) / rule.every) + 1;
   if (count > MAX_BACKTEST_STEPS) throw new RangeError(`${count} evaluations of every ${rule.every / 1000}s between from and to; at most ${MAX_BACKTEST_STEPS} (narrow the range)`);
@@ -33,10 +50,15 @@ export async function backtest(store: Store, rule: Rule, from: number, to: numbe
   for (let end = firstEnd; end <= to; end += rule.every) {
     const at = end + rule.delay;
     const window = windowAt(rule, at);
-    const evaluation = await evaluateScheduled(store, rule, window);
-    const moved = evaluation.skipped ? { next: status } : step(status, evaluation.breached, at, rule.for);
+    const watch = coverage ? await watchOf(store, rule, window, now) : undefined;
+    if (watch?.state === 'waiting') {
+      steps.push({ at, window, evaluation: { value: 0, threshold: 0, breached: false, expected: '', summary: `waiting: ${watch.reason}`, skipped: `waiting: ${watch.reason}` }, decision: 'waiting', state: status.state });
+      continue;
+    }
+    const evaluation = watch?.state === 'not watched' ? notWatched(watch.reason) : await evaluateScheduled(store, rule, window);
+    const moved = evaluation.skipped ? { next: status } : step(status, evaluation.breached, at, rule.for, { after: resolveForOf(rule), per: rule.every });
     status = moved.next;
-    steps.push({ at, window, evaluation, state: status.state, ...(moved.to ? { to: moved.to } : {}) });
+    steps.push({ at, window, evaluation, decision: decisionOf(evaluation), state: status.state, ...(moved.to ? { to: moved.to } : {}) });
     if (moved.to === 'firing') fired.push({ from: at, value: evaluation.value, summary: evaluation.summary });
     const open = fired.at(-1);
     if (moved.to === 'resolved' && open) open.to = at;

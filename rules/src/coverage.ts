@@ -6,6 +6,7 @@
 import type { Store } from '@rollcall/core/store';
 import { coverageBetween, HEARTBEAT_GAP_MS, tapsSeenSince } from '@rollcall/core/store/coverage';
 import type { Broker } from '@rollcall/core/event';
+import type { Evaluation } from './evaluation.ts';
 import type { Rule } from './rule.ts';
 import type { Window } from './sql.ts';
 
@@ -44,7 +45,7 @@ export async function watchOf(store: Store, rule: Rule, window: Window, now: num
   // No tap of these brokers has ever reported (a store fed by something else): nothing to hold the rule to.
   if (taps.length === 0) return WATCHED;
   const until = Math.min(now, needed);
-  const during = new Map((await coverageBetween(store, brokers, stretch.start - HEARTBEAT_GAP_MS, until)).map((c) => [c.tap, c]));
+  const during = new Map((await coverageBetween(store, brokers, stretch.start - HEARTBEAT_GAP_MS, until, stretch.start)).map((c) => [c.tap, c]));
   const latest = new Map((await coverageBetween(store, brokers, now - HEARTBEAT_GAP_MS, now)).map((c) => [c.tap, c]));
   for (const tap of taps) {
     const c = during.get(tap);
@@ -58,3 +59,6 @@ export async function watchOf(store: Store, rule: Rule, window: Window, now: num
   }
   return WATCHED;
 }
+
+/** The evaluation of a window nobody watched: no query, no verdict; the alert keeps its state. */
+export const notWatched = (reason: string): Evaluation => ({ value: 0, threshold: 0, breached: false, expected: '', summary: `not watched: ${reason}`, skipped: `not watched: ${reason}` });

@@ -6,7 +6,7 @@ import type { Store } from '@rollcall/core/store';
 import type { TapCheck } from '@rollcall/core/tap-health';
 import { fingerprintOf, INACTIVE, step, type AlertStatus, type TransitionTo } from './alerts.ts';
 import { insertEvaluations, insertTransitions, latestTransitions, statusOf, transitionId, type EvaluationSample, type Transition } from './alert-store.ts';
-import { watchOf } from './coverage.ts';
+import { notWatched, watchOf } from './coverage.ts';
 import { evaluateScheduled, watched, windowAt } from './evaluate.ts';
 import type { Evaluation } from './evaluation.ts';
 import type { RuleFiles } from './files.ts';
@@ -85,9 +85,6 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
     if (previous === undefined || previous >= latest.end || latest.end - previous > MAX_CATCH_UP_WINDOWS * rule.every) return latest;
     return { start: previous + rule.every - rule.window, end: previous + rule.every };
   };
-
-  /** Not watched: no query, no verdict; the alert keeps its state. */
-  const notWatched = (reason: string): Evaluation => ({ value: 0, threshold: 0, breached: false, expected: '', summary: `not watched: ${reason}`, skipped: `not watched: ${reason}` });
 
   const evaluateOne = async (rule: Rule, at: number): Promise<{ sample?: EvaluationSample; transition?: Transition; apply?: () => void }> => {
     const window = nextWindow(rule, at);

@@ -36,7 +36,20 @@ export const validateResponse = z.object({ valid: z.boolean(), rules: z.array(z.
 export const backtestResponse = z.object({
   from: z.string(),
   to: z.string(),
-  windows: z.array(z.object({ start: z.string(), end: z.string(), value: z.number(), threshold: z.number(), breached: z.boolean(), state: z.string() })),
+  windows: z.array(
+    z.object({
+      start: z.string(),
+      end: z.string(),
+      value: z.number(),
+      threshold: z.number(),
+      breached: z.boolean(),
+      /** breached, clean, or why it was not judged: waiting (a tap has not stored past it yet), not watched (a tap was down), skipped */
+      decision: z.enum(['breached', 'clean', 'waiting', 'not watched', 'skipped']),
+      /** why, when not judged */
+      reason: z.string(),
+      state: z.string(),
+    }),
+  ),
   firings: z.array(z.object({ from: z.string(), to: z.string().nullable(), value: z.number(), summary: z.string() })),
 });
 
@@ -177,13 +190,13 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
       const to = query.to ?? now();
       if (query.from >= to) throw invalidFields([{ field: 'query.from', message: 'expected from to be before to' }]);
       // backtest() bounds the number of evaluations itself, before it queries anything.
-      const result = await backtest(store, rule, query.from, to).catch((err: unknown) => {
+      const result = await backtest(store, rule, query.from, to, { coverage: true, now: now() }).catch((err: unknown) => {
         throw err instanceof RangeError ? invalidFields([{ field: 'query.from', message: err.message }]) : err;
       });
       return {
         from: iso(query.from),
         to: iso(to),
-        windows: result.steps.map((s) => ({ start: iso(s.window.start), end: iso(s.window.end), value: s.evaluation.value, threshold: s.evaluation.threshold, breached: s.evaluation.breached, state: s.state })),
+        windows: result.steps.map((s) => ({ start: iso(s.window.start), end: iso(s.window.end), value: s.evaluation.value, threshold: s.evaluation.threshold, breached: s.evaluation.breached, decision: s.decision, reason: s.evaluation.skipped ?? '', state: s.state })),
         firings: result.fired.map((f) => ({ from: iso(f.from), to: f.to === undefined ? null : iso(f.to), value: f.value, summary: f.summary })),
       };
     },

@@ -38,17 +38,18 @@ export interface TapCoverage {
   watermark: number;
 }
 
-/** Coverage of the taps whose names start with one of `prefixes` ('' for all), between `from` and `to`. */
-export async function coverageBetween(store: Store, prefixes: string[], from: number, to: number): Promise<TapCoverage[]> {
+/** Coverage of the taps whose names start with one of `prefixes` ('' for all), between `from` and `to`; `down`
+ * counts only heartbeats from `downFrom` on (a gap needs the beat before the stretch, a down state does not). */
+export async function coverageBetween(store: Store, prefixes: string[], from: number, to: number, downFrom = from): Promise<TapCoverage[]> {
   const rows = await queryRows<{ tap: string; first: string; last: string; max_gap: string; down: string; down_reason: string; watermark: string }>(
     store,
     `SELECT tap, min(t) AS first, max(t) AS last, arrayMax(arrayPushFront(arrayDifference(arraySort(groupArray(t))), 0)) AS max_gap,
-            countIf(up = 0) AS down, argMinIf(reason, t, up = 0) AS down_reason, argMax(toUnixTimestamp64Milli(watermark), t) AS watermark
+            countIf(up = 0 AND t >= {down_from:Int64}) AS down, argMinIf(reason, t, up = 0 AND t >= {down_from:Int64}) AS down_reason, argMax(toUnixTimestamp64Milli(watermark), t) AS watermark
      FROM (SELECT tap, toUnixTimestamp64Milli(at) AS t, up, reason, watermark FROM ${store.db}.tap_coverage
            WHERE at >= fromUnixTimestamp64Milli({from:Int64}) AND at <= fromUnixTimestamp64Milli({to:Int64})
              AND arrayExists(p -> startsWith(tap, p), {prefixes:Array(String)}))
      GROUP BY tap ORDER BY tap`,
-    { from, to, prefixes },
+    { from, to, prefixes, down_from: downFrom },
   );
   return rows.map((r) => ({ tap: r.tap, first: Number(r.first), last: Number(r.last), maxGap: Number(r.max_gap), down: Number(r.down), downReason: r.down_reason, watermark: Number(r.watermark) }));
 }

@@ -7,6 +7,7 @@ import { chTime, openStore, type Store } from '@rollcall/core/store';
 import { HEARTBEAT_MS, insertHeartbeats } from '@rollcall/core/store/coverage';
 import { queryRows } from '@rollcall/core/store/queries';
 import { tempDir } from '@rollcall/core/testing/brokers';
+import { backtest } from '../../src/backtest.ts';
 import { createRuleEngine, type RuleEngine } from '../../src/engine.ts';
 import { parseRuleFile, type RuleFiles } from '../../src/files.ts';
 import type { Rule } from '../../src/rule.ts';
@@ -101,5 +102,23 @@ describe('rule windows and tap coverage', () => {
     await e.tick(); // [start+4m, start+5m): 100 events, but the tap was down: no resolve
     expect(e.statuses()[0]?.status.state).toBe('firing');
     expect((await evaluations('gap')).at(-1)?.skipped).toMatch(/^not watched: kafka was not watching during the window: consumer crashed/);
+  });
+
+  it('backtests show each window as breached, clean, waiting or not watched', async () => {
+    const rule = floorRule('history');
+    const start = T0 + 30 * MINUTE;
+    await beats(start - 2 * MINUTE, start + 2 * MINUTE + 10_000); // watched for two minutes (and the 5 s delay)
+    await beats(start + 2 * MINUTE + 10_000, start + 3 * MINUTE, 0, false); // then down for 50 s
+    await beats(start + 3 * MINUTE, start + 5 * MINUTE + 10_000, 50_000); // then up, but 50 s behind
+    await events('history', start + MINUTE, 30);
+    await events('history', start + 4 * MINUTE, 30);
+    const { steps } = await backtest(store, rule, start + MINUTE, start + 5 * MINUTE, { coverage: true, now: start + 5 * MINUTE + 10_000 });
+    expect(steps.map((s) => [s.window.end - start, s.decision])).toEqual([
+      [MINUTE, 'breached'],
+      [2 * MINUTE, 'clean'],
+      [3 * MINUTE, 'not watched'],
+      [4 * MINUTE, 'breached'],
+      [5 * MINUTE, 'waiting'],
+    ]);
   });
 });

@@ -10,7 +10,7 @@ import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
 import { formatDuration } from '../../lib/format.ts';
 import { durationMs } from '../../app/time-range.ts';
-import { ruleQueries, type Evaluation } from './queries.ts';
+import { ruleQueries, type Decision, type Evaluation } from './queries.ts';
 
 /** From each breached evaluation to the next evaluation: where the rule saw its condition hold. */
 function breachedSpans(evaluations: Evaluation[]): { from: number; to: number }[] {
@@ -22,6 +22,15 @@ function breachedSpans(evaluations: Evaluation[]): { from: number; to: number }[
 function absolute(range: TimeRange, now: number): { from: string; to: string } {
   if (range.kind === 'absolute') return { from: range.from, to: range.to };
   return { from: new Date(now - (durationMs(range.range) ?? 3600_000)).toISOString(), to: new Date(now).toISOString() };
+}
+
+const judged = (decision: Decision) => decision === 'breached' || decision === 'clean';
+
+/** "12 breached, 300 clean, 4 not watched": how the windows were decided, in words. */
+function decisionCounts(windows: { decision: Decision }[]): string {
+  const counts = new Map<Decision, number>();
+  for (const w of windows) counts.set(w.decision, (counts.get(w.decision) ?? 0) + 1);
+  return [...counts.entries()].map(([decision, n]) => `${n} ${decision}`).join(', ') + '.';
 }
 
 function Backtest({ id }: { id: string }) {
@@ -46,13 +55,14 @@ function Backtest({ id }: { id: string }) {
             <>
               <p className="small muted">
                 {d.windows.length} windows from <Time value={d.from} /> to <Time value={d.to} />:{' '}
-                {d.firings.length === 0 ? 'it would not have fired.' : `it would have fired ${d.firings.length} time${d.firings.length === 1 ? '' : 's'}.`}
+                {d.firings.length === 0 ? 'it would not have fired.' : `it would have fired ${d.firings.length} time${d.firings.length === 1 ? '' : 's'}.`} {decisionCounts(d.windows)}
               </p>
               <TimeSeriesChart
-                ariaLabel="Backtest: value and threshold per window, fired spans shaded"
+                ariaLabel="Backtest: value and threshold per window, fired spans shaded; windows not judged are gaps"
                 shaded={d.firings.map((f) => ({ from: Date.parse(f.from), to: Date.parse(f.to ?? d.to) }))}
                 series={[
-                  { key: 'value', label: 'value', points: d.windows.map((w) => ({ t: Date.parse(w.end), v: w.value })) },
+                  // A window that was not judged (not watched, waiting, skipped) is a gap, never a zero.
+                  { key: 'value', label: 'value', points: d.windows.map((w) => ({ t: Date.parse(w.end), v: judged(w.decision) ? w.value : null })) },
                   { key: 'threshold', label: 'threshold', reference: true, color: 'var(--bad)', points: d.windows.map((w) => ({ t: Date.parse(w.end), v: w.threshold })) },
                 ]}
               />
@@ -113,7 +123,7 @@ export default function RuleDetailPage() {
               ariaLabel="Value against threshold"
               shaded={breachedSpans(d.evaluations)}
               series={[
-                { key: 'value', label: 'value', points: d.evaluations.map((e) => ({ t: Date.parse(e.at), v: e.value })) },
+                { key: 'value', label: 'value', points: d.evaluations.map((e) => ({ t: Date.parse(e.at), v: e.skipped ? null : e.value })) },
                 { key: 'threshold', label: 'threshold', reference: true, color: 'var(--bad)', points: d.evaluations.map((e) => ({ t: Date.parse(e.at), v: e.threshold })) },
               ]}
             />

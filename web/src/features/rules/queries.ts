@@ -23,12 +23,17 @@ export interface Evaluation {
   value: number | null;
   threshold: number | null;
   breached: boolean;
+  /** Why the window was not judged ('' when it was): not watched, too little data, outside the schedule… */
+  skipped: string;
 }
+
+/** breached or clean, or why a window was not judged. */
+export type Decision = 'breached' | 'clean' | 'waiting' | 'not watched' | 'skipped';
 
 export interface Backtest {
   from: string;
   to: string;
-  windows: { start: string; end: string; value: number | null; threshold: number | null; breached: boolean }[];
+  windows: { start: string; end: string; value: number | null; threshold: number | null; breached: boolean; decision: Decision; reason: string }[];
   /** `to` is null when the rule was still firing at the end of the span. */
   firings: { from: string; to: string | null }[];
 }
