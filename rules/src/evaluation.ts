@@ -11,8 +11,10 @@ export interface Evaluation {
   /** The expectation in words, e.g. "at least 100 per 5m". */
   expected: string;
   summary: string;
-  /** Set when the window cannot be judged (no history, nothing on A): the alert state is left as it was. */
+  /** Set when the window cannot be judged (no history, nothing on A, a bound crossed but not significant at the
+   * rule's confidence): the alert state is left as it was, and a firing alert's clean time neither grows nor resets. */
   skipped?: string;
+  /** Type-specific numbers; ratio and baseline add `p_value` and `confidence` when a bound was crossed. */
   details?: Record<string, unknown>;
 }
 

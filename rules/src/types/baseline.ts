@@ -1,7 +1,9 @@
 // baseline: this window against the same window one season (day or week) back, N times; the expectation is
-// the median of the seasons that held data, so one odd day in the history does not move it.
+// the median of the seasons that held data, so one odd day in the history does not move it. A count past the
+// drop/rise bound must also be unlikely given that expectation and the seasons' spread (seasonalPValue).
 import type { Evaluation, EvalInput } from '../evaluation.ts';
 import type { RuleOf } from '../rule.ts';
+import { countAtLeast, countAtMost, formatP, significant } from '../significance.ts';
 import { describeMatch, formatDuration, matchWhere, sourceFor, tableOf, windowWhere, type Window } from '../sql.ts';
 import { queryRows } from '@rollcall/core/store/queries';
 
@@ -11,6 +13,22 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** The spread a window's count has around the seasonal expectation: the seasons' own variance (jitter, not only
+ * Poisson noise, hence a negative binomial), never below Poisson's, widened by the uncertainty of a median of n
+ * seasons (π/2 · σ²/n), which with three or four seasons is far from negligible. */
+export function seasonalVariance(history: number[], expected: number): number {
+  const n = history.length;
+  const mean = history.reduce((sum, c) => sum + c, 0) / Math.max(n, 1);
+  const spread = n > 1 ? history.reduce((sum, c) => sum + (c - mean) ** 2, 0) / (n - 1) : 0;
+  return Math.max(expected, spread) * (1 + Math.PI / (2 * Math.max(n, 1)));
+}
+
+/** How unlikely `observed` is, on the side it moved, given the history. */
+export function seasonalPValue(observed: number, history: number[], expected: number): number {
+  const variance = seasonalVariance(history, expected);
+  return observed < expected ? countAtMost(observed, expected, variance) : countAtLeast(observed, expected, variance);
 }
 
 export async function evaluateBaseline(rule: RuleOf<'baseline'>, { store, window }: EvalInput): Promise<Evaluation> {
@@ -44,11 +62,15 @@ export async function evaluateBaseline(rule: RuleOf<'baseline'>, { store, window
   const low = floor !== undefined && observed < floor;
   const high = ceiling !== undefined && observed > ceiling;
   const change = Math.round(((observed - expected) / expected) * 1000) / 10;
-  return {
-    ...base,
-    threshold: Math.round((high ? (ceiling ?? 0) : (floor ?? ceiling ?? 0)) * 100) / 100,
-    breached: low || high,
-    expected: words,
-    summary: `${describeMatch(rule.match)}: ${observed} per ${per}, ${change >= 0 ? '+' : ''}${change}% against the usual ${Math.round(expected)}`,
-  };
+  const threshold = Math.round((high ? (ceiling ?? 0) : (floor ?? ceiling ?? 0)) * 100) / 100;
+  const summary = `${describeMatch(rule.match)}: ${observed} per ${per}, ${change >= 0 ? '+' : ''}${change}% against the usual ${Math.round(expected)}`;
+  if (!low && !high) return { ...base, threshold, breached: false, expected: words, summary };
+  const pValue = seasonalPValue(observed, withData, expected);
+  const details = { ...base.details, p_value: pValue, confidence: rule.confidence };
+  if (!significant(pValue, rule.confidence)) {
+    // Within what the seasons' spread allows: neither a breach nor evidence of recovery.
+    const why = `past the ${low ? 'drop' : 'rise'} bound, but not significant (${formatP(pValue)}, confidence ${rule.confidence})`;
+    return { ...base, details, threshold, breached: false, expected: words, summary: `${summary}: ${why}`, skipped: why };
+  }
+  return { ...base, details, threshold, breached: true, expected: words, summary: `${summary} (${formatP(pValue)})` };
 }

@@ -1,7 +1,17 @@
-// ratio: flow conservation between two streams. count(b) / count(a) per window must stay within [lo, hi].
+// ratio: flow conservation between two streams. count(b) / count(a) per window must stay within [lo, hi], and a
+// ratio outside the band must also be unlikely under the band (ratioPValue) at the rule's confidence.
 import type { Evaluation, EvalInput } from '../evaluation.ts';
 import type { RuleOf } from '../rule.ts';
+import { binomialAtLeast, binomialAtMost, formatP, poissonAtLeast, poissonAtMost, significant } from '../significance.ts';
 import { countIn, describeMatch, formatDuration } from '../sql.ts';
+
+/** How unlikely `b` events are, given `a`, if the true ratio were the edge of the band that was crossed (the
+ * most favourable case for "nothing is wrong"). Below 1, b's events are a share of a's: binomial. From 1 up, b
+ * is not a subset of a (fan-out, retries, events from the window before): Poisson with mean a × edge. */
+export function ratioPValue(a: number, b: number, edge: number, side: 'low' | 'high'): number {
+  if (edge < 1) return side === 'low' ? binomialAtMost(b, a, edge) : binomialAtLeast(b, a, edge);
+  return side === 'low' ? poissonAtMost(b, a * edge) : poissonAtLeast(b, a * edge);
+}
 
 export async function evaluateRatio(rule: RuleOf<'ratio'>, { store, window }: EvalInput): Promise<Evaluation> {
   const [a, b] = await Promise.all([countIn(store, rule.a, window, 'a'), countIn(store, rule.b, window, 'b')]);
@@ -15,8 +25,17 @@ export async function evaluateRatio(rule: RuleOf<'ratio'>, { store, window }: Ev
   const low = rule.lo !== undefined && ratio < rule.lo;
   const high = rule.hi !== undefined && ratio > rule.hi;
   const threshold = high ? (rule.hi ?? 0) : (rule.lo ?? rule.hi ?? 0);
-  const state = low ? `is below ${rule.lo}` : high ? `is above ${rule.hi}` : 'is within bounds';
-  return { value: round(ratio), threshold, breached: low || high, expected, summary: `${names}: ratio ${round(ratio)} (${b}/${a}) over ${formatDuration(rule.window)} ${state}`, details: { a, b } };
+  const observed = `${names}: ratio ${round(ratio)} (${b}/${a}) over ${formatDuration(rule.window)}`;
+  if (!low && !high) return { value: round(ratio), threshold, breached: false, expected, summary: `${observed} is within bounds`, details: { a, b } };
+  const pValue = ratioPValue(a, b, threshold, low ? 'low' : 'high');
+  const state = `is ${low ? 'below' : 'above'} ${threshold}`;
+  const details = { a, b, p_value: pValue, confidence: rule.confidence };
+  if (!significant(pValue, rule.confidence)) {
+    // Too few events to tell a real shift from chance: neither a breach nor evidence of recovery.
+    const why = `not significant (${formatP(pValue)}, confidence ${rule.confidence})`;
+    return { value: round(ratio), threshold, breached: false, expected, summary: `${observed} ${state}, but ${why}`, skipped: `${state}, but ${why}`, details };
+  }
+  return { value: round(ratio), threshold, breached: true, expected, summary: `${observed} ${state} (${formatP(pValue)})`, details };
 }
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;

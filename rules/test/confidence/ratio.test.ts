@@ -1,0 +1,96 @@
+// The ratio rule's binomial decision, replayed on the real engine and store: a large drop fires in its first
+// window; a small window whose ratio swings past the band by chance neither fires nor flaps; a small window
+// that lost everything still fires.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '@rollcall/core/config';
+import { chTime, openStore, type Store } from '@rollcall/core/store';
+import { tempDir } from '@rollcall/core/testing/brokers';
+import { backtest } from '../../src/backtest.ts';
+import { parseRuleFile } from '../../src/files.ts';
+import type { Rule } from '../../src/rule.ts';
+import { MINUTE, poisson, random } from './traffic.ts';
+
+const T0 = Date.parse('2027-02-01T10:00:00Z');
+
+let store: Store;
+beforeAll(async () => {
+  store = await openStore(parseConfig('', 'test', { ROLLCALL_DATA_DIR: tempDir('rollcall-confidence-ratio') }).clickhouse);
+});
+afterAll(async () => {
+  await store.close();
+});
+
+/** Per-minute counts on streams `<name>.a` and `<name>.b` from T0 on. */
+const write = (name: string, minutes: [number, number][]) =>
+  store.client.insert({
+    table: `${store.db}.events_per_minute`,
+    values: minutes.flatMap(([a, b], i) =>
+      (
+        [
+          [`${name}.a`, a],
+          [`${name}.b`, b],
+        ] as const
+      ).map(([stream, count]) => ({ minute: chTime(T0 + i * MINUTE).slice(0, 19), broker: 'kafka', cluster: 'local', stream, kind: 'publish', event_type: 'E', source: 's', count, bytes: count, last_seen: chTime(T0 + i * MINUTE + 59_000) })),
+    ),
+    format: 'JSONEachRow',
+  });
+
+const ratio = (name: string, extra = ''): Rule => {
+  const [rule] = parseRuleFile(
+    `rules:
+  - id: ${name}
+    type: ratio
+    a: { stream: ${name}.a }
+    b: { stream: ${name}.b }
+    lo: 0.9
+    hi: 1.1
+    window: 1m
+    every: 1m
+    delay: 0s${extra}
+`,
+    `${name}.yaml`,
+  );
+  if (!rule) throw new Error('no rule');
+  return rule;
+};
+
+describe('ratio decisions with confidence', () => {
+  it('fires on an 18% drop at 7 msg/s in its first window', async () => {
+    const next = random(3);
+    // 20 minutes of 7 msg/s, every request published (±2 at the window edges), then 18% go missing
+    const minutes = Array.from({ length: 20 }, (_, i): [number, number] => {
+      const a = poisson(420, next);
+      return [a, i < 10 ? a + Math.round(4 * next()) - 2 : Math.round(a * 0.82)];
+    });
+    await write('large', minutes);
+    const { fired, steps } = await backtest(store, ratio('large'), T0, T0 + 20 * MINUTE);
+    expect(fired).toHaveLength(1);
+    expect(fired[0]?.from).toBe(T0 + 11 * MINUTE); // the window [10m, 11m) is judged at its end
+    expect(fired[0]?.to).toBeUndefined();
+    expect(fired[0]?.summary).toMatch(/is below 0\.9 \(p = \d\.\de-\d+\)/);
+    expect(Number(steps.find((s) => s.to === 'firing')?.evaluation.details?.p_value)).toBeLessThan(1e-6);
+  });
+
+  it('does not fire or flap on a small window that swings past the band by chance', async () => {
+    // 12 requests a minute, all published, but edges move a few between windows: 9/12 = 0.75, 14/12 = 1.17
+    const bs = [12, 9, 13, 10, 14, 12, 11, 9, 12, 14, 10, 12, 9, 13, 12, 10, 14, 11, 9, 12];
+    await write('small', bs.map((b): [number, number] => [12, b]));
+    const judged = await backtest(store, ratio('small'), T0, T0 + 20 * MINUTE);
+    expect(judged.fired).toEqual([]);
+    const undecided = judged.steps.filter((s) => s.evaluation.skipped?.includes('not significant'));
+    expect(undecided.length).toBeGreaterThanOrEqual(8);
+    expect(undecided[0]?.evaluation.summary).toMatch(/but not significant \(p = 0\.\d+, confidence 0\.99999\)/);
+    // the band alone fires (and resolves, and fires again) on the same windows
+    const bare = await backtest(store, ratio('small', '\n    confidence: 0'), T0, T0 + 20 * MINUTE);
+    expect(bare.fired.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('fires on a small window that lost everything', async () => {
+    await write('stopped', [
+      [12, 12],
+      [12, 0],
+    ]);
+    const { fired } = await backtest(store, ratio('stopped'), T0, T0 + 2 * MINUTE);
+    expect(fired.map((f) => f.from)).toEqual([T0 + 2 * MINUTE]);
+  });
+});

@@ -1,0 +1,58 @@
+// Synthetic per-minute rollup rows for the confidence tests: daily and weekly seasonality with a night-time dip,
+// ±30% jitter per minute and Poisson noise, from a seeded generator so a failure can be replayed.
+import { chTime, type Store } from '@rollcall/core/store';
+
+export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+export const WEEK = 7 * DAY;
+
+/** A deterministic pseudo-random sequence in [0, 1). */
+export function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
+}
+
+/** A Poisson draw: by multiplication for small means, normal above (the difference is invisible there). */
+export function poisson(mean: number, next: () => number): number {
+  if (mean > 50) {
+    const z = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+    return Math.max(0, Math.round(mean + Math.sqrt(mean) * z));
+  }
+  const limit = Math.exp(-mean);
+  let k = 0;
+  for (let p = next(); p > limit; p *= next()) k++;
+  return k;
+}
+
+/** The usual rate's shape over the week: a night dip to 30% (00:00–06:00, ramping back by 08:00) and 60% at weekends. */
+export function season(t: number): number {
+  const hour = (t % DAY) / HOUR;
+  const daily = hour < 6 ? 0.3 : hour < 8 ? 0.3 + 0.35 * (hour - 6) : hour >= 22 ? 0.6 : 1;
+  const weekday = new Date(t).getUTCDay();
+  return daily * (weekday === 0 || weekday === 6 ? 0.6 : 1);
+}
+
+export interface Stream {
+  stream: string;
+  perSecond: number;
+  /** Multiplies the rate at a time, e.g. a fault. */
+  fault?: (t: number) => number;
+}
+
+/** Rows of `events_per_minute` for [from, to), one per stream and minute. */
+export async function writeTraffic(store: Store, streams: Stream[], from: number, to: number, seed: number): Promise<void> {
+  const next = random(seed);
+  for (const s of streams) {
+    const rows = [];
+    for (let t = from; t < to; t += MINUTE) {
+      const jitter = 0.7 + 0.6 * next();
+      const count = poisson(s.perSecond * 60 * season(t) * jitter * (s.fault?.(t) ?? 1), next);
+      if (count > 0) rows.push({ minute: chTime(t).slice(0, 19), broker: 'kafka', cluster: 'local', stream: s.stream, kind: 'publish', event_type: 'E', source: 'synthetic', count, bytes: count * 100, last_seen: chTime(t + 59_000) });
+    }
+    await store.client.insert({ table: `${store.db}.events_per_minute`, values: rows, format: 'JSONEachRow' });
+  }
+}
