@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { acknowledge } from '@rollcall/rules/alert-store';
 import { listSilences, saveSilence, isActiveSilence, type Matcher, type Silence } from '@rollcall/rules/silences';
-import { durationParam, iso, rangeQuery, resolveRange } from '../params.ts';
+import { durationParam, iso, isoInstant, rangeQuery, resolveRange } from '../params.ts';
 import { HttpProblem, invalidFields, notFound } from '../problem.ts';
 import { alertDetail, alertHistory, currentAlerts } from '../read/alerts.ts';
 import type { RouteDeps } from './deps.ts';
@@ -73,6 +73,7 @@ const silenceView = (s: Silence, now: number): z.input<typeof silenceSchema> => 
   active: isActiveSilence(s, now),
 });
 
+const HISTORY_RANGE_MS = 86_400_000;
 const fingerprintPath = z.strictObject({ fingerprint: z.string().regex(/^[0-9a-f]{1,64}$/, 'expected an alert fingerprint (hex)') });
 
 export function alertRoutes({ routes, store, now }: RouteDeps): void {
@@ -103,10 +104,10 @@ export function alertRoutes({ routes, store, now }: RouteDeps): void {
     summary: 'Alert transitions in the range, newest first',
     tag: 'alerts',
     role: 'viewer',
-    query: rangeQuery({ limit: z.coerce.number().int().min(1).max(5000).default(500) }),
+    query: rangeQuery({ limit: z.coerce.number().int().min(1).max(5000).default(500) }, HISTORY_RANGE_MS),
     response: historyResponse,
     handler: async ({ query }) => {
-      const range = resolveRange(query, now(), 86_400_000);
+      const range = resolveRange(query, now(), HISTORY_RANGE_MS);
       return { from: iso(range.from), to: iso(range.to), transitions: await alertHistory(store, range, query.limit) };
     },
   });
@@ -169,7 +170,7 @@ export function alertRoutes({ routes, store, now }: RouteDeps): void {
     body: z
       .strictObject({
         matchers: z.array(matcherInput).min(1, 'expected at least one matcher').max(20),
-        ends_at: z.iso.datetime({ offset: true }).optional(),
+        ends_at: isoInstant.optional(),
         duration: durationParam.optional(),
         comment: z.string().min(1, 'expected a comment saying why').max(2000),
       })

@@ -73,6 +73,17 @@ describe('streams', () => {
     await fails(await f.request('/api/v1/streams?colour=red', { token: VIEWER }), 400, 'query');
   });
 
+  it('refuses times outside 1970..2100 and durations past their maximum on every ranged route', async () => {
+    await fails(await f.request('/api/v1/streams?to=1969-12-31T23:59:59Z', { token: VIEWER }), 400, 'query.to');
+    await fails(await f.request('/api/v1/streams?to=1970-01-01T00:10:00Z', { token: VIEWER }), 400, 'query.to');
+    for (const path of ['/api/v1/series', '/api/v1/alerts/history', '/api/v1/rules/orders-floor', '/api/v1/lag/kafka/billing', '/api/v1/flows', '/api/v1/streams/kafka/orders']) {
+      await fails(await f.request(`${path}?to=9999999999999999`, { token: VIEWER }), 400, 'query.to');
+    }
+    await fails(await f.request('/api/v1/rules/orders-floor/backtest?from=0000-01-01T00:00:00Z', { token: VIEWER }), 400, 'query.from');
+    await fails(await f.request('/api/v1/count?broker=kafka&stream=orders&since=5056263901999985745s', { token: VIEWER }), 400, 'query.since');
+    await fails(await f.request('/api/v1/series?range=401d', { token: VIEWER }), 400, 'query.range');
+  });
+
   it("gives a stream's event types, sources, schemas and watching rules", async () => {
     const body = await ok(await f.request('/api/v1/streams/kafka/orders?range=1h', { token: VIEWER }), streamDetailResponse);
     expect(body.count).toBe(SEEDED.orders);
@@ -168,6 +179,9 @@ describe('silences', () => {
     await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, matchers: [] } }), 400, 'body.matchers');
     await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, matchers: [{ name: 'stream', value: '(', op: '=~' }] } }), 400, 'body.matchers.0.value');
     await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, ends_at: '2020-01-01T00:00:00Z' } }), 400, 'body.ends_at');
+    const far = await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, duration: undefined, ends_at: '9999-12-31T23:59:59Z' } }), 400, 'body.ends_at');
+    expect(far.detail).toMatch(/2100/);
+    await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, duration: '100000000w' } }), 400, 'body.duration');
     const created = await ok(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body }), silenceSchema, 201);
     expect(created).toMatchObject({ active: true, created_by: 'oncall', matchers: [{ name: 'alertname', value: 'orders-floor', op: '=' }] });
 
