@@ -11,6 +11,7 @@ import type { Logger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
 import type { Alerting } from '@rollcall/rules/alerting';
 import { authenticate, type AuthEnv } from './auth.ts';
+import { localOnly } from './local-guard.ts';
 import type { Metrics } from './metrics.ts';
 import { createRoutes, type Routes } from './openapi.ts';
 import { HttpProblem, onError, problem } from './problem.ts';
@@ -68,6 +69,8 @@ export function createApp({ config, store, log, now = Date.now, ready, alerting,
       },
     }),
   );
+  // With no tokens every caller is a local admin; keep web pages (rebound DNS names, cross-site forms) out.
+  if (config.api.tokens.length === 0) app.use('/api/*', localOnly(config.api));
   app.use('/api/*', authenticate(config.api.tokens));
 
   const routes: Routes = createRoutes({ title: 'Rollcall API', version: '1' });

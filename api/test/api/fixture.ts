@@ -73,7 +73,10 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function createFixture(): Promise<Fixture> {
+const TOKENS = ['  tokens:', `    - { name: dashboard, role: viewer, sha256: ${sha256Hex(VIEWER)} }`, `    - { name: oncall, role: admin, sha256: ${sha256Hex(ADMIN)} }`];
+
+/** `tokens: false` runs the API in no-token mode (every local caller an admin). */
+export async function createFixture({ tokens = true }: { tokens?: boolean } = {}): Promise<Fixture> {
   const dir = tempDir('rollcall-api');
   const rulesDir = join(dir, 'rules.d');
   mkdirSync(rulesDir);
@@ -81,9 +84,7 @@ export async function createFixture(): Promise<Fixture> {
   const config = parseConfig(
     [
       'api:',
-      '  tokens:',
-      `    - { name: dashboard, role: viewer, sha256: ${sha256Hex(VIEWER)} }`,
-      `    - { name: oncall, role: admin, sha256: ${sha256Hex(ADMIN)} }`,
+      ...(tokens ? TOKENS : []),
       '  max_body_bytes: 4096',
       'metrics:',
       '  top_streams: 1',
