@@ -1,6 +1,7 @@
 // The rules role as one unit: rule files, the engine and the notification outbox, built from config.
 import { resolve } from 'node:path';
 import type { Config } from '@rollcall/core/config/schema';
+import type { Broker } from '@rollcall/core/event';
 import type { Logger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
 import { createRuleEngine, type EngineDeps, type RuleEngine } from './engine.ts';
@@ -30,6 +31,8 @@ export function outboxRoutes(config: Config): OutboxRoute[] {
   }));
 }
 
+export const tappedBrokers = (config: Config): Broker[] => [...(config.kafka.enabled ? (['kafka'] as const) : []), ...(config.rabbitmq.enabled ? (['rabbitmq'] as const) : [])];
+
 export interface AlertingDeps {
   config: Config;
   store: Store;
@@ -43,7 +46,7 @@ export interface AlertingDeps {
 export function createAlerting({ config, store, log, dashboardUrl, now, onEvaluated, tapHealth }: AlertingDeps): Alerting {
   const rulesLog = log.child({ role: 'rules' });
   const files = createRuleFiles({ dir: resolve(config.rules.dir), log: rulesLog, pollMs: config.rules.reload });
-  const engine = createRuleEngine({ store, log: rulesLog, files, configRoutes: config.alerting.config_routes, ...(now ? { now } : {}), ...(onEvaluated ? { onEvaluated } : {}), ...(tapHealth ? { tapHealth, coverage: true } : {}) });
+  const engine = createRuleEngine({ store, log: rulesLog, files, configRoutes: config.alerting.config_routes, ...(now ? { now } : {}), ...(onEvaluated ? { onEvaluated } : {}), ...(tapHealth ? { tapHealth, coverage: true, tapped: tappedBrokers(config) } : {}) });
   const outbox = createOutbox({ store, log: rulesLog, routes: outboxRoutes(config), dashboardUrl: config.alerting.dashboard_url ?? dashboardUrl, deliver, ...(now ? { now } : {}) });
   return {
     files,

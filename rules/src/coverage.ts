@@ -36,12 +36,15 @@ export function stretchOf(rule: Rule, window: Window): Window {
   return rule.type === 'completeness' ? { start: window.start - rule.within, end: window.end } : window;
 }
 
-export async function watchOf(store: Store, rule: Rule, window: Window, now: number): Promise<Watch> {
+/** `tapped`: brokers this deployment runs a tap for; such a broker with no heartbeat is not being watched. */
+export async function watchOf(store: Store, rule: Rule, window: Window, now: number, tapped: Broker[] = []): Promise<Watch> {
   const brokers = brokersOf(rule);
   if (!brokers) return WATCHED;
   const stretch = stretchOf(rule, window);
   const needed = stretch.end + rule.delay;
   const taps = await tapsSeenSince(store, brokers, stretch.start - TAPS_LOOKBACK_MS);
+  const silent = brokers.find((b) => tapped.includes(b) && !taps.some((t) => t === b || t.startsWith(`${b}/`)));
+  if (silent) return { state: 'not watched', reason: `the ${silent} tap has not reported yet` };
   // No tap of these brokers has ever reported (a store fed by something else): nothing to hold the rule to.
   if (taps.length === 0) return WATCHED;
   const until = Math.min(now, needed);

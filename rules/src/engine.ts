@@ -3,6 +3,7 @@
 // so does a tap that is not watching (rollcall-tap-health).
 import type { Logger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
+import type { Broker } from '@rollcall/core/event';
 import type { TapCheck } from '@rollcall/core/tap-health';
 import { fingerprintOf, INACTIVE, step, type AlertStatus, type TransitionTo } from './alerts.ts';
 import { insertEvaluations, insertTransitions, latestTransitions, statusOf, transitionId, type EvaluationSample, type Transition } from './alert-store.ts';
@@ -52,6 +53,8 @@ export interface EngineDeps {
   /** Judge a window only once the taps feeding it have stored past it, and never one they did not watch
    * (coverage.ts). Off where no tap writes heartbeats, such as a store filled by a test or a benchmark. */
   coverage?: boolean;
+  /** Brokers this deployment taps: with coverage on, a rule on one whose tap never reported is not watched. */
+  tapped?: Broker[];
 }
 
 /** Windows a rule may fall behind (waiting for a tap) and still judge one by one; past that it skips ahead. */
@@ -62,7 +65,7 @@ interface Tracked {
   status: AlertStatus;
 }
 
-export function createRuleEngine({ store, log, files, configRoutes = [], now = Date.now, tickMs = 1000, concurrency = 4, onEvaluated, tapHealth = () => [], coverage = false }: EngineDeps): RuleEngine {
+export function createRuleEngine({ store, log, files, configRoutes = [], now = Date.now, tickMs = 1000, concurrency = 4, onEvaluated, tapHealth = () => [], coverage = false, tapped = [] }: EngineDeps): RuleEngine {
   const alerts = new Map<string, Tracked>();
   const lastEnd = new Map<string, number>();
   const lastRun = new Map<string, NonNullable<RuleStatus['last']>>();
@@ -89,7 +92,7 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
   const evaluateOne = async (rule: Rule, at: number): Promise<{ sample?: EvaluationSample; transition?: Transition; apply?: () => void }> => {
     const window = nextWindow(rule, at);
     if (lastEnd.get(rule.id) === window.end) return {};
-    const watch = coverage ? await watchOf(store, rule, window, at).catch((err: unknown) => ({ state: 'watched' as const, reason: `coverage unknown: ${(err as Error).message}` })) : undefined;
+    const watch = coverage ? await watchOf(store, rule, window, at, tapped).catch((err: unknown) => ({ state: 'watched' as const, reason: `coverage unknown: ${(err as Error).message}` })) : undefined;
     if (watch?.state === 'waiting') {
       waiting.set(rule.id, { window, reason: watch.reason });
       return {}; // judged on a later tick, once the taps have stored past it

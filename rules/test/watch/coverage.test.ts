@@ -121,4 +121,14 @@ describe('rule windows and tap coverage', () => {
       [5 * MINUTE, 'waiting'],
     ]);
   });
+
+  it('does not judge a rule whose broker is tapped before its tap has reported at all (start-up)', async () => {
+    // Only the kafka tap has written heartbeats in this store; RabbitMQ is tapped but has not reported yet.
+    const [rule] = parseRuleFile(`rules:\n  - { id: startup, type: volume, match: { broker: rabbitmq, stream: cards }, min: 10, window: 1m, every: 1m, delay: 5s }\n`, 'startup.yaml');
+    if (!rule) throw new Error('no rule');
+    const e = createRuleEngine({ store, log: silentLogger, files: files([rule]), now: () => T0 + MINUTE + 10_000, coverage: true, tapped: ['kafka', 'rabbitmq'] });
+    await e.tick();
+    expect(e.statuses()[0]?.status.state).toBe('inactive');
+    expect(e.statuses()[0]?.last?.evaluation?.skipped).toBe('not watched: the rabbitmq tap has not reported yet');
+  });
 });
