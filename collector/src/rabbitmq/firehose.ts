@@ -13,6 +13,8 @@ import { createQueueReader, type QueueReader, type QueueReaderQueue, type TraceD
 import { RedeliveryClaims } from './redelivery.ts';
 import { overflowName } from './tap-queues.ts';
 import type { Management } from './management.ts';
+import type { TapHealth } from '@rollcall/core/tap-health';
+import { createTracingWatch, type TracingWatch } from './tracing-watch.ts';
 
 export interface RabbitTapDeps {
   config: Config;
@@ -22,6 +24,8 @@ export interface RabbitTapDeps {
   now?: () => number;
   onInserted?: (rows: number, ms: number) => void;
   telemetry?: TapTelemetry;
+  /** Where each vhost's tap (`rabbitmq/<vhost>`) reports tracing turned off and trace messages lost. */
+  health?: TapHealth;
   /** Called for every trace message that overflowed the tap queue (it is still stored, late). */
   onOverflow?: (vhost: string) => void;
 }
@@ -56,7 +60,7 @@ export function vhostUrl(url: string, vhost: string): string {
   return parsed.toString();
 }
 
-export function createRabbitTap({ config, store, log: parentLog, management, now = Date.now, onInserted, onOverflow, telemetry }: RabbitTapDeps): RabbitTap {
+export function createRabbitTap({ config, store, log: parentLog, management, now = Date.now, onInserted, onOverflow, telemetry, health }: RabbitTapDeps): RabbitTap {
   const cfg = config.rabbitmq;
   const log = parentLog.child({ tap: 'rabbitmq', cluster: cfg.cluster });
   const readers: QueueReader[] = [];
@@ -65,6 +69,7 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
   const untraced = new Set<string>();
   const overflowQueue = overflowName(cfg.tap_queue);
   let depthTimer: NodeJS.Timeout | undefined;
+  const watches: TracingWatch[] = [];
   const claims = new RedeliveryClaims();
 
   const writer = createBatchWriter<Delivery>({
@@ -195,10 +200,17 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
         await Promise.all([overflow.start(), tap.start()]);
       }
       depthTimer = setInterval(() => void checkDepth(), DEPTH_CHECK_MS);
+      // Tracing turned off later, and trace messages RabbitMQ drops from full tap queues, are noticed by the watch.
+      for (const vhost of cfg.vhosts) {
+        const watch = createTracingWatch({ vhost, cluster: cfg.cluster, tapQueue: cfg.tap_queue, maxLength: cfg.max_length, management, log, now, ...(health ? { health } : {}) });
+        watches.push(watch);
+        await watch.start();
+      }
       log.info('rabbitmq tap started', { vhosts: cfg.vhosts, queue: cfg.tap_queue });
     },
     async stop() {
       if (depthTimer) clearInterval(depthTimer);
+      await Promise.all(watches.splice(0).map((w) => w.stop()));
       // Closing the readers waits for handlers in flight, which wait for their batch to be stored.
       const closing = Promise.all(readers.map((r) => r.stop()));
       await writer.close();

@@ -1,6 +1,21 @@
 // A small client for the RabbitMQ management API: tracing state per vhost, queue depth and per-queue stats.
 export interface Management {
   tracing(vhost: string): Promise<boolean>;
+  /** Turns the vhost's firehose on or off, keeping its description, tags and default queue type (a PUT without
+   * them clears them). Needs the `administrator` tag; throws ManagementError with the status otherwise. */
+  setTracing(vhost: string, on: boolean): Promise<void>;
+  /** The vhost's tracing flag and its cumulative message counters (see VhostCounters). */
+  vhostCounters(vhost: string): Promise<VhostCounters>;
+  /** Queues bound to the vhost's firehose exchange (amq.rabbitmq.trace): every tap queue, Rollcall's or not. */
+  traceQueues(vhost: string): Promise<string[]>;
+  /** A queue's depth and cumulative counters, or undefined when it does not exist. */
+  queueCounters(vhost: string, queue: string): Promise<QueueCounters | undefined>;
+  /** A global runtime parameter's value (undefined when unset); setting one needs the `administrator` tag. */
+  globalParameter(name: string): Promise<unknown>;
+  setGlobalParameter(name: string, value: unknown): Promise<void>;
+  deleteGlobalParameter(name: string): Promise<void>;
+  /** ms since epoch when each node of the cluster booted (from its uptime): its counters start there. */
+  nodesBootedAt(): Promise<Record<string, number>>;
   queueDepth(vhost: string, queue: string): Promise<number>;
   /** Every queue in the vhost with its depth, consumers and message rates (refreshed by the broker every
    * collect_statistics_interval, 5 s by default). */
@@ -10,6 +25,26 @@ export interface Management {
   /** Open connections: the broker's name for each ("127.0.0.1:50312 -> 127.0.0.1:5672", what the firehose
    * records) and the name its client gave itself (client_properties.connection_name), when it gave one. */
   connections(): Promise<{ name: string; clientName: string; user: string }[]>;
+}
+
+/** Cumulative since the management database started (a broker restart resets them). Channels emit their counts
+ * every collect_statistics_interval (5 s by default) and when they close, so a reading lags the truth by up to
+ * that interval; it is exact only once traffic has been quiet for longer than it. A publish in an AMQP
+ * transaction is counted at tx.commit, never if rolled back. */
+export interface VhostCounters {
+  tracing: boolean;
+  /** basic.publish received (committed, for transactional channels). */
+  publish: number;
+  /** Messages delivered to consumers and basic.get, redeliveries included. */
+  deliverGet: number;
+}
+
+export interface QueueCounters {
+  /** Ready and unacknowledged (the queue process reports it every collect_statistics_interval). */
+  messages: number;
+  /** Acknowledged by consumers, cumulative. */
+  ack: number;
+  deliverGet: number;
 }
 
 export interface QueueStats {
@@ -36,7 +71,15 @@ const rateOf = (stats: unknown, key: string): number => {
 
 export class ManagementError extends Error {
   override name = 'ManagementError';
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
 }
+
+const count = (stats: unknown, key: string): number => Number((stats as Record<string, unknown> | undefined)?.[key] ?? 0);
 
 /** Credentials come from the AMQP URL so there is one secret to configure, not two. */
 export function createManagement(managementUrl: string, amqpUrl: string, fetchImpl: typeof fetch = fetch): Management {
@@ -50,10 +93,37 @@ export function createManagement(managementUrl: string, amqpUrl: string, fetchIm
     } catch (err) {
       throw new ManagementError(`RabbitMQ management API at ${url.origin} did not answer (${(err as Error).message}); is rabbitmq_management enabled?`);
     }
-    if (!res.ok) throw new ManagementError(`RabbitMQ management API ${url.pathname} answered ${res.status}`);
+    if (!res.ok) throw new ManagementError(`RabbitMQ management API ${url.pathname} answered ${res.status}`, res.status);
     return res.json();
   };
   const getObject = async (path: string) => (await get(path)) as Record<string, unknown>;
+  const send = async (method: 'PUT' | 'DELETE', path: string, body?: unknown): Promise<void> => {
+    const url = new URL(path, managementUrl);
+    let res: Response;
+    try {
+      res = await fetchImpl(url, {
+        method,
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch (err) {
+      throw new ManagementError(`RabbitMQ management API at ${url.origin} did not answer (${(err as Error).message}); is rabbitmq_management enabled?`);
+    }
+    if (!res.ok) throw new ManagementError(`RabbitMQ management API ${method} ${url.pathname} answered ${res.status}${res.status === 401 || res.status === 403 ? ' (the user needs the administrator tag)' : ''}`, res.status);
+  };
+  // GET /api/vhosts/{vhost} answers only administrators on 3.10; the list answers every user for the vhosts it
+  // may use (monitoring users: all).
+  const vhostRow = async (vhost: string, columns: string) => {
+    const found = (await getList(`/api/vhosts?columns=${columns}`)).find((v) => v.name === vhost);
+    if (!found) throw new ManagementError(`RabbitMQ vhost "${vhost}" does not exist or this user may not see it`, 404);
+    return found;
+  };
+  /** undefined on 404, the object otherwise. */
+  const find = async (path: string) => getObject(path).catch((err: unknown) => {
+    if (err instanceof ManagementError && err.status === 404) return undefined;
+    throw err;
+  });
   const getList = async (path: string) => {
     const found = await get(path);
     if (!Array.isArray(found)) throw new ManagementError(`RabbitMQ management API ${path} did not answer with a list`);
@@ -61,7 +131,40 @@ export function createManagement(managementUrl: string, amqpUrl: string, fetchIm
   };
   return {
     async tracing(vhost) {
-      return (await getObject(`/api/vhosts/${encodeURIComponent(vhost)}`)).tracing === true;
+      return (await vhostRow(vhost, 'name,tracing')).tracing === true;
+    },
+    async setTracing(vhost, on) {
+      const path = `/api/vhosts/${encodeURIComponent(vhost)}`;
+      const current = await getObject(path);
+      const tags = Array.isArray(current.tags) ? current.tags.map(String).join(',') : String(current.tags ?? '');
+      const queueType = typeof current.default_queue_type === 'string' && current.default_queue_type !== 'undefined' ? { default_queue_type: current.default_queue_type } : {};
+      await send('PUT', path, { description: String(current.description ?? ''), tags, ...queueType, tracing: on });
+    },
+    async vhostCounters(vhost) {
+      const v = await vhostRow(vhost, 'name,tracing,message_stats.publish,message_stats.deliver_get');
+      return { tracing: v.tracing === true, publish: count(v.message_stats, 'publish'), deliverGet: count(v.message_stats, 'deliver_get') };
+    },
+    async traceQueues(vhost) {
+      const bindings = await getList(`/api/exchanges/${encodeURIComponent(vhost)}/amq.rabbitmq.trace/bindings/source`);
+      return [...new Set(bindings.filter((b) => b.destination_type === 'queue').map((b) => String(b.destination)))];
+    },
+    async queueCounters(vhost, queue) {
+      const q = await find(`/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}?columns=name,messages,message_stats.ack,message_stats.deliver_get`);
+      return q && { messages: Number(q.messages ?? 0), ack: count(q.message_stats, 'ack'), deliverGet: count(q.message_stats, 'deliver_get') };
+    },
+    async globalParameter(name) {
+      return (await find(`/api/global-parameters/${encodeURIComponent(name)}`))?.value;
+    },
+    setGlobalParameter: (name, value) => send('PUT', `/api/global-parameters/${encodeURIComponent(name)}`, { name, value }),
+    async deleteGlobalParameter(name) {
+      await send('DELETE', `/api/global-parameters/${encodeURIComponent(name)}`).catch((err: unknown) => {
+        if (!(err instanceof ManagementError && err.status === 404)) throw err;
+      });
+    },
+    async nodesBootedAt() {
+      const at = Date.now();
+      const nodes = await getList('/api/nodes?columns=name,uptime');
+      return Object.fromEntries(nodes.map((n) => [String(n.name), at - Number(n.uptime ?? 0)]));
     },
     async queueDepth(vhost, queue) {
       return Number((await getObject(`/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`)).messages ?? 0);
