@@ -193,6 +193,7 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
   };
 
   const rebase = (reading: Reading, exact: boolean) => {
+    if (exact && !baseExact) log.debug('the RabbitMQ counters are quiet: loss is measured exactly from here');
     base = reading;
     baseExact = exact;
     causes.clear();
