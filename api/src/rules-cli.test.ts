@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,23 @@ describe('rollcall rules check', () => {
     const lines: string[] = [];
     expect(checkRules(dir, (l) => lines.push(l))).toBe(1);
     expect(lines.join('\n')).toMatch(/invalid .*a\.yaml:2: rules\.0\.max_silence: /);
+  });
+  it('reports an overflowing every, a symlink loop and a directory named *.yaml, one line each, and checks the rest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rollcall-check-'));
+    writeFileSync(join(dir, 'a.yaml'), `rules:\n  - id: a\n    type: volume\n    match: { stream: x }\n    min: 1\n    every: ${'9'.repeat(40)}d\n`);
+    symlinkSync(join(dir, 'b.yaml'), join(dir, 'b.yaml'));
+    symlinkSync('.', join(dir, 'c.yaml'));
+    mkdirSync(join(dir, 'd.yaml'));
+    writeFileSync(join(dir, 'e.yaml'), 'rules:\n  - { id: e, type: volume, match: { stream: x }, min: 1 }\n');
+    const lines: string[] = [];
+    expect(checkRules(dir, (l) => lines.push(l))).toBe(1);
+    expect(lines).toEqual([
+      expect.stringMatching(/^invalid .*a\.yaml:6: rules\.0\.every: expected a duration .*at most 30d/),
+      `invalid ${join(dir, 'b.yaml')}: a symlink loop`,
+      `invalid ${join(dir, 'c.yaml')}: a directory, not a rule file`,
+      `invalid ${join(dir, 'd.yaml')}: a directory, not a rule file`,
+      `ok      ${join(dir, 'e.yaml')}: 1 rule (e)`,
+    ]);
   });
 });
 

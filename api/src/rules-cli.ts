@@ -1,24 +1,23 @@
 // `rollcall rules check|backtest`: validate rule files before they go live, and replay one over history.
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '@rollcall/core/config/schema';
 import { parseDuration } from '@rollcall/core/duration';
 import { openStore } from '@rollcall/core/store';
 import { backtest } from '@rollcall/rules/backtest';
 import { OUTSIDE_SCHEDULE } from '@rollcall/rules/evaluate';
-import { listRuleFiles, parseRuleFile, RuleFileError } from '@rollcall/rules/files';
+import { listRuleFiles, readRuleFile, RuleFileError } from '@rollcall/rules/files';
 
 export class RulesCliError extends Error {}
 
 /** Prints one line per file; returns the exit code (1 when any file is invalid). */
 export function checkRules(dir: string, out: (line: string) => void): number {
-  const files = listRuleFiles(dir);
+  const files = ruleFilesIn(dir);
   if (files.length === 0) throw new RulesCliError(`no *.yaml rule files in ${resolve(dir)}`);
   let bad = 0;
   for (const file of files) {
     const path = join(dir, file);
     try {
-      const rules = parseRuleFile(readFileSync(path, 'utf8'), path);
+      const rules = readRuleFile(path);
       out(`ok      ${path}: ${rules.length} rule${rules.length === 1 ? '' : 's'} (${rules.map((r) => r.id).join(', ')})`);
     } catch (err) {
       if (!(err instanceof RuleFileError)) throw err;
@@ -27,6 +26,14 @@ export function checkRules(dir: string, out: (line: string) => void): number {
     }
   }
   return bad ? 1 : 0;
+}
+
+function ruleFilesIn(dir: string): string[] {
+  try {
+    return listRuleFiles(dir);
+  } catch (err) {
+    throw err instanceof RuleFileError ? new RulesCliError(err.message) : err;
+  }
 }
 
 /** `--from 2026-11-01T00:00Z` or `--from 7d` (ago); `--to` defaults to now. */
@@ -40,10 +47,20 @@ export function parseTime(text: string | undefined, now: number, flag: string): 
 }
 
 export async function backtestRule(config: Config, dir: string, id: string, from: number, to: number, out: (line: string) => void): Promise<number> {
-  const rule = listRuleFiles(dir)
-    .flatMap((file) => parseRuleFile(readFileSync(join(dir, file), 'utf8'), join(dir, file)))
+  const broken: string[] = [];
+  const rule = ruleFilesIn(dir)
+    .flatMap((file) => {
+      try {
+        return readRuleFile(join(dir, file));
+      } catch (err) {
+        // Another file's problem does not stop a backtest of a rule that loads.
+        if (!(err instanceof RuleFileError)) throw err;
+        broken.push(err.message);
+        return [];
+      }
+    })
     .find((r) => r.id === id);
-  if (!rule) throw new RulesCliError(`no rule "${id}" in ${resolve(dir)}`);
+  if (!rule) throw new RulesCliError([`no rule "${id}" in ${resolve(dir)}`, ...(broken.length ? ['these files do not load:', ...broken] : [])].join('\n'));
   if (from >= to) throw new RulesCliError('--from must be before --to');
   const store = await openStore(config.clickhouse);
   try {

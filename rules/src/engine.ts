@@ -57,6 +57,9 @@ export interface EngineDeps {
   tapped?: Broker[];
 }
 
+/** ClickHouse's JSON input refuses NaN and Infinity, and one such value fails the insert of every rule's row. */
+const finite = (n: number | undefined): number => (n !== undefined && Number.isFinite(n) ? n : 0);
+
 /** Windows a rule may fall behind (waiting for a tap) and still judge one by one; past that it skips ahead. */
 const MAX_CATCH_UP_WINDOWS = 10;
 
@@ -89,8 +92,21 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
     return { start: previous + rule.every - rule.window, end: previous + rule.every };
   };
 
-  const evaluateOne = async (rule: Rule, at: number): Promise<{ sample?: EvaluationSample; transition?: Transition; apply?: () => void }> => {
+  type Outcome = { sample?: EvaluationSample; transition?: Transition; apply?: () => void };
+
+  /** One rule's failure (a bug, a rule built past the schema) is that rule's error: the others are evaluated
+   * and their rows and transitions stored as usual. */
+  const evaluateIsolated = (rule: Rule, at: number): Promise<Outcome> =>
+    evaluateOne(rule, at).catch((err: unknown) => {
+      const error = err instanceof Error ? err.message : String(err);
+      log.error('rule evaluation failed', { rule: rule.id, err });
+      onEvaluated?.(rule, 0, true);
+      return { apply: () => lastRun.set(rule.id, { at, window: { start: at, end: at }, durationMs: 0, error }) };
+    });
+
+  const evaluateOne = async (rule: Rule, at: number): Promise<Outcome> => {
     const window = nextWindow(rule, at);
+    if (!Number.isFinite(window.start) || !Number.isFinite(window.end)) throw new Error(`window ${window.start}..${window.end} is not a time (every ${rule.every} ms, window ${rule.window} ms)`);
     if (lastEnd.get(rule.id) === window.end) return {};
     const watch = coverage ? await watchOf(store, rule, window, at, tapped).catch((err: unknown) => ({ state: 'watched' as const, reason: `coverage unknown: ${(err as Error).message}` })) : undefined;
     if (watch?.state === 'waiting') {
@@ -111,7 +127,7 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
     }
     const durationMs = performance.now() - started;
     onEvaluated?.(rule, durationMs, error !== '');
-    const sample: EvaluationSample = { at, rule_id: rule.id, window_start: window.start, window_end: window.end, value: evaluation?.value ?? 0, threshold: evaluation?.threshold ?? 0, breached: evaluation?.breached ?? false, skipped: evaluation?.skipped ?? '', error, duration_ms: durationMs };
+    const sample: EvaluationSample = { at, rule_id: rule.id, window_start: window.start, window_end: window.end, value: finite(evaluation?.value), threshold: finite(evaluation?.threshold), breached: evaluation?.breached ?? false, skipped: evaluation?.skipped ?? '', error, duration_ms: durationMs };
     const done = () => {
       lastEnd.set(rule.id, window.end);
       lastRun.set(rule.id, { at, window, durationMs, ...(evaluation ? { evaluation } : {}), ...(error ? { error } : {}) });
@@ -132,8 +148,8 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
       severity: rule.severity,
       labels: { ...rule.labels, rule_id: rule.id, severity: rule.severity },
       stream: watched(rule),
-      value: evaluation.value,
-      threshold: evaluation.threshold,
+      value: finite(evaluation.value),
+      threshold: finite(evaluation.threshold),
       expected: evaluation.expected,
       summary: evaluation.summary,
       details: JSON.stringify({ window, ...evaluation.details }),
@@ -209,8 +225,8 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
   const runTick = async () => {
     const at = now();
     const rules = files.rules();
-    const results: Awaited<ReturnType<typeof evaluateOne>>[] = [];
-    for (let i = 0; i < rules.length; i += concurrency) results.push(...(await Promise.all(rules.slice(i, i + concurrency).map((r) => evaluateOne(r, at)))));
+    const results: Outcome[] = [];
+    for (let i = 0; i < rules.length; i += concurrency) results.push(...(await Promise.all(rules.slice(i, i + concurrency).map((r) => evaluateIsolated(r, at)))));
     const extra = [...fileAlerts(at), ...tapAlerts(at), ...orphans(rules, at)];
     const transitions = [...results.flatMap((r) => (r.transition ? [r.transition] : [])), ...extra.map((e) => e.transition)];
     // Stored first: if this insert fails nothing moves, and the same windows are evaluated again next tick.

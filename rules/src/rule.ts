@@ -1,13 +1,19 @@
 // The shape of a rule file, validated once when the file is read. Everything downstream gets typed rules.
 import { z } from 'zod';
-import { DURATION_HINT, parseDuration } from '@rollcall/core/duration';
+import { DURATION_HINT, formatDuration, parseDuration } from '@rollcall/core/duration';
 
-const duration = (fallback?: string) => {
+const DAY_MS = 86_400_000;
+/** Upper bounds on rule durations. A window or step past 30 days is no longer a live check (the raw rows behind
+ * most rules expire after clickhouse.ttl_days, 30 by default), and an unbounded one overflowed to Infinity and
+ * broke every rule's evaluation writes. `for` and `resolve_for` past a week would leave an alert unheard. */
+export const RULE_DURATION_LIMITS = { window: 30 * DAY_MS, every: 30 * DAY_MS, for: 7 * DAY_MS, resolve_for: 7 * DAY_MS, delay: DAY_MS, within: 7 * DAY_MS, max_silence: 30 * DAY_MS, history: 400 * DAY_MS } as const;
+
+const duration = (max: number, fallback?: string) => {
   const text = fallback === undefined ? z.string() : z.string().default(fallback);
   return text.transform((value, ctx) => {
     const ms = parseDuration(value);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected ${DURATION_HINT}, got "${value}"` });
+    if (ms === undefined || ms > max) {
+      ctx.addIssue({ code: 'custom', message: `expected ${DURATION_HINT}, at most ${formatDuration(max)}, got "${value}"` });
       return z.NEVER;
     }
     return ms;
@@ -65,15 +71,15 @@ const common = {
   description: z.string().default(''),
   severity: z.enum(['critical', 'warning', 'info']).default('warning'),
   labels: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a label name'), z.string()).default({}),
-  window: duration('5m'),
-  every: duration('1m'),
+  window: duration(RULE_DURATION_LIMITS.window, '5m'),
+  every: duration(RULE_DURATION_LIMITS.every, '1m'),
   /** How long the condition must hold before the alert fires. */
-  for: duration('0s'),
+  for: duration(RULE_DURATION_LIMITS.for, '0s'),
   /** The newest data is left out: events still in flight through the taps would look like a drop. */
-  delay: duration('30s'),
+  delay: duration(RULE_DURATION_LIMITS.delay, '30s'),
   /** How long windows must be judged clean before a firing alert resolves (default two evaluations: see
    * resolveForOf). 0s resolves on the first clean window. */
-  resolve_for: duration().optional(),
+  resolve_for: duration(RULE_DURATION_LIMITS.resolve_for).optional(),
   schedule: scheduleSchema.optional(),
   notify: z.array(z.string().min(1)).default([]),
 };
@@ -106,12 +112,12 @@ const completeness = z.strictObject({
   b: matchSchema,
   key: z.enum(['correlation_id', 'message_id']).default('correlation_id'),
   /** How long after its A event a key may still show up on B. */
-  within: duration('1m'),
+  within: duration(RULE_DURATION_LIMITS.within, '1m'),
   max_missing: percent.default(0),
   sample: z.number().int().min(0).max(100).default(10),
 });
 
-const freshness = z.strictObject({ ...common, type: z.literal('freshness'), match: matchSchema, max_silence: duration() });
+const freshness = z.strictObject({ ...common, type: z.literal('freshness'), match: matchSchema, max_silence: duration(RULE_DURATION_LIMITS.max_silence) });
 
 const duplicates = z.strictObject({ ...common, type: z.literal('duplicates'), match: matchSchema, key: z.enum(['message_id', 'correlation_id']).default('message_id'), max_share: percent.default(1) });
 
@@ -121,7 +127,7 @@ const schema = z.strictObject({
   match: matchSchema,
   on: z.array(z.enum(['new_fingerprint', 'missing_field'])).min(1).default(['new_fingerprint', 'missing_field']),
   /** How far back the known schemas reach. */
-  history: duration('7d'),
+  history: duration(RULE_DURATION_LIMITS.history, '7d'),
 });
 
 /** Which consumer groups (Kafka) or queues (RabbitMQ) a lag rule watches; `group` takes `*` and `?` globs. */
@@ -139,7 +145,7 @@ const lag = z.strictObject({
   max_seconds: z.number().min(0).optional(),
   /** Lag statuses (from the sampler's Burrow-style evaluation) that breach on their own. */
   statuses: z.array(z.enum(['WARN', 'STALL', 'STOP', 'ERR'])).default([]),
-  delay: duration('0s'),
+  delay: duration(RULE_DURATION_LIMITS.delay, '0s'),
 });
 
 export const RULE_TYPES = ['volume', 'baseline', 'ratio', 'completeness', 'freshness', 'duplicates', 'schema', 'lag'] as const;

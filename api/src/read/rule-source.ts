@@ -1,10 +1,14 @@
 // The YAML text of one rule as written in its file (comments included), for the dashboard's rule view.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isMap, isSeq, parseDocument } from 'yaml';
+import { MAX_RULE_FILE_BYTES } from '@rollcall/rules/files';
 
 export function ruleYaml(file: string, id: string): string {
   let text: string;
   try {
+    // The file may have changed since its rules loaded: a FIFO would hang this request, a huge file stall them all.
+    const info = statSync(file);
+    if (!info.isFile() || info.size > MAX_RULE_FILE_BYTES) return '';
     text = readFileSync(file, 'utf8');
   } catch {
     return '';

@@ -63,6 +63,11 @@ function requireAlerting(alerting: Alerting | undefined): Alerting {
   return alerting;
 }
 
+// One rule with numbers gone wrong must not make the whole list a 500 (toISOString throws on them) or a
+// response whose schema the dashboard rejects (JSON turns NaN into null).
+const finite = (n: number | undefined): number => (n !== undefined && Number.isFinite(n) ? n : 0);
+const isoOrEmpty = (ms: number): string => (Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? iso(ms) : '');
+
 function describe(alerting: Alerting, dir: string) {
   const statuses = new Map(alerting.engine.statuses().map((s) => [s.rule.id, s]));
   const fileOf = new Map(alerting.files.files().flatMap((f) => f.rules.map((r) => [r.id, f.file] as const)));
@@ -78,16 +83,16 @@ function describe(alerting: Alerting, dir: string) {
       labels: rule.labels,
       file,
       yaml: file ? ruleYaml(join(dir, file), rule.id) : '',
-      every_seconds: rule.every / 1000,
-      window_seconds: rule.window / 1000,
+      every_seconds: finite(rule.every / 1000),
+      window_seconds: finite(rule.window / 1000),
       state: states.get(rule.id) ?? 'inactive',
       last_evaluation: last
         ? {
-            at: iso(last.at),
-            window_start: iso(last.window.start),
-            window_end: iso(last.window.end),
-            value: last.evaluation?.value ?? 0,
-            threshold: last.evaluation?.threshold ?? 0,
+            at: isoOrEmpty(last.at),
+            window_start: isoOrEmpty(last.window.start),
+            window_end: isoOrEmpty(last.window.end),
+            value: finite(last.evaluation?.value),
+            threshold: finite(last.evaluation?.threshold),
             breached: last.evaluation?.breached ?? false,
             skipped: last.evaluation?.skipped ?? '',
             error: last.error ?? '',

@@ -2,6 +2,9 @@
 // field), auth (401/403) and unknown ids (404), against a real embedded store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { parseConfig } from '@rollcall/core/config';
+import { createLogger } from '@rollcall/core/log';
+import { createApp } from '../../src/app.ts';
 import { alertDetailResponse, alertSchema, alertsResponse, historyResponse, silenceSchema, silencesResponse } from '../../src/routes/alerts.ts';
 import { whoamiResponse } from '../../src/routes/meta.ts';
 import { flowsResponse } from '../../src/routes/flows.ts';
@@ -208,6 +211,17 @@ describe('rules', () => {
     expect(floor?.yaml).not.toContain('payments-quiet');
     expect(body.rules.find((r) => r.id === 'payments-quiet')?.state).toBe('ok');
     expect(body.errors).toEqual([]);
+  });
+
+  it('lists every rule even when one carries non-finite numbers', async () => {
+    const statuses = () =>
+      f.alerting.engine.statuses().map((s) => (s.rule.id === 'orders-floor' && s.last ? { ...s, rule: { ...s.rule, every: Number.POSITIVE_INFINITY }, last: { ...s.last, at: Number.NaN, window: { start: Number.NaN, end: Number.POSITIVE_INFINITY } } } : s));
+    const rules = () => f.alerting.files.rules().map((r) => (r.id === 'orders-floor' ? { ...r, every: Number.POSITIVE_INFINITY } : r));
+    const alerting = { ...f.alerting, files: { ...f.alerting.files, rules }, engine: { ...f.alerting.engine, statuses } };
+    const app = createApp({ config: parseConfig('', 'test.yaml', {}), store: f.store, log: createLogger('error'), alerting });
+    const body = rulesResponse.parse(await (await app.request('/api/v1/rules')).json());
+    expect(body.rules.map((r) => r.id).sort()).toEqual(['orders-floor', 'payments-quiet']);
+    expect(body.rules.find((r) => r.id === 'orders-floor')).toMatchObject({ every_seconds: 0, last_evaluation: { at: '', window_start: '', window_end: '' } });
   });
 
   it('gives one rule with its evaluations, and 404s an unknown id', async () => {

@@ -238,3 +238,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: { ROLLCALL_CONFIG: path } })).toThrow(`${path}:3: api.port: `);
   });
 });
+
+describe('hostile YAML', () => {
+  it('names the file and line of an alias bomb instead of expanding it', () => {
+    const bomb = yaml('a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`));
+    const message = configError(bomb);
+    expect(message).toMatch(/^\/etc\/rollcall\/rollcall\.yaml:2: invalid YAML: .*alias/);
+  });
+});

@@ -1,7 +1,7 @@
 // loadConfig: read rollcall.yaml (optional), layer env overrides, validate once. Errors name file, line and field.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isMap, LineCounter, parseDocument } from 'yaml';
+import { isMap, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.ts';
 import { applyEnv } from './env.ts';
@@ -49,22 +49,44 @@ export function readYaml(text: string, fileName: string): YamlSource {
     const pos = lines.linePos(yamlError.pos[0]);
     throw new ConfigError(`${fileName}${pos.line > 0 ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${yamlError.message.split('\n')[0]}`);
   }
-  return { document, lines, value: document.toJS() ?? {} };
+  return { document, lines, value: toJs(document, lines, fileName) };
 }
 
-/** One line per zod issue: `where: dotted.path: message`, where is file:line unless `whereFor` says otherwise. */
+/** The document as plain values. Expanding aliases can explode (a "billion laughs" file: a few lines, billions
+ * of nodes); yaml refuses past its alias budget, and the error then names the file and the first alias. */
+function toJs(document: ReturnType<typeof parseDocument>, lines: LineCounter, fileName: string): unknown {
+  try {
+    return document.toJS() ?? {};
+  } catch (err) {
+    let line = 0;
+    visit(document, {
+      Alias(_key, node) {
+        line = lines.linePos(node.range?.[0] ?? 0).line;
+        return visit.BREAK;
+      },
+    });
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(`${fileName}${line > 0 ? `:${line}` : ''}: invalid YAML: ${reason.split('\n')[0]} (aliases expand to too many nodes)`);
+  }
+}
+
+/** Problems listed per file: each is located in the document, so 20,000 unknown keys took minutes to list. */
+const MAX_PROBLEMS = 20;
+
+/** One line per problem: `where: dotted.path: message`, where is file:line unless `whereFor` says otherwise; past
+ * MAX_PROBLEMS, one line saying how many more. */
 export function describeIssues(issues: z.core.$ZodIssue[], fileName: string, source: YamlSource, whereFor?: (path: PropertyKey[]) => string | undefined): string[] {
-  return issues.map((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
-    return keys
-      .map((path) => {
-        const dotted = path.map(String).join('.');
-        const where = whereFor?.(path) ?? `${fileName}${lineOf(source.document, path, source.lines)}`;
-        const what = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
-        return `${where}: ${dotted || '(top level)'}: ${what}`;
-      })
-      .join('\n');
+  const problems = issues.flatMap((issue) => {
+    const what = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
+    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+    return paths.map((path) => ({ path, what }));
   });
+  const lines = problems.slice(0, MAX_PROBLEMS).map(({ path, what }) => {
+    const where = whereFor?.(path) ?? `${fileName}${lineOf(source.document, path, source.lines)}`;
+    return `${where}: ${path.map(String).join('.') || '(top level)'}: ${what}`;
+  });
+  const more = problems.length - lines.length;
+  return more > 0 ? [...lines, `${fileName}: … and ${more} more problem${more === 1 ? '' : 's'}`] : lines;
 }
 
 export function parseConfig(text: string, fileName: string, env: NodeJS.ProcessEnv = {}): Config {
