@@ -12,6 +12,8 @@ export interface Management {
   queueCounters(vhost: string, queue: string): Promise<QueueCounters | undefined>;
   /** A global runtime parameter's value (undefined when unset); setting one needs the `administrator` tag. */
   globalParameter(name: string): Promise<unknown>;
+  /** Every global runtime parameter whose name starts with `prefix`, with its value. */
+  globalParameters(prefix: string): Promise<{ name: string; value: unknown }[]>;
   setGlobalParameter(name: string, value: unknown): Promise<void>;
   deleteGlobalParameter(name: string): Promise<void>;
   /** ms since epoch when each node of the cluster booted (from its uptime): its counters start there. */
@@ -154,6 +156,10 @@ export function createManagement(managementUrl: string, amqpUrl: string, fetchIm
     },
     async globalParameter(name) {
       return (await find(`/api/global-parameters/${encodeURIComponent(name)}`))?.value;
+    },
+    async globalParameters(prefix) {
+      const found = await getList('/api/global-parameters');
+      return found.filter((p) => String(p.name).startsWith(prefix)).map((p) => ({ name: String(p.name), value: p.value }));
     },
     setGlobalParameter: (name, value) => send('PUT', `/api/global-parameters/${encodeURIComponent(name)}`, { name, value }),
     async deleteGlobalParameter(name) {

@@ -31,6 +31,7 @@ function fakeBroker(admin: boolean) {
     traceQueues: async () => ['t'],
     queueCounters: async (_v, q) => ({ ...(q === 't' ? state.tap : state.overflow) }),
     globalParameter: async () => state.saved,
+    globalParameters: async () => [],
     setGlobalParameter: async (_n, value) => void (state.saved = value),
     deleteGlobalParameter: async () => {},
     nodesBootedAt: async () => ({ rabbit: 0 }),

@@ -29,7 +29,7 @@
 import type { Logger } from '@rollcall/core/log';
 import type { TapHealth } from '@rollcall/core/tap-health';
 import type { Management } from './management.ts';
-import { overflowName, tapCountersName } from './tap-queues.ts';
+import { overflowName, pruneTapCounters, tapCountersName } from './tap-queues.ts';
 
 export interface TracingWatchOptions {
   vhost: string;
@@ -71,6 +71,8 @@ export interface Reading {
 }
 
 interface Saved {
+  vhost: string;
+  tapQueue: string;
   reading: Reading;
   exact: boolean;
   bootedAt: Record<string, number>;
@@ -204,7 +206,7 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
     if (!base || saveRefused) return;
     savedAt = now();
     try {
-      await management.setGlobalParameter(savedName, { reading: base, exact: baseExact, bootedAt } satisfies Saved);
+      await management.setGlobalParameter(savedName, { vhost, tapQueue: o.tapQueue, reading: base, exact: baseExact, bootedAt } satisfies Saved);
     } catch (err) {
       saveRefused = true;
       log.warn('could not save the tap counters in RabbitMQ; loss while Rollcall is stopped will not be counted', { err: (err as Error).message });
@@ -283,6 +285,7 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
       } catch (err) {
         log.warn('could not read the tap counters saved by the last run', { err: (err as Error).message });
       }
+      await pruneTapCounters(management).catch(() => {}); // needs the administrator tag, like saving
       savedAt = now();
       await check();
       schedule();
