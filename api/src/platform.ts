@@ -78,7 +78,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   }
   const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
   if (config.rabbitmq.enabled) {
-    const tap = createRabbitTap({ config, store, log, management, telemetry });
+    const tap = createRabbitTap({ config, store, log, management, telemetry, health });
     taps.push({ tap: 'rabbitmq', backlog: tap.backlog });
     watermarks.set('rabbitmq', () => tap.watermark());
     roles.push({ name: 'rabbitmq', ...tap });
