@@ -79,7 +79,8 @@ describe('RabbitMQ publishes that reach no queue', () => {
     const stored = await waitUntil(() => rows(exchange), (r) => r.length >= 150, 30_000, 'the traced publishes to be stored');
     // The broker's own counters see only what was committed.
     expect(await waitUntil(() => publishIn(exchange), (n) => n >= 100, 20_000, 'publish_in of the exchange')).toBe(100);
-    expect((await management.queueCounters(vhost, queue))?.messages).toBe(100);
+    const queued = async () => (await management.queueCounters(vhost, queue))?.messages ?? 0;
+    expect(await waitUntil(queued, (n) => n >= 100, 20_000, 'the committed messages in the queue')).toBe(100);
     // The firehose traced all 150, and a rolled-back publish looks exactly like a committed one (same routed
     // queue, no transaction header): Rollcall counts 150 published for 100 that reached the exchange.
     expect(await countEvents(store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count)).toBe(150);
