@@ -7,8 +7,9 @@ import { createLogger } from '@rollcall/core/log';
 import { openStore, StoreLockedError } from '@rollcall/core/store';
 import { createApp } from './app.ts';
 import { createToken } from './auth.ts';
-import { startPlatform } from './platform.ts';
+import { startPlatform, type Platform } from './platform.ts';
 import { backtestRule, checkRules, parseTime, RulesCliError } from './rules-cli.ts';
+import { startupError, StartupError } from './startup-errors.ts';
 import { formatTable } from './table.ts';
 
 const USAGE = `usage:
@@ -76,7 +77,14 @@ export async function main(argv: string[]): Promise<number> {
 
   if (command === 'start') {
     const log = createLogger(config.log_level);
-    const platform = await startPlatform(config, log);
+    let platform: Platform;
+    try {
+      platform = await startPlatform(config, log);
+    } catch (err) {
+      // These already say what to change.
+      if (err instanceof StoreLockedError || err instanceof ConfigError) throw err;
+      throw startupError(err, config);
+    }
     process.stdout.write(`Rollcall is running: ${platform.url}\n`);
     await new Promise<void>((resolve) => {
       const shutdown = () => resolve();
@@ -155,6 +163,12 @@ export async function run(argv: string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (err) {
+    if (err instanceof StartupError) {
+      process.stderr.write(`rollcall: ${err.message}\n`);
+      if (err.debug && err.reason instanceof Error) process.stderr.write(`${err.reason.stack ?? ''}\n`);
+      // Whatever started before the failure (the store, timers) would keep the process alive.
+      process.exit(2);
+    }
     if (err instanceof ConfigError || err instanceof CliError || err instanceof StoreLockedError || err instanceof RulesCliError) {
       process.stderr.write(`rollcall: ${err.message}\n`);
       process.exitCode = 2;

@@ -32,13 +32,16 @@ const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an 
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port');
 
+/** Everything Rollcall calls over HTTP: another scheme (ftp://, file://) could only fail later, with a stack trace. */
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL such as https://host:8443' });
+
 export const configSchema = z.strictObject({
   log_level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** SIGTERM to exit, whatever state the taps are in: Kubernetes sends SIGKILL 30 s after SIGTERM by default. */
   shutdown_timeout: duration('25s'),
   clickhouse: z
     .strictObject({
-      url: z.url().optional(),
+      url: httpUrl().optional(),
       user: z.string().default('default'),
       password: z.string().default(''),
       database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a database name').default('rollcall'),
@@ -75,7 +78,7 @@ export const configSchema = z.strictObject({
       cluster: z.string().min(1).default('local'),
       url: z.string().regex(/^amqps?:\/\//, 'expected an amqp:// or amqps:// URL').default('amqp://guest:guest@127.0.0.1:5672'),
       vhosts: z.array(z.string().min(1)).min(1).default(['/']),
-      management_url: z.url().default('http://127.0.0.1:15672'),
+      management_url: httpUrl().default('http://127.0.0.1:15672'),
       tap_queue: z.string().min(1).default('rollcall.tap'),
       max_length: z.number().int().min(1000).default(1_000_000),
       overflow: z.enum(['reject-publish', 'drop-head']).default('reject-publish'),
@@ -111,7 +114,7 @@ export const configSchema = z.strictObject({
   alerting: z
     .strictObject({
       /** Base of the links in notifications; defaults to the API's own address. */
-      dashboard_url: z.url().optional(),
+      dashboard_url: httpUrl().optional(),
       /** Routes that hear about broken rule files. */
       config_routes: z.array(z.string().min(1)).default([]),
       routes: z
@@ -121,7 +124,7 @@ export const configSchema = z.strictObject({
               name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a route name of lowercase letters, digits, ".", "_" or "-"'),
               type: z.enum(['slack', 'webhook', 'alertmanager']),
               // Slack webhook URLs are secrets: prefer url_env, which names the environment variable holding it.
-              url: z.url().optional(),
+              url: httpUrl().optional(),
               url_env: envName.optional(),
               secret_env: envName.optional(),
               secret: z.string().optional(),
@@ -175,7 +178,7 @@ export const configSchema = z.strictObject({
       /** The built dashboard; served at `/` when the folder exists. */
       web_dir: z.string().min(1).default('./web/dist'),
       /** URL of the demo pilots' control endpoint, for the dashboard's "reproduce the incident" button. */
-      pilots_url: z.url().optional(),
+      pilots_url: httpUrl().optional(),
     })
     .prefault({})
     .superRefine((api, ctx) => {
