@@ -30,12 +30,15 @@ export interface OutboxDeps {
   maxRetryDelayMs?: number;
   /** How far back owed notifications are still sent. */
   horizonMs?: number;
+  /** Deliveries in flight at once on one route (each for a different alert). */
+  perRoute?: number;
 }
 
 export interface Outbox {
   start(): void;
   stop(): Promise<void>;
-  /** One delivery pass; the timer runs it every pollMs. */
+  /** One delivery pass, resolved once every delivery in flight has been tried; the timer starts a pass every
+   * pollMs without waiting for deliveries, so a slow receiver holds only its own route. */
   poll(): Promise<void>;
 }
 
@@ -73,18 +76,29 @@ export function toNotification(t: Transition, route: string, repeat: number, das
   };
 }
 
-export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = Date.now, pollMs = 1000, maxRetryDelayMs = 60_000, horizonMs = 7 * 86_400_000 }: OutboxDeps): Outbox {
+/** Enough to drain a burst (an incident firing ten rules) without one receiver getting a thundering herd. */
+const DEFAULT_PER_ROUTE = 4;
+
+export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = Date.now, pollMs = 1000, maxRetryDelayMs = 60_000, horizonMs = 7 * 86_400_000, perRoute = DEFAULT_PER_ROUTE }: OutboxDeps): Outbox {
   const byName = new Map(routes.map((r) => [r.name, r]));
+  /** route → lanes (alert/route) with a delivery in flight; a pass skips those and routes at their bound. */
+  const inFlight = new Map<string, Set<string>>();
+  const running = new Set<Promise<void>>();
+  /** Notification id → when its row landed. A pass whose query ran before that still lists it as owed, and its
+   * lane is free again: without this it would be sent twice. Dropped once a later query has seen the row. */
+  const recorded = new Map<string, number>();
   const retry = new Map<string, { attempt: number; nextAt: number }>();
   const warnedUnknown = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
 
   const record = async (owed: Owed, outcome: Outcome, attempts: number, error = '') => {
+    const id = notificationId(owed.transition.id, owed.route, owed.repeat);
     await store.client.insert({
       table: `${store.db}.notifications`,
-      values: [{ id: notificationId(owed.transition.id, owed.route, owed.repeat), transition_id: owed.transition.id, route: owed.route, repeat: owed.repeat, at: chTime(now()), outcome, attempts, error }],
+      values: [{ id, transition_id: owed.transition.id, route: owed.route, repeat: owed.repeat, at: chTime(now()), outcome, attempts, error }],
       format: 'JSONEachRow',
     });
+    recorded.set(id, performance.now());
   };
 
   const owedTransitions = async (): Promise<Owed[]> => {
@@ -164,31 +178,60 @@ export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = 
     }
   };
 
+  /** Starts one delivery without waiting for it, unless its lane is in flight or its route at its bound (a later
+   * pass picks it up). */
+  const launch = (o: Owed, lane: string, silenced: boolean): void => {
+    const lanes = inFlight.get(o.route) ?? new Set<string>();
+    inFlight.set(o.route, lanes);
+    if (lanes.has(lane) || lanes.size >= perRoute) return;
+    lanes.add(lane);
+    const delivery = attempt(o, silenced)
+      .catch((err: unknown) => log.error('notification delivery failed unexpectedly', { route: o.route, rule: o.transition.rule_id, err }))
+      .finally(() => {
+        lanes.delete(lane);
+        running.delete(delivery);
+      });
+    running.add(delivery);
+  };
+
   const pass = async () => {
+    const queried = performance.now();
     const owed = [...(await owedTransitions()), ...(await owedRepeats())];
+    // Rows that landed before this pass queried are already left out by the query.
+    for (const [id, at] of recorded) if (at < queried) recorded.delete(id);
     if (owed.length === 0) return;
     const silences = (await listSilences(store)).filter((s) => isActiveSilence(s, now()));
-    // One message at a time per alert and route, oldest first, so resolved never overtakes firing.
-    const busy = new Set<string>();
+    // One message at a time per alert and route, oldest first, so resolved never overtakes firing: a lane whose
+    // oldest message is in flight (or waits for room on its route) sends nothing newer in this pass.
+    const seen = new Set<string>();
     for (const o of owed) {
       const lane = `${o.transition.fingerprint}/${o.route}`;
-      if (busy.has(lane)) continue;
-      busy.add(lane);
-      await attempt(o, silences.some((s) => matchesAll(s.matchers, alertLabels(o.transition))));
+      if (seen.has(lane)) continue;
+      seen.add(lane);
+      // Checked here, after the last await: a delivery may have landed while this pass was reading silences.
+      if (recorded.has(notificationId(o.transition.id, o.route, o.repeat))) continue;
+      launch(o, lane, silences.some((s) => matchesAll(s.matchers, alertLabels(o.transition))));
     }
   };
 
   const passes = singleFlight(pass, (err) => log.error('notification outbox pass failed', { err }));
-  const poll = () => passes.run();
+  const settled = async () => {
+    while (running.size > 0) await Promise.all([...running]);
+  };
+  const poll = async () => {
+    await passes.run();
+    await settled();
+  };
 
   return {
     start() {
-      timer = setInterval(() => void poll(), pollMs);
-      void poll();
+      timer = setInterval(() => void passes.run(), pollMs);
+      void passes.run();
     },
     async stop() {
       if (timer) clearInterval(timer);
       await passes.current();
+      await settled();
     },
     poll,
   };
