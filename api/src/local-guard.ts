@@ -11,7 +11,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 
 /** The host name of a Host header or URL authority, without port or IPv6 brackets. */
-export function hostName(authority: string): string {
+function hostName(authority: string): string {
   const bracketed = /^\[([^\]]*)\]/.exec(authority);
   if (bracketed) return (bracketed[1] ?? '').toLowerCase();
   return (authority.split(':')[0] ?? '').toLowerCase();
@@ -33,7 +33,8 @@ function carriesBody(method: string, headers: { length: string | undefined; chun
 }
 
 export function localOnly(api: Pick<Config['api'], 'host' | 'cors_origins'>): MiddlewareHandler {
-  const names = new Set([...LOOPBACK_NAMES, hostName(api.host)]);
+  // api.host is a bare name or address (an IPv6 one has no port to strip): only brackets come off.
+  const names = new Set([...LOOPBACK_NAMES, api.host.replace(/^\[(.*)\]$/, '$1').toLowerCase()]);
   const origins = new Set(api.cors_origins.map((o) => o.toLowerCase()));
   return async (c, next) => {
     const authority = (c.req.header('host') ?? new URL(c.req.url).host).toLowerCase();

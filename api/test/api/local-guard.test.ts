@@ -34,6 +34,7 @@ describe('no-token mode', () => {
     }
     await refused(await local.request('/api/v1/whoami', { headers: { host: 'evil.example' } }), /Host "evil.example"/);
     await refused(await local.request('/api/v1/whoami', { headers: { host: '127.0.0.1.evil.example:8787' } }), /not this server/);
+    await refused(await local.request('/api/v1/whoami', { headers: { host: ':8787' } }), /not this server/);
   });
 
   it('refuses a cross-site state change: foreign Origin, or a body that is not JSON', async () => {
