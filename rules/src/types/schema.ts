@@ -50,13 +50,14 @@ export async function evaluateSchema(rule: RuleOf<'schema'>, { store, window }: 
   };
 }
 
-/** Fingerprints of this event type first seen in the `history` before the window. */
+/** Fingerprints of this event type first seen before the window. Not only those first seen within `history`:
+ * a stream whose shape is older than that had an empty known set, so a new shape was never flagged. */
 async function knownBefore(rule: RuleOf<'schema'>, store: EvalInput['store'], eventType: string, start: number): Promise<Set<number>> {
   const rows = await queryRows<{ fingerprint: string | number }>(
     store,
     `SELECT fingerprint FROM ${store.db}.schemas WHERE event_type = {event_type:String} ${rule.match.broker ? 'AND broker = {broker:String}' : ''}
-     GROUP BY fingerprint HAVING min(first_seen) >= fromUnixTimestamp64Milli({from:Int64}) AND min(first_seen) < fromUnixTimestamp64Milli({start:Int64})`,
-    { event_type: eventType, broker: rule.match.broker ?? '', from: start - rule.history, start },
+     GROUP BY fingerprint HAVING min(first_seen) < fromUnixTimestamp64Milli({start:Int64})`,
+    { event_type: eventType, broker: rule.match.broker ?? '', start },
   );
   return new Set(rows.map((r) => Number(r.fingerprint)));
 }
