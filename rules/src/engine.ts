@@ -1,6 +1,6 @@
 // The rule engine: evaluates each rule once per `every`, over the window that ended `delay` ago, runs the
-// alert lifecycle and stores every transition before acting on it. Broken rule files raise a config alert, and
-// so does a tap that is not watching (rollcall-tap-health).
+// alert lifecycle (once per slice for a rule with group_by) and stores every transition before acting on it.
+// Broken rule files raise a config alert, and so does a tap that is not watching (system-alerts.ts).
 import type { Logger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
 import type { Broker } from '@rollcall/core/event';
@@ -13,12 +13,9 @@ import type { Evaluation } from './evaluation.ts';
 import type { RuleFiles } from './files.ts';
 import { resolveForOf, type Rule } from './rule.ts';
 import { singleFlight } from './single-flight.ts';
+import { sliceLabels } from './slices.ts';
+import { fileAlert, RULE_FILE_ALERT, TAP_HEALTH_ALERT, tapAlert } from './system-alerts.ts';
 import type { Window } from './sql.ts';
-
-export const RULE_FILE_ALERT = 'rollcall-rule-file';
-export const TAP_HEALTH_ALERT = 'rollcall-tap-health';
-/** A tap down this long fires: long enough for kafkajs to ride out a rebalance, short enough to be told within a minute. */
-export const TAP_HEALTH_FOR_MS = 30_000;
 
 export interface RuleStatus {
   rule: Rule;
@@ -27,6 +24,8 @@ export interface RuleStatus {
   last?: { at: number; window: Window; evaluation?: Evaluation; error?: string; durationMs: number };
   /** The window the rule is waiting to judge, and why. */
   waiting?: { window: Window; reason: string };
+  /** A rule with group_by: its slices' open alerts (`fingerprint` and `status` above are the worst of them). */
+  slices?: { fingerprint: string; labels: Record<string, string>; status: AlertStatus }[];
 }
 
 export interface RuleEngine {
@@ -66,13 +65,19 @@ const MAX_CATCH_UP_WINDOWS = 10;
 interface Tracked {
   ruleId: string;
   status: AlertStatus;
+  /** A slice alert's carry its group_by value. */
+  labels: Record<string, string>;
 }
+
+const groupOf = (rule: Rule) => ('group_by' in rule ? rule.group_by : undefined);
 
 export function createRuleEngine({ store, log, files, configRoutes = [], now = Date.now, tickMs = 1000, concurrency = 4, onEvaluated, tapHealth = () => [], coverage = false, tapped = [] }: EngineDeps): RuleEngine {
   const alerts = new Map<string, Tracked>();
   const lastEnd = new Map<string, number>();
   const lastRun = new Map<string, NonNullable<RuleStatus['last']>>();
   const waiting = new Map<string, NonNullable<RuleStatus['waiting']>>();
+  /** The slice fingerprints each rule with group_by judged last: an open alert outside them is an orphan. */
+  const reported = new Map<string, Set<string>>();
   let timer: NodeJS.Timeout | undefined;
 
   const transition = (base: Omit<Transition, 'id' | 'from_state' | 'to_state' | 'active_at' | 'firing_at'>, from: AlertStatus, to: TransitionTo, next: AlertStatus): Transition => ({
@@ -92,7 +97,40 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
     return { start: previous + rule.every - rule.window, end: previous + rule.every };
   };
 
-  type Outcome = { sample?: EvaluationSample; transition?: Transition; apply?: () => void };
+  type Outcome = { samples?: EvaluationSample[]; transitions?: Transition[]; apply?: () => void };
+
+  /** Values of the rule's slices with an alert pending or firing: judged even when they have no events lately. */
+  const openSlices = (rule: Rule): string[] => {
+    const key = groupOf(rule);
+    if (key === undefined) return [];
+    return [...alerts.values()].flatMap((t) => (t.ruleId === rule.id && t.status.state !== 'inactive' && t.labels[key] !== undefined ? [t.labels[key]] : []));
+  };
+
+  /** One alert (the rule's, or one slice's) through the lifecycle on one judged evaluation. */
+  const move = (rule: Rule, labels: Record<string, string>, evaluation: Evaluation, window: Window, at: number): { transition?: Transition; apply: () => void } => {
+    const fingerprint = fingerprintOf(rule.id, labels);
+    const current = alerts.get(fingerprint)?.status ?? INACTIVE;
+    const { next, to } = step(current, evaluation.breached, at, rule.for, { after: resolveForOf(rule), per: rule.every });
+    const apply = () => alerts.set(fingerprint, { ruleId: rule.id, status: next, labels });
+    if (!to) return { apply };
+    const base = {
+      at,
+      fingerprint,
+      rule_id: rule.id,
+      rule_type: rule.type,
+      description: rule.description,
+      severity: rule.severity,
+      labels: { ...labels, rule_id: rule.id, severity: rule.severity },
+      stream: watched(rule),
+      value: finite(evaluation.value),
+      threshold: finite(evaluation.threshold),
+      expected: evaluation.expected,
+      summary: evaluation.summary,
+      details: JSON.stringify({ window, ...evaluation.details }),
+      routes: to === 'firing' || to === 'resolved' ? rule.notify : [],
+    };
+    return { transition: transition(base, current, to, next), apply };
+  };
 
   /** One rule's failure (a bug, a rule built past the schema) is that rule's error: the others are evaluated
    * and their rows and transitions stored as usual. */
@@ -114,111 +152,67 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
       return {}; // judged on a later tick, once the taps have stored past it
     }
     waiting.delete(rule.id);
-    const fingerprint = fingerprintOf(rule.id, rule.labels);
-    const current = alerts.get(fingerprint)?.status ?? INACTIVE;
+    const keep = openSlices(rule);
     const started = performance.now();
     let evaluation: Evaluation | undefined;
     let error = '';
     try {
-      evaluation = watch?.state === 'not watched' ? notWatched(watch.reason) : await evaluateScheduled(store, rule, window);
+      evaluation = watch?.state === 'not watched' ? notWatched(watch.reason) : await evaluateScheduled(store, rule, window, keep);
     } catch (err) {
       error = (err as Error).message;
       log.error('rule evaluation failed', { rule: rule.id, err });
     }
     const durationMs = performance.now() - started;
     onEvaluated?.(rule, durationMs, error !== '');
-    const sample: EvaluationSample = { at, rule_id: rule.id, window_start: window.start, window_end: window.end, value: finite(evaluation?.value), threshold: finite(evaluation?.threshold), breached: evaluation?.breached ?? false, skipped: evaluation?.skipped ?? '', error, duration_ms: durationMs };
+    const sample = (ruleId: string, e: Evaluation | undefined): EvaluationSample => ({ at, rule_id: ruleId, window_start: window.start, window_end: window.end, value: finite(e?.value), threshold: finite(e?.threshold), breached: e?.breached ?? false, skipped: e?.skipped ?? '', error, duration_ms: durationMs });
+    // rule_evaluations has no slice column: each slice's row goes under "<rule id>/<key>=<value>" ("/" and "=" are
+    // never in a rule id), so the rule's own row stays one per window.
+    const samples = [sample(rule.id, evaluation), ...(evaluation?.slices ?? []).map((s) => sample(`${rule.id}/${s.key}=${s.group}`, s.evaluation))];
     const done = () => {
       lastEnd.set(rule.id, window.end);
       lastRun.set(rule.id, { at, window, durationMs, ...(evaluation ? { evaluation } : {}), ...(error ? { error } : {}) });
     };
-    if (!evaluation || evaluation.skipped) return { sample, apply: done };
-    const { next, to } = step(current, evaluation.breached, at, rule.for, { after: resolveForOf(rule), per: rule.every });
+    if (!evaluation || evaluation.skipped) return { samples, apply: done };
+    const key = groupOf(rule);
+    // Each slice is an alert of its own; a window outside the schedule (no slices) is clean for the open ones.
+    const verdicts = key === undefined ? [{ labels: rule.labels, evaluation }] : evaluation.slices ? evaluation.slices.filter((s) => !s.evaluation.skipped).map((s) => ({ labels: sliceLabels(rule.labels, s), evaluation: s.evaluation })) : keep.map((group) => ({ labels: { ...rule.labels, [key]: group }, evaluation }));
+    const moves = verdicts.map((v) => move(rule, v.labels, v.evaluation, window, at));
+    const slices = evaluation.slices && new Set(evaluation.slices.map((s) => fingerprintOf(rule.id, sliceLabels(rule.labels, s))));
     const apply = () => {
-      alerts.set(fingerprint, { ruleId: rule.id, status: next });
+      for (const m of moves) m.apply();
+      if (slices) reported.set(rule.id, slices);
       done();
     };
-    if (!to) return { sample, apply };
-    const base = {
-      at,
-      fingerprint,
-      rule_id: rule.id,
-      rule_type: rule.type,
-      description: rule.description,
-      severity: rule.severity,
-      labels: { ...rule.labels, rule_id: rule.id, severity: rule.severity },
-      stream: watched(rule),
-      value: finite(evaluation.value),
-      threshold: finite(evaluation.threshold),
-      expected: evaluation.expected,
-      summary: evaluation.summary,
-      details: JSON.stringify({ window, ...evaluation.details }),
-      routes: to === 'firing' || to === 'resolved' ? rule.notify : [],
-    };
-    return { sample, transition: transition(base, current, to, next), apply };
+    return { samples, transitions: moves.flatMap((m) => (m.transition ? [m.transition] : [])), apply };
   };
 
-  /** A broken rule file is an alert of its own, so nobody runs on stale rules without knowing. */
-  const fileAlerts = (at: number): { transition: Transition; apply: () => void }[] =>
-    files.files().flatMap((file) => {
-      const fingerprint = fingerprintOf(RULE_FILE_ALERT, { file: file.file });
+  /** A broken rule file and a tap not watching are alerts of their own (system-alerts.ts). */
+  const systemAlerts = (at: number): { transition: Transition; apply: () => void }[] =>
+    [...files.files().map((f) => fileAlert(f, configRoutes)), ...tapHealth().map((c) => tapAlert(c, configRoutes))].flatMap((a) => {
+      const fingerprint = fingerprintOf(a.ruleId, a.key);
       const current = alerts.get(fingerprint)?.status ?? INACTIVE;
-      const { next, to } = step(current, file.error !== undefined, at, 0);
+      const { next, to } = step(current, a.breached, at, a.forMs);
       if (!to) return [];
-      const base = {
-        at,
-        fingerprint,
-        rule_id: RULE_FILE_ALERT,
-        rule_type: 'config',
-        description: 'A rule file does not validate; its last good rules keep running.',
-        severity: 'warning',
-        labels: { rule_id: RULE_FILE_ALERT, file: file.file, severity: 'warning' },
-        stream: file.file,
-        value: 1,
-        threshold: 0,
-        expected: 'every rule file valid',
-        summary: to === 'firing' ? (file.error ?? '') : `${file.file} is valid again`,
-        details: '{}',
-        routes: configRoutes,
-      };
-      return [{ transition: transition(base, current, to, next), apply: () => alerts.set(fingerprint, { ruleId: RULE_FILE_ALERT, status: next }) }];
+      const base = { at, fingerprint, ...a.row(to) };
+      return [{ transition: transition(base, current, to, next), apply: () => alerts.set(fingerprint, { ruleId: a.ruleId, status: next, labels: base.labels }) }];
     });
 
-  /** A tap that is not watching (crashed, stalled, reconnecting, firehose off): what it misses is unknown, so
-   * someone must be told; volume rules on its streams would otherwise say "nothing was published". */
-  const tapAlerts = (at: number): { transition: Transition; apply: () => void }[] =>
-    tapHealth().flatMap((check) => {
-      const fingerprint = fingerprintOf(TAP_HEALTH_ALERT, { tap: check.tap });
-      const current = alerts.get(fingerprint)?.status ?? INACTIVE;
-      const { next, to } = step(current, !check.up, at, TAP_HEALTH_FOR_MS);
-      if (!to) return [];
-      const base = {
-        at,
-        fingerprint,
-        rule_id: TAP_HEALTH_ALERT,
-        rule_type: 'tap',
-        description: 'A tap is not watching: messages it misses are not counted until it is back.',
-        severity: 'critical',
-        labels: { rule_id: TAP_HEALTH_ALERT, tap: check.tap, severity: 'critical' },
-        stream: check.tap,
-        value: check.up ? 1 : 0,
-        threshold: 1,
-        expected: 'every tap up and storing',
-        summary: check.up ? `${check.tap} is watching again` : `${check.tap} is not watching: ${check.reason}`,
-        details: JSON.stringify({ since: check.since, last_stored_at: check.lastStoredAt, lost: check.lost }),
-        routes: to === 'firing' || to === 'resolved' ? configRoutes : [],
-      };
-      return [{ transition: transition(base, current, to, next), apply: () => alerts.set(fingerprint, { ruleId: TAP_HEALTH_ALERT, status: next }) }];
-    });
+  /** Whether the rule still judges this alert: a rule with group_by its last reported slices (a slice that
+   * vanished is still reported, at 0, while its alert is open), any other rule its one label set. */
+  const owns = (rule: Rule, fingerprint: string): boolean =>
+    groupOf(rule) === undefined ? fingerprint === fingerprintOf(rule.id, rule.labels) : (reported.get(rule.id)?.has(fingerprint) ?? true);
 
-  /** A rule removed while its alert fires resolves it; nothing would otherwise ever do so. */
+  /** An alert no rule judges any more resolves: its rule was removed, or no longer watches that slice (group_by
+   * changed or was removed, the slice fell past max_groups); nothing would otherwise ever resolve it. */
   const orphans = (rules: Rule[], at: number): { transition: Transition; apply: () => void }[] => {
-    const ids = new Set(rules.map((r) => r.id));
+    const byId = new Map(rules.map((r) => [r.id, r]));
     return [...alerts.entries()].flatMap(([fingerprint, tracked]) => {
-      if (tracked.ruleId === RULE_FILE_ALERT || tracked.ruleId === TAP_HEALTH_ALERT || ids.has(tracked.ruleId) || tracked.status.state === 'inactive') return [];
+      const rule = byId.get(tracked.ruleId);
+      if (tracked.ruleId === RULE_FILE_ALERT || tracked.ruleId === TAP_HEALTH_ALERT || (rule && owns(rule, fingerprint)) || tracked.status.state === 'inactive') return [];
       const to: TransitionTo = tracked.status.state === 'firing' ? 'resolved' : 'inactive';
-      const base = { at, fingerprint, rule_id: tracked.ruleId, rule_type: '', description: '', severity: '', labels: { rule_id: tracked.ruleId }, stream: '', value: 0, threshold: 0, expected: '', summary: 'the rule was removed', details: '{}', routes: [] };
-      return [{ transition: transition(base, tracked.status, to, INACTIVE), apply: () => alerts.set(fingerprint, { ruleId: tracked.ruleId, status: INACTIVE }) }];
+      const summary = rule ? 'the rule no longer watches this slice' : 'the rule was removed';
+      const base = { at, fingerprint, rule_id: tracked.ruleId, rule_type: '', description: '', severity: '', labels: { ...tracked.labels, rule_id: tracked.ruleId }, stream: '', value: 0, threshold: 0, expected: '', summary, details: '{}', routes: [] };
+      return [{ transition: transition(base, tracked.status, to, INACTIVE), apply: () => alerts.set(fingerprint, { ruleId: tracked.ruleId, status: INACTIVE, labels: tracked.labels }) }];
     });
   };
 
@@ -227,13 +221,13 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
     const rules = files.rules();
     const results: Outcome[] = [];
     for (let i = 0; i < rules.length; i += concurrency) results.push(...(await Promise.all(rules.slice(i, i + concurrency).map((r) => evaluateIsolated(r, at)))));
-    const extra = [...fileAlerts(at), ...tapAlerts(at), ...orphans(rules, at)];
-    const transitions = [...results.flatMap((r) => (r.transition ? [r.transition] : [])), ...extra.map((e) => e.transition)];
+    const extra = [...systemAlerts(at), ...orphans(rules, at)];
+    const transitions = [...results.flatMap((r) => r.transitions ?? []), ...extra.map((e) => e.transition)];
     // Stored first: if this insert fails nothing moves, and the same windows are evaluated again next tick.
     await insertTransitions(store, transitions);
     for (const r of [...results, ...extra]) r.apply?.();
     for (const t of transitions) log.info(`alert ${t.to_state}`, { rule: t.rule_id, fingerprint: t.fingerprint, value: t.value, threshold: t.threshold, summary: t.summary });
-    await insertEvaluations(store, results.flatMap((r) => (r.sample ? [r.sample] : []))).catch((err: unknown) => log.warn('could not store rule evaluations', { err }));
+    await insertEvaluations(store, results.flatMap((r) => r.samples ?? [])).catch((err: unknown) => log.warn('could not store rule evaluations', { err }));
   };
 
   const ticks = singleFlight(runTick, (err) => log.error('rule engine tick failed', { err }));
@@ -241,7 +235,7 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
 
   return {
     async start() {
-      for (const t of await latestTransitions(store)) alerts.set(t.fingerprint, { ruleId: t.rule_id, status: statusOf(t) });
+      for (const t of await latestTransitions(store)) alerts.set(t.fingerprint, { ruleId: t.rule_id, status: statusOf(t), labels: t.labels });
       files.start();
       await tick();
       timer = setInterval(() => void tick(), tickMs);
@@ -252,12 +246,18 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
       await ticks.current();
     },
     tick,
-    statuses: () =>
-      files.rules().map((rule) => {
+    statuses: () => {
+      const open = new Map<string, NonNullable<RuleStatus['slices']>>();
+      for (const [fingerprint, t] of alerts) if (t.status.state !== 'inactive') open.set(t.ruleId, [...(open.get(t.ruleId) ?? []), { fingerprint, labels: t.labels, status: t.status }]);
+      return files.rules().map((rule) => {
         const fingerprint = fingerprintOf(rule.id, rule.labels);
         const last = lastRun.get(rule.id);
         const pending = waiting.get(rule.id);
-        return { rule, fingerprint, status: alerts.get(fingerprint)?.status ?? INACTIVE, ...(last ? { last } : {}), ...(pending ? { waiting: pending } : {}) };
-      }),
+        const slices = groupOf(rule) === undefined ? undefined : (open.get(rule.id) ?? []);
+        const worst = slices?.find((s) => s.status.state === 'firing') ?? slices?.[0];
+        const alert = worst ?? { fingerprint, status: alerts.get(fingerprint)?.status ?? INACTIVE };
+        return { rule, fingerprint: alert.fingerprint, status: alert.status, ...(last ? { last } : {}), ...(pending ? { waiting: pending } : {}), ...(slices ? { slices } : {}) };
+      });
+    },
   };
 }

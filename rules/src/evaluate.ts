@@ -19,8 +19,9 @@ export function windowAt(rule: Rule, now: number): Window {
   return { start: end - rule.window, end };
 }
 
-export function evaluateRule(store: Store, rule: Rule, window: Window): Promise<Evaluation> {
-  const input = { store, window };
+/** `keep`: slices whose alert is open, judged even with no events lately (rules with group_by). */
+export function evaluateRule(store: Store, rule: Rule, window: Window, keep: string[] = []): Promise<Evaluation> {
+  const input = { store, window, keep };
   switch (rule.type) {
     case 'volume':
       return evaluateVolume(rule, input);
@@ -50,9 +51,9 @@ export function watched(rule: Rule): string {
 export const OUTSIDE_SCHEDULE = 'outside the schedule';
 
 /** Like evaluateRule, but a window not wholly inside the rule's schedule counts as not breached, unqueried. */
-export function evaluateScheduled(store: Store, rule: Rule, window: Window): Promise<Evaluation> {
+export function evaluateScheduled(store: Store, rule: Rule, window: Window, keep: string[] = []): Promise<Evaluation> {
   if (!windowActive(rule.schedule, window.start, window.end)) {
     return Promise.resolve({ value: 0, threshold: 0, breached: false, expected: OUTSIDE_SCHEDULE, summary: 'outside the rule’s schedule' });
   }
-  return evaluateRule(store, rule, window);
+  return evaluateRule(store, rule, window, keep);
 }

@@ -1,5 +1,6 @@
 // What evaluating a rule over one window yields, whatever its type.
 import type { Store } from '@rollcall/core/store';
+import type { SliceEvaluation } from './slices.ts';
 import type { Window } from './sql.ts';
 
 export interface Evaluation {
@@ -16,9 +17,13 @@ export interface Evaluation {
   skipped?: string;
   /** Type-specific numbers; ratio and baseline add `p_value` and `confidence` when a bound was crossed. */
   details?: Record<string, unknown>;
+  /** A rule with group_by: each slice's own verdict, judged and alerted on separately (slices.ts). */
+  slices?: SliceEvaluation[];
 }
 
 export interface EvalInput {
   store: Store;
   window: Window;
+  /** Slices with an open alert: judged even when they had no events lately (a slice that stopped is a breach). */
+  keep?: string[];
 }

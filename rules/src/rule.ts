@@ -84,10 +84,23 @@ const common = {
   notify: z.array(z.string().min(1)).default([]),
 };
 
-const volume = z.strictObject({ ...common, type: z.literal('volume'), match: matchSchema, min: z.number().min(0).optional(), max: z.number().min(0).optional() });
+/** Dimensions a rule can slice by (slices.ts): the rollup keeps event_type and source; routing_key reads raw
+ * rows. Extracted payload fields (the card network) are not stored per event, so they cannot be sliced yet. */
+export const GROUP_KEYS = ['event_type', 'source', 'routing_key'] as const;
+export type GroupKey = (typeof GROUP_KEYS)[number];
+export const DEFAULT_MAX_GROUPS = 100;
+
+/** One alert per value of `group_by`, for at most `max_groups` values (the busiest). */
+const slicing = {
+  group_by: z.enum(GROUP_KEYS, { error: `expected group_by to be one of ${GROUP_KEYS.join(', ')} (extracted payload fields are not stored per event)` }).optional(),
+  max_groups: z.number().int().min(1).max(1000).optional(),
+};
+
+const volume = z.strictObject({ ...common, ...slicing, type: z.literal('volume'), match: matchSchema, min: z.number().min(0).optional(), max: z.number().min(0).optional() });
 
 const baseline = z.strictObject({
   ...common,
+  ...slicing,
   type: z.literal('baseline'),
   match: matchSchema,
   season: z.enum(['day', 'week']).default('week'),
@@ -103,7 +116,7 @@ const baseline = z.strictObject({
 
 // min_count: over a handful of events one message still in flight at a window's edge moves the ratio by 15 %;
 // windows with fewer events on `a` are skipped (and say so) rather than judged.
-const ratio = z.strictObject({ ...common, type: z.literal('ratio'), a: matchSchema, b: matchSchema, lo: z.number().min(0).optional(), hi: z.number().min(0).optional(), min_count: z.number().int().min(0).default(0), confidence });
+const ratio = z.strictObject({ ...common, ...slicing, type: z.literal('ratio'), a: matchSchema, b: matchSchema, lo: z.number().min(0).optional(), hi: z.number().min(0).optional(), min_count: z.number().int().min(0).default(0), confidence });
 
 const completeness = z.strictObject({
   ...common,
@@ -161,6 +174,11 @@ export const ruleSchema = z
     if (rule.type === 'baseline') need(rule.drop !== undefined || rule.rise !== undefined, 'a baseline rule needs drop or rise (percent)', 'drop');
     if (rule.type === 'baseline') need(rule.min_history <= rule.seasons, 'min_history cannot exceed seasons', 'min_history');
     if (rule.type === 'lag') need(rule.max_messages !== undefined || rule.max_seconds !== undefined || rule.statuses.length > 0, 'a lag rule needs max_messages, max_seconds or statuses', 'max_messages');
+    if (rule.type === 'volume' || rule.type === 'baseline' || rule.type === 'ratio') {
+      need(rule.group_by !== undefined || rule.max_groups === undefined, 'max_groups needs group_by', 'max_groups');
+      // The slice is the alert's label of that name: a fixed label of the same name would hide it.
+      need(rule.group_by === undefined || !(rule.group_by in rule.labels), `labels cannot hold ${rule.group_by ?? ''}: group_by adds it per slice`, 'labels');
+    }
     need(rule.every > 0, 'every must be longer than 0s', 'every');
     if (rule.type !== 'freshness') need(rule.window > 0, 'window must be longer than 0s', 'window');
   });
@@ -168,6 +186,8 @@ export const ruleSchema = z
 /** Two judged windows: one lucky window (an edge effect, a burst of late events) cannot resolve an alert on its
  * own, and with every ≤ window the second adds data the first did not hold. */
 export const resolveForOf = (rule: Rule): number => rule.resolve_for ?? 2 * rule.every;
+
+export const maxGroupsOf = (rule: { max_groups?: number | undefined }): number => rule.max_groups ?? DEFAULT_MAX_GROUPS;
 
 export const ruleFileSchema = z.strictObject({ rules: z.array(ruleSchema).default([]) });
 

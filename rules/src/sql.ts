@@ -1,6 +1,6 @@
 // SQL fragments shared by the rule types. Rule values reach ClickHouse only as query parameters; the only text
 // spliced in is column names from a fixed list. Whole-minute windows read the per-minute rollup, anything
-// finer (or a routing-key glob, which the rollup does not keep) reads raw events.
+// finer (or a routing-key glob or slice, which the rollup does not keep) reads raw events.
 import type { Store } from '@rollcall/core/store';
 import { eventTimeRange, queryRows } from '@rollcall/core/store/queries';
 import type { Match } from './rule.ts';
@@ -20,8 +20,9 @@ export function globToLike(glob: string): string {
   return glob.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
 }
 
-export function sourceFor(match: Match, window: Window): Source {
-  return match.routing_key === undefined && window.start % MINUTE === 0 && window.end % MINUTE === 0 ? 'rollup' : 'events';
+/** `groupBy`: slicing by routing key needs raw rows too. */
+export function sourceFor(match: Match, window: Window, groupBy?: string): Source {
+  return match.routing_key === undefined && groupBy !== 'routing_key' && window.start % MINUTE === 0 && window.end % MINUTE === 0 ? 'rollup' : 'events';
 }
 
 export function tableOf(store: Store, source: Source): string {

@@ -2,7 +2,8 @@
 // the median of the seasons that held data, so one odd day in the history does not move it. A count past the
 // drop/rise bound must also be unlikely given that expectation and the seasons' spread (seasonalPValue).
 import type { Evaluation, EvalInput } from '../evaluation.ts';
-import type { RuleOf } from '../rule.ts';
+import { maxGroupsOf, type RuleOf } from '../rule.ts';
+import { combineSlices, countsBy, describeSlice } from '../slices.ts';
 import { countAtLeast, countAtMost, formatP, significant } from '../significance.ts';
 import { describeMatch, formatDuration, matchWhere, sourceFor, tableOf, windowWhere, type Window } from '../sql.ts';
 import { queryRows } from '@rollcall/core/store/queries';
@@ -31,9 +32,15 @@ export function seasonalPValue(observed: number, history: number[], expected: nu
   return observed < expected ? countAtMost(observed, expected, variance) : countAtLeast(observed, expected, variance);
 }
 
-export async function evaluateBaseline(rule: RuleOf<'baseline'>, { store, window }: EvalInput): Promise<Evaluation> {
+export async function evaluateBaseline(rule: RuleOf<'baseline'>, { store, window, keep }: EvalInput): Promise<Evaluation> {
   const shift = SEASON_MS[rule.season];
   const windows: Window[] = Array.from({ length: rule.seasons + 1 }, (_, k) => ({ start: window.start - k * shift, end: window.end - k * shift }));
+  const key = rule.group_by;
+  if (key !== undefined) {
+    // A slice seen in any past season is judged, so one that vanished counts 0 against its history.
+    const grouped = await countsBy(store, rule.match, key, windows, { max: maxGroupsOf(rule), ...(keep ? { keep } : {}) });
+    return combineSlices({ ...rule, group_by: key }, grouped, (group, counts) => judgeBaseline(rule, counts, describeSlice(rule.match, key, group)));
+  }
   const source = sourceFor(rule.match, window);
   const m = matchWhere(rule.match, 'm');
   const ranges = windows.map((w, k) => windowWhere(source, w, `w${k}`));
@@ -44,7 +51,11 @@ export async function evaluateBaseline(rule: RuleOf<'baseline'>, { store, window
     `SELECT ${columns.join(', ')} FROM ${tableOf(store, source)} WHERE ${m.sql} AND (${ranges.map((r) => `(${r.sql})`).join(' OR ')})`,
     Object.assign({}, m.params, ...ranges.map((r) => r.params)),
   );
-  const counts = windows.map((_, k) => Number(row?.[`s${k}`] ?? 0));
+  return judgeBaseline(rule, windows.map((_, k) => Number(row?.[`s${k}`] ?? 0)), describeMatch(rule.match));
+}
+
+/** `counts`: this window's, then each past season's. */
+function judgeBaseline(rule: RuleOf<'baseline'>, counts: number[], what: string): Evaluation {
   const [observed = 0, ...history] = counts;
   const withData = history.filter((c) => c > 0);
   const per = formatDuration(rule.window);
@@ -52,18 +63,18 @@ export async function evaluateBaseline(rule: RuleOf<'baseline'>, { store, window
   const hi = (expected: number) => (rule.rise !== undefined ? expected * (1 + rule.rise / 100) : undefined);
   const base = { value: observed, details: { history, season: rule.season } };
   if (withData.length < rule.min_history) {
-    return { ...base, threshold: 0, breached: false, expected: 'not enough history yet', summary: `${describeMatch(rule.match)}: ${withData.length} of ${rule.min_history} ${rule.season}s of history`, skipped: 'insufficient history' };
+    return { ...base, threshold: 0, breached: false, expected: 'not enough history yet', summary: `${what}: ${withData.length} of ${rule.min_history} ${rule.season}s of history`, skipped: 'insufficient history' };
   }
   const expected = median(withData);
   const floor = lo(expected);
   const ceiling = hi(expected);
   const words = `about ${Math.round(expected)} per ${per} (median of the last ${withData.length} ${rule.season}s)`;
-  if (expected < rule.min_expected) return { ...base, threshold: floor ?? ceiling ?? 0, breached: false, expected: words, summary: `${describeMatch(rule.match)}: expected volume ${expected} is below min_expected`, skipped: 'expected volume too small to judge' };
+  if (expected < rule.min_expected) return { ...base, threshold: floor ?? ceiling ?? 0, breached: false, expected: words, summary: `${what}: expected volume ${expected} is below min_expected`, skipped: 'expected volume too small to judge' };
   const low = floor !== undefined && observed < floor;
   const high = ceiling !== undefined && observed > ceiling;
   const change = Math.round(((observed - expected) / expected) * 1000) / 10;
   const threshold = Math.round((high ? (ceiling ?? 0) : (floor ?? ceiling ?? 0)) * 100) / 100;
-  const summary = `${describeMatch(rule.match)}: ${observed} per ${per}, ${change >= 0 ? '+' : ''}${change}% against the usual ${Math.round(expected)}`;
+  const summary = `${what}: ${observed} per ${per}, ${change >= 0 ? '+' : ''}${change}% against the usual ${Math.round(expected)}`;
   if (!low && !high) return { ...base, threshold, breached: false, expected: words, summary };
   const pValue = seasonalPValue(observed, withData, expected);
   const details = { ...base.details, p_value: pValue, confidence: rule.confidence };

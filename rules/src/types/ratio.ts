@@ -1,7 +1,8 @@
 // ratio: flow conservation between two streams. count(b) / count(a) per window must stay within [lo, hi], and a
 // ratio outside the band must also be unlikely under the band (ratioPValue) at the rule's confidence.
 import type { Evaluation, EvalInput } from '../evaluation.ts';
-import type { RuleOf } from '../rule.ts';
+import { maxGroupsOf, type RuleOf } from '../rule.ts';
+import { combineSlices, countsBy, describeSlice, recentOf } from '../slices.ts';
 import { binomialAtLeast, binomialAtMost, formatP, poissonAtLeast, poissonAtMost, significant } from '../significance.ts';
 import { countIn, describeMatch, formatDuration } from '../sql.ts';
 
@@ -13,10 +14,21 @@ export function ratioPValue(a: number, b: number, edge: number, side: 'low' | 'h
   return side === 'low' ? poissonAtMost(b, a * edge) : poissonAtLeast(b, a * edge);
 }
 
-export async function evaluateRatio(rule: RuleOf<'ratio'>, { store, window }: EvalInput): Promise<Evaluation> {
-  const [a, b] = await Promise.all([countIn(store, rule.a, window, 'a'), countIn(store, rule.b, window, 'b')]);
+export async function evaluateRatio(rule: RuleOf<'ratio'>, { store, window, keep }: EvalInput): Promise<Evaluation> {
+  const key = rule.group_by;
+  if (key === undefined) {
+    const [a, b] = await Promise.all([countIn(store, rule.a, window, 'a'), countIn(store, rule.b, window, 'b')]);
+    return judgeRatio(rule, a, b, `${describeMatch(rule.b)} / ${describeMatch(rule.a)}`);
+  }
+  // Slices are a's (the base of the ratio); b is counted for the same values.
+  const a = await countsBy(store, rule.a, key, [window, recentOf(window)], { max: maxGroupsOf(rule), ...(keep ? { keep } : {}), p: 'a' });
+  const b = await countsBy(store, rule.b, key, [window], { max: a.slices.length, only: a.slices.map((s) => s.group), p: 'b' });
+  const bOf = new Map(b.slices.map((s) => [s.group, s.counts[0] ?? 0]));
+  return combineSlices({ ...rule, group_by: key }, a, (group, [count = 0]) => judgeRatio(rule, count, bOf.get(group) ?? 0, `${describeSlice(rule.b, key, group)} / ${describeSlice(rule.a, key, group)}`));
+}
+
+function judgeRatio(rule: RuleOf<'ratio'>, a: number, b: number, names: string): Evaluation {
   const expected = rule.lo !== undefined && rule.hi !== undefined ? `between ${rule.lo} and ${rule.hi}` : rule.lo !== undefined ? `at least ${rule.lo}` : `at most ${rule.hi}`;
-  const names = `${describeMatch(rule.b)} / ${describeMatch(rule.a)}`;
   if (a === 0) return { value: 0, threshold: rule.lo ?? rule.hi ?? 0, breached: false, expected, summary: `${names}: nothing on a in ${formatDuration(rule.window)}`, skipped: 'no events on a', details: { a, b } };
   if (a < rule.min_count) {
     return { value: round(b / a), threshold: rule.lo ?? rule.hi ?? 0, breached: false, expected, summary: `${names}: only ${a} events on a in ${formatDuration(rule.window)}`, skipped: `${a} events on a, fewer than min_count (${rule.min_count})`, details: { a, b } };
