@@ -63,7 +63,7 @@ export async function countsBy(store: Store, match: Match, key: GroupKey, window
   const slices = rows.map((row) => ({ group: String(row.g), counts: windows.map((_, k) => Number(row[`c${k}`] ?? 0)) }));
   const missing = keep.filter((g) => !slices.some((s) => s.group === g)).map((group) => ({ group, counts: windows.map(() => 0) }));
   const seen = Number(rows[0]?.seen ?? 0);
-  return { slices: [...missing, ...slices].slice(0, Math.max(max, missing.length)), seen: seen + missing.length };
+  return { slices: [...missing, ...slices], seen: seen + missing.length };
 }
 
 /** The match narrowed to one slice, in words. */

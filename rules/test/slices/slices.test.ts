@@ -3,6 +3,7 @@
 // noise, is bounded by max_groups, and treats a slice that vanished as a breach, not as gone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
+import type { EventRow } from '@rollcall/core/event';
 import { silentLogger } from '@rollcall/core/log';
 import { chTime, openStore, type Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
@@ -218,6 +219,34 @@ ${extra}`;
     expect(last?.slices?.map((s) => s.group)).toEqual(['big', 'large']);
     expect(last?.summary).toBe('2 source slices, 2 judged, none breached; 3 more source values not watched (max_groups 2)');
     expect(last?.details).toMatchObject({ dropped: 3 });
+  });
+
+  it('slices by routing key from raw rows, which the rollup does not keep', async () => {
+    const start = T0 + 3 * DAY;
+    const event = (offset: number, at: number, routingKey: string): EventRow => ({
+      observed_at: at, broker_ts: at, broker: 'rabbitmq', cluster: 'local', stream: 'cards', routing_key: routingKey, partition: 0, offset, kind: 'publish', queue: '', routed_queues: [],
+      event_type: 'CardAuthorized', source: 'card-service', message_id: `m${offset}`, correlation_id: '', trace_id: '', key_hash: 0, size: 10, header_count: 0, schema_fingerprint: 0,
+      parse_error: '', connection: '', user: '', delivery_hash: 0,
+    });
+    const rows: EventRow[] = [];
+    for (let t = start - 5 * MINUTE; t < start + MINUTE; t += 5_000) {
+      rows.push(event(rows.length, t, 'card.authorized.mastercard'));
+      if (t < start) rows.push(event(rows.length, t, 'card.authorized.visa')); // visa stops at start
+    }
+    await store.insertEvents(rows, 'slices', 1);
+    const rules = rulesOf(`  - id: cards-by-key
+    type: volume
+    match: { broker: rabbitmq, stream: cards }
+    min: 5
+    window: 1m
+    every: 1m
+    delay: 0s
+    group_by: routing_key
+`);
+    await driver(() => rules).run(start + MINUTE, start + MINUTE);
+    const fired = await transitions('cards-by-key');
+    expect(fired.map((t) => [t.to_state, t.labels.routing_key])).toEqual([['firing', 'card.authorized.visa']]);
+    expect(fired[0]?.summary).toBe('rabbitmq cards (publish) routing_key=card.authorized.visa: 0 events per 1m is below 5');
   });
 });
 
