@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { ConfigError, describeIssues, lineOf, readYaml } from '@rollcall/core/config';
 import type { Logger } from '@rollcall/core/log';
 import { ruleFileSchema, type Rule } from './rule.ts';
+import { singleFlight } from './single-flight.ts';
+import { createWorkerParser, type RuleParser } from './worker-parser.ts';
 
 export class RuleFileError extends Error {
   override name = 'RuleFileError';
@@ -51,9 +53,9 @@ export interface RuleFiles {
   stop(): void;
 }
 
-/** Rule files are parsed on the event loop (reload is synchronous), and the yaml parser takes about 0.4 s for
- * 256 kB (2,400 rules) on a busy 2-core machine, 3 s for 1 MB: a 10 MB file held /healthz for 20 s. 256 kB is ten
- * times the largest rule directory we know of; a file above it is refused unread. */
+/** Changed files are parsed on a worker thread (worker-parser.ts), but start-up and `rules check` parse on the
+ * main thread, so the cap bounds how long they can be held: yaml takes about 0.4 s for 256 kB (2,400 rules) on a
+ * busy 2-core machine and 3 s for 1 MB, and a 10 MB file held /healthz for 20 s. Larger files are refused unread. */
 export const MAX_RULE_FILE_BYTES = 262_144;
 
 export function listRuleFiles(dir: string): string[] {
@@ -118,26 +120,42 @@ function stampOf(path: string): string | undefined {
   }
 }
 
-export function createRuleFiles({ dir, log, pollMs = 2000, onChange }: { dir: string; log: Logger; pollMs?: number; onChange?: () => void }): RuleFiles {
+/** One file's outcome, as a value: it crosses from the parser thread (worker-parser.ts) as it is. */
+export type Loaded = { rules: Rule[] } | { error: string };
+
+export function loadRuleFile(path: string): Loaded {
+  try {
+    return { rules: readRuleFile(path) };
+  } catch (err) {
+    // Anything but a RuleFileError is a bug of ours: it must not take the last good rules down with it either.
+    return { error: err instanceof RuleFileError ? err.message : `${path}: could not be loaded: ${String(err)}` };
+  }
+}
+
+export interface RuleFilesDeps {
+  dir: string;
+  log: Logger;
+  pollMs?: number;
+  onChange?: () => void;
+  /** Where polling reads changed files: by default a worker thread, so a large file never blocks the event loop. */
+  parser?: RuleParser;
+}
+
+export function createRuleFiles({ dir, log, pollMs = 2000, onChange, parser = createWorkerParser() }: RuleFilesDeps): RuleFiles {
   const states = new Map<string, RuleFileState>();
   let clashes = new Map<string, string>();
   let merged: Rule[] = [];
   let timer: NodeJS.Timeout | undefined;
 
-  const readOne = (file: string, stamp: string): boolean => {
+  const apply = (file: string, stamp: string, loaded: Loaded) => {
     const previous = states.get(file);
-    try {
-      const rules = readRuleFile(join(dir, file));
-      states.set(file, { file, rules, stamp });
+    if ('rules' in loaded) {
+      states.set(file, { file, rules: loaded.rules, stamp });
       if (previous?.error) log.info('rule file is valid again', { file });
-      return true;
-    } catch (err) {
-      // Anything else is a bug of ours: it must not take the last good rules down with it either.
-      const error = err instanceof RuleFileError ? err.message : `${join(dir, file)}: could not be loaded: ${String(err)}`;
-      states.set(file, { file, rules: previous?.rules ?? [], error, stamp });
-      log.error(`rule file is invalid; its last good rules keep running\n${error}`, { file, kept: previous?.rules.length ?? 0 });
-      return false;
+      return;
     }
+    states.set(file, { file, rules: previous?.rules ?? [], error: loaded.error, stamp });
+    log.error(`rule file is invalid; its last good rules keep running\n${loaded.error}`, { file, kept: previous?.rules.length ?? 0 });
   };
 
   const merge = () => {
@@ -172,27 +190,50 @@ export function createRuleFiles({ dir, log, pollMs = 2000, onChange }: { dir: st
     }
   };
 
-  const reload = () => {
+  /** Drops files gone from disk; returns whether any went, and the files to read again with their new stamps. */
+  const changes = (): { removed: boolean; changed: { file: string; stamp: string }[] } | undefined => {
     const onDisk = listed();
-    if (!onDisk) return false;
-    let touched = false;
+    if (!onDisk) return undefined;
+    let removed = false;
     for (const file of states.keys()) {
-      if (!onDisk.has(file)) {
-        states.delete(file);
-        touched = true;
-      }
+      if (onDisk.has(file)) continue;
+      states.delete(file);
+      removed = true;
     }
-    for (const file of onDisk) {
+    const changed = [...onDisk].flatMap((file) => {
       const stamp = stampOf(join(dir, file));
-      if (stamp === undefined) continue; // deleted between listing and stat: the next poll sees it gone
-      if (states.get(file)?.stamp === stamp) continue;
-      readOne(file, stamp);
-      touched = true;
-    }
+      // undefined: deleted between listing and stat; the next poll sees it gone
+      return stamp === undefined || states.get(file)?.stamp === stamp ? [] : [{ file, stamp }];
+    });
+    return { removed, changed };
+  };
+
+  const settle = (touched: boolean) => {
     const changed = touched && merge();
     if (changed) log.info('rules loaded', { dir, rules: merged.length, files: states.size });
     return changed;
   };
+
+  /** Reads on this thread: at start-up, before anything is served, and in tests. */
+  const reload = () => {
+    const found = changes();
+    if (!found) return false;
+    for (const { file, stamp } of found.changed) apply(file, stamp, loadRuleFile(join(dir, file)));
+    return settle(found.removed || found.changed.length > 0);
+  };
+
+  const refresh = async () => {
+    const found = changes();
+    if (!found) return false;
+    for (const { file, stamp } of found.changed) apply(file, stamp, await parser.parse(join(dir, file)));
+    return settle(found.removed || found.changed.length > 0);
+  };
+  const polls = singleFlight(
+    async () => {
+      if (await refresh()) onChange?.();
+    },
+    (err) => log.error('rule files could not be re-read; the loaded rules keep running', { dir, err }),
+  );
 
   return {
     rules: () => merged,
@@ -201,13 +242,12 @@ export function createRuleFiles({ dir, log, pollMs = 2000, onChange }: { dir: st
     start() {
       reload();
       // Polling, not fs.watch: editors replace files by rename and network volumes send no events.
-      timer = setInterval(() => {
-        if (reload()) onChange?.();
-      }, pollMs);
+      timer = setInterval(() => void polls.run(), pollMs);
       timer.unref();
     },
     stop() {
       if (timer) clearInterval(timer);
+      void parser.close();
     },
   };
 }
