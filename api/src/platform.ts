@@ -1,5 +1,6 @@
 // Every role in one process: the store, the Kafka and RabbitMQ taps and the HTTP API. With the embedded
 // store this is the only way to run, since chDB binds its data path to one process.
+import { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from '@rollcall/core/config/schema';
 import type { Logger } from '@rollcall/core/log';
@@ -15,6 +16,7 @@ import { createAlerting, type Alerting } from '@rollcall/rules/alerting';
 import type { Hono } from 'hono';
 import type { TapName, TapTelemetry } from '@rollcall/core/telemetry';
 import { createApp } from './app.ts';
+import { answerClientErrors } from './client-errors.ts';
 import type { AuthEnv } from './auth.ts';
 import { createMetrics } from './metrics.ts';
 import { createLagSampler } from '@rollcall/collector/lag/sampler';
@@ -196,6 +198,8 @@ async function connectionNames(management: Management): Promise<Map<string, stri
 function listen(fetch: (req: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname, port }, () => resolve(server));
+    // Requests Node refuses before the app sees them (a 100 KB URL) get a problem+json answer, not a bare 431.
+    if (server instanceof HttpServer) answerClientErrors(server);
     server.once('error', reject);
   });
 }

@@ -2,7 +2,7 @@
 // the engine, nothing stored or sent. Answers "when would this rule have fired?" before it goes live.
 import type { Store } from '@rollcall/core/store';
 import { INACTIVE, step, type AlertStatus, type TransitionTo } from './alerts.ts';
-import { notWatched, watchOf } from './coverage.ts';
+import { notWatched, watchOf, type WatchCache } from './coverage.ts';
 import { evaluateScheduled, windowAt } from './evaluate.ts';
 import type { Evaluation } from './evaluation.ts';
 import { resolveForOf, type Rule } from './rule.ts';
@@ -45,12 +45,13 @@ export async function backtest(store: Store, rule: Rule, from: number, to: numbe
   const count = Math.floor((to - firstEnd) / rule.every) + 1;
   if (count > MAX_BACKTEST_STEPS) throw new RangeError(`${count} evaluations of every ${rule.every / 1000}s between from and to; at most ${MAX_BACKTEST_STEPS} (narrow the range)`);
   let status: AlertStatus = INACTIVE;
+  const watchCache: WatchCache = new Map();
   const steps: BacktestStep[] = [];
   const fired: BacktestResult['fired'] = [];
   for (let end = firstEnd; end <= to; end += rule.every) {
     const at = end + rule.delay;
     const window = windowAt(rule, at);
-    const watch = coverage ? await watchOf(store, rule, window, now) : undefined;
+    const watch = coverage ? await watchOf(store, rule, window, now, [], watchCache) : undefined;
     if (watch?.state === 'waiting') {
       steps.push({ at, window, evaluation: { value: 0, threshold: 0, breached: false, expected: '', summary: `waiting: ${watch.reason}`, skipped: `waiting: ${watch.reason}` }, decision: 'waiting', state: status.state });
       continue;

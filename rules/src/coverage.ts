@@ -36,20 +36,36 @@ export function stretchOf(rule: Rule, window: Window): Window {
   return rule.type === 'completeness' ? { start: window.start - rule.within, end: window.end } : window;
 }
 
+/** Reads shared by the windows judged together (one engine tick, one backtest): which taps exist, and where
+ * their watermarks are now, are the same for all of them. */
+export type WatchCache = Map<string, Promise<unknown>>;
+
+const HOUR_MS = 3_600_000;
+function cached<T>(cache: WatchCache, key: string, read: () => Promise<T>): Promise<T> {
+  let found = cache.get(key) as Promise<T> | undefined;
+  if (!found) {
+    found = read();
+    cache.set(key, found);
+  }
+  return found;
+}
+
 /** `tapped`: brokers this deployment runs a tap for; such a broker with no heartbeat is not being watched. */
-export async function watchOf(store: Store, rule: Rule, window: Window, now: number, tapped: Broker[] = []): Promise<Watch> {
+export async function watchOf(store: Store, rule: Rule, window: Window, now: number, tapped: Broker[] = [], cache: WatchCache = new Map()): Promise<Watch> {
   const brokers = brokersOf(rule);
   if (!brokers) return WATCHED;
   const stretch = stretchOf(rule, window);
   const needed = stretch.end + rule.delay;
-  const taps = await tapsSeenSince(store, brokers, stretch.start - TAPS_LOOKBACK_MS);
+  // From the start of the hour a day before: a little more than a day, the same for every window of that hour.
+  const tapsSince = Math.floor((stretch.start - TAPS_LOOKBACK_MS) / HOUR_MS) * HOUR_MS;
+  const taps = await cached(cache, `taps/${brokers.join()}/${tapsSince}`, () => tapsSeenSince(store, brokers, tapsSince));
   const silent = brokers.find((b) => tapped.includes(b) && !taps.some((t) => t === b || t.startsWith(`${b}/`)));
   if (silent) return { state: 'not watched', reason: `the ${silent} tap has not reported yet` };
   // No tap of these brokers has ever reported (a store fed by something else): nothing to hold the rule to.
   if (taps.length === 0) return WATCHED;
   const until = Math.min(now, needed);
   const during = new Map((await coverageBetween(store, brokers, stretch.start - HEARTBEAT_GAP_MS, until, stretch.start)).map((c) => [c.tap, c]));
-  const latest = new Map((await coverageBetween(store, brokers, now - HEARTBEAT_GAP_MS, now)).map((c) => [c.tap, c]));
+  const latest = () => cached(cache, `latest/${brokers.join()}/${now}`, async () => new Map((await coverageBetween(store, brokers, now - HEARTBEAT_GAP_MS, now)).map((c) => [c.tap, c])));
   for (const tap of taps) {
     const c = during.get(tap);
     if (!c) return { state: 'not watched', reason: `${tap} reported nothing between ${iso(stretch.start)} and ${iso(until)}` };
@@ -57,7 +73,7 @@ export async function watchOf(store: Store, rule: Rule, window: Window, now: num
     const gap = Math.max(c.maxGap, until - c.last); // silence up to now counts too
     if (gap > HEARTBEAT_GAP_MS) return { state: 'not watched', reason: `${tap} was not running for ${Math.round(gap / 1000)} s during the window` };
     if (c.down > 0) return { state: 'not watched', reason: `${tap} was not watching during the window: ${c.downReason}` };
-    const mark = latest.get(tap)?.watermark ?? c.watermark;
+    const mark = c.watermark >= needed ? c.watermark : ((await latest()).get(tap)?.watermark ?? c.watermark);
     if (mark < needed) return { state: 'waiting', reason: `${tap} has stored everything up to ${iso(mark)}; the window needs ${iso(needed)}` };
   }
   return WATCHED;

@@ -7,7 +7,7 @@ import type { Broker } from '@rollcall/core/event';
 import type { TapCheck } from '@rollcall/core/tap-health';
 import { fingerprintOf, INACTIVE, step, type AlertStatus, type TransitionTo } from './alerts.ts';
 import { insertEvaluations, insertTransitions, latestTransitions, statusOf, transitionId, type EvaluationSample, type Transition } from './alert-store.ts';
-import { notWatched, watchOf } from './coverage.ts';
+import { notWatched, watchOf, type WatchCache } from './coverage.ts';
 import { evaluateScheduled, watched, windowAt } from './evaluate.ts';
 import type { Evaluation } from './evaluation.ts';
 import type { RuleFiles } from './files.ts';
@@ -134,19 +134,19 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
 
   /** One rule's failure (a bug, a rule built past the schema) is that rule's error: the others are evaluated
    * and their rows and transitions stored as usual. */
-  const evaluateIsolated = (rule: Rule, at: number): Promise<Outcome> =>
-    evaluateOne(rule, at).catch((err: unknown) => {
+  const evaluateIsolated = (rule: Rule, at: number, watchCache: WatchCache): Promise<Outcome> =>
+    evaluateOne(rule, at, watchCache).catch((err: unknown) => {
       const error = err instanceof Error ? err.message : String(err);
       log.error('rule evaluation failed', { rule: rule.id, err });
       onEvaluated?.(rule, 0, true);
       return { apply: () => lastRun.set(rule.id, { at, window: { start: at, end: at }, durationMs: 0, error }) };
     });
 
-  const evaluateOne = async (rule: Rule, at: number): Promise<Outcome> => {
+  const evaluateOne = async (rule: Rule, at: number, watchCache: WatchCache): Promise<Outcome> => {
     const window = nextWindow(rule, at);
     if (!Number.isFinite(window.start) || !Number.isFinite(window.end)) throw new Error(`window ${window.start}..${window.end} is not a time (every ${rule.every} ms, window ${rule.window} ms)`);
     if (lastEnd.get(rule.id) === window.end) return {};
-    const watch = coverage ? await watchOf(store, rule, window, at, tapped).catch((err: unknown) => ({ state: 'watched' as const, reason: `coverage unknown: ${(err as Error).message}` })) : undefined;
+    const watch = coverage ? await watchOf(store, rule, window, at, tapped, watchCache).catch((err: unknown) => ({ state: 'watched' as const, reason: `coverage unknown: ${(err as Error).message}` })) : undefined;
     if (watch?.state === 'waiting') {
       waiting.set(rule.id, { window, reason: watch.reason });
       return {}; // judged on a later tick, once the taps have stored past it
@@ -220,7 +220,8 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
     const at = now();
     const rules = files.rules();
     const results: Outcome[] = [];
-    for (let i = 0; i < rules.length; i += concurrency) results.push(...(await Promise.all(rules.slice(i, i + concurrency).map((r) => evaluateIsolated(r, at)))));
+    const watchCache: WatchCache = new Map(); // coverage reads shared by this tick's rules
+    for (let i = 0; i < rules.length; i += concurrency) results.push(...(await Promise.all(rules.slice(i, i + concurrency).map((r) => evaluateIsolated(r, at, watchCache)))));
     const extra = [...systemAlerts(at), ...orphans(rules, at)];
     const transitions = [...results.flatMap((r) => r.transitions ?? []), ...extra.map((e) => e.transition)];
     // Stored first: if this insert fails nothing moves, and the same windows are evaluated again next tick.
