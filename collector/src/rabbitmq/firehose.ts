@@ -70,7 +70,8 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
   const overflowQueue = overflowName(cfg.tap_queue);
   let depthTimer: NodeJS.Timeout | undefined;
   const watches: TracingWatch[] = [];
-  const claims = new RedeliveryClaims();
+  const claims = new RedeliveryClaims(store.run, cfg.prefetch);
+  let inserts = 0;
 
   const writer = createBatchWriter<Delivery>({
     store,
@@ -79,7 +80,11 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
     flushIntervalMs: config.writer.flush_interval,
     maxRetryDelayMs: config.writer.max_retry_delay,
     maxPending: () => (careful > 0 ? 1 : cfg.prefetch * Math.max(1, readers.length)),
-    tokenFor: (batch) => `rabbitmq/${cfg.cluster}/${batch.length}/${hash53(batch.map((s) => s.meta.hash).join(','))}`,
+    // The token names one insert (retries reuse it), not its content: trace messages can be byte-identical (same
+    // channel, properties and body), and a batch of them named by content alone was dropped by ClickHouse as a
+    // duplicate of an earlier one (20 publishes after 7 long exchange names were never stored). Messages stored
+    // before and delivered again are the redelivery check's, in prepare.
+    tokenFor: (batch) => `rabbitmq/${cfg.cluster}/${store.run}/${++inserts}/${batch.length}/${hash53(batch.map((s) => s.meta.hash).join(','))}`,
     prepare: async (batch) => {
       const redelivered = batch.flatMap((s, index) => (s.meta.redelivered ? [{ index, hash: s.meta.hash, ...(s.meta.session === undefined ? {} : { session: s.meta.session }) }] : []));
       if (redelivered.length === 0) return batch.flatMap((s) => s.rows);
@@ -123,6 +128,8 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
     }
     const submission: Submission<Delivery> = { rows: [row], meta: { redelivered, hash: row.delivery_hash, session } };
     await writer.submit(submission);
+    // its ack goes out now; if its connection ends before the ack lands it comes back (see redelivery.ts)
+    claims.handled(session, row.delivery_hash);
   };
 
   const checkTracing = async (vhost: string) => {
@@ -169,7 +176,7 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
             queue,
             log,
             handle: onMessage,
-            onSessionEnd: (session) => claims.endSession(session),
+            onSessionEnd: (session, uncertain) => claims.endSession(session, uncertain),
             onCareful: (on) => (careful += on ? 1 : -1),
           });
         const overflow = reader(

@@ -32,8 +32,8 @@ export interface QueueReaderOptions {
   queue: QueueReaderQueue;
   log: Logger;
   handle: (delivery: TraceDelivery) => Promise<void>;
-  /** The connection of a session is gone: acks of its messages may not have reached the broker. */
-  onSessionEnd: (session: number) => void;
+  /** The connection of a session is gone: of its last acks, `uncertain` may not have reached the broker. */
+  onSessionEnd: (session: number, uncertain: number) => void;
   /** The reader went to one message at a time (true) or back to its prefetch (false). */
   onCareful?: (careful: boolean) => void;
   fetchImpl?: typeof fetch;
@@ -63,17 +63,22 @@ export function createQueueReader(o: QueueReaderOptions): QueueReader {
   let consumer: Consumer | undefined;
   let careful = false;
   let stopped = false;
+  let endCleanly: (() => void) | undefined;
   let switching: Promise<void> = Promise.resolve();
 
   const open = (prefetch: number) => {
     let session = 0;
     const conn = new Connection({ url: o.url, connectionName: o.connectionName, retryHigh: 10_000 });
+    // The broker holds at most `prefetch` messages unacked, so only that many acks can be lost with a connection.
+    // One that a message killed was sending that message, so it had room: all but prefetch - 1 acks had landed
+    // (reading one at a time, all of them; the careful session's skipped copies cannot come back).
     conn.on('connection', () => {
-      if (session) o.onSessionEnd(session);
+      if (session) o.onSessionEnd(session, prefetch);
       session = ++sessions;
     });
     conn.on('error', (err) => {
-      if (session) o.onSessionEnd(session);
+      if (session) o.onSessionEnd(session, deathByMessage(err) ? prefetch - 1 : prefetch);
+      session = 0; // reported once: the reconnect must not report it again as a plain loss
       log.warn('rabbitmq connection error', { err });
       if (conn === connection && !stopped && deathByMessage(err)) switchMode(err);
     });
@@ -87,14 +92,17 @@ export function createQueueReader(o: QueueReaderOptions): QueueReader {
     c.on('error', (err) => log.error('rabbitmq tap consumer error', { err }));
     connection = conn;
     consumer = c;
+    endCleanly = () => session && o.onSessionEnd(session, 0);
     return c;
   };
 
   const retire = async () => {
-    const [c, conn] = [consumer, connection];
-    consumer = connection = undefined;
-    // Closing the consumer waits for handlers in flight, which wait for their rows to be stored.
+    const [c, conn, end] = [consumer, connection, endCleanly];
+    consumer = connection = endCleanly = undefined;
+    // Closing the consumer waits for handlers in flight, which wait for their rows to be stored; their acks
+    // precede the channel's close (a death meanwhile has already reported its session).
     await Promise.allSettled([c?.close(), conn?.close()]);
+    end?.();
   };
 
   const setCareful = (on: boolean) => {
