@@ -62,7 +62,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   // Tap health names are `kafka` or `rabbitmq/<vhost>`; a stall needs rows waiting in that broker's tap.
   const backlogOf = (name: string) => taps.find((t) => name === t.tap || name.startsWith(`${t.tap}/`))?.backlog() ?? 0;
   const health = createTapHealth({ backlog: backlogOf, onChange: (c) => (c.up ? log.info('tap is watching again', { tap: c.tap }) : log.error('tap is not watching', { tap: c.tap, reason: c.reason })) });
-  const watermarks = new Map<TapName, (at: number) => number>();
+  // A broker's own watermark where the tap's reported one is not the whole story (see beat below).
+  const watermarks = new Map<TapName, (at: number, reported: number) => number>();
   // Every stored batch reaches the metrics and the tap's health through one telemetry.
   const telemetry: TapTelemetry = {
     ...metrics,
@@ -75,7 +76,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const tap = createKafkaTap({ config, store, log, telemetry, health });
     taps.push({ tap: 'kafka', backlog: tap.backlog });
     // With no topic to read there is nothing it could miss.
-    watermarks.set('kafka', (at) => (tap.topics().length === 0 ? at : (health.checks().find((c) => c.tap === 'kafka')?.watermark ?? 0)));
+    watermarks.set('kafka', (at, reported) => (tap.topics().length === 0 ? at : reported));
     roles.push({ name: 'kafka', ...tap });
   }
   const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
@@ -89,7 +90,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   // Heartbeats: when each tap was watching and its watermark, in the store, for the rules' coverage.
   const beat = () => {
     const at = Date.now();
-    const beats = health.checks().map((c) => ({ tap: c.tap, at, up: c.up, reason: c.reason, watermark: watermarks.get(c.tap.split('/')[0] as TapName)?.(at) ?? c.watermark }));
+    const beats = health.checks().map((c) => ({ tap: c.tap, at, up: c.up, reason: c.reason, watermark: watermarks.get(c.tap.split('/')[0] as TapName)?.(at, c.watermark) ?? c.watermark }));
     return insertHeartbeats(store, beats).catch((err: unknown) => log.warn('could not store tap heartbeats', { err }));
   };
   const heartbeats = setInterval(() => void beat(), HEARTBEAT_MS);
