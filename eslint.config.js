@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'web/artifacts/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'apps/web/artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -12,5 +12,5 @@ export default tseslint.config(
     },
   },
   // The dashboard: hooks must follow React's rules (call order, complete effect dependencies).
-  { files: ['web/src/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
+  { files: ['apps/web/src/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
 );

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // process; integration files run one at a time so broker-heavy tests do not starve each other on two cores.
 export default defineConfig({
   test: {
-    include: ['{core,collector,rules,api,pilots,bench}/{src,test}/**/*.test.ts', 'web/{src,e2e}/**/*.test.ts'],
+    include: ['{packages,apps}/*/{src,test}/**/*.test.ts', 'apps/web/e2e/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
