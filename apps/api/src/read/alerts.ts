@@ -5,7 +5,7 @@ import { queryRows } from '@rollcall/core/store/queries';
 import { fromRow, latestTransitions, TRANSITION_COLUMNS, type Transition, type TransitionRow } from '@rollcall/rules/alert-store';
 import { alertLabels } from '@rollcall/rules/outbox';
 import { isActiveSilence, listSilences, matchesAll, type Silence } from '@rollcall/rules/silences';
-import { iso, type TimeRange } from '../params.ts';
+import { iso, type TimeRange } from '@rollcall/contract/params';
 
 export type AlertView = ReturnType<typeof toView>;
 

@@ -4,28 +4,8 @@
 // name joins both halves into one path.
 import type { Store } from '@rollcall/core/store';
 import { eventTimeRange, queryRows } from '@rollcall/core/store/queries';
-import type { TimeRange } from '../params.ts';
-
-export type NodeKind = 'producer' | 'topic' | 'exchange' | 'queue' | 'group' | 'consumer';
-export type AlertState = 'ok' | 'pending' | 'firing';
-
-export interface FlowNode {
-  id: string;
-  kind: NodeKind;
-  label: string;
-  broker: 'kafka' | 'rabbitmq' | null;
-  msg_per_sec: number;
-  alert_state: AlertState;
-}
-
-export interface FlowEdge {
-  id: string;
-  source: string;
-  target: string;
-  msg_per_sec: number;
-  count: number;
-  alert_state: AlertState;
-}
+import type { FlowAlertState as AlertState, FlowEdge, FlowNode, FlowNodeKind as NodeKind } from '@rollcall/contract/flows';
+import type { TimeRange } from '@rollcall/contract/params';
 
 export interface FlowInputs {
   /** RabbitMQ connection name → the name its client gave itself (client_properties.connection_name). */

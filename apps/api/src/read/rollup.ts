@@ -3,7 +3,7 @@
 // week is then 168 cells per stream and event type instead of 10,080, with the same sums.
 import type { Store } from '@rollcall/core/store';
 import { hourlyRollupSince } from '@rollcall/core/store/queries';
-import type { TimeRange } from '../params.ts';
+import type { TimeRange } from '@rollcall/contract/params';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;

@@ -3,7 +3,8 @@
 // else the per-minute rollup.
 import type { Store } from '@rollcall/core/store';
 import { eventTimeRange, queryRows } from '@rollcall/core/store/queries';
-import { iso, type TimeRange } from '../params.ts';
+import { iso, type TimeRange } from '@rollcall/contract/params';
+import type { SeriesResponse } from '@rollcall/contract/series';
 import { rollupCells, rollupSince, splitRange } from './rollup.ts';
 
 const STEPS_S = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
@@ -25,10 +26,7 @@ export interface SeriesFilter {
   by: SeriesBy;
 }
 
-export interface Series {
-  key: string;
-  points: { t: string; count: number; bytes: number; msg_per_sec: number }[];
-}
+export type Series = SeriesResponse['series'][number];
 
 const FILTERS = ['broker', 'stream', 'event_type', 'source', 'kind'] as const;
 /** Distinct keys kept in one chart; the rest are summed into "other". */

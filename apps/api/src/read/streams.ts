@@ -3,31 +3,17 @@
 import type { Broker } from '@rollcall/core/event';
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
-import type { TimeRange } from '../params.ts';
+import type { TimeRange } from '@rollcall/contract/params';
+import type { EventRow, StreamDetail, StreamSummary } from '@rollcall/contract/streams';
 import { rollupCells, rollupSince, splitRange, wholeMinutes } from './rollup.ts';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 
-export interface StreamRow {
-  broker: Broker;
-  cluster: string;
-  stream: string;
-  count: number;
-  bytes: number;
-  msg_per_sec: number;
-  current_msg_per_sec: number;
-  last_seen: string;
-  event_types: string[];
-  sources: string[];
-  baseline_msg_per_sec: number | null;
-  change: number | null;
-}
-
 /** One pass over the rollups for the range and its two baselines (a week back catches weekly seasonality; a young
  * install falls back to yesterday): on a large store one scan is what keeps the overview fast. Whole hours are
  * read from the hourly rollup. */
-export async function listStreams(store: Store, range: TimeRange): Promise<StreamRow[]> {
+export async function listStreams(store: Store, range: TimeRange): Promise<StreamSummary[]> {
   const lastMinute = Math.floor(range.to / MINUTE) * MINUTE - MINUTE;
   const counted = wholeMinutes(range);
   const since = await rollupSince(store);
@@ -69,19 +55,11 @@ export async function listStreams(store: Store, range: TimeRange): Promise<Strea
 
 const shift = (r: TimeRange, by: number): TimeRange => ({ from: r.from - by, to: r.to - by });
 
-export interface StreamDetail {
-  broker: Broker;
-  cluster: string;
-  stream: string;
-  count: number;
-  bytes: number;
-  event_types: { event_type: string; kind: string; count: number; bytes: number }[];
-  sources: { source: string; count: number }[];
-  schemas: { event_type: string; fingerprint: string; paths: string[]; first_seen: string; last_seen: string; count: number }[];
-}
+/** The detail without the echoed range and the rules watching the stream, which the route adds. */
+export type StoredStreamDetail = Omit<StreamDetail, 'from' | 'to' | 'rules'>;
 
 /** undefined when the stream has never been seen at all. */
-export async function streamDetail(store: Store, broker: Broker, stream: string, range: TimeRange): Promise<StreamDetail | undefined> {
+export async function streamDetail(store: Store, broker: Broker, stream: string, range: TimeRange): Promise<StoredStreamDetail | undefined> {
   const known = await queryRows<{ cluster: string }>(store, `SELECT cluster FROM ${store.db}.events_per_minute WHERE broker = {broker:String} AND stream = {stream:String} LIMIT 1`, { broker, stream });
   if (known.length === 0) return undefined;
   const cells = rollupCells(store.db, { r: splitRange(wholeMinutes(range), await rollupSince(store)) }, ['broker = {broker:String}', 'stream = {stream:String}']);
@@ -127,28 +105,9 @@ export async function streamDetail(store: Store, broker: Broker, stream: string,
 
 const utc = (chTime: string): string => new Date(`${chTime.replace(' ', 'T')}Z`).toISOString();
 
-export interface EventMeta {
-  observed_at: string;
-  broker_ts: string;
-  kind: string;
-  routing_key: string;
-  partition: number;
-  offset: number;
-  queue: string;
-  event_type: string;
-  source: string;
-  message_id: string;
-  correlation_id: string;
-  trace_id: string;
-  size: number;
-  header_count: number;
-  schema_fingerprint: string;
-  parse_error: string;
-}
-
 /** The newest metadata rows of a stream; never a body (there is none to read). */
-export async function recentEvents(store: Store, broker: Broker, stream: string, limit: number, kind?: string): Promise<EventMeta[]> {
-  const rows = await queryRows<EventMeta & { partition: number | string; offset: number | string; size: number | string; header_count: number | string }>(
+export async function recentEvents(store: Store, broker: Broker, stream: string, limit: number, kind?: string): Promise<EventRow[]> {
+  const rows = await queryRows<EventRow & { partition: number | string; offset: number | string; size: number | string; header_count: number | string }>(
     store,
     `SELECT observed_at, broker_ts, kind, routing_key, partition, offset, queue, event_type, source, message_id, correlation_id, trace_id,
             size, header_count, toString(schema_fingerprint) AS schema_fingerprint, parse_error

@@ -1,69 +1,18 @@
 // Alerts, their history and acknowledgement; silences (Alertmanager-style matchers with an end time).
-import { z } from 'zod';
+import { ackBody, alertDetailResponse, alertSchema, alertsQuery, alertsResponse, fingerprintPath, HISTORY_RANGE_MS, historyQuery, historyResponse } from '@rollcall/contract/alerts';
+import { iso, resolveRange } from '@rollcall/contract/params';
+import { silenceBody, silencePath, silenceSchema, silencesResponse, type Silence as SilenceView } from '@rollcall/contract/silences';
 import { acknowledge } from '@rollcall/rules/alert-store';
 import { listSilences, saveSilence, isActiveSilence, type Matcher, type Silence } from '@rollcall/rules/silences';
-import { durationParam, iso, isoInstant, rangeQuery, resolveRange } from '../params.ts';
 import { HttpProblem, invalidFields, notFound } from '../problem.ts';
 import { alertDetail, alertHistory, currentAlerts } from '../read/alerts.ts';
 import type { RouteDeps } from './deps.ts';
-
-const STATES = ['pending', 'firing', 'resolved', 'inactive'] as const;
-
-export const alertSchema = z.object({
-  fingerprint: z.string(),
-  rule_id: z.string(),
-  rule_type: z.string(),
-  severity: z.string(),
-  description: z.string(),
-  labels: z.record(z.string(), z.string()),
-  stream: z.string(),
-  state: z.enum(STATES),
-  active_at: z.string(),
-  firing_at: z.string().nullable(),
-  since: z.string(),
-  value: z.number(),
-  threshold: z.number(),
-  expected: z.string(),
-  summary: z.string(),
-  details: z.record(z.string(), z.unknown()).describe('the rule’s evidence: window, counts, a sample of missing keys, …'),
-  acknowledged: z.object({ by: z.string(), at: z.string(), comment: z.string() }).nullable(),
-  silenced_by: z.array(z.string()),
-});
-const transitionSchema = z.object({ id: z.string(), at: z.string(), fingerprint: z.string(), rule_id: z.string(), severity: z.string(), stream: z.string(), from_state: z.string(), to_state: z.string(), value: z.number(), threshold: z.number(), summary: z.string() });
-export const alertsResponse = z.object({ alerts: z.array(alertSchema) });
-export const alertDetailResponse = alertSchema.extend({
-  transitions: z.array(transitionSchema),
-  notifications: z.array(z.object({ transition_id: z.string(), route: z.string(), repeat: z.number(), at: z.string(), outcome: z.string(), attempts: z.number(), error: z.string() })),
-});
-export const historyResponse = z.object({ from: z.string(), to: z.string(), transitions: z.array(transitionSchema) });
 
 const OPS = { '=': { is_regex: false, is_equal: true }, '!=': { is_regex: false, is_equal: false }, '=~': { is_regex: true, is_equal: true }, '!~': { is_regex: true, is_equal: false } } as const;
 type Op = keyof typeof OPS;
 const opOf = (m: Matcher): Op => (m.is_regex ? (m.is_equal ? '=~' : '!~') : m.is_equal ? '=' : '!=');
 
-const matcherInput = z
-  .strictObject({ name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a label name such as alertname, severity or stream'), value: z.string().max(1024), op: z.enum(['=', '!=', '=~', '!~']).default('=') })
-  .superRefine((m, ctx) => {
-    if (!m.op.includes('~')) return;
-    try {
-      new RegExp(m.value);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: `expected a regular expression: ${(err as Error).message}` });
-    }
-  });
-
-export const silenceSchema = z.object({
-  id: z.string(),
-  matchers: z.array(z.object({ name: z.string(), value: z.string(), op: z.enum(['=', '!=', '=~', '!~']) })),
-  starts_at: z.string(),
-  ends_at: z.string(),
-  created_by: z.string(),
-  comment: z.string(),
-  active: z.boolean(),
-});
-export const silencesResponse = z.object({ silences: z.array(silenceSchema) });
-
-const silenceView = (s: Silence, now: number): z.input<typeof silenceSchema> => ({
+const silenceView = (s: Silence, now: number): SilenceView => ({
   id: s.id,
   matchers: s.matchers.map((m) => ({ name: m.name, value: m.value, op: opOf(m) })),
   starts_at: iso(s.starts_at),
@@ -73,9 +22,6 @@ const silenceView = (s: Silence, now: number): z.input<typeof silenceSchema> => 
   active: isActiveSilence(s, now),
 });
 
-const HISTORY_RANGE_MS = 86_400_000;
-const fingerprintPath = z.strictObject({ fingerprint: z.string().regex(/^[0-9a-f]{1,64}$/, 'expected an alert fingerprint (hex)') });
-
 export function alertRoutes({ routes, store, now }: RouteDeps): void {
   routes.add({
     method: 'get',
@@ -83,17 +29,7 @@ export function alertRoutes({ routes, store, now }: RouteDeps): void {
     summary: 'Current alerts (firing first, then by severity)',
     tag: 'alerts',
     role: 'viewer',
-    query: z.strictObject({
-      state: z
-        .string()
-        .default('firing,pending')
-        .transform((text, ctx) => {
-          const states = text.split(',').map((s) => s.trim());
-          const bad = states.filter((s) => !(STATES as readonly string[]).includes(s));
-          if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown state ${bad.join(', ')}; expected a comma-separated list of ${STATES.join(', ')}` });
-          return states;
-        }),
-    }),
+    query: alertsQuery,
     response: alertsResponse,
     handler: async ({ query }) => ({ alerts: await currentAlerts(store, query.state, now()) }),
   });
@@ -104,7 +40,7 @@ export function alertRoutes({ routes, store, now }: RouteDeps): void {
     summary: 'Alert transitions in the range, newest first',
     tag: 'alerts',
     role: 'viewer',
-    query: rangeQuery({ limit: z.coerce.number().int().min(1).max(5000).default(500) }, HISTORY_RANGE_MS),
+    query: historyQuery,
     response: historyResponse,
     handler: async ({ query }) => {
       const range = resolveRange(query, now(), HISTORY_RANGE_MS);
@@ -134,7 +70,7 @@ export function alertRoutes({ routes, store, now }: RouteDeps): void {
     tag: 'alerts',
     role: 'admin',
     params: fingerprintPath,
-    body: z.strictObject({ comment: z.string().max(2000).default('') }),
+    body: ackBody,
     response: alertSchema,
     handler: async ({ params, body, caller }) => {
       const at = now();
@@ -167,14 +103,7 @@ export function alertRoutes({ routes, store, now }: RouteDeps): void {
     tag: 'alerts',
     role: 'admin',
     status: 201,
-    body: z
-      .strictObject({
-        matchers: z.array(matcherInput).min(1, 'expected at least one matcher').max(20),
-        ends_at: isoInstant.optional(),
-        duration: durationParam.optional(),
-        comment: z.string().min(1, 'expected a comment saying why').max(2000),
-      })
-      .refine((b) => (b.ends_at === undefined) !== (b.duration === undefined), { message: 'expected exactly one of ends_at or duration', path: ['ends_at'] }),
+    body: silenceBody,
     response: silenceSchema,
     handler: async ({ body, caller }) => {
       const at = now();
@@ -191,7 +120,7 @@ export function alertRoutes({ routes, store, now }: RouteDeps): void {
     summary: 'Expire a silence now',
     tag: 'alerts',
     role: 'admin',
-    params: z.strictObject({ id: z.uuid('expected a silence id') }),
+    params: silencePath,
     response: silenceSchema,
     handler: async ({ params }) => {
       const at = now();

@@ -5,7 +5,7 @@ import { renderHtml } from '@rollcall/bench/report/html';
 import { renderMarkdown } from '@rollcall/bench/report/markdown';
 import { compareWithBaseline, getRun, listRuns, markBaseline } from '@rollcall/bench/runs';
 import type { StoredRun } from '@rollcall/bench/runs/model';
-import { brokerParam } from '../params.ts';
+import { brokerParam } from '@rollcall/contract/params';
 import { notFound } from '../problem.ts';
 import type { RouteDeps } from './deps.ts';
 

@@ -1,21 +1,11 @@
 // The demo's "reproduce the incident" switch: when api.pilots_url points at the pilots' control endpoint
 // (npm start sets it), admins can start and stop the Card→Fraud incident from the dashboard.
-import { z } from 'zod';
+import { incidentSchema, type Incident } from '@rollcall/contract/demo';
 import { HttpProblem } from '../problem.ts';
 import type { RouteDeps } from './deps.ts';
 
-export const incidentSchema = z.object({
-  available: z.boolean().describe('false when no demo pilots are attached (api.pilots_url unset)'),
-  active: z.boolean(),
-  pilot: z.string(),
-  event_type: z.string(),
-  story: z.string(),
-  rules: z.array(z.string()),
-  started_at: z.string().nullable(),
-});
-
 export function demoRoutes({ routes, config }: RouteDeps): void {
-  const call = async (method: 'GET' | 'POST' | 'DELETE'): Promise<z.output<typeof incidentSchema>> => {
+  const call = async (method: 'GET' | 'POST' | 'DELETE'): Promise<Incident> => {
     const base = config.api.pilots_url;
     if (!base) throw new HttpProblem(404, 'Not Found', 'no demo pilots are attached to this server (api.pilots_url is not set; `npm start` sets it)');
     let res: Response;

@@ -1,24 +1,16 @@
 // The flow map's graph.
-import { z } from 'zod';
+import { iso, resolveRange } from '@rollcall/contract/params';
+import { flowsQuery, flowsResponse, type FlowAlertState } from '@rollcall/contract/flows';
 import type { Alerting } from '@rollcall/rules/alerting';
 import { ruleWatches } from '@rollcall/rules/watch';
-import { iso, rangeQuery, resolveRange } from '../params.ts';
-import { flows, type AlertState, type FlowInputs } from '../read/flows.ts';
+import { flows, type FlowInputs } from '../read/flows.ts';
 import type { RouteDeps } from './deps.ts';
-
-const alertState = z.enum(['ok', 'pending', 'firing']);
-export const flowsResponse = z.object({
-  from: z.string(),
-  to: z.string(),
-  nodes: z.array(z.object({ id: z.string(), kind: z.enum(['producer', 'topic', 'exchange', 'queue', 'group', 'consumer']), label: z.string(), broker: z.enum(['kafka', 'rabbitmq']).nullable(), msg_per_sec: z.number(), alert_state: alertState })),
-  edges: z.array(z.object({ id: z.string(), source: z.string(), target: z.string(), msg_per_sec: z.number(), count: z.number(), alert_state: alertState })),
-});
 
 /** The worst current alert state among the rules watching each stream. */
 export function streamStates(alerting: Alerting | undefined): FlowInputs['streamState'] {
   const statuses = alerting?.engine.statuses() ?? [];
   return (broker, stream) =>
-    statuses.reduce<AlertState>((worst, s) => {
+    statuses.reduce<FlowAlertState>((worst, s) => {
       if (s.status.state === 'inactive' || !ruleWatches(s.rule, broker, stream)) return worst;
       return s.status.state === 'firing' || worst === 'firing' ? 'firing' : 'pending';
     }, 'ok');
@@ -31,7 +23,7 @@ export function flowRoutes({ routes, store, config, now, alerting, connectionNam
     summary: 'Producers → topics/exchanges → queues/groups → consumers, with msg/s over the range and alert state',
     tag: 'flows',
     role: 'viewer',
-    query: rangeQuery({}),
+    query: flowsQuery,
     response: flowsResponse,
     handler: async ({ query }) => {
       const range = resolveRange(query, now());

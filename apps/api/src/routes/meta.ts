@@ -1,8 +1,6 @@
 // Who is calling, so the dashboard can hide what a viewer may not do.
-import { z } from 'zod';
+import { whoamiResponse } from '@rollcall/contract/meta';
 import type { RouteDeps } from './deps.ts';
-
-export const whoamiResponse = z.object({ name: z.string(), role: z.enum(['viewer', 'admin']), auth: z.boolean().describe('false when the server runs without tokens (loopback only)') });
 
 export function metaRoutes({ routes }: RouteDeps): void {
   routes.add({

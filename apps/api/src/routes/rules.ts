@@ -1,60 +1,19 @@
 // Rules: what runs, its state and last evaluation, its evaluations over time, validation of a rule document
 // before it is committed, and a backtest over stored history.
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import { iso, resolveRange } from '@rollcall/contract/params';
+import { backtestQuery, backtestResponse, ruleDetailQuery, ruleDetailResponse, rulePath, rulesResponse, validateBody, validateResponse, type Rule as RuleView, type RuleState, type ValidateResponse } from '@rollcall/contract/rules';
 import type { Alerting } from '@rollcall/rules/alerting';
 import { backtest } from '@rollcall/rules/backtest';
 import { parseRuleFile, RuleFileError } from '@rollcall/rules/files';
 import type { Rule } from '@rollcall/rules/rule';
-import { queryRows } from '@rollcall/core/store/queries';
-import { instantParam, iso, rangeQuery, resolveRange } from '../params.ts';
 import { HttpProblem, invalidFields, notFound } from '../problem.ts';
+import { ruleEvaluations } from '../read/evaluations.ts';
 import { ruleYaml } from '../read/rule-source.ts';
 import type { RouteDeps } from './deps.ts';
 
-const ruleState = z.enum(['ok', 'pending', 'firing', 'inactive']);
-
-export const ruleSchema = z.object({
-  id: z.string(),
-  type: z.string(),
-  description: z.string(),
-  severity: z.string(),
-  labels: z.record(z.string(), z.string()),
-  file: z.string(),
-  yaml: z.string(),
-  every_seconds: z.number(),
-  window_seconds: z.number(),
-  state: ruleState,
-  last_evaluation: z
-    .object({ at: z.string(), window_start: z.string(), window_end: z.string(), value: z.number(), threshold: z.number(), breached: z.boolean(), skipped: z.string(), error: z.string(), summary: z.string() })
-    .nullable(),
-});
-export const rulesResponse = z.object({ rules: z.array(ruleSchema), errors: z.array(z.object({ file: z.string(), message: z.string() })) });
-const evaluationSchema = z.object({ at: z.string(), window_start: z.string(), window_end: z.string(), value: z.number(), threshold: z.number(), breached: z.boolean(), skipped: z.string() });
-export const ruleDetailResponse = ruleSchema.extend({ from: z.string(), to: z.string(), evaluations: z.array(evaluationSchema) });
-export const validateResponse = z.object({ valid: z.boolean(), rules: z.array(z.string()), errors: z.array(z.object({ line: z.number().nullable(), field: z.string(), message: z.string() })) });
-export const backtestResponse = z.object({
-  from: z.string(),
-  to: z.string(),
-  windows: z.array(
-    z.object({
-      start: z.string(),
-      end: z.string(),
-      value: z.number(),
-      threshold: z.number(),
-      breached: z.boolean(),
-      /** breached, clean, or why it was not judged: waiting (a tap has not stored past it yet), not watched (a tap was down), skipped */
-      decision: z.enum(['breached', 'clean', 'waiting', 'not watched', 'skipped']),
-      /** why, when not judged */
-      reason: z.string(),
-      state: z.string(),
-    }),
-  ),
-  firings: z.array(z.object({ from: z.string(), to: z.string().nullable(), value: z.number(), summary: z.string() })),
-});
-
 /** Rule id → state ('ok' when evaluated and quiet, 'inactive' when not yet evaluated). */
-export function ruleStates(alerting: Alerting | undefined): Map<string, z.output<typeof ruleState>> {
+export function ruleStates(alerting: Alerting | undefined): Map<string, RuleState> {
   return new Map((alerting?.engine.statuses() ?? []).map((s) => [s.rule.id, s.status.state === 'inactive' ? (s.last ? 'ok' : 'inactive') : s.status.state]));
 }
 
@@ -72,7 +31,7 @@ function describe(alerting: Alerting, dir: string) {
   const statuses = new Map(alerting.engine.statuses().map((s) => [s.rule.id, s]));
   const fileOf = new Map(alerting.files.files().flatMap((f) => f.rules.map((r) => [r.id, f.file] as const)));
   const states = ruleStates(alerting);
-  return (rule: Rule): z.input<typeof ruleSchema> => {
+  return (rule: Rule): RuleView => {
     const last = statuses.get(rule.id)?.last;
     const file = fileOf.get(rule.id) ?? '';
     return {
@@ -110,7 +69,7 @@ const findRule = (alerting: Alerting, id: string): Rule => {
 };
 
 /** "file:12: rules.0.every: expected …" → { line, field, message } */
-export function splitRuleErrors(message: string): z.output<typeof validateResponse>['errors'] {
+export function splitRuleErrors(message: string): ValidateResponse['errors'] {
   return message.split('\n').map((line) => {
     const m = /^[^:]*:(\d+)?:? ?(?:([\w.[\]-]+): )?(.*)$/.exec(line);
     return { line: m?.[1] ? Number(m[1]) : null, field: m?.[2] ?? '', message: m?.[3] ?? line };
@@ -138,27 +97,18 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
     summary: 'One rule with its evaluations over the range',
     tag: 'rules',
     role: 'viewer',
-    params: z.strictObject({ id: z.string().min(1).max(100) }),
-    query: rangeQuery({}),
+    params: rulePath,
+    query: ruleDetailQuery,
     response: ruleDetailResponse,
     handler: async ({ params, query }) => {
       const a = requireAlerting(alerting);
       const rule = findRule(a, params.id);
       const range = resolveRange(query, now());
-      const rows = await queryRows<{ at_ms: number | string; start_ms: number | string; end_ms: number | string; value: number | string; threshold: number | string; breached: number | string; skipped: string }>(
-        store,
-        `SELECT toUnixTimestamp64Milli(at) AS at_ms, toUnixTimestamp64Milli(window_start) AS start_ms, toUnixTimestamp64Milli(window_end) AS end_ms,
-                value, threshold, breached, skipped
-         FROM ${store.db}.rule_evaluations
-         WHERE rule_id = {id:String} AND at >= fromUnixTimestamp64Milli({from:Int64}) AND at <= fromUnixTimestamp64Milli({to:Int64}) AND error = ''
-         ORDER BY at LIMIT 2000`,
-        { id: rule.id, ...range },
-      );
       return {
         ...describe(a, dir)(rule),
         from: iso(range.from),
         to: iso(range.to),
-        evaluations: rows.map((r) => ({ at: iso(Number(r.at_ms)), window_start: iso(Number(r.start_ms)), window_end: iso(Number(r.end_ms)), value: Number(r.value), threshold: Number(r.threshold), breached: Number(r.breached) === 1, skipped: r.skipped })),
+        evaluations: await ruleEvaluations(store, rule.id, range),
       };
     },
   });
@@ -169,7 +119,7 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
     summary: 'Validate a rule document (the YAML of a rules file) without loading it',
     tag: 'rules',
     role: 'viewer',
-    body: z.strictObject({ yaml: z.string().max(1_000_000), file: z.string().max(200).default('rules.yaml') }),
+    body: validateBody,
     response: validateResponse,
     handler: ({ body }) => {
       try {
@@ -187,8 +137,8 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
     summary: 'When a loaded rule would have fired over stored history (nothing is stored or sent)',
     tag: 'rules',
     role: 'viewer',
-    params: z.strictObject({ id: z.string().min(1).max(100) }),
-    query: z.strictObject({ from: instantParam, to: instantParam.optional() }),
+    params: rulePath,
+    query: backtestQuery,
     response: backtestResponse,
     handler: async ({ params, query }) => {
       const rule = findRule(requireAlerting(alerting), params.id);

@@ -6,8 +6,8 @@ import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
 import { createApp } from '../../src/app.ts';
 import { sha256Hex } from '../../src/auth.ts';
-import { silenceSchema } from '../../src/routes/alerts.ts';
-import { whoamiResponse } from '../../src/routes/meta.ts';
+import { silenceSchema } from '@rollcall/contract/silences';
+import { whoamiResponse } from '@rollcall/contract/meta';
 import { ADMIN, createFixture, type Fixture } from './fixture.ts';
 
 const problemSchema = z.object({ status: z.number(), title: z.string(), detail: z.string() });

@@ -13,7 +13,7 @@ import { tempDir } from '@rollcall/core/testing/brokers';
 import { createAlerting, type Alerting } from '@rollcall/rules/alerting';
 import { MAX_RULE_FILE_BYTES } from '@rollcall/rules/files';
 import { createApp } from '../../src/app.ts';
-import { rulesResponse } from '../../src/routes/rules.ts';
+import { rulesResponse } from '@rollcall/contract/rules';
 import { RULES } from './fixture.ts';
 
 let store: Store;

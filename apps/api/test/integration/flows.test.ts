@@ -9,7 +9,7 @@ import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
 import { kafkaTargets, platformTestEnv, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
-import { flowsResponse } from '../../src/routes/flows.ts';
+import { flowsResponse } from '@rollcall/contract/flows';
 import { startPlatform, type Platform } from '../../src/platform.ts';
 
 const name = uniqueName('rc-flow');

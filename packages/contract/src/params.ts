@@ -1,6 +1,6 @@
-// Query-parameter schemas shared by several routes, validated once at the route edge. Every time, duration and
-// range is bounded here, so nothing out of range reaches a query (ClickHouse's DateTime is UInt32 seconds from
-// 1970, and Date throws past ±8.64e15 ms).
+// Request parameters shared by several resources (broker, durations, instants, the time range) and the range every
+// ranged response echoes. Every time, duration and range is bounded here, so nothing out of range reaches a query
+// (ClickHouse's DateTime is UInt32 seconds from 1970, and Date throws past ±8.64e15 ms).
 import { z } from 'zod';
 import { DURATION_HINT, formatDuration, parseDuration } from '@rollcall/core/duration';
 
@@ -72,4 +72,8 @@ export function rangeQuery<E extends z.ZodRawShape>(extra: E, fallback = DEFAULT
   return z.strictObject({ ...rangeFields, ...extra }).superRefine((q, ctx) => checkRange(q as RangeFields, ctx, fallback));
 }
 
+/** Every ranged response echoes the range it answered, as ISO-8601 times. */
+export const echoedRange = { from: z.string(), to: z.string() };
+
+/** How every time in a response is written: ISO-8601 in UTC. */
 export const iso = (ms: number): string => new Date(ms).toISOString();

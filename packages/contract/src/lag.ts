@@ -1,0 +1,51 @@
+// Consumer lag per Kafka group and RabbitMQ queue, with its Burrow-style status and history.
+import { z } from 'zod';
+import { brokerParam, rangeQuery } from './params.ts';
+
+const lagStatus = z.enum(['OK', 'WARN', 'STALL', 'STOP', 'ERR']);
+export const groupLagSchema = z.object({
+  broker: brokerParam,
+  cluster: z.string(),
+  group: z.string(),
+  status: lagStatus,
+  reason: z.string(),
+  lag: z.number(),
+  lag_seconds: z.number(),
+  consumers: z.number(),
+  streams: z.array(z.string()),
+});
+export const lagResponse = z.object({ at: z.string().nullable(), groups: z.array(groupLagSchema) });
+
+export const lagPath = z.strictObject({ broker: brokerParam, group: z.string().min(1).max(512) });
+export const lagDetailQuery = rangeQuery({});
+const partitionSchema = z.object({
+  stream: z.string(),
+  partition: z.number(),
+  committed: z.number().nullable(),
+  log_start: z.number().nullable(),
+  log_end: z.number().nullable(),
+  lag: z.number(),
+  lag_seconds: z.number().nullable(),
+  owner: z.string().nullable(),
+  unacked: z.number().nullable(),
+  consumers: z.number().nullable(),
+  publish_rate: z.number().nullable(),
+  deliver_rate: z.number().nullable(),
+  ack_rate: z.number().nullable(),
+});
+export const lagDetailResponse = groupLagSchema.extend({
+  from: z.string(),
+  to: z.string(),
+  at: z.string(),
+  step_seconds: z.number(),
+  partitions: z.array(partitionSchema),
+  series: z.array(z.object({ t: z.string(), lag: z.number(), lag_seconds: z.number() })),
+  statuses: z.array(z.object({ t: z.string(), status: lagStatus, reason: z.string() })),
+});
+
+export type LagStatus = z.output<typeof lagStatus>;
+export type LagGroup = z.output<typeof groupLagSchema>;
+export type LagResponse = z.output<typeof lagResponse>;
+/** A Kafka partition, or a RabbitMQ queue's single row (its fields that do not apply are null). */
+export type LagPartition = z.output<typeof partitionSchema>;
+export type LagGroupDetail = z.output<typeof lagDetailResponse>;

@@ -1,0 +1,62 @@
+// Rules: what runs, its state and last evaluation, its evaluations over a range, validation of a rule document
+// before it is committed, and a backtest over stored history.
+import { z } from 'zod';
+import { instantParam, rangeQuery } from './params.ts';
+
+const ruleState = z.enum(['ok', 'pending', 'firing', 'inactive']);
+export type RuleState = z.output<typeof ruleState>;
+
+export const ruleSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  description: z.string(),
+  severity: z.string(),
+  labels: z.record(z.string(), z.string()),
+  file: z.string(),
+  yaml: z.string(),
+  every_seconds: z.number(),
+  window_seconds: z.number(),
+  state: ruleState,
+  last_evaluation: z
+    .object({ at: z.string(), window_start: z.string(), window_end: z.string(), value: z.number(), threshold: z.number(), breached: z.boolean(), skipped: z.string(), error: z.string(), summary: z.string() })
+    .nullable(),
+});
+export const rulesResponse = z.object({ rules: z.array(ruleSchema), errors: z.array(z.object({ file: z.string(), message: z.string() })) });
+export type Rule = z.output<typeof ruleSchema>;
+export type RulesResponse = z.output<typeof rulesResponse>;
+
+export const rulePath = z.strictObject({ id: z.string().min(1).max(100) });
+export const ruleDetailQuery = rangeQuery({});
+const evaluationSchema = z.object({ at: z.string(), window_start: z.string(), window_end: z.string(), value: z.number(), threshold: z.number(), breached: z.boolean(), skipped: z.string() });
+export const ruleDetailResponse = ruleSchema.extend({ from: z.string(), to: z.string(), evaluations: z.array(evaluationSchema) });
+export type Evaluation = z.output<typeof evaluationSchema>;
+export type RuleDetail = z.output<typeof ruleDetailResponse>;
+
+export const validateBody = z.strictObject({ yaml: z.string().max(1_000_000), file: z.string().max(200).default('rules.yaml') });
+export const validateResponse = z.object({ valid: z.boolean(), rules: z.array(z.string()), errors: z.array(z.object({ line: z.number().nullable(), field: z.string(), message: z.string() })) });
+export type ValidateResponse = z.output<typeof validateResponse>;
+
+export const backtestQuery = z.strictObject({ from: instantParam, to: instantParam.optional() });
+const decision = z.enum(['breached', 'clean', 'waiting', 'not watched', 'skipped']);
+export const backtestResponse = z.object({
+  from: z.string(),
+  to: z.string(),
+  windows: z.array(
+    z.object({
+      start: z.string(),
+      end: z.string(),
+      value: z.number(),
+      threshold: z.number(),
+      breached: z.boolean(),
+      /** breached, clean, or why it was not judged: waiting (a tap has not stored past it yet), not watched (a tap was down), skipped */
+      decision,
+      /** why, when not judged */
+      reason: z.string(),
+      state: z.string(),
+    }),
+  ),
+  firings: z.array(z.object({ from: z.string(), to: z.string().nullable(), value: z.number(), summary: z.string() })),
+});
+/** breached or clean, or why a window was not judged. */
+export type Decision = z.output<typeof decision>;
+export type Backtest = z.output<typeof backtestResponse>;

@@ -1,0 +1,76 @@
+// Streams (topics and exchanges): the list with msg/s against a baseline, one stream's detail, its newest metadata
+// rows, and exact counts.
+import { z } from 'zod';
+import { brokerParam, durationParam, echoedRange, rangeQuery } from './params.ts';
+
+/** A name as a query or path parameter (stream, event type, source). */
+export const nameParam = z.string().min(1).max(512);
+export const kindParam = z.enum(['publish', 'deliver']);
+
+export const streamsQuery = rangeQuery({});
+export const streamSchema = z.object({
+  broker: brokerParam,
+  cluster: z.string(),
+  stream: z.string(),
+  count: z.number(),
+  bytes: z.number(),
+  msg_per_sec: z.number(),
+  current_msg_per_sec: z.number().describe('the last complete minute'),
+  last_seen: z.string(),
+  event_types: z.array(z.string()),
+  sources: z.array(z.string()),
+  baseline_msg_per_sec: z.number().nullable().describe('the same range a week earlier, else a day earlier'),
+  change: z.number().nullable().describe('msg_per_sec / baseline − 1'),
+});
+export const streamsResponse = z.object({ ...echoedRange, streams: z.array(streamSchema) });
+export type StreamSummary = z.output<typeof streamSchema>;
+export type StreamsResponse = z.output<typeof streamsResponse>;
+
+export const streamPath = z.strictObject({ broker: brokerParam, stream: nameParam });
+export const streamDetailQuery = rangeQuery({});
+export const streamDetailResponse = z.object({
+  ...echoedRange,
+  broker: brokerParam,
+  cluster: z.string(),
+  stream: z.string(),
+  count: z.number(),
+  bytes: z.number(),
+  event_types: z.array(z.object({ event_type: z.string(), kind: z.string(), count: z.number(), bytes: z.number() })),
+  sources: z.array(z.object({ source: z.string(), count: z.number() })),
+  schemas: z.array(z.object({ event_type: z.string(), fingerprint: z.string(), paths: z.array(z.string()), first_seen: z.string(), last_seen: z.string(), count: z.number() })),
+  rules: z.array(z.object({ id: z.string(), type: z.string(), state: z.string() })),
+});
+export type StreamDetail = z.output<typeof streamDetailResponse>;
+
+export const eventsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), kind: kindParam.optional() });
+export const eventSchema = z.object({
+  observed_at: z.string(),
+  broker_ts: z.string(),
+  kind: z.string(),
+  routing_key: z.string(),
+  partition: z.number(),
+  offset: z.number(),
+  queue: z.string(),
+  event_type: z.string(),
+  source: z.string(),
+  message_id: z.string(),
+  correlation_id: z.string(),
+  trace_id: z.string(),
+  size: z.number(),
+  header_count: z.number(),
+  schema_fingerprint: z.string(),
+  parse_error: z.string(),
+});
+export const eventsResponse = z.object({ events: z.array(eventSchema) });
+/** One stored message's metadata (there is never a body). */
+export type EventRow = z.output<typeof eventSchema>;
+export type EventsResponse = z.output<typeof eventsResponse>;
+
+export const countQuery = z.strictObject({ broker: brokerParam, stream: nameParam, event_type: z.string().max(512).optional(), kind: kindParam.optional(), since: durationParam.optional() });
+export const countResponse = z.object({
+  count: z.number(),
+  by_event_type: z.array(z.object({ event_type: z.string(), kind: z.string(), count: z.number() })),
+  first_seen: z.string().nullable(),
+  last_seen: z.string().nullable(),
+});
+export type CountResponse = z.output<typeof countResponse>;
