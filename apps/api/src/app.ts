@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Config } from '@rollcall/core/config/schema';
@@ -40,6 +41,9 @@ export interface AppDeps {
 export function createApp({ config, store, log, now = Date.now, ready, alerting, metrics, connectionNames = () => Promise.resolve(new Map()) }: AppDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   app.onError(onError(log));
+  // JSON, /metrics and the SPA's index.html are compressed on the fly (gzip or deflate, as the client accepts);
+  // the dashboard's files are compressed once at build time (serveWeb). Registered first so it wraps every route.
+  app.use('*', compress());
   const notFound = (path: string, method: string) => new HttpProblem(404, 'Not Found', `no route for ${method} ${path}`);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -94,7 +98,9 @@ function serveWeb(app: Hono<AuthEnv>, dir: string): void {
     app.get('/', (c) => c.text(`The dashboard is not built (no ${index}). Run: npm run build -w @rollcall/web\nThe API is at /api/v1 (see /api/v1/openapi.json).\n`, 200));
     return;
   }
-  app.use('/assets/*', serveStatic({ root: dir, onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
-  app.use('*', serveStatic({ root: dir }));
+  // precompressed: the build writes .br and .gz beside each file (apps/web/vite.config.ts); the best one the
+  // client accepts is sent as it is, brotli first.
+  app.use('/assets/*', serveStatic({ root: dir, precompressed: true, onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
+  app.use('*', serveStatic({ root: dir, precompressed: true }));
   app.get('*', (c) => c.html(readFileSync(index, 'utf8')));
 }
