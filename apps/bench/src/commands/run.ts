@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Config } from '@rollcall/core/config/schema';
 import type { Logger } from '@rollcall/core/log';
-import { kafkaClientOptions } from '@rollcall/collector/kafka/tap';
+import { kafkaClientOptions } from '@rollcall/collector/kafka/client-options';
 import { hostAfter, hostBefore } from '../load/host.ts';
 import { kafkaTarget } from '../load/kafka.ts';
 import { parseRunOptions, redactUrl, type LoadOptions } from '../load/options.ts';

@@ -4,7 +4,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Kafka, logLevel, Partitioners, type Admin, type ConfigResourceTypes, type Consumer, type ISocketFactory, type KafkaConfig, type Producer } from 'kafkajs';
 import type { Logger } from '@rollcall/core/log';
-import { kafkaLogCreator } from '@rollcall/collector/kafka/tap';
+import { kafkaLogCreator } from '@rollcall/collector/kafka/client-options';
 import type { LoadOptions } from './options.ts';
 import { runClock, sleep, type BrokerInfo, type LoadProducer, type LoadTarget, type OnMessage } from './target.ts';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import type { Logger } from '@rollcall/core/log';
-import { kafkaLogCreator } from '@rollcall/collector/kafka/tap';
+import { kafkaLogCreator } from '@rollcall/collector/kafka/client-options';
 import { detectKafkaVersion } from '../load/kafka.ts';
 import { hostAfter, hostBefore } from '../load/host.ts';
 import { startMeter } from '../tap/meter.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
-import { kafkaClientOptions } from './tap.ts';
+import { kafkaClientOptions } from './client-options.ts';
 
 describe('kafkaClientOptions', () => {
   it('passes TLS and SASL through, with the password from the environment', () => {

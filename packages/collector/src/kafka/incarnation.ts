@@ -4,8 +4,21 @@
 // skipping records as already stored, the tap compares one of them with the row stored at its offset (broker
 // timestamp, size and key hash). A mismatch starts a new incarnation of that partition, marked in tap_markers;
 // from then on its high-water mark counts only rows observed since the marker.
-import { kafkaHighWater, queryRows, setMarker } from '@rollcall/core/store/queries';
+import { queryRows } from '@rollcall/core/store/queries';
 import type { Store } from '@rollcall/core/store';
+import { setMarker } from './markers.ts';
+
+/** Highest offset stored per partition: the tap resumes after it, so a replay never double-counts. */
+export async function kafkaHighWater(store: Store, cluster: string, topic: string): Promise<Map<number, number>> {
+  const found = await queryRows<{ partition: number; max_offset: string }>(
+    store,
+    `SELECT partition, max(offset) AS max_offset FROM ${store.db}.events
+     WHERE broker = 'kafka' AND cluster = {cluster:String} AND stream = {topic:String} GROUP BY partition
+     SETTINGS preferred_optimize_projection_name = 'kafka_high_water'`,
+    { cluster, topic },
+  );
+  return new Map(found.map((r) => [Number(r.partition), Number(r.max_offset)]));
+}
 
 const markerPrefix = (cluster: string, topic: string) => `kafka-incarnation/${cluster}/${topic}/`;
 

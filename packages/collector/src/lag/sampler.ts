@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Config } from '@rollcall/core/config/schema';
 import type { Logger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
-import { kafkaClientOptions, kafkaLogCreator } from '../kafka/tap.ts';
+import { kafkaClientOptions, kafkaLogCreator } from '../kafka/client-options.ts';
 import { createManagement, type Management } from '../rabbitmq/management.ts';
 import { createAdminLink, type AdminLink } from './admin-link.ts';
 import { evaluateKafkaGroup, type KafkaGroupRound } from './kafka-evaluator.ts';

@@ -5,7 +5,7 @@ import type { Config } from '@rollcall/core/config/schema';
 import { hash53 } from '@rollcall/core/hash';
 import type { Logger } from '@rollcall/core/log';
 import type { TapTelemetry } from '@rollcall/core/telemetry';
-import { tapBatchesContaining } from '@rollcall/core/store/queries';
+import { tapBatchesContaining } from './stored-batches.ts';
 import type { Store } from '@rollcall/core/store';
 import { NotATraceMessage, traceMessageToEvent } from '../metadata/amqp.ts';
 import { createBatchWriter, type Submission } from '../writer/batch-writer.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredTapBatch } from '@rollcall/core/store/queries';
+import type { StoredTapBatch } from './stored-batches.ts';
 import { RECENT_MS, RedeliveryClaims } from './redelivery.ts';
 
 const redelivered = (...hashes: number[]) => hashes.map((hash, index) => ({ index, hash }));

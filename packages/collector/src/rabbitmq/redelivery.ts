@@ -23,7 +23,7 @@
 // stored). This run knows what it received, so a redelivered message is taken for a copy of this run's rows
 // only when a message with its hash was stored (or skipped) on a connection that ended before its ack was
 // surely processed: of a connection's last `window` (its prefetch) acks, those its end left uncertain.
-import type { StoredTapBatch } from '@rollcall/core/store/queries';
+import type { StoredTapBatch } from './stored-batches.ts';
 
 export const RECENT_MS = 60_000;
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.ts';
 import type { EventRow } from '../event.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { countEvents, DRAIN_MARKER_PREFIX, hasMarker, kafkaHighWater, listStreams, setMarker, tapBatchesContaining } from './queries.ts';
+import { countEvents } from './queries.ts';
 import { openStore, type Store } from './store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rollcall-store-'));
@@ -63,17 +63,6 @@ describe('store', () => {
     expect(rows.map((r) => [Number(r.version), Number(r.n)])).toEqual(MIGRATIONS.map((m) => [m.version, 1]));
   });
 
-  it('lets Kafka drain markers expire after a day, and no other marker', async () => {
-    const dayAndABit = 25 * 3600_000;
-    await setMarker(store, `${DRAIN_MARKER_PREFIX}local/g/old`, now - dayAndABit);
-    await setMarker(store, `${DRAIN_MARKER_PREFIX}local/g/recent`, now - 60_000);
-    await setMarker(store, 'kafka-first-start/local/g', now - dayAndABit);
-    await store.client.command({ query: 'OPTIMIZE TABLE store_test.tap_markers FINAL' }); // a merge applies the TTL
-    expect(await hasMarker(store, `${DRAIN_MARKER_PREFIX}local/g/old`)).toBe(false);
-    expect(await hasMarker(store, `${DRAIN_MARKER_PREFIX}local/g/recent`)).toBe(true);
-    expect(await hasMarker(store, 'kafka-first-start/local/g')).toBe(true);
-  });
-
   it('drops a replayed batch by its deduplication token, in the raw table and in the rollup', async () => {
     const batch = [row(0), row(1), row(2)];
     await store.insertEvents(batch, 'batch-a', 1);
@@ -101,20 +90,6 @@ describe('store', () => {
     ]);
   });
 
-  it('keeps the highest stored offset per partition', async () => {
-    await store.insertEvents([row(10, { stream: 'hw', partition: 0 }), row(7, { stream: 'hw', partition: 1 })], 'hw-1', 3);
-    await store.insertEvents([row(11, { stream: 'hw', partition: 0 })], 'hw-2', 4);
-    expect(await kafkaHighWater(store, 'local', 'hw')).toEqual(new Map([[0, 11], [1, 7]]));
-    // answered from the projection written inside each part, not by scanning rows
-    const rs = await store.client.query({
-      // inline SETTINGS: chDB's connection turns clickhouse_settings into session-wide SETs that outlive the query
-      query: `SELECT partition, max(offset) FROM store_test.events WHERE broker = 'kafka' AND cluster = 'local' AND stream = 'hw' GROUP BY partition
-              SETTINGS force_optimize_projection = 1, preferred_optimize_projection_name = 'kafka_high_water'`,
-      format: 'JSONEachRow',
-    });
-    expect((await rs.json()).length).toBe(2);
-  });
-
   it('counts by event type and kind, honouring since', async () => {
     await store.insertEvents(
       [row(0, { stream: 'mix', event_type: 'A' }), row(1, { stream: 'mix', event_type: 'B' }), row(2, { stream: 'mix', event_type: 'B', kind: 'deliver' }), row(3, { stream: 'mix', event_type: 'A', observed_at: now - 3_600_000 })],
@@ -131,23 +106,5 @@ describe('store', () => {
     expect((await countEvents(store, { broker: 'kafka', stream: 'mix', eventType: 'B', kind: 'publish' })).count).toBe(1);
     expect((await countEvents(store, { broker: 'kafka', stream: 'mix', since: now - 60_000 })).count).toBe(3);
     expect((await countEvents(store, { broker: 'rabbitmq', stream: 'mix' })).count).toBe(0);
-  });
-
-  it('lists streams from the rollup with their event types', async () => {
-    const streams = await listStreams(store, now - 600_000, now);
-    const mix = streams.find((s) => s.stream === 'mix');
-    expect(mix).toMatchObject({ broker: 'kafka', event_types: ['A', 'B'], count: 2 });
-  });
-
-  it('finds the stored RabbitMQ batches holding redelivered hashes, with where they sit in their run', async () => {
-    const rabbit = (hash: number, at: number): EventRow => row(0, { broker: 'rabbitmq', stream: 'x', delivery_hash: hash, observed_at: at });
-    await store.insertEvents([rabbit(101, now - 120_000), rabbit(102, now - 119_000)], 'rb-1', 11);
-    await store.insertEvents([rabbit(103, now - 1000), rabbit(101, now)], 'rb-2', 12);
-    const found = await tapBatchesContaining(store, 'local', [101, 999], now - 3_600_000);
-    expect(found.sort((a, b) => a.batch - b.batch)).toEqual([
-      { run: store.run, batch: 11, hashes: [101, 102], at: now - 119_000, runLast: now },
-      { run: store.run, batch: 12, hashes: [103, 101], at: now, runLast: now },
-    ]);
-    expect(await tapBatchesContaining(store, 'local', [999], now - 3_600_000)).toEqual([]);
   });
 });

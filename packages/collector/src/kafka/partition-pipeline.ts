@@ -1,0 +1,257 @@
+// The Kafka tap's partition pipeline: each fetched batch becomes one insert, skipping offsets an earlier run
+// stored, and its offset is committed once it and every earlier batch of the partition are stored.
+//
+// Pipelining: eachBatch hands a fetch's rows to the writer and returns while they are inserted, so kafkajs
+// fetches and decodes the next batch meanwhile; that batch then waits for this one's insert, which bounds what
+// is held to two fetches per partition. Offsets are committed after each insert, in order. What makes it safe
+// across rebalances is the drain assigner: partitions are handed out only once every member's inserts landed.
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { Config } from '@rollcall/core/config/schema';
+import type { SchemaRow } from '@rollcall/core/event';
+import type { Logger } from '@rollcall/core/log';
+import { sleep } from '@rollcall/core/retry';
+import type { Store } from '@rollcall/core/store';
+import type { TapTelemetry } from '@rollcall/core/telemetry';
+import { kafkaRecordToEvent } from '../metadata/kafka.ts';
+import { createBatchWriter, type Submission } from '../writer/batch-writer.ts';
+import { incarnationHighWater, startIncarnation, storedAsIs, type PartitionMarks } from './incarnation.ts';
+import { createFetchWatermark } from './watermark.ts';
+
+export interface PartitionPipelineDeps {
+  config: Config;
+  store: Store;
+  log: Logger;
+  now: () => number;
+  /** Partitions processed at once, and inserts of different partitions run side by side. */
+  concurrency: number;
+  onInserted?: (rows: number, ms: number) => void;
+  telemetry?: TapTelemetry;
+  onWatermark: (mark: number) => void;
+}
+
+export interface PartitionPipeline {
+  /** kafkajs's eachBatch for the consumer `owner`. */
+  eachBatch(owner: Consumer, payload: EachBatchPayload): Promise<void>;
+  /** A broker node starts a fetch (kafkajs's FETCH_START). */
+  fetchStarted(node: number): void;
+  /** A new consumer replaces the old one. */
+  consumerReplaced(): void;
+  /** Stored high-water marks are read again before the next batch of each topic. */
+  forgetHighWater(): void;
+  /** The consumer joined its group, pipelining when the whole group speaks the drain protocol. */
+  groupJoined(pipelined: boolean, assigned: number): void;
+  /** Stop fetching and wait (bounded) until every fetched row is stored and committed. */
+  quiesce(owner: Consumer, topics: string[], graceMs?: number): Promise<void>;
+  /** Rows handed to this tap that are not stored yet, submitted to the writer or still waiting their turn. */
+  outstanding(): boolean;
+  allStored(): Promise<void>;
+  /** Rows received and not yet stored. */
+  backlog(): number;
+  close(): Promise<void>;
+}
+
+interface PartitionBatch {
+  topic: string;
+  partition: number;
+  first: number;
+  last: number;
+}
+
+export function createPartitionPipeline({ config, store, log, now, concurrency, onInserted, telemetry, onWatermark }: PartitionPipelineDeps): PartitionPipeline {
+  const cfg = config.kafka;
+  let assigned = 1;
+  // topic → partition → highest stored offset. Reloaded on every group join: another member may have stored more.
+  const highWater = new Map<string, PartitionMarks>();
+
+  const writer = createBatchWriter<PartitionBatch>({
+    store,
+    log,
+    batchSize: config.writer.batch_size,
+    flushIntervalMs: config.writer.flush_interval,
+    maxRetryDelayMs: config.writer.max_retry_delay,
+    // Inserts of different partitions run side by side: while kafkajs decodes a multi-partition fetch (hundreds
+    // of milliseconds on the main thread) the store has the other partitions' inserts to work on, instead of
+    // idling until the main thread can start the next one. Each partition's own inserts still run in order.
+    maxInFlight: concurrency,
+    maxPending: () => Math.max(1, Math.min(concurrency, assigned)),
+    tokenFor: (batch) => `kafka/${cfg.cluster}/` + batch.map(({ meta: b }) => `${b.topic}:${b.partition}:${b.first}-${b.last}`).join(','),
+    onInserted: ({ rows, ms }) => {
+      onInserted?.(rows.length, ms);
+      telemetry?.stored('kafka', rows, ms);
+      const undecodable = rows.filter((r) => r.parse_error.startsWith('undecodable ')).length;
+      if (undecodable) log.error('stored records of a batch the tap could not decompress, with the reason as their parse_error', { rows: undecodable, reason: rows.find((r) => r.parse_error.startsWith('undecodable '))?.parse_error });
+    },
+    onInsertFailed: () => telemetry?.insertFailed('kafka'),
+  });
+
+  const storedHighWater = async (topic: string): Promise<PartitionMarks> => {
+    let marks = highWater.get(topic);
+    if (!marks) {
+      marks = await incarnationHighWater(store, cfg.cluster, topic);
+      highWater.set(topic, marks);
+    }
+    return marks;
+  };
+
+  /** The highest offset already stored in this partition, confirmed on the last record it would skip: if that
+   * record is not the one stored at its offset, the partition's offsets restarted (see incarnation.ts). */
+  const floorFor = async (topic: string, partition: number, messages: KafkaMessage[], marks: PartitionMarks): Promise<number> => {
+    const floor = marks.offsets.get(partition) ?? -1;
+    let probe: KafkaMessage | undefined;
+    for (const message of messages) {
+      if (Number(message.offset) > floor) break;
+      probe = message;
+    }
+    if (!probe) return floor;
+    const { row } = kafkaRecordToEvent(probe, { cluster: cfg.cluster, topic, partition, observedAt: now(), extract: config.extract });
+    if (await storedAsIs(store, cfg.cluster, topic, partition, marks.since.get(partition) ?? 0, row)) return floor;
+    const at = now();
+    await startIncarnation(store, cfg.cluster, topic, partition, at);
+    marks.offsets.delete(partition);
+    marks.since.set(partition, at);
+    log.warn('a partition restarted its offsets (topic deleted and created again?); counting it from its first record', { topic, partition, stored_up_to: floor });
+    return -1;
+  };
+
+  /** One fetched batch's rows (offsets already stored by an earlier run are skipped). Schemas seen for the first
+   * time are stored straight away, ahead of every insert that could hold rows using them. */
+  const extract = (topic: string, partition: number, messages: KafkaMessage[], floor: number): Submission<PartitionBatch> | undefined => {
+    const observedAt = now();
+    const ctx = { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract };
+    const rows: Submission<PartitionBatch>['rows'] = [];
+    const schemas: SchemaRow[] = [];
+    for (const message of messages) {
+      if (Number(message.offset) <= floor) continue; // stored by an earlier run before it could commit
+      const { row, paths } = kafkaRecordToEvent(message, ctx);
+      rows.push(row);
+      if (writer.isNewSchema(row.schema_fingerprint)) {
+        schemas.push({ fingerprint: row.schema_fingerprint, broker: 'kafka', stream: topic, event_type: row.event_type, paths, first_seen: observedAt });
+      }
+    }
+    writer.storeSchemas(schemas);
+    const first = rows[0];
+    const last = rows.at(-1);
+    return first && last ? { rows, meta: { topic, partition, first: first.offset, last: last.offset } } : undefined;
+  };
+
+  const inflight = new Map<string, Promise<void>>();
+  // topic\0partition → the partition's last submission, settled once stored. The next fetch's rows are submitted
+  // only after it: the high-water mark read after a crash must never have a gap below it. A submission that
+  // failed stays here until the next group join, so nothing of that partition is stored above its rows.
+  const stored = new Map<string, Promise<void>>();
+  const failed = new Set<string>();
+  const storing = new Set<Promise<void>>();
+  let generation = 0;
+  let pipelined = false;
+  let active = 0;
+
+  const track = (key: string, storedNow: Promise<void>) => {
+    stored.set(key, storedNow);
+    storing.add(storedNow);
+    storedNow.then(
+      () => {
+        storing.delete(storedNow);
+        if (stored.get(key) === storedNow) stored.delete(key);
+      },
+      () => {
+        storing.delete(storedNow);
+        failed.add(key);
+      },
+    );
+  };
+  /** Submits once the partition's previous submission is stored; meanwhile the writer knows one is waiting. */
+  const afterStored = (storedBefore: Promise<void>, submission: Submission<PartitionBatch>): Promise<void> => {
+    const release = writer.hold();
+    return storedBefore.then(
+      () => {
+        release();
+        return writer.submit(submission);
+      },
+      (err: unknown) => {
+        release();
+        throw err;
+      },
+    );
+  };
+  const outstanding = () => writer.busy() || storing.size > 0;
+  const allStored = () => Promise.allSettled([...storing]).then(() => writer.idle());
+
+  const watermark = createFetchWatermark(now, onWatermark);
+
+  const eachBatch = async (owner: Consumer, { batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) => {
+    const { topic, partition } = batch;
+    const key = `${topic}\0${partition}`;
+    const fetchedAt = watermark.batchFetched(key, batch.offsetLag() === '0');
+    active++;
+    const beat = setInterval(() => heartbeat().catch(() => {}), 3000);
+    try {
+      const marks = await storedHighWater(topic);
+      const submission = extract(topic, partition, batch.messages, await floorFor(topic, partition, batch.messages, marks));
+      // Resolving moves kafkajs's fetch position past this batch (commits stay manual, after the insert);
+      // left unresolved, kafkajs fetches the same records again.
+      resolveOffset(batch.lastOffset());
+      const before = inflight.get(key);
+      if (submission) marks.offsets.set(partition, submission.meta.last);
+      const joined = generation;
+      const next = String(Number(batch.lastOffset()) + 1);
+      const storedBefore = stored.get(key) ?? Promise.resolve();
+      const storedNow = submission ? afterStored(storedBefore, submission) : storedBefore;
+      track(key, storedNow);
+      if (submission) watermark.hold(fetchedAt, storedNow);
+      // Committed after this batch's rows and every earlier batch of the partition are stored, also when all of
+      // its records were stored before (after a crash): otherwise our own group would show lag that is not there.
+      const done = Promise.all([storedNow, before]).then(async () => {
+        // A commit from an earlier generation could move a partition that is now another member's backwards.
+        if (joined !== generation || !isRunning() || isStale()) return;
+        await owner.commitOffsets([{ topic, partition, offset: next }]).catch((err: unknown) => {
+          // The rows are stored; a lost commit only means re-reading them, which the high-water mark absorbs.
+          log.warn('offset commit failed after insert', { err, topic, partition });
+        });
+      });
+      done.catch(() => {}); // observed by the next batch of this partition, or by quiesce()
+      inflight.set(key, done);
+      if (!pipelined) await done;
+      await before;
+    } finally {
+      clearInterval(beat);
+      active--;
+    }
+  };
+
+  /** Leaving the group before every fetched row is stored would let another member take a partition whose insert
+   * is still running, which the drain assigner cannot see once we left. Bounded, so a store that is down cannot
+   * hold a shutdown forever (unstored rows were never committed). */
+  const quiesce = async (owner: Consumer, topics: string[], graceMs = 10_000) => {
+    owner.pause(topics.map((topic) => ({ topic })));
+    const deadline = Date.now() + graceMs;
+    while (active > 0 && Date.now() < deadline) await sleep(10);
+    const settled = allStored().then(() => Promise.allSettled(inflight.values())); // inserts, then their commits
+    const timeout = new AbortController();
+    const drained = await Promise.race([settled.then(() => true), sleep(Math.max(0, deadline - Date.now()), timeout.signal).then(() => false, () => false)]);
+    timeout.abort();
+    if (!drained) log.warn('leaving the consumer group with inserts still outstanding', { grace_ms: graceMs, backlog: writer.backlog() });
+    inflight.clear();
+  };
+
+  return {
+    eachBatch,
+    fetchStarted: (node) => watermark.fetchStarted(node),
+    consumerReplaced: () => watermark.restart(),
+    forgetHighWater: () => highWater.clear(),
+    groupJoined(groupPipelined, groupAssigned) {
+      highWater.clear();
+      watermark.regrouped();
+      // Partitions are read again from their committed offsets: a failed submission no longer blocks them.
+      for (const key of failed) stored.delete(key);
+      failed.clear();
+      generation++;
+      pipelined = groupPipelined;
+      assigned = groupAssigned;
+    },
+    quiesce,
+    outstanding,
+    allStored,
+    backlog: () => writer.backlog(),
+    close: () => writer.close(),
+  };
+}
