@@ -1,13 +1,13 @@
 import { AppLink } from '../components/AppLink.tsx';
+import { Page } from '../components/Page.tsx';
 import { routes } from '../routes.ts';
 
 export function NotFound() {
   return (
-    <div className="page">
-      <h1>Page not found</h1>
+    <Page title="Page not found">
       <p>
         Nothing lives at this address. Back to the <AppLink to={routes.overview()}>overview</AppLink>.
       </p>
-    </div>
+    </Page>
   );
 }

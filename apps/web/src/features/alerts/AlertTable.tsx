@@ -1,11 +1,14 @@
-// Active alerts, firing first: shared by the overview and the alerts page.
+// The alert tables: active alerts, firing first (overview and alerts page), and state transitions (alerts
+// page history and alert detail).
 import type { ReactNode } from 'react';
 import { AppLink } from '../../components/AppLink.tsx';
 import { Badge } from '../../components/Badge.tsx';
+import { Time } from '../../components/Time.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { formatDuration, formatNumber } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { routes } from '../../routes.ts';
-import type { Alert } from './queries.ts';
+import type { Alert, Transition } from './queries.ts';
 
 const ORDER: Record<string, number> = { firing: 0, pending: 1, resolved: 2, inactive: 3 };
 const SEVERITY: Record<string, number> = { critical: 0, warning: 1, info: 2 };
@@ -16,7 +19,8 @@ function sortAlerts(alerts: Alert[]): Alert[] {
   );
 }
 
-const show = (v: number | string | null | undefined) => (typeof v === 'number' ? formatNumber(v) : (v ?? '–'));
+/** A value or threshold as the rule reported it. */
+export const show = (v: number | string | null | undefined) => (typeof v === 'number' ? formatNumber(v) : (v ?? '–'));
 
 /** "firing for 3m 12s" / "pending for 40s". */
 export function alertDuration(alert: Alert, now: number): string {
@@ -24,52 +28,68 @@ export function alertDuration(alert: Alert, now: number): string {
   return start ? `${alert.state} for ${formatDuration(now - Date.parse(start))}` : alert.state;
 }
 
+function columns(now: number, actions?: (alert: Alert) => ReactNode): Column<Alert>[] {
+  return [
+    {
+      key: 'state',
+      header: 'State',
+      cell: (a) => (
+        <>
+          <Badge value={a.state} /> <Badge value={a.severity} />
+        </>
+      ),
+    },
+    { key: 'rule', header: 'Rule', className: 'nowrap', cell: (a) => <AppLink to={routes.alert(a.fingerprint)}>{a.rule_id}</AppLink> },
+    { key: 'since', header: 'Since', className: 'nowrap', cell: (a) => alertDuration(a, now) },
+    { key: 'observed', header: 'Observed', align: 'right', cell: (a) => show(a.value) },
+    { key: 'expected', header: 'Expected', align: 'right', cell: (a) => show(a.expected || a.threshold) },
+    {
+      key: 'summary',
+      header: 'Summary',
+      className: 'summary',
+      title: (a) => a.stream ?? undefined,
+      cell: (a) => (
+        <>
+          {a.summary}
+          {a.acknowledged && (
+            <div className="muted small" title={a.acknowledged.comment}>
+              acknowledged by {a.acknowledged.by}
+            </div>
+          )}
+          {a.silenced_by.length > 0 && <div className="muted small">silenced</div>}
+        </>
+      ),
+    },
+    ...(actions ? [{ key: 'actions', header: <span className="sr-only">Actions</span>, cell: (a: Alert) => <div className="actions">{actions(a)}</div> }] : []),
+  ];
+}
+
 export function AlertTable({ alerts, actions }: { alerts: Alert[]; actions?: (alert: Alert) => ReactNode }) {
   const now = useNow();
-  return (
-    <div className="table-wrap">
-      <table className="table">
-        <thead>
-          <tr>
-            <th>State</th>
-            <th>Rule</th>
-            <th>Since</th>
-            <th className="num">Observed</th>
-            <th className="num">Expected</th>
-            <th>Summary</th>
-            {actions && <th aria-label="Actions" />}
-          </tr>
-        </thead>
-        <tbody>
-          {sortAlerts(alerts).map((a) => (
-            <tr key={a.fingerprint} className={`row-${a.state}`}>
-              <td>
-                <Badge value={a.state} /> <Badge value={a.severity} />
-              </td>
-              <td className="nowrap">
-                <AppLink to={routes.alert(a.fingerprint)}>{a.rule_id}</AppLink>
-              </td>
-              <td className="nowrap">{alertDuration(a, now)}</td>
-              <td className="num">{show(a.value)}</td>
-              <td className="num">{show(a.expected ?? a.threshold)}</td>
-              <td className="summary" title={a.stream ?? undefined}>
-                {a.summary}
-                {a.acknowledged && (
-                  <div className="muted small" title={a.acknowledged.comment}>
-                    acknowledged by {a.acknowledged.by}
-                  </div>
-                )}
-                {a.silenced_by.length > 0 && <div className="muted small">silenced</div>}
-              </td>
-              {actions && (
-                <td>
-                  <div className="actions">{actions(a)}</div>
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <DataTable columns={columns(now, actions)} rows={sortAlerts(alerts)} rowKey={(a) => a.fingerprint} rowClassName={(a) => `row-${a.state}`} empty="No alerts are firing or pending." />;
+}
+
+const TRANSITION: Record<'at' | 'rule' | 'change' | 'value' | 'threshold' | 'summary', Column<Transition>> = {
+  at: { key: 'at', header: 'At', className: 'nowrap', cell: (t) => <Time value={t.at} />, sort: (t) => Date.parse(t.at) },
+  rule: { key: 'rule', header: 'Rule', className: 'nowrap', cell: (t) => <AppLink to={routes.alert(t.fingerprint)}>{t.rule_id}</AppLink>, sort: (t) => t.rule_id },
+  change: {
+    key: 'transition',
+    header: 'Transition',
+    className: 'nowrap',
+    cell: (t) => (
+      <>
+        <Badge value={t.from_state} /> → <Badge value={t.to_state} />
+      </>
+    ),
+  },
+  value: { key: 'value', header: 'Value', align: 'right', cell: (t) => formatNumber(t.value) },
+  threshold: { key: 'threshold', header: 'Threshold', align: 'right', cell: (t) => formatNumber(t.threshold) },
+  summary: { key: 'summary', header: 'Summary', className: 'small', cell: (t) => t.summary },
+};
+
+/** `full` adds the rule, value and threshold (the history of every alert). */
+export function TransitionTable({ transitions, full = false, empty }: { transitions: Transition[]; full?: boolean; empty?: string }) {
+  const t = TRANSITION;
+  const columns = full ? [t.at, t.rule, t.change, t.value, t.threshold, t.summary] : [t.at, t.change, t.summary];
+ return <DataTable columns={columns} rows={transitions} rowKey={(x) => x.id} empty={empty} dense headless={!full} sortParam="history" />;
 }

@@ -3,7 +3,10 @@ import { useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { AppLink } from '../../components/AppLink.tsx';
 import { Badge } from '../../components/Badge.tsx';
-import { ErrorState, Panel, QueryState } from '../../components/Panel.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
+import { Page } from '../../components/Page.tsx';
+import { Empty, ErrorState, Panel } from '../../components/Panel.tsx';
+import { Tile, Tiles } from '../../components/Tile.tsx';
 import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart, type ChartSeries } from '../../components/TimeSeriesChart.tsx';
 import { formatCount, formatDuration, formatNumber } from '../../lib/format.ts';
@@ -45,7 +48,7 @@ function Parameters({ run }: { run: BenchRun }) {
 
 function Comparison({ run }: { run: BenchRunDetail }) {
   const c = run.comparison;
-  if (!c) return <div className="state state-empty">{run.isBaseline ? 'This run is its scenario’s baseline.' : 'No baseline for this scenario yet.'}</div>;
+  if (!c) return <Empty>{run.isBaseline ? 'This run is its scenario’s baseline.' : 'No baseline for this scenario yet.'}</Empty>;
   return (
     <>
       <p className="small">
@@ -62,34 +65,17 @@ function Comparison({ run }: { run: BenchRunDetail }) {
           ))}
         </ul>
       )}
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Metric</th>
-              <th className="num">This run</th>
-              <th className="num">Baseline</th>
-              <th className="num">Ratio</th>
-              <th>Regression if</th>
-            </tr>
-          </thead>
-          <tbody>
-            {c.metrics.map((m) => (
-              <tr key={m.metric}>
-                <td>{m.label}</td>
-                <td className="num">
-                  {formatNumber(m.value)} {m.unit}
-                </td>
-                <td className="num">
-                  {formatNumber(m.baseline)} {m.unit}
-                </td>
-                <td className={`num ${m.regressed ? 'bad' : ''}`}>{m.ratio === null ? '–' : `${m.ratio.toFixed(2)}×`}</td>
-                <td className="small muted">{m.limit || '–'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        rows={c.metrics}
+        rowKey={(m) => m.metric}
+        columns={[
+          { key: 'metric', header: 'Metric', cell: (m) => m.label },
+          { key: 'value', header: 'This run', align: 'right', cell: (m) => `${formatNumber(m.value)} ${m.unit}` },
+          { key: 'baseline', header: 'Baseline', align: 'right', cell: (m) => `${formatNumber(m.baseline)} ${m.unit}` },
+          { key: 'ratio', header: 'Ratio', align: 'right', className: (m) => (m.regressed ? 'bad' : ''), cell: (m) => (m.ratio === null ? '–' : `${m.ratio.toFixed(2)}×`) },
+          { key: 'limit', header: 'Regression if', className: 'small muted', cell: (m) => m.limit || '–' },
+        ]}
+      />
     </>
   );
 }
@@ -100,115 +86,101 @@ export default function BenchRunPage() {
   const admin = useIsAdmin();
   const client = useQueryClient();
   const makeBaseline = useMutation(benchMutations.makeBaseline(client));
+  const run = query.data;
   return (
-    <div className="page">
-      <QueryState query={query}>
-        {(run) => {
-          const base = run.comparison?.baseline;
-          return (
-            <>
-              <div className="page-head">
-                <h1>{run.label || run.scenario}</h1>
-                <Badge value={STATUS_TONE[run.status]} label={run.status} />
-                {run.isBaseline && <Badge value="info" label="baseline" />}
-                <span className="muted small">
-                  {run.broker} · <Time value={run.startedAt} />
-                </span>
-                <div className="page-actions">
-                  <a href={`/api/v1/bench/runs/${encodeURIComponent(run.id)}/report.html`}>Report (HTML)</a>
-                  <a href={`/api/v1/bench/runs/${encodeURIComponent(run.id)}/report.md`}>Markdown</a>
-                  {!run.isBaseline && (
-                    <button type="button" className="small" disabled={!admin || makeBaseline.isPending} title={admin ? 'Compare later runs of this scenario with this one' : 'Only admins can do this'} onClick={() => makeBaseline.mutate(run.id)}>
-                      Make baseline
-                    </button>
-                  )}
-                </div>
-              </div>
-              {makeBaseline.isError && <ErrorState error={makeBaseline.error} />}
-              <div className="tiles">
-                <div className="tile">
-                  <div className="tile-label">Produce</div>
-                  <div className="tile-value">{formatNumber(run.result.produce.msgPerSec)} msg/s</div>
-                  <div className="tile-sub">{formatNumber(run.result.produce.mbPerSec)} MB/s</div>
-                </div>
-                <div className="tile">
-                  <div className="tile-label">End to end</div>
-                  <div className="tile-value">{formatNumber(run.result.endToEnd.msgPerSec)} msg/s</div>
-                  <div className="tile-sub">{run.result.drained ? 'drained' : 'not drained in time'}</div>
-                </div>
-                <div className="tile">
-                  <div className="tile-label">Latency p99</div>
-                  <div className="tile-value">{formatNumber(run.result.latency.p99)} ms</div>
-                  <div className="tile-sub">p50 {formatNumber(run.result.latency.p50)} ms</div>
-                </div>
-                <div className={`tile ${run.result.lost > 0 ? 'tile-bad' : ''}`}>
-                  <div className="tile-label">Sent / lost</div>
-                  <div className="tile-value">
-                    {formatCount(run.result.sent)} / {formatCount(run.result.lost)}
-                  </div>
-                  <div className="tile-sub">
-                    {formatCount(run.result.duplicates)} duplicates, {formatCount(run.result.failed)} failed sends
-                  </div>
-                </div>
-              </div>
-              <div className="grid-2">
-                <Panel title="Throughput over time" id="bench-throughput">
-                  <TimeSeriesChart
-                    ariaLabel="Throughput over time (msg/s, seconds since start)"
-                    xTick={seconds}
-                    series={[line(run.timeline, 'produced', 'produced'), line(run.timeline, 'consumed', 'consumed'), ...(base ? [line(base.timeline, 'consumed', 'baseline consumed', true)] : [])]}
-                  />
-                </Panel>
-                <Panel title="Latency over time" id="bench-latency">
-                  <TimeSeriesChart
-                    ariaLabel="Latency over time (ms, seconds since start)"
-                    xTick={seconds}
-                    format={(v) => `${formatNumber(v)} ms`}
-                    series={[line(run.timeline, 'p50', 'p50'), line(run.timeline, 'p99', 'p99'), line(run.timeline, 'max', 'max'), ...(base ? [line(base.timeline, 'p99', 'baseline p99', true)] : [])]}
-                  />
-                </Panel>
-              </div>
-              <div className="grid-2">
-                <Panel title="Latency percentiles" id="percentiles">
-                  <table className="table">
-                    <thead>
-                      <tr>
-                        <th>Percentile</th>
-                        <th className="num">This run</th>
-                        {base && <th className="num">Baseline</th>}
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {PERCENTILES.map((p) => (
-                        <tr key={p}>
-                          <td>{p === 'p999' ? 'p99.9' : p}</td>
-                          <td className="num">{formatNumber(run.result.latency[p])} ms</td>
-                          {base && <td className="num">{formatNumber(base.result.latency[p])} ms</td>}
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </Panel>
-                <Panel title="Parameters" id="parameters">
-                  <Parameters run={run} />
-                </Panel>
-              </div>
-              <Panel title="Against the baseline" id="comparison">
-                <Comparison run={run} />
+    <Page
+      query={query}
+      title={run && (run.label || run.scenario)}
+      meta={
+        run && (
+          <>
+            <Badge value={STATUS_TONE[run.status]} label={run.status} />
+            {run.isBaseline && <Badge value="info" label="baseline" />}
+            <span className="muted small">
+              {run.broker} · <Time value={run.startedAt} />
+            </span>
+          </>
+        )
+      }
+      actions={
+        run && (
+          <>
+            <a href={`/api/v1/bench/runs/${encodeURIComponent(run.id)}/report.html`}>Report (HTML)</a>
+            <a href={`/api/v1/bench/runs/${encodeURIComponent(run.id)}/report.md`}>Markdown</a>
+            {!run.isBaseline && (
+              <button type="button" className="small" disabled={!admin || makeBaseline.isPending} title={admin ? 'Compare later runs of this scenario with this one' : 'Only admins can do this'} onClick={() => makeBaseline.mutate(run.id)}>
+                Make baseline
+              </button>
+            )}
+          </>
+        )
+      }
+    >
+      {(run) => {
+        const base = run.comparison?.baseline;
+        const { result } = run;
+        return (
+          <>
+            {makeBaseline.isError && <ErrorState error={makeBaseline.error} />}
+            <Tiles>
+              <Tile label="Produce" value={`${formatNumber(result.produce.msgPerSec)} msg/s`} sub={`${formatNumber(result.produce.mbPerSec)} MB/s`} />
+              <Tile label="End to end" value={`${formatNumber(result.endToEnd.msgPerSec)} msg/s`} sub={result.drained ? 'drained' : 'not drained in time'} />
+              <Tile label="Latency p99" value={`${formatNumber(result.latency.p99)} ms`} sub={`p50 ${formatNumber(result.latency.p50)} ms`} />
+              <Tile
+                label="Sent / lost"
+                tone={result.lost > 0 ? 'bad' : null}
+                value={`${formatCount(result.sent)} / ${formatCount(result.lost)}`}
+                sub={`${formatCount(result.duplicates)} duplicates, ${formatCount(result.failed)} failed sends`}
+              />
+            </Tiles>
+            <div className="grid-2">
+              <Panel title="Throughput over time" id="bench-throughput">
+                <TimeSeriesChart
+                  ariaLabel="Throughput over time (msg/s, seconds since start)"
+                  xTick={seconds}
+                  series={[line(run.timeline, 'produced', 'produced'), line(run.timeline, 'consumed', 'consumed'), ...(base ? [line(base.timeline, 'consumed', 'baseline consumed', true)] : [])]}
+                />
               </Panel>
-              {run.result.errors.length > 0 && (
-                <Panel title="Errors" id="bench-errors">
-                  <ul className="errors">
-                    {run.result.errors.map((e) => (
-                      <li key={e}>{e}</li>
-                    ))}
-                  </ul>
-                </Panel>
-              )}
-            </>
-          );
-        }}
-      </QueryState>
-    </div>
+              <Panel title="Latency over time" id="bench-latency">
+                <TimeSeriesChart
+                  ariaLabel="Latency over time (ms, seconds since start)"
+                  xTick={seconds}
+                  format={(v) => `${formatNumber(v)} ms`}
+                  series={[line(run.timeline, 'p50', 'p50'), line(run.timeline, 'p99', 'p99'), line(run.timeline, 'max', 'max'), ...(base ? [line(base.timeline, 'p99', 'baseline p99', true)] : [])]}
+                />
+              </Panel>
+            </div>
+            <div className="grid-2">
+              <Panel title="Latency percentiles" id="percentiles">
+                <DataTable
+                  rows={PERCENTILES}
+                  rowKey={(p) => p}
+                  columns={[
+                    { key: 'percentile', header: 'Percentile', cell: (p) => (p === 'p999' ? 'p99.9' : p) },
+                    { key: 'run', header: 'This run', align: 'right', cell: (p) => `${formatNumber(result.latency[p])} ms` },
+                    ...(base ? [{ key: 'baseline', header: 'Baseline', align: 'right' as const, cell: (p: keyof LatencySummary) => `${formatNumber(base.result.latency[p])} ms` }] : []),
+                  ]}
+                />
+              </Panel>
+              <Panel title="Parameters" id="parameters">
+                <Parameters run={run} />
+              </Panel>
+            </div>
+            <Panel title="Against the baseline" id="comparison">
+              <Comparison run={run} />
+            </Panel>
+            {run.result.errors.length > 0 && (
+              <Panel title="Errors" id="bench-errors">
+                <ul className="errors">
+                  {run.result.errors.map((e) => (
+                    <li key={e}>{e}</li>
+                  ))}
+                </ul>
+              </Panel>
+            )}
+          </>
+        );
+      }}
+    </Page>
   );
 }

@@ -2,6 +2,8 @@
 import { useLive } from '../../app/use-live.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { Badge } from '../../components/Badge.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
+import { Page } from '../../components/Page.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { Time } from '../../components/Time.tsx';
 import { formatCount, formatNumber } from '../../lib/format.ts';
@@ -11,57 +13,47 @@ import { benchQueries, STATUS_TONE } from './queries.ts';
 export default function BenchRunsPage() {
   const query = useLive(benchQueries.runs());
   return (
-    <div className="page">
-      <h1>Bench</h1>
+    <Page title="Bench">
       <Panel title="Runs" id="runs">
-        <QueryState query={query} isEmpty={(d) => d.runs.length === 0} empty="No benchmark runs recorded yet (npm run bench:load).">
+        <QueryState query={query}>
           {(d) => (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>Started</th>
-                    <th>Scenario</th>
-                    <th>Broker</th>
-                    <th>Status</th>
-                    <th className="num">Produce</th>
-                    <th className="num">End to end</th>
-                    <th className="num">p50</th>
-                    <th className="num">p99</th>
-                    <th className="num">Lost</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...d.runs]
-                    .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))
-                    .map((r) => (
-                      <tr key={r.id}>
-                        <td className="nowrap">
-                          <AppLink to={routes.benchRun(r.id)}>
-                            <Time value={r.startedAt} />
-                          </AppLink>
-                        </td>
-                        <td>
-                          {r.label || r.scenario} {r.isBaseline && <Badge value="info" label="baseline" />}
-                          {r.label && <div className="small muted mono">{r.scenario.startsWith(`${r.label}: `) ? r.scenario.slice(r.label.length + 2) : r.scenario}</div>}
-                        </td>
-                        <td>{r.broker}</td>
-                        <td>
-                          <Badge value={STATUS_TONE[r.status]} label={r.status} />
-                        </td>
-                        <td className="num">{formatNumber(r.produceMsgPerSec)} msg/s</td>
-                        <td className="num">{formatNumber(r.endToEndMsgPerSec)} msg/s</td>
-                        <td className="num">{formatNumber(r.p50)} ms</td>
-                        <td className="num">{formatNumber(r.p99)} ms</td>
-                        <td className={`num ${r.lost > 0 ? 'bad' : ''}`}>{formatCount(r.lost)}</td>
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              rows={[...d.runs].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))}
+              rowKey={(r) => r.id}
+              empty="No benchmark runs recorded yet (npm run bench:load)."
+              columns={[
+                {
+                  key: 'started',
+                  header: 'Started',
+                  className: 'nowrap',
+                  cell: (r) => (
+                    <AppLink to={routes.benchRun(r.id)}>
+                      <Time value={r.startedAt} />
+                    </AppLink>
+                  ),
+                },
+                {
+                  key: 'scenario',
+                  header: 'Scenario',
+                  cell: (r) => (
+                    <>
+                      {r.label || r.scenario} {r.isBaseline && <Badge value="info" label="baseline" />}
+                      {r.label && <div className="small muted mono">{r.scenario.startsWith(`${r.label}: `) ? r.scenario.slice(r.label.length + 2) : r.scenario}</div>}
+                    </>
+                  ),
+                },
+                { key: 'broker', header: 'Broker', cell: (r) => r.broker },
+                { key: 'status', header: 'Status', cell: (r) => <Badge value={STATUS_TONE[r.status]} label={r.status} /> },
+                { key: 'produce', header: 'Produce', align: 'right', cell: (r) => `${formatNumber(r.produceMsgPerSec)} msg/s` },
+                { key: 'e2e', header: 'End to end', align: 'right', cell: (r) => `${formatNumber(r.endToEndMsgPerSec)} msg/s` },
+                { key: 'p50', header: 'p50', align: 'right', cell: (r) => `${formatNumber(r.p50)} ms` },
+                { key: 'p99', header: 'p99', align: 'right', cell: (r) => `${formatNumber(r.p99)} ms` },
+                { key: 'lost', header: 'Lost', align: 'right', className: (r) => (r.lost > 0 ? 'bad' : ''), cell: (r) => formatCount(r.lost) },
+              ]}
+            />
           )}
         </QueryState>
       </Panel>
-    </div>
+    </Page>
   );
 }

@@ -1,6 +1,5 @@
 // The topology as a graph, laid out left to right; edge width by msg/s, colours by alert state.
 import { useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useLive } from '../../app/use-live.ts';
@@ -8,8 +7,11 @@ import { useTimeRange } from '../../app/time-range.ts';
 import { useTheme } from '../../app/theme.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { Badge } from '../../components/Badge.tsx';
-import { Panel, QueryState } from '../../components/Panel.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { Page } from '../../components/Page.tsx';
+import { Empty, Panel, QueryState } from '../../components/Panel.tsx';
 import { formatCount, formatRate } from '../../lib/format.ts';
+import { useSearchParam } from '../../lib/use-search-param.ts';
 import { routes } from '../../routes.ts';
 import { focusFlows } from './focus.ts';
 import { edgeWidth, layoutFlows, NODE_HEIGHT, NODE_WIDTH } from './layout.ts';
@@ -64,21 +66,20 @@ function streamLink(n: FlowNode): string | null {
   return null;
 }
 
-function NodeDetail({ flows, node, onClose }: { flows: Flows; node: FlowNode; onClose: () => void }) {
+function edgeColumns(flows: Flows, end: 'source' | 'target'): Column<FlowEdge>[] {
   const byId = new Map(flows.nodes.map((n) => [n.id, n]));
+  return [
+    { key: 'node', header: end === 'source' ? 'From' : 'To', cell: (e) => byId.get(e[end])?.label ?? e[end] },
+    { key: 'rate', header: 'Rate', align: 'right', cell: (e) => formatRate(e.msg_per_sec) },
+    { key: 'count', header: 'Count', align: 'right', cell: (e) => formatCount(e.count) },
+    { key: 'state', header: 'State', cell: (e) => <Badge value={e.alert_state} /> },
+  ];
+}
+
+function NodeDetail({ flows, node, onClose }: { flows: Flows; node: FlowNode; onClose: () => void }) {
   const incoming = flows.edges.filter((e) => e.target === node.id);
   const outgoing = flows.edges.filter((e) => e.source === node.id);
   const link = streamLink(node);
-  const row = (e: FlowEdge, other: string) => (
-    <tr key={e.id}>
-      <td>{byId.get(other)?.label ?? other}</td>
-      <td className="num">{formatRate(e.msg_per_sec)}</td>
-      <td className="num">{formatCount(e.count)}</td>
-      <td>
-        <Badge value={e.alert_state} />
-      </td>
-    </tr>
-  );
   return (
     <aside className="flow-detail" aria-label={`Details of ${node.label}`}>
       <header className="panel-head">
@@ -107,17 +108,13 @@ function NodeDetail({ flows, node, onClose }: { flows: Flows; node: FlowNode; on
       {incoming.length > 0 && (
         <>
           <h3>From</h3>
-          <table className="table dense">
-            <tbody>{incoming.map((e) => row(e, e.source))}</tbody>
-          </table>
+          <DataTable columns={edgeColumns(flows, 'source')} rows={incoming} rowKey={(e) => e.id} dense headless />
         </>
       )}
       {outgoing.length > 0 && (
         <>
           <h3>To</h3>
-          <table className="table dense">
-            <tbody>{outgoing.map((e) => row(e, e.target))}</tbody>
-          </table>
+          <DataTable columns={edgeColumns(flows, 'target')} rows={outgoing} rowKey={(e) => e.id} dense headless />
         </>
       )}
     </aside>
@@ -130,7 +127,7 @@ function FlowGraph({ flows: all, search, showIdle }: { flows: Flows; search: str
   const flows = useMemo(() => focusFlows(all, { search, showIdle }), [all, search, showIdle]);
   const graph = useMemo(() => toGraph(flows, selected), [flows, selected]);
   const node = flows.nodes.find((n) => n.id === selected);
-  if (flows.nodes.length === 0) return <div className="state state-empty">{search ? `No node matches "${search}".` : 'Only idle nodes in this range (show them with "Show idle").'}</div>;
+  if (flows.nodes.length === 0) return <Empty>{search ? `No node matches "${search}".` : 'Only idle nodes in this range (show them with "Show idle").'}</Empty>;
   return (
     <div className="flow-wrap">
       <div className="flow-canvas" aria-label="Flow map">
@@ -162,23 +159,14 @@ export default function FlowMapPage() {
   const { params } = useTimeRange();
   const query = useLive(flowQueries.graph(params));
   // the focus is part of the view, so it lives in the URL like the time range
-  const [searchParams, setSearchParams] = useSearchParams();
-  const search = searchParams.get('q') ?? '';
-  const showIdle = searchParams.get('idle') === '1';
-  const update = (key: string, value: string) =>
-    setSearchParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
+  const [search, setSearch] = useSearchParam('q');
+  const [idle, setIdle] = useSearchParam('idle');
+  const showIdle = idle === '1';
   return (
-    <div className="page page-fill">
-      <div className="page-head">
-        <h1>Flows</h1>
+    <Page
+      title="Flows"
+      fill
+      meta={
         <div className="legend small">
           <span className="legend-item">
             <i className="swatch ok" /> ok
@@ -191,11 +179,12 @@ export default function FlowMapPage() {
           </span>
           <span className="muted">edge width: msg/s · click a node for details</span>
         </div>
-      </div>
+      }
+    >
       <div className="toolbar">
-        <input type="search" placeholder="Focus on a service, topic, exchange or queue" aria-label="Focus on nodes" value={search} onChange={(e) => update('q', e.target.value)} />
+        <input type="search" placeholder="Focus on a service, topic, exchange or queue" aria-label="Focus on nodes" value={search} onChange={(e) => setSearch(e.target.value)} />
         <label className="check">
-          <input type="checkbox" checked={showIdle} onChange={(e) => update('idle', e.target.checked ? '1' : '')} /> Show idle
+          <input type="checkbox" checked={showIdle} onChange={(e) => setIdle(e.target.checked ? '1' : '')} /> Show idle
         </label>
         {query.data && <span className="muted small">{query.data.nodes.length} nodes in range</span>}
       </div>
@@ -204,6 +193,6 @@ export default function FlowMapPage() {
           {(d) => <FlowGraph flows={d} search={search} showIdle={showIdle} />}
         </QueryState>
       </Panel>
-    </div>
+    </Page>
   );
 }

@@ -3,45 +3,62 @@ import { useParams } from 'react-router';
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { Badge } from '../../components/Badge.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { Page } from '../../components/Page.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
+import { Tile, Tiles } from '../../components/Tile.tsx';
 import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
 import { formatCount, formatDuration, formatNumber } from '../../lib/format.ts';
-import { lagQueries } from './queries.ts';
+import { lagTime } from './columns.tsx';
+import { lagQueries, type LagGroupDetail, type LagPartition } from './queries.ts';
+
+const STATUSES: Column<LagGroupDetail['statuses'][number]>[] = [
+  { key: 'at', header: 'At', className: 'nowrap', cell: (s) => <Time value={s.t} /> },
+  { key: 'status', header: 'Status', cell: (s) => <Badge value={s.status} /> },
+  { key: 'reason', header: 'Reason', className: 'small', cell: (s) => s.reason },
+];
+
+/** A queue has no offsets and a Kafka partition no unacked count: only the fields with a value become columns. */
+function partitionColumns(partitions: LagPartition[]): Column<LagPartition>[] {
+  const first = partitions[0];
+  if (!first) return [];
+  return (Object.keys(first) as (keyof LagPartition)[])
+    .filter((c) => partitions.some((p) => p[c] !== null && p[c] !== undefined))
+    .map((c) => ({
+      key: c,
+      header: c.replaceAll('_', ' '),
+      headerClassName: typeof first[c] === 'number' ? 'num' : undefined,
+      className: (p) => (typeof p[c] === 'number' ? 'num' : ''),
+      cell: (p) => {
+        const v = p[c];
+        return typeof v === 'number' ? (c.endsWith('_rate') ? formatNumber(v) : formatCount(v)) : (v ?? '–');
+      },
+    }));
+}
 
 export default function LagGroupPage() {
   const { broker = '', group = '' } = useParams();
   const { params } = useTimeRange();
   const query = useLive(lagQueries.group(broker, group, params));
   const d = query.data;
-  // a queue has no offsets and a Kafka partition no unacked count: show only the columns with a value
-  const columns = d?.partitions[0] ? Object.keys(d.partitions[0]).filter((c) => d.partitions.some((p) => p[c] !== null && p[c] !== undefined)) : [];
   return (
-    <div className="page">
-      <div className="page-head">
-        <h1>{group}</h1>
-        <span className="muted">{broker}</span>
-        {d && <Badge value={d.status} />}
-        {d?.reason && <span className="muted small">{d.reason}</span>}
-      </div>
-      <div className="tiles">
-        <div className="tile">
-          <div className="tile-label">Lag</div>
-          <div className="tile-value">{d ? `${formatCount(d.lag)} msgs` : '…'}</div>
-        </div>
-        <div className="tile">
-          <div className="tile-label">Behind</div>
-          <div className="tile-value">{d ? (d.lag_seconds === null ? '–' : formatDuration(d.lag_seconds * 1000)) : '…'}</div>
-        </div>
-        <div className="tile">
-          <div className="tile-label">Consumers</div>
-          <div className="tile-value">{d ? formatCount(d.consumers) : '…'}</div>
-        </div>
-        <div className="tile">
-          <div className="tile-label">Streams</div>
-          <div className="tile-value small-value">{d ? d.streams.join(', ') || '–' : '…'}</div>
-        </div>
-      </div>
+    <Page
+      title={group}
+      meta={
+        <>
+          <span className="muted">{broker}</span>
+          {d && <Badge value={d.status} />}
+          {d?.reason && <span className="muted small">{d.reason}</span>}
+        </>
+      }
+    >
+      <Tiles>
+        <Tile label="Lag" value={d && `${formatCount(d.lag)} msgs`} />
+        <Tile label="Behind" value={d && lagTime(d)} />
+        <Tile label="Consumers" value={d && formatCount(d.consumers)} />
+        <Tile label="Streams" small value={d && (d.streams.join(', ') || '–')} />
+      </Tiles>
       <div className="grid-2">
         <Panel title="Lag in messages" id="lag-messages">
           <QueryState query={query} isEmpty={(x) => x.series.length === 0}>
@@ -62,67 +79,12 @@ export default function LagGroupPage() {
       </div>
       <div className="grid-2">
         <Panel title="Status changes" id="statuses">
-          <QueryState query={query} isEmpty={(x) => x.statuses.length === 0} empty="No status recorded in this range.">
-            {(x) => (
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>At</th>
-                    <th>Status</th>
-                    <th>Reason</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...x.statuses].reverse().map((s) => (
-                    <tr key={`${s.t}-${s.status}`}>
-                      <td className="nowrap">
-                        <Time value={s.t} />
-                      </td>
-                      <td>
-                        <Badge value={s.status} />
-                      </td>
-                      <td className="small">{s.reason}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </QueryState>
+          <QueryState query={query}>{(x) => <DataTable columns={STATUSES} rows={[...x.statuses].reverse()} rowKey={(s) => `${s.t}-${s.status}`} empty="No status recorded in this range." />}</QueryState>
         </Panel>
         <Panel title="Partitions" id="partitions">
-          <QueryState query={query} isEmpty={(x) => x.partitions.length === 0} empty="No partitions (a queue has none).">
-            {(x) => (
-              <div className="table-wrap">
-                <table className="table dense">
-                  <thead>
-                    <tr>
-                      {columns.map((c) => (
-                        <th key={c} className={typeof x.partitions[0]?.[c] === 'number' ? 'num' : ''}>
-                          {c.replaceAll('_', ' ')}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {x.partitions.map((p, i) => (
-                      <tr key={i}>
-                        {columns.map((c) => {
-                          const v = p[c];
-                          return (
-                            <td key={c} className={typeof v === 'number' ? 'num' : ''}>
-                              {typeof v === 'number' ? (c.endsWith('_rate') ? formatNumber(v) : formatCount(v)) : (v ?? '–')}
-                            </td>
-                          );
-                        })}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </QueryState>
+          <QueryState query={query}>{(x) => <DataTable columns={partitionColumns(x.partitions)} rows={x.partitions} rowKey={(_, i) => String(i)} empty="No partitions (a queue has none)." dense />}</QueryState>
         </Panel>
       </div>
-    </div>
+    </Page>
   );
 }

@@ -1,12 +1,14 @@
 // Every consumer group and queue with its lag and status.
-import { useState } from 'react';
 import { useLive } from '../../app/use-live.ts';
 import { AppLink } from '../../components/AppLink.tsx';
-import { Badge } from '../../components/Badge.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { Page } from '../../components/Page.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { Time } from '../../components/Time.tsx';
-import { formatCount, formatDuration } from '../../lib/format.ts';
+import { formatCount } from '../../lib/format.ts';
+import { useSearchParam } from '../../lib/use-search-param.ts';
 import { routes } from '../../routes.ts';
+import { LAG_COLUMNS } from './columns.tsx';
 import { worstLag } from './order.ts';
 import { lagQueries, type LagGroup, type LagStatus } from './queries.ts';
 
@@ -22,27 +24,48 @@ function StreamsCell({ streams }: { streams: string[] }) {
   );
 }
 
-function filterGroups(groups: LagGroup[], status: LagStatus | null, needle: string): LagGroup[] {
+const COLUMNS: Column<LagGroup>[] = [
+  { key: 'broker', header: 'Broker', className: 'muted', cell: (g) => g.broker, sort: (g) => g.broker },
+  { key: 'group', header: 'Group / queue', className: 'nowrap', cell: (g) => <AppLink to={routes.lagGroup(g.broker, g.group)}>{g.group}</AppLink>, sort: (g) => g.group },
+  LAG_COLUMNS.status,
+  LAG_COLUMNS.lag,
+  LAG_COLUMNS.time,
+  { key: 'consumers', header: 'Consumers', align: 'right', cell: (g) => formatCount(g.consumers), sort: (g) => g.consumers },
+  { key: 'streams', header: 'Streams', className: 'small', cell: (g) => <StreamsCell streams={g.streams} /> },
+  {
+    key: 'reason',
+    header: 'Reason',
+    className: 'small muted',
+    cell: (g) => (
+      <div className="clip" title={g.reason}>
+        {g.reason}
+      </div>
+    ),
+  },
+];
+
+function filterGroups(groups: LagGroup[], status: string, needle: string): LagGroup[] {
   return groups.filter((g) => (!status || g.status === status) && (!needle || `${g.group} ${g.streams.join(' ')}`.toLowerCase().includes(needle)));
 }
 
 export default function LagPage() {
   const query = useLive(lagQueries.groups());
-  const [status, setStatus] = useState<LagStatus | null>(null);
-  const [filter, setFilter] = useState('');
+  const [status, setStatus] = useSearchParam('status');
+  const [filter, setFilter] = useSearchParam('q');
   const needle = filter.trim().toLowerCase();
   const counts = new Map<LagStatus, number>();
   for (const g of query.data?.groups ?? []) counts.set(g.status, (counts.get(g.status) ?? 0) + 1);
   return (
-    <div className="page">
-      <div className="page-head">
-        <h1>Lag</h1>
-        {query.data && (
+    <Page
+      title="Lag"
+      meta={
+        query.data && (
           <span className="muted small">
             as of <Time value={query.data.at} />
           </span>
-        )}
-      </div>
+        )
+      }
+    >
       <Panel
         title="Consumer groups and queues"
         id="groups"
@@ -50,7 +73,7 @@ export default function LagPage() {
           <>
             <div className="chips" role="group" aria-label="Filter by status">
               {STATUSES.filter((st) => counts.has(st)).map((st) => (
-                <button key={st} type="button" className="chip" aria-pressed={status === st} onClick={() => setStatus(status === st ? null : st)}>
+                <button key={st} type="button" className="chip" aria-pressed={status === st} onClick={() => setStatus(status === st ? '' : st)}>
                   {st} {counts.get(st)}
                 </button>
               ))}
@@ -59,51 +82,17 @@ export default function LagPage() {
           </>
         }
       >
-        <QueryState query={query} isEmpty={(d) => d.groups.length === 0} empty="No consumer groups or queues found.">
+        <QueryState query={query}>
           {(d) => (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>Broker</th>
-                    <th>Group / queue</th>
-                    <th>Status</th>
-                    <th className="num">Lag (messages)</th>
-                    <th className="num">Lag (time)</th>
-                    <th className="num">Consumers</th>
-                    <th>Streams</th>
-                    <th>Reason</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {worstLag(filterGroups(d.groups, status, needle)).map((g) => (
-                    <tr key={`${g.broker}/${g.cluster}/${g.group}`}>
-                      <td className="muted">{g.broker}</td>
-                      <td className="nowrap">
-                        <AppLink to={routes.lagGroup(g.broker, g.group)}>{g.group}</AppLink>
-                      </td>
-                      <td>
-                        <Badge value={g.status} />
-                      </td>
-                      <td className="num">{formatCount(g.lag)}</td>
-                      <td className="num">{g.lag_seconds === null ? '–' : formatDuration(g.lag_seconds * 1000)}</td>
-                      <td className="num">{formatCount(g.consumers)}</td>
-                      <td className="small">
-                        <StreamsCell streams={g.streams} />
-                      </td>
-                      <td className="small muted">
-                        <div className="clip" title={g.reason}>
-                          {g.reason}
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={COLUMNS}
+              rows={worstLag(filterGroups(d.groups, status, needle))}
+              rowKey={(g) => `${g.broker}/${g.cluster}/${g.group}`}
+              empty={d.groups.length === 0 ? 'No consumer groups or queues found.' : 'No group matches the filter.'}
+            />
           )}
         </QueryState>
       </Panel>
-    </div>
+    </Page>
   );
 }

@@ -5,7 +5,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange, type TimeRange } from '../../app/time-range.ts';
 import { Badge } from '../../components/Badge.tsx';
-import { Panel, QueryState } from '../../components/Panel.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { Empty, Panel, QueryState } from '../../components/Panel.tsx';
+import { Page } from '../../components/Page.tsx';
 import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
 import { formatDuration } from '../../lib/format.ts';
@@ -33,6 +35,16 @@ function decisionCounts(windows: { decision: Decision }[]): string {
   return [...counts.entries()].map(([decision, n]) => `${n} ${decision}`).join(', ') + '.';
 }
 
+type Firing = { from: string; to: string | null };
+
+function firingColumns(end: string): Column<Firing>[] {
+  return [
+    { key: 'from', header: 'Would have fired', cell: (f) => <Time value={f.from} /> },
+    { key: 'to', header: 'Until', cell: (f) => (f.to ? <Time value={f.to} /> : <span className="muted">still firing at the end</span>) },
+    { key: 'for', header: 'For', cell: (f) => formatDuration(Date.parse(f.to ?? end) - Date.parse(f.from)) },
+  ];
+}
+
 function Backtest({ id }: { id: string }) {
   const { range } = useTimeRange();
   const [span, setSpan] = useState<{ from: string; to: string } | null>(null);
@@ -48,7 +60,7 @@ function Backtest({ id }: { id: string }) {
       }
     >
       {!span ? (
-        <div className="state state-empty">Replays the rule over stored history and shades when it would have fired.</div>
+        <Empty>Replays the rule over stored history and shades when it would have fired.</Empty>
       ) : (
         <QueryState query={query} isEmpty={(d) => d.windows.length === 0} empty="No windows to judge in this range.">
           {(d) => (
@@ -66,28 +78,7 @@ function Backtest({ id }: { id: string }) {
                   { key: 'threshold', label: 'threshold', reference: true, color: 'var(--bad)', points: d.windows.map((w) => ({ t: Date.parse(w.end), v: w.threshold })) },
                 ]}
               />
-              {d.firings.length > 0 && (
-                <table className="table dense">
-                  <thead>
-                    <tr>
-                      <th>Would have fired</th>
-                      <th>Until</th>
-                      <th>For</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.firings.map((f) => (
-                      <tr key={f.from}>
-                        <td>
-                          <Time value={f.from} />
-                        </td>
-                        <td>{f.to ? <Time value={f.to} /> : <span className="muted">still firing at the end</span>}</td>
-                        <td>{formatDuration(Date.parse(f.to ?? d.to) - Date.parse(f.from))}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
+              {d.firings.length > 0 && <DataTable columns={firingColumns(d.to)} rows={d.firings} rowKey={(f) => f.from} dense />}
             </>
           )}
         </QueryState>
@@ -102,10 +93,10 @@ export default function RuleDetailPage() {
   const query = useLive(ruleQueries.detail(id, params));
   const r = query.data;
   return (
-    <div className="page">
-      <div className="page-head">
-        <h1>{id}</h1>
-        {r && (
+    <Page
+      title={id}
+      meta={
+        r && (
           <>
             <Badge value={r.state} />
             <Badge value={r.severity} />
@@ -113,9 +104,10 @@ export default function RuleDetailPage() {
               {r.type} · every {formatDuration(r.every_seconds * 1000)}
             </span>
           </>
-        )}
-      </div>
-      {r && <p className="lead">{r.description}</p>}
+        )
+      }
+      lead={r?.description}
+    >
       <Panel title="Value against threshold" id="evaluations">
         <QueryState query={query} isEmpty={(d) => d.evaluations.length === 0} empty="No evaluations in this range.">
           {(d) => (
@@ -134,6 +126,6 @@ export default function RuleDetailPage() {
       <Panel title="Definition" id="yaml" actions={r ? <span className="mono small muted">{r.file}</span> : null}>
         <QueryState query={query}>{(d) => <pre className="code">{d.yaml}</pre>}</QueryState>
       </Panel>
-    </div>
+    </Page>
   );
 }

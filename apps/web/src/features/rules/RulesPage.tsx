@@ -4,6 +4,8 @@ import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { Badge } from '../../components/Badge.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { Page } from '../../components/Page.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { Time } from '../../components/Time.tsx';
 import { Sparkline } from '../../components/TimeSeriesChart.tsx';
@@ -22,6 +24,7 @@ function RuleSparkline({ id }: { id: string }) {
 }
 
 const ORDER: Record<string, number> = { firing: 0, pending: 1, ok: 2, inactive: 3 };
+const SEVERITY: Record<string, number> = { critical: 0, warning: 1, info: 2 };
 
 function LastEvaluation({ rule }: { rule: Rule }) {
   const e = rule.last_evaluation;
@@ -36,11 +39,30 @@ function LastEvaluation({ rule }: { rule: Rule }) {
   );
 }
 
+const COLUMNS: Column<Rule>[] = [
+  {
+    key: 'rule',
+    header: 'Rule',
+    cell: (r) => (
+      <>
+        <AppLink to={routes.rule(r.id)}>{r.id}</AppLink>
+        <div className="small muted">{r.description}</div>
+      </>
+    ),
+    sort: (r) => r.id,
+  },
+  { key: 'type', header: 'Type', cell: (r) => r.type, sort: (r) => r.type },
+  { key: 'severity', header: 'Severity', cell: (r) => <Badge value={r.severity} />, sort: (r) => SEVERITY[r.severity] ?? 9 },
+  { key: 'state', header: 'State', cell: (r) => <Badge value={r.state} />, sort: (r) => ORDER[r.state] ?? 9 },
+  { key: 'every', header: 'Every', className: 'nowrap', cell: (r) => formatDuration(r.every_seconds * 1000), sort: (r) => r.every_seconds },
+  { key: 'last', header: 'Last evaluation', className: 'nowrap', cell: (r) => <LastEvaluation rule={r} />, sort: (r) => (r.last_evaluation ? Date.parse(r.last_evaluation.at) : null) },
+  { key: 'spark', header: 'Value vs threshold', className: 'spark-col', headerClassName: 'spark-col', cell: (r) => <RuleSparkline id={r.id} /> },
+];
+
 export default function RulesPage() {
   const query = useLive(ruleQueries.list());
   return (
-    <div className="page">
-      <h1>Rules</h1>
+    <Page title="Rules">
       {query.data && query.data.errors.length > 0 && (
         <Panel title="Rule files with errors" id="rule-errors">
           <ul className="errors">
@@ -53,52 +75,17 @@ export default function RulesPage() {
         </Panel>
       )}
       <Panel title="Rules" id="rules">
-        <QueryState query={query} isEmpty={(d) => d.rules.length === 0} empty="No rules loaded. Add YAML files to the rules directory.">
+        <QueryState query={query}>
           {(d) => (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>Rule</th>
-                    <th>Type</th>
-                    <th>Severity</th>
-                    <th>State</th>
-                    <th>Every</th>
-                    <th>Last evaluation</th>
-                    <th className="spark-col">Value vs threshold</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...d.rules]
-                    .sort((a, b) => (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) || a.id.localeCompare(b.id))
-                    .map((r) => (
-                      <tr key={r.id}>
-                        <td>
-                          <AppLink to={routes.rule(r.id)}>{r.id}</AppLink>
-                          <div className="small muted">{r.description}</div>
-                        </td>
-                        <td>{r.type}</td>
-                        <td>
-                          <Badge value={r.severity} />
-                        </td>
-                        <td>
-                          <Badge value={r.state} />
-                        </td>
-                        <td className="nowrap">{formatDuration(r.every_seconds * 1000)}</td>
-                        <td className="nowrap">
-                          <LastEvaluation rule={r} />
-                        </td>
-                        <td className="spark-col">
-                          <RuleSparkline id={r.id} />
-                        </td>
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={COLUMNS}
+              rows={[...d.rules].sort((a, b) => (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) || a.id.localeCompare(b.id))}
+              rowKey={(r) => r.id}
+              empty="No rules loaded. Add YAML files to the rules directory."
+            />
           )}
         </QueryState>
       </Panel>
-    </div>
+    </Page>
   );
 }

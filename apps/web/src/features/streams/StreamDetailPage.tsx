@@ -4,95 +4,97 @@ import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { Badge } from '../../components/Badge.tsx';
+import { DataTable, OrNone, type Column } from '../../components/DataTable.tsx';
+import { Page } from '../../components/Page.tsx';
 import { ErrorState, Panel, QueryState } from '../../components/Panel.tsx';
+import { Tile, Tiles } from '../../components/Tile.tsx';
 import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
 import { ApiError } from '../../api/client.ts';
 import { formatBytes, formatCount, formatNumber } from '../../lib/format.ts';
 import { routes } from '../../routes.ts';
 import { seriesQueries } from '../series/queries.ts';
-import { streamQueries } from './queries.ts';
+import { streamQueries, type EventRow, type StreamDetail } from './queries.ts';
 import { SchemaTimeline } from './SchemaTimeline.tsx';
+
+type Point = { msg_per_sec: number; bytes: number };
+const CHARTS = [
+  { id: 'rate', title: 'Messages per second by event type', format: formatNumber, perSecond: (p: Point) => p.msg_per_sec },
+  { id: 'bytes', title: 'Bytes per second by event type', format: formatBytes, perSecond: (p: Point, step: number) => p.bytes / Math.max(1, step) },
+];
 
 function Charts({ broker, stream }: { broker: string; stream: string }) {
   const { params } = useTimeRange();
   const query = useLive(seriesQueries.series({ broker, stream, by: 'event_type' }, params));
   return (
     <div className="grid-2">
-      <Panel title="Messages per second by event type" id="rate">
-        <QueryState query={query} isEmpty={(d) => d.series.length === 0}>
-          {(d) => (
-            <TimeSeriesChart
-              ariaLabel="Messages per second by event type"
-              series={d.series.map((s) => ({ key: s.key, label: s.key || '(none)', points: s.points.map((p) => ({ t: Date.parse(p.t), v: p.msg_per_sec })) }))}
-            />
-          )}
-        </QueryState>
-      </Panel>
-      <Panel title="Bytes per second by event type" id="bytes">
-        <QueryState query={query} isEmpty={(d) => d.series.length === 0}>
-          {(d) => (
-            <TimeSeriesChart
-              ariaLabel="Bytes per second by event type"
-              format={formatBytes}
-              series={d.series.map((s) => ({ key: s.key, label: s.key || '(none)', points: s.points.map((p) => ({ t: Date.parse(p.t), v: p.bytes / Math.max(1, d.step_seconds) })) }))}
-            />
-          )}
-        </QueryState>
-      </Panel>
+      {CHARTS.map((c) => (
+        <Panel key={c.id} title={c.title} id={c.id}>
+          <QueryState query={query} isEmpty={(d) => d.series.length === 0}>
+            {(d) => (
+              <TimeSeriesChart
+                ariaLabel={c.title}
+                format={c.format}
+                series={d.series.map((s) => ({ key: s.key, label: s.key || '(none)', points: s.points.map((p) => ({ t: Date.parse(p.t), v: c.perSecond(p, d.step_seconds) })) }))}
+              />
+            )}
+          </QueryState>
+        </Panel>
+      ))}
     </div>
   );
+}
+
+const orDash = (text: string) => text || '–';
+
+function eventColumns(broker: string): Column<EventRow>[] {
+  const kafka = broker === 'kafka';
+  return [
+    { key: 'observed', header: 'Observed', className: 'nowrap', cell: (e) => <Time value={e.observed_at} /> },
+    { key: 'kind', header: 'Kind', cell: (e) => e.kind },
+    { key: 'type', header: 'Event type', cell: (e) => orDash(e.event_type) },
+    { key: 'source', header: 'Source', cell: (e) => orDash(e.source) },
+    { key: 'place', header: kafka ? 'Partition / offset' : 'Routing key / queue', className: 'mono small', cell: (e) => (kafka ? `${e.partition} / ${e.offset}` : `${e.routing_key}${e.queue ? ` → ${e.queue}` : ''}`) },
+    { key: 'id', header: 'Message id', className: 'mono small ellipsis', title: (e) => e.message_id, cell: (e) => orDash(e.message_id) },
+    { key: 'correlation', header: 'Correlation id', className: 'mono small ellipsis', title: (e) => e.correlation_id, cell: (e) => orDash(e.correlation_id) },
+    { key: 'size', header: 'Size', align: 'right', cell: (e) => formatBytes(e.size) },
+    { key: 'schema', header: 'Schema', className: 'mono small', cell: (e) => (e.parse_error ? <span className="bad">{e.parse_error}</span> : e.schema_fingerprint) },
+  ];
 }
 
 function RecentEvents({ broker, stream }: { broker: string; stream: string }) {
   const query = useLive(streamQueries.events(broker, stream, 50));
   return (
     <Panel title="Recent messages (metadata only)" id="events">
-      <QueryState query={query} isEmpty={(d) => d.events.length === 0} empty="No stored messages.">
-        {(d) => (
-          <div className="table-wrap scroll-y">
-            <table className="table dense nowrap-cells">
-              <thead>
-                <tr>
-                  <th>Observed</th>
-                  <th>Kind</th>
-                  <th>Event type</th>
-                  <th>Source</th>
-                  <th>{broker === 'kafka' ? 'Partition / offset' : 'Routing key / queue'}</th>
-                  <th>Message id</th>
-                  <th>Correlation id</th>
-                  <th className="num">Size</th>
-                  <th>Schema</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.events.map((e, i) => (
-                  <tr key={`${e.observed_at}-${e.message_id}-${i}`}>
-                    <td className="nowrap">
-                      <Time value={e.observed_at} />
-                    </td>
-                    <td>{e.kind}</td>
-                    <td>{e.event_type || '–'}</td>
-                    <td>{e.source || '–'}</td>
-                    <td className="mono small">{broker === 'kafka' ? `${e.partition} / ${e.offset}` : `${e.routing_key}${e.queue ? ` → ${e.queue}` : ''}`}</td>
-                    <td className="mono small ellipsis" title={e.message_id}>
-                      {e.message_id || '–'}
-                    </td>
-                    <td className="mono small ellipsis" title={e.correlation_id}>
-                      {e.correlation_id || '–'}
-                    </td>
-                    <td className="num">{formatBytes(e.size)}</td>
-                    <td className="mono small">{e.parse_error ? <span className="bad">{e.parse_error}</span> : e.schema_fingerprint}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+      <QueryState query={query}>
+        {(d) => <DataTable columns={eventColumns(broker)} rows={d.events} rowKey={(e, i) => `${e.observed_at}-${e.message_id}-${i}`} empty="No stored messages." dense scroll className="nowrap-cells" />}
       </QueryState>
     </Panel>
   );
 }
+
+const EVENT_TYPES: Column<StreamDetail['event_types'][number]>[] = [
+  { key: 'type', header: 'Event type', cell: (e) => <OrNone text={e.event_type} /> },
+  { key: 'kind', header: 'Kind', cell: (e) => e.kind },
+  { key: 'count', header: 'Count', align: 'right', cell: (e) => formatCount(e.count) },
+  { key: 'bytes', header: 'Bytes', align: 'right', cell: (e) => formatBytes(e.bytes) },
+];
+
+/** Shares of what the sources add up to: the stream total is read a moment apart. */
+function sourceColumns(sources: StreamDetail['sources']): Column<StreamDetail['sources'][number]>[] {
+  const total = Math.max(1, sources.reduce((sum, src) => sum + src.count, 0));
+  return [
+    { key: 'source', header: 'Source', cell: (s) => <OrNone text={s.source} /> },
+    { key: 'count', header: 'Count', align: 'right', cell: (s) => formatCount(s.count) },
+    { key: 'share', header: 'Share', align: 'right', cell: (s) => `${formatNumber((s.count / total) * 100)}%` },
+  ];
+}
+
+const RULES: Column<StreamDetail['rules'][number]>[] = [
+  { key: 'rule', header: 'Rule', className: 'nowrap', cell: (r) => <AppLink to={routes.rule(r.id)}>{r.id}</AppLink> },
+  { key: 'type', header: 'Type', cell: (r) => r.type },
+  { key: 'state', header: 'State', cell: (r) => <Badge value={r.state} /> },
+];
 
 export default function StreamDetailPage() {
   const { broker = '', stream = '' } = useParams();
@@ -100,124 +102,37 @@ export default function StreamDetailPage() {
   const query = useLive(streamQueries.detail(broker, stream, params));
   if (query.isError && query.error instanceof ApiError && query.error.status === 404)
     return (
-      <div className="page">
-        <h1>{stream}</h1>
+      <Page title={stream}>
         <ErrorState error={new ApiError({ status: 404, title: 'Never seen', detail: `${broker} stream "${stream}" has no stored messages.` })} />
-      </div>
+      </Page>
     );
   const d = query.data;
   return (
-    <div className="page">
-      <div className="page-head">
-        <h1>{stream}</h1>
+    <Page
+      title={stream}
+      meta={
         <span className="muted">
           {broker}
           {d ? ` · ${d.cluster}` : ''}
         </span>
-      </div>
-      <div className="tiles">
-        <div className="tile">
-          <div className="tile-label">Messages</div>
-          <div className="tile-value">{d ? formatCount(d.count) : '…'}</div>
-        </div>
-        <div className="tile">
-          <div className="tile-label">Bytes</div>
-          <div className="tile-value">{d ? formatBytes(d.bytes) : '…'}</div>
-        </div>
-        <div className="tile">
-          <div className="tile-label">Event types</div>
-          <div className="tile-value">{d ? formatCount(new Set(d.event_types.map((e) => e.event_type)).size) : '…'}</div>
-        </div>
-        <div className="tile">
-          <div className="tile-label">Sources</div>
-          <div className="tile-value">{d ? formatCount(d.sources.length) : '…'}</div>
-        </div>
-      </div>
+      }
+    >
+      <Tiles>
+        <Tile label="Messages" value={d && formatCount(d.count)} />
+        <Tile label="Bytes" value={d && formatBytes(d.bytes)} />
+        <Tile label="Event types" value={d && formatCount(new Set(d.event_types.map((e) => e.event_type)).size)} />
+        <Tile label="Sources" value={d && formatCount(d.sources.length)} />
+      </Tiles>
       <Charts broker={broker} stream={stream} />
       <div className="grid-3">
         <Panel title="Event types" id="event-types">
-          <QueryState query={query} isEmpty={(x) => x.event_types.length === 0}>
-            {(x) => (
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>Event type</th>
-                      <th>Kind</th>
-                      <th className="num">Count</th>
-                      <th className="num">Bytes</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {x.event_types.map((e) => (
-                      <tr key={`${e.event_type}/${e.kind}`}>
-                        <td>{e.event_type || <span className="muted">(none)</span>}</td>
-                        <td>{e.kind}</td>
-                        <td className="num">{formatCount(e.count)}</td>
-                        <td className="num">{formatBytes(e.bytes)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </QueryState>
+          <QueryState query={query}>{(x) => <DataTable columns={EVENT_TYPES} rows={x.event_types} rowKey={(e) => `${e.event_type}/${e.kind}`} empty="Nothing in this range." />}</QueryState>
         </Panel>
         <Panel title="Sources" id="sources">
-          <QueryState query={query} isEmpty={(x) => x.sources.length === 0} empty="No source recorded.">
-            {(x) => {
-              // shares of what the sources add up to: the stream total is read a moment apart
-              const total = x.sources.reduce((sum, src) => sum + src.count, 0);
-              return (
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>Source</th>
-                      <th className="num">Count</th>
-                      <th className="num">Share</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {x.sources.map((s) => (
-                      <tr key={s.source}>
-                        <td>{s.source || <span className="muted">(none)</span>}</td>
-                        <td className="num">{formatCount(s.count)}</td>
-                        <td className="num">{formatNumber((s.count / Math.max(1, total)) * 100)}%</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              );
-            }}
-          </QueryState>
+          <QueryState query={query}>{(x) => <DataTable columns={sourceColumns(x.sources)} rows={x.sources} rowKey={(s) => s.source} empty="No source recorded." />}</QueryState>
         </Panel>
         <Panel title="Rules watching this stream" id="stream-rules">
-          <QueryState query={query} isEmpty={(x) => x.rules.length === 0} empty="No rule watches this stream.">
-            {(x) => (
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>Rule</th>
-                    <th>Type</th>
-                    <th>State</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {x.rules.map((r) => (
-                    <tr key={r.id}>
-                      <td className="nowrap">
-                        <AppLink to={routes.rule(r.id)}>{r.id}</AppLink>
-                      </td>
-                      <td>{r.type}</td>
-                      <td>
-                        <Badge value={r.state} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </QueryState>
+          <QueryState query={query}>{(x) => <DataTable columns={RULES} rows={x.rules} rowKey={(r) => r.id} empty="No rule watches this stream." />}</QueryState>
         </Panel>
       </div>
       <Panel title="Schema fingerprints over time" id="schemas">
@@ -226,6 +141,6 @@ export default function StreamDetailPage() {
         </QueryState>
       </Panel>
       <RecentEvents broker={broker} stream={stream} />
-    </div>
+    </Page>
   );
 }

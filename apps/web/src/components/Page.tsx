@@ -1,0 +1,41 @@
+// The frame of every page: the title line (h1, badges and notes beside it, actions at the right) and, for a
+// page that stands on one query, its loading and error states in place of the body.
+import type { ReactNode } from 'react';
+import type { UseQueryResult } from '@tanstack/react-query';
+import { ErrorState, Loading } from './Panel.tsx';
+
+interface PageProps<T> {
+  /** The h1; a page whose title comes from its query leaves it out until the data is there. */
+  title?: ReactNode;
+  /** Badges and muted notes beside the title. */
+  meta?: ReactNode;
+  actions?: ReactNode;
+  /** A line under the title. */
+  lead?: ReactNode;
+  /** The body fills the window's height (the flow map). */
+  fill?: boolean;
+  /** With a query, the body is its data: a spinner while it loads, the problem if it fails. */
+  query?: UseQueryResult<T>;
+  children: ReactNode | ((data: T) => ReactNode);
+}
+
+export function Page<T>({ title, meta, actions, lead, fill = false, query, children }: PageProps<T>) {
+  let body: ReactNode;
+  if (query?.isPending) body = <Loading />;
+  else if (query?.isError) body = <ErrorState error={query.error} />;
+  else if (typeof children === 'function') body = query ? children(query.data as T) : null;
+  else body = children;
+  return (
+    <div className={fill ? 'page page-fill' : 'page'}>
+      {title !== undefined && (
+        <div className="page-head">
+          <h1>{title}</h1>
+          {meta}
+          {actions && <div className="page-actions">{actions}</div>}
+        </div>
+      )}
+      {lead && <p className="lead">{lead}</p>}
+      {body}
+    </div>
+  );
+}
