@@ -4,11 +4,11 @@
 import client from 'prom-client';
 import { clockSkew, type EventRow } from '@rollcall/core/event';
 import type { Store } from '@rollcall/core/store';
-import { queryRows } from '@rollcall/core/store/queries';
 import type { TapName, TapTelemetry } from '@rollcall/core/telemetry';
 import type { TapCheck } from '@rollcall/core/tap-health';
 import type { Rule } from '@rollcall/rules/rule';
 import type { RuleStatus } from '@rollcall/rules/engine';
+import { busiestStreams } from './read/metrics.ts';
 
 export const OTHER = 'other';
 /** Event types per stream that get their own label value. */
@@ -184,12 +184,7 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
       if (failed) evalFailures.inc({ type: rule.type });
     },
     async refreshTopStreams() {
-      const top = await queryRows<{ broker: string; stream: string }>(
-        store,
-        `SELECT broker, stream FROM ${store.db}.events_per_minute WHERE minute >= now() - INTERVAL 1 HOUR
-         GROUP BY broker, stream ORDER BY sum(count) DESC, broker, stream LIMIT {n:UInt32}`,
-        { n: topStreams },
-      );
+      const top = await busiestStreams(store, topStreams);
       allowed = new Set(top.map((t) => `${t.broker}/${bounded(t.stream)}`));
       for (const [streamKey, sets] of labelled) {
         if (allowed.has(streamKey) || streamKey.endsWith(`/${OTHER}`)) continue;
