@@ -2,17 +2,17 @@
 // ratio rule fires, and the alert shows up on Overview and Alerts within one auto-refresh. A viewer can see it
 // but is refused when acknowledging; an admin acknowledges it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { waitUntil } from '@rollcall/core/testing/brokers';
-import { launchBrowser, openSession, screenshot, type Session } from './browser.ts';
+import { launchBrowser, openSession, type Session } from './browser.ts';
 import { RULES, startE2ePlatform, waitForTraffic, type E2ePlatform } from './platform.ts';
 import { AlertsPage } from './pages/alerts.ts';
 import { OverviewPage } from './pages/overview.ts';
+import { visible } from './pages/shell.ts';
 
 const REFRESH_MS = 5000;
 /** One refresh, plus the time to fetch and render. */
 const ONE_REFRESH = REFRESH_MS + 3000;
-const visible = (l: Locator, timeout = 30_000) => l.waitFor({ state: 'visible', timeout });
 
 interface ApiAlert {
   fingerprint: string;
@@ -64,8 +64,8 @@ describe('an alert fired by a rule, in the dashboard', () => {
     await visible(overview.alertLink(RULES.ratio), ONE_REFRESH);
     await visible(alerts.row(RULES.ratio), ONE_REFRESH);
     expect(await alerts.row(RULES.ratio).textContent()).toMatch(/firing for/);
-    await screenshot(overview.page, 'overview-firing');
-    await screenshot(alerts.page, 'alerts-firing');
+    await overview.screenshot('overview-firing');
+    await alerts.screenshot('alerts-firing');
     expect(admin.errors).toEqual([]);
   });
 
@@ -75,7 +75,7 @@ describe('an alert fired by a rule, in the dashboard', () => {
     await page.goto(`?range=15m&refresh=${REFRESH_MS / 1000}s`);
     // no token yet: the API answers 401 and the dashboard asks for one
     await visible(page.signInDialog());
-    await screenshot(viewer.page, 'sign-in');
+    await page.screenshot('sign-in');
     await page.signIn(e2e.tokens.viewer);
     await visible(page.row(RULES.ratio));
     await visible(page.ackButton(RULES.ratio));
@@ -94,7 +94,7 @@ describe('an alert fired by a rule, in the dashboard', () => {
     expect(refused.status).toBe(403);
     expect(refused.type).toMatch(/application\/problem\+json/);
     expect((await ratioAlert())?.acknowledged).toBeNull();
-    await screenshot(viewer.page, 'alerts-viewer');
+    await page.screenshot('alerts-viewer');
     await viewer.context.close();
   });
 
@@ -104,7 +104,7 @@ describe('an alert fired by a rule, in the dashboard', () => {
     const acked = await ratioAlert();
     expect(acked?.acknowledged?.by).toBe('e2e-admin');
     expect(acked?.acknowledged?.comment).toBe('e2e: looking into the missing visa authorizations');
-    await screenshot(alerts.page, 'alerts-acknowledged');
+    await alerts.screenshot('alerts-acknowledged');
     expect(admin.errors).toEqual([]);
   });
 });

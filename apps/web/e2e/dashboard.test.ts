@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Locator } from 'playwright-core';
 import { waitUntil } from '@rollcall/core/testing/brokers';
-import { launchBrowser, openSession, PHONE, screenshot, type Session } from './browser.ts';
+import { launchBrowser, openSession, PHONE, type Session } from './browser.ts';
 import { RULES, runBenchmarks, startE2ePlatform, waitForTraffic, type E2ePlatform } from './platform.ts';
 import { AlertsPage } from './pages/alerts.ts';
 import { BenchPage } from './pages/bench.ts';
@@ -13,9 +13,9 @@ import { LagPage } from './pages/lag.ts';
 import { OverviewPage } from './pages/overview.ts';
 import { RuleDetailPage, RulesPage } from './pages/rules.ts';
 import { StreamDetailPage } from './pages/stream-detail.ts';
+import { visible } from './pages/shell.ts';
 import { StreamsPage } from './pages/streams.ts';
 
-const visible = (l: Locator, timeout = 30_000) => l.waitFor({ state: 'visible', timeout });
 const x = async (l: Locator) => (await l.boundingBox())?.x ?? Number.NaN;
 
 describe('the dashboard on the real server', { timeout: 90_000 }, () => {
@@ -51,8 +51,7 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     // one line per broker: the pilot publishes to both
     expect(await overview.chartLines().count()).toBe(2);
     await visible(overview.worstLag());
-    await overview.settled();
-    await screenshot(s.page, 'overview');
+    await overview.capture('overview');
     expect(s.errors).toEqual([]);
   });
 
@@ -73,7 +72,7 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     const chain = [cardService, flows.node(exchange, ['exchange']), flows.node(queue, ['queue']), fraudService, flows.node(scores, ['topic'])];
     const xs = await Promise.all(chain.map(x));
     for (let i = 1; i < xs.length; i++) expect(xs[i]).toBeGreaterThan(xs[i - 1] ?? Infinity);
-    await screenshot(s.page, 'flow-map');
+    await flows.screenshot('flow-map');
 
     await flows.node(exchange, ['exchange']).click();
     const detail = flows.detail(exchange);
@@ -88,8 +87,7 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     await streams.goto();
     await visible(streams.heading());
     for (const name of [e2e.names.requests, e2e.names.exchange, e2e.names.scores]) await visible(streams.streamLink(name));
-    await streams.settled();
-    await screenshot(s.page, 'streams');
+    await streams.capture('streams');
 
     const detail = new StreamDetailPage(s.page, e2e.url);
     await detail.goto('kafka', e2e.names.requests);
@@ -103,8 +101,7 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     expect(await detail.recent().locator('tbody tr').count()).toBeGreaterThan(10);
     // metadata only: the payload's values (merchant ids such as m-123) never reach the page
     expect(await detail.recent().textContent()).not.toMatch(/\bm-\d+\b/);
-    await detail.settled();
-    await screenshot(s.page, 'stream-detail');
+    await detail.capture('stream-detail');
     expect(s.errors).toEqual([]);
   });
 
@@ -113,13 +110,11 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     await lag.goto();
     await visible(lag.heading());
     await visible(lag.groupLink(e2e.names.queue));
-    await lag.settled();
-    await screenshot(s.page, 'lag');
+    await lag.capture('lag');
     await lag.groupLink(e2e.names.queue).click();
     await visible(lag.groupHeading(e2e.names.queue));
     await visible(lag.messagesChart());
-    await lag.settled();
-    await screenshot(s.page, 'lag-group');
+    await lag.capture('lag-group');
     expect(s.errors).toEqual([]);
   });
 
@@ -130,8 +125,7 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     await visible(alerts.row(RULES.ceiling));
     expect(await alerts.row(RULES.ceiling).textContent()).toMatch(/firing for \d+[smh]/);
     await visible(alerts.history().getByRole('link', { name: RULES.ceiling, exact: true }).first());
-    await alerts.settled();
-    await screenshot(s.page, 'alerts');
+    await alerts.capture('alerts');
     expect(s.errors).toEqual([]);
   });
 
@@ -141,8 +135,7 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     await visible(rules.heading());
     for (const id of Object.values(RULES)) await visible(rules.ruleLink(id));
     await visible(rules.sparkline(RULES.ceiling));
-    await rules.settled();
-    await screenshot(s.page, 'rules');
+    await rules.capture('rules');
 
     // a short range keeps the backtest small: 10s windows every 5s
     const rule = new RuleDetailPage(s.page, e2e.url);
@@ -154,8 +147,7 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     await visible(rule.backtestChart(), 30_000);
     // the pilot always exceeds the ceiling, so the backtest shades at least one firing
     await visible(rule.backtest().locator('.recharts-reference-area').first());
-    await rule.settled();
-    await screenshot(s.page, 'rule-detail');
+    await rule.capture('rule-detail');
     expect(s.errors).toEqual([]);
   });
 
@@ -167,15 +159,14 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     await visible(bench.heading());
     await visible(bench.runRows().first());
     expect(await bench.runRows().count()).toBe(runs.length);
-    await screenshot(s.page, 'bench');
+    await bench.screenshot('bench');
 
     // newest first: the run compared with the baseline made just before it
     await bench.runs().getByRole('link').first().click();
     await visible(bench.percentiles().getByRole('cell', { name: 'p99', exact: true }));
     await visible(bench.comparison().getByRole('cell', { name: 'produce throughput', exact: true }));
     await visible(bench.throughput().locator('.recharts-area-curve').first());
-    await bench.settled();
-    await screenshot(s.page, 'bench-run');
+    await bench.capture('bench-run');
     expect(s.errors).toEqual([]);
   });
 
@@ -202,11 +193,11 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     await s.page.reload();
     await visible(overview.alertLink(RULES.ceiling));
     expect(await s.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
-    await overview.settled();
-    await screenshot(s.page, 'overview-dark');
-    await new FlowMapPage(s.page, e2e.url).goto(`?range=15m&q=${e2e.name}`);
-    await visible(new FlowMapPage(s.page, e2e.url).node(e2e.names.exchange, ['exchange']));
-    await screenshot(s.page, 'flow-map-dark');
+    await overview.capture('overview-dark');
+    const flows = new FlowMapPage(s.page, e2e.url);
+    await flows.goto(`?range=15m&q=${e2e.name}`);
+    await visible(flows.node(e2e.names.exchange, ['exchange']));
+    await flows.screenshot('flow-map-dark');
     await overview.themeToggle().click();
     expect(s.errors).toEqual([]);
   });
@@ -220,7 +211,7 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     await overview.settled();
     const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(phone.page, 'overview-phone');
+    await overview.screenshot('overview-phone');
     expect(phone.errors).toEqual([]);
     await phone.context.close();
   });

@@ -1,19 +1,13 @@
-import type { Page } from 'playwright-core';
-import { Shell } from './shell.ts';
+import { routes } from '../../src/routes.ts';
+import { RANGE, Shell } from './shell.ts';
 
 export class AlertsPage extends Shell {
-  constructor(page: Page, readonly base: string) {
-    super(page);
-  }
+  goto = (search = RANGE) => this.open(routes.alerts(), search);
 
-  goto(search = '?range=15m') {
-    return this.page.goto(`${this.base}/alerts${search}`);
-  }
-
-  heading = () => this.page.getByRole('heading', { name: 'Alerts', level: 1 });
-  active = () => this.page.getByRole('region', { name: 'Firing and pending', exact: true });
-  history = () => this.page.getByRole('region', { name: 'History', exact: true });
-  silences = () => this.page.getByRole('region', { name: 'Silences', exact: true });
+  heading = () => this.h1('Alerts');
+  active = () => this.region('Firing and pending');
+  history = () => this.region('History');
+  silences = () => this.region('Silences');
   row = (ruleId: string) => this.active().getByRole('row').filter({ has: this.page.getByRole('link', { name: ruleId, exact: true }) });
   ackButton = (ruleId: string) => this.row(ruleId).getByRole('button', { name: 'Acknowledge' });
   ackDialog = (ruleId: string) => this.page.getByRole('dialog', { name: `Acknowledge ${ruleId}` });

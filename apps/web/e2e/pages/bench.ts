@@ -1,19 +1,13 @@
-import type { Page } from 'playwright-core';
+import { routes } from '../../src/routes.ts';
 import { Shell } from './shell.ts';
 
 export class BenchPage extends Shell {
-  constructor(page: Page, readonly base: string) {
-    super(page);
-  }
+  goto = (search = '') => this.open(routes.bench(), search);
 
-  goto(search = '') {
-    return this.page.goto(`${this.base}/bench${search}`);
-  }
-
-  heading = () => this.page.getByRole('heading', { name: 'Bench', level: 1 });
-  runs = () => this.page.getByRole('region', { name: 'Runs', exact: true });
+  heading = () => this.h1('Bench');
+  runs = () => this.region('Runs');
   runRows = () => this.runs().locator('tbody tr');
-  throughput = () => this.page.getByRole('region', { name: 'Throughput over time', exact: true });
-  percentiles = () => this.page.getByRole('region', { name: 'Latency percentiles', exact: true });
-  comparison = () => this.page.getByRole('region', { name: 'Against the baseline', exact: true });
+  throughput = () => this.region('Throughput over time');
+  percentiles = () => this.region('Latency percentiles');
+  comparison = () => this.region('Against the baseline');
 }

@@ -1,18 +1,12 @@
-import type { Page } from 'playwright-core';
-import { Shell } from './shell.ts';
+import { routes } from '../../src/routes.ts';
+import { RANGE, Shell } from './shell.ts';
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class FlowMapPage extends Shell {
-  constructor(page: Page, readonly base: string) {
-    super(page);
-  }
+  goto = (search = RANGE) => this.open(routes.flows(), search);
 
-  goto(search = '?range=15m') {
-    return this.page.goto(`${this.base}/flows${search}`);
-  }
-
-  heading = () => this.page.getByRole('heading', { name: 'Flows', level: 1 });
+  heading = () => this.h1('Flows');
   /** A node by its label and one of the kinds it may have; React Flow names each node "<kind> <label>". */
   node = (label: string, kinds: string[]) => this.page.getByRole('group', { name: new RegExp(`^(${kinds.join('|')}) ${escapeRegex(label)}$`) });
   focusInput = () => this.page.getByRole('searchbox', { name: 'Focus on nodes' });

@@ -1,19 +1,13 @@
-import type { Page } from 'playwright-core';
-import { Shell } from './shell.ts';
+import { routes } from '../../src/routes.ts';
+import { RANGE, Shell } from './shell.ts';
 
 export class LagPage extends Shell {
-  constructor(page: Page, readonly base: string) {
-    super(page);
-  }
+  goto = (search = RANGE) => this.open(routes.lag(), search);
 
-  goto(search = '?range=15m') {
-    return this.page.goto(`${this.base}/lag${search}`);
-  }
-
-  heading = () => this.page.getByRole('heading', { name: 'Lag', level: 1 });
-  groups = () => this.page.getByRole('region', { name: 'Consumer groups and queues', exact: true });
+  heading = () => this.h1('Lag');
+  groups = () => this.region('Consumer groups and queues');
   groupLink = (group: string) => this.groups().getByRole('link', { name: group, exact: true });
-  groupHeading = (group: string) => this.page.getByRole('heading', { name: group, level: 1 });
-  messagesChart = () => this.page.getByRole('region', { name: 'Lag in messages', exact: true });
-  secondsChart = () => this.page.getByRole('region', { name: 'Lag in seconds', exact: true });
+  groupHeading = (group: string) => this.h1(group);
+  messagesChart = () => this.region('Lag in messages');
+  secondsChart = () => this.region('Lag in seconds');
 }

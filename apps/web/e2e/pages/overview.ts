@@ -1,20 +1,14 @@
-import type { Page } from 'playwright-core';
-import { Shell } from './shell.ts';
+import { routes } from '../../src/routes.ts';
+import { RANGE, Shell } from './shell.ts';
 
 export class OverviewPage extends Shell {
-  constructor(page: Page, readonly base: string) {
-    super(page);
-  }
+  goto = (search = RANGE) => this.open(routes.overview(), search);
 
-  goto(search = '?range=15m') {
-    return this.page.goto(`${this.base}/${search}`);
-  }
-
-  heading = () => this.page.getByRole('heading', { name: 'Overview', level: 1 });
-  throughput = () => this.page.getByRole('region', { name: 'Messages per second by broker', exact: true });
-  activeAlerts = () => this.page.getByRole('region', { name: 'Active alerts', exact: true });
-  drops = () => this.page.getByRole('region', { name: 'Largest drops against baseline', exact: true });
-  worstLag = () => this.page.getByRole('region', { name: 'Worst lag', exact: true });
+  heading = () => this.h1('Overview');
+  throughput = () => this.region('Messages per second by broker');
+  activeAlerts = () => this.region('Active alerts');
+  drops = () => this.region('Largest drops against baseline');
+  worstLag = () => this.region('Worst lag');
   demo = () => this.page.getByRole('group', { name: 'Demo incident' });
   reproduceIncident = () => this.demo().getByRole('button', { name: 'Reproduce the incident' });
   endIncident = () => this.demo().getByRole('button', { name: 'End the incident' });
