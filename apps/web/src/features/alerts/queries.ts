@@ -1,72 +1,22 @@
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
+import type { AckBody, Alert, AlertDetail, AlertsResponse, HistoryResponse } from '@rollcall/contract/alerts';
+import type { Silence, SilenceBody, SilencesResponse } from '@rollcall/contract/silences';
 import { api, enc } from '../../api/client.ts';
 
-export type AlertStateName = 'pending' | 'firing' | 'resolved' | 'inactive';
+export type { Alert, AlertDetail, AlertStateName, Transition } from '@rollcall/contract/alerts';
+export type { Matcher, Silence } from '@rollcall/contract/silences';
 
-export interface Alert {
-  fingerprint: string;
-  rule_id: string;
-  rule_type: string;
-  severity: 'critical' | 'warning' | 'info' | string;
-  description: string;
-  labels: Record<string, string>;
-  stream: string | null;
-  state: AlertStateName;
-  active_at: string | null;
-  firing_at: string | null;
-  since: string | null;
-  value: number | null;
-  threshold: number | null;
-  expected: number | string | null;
-  summary: string;
-  details: unknown;
-  acknowledged: { by: string; at: string; comment: string } | null;
-  silenced_by: string[];
-}
-
-export interface Transition {
-  id: string;
-  at: string;
-  fingerprint: string;
-  rule_id: string;
-  from_state: AlertStateName;
-  to_state: AlertStateName;
-  value: number | null;
-  threshold: number | null;
-  summary: string;
-}
-
-export interface AlertDetail extends Alert {
-  transitions: Transition[];
-  notifications: { route: string; at: string; outcome: string; attempts: number; error: string | null }[];
-}
-
-export interface Matcher {
-  name: string;
-  value: string;
-  op: '=' | '!=' | '=~' | '!~';
-}
-
-export interface Silence {
-  id: string;
-  matchers: Matcher[];
-  starts_at: string;
-  ends_at: string;
-  created_by: string;
-  comment: string;
-  active: boolean;
-}
 
 export const alertQueries = {
   active: () =>
     queryOptions({
       queryKey: ['alerts', 'active'],
-      queryFn: ({ signal }) => api.get<{ alerts: Alert[] }>('/alerts', { state: 'firing,pending' }, signal),
+      queryFn: ({ signal }) => api.get<AlertsResponse>('/alerts', { state: 'firing,pending' }, signal),
     }),
   history: (range: Record<string, string | undefined>) =>
     queryOptions({
       queryKey: ['alerts', 'history', range],
-      queryFn: ({ signal }) => api.get<{ from: string; to: string; transitions: Transition[] }>('/alerts/history', range, signal),
+      queryFn: ({ signal }) => api.get<HistoryResponse>('/alerts/history', range, signal),
     }),
   detail: (fingerprint: string) =>
     queryOptions({
@@ -76,7 +26,7 @@ export const alertQueries = {
   silences: () =>
     queryOptions({
       queryKey: ['silences'],
-      queryFn: ({ signal }) => api.get<{ silences: Silence[] }>('/silences', {}, signal),
+      queryFn: ({ signal }) => api.get<SilencesResponse>('/silences', {}, signal),
     }),
 };
 
@@ -85,12 +35,12 @@ const refreshAlerts = (client: QueryClient) => Promise.all([client.invalidateQue
 export const alertMutations = {
   acknowledge: (client: QueryClient) =>
     mutationOptions({
-      mutationFn: ({ fingerprint, comment }: { fingerprint: string; comment: string }) => api.post<Alert>(`/alerts/${enc(fingerprint)}/ack`, comment ? { comment } : {}),
+      mutationFn: ({ fingerprint, comment }: { fingerprint: string; comment: string }) => api.post<Alert>(`/alerts/${enc(fingerprint)}/ack`, (comment ? { comment } : {}) satisfies AckBody),
       onSuccess: () => refreshAlerts(client),
     }),
   silence: (client: QueryClient) =>
     mutationOptions({
-      mutationFn: (body: { matchers: Matcher[]; duration: string; comment: string }) => api.post<Silence>('/silences', body),
+      mutationFn: (body: SilenceBody) => api.post<Silence>('/silences', body),
       onSuccess: () => refreshAlerts(client),
     }),
   expireSilence: (client: QueryClient) =>

@@ -1,11 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
+import type { WhoAmI } from '@rollcall/contract/meta';
 import { api } from '../../api/client.ts';
-
-export interface WhoAmI {
-  role: 'viewer' | 'admin';
-  auth: boolean;
-  name: string;
-}
 
 export const authQueries = {
   whoami: () =>

@@ -1,17 +1,6 @@
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
+import type { Incident } from '@rollcall/contract/demo';
 import { api } from '../../api/client.ts';
-
-/** The demo's Card→Fraud incident switch, proxied by the server to the pilots (`npm start`). */
-export interface Incident {
-  /** false when the server has no demo pilots attached */
-  available: boolean;
-  active: boolean;
-  pilot: string;
-  event_type: string;
-  story: string;
-  rules: string[];
-  started_at: string | null;
-}
 
 export const demoQueries = {
   incident: () =>

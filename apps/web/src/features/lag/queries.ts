@@ -1,33 +1,14 @@
 import { queryOptions } from '@tanstack/react-query';
+import type { LagGroupDetail, LagResponse } from '@rollcall/contract/lag';
 import { api, enc } from '../../api/client.ts';
 
-export type LagStatus = 'OK' | 'WARN' | 'STALL' | 'STOP' | 'ERR';
-
-export interface LagGroup {
-  broker: string;
-  cluster: string;
-  group: string;
-  status: LagStatus;
-  reason: string;
-  lag: number;
-  lag_seconds: number | null;
-  consumers: number;
-  streams: string[];
-}
-
-export type LagPartition = Record<string, string | number | null>;
-
-export interface LagGroupDetail extends LagGroup {
-  partitions: LagPartition[];
-  series: { t: string; lag: number; lag_seconds: number | null }[];
-  statuses: { t: string; status: LagStatus; reason: string }[];
-}
+export type { LagGroup, LagGroupDetail, LagPartition, LagStatus } from '@rollcall/contract/lag';
 
 export const lagQueries = {
   groups: () =>
     queryOptions({
       queryKey: ['lag'],
-      queryFn: ({ signal }) => api.get<{ at: string | null; groups: LagGroup[] }>('/lag', {}, signal),
+      queryFn: ({ signal }) => api.get<LagResponse>('/lag', {}, signal),
     }),
   group: (broker: string, group: string, range: Record<string, string | undefined>) =>
     queryOptions({

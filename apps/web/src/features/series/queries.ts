@@ -1,28 +1,10 @@
 import { queryOptions } from '@tanstack/react-query';
+import type { SeriesQuery, SeriesResponse } from '@rollcall/contract/series';
 import { api } from '../../api/client.ts';
 
-export interface SeriesPoint {
-  t: string;
-  count: number;
-  bytes: number;
-  msg_per_sec: number;
-}
-
-export interface SeriesResponse {
-  from: string;
-  to: string;
-  step_seconds: number;
-  series: { key: string; points: SeriesPoint[] }[];
-}
-
-export interface SeriesFilter {
-  broker?: string;
-  stream?: string;
-  event_type?: string;
-  source?: string;
-  kind?: 'publish' | 'deliver';
-  by: 'broker' | 'stream' | 'event_type' | 'source';
-}
+/** The series' filter and grouping; the range is passed on its own. The broker may come from a URL as any string:
+ * the server answers 400 for one it does not know. */
+export type SeriesFilter = Omit<SeriesQuery, 'range' | 'from' | 'to' | 'broker'> & { broker?: string };
 
 export const seriesQueries = {
   series: (filter: SeriesFilter, range: Record<string, string | undefined>) =>

@@ -1,53 +1,8 @@
 import { queryOptions } from '@tanstack/react-query';
+import type { EventsResponse, StreamDetail, StreamsResponse } from '@rollcall/contract/streams';
 import { api, enc } from '../../api/client.ts';
 
-export interface StreamSummary {
-  broker: string;
-  cluster: string;
-  stream: string;
-  count: number;
-  bytes: number;
-  msg_per_sec: number;
-  current_msg_per_sec: number;
-  last_seen: string;
-  event_types: string[];
-  sources: string[];
-  baseline_msg_per_sec: number | null;
-  change: number | null;
-}
-
-export interface StreamDetail {
-  from: string;
-  to: string;
-  broker: string;
-  cluster: string;
-  stream: string;
-  count: number;
-  bytes: number;
-  event_types: { event_type: string; kind: string; count: number; bytes: number }[];
-  sources: { source: string; count: number }[];
-  schemas: { event_type: string; fingerprint: string; paths: string[]; first_seen: string; last_seen: string; count: number }[];
-  rules: { id: string; type: string; state: string }[];
-}
-
-export interface EventRow {
-  observed_at: string;
-  broker_ts: string | null;
-  kind: string;
-  routing_key: string;
-  partition: number;
-  offset: number | string;
-  queue: string;
-  event_type: string;
-  source: string;
-  message_id: string;
-  correlation_id: string;
-  trace_id: string;
-  size: number;
-  header_count: number;
-  schema_fingerprint: string;
-  parse_error: string;
-}
+export type { EventRow, StreamDetail, StreamSummary } from '@rollcall/contract/streams';
 
 type Range = Record<string, string | undefined>;
 
@@ -55,7 +10,7 @@ export const streamQueries = {
   list: (range: Range) =>
     queryOptions({
       queryKey: ['streams', range],
-      queryFn: ({ signal }) => api.get<{ from: string; to: string; streams: StreamSummary[] }>('/streams', range, signal),
+      queryFn: ({ signal }) => api.get<StreamsResponse>('/streams', range, signal),
     }),
   detail: (broker: string, stream: string, range: Range) =>
     queryOptions({
@@ -65,6 +20,6 @@ export const streamQueries = {
   events: (broker: string, stream: string, limit = 50) =>
     queryOptions({
       queryKey: ['streams', broker, stream, 'events', limit],
-      queryFn: ({ signal }) => api.get<{ events: EventRow[] }>(`/streams/${enc(broker)}/${enc(stream)}/events`, { limit }, signal),
+      queryFn: ({ signal }) => api.get<EventsResponse>(`/streams/${enc(broker)}/${enc(stream)}/events`, { limit }, signal),
     }),
 };
