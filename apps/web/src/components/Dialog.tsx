@@ -1,7 +1,15 @@
 // A modal built on <dialog>: focus trapping, Escape and the backdrop come from the browser.
 import { useEffect, useRef, type ReactNode } from 'react';
 
-export function Dialog({ open, title, onClose, children }: { open: boolean; title: string; onClose: () => void; children: ReactNode }) {
+interface DialogProps {
+  open: boolean;
+  title: string;
+  /** Called when Escape closes it; without it Escape does nothing (a dialog that must be answered). */
+  onClose?: () => void;
+  children: ReactNode;
+}
+
+export function Dialog({ open, title, onClose, children }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
@@ -10,7 +18,7 @@ export function Dialog({ open, title, onClose, children }: { open: boolean; titl
     if (!open && d.open) d.close();
   }, [open]);
   return (
-    <dialog ref={ref} className="dialog" aria-label={title} onClose={onClose}>
+    <dialog ref={ref} className="dialog" aria-label={title} onClose={onClose} onCancel={onClose ? undefined : (e) => e.preventDefault()}>
       {open && (
         <>
           <h2>{title}</h2>

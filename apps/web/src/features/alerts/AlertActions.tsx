@@ -1,5 +1,5 @@
 // Acknowledge and silence: admin only. Viewers see the buttons disabled; the API refuses them anyway (403).
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorState } from '../../components/Panel.tsx';
@@ -8,37 +8,44 @@ import { alertMutations, type Alert, type Matcher } from './queries.ts';
 
 const ADMIN_ONLY = 'Only admins can do this';
 
-export function AckButton({ alert }: { alert: Alert }) {
+interface ActionDialogProps {
+  /** The button's text, the submit button's too. */
+  label: string;
+  hint: string;
+  buttonClass: string;
+  title: string;
+  mutation: { isPending: boolean; isError: boolean; error: unknown };
+  canSubmit?: boolean;
+  /** Gets `close` to call once the change went through. */
+  onSubmit: (close: () => void) => void;
+  children: ReactNode;
+}
+
+/** An admin's button that opens a form in a dialog: the fields, the mutation's error, Cancel and submit. */
+function ActionDialog({ label, hint, buttonClass, title, mutation, canSubmit = true, onSubmit, children }: ActionDialogProps) {
   const admin = useIsAdmin();
   const [open, setOpen] = useState(false);
-  const [comment, setComment] = useState('');
-  const client = useQueryClient();
-  const ack = useMutation(alertMutations.acknowledge(client));
-  if (alert.acknowledged) return null;
+  const close = () => setOpen(false);
   return (
     <>
-      <button type="button" className="small" disabled={!admin} title={admin ? 'Acknowledge: no more reminders' : ADMIN_ONLY} onClick={() => setOpen(true)}>
-        Acknowledge
+      <button type="button" className={buttonClass} disabled={!admin} title={admin ? hint : ADMIN_ONLY} onClick={() => setOpen(true)}>
+        {label}
       </button>
-      <Dialog open={open} title={`Acknowledge ${alert.rule_id}`} onClose={() => setOpen(false)}>
+      <Dialog open={open} title={title} onClose={close}>
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            ack.mutate({ fingerprint: alert.fingerprint, comment }, { onSuccess: () => setOpen(false) });
+            onSubmit(close);
           }}
         >
-          <p className="muted">{alert.summary}</p>
-          <label className="field">
-            <span>Comment</span>
-            <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={3} placeholder="Looking into it" />
-          </label>
-          {ack.isError && <ErrorState error={ack.error} />}
+          {children}
+          {mutation.isError && <ErrorState error={mutation.error} />}
           <div className="dialog-actions">
-            <button type="button" className="ghost" onClick={() => setOpen(false)}>
+            <button type="button" className="ghost" onClick={close}>
               Cancel
             </button>
-            <button type="submit" className="primary" disabled={ack.isPending}>
-              Acknowledge
+            <button type="submit" className="primary" disabled={mutation.isPending || !canSubmit}>
+              {label}
             </button>
           </div>
         </form>
@@ -47,72 +54,81 @@ export function AckButton({ alert }: { alert: Alert }) {
   );
 }
 
+export function AckButton({ alert }: { alert: Alert }) {
+  const [comment, setComment] = useState('');
+  const client = useQueryClient();
+  const ack = useMutation(alertMutations.acknowledge(client));
+  if (alert.acknowledged) return null;
+  return (
+    <ActionDialog
+      label="Acknowledge"
+      hint="Acknowledge: no more reminders"
+      buttonClass="small"
+      title={`Acknowledge ${alert.rule_id}`}
+      mutation={ack}
+      onSubmit={(close) => ack.mutate({ fingerprint: alert.fingerprint, comment }, { onSuccess: close })}
+    >
+      <p className="muted">{alert.summary}</p>
+      <label className="field">
+        <span>Comment</span>
+        <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={3} placeholder="Looking into it" />
+      </label>
+    </ActionDialog>
+  );
+}
+
 const DURATIONS = ['1h', '4h', '12h', '24h', '7d'];
 
 export function SilenceButton({ alert }: { alert: Alert }) {
-  const admin = useIsAdmin();
-  const [open, setOpen] = useState(false);
   const [duration, setDuration] = useState('4h');
   const [comment, setComment] = useState('');
   const initial: Matcher[] = [{ name: 'rule_id', value: alert.rule_id, op: '=' }, ...(alert.stream ? [{ name: 'stream', value: alert.stream, op: '=' as const }] : [])];
   const [matchers, setMatchers] = useState<Matcher[]>(initial);
   const client = useQueryClient();
   const silence = useMutation(alertMutations.silence(client));
+  const edit = (i: number, change: Partial<Matcher>) => setMatchers(matchers.map((x, j) => (j === i ? { ...x, ...change } : x)));
   return (
-    <>
-      <button type="button" className="small ghost" disabled={!admin} title={admin ? 'Hold back notifications' : ADMIN_ONLY} onClick={() => setOpen(true)}>
-        Silence
-      </button>
-      <Dialog open={open} title={`Silence ${alert.rule_id}`} onClose={() => setOpen(false)}>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            silence.mutate({ matchers, duration, comment }, { onSuccess: () => setOpen(false) });
-          }}
-        >
-          <fieldset className="matchers">
-            <legend>Matching alerts</legend>
-            {matchers.map((m, i) => (
-              <div key={i} className="matcher">
-                <input aria-label="Label" value={m.name} onChange={(e) => setMatchers(matchers.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />
-                <select aria-label="Operator" value={m.op} onChange={(e) => setMatchers(matchers.map((x, j) => (j === i ? { ...x, op: e.target.value as Matcher['op'] } : x)))}>
-                  {(['=', '!=', '=~', '!~'] as const).map((op) => (
-                    <option key={op}>{op}</option>
-                  ))}
-                </select>
-                <input aria-label="Value" value={m.value} onChange={(e) => setMatchers(matchers.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
-                <button type="button" className="ghost small" aria-label="Remove matcher" onClick={() => setMatchers(matchers.filter((_, j) => j !== i))}>
-                  ✕
-                </button>
-              </div>
-            ))}
-            <button type="button" className="ghost small" onClick={() => setMatchers([...matchers, { name: '', value: '', op: '=' }])}>
-              + matcher
-            </button>
-          </fieldset>
-          <label className="field">
-            <span>For</span>
-            <select value={duration} onChange={(e) => setDuration(e.target.value)}>
-              {DURATIONS.map((d) => (
-                <option key={d}>{d}</option>
+    <ActionDialog
+      label="Silence"
+      hint="Hold back notifications"
+      buttonClass="small ghost"
+      title={`Silence ${alert.rule_id}`}
+      mutation={silence}
+      canSubmit={matchers.length > 0}
+      onSubmit={(close) => silence.mutate({ matchers, duration, comment }, { onSuccess: close })}
+    >
+      <fieldset className="matchers">
+        <legend>Matching alerts</legend>
+        {matchers.map((m, i) => (
+          <div key={i} className="matcher">
+            <input aria-label="Label" value={m.name} onChange={(e) => edit(i, { name: e.target.value })} />
+            <select aria-label="Operator" value={m.op} onChange={(e) => edit(i, { op: e.target.value as Matcher['op'] })}>
+              {(['=', '!=', '=~', '!~'] as const).map((op) => (
+                <option key={op}>{op}</option>
               ))}
             </select>
-          </label>
-          <label className="field">
-            <span>Comment</span>
-            <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={2} required placeholder="Planned maintenance" />
-          </label>
-          {silence.isError && <ErrorState error={silence.error} />}
-          <div className="dialog-actions">
-            <button type="button" className="ghost" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" disabled={silence.isPending || matchers.length === 0}>
-              Silence
+            <input aria-label="Value" value={m.value} onChange={(e) => edit(i, { value: e.target.value })} />
+            <button type="button" className="ghost small" aria-label="Remove matcher" onClick={() => setMatchers(matchers.filter((_, j) => j !== i))}>
+              ✕
             </button>
           </div>
-        </form>
-      </Dialog>
-    </>
+        ))}
+        <button type="button" className="ghost small" onClick={() => setMatchers([...matchers, { name: '', value: '', op: '=' }])}>
+          + matcher
+        </button>
+      </fieldset>
+      <label className="field">
+        <span>For</span>
+        <select value={duration} onChange={(e) => setDuration(e.target.value)}>
+          {DURATIONS.map((d) => (
+            <option key={d}>{d}</option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Comment</span>
+        <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={2} required placeholder="Planned maintenance" />
+      </label>
+    </ActionDialog>
   );
 }

@@ -1,20 +1,13 @@
 // Asks for a bearer token when the API answers 401; the token is kept in localStorage.
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useState, useSyncExternalStore } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { session } from '../../api/client.ts';
+import { Dialog } from '../../components/Dialog.tsx';
 
 export function SignInDialog() {
   const wanted = useSyncExternalStore(session.subscribe, session.signInWanted);
   const [token, setToken] = useState('');
-  const dialog = useRef<HTMLDialogElement>(null);
   const client = useQueryClient();
-
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (wanted && !d.open) d.showModal();
-    if (!wanted && d.open) d.close();
-  }, [wanted]);
 
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
@@ -25,9 +18,8 @@ export function SignInDialog() {
   };
 
   return (
-    <dialog ref={dialog} className="dialog" aria-labelledby="sign-in-title" onCancel={(e) => e.preventDefault()}>
+    <Dialog open={wanted} title="Sign in">
       <form onSubmit={submit}>
-        <h2 id="sign-in-title">Sign in</h2>
         <p className="muted">This Rollcall needs an API token. Ask an operator for one (rollcall token create).</p>
         <label className="field">
           <span>API token</span>
@@ -39,6 +31,6 @@ export function SignInDialog() {
           </button>
         </div>
       </form>
-    </dialog>
+    </Dialog>
   );
 }
