@@ -1,5 +1,8 @@
 // The `rollcall` command. Read commands go through the running process's HTTP API when one answers
 // (chDB lets only one process open the embedded store), and open the store themselves otherwise.
+import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@rollcall/core/config';
 import type { Config } from '@rollcall/core/config/schema';
@@ -46,9 +49,30 @@ async function getJson<T>(fetch: Fetch, path: string): Promise<T> {
 
 class CliError extends Error {}
 
+// `bench` is the load generator in apps/bench, an application of its own with its own flags and subcommands:
+// run its bin as a child with this terminal, so the API never loads it.
+const BENCH_BIN = fileURLToPath(new URL('../../bench/bin/bench.js', import.meta.url));
+
+function runBench(argv: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BENCH_BIN, ...argv], { stdio: 'inherit' });
+    child.once('error', reject);
+    // Ctrl-C reaches the child from the terminal as well: it decides how to stop, and this process waits for its
+    // exit code. A SIGTERM (docker stop, kill) is for this process alone, so it is passed on.
+    const ignore = () => {};
+    const forward = () => child.kill('SIGTERM');
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', forward);
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', ignore);
+      process.off('SIGTERM', forward);
+      resolve(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0));
+    });
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
-  // `bench` has flags and subcommands of its own: bench/src/cli.ts parses and runs them.
-  if (argv[0] === 'bench') return (await import('@rollcall/bench/cli')).runBenchCli(argv.slice(1));
+  if (argv[0] === 'bench') return runBench(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

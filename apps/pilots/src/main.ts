@@ -1,22 +1,23 @@
 // Demo traffic for `npm start`: runs the pilots against the local brokers, with their control endpoint on
 // 127.0.0.1, until interrupted.
 import { createLogger } from '@rollcall/core/log';
-import { CARD_FRAUD_RATE, startCardFraud } from './card-fraud.ts';
+import { CARD_FRAUD_NAMES, CARD_FRAUD_RATE, startCardFraud } from './card-fraud.ts';
 import { loadPilotsConfig, type PilotName } from './config.ts';
 import { startControl } from './control.ts';
-import { ONBOARDING_RATE, startOnboarding } from './onboarding.ts';
-import { ORDER_SAGA_RATE, startOrderSaga } from './order-saga.ts';
-import { PAY_RATE, startPay } from './pay.ts';
-import type { Pilot } from './pilot.ts';
+import { ONBOARDING_NAMES, ONBOARDING_RATE, startOnboarding } from './onboarding.ts';
+import { ORDER_SAGA_NAMES, ORDER_SAGA_RATE, startOrderSaga } from './order-saga.ts';
+import { PAY_NAMES, PAY_RATE, startPay } from './pay.ts';
+import { prefixNames, type Pilot } from './pilot.ts';
 
 const log = createLogger('info', { role: 'pilots' });
 const config = loadPilotsConfig(process.env);
 const common = { kafkaBrokers: config.kafkaBrokers, log };
+const named = <Names extends Record<string, string>>(names: Names) => prefixNames(names, config.namePrefix);
 const starters: Record<PilotName, () => Promise<Pilot>> = {
-  'card-fraud': () => startCardFraud({ ...common, rabbitUrl: config.rabbitUrl, ratePerSecond: CARD_FRAUD_RATE * config.rate }),
-  onboarding: () => startOnboarding({ ...common, ratePerSecond: ONBOARDING_RATE * config.rate }),
-  pay: () => startPay({ ...common, ratePerSecond: PAY_RATE * config.rate }),
-  'order-saga': () => startOrderSaga({ ...common, ratePerSecond: ORDER_SAGA_RATE * config.rate }),
+  'card-fraud': () => startCardFraud({ ...common, rabbitUrl: config.rabbitUrl, ratePerSecond: CARD_FRAUD_RATE * config.rate, names: named(CARD_FRAUD_NAMES) }),
+  onboarding: () => startOnboarding({ ...common, ratePerSecond: ONBOARDING_RATE * config.rate, names: named(ONBOARDING_NAMES) }),
+  pay: () => startPay({ ...common, ratePerSecond: PAY_RATE * config.rate, names: named(PAY_NAMES) }),
+  'order-saga': () => startOrderSaga({ ...common, ratePerSecond: ORDER_SAGA_RATE * config.rate, names: named(ORDER_SAGA_NAMES) }),
 };
 
 const pilots: Pilot[] = [];

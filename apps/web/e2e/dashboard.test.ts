@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Locator } from 'playwright-core';
 import { waitUntil } from '@rollcall/core/testing/brokers';
 import { launchBrowser, openSession, PHONE, type Session } from './browser.ts';
-import { RULES, runBenchmarks, startE2ePlatform, waitForTraffic, type E2ePlatform } from './platform.ts';
+import { RULES, startE2ePlatform, waitForTraffic, type E2ePlatform } from './platform.ts';
 import { AlertsPage } from './pages/alerts.ts';
 import { BenchPage } from './pages/bench.ts';
 import { FlowMapPage } from './pages/flow-map.ts';
@@ -24,9 +24,9 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
   let s: Session;
 
   beforeAll(async () => {
-    [e2e, browser] = await Promise.all([startE2ePlatform('rc-web'), launchBrowser()]);
+    // two benchmark runs go into the store before the server opens it
+    [e2e, browser] = await Promise.all([startE2ePlatform('rc-web', { benchmarks: true }), launchBrowser()]);
     await waitForTraffic(e2e);
-    await runBenchmarks(e2e);
     // the always-firing rule gives the alert pages something real to show
     await waitUntil(() => e2e.get<{ alerts: { rule_id: string; state: string }[] }>('/api/v1/alerts?state=firing'), (d) => d.alerts.some((a) => a.rule_id === RULES.ceiling), 60_000, `${RULES.ceiling} to fire`);
     s = await openSession(browser, { token: e2e.tokens.admin });

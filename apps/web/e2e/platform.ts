@@ -1,21 +1,21 @@
-// The real server for the end-to-end tests: Rollcall on a fresh embedded store with every role, tapping the
-// real brokers, serving the built dashboard, with an admin and a viewer token, rules from a temp folder and
-// the Card→Fraud pilot producing real traffic under unique names.
+// The real server for the end-to-end tests: Rollcall (`rollcall start`, a child process) on a fresh embedded
+// store with every role, tapping the real brokers, serving the built dashboard, with an admin and a viewer token,
+// rules from a temp folder and the Card→Fraud pilot (the pilots' own process) producing real traffic under
+// unique names. Both are other applications: they are run, never imported.
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { Connection } from 'rabbitmq-client';
-import { parseConfig } from '@rollcall/core/config';
-import { createLogger } from '@rollcall/core/log';
-import { kafkaTargets, platformTestEnv, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { kafkaTargets, logField, platformTestEnv, rabbitUrl, startChildApp, tempDir, uniqueName, waitUntil, type ChildApp } from '@rollcall/core/testing/brokers';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
-import { startPlatform, type Platform } from '@rollcall/api/platform';
-import { startCardFraud, type CardFraudNames } from '@rollcall/pilots/card-fraud';
-import type { Pilot } from '@rollcall/pilots/pilot';
-import { startControl } from '@rollcall/pilots/control';
-import { runBenchCli } from '@rollcall/bench/cli';
 import { WEB_DIST } from './paths.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const execFileAsync = promisify(execFile);
 
 /** Rule ids the tests look for. */
 export const RULES = {
@@ -27,14 +27,20 @@ export const RULES = {
   fresh: 'scores-fresh',
 } as const;
 
+/** The Card→Fraud pilot's broker names (apps/pilots/src/card-fraud.ts) behind PILOT_NAME_PREFIX. */
+export interface CardFraudNames {
+  requests: string;
+  exchange: string;
+  queue: string;
+  scores: string;
+}
+
 export interface E2ePlatform {
   url: string;
-  platform: Platform;
   kafkaBrokers: string[];
   name: string;
   names: CardFraudNames;
   tokens: { admin: string; viewer: string };
-  pilot: Pilot;
   /** GET an API path as admin and parse the JSON. */
   get<T>(path: string): Promise<T>;
   stop(): Promise<void>;
@@ -75,12 +81,20 @@ function rulesYaml(names: CardFraudNames): string {
 `;
 }
 
-export async function startE2ePlatform(prefix: string, port = 0): Promise<E2ePlatform> {
+export interface E2eOptions {
+  /** The server's port; 0 picks a free one. */
+  port?: number;
+  /** Two real benchmark runs stored before the server starts (see runBenchmarks). */
+  benchmarks?: boolean;
+}
+
+
+export async function startE2ePlatform(prefix: string, { port = 0, benchmarks = false }: E2eOptions = {}): Promise<E2ePlatform> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`the dashboard is not built (${WEB_DIST}): run npm run build -w @rollcall/web first`);
   const name = uniqueName(prefix);
   const dir = tempDir(prefix);
   const kafkaTarget = kafkaTargets()[0] ?? { version: '4.1', brokers: ['127.0.0.1:9092'] };
-  const names: CardFraudNames = { requests: `${name}.requests`, exchange: `${name}.cards`, queue: `${name}.fraud`, scores: `${name}.scores` };
+  const names: CardFraudNames = { requests: `${name}.card.requests`, exchange: `${name}.cards`, queue: `${name}.fraud.card-authorizations`, scores: `${name}.fraud.scores` };
   const tokens = { admin: `e2e-admin-${randomBytes(12).toString('hex')}`, viewer: `e2e-viewer-${randomBytes(12).toString('hex')}` };
 
   const admin = new Kafka({ clientId: 'web-e2e', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).admin();
@@ -89,49 +103,61 @@ export async function startE2ePlatform(prefix: string, port = 0): Promise<E2ePla
   await admin.disconnect();
 
   // The pilot and its control endpoint come first: the server proxies the demo's incident switch to it.
-  const pilot = await startCardFraud({ rabbitUrl: rabbitUrl(), kafkaBrokers: kafkaTarget.brokers, ratePerSecond: 20, log: createLogger('error'), names });
-  const control = await startControl({ pilots: [pilot], log: createLogger('error'), port: 0 });
+  const pilots = await startChildApp(['--import', 'tsx', 'apps/pilots/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      PILOTS: 'card-fraud',
+      PILOT_NAME_PREFIX: `${name}.`,
+      PILOT_RATE: '2.5', // 20 authorizations a second
+      PILOT_CONTROL_PORT: '0',
+      ROLLCALL_KAFKA_BROKERS: kafkaTarget.brokers.join(','),
+      ROLLCALL_RABBITMQ_URL: rabbitUrl(),
+    },
+    ready: logField('pilot control endpoint listening', 'url'),
+    what: 'the Card→Fraud pilot',
+  });
 
   const rulesDir = join(dir, 'rules.d');
   mkdirSync(rulesDir, { recursive: true });
   writeFileSync(join(rulesDir, 'e2e.yaml'), rulesYaml(names));
-  const config = parseConfig(
-    `api:\n  tokens:\n    - { name: e2e-admin, role: admin, sha256: ${sha256(tokens.admin)} }\n    - { name: e2e-viewer, role: viewer, sha256: ${sha256(tokens.viewer)} }\n`,
-    join(dir, 'rollcall.yaml'),
-    {
-      ...platformTestEnv(name, dir, kafkaTarget),
-      ROLLCALL_API_PORT: String(port),
-      ROLLCALL_API_WEB_DIR: WEB_DIST,
-      ROLLCALL_API_PILOTS_URL: control.url,
-      ROLLCALL_RULES_DIR: rulesDir,
-      ROLLCALL_RULES_RELOAD: '500ms',
-    },
-  );
-  const platform: Platform = await startPlatform(config, createLogger('warn')).catch(async (err: unknown) => {
-    await control.close();
-    await pilot.stop();
+  const configFile = join(dir, 'rollcall.yaml');
+  writeFileSync(configFile, `api:\n  tokens:\n    - { name: e2e-admin, role: admin, sha256: ${sha256(tokens.admin)} }\n    - { name: e2e-viewer, role: viewer, sha256: ${sha256(tokens.viewer)} }\n`);
+  const env = {
+    ...platformTestEnv(name, dir, kafkaTarget),
+    ROLLCALL_CONFIG: configFile,
+    ROLLCALL_LOG_LEVEL: 'warn',
+    ROLLCALL_API_PORT: String(port),
+    ROLLCALL_API_WEB_DIR: WEB_DIST,
+    ROLLCALL_API_PILOTS_URL: pilots.ready,
+    ROLLCALL_RULES_DIR: rulesDir,
+    ROLLCALL_RULES_RELOAD: '500ms',
+  };
+  let server: ChildApp<string>;
+  try {
+    if (benchmarks) await runBenchmarks(name, kafkaTarget.brokers, env);
+    server = await startChildApp(['apps/api/bin/rollcall.js', 'start'], { cwd: ROOT, env, ready: (line) => /^Rollcall is running: (\S+)/.exec(line)?.[1], what: 'rollcall start' });
+  } catch (err) {
+    await pilots.stop();
     throw err;
-  });
+  }
+  const url = server.ready;
   const get = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${platform.url}${path}`, { headers: { authorization: `Bearer ${tokens.admin}` } });
+    const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${tokens.admin}` } });
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
-  await waitUntil(() => fetch(`${platform.url}/readyz`).then((r) => r.status), (s) => s === 200, 60_000, 'rollcall to be ready');
+  await waitUntil(() => fetch(`${url}/readyz`).then((r) => r.status), (s) => s === 200, 60_000, 'rollcall to be ready');
 
   return {
-    url: platform.url,
-    platform,
+    url,
     kafkaBrokers: kafkaTarget.brokers,
     name,
     names,
     tokens,
-    pilot,
     get,
     async stop() {
-      await control.close();
-      await pilot.stop();
-      await platform.stop();
+      await pilots.stop();
+      await server.stop();
       const rabbit = new Connection(rabbitUrl());
       const ch = await rabbit.acquire();
       await deleteTapQueues(ch, `${name}.tap`);
@@ -160,15 +186,19 @@ export async function waitForTraffic(e2e: E2ePlatform): Promise<void> {
 }
 
 /**
- * Two real benchmark runs of one scenario against Kafka, stored in the server's own store (chDB allows one
- * store per process): the first is the scenario's baseline, the second is compared with it.
+ * Two real benchmark runs of one scenario against Kafka (`rollcall bench`, a child process each), stored in the
+ * server's store before the server opens it (chDB lets one process open a data path): the first is the
+ * scenario's baseline, the second is compared with it.
  */
-export async function runBenchmarks(e2e: E2ePlatform): Promise<void> {
+async function runBenchmarks(name: string, kafkaBrokers: string[], env: Record<string, string>): Promise<void> {
   const resultsDir = tempDir('rollcall-web-bench');
-  const output: string[] = [];
-  const base = ['--broker', 'kafka', '--brokers', e2e.kafkaBrokers.join(','), '--size', '200', '--rate', '400', '--duration', '3s', '--drain', '5s', '--partitions', '1', '--scenario', `${e2e.name}-bench`];
+  const base = ['--broker', 'kafka', '--brokers', kafkaBrokers.join(','), '--size', '200', '--rate', '400', '--duration', '3s', '--drain', '5s', '--partitions', '1', '--scenario', `${name}-bench`, '--results', resultsDir];
   for (const argv of [[...base, '--baseline'], base]) {
-    const code = await runBenchCli(argv, { store: e2e.platform.store, resultsDir, out: (l) => output.push(l), err: (l) => output.push(l), log: createLogger('error') });
-    if (code !== 0) throw new Error(`rollcall bench ${argv.join(' ')} exited ${code}:\n${output.join('\n')}`);
+    try {
+      await execFileAsync(process.execPath, ['apps/api/bin/rollcall.js', 'bench', ...argv], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT, ...env }, maxBuffer: 16 << 20 });
+    } catch (err) {
+      const { code, stdout, stderr } = err as { code?: number; stdout?: string; stderr?: string };
+      throw new Error(`rollcall bench ${argv.join(' ')} exited ${code}:\n${stdout ?? ''}${stderr ?? ''}`);
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runFixture } from '../testing/fixture.ts';
+import { runFixture } from './testing/fixture.ts';
 import { compareRuns } from './compare.ts';
 
 const baseline = runFixture({ id: 'base', produce: 10_000, p50: 2, p99: 10 });

@@ -1,31 +1,6 @@
 // A run against its scenario's baseline: a ratio per metric and the regressions the run's thresholds flag.
-import { int, ms } from '../format.ts';
-import type { Thresholds } from '../load/options.ts';
-import type { BenchRun } from './model.ts';
-
-export interface MetricComparison {
-  metric: 'produce' | 'endToEnd' | 'p50' | 'p95' | 'p99' | 'max' | 'lost' | 'duplicates';
-  label: string;
-  unit: string;
-  baseline: number;
-  value: number;
-  /** value / baseline; null when the baseline is 0. */
-  ratio: number | null;
-  /** Which direction is better, so a report can colour a change. */
-  better: 'higher' | 'lower';
-  regressed: boolean;
-  /** What would have been a regression, e.g. "< 0.90×"; '' for metrics that are only shown. */
-  limit: string;
-}
-
-export interface Comparison {
-  baseline: BenchRun;
-  thresholds: Thresholds;
-  metrics: MetricComparison[];
-  /** One sentence per regression. */
-  regressions: string[];
-  regressed: boolean;
-}
+import type { BenchRun, Comparison, MetricComparison, Thresholds } from '@rollcall/contract/bench';
+import { int, ms } from './format.ts';
 
 const ratioOf = (value: number, baseline: number) => (baseline > 0 ? value / baseline : null);
 

@@ -1,31 +1,12 @@
-// Benchmark runs and baselines in ClickHouse (migration 5): what the CLI writes and the API and reports read.
+// Benchmark runs and baselines in ClickHouse (migration 5): what the bench CLI writes and the API and reports read.
 import { randomBytes } from 'node:crypto';
 import { chTime, type Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
-import { compareRuns, type Comparison } from './compare.ts';
-import type { BenchRun, RunStatus, StoredRun } from './model.ts';
+import type { BenchRun, Comparison, RunStatus, RunSummary, StoredRun } from '@rollcall/contract/bench';
+import { compareRuns } from './compare.ts';
 
 export class RunNotFoundError extends Error {
   override name = 'RunNotFoundError';
-}
-
-export interface RunSummary {
-  id: string;
-  startedAt: string;
-  scenario: string;
-  label: string;
-  broker: BenchRun['broker'];
-  status: RunStatus;
-  sent: number;
-  received: number;
-  lost: number;
-  duplicates: number;
-  produceMsgPerSec: number;
-  endToEndMsgPerSec: number;
-  p50: number;
-  p99: number;
-  max: number;
-  isBaseline: boolean;
 }
 
 export interface RunFilter {

@@ -10,3 +10,4 @@ export * from './alerts.ts';
 export * from './silences.ts';
 export * from './rules.ts';
 export * from './demo.ts';
+export * from './bench.ts';

@@ -1,57 +1,12 @@
 // Benchmark runs of the messaging system (bench/): the list, one run with its comparison to its scenario's
 // baseline, the same report as a self-contained HTML page or Markdown, and marking a baseline.
 import { z } from 'zod';
-import { renderHtml } from '@rollcall/bench/report/html';
-import { renderMarkdown } from '@rollcall/bench/report/markdown';
-import { compareWithBaseline, getRun, listRuns, markBaseline } from '@rollcall/bench/runs';
-import type { StoredRun } from '@rollcall/bench/runs/model';
-import { brokerParam } from '@rollcall/contract/params';
+import { renderHtml } from '@rollcall/bench-runs/report/html';
+import { renderMarkdown } from '@rollcall/bench-runs/report/markdown';
+import { compareWithBaseline, getRun, listRuns, markBaseline } from '@rollcall/bench-runs/store';
+import { runDetailResponse, runPath, runsQuery, runsResponse, storedRunSchema, type StoredRun } from '@rollcall/contract/bench';
 import { notFound } from '../problem.ts';
 import type { RouteDeps } from './deps.ts';
-
-export const runSummarySchema = z.object({
-  id: z.string(),
-  startedAt: z.string(),
-  scenario: z.string(),
-  label: z.string(),
-  broker: brokerParam,
-  status: z.enum(['ok', 'lossy', 'failed']),
-  sent: z.number(),
-  received: z.number(),
-  lost: z.number(),
-  duplicates: z.number(),
-  produceMsgPerSec: z.number(),
-  endToEndMsgPerSec: z.number(),
-  p50: z.number(),
-  p99: z.number(),
-  max: z.number(),
-  isBaseline: z.boolean(),
-});
-export const runsResponse = z.object({ runs: z.array(runSummarySchema) });
-
-// The run's parts are typed in bench/src/runs/model.ts; the schema only says they are objects.
-const nested = z.custom<object>((v) => typeof v === 'object' && v !== null, 'expected an object');
-export const runSchema = z.object({
-  id: z.string(),
-  startedAt: z.string(),
-  scenario: z.string().describe('the comparability key: runs of one scenario share a baseline'),
-  label: z.string(),
-  broker: brokerParam,
-  status: z.enum(['ok', 'lossy', 'failed']),
-  params: nested.describe('the load options as run (credentials removed)'),
-  environment: nested.describe('broker version and nodes, host cores, CPU and memory'),
-  result: nested.describe('sent, received, lost, duplicates, produce and end-to-end throughput, latency percentiles, broker figures'),
-  timeline: z.array(nested).describe('per second: produced, consumed, p50, p99, max'),
-  isBaseline: z.boolean(),
-});
-export const runDetailResponse = runSchema.extend({
-  comparison: z
-    .object({ baseline: runSchema.omit({ isBaseline: true }), thresholds: nested, metrics: z.array(nested), regressions: z.array(z.string()), regressed: z.boolean() })
-    .nullable()
-    .describe('null for the baseline itself, or when its scenario has none'),
-});
-
-const runPath = z.strictObject({ id: z.string().regex(/^[0-9A-Za-z-]{1,64}$/, 'expected a run id such as 20261123-101500-a1b2') });
 
 export function benchRoutes({ routes, store }: RouteDeps): void {
   const find = async (id: string): Promise<StoredRun> => {
@@ -70,7 +25,7 @@ export function benchRoutes({ routes, store }: RouteDeps): void {
     summary: 'Benchmark runs, newest first',
     tag: 'bench',
     role: 'viewer',
-    query: z.strictObject({ scenario: z.string().max(512).optional(), broker: brokerParam.optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+    query: runsQuery,
     response: runsResponse,
     handler: async ({ query }) => ({ runs: await listRuns(store, { ...(query.scenario ? { scenario: query.scenario } : {}), ...(query.broker ? { broker: query.broker } : {}), limit: query.limit }) }),
   });
@@ -128,7 +83,7 @@ export function benchRoutes({ routes, store }: RouteDeps): void {
     tag: 'bench',
     role: 'admin',
     params: runPath,
-    response: runSchema,
+    response: storedRunSchema,
     handler: async ({ params }) => {
       await find(params.id);
       return markBaseline(store, params.id);

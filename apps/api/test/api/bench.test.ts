@@ -1,9 +1,9 @@
 // Bench routes over stored runs: list, detail with the baseline comparison, HTML and Markdown reports, marking
 // a baseline (admin only), bad ids and unknown runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveRun } from '@rollcall/bench/runs';
-import { runFixture } from '@rollcall/bench/testing/fixture';
-import { runDetailResponse, runSchema, runsResponse } from '../../src/routes/bench.ts';
+import { saveRun } from '@rollcall/bench-runs/store';
+import { runFixture } from '@rollcall/bench-runs/testing/fixture';
+import { runDetailResponse, runsResponse, storedRunSchema } from '@rollcall/contract/bench';
 import { ADMIN, createFixture, VIEWER, type Fixture } from './fixture.ts';
 
 let f: Fixture;
@@ -25,7 +25,7 @@ describe('bench routes', () => {
 
   it('marks a baseline for admins only, then compares later runs with it', async () => {
     expect((await f.request('/api/v1/bench/runs/20261123-100000-aaaa/baseline', { token: VIEWER, method: 'POST' })).status).toBe(403);
-    const marked = runSchema.parse(await (await f.request('/api/v1/bench/runs/20261123-100000-aaaa/baseline', { token: ADMIN, method: 'POST' })).json());
+    const marked = storedRunSchema.parse(await (await f.request('/api/v1/bench/runs/20261123-100000-aaaa/baseline', { token: ADMIN, method: 'POST' })).json());
     expect(marked.isBaseline).toBe(true);
     const detail = runDetailResponse.parse(await (await f.request('/api/v1/bench/runs/20261123-110000-bbbb', { token: VIEWER })).json());
     expect(detail.comparison?.baseline.id).toBe('20261123-100000-aaaa');

@@ -85,7 +85,11 @@ describe('deploy/docker/Dockerfile', () => {
     const pathOf = new Map(workspaces.map((ws) => [manifest.parse(JSON.parse(read(join(ROOT, ws, 'package.json')))).name, ws]));
     const deps = (ws: string) =>
       Object.keys(manifest.parse(JSON.parse(read(join(ROOT, ws, 'package.json')))).dependencies).flatMap((d) => pathOf.get(d) ?? []);
-    const needed = new Set<string>(['apps/api']);
+    // `rollcall bench` runs another application's bin as a child process (apps/api/src/cli.ts): needed at run
+    // time without being a dependency.
+    const spawned = [...read(join(ROOT, 'apps/api/src/cli.ts')).matchAll(/new URL\('\.\.\/\.\.\/([\w-]+)\/bin\//g)].map((m) => `apps/${m[1]}`);
+    expect(spawned).toContain('apps/bench');
+    const needed = new Set<string>(['apps/api', ...spawned]);
     for (const ws of needed) for (const d of deps(ws)) needed.add(d);
     const copies = args(runtimeStage, 'COPY');
     for (const ws of needed) expect(copies, ws).toContain(`--from=build /app/${ws} ./${ws}`);

@@ -1,25 +1,29 @@
 // The Card→Fraud incident, replayed against the real brokers and the real engine: steady traffic, then the
 // card service silently stops publishing one card network (~20% of traffic), then it recovers. A ratio rule
 // and a completeness rule must each fire within two evaluations after their window closes, and a local HTTP
-// receiver standing in for Slack must get exactly one firing and one resolved message per rule.
+// receiver standing in for Slack must get exactly one firing and one resolved message per rule. The pilots run
+// as their own process (their demo entry point) and take the fault through their control endpoint.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { Connection } from 'rabbitmq-client';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
-import { kafkaTargets, platformTestEnv, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { kafkaTargets, logField, platformTestEnv, rabbitUrl, startChildApp, tempDir, uniqueName, waitUntil, type ChildApp } from '@rollcall/core/testing/brokers';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
 import { startPlatform, type Platform } from '../../src/platform.ts';
-import { startCardFraud } from '@rollcall/pilots/card-fraud';
-import type { Pilot } from '@rollcall/pilots/pilot';
 
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const name = uniqueName('rc-incident');
 const dir = tempDir('rollcall-incident');
 const kafkaTarget = kafkaTargets()[0] ?? { version: '4.1', brokers: ['127.0.0.1:9092'] };
-const names = { requests: `${name}.requests`, exchange: `${name}.cards`, queue: `${name}.fraud`, scores: `${name}.scores` };
+// The Card→Fraud pilot's own names (apps/pilots/src/card-fraud.ts) behind PILOT_NAME_PREFIX.
+const names = { requests: `${name}.card.requests`, exchange: `${name}.cards`, queue: `${name}.fraud.card-authorizations`, scores: `${name}.fraud.scores` };
+/** 8 authorizations a second times PILOT_RATE. */
+const PILOT_RATE = 5;
 const EVERY_MS = 5000;
 
 interface Received {
@@ -29,7 +33,7 @@ interface Received {
 
 describe('the Card→Fraud incident', () => {
   let platform: Platform;
-  let pilot: Pilot;
+  let pilots: ChildApp<string>;
   let receiver: Server;
   const received: Received[] = [];
 
@@ -90,11 +94,23 @@ describe('the Card→Fraud incident', () => {
     );
     platform = await startPlatform(config, createLogger('warn'));
     await waitUntil(() => fetch(`${platform.url}/readyz`).then((r) => r.status), (s) => s === 200, 60_000, 'rollcall to be ready');
-    pilot = await startCardFraud({ rabbitUrl: rabbitUrl(), kafkaBrokers: kafkaTarget.brokers, ratePerSecond: 40, log: createLogger('error'), names });
+    pilots = await startChildApp(['--import', 'tsx', 'apps/pilots/src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        PILOTS: 'card-fraud',
+        PILOT_NAME_PREFIX: `${name}.`,
+        PILOT_RATE: String(PILOT_RATE),
+        PILOT_CONTROL_PORT: '0',
+        ROLLCALL_KAFKA_BROKERS: kafkaTarget.brokers.join(','),
+        ROLLCALL_RABBITMQ_URL: rabbitUrl(),
+      },
+      ready: logField('pilot control endpoint listening', 'url'),
+      what: 'the Card→Fraud pilot',
+    });
   });
 
   afterAll(async () => {
-    await pilot?.stop();
+    await pilots?.stop();
     await platform?.stop();
     receiver?.close();
     const rabbit = new Connection(rabbitUrl());
@@ -110,6 +126,12 @@ describe('the Card→Fraud incident', () => {
     await admin.disconnect();
   });
 
+  /** The card network fault, through the pilots' control endpoint. */
+  const setFaults = async (faults: Record<string, unknown> | undefined) => {
+    const res = await fetch(`${pilots.ready}/pilots/card-fraud/faults`, faults ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) } : { method: 'DELETE' });
+    expect(res.status, await res.text()).toBe(200);
+  };
+
   const messagesFor = (rule: string, status: 'FIRING' | 'RESOLVED') => received.filter((r) => JSON.stringify(r.body).includes(rule) && JSON.stringify(r.body).toUpperCase().includes(status));
 
   it('catches the missing network within two evaluations, once per rule, and resolves once', { timeout: 240_000 }, async () => {
@@ -117,7 +139,7 @@ describe('the Card→Fraud incident', () => {
     await new Promise((r) => setTimeout(r, 25_000));
     expect(received).toEqual([]);
 
-    pilot.traffic.setFault('CardAuthorized', { drop: 1, when: { network: 'visa' } });
+    await setFaults({ CardAuthorized: { drop: 1, when: { network: 'visa' } } });
     const faultAt = Date.now();
     const rules = ['cards-published-per-request', 'every-request-scored'];
     await waitUntil(async () => rules.every((r) => messagesFor(r, 'FIRING').length > 0), (ok) => ok, 90_000, 'both rules to fire');
@@ -133,7 +155,7 @@ describe('the Card→Fraud incident', () => {
     // Still firing, unbroken, right up to the end of the fault: no window while it lasts may resolve it.
     await new Promise((r) => setTimeout(r, 3 * EVERY_MS));
     for (const rule of rules) expect([messagesFor(rule, 'FIRING').length, messagesFor(rule, 'RESOLVED').length]).toEqual([1, 0]);
-    pilot.traffic.setFault('CardAuthorized', undefined);
+    await setFaults(undefined);
     await waitUntil(async () => rules.every((r) => messagesFor(r, 'RESOLVED').length > 0), (ok) => ok, 90_000, 'both rules to resolve');
     await new Promise((r) => setTimeout(r, 3 * EVERY_MS)); // a second message would show up here
     for (const rule of rules) {

@@ -4,7 +4,7 @@ import { parseDuration } from '@rollcall/core/duration';
 import { kafkaClientOptions } from '@rollcall/collector/kafka/client-options';
 import { LOAD_FLAG_SPEC, OptionsError, parseFlags, parseLoadFlags } from '../load/options.ts';
 import { createRabbitAdmin } from '../load/rabbit-management.ts';
-import { newRunId } from '../runs/store.ts';
+import { newRunId } from '@rollcall/bench-runs/store';
 import { measureFirehoseOverhead } from '../overhead/firehose.ts';
 import { writeOverheadResults } from '../overhead/report.ts';
 import { measureTapOverhead } from '../overhead/tap.ts';

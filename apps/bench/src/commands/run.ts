@@ -10,11 +10,12 @@ import { parseRunOptions, redactUrl, type LoadOptions } from '../load/options.ts
 import { rabbitTarget } from '../load/rabbitmq.ts';
 import { runLoad } from '../load/run.ts';
 import type { LoadTarget } from '../load/target.ts';
-import { statusOf, type BenchRun } from '../runs/model.ts';
+import type { BenchRun } from '@rollcall/contract/bench';
+import { statusOf } from '@rollcall/bench-runs/status';
 import { writeResultFile } from '../runs/results-file.ts';
 import { recordParams, scenarioKey } from '../runs/scenario.ts';
-import { compareWithBaseline, markBaseline, newRunId, saveRun } from '../runs/store.ts';
-import { int } from '../format.ts';
+import { compareWithBaseline, markBaseline, newRunId, saveRun } from '@rollcall/bench-runs/store';
+import { int } from '@rollcall/bench-runs/format';
 import { configFor, connectionDefaults, storeConfig, withStore, type Context } from './context.ts';
 import { summaryLines } from './summary.ts';
 

@@ -1,9 +1,9 @@
 // `rollcall bench list | show ID | baseline ID`: the stored runs, one run's report, and marking a baseline.
 import { writeFileSync } from 'node:fs';
 import { OptionsError, parseFlags } from '../load/options.ts';
-import { renderHtml } from '../report/html.ts';
-import { renderMarkdown } from '../report/markdown.ts';
-import { compareWithBaseline, getRun, listRuns, markBaseline, RunNotFoundError } from '../runs/store.ts';
+import { renderHtml } from '@rollcall/bench-runs/report/html';
+import { renderMarkdown } from '@rollcall/bench-runs/report/markdown';
+import { compareWithBaseline, getRun, listRuns, markBaseline, RunNotFoundError } from '@rollcall/bench-runs/store';
 import { BenchCliError, configFor, storeConfig, withStore, type Context } from './context.ts';
 import { runsTable, summaryLines } from './summary.ts';
 

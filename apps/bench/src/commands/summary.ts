@@ -1,8 +1,6 @@
 // The terminal view of a run: the headline figures and how they compare with the baseline.
-import type { Comparison } from '../runs/compare.ts';
-import type { BenchRun } from '../runs/model.ts';
-import type { RunSummary } from '../runs/store.ts';
-import { fixed, int, ms } from '../format.ts';
+import type { BenchRun, Comparison, RunSummary } from '@rollcall/contract/bench';
+import { fixed, int, ms } from '@rollcall/bench-runs/format';
 
 export function summaryLines(run: BenchRun, comparison: Comparison | null): string[] {
   const r = run.result;

@@ -1,23 +1,11 @@
 // A log-linear latency histogram in the manner of HdrHistogram: exact below 256 µs, then 128 buckets per power
 // of two, so any percentile it reports is at most 1/128 (0.8 %) above the exact value and never below it.
+import type { LatencySummary } from '@rollcall/contract/bench';
+
 const SUB_BITS = 7;
 const SUB = 2 ** SUB_BITS;
 /** About 12 days in µs: anything slower is a hang, and is recorded as this. */
 const MAX_VALUE = 2 ** 40;
-
-export interface LatencySummary {
-  count: number;
-  /** All in milliseconds. */
-  min: number;
-  mean: number;
-  p50: number;
-  p75: number;
-  p90: number;
-  p95: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
 
 const PERCENTILES = [
   ['p50', 0.5],

@@ -1,6 +1,6 @@
 // The machine a run measured: throughput only means something next to the cores, memory and load it had.
 import { cpus, hostname, loadavg, totalmem } from 'node:os';
-import type { Environment } from '../runs/model.ts';
+import type { Environment } from '@rollcall/contract/bench';
 
 export function hostBefore(): Omit<Environment['host'], 'loadAvgAfter'> {
   return {

@@ -1,5 +1,7 @@
 // Which sequence numbers each producer had accepted by the broker and which came back, one bit each, so lost
 // and duplicated messages are counted exactly against what was sent rather than estimated from totals.
+import type { LedgerCounts } from '@rollcall/contract/bench';
+
 class Bits {
   private words = new Uint32Array(1024);
 
@@ -38,23 +40,6 @@ class Bits {
     }
     return n;
   }
-}
-
-export interface LedgerCounts {
-  /** Messages the broker accepted (send resolved: acked, confirmed, or written when neither is asked for). */
-  sent: number;
-  /** Messages whose send failed; they are not in `sent`. */
-  failed: number;
-  /** Distinct messages received. */
-  received: number;
-  /** Receipts of a message already received. */
-  duplicates: number;
-  /** Accepted and never received. */
-  lost: number;
-  /** Received although their send failed or never resolved: delivered anyway, and not lost. */
-  unconfirmed: number;
-  /** Bodies that were not load messages of this run. */
-  strays: number;
 }
 
 export class Ledger {

@@ -1,20 +1,9 @@
 // Flags of `rollcall bench` (a load run) validated once into typed options; every error names its flag.
 import { parseArgs } from 'node:util';
 import { DURATION_HINT, parseDuration } from '@rollcall/core/duration';
+import type { Acks, Broker, Thresholds, Tuning } from '@rollcall/contract/bench';
 import { MAX_PRODUCERS, MIN_SIZE } from './message.ts';
 
-export type Broker = 'kafka' | 'rabbitmq';
-export type Acks = 'all' | '1' | '0';
-
-/** Knobs that change throughput; in the scenario key only when set explicitly. */
-export interface Tuning {
-  /** Messages per Kafka send / per RabbitMQ publish burst. */
-  batch?: number;
-  /** Sends (bursts) in flight per producer. */
-  inFlight?: number;
-  /** RabbitMQ consumer prefetch. */
-  prefetch?: number;
-}
 
 export interface LoadOptions {
   broker: Broker;
@@ -41,13 +30,6 @@ export interface LoadOptions {
   tuning: Tuning;
   /** As given by --broker-version; detected from the broker when absent. */
   brokerVersion?: string;
-}
-
-export interface Thresholds {
-  /** A throughput ratio below 1 - maxDrop is a regression. */
-  maxDrop: number;
-  /** A p99 ratio above 1 + maxP99Rise is a regression. */
-  maxP99Rise: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = { maxDrop: 0.1, maxP99Rise: 0.2 };

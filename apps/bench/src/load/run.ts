@@ -2,14 +2,14 @@
 // drain until everything sent came back or the drain time ran out. Every message carries its producer,
 // sequence and send time, so latency, loss and duplicates come from the messages themselves.
 import type { Logger } from '@rollcall/core/log';
-import type { RunResult } from '../runs/model.ts';
+import type { RunResult, TimelinePoint } from '@rollcall/contract/bench';
 import { Histogram } from './histogram.ts';
 import { Ledger } from './ledger.ts';
 import { decode, encode, template } from './message.ts';
 import { effectiveTuning, type LoadOptions } from './options.ts';
 import { createPacer } from './pacer.ts';
 import { runClock, sleep, type BrokerInfo, type LoadProducer, type LoadTarget } from './target.ts';
-import { Timeline, type TimelinePoint } from './timeline.ts';
+import { Timeline } from './timeline.ts';
 
 export interface LoadDeps {
   target: LoadTarget;

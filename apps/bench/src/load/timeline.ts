@@ -1,18 +1,8 @@
 // Per-second figures of a run: messages accepted by the broker, messages received, and the latency of what was
 // received in that second. Receipts arrive in time order, so a second's latency histogram is summarised and
 // reused as soon as a later second begins: memory stays constant however long the run.
+import type { TimelinePoint } from '@rollcall/contract/bench';
 import { Histogram } from './histogram.ts';
-
-export interface TimelinePoint {
-  /** Seconds since the first send. */
-  second: number;
-  produced: number;
-  consumed: number;
-  /** Latency of the messages received in this second, ms; 0 when none. */
-  p50: number;
-  p99: number;
-  max: number;
-}
 
 export class Timeline {
   private readonly produced: number[] = [];

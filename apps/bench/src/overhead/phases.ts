@@ -1,6 +1,6 @@
 // What an overhead measurement records: the same load with Rollcall off and on, and the ratios between them.
 import type { LoadOutcome } from '../load/run.ts';
-import type { Environment } from '../runs/model.ts';
+import type { Environment } from '@rollcall/contract/bench';
 
 export interface OverheadPhase {
   /** e.g. "firehose off" or "tap on". */

@@ -1,8 +1,8 @@
 // bench/results/overhead.json keeps the latest measurement of each kind; overhead.md is rendered from it.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { markdownTable } from '../report/markdown.ts';
-import { fixed, int, ms } from '../format.ts';
+import { markdownTable } from '@rollcall/bench-runs/report/markdown';
+import { fixed, int, ms } from '@rollcall/bench-runs/format';
 import type { OverheadResult } from './phases.ts';
 
 type Latest = Partial<Record<OverheadResult['kind'], OverheadResult>>;

@@ -2,8 +2,7 @@
 // committed and diffed without a ClickHouse at hand.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Comparison } from './compare.ts';
-import type { BenchRun } from './model.ts';
+import type { BenchRun, Comparison } from '@rollcall/contract/bench';
 import { scenarioSlug } from './scenario.ts';
 
 function resultFileName(run: BenchRun): string {

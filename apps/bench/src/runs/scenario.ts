@@ -1,8 +1,8 @@
 // A run's recorded parameters and its scenario key: the parameters that make two runs comparable. Duration and
 // drain time are left out (a longer run of the same load is the same scenario); the broker version and host are
 // left out too, since comparing across an upgrade is what a baseline is for.
-import { effectiveTuning, redactUrl, type LoadOptions, type Thresholds } from '../load/options.ts';
-import type { RunParams } from './model.ts';
+import type { RunParams, Thresholds } from '@rollcall/contract/bench';
+import { effectiveTuning, redactUrl, type LoadOptions } from '../load/options.ts';
 
 export function recordParams(o: LoadOptions, thresholds: Thresholds): RunParams {
   const common = {

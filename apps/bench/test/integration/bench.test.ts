@@ -9,10 +9,9 @@ import { createLogger, silentLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { kafkaTargets, rabbitUrl, tempDir, uniqueName } from '@rollcall/core/testing/brokers';
 import { runBenchCli } from '../../src/cli.ts';
-import { ms } from '../../src/format.ts';
-import type { Comparison } from '../../src/runs/compare.ts';
-import type { StoredRun } from '../../src/runs/model.ts';
-import { compareWithBaseline, getRun, listRuns } from '../../src/runs/store.ts';
+import { ms } from '@rollcall/bench-runs/format';
+import { compareWithBaseline, getRun, listRuns } from '@rollcall/bench-runs/store';
+import type { Comparison, StoredRun } from '@rollcall/contract/bench';
 
 const log = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
 const resultsDir = tempDir('rollcall-bench-results');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns } from '../runs/compare.ts';
+import { compareRuns } from '../compare.ts';
 import { runFixture } from '../testing/fixture.ts';
 import { compact, lineChart, niceStep } from './chart.ts';
 import { renderHtml } from './html.ts';

@@ -1,8 +1,7 @@
 // A run's report as one self-contained HTML file: inline CSS and SVG, no scripts, fonts or other requests, light
 // and dark from the reader's setting. The baseline, when there is one, sits beside the run in every table and
 // as dashed lines in the charts.
-import type { Comparison } from '../runs/compare.ts';
-import type { BenchRun } from '../runs/model.ts';
+import type { BenchRun, Comparison } from '@rollcall/contract/bench';
 import { escapeHtml, lineChart, type Series } from './chart.ts';
 import { reportSections, type Table } from './sections.ts';
 

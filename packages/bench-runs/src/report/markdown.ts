@@ -1,6 +1,5 @@
 // A run's report as Markdown, for pasting into an issue or a pull request.
-import type { Comparison } from '../runs/compare.ts';
-import type { BenchRun } from '../runs/model.ts';
+import type { BenchRun, Comparison } from '@rollcall/contract/bench';
 import { reportSections, type Cell, type Table } from './sections.ts';
 
 /** Longer timelines are thinned to about this many rows so the document stays readable. */

@@ -1,6 +1,5 @@
 // The content of a run's report as plain tables, built once; html.ts and markdown.ts only lay them out.
-import type { Comparison, MetricComparison } from '../runs/compare.ts';
-import type { BenchRun } from '../runs/model.ts';
+import type { BenchRun, Comparison, MetricComparison } from '@rollcall/contract/bench';
 import { fixed, int, ms } from '../format.ts';
 
 export type Tone = 'good' | 'bad' | 'neutral';

@@ -1,5 +1,5 @@
 // A complete, plausible run for the pure tests of comparisons and reports. Test-only.
-import type { BenchRun } from '../runs/model.ts';
+import type { BenchRun } from '@rollcall/contract/bench';
 
 export function runFixture(over: { id?: string; produce?: number; endToEnd?: number; p50?: number; p99?: number; lost?: number; duplicates?: number; scenario?: string } = {}): BenchRun {
   const produce = over.produce ?? 10_000;
