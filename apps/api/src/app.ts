@@ -10,7 +10,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { Config } from '@rollcall/core/config/schema';
 import type { Logger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
-import type { Alerting } from '@rollcall/rules/alerting';
+import type { Alerting } from '@rollcall/rules/rules-role';
 import { authenticate, type AuthEnv } from './auth.ts';
 import { localOnly } from './local-guard.ts';
 import type { Metrics } from './metrics.ts';

@@ -12,7 +12,7 @@ import { createManagement } from '@rollcall/collector/rabbitmq/management';
 import { createRabbitTap } from '@rollcall/collector/rabbitmq/firehose';
 import { reconcileRollup } from '@rollcall/core/store/reconcile';
 import { HEARTBEAT_MS, insertHeartbeats } from '@rollcall/core/store/coverage';
-import { createAlerting, type Alerting } from '@rollcall/rules/alerting';
+import { createAlerting, type Alerting } from '@rollcall/rules/rules-role';
 import type { Hono } from 'hono';
 import type { TapName, TapTelemetry } from '@rollcall/core/telemetry';
 import { createApp } from './app.ts';

@@ -4,7 +4,7 @@ import type { Config } from '@rollcall/core/config/schema';
 import { parseDuration } from '@rollcall/core/duration';
 import { openStore } from '@rollcall/core/store';
 import { backtest } from '@rollcall/rules/backtest';
-import { OUTSIDE_SCHEDULE } from '@rollcall/rules/evaluate';
+import { OUTSIDE_SCHEDULE } from '@rollcall/rules/evaluate-rule';
 import { listRuleFiles, readRuleFile, RuleFileError } from '@rollcall/rules/files';
 
 export class RulesCliError extends Error {}

@@ -2,7 +2,7 @@
 import type { Config } from '@rollcall/core/config/schema';
 import type { Logger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
-import type { Alerting } from '@rollcall/rules/alerting';
+import type { Alerting } from '@rollcall/rules/rules-role';
 import type { Routes } from '../openapi.ts';
 
 export interface RouteDeps {

@@ -1,7 +1,7 @@
 // The flow map's graph.
 import { iso, resolveRange } from '@rollcall/contract/params';
 import { flowsQuery, flowsResponse, type FlowAlertState } from '@rollcall/contract/flows';
-import type { Alerting } from '@rollcall/rules/alerting';
+import type { Alerting } from '@rollcall/rules/rules-role';
 import { ruleWatches } from '@rollcall/rules/watch';
 import { flows, type FlowInputs } from '../read/flows.ts';
 import type { RouteDeps } from './deps.ts';

@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import { iso, resolveRange } from '@rollcall/contract/params';
 import { backtestQuery, backtestResponse, ruleDetailQuery, ruleDetailResponse, rulePath, rulesResponse, validateBody, validateResponse, type Rule as RuleView, type RuleState, type ValidateResponse } from '@rollcall/contract/rules';
-import type { Alerting } from '@rollcall/rules/alerting';
+import type { Alerting } from '@rollcall/rules/rules-role';
 import { backtest } from '@rollcall/rules/backtest';
 import { parseRuleFile, RuleFileError } from '@rollcall/rules/files';
 import type { Rule } from '@rollcall/rules/rule';

@@ -6,7 +6,7 @@ import type { EventRow, SchemaRow } from '@rollcall/core/event';
 import { createLogger } from '@rollcall/core/log';
 import { chTime, openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { createAlerting, type Alerting } from '@rollcall/rules/alerting';
+import { createAlerting, type Alerting } from '@rollcall/rules/rules-role';
 import { createApp } from '../../src/app.ts';
 import { sha256Hex } from '../../src/auth.ts';
 import { createMetrics, type Metrics } from '../../src/metrics.ts';

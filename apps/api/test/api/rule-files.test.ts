@@ -10,7 +10,7 @@ import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { createAlerting, type Alerting } from '@rollcall/rules/alerting';
+import { createAlerting, type Alerting } from '@rollcall/rules/rules-role';
 import { MAX_RULE_FILE_BYTES } from '@rollcall/rules/files';
 import { createApp } from '../../src/app.ts';
 import { rulesResponse } from '@rollcall/contract/rules';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { parseRuleFile } from '@rollcall/rules/files';
 import type { Match, Rule } from '@rollcall/rules/rule';
-import { createAlerting, type Alerting } from '@rollcall/rules/alerting';
+import { createAlerting, type Alerting } from '@rollcall/rules/rules-role';
 import { CARD_FRAUD_INCIDENT, CARD_FRAUD_NAMES, startCardFraud } from '@rollcall/pilots/card-fraud';
 import { startControl } from '@rollcall/pilots/control';
 import { prefixNames, type Pilot } from '@rollcall/pilots/pilot';

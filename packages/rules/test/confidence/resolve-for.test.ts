@@ -6,9 +6,9 @@ import { silentLogger } from '@rollcall/core/log';
 import { chTime, openStore, type Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { createRuleEngine } from '../../src/engine.ts';
-import { parseRuleFile, type RuleFiles } from '../../src/files.ts';
-import type { Rule } from '../../src/rule.ts';
+import { createRuleEngine } from '../../src/evaluation/engine.ts';
+import { parseRuleFile, type RuleFiles } from '../../src/model/files.ts';
+import type { Rule } from '../../src/model/rule.ts';
 import { MINUTE } from './traffic.ts';
 
 const T0 = Date.parse('2027-03-01T10:00:00Z');

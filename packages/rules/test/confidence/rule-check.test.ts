@@ -1,7 +1,7 @@
 // `rules check` on the new settings: defaults filled in, and each mistake reported as file:line: field: problem.
 import { describe, expect, it } from 'vitest';
-import { parseRuleFile } from '../../src/files.ts';
-import { DEFAULT_CONFIDENCE, resolveForOf } from '../../src/rule.ts';
+import { parseRuleFile } from '../../src/model/files.ts';
+import { DEFAULT_CONFIDENCE, resolveForOf } from '../../src/model/rule.ts';
 
 const ratio = `rules:
   - id: paid

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
 import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { backtest } from '../../src/backtest.ts';
-import { parseRuleFile } from '../../src/files.ts';
-import type { Rule } from '../../src/rule.ts';
+import { backtest } from '../../src/evaluation/backtest.ts';
+import { parseRuleFile } from '../../src/model/files.ts';
+import type { Rule } from '../../src/model/rule.ts';
 import { HOUR, MINUTE, WEEK, writeTraffic } from './traffic.ts';
 
 // A fixed Monday; the judged week starts here, its history four weeks before.

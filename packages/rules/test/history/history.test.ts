@@ -5,8 +5,8 @@ import { parseConfig } from '@rollcall/core/config';
 import type { EventRow } from '@rollcall/core/event';
 import { chTime, openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { backtest } from '../../src/backtest.ts';
-import { parseRuleFile } from '../../src/files.ts';
+import { backtest } from '../../src/evaluation/backtest.ts';
+import { parseRuleFile } from '../../src/model/files.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

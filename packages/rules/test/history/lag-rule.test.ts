@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
 import { chTime, openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { evaluateRule } from '../../src/evaluate.ts';
-import { ruleSchema } from '../../src/rule.ts';
+import { evaluateRule } from '../../src/evaluation/evaluate-rule.ts';
+import { ruleSchema } from '../../src/model/rule.ts';
 
 let store: Store;
 const T0 = Date.parse('2026-11-23T10:00:00Z');

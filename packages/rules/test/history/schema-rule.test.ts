@@ -4,8 +4,8 @@ import { parseConfig } from '@rollcall/core/config';
 import type { EventRow } from '@rollcall/core/event';
 import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { evaluateRule } from '../../src/evaluate.ts';
-import { parseRuleFile } from '../../src/files.ts';
+import { evaluateRule } from '../../src/evaluation/evaluate-rule.ts';
+import { parseRuleFile } from '../../src/model/files.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-30T12:00:00Z');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
 import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { insertTransitions, latestTransitions, statusOf, transitionId, type Transition } from '../../src/alert-store.ts';
+import { insertTransitions, latestTransitions, statusOf, transitionId, type Transition } from '../../src/alerts/alert-store.ts';
 
 let store: Store;
 beforeAll(async () => {

@@ -7,9 +7,9 @@ import { parseConfig } from '@rollcall/core/config';
 import { silentLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { insertTransitions, transitionId, type Transition } from '../../src/alert-store.ts';
+import { insertTransitions, transitionId, type Transition } from '../../src/alerts/alert-store.ts';
 import { deliver } from '../../src/notify/deliver.ts';
-import { createOutbox, type OutboxRoute } from '../../src/outbox.ts';
+import { createOutbox, type OutboxRoute } from '../../src/alerts/outbox.ts';
 
 const SLOW_MS = 30_000;
 const PER_ROUTE = 2;

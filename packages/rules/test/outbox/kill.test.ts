@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
 import { openStore } from '@rollcall/core/store';
 import { tempDir, waitUntil } from '@rollcall/core/testing/brokers';
-import { insertTransitions, transitionId, type Transition } from '../../src/alert-store.ts';
+import { insertTransitions, transitionId, type Transition } from '../../src/alerts/alert-store.ts';
 
 const T0 = Date.now() - 60_000;
 const COUNT = 30;

@@ -4,7 +4,7 @@ import { parseConfig } from '@rollcall/core/config';
 import { silentLogger } from '@rollcall/core/log';
 import { openStore } from '@rollcall/core/store';
 import { deliver } from '../../src/notify/deliver.ts';
-import { createOutbox } from '../../src/outbox.ts';
+import { createOutbox } from '../../src/alerts/outbox.ts';
 
 const store = await openStore(parseConfig('', 'test', { ROLLCALL_DATA_DIR: process.env.OUTBOX_DATA_DIR ?? '' }).clickhouse);
 const outbox = createOutbox({

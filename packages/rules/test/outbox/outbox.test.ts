@@ -6,11 +6,11 @@ import { parseConfig } from '@rollcall/core/config';
 import { silentLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { insertTransitions, transitionId, type Transition } from '../../src/alert-store.ts';
+import { insertTransitions, transitionId, type Transition } from '../../src/alerts/alert-store.ts';
 import { deliver } from '../../src/notify/deliver.ts';
 import { verifySignature } from '../../src/notify/webhook.ts';
-import { createOutbox, type OutboxRoute } from '../../src/outbox.ts';
-import { saveSilence } from '../../src/silences.ts';
+import { createOutbox, type OutboxRoute } from '../../src/alerts/outbox.ts';
+import { saveSilence } from '../../src/alerts/silences.ts';
 
 let store: Store;
 beforeAll(async () => {

@@ -8,9 +8,9 @@ import { silentLogger } from '@rollcall/core/log';
 import { chTime, openStore, type Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { createRuleEngine, type RuleEngine } from '../../src/engine.ts';
-import { parseRuleFile, type RuleFiles } from '../../src/files.ts';
-import type { Rule } from '../../src/rule.ts';
+import { createRuleEngine, type RuleEngine } from '../../src/evaluation/engine.ts';
+import { parseRuleFile, type RuleFiles } from '../../src/model/files.ts';
+import type { Rule } from '../../src/model/rule.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

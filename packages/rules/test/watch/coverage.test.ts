@@ -7,10 +7,10 @@ import { chTime, openStore, type Store } from '@rollcall/core/store';
 import { HEARTBEAT_MS, insertHeartbeats } from '@rollcall/core/store/coverage';
 import { queryRows } from '@rollcall/core/store/queries';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { backtest } from '../../src/backtest.ts';
-import { createRuleEngine, type RuleEngine } from '../../src/engine.ts';
-import { parseRuleFile, type RuleFiles } from '../../src/files.ts';
-import type { Rule } from '../../src/rule.ts';
+import { backtest } from '../../src/evaluation/backtest.ts';
+import { createRuleEngine, type RuleEngine } from '../../src/evaluation/engine.ts';
+import { parseRuleFile, type RuleFiles } from '../../src/model/files.ts';
+import type { Rule } from '../../src/model/rule.ts';
 
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-12-01T10:00:00Z');

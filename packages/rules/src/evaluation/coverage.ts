@@ -6,8 +6,8 @@
 import type { Store } from '@rollcall/core/store';
 import { coverageBetween, HEARTBEAT_GAP_MS, tapsSeenSince } from '@rollcall/core/store/coverage';
 import type { Broker } from '@rollcall/core/event';
-import type { Evaluation } from './evaluation.ts';
-import type { Rule } from './rule.ts';
+import type { Evaluation } from './result.ts';
+import type { Rule } from '../model/rule.ts';
 import type { Window } from './sql.ts';
 
 export type WindowState = 'watched' | 'waiting' | 'not watched';

@@ -3,7 +3,7 @@
 // finer (or a routing-key glob or slice, which the rollup does not keep) reads raw events.
 import type { Store } from '@rollcall/core/store';
 import { eventTimeRange, queryRows } from '@rollcall/core/store/queries';
-import type { Match } from './rule.ts';
+import type { Match } from '../model/rule.ts';
 
 export interface Window {
   start: number;

@@ -1,7 +1,7 @@
 // schema: a payload shape (fingerprint of its JSON key paths) never seen before for an event type that had
 // shapes before, or a key path that every earlier shape in the previous window had and no current one has.
-import type { Evaluation, EvalInput } from '../evaluation.ts';
-import type { RuleOf } from '../rule.ts';
+import type { Evaluation, EvalInput } from '../result.ts';
+import type { RuleOf } from '../../model/rule.ts';
 import { describeMatch, matchWhere, windowWhere } from '../sql.ts';
 import { queryRows } from '@rollcall/core/store/queries';
 

@@ -1,9 +1,9 @@
 // Alerts the engine raises about itself rather than about traffic: a rule file that does not validate (its last
 // good rules keep running) and a tap that is not watching. The engine moves them through the same lifecycle.
 import type { TapCheck } from '@rollcall/core/tap-health';
-import type { TransitionTo } from './alerts.ts';
+import type { TransitionTo } from './lifecycle.ts';
 import type { Transition } from './alert-store.ts';
-import type { RuleFileState } from './files.ts';
+import type { RuleFileState } from '../model/files.ts';
 
 export const RULE_FILE_ALERT = 'rollcall-rule-file';
 export const TAP_HEALTH_ALERT = 'rollcall-tap-health';

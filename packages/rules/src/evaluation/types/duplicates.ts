@@ -1,6 +1,6 @@
 // duplicates: the share of events whose key (message id by default) was already seen in the window.
-import type { Evaluation, EvalInput } from '../evaluation.ts';
-import type { RuleOf } from '../rule.ts';
+import type { Evaluation, EvalInput } from '../result.ts';
+import type { RuleOf } from '../../model/rule.ts';
 import { describeMatch, formatDuration, matchWhere, windowWhere } from '../sql.ts';
 import { queryRows } from '@rollcall/core/store/queries';
 

@@ -1,7 +1,7 @@
 // One rule over one window: picks the type's evaluator. Windows end on multiples of `every`, `delay` before now.
 import type { Store } from '@rollcall/core/store';
-import type { Evaluation } from './evaluation.ts';
-import type { Rule } from './rule.ts';
+import type { Evaluation } from './result.ts';
+import type { Rule } from '../model/rule.ts';
 import type { Window } from './sql.ts';
 import { evaluateBaseline } from './types/baseline.ts';
 import { evaluateCompleteness } from './types/completeness.ts';
@@ -12,7 +12,7 @@ import { evaluateSchema } from './types/schema.ts';
 import { evaluateVolume } from './types/volume.ts';
 import { describeConsumer, evaluateLag } from './types/lag.ts';
 import { describeMatch } from './sql.ts';
-import { windowActive } from './schedule.ts';
+import { windowActive } from '../model/schedule.ts';
 
 export function windowAt(rule: Rule, now: number): Window {
   const end = Math.floor((now - rule.delay) / rule.every) * rule.every;

@@ -2,7 +2,7 @@
 // on the main thread would hold /healthz and every API request for that long.
 import { parentPort } from 'node:worker_threads';
 import { loadRuleFile } from './files.ts';
-import type { ParseReply, ParseRequest } from './worker-parser.ts';
+import type { ParseReply, ParseRequest } from './rule-parser.ts';
 
 parentPort?.on('message', ({ id, path }: ParseRequest) => {
   parentPort?.postMessage({ id, loaded: loadRuleFile(path) } satisfies ParseReply);

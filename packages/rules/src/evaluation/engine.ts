@@ -1,20 +1,20 @@
 // The rule engine: evaluates each rule once per `every`, over the window that ended `delay` ago, runs the
 // alert lifecycle (once per slice for a rule with group_by) and stores every transition before acting on it.
-// Broken rule files raise a config alert, and so does a tap that is not watching (system-alerts.ts).
+// Broken rule files raise a config alert, and so does a tap that is not watching (alerts/system-alerts.ts).
 import type { Logger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
 import type { Broker } from '@rollcall/core/event';
 import type { TapCheck } from '@rollcall/core/tap-health';
-import { fingerprintOf, INACTIVE, step, type AlertStatus, type TransitionTo } from './alerts.ts';
-import { insertEvaluations, insertTransitions, latestTransitions, statusOf, transitionId, type EvaluationSample, type Transition } from './alert-store.ts';
+import { fingerprintOf, INACTIVE, step, type AlertStatus, type TransitionTo } from '../alerts/lifecycle.ts';
+import { insertEvaluations, insertTransitions, latestTransitions, statusOf, transitionId, type EvaluationSample, type Transition } from '../alerts/alert-store.ts';
 import { notWatched, watchOf, type WatchCache } from './coverage.ts';
-import { evaluateScheduled, watched, windowAt } from './evaluate.ts';
-import type { Evaluation } from './evaluation.ts';
-import type { RuleFiles } from './files.ts';
-import { resolveForOf, type Rule } from './rule.ts';
-import { singleFlight } from './single-flight.ts';
+import { evaluateScheduled, watched, windowAt } from './evaluate-rule.ts';
+import type { Evaluation } from './result.ts';
+import type { RuleFiles } from '../model/files.ts';
+import { resolveForOf, type Rule } from '../model/rule.ts';
+import { singleFlight } from '../single-flight.ts';
 import { sliceLabels } from './slices.ts';
-import { fileAlert, RULE_FILE_ALERT, TAP_HEALTH_ALERT, tapAlert } from './system-alerts.ts';
+import { fileAlert, RULE_FILE_ALERT, TAP_HEALTH_ALERT, tapAlert } from '../alerts/system-alerts.ts';
 import type { Window } from './sql.ts';
 
 export interface RuleStatus {
@@ -186,7 +186,7 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
     return { samples, transitions: moves.flatMap((m) => (m.transition ? [m.transition] : [])), apply };
   };
 
-  /** A broken rule file and a tap not watching are alerts of their own (system-alerts.ts). */
+  /** A broken rule file and a tap not watching are alerts of their own (alerts/system-alerts.ts). */
   const systemAlerts = (at: number): { transition: Transition; apply: () => void }[] =>
     [...files.files().map((f) => fileAlert(f, configRoutes)), ...tapHealth().map((c) => tapAlert(c, configRoutes))].flatMap((a) => {
       const fingerprint = fingerprintOf(a.ruleId, a.key);

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { ConfigError, describeIssues, lineOf, readYaml } from '@rollcall/core/config';
 import type { Logger } from '@rollcall/core/log';
 import { ruleFileSchema, type Rule } from './rule.ts';
-import { singleFlight } from './single-flight.ts';
-import { createWorkerParser, type RuleParser } from './worker-parser.ts';
+import { singleFlight } from '../single-flight.ts';
+import { createWorkerParser, type RuleParser } from './rule-parser.ts';
 
 export class RuleFileError extends Error {
   override name = 'RuleFileError';
@@ -53,7 +53,7 @@ export interface RuleFiles {
   stop(): void;
 }
 
-/** Changed files are parsed on a worker thread (worker-parser.ts), but start-up and `rules check` parse on the
+/** Changed files are parsed on a worker thread (rule-parser.ts), but start-up and `rules check` parse on the
  * main thread, so the cap bounds how long they can be held: yaml takes about 0.4 s for 256 kB (2,400 rules) on a
  * busy 2-core machine and 3 s for 1 MB, and a 10 MB file held /healthz for 20 s. Larger files are refused unread. */
 export const MAX_RULE_FILE_BYTES = 262_144;
@@ -120,7 +120,7 @@ function stampOf(path: string): string | undefined {
   }
 }
 
-/** One file's outcome, as a value: it crosses from the parser thread (worker-parser.ts) as it is. */
+/** One file's outcome, as a value: it crosses from the parser thread (rule-parser.ts) as it is. */
 export type Loaded = { rules: Rule[] } | { error: string };
 
 export function loadRuleFile(path: string): Loaded {

@@ -1,8 +1,8 @@
 // baseline: this window against the same window one season (day or week) back, N times; the expectation is
 // the median of the seasons that held data, so one odd day in the history does not move it. A count past the
 // drop/rise bound must also be unlikely given that expectation and the seasons' spread (seasonalPValue).
-import type { Evaluation, EvalInput } from '../evaluation.ts';
-import { maxGroupsOf, type RuleOf } from '../rule.ts';
+import type { Evaluation, EvalInput } from '../result.ts';
+import { maxGroupsOf, type RuleOf } from '../../model/rule.ts';
 import { combineSlices, countsBy, describeSlice } from '../slices.ts';
 import { countAtLeast, countAtMost, formatP, significant } from '../significance.ts';
 import { describeMatch, formatDuration, matchWhere, sourceFor, tableOf, windowWhere, type Window } from '../sql.ts';

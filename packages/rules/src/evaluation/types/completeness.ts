@@ -1,7 +1,7 @@
 // completeness: every key seen on A must show up on B within `within`. The A window is moved back by `within`
 // so that each A key has had its full allowance when it is judged; B is read up to the window's end.
-import type { Evaluation, EvalInput } from '../evaluation.ts';
-import type { RuleOf } from '../rule.ts';
+import type { Evaluation, EvalInput } from '../result.ts';
+import type { RuleOf } from '../../model/rule.ts';
 import { describeMatch, formatDuration, matchWhere, windowWhere } from '../sql.ts';
 import { queryRows } from '@rollcall/core/store/queries';
 

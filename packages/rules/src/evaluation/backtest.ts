@@ -1,11 +1,11 @@
 // Replays a rule over stored history: every `every` from `from` to `to`, the same evaluation and lifecycle as
 // the engine, nothing stored or sent. Answers "when would this rule have fired?" before it goes live.
 import type { Store } from '@rollcall/core/store';
-import { INACTIVE, step, type AlertStatus, type TransitionTo } from './alerts.ts';
+import { INACTIVE, step, type AlertStatus, type TransitionTo } from '../alerts/lifecycle.ts';
 import { notWatched, watchOf, type WatchCache } from './coverage.ts';
-import { evaluateScheduled, windowAt } from './evaluate.ts';
-import type { Evaluation } from './evaluation.ts';
-import { resolveForOf, type Rule } from './rule.ts';
+import { evaluateScheduled, windowAt } from './evaluate-rule.ts';
+import type { Evaluation } from './result.ts';
+import { resolveForOf, type Rule } from '../model/rule.ts';
 import type { Window } from './sql.ts';
 
 /** What was decided about a window: breached or clean, or why it was not judged. */

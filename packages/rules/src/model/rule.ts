@@ -22,7 +22,7 @@ const duration = (max: number, fallback?: string) => {
 
 const percent = z.number().min(0).max(100);
 
-/** A breach must also be statistically significant at this confidence (significance.ts); 0 turns the test off.
+/** A breach must also be statistically significant at this confidence (evaluation/significance.ts); 0 turns the test off.
  * 0.99999: a deviation normal traffic shows once in 100 000 windows (about once in 70 days at every: 1m). With
  * 0.999 a week of ±30% jittered seasonal traffic at 0.5 msg/s raised 5 alerts (a week has 2 016 windows at
  * every: 5m, 10 080 at 1m, and a variance estimated from 3–4 seasons runs a little narrow in the tails); a large
@@ -84,7 +84,7 @@ const common = {
   notify: z.array(z.string().min(1)).default([]),
 };
 
-/** Dimensions a rule can slice by (slices.ts): the rollup keeps event_type and source; routing_key reads raw
+/** Dimensions a rule can slice by (evaluation/slices.ts): the rollup keeps event_type and source; routing_key reads raw
  * rows. Extracted payload fields (the card network) are not stored per event, so they cannot be sliced yet. */
 export const GROUP_KEYS = ['event_type', 'source', 'routing_key'] as const;
 export type GroupKey = (typeof GROUP_KEYS)[number];

@@ -4,10 +4,10 @@ import type { Config } from '@rollcall/core/config/schema';
 import type { Broker } from '@rollcall/core/event';
 import type { Logger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
-import { createRuleEngine, type EngineDeps, type RuleEngine } from './engine.ts';
-import { createRuleFiles, type RuleFiles } from './files.ts';
+import { createRuleEngine, type EngineDeps, type RuleEngine } from './evaluation/engine.ts';
+import { createRuleFiles, type RuleFiles } from './model/files.ts';
 import { deliver } from './notify/deliver.ts';
-import { createOutbox, type Outbox, type OutboxRoute } from './outbox.ts';
+import { createOutbox, type Outbox, type OutboxRoute } from './alerts/outbox.ts';
 
 export interface Alerting {
   files: RuleFiles;

@@ -1,7 +1,7 @@
 // freshness: the newest matching event must be younger than max_silence. Reads the rollup's last_seen (the
 // whole retained history is a few rows per minute), raw events only for a routing-key match.
-import type { Evaluation, EvalInput } from '../evaluation.ts';
-import type { RuleOf } from '../rule.ts';
+import type { Evaluation, EvalInput } from '../result.ts';
+import type { RuleOf } from '../../model/rule.ts';
 import { describeMatch, formatDuration, matchWhere } from '../sql.ts';
 import { queryRows } from '@rollcall/core/store/queries';
 

@@ -1,8 +1,8 @@
 // lag: a consumer group or queue is too far behind, or the lag sampler judged it stopped/stalled. Reads the
 // sampler's per-round status rows (lag_status); the newest round inside the window decides, per group.
 import { queryRows } from '@rollcall/core/store/queries';
-import type { Evaluation, EvalInput } from '../evaluation.ts';
-import type { Consumer, RuleOf } from '../rule.ts';
+import type { Evaluation, EvalInput } from '../result.ts';
+import type { Consumer, RuleOf } from '../../model/rule.ts';
 import { globToLike } from '../sql.ts';
 
 export function describeConsumer(c: Consumer): string {

@@ -4,8 +4,8 @@
 // baseline's past seasons), or an open alert: one that vanished counts 0 and breaches, it is not forgotten.
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
-import type { Evaluation } from './evaluation.ts';
-import { maxGroupsOf, type GroupKey, type Match, type RuleOf } from './rule.ts';
+import type { Evaluation } from './result.ts';
+import { maxGroupsOf, type GroupKey, type Match, type RuleOf } from '../model/rule.ts';
 import { describeMatch, matchWhere, sourceFor, tableOf, windowWhere, type Window } from './sql.ts';
 
 export type SlicedRule = RuleOf<'volume'> | RuleOf<'baseline'> | RuleOf<'ratio'>;

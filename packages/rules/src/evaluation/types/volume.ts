@@ -1,6 +1,6 @@
 // volume: the count per window must stay within [min, max]; with group_by, each slice's count.
-import type { Evaluation, EvalInput } from '../evaluation.ts';
-import { maxGroupsOf, type RuleOf } from '../rule.ts';
+import type { Evaluation, EvalInput } from '../result.ts';
+import { maxGroupsOf, type RuleOf } from '../../model/rule.ts';
 import { combineSlices, countsBy, describeSlice, recentOf } from '../slices.ts';
 import { countIn, describeMatch, formatDuration } from '../sql.ts';
 

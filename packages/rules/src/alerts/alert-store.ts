@@ -2,7 +2,7 @@
 // acknowledgements. An alert's current state is its latest transition, so a restart resumes where it was.
 import { chTime, type Store } from '@rollcall/core/store';
 import { hash53 } from '@rollcall/core/hash';
-import type { AlertStatus, TransitionTo } from './alerts.ts';
+import type { AlertStatus, TransitionTo } from './lifecycle.ts';
 
 import { queryRows } from '@rollcall/core/store/queries';
 

@@ -1,7 +1,7 @@
 // ratio: flow conservation between two streams. count(b) / count(a) per window must stay within [lo, hi], and a
 // ratio outside the band must also be unlikely under the band (ratioPValue) at the rule's confidence.
-import type { Evaluation, EvalInput } from '../evaluation.ts';
-import { maxGroupsOf, type RuleOf } from '../rule.ts';
+import type { Evaluation, EvalInput } from '../result.ts';
+import { maxGroupsOf, type RuleOf } from '../../model/rule.ts';
 import { combineSlices, countsBy, describeSlice, recentOf } from '../slices.ts';
 import { binomialAtLeast, binomialAtMost, formatP, poissonAtLeast, poissonAtMost, significant } from '../significance.ts';
 import { countIn, describeMatch, formatDuration } from '../sql.ts';

@@ -8,9 +8,9 @@ import type { Logger } from '@rollcall/core/log';
 import { backoffDelay } from '@rollcall/core/retry';
 import { chTime, type Store } from '@rollcall/core/store';
 import { acknowledgedEpisodes, fromRow, TRANSITION_COLUMNS, transitionId, type Transition, type TransitionRow } from './alert-store.ts';
-import { DeliveryError, type Notification, type Route } from './notify/notification.ts';
+import { DeliveryError, type Notification, type Route } from '../notify/notification.ts';
 import { isActiveSilence, listSilences, matchesAll } from './silences.ts';
-import { singleFlight } from './single-flight.ts';
+import { singleFlight } from '../single-flight.ts';
 
 import { queryRows } from '@rollcall/core/store/queries';
 
