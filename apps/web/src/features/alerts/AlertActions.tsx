@@ -9,11 +9,11 @@ import { alertMutations, type Alert, type Matcher } from './queries.ts';
 const ADMIN_ONLY = 'Only admins can do this';
 
 interface ActionDialogProps {
-  /** The button's text, the submit button's too. */
+  /** The button's text, the submit button's too; the dialog is titled "<label> <rule>". */
   label: string;
   hint: string;
-  buttonClass: string;
-  title: string;
+  alert: Alert;
+  ghost?: boolean;
   mutation: { isPending: boolean; isError: boolean; error: unknown };
   canSubmit?: boolean;
   /** Gets `close` to call once the change went through. */
@@ -22,16 +22,16 @@ interface ActionDialogProps {
 }
 
 /** An admin's button that opens a form in a dialog: the fields, the mutation's error, Cancel and submit. */
-function ActionDialog({ label, hint, buttonClass, title, mutation, canSubmit = true, onSubmit, children }: ActionDialogProps) {
+function ActionDialog({ label, hint, alert, ghost = false, mutation, canSubmit = true, onSubmit, children }: ActionDialogProps) {
   const admin = useIsAdmin();
   const [open, setOpen] = useState(false);
   const close = () => setOpen(false);
   return (
     <>
-      <button type="button" className={buttonClass} disabled={!admin} title={admin ? hint : ADMIN_ONLY} onClick={() => setOpen(true)}>
+      <button type="button" className={ghost ? 'small ghost' : 'small'} disabled={!admin} title={admin ? hint : ADMIN_ONLY} onClick={() => setOpen(true)}>
         {label}
       </button>
-      <Dialog open={open} title={title} onClose={close}>
+      <Dialog open={open} title={`${label} ${alert.rule_id}`} onClose={close}>
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -54,25 +54,25 @@ function ActionDialog({ label, hint, buttonClass, title, mutation, canSubmit = t
   );
 }
 
+function CommentField({ value, onChange, rows, placeholder, required = false }: { value: string; onChange: (text: string) => void; rows: number; placeholder: string; required?: boolean }) {
+  return (
+    <label className="field">
+      <span>Comment</span>
+      <textarea value={value} onChange={(e) => onChange(e.target.value)} rows={rows} required={required} placeholder={placeholder} />
+    </label>
+  );
+}
+
 export function AckButton({ alert }: { alert: Alert }) {
   const [comment, setComment] = useState('');
   const client = useQueryClient();
   const ack = useMutation(alertMutations.acknowledge(client));
   if (alert.acknowledged) return null;
   return (
-    <ActionDialog
-      label="Acknowledge"
-      hint="Acknowledge: no more reminders"
-      buttonClass="small"
-      title={`Acknowledge ${alert.rule_id}`}
-      mutation={ack}
-      onSubmit={(close) => ack.mutate({ fingerprint: alert.fingerprint, comment }, { onSuccess: close })}
+    <ActionDialog label="Acknowledge" hint="Acknowledge: no more reminders" alert={alert} mutation={ack} onSubmit={(close) => ack.mutate({ fingerprint: alert.fingerprint, comment }, { onSuccess: close })}
     >
       <p className="muted">{alert.summary}</p>
-      <label className="field">
-        <span>Comment</span>
-        <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={3} placeholder="Looking into it" />
-      </label>
+      <CommentField value={comment} onChange={setComment} rows={3} placeholder="Looking into it" />
     </ActionDialog>
   );
 }
@@ -88,14 +88,7 @@ export function SilenceButton({ alert }: { alert: Alert }) {
   const silence = useMutation(alertMutations.silence(client));
   const edit = (i: number, change: Partial<Matcher>) => setMatchers(matchers.map((x, j) => (j === i ? { ...x, ...change } : x)));
   return (
-    <ActionDialog
-      label="Silence"
-      hint="Hold back notifications"
-      buttonClass="small ghost"
-      title={`Silence ${alert.rule_id}`}
-      mutation={silence}
-      canSubmit={matchers.length > 0}
-      onSubmit={(close) => silence.mutate({ matchers, duration, comment }, { onSuccess: close })}
+    <ActionDialog label="Silence" hint="Hold back notifications" alert={alert} ghost mutation={silence} canSubmit={matchers.length > 0} onSubmit={(close) => silence.mutate({ matchers, duration, comment }, { onSuccess: close })}
     >
       <fieldset className="matchers">
         <legend>Matching alerts</legend>
@@ -125,10 +118,7 @@ export function SilenceButton({ alert }: { alert: Alert }) {
           ))}
         </select>
       </label>
-      <label className="field">
-        <span>Comment</span>
-        <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={2} required placeholder="Planned maintenance" />
-      </label>
+      <CommentField value={comment} onChange={setComment} rows={2} required placeholder="Planned maintenance" />
     </ActionDialog>
   );
 }

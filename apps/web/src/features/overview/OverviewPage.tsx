@@ -82,16 +82,17 @@ function ActiveAlerts() {
   );
 }
 
+/** A stream or group named with its broker, muted, in front. */
+function OnBroker({ broker, to, name }: { broker: string; to: string; name: string }) {
+  return (
+    <>
+      <span className="muted small">{broker}</span> <AppLink to={to}>{name}</AppLink>
+    </>
+  );
+}
+
 const DROPS: Column<StreamSummary>[] = [
-  {
-    key: 'stream',
-    header: 'Stream',
-    cell: (s) => (
-      <>
-        <span className="muted small">{s.broker}</span> <AppLink to={routes.stream(s.broker, s.stream)}>{s.stream}</AppLink>
-      </>
-    ),
-  },
+  { key: 'stream', header: 'Stream', cell: (s) => <OnBroker broker={s.broker} to={routes.stream(s.broker, s.stream)} name={s.stream} /> },
   { key: 'now', header: 'Now', align: 'right', cell: (s) => formatRate(s.current_msg_per_sec) },
   { key: 'baseline', header: 'Baseline', align: 'right', cell: (s) => formatRate(s.baseline_msg_per_sec) },
   { key: 'change', header: 'Change', align: 'right', className: 'bad', cell: (s) => formatChange(s.change) },
@@ -110,15 +111,7 @@ function Drops() {
 }
 
 const WORST_LAG: Column<LagGroup>[] = [
-  {
-    key: 'group',
-    header: 'Group / queue',
-    cell: (g) => (
-      <>
-        <span className="muted small">{g.broker}</span> <AppLink to={routes.lagGroup(g.broker, g.group)}>{g.group}</AppLink>
-      </>
-    ),
-  },
+  { key: 'group', header: 'Group / queue', cell: (g) => <OnBroker broker={g.broker} to={routes.lagGroup(g.broker, g.group)} name={g.group} /> },
   LAG_COLUMNS.status,
   { ...LAG_COLUMNS.lag, header: 'Lag', sort: undefined },
   { ...LAG_COLUMNS.time, header: 'Behind', sort: undefined },
