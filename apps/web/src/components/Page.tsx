@@ -2,7 +2,7 @@
 // page that stands on one query, its loading and error states in place of the body.
 import type { ReactNode } from 'react';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { ErrorState, Loading } from './Panel.tsx';
+import { QueryState } from './Panel.tsx';
 
 interface PageProps<T> {
   /** The h1; a page whose title comes from its query leaves it out until the data is there. */
@@ -20,11 +20,8 @@ interface PageProps<T> {
 }
 
 export function Page<T>({ title, meta, actions, lead, fill = false, query, children }: PageProps<T>) {
-  let body: ReactNode;
-  if (query?.isPending) body = <Loading />;
-  else if (query?.isError) body = <ErrorState error={query.error} />;
-  else if (typeof children === 'function') body = query ? children(query.data as T) : null;
-  else body = children;
+  const render = (data: T) => (typeof children === 'function' ? children(data) : children);
+  const body = query ? <QueryState query={query}>{render}</QueryState> : typeof children === 'function' ? null : children;
   return (
     <div className={fill ? 'page page-fill' : 'page'}>
       {title !== undefined && (
