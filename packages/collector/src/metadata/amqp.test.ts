@@ -1,6 +1,6 @@
 import { parseConfig } from '@rollcall/core/config';
 import { describe, expect, it } from 'vitest';
-import { deliveryHash, headersText, NotATraceMessage, traceMessageToEvent, type AmqpContext, type TraceMessage } from './amqp.ts';
+import { deliveryHash, headersText, NotATraceMessage, traceMessageToEvent, type AmqpContext, type TraceMessage, isTapPlumbing } from './amqp.ts';
 
 const extract = parseConfig('', 'test', {}).extract;
 const ctx: AmqpContext = { cluster: 'rmq-eu', observedAt: 1_795_425_702_250, extract };
@@ -265,5 +265,20 @@ describe('headers nested deeper than the stack', () => {
     const { row } = traceMessageToEvent({ routingKey: 'publish.exp.x', headers: hostile, body: body() }, ctx, 'read through the management API');
     expect(row).toMatchObject({ kind: 'publish', stream: 'exp.x', size: body().length });
     expect(row.parse_error).toMatch(/^read through the management API; trace message not readable: boom/);
+  });
+});
+
+describe('isTapPlumbing', () => {
+  const deadLettered = (exchange: string) => properties({ headers: { 'x-death': [{ exchange, queue: 'rc.tap', reason: 'maxlen', count: 1 }] } });
+
+  it('is a delivery of a trace message that overflowed a tap queue into its overflow queue', () => {
+    expect(isTapPlumbing({ ...deliver(deadLettered('amq.rabbitmq.trace')), routingKey: 'deliver.rc.tap.overflow' })).toBe(true);
+  });
+
+  it('is not ordinary traffic: publishes, plain deliveries, or messages dead-lettered from the application exchanges', () => {
+    expect(isTapPlumbing(deliver())).toBe(false);
+    expect(isTapPlumbing(publish(deadLettered('amq.rabbitmq.trace')))).toBe(false);
+    expect(isTapPlumbing(deliver(deadLettered('orders')))).toBe(false);
+    expect(isTapPlumbing({ routingKey: 'deliver.q', headers: { properties: { headers: { 'x-death': 'not a list' } } }, body: new Uint8Array() })).toBe(false);
   });
 });

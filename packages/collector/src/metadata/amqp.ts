@@ -36,6 +36,17 @@ function verbAndTarget(routingKey: string): { verb: 'publish' | 'deliver'; targe
   return { verb, target: routingKey.slice(dot + 1) };
 }
 
+/** The firehose's own plumbing, not anyone's traffic: a delivery from a tap's overflow queue. A trace message
+ * that overflowed a tap queue is dead-lettered to the overflow exchange and so belongs to it, which makes its
+ * delivery to the tap traced (deliveries of messages of amq.rabbitmq.trace itself are not). Told by the x-death
+ * entry RabbitMQ adds when dead-lettering: its exchange is the trace exchange. Read defensively: any shape that is
+ * not exactly that is ordinary traffic. */
+export function isTapPlumbing(msg: TraceMessage): boolean {
+  if (!msg.routingKey.startsWith('deliver.')) return false;
+  const deaths = table(table(table(msg.headers).properties).headers)['x-death'];
+  return Array.isArray(deaths) && deaths.some((d) => table(d).exchange === 'amq.rabbitmq.trace');
+}
+
 /** One row per trace message, always: what cannot be read becomes a parse_error, never an exception that would
  * leave the message on the tap queue to be redelivered for ever. `note` is a problem known before reading
  * (e.g. the message could only be fetched through the management API). */

@@ -7,7 +7,7 @@ import type { Logger } from '@rollcall/core/log';
 import type { TapTelemetry } from '@rollcall/core/telemetry';
 import { tapBatchesContaining } from './stored-batches.ts';
 import type { Store } from '@rollcall/core/store';
-import { NotATraceMessage, traceMessageToEvent } from '../metadata/amqp.ts';
+import { isTapPlumbing, NotATraceMessage, traceMessageToEvent } from '../metadata/amqp.ts';
 import { createBatchWriter, type Submission } from '../writer/batch-writer.ts';
 import { createQueueReader, type QueueReader, type QueueReaderQueue, type TraceDelivery } from './queue-reader.ts';
 import { RedeliveryClaims } from './redelivery.ts';
@@ -112,6 +112,7 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
   };
 
   const handle = async ({ message, redelivered, session, note }: TraceDelivery) => {
+    if (isTapPlumbing(message)) return; // acked, not stored: the tap reading its own overflow queue
     let extracted;
     try {
       extracted = traceMessageToEvent(message, { cluster: cfg.cluster, observedAt: now(), extract: config.extract }, note);

@@ -141,6 +141,10 @@ describe('RabbitMQ tap', () => {
       await new Promise((r) => setTimeout(r, 500));
       expect(await burstCount()).toBe(1500);
       expect(second.overflowed()).toBeGreaterThanOrEqual(500);
+      // Reading the overflow queue is the tap's own plumbing: its deliveries are traced (the overflowed trace
+      // messages belong to the overflow exchange) but are nobody's traffic, for this tap or the suite's.
+      const plumbing = await store.client.query({ query: `SELECT count() AS n FROM ${store.db}.events WHERE queue = {q:String} OR stream = {q:String}`, query_params: { q: `${name}.small.overflow` }, format: 'JSONEachRow' });
+      expect(Number((await plumbing.json<{ n: string | number }>())[0]?.n)).toBe(0);
     } finally {
       await second.stop();
       await deleteTapQueues(ch, `${name}.small`);
