@@ -7,8 +7,9 @@ import type { Broker } from '@rollcall/core/event';
 import type { TapCheck } from '@rollcall/core/tap-health';
 import { fingerprintOf, INACTIVE, step, type AlertStatus, type TransitionTo } from '../alerts/lifecycle.ts';
 import { insertEvaluations, insertTransitions, latestTransitions, statusOf, transitionId, type EvaluationSample, type Transition } from '../alerts/alert-store.ts';
-import { notWatched, watchOf, type WatchCache } from './coverage.ts';
+import { notWatched, watchOf, type Watch, type WatchCache } from './coverage.ts';
 import { evaluateScheduled, watched, windowAt } from './evaluate-rule.ts';
+import { lateEvents } from './late.ts';
 import type { Evaluation } from './result.ts';
 import type { RuleFiles } from '../model/files.ts';
 import { resolveForOf, type Rule } from '../model/rule.ts';
@@ -76,6 +77,8 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
   const lastEnd = new Map<string, number>();
   const lastRun = new Map<string, NonNullable<RuleStatus['last']>>();
   const waiting = new Map<string, NonNullable<RuleStatus['waiting']>>();
+  /** Each rule's last window judged the first time, for its one second look (late.ts). */
+  const judged = new Map<string, { window: Window; at: number; watched: boolean; looked: boolean }>();
   /** The slice fingerprints each rule with group_by judged last: an open alert outside them is an orphan. */
   const reported = new Map<string, Set<string>>();
   let timer: NodeJS.Timeout | undefined;
@@ -152,12 +155,31 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
       return {}; // judged on a later tick, once the taps have stored past it
     }
     waiting.delete(rule.id);
+    return (await secondLook(rule, window, at)) ?? judge(rule, window, at, watch);
+  };
+
+  /** The rule's previous window once more, before the next is judged, if events for it were stored since it was
+   * judged (late.ts). Its new verdict moves the alert like any other; the next window waits for the next tick. */
+  const secondLook = async (rule: Rule, next: Window, at: number): Promise<Outcome | undefined> => {
+    const previous = judged.get(rule.id);
+    if (!previous || previous.looked || previous.window.end >= next.end) return undefined;
+    previous.looked = true; // one look, even if this query fails
+    if (!previous.watched) return undefined; // not watched stays not watched
+    const late = await lateEvents(store, rule, previous.window, previous.at);
+    if (late === 0) return undefined;
+    log.info('late events: judging a window again', { rule: rule.id, window_end: new Date(previous.window.end).toISOString(), late });
+    return judge(rule, previous.window, at, undefined, late);
+  };
+
+  /** `late`: this window was judged before, and this many events for it were stored since. */
+  const judge = async (rule: Rule, window: Window, at: number, watch: Watch | undefined, late?: number): Promise<Outcome> => {
     const keep = openSlices(rule);
     const started = performance.now();
     let evaluation: Evaluation | undefined;
     let error = '';
     try {
       evaluation = watch?.state === 'not watched' ? notWatched(watch.reason) : await evaluateScheduled(store, rule, window, keep);
+      if (late !== undefined) evaluation = { ...evaluation, summary: `${evaluation.summary} (judged again: ${late} late events)`, details: { ...evaluation.details, late_events: late } };
     } catch (err) {
       error = (err as Error).message;
       log.error('rule evaluation failed', { rule: rule.id, err });
@@ -169,8 +191,10 @@ export function createRuleEngine({ store, log, files, configRoutes = [], now = D
     // never in a rule id), so the rule's own row stays one per window.
     const samples = [sample(rule.id, evaluation), ...(evaluation?.slices ?? []).map((s) => sample(`${rule.id}/${s.key}=${s.group}`, s.evaluation))];
     const done = () => {
-      lastEnd.set(rule.id, window.end);
       lastRun.set(rule.id, { at, window, durationMs, ...(evaluation ? { evaluation } : {}), ...(error ? { error } : {}) });
+      if (late !== undefined) return; // the window after it is still to be judged
+      lastEnd.set(rule.id, window.end);
+      judged.set(rule.id, { window, at, watched: watch?.state !== 'not watched', looked: false });
     };
     if (!evaluation || evaluation.skipped) return { samples, apply: done };
     const key = groupOf(rule);
