@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import { rangeQuery } from './params.ts';
 
-export const ALERT_STATES = ['pending', 'firing', 'resolved', 'inactive'] as const;
-export type AlertStateName = (typeof ALERT_STATES)[number];
+const ALERT_STATES = ['pending', 'firing', 'resolved', 'inactive'] as const;
 
 export const alertsQuery = z.strictObject({
   state: z

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { brokerParam, rangeQuery } from './params.ts';
 
 const lagStatus = z.enum(['OK', 'WARN', 'STALL', 'STOP', 'ERR']);
-export const groupLagSchema = z.object({
+const groupLagSchema = z.object({
   broker: brokerParam,
   cluster: z.string(),
   group: z.string(),

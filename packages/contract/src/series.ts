@@ -20,5 +20,4 @@ export const seriesResponse = z.object({
   step_seconds: z.number(),
   series: z.array(z.object({ key: z.string(), points: z.array(pointSchema) })),
 });
-export type SeriesPoint = z.output<typeof pointSchema>;
 export type SeriesResponse = z.output<typeof seriesResponse>;

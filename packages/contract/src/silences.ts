@@ -25,7 +25,6 @@ export const silenceSchema = z.object({
   active: z.boolean(),
 });
 export const silencesResponse = z.object({ silences: z.array(silenceSchema) });
-export type MatchOp = z.output<typeof matchOp>;
 export type Matcher = z.output<typeof matcherSchema>;
 export type Silence = z.output<typeof silenceSchema>;
 export type SilencesResponse = z.output<typeof silencesResponse>;

@@ -8,7 +8,7 @@ export const nameParam = z.string().min(1).max(512);
 export const kindParam = z.enum(['publish', 'deliver']);
 
 export const streamsQuery = rangeQuery({});
-export const streamSchema = z.object({
+const streamSchema = z.object({
   broker: brokerParam,
   cluster: z.string(),
   stream: z.string(),
@@ -43,7 +43,7 @@ export const streamDetailResponse = z.object({
 export type StreamDetail = z.output<typeof streamDetailResponse>;
 
 export const eventsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), kind: kindParam.optional() });
-export const eventSchema = z.object({
+const eventSchema = z.object({
   observed_at: z.string(),
   broker_ts: z.string(),
   kind: z.string(),

@@ -3,9 +3,8 @@ import type { AckBody, Alert, AlertDetail, AlertsResponse, HistoryResponse } fro
 import type { Silence, SilenceBody, SilencesResponse } from '@rollcall/contract/silences';
 import { api, enc } from '../../api/client.ts';
 
-export type { Alert, AlertDetail, AlertStateName, Transition } from '@rollcall/contract/alerts';
+export type { Alert, AlertDetail, Transition } from '@rollcall/contract/alerts';
 export type { Matcher, Silence } from '@rollcall/contract/silences';
-
 
 export const alertQueries = {
   active: () =>
