@@ -1,0 +1,51 @@
+// The dashboard during a real incident: the Card→Fraud pilot runs through the real brokers and the real server,
+// then card-service silently stops publishing 40% of visa authorizations (the demo's incident switch). Checks run
+// in order, in three phases: before the incident, while its ratio alert is pending, and once it fires. Each area
+// of the dashboard registers its checks from a module of its own under incident/ (one import, one call below).
+// Screenshots go to apps/web/artifacts/incident-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '@rollcall/core/testing/brokers';
+import { launchBrowser } from './browser.ts';
+import { RULES, startE2ePlatform, waitForTraffic } from './platform.ts';
+import type { IncidentContext } from './incident/context.ts';
+
+type AlertList = { alerts: { rule_id: string; state: string }[] };
+const stateOf = (d: AlertList) => d.alerts.find((a) => a.rule_id === RULES.ratio)?.state ?? 'inactive';
+
+describe('the dashboard during the Card→Fraud incident', { timeout: 120_000 }, () => {
+  const ctx = { startedAt: 0, pendingAt: 0, firingAt: 0 } as IncidentContext;
+
+  beforeAll(async () => {
+    [ctx.e2e, ctx.browser] = await Promise.all([startE2ePlatform('rc-incident'), launchBrowser()]);
+    await waitForTraffic(ctx.e2e);
+  }, 180_000);
+
+  afterAll(async () => {
+    await ctx.browser?.close();
+    await ctx.e2e?.stop();
+  });
+
+  // ---- before the incident ----------------------------------------------------------------------------------
+
+  it('starts the incident from the demo switch', async () => {
+    expect(stateOf(await ctx.e2e.get<AlertList>('/api/v1/alerts?state=firing,pending'))).toBe('inactive');
+    const res = await fetch(`${ctx.e2e.url}/api/v1/demo/incident`, { method: 'POST', headers: { authorization: `Bearer ${ctx.e2e.tokens.admin}` } });
+    expect(res.status).toBe(200);
+    ctx.startedAt = Date.now();
+  });
+
+  // ---- pending ----------------------------------------------------------------------------------------------
+
+  it('the ratio alert goes pending', async () => {
+    const state = await waitUntil(() => ctx.e2e.get<AlertList>('/api/v1/alerts?state=firing,pending').then(stateOf), (s) => s !== 'inactive', 90_000, `${RULES.ratio} to go pending`);
+    ctx.pendingAt = Date.now();
+    expect(['pending', 'firing']).toContain(state);
+  });
+
+  // ---- firing -----------------------------------------------------------------------------------------------
+
+  it('the ratio alert fires', async () => {
+    await waitUntil(() => ctx.e2e.get<AlertList>('/api/v1/alerts?state=firing').then(stateOf), (s) => s === 'firing', 90_000, `${RULES.ratio} to fire`);
+    ctx.firingAt = Date.now();
+  });
+});
