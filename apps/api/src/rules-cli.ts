@@ -1,7 +1,7 @@
 // `rollcall rules check|backtest`: validate rule files before they go live, and replay one over history.
 import { join, resolve } from 'node:path';
 import type { Config } from '@rollcall/core/config/schema';
-import { parseDuration } from '@rollcall/core/duration';
+import { parseDuration } from '@rollcall/contract/duration';
 import { openStore } from '@rollcall/core/store';
 import { backtest } from '@rollcall/rules/backtest';
 import { OUTSIDE_SCHEDULE } from '@rollcall/rules/evaluate-rule';

@@ -6,7 +6,7 @@
 //   node --import tsx pilots/src/cli.ts incident [--stop]
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseDuration } from '@rollcall/core/duration';
+import { parseDuration } from '@rollcall/contract/duration';
 import { controlUrl } from './config.ts';
 import { ControlUnavailable, createControlClient } from './control-client.ts';
 import type { PilotView } from './control.ts';

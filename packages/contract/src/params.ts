@@ -2,7 +2,7 @@
 // ranged response echoes. Every time, duration and range is bounded here, so nothing out of range reaches a query
 // (ClickHouse's DateTime is UInt32 seconds from 1970, and Date throws past ±8.64e15 ms).
 import { z } from 'zod';
-import { DURATION_HINT, formatDuration, parseDuration } from '@rollcall/core/duration';
+import { DURATION_HINT, formatDuration, parseDuration } from './duration.ts';
 
 export const MAX_RANGE_MS = 400 * 86_400_000;
 /** Durations in a request (range, since, a silence's duration) go up to this. */

@@ -1,6 +1,6 @@
 // `rollcall bench overhead --broker rabbitmq|kafka`: what Rollcall costs the system it watches. Results go to
 // bench/results/overhead.json and overhead.md (not to the store: the tap under test has a store of its own).
-import { parseDuration } from '@rollcall/core/duration';
+import { parseDuration } from '@rollcall/contract/duration';
 import { kafkaClientOptions } from '@rollcall/collector/kafka/client-options';
 import { LOAD_FLAG_SPEC, OptionsError, parseFlags, parseLoadFlags } from '../load/options.ts';
 import { createRabbitAdmin } from '../load/rabbit-management.ts';

@@ -1,6 +1,6 @@
 // Flags of `rollcall bench` (a load run) validated once into typed options; every error names its flag.
 import { parseArgs } from 'node:util';
-import { DURATION_HINT, parseDuration } from '@rollcall/core/duration';
+import { DURATION_HINT, parseDuration } from '@rollcall/contract/duration';
 import type { Acks, Broker, Thresholds, Tuning } from '@rollcall/contract/bench';
 import { MAX_PRODUCERS, MIN_SIZE } from './message.ts';
 

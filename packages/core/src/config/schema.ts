@@ -1,6 +1,6 @@
 // The shape of rollcall.yaml. Every field has a default so the local demo needs no file at all.
 import { z } from 'zod';
-import { DURATION_HINT, parseDuration } from '../duration.ts';
+import { DURATION_HINT, parseDuration } from '@rollcall/contract/duration';
 
 const duration = (fallback: string) =>
   z

@@ -1,6 +1,6 @@
 // The shape of a rule file, validated once when the file is read. Everything downstream gets typed rules.
 import { z } from 'zod';
-import { DURATION_HINT, formatDuration, parseDuration } from '@rollcall/core/duration';
+import { DURATION_HINT, formatDuration, parseDuration } from '@rollcall/contract/duration';
 
 const DAY_MS = 86_400_000;
 /** Upper bounds on rule durations. A window or step past 30 days is no longer a live check (the raw rows behind

@@ -1,4 +1,5 @@
-// Durations in config and CLI flags are written the way operators say them: "500ms", "10s", "5m", "1h", "7d".
+// Durations in config, rule files, CLI flags and API parameters are written the way operators say them: "500ms",
+// "10s", "5m", "1h", "7d". Here, at the bottom of the graph, because the contract and the config share the syntax.
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
 
