@@ -1,6 +1,7 @@
 // Alerts: the current ones, their transitions over a range, one alert with its notifications, acknowledgement.
 import { z } from 'zod';
 import { rangeQuery } from './params.ts';
+import { evaluationSchema } from './rules.ts';
 
 const ALERT_STATES = ['pending', 'firing', 'resolved', 'inactive'] as const;
 
@@ -34,6 +35,8 @@ export const alertSchema = z.object({
   details: z.record(z.string(), z.unknown()).describe('the rule’s evidence: window, counts, a sample of missing keys, …'),
   acknowledged: z.object({ by: z.string(), at: z.string(), comment: z.string() }).nullable(),
   silenced_by: z.array(z.string()),
+  /** The end of the latest window judged breached for this alert: when the problem was last confirmed. */
+  last_confirmed_at: z.string().nullable(),
 });
 export const alertsResponse = z.object({ alerts: z.array(alertSchema) });
 export type Alert = z.output<typeof alertSchema>;
@@ -51,6 +54,10 @@ export const fingerprintPath = z.strictObject({ fingerprint: z.string().regex(/^
 export const alertDetailResponse = alertSchema.extend({
   transitions: z.array(transitionSchema),
   notifications: z.array(z.object({ transition_id: z.string(), route: z.string(), repeat: z.number(), at: z.string(), outcome: z.string(), attempts: z.number(), error: z.string() })),
+  /** The alert's windows from a little before it became active until now (or until it resolved), oldest first. */
+  evaluations: z.array(evaluationSchema),
+  /** Completeness rules: the keys of the latest evaluation's sample that never arrived, with when each was first seen. */
+  missing_keys: z.array(z.object({ key: z.string(), first_seen: z.string().nullable() })),
 });
 export type AlertDetail = z.output<typeof alertDetailResponse>;
 

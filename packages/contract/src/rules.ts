@@ -27,7 +27,22 @@ export type RulesResponse = z.output<typeof rulesResponse>;
 
 export const rulePath = z.strictObject({ id: z.string().min(1).max(100) });
 export const ruleDetailQuery = rangeQuery({});
-const evaluationSchema = z.object({ at: z.string(), window_start: z.string(), window_end: z.string(), value: z.number(), threshold: z.number(), breached: z.boolean(), skipped: z.string() });
+const decision = z.enum(['breached', 'clean', 'waiting', 'not watched', 'skipped']);
+/** One judged window (the latest judgement when late events made the engine judge it again). */
+export const evaluationSchema = z.object({
+  at: z.string(),
+  window_start: z.string(),
+  window_end: z.string(),
+  value: z.number(),
+  threshold: z.number(),
+  breached: z.boolean(),
+  skipped: z.string(),
+  decision,
+  /** The expected band for this window (a ratio's lo–hi, a baseline's range around its median); null where the rule
+   * has a single bound (the threshold) or the window was not judged. */
+  lo: z.number().nullable(),
+  hi: z.number().nullable(),
+});
 export const ruleDetailResponse = ruleSchema.extend({ from: z.string(), to: z.string(), evaluations: z.array(evaluationSchema) });
 export type Evaluation = z.output<typeof evaluationSchema>;
 export type RuleDetail = z.output<typeof ruleDetailResponse>;
@@ -37,7 +52,6 @@ export const validateResponse = z.object({ valid: z.boolean(), rules: z.array(z.
 export type ValidateResponse = z.output<typeof validateResponse>;
 
 export const backtestQuery = z.strictObject({ from: instantParam, to: instantParam.optional() });
-const decision = z.enum(['breached', 'clean', 'waiting', 'not watched', 'skipped']);
 export const backtestResponse = z.object({
   from: z.string(),
   to: z.string(),

@@ -6,6 +6,15 @@ import { fromRow, latestTransitions, TRANSITION_COLUMNS, type Transition, type T
 import { alertLabels } from '@rollcall/rules/outbox';
 import { isActiveSilence, listSilences, matchesAll, type Silence } from '@rollcall/rules/silences';
 import { iso, type TimeRange } from '@rollcall/contract/params';
+import type { Rule } from '@rollcall/rules/rule';
+import { evaluationIdOf, firstSeen, lastConfirmed, ruleEvaluations } from './evaluations.ts';
+
+/** The loaded rule of an id (undefined for system alerts and rules since removed). */
+export type RuleLookup = (ruleId: string) => Rule | undefined;
+
+/** How far before an alert became active its chart starts, and at most how far back it reaches. */
+const LEAD_MS = 5 * 60_000;
+const MAX_SPAN_MS = 6 * 3_600_000;
 
 export type AlertView = ReturnType<typeof toView>;
 
@@ -16,7 +25,9 @@ interface Ack {
 }
 
 
-function toView(t: Transition, ack: Ack | undefined, silences: Silence[], now: number) {
+const idOf = (rules: RuleLookup, t: Transition) => evaluationIdOf(rules(t.rule_id), t.rule_id, t.labels);
+
+function toView(t: Transition, ack: Ack | undefined, silences: Silence[], now: number, confirmed: Map<string, number>, evaluationId: string) {
   const state = t.to_state;
   const labels = alertLabels(t);
   return {
@@ -39,8 +50,11 @@ function toView(t: Transition, ack: Ack | undefined, silences: Silence[], now: n
     details: parseDetails(t.details),
     acknowledged: ack ?? null,
     silenced_by: silences.filter((s) => isActiveSilence(s, now) && matchesAll(s.matchers, labels)).map((s) => s.id),
+    last_confirmed_at: state === 'firing' || state === 'pending' ? nullableIso(confirmed.get(evaluationId)) : null,
   };
 }
+
+const nullableIso = (ms: number | undefined) => (ms === undefined ? null : iso(ms));
 
 /** The rule's evidence (window, sample of missing keys, …), stored as JSON text. */
 function parseDetails(text: string): Record<string, unknown> {
@@ -64,16 +78,17 @@ async function acks(store: Store): Promise<Map<string, Ack>> {
 
 const ackFor = (all: Map<string, Ack>, t: Transition) => (t.firing_at === null ? undefined : all.get(`${t.fingerprint}/${t.firing_at}`));
 
-export async function currentAlerts(store: Store, states: string[], now: number): Promise<AlertView[]> {
+export async function currentAlerts(store: Store, states: string[], now: number, rules: RuleLookup): Promise<AlertView[]> {
   const [latest, allAcks, silences] = await Promise.all([latestTransitions(store), acks(store), listSilences(store)]);
   const order = { critical: 0, warning: 1, info: 2 } as Record<string, number>;
-  return latest
-    .filter((t) => states.includes(t.to_state))
-    .map((t) => toView(t, t.to_state === 'firing' ? ackFor(allAcks, t) : undefined, silences, now))
+  const shown = latest.filter((t) => states.includes(t.to_state));
+  const confirmed = await lastConfirmed(store, shown.filter((t) => t.to_state === 'firing' || t.to_state === 'pending').map((t) => idOf(rules, t)));
+  return shown
+    .map((t) => toView(t, t.to_state === 'firing' ? ackFor(allAcks, t) : undefined, silences, now, confirmed, idOf(rules, t)))
     .sort((a, b) => Number(b.state === 'firing') - Number(a.state === 'firing') || (order[a.severity] ?? 3) - (order[b.severity] ?? 3) || a.since.localeCompare(b.since));
 }
 
-export async function alertDetail(store: Store, fingerprint: string, now: number) {
+export async function alertDetail(store: Store, fingerprint: string, now: number, rules: RuleLookup) {
   const rows = await queryRows<TransitionRow>(
     store,
     `SELECT ${TRANSITION_COLUMNS} FROM (SELECT * FROM ${store.db}.alert_transitions FINAL WHERE fingerprint = {fingerprint:String}) ORDER BY at DESC, id LIMIT 500`,
@@ -82,9 +97,18 @@ export async function alertDetail(store: Store, fingerprint: string, now: number
   const transitions = rows.map(fromRow);
   const latest = transitions[0];
   if (!latest) return undefined;
-  const [allAcks, silences, notifications] = await Promise.all([
+  const rule = rules(latest.rule_id);
+  const evaluationId = idOf(rules, latest);
+  // From a little before the alert's latest episode began until it resolved (or now).
+  const to = latest.to_state === 'firing' || latest.to_state === 'pending' ? now : Math.min(now, latest.at + LEAD_MS);
+  const from = Math.max(Math.min(latest.active_at, latest.at) - LEAD_MS, to - MAX_SPAN_MS);
+  const sample = latest.rule_type === 'completeness' ? missingSample(parseDetails(latest.details)) : [];
+  const [allAcks, silences, confirmed, evaluations, missing, notifications] = await Promise.all([
     acks(store),
     listSilences(store),
+    lastConfirmed(store, [evaluationId]),
+    ruleEvaluations(store, evaluationId, { from, to }, rule),
+    firstSeen(store, rule, sample),
     queryRows<{ transition_id: string; route: string; repeat: number | string; at: string | number; outcome: string; attempts: number | string; error: string }>(
       store,
       `SELECT transition_id, route, repeat, toUnixTimestamp64Milli(at) AS at, outcome, attempts, error FROM ${store.db}.notifications FINAL
@@ -93,11 +117,15 @@ export async function alertDetail(store: Store, fingerprint: string, now: number
     ),
   ]);
   return {
-    ...toView(latest, latest.to_state === 'firing' ? ackFor(allAcks, latest) : undefined, silences, now),
+    ...toView(latest, latest.to_state === 'firing' ? ackFor(allAcks, latest) : undefined, silences, now, confirmed, evaluationId),
     transitions: transitions.map(historyRow),
+    evaluations,
+    missing_keys: missing,
     notifications: notifications.map((n) => ({ transition_id: n.transition_id, route: n.route, repeat: Number(n.repeat), at: iso(Number(n.at)), outcome: n.outcome, attempts: Number(n.attempts), error: n.error })),
   };
 }
+
+const missingSample = (details: Record<string, unknown>): string[] => (Array.isArray(details.missing_sample) ? details.missing_sample.filter((k): k is string => typeof k === 'string').slice(0, 100) : []);
 
 const historyRow = (t: Transition) => ({ id: t.id, at: iso(t.at), fingerprint: t.fingerprint, rule_id: t.rule_id, severity: t.severity, stream: t.stream, from_state: t.from_state, to_state: t.to_state, value: t.value, threshold: t.threshold, summary: t.summary });
 

@@ -5,7 +5,7 @@ import { silenceBody, silencePath, silenceSchema, silencesResponse, type Silence
 import { acknowledge } from '@rollcall/rules/alert-store';
 import { listSilences, saveSilence, isActiveSilence, type Matcher, type Silence } from '@rollcall/rules/silences';
 import { HttpProblem, invalidFields, notFound } from '../problem.ts';
-import { alertDetail, alertHistory, currentAlerts } from '../read/alerts.ts';
+import { alertDetail, alertHistory, currentAlerts, type RuleLookup } from '../read/alerts.ts';
 import type { RouteDeps } from './deps.ts';
 
 const OPS = { '=': { is_regex: false, is_equal: true }, '!=': { is_regex: false, is_equal: false }, '=~': { is_regex: true, is_equal: true }, '!~': { is_regex: true, is_equal: false } } as const;
@@ -22,7 +22,8 @@ const silenceView = (s: Silence, now: number): SilenceView => ({
   active: isActiveSilence(s, now),
 });
 
-export function alertRoutes({ routes, store, now }: RouteDeps): void {
+export function alertRoutes({ routes, store, now, alerting }: RouteDeps): void {
+  const rules: RuleLookup = (id) => alerting?.files.rules().find((r) => r.id === id);
   routes.add({
     method: 'get',
     path: '/api/v1/alerts',
@@ -31,7 +32,7 @@ export function alertRoutes({ routes, store, now }: RouteDeps): void {
     role: 'viewer',
     query: alertsQuery,
     response: alertsResponse,
-    handler: async ({ query }) => ({ alerts: await currentAlerts(store, query.state, now()) }),
+    handler: async ({ query }) => ({ alerts: await currentAlerts(store, query.state, now(), rules) }),
   });
 
   routes.add({
@@ -57,7 +58,7 @@ export function alertRoutes({ routes, store, now }: RouteDeps): void {
     params: fingerprintPath,
     response: alertDetailResponse,
     handler: async ({ params }) => {
-      const detail = await alertDetail(store, params.fingerprint, now());
+      const detail = await alertDetail(store, params.fingerprint, now(), rules);
       if (!detail) throw notFound(`no alert with fingerprint ${params.fingerprint}`);
       return detail;
     },
@@ -74,12 +75,12 @@ export function alertRoutes({ routes, store, now }: RouteDeps): void {
     response: alertSchema,
     handler: async ({ params, body, caller }) => {
       const at = now();
-      const current = await alertDetail(store, params.fingerprint, at);
+      const current = await alertDetail(store, params.fingerprint, at, rules);
       if (!current) throw notFound(`no alert with fingerprint ${params.fingerprint}`);
       if (current.state !== 'firing' || current.firing_at === null) throw new HttpProblem(409, 'Conflict', `the alert is ${current.state}; only a firing alert can be acknowledged`);
       await acknowledge(store, { fingerprint: params.fingerprint, firingAt: Date.parse(current.firing_at), at, by: caller.name, comment: body.comment });
       // The alert alone: the schema leaves out the detail's transitions and notifications.
-      return alertSchema.parse((await alertDetail(store, params.fingerprint, at)) ?? current);
+      return alertSchema.parse((await alertDetail(store, params.fingerprint, at, rules)) ?? current);
     },
   });
 

@@ -108,7 +108,7 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
         ...describe(a, dir)(rule),
         from: iso(range.from),
         to: iso(range.to),
-        evaluations: await ruleEvaluations(store, rule.id, range),
+        evaluations: await ruleEvaluations(store, rule.id, range, rule),
       };
     },
   });

@@ -14,7 +14,8 @@ import { lagDetailResponse, lagResponse } from '@rollcall/contract/lag';
 import { backtestResponse, ruleDetailResponse, rulesResponse, validateResponse } from '@rollcall/contract/rules';
 import { seriesResponse } from '@rollcall/contract/series';
 import { countResponse, eventsResponse, streamDetailResponse, streamsResponse } from '@rollcall/contract/streams';
-import { ADMIN, createFixture, RULES, SEEDED, VIEWER, type Fixture } from './fixture.ts';
+import { insertEvaluations } from '@rollcall/rules/alert-store';
+import { ADMIN, createFixture, NOW, RULES, SEEDED, VIEWER, type Fixture } from './fixture.ts';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -147,6 +148,9 @@ describe('alerts', () => {
   it('lists the firing alert with observed and expected values', async () => {
     const alert = await firing();
     expect(alert).toMatchObject({ state: 'firing', severity: 'critical', value: SEEDED.orders, threshold: 100000, acknowledged: null, silenced_by: [] });
+    // last confirmed: the end of the window the engine judged breached at its tick
+    expect(alert.last_confirmed_at).not.toBeNull();
+    expect(Date.parse(alert.last_confirmed_at ?? '')).toBeLessThanOrEqual(NOW);
     await fails(await f.request('/api/v1/alerts?state=burning', { token: VIEWER }), 400, 'query.state');
   });
 
@@ -154,6 +158,10 @@ describe('alerts', () => {
     const alert = await firing();
     const detail = await ok(await f.request(`/api/v1/alerts/${alert.fingerprint}`, { token: VIEWER }), alertDetailResponse);
     expect(detail.transitions.map((t) => t.to_state)).toContain('firing');
+    // its windows, for the chart of observed against the floor (a volume rule: a threshold, no band)
+    expect(detail.evaluations.at(-1)).toMatchObject({ value: SEEDED.orders, threshold: 100000, decision: 'breached', lo: null, hi: null });
+    expect(detail.last_confirmed_at).toBe(detail.evaluations.at(-1)?.window_end);
+    expect(detail.missing_keys).toEqual([]);
     await fails(await f.request('/api/v1/alerts/abc123', { token: VIEWER }), 404);
     await fails(await f.request('/api/v1/alerts/not-hex!', { token: VIEWER }), 400, 'path.fingerprint');
     const history = await ok(await f.request('/api/v1/alerts/history?range=1h', { token: VIEWER }), historyResponse);
@@ -233,6 +241,17 @@ describe('rules', () => {
     await fails(await f.request('/api/v1/rules/no-such-rule', { token: VIEWER }), 404);
   });
 
+  it('keeps the latest judgement of a window judged again after late events', async () => {
+    // a window judged clean, then judged again (late events) breached ten seconds later
+    const end = Math.floor(NOW / 60_000) * 60_000 - 120_000;
+    const judge = (at: number, value: number, breached: boolean) => ({ at, rule_id: 'payments-quiet', window_start: end - 600_000, window_end: end, value, threshold: 1, breached, skipped: '', error: '', duration_ms: 1 });
+    await insertEvaluations(f.store, [judge(end + 1000, 3, false), judge(end + 11_000, 0, true)]);
+    const body = await ok(await f.request('/api/v1/rules/payments-quiet?range=1h', { token: VIEWER }), ruleDetailResponse);
+    const windows = body.evaluations.filter((e) => Date.parse(e.window_end) === end);
+    expect(windows).toHaveLength(1);
+    expect(windows[0]).toMatchObject({ value: 0, breached: true, decision: 'breached', at: new Date(end + 11_000).toISOString() });
+  });
+
   it('validates a rule document and names the line and field of each problem', async () => {
     const good = await ok(await f.request('/api/v1/rules/validate', { token: VIEWER, method: 'POST', body: { yaml: RULES } }), validateResponse);
     expect(good).toEqual({ valid: true, rules: ['orders-floor', 'payments-quiet'], errors: [] });
@@ -271,14 +290,37 @@ describe('lag', () => {
 });
 
 describe('flows', () => {
-  it('draws producers, streams and their alert state from the range', async () => {
-    const body = await ok(await f.request('/api/v1/flows?range=1h', { token: VIEWER }), flowsResponse);
-    expect(body.nodes).toContainEqual(expect.objectContaining({ id: 'kafka:topic:orders', kind: 'topic', alert_state: 'firing' }));
+  it('draws producers, streams and their alert state: counts over the range, msg/s over its last complete minutes', async () => {
+    const MINUTE = 60_000;
+    // a range ending on a minute after the seeded traffic: its last five minutes hold every seeded order
+    const to = Math.ceil((NOW - 3 * MINUTE + 1000) / MINUTE) * MINUTE;
+    const body = await ok(await f.request(`/api/v1/flows?from=${to - 3_600_000}&to=${to}`, { token: VIEWER }), flowsResponse);
+    expect(body.rate_window).toEqual({ from: new Date(to - 5 * MINUTE).toISOString(), to: new Date(to).toISOString() });
+    expect(body.nodes).toContainEqual(expect.objectContaining({ id: 'kafka:topic:orders', kind: 'topic', alert_state: 'firing', count: SEEDED.orders }));
     expect(body.nodes).toContainEqual(expect.objectContaining({ id: 'service:shop', kind: 'producer' }));
     const edge = body.edges.find((e) => e.id === 'service:shop->kafka:topic:orders');
     expect(edge).toMatchObject({ count: SEEDED.orders, alert_state: 'firing' });
-    expect(edge?.msg_per_sec).toBeCloseTo(SEEDED.orders / 3600, 5);
+    // per second from the first minute with orders in it to the end of the window, not over the hour
+    const firstMinute = Math.floor((row(0).broker_ts ?? NOW) / MINUTE) * MINUTE;
+    expect(edge?.msg_per_sec).toBeCloseTo(SEEDED.orders / ((to - firstMinute) / 1000), 5);
+    expect(body.omitted).toEqual({ streams: 0, nodes: 0, edges: 0 });
     await fails(await f.request('/api/v1/flows?range=-1h', { token: VIEWER }), 400, 'query.range');
+  });
+
+  it('keeps at most `limit` topics and exchanges, alerts first, and says how many more there are', async () => {
+    const all = await ok(await f.request('/api/v1/flows?range=1h', { token: VIEWER }), flowsResponse);
+    const streams = all.nodes.filter((n) => n.kind === 'topic' || n.kind === 'exchange');
+    expect(streams.length).toBeGreaterThanOrEqual(2);
+    const capped = await ok(await f.request('/api/v1/flows?range=1h&limit=1', { token: VIEWER }), flowsResponse);
+    expect(capped.limit).toBe(1);
+    // orders has a firing rule; payments is busier per producer but quiet of alerts, so it is the one left out
+    expect(capped.nodes.filter((n) => n.kind === 'topic' || n.kind === 'exchange').map((n) => n.id)).toEqual(['kafka:topic:orders']);
+    expect(capped.nodes.map((n) => n.id)).toContain('service:shop');
+    expect(capped.nodes.map((n) => n.id)).not.toContain('service:pay');
+    expect(capped.omitted.streams).toBe(streams.length - 1);
+    expect(capped.omitted.nodes).toBe(all.nodes.length - capped.nodes.length);
+    expect(capped.omitted.edges).toBe(all.edges.length - capped.edges.length);
+    await fails(await f.request('/api/v1/flows?range=1h&limit=0', { token: VIEWER }), 400, 'query.limit');
   });
 });
 
