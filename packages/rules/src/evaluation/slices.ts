@@ -1,4 +1,4 @@
-// Slices: a rule with `group_by` counts each value of one dimension (event_type, source, routing_key) on its own
+// Slices: a rule with `group_by` counts each value of one dimension (stream, event_type, source, routing_key) on its own
 // and judges each like a rule of its own, so a 40% drop of one slice of four fires for that slice while the total
 // moves by 10%. A slice is judged while it has events in the window, in the stretch before it (`recentOf`, or the
 // baseline's past seasons), or an open alert: one that vanished counts 0 and breaches, it is not forgotten.

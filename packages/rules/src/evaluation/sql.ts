@@ -20,9 +20,9 @@ export function globToLike(glob: string): string {
   return glob.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
 }
 
-/** `groupBy`: slicing by routing key needs raw rows too. */
+/** `groupBy`: slicing by routing key needs raw rows too, and so does `routed` (the rollup keeps no queues). */
 export function sourceFor(match: Match, window: Window, groupBy?: string): Source {
-  return match.routing_key === undefined && groupBy !== 'routing_key' && window.start % MINUTE === 0 && window.end % MINUTE === 0 ? 'rollup' : 'events';
+  return match.routing_key === undefined && match.routed === undefined && groupBy !== 'routing_key' && window.start % MINUTE === 0 && window.end % MINUTE === 0 ? 'rollup' : 'events';
 }
 
 export function tableOf(store: Store, source: Source): string {
@@ -53,6 +53,7 @@ export function matchWhere(match: Match, p: string): Fragment {
     parts.push(glob ? `${field} LIKE {${p}_${field}:String}` : `${field} = {${p}_${field}:String}`);
     params[`${p}_${field}`] = glob ? globToLike(value) : value;
   }
+  if (match.routed !== undefined) parts.push(match.routed ? 'notEmpty(routed_queues)' : 'empty(routed_queues)');
   return { sql: parts.join(' AND '), params };
 }
 
@@ -79,7 +80,7 @@ export async function countIn(store: Store, match: Match, window: Window, p = 'm
 }
 
 export function describeMatch(match: Match): string {
-  const what = [match.broker, match.stream ?? '*', match.event_type ? `type ${match.event_type}` : '', match.source ? `from ${match.source}` : '', match.routing_key ? `key ${match.routing_key}` : ''];
+  const what = [match.broker, match.stream ?? '*', match.event_type ? `type ${match.event_type}` : '', match.source ? `from ${match.source}` : '', match.routing_key ? `key ${match.routing_key}` : '', match.routed === false ? 'unroutable' : match.routed ? 'routed' : ''];
   return `${what.filter(Boolean).join(' ')} (${match.kind})`;
 }
 

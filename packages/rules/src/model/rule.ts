@@ -44,6 +44,8 @@ export const matchSchema = z.strictObject({
   // A RabbitMQ message delivered to two queues is one publish and two deliveries: count publishes unless told.
   kind: z.enum(['publish', 'deliver']).default('publish'),
   routing_key: z.string().min(1).optional(),
+  /** RabbitMQ publishes: `false` matches those no queue received (unroutable), `true` those some queue did. */
+  routed: z.boolean().optional(),
 });
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -84,9 +86,9 @@ const common = {
   notify: z.array(z.string().min(1)).default([]),
 };
 
-/** Dimensions a rule can slice by (evaluation/slices.ts): the rollup keeps event_type and source; routing_key reads raw
+/** Dimensions a rule can slice by (evaluation/slices.ts): the rollup keeps stream, event_type and source; routing_key reads raw
  * rows. Extracted payload fields (the card network) are not stored per event, so they cannot be sliced yet. */
-export const GROUP_KEYS = ['event_type', 'source', 'routing_key'] as const;
+export const GROUP_KEYS = ['stream', 'event_type', 'source', 'routing_key'] as const;
 export type GroupKey = (typeof GROUP_KEYS)[number];
 export const DEFAULT_MAX_GROUPS = 100;
 

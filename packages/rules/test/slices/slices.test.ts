@@ -250,6 +250,38 @@ ${extra}`;
   });
 });
 
+describe('unroutable share per exchange', () => {
+  it('fires for the exchange whose publishes reach no queue, and names it', async () => {
+    const start = T0 + 4 * DAY;
+    const publish = (offset: number, at: number, stream: string, routed: string[]): EventRow => ({
+      observed_at: at, broker_ts: at, broker: 'rabbitmq', cluster: 'local', stream, routing_key: 'k', partition: 0, offset, kind: 'publish', queue: '', routed_queues: routed,
+      event_type: 'E', source: 's', message_id: `u${offset}`, correlation_id: '', trace_id: '', key_hash: 0, size: 10, header_count: 0, schema_fingerprint: 0,
+      parse_error: '', connection: '', user: '', delivery_hash: 0,
+    });
+    const rows: EventRow[] = [];
+    for (let t = start; t < start + MINUTE; t += 250) {
+      rows.push(publish(rows.length, t, 'orders', ['orders.q']));
+      // one publish in four to `refunds` matches no binding (a binding removed by a deploy)
+      rows.push(publish(rows.length, t, 'refunds', (t - start) % 1000 === 0 ? [] : ['refunds.q']));
+    }
+    await store.insertEvents(rows, 'unroutable', 1);
+    const rules = rulesOf(`  - id: unroutable-share
+    type: ratio
+    a: { broker: rabbitmq }
+    b: { broker: rabbitmq, routed: false }
+    hi: 0.01
+    window: 1m
+    every: 1m
+    delay: 0s
+    group_by: stream
+`);
+    await driver(() => rules).run(start + MINUTE, start + MINUTE);
+    const fired = await transitions('unroutable-share');
+    expect(fired.map((t) => [t.to_state, t.labels.stream])).toEqual([['firing', 'refunds']]);
+    expect(fired[0]?.summary).toContain('unroutable');
+  });
+});
+
 describe('group_by in rule files', () => {
   const errorOf = (text: string) => {
     try {
@@ -267,7 +299,7 @@ describe('group_by in rule files', () => {
   });
 
   it.each([
-    ['an unknown dimension', `${volume}    group_by: 'field:network'\n`, /x\.yaml:6: rules\.0\.group_by: expected group_by to be one of event_type, source, routing_key/],
+    ['an unknown dimension', `${volume}    group_by: 'field:network'\n`, /x\.yaml:6: rules\.0\.group_by: expected group_by to be one of stream, event_type, source, routing_key/],
     ['max_groups without group_by', `${volume}    max_groups: 10\n`, /x\.yaml:6: rules\.0\.max_groups: max_groups needs group_by/],
     ['a max_groups of 0', `${volume}    group_by: source\n    max_groups: 0\n`, /x\.yaml:7: rules\.0\.max_groups: /],
     ['a label named like the slice', `${volume}    group_by: source\n    labels: { source: x }\n`, /x\.yaml:7: rules\.0\.labels: labels cannot hold source/],
