@@ -1,11 +1,13 @@
 // The flow map: producer → topic/exchange → queue/consumer group → consumer, derived from what the taps saw
 // (publishes, RabbitMQ routing and deliveries) and what the lag sampler read (Kafka group offsets and partition
 // owners). Services are keyed by name, so one that consumes from RabbitMQ and publishes to Kafka under the same
-// name joins both halves into one path.
+// name joins both halves into one path. Every edge carries two numbers on one basis each: its messages over the
+// whole range, and its msg/s now, over the last complete minutes (see rateWindow).
 import type { Store } from '@rollcall/core/store';
 import { eventTimeRange, queryRows } from '@rollcall/core/store/queries';
 import type { FlowAlertState as AlertState, FlowEdge, FlowNode, FlowNodeKind as NodeKind } from '@rollcall/contract/flows';
 import type { TimeRange } from '@rollcall/contract/params';
+import type { FlowGraph } from './flows-cap.ts';
 
 export interface FlowInputs {
   /** RabbitMQ connection name → the name its client gave itself (client_properties.connection_name). */
@@ -18,40 +20,65 @@ export interface FlowInputs {
 
 const UNNAMED = '(unnamed)';
 const RAW_MAX_MS = 6 * 3_600_000;
+const MINUTE = 60_000;
+/** How many complete minutes the current rates average over. */
+export const RATE_MINUTES = 5;
 const service = (name: string) => `service:${name || UNNAMED}`;
 const streamId = (broker: string, stream: string) => (broker === 'kafka' ? `kafka:topic:${stream}` : `rabbitmq:exchange:${stream}`);
 const RANK: Record<AlertState, number> = { ok: 0, pending: 1, firing: 2 };
 const worst = (a: AlertState, b: AlertState): AlertState => (RANK[a] >= RANK[b] ? a : b);
 
-export async function flows(store: Store, range: TimeRange, inputs: FlowInputs): Promise<{ nodes: FlowNode[]; edges: FlowEdge[] }> {
-  const seconds = Math.max(1, (range.to - range.from) / 1000);
-  const p = { ...range, hidden: inputs.hiddenGroups };
-  const RAW_RANGE = eventTimeRange('from', 'to');
-  const [published, routed, delivered, consumed, names] = await Promise.all([
-    // Exact edges for short ranges; whole minutes from the rollup past RAW_MAX_MS, where a scan would be long.
-    queryRows<{ broker: string; stream: string; source: string; n: string | number }>(
+/**
+ * The window the current rates are counted over: the last complete minutes (at most RATE_MINUTES) of the range,
+ * so the minute still being written never reads as a drop. A range shorter than one whole minute is its own window.
+ */
+export function rateWindow(range: TimeRange, now: number): TimeRange & { aligned: boolean } {
+  const last = Math.max(range.from + 1, Math.min(range.to, now));
+  const end = Math.floor(last / MINUTE) * MINUTE;
+  const start = Math.max(end - RATE_MINUTES * MINUTE, Math.ceil(range.from / MINUTE) * MINUTE);
+  return end > start ? { from: start, to: end, aligned: true } : { from: range.from, to: last, aligned: false };
+}
+
+type Counted = { n: string | number; first_ms: string | number };
+type Published = Counted & { broker: string; stream: string; source: string };
+type Routed = Counted & { exchange: string; queue: string };
+type Delivered = Counted & { queue: string; conn: string };
+type Consumed = { grp: string; topic: string; owner: string; moved: string | number; span_ms: string | number };
+interface Readings {
+  published: Published[];
+  routed: Routed[];
+  delivered: Delivered[];
+  consumed: Consumed[];
+}
+
+/** Everything the taps and the lag sampler saw in [{from}, {to}); `rollup` reads publishes from whole minutes. */
+async function read(store: Store, p: Record<string, unknown>, rollup: boolean): Promise<Readings> {
+  const RANGE = eventTimeRange('from', 'to');
+  const [published, routed, delivered, consumed] = await Promise.all([
+    queryRows<Published>(
       store,
-      range.to - range.from <= RAW_MAX_MS
-        ? `SELECT broker, stream, source, count() AS n FROM ${store.db}.events WHERE kind = 'publish' AND ${RAW_RANGE} GROUP BY broker, stream, source`
-        : `SELECT broker, stream, source, sum(count) AS n FROM ${store.db}.events_per_minute
+      rollup
+        ? `SELECT broker, stream, source, sum(count) AS n, toUnixTimestamp64Milli(toDateTime64(min(minute), 3)) AS first_ms FROM ${store.db}.events_per_minute
            WHERE kind = 'publish' AND minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND minute < fromUnixTimestamp64Milli({to:Int64})
-           GROUP BY broker, stream, source`,
+           GROUP BY broker, stream, source`
+        : `SELECT broker, stream, source, count() AS n, toUnixTimestamp64Milli(min(event_at)) AS first_ms FROM ${store.db}.events
+           WHERE kind = 'publish' AND ${RANGE} GROUP BY broker, stream, source`,
       p,
     ),
-    queryRows<{ exchange: string; queue: string; n: string | number }>(
+    queryRows<Routed>(
       store,
-      `SELECT stream AS exchange, arrayJoin(routed_queues) AS queue, count() AS n FROM ${store.db}.events
-       WHERE broker = 'rabbitmq' AND kind = 'publish' AND ${RAW_RANGE} GROUP BY exchange, queue`,
+      `SELECT stream AS exchange, arrayJoin(routed_queues) AS queue, count() AS n, toUnixTimestamp64Milli(min(event_at)) AS first_ms FROM ${store.db}.events
+       WHERE broker = 'rabbitmq' AND kind = 'publish' AND ${RANGE} GROUP BY exchange, queue`,
       p,
     ),
-    queryRows<{ queue: string; conn: string; n: string | number }>(
+    queryRows<Delivered>(
       store,
-      `SELECT queue, connection AS conn, count() AS n FROM ${store.db}.events
-       WHERE broker = 'rabbitmq' AND kind = 'deliver' AND ${RAW_RANGE} GROUP BY queue, conn`,
+      `SELECT queue, connection AS conn, count() AS n, toUnixTimestamp64Milli(min(event_at)) AS first_ms FROM ${store.db}.events
+       WHERE broker = 'rabbitmq' AND kind = 'deliver' AND ${RANGE} GROUP BY queue, conn`,
       p,
     ),
     // Offsets a group moved forward per partition while sampled, and the member holding each partition.
-    queryRows<{ grp: string; topic: string; owner: string; moved: string | number; span_ms: string | number }>(
+    queryRows<Consumed>(
       store,
       `SELECT group_name AS grp, stream AS topic, argMax(owner, at) AS owner, max(committed) - min(committed) AS moved,
               toUnixTimestamp64Milli(max(at)) - toUnixTimestamp64Milli(min(at)) AS span_ms
@@ -61,6 +88,17 @@ export async function flows(store: Store, range: TimeRange, inputs: FlowInputs):
        GROUP BY grp, topic, partition`,
       p,
     ),
+  ]);
+  return { published, routed, delivered, consumed };
+}
+
+export async function flows(store: Store, range: TimeRange, now: number, inputs: FlowInputs): Promise<FlowGraph & { rateWindow: TimeRange }> {
+  const window = rateWindow(range, now);
+  const hidden = inputs.hiddenGroups;
+  const [overRange, overWindow, names] = await Promise.all([
+    // Exact counts for short ranges; whole minutes from the rollup past RAW_MAX_MS, where a scan would be long.
+    read(store, { ...range, hidden }, range.to - range.from > RAW_MAX_MS),
+    read(store, { from: window.from, to: window.to, hidden }, false),
     inputs.connectionNames().catch(() => new Map<string, string>()),
   ]);
 
@@ -73,55 +111,66 @@ export async function flows(store: Store, range: TimeRange, inputs: FlowInputs):
       if (existing.kind === 'consumer' && kind === 'producer') existing.kind = 'producer';
       return existing;
     }
-    const created: FlowNode = { id, kind, label, broker, msg_per_sec: 0, alert_state: state };
+    const created: FlowNode = { id, kind, label, broker, msg_per_sec: 0, count: 0, alert_state: state };
     nodes.set(id, created);
     return created;
   };
-  const edge = (from: FlowNode, to: FlowNode, count: number, perSecond: number, state: AlertState) => {
-    const id = `${from.id}->${to.id}`;
-    const e = edges.get(id) ?? { id, source: from.id, target: to.id, msg_per_sec: 0, count: 0, alert_state: state };
-    e.count += count;
-    e.msg_per_sec += perSecond;
-    e.alert_state = worst(e.alert_state, state);
-    edges.set(id, e);
-  };
 
-  for (const r of published) {
-    const state = inputs.streamState(r.broker, r.stream);
-    const target = node(streamId(r.broker, r.stream), r.broker === 'kafka' ? 'topic' : 'exchange', r.stream || '(default exchange)', r.broker === 'kafka' ? 'kafka' : 'rabbitmq', state);
-    const n = Number(r.n);
-    target.msg_per_sec += n / seconds;
-    edge(node(service(r.source), 'producer', r.source || UNNAMED, null), target, n, n / seconds, state);
-  }
-  for (const r of routed) {
-    const state = inputs.streamState('rabbitmq', r.exchange);
-    const from = node(streamId('rabbitmq', r.exchange), 'exchange', r.exchange || '(default exchange)', 'rabbitmq', state);
-    const queue = node(`rabbitmq:queue:${r.queue}`, 'queue', r.queue, 'rabbitmq');
-    const n = Number(r.n);
-    queue.msg_per_sec += n / seconds;
-    edge(from, queue, n, n / seconds, state);
-  }
-  for (const r of delivered) {
-    const queue = node(`rabbitmq:queue:${r.queue}`, 'queue', r.queue, 'rabbitmq');
-    const name = names.get(r.conn) ?? r.conn;
-    const n = Number(r.n);
-    edge(queue, node(service(name), 'consumer', name || UNNAMED, null), n, n / seconds, 'ok');
-  }
-  for (const r of consumed) {
-    const topicState = inputs.streamState('kafka', r.topic);
-    const topic = node(streamId('kafka', r.topic), 'topic', r.topic, 'kafka', topicState);
-    const group = node(`kafka:group:${r.grp}`, 'group', r.grp, 'kafka');
-    const moved = Number(r.moved);
-    const perSecond = Number(r.span_ms) > 0 ? moved / (Number(r.span_ms) / 1000) : 0;
-    group.msg_per_sec += perSecond;
-    edge(topic, group, moved, perSecond, topicState);
-    if (r.owner) edge(group, node(service(r.owner), 'consumer', r.owner, null), moved, perSecond, 'ok');
-  }
-  // A service's rate is the larger of what it takes in and what it sends on.
+  /** Adds one reading's hops to the graph, as counts over the range or as rates over the window. */
+  const add = (r: Readings, measure: 'count' | 'msg_per_sec') => {
+    // A count, or a rate from the first minute with traffic in the window (a path that started a minute ago is not
+    // averaged over five).
+    const value = ({ n, first_ms }: Counted) => {
+      if (measure === 'count') return Number(n);
+      const first = window.aligned ? Math.floor(Number(first_ms) / MINUTE) * MINUTE : window.from;
+      return Number(n) / (Math.max(1000, window.to - Math.max(window.from, first)) / 1000);
+    };
+    const hop = (from: FlowNode, to: FlowNode, v: number, state: AlertState, into: FlowNode | null) => {
+      const id = `${from.id}->${to.id}`;
+      const e = edges.get(id) ?? { id, source: from.id, target: to.id, msg_per_sec: 0, count: 0, alert_state: state };
+      e[measure] += v;
+      e.alert_state = worst(e.alert_state, state);
+      edges.set(id, e);
+      if (into) into[measure] += v;
+    };
+    for (const row of r.published) {
+      const state = inputs.streamState(row.broker, row.stream);
+      const kafka = row.broker === 'kafka';
+      const target = node(streamId(row.broker, row.stream), kafka ? 'topic' : 'exchange', row.stream || '(default exchange)', kafka ? 'kafka' : 'rabbitmq', state);
+      hop(node(service(row.source), 'producer', row.source || UNNAMED, null), target, value(row), state, target);
+    }
+    for (const row of r.routed) {
+      const state = inputs.streamState('rabbitmq', row.exchange);
+      const from = node(streamId('rabbitmq', row.exchange), 'exchange', row.exchange || '(default exchange)', 'rabbitmq', state);
+      const queue = node(`rabbitmq:queue:${row.queue}`, 'queue', row.queue, 'rabbitmq');
+      hop(from, queue, value(row), state, queue);
+    }
+    for (const row of r.delivered) {
+      const queue = node(`rabbitmq:queue:${row.queue}`, 'queue', row.queue, 'rabbitmq');
+      const name = names.get(row.conn) ?? row.conn;
+      hop(queue, node(service(name), 'consumer', name || UNNAMED, null), value(row), 'ok', null);
+    }
+    for (const row of r.consumed) {
+      const state = inputs.streamState('kafka', row.topic);
+      const topic = node(streamId('kafka', row.topic), 'topic', row.topic, 'kafka', state);
+      const group = node(`kafka:group:${row.grp}`, 'group', row.grp, 'kafka');
+      const moved = Number(row.moved);
+      const v = measure === 'count' ? moved : Number(row.span_ms) > 0 ? moved / (Number(row.span_ms) / 1000) : 0;
+      hop(topic, group, v, state, group);
+      if (row.owner) hop(group, node(service(row.owner), 'consumer', row.owner, null), v, 'ok', null);
+    }
+  };
+  add(overRange, 'count');
+  add(overWindow, 'msg_per_sec');
+
+  // A service's numbers are the larger of what it takes in and what it sends on.
+  const all = [...edges.values()];
   for (const n of nodes.values()) {
     if (n.kind !== 'producer' && n.kind !== 'consumer') continue;
-    const sum = (side: 'source' | 'target') => [...edges.values()].filter((e) => e[side] === n.id).reduce((a, e) => a + e.msg_per_sec, 0);
-    n.msg_per_sec = Math.max(sum('source'), sum('target'));
+    for (const measure of ['count', 'msg_per_sec'] as const) {
+      const sum = (side: 'source' | 'target') => all.filter((e) => e[side] === n.id).reduce((a, e) => a + e[measure], 0);
+      n[measure] = Math.max(sum('source'), sum('target'));
+    }
   }
-  return { nodes: [...nodes.values()], edges: [...edges.values()] };
+  return { nodes: [...nodes.values()], edges: all, rateWindow: { from: window.from, to: window.to } };
 }

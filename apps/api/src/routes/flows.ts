@@ -3,6 +3,7 @@ import { iso, resolveRange } from '@rollcall/contract/params';
 import { flowsQuery, flowsResponse, type FlowAlertState } from '@rollcall/contract/flows';
 import type { Alerting } from '@rollcall/rules/rules-role';
 import { ruleWatches } from '@rollcall/rules/watch';
+import { capFlows } from '../read/flows-cap.ts';
 import { flows, type FlowInputs } from '../read/flows.ts';
 import type { RouteDeps } from './deps.ts';
 
@@ -20,15 +21,16 @@ export function flowRoutes({ routes, store, config, now, alerting, connectionNam
   routes.add({
     method: 'get',
     path: '/api/v1/flows',
-    summary: 'Producers → topics/exchanges → queues/groups → consumers, with msg/s over the range and alert state',
+    summary: 'Producers → topics/exchanges → queues/groups → consumers: messages over the range, msg/s over the last complete minutes, alert state; at most `limit` topics and exchanges',
     tag: 'flows',
     role: 'viewer',
     query: flowsQuery,
     response: flowsResponse,
     handler: async ({ query }) => {
       const range = resolveRange(query, now());
-      const graph = await flows(store, range, { connectionNames, streamState: streamStates(alerting), hiddenGroups: [config.kafka.group_id] });
-      return { from: iso(range.from), to: iso(range.to), ...graph };
+      const { rateWindow, ...graph } = await flows(store, range, now(), { connectionNames, streamState: streamStates(alerting), hiddenGroups: [config.kafka.group_id] });
+      const capped = capFlows(graph, query.limit);
+      return { from: iso(range.from), to: iso(range.to), rate_window: { from: iso(rateWindow.from), to: iso(rateWindow.to) }, limit: query.limit, ...capped };
     },
   });
 }

@@ -15,7 +15,7 @@ import { backtestResponse, ruleDetailResponse, rulesResponse, validateResponse }
 import { seriesResponse } from '@rollcall/contract/series';
 import { countResponse, eventsResponse, streamDetailResponse, streamsResponse } from '@rollcall/contract/streams';
 import { insertEvaluations } from '@rollcall/rules/alert-store';
-import { ADMIN, createFixture, NOW, RULES, SEEDED, VIEWER, type Fixture } from './fixture.ts';
+import { ADMIN, createFixture, NOW, row, RULES, SEEDED, VIEWER, type Fixture } from './fixture.ts';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -65,12 +65,29 @@ describe('streams', () => {
     const body = await ok(await f.request('/api/v1/streams?range=1h', { token: VIEWER }), streamsResponse);
     const orders = body.streams.find((s) => s.stream === 'orders');
     expect(orders).toMatchObject({ broker: 'kafka', count: SEEDED.orders, bytes: SEEDED.orders * 200, event_types: ['OrderCancelled', 'OrderPlaced'], sources: ['shop'] });
-    expect(orders?.msg_per_sec).toBeCloseTo(SEEDED.orders / 3600, 5);
+    // the average is over the time with data (from the first minute with orders to the end of the range), not the hour
+    const avgSeconds = (NOW - Math.floor(row(0).observed_at / 60_000) * 60_000) / 1000;
+    expect(orders?.avg_seconds).toBeCloseTo(avgSeconds, 3);
+    expect(orders?.msg_per_sec).toBeCloseTo(SEEDED.orders / avgSeconds, 5);
+    expect(body.total).toBe(body.streams.length);
     expect(orders?.baseline_msg_per_sec).toBeNull();
     const payments = body.streams.find((s) => s.stream === 'payments');
     expect(payments?.count).toBe(SEEDED.payments);
-    expect(payments?.baseline_msg_per_sec).toBeCloseTo(SEEDED.payments / 2 / 3600, 6);
+    // a week earlier: half as many over the same span of time with data
+    expect(payments?.baseline_msg_per_sec).toBeCloseTo(SEEDED.payments / 2 / avgSeconds, 6);
     expect(payments?.change).toBeCloseTo(1, 6);
+  });
+
+  it('filters, sorts and pages the list on the server, keeping the total that matched', async () => {
+    const byCount = await ok(await f.request('/api/v1/streams?range=1h&sort=-count&limit=1', { token: VIEWER }), streamsResponse);
+    expect(byCount.streams.map((s) => s.stream)).toEqual(['orders']);
+    expect(byCount.total).toBeGreaterThanOrEqual(2);
+    const second = await ok(await f.request('/api/v1/streams?range=1h&sort=-count&limit=1&offset=1', { token: VIEWER }), streamsResponse);
+    expect(second.streams.map((s) => s.stream)).toEqual(['payments']);
+    const filtered = await ok(await f.request('/api/v1/streams?range=1h&q=PAYMENTtaken', { token: VIEWER }), streamsResponse);
+    expect(filtered).toMatchObject({ total: 1, streams: [expect.objectContaining({ stream: 'payments' })] });
+    await fails(await f.request('/api/v1/streams?sort=colour', { token: VIEWER }), 400, 'query.sort');
+    await fails(await f.request('/api/v1/streams?limit=0', { token: VIEWER }), 400, 'query.limit');
   });
 
   it('rejects a bad range naming the field', async () => {
@@ -119,14 +136,14 @@ describe('streams', () => {
   it('returns series whose points add up to the stored count, with zero-filled steps', async () => {
     const body = await ok(await f.request('/api/v1/series?range=1h&by=event_type&stream=orders', { token: VIEWER }), seriesResponse);
     expect(body.step_seconds).toBe(15);
-    const total = body.series.flatMap((s) => s.points).reduce((a, p) => a + p.count, 0);
+    const total = body.series.flatMap((s) => s.points).reduce((a, p) => a + (p.count ?? 0), 0);
     expect(total).toBe(SEEDED.orders);
     expect(body.series.map((s) => s.key).sort()).toEqual(['OrderCancelled', 'OrderPlaced']);
     expect(body.series[0]?.points.length).toBeGreaterThanOrEqual(240);
     expect(body.series[0]?.points.length).toBeLessThanOrEqual(241);
     const week = await ok(await f.request('/api/v1/series?range=7d', { token: VIEWER }), seriesResponse);
     expect(week.step_seconds).toBe(3600);
-    expect(week.series.find((s) => s.key === 'kafka')?.points.reduce((a, p) => a + p.count, 0)).toBe(SEEDED.orders + SEEDED.payments);
+    expect(week.series.find((s) => s.key === 'kafka')?.points.reduce((a, p) => a + (p.count ?? 0), 0)).toBe(SEEDED.orders + SEEDED.payments);
     await fails(await f.request('/api/v1/series?by=colour', { token: VIEWER }), 400, 'query.by');
   });
 
@@ -147,7 +164,7 @@ describe('alerts', () => {
 
   it('lists the firing alert with observed and expected values', async () => {
     const alert = await firing();
-    expect(alert).toMatchObject({ state: 'firing', severity: 'critical', value: SEEDED.orders, threshold: 100000, acknowledged: null, silenced_by: [] });
+    expect(alert).toMatchObject({ state: 'firing', severity: 'critical', value: SEEDED.orders, threshold: 100000, acknowledged: null, silenced_by: [], watched_streams: ['orders'] });
     // last confirmed: the end of the window the engine judged breached at its tick
     expect(alert.last_confirmed_at).not.toBeNull();
     expect(Date.parse(alert.last_confirmed_at ?? '')).toBeLessThanOrEqual(NOW);
@@ -159,7 +176,7 @@ describe('alerts', () => {
     const detail = await ok(await f.request(`/api/v1/alerts/${alert.fingerprint}`, { token: VIEWER }), alertDetailResponse);
     expect(detail.transitions.map((t) => t.to_state)).toContain('firing');
     // its windows, for the chart of observed against the floor (a volume rule: a threshold, no band)
-    expect(detail.evaluations.at(-1)).toMatchObject({ value: SEEDED.orders, threshold: 100000, decision: 'breached', lo: null, hi: null });
+    expect(detail.evaluations.at(-1)).toMatchObject({ value: SEEDED.orders, threshold: 100000, decision: 'breached', lo: null, hi: null, expected: null });
     expect(detail.last_confirmed_at).toBe(detail.evaluations.at(-1)?.window_end);
     expect(detail.missing_keys).toEqual([]);
     await fails(await f.request('/api/v1/alerts/abc123', { token: VIEWER }), 404);
@@ -277,6 +294,13 @@ describe('lag', () => {
   it('lists groups with their status and gives one group with partitions and history', async () => {
     const body = await ok(await f.request('/api/v1/lag', { token: VIEWER }), lagResponse);
     expect(body.groups).toEqual([expect.objectContaining({ broker: 'kafka', group: 'billing', status: 'STOP', lag: 42, lag_seconds: 31.5, streams: ['orders'] })]);
+    expect(body).toMatchObject({ total: 1, counts: { STOP: 1 } });
+    // filtered and paged on the server: the counts per status are over the groups the text and broker filters keep
+    expect(await ok(await f.request('/api/v1/lag?status=OK,WARN', { token: VIEWER }), lagResponse)).toMatchObject({ total: 0, counts: { STOP: 1 }, groups: [] });
+    expect(await ok(await f.request('/api/v1/lag?q=ORDERS&sort=-lag&limit=10', { token: VIEWER }), lagResponse)).toMatchObject({ total: 1, groups: [expect.objectContaining({ group: 'billing' })] });
+    expect(await ok(await f.request('/api/v1/lag?q=nobody', { token: VIEWER }), lagResponse)).toMatchObject({ total: 0, counts: {}, groups: [] });
+    expect(await ok(await f.request('/api/v1/lag?offset=1', { token: VIEWER }), lagResponse)).toMatchObject({ total: 1, groups: [] });
+    await fails(await f.request('/api/v1/lag?status=BAD', { token: VIEWER }), 400, 'query.status.0');
     const detail = await ok(await f.request('/api/v1/lag/kafka/billing?range=1h', { token: VIEWER }), lagDetailResponse);
     expect(detail.partitions.map((p) => [p.partition, p.committed, p.log_end, p.lag])).toEqual([
       [0, 50, 71, 21],
@@ -301,7 +325,7 @@ describe('flows', () => {
     const edge = body.edges.find((e) => e.id === 'service:shop->kafka:topic:orders');
     expect(edge).toMatchObject({ count: SEEDED.orders, alert_state: 'firing' });
     // per second from the first minute with orders in it to the end of the window, not over the hour
-    const firstMinute = Math.floor((row(0).broker_ts ?? NOW) / MINUTE) * MINUTE;
+    const firstMinute = Math.floor(row(0).broker_ts / MINUTE) * MINUTE;
     expect(edge?.msg_per_sec).toBeCloseTo(SEEDED.orders / ((to - firstMinute) / 1000), 5);
     expect(body.omitted).toEqual({ streams: 0, nodes: 0, edges: 0 });
     await fails(await f.request('/api/v1/flows?range=-1h', { token: VIEWER }), 400, 'query.range');
@@ -313,7 +337,7 @@ describe('flows', () => {
     expect(streams.length).toBeGreaterThanOrEqual(2);
     const capped = await ok(await f.request('/api/v1/flows?range=1h&limit=1', { token: VIEWER }), flowsResponse);
     expect(capped.limit).toBe(1);
-    // orders has a firing rule; payments is busier per producer but quiet of alerts, so it is the one left out
+    // orders has a firing rule, so payments is the one left out, with its producer
     expect(capped.nodes.filter((n) => n.kind === 'topic' || n.kind === 'exchange').map((n) => n.id)).toEqual(['kafka:topic:orders']);
     expect(capped.nodes.map((n) => n.id)).toContain('service:shop');
     expect(capped.nodes.map((n) => n.id)).not.toContain('service:pay');

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { focusFlows } from './focus.ts';
 import type { FlowEdge, FlowNode, Flows } from './queries.ts';
 
-const node = (id: string, rate = 1): FlowNode => ({ id, kind: 'topic', label: id, broker: 'kafka', msg_per_sec: rate, alert_state: 'ok' });
+const node = (id: string, rate = 1): FlowNode => ({ id, kind: 'topic', label: id, broker: 'kafka', msg_per_sec: rate, count: 60 * rate, alert_state: 'ok' });
 const edge = (source: string, target: string, rate = 1): FlowEdge => ({ id: `${source}->${target}`, source, target, msg_per_sec: rate, count: 1, alert_state: 'ok' });
-const graph = (nodes: FlowNode[], edges: FlowEdge[]): Flows => ({ from: '', to: '', nodes, edges });
+const graph = (nodes: FlowNode[], edges: FlowEdge[]): Flows => ({ from: '', to: '', rate_window: { from: '', to: '' }, limit: 300, omitted: { streams: 0, nodes: 0, edges: 0 }, nodes, edges });
 const ids = (f: Flows) => f.nodes.map((n) => n.id).sort();
 
 describe('focusFlows', () => {

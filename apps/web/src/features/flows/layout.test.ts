@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { edgeWidth, layoutFlows } from './layout.ts';
 import type { FlowEdge, FlowNode } from './queries.ts';
 
-const node = (id: string, kind: FlowNode['kind']): FlowNode => ({ id, kind, label: id, broker: null, msg_per_sec: 1, alert_state: 'ok' });
+const node = (id: string, kind: FlowNode['kind']): FlowNode => ({ id, kind, label: id, broker: null, msg_per_sec: 1, count: 60, alert_state: 'ok' });
 const edge = (source: string, target: string): FlowEdge => ({ id: `${source}->${target}`, source, target, msg_per_sec: 1, count: 60, alert_state: 'ok' });
 
 describe('layoutFlows', () => {
