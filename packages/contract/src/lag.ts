@@ -1,5 +1,6 @@
 // Consumer lag per Kafka group and RabbitMQ queue, with its Burrow-style status and history.
 import { z } from 'zod';
+import { pagedResponse, pageFields, sortParam } from './page.ts';
 import { brokerParam, rangeQuery } from './params.ts';
 
 const lagStatus = z.enum(['OK', 'WARN', 'STALL', 'STOP', 'ERR']);
@@ -14,7 +15,26 @@ const groupLagSchema = z.object({
   consumers: z.number(),
   streams: z.array(z.string()),
 });
-export const lagResponse = z.object({ at: z.string().nullable(), groups: z.array(groupLagSchema) });
+export const LAG_SORTS = ['worst', 'broker', 'group', 'lag', 'time', 'consumers'] as const;
+export type LagSort = (typeof LAG_SORTS)[number];
+export const lagQuery = z.strictObject({
+  q: z.string().max(200).optional().describe('keep groups whose name or a stream contains this (case-insensitive)'),
+  status: z
+    .string()
+    .transform((s) => s.split(','))
+    .pipe(z.array(lagStatus))
+    .optional()
+    .describe('keep these statuses (comma-separated)'),
+  broker: brokerParam.optional(),
+  sort: sortParam(LAG_SORTS).optional().describe('order of the list (default worst: status, then time behind, then messages behind)'),
+  ...pageFields,
+});
+export const lagResponse = z.object({
+  at: z.string().nullable(),
+  ...pagedResponse,
+  counts: z.partialRecord(lagStatus, z.number()).describe('groups per status among those matching q and broker (before the status filter)'),
+  groups: z.array(groupLagSchema),
+});
 
 export const lagPath = z.strictObject({ broker: brokerParam, group: z.string().min(1).max(512) });
 export const lagDetailQuery = rangeQuery({});

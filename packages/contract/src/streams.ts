@@ -1,28 +1,37 @@
 // Streams (topics and exchanges): the list with msg/s against a baseline, one stream's detail, its newest metadata
 // rows, and exact counts.
 import { z } from 'zod';
+import { pagedResponse, pageFields, sortParam } from './page.ts';
 import { brokerParam, durationParam, echoedRange, rangeQuery } from './params.ts';
 
 /** A name as a query or path parameter (stream, event type, source). */
 export const nameParam = z.string().min(1).max(512);
 export const kindParam = z.enum(['publish', 'deliver']);
 
-export const streamsQuery = rangeQuery({});
+export const STREAM_SORTS = ['broker', 'stream', 'count', 'bytes', 'avg', 'now', 'baseline', 'change', 'last'] as const;
+export type StreamSort = (typeof STREAM_SORTS)[number];
+export const streamsQuery = rangeQuery({
+  q: z.string().max(200).optional().describe("keep streams whose broker, name or an event type contains this (case-insensitive)"),
+  broker: brokerParam.optional(),
+  sort: sortParam(STREAM_SORTS).optional().describe('order of the list (default broker, then stream)'),
+  ...pageFields,
+});
 const streamSchema = z.object({
   broker: brokerParam,
   cluster: z.string(),
   stream: z.string(),
   count: z.number(),
   bytes: z.number(),
-  msg_per_sec: z.number(),
+  msg_per_sec: z.number().describe('average over the part of the range with data: count / avg_seconds'),
+  avg_seconds: z.number().describe("seconds the average covers: from the stream's first minute with data in the range to its end"),
   current_msg_per_sec: z.number().describe('the last complete minute'),
   last_seen: z.string(),
   event_types: z.array(z.string()),
   sources: z.array(z.string()),
-  baseline_msg_per_sec: z.number().nullable().describe('the same range a week earlier, else a day earlier'),
+  baseline_msg_per_sec: z.number().nullable().describe('the same range a week earlier, else a day earlier, over its own part with data'),
   change: z.number().nullable().describe('msg_per_sec / baseline − 1'),
 });
-export const streamsResponse = z.object({ ...echoedRange, streams: z.array(streamSchema) });
+export const streamsResponse = z.object({ ...echoedRange, ...pagedResponse, streams: z.array(streamSchema) });
 export type StreamSummary = z.output<typeof streamSchema>;
 export type StreamsResponse = z.output<typeof streamsResponse>;
 

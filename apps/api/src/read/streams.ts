@@ -4,7 +4,8 @@ import type { Broker } from '@rollcall/core/event';
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import type { TimeRange } from '@rollcall/contract/params';
-import type { EventRow, StreamDetail, StreamSummary } from '@rollcall/contract/streams';
+import type { EventRow, StreamDetail, StreamSort, StreamSummary } from '@rollcall/contract/streams';
+import { pageOf, type ListPage } from './page.ts';
 import { rollupCells, rollupSince, splitRange, wholeMinutes } from './rollup.ts';
 
 const DAY = 86_400_000;
@@ -19,9 +20,11 @@ export async function listStreams(store: Store, range: TimeRange): Promise<Strea
   const since = await rollupSince(store);
   const cells = rollupCells(store.db, { now: splitRange(counted, since), week: splitRange(shift(counted, 7 * DAY), since), day: splitRange(shift(counted, DAY), since) }, [`kind = 'publish'`]);
   const now = cells.within('now');
-  const rows = await queryRows<{ broker: Broker; cluster: string; stream: string; total: string | number; total_bytes: string | number; seen: string; event_types: string[]; sources: string[]; last_minute: string | number; week_total: string | number; day_total: string | number; week_seen: string | number; day_seen: string | number }>(
+  type Num = string | number;
+  const rows = await queryRows<{ broker: Broker; cluster: string; stream: string; total: Num; total_bytes: Num; seen: string; first: Num; event_types: string[]; sources: string[]; last_minute: Num; week_total: Num; day_total: Num; week_seen: Num; day_seen: Num; week_first: Num; day_first: Num }>(
     store,
     `SELECT broker, any(cluster) AS cluster, stream, sumIf(count, ${now}) AS total, sumIf(bytes, ${now}) AS total_bytes, maxIf(last_seen, ${now}) AS seen,
+            toUnixTimestamp(minIf(t, ${now})) AS first, toUnixTimestamp(minIf(t, ${cells.within('week')})) AS week_first, toUnixTimestamp(minIf(t, ${cells.within('day')})) AS day_first,
             arraySort(arrayFilter(x -> x != '', groupUniqArrayIf(event_type, ${now}))) AS event_types,
             arraySort(arrayFilter(x -> x != '', groupUniqArrayIf(source, ${now}))) AS sources,
             sumIf(count, src = 'm' AND t = toDateTime({last:UInt32}, 'UTC')) AS last_minute,
@@ -31,11 +34,14 @@ export async function listStreams(store: Store, range: TimeRange): Promise<Strea
      GROUP BY broker, stream HAVING total > 0 ORDER BY broker, stream`,
     { ...cells.params, last: lastMinute / 1000 },
   );
-  const seconds = Math.max(1, (range.to - range.from) / 1000);
+  // An average is over the time with data: a stream first seen 4 minutes ago averages over 4 minutes, not the
+  // hour asked for (else a 1 h average sits far below the current rate). The baseline is over its own such span.
+  const seconds = (shiftedBy: number, first: Num) => Math.max(60, (range.to - Math.max(range.from, Number(first) * 1000 + shiftedBy)) / 1000);
   return rows.map((r) => {
-    const before = Number(r.week_seen) > 0 ? Number(r.week_total) : Number(r.day_seen) > 0 ? Number(r.day_total) : undefined;
-    const msgPerSec = Number(r.total) / seconds;
-    const baseline = before === undefined ? null : before / seconds;
+    const avgSeconds = seconds(0, r.first);
+    const before = Number(r.week_seen) > 0 ? { total: Number(r.week_total), seconds: seconds(7 * DAY, r.week_first) } : Number(r.day_seen) > 0 ? { total: Number(r.day_total), seconds: seconds(DAY, r.day_first) } : undefined;
+    const msgPerSec = Number(r.total) / avgSeconds;
+    const baseline = before === undefined ? null : before.total / before.seconds;
     return {
       broker: r.broker,
       cluster: r.cluster,
@@ -43,6 +49,7 @@ export async function listStreams(store: Store, range: TimeRange): Promise<Strea
       count: Number(r.total),
       bytes: Number(r.total_bytes),
       msg_per_sec: msgPerSec,
+      avg_seconds: avgSeconds,
       current_msg_per_sec: Number(r.last_minute) / 60,
       last_seen: utc(r.seen),
       event_types: r.event_types,
@@ -51,6 +58,32 @@ export async function listStreams(store: Store, range: TimeRange): Promise<Strea
       change: baseline ? msgPerSec / baseline - 1 : null,
     };
   });
+}
+
+export interface StreamListQuery extends ListPage<StreamSort> {
+  q?: string | undefined;
+  broker?: Broker | undefined;
+}
+
+const BY: Record<StreamSort, (s: StreamSummary) => string | number | null> = {
+  broker: (s) => s.broker,
+  stream: (s) => s.stream,
+  count: (s) => s.count,
+  bytes: (s) => s.bytes,
+  avg: (s) => s.msg_per_sec,
+  now: (s) => s.current_msg_per_sec,
+  baseline: (s) => s.baseline_msg_per_sec,
+  change: (s) => s.change,
+  last: (s) => Date.parse(s.last_seen),
+};
+
+/** The list filtered, ordered and cut to one page on the server: a thousand topics reach the dashboard a page at a time. */
+export async function streamsPage(store: Store, range: TimeRange, query: StreamListQuery): Promise<{ total: number; streams: StreamSummary[] }> {
+  const needle = query.q?.trim().toLowerCase() ?? '';
+  const all = await listStreams(store, range);
+  const matching = all.filter((s) => (!query.broker || s.broker === query.broker) && (!needle || `${s.broker} ${s.stream} ${s.event_types.join(' ')}`.toLowerCase().includes(needle)));
+  const { total, rows } = pageOf(matching, query.sort && { value: BY[query.sort.key], desc: query.sort.desc }, query);
+  return { total, streams: rows };
 }
 
 const shift = (r: TimeRange, by: number): TimeRange => ({ from: r.from - by, to: r.to - by });

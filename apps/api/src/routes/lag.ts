@@ -1,19 +1,21 @@
 // Consumer lag per Kafka group and RabbitMQ queue, with its Burrow-style status and history.
-import { lagDetail, latestLag } from '@rollcall/collector/lag/queries';
-import { lagDetailQuery, lagDetailResponse, lagPath, lagResponse } from '@rollcall/contract/lag';
+import { lagDetail } from '@rollcall/collector/lag/queries';
+import { lagDetailQuery, lagDetailResponse, lagPath, lagQuery, lagResponse } from '@rollcall/contract/lag';
 import { iso, resolveRange } from '@rollcall/contract/params';
 import { notFound } from '../problem.ts';
+import { lagList } from '../read/lag.ts';
 import type { RouteDeps } from './deps.ts';
 
 export function lagRoutes({ routes, store, now }: RouteDeps): void {
   routes.add({
     method: 'get',
     path: '/api/v1/lag',
-    summary: 'Every consumer group and queue from the latest sampling round, worst status first',
+    summary: 'Consumer groups and queues from the latest sampling round, worst status first unless sorted; filtered and paged on the server',
     tag: 'lag',
     role: 'viewer',
+    query: lagQuery,
     response: lagResponse,
-    handler: () => latestLag(store, now()),
+    handler: ({ query }) => lagList(store, now(), query),
   });
 
   routes.add({

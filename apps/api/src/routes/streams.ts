@@ -5,7 +5,7 @@ import { seriesQuery, seriesResponse } from '@rollcall/contract/series';
 import { countQuery, countResponse, eventsQuery, eventsResponse, streamDetailQuery, streamDetailResponse, streamPath, streamsQuery, streamsResponse } from '@rollcall/contract/streams';
 import { ruleWatches } from '@rollcall/rules/watch';
 import { notFound } from '../problem.ts';
-import { listStreams, recentEvents, streamDetail } from '../read/streams.ts';
+import { recentEvents, streamDetail, streamsPage } from '../read/streams.ts';
 import { series } from '../read/series.ts';
 import type { RouteDeps } from './deps.ts';
 import { ruleStates } from './rules.ts';
@@ -14,14 +14,14 @@ export function streamRoutes({ routes, store, now, alerting }: RouteDeps): void 
   routes.add({
     method: 'get',
     path: '/api/v1/streams',
-    summary: 'Streams (topics and exchanges) seen in the range, with msg/s and change against last week',
+    summary: 'Streams (topics and exchanges) seen in the range, with msg/s and change against last week; filtered, sorted and paged on the server',
     tag: 'streams',
     role: 'viewer',
     query: streamsQuery,
     response: streamsResponse,
     handler: async ({ query }) => {
       const range = resolveRange(query, now());
-      return { from: iso(range.from), to: iso(range.to), streams: await listStreams(store, range) };
+      return { from: iso(range.from), to: iso(range.to), ...(await streamsPage(store, range, query)) };
     },
   });
 

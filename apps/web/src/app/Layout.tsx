@@ -64,6 +64,17 @@ export function Layout() {
   const { theme, toggle } = useTheme();
   return (
     <div className="shell">
+      {/* focuses the page itself, so the next Tab is the page's first control and the URL keeps no #content */}
+      <a
+        className="skip-link"
+        href="#content"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('content')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <nav className="sidebar" aria-label="Main">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
@@ -86,7 +97,7 @@ export function Layout() {
             </button>
           </div>
         </header>
-        <main className="content">
+        <main className="content" id="content" tabIndex={-1}>
           <Suspense fallback={<Loading label="Loading page…" />}>
             <Outlet />
           </Suspense>

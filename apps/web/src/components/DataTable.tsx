@@ -36,16 +36,18 @@ interface DataTableProps<T> {
   scroll?: boolean;
   /** Small key/value tables read without a header row. */
   headless?: boolean;
+  /** The rows arrive already in the URL's order (sorted and paged by the server): the headers only set the URL. */
+  serverSorted?: boolean;
 }
 
 const cls = (...names: (string | false | undefined)[]) => names.filter(Boolean).join(' ') || undefined;
 
-export function DataTable<T>({ columns, rows, rowKey, rowClassName, empty, sortParam = 'sort', dense = false, className, scroll = false, headless = false }: DataTableProps<T>) {
+export function DataTable<T>({ columns, rows, rowKey, rowClassName, empty, sortParam = 'sort', dense = false, className, scroll = false, headless = false, serverSorted = false }: DataTableProps<T>) {
   const [sortText, setSortText] = useSearchParam(sortParam);
   if (rows.length === 0 && empty !== undefined) return <Empty>{empty}</Empty>;
   const order = parseSort(sortText);
   const sortBy = columns.find((c) => c.key === order?.key)?.sort;
-  const shown = order && sortBy ? sortRows(rows, sortBy, order.desc) : rows;
+  const shown = order && sortBy && !serverSorted ? sortRows(rows, sortBy, order.desc) : rows;
   const num = (c: Column<T>) => c.align === 'right' && 'num';
   return (
     <div className={cls('table-wrap', scroll && 'scroll-y')}>
@@ -58,7 +60,7 @@ export function DataTable<T>({ columns, rows, rowKey, rowClassName, empty, sortP
                 return (
                   <th key={c.key} className={cls(num(c), c.headerClassName)} aria-sort={sorted}>
                     {c.sort ? (
-                      <button type="button" className="sort" onClick={() => setSortText(formatSort(nextSort(sorted ? order : null, c.key)))}>
+                      <button type="button" className="sort" onClick={() => setSortText(formatSort(nextSort(sorted ? order : null, c.key)), serverSorted ? ['page'] : [])}>
                         {c.header}
                         <span className="sort-mark" aria-hidden="true">
                           {sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : ''}

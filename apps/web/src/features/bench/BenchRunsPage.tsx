@@ -20,7 +20,12 @@ export default function BenchRunsPage() {
             <DataTable
               rows={[...d.runs].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))}
               rowKey={(r) => r.id}
-              empty="No benchmark runs recorded yet (npm run bench:load)."
+              empty={
+                <>
+                  No benchmark runs recorded yet. Run one with <code>npm run rollcall -- bench --broker kafka --duration 30s</code> (or <code>--broker rabbitmq</code>); it is stored here
+                  and compared with its scenario’s baseline.
+                </>
+              }
               columns={[
                 {
                   key: 'started',

@@ -1,18 +1,21 @@
-// Every consumer group and queue with its lag and status.
+// Every consumer group and queue with its lag and status. The server filters, sorts and pages the list (ten
+// thousand groups arrive a hundred at a time, worst first); the filters, sort and page are in the URL.
 import { useLive } from '../../app/use-live.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
+import { Pager, usePage } from '../../components/Pager.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { Time } from '../../components/Time.tsx';
 import { formatCount } from '../../lib/format.ts';
+import { useDebounced } from '../../lib/use-debounced.ts';
 import { useSearchParam } from '../../lib/use-search-param.ts';
 import { routes } from '../../routes.ts';
 import { LAG_COLUMNS } from './columns.tsx';
-import { worstLag } from './order.ts';
 import { lagQueries, type LagGroup, type LagStatus } from './queries.ts';
 
 const STATUSES: LagStatus[] = ['ERR', 'STOP', 'STALL', 'WARN', 'OK'];
+const PAGE_SIZE = 100;
 
 function StreamsCell({ streams }: { streams: string[] }) {
   const shown = streams.slice(0, 2);
@@ -25,17 +28,18 @@ function StreamsCell({ streams }: { streams: string[] }) {
 }
 
 const COLUMNS: Column<LagGroup>[] = [
-  { key: 'broker', header: 'Broker', className: 'muted', cell: (g) => g.broker, sort: (g) => g.broker },
-  { key: 'group', header: 'Group / queue', className: 'nowrap', cell: (g) => <AppLink to={routes.lagGroup(g.broker, g.group)}>{g.group}</AppLink>, sort: (g) => g.group },
+  { key: 'broker', header: 'Broker', className: 'muted wide-only', headerClassName: 'wide-only', cell: (g) => g.broker, sort: (g) => g.broker },
+  { key: 'group', header: 'Group / queue', className: 'break', cell: (g) => <AppLink to={routes.lagGroup(g.broker, g.group)}>{g.group}</AppLink>, sort: (g) => g.group },
   LAG_COLUMNS.status,
   LAG_COLUMNS.lag,
   LAG_COLUMNS.time,
-  { key: 'consumers', header: 'Consumers', align: 'right', cell: (g) => formatCount(g.consumers), sort: (g) => g.consumers },
-  { key: 'streams', header: 'Streams', className: 'small', cell: (g) => <StreamsCell streams={g.streams} /> },
+  { key: 'consumers', header: 'Consumers', align: 'right', className: 'wide-only', headerClassName: 'wide-only', cell: (g) => formatCount(g.consumers), sort: (g) => g.consumers },
+  { key: 'streams', header: 'Streams', className: 'small wide-only', headerClassName: 'wide-only', cell: (g) => <StreamsCell streams={g.streams} /> },
   {
     key: 'reason',
     header: 'Reason',
-    className: 'small muted',
+    className: 'small muted wide-only',
+    headerClassName: 'wide-only',
     cell: (g) => (
       <div className="clip" title={g.reason}>
         {g.reason}
@@ -44,17 +48,14 @@ const COLUMNS: Column<LagGroup>[] = [
   },
 ];
 
-function filterGroups(groups: LagGroup[], status: string, needle: string): LagGroup[] {
-  return groups.filter((g) => (!status || g.status === status) && (!needle || `${g.group} ${g.streams.join(' ')}`.toLowerCase().includes(needle)));
-}
-
 export default function LagPage() {
-  const query = useLive(lagQueries.groups());
   const [status, setStatus] = useSearchParam('status');
   const [filter, setFilter] = useSearchParam('q');
-  const needle = filter.trim().toLowerCase();
-  const counts = new Map<LagStatus, number>();
-  for (const g of query.data?.groups ?? []) counts.set(g.status, (counts.get(g.status) ?? 0) + 1);
+  const [sort] = useSearchParam('sort');
+  const { page, offset, setPage } = usePage(PAGE_SIZE);
+  const q = useDebounced(filter.trim());
+  const query = useLive(lagQueries.page({ q: q || undefined, status: status || undefined, sort: sort || undefined, limit: PAGE_SIZE, offset }));
+  const counts = query.data?.counts ?? {};
   return (
     <Page
       title="Lag"
@@ -72,24 +73,39 @@ export default function LagPage() {
         actions={
           <>
             <div className="chips" role="group" aria-label="Filter by status">
-              {STATUSES.filter((st) => counts.has(st)).map((st) => (
-                <button key={st} type="button" className="chip" aria-pressed={status === st} onClick={() => setStatus(status === st ? '' : st)}>
-                  {st} {counts.get(st)}
+              {STATUSES.filter((st) => counts[st] !== undefined).map((st) => (
+                <button
+                  key={st}
+                  type="button"
+                  className="chip"
+                  aria-pressed={status === st}
+                  onClick={() => {
+                    setStatus(status === st ? '' : st, ['page']);
+                  }}
+                >
+                  {st} {formatCount(counts[st])}
                 </button>
               ))}
             </div>
-            <input type="search" placeholder="Filter groups" aria-label="Filter groups" value={filter} onChange={(e) => setFilter(e.target.value)} />
+            <input type="search" placeholder="Filter groups" aria-label="Filter groups" value={filter} onChange={(e) => {
+                setFilter(e.target.value, ['page']);
+              }}
+            />
           </>
         }
       >
         <QueryState query={query}>
           {(d) => (
-            <DataTable
-              columns={COLUMNS}
-              rows={worstLag(filterGroups(d.groups, status, needle))}
-              rowKey={(g) => `${g.broker}/${g.cluster}/${g.group}`}
-              empty={d.groups.length === 0 ? 'No consumer groups or queues found.' : 'No group matches the filter.'}
-            />
+            <>
+              <DataTable
+                columns={COLUMNS}
+                rows={d.groups}
+                rowKey={(g) => `${g.broker}/${g.cluster}/${g.group}`}
+                serverSorted
+                empty={q || status ? 'No group matches the filter.' : 'No consumer groups or queues found.'}
+              />
+              <Pager page={page} size={PAGE_SIZE} total={d.total} label="groups" onPage={setPage} />
+            </>
           )}
         </QueryState>
       </Panel>

@@ -1,4 +1,4 @@
-import { queryOptions } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { LagGroupDetail, LagResponse } from '@rollcall/contract/lag';
 import { api, enc } from '../../api/client.ts';
 
@@ -9,6 +9,13 @@ export const lagQueries = {
     queryOptions({
       queryKey: ['lag'],
       queryFn: ({ signal }) => api.get<LagResponse>('/lag', {}, signal),
+    }),
+  /** One page of groups, filtered and sorted by the server (the Lag page); `groups` is every group. */
+  page: (params: Record<string, string | number | undefined>) =>
+    queryOptions({
+      queryKey: ['lag', 'page', params],
+      queryFn: ({ signal }) => api.get<LagResponse>('/lag', params, signal),
+      placeholderData: keepPreviousData,
     }),
   group: (broker: string, group: string, range: Record<string, string | undefined>) =>
     queryOptions({

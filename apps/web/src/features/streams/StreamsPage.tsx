@@ -1,45 +1,84 @@
-// Every stream seen in the range, with current rate against its baseline.
+// Every stream seen in the range, with its last minute's rate against its range average and baseline. The server
+// filters, sorts and pages the list (a thousand topics arrive a hundred at a time); the filter, sort and page are
+// in the URL.
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
+import { Pager, usePage } from '../../components/Pager.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { Time } from '../../components/Time.tsx';
-import { formatBytes, formatChange, formatCount, formatRate } from '../../lib/format.ts';
+import { formatBytes, formatChange, formatCount, formatDuration, formatRate } from '../../lib/format.ts';
+import { useDebounced } from '../../lib/use-debounced.ts';
 import { useSearchParam } from '../../lib/use-search-param.ts';
 import { routes } from '../../routes.ts';
 import { streamQueries, type StreamSummary } from './queries.ts';
 
-const COLUMNS: Column<StreamSummary>[] = [
+const PAGE_SIZE = 100;
+
+/** The average's span when shorter than the range: a stream first seen 4 minutes ago averages over those 4. */
+function RangeAverage({ s, rangeSeconds }: { s: StreamSummary; rangeSeconds: number }) {
+  const partial = s.avg_seconds < rangeSeconds - 60;
+  return (
+    <span title={`average over ${formatDuration(s.avg_seconds * 1000)} with data`}>
+      {formatRate(s.msg_per_sec)}
+      {partial && <span className="muted small"> over {formatDuration(s.avg_seconds * 1000)}</span>}
+    </span>
+  );
+}
+
+// Columns a phone drops (`wide-only`): the stream, its last minute and its change stay.
+const columns = (rangeSeconds: number): Column<StreamSummary>[] => [
   { key: 'broker', header: 'Broker', className: 'muted', cell: (s) => s.broker, sort: (s) => s.broker },
-  { key: 'stream', header: 'Stream', cell: (s) => <AppLink to={routes.stream(s.broker, s.stream)}>{s.stream}</AppLink>, sort: (s) => s.stream },
-  { key: 'types', header: 'Event types', className: 'small', cell: (s) => s.event_types.join(', ') || '–' },
-  { key: 'count', header: 'Count', align: 'right', cell: (s) => formatCount(s.count), sort: (s) => s.count },
-  { key: 'bytes', header: 'Bytes', align: 'right', cell: (s) => formatBytes(s.bytes), sort: (s) => s.bytes },
-  { key: 'avg', header: 'Avg', align: 'right', cell: (s) => formatRate(s.msg_per_sec), sort: (s) => s.msg_per_sec },
-  { key: 'now', header: 'Now', align: 'right', cell: (s) => formatRate(s.current_msg_per_sec), sort: (s) => s.current_msg_per_sec },
-  { key: 'baseline', header: 'Baseline', align: 'right', cell: (s) => formatRate(s.baseline_msg_per_sec), sort: (s) => s.baseline_msg_per_sec },
-  { key: 'change', header: 'Change', align: 'right', className: (s) => (s.change !== null && s.change < -0.2 ? 'bad' : ''), cell: (s) => formatChange(s.change), sort: (s) => s.change },
-  { key: 'last', header: 'Last seen', className: 'nowrap', cell: (s) => <Time value={s.last_seen} />, sort: (s) => Date.parse(s.last_seen) },
+  { key: 'stream', header: 'Stream', className: 'break', cell: (s) => <AppLink to={routes.stream(s.broker, s.stream)}>{s.stream}</AppLink>, sort: (s) => s.stream },
+  { key: 'types', header: 'Event types', className: 'small wide-only', headerClassName: 'wide-only', cell: (s) => <div className="clip" title={s.event_types.join('\n')}>{s.event_types.join(', ') || '–'}</div> },
+  { key: 'count', header: 'Count', align: 'right', className: 'wide-only', headerClassName: 'wide-only', cell: (s) => formatCount(s.count), sort: (s) => s.count },
+  { key: 'bytes', header: 'Bytes', align: 'right', className: 'wide-only nowrap', headerClassName: 'wide-only', cell: (s) => formatBytes(s.bytes), sort: (s) => s.bytes },
+  { key: 'now', header: <span title="publishes per second in the last complete minute">Last minute</span>, align: 'right', className: 'nowrap', cell: (s) => formatRate(s.current_msg_per_sec), sort: (s) => s.current_msg_per_sec },
+  { key: 'avg', header: <span title="publishes per second over the part of the range with data">Range avg</span>, align: 'right', className: 'nowrap', cell: (s) => <RangeAverage s={s} rangeSeconds={rangeSeconds} />, sort: (s) => s.msg_per_sec },
+  { key: 'baseline', header: <span title="the same span a week earlier, else a day earlier">Baseline</span>, align: 'right', className: 'wide-only nowrap', headerClassName: 'wide-only', cell: (s) => formatRate(s.baseline_msg_per_sec), sort: (s) => s.baseline_msg_per_sec },
+  { key: 'change', header: <span title="range average against the baseline">Change</span>, align: 'right', className: (s) => `nowrap ${s.change !== null && s.change < -0.2 ? 'bad' : ''}`, cell: (s) => formatChange(s.change), sort: (s) => s.change },
+  { key: 'last', header: 'Last seen', className: 'nowrap wide-only', headerClassName: 'wide-only', cell: (s) => <Time value={s.last_seen} />, sort: (s) => Date.parse(s.last_seen) },
 ];
 
 export default function StreamsPage() {
   const { params } = useTimeRange();
-  const query = useLive(streamQueries.list(params));
   const [filter, setFilter] = useSearchParam('q');
-  const needle = filter.trim().toLowerCase();
+  const [sort] = useSearchParam('sort');
+  const { page, offset, setPage } = usePage(PAGE_SIZE);
+  const q = useDebounced(filter.trim());
+  const query = useLive(streamQueries.page({ ...params, q: q || undefined, sort: sort || undefined, limit: PAGE_SIZE, offset }));
+  const rangeSeconds = query.data ? (Date.parse(query.data.to) - Date.parse(query.data.from)) / 1000 : 0;
   return (
-    <Page title="Streams">
-      <Panel title="Topics and exchanges" id="streams" actions={<input type="search" placeholder="Filter streams" aria-label="Filter streams" value={filter} onChange={(e) => setFilter(e.target.value)} />}>
+    <Page title="Streams" meta={query.data && <span className="muted small">{formatCount(query.data.total)} streams</span>}>
+      <Panel
+        title="Topics and exchanges"
+        id="streams"
+        actions={
+          <input
+            type="search"
+            placeholder="Filter streams"
+            aria-label="Filter streams"
+            value={filter}
+            onChange={(e) => {
+              setFilter(e.target.value, ['page']);
+            }}
+          />
+        }
+      >
         <QueryState query={query}>
           {(d) => (
-            <DataTable
-              columns={COLUMNS}
-              rows={d.streams.filter((s) => !needle || `${s.broker} ${s.stream} ${s.event_types.join(' ')}`.toLowerCase().includes(needle))}
-              rowKey={(s) => `${s.broker}/${s.cluster}/${s.stream}`}
-              empty={needle ? `No stream matches "${filter.trim()}".` : 'No stream carried messages in this range.'}
-            />
+            <>
+              <DataTable
+                columns={columns(rangeSeconds)}
+                rows={d.streams}
+                rowKey={(s) => `${s.broker}/${s.cluster}/${s.stream}`}
+                serverSorted
+                empty={q ? `No stream matches "${q}".` : 'No stream carried messages in this range.'}
+              />
+              <Pager page={page} size={PAGE_SIZE} total={d.total} label="streams" onPage={setPage} />
+            </>
           )}
         </QueryState>
       </Panel>

@@ -1,4 +1,4 @@
-import { queryOptions } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { EventsResponse, StreamDetail, StreamsResponse } from '@rollcall/contract/streams';
 import { api, enc } from '../../api/client.ts';
 
@@ -11,6 +11,13 @@ export const streamQueries = {
     queryOptions({
       queryKey: ['streams', range],
       queryFn: ({ signal }) => api.get<StreamsResponse>('/streams', range, signal),
+    }),
+  /** One page of the list, filtered and sorted by the server (the Streams page); `list` is every stream. */
+  page: (params: Record<string, string | number | undefined>) =>
+    queryOptions({
+      queryKey: ['streams', 'page', params],
+      queryFn: ({ signal }) => api.get<StreamsResponse>('/streams', params, signal),
+      placeholderData: keepPreviousData,
     }),
   detail: (broker: string, stream: string, range: Range) =>
     queryOptions({
