@@ -1,6 +1,6 @@
 // What evaluating a rule over one window yields, whatever its type.
 import type { Store } from '@rollcall/core/store';
-import type { SliceEvaluation } from './slices.ts';
+import type { GroupKey } from '../model/rule.ts';
 import type { Window } from './sql.ts';
 
 export interface Evaluation {
@@ -26,4 +26,11 @@ export interface EvalInput {
   window: Window;
   /** Slices with an open alert: judged even when they had no events lately (a slice that stopped is a breach). */
   keep?: string[];
+}
+
+/** One slice's verdict (slices.ts); `group` is the slice's value of the rule's `group_by`. */
+export interface SliceEvaluation {
+  key: GroupKey;
+  group: string;
+  evaluation: Evaluation;
 }

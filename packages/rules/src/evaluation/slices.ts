@@ -4,18 +4,11 @@
 // baseline's past seasons), or an open alert: one that vanished counts 0 and breaches, it is not forgotten.
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
-import type { Evaluation } from './result.ts';
+import type { Evaluation, SliceEvaluation } from './result.ts';
 import { maxGroupsOf, type GroupKey, type Match, type RuleOf } from '../model/rule.ts';
 import { describeMatch, matchWhere, sourceFor, tableOf, windowWhere, type Window } from './sql.ts';
 
 export type SlicedRule = RuleOf<'volume'> | RuleOf<'baseline'> | RuleOf<'ratio'>;
-
-/** One slice's verdict; `group` is the slice's value of the rule's `group_by`. */
-export interface SliceEvaluation {
-  key: GroupKey;
-  group: string;
-  evaluation: Evaluation;
-}
 
 /** A slice with events this long before the window and none in it is judged at 0: an hour covers a slice that
  * stopped while the windows since were waiting or not watched, at the cost of one grouped scan of an hour. */

@@ -6,7 +6,7 @@ import { ConfigError, describeIssues, lineOf, readYaml } from '@rollcall/core/co
 import type { Logger } from '@rollcall/core/log';
 import { ruleFileSchema, type Rule } from './rule.ts';
 import { singleFlight } from '../single-flight.ts';
-import { createWorkerParser, type RuleParser } from './rule-parser.ts';
+import { createWorkerParser, type Loaded, type RuleParser } from './rule-parser.ts';
 
 export class RuleFileError extends Error {
   override name = 'RuleFileError';
@@ -119,9 +119,6 @@ function stampOf(path: string): string | undefined {
     return code === 'ENOENT' ? undefined : `error:${String(code)}`;
   }
 }
-
-/** One file's outcome, as a value: it crosses from the parser thread (rule-parser.ts) as it is. */
-export type Loaded = { rules: Rule[] } | { error: string };
 
 export function loadRuleFile(path: string): Loaded {
   try {

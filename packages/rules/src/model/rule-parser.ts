@@ -1,7 +1,10 @@
 // Reads and validates rule files on one long-lived worker thread (parse-worker.ts), so a large file never blocks
 // the event loop. The worker starts on first use, does not keep the process alive, and is started again after a crash.
 import { Worker } from 'node:worker_threads';
-import type { Loaded } from './files.ts';
+import type { Rule } from './rule.ts';
+
+/** One file's outcome, as a value: it crosses from the parser thread as it is. */
+export type Loaded = { rules: Rule[] } | { error: string };
 
 export interface ParseRequest {
   id: number;
