@@ -8,6 +8,8 @@ import { waitUntil } from '@rollcall/core/testing/brokers';
 import { launchBrowser } from './browser.ts';
 import { RULES, startE2ePlatform, waitForTraffic } from './platform.ts';
 import type { IncidentContext } from './incident/context.ts';
+import { alertChecksBefore, alertChecksFiring, alertChecksPending } from './incident/alerts.ts';
+import { flowMapChecks } from './incident/flows.ts';
 
 type AlertList = { alerts: { rule_id: string; state: string }[] };
 const stateOf = (d: AlertList) => d.alerts.find((a) => a.rule_id === RULES.ratio)?.state ?? 'inactive';
@@ -27,6 +29,8 @@ describe('the dashboard during the Card→Fraud incident', { timeout: 120_000 },
 
   // ---- before the incident ----------------------------------------------------------------------------------
 
+  alertChecksBefore(ctx);
+
   it('starts the incident from the demo switch', async () => {
     expect(stateOf(await ctx.e2e.get<AlertList>('/api/v1/alerts?state=firing,pending'))).toBe('inactive');
     const res = await fetch(`${ctx.e2e.url}/api/v1/demo/incident`, { method: 'POST', headers: { authorization: `Bearer ${ctx.e2e.tokens.admin}` } });
@@ -42,10 +46,16 @@ describe('the dashboard during the Card→Fraud incident', { timeout: 120_000 },
     expect(['pending', 'firing']).toContain(state);
   });
 
+  alertChecksPending(ctx);
+
   // ---- firing -----------------------------------------------------------------------------------------------
 
   it('the ratio alert fires', async () => {
     await waitUntil(() => ctx.e2e.get<AlertList>('/api/v1/alerts?state=firing').then(stateOf), (s) => s === 'firing', 90_000, `${RULES.ratio} to fire`);
     ctx.firingAt = Date.now();
   });
+
+  alertChecksFiring(ctx);
+
+  flowMapChecks(ctx);
 });

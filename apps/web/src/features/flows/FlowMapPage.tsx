@@ -1,167 +1,145 @@
-// The topology as a graph, laid out left to right; edge width by msg/s, colours by alert state.
-import { useMemo, useState } from 'react';
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
+// The flow map page: which part of the topology to show (the paths with alerts by default, a search, or all),
+// as a graph or, on a phone, as a list of paths; every choice lives in the URL so a link reproduces the view.
+import { useCallback, useMemo, useSyncExternalStore } from 'react';
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
-import { useTheme } from '../../app/theme.ts';
-import { AppLink } from '../../components/AppLink.tsx';
-import { Badge } from '../../components/Badge.tsx';
-import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
 import { Empty, Panel, QueryState } from '../../components/Panel.tsx';
-import { formatCount, formatRate } from '../../lib/format.ts';
+import { formatCount } from '../../lib/format.ts';
 import { useSearchParam } from '../../lib/use-search-param.ts';
-import { routes } from '../../routes.ts';
-import { focusFlows } from './focus.ts';
-import { edgeWidth, layoutFlows, NODE_HEIGHT, NODE_WIDTH } from './layout.ts';
-import { flowQueries, type FlowEdge, type FlowNode, type Flows } from './queries.ts';
+import { FlowGraph } from './FlowGraph.tsx';
+import { FlowList } from './FlowList.tsx';
+import { NodeDetail } from './NodeDetail.tsx';
+import { activeFlows, defaultStreams, pathsThrough, searchFlows } from './focus.ts';
+import { domainOf, domainsOf, groupFlows } from './group.ts';
+import { listPaths } from './paths.ts';
+import { flowQueries, FLOWS_DEFAULT_LIMIT, type Flows } from './queries.ts';
+import './flows.css';
 
-type FlowNodeData = { node: FlowNode; selected: boolean };
+/** Past this many nodes, domains without alerts open folded. */
+const FOLD_ABOVE = 40;
+const NARROW = '(max-width: 760px)';
 
-const KIND_LABEL: Record<FlowNode['kind'], string> = { producer: 'producer', topic: 'topic', exchange: 'exchange', queue: 'queue', group: 'group', consumer: 'consumer' };
-
-function TopologyNode({ data }: NodeProps<Node<FlowNodeData>>) {
-  const n = data.node;
-  return (
-    <div className={`flow-node kind-${n.kind} state-${n.alert_state}${data.selected ? ' selected' : ''}`} style={{ width: NODE_WIDTH, height: NODE_HEIGHT }} title={`${n.kind} ${n.label}`}>
-      <Handle type="target" position={Position.Left} isConnectable={false} />
-      <div className="flow-node-kind">
-        {KIND_LABEL[n.kind]}
-        {n.broker ? ` · ${n.broker}` : ''}
-      </div>
-      <div className="flow-node-label">{n.label}</div>
-      <div className="flow-node-rate">{formatRate(n.msg_per_sec)}</div>
-      <Handle type="source" position={Position.Right} isConnectable={false} />
-    </div>
+function useNarrow(): boolean {
+  return useSyncExternalStore(
+    (notify) => {
+      const m = window.matchMedia(NARROW);
+      m.addEventListener('change', notify);
+      return () => m.removeEventListener('change', notify);
+    },
+    () => window.matchMedia(NARROW).matches,
   );
 }
 
-const nodeTypes = { topology: TopologyNode };
-const STATE_COLOR = { ok: 'var(--edge)', pending: 'var(--warn)', firing: 'var(--bad)' } as const;
+const clock = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+const toggled = (list: string) => new Set(list.split(',').filter(Boolean));
 
-function toGraph(flows: Flows, selected: string | null): { nodes: Node<FlowNodeData>[]; edges: Edge[] } {
-  const placed = layoutFlows(flows.nodes, flows.edges);
-  const maxRate = Math.max(0, ...flows.edges.map((e) => e.msg_per_sec));
-  return {
-    nodes: placed.map(({ node, x, y }) => ({ id: node.id, type: 'topology', position: { x, y }, data: { node, selected: node.id === selected }, draggable: false, connectable: false, ariaLabel: `${node.kind} ${node.label}` })),
-    edges: flows.edges.map((e) => ({
-      id: e.id,
-      source: e.source,
-      target: e.target,
-      label: formatRate(e.msg_per_sec),
-      animated: e.alert_state === 'firing',
-      style: { stroke: STATE_COLOR[e.alert_state], strokeWidth: edgeWidth(e.msg_per_sec, maxRate) },
-      // fixed-size arrows: by default the marker scales with the stroke, which makes busy edges' arrows huge
-      markerEnd: { type: MarkerType.ArrowClosed, color: e.alert_state === 'ok' ? '#8a94a6' : e.alert_state === 'pending' ? '#d08a00' : '#d64545', width: 14, height: 14, markerUnits: 'userSpaceOnUse' },
-      labelStyle: { fontSize: 11, fill: 'var(--muted)' },
-      labelBgStyle: { fill: 'var(--surface)' },
-    })),
-  };
+interface ViewState {
+  search: string;
+  showIdle: boolean;
+  all: boolean;
+  fold: string;
+  node: string;
+  list: boolean;
 }
 
-function streamLink(n: FlowNode): string | null {
-  if ((n.kind === 'topic' || n.kind === 'exchange') && n.broker) return routes.stream(n.broker, n.label);
-  if ((n.kind === 'group' || n.kind === 'queue') && n.broker) return routes.lagGroup(n.broker, n.label);
-  return null;
-}
+function FlowView({ flows, state, set }: { flows: Flows; state: ViewState; set: (key: 'fold' | 'node' | 'view', value: string) => void }) {
+  const active = useMemo(() => activeFlows(flows, state.showIdle), [flows, state.showIdle]);
+  const chosen = useMemo(() => {
+    if (state.search) return { flows: searchFlows(active, state.search), reason: 'search' as const };
+    if (state.all) return { flows: active, reason: 'all' as const };
+    const seeds = defaultStreams(active);
+    return { flows: pathsThrough(active, seeds.ids), reason: seeds.reason, streams: seeds.ids.length };
+  }, [active, state.search, state.all]);
 
-function edgeColumns(flows: Flows, end: 'source' | 'target'): Column<FlowEdge>[] {
-  const byId = new Map(flows.nodes.map((n) => [n.id, n]));
-  return [
-    { key: 'node', header: end === 'source' ? 'From' : 'To', cell: (e) => byId.get(e[end])?.label ?? e[end] },
-    { key: 'rate', header: 'Rate', align: 'right', cell: (e) => formatRate(e.msg_per_sec) },
-    { key: 'count', header: 'Count', align: 'right', cell: (e) => formatCount(e.count) },
-    { key: 'state', header: 'State', cell: (e) => <Badge value={e.alert_state} /> },
-  ];
-}
+  // Large views open with the domains that have no alert (and no search match) folded; the URL keeps the exceptions.
+  const folded = useMemo(() => {
+    const needle = state.search.trim().toLowerCase();
+    const open = new Set(chosen.flows.nodes.filter((n) => needle && n.label.toLowerCase().includes(needle)).flatMap((n) => domainOf(n) ?? []));
+    const byDefault = chosen.flows.nodes.length > FOLD_ABOVE ? [...domainsOf(chosen.flows.nodes)].filter(([d, info]) => info.state === 'ok' && !open.has(d)).map(([d]) => d) : [];
+    const out = new Set(byDefault);
+    for (const d of toggled(state.fold)) if (out.has(d)) out.delete(d);
+    else out.add(d);
+    return out;
+  }, [chosen, state.fold, state.search]);
 
-function NodeDetail({ flows, node, onClose }: { flows: Flows; node: FlowNode; onClose: () => void }) {
-  const incoming = flows.edges.filter((e) => e.target === node.id);
-  const outgoing = flows.edges.filter((e) => e.source === node.id);
-  const link = streamLink(node);
-  return (
-    <aside className="flow-detail" aria-label={`Details of ${node.label}`}>
-      <header className="panel-head">
-        <h2>{node.label}</h2>
-        <button type="button" className="ghost small" onClick={onClose} aria-label="Close details">
-          ✕
-        </button>
-      </header>
-      <dl className="facts">
-        <dt>Kind</dt>
-        <dd>{node.kind}</dd>
-        <dt>Broker</dt>
-        <dd>{node.broker ?? '–'}</dd>
-        <dt>Rate</dt>
-        <dd>{formatRate(node.msg_per_sec)}</dd>
-        <dt>Alerts</dt>
-        <dd>
-          <Badge value={node.alert_state} />
-        </dd>
-      </dl>
-      {link && (
-        <p>
-          <AppLink to={link}>{node.kind === 'topic' || node.kind === 'exchange' ? 'Open stream detail →' : 'Open lag detail →'}</AppLink>
-        </p>
-      )}
-      {incoming.length > 0 && (
-        <>
-          <h3>From</h3>
-          <DataTable columns={edgeColumns(flows, 'source')} rows={incoming} rowKey={(e) => e.id} dense headless />
-        </>
-      )}
-      {outgoing.length > 0 && (
-        <>
-          <h3>To</h3>
-          <DataTable columns={edgeColumns(flows, 'target')} rows={outgoing} rowKey={(e) => e.id} dense headless />
-        </>
-      )}
-    </aside>
+  const fold = useCallback(
+    (domain: string) => {
+      const t = toggled(state.fold);
+      if (t.has(domain)) t.delete(domain);
+      else t.add(domain);
+      set('fold', [...t].sort().join(','));
+    },
+    [state.fold, set],
   );
-}
+  const view = useMemo(() => groupFlows(chosen.flows, folded), [chosen, folded]);
+  const paths = useMemo(() => listPaths(state.search ? chosen.flows : active), [active, chosen, state.search]);
+  const node = view.nodes.find((n) => n.id === state.node);
+  const select = useCallback((id: string | null) => set('node', id ?? ''), [set]);
 
-function FlowGraph({ flows: all, search, showIdle }: { flows: Flows; search: string; showIdle: boolean }) {
-  const [selected, setSelected] = useState<string | null>(null);
-  const { theme } = useTheme();
-  const flows = useMemo(() => focusFlows(all, { search, showIdle }), [all, search, showIdle]);
-  const graph = useMemo(() => toGraph(flows, selected), [flows, selected]);
-  const node = flows.nodes.find((n) => n.id === selected);
-  if (flows.nodes.length === 0) return <Empty>{search ? `No node matches "${search}".` : 'Only idle nodes in this range (show them with "Show idle").'}</Empty>;
+  const what =
+    chosen.reason === 'alerts'
+      ? `Paths through the ${chosen.streams} stream${chosen.streams === 1 ? '' : 's'} with alerts`
+      : chosen.reason === 'busiest'
+        ? `No alerts: paths through the ${chosen.streams} busiest stream${chosen.streams === 1 ? '' : 's'}`
+        : chosen.reason === 'search'
+          ? `Chains through "${state.search}"`
+          : 'Every path';
+
+  if (state.list) {
+    return (
+      <>
+        <p className="flow-note muted small">{state.search ? what : 'Every path, failing first'}</p>
+        <FlowList paths={paths} />
+      </>
+    );
+  }
+  if (view.nodes.length === 0) return <Empty>{state.search ? `No node matches "${state.search}".` : 'Only idle nodes in this range (show them with "Show idle").'}</Empty>;
   return (
-    <div className="flow-wrap">
-      <div className="flow-canvas" aria-label="Flow map">
-        <ReactFlow
-          key={`${search}|${showIdle}`}
-          nodes={graph.nodes}
-          edges={graph.edges}
-          nodeTypes={nodeTypes}
-          colorMode={theme}
-          fitView
-          fitViewOptions={{ maxZoom: 1.2 }}
-          minZoom={0.1}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          onNodeClick={(_, n) => setSelected(n.id)}
-          onPaneClick={() => setSelected(null)}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background gap={20} size={1} />
-          <Controls showInteractive={false} />
-        </ReactFlow>
+    <>
+      <p className="flow-note muted small">
+        {what} · {view.nodes.length} nodes
+        {chosen.reason !== 'all' && chosen.reason !== 'search' && active.nodes.length > chosen.flows.nodes.length && (
+          <>
+            {' · '}
+            <button type="button" className="link" onClick={() => set('view', 'all')}>
+              show all {formatCount(active.nodes.length)} nodes
+            </button>
+          </>
+        )}
+        {folded.size > 0 && ` · ${folded.size} domain${folded.size === 1 ? '' : 's'} folded (click one to open it)`}
+      </p>
+      <div className="flow-wrap">
+        <FlowGraph view={view} selected={node?.id ?? null} onSelect={select} onFold={fold} viewKey={`${chosen.reason}|${state.search}|${state.showIdle}|${[...folded].join(',')}`} />
+        {node && <NodeDetail view={view} node={node} onClose={() => select(null)} onUnfold={fold} />}
       </div>
-      {node && <NodeDetail flows={flows} node={node} onClose={() => setSelected(null)} />}
-    </div>
+    </>
   );
 }
 
 export default function FlowMapPage() {
   const { params } = useTimeRange();
-  const query = useLive(flowQueries.graph(params));
-  // the focus is part of the view, so it lives in the URL like the time range
+  const [limitParam, setLimit] = useSearchParam('limit');
+  const limit = Number(limitParam) > 0 ? Number(limitParam) : undefined;
+  const query = useLive(flowQueries.graph(params, limit));
   const [search, setSearch] = useSearchParam('q');
   const [idle, setIdle] = useSearchParam('idle');
-  const showIdle = idle === '1';
+  const [mode, setMode] = useSearchParam('view');
+  const [fold, setFold] = useSearchParam('fold');
+  const [node, setNode] = useSearchParam('node');
+  const [layout, setLayout] = useSearchParam('layout');
+  const narrow = useNarrow();
+  const list = layout === 'list' || (layout === '' && narrow);
+  const set = useCallback(
+    (key: 'fold' | 'node' | 'view', value: string) => {
+      if (key === 'fold') setFold(value);
+      else if (key === 'node') setNode(value);
+      else setMode(value);
+    },
+    [setFold, setNode, setMode],
+  );
+  const d = query.data;
+  const state: ViewState = { search, showIdle: idle === '1', all: mode === 'all', fold, node, list };
   return (
     <Page
       title="Flows"
@@ -181,16 +159,56 @@ export default function FlowMapPage() {
         </div>
       }
     >
-      <div className="toolbar">
+      <div className="toolbar flow-toolbar">
         <input type="search" placeholder="Focus on a service, topic, exchange or queue" aria-label="Focus on nodes" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <div className="chips" role="group" aria-label="What to show">
+          <button type="button" className="chip" aria-pressed={mode !== 'all'} onClick={() => setMode('')}>
+            Alerts or busiest
+          </button>
+          <button type="button" className="chip" aria-pressed={mode === 'all'} onClick={() => setMode('all')}>
+            All
+          </button>
+        </div>
+        <div className="chips" role="group" aria-label="Draw as">
+          <button type="button" className="chip" aria-pressed={!list} onClick={() => setLayout(narrow ? 'map' : '')}>
+            Map
+          </button>
+          <button type="button" className="chip" aria-pressed={list} onClick={() => setLayout(narrow ? '' : 'list')}>
+            List
+          </button>
+        </div>
         <label className="check">
-          <input type="checkbox" checked={showIdle} onChange={(e) => setIdle(e.target.checked ? '1' : '')} /> Show idle
+          <input type="checkbox" checked={state.showIdle} onChange={(e) => setIdle(e.target.checked ? '1' : '')} /> Show idle
         </label>
-        {query.data && <span className="muted small">{query.data.nodes.length} nodes in range</span>}
       </div>
+      {d && (
+        <p className="flow-basis muted small">
+          msg/s: publishes and deliveries per second over the last complete minutes ({clock(d.rate_window.from)}–{clock(d.rate_window.to)}); counts over the range ({clock(d.from)}–{clock(d.to)}).
+          {d.omitted.streams > 0 && (
+            <>
+              {' '}
+              <strong>
+                {formatCount(d.omitted.streams)} more topics and exchanges
+              </strong>{' '}
+              (quieter, without alerts) are not drawn.{' '}
+              <button type="button" className="link" onClick={() => setLimit(String(Math.min(20_000, d.limit * 4)))}>
+                Show up to {formatCount(Math.min(20_000, d.limit * 4))}
+              </button>
+              {limit !== undefined && limit !== FLOWS_DEFAULT_LIMIT && (
+                <>
+                  {' '}
+                  <button type="button" className="link" onClick={() => setLimit('')}>
+                    back to {FLOWS_DEFAULT_LIMIT}
+                  </button>
+                </>
+              )}
+            </>
+          )}
+        </p>
+      )}
       <Panel className="panel-fill">
-        <QueryState query={query} isEmpty={(d) => d.nodes.length === 0} empty="No traffic in this range, so no topology to draw.">
-          {(d) => <FlowGraph flows={d} search={search} showIdle={showIdle} />}
+        <QueryState query={query} isEmpty={(data) => data.nodes.length === 0} empty="No traffic in this range, so no topology to draw.">
+          {(data) => <FlowView flows={data} state={state} set={set} />}
         </QueryState>
       </Panel>
     </Page>

@@ -1,38 +1,80 @@
-// Which part of the topology to draw: busy nodes only unless asked, and the chains through nodes that match
-// a search, so one pipeline can be picked out of a busy broker.
-import type { Flows } from './queries.ts';
+// Which part of the topology to draw: busy nodes only unless asked; the chains through nodes that match a search,
+// so one pipeline can be picked out of a busy broker; and, by default, the paths through the streams that have
+// alerts (or, with none, the busiest), so the map opens on what an on-call engineer came for.
+import type { FlowNode, Flows } from './queries.ts';
 
-export function focusFlows(flows: Flows, { search, showIdle }: { search: string; showIdle: boolean }): Flows {
-  let edges = showIdle ? flows.edges : flows.edges.filter((e) => e.msg_per_sec > 0 || e.alert_state !== 'ok');
+const RANK = { ok: 0, pending: 1, firing: 2 } as const;
+const isStream = (n: FlowNode) => n.kind === 'topic' || n.kind === 'exchange';
+/** How many of the busiest streams the default view draws when nothing is alerting. */
+export const BUSIEST = 5;
+
+/** Drops what carried nothing in the range and has no alert, unless asked to show it. */
+export function activeFlows(flows: Flows, showIdle: boolean): Flows {
+  if (showIdle) return flows;
+  const edges = flows.edges.filter((e) => e.count > 0 || e.msg_per_sec > 0 || e.alert_state !== 'ok');
   const connected = new Set(edges.flatMap((e) => [e.source, e.target]));
-  let nodes = showIdle ? flows.nodes : flows.nodes.filter((n) => connected.has(n.id) || n.msg_per_sec > 0 || n.alert_state !== 'ok');
-
-  const needle = search.trim().toLowerCase();
-  if (needle) {
-    const matches = nodes.filter((n) => n.label.toLowerCase().includes(needle)).map((n) => n.id);
-    // follow edges forward from the matches and backward to them, never both ways through one node, so a hub
-    // (amq.default, a shared service) does not pull in every other chain
-    const keep = new Set(matches);
-    const walk = (forward: boolean) => {
-      const queue = [...matches];
-      const seen = new Set(matches);
-      while (queue.length > 0) {
-        const id = queue.shift() ?? '';
-        for (const e of edges) {
-          const [from, to] = forward ? [e.source, e.target] : [e.target, e.source];
-          if (from === id && !seen.has(to)) {
-            seen.add(to);
-            keep.add(to);
-            queue.push(to);
-          }
-        }
-      }
-    };
-    walk(true);
-    walk(false);
-    nodes = nodes.filter((n) => keep.has(n.id));
-  }
-  const ids = new Set(nodes.map((n) => n.id));
-  edges = edges.filter((e) => ids.has(e.source) && ids.has(e.target));
+  const nodes = flows.nodes.filter((n) => connected.has(n.id) || n.count > 0 || n.msg_per_sec > 0 || n.alert_state !== 'ok');
   return { ...flows, nodes, edges };
 }
+
+const within = (flows: Flows, keep: Set<string>): Flows => {
+  const nodes = flows.nodes.filter((n) => keep.has(n.id));
+  return { ...flows, nodes, edges: flows.edges.filter((e) => keep.has(e.source) && keep.has(e.target)) };
+};
+
+/** The chains through every node whose label contains `search`, followed forward and backward, never both ways
+ * through one node, so a hub (amq.default, a shared service) does not pull in every other chain. */
+export function searchFlows(flows: Flows, search: string): Flows {
+  const needle = search.trim().toLowerCase();
+  if (!needle) return flows;
+  const matches = flows.nodes.filter((n) => n.label.toLowerCase().includes(needle)).map((n) => n.id);
+  const keep = new Set(matches);
+  for (const forward of [true, false]) {
+    const queue = [...matches];
+    const seen = new Set(matches);
+    while (queue.length > 0) {
+      const id = queue.shift() ?? '';
+      for (const e of flows.edges) {
+        const [from, to] = forward ? [e.source, e.target] : [e.target, e.source];
+        if (from === id && !seen.has(to)) {
+          seen.add(to);
+          keep.add(to);
+          queue.push(to);
+        }
+      }
+    }
+  }
+  return within(flows, keep);
+}
+
+/** The streams the default view opens on: those with alerts, or else the busiest now. */
+export function defaultStreams(flows: Flows): { ids: string[]; reason: 'alerts' | 'busiest' } {
+  const streams = flows.nodes.filter(isStream);
+  const alerting = streams.filter((n) => n.alert_state !== 'ok');
+  if (alerting.length > 0) return { ids: alerting.map((n) => n.id), reason: 'alerts' };
+  const busiest = streams
+    .filter((n) => n.msg_per_sec > 0 || n.count > 0)
+    .sort((a, b) => b.msg_per_sec - a.msg_per_sec || b.count - a.count || (a.id < b.id ? -1 : 1))
+    .slice(0, BUSIEST);
+  return { ids: busiest.map((n) => n.id), reason: 'busiest' };
+}
+
+/** Each stream's own path: its producers, the queues or groups it feeds, and their consumers. */
+export function pathsThrough(flows: Flows, streams: string[]): Flows {
+  const byId = new Map(flows.nodes.map((n) => [n.id, n]));
+  const keep = new Set(streams);
+  for (const id of streams) {
+    for (const e of flows.edges) {
+      if (e.target === id) keep.add(e.source);
+      const via = e.source === id ? byId.get(e.target) : undefined;
+      if (via && !isStream(via)) {
+        keep.add(via.id);
+        for (const out of flows.edges) if (out.source === via.id) keep.add(out.target);
+      }
+    }
+  }
+  return within(flows, keep);
+}
+
+export const worstState = (states: FlowNode['alert_state'][]): FlowNode['alert_state'] => states.reduce((w, s) => (RANK[s] > RANK[w] ? s : w), 'ok' as FlowNode['alert_state']);
+export const stateRank = (s: FlowNode['alert_state']) => RANK[s];
