@@ -6,6 +6,7 @@ import type { EventRow, SchemaRow } from '@rollcall/core/event';
 import { createLogger } from '@rollcall/core/log';
 import { chTime, openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
+import { eventRow } from '@rollcall/core/testing/event-row';
 import { createAlerting, type Alerting } from '@rollcall/rules/rules-role';
 import { createApp } from '../../src/app.ts';
 import { sha256Hex } from '../../src/auth.ts';
@@ -37,33 +38,19 @@ export const RULES = `rules:
     min: 1
 `;
 
-export const row = (i: number, over: Partial<EventRow> = {}): EventRow => ({
-  observed_at: NOW - 5 * 60_000 + i * 1000,
-  broker_ts: NOW - 5 * 60_000 + i * 1000 - 3,
-  broker: 'kafka',
-  cluster: 'local',
-  stream: 'orders',
-  routing_key: '',
-  partition: 0,
-  offset: i,
-  kind: 'publish',
-  queue: '',
-  routed_queues: [],
-  event_type: i % 3 === 0 ? 'OrderCancelled' : 'OrderPlaced',
-  source: 'shop',
-  message_id: `m${i}`,
-  correlation_id: `c${i}`,
-  trace_id: '',
-  key_hash: i,
-  size: 200,
-  header_count: 2,
-  schema_fingerprint: i % 3 === 0 ? 22 : 11,
-  parse_error: '',
-  connection: '',
-  user: '',
-  delivery_hash: 0,
-  ...over,
-});
+export const row = (i: number, over: Partial<EventRow> = {}): EventRow =>
+  eventRow(NOW - 5 * 60_000 + i * 1000, {
+    broker_ts: NOW - 5 * 60_000 + i * 1000 - 3,
+    offset: i,
+    event_type: i % 3 === 0 ? 'OrderCancelled' : 'OrderPlaced',
+    message_id: `m${i}`,
+    correlation_id: `c${i}`,
+    key_hash: i,
+    size: 200,
+    header_count: 2,
+    schema_fingerprint: i % 3 === 0 ? 22 : 11,
+    ...over,
+  });
 
 export interface Fixture {
   store: Store;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
 import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { eventRow } from '../testing/event-row.ts';
+import { eventRow } from '@rollcall/core/testing/event-row';
 import { kafkaHighWater } from './incarnation.ts';
 
 describe('kafkaHighWater', () => {

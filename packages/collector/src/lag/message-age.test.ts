@@ -4,19 +4,14 @@ import { parseConfig } from '@rollcall/core/config';
 import type { EventRow } from '@rollcall/core/event';
 import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
+import { eventRow } from '@rollcall/core/testing/event-row';
 import { createMessageAges } from './message-age.ts';
 
 // Recent: rows past the events TTL would be dropped.
 const T0 = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
 const NOW = T0 + 3_600_000;
 
-function event(over: Partial<EventRow>): EventRow {
-  return {
-    observed_at: T0, broker_ts: 0, broker: 'kafka', cluster: 'local', stream: 'orders', routing_key: '', partition: 0, offset: -1, kind: 'publish', queue: '', routed_queues: [],
-    event_type: '', source: '', message_id: '', correlation_id: '', trace_id: '', key_hash: 0, size: 10, header_count: 0, schema_fingerprint: 0, parse_error: '', connection: '', user: '', delivery_hash: 0,
-    ...over,
-  };
-}
+const event = (over: Partial<EventRow>) => eventRow(T0, { broker_ts: 0, offset: -1, event_type: '', source: '', size: 10, header_count: 0, ...over });
 
 describe('createMessageAges', () => {
   let store: Store;

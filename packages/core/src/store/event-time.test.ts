@@ -2,8 +2,9 @@
 // when the producer's clock is far ahead or behind; the per-minute rollup counts by event minute.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.ts';
-import { clockSkew, EVENT_TIME_MAX_AHEAD_MS, EVENT_TIME_MAX_BEHIND_MS, type EventRow } from '../event.ts';
+import { clockSkew, EVENT_TIME_MAX_AHEAD_MS, EVENT_TIME_MAX_BEHIND_MS } from '../event.ts';
 import { tempDir } from '../testing/brokers.ts';
+import { eventRow } from '../testing/event-row.ts';
 import { queryRows } from './queries.ts';
 import { openStore, type Store } from './store.ts';
 
@@ -11,11 +12,8 @@ const cfg = parseConfig('', 'test', { ROLLCALL_DATA_DIR: tempDir('rollcall-event
 const observed = Date.UTC(2026, 11, 4, 12, 30, 20);
 const MIN = 60_000;
 
-const row = (offset: number, brokerTs: number): EventRow => ({
-  observed_at: observed, broker_ts: brokerTs, broker: 'kafka', cluster: 'local', stream: 'cards', routing_key: '', partition: 0, offset, kind: 'publish', queue: '', routed_queues: [],
-  event_type: 'CardAuthorized', source: 'card-service', message_id: `m${offset}`, correlation_id: '', trace_id: '', key_hash: 0, size: 10, header_count: 0, schema_fingerprint: 0,
-  parse_error: '', connection: '', user: '', delivery_hash: 0,
-});
+const row = (offset: number, brokerTs: number) =>
+  eventRow(observed, { broker_ts: brokerTs, stream: 'cards', offset, event_type: 'CardAuthorized', source: 'card-service', message_id: `m${offset}`, size: 10, header_count: 0 });
 
 describe('event time', () => {
   let store: Store;

@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.ts';
-import type { EventRow } from '../event.ts';
 import { tempDir } from '../testing/brokers.ts';
+import { eventRow } from '../testing/event-row.ts';
 import { reconcileRollup } from './reconcile.ts';
 import { openStore, type Store } from './store.ts';
 
 const cfg = parseConfig('', 'test', { ROLLCALL_DATA_DIR: tempDir('rollcall-reconcile'), ROLLCALL_CLICKHOUSE_DATABASE: 'reconcile_test' }).clickhouse;
 const now = Date.UTC(2026, 10, 23, 10, 30, 0);
-const row = (offset: number, observedAt: number, stream = 's'): EventRow => ({
-  observed_at: observedAt, broker_ts: 0, broker: 'kafka', cluster: 'c', stream, routing_key: '', partition: 0, offset, kind: 'publish', queue: '', routed_queues: [],
-  event_type: 'E', source: 'src', message_id: '', correlation_id: '', trace_id: '', key_hash: 0, size: 10, header_count: 0, schema_fingerprint: 0, parse_error: '', connection: '', user: '', delivery_hash: 0,
-});
+const row = (offset: number, observedAt: number, stream = 's') => eventRow(observedAt, { broker_ts: 0, cluster: 'c', stream, offset, event_type: 'E', source: 'src', size: 10, header_count: 0 });
 
 let store: Store;
 beforeAll(async () => {

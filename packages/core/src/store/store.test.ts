@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.ts';
 import type { EventRow } from '../event.ts';
+import { eventRow } from '../testing/event-row.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { countEvents } from './queries.ts';
 import { openStore, type Store } from './store.ts';
@@ -12,33 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'rollcall-store-'));
 const cfg = parseConfig('', 'test', { ROLLCALL_DATA_DIR: dir, ROLLCALL_CLICKHOUSE_DATABASE: 'store_test' }).clickhouse;
 const now = Date.now();
 
-const row = (offset: number, over: Partial<EventRow> = {}): EventRow => ({
-  observed_at: now,
-  broker_ts: now - 5,
-  broker: 'kafka',
-  cluster: 'local',
-  stream: 'orders',
-  routing_key: '',
-  partition: 0,
-  offset,
-  kind: 'publish',
-  queue: '',
-  routed_queues: [],
-  event_type: 'OrderPlaced',
-  source: 'shop',
-  message_id: `m${offset}`,
-  correlation_id: '',
-  trace_id: '',
-  key_hash: 2 ** 53 - 1,
-  size: 100,
-  header_count: 1,
-  schema_fingerprint: 0,
-  parse_error: '',
-  connection: '',
-  user: '',
-  delivery_hash: 0,
-  ...over,
-});
+const row = (offset: number, over: Partial<EventRow> = {}) => eventRow(now, { offset, message_id: `m${offset}`, key_hash: 2 ** 53 - 1, ...over });
 
 let store: Store;
 beforeAll(async () => {

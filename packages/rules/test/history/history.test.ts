@@ -2,9 +2,9 @@
 // the nightly dip, and steady jittery traffic across a schedule boundary raises nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
-import type { EventRow } from '@rollcall/core/event';
 import { chTime, openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
+import { eventRow } from '@rollcall/core/testing/event-row';
 import { backtest } from '../../src/evaluation/backtest.ts';
 import { parseRuleFile } from '../../src/model/files.ts';
 
@@ -99,18 +99,14 @@ describe('false alarms', () => {
   it('steady traffic with ±30% jitter across a schedule boundary raises nothing', { timeout: 120_000 }, async () => {
     const next = random(42);
     // Traffic only 08:00–10:00 Jakarta (01:00–03:00Z), 20/min ±30% on orders, and every order paid.
-    const events: EventRow[] = [];
-    const base: Omit<EventRow, 'observed_at' | 'broker_ts' | 'stream' | 'event_type' | 'message_id' | 'correlation_id'> = {
-      broker: 'kafka', cluster: 'local', routing_key: '', partition: 0, offset: 0, kind: 'publish', queue: '', routed_queues: [], source: 'shop', trace_id: '',
-      key_hash: 0, size: 100, header_count: 1, schema_fingerprint: 0, parse_error: '', connection: '', user: '', delivery_hash: 0,
-    };
+    const events = [];
     for (let t = TODAY + 3_600_000; t < TODAY + 3 * 3_600_000; t += MINUTE) {
       const n = Math.round(20 * (0.7 + 0.6 * next()));
       for (let i = 0; i < n; i++) {
         const at = t + Math.floor((i * MINUTE) / n);
         const id = `o-${at}-${i}`;
-        events.push({ ...base, observed_at: at, broker_ts: at, stream: 'orders', event_type: 'OrderPlaced', message_id: id, correlation_id: id });
-        events.push({ ...base, observed_at: at + 1500, broker_ts: at + 1500, stream: 'payments', event_type: 'PaymentCaptured', message_id: `p-${id}`, correlation_id: id });
+        events.push(eventRow(at, { broker_ts: at, stream: 'orders', event_type: 'OrderPlaced', message_id: id, correlation_id: id }));
+        events.push(eventRow(at + 1500, { broker_ts: at + 1500, stream: 'payments', event_type: 'PaymentCaptured', message_id: `p-${id}`, correlation_id: id }));
       }
     }
     await store.insertEvents(events, 'false-alarm-history', 1);
@@ -179,14 +175,8 @@ describe('ratio rule over a handful of events', () => {
   it('judges a window with few events unless min_count says it is too few to judge', async () => {
     // One window at 05:00Z with 6 orders and 7 payments (one payment's order fell in the window before).
     const at = TODAY + 5 * 3_600_000 + 10_000;
-    const base: Omit<EventRow, 'observed_at' | 'broker_ts' | 'stream' | 'message_id'> = {
-      broker: 'kafka', cluster: 'local', routing_key: '', partition: 0, offset: 0, kind: 'publish', queue: '', routed_queues: [], event_type: 'E', source: 'shop', correlation_id: '', trace_id: '',
-      key_hash: 0, size: 100, header_count: 1, schema_fingerprint: 0, parse_error: '', connection: '', user: '', delivery_hash: 0,
-    };
-    const events = [
-      ...Array.from({ length: 6 }, (_, i) => ({ ...base, observed_at: at + i * 1000, broker_ts: at + i * 1000, stream: 'few-orders', message_id: `o${i}` })),
-      ...Array.from({ length: 7 }, (_, i) => ({ ...base, observed_at: at + i * 1000, broker_ts: at + i * 1000, stream: 'few-payments', message_id: `p${i}` })),
-    ];
+    const event = (i: number, stream: string, messageId: string) => eventRow(at + i * 1000, { broker_ts: at + i * 1000, stream, event_type: 'E', message_id: messageId });
+    const events = [...Array.from({ length: 6 }, (_, i) => event(i, 'few-orders', `o${i}`)), ...Array.from({ length: 7 }, (_, i) => event(i, 'few-payments', `p${i}`))];
     await store.insertEvents(events, 'few-events', 2);
     const yaml = (extra: string) => `
 rules:

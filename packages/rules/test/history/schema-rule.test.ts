@@ -1,9 +1,9 @@
 // The schema rule on a stream whose payload shape is older than the rule's history: a new shape is still new.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
-import type { EventRow } from '@rollcall/core/event';
 import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
+import { eventRow } from '@rollcall/core/testing/event-row';
 import { evaluateRule } from '../../src/evaluation/evaluate-rule.ts';
 import { parseRuleFile } from '../../src/model/files.ts';
 
@@ -12,11 +12,8 @@ const NOW = Date.parse('2026-11-30T12:00:00Z');
 const OLD = 0x1111;
 const NEW = 0x2222;
 
-const row = (offset: number, at: number, fingerprint: number): EventRow => ({
-  observed_at: at, broker_ts: at, broker: 'kafka', cluster: 'local', stream: 'fraud.scores', routing_key: '', partition: 0, offset, kind: 'publish', queue: '', routed_queues: [],
-  event_type: 'FraudScored', source: 'fraud', message_id: `m${offset}`, correlation_id: '', trace_id: '', key_hash: 0, size: 10, header_count: 0, schema_fingerprint: fingerprint,
-  parse_error: '', connection: '', user: '', delivery_hash: 0,
-});
+const row = (offset: number, at: number, fingerprint: number) =>
+  eventRow(at, { broker_ts: at, stream: 'fraud.scores', offset, event_type: 'FraudScored', source: 'fraud', message_id: `m${offset}`, size: 10, header_count: 0, schema_fingerprint: fingerprint });
 
 describe('schema rule', () => {
   let store: Store;

@@ -2,11 +2,11 @@
 // inside it, make the engine judge that window again before the next one, and the new verdict moves the alert.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
-import type { EventRow } from '@rollcall/core/event';
 import { silentLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import { tempDir } from '@rollcall/core/testing/brokers';
+import { eventRow } from '@rollcall/core/testing/event-row';
 import { createRuleEngine } from '../../src/evaluation/engine.ts';
 import { parseRuleFile, type RuleFiles } from '../../src/model/files.ts';
 
@@ -30,11 +30,8 @@ const [floor] = parseRuleFile(
 const files: RuleFiles = { rules: () => (floor ? [floor] : []), files: () => [], reload: () => false, start: () => {}, stop: () => {} };
 
 /** An event that happened at `eventAt` and was stored at `storedAt`. */
-const event = (offset: number, eventAt: number, storedAt: number): EventRow => ({
-  observed_at: storedAt, broker_ts: eventAt, broker: 'kafka', cluster: 'local', stream: 'late', routing_key: '', partition: 0, offset, kind: 'publish', queue: '', routed_queues: [],
-  event_type: 'E', source: 's', message_id: `m${offset}`, correlation_id: '', trace_id: '', key_hash: 0, size: 10, header_count: 0, schema_fingerprint: 0,
-  parse_error: '', connection: '', user: '', delivery_hash: 0,
-});
+const event = (offset: number, eventAt: number, storedAt: number) =>
+  eventRow(storedAt, { broker_ts: eventAt, stream: 'late', offset, event_type: 'E', source: 's', message_id: `m${offset}`, size: 10, header_count: 0 });
 
 describe('late events', () => {
   let store: Store;

@@ -1,5 +1,5 @@
 // A stored event row for tests against the embedded store: a Kafka publish unless told otherwise.
-import type { EventRow } from '@rollcall/core/event';
+import type { EventRow } from '../event.ts';
 
 export function eventRow(observedAt: number, over: Partial<EventRow> = {}): EventRow {
   return {
