@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '@rollcall/core/log';
+import { ruleFileError } from '../testing/rule-file-error.ts';
 import { createRuleFiles, MAX_RULE_FILE_BYTES, parseRuleFile, readRuleFile } from './files.ts';
 
 const good = `rules:
@@ -12,15 +13,6 @@ const good = `rules:
     match: { broker: kafka, stream: orders }
     min: 10
 `;
-
-const errorOf = (text: string) => {
-  try {
-    parseRuleFile(text, 'rules.d/x.yaml');
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return 'no error';
-};
 
 describe('rule files', () => {
   it('reads a valid file with defaults filled in', () => {
@@ -43,7 +35,7 @@ describe('rule files', () => {
     ['a for past 7 days', `${good}    for: 8d\n`, /x\.yaml:6: rules\.0\.for: .*at most 7d/],
     ['an alias bomb', `a: &a [x,x,x,x,x,x,x,x,x]\n${'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i] ?? 'a'}`).join(',')}]`).join('\n')}\n`, /x\.yaml:2: invalid YAML: .*alias/],
   ])('names the file, line and field for %s', (_, text, message) => {
-    expect(errorOf(text)).toMatch(message);
+    expect(ruleFileError(text)).toMatch(message);
   });
 
   it('keeps the last good rules of a file that breaks, and reports the error until it is fixed', () => {
@@ -83,7 +75,7 @@ describe('rule files', () => {
   });
 
   it('lists the first 20 problems of a file with thousands, and how many more', () => {
-    const message = errorOf(`rules: []\n${Array.from({ length: 2000 }, (_, i) => `k${i}: v`).join('\n')}\n`);
+    const message = ruleFileError(`rules: []\n${Array.from({ length: 2000 }, (_, i) => `k${i}: v`).join('\n')}\n`);
     expect(message.split('\n')).toHaveLength(21);
     expect(message).toMatch(/x\.yaml:2: k0: unknown field[\s\S]*x\.yaml: … and 1980 more problems$/);
   });

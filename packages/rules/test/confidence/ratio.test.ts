@@ -3,12 +3,11 @@
 // that lost everything still fires.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
-import { chTime, openStore, type Store } from '@rollcall/core/store';
+import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
 import { backtest } from '../../src/evaluation/backtest.ts';
-import { parseRuleFile } from '../../src/model/files.ts';
 import type { Rule } from '../../src/model/rule.ts';
-import { MINUTE, poisson, random } from './traffic.ts';
+import { MINUTE, poisson, random, ratioRule, writePairs } from './traffic.ts';
 
 const T0 = Date.parse('2027-02-01T10:00:00Z');
 
@@ -21,38 +20,9 @@ afterAll(async () => {
 });
 
 /** Per-minute counts on streams `<name>.a` and `<name>.b` from T0 on. */
-const write = (name: string, minutes: [number, number][]) =>
-  store.client.insert({
-    table: `${store.db}.events_per_minute`,
-    values: minutes.flatMap(([a, b], i) =>
-      (
-        [
-          [`${name}.a`, a],
-          [`${name}.b`, b],
-        ] as const
-      ).map(([stream, count]) => ({ minute: chTime(T0 + i * MINUTE).slice(0, 19), broker: 'kafka', cluster: 'local', stream, kind: 'publish', event_type: 'E', source: 's', count, bytes: count, last_seen: chTime(T0 + i * MINUTE + 59_000) })),
-    ),
-    format: 'JSONEachRow',
-  });
+const write = (name: string, minutes: [number, number][]) => writePairs(store, name, T0, minutes, 59_000);
 
-const ratio = (name: string, extra = ''): Rule => {
-  const [rule] = parseRuleFile(
-    `rules:
-  - id: ${name}
-    type: ratio
-    a: { stream: ${name}.a }
-    b: { stream: ${name}.b }
-    lo: 0.9
-    hi: 1.1
-    window: 1m
-    every: 1m
-    delay: 0s${extra}
-`,
-    `${name}.yaml`,
-  );
-  if (!rule) throw new Error('no rule');
-  return rule;
-};
+const ratio = (name: string, extra = ''): Rule => ratioRule(name, `\n    hi: 1.1${extra}`);
 
 describe('ratio decisions with confidence', () => {
   it('fires on an 18% drop at 7 msg/s in its first window', async () => {

@@ -3,13 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
 import { silentLogger } from '@rollcall/core/log';
-import { chTime, openStore, type Store } from '@rollcall/core/store';
+import { openStore, type Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import { tempDir } from '@rollcall/core/testing/brokers';
 import { createRuleEngine } from '../../src/evaluation/engine.ts';
-import { parseRuleFile, type RuleFiles } from '../../src/model/files.ts';
+import type { RuleFiles } from '../../src/model/files.ts';
 import type { Rule } from '../../src/model/rule.ts';
-import { MINUTE } from './traffic.ts';
+import { MINUTE, ratioRule, writePairs } from './traffic.ts';
 
 const T0 = Date.parse('2027-03-01T10:00:00Z');
 // a, b per minute: bad, clean, bad, clean, too few to judge, clean, clean
@@ -34,27 +34,8 @@ describe('resolve_for', () => {
 
   /** Runs the minutes through the engine for a rule on its own streams; the alert's state after each window. */
   const run = async (id: string, extra: string) => {
-    await store.client.insert({
-      table: `${store.db}.events_per_minute`,
-      values: MINUTES.flatMap(([a, b], i) =>
-        [[`${id}.a`, a] as const, [`${id}.b`, b] as const].map(([stream, count]) => ({ minute: chTime(T0 + i * MINUTE).slice(0, 19), broker: 'kafka', cluster: 'local', stream, kind: 'publish', event_type: 'E', source: 's', count, bytes: count, last_seen: chTime(T0 + i * MINUTE) })),
-      ),
-      format: 'JSONEachRow',
-    });
-    const rules = parseRuleFile(
-      `rules:
-  - id: ${id}
-    type: ratio
-    a: { stream: ${id}.a }
-    b: { stream: ${id}.b }
-    lo: 0.9
-    min_count: 20
-    window: 1m
-    every: 1m
-    delay: 0s${extra}
-`,
-      `${id}.yaml`,
-    );
+    await writePairs(store, id, T0, MINUTES, 0);
+    const rules = [ratioRule(id, `\n    min_count: 20${extra}`)];
     let clock = T0;
     const engine = createRuleEngine({ store, log: silentLogger, files: files(rules), now: () => clock });
     const states: string[] = [];

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRuleFile } from '../../src/model/files.ts';
 import { DEFAULT_CONFIDENCE, resolveForOf } from '../../src/model/rule.ts';
+import { ruleFileError } from '../../src/testing/rule-file-error.ts';
 
 const ratio = `rules:
   - id: paid
@@ -11,15 +12,6 @@ const ratio = `rules:
     lo: 0.9
     every: 30s
 `;
-
-const errorOf = (text: string) => {
-  try {
-    parseRuleFile(text, 'rules.d/x.yaml');
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return 'no error';
-};
 
 describe('confidence and resolve_for in rule files', () => {
   it('defaults to the default confidence and two evaluations of clean windows', () => {
@@ -38,6 +30,6 @@ describe('confidence and resolve_for in rule files', () => {
     ['a bad resolve_for', `${ratio}    resolve_for: a while\n`, /x\.yaml:8: rules\.0\.resolve_for: expected a duration/],
     ['confidence on a volume floor', 'rules:\n  - id: f\n    type: volume\n    match: { stream: x }\n    min: 3\n    confidence: 0.99\n', /x\.yaml:6: rules\.0\.confidence: unknown field/],
   ])('names the file, line and field for %s', (_, text, message) => {
-    expect(errorOf(text)).toMatch(message);
+    expect(ruleFileError(text)).toMatch(message);
   });
 });

@@ -1,6 +1,8 @@
 // Synthetic per-minute rollup rows for the confidence tests: daily and weekly seasonality with a night-time dip,
 // ±30% jitter per minute and Poisson noise, from a seeded generator so a failure can be replayed.
 import { chTime, type Store } from '@rollcall/core/store';
+import { parseRuleFile } from '../../src/model/files.ts';
+import type { Rule } from '../../src/model/rule.ts';
 
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
@@ -55,4 +57,39 @@ export async function writeTraffic(store: Store, streams: Stream[], from: number
     }
     await store.client.insert({ table: `${store.db}.events_per_minute`, values: rows, format: 'JSONEachRow' });
   }
+}
+
+/** Rows of `events_per_minute` from `from` on, a minute per entry: its counts on `<name>.a` and `<name>.b`, last seen `lastSeen` ms into the minute. */
+export async function writePairs(store: Store, name: string, from: number, minutes: [number, number][], lastSeen: number): Promise<void> {
+  await store.client.insert({
+    table: `${store.db}.events_per_minute`,
+    values: minutes.flatMap(([a, b], i) =>
+      (
+        [
+          [`${name}.a`, a],
+          [`${name}.b`, b],
+        ] as const
+      ).map(([stream, count]) => ({ minute: chTime(from + i * MINUTE).slice(0, 19), broker: 'kafka', cluster: 'local', stream, kind: 'publish', event_type: 'E', source: 's', count, bytes: count, last_seen: chTime(from + i * MINUTE + lastSeen) })),
+    ),
+    format: 'JSONEachRow',
+  });
+}
+
+/** A ratio rule `name` of `<name>.a` over `<name>.b` (lo 0.9), judged every minute on the minute just ended; `settings` are more YAML lines, each starting with a newline. */
+export function ratioRule(name: string, settings: string): Rule {
+  const [rule] = parseRuleFile(
+    `rules:
+  - id: ${name}
+    type: ratio
+    a: { stream: ${name}.a }
+    b: { stream: ${name}.b }
+    lo: 0.9
+    window: 1m
+    every: 1m
+    delay: 0s${settings}
+`,
+    `${name}.yaml`,
+  );
+  if (!rule) throw new Error('no rule');
+  return rule;
 }
