@@ -19,18 +19,33 @@ export interface SystemAlert {
   row: (to: TransitionTo) => Omit<Transition, 'id' | 'at' | 'fingerprint' | 'from_state' | 'to_state' | 'active_at' | 'firing_at'>;
 }
 
+type AlertRow = ReturnType<SystemAlert['row']>;
+
+/** What every alert of one system rule says, whichever file or tap it is about. */
+interface SystemRule {
+  ruleId: string;
+  ruleType: string;
+  description: string;
+  severity: AlertRow['severity'];
+}
+
+/** An alert of `rule` about the one thing `key` names (a file, a tap): its labels are the rule id, the key and the severity. */
+function systemAlert(rule: SystemRule, key: Record<string, string>, breached: boolean, forMs: number, row: (to: TransitionTo) => Omit<AlertRow, 'rule_id' | 'rule_type' | 'description' | 'severity' | 'labels'>): SystemAlert {
+  return {
+    ruleId: rule.ruleId,
+    key,
+    breached,
+    forMs,
+    row: (to) => ({ rule_id: rule.ruleId, rule_type: rule.ruleType, description: rule.description, severity: rule.severity, labels: { rule_id: rule.ruleId, ...key, severity: rule.severity }, ...row(to) }),
+  };
+}
+
+const RULE_FILE: SystemRule = { ruleId: RULE_FILE_ALERT, ruleType: 'config', description: 'A rule file does not validate; its last good rules keep running.', severity: 'warning' };
+const TAP_HEALTH: SystemRule = { ruleId: TAP_HEALTH_ALERT, ruleType: 'tap', description: 'A tap is not watching: messages it misses are not counted until it is back.', severity: 'critical' };
+
 /** A broken rule file, so nobody runs on stale rules without knowing. */
-export const fileAlert = (file: RuleFileState, routes: string[]): SystemAlert => ({
-  ruleId: RULE_FILE_ALERT,
-  key: { file: file.file },
-  breached: file.error !== undefined,
-  forMs: 0,
-  row: (to) => ({
-    rule_id: RULE_FILE_ALERT,
-    rule_type: 'config',
-    description: 'A rule file does not validate; its last good rules keep running.',
-    severity: 'warning',
-    labels: { rule_id: RULE_FILE_ALERT, file: file.file, severity: 'warning' },
+export const fileAlert = (file: RuleFileState, routes: string[]): SystemAlert =>
+  systemAlert(RULE_FILE, { file: file.file }, file.error !== undefined, 0, (to) => ({
     stream: file.file,
     value: 1,
     threshold: 0,
@@ -38,22 +53,12 @@ export const fileAlert = (file: RuleFileState, routes: string[]): SystemAlert =>
     summary: to === 'firing' ? (file.error ?? '') : `${file.file} is valid again`,
     details: '{}',
     routes,
-  }),
-});
+  }));
 
 /** A tap that is not watching (crashed, stalled, reconnecting, firehose off): what it misses is unknown, so
  * someone must be told; volume rules on its streams would otherwise say "nothing was published". */
-export const tapAlert = (check: TapCheck, routes: string[]): SystemAlert => ({
-  ruleId: TAP_HEALTH_ALERT,
-  key: { tap: check.tap },
-  breached: !check.up,
-  forMs: TAP_HEALTH_FOR_MS,
-  row: (to) => ({
-    rule_id: TAP_HEALTH_ALERT,
-    rule_type: 'tap',
-    description: 'A tap is not watching: messages it misses are not counted until it is back.',
-    severity: 'critical',
-    labels: { rule_id: TAP_HEALTH_ALERT, tap: check.tap, severity: 'critical' },
+export const tapAlert = (check: TapCheck, routes: string[]): SystemAlert =>
+  systemAlert(TAP_HEALTH, { tap: check.tap }, !check.up, TAP_HEALTH_FOR_MS, (to) => ({
     stream: check.tap,
     value: check.up ? 1 : 0,
     threshold: 1,
@@ -61,5 +66,4 @@ export const tapAlert = (check: TapCheck, routes: string[]): SystemAlert => ({
     summary: check.up ? `${check.tap} is watching again` : `${check.tap} is not watching: ${check.reason}`,
     details: JSON.stringify({ since: check.since, last_stored_at: check.lastStoredAt, lost: check.lost }),
     routes: to === 'firing' || to === 'resolved' ? routes : [],
-  }),
-});
+  }));
