@@ -1,18 +1,13 @@
 // A RabbitMQ queue's status from its last samples: Burrow's rules carried over to a queue, where the backlog is
 // the ready messages and "committing" is consumers taking deliveries or acking. Pure: rounds come in oldest first.
+import type { QueueStats } from '../rabbitmq/management.ts';
 import { idleLongEnough, num, rising, trailing, trend, type Verdict } from './status.ts';
 
-export interface QueueRound {
+/** One sampling round of a queue: its management API stats (rates in messages per second), when, and its lag estimate. */
+export interface QueueRound extends Omit<QueueStats, 'vhost' | 'name'> {
   at: number;
   /** why the queue could not be read this round */
   error?: string;
-  ready: number;
-  unacked: number;
-  consumers: number;
-  /** messages per second, as the management API reports them */
-  publishRate: number;
-  deliverRate: number;
-  ackRate: number;
   lagSeconds: number | null;
 }
 

@@ -2,7 +2,7 @@
 // (per group or queue). Both tables come from migration 4.
 import type { Broker } from '@rollcall/core/event';
 import { chTime, type Store } from '@rollcall/core/store';
-import type { LagStatus } from './status.ts';
+import type { GroupLag } from './status.ts';
 
 export interface SampleRow {
   at: number;
@@ -27,17 +27,10 @@ export interface SampleRow {
   ack_rate: number;
 }
 
-export interface StatusRow {
+/** A group's lag as stored each round: what GET /api/v1/lag reports, when, and the Kafka group's state. */
+export interface StatusRow extends Omit<GroupLag, 'group'> {
   at: number;
-  broker: Broker;
-  cluster: string;
   group_name: string;
-  status: LagStatus;
-  reason: string;
-  lag: number;
-  lag_seconds: number;
-  consumers: number;
-  streams: string[];
   /** the Kafka group's state (Stable, Empty, …); '' for a queue */
   state: string;
 }

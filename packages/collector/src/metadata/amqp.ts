@@ -3,7 +3,7 @@
 import type { ExtractConfig } from '@rollcall/core/config/schema';
 import { hash53 } from '@rollcall/core/hash';
 import { inspectBody } from './body.ts';
-import { isStructuredCloudEvent, pickFields } from './fields.ts';
+import { isStructuredCloudEvent, NO_METADATA, pickFields } from './fields.ts';
 import { normaliseHeaders } from './headers.ts';
 import type { EventRow } from '@rollcall/core/event';
 import type { ExtractedEvent } from './kafka.ts';
@@ -101,16 +101,8 @@ function baseRow(msg: TraceMessage, ctx: AmqpContext, verb: 'publish' | 'deliver
     kind: verb,
     queue: verb === 'deliver' ? target : '',
     routed_queues: strings(trace.routed_queues),
-    event_type: '',
-    source: '',
-    message_id: '',
-    correlation_id: '',
-    trace_id: '',
-    key_hash: 0,
+    ...NO_METADATA,
     size: msg.body.length,
-    header_count: 0,
-    schema_fingerprint: 0,
-    parse_error: '',
     connection: str(trace.connection),
     user: str(trace.user),
     delivery_hash: deliveryHash(msg),

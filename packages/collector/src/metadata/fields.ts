@@ -1,6 +1,7 @@
 // Picks the metadata fields (event type, source, message id, correlation id, trace id) from headers and the
 // JSON body, in the order the config gives: headers first, then JSON pointers.
 import type { ExtractConfig, FieldSource } from '@rollcall/core/config/schema';
+import type { EventRow } from '@rollcall/core/event';
 import { bodyField, type BodyInfo } from './body.ts';
 
 export interface PickedFields {
@@ -10,6 +11,23 @@ export interface PickedFields {
   correlation_id: string;
   trace_id: string;
 }
+
+/** An event row's metadata columns: what is read from a message beyond where it sits on the broker. */
+export type Metadata = Pick<EventRow, 'event_type' | 'source' | 'message_id' | 'correlation_id' | 'trace_id' | 'key_hash' | 'size' | 'header_count' | 'schema_fingerprint' | 'parse_error'>;
+
+/** The metadata of a message nothing could be read from. */
+export const NO_METADATA: Metadata = {
+  event_type: '',
+  source: '',
+  message_id: '',
+  correlation_id: '',
+  trace_id: '',
+  key_hash: 0,
+  size: 0,
+  header_count: 0,
+  schema_fingerprint: 0,
+  parse_error: '',
+};
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 

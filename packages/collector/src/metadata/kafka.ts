@@ -3,7 +3,7 @@ import type { ExtractConfig } from '@rollcall/core/config/schema';
 import type { EventRow } from '@rollcall/core/event';
 import { hash53 } from '@rollcall/core/hash';
 import { inspectBody } from './body.ts';
-import { isStructuredCloudEvent, pickFields } from './fields.ts';
+import { isStructuredCloudEvent, NO_METADATA, pickFields, type Metadata } from './fields.ts';
 import { normaliseHeaders } from './headers.ts';
 import { isUndecodable } from '../kafka/codecs.ts';
 
@@ -28,21 +28,8 @@ export interface ExtractedEvent {
   paths: string[];
 }
 
-type Metadata = Pick<EventRow, 'event_type' | 'source' | 'message_id' | 'correlation_id' | 'trace_id' | 'key_hash' | 'size' | 'header_count' | 'schema_fingerprint' | 'parse_error'>;
-
 /** A record the tap could not decompress (see kafka/codecs.ts): counted at its offset, with the reason. */
-const undecodable = (record: KafkaRecord): Metadata => ({
-  event_type: '',
-  source: '',
-  message_id: '',
-  correlation_id: '',
-  trace_id: '',
-  key_hash: 0,
-  size: 0,
-  header_count: 0,
-  schema_fingerprint: 0,
-  parse_error: record.value?.toString('utf8') ?? 'undecodable batch',
-});
+const undecodable = (record: KafkaRecord): Metadata => ({ ...NO_METADATA, parse_error: record.value?.toString('utf8') ?? 'undecodable batch' });
 
 function kafkaRow(record: KafkaRecord, ctx: KafkaContext, metadata: Metadata): EventRow {
   const ts = Number(record.timestamp);
