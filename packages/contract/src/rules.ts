@@ -21,7 +21,16 @@ export const ruleSchema = z.object({
     .object({ at: z.string(), window_start: z.string(), window_end: z.string(), value: z.number(), threshold: z.number(), breached: z.boolean(), skipped: z.string(), error: z.string(), summary: z.string() })
     .nullable(),
 });
-export const rulesResponse = z.object({ rules: z.array(ruleSchema), errors: z.array(z.object({ file: z.string(), message: z.string() })) });
+export const rulesQuery = rangeQuery({});
+const sparkPoint = z.object({ at: z.string(), value: z.number(), threshold: z.number() });
+export const rulesResponse = z.object({
+  rules: z.array(ruleSchema),
+  errors: z.array(z.object({ file: z.string(), message: z.string() })),
+  /** Each rule's latest windows in the range (at most 120, oldest first, judged windows only), so the list draws its
+   * sparklines from this one response instead of one request per rule. */
+  sparklines: z.record(z.string(), z.array(sparkPoint)),
+});
+export type SparkPoint = z.output<typeof sparkPoint>;
 export type Rule = z.output<typeof ruleSchema>;
 export type RulesResponse = z.output<typeof rulesResponse>;
 

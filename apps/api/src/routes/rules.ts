@@ -2,13 +2,15 @@
 // before it is committed, and a backtest over stored history.
 import { join, resolve } from 'node:path';
 import { iso, resolveRange } from '@rollcall/contract/params';
-import { backtestQuery, backtestResponse, ruleDetailQuery, ruleDetailResponse, rulePath, rulesResponse, validateBody, validateResponse, type Rule as RuleView, type RuleState, type ValidateResponse } from '@rollcall/contract/rules';
+import { backtestQuery, backtestResponse, ruleDetailQuery, ruleDetailResponse, rulePath, rulesQuery, rulesResponse, validateBody, validateResponse, type Rule as RuleView, type RuleState, type ValidateResponse } from '@rollcall/contract/rules';
 import type { Alerting } from '@rollcall/rules/rules-role';
 import { backtest } from '@rollcall/rules/backtest';
 import { parseRuleFile, RuleFileError } from '@rollcall/rules/files';
 import type { Rule } from '@rollcall/rules/rule';
 import { HttpProblem, invalidFields, notFound } from '../problem.ts';
 import { ruleEvaluations } from '../read/evaluations.ts';
+import { abortable } from '../read/abortable.ts';
+import { ruleSparklines } from '../read/rule-sparklines.ts';
 import { ruleYaml } from '../read/rule-source.ts';
 import type { RouteDeps } from './deps.ts';
 
@@ -81,13 +83,19 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
   routes.add({
     method: 'get',
     path: '/api/v1/rules',
-    summary: 'Every loaded rule with its state and last evaluation, and rule files that fail to load',
+    summary: 'Every loaded rule with its state, last evaluation and recent windows (sparklines), and rule files that fail to load',
     tag: 'rules',
     role: 'viewer',
+    query: rulesQuery,
     response: rulesResponse,
-    handler: () => {
+    handler: async ({ query }) => {
       const a = requireAlerting(alerting);
-      return { rules: a.files.rules().map(describe(a, dir)), errors: a.files.files().flatMap((f) => (f.error ? [{ file: f.file, message: f.error }] : [])) };
+      const rules = a.files.rules();
+      return {
+        rules: rules.map(describe(a, dir)),
+        errors: a.files.files().flatMap((f) => (f.error ? [{ file: f.file, message: f.error }] : [])),
+        sparklines: await ruleSparklines(store, rules.map((r) => r.id), resolveRange(query, now())),
+      };
     },
   });
 
@@ -140,12 +148,15 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
     params: rulePath,
     query: backtestQuery,
     response: backtestResponse,
-    handler: async ({ params, query }) => {
+    handler: async ({ params, query, c }) => {
       const rule = findRule(requireAlerting(alerting), params.id);
       const to = query.to ?? now();
       if (query.from >= to) throw invalidFields([{ field: 'query.from', message: 'expected from to be before to' }]);
       // backtest() bounds the number of evaluations itself, before it queries anything.
-      const result = await backtest(store, rule, query.from, to, { coverage: true, now: now() }).catch((err: unknown) => {
+      // The request's signal aborts when the client goes away (its Cancel button, a closed tab): the replay stops
+      // between windows and the query in flight is cancelled.
+      const signal = c.req.raw.signal;
+      const result = await backtest(abortable(store, signal), rule, query.from, to, { coverage: true, now: now(), signal }).catch((err: unknown) => {
         throw err instanceof RangeError ? invalidFields([{ field: 'query.from', message: err.message }]) : err;
       });
       return {

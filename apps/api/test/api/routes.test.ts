@@ -238,6 +238,11 @@ describe('rules', () => {
     expect(floor?.yaml).not.toContain('payments-quiet');
     expect(body.rules.find((r) => r.id === 'payments-quiet')?.state).toBe('ok');
     expect(body.errors).toEqual([]);
+    // the sparklines come with the list (one request for the Rules page), from the same evaluations as the detail
+    const detail = await ok(await f.request('/api/v1/rules/orders-floor?range=1h', { token: VIEWER }), ruleDetailResponse);
+    const judged = detail.evaluations.filter((e) => e.decision === 'breached' || e.decision === 'clean');
+    expect(body.sparklines['orders-floor']?.map((p) => [p.at, p.value, p.threshold])).toEqual(judged.map((e) => [e.at, e.value, e.threshold]));
+    expect(judged.length).toBeGreaterThan(0);
   });
 
   it('lists every rule even when one carries non-finite numbers', async () => {

@@ -32,6 +32,8 @@ export interface BacktestOptions {
   /** Hold windows to the taps' coverage, as the engine does (coverage.ts). */
   coverage?: boolean;
   now?: number;
+  /** Stops the replay between windows (a caller that went away, a Cancel button): the promise rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 export function decisionOf(evaluation: Evaluation): Decision {
@@ -40,7 +42,7 @@ export function decisionOf(evaluation: Evaluation): Decision {
   return evaluation.breached ? 'breached' : 'clean';
 }
 
-export async function backtest(store: Store, rule: Rule, from: number, to: number, { coverage = false, now = Date.now() }: BacktestOptions = {}): Promise<BacktestResult> {
+export async function backtest(store: Store, rule: Rule, from: number, to: number, { coverage = false, now = Date.now(), signal }: BacktestOptions = {}): Promise<BacktestResult> {
   const firstEnd = Math.ceil(from / rule.every) * rule.every;
   const count = Math.floor((to - firstEnd) / rule.every) + 1;
   if (count > MAX_BACKTEST_STEPS) throw new RangeError(`${count} evaluations of every ${rule.every / 1000}s between from and to; at most ${MAX_BACKTEST_STEPS} (narrow the range)`);
@@ -49,6 +51,7 @@ export async function backtest(store: Store, rule: Rule, from: number, to: numbe
   const steps: BacktestStep[] = [];
   const fired: BacktestResult['fired'] = [];
   for (let end = firstEnd; end <= to; end += rule.every) {
+    signal?.throwIfAborted();
     const at = end + rule.delay;
     const window = windowAt(rule, at);
     const watch = coverage ? await watchOf(store, rule, window, now, [], watchCache) : undefined;

@@ -1,7 +1,7 @@
 // One rule: its YAML, its evaluations against the threshold, and a backtest that shades when it would have fired.
 import { useState } from 'react';
 import { useParams } from 'react-router';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange, type TimeRange } from '../../app/time-range.ts';
 import { Badge } from '../../components/Badge.tsx';
@@ -48,19 +48,41 @@ function firingColumns(end: string): Column<Firing>[] {
 function Backtest({ id }: { id: string }) {
   const { range } = useTimeRange();
   const [span, setSpan] = useState<{ from: string; to: string } | null>(null);
-  const query = useQuery({ ...ruleQueries.backtest(id, span?.from ?? '', span?.to ?? ''), enabled: span !== null });
+  const [cancelled, setCancelled] = useState(false);
+  const client = useQueryClient();
+  const options = ruleQueries.backtest(id, span?.from ?? '', span?.to ?? '');
+  const query = useQuery({ ...options, enabled: span !== null });
+  // Cancelling aborts the request's signal; the server stops the replay and its query when the request goes away.
+  const cancel = () => {
+    void client.cancelQueries({ queryKey: options.queryKey });
+    client.removeQueries({ queryKey: options.queryKey });
+    setSpan(null);
+    setCancelled(true);
+  };
   return (
     <Panel
       title="Backtest"
       id="backtest"
       actions={
-        <button type="button" onClick={() => setSpan(absolute(range, Date.now()))}>
-          {span ? 'Run again over the selected range' : 'Run over the selected range'}
-        </button>
+        query.isFetching ? (
+          <button type="button" onClick={cancel}>
+            Cancel
+          </button>
+        ) : (
+          <button
+            type="button"
+            onClick={() => {
+              setCancelled(false);
+              setSpan(absolute(range, Date.now()));
+            }}
+          >
+            {span ? 'Run again over the selected range' : 'Run over the selected range'}
+          </button>
+        )
       }
     >
       {!span ? (
-        <Empty>Replays the rule over stored history and shades when it would have fired.</Empty>
+        <Empty>{cancelled ? 'Backtest cancelled.' : 'Replays the rule over stored history and shades when it would have fired.'}</Empty>
       ) : (
         <QueryState query={query} isEmpty={(d) => d.windows.length === 0} empty="No windows to judge in this range.">
           {(d) => (

@@ -1,5 +1,4 @@
 // Every rule: state, last evaluation and a sparkline of the watched value against its threshold.
-import { useQuery } from '@tanstack/react-query';
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
@@ -11,16 +10,14 @@ import { Time } from '../../components/Time.tsx';
 import { Sparkline } from '../../components/TimeSeriesChart.tsx';
 import { formatDuration, formatNumber } from '../../lib/format.ts';
 import { routes } from '../../routes.ts';
-import { ruleQueries, type Rule } from './queries.ts';
+import { ruleQueries, type Rule, type SparkPoint } from './queries.ts';
 
-function RuleSparkline({ id }: { id: string }) {
-  const { params, refresh } = useTimeRange();
-  const { data } = useQuery({ ...ruleQueries.detail(id, params), refetchInterval: refresh.ms });
-  if (!data) return <div className="sparkline" />;
-  if (data.evaluations.length === 0) return <span className="muted small">no evaluations</span>;
-  const points = data.evaluations.map((e) => ({ t: Date.parse(e.at), v: e.value }));
-  const threshold = data.evaluations.map((e) => ({ t: Date.parse(e.at), v: e.threshold }));
-  return <Sparkline ariaLabel={`${id}: value against threshold`} values={points} threshold={threshold} />;
+/** Drawn from the list's own response (its sparklines): one request for the whole page, not one per rule. */
+function RuleSparkline({ id, points }: { id: string; points: SparkPoint[] | undefined }) {
+  if (!points?.length) return <span className="muted small">no evaluations</span>;
+  const values = points.map((e) => ({ t: Date.parse(e.at), v: e.value }));
+  const threshold = points.map((e) => ({ t: Date.parse(e.at), v: e.threshold }));
+  return <Sparkline ariaLabel={`${id}: value against threshold`} values={values} threshold={threshold} />;
 }
 
 const ORDER: Record<string, number> = { firing: 0, pending: 1, ok: 2, inactive: 3 };
@@ -39,7 +36,7 @@ function LastEvaluation({ rule }: { rule: Rule }) {
   );
 }
 
-const COLUMNS: Column<Rule>[] = [
+const columns = (sparklines: Record<string, SparkPoint[]>): Column<Rule>[] => [
   {
     key: 'rule',
     header: 'Rule',
@@ -56,11 +53,12 @@ const COLUMNS: Column<Rule>[] = [
   { key: 'state', header: 'State', cell: (r) => <Badge value={r.state} />, sort: (r) => ORDER[r.state] ?? 9 },
   { key: 'every', header: 'Every', className: 'nowrap', cell: (r) => formatDuration(r.every_seconds * 1000), sort: (r) => r.every_seconds },
   { key: 'last', header: 'Last evaluation', className: 'nowrap', cell: (r) => <LastEvaluation rule={r} />, sort: (r) => (r.last_evaluation ? Date.parse(r.last_evaluation.at) : null) },
-  { key: 'spark', header: 'Value vs threshold', className: 'spark-col', headerClassName: 'spark-col', cell: (r) => <RuleSparkline id={r.id} /> },
+  { key: 'spark', header: 'Value vs threshold', className: 'spark-col', headerClassName: 'spark-col', cell: (r) => <RuleSparkline id={r.id} points={sparklines[r.id]} /> },
 ];
 
 export default function RulesPage() {
-  const query = useLive(ruleQueries.list());
+  const { params } = useTimeRange();
+  const query = useLive(ruleQueries.list(params));
   return (
     <Page title="Rules">
       {query.data && query.data.errors.length > 0 && (
@@ -78,7 +76,7 @@ export default function RulesPage() {
         <QueryState query={query}>
           {(d) => (
             <DataTable
-              columns={COLUMNS}
+              columns={columns(d.sparklines)}
               rows={[...d.rules].sort((a, b) => (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) || a.id.localeCompare(b.id))}
               rowKey={(r) => r.id}
               empty="No rules loaded. Add YAML files to the rules directory."

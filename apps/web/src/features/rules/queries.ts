@@ -2,13 +2,13 @@ import { queryOptions } from '@tanstack/react-query';
 import type { Backtest, RuleDetail, RulesResponse } from '@rollcall/contract/rules';
 import { api, enc } from '../../api/client.ts';
 
-export type { Decision, Evaluation, Rule } from '@rollcall/contract/rules';
+export type { Decision, Evaluation, Rule, SparkPoint } from '@rollcall/contract/rules';
 
 export const ruleQueries = {
-  list: () =>
+  list: (range: Record<string, string | undefined> = {}) =>
     queryOptions({
-      queryKey: ['rules'],
-      queryFn: ({ signal }) => api.get<RulesResponse>('/rules', {}, signal),
+      queryKey: ['rules', range],
+      queryFn: ({ signal }) => api.get<RulesResponse>('/rules', range, signal),
     }),
   detail: (id: string, range: Record<string, string | undefined>) =>
     queryOptions({
