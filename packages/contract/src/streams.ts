@@ -48,6 +48,9 @@ export const streamDetailResponse = z.object({
   sources: z.array(z.object({ source: z.string(), count: z.number() })),
   schemas: z.array(z.object({ event_type: z.string(), fingerprint: z.string(), paths: z.array(z.string()), first_seen: z.string(), last_seen: z.string(), count: z.number() })),
   rules: z.array(z.object({ id: z.string(), type: z.string(), state: z.string() })),
+  alert_spans: z
+    .array(z.object({ rule_id: z.string(), fingerprint: z.string(), state: z.enum(['pending', 'firing']), from: z.string(), to: z.string().nullable().describe('null: still in that state') }))
+    .describe('when alerts of the rules watching the stream were pending or firing within the range'),
 });
 export type StreamDetail = z.output<typeof streamDetailResponse>;
 

@@ -89,7 +89,7 @@ export async function streamsPage(store: Store, range: TimeRange, query: StreamL
 const shift = (r: TimeRange, by: number): TimeRange => ({ from: r.from - by, to: r.to - by });
 
 /** The detail without the echoed range and the rules watching the stream, which the route adds. */
-export type StoredStreamDetail = Omit<StreamDetail, 'from' | 'to' | 'rules'>;
+export type StoredStreamDetail = Omit<StreamDetail, 'from' | 'to' | 'rules' | 'alert_spans'>;
 
 /** undefined when the stream has never been seen at all. */
 export async function streamDetail(store: Store, broker: Broker, stream: string, range: TimeRange): Promise<StoredStreamDetail | undefined> {

@@ -1,10 +1,13 @@
 // Streams, their detail and metadata rows, counts, and time series.
 import { countEvents } from '@rollcall/core/store/queries';
 import { iso, resolveRange } from '@rollcall/contract/params';
+import { dropsQuery, dropsResponse } from '@rollcall/contract/drops';
 import { seriesQuery, seriesResponse } from '@rollcall/contract/series';
 import { countQuery, countResponse, eventsQuery, eventsResponse, streamDetailQuery, streamDetailResponse, streamPath, streamsQuery, streamsResponse } from '@rollcall/contract/streams';
 import { ruleWatches } from '@rollcall/rules/watch';
 import { notFound } from '../problem.ts';
+import { alertSpans } from '../read/alert-spans.ts';
+import { largestDrops } from '../read/drops.ts';
 import { recentEvents, streamDetail, streamsPage } from '../read/streams.ts';
 import { series } from '../read/series.ts';
 import type { RouteDeps } from './deps.ts';
@@ -40,7 +43,7 @@ export function streamRoutes({ routes, store, now, alerting }: RouteDeps): void 
       if (!detail) throw notFound(`no ${params.broker} stream "${params.stream}" has been seen`);
       const states = ruleStates(alerting);
       const rules = (alerting?.files.rules() ?? []).filter((r) => ruleWatches(r, params.broker, params.stream)).map((r) => ({ id: r.id, type: r.type, state: states.get(r.id) ?? 'inactive' }));
-      return { from: iso(range.from), to: iso(range.to), ...detail, rules };
+      return { from: iso(range.from), to: iso(range.to), ...detail, rules, alert_spans: await alertSpans(store, rules.map((r) => r.id), range) };
     },
   });
 
@@ -68,6 +71,17 @@ export function streamRoutes({ routes, store, now, alerting }: RouteDeps): void 
       const range = resolveRange(query, now());
       return { from: iso(range.from), to: iso(range.to), ...(await series(store, range, query)) };
     },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/v1/drops',
+    summary: "Streams whose last complete minute fell furthest below their baseline (a week earlier, else the hour before)",
+    tag: 'streams',
+    role: 'viewer',
+    query: dropsQuery,
+    response: dropsResponse,
+    handler: async ({ query }) => largestDrops(store, now(), query.limit),
   });
 
   routes.add({

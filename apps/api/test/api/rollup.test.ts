@@ -86,11 +86,13 @@ describe('hourly rollup', () => {
     for (const s of result.series) {
       for (const p of s.points) {
         const start = Math.max(Date.parse(p.t), range.from);
-        const expected = (await raw(start, Date.parse(p.t) + 3600_000)).find((r) => r.stream === s.key)?.count ?? 0;
+        // Before the stream's first message the point is a gap, not a zero.
+        const first = TIMES.find((_, i) => (i % 2 ? 'orders' : 'payments') === s.key) ?? 0;
+        const expected = Date.parse(p.t) + 3600_000 <= Math.floor(first / MINUTE) * MINUTE ? null : ((await raw(start, Date.parse(p.t) + 3600_000)).find((r) => r.stream === s.key)?.count ?? 0);
         if (p.count !== expected) expect({ stream: s.key, t: p.t, count: p.count }).toEqual({ stream: s.key, t: p.t, count: expected });
       }
     }
-    expect(result.series.flatMap((s) => s.points).reduce((a, p) => a + p.count, 0)).toBe((await raw(range.from, range.to)).reduce((a, r) => a + r.count, 0));
+    expect(result.series.flatMap((s) => s.points).reduce((a, p) => a + (p.count ?? 0), 0)).toBe((await raw(range.from, range.to)).reduce((a, r) => a + r.count, 0));
   });
 
   it('reads hours from before the hourly rollup began from the per-minute rollup', async () => {

@@ -83,3 +83,21 @@ describe('mergeSpans', () => {
     ]);
   });
 });
+
+describe('formatRatio, formatPercent, formatDurationWords', () => {
+  it('gives ratios three significant digits, percentages a % sign, and durations words', async () => {
+    const { formatDurationWords, formatPercent, formatRatio } = await import('./format.ts');
+    expect(formatRatio(0.82345)).toBe('0.823');
+    expect(formatRatio(1.0512)).toBe('1.05');
+    expect(formatRatio(12.345)).toBe('12.3');
+    expect(formatRatio(-0.5)).toBe('−0.5');
+    expect(formatRatio(null)).toBe('–');
+    expect(formatPercent(0.1823)).toBe('18.2%');
+    expect(formatPercent(-0.4)).toBe('−40%');
+    expect(formatPercent(1.2345)).toBe('123%');
+    expect(formatDurationWords(45_000)).toBe('45 seconds');
+    expect(formatDurationWords(180_000)).toBe('3 minutes');
+    expect(formatDurationWords(3_900_000)).toBe('1 hour 5 minutes');
+    expect(formatDurationWords(60_000)).toBe('1 minute');
+  });
+});

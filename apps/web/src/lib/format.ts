@@ -105,3 +105,36 @@ export function mergeSpans(spans: { from: number; to: number }[]): { from: numbe
   }
   return merged;
 }
+
+/** Ratios to three significant digits: 0.823, 1.05, 12.3 (never an SI suffix: a ratio of 1.2k reads as a count). */
+export function formatRatio(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  if (value === 0) return '0';
+  const text = Math.abs(value) >= 1000 ? Math.round(value).toLocaleString('en-US') : Number(value.toPrecision(3)).toString();
+  return text.replace(/^-/, '−');
+}
+
+/** A fraction as a percentage to three significant digits at most: 0.182 → 18.2%, 0.5 → 50%, 1.234 → 123%. */
+export function formatPercent(fraction: number | null | undefined): string {
+  if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return '–';
+  return `${formatRatio(fraction * 100)}%`;
+}
+
+/** Durations in words, the two largest units: 45 seconds, 3 minutes, 1 hour 5 minutes, 2 days 4 hours. */
+export function formatDurationWords(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  const total = Math.max(0, Math.round(ms / 1000));
+  const parts: [number, string][] = [
+    [Math.floor(total / 86_400), 'day'],
+    [Math.floor((total % 86_400) / 3600), 'hour'],
+    [Math.floor((total % 3600) / 60), 'minute'],
+    [total % 60, 'second'],
+  ];
+  const first = parts.findIndex(([n]) => n > 0);
+  if (first < 0) return '0 seconds';
+  return parts
+    .slice(first, first + 2)
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`)
+    .join(' ');
+}

@@ -7,7 +7,7 @@ import { Page } from '../../components/Page.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { Tile, Tiles } from '../../components/Tile.tsx';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
-import { formatChange, formatCount, formatDuration, formatNumber, formatRate } from '../../lib/format.ts';
+import { formatCount, formatDuration, formatNumber, formatRate } from '../../lib/format.ts';
 import { routes } from '../../routes.ts';
 import { AlertTable } from '../alerts/AlertTable.tsx';
 import { alertQueries } from '../alerts/queries.ts';
@@ -15,15 +15,10 @@ import { DemoIncident } from '../demo/DemoIncident.tsx';
 import { LAG_COLUMNS } from '../lag/columns.tsx';
 import { worstLag } from '../lag/order.ts';
 import { lagQueries, type LagGroup } from '../lag/queries.ts';
+import { DropsPanel } from '../drops/DropsPanel.tsx';
+import { toChartSeries } from '../series/chart.ts';
 import { seriesQueries } from '../series/queries.ts';
-import { streamQueries, type StreamSummary } from '../streams/queries.ts';
-
-function largestDrops(streams: StreamSummary[], n: number): StreamSummary[] {
-  return streams
-    .filter((s) => s.change !== null && s.change < 0)
-    .sort((a, b) => (a.change ?? 0) - (b.change ?? 0))
-    .slice(0, n);
-}
+import { streamQueries } from '../streams/queries.ts';
 
 /** Time behind when the broker can tell it, else messages behind. */
 function behind(g: LagGroup): string {
@@ -65,7 +60,7 @@ function Throughput() {
             ariaLabel="Messages per second by broker"
             format={formatNumber}
             height={240}
-            series={d.series.map((s) => ({ key: s.key, label: s.key, points: s.points.map((p) => ({ t: Date.parse(p.t), v: p.msg_per_sec })) }))}
+            series={toChartSeries(d)}
           />
         )}
       </QueryState>
@@ -88,25 +83,6 @@ function OnBroker({ broker, to, name }: { broker: string; to: string; name: stri
     <>
       <span className="muted small">{broker}</span> <AppLink to={to}>{name}</AppLink>
     </>
-  );
-}
-
-const DROPS: Column<StreamSummary>[] = [
-  { key: 'stream', header: 'Stream', cell: (s) => <OnBroker broker={s.broker} to={routes.stream(s.broker, s.stream)} name={s.stream} /> },
-  { key: 'now', header: 'Now', align: 'right', cell: (s) => formatRate(s.current_msg_per_sec) },
-  { key: 'baseline', header: 'Baseline', align: 'right', cell: (s) => formatRate(s.baseline_msg_per_sec) },
-  { key: 'change', header: 'Change', align: 'right', className: 'bad', cell: (s) => formatChange(s.change) },
-];
-
-function Drops() {
-  const { params } = useTimeRange();
-  const query = useLive(streamQueries.list(params));
-  return (
-    <Panel title="Largest drops against baseline" id="drops" actions={<AppLink to={routes.streams()}>All streams →</AppLink>}>
-      <QueryState query={query}>
-        {(d) => <DataTable columns={DROPS} rows={largestDrops(d.streams, 8)} rowKey={(s) => `${s.broker}/${s.stream}`} empty="No stream is below its baseline (or there is no baseline yet)." />}
-      </QueryState>
-    </Panel>
   );
 }
 
@@ -134,7 +110,7 @@ export function OverviewPage() {
       <Throughput />
       <ActiveAlerts />
       <div className="grid-2">
-        <Drops />
+        <DropsPanel />
         <Lag />
       </div>
     </Page>

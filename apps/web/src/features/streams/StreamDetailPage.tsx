@@ -1,5 +1,8 @@
-// One stream: rate and bytes per event type, sources, payload shapes, the rules watching it, recent rows.
+// One stream: its rate now and over the range, a breakdown against baseline, rate and bytes per event type with
+// its alerts marked, sources, payload shapes, the rules watching it, recent rows.
 import { useParams } from 'react-router';
+import type { UseQueryResult } from '@tanstack/react-query';
+import type { SeriesResponse } from '@rollcall/contract/series';
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
@@ -9,39 +12,51 @@ import { Page } from '../../components/Page.tsx';
 import { ErrorState, Panel, QueryState } from '../../components/Panel.tsx';
 import { Tile, Tiles } from '../../components/Tile.tsx';
 import { Time } from '../../components/Time.tsx';
-import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
+import { TimeSeriesChart, type ChartAnnotation } from '../../components/TimeSeriesChart.tsx';
 import { ApiError } from '../../api/client.ts';
-import { formatBytes, formatCount, formatNumber } from '../../lib/format.ts';
+import { formatBytes, formatCount, formatDurationWords, formatNumber, formatRate, formatTime } from '../../lib/format.ts';
 import { routes } from '../../routes.ts';
+import { annotationsOf, lastMinute, rangeAverage, toChartSeries } from '../series/chart.ts';
 import { seriesQueries } from '../series/queries.ts';
+import { Breakdown } from './Breakdown.tsx';
 import { streamQueries, type EventRow, type StreamDetail } from './queries.ts';
 import { SchemaTimeline } from './SchemaTimeline.tsx';
 
-type Point = { msg_per_sec: number; bytes: number };
+type Point = SeriesResponse['series'][number]['points'][number];
 const CHARTS = [
   { id: 'rate', title: 'Messages per second by event type', format: formatNumber, perSecond: (p: Point) => p.msg_per_sec },
-  { id: 'bytes', title: 'Bytes per second by event type', format: formatBytes, perSecond: (p: Point, step: number) => p.bytes / Math.max(1, step) },
+  { id: 'bytes', title: 'Bytes per second by event type', format: formatBytes, perSecond: (p: Point, step: number) => (p.bytes === null ? null : p.bytes / Math.max(1, step)) },
 ];
 
-function Charts({ broker, stream }: { broker: string; stream: string }) {
-  const { params } = useTimeRange();
-  const query = useLive(seriesQueries.series({ broker, stream, by: 'event_type' }, params));
+function Charts({ query, annotations }: { query: UseQueryResult<SeriesResponse>; annotations: ChartAnnotation[] }) {
   return (
     <div className="grid-2">
       {CHARTS.map((c) => (
         <Panel key={c.id} title={c.title} id={c.id}>
           <QueryState query={query} isEmpty={(d) => d.series.length === 0}>
-            {(d) => (
-              <TimeSeriesChart
-                ariaLabel={c.title}
-                format={c.format}
-                series={d.series.map((s) => ({ key: s.key, label: s.key || '(none)', points: s.points.map((p) => ({ t: Date.parse(p.t), v: c.perSecond(p, d.step_seconds) })) }))}
-              />
-            )}
+            {(d) => <TimeSeriesChart ariaLabel={c.title} format={c.format} annotations={annotations} series={toChartSeries(d, c.perSecond).map((s) => ({ ...s, label: s.key || '(none)' }))} />}
           </QueryState>
         </Panel>
       ))}
     </div>
+  );
+}
+
+/** "Now" is the last complete minute; the average is over the time with data, and says how long that was. */
+function RateTiles({ query }: { query: UseQueryResult<SeriesResponse> }) {
+  const d = query.data;
+  const now = d && lastMinute(d);
+  const avg = d && rangeAverage(d);
+  const rangeSeconds = d ? (Date.parse(d.to) - Date.parse(d.from)) / 1000 : 0;
+  return (
+    <>
+      <Tile label="Last minute" value={query.isError ? '–' : now && formatRate(now.msg_per_sec)} sub={now ? `${formatTime(now.from)}–${formatTime(now.to)}` : ''} />
+      <Tile
+        label="Range average"
+        value={query.isError ? '–' : avg && formatRate(avg.msg_per_sec)}
+        sub={avg ? (avg.seconds < rangeSeconds - 60 ? `over ${formatDurationWords(avg.seconds * 1000)} with data` : `over ${formatDurationWords(rangeSeconds * 1000)}`) : ''}
+      />
+    </>
   );
 }
 
@@ -100,6 +115,7 @@ export default function StreamDetailPage() {
   const { broker = '', stream = '' } = useParams();
   const { params } = useTimeRange();
   const query = useLive(streamQueries.detail(broker, stream, params));
+  const rate = useLive(seriesQueries.series({ broker, stream, by: 'event_type' }, params));
   if (query.isError && query.error instanceof ApiError && query.error.status === 404)
     return (
       <Page title={stream}>
@@ -107,6 +123,7 @@ export default function StreamDetailPage() {
       </Page>
     );
   const d = query.data;
+  const annotations = annotationsOf(d?.alert_spans ?? [], d ? Date.parse(d.to) : 0);
   return (
     <Page
       title={stream}
@@ -119,11 +136,12 @@ export default function StreamDetailPage() {
     >
       <Tiles>
         <Tile label="Messages" value={d && formatCount(d.count)} />
-        <Tile label="Bytes" value={d && formatBytes(d.bytes)} />
+        <RateTiles query={rate} />
         <Tile label="Event types" value={d && formatCount(new Set(d.event_types.map((e) => e.event_type)).size)} />
         <Tile label="Sources" value={d && formatCount(d.sources.length)} />
       </Tiles>
-      <Charts broker={broker} stream={stream} />
+      <Breakdown broker={broker} stream={stream} annotations={annotations} />
+      <Charts query={rate} annotations={annotations} />
       <div className="grid-3">
         <Panel title="Event types" id="event-types">
           <QueryState query={query}>{(x) => <DataTable columns={EVENT_TYPES} rows={x.event_types} rowKey={(e) => `${e.event_type}/${e.kind}`} empty="Nothing in this range." />}</QueryState>
