@@ -50,20 +50,9 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
   const streamLabels = ['broker', 'stream', 'event_type', 'kind'] as const;
   const messages = new client.Counter({ name: 'rollcall_messages_total', help: 'Messages observed and stored, by stream (top-N streams; the rest are "other").', labelNames: streamLabels, registers: [registry] });
   const bytes = new client.Counter({ name: 'rollcall_message_bytes_total', help: 'Body bytes of messages observed and stored.', labelNames: streamLabels, registers: [registry] });
-  const batchRows = new client.Histogram({
-    name: 'rollcall_collector_batch_rows',
-    help: 'Rows per insert into the store.',
-    labelNames: ['tap'],
-    buckets: [1, 10, 100, 500, 1000, 5000, 10_000, 50_000],
-    registers: [registry],
-  });
-  const insertSeconds = new client.Histogram({
-    name: 'rollcall_collector_insert_duration_seconds',
-    help: 'Time to store one batch, retries included.',
-    labelNames: ['tap'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
+  const histogram = <L extends string>(name: string, help: string, label: L, buckets: number[]) => new client.Histogram<L>({ name, help, labelNames: [label], buckets, registers: [registry] });
+  const batchRows = histogram('rollcall_collector_batch_rows', 'Rows per insert into the store.', 'tap', [1, 10, 100, 500, 1000, 5000, 10_000, 50_000]);
+  const insertSeconds = histogram('rollcall_collector_insert_duration_seconds', 'Time to store one batch, retries included.', 'tap', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
   const insertFailures = new client.Counter({ name: 'rollcall_collector_insert_failures_total', help: 'Failed insert attempts (each is retried with the same deduplication token).', labelNames: ['tap'], registers: [registry] });
   const undecodable = new client.Counter({ name: 'rollcall_collector_undecodable_total', help: 'Messages stored with a parse_error because the tap could not decode their batch (corrupt, or a codec it cannot read).', labelNames: ['tap'], registers: [registry] });
   const skewed = new client.Counter({ name: 'rollcall_clock_skew_total', help: 'Messages whose producer clock was too far ahead or behind to trust: counted at the time Rollcall saw them (the clock_skew column says which, per source).', labelNames: ['broker', 'direction'], registers: [registry] });
@@ -128,13 +117,7 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
       for (const s of sources.rules?.() ?? []) this.set({ rule_id: s.rule.id, severity: s.rule.severity, type: s.rule.type }, RULE_STATES[s.status.state]);
     },
   });
-  const evalSeconds = new client.Histogram({
-    name: 'rollcall_rule_evaluation_duration_seconds',
-    help: 'Time to evaluate a rule once.',
-    labelNames: ['type'],
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
+  const evalSeconds = histogram('rollcall_rule_evaluation_duration_seconds', 'Time to evaluate a rule once.', 'type', [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
   const evalFailures = new client.Counter({ name: 'rollcall_rule_evaluation_failures_total', help: 'Rule evaluations that failed (the query errored).', labelNames: ['type'], registers: [registry] });
 
   const labelsFor = (r: EventRow) => {
