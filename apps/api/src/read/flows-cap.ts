@@ -35,16 +35,19 @@ export function capFlows(graph: FlowGraph, limit: number): CappedFlows {
       .map((n) => n.id),
   );
   // Downstream of a kept stream up to the next stream (its queues, groups and consumers), and its producers.
+  const out = new Map<string, string[]>();
+  for (const e of edges) {
+    const list = out.get(e.source);
+    if (list) list.push(e.target);
+    else out.set(e.source, [e.target]);
+  }
   const queue = [...keep];
   while (queue.length > 0) {
-    const id = queue.pop() ?? '';
-    for (const e of edges) {
-      if (e.source === id) {
-        const to = kind.get(e.target);
-        if (to && !isStream(to) && !keep.has(to.id)) {
-          keep.add(to.id);
-          queue.push(to.id);
-        }
+    for (const target of out.get(queue.pop() ?? '') ?? []) {
+      const to = kind.get(target);
+      if (to && !isStream(to) && !keep.has(to.id)) {
+        keep.add(to.id);
+        queue.push(to.id);
       }
     }
   }

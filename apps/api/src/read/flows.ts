@@ -165,11 +165,18 @@ export async function flows(store: Store, range: TimeRange, now: number, inputs:
 
   // A service's numbers are the larger of what it takes in and what it sends on.
   const all = [...edges.values()];
+  const sums = new Map<string, { in: FlowEdge[]; out: FlowEdge[] }>();
+  const sidesOf = (id: string) => sums.get(id) ?? sums.set(id, { in: [], out: [] }).get(id) ?? { in: [], out: [] };
+  for (const e of all) {
+    sidesOf(e.source).out.push(e);
+    sidesOf(e.target).in.push(e);
+  }
   for (const n of nodes.values()) {
     if (n.kind !== 'producer' && n.kind !== 'consumer') continue;
+    const sides = sidesOf(n.id);
     for (const measure of ['count', 'msg_per_sec'] as const) {
-      const sum = (side: 'source' | 'target') => all.filter((e) => e[side] === n.id).reduce((a, e) => a + e[measure], 0);
-      n[measure] = Math.max(sum('source'), sum('target'));
+      const sum = (list: FlowEdge[]) => list.reduce((a, e) => a + e[measure], 0);
+      n[measure] = Math.max(sum(sides.in), sum(sides.out));
     }
   }
   return { nodes: [...nodes.values()], edges: all, rateWindow: { from: window.from, to: window.to } };

@@ -7,7 +7,7 @@ import { routes } from '../../routes.ts';
 import type { FlowPath } from './paths.ts';
 import type { FlowNode } from './queries.ts';
 
-const PAGE = 50;
+const PAGE = 20;
 
 function Names({ nodes, empty }: { nodes: FlowNode[]; empty: string }) {
   if (nodes.length === 0) return <span className="muted">{empty}</span>;

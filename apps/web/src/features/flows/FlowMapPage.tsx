@@ -73,7 +73,7 @@ function FlowView({ flows, state, set }: { flows: Flows; state: ViewState; set: 
     [state.fold, set],
   );
   const view = useMemo(() => groupFlows(chosen.flows, folded), [chosen, folded]);
-  const paths = useMemo(() => listPaths(state.search ? chosen.flows : active), [active, chosen, state.search]);
+  const paths = useMemo(() => listPaths(chosen.flows), [chosen]);
   const node = view.nodes.find((n) => n.id === state.node);
   const select = useCallback((id: string | null) => set('node', id ?? ''), [set]);
 
@@ -86,10 +86,21 @@ function FlowView({ flows, state, set }: { flows: Flows; state: ViewState; set: 
           ? `Chains through "${state.search}"`
           : 'Every path';
 
+  const showAll = chosen.reason !== 'all' && chosen.reason !== 'search' && active.nodes.length > chosen.flows.nodes.length && (
+    <>
+      {' · '}
+      <button type="button" className="link" onClick={() => set('view', 'all')}>
+        show all {formatCount(active.nodes.length)} nodes
+      </button>
+    </>
+  );
   if (state.list) {
     return (
       <>
-        <p className="flow-note muted small">{state.search ? what : 'Every path, failing first'}</p>
+        <p className="flow-note muted small">
+          {what}, failing first · {paths.length} path{paths.length === 1 ? '' : 's'}
+          {showAll}
+        </p>
         <FlowList paths={paths} />
       </>
     );
@@ -99,14 +110,7 @@ function FlowView({ flows, state, set }: { flows: Flows; state: ViewState; set: 
     <>
       <p className="flow-note muted small">
         {what} · {view.nodes.length} nodes
-        {chosen.reason !== 'all' && chosen.reason !== 'search' && active.nodes.length > chosen.flows.nodes.length && (
-          <>
-            {' · '}
-            <button type="button" className="link" onClick={() => set('view', 'all')}>
-              show all {formatCount(active.nodes.length)} nodes
-            </button>
-          </>
-        )}
+        {showAll}
         {folded.size > 0 && ` · ${folded.size} domain${folded.size === 1 ? '' : 's'} folded (click one to open it)`}
       </p>
       <div className="flow-wrap">

@@ -4,7 +4,7 @@
 import type { FlowNode, Flows } from './queries.ts';
 
 const RANK = { ok: 0, pending: 1, firing: 2 } as const;
-const isStream = (n: FlowNode) => n.kind === 'topic' || n.kind === 'exchange';
+const isStream = (n: Pick<FlowNode, 'kind'>) => n.kind === 'topic' || n.kind === 'exchange';
 /** How many of the busiest streams the default view draws when nothing is alerting. */
 export const BUSIEST = 5;
 
@@ -15,6 +15,18 @@ export function activeFlows(flows: Flows, showIdle: boolean): Flows {
   const connected = new Set(edges.flatMap((e) => [e.source, e.target]));
   const nodes = flows.nodes.filter((n) => connected.has(n.id) || n.count > 0 || n.msg_per_sec > 0 || n.alert_state !== 'ok');
   return { ...flows, nodes, edges };
+}
+
+/** Each node's neighbours downstream (forward) or upstream. */
+export function adjacency(flows: Pick<Flows, 'edges'>, forward: boolean): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const e of flows.edges) {
+    const [from, to] = forward ? [e.source, e.target] : [e.target, e.source];
+    const list = out.get(from);
+    if (list) list.push(to);
+    else out.set(from, [to]);
+  }
+  return out;
 }
 
 const within = (flows: Flows, keep: Set<string>): Flows => {
@@ -30,17 +42,15 @@ export function searchFlows(flows: Flows, search: string): Flows {
   const matches = flows.nodes.filter((n) => n.label.toLowerCase().includes(needle)).map((n) => n.id);
   const keep = new Set(matches);
   for (const forward of [true, false]) {
+    const next = adjacency(flows, forward);
     const queue = [...matches];
     const seen = new Set(matches);
     while (queue.length > 0) {
-      const id = queue.shift() ?? '';
-      for (const e of flows.edges) {
-        const [from, to] = forward ? [e.source, e.target] : [e.target, e.source];
-        if (from === id && !seen.has(to)) {
-          seen.add(to);
-          keep.add(to);
-          queue.push(to);
-        }
+      for (const to of next.get(queue.pop() ?? '') ?? []) {
+        if (seen.has(to)) continue;
+        seen.add(to);
+        keep.add(to);
+        queue.push(to);
       }
     }
   }
@@ -62,15 +72,15 @@ export function defaultStreams(flows: Flows): { ids: string[]; reason: 'alerts' 
 /** Each stream's own path: its producers, the queues or groups it feeds, and their consumers. */
 export function pathsThrough(flows: Flows, streams: string[]): Flows {
   const byId = new Map(flows.nodes.map((n) => [n.id, n]));
+  const down = adjacency(flows, true);
+  const up = adjacency(flows, false);
   const keep = new Set(streams);
   for (const id of streams) {
-    for (const e of flows.edges) {
-      if (e.target === id) keep.add(e.source);
-      const via = e.source === id ? byId.get(e.target) : undefined;
-      if (via && !isStream(via)) {
-        keep.add(via.id);
-        for (const out of flows.edges) if (out.source === via.id) keep.add(out.target);
-      }
+    for (const producer of up.get(id) ?? []) keep.add(producer);
+    for (const via of down.get(id) ?? []) {
+      if (isStream(byId.get(via) ?? { kind: 'topic' })) continue;
+      keep.add(via);
+      for (const consumer of down.get(via) ?? []) keep.add(consumer);
     }
   }
   return within(flows, keep);

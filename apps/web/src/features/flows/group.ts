@@ -38,6 +38,12 @@ export function domainOf(n: Pick<FlowNode, 'kind' | 'label'>): string | null {
   return dot > 0 && dot < n.label.length - 1 ? n.label.slice(0, dot) : null;
 }
 
+const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+};
+
 const busier = (a: ViewNode, b: ViewNode) => stateRank(b.alert_state) - stateRank(a.alert_state) || b.msg_per_sec - a.msg_per_sec || b.count - a.count || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 function merge(id: string, kind: ViewKind, label: string, domain: string | null, members: ViewNode[]): ViewNode {
@@ -66,7 +72,7 @@ export function groupFlows(flows: Pick<Flows, 'nodes' | 'edges'>, folded: Readon
   });
 
   const folds = new Map<string, ViewNode[]>();
-  for (const n of nodes) if (n.domain && folded.has(n.domain)) folds.set(n.domain, [...(folds.get(n.domain) ?? []), n]);
+  for (const n of nodes) if (n.domain && folded.has(n.domain)) push(folds, n.domain, n);
   const foldedNodes = [...folds].map(([domain, members]) => {
     const node = merge(`domain:${domain}`, 'domain', domain, null, members);
     for (const m of members) into.set(m.id, node.id);
@@ -77,7 +83,7 @@ export function groupFlows(flows: Pick<Flows, 'nodes' | 'edges'>, folded: Readon
   const byGroup = new Map<string, ViewNode[]>();
   for (const n of nodes) {
     const key = `${n.domain ?? ''}\u0000${n.kind}`;
-    byGroup.set(key, [...(byGroup.get(key) ?? []), n]);
+    push(byGroup, key, n);
   }
   const merged: ViewNode[] = [];
   for (const members of byGroup.values()) {

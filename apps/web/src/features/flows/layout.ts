@@ -6,7 +6,7 @@ import type { ViewNode } from './group.ts';
 import type { FlowEdge } from './queries.ts';
 
 export const NODE_WIDTH = 196;
-export const NODE_HEIGHT = 64;
+export const NODE_HEIGHT = 76;
 /** The label's font size at zoom 1 (see flows.css); the map never opens below the zoom that keeps it at 11 px. */
 export const LABEL_PX = 13;
 export const READABLE_ZOOM = 11.5 / LABEL_PX;
@@ -30,7 +30,8 @@ const CLUSTER = 'cluster:';
 
 export function layoutFlows(nodes: ViewNode[], edges: FlowEdge[]): { placed: Placed[]; boxes: Box[] } {
   const g = new dagre.graphlib.Graph({ compound: true, multigraph: false });
-  g.setGraph({ rankdir: 'LR', nodesep: 30, ranksep: 56, marginx: 24, marginy: 32 });
+  // network simplex gives the tidiest ranks but is slow past a few dozen nodes with domain boxes
+  g.setGraph({ rankdir: 'LR', nodesep: 30, ranksep: 96, marginx: 24, marginy: 32, ranker: nodes.length > 80 ? 'longest-path' : 'network-simplex' });
   g.setDefaultEdgeLabel(() => ({}));
   const sorted = [...nodes].sort(byId);
   const members = new Map<string, number>();

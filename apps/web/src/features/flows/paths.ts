@@ -1,7 +1,7 @@
 // The flow map as a list of paths, for a phone or a screen reader: producer → topic/exchange → queue/group →
 // consumer, one row per stream and each queue or group it feeds, failing paths first, then the busiest.
-import { stateRank, worstState } from './focus.ts';
-import type { FlowAlertState, FlowNode, Flows } from './queries.ts';
+import { adjacency, stateRank, worstState } from './focus.ts';
+import type { FlowAlertState, FlowEdge, FlowNode, Flows } from './queries.ts';
 
 export interface FlowPath {
   id: string;
@@ -20,12 +20,19 @@ const byLabel = (a: FlowNode, b: FlowNode) => a.label.localeCompare(b.label);
 
 export function listPaths(flows: Pick<Flows, 'nodes' | 'edges'>): FlowPath[] {
   const byId = new Map(flows.nodes.map((n) => [n.id, n]));
-  const from = (id: string) => flows.edges.filter((e) => e.source === id);
+  const outOf = new Map<string, FlowEdge[]>();
+  for (const e of flows.edges) {
+    const list = outOf.get(e.source);
+    if (list) list.push(e);
+    else outOf.set(e.source, [e]);
+  }
+  const from = (id: string) => outOf.get(id) ?? [];
+  const up = adjacency(flows, false);
   const nodesOf = (ids: string[]) => ids.flatMap((id) => byId.get(id) ?? []).sort(byLabel);
   const paths: FlowPath[] = [];
   for (const stream of flows.nodes) {
     if (stream.kind !== 'topic' && stream.kind !== 'exchange') continue;
-    const producers = nodesOf(flows.edges.filter((e) => e.target === stream.id).map((e) => e.source));
+    const producers = nodesOf(up.get(stream.id) ?? []);
     const out = from(stream.id).filter((e) => {
       const kind = byId.get(e.target)?.kind;
       return kind === 'queue' || kind === 'group';
