@@ -1,29 +1,20 @@
 // Against the embedded ClickHouse engine.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@rollcall/core/config';
-import { openStore, type Store } from '@rollcall/core/store';
-import { tempDir } from '@rollcall/core/testing/brokers';
+import { describe, expect, it } from 'vitest';
+import { embeddedStore } from '@rollcall/core/testing/store';
 import { eventRow } from '@rollcall/core/testing/event-row';
 import { kafkaHighWater } from './incarnation.ts';
 
 describe('kafkaHighWater', () => {
-  let store: Store;
+  const db = embeddedStore('rollcall-high-water', 'high_water_test');
   const now = Date.now();
   const row = (offset: number, partition: number) => eventRow(now, { stream: 'hw', partition, offset });
 
-  beforeAll(async () => {
-    store = await openStore(parseConfig(`clickhouse: { data_dir: ${tempDir('rollcall-high-water')}, database: high_water_test }`, 'incarnation.test.ts').clickhouse);
-  });
-  afterAll(async () => {
-    await store?.close();
-  });
-
   it('keeps the highest stored offset per partition', async () => {
-    await store.insertEvents([row(10, 0), row(7, 1)], 'hw-1', 3);
-    await store.insertEvents([row(11, 0)], 'hw-2', 4);
-    expect(await kafkaHighWater(store, 'local', 'hw')).toEqual(new Map([[0, 11], [1, 7]]));
+    await db.store.insertEvents([row(10, 0), row(7, 1)], 'hw-1', 3);
+    await db.store.insertEvents([row(11, 0)], 'hw-2', 4);
+    expect(await kafkaHighWater(db.store, 'local', 'hw')).toEqual(new Map([[0, 11], [1, 7]]));
     // answered from the projection written inside each part, not by scanning rows
-    const rs = await store.client.query({
+    const rs = await db.store.client.query({
       // inline SETTINGS: chDB's connection turns clickhouse_settings into session-wide SETs that outlive the query
       query: `SELECT partition, max(offset) FROM high_water_test.events WHERE broker = 'kafka' AND cluster = 'local' AND stream = 'hw' GROUP BY partition
               SETTINGS force_optimize_projection = 1, preferred_optimize_projection_name = 'kafka_high_water'`,

@@ -1,9 +1,8 @@
 // Rules replayed over synthetic history written to the real engine: a baseline rule catches a drop but not
 // the nightly dip, and steady jittery traffic across a schedule boundary raises nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@rollcall/core/config';
-import { chTime, openStore, type Store } from '@rollcall/core/store';
-import { tempDir } from '@rollcall/core/testing/brokers';
+import { describe, expect, it } from 'vitest';
+import { chTime } from '@rollcall/core/store';
+import { embeddedStore } from '@rollcall/core/testing/store';
 import { eventRow } from '@rollcall/core/testing/event-row';
 import { backtest } from '../../src/evaluation/backtest.ts';
 import { parseRuleFile } from '../../src/model/files.ts';
@@ -13,13 +12,7 @@ const DAY = 86_400_000;
 // A fixed Monday, so schedules and seasons are the same on every run.
 const TODAY = Date.parse('2026-11-23T00:00:00Z');
 
-let store: Store;
-beforeAll(async () => {
-  store = await openStore(parseConfig('', 'test', { ROLLCALL_DATA_DIR: tempDir('rollcall-history') }).clickhouse);
-});
-afterAll(async () => {
-  await store.close();
-});
+const db = embeddedStore('rollcall-history');
 
 /** A deterministic pseudo-random sequence, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -51,7 +44,7 @@ describe('baseline rule over weeks of history', () => {
       const count = perMinute(t);
       rows.push({ minute: chTime(t).slice(0, 19), broker: 'kafka', cluster: 'local', stream: 'payments', kind: 'publish', event_type: 'PaymentCaptured', source: 'pay', count, bytes: count * 200, last_seen: chTime(t + 59_000) });
     }
-    await store.client.insert({ table: `${store.db}.events_per_minute`, values: rows, format: 'JSONEachRow' });
+    await db.store.client.insert({ table: `${db.store.db}.events_per_minute`, values: rows, format: 'JSONEachRow' });
 
     const baseline = rule(`
 rules:
@@ -66,7 +59,7 @@ rules:
     delay: 0s
     drop: 40
 `);
-    const { fired, steps } = await backtest(store, baseline, TODAY, TODAY + 16 * 3_600_000);
+    const { fired, steps } = await backtest(db.store, baseline, TODAY, TODAY + 16 * 3_600_000);
     expect(steps.every((s) => s.evaluation.skipped === undefined)).toBe(true);
     // the 06:00 rise and the 22:00 fall happen every day: judged against the same hour, they are normal
     expect(fired).toHaveLength(1);
@@ -89,7 +82,7 @@ rules:
     delay: 0s
     drop: 40
 `);
-    const { fired, steps } = await backtest(store, young, TODAY + 14 * 3_600_000, TODAY + 16 * 3_600_000);
+    const { fired, steps } = await backtest(db.store, young, TODAY + 14 * 3_600_000, TODAY + 16 * 3_600_000);
     expect(fired).toEqual([]);
     expect(steps.every((s) => s.evaluation.skipped === 'insufficient history')).toBe(true);
   });
@@ -109,7 +102,7 @@ describe('false alarms', () => {
         events.push(eventRow(at + 1500, { broker_ts: at + 1500, stream: 'payments', event_type: 'PaymentCaptured', message_id: `p-${id}`, correlation_id: id }));
       }
     }
-    await store.insertEvents(events, 'false-alarm-history', 1);
+    await db.store.insertEvents(events, 'false-alarm-history', 1);
 
     const rules = parseRuleFile(
       `
@@ -158,7 +151,7 @@ rules:
       'false-alarm.yaml',
     );
     for (const r of rules) {
-      const { fired, steps } = await backtest(store, r, TODAY + 1_800_000, TODAY + 3.5 * 3_600_000);
+      const { fired, steps } = await backtest(db.store, r, TODAY + 1_800_000, TODAY + 3.5 * 3_600_000);
       expect({ rule: r.id, fired }).toEqual({ rule: r.id, fired: [] });
       // the rule did judge real windows, so "no alarm" means something
       expect(steps.filter((s) => s.evaluation.expected !== 'outside the schedule' && !s.evaluation.skipped).length).toBeGreaterThan(20);
@@ -166,7 +159,7 @@ rules:
     // and the same floor outside its schedule would have fired at the boundary: the schedule is what holds it back
     const unscheduled = rules.find((r) => r.id === 'orders-floor');
     if (!unscheduled) throw new Error('missing rule');
-    const { fired } = await backtest(store, { ...unscheduled, schedule: undefined }, TODAY + 1_800_000, TODAY + 3.5 * 3_600_000);
+    const { fired } = await backtest(db.store, { ...unscheduled, schedule: undefined }, TODAY + 1_800_000, TODAY + 3.5 * 3_600_000);
     expect(fired.length).toBeGreaterThan(0);
   });
 });
@@ -177,7 +170,7 @@ describe('ratio rule over a handful of events', () => {
     const at = TODAY + 5 * 3_600_000 + 10_000;
     const event = (i: number, stream: string, messageId: string) => eventRow(at + i * 1000, { broker_ts: at + i * 1000, stream, event_type: 'E', message_id: messageId });
     const events = [...Array.from({ length: 6 }, (_, i) => event(i, 'few-orders', `o${i}`)), ...Array.from({ length: 7 }, (_, i) => event(i, 'few-payments', `p${i}`))];
-    await store.insertEvents(events, 'few-events', 2);
+    await db.store.insertEvents(events, 'few-events', 2);
     const yaml = (extra: string) => `
 rules:
   - id: few-paid
@@ -192,9 +185,9 @@ rules:
 `;
     const from = TODAY + 5 * 3_600_000;
     // confidence 0: the threshold alone (by default 7 against 6 is far from significant; test/confidence/ covers that)
-    const judged = await backtest(store, rule(yaml('\n    confidence: 0')), from, from + 2 * MINUTE);
+    const judged = await backtest(db.store, rule(yaml('\n    confidence: 0')), from, from + 2 * MINUTE);
     expect(judged.fired.length).toBe(1);
-    const guarded = await backtest(store, rule(yaml('\n    min_count: 20')), from, from + 2 * MINUTE);
+    const guarded = await backtest(db.store, rule(yaml('\n    min_count: 20')), from, from + 2 * MINUTE);
     expect(guarded.fired).toEqual([]);
     expect(guarded.steps.map((s) => s.evaluation.skipped)).toContain('6 events on a, fewer than min_count (20)');
   });
