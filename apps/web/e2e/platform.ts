@@ -61,6 +61,7 @@ function rulesYaml(names: CardFraudNames): string {
     lo: 0.95
     hi: 1.05
     ${fast}
+    for: 20s # long enough for the dashboard to show the alert pending before it fires
   - id: ${RULES.ceiling}
     description: Card requests stay under a ceiling the pilot always exceeds
     severity: warning

@@ -24,6 +24,8 @@ export const alertSchema = z.object({
   description: z.string(),
   labels: z.record(z.string(), z.string()),
   stream: z.string(),
+  /** The streams its rule counts, by name ("a" then "b" for ratio and completeness rules); empty when the rule is not loaded. */
+  watched_streams: z.array(z.string()),
   state: z.enum(ALERT_STATES),
   active_at: z.string(),
   firing_at: z.string().nullable(),

@@ -48,9 +48,11 @@ export const evaluationSchema = z.object({
   skipped: z.string(),
   decision,
   /** The expected band for this window (a ratio's lo–hi, a baseline's range around its median); null where the rule
-   * has a single bound (the threshold) or the window was not judged. */
+   * has a single bound (the threshold), and for a baseline's windows that were not judged. */
   lo: z.number().nullable(),
   hi: z.number().nullable(),
+  /** The value the window was expected to have, where the rule has one (a baseline's seasonal median). */
+  expected: z.number().nullable(),
 });
 export const ruleDetailResponse = ruleSchema.extend({ from: z.string(), to: z.string(), evaluations: z.array(evaluationSchema) });
 export type Evaluation = z.output<typeof evaluationSchema>;

@@ -7,7 +7,7 @@ import { alertLabels } from '@rollcall/rules/outbox';
 import { isActiveSilence, listSilences, matchesAll, type Silence } from '@rollcall/rules/silences';
 import { iso, type TimeRange } from '@rollcall/contract/params';
 import type { Rule } from '@rollcall/rules/rule';
-import { evaluationIdOf, firstSeen, lastConfirmed, ruleEvaluations } from './evaluations.ts';
+import { evaluationIdOf, firstSeen, lastConfirmed, ruleEvaluations, watchedStreams } from './evaluations.ts';
 
 /** The loaded rule of an id (undefined for system alerts and rules since removed). */
 export type RuleLookup = (ruleId: string) => Rule | undefined;
@@ -27,7 +27,7 @@ interface Ack {
 
 const idOf = (rules: RuleLookup, t: Transition) => evaluationIdOf(rules(t.rule_id), t.rule_id, t.labels);
 
-function toView(t: Transition, ack: Ack | undefined, silences: Silence[], now: number, confirmed: Map<string, number>, evaluationId: string) {
+function toView(t: Transition, ack: Ack | undefined, silences: Silence[], now: number, confirmed: Map<string, number>, rules: RuleLookup) {
   const state = t.to_state;
   const labels = alertLabels(t);
   return {
@@ -38,6 +38,7 @@ function toView(t: Transition, ack: Ack | undefined, silences: Silence[], now: n
     description: t.description,
     labels: t.labels,
     stream: t.stream,
+    watched_streams: watchedStreams(rules(t.rule_id)),
     state,
     active_at: iso(t.active_at),
     firing_at: t.firing_at === null ? null : iso(t.firing_at),
@@ -50,7 +51,7 @@ function toView(t: Transition, ack: Ack | undefined, silences: Silence[], now: n
     details: parseDetails(t.details),
     acknowledged: ack ?? null,
     silenced_by: silences.filter((s) => isActiveSilence(s, now) && matchesAll(s.matchers, labels)).map((s) => s.id),
-    last_confirmed_at: state === 'firing' || state === 'pending' ? nullableIso(confirmed.get(evaluationId)) : null,
+    last_confirmed_at: state === 'firing' || state === 'pending' ? nullableIso(confirmed.get(idOf(rules, t))) : null,
   };
 }
 
@@ -84,7 +85,7 @@ export async function currentAlerts(store: Store, states: string[], now: number,
   const shown = latest.filter((t) => states.includes(t.to_state));
   const confirmed = await lastConfirmed(store, shown.filter((t) => t.to_state === 'firing' || t.to_state === 'pending').map((t) => idOf(rules, t)));
   return shown
-    .map((t) => toView(t, t.to_state === 'firing' ? ackFor(allAcks, t) : undefined, silences, now, confirmed, idOf(rules, t)))
+    .map((t) => toView(t, t.to_state === 'firing' ? ackFor(allAcks, t) : undefined, silences, now, confirmed, rules))
     .sort((a, b) => Number(b.state === 'firing') - Number(a.state === 'firing') || (order[a.severity] ?? 3) - (order[b.severity] ?? 3) || a.since.localeCompare(b.since));
 }
 
@@ -117,7 +118,7 @@ export async function alertDetail(store: Store, fingerprint: string, now: number
     ),
   ]);
   return {
-    ...toView(latest, latest.to_state === 'firing' ? ackFor(allAcks, latest) : undefined, silences, now, confirmed, evaluationId),
+    ...toView(latest, latest.to_state === 'firing' ? ackFor(allAcks, latest) : undefined, silences, now, confirmed, rules),
     transitions: transitions.map(historyRow),
     evaluations,
     missing_keys: missing,

@@ -22,18 +22,21 @@ export function decisionOf(breached: boolean, skipped: string): Evaluation['deci
   return breached ? 'breached' : 'clean';
 }
 
-/** The band a window was held to: a ratio's lo–hi; a baseline's drop/rise range around its median, which the
+/** The band a window was held to: a ratio's lo–hi (also for windows not judged); a baseline's drop/rise range around its median, which the
  * stored threshold (the floor, or the ceiling when only rise is set) gives back. */
-export function bandOf(rule: Rule | undefined, threshold: number, judged: boolean): { lo: number | null; hi: number | null } {
-  if (!rule || !judged) return { lo: null, hi: null };
-  if (rule.type === 'ratio') return { lo: rule.lo ?? null, hi: rule.hi ?? null };
+export function bandOf(rule: Rule | undefined, threshold: number, judged: boolean): { lo: number | null; hi: number | null; expected: number | null } {
+  const none = { lo: null, hi: null, expected: null };
+  if (!rule) return none;
+  // a ratio's band is the rule's own, whether or not the window was judged, so it draws unbroken
+  if (rule.type === 'ratio') return { lo: rule.lo ?? null, hi: rule.hi ?? null, expected: null };
+  if (!judged) return none;
   if (rule.type === 'baseline') {
     const expected = rule.drop !== undefined ? (rule.drop < 100 ? threshold / (1 - rule.drop / 100) : undefined) : rule.rise !== undefined ? threshold / (1 + rule.rise / 100) : undefined;
-    if (expected === undefined || !Number.isFinite(expected)) return { lo: null, hi: null };
+    if (expected === undefined || !Number.isFinite(expected)) return none;
     const round = (n: number) => Math.round(n * 100) / 100;
-    return { lo: rule.drop !== undefined ? round(expected * (1 - rule.drop / 100)) : null, hi: rule.rise !== undefined ? round(expected * (1 + rule.rise / 100)) : null };
+    return { lo: rule.drop !== undefined ? round(expected * (1 - rule.drop / 100)) : null, hi: rule.rise !== undefined ? round(expected * (1 + rule.rise / 100)) : null, expected: round(expected) };
   }
-  return { lo: null, hi: null };
+  return none;
 }
 
 /** Oldest first, at most 2000 windows; evaluations that failed with an error are left out. A window judged again
@@ -79,6 +82,12 @@ export async function lastConfirmed(store: Store, evaluationIds: string[]): Prom
     { ids: [...new Set(evaluationIds)] },
   );
   return new Map(rows.map((r) => [r.rule_id, Number(r.end_ms)]));
+}
+
+/** The streams a rule counts, by name: its match's, or a's then b's. */
+export function watchedStreams(rule: Rule | undefined): string[] {
+  if (!rule || rule.type === 'lag') return [];
+  return 'match' in rule ? [rule.match.stream ?? '*'] : [rule.a.stream ?? '*', rule.b.stream ?? '*'];
 }
 
 /** When each key of a completeness rule's missing sample was first seen (on any stream), for the alert page. */

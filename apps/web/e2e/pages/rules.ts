@@ -14,7 +14,8 @@ export class RuleDetailPage extends Shell {
   goto = (id: string, search = RANGE) => this.open(routes.rule(id), search);
 
   heading = (id: string) => this.h1(id);
-  evaluations = () => this.region('Value against threshold');
+  /** The rule's windows against its band or threshold, with its alerts' spans shaded. */
+  evaluations = () => this.region('Observed against expected');
   definition = () => this.region('Definition');
   backtest = () => this.region('Backtest');
   runBacktest = () => this.backtest().getByRole('button', { name: /Run/ });

@@ -12,16 +12,28 @@ import { SignInDialog } from '../features/auth/SignInDialog.tsx';
 import { TimeRangePicker } from './TimeRangePicker.tsx';
 import { useTimeRange } from './time-range.ts';
 import { useTheme } from './theme.ts';
+import { useDocumentTitle } from './document-title.ts';
 
+/** Firing (red) and pending (amber) counts beside Alerts in the navigation; the firing count also goes in the title. */
 function AlertCount() {
   const { refresh } = useTimeRange();
   const { data } = useQuery({ ...alertQueries.active(), refetchInterval: refresh.ms });
   const firing = data?.alerts.filter((a) => a.state === 'firing').length ?? 0;
-  if (!firing) return null;
+  const pending = data?.alerts.filter((a) => a.state === 'pending').length ?? 0;
+  useDocumentTitle(firing);
   return (
-    <span className="nav-count" aria-label={`${firing} firing`}>
-      {firing}
-    </span>
+    <>
+      {firing > 0 && (
+        <span className="nav-count" aria-label={`${firing} firing`}>
+          {firing}
+        </span>
+      )}
+      {pending > 0 && (
+        <span className="nav-count nav-count-pending" aria-label={`${pending} pending`}>
+          {pending}
+        </span>
+      )}
+    </>
   );
 }
 

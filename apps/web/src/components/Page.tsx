@@ -2,6 +2,7 @@
 // page that stands on one query, its loading and error states in place of the body.
 import type { ReactNode } from 'react';
 import type { UseQueryResult } from '@tanstack/react-query';
+import { usePageTitle } from '../app/document-title.ts';
 import { QueryState } from './Panel.tsx';
 
 interface PageProps<T> {
@@ -20,6 +21,7 @@ interface PageProps<T> {
 }
 
 export function Page<T>({ title, meta, actions, lead, fill = false, query, children }: PageProps<T>) {
+  usePageTitle(typeof title === 'string' ? title : undefined);
   const render = (data: T) => (typeof children === 'function' ? children(data) : children);
   const body = query ? <QueryState query={query}>{render}</QueryState> : typeof children === 'function' ? null : children;
   return (

@@ -1,4 +1,5 @@
-// One alert: its state, observed vs expected, labels, every transition and every notification sent.
+// One alert: its state and the problem in words, its windows against what was expected with its spans shaded, labels,
+// the missing keys of a completeness rule, every transition and every notification sent.
 import { useParams } from 'react-router';
 import { useLive } from '../../app/use-live.ts';
 import { AppLink } from '../../components/AppLink.tsx';
@@ -11,7 +12,9 @@ import { useNow } from '../../lib/use-now.ts';
 import { routes } from '../../routes.ts';
 import { AckButton, SilenceButton } from './AlertActions.tsx';
 import { alertDuration, show, TransitionTable } from './AlertTable.tsx';
+import { RuleValueChart, stateSpans } from '../rules/RuleValueChart.tsx';
 import { alertQueries, type AlertDetail } from './queries.ts';
+import { describeProblem, formatValue, inWords } from './words.ts';
 
 /** The rule's evidence (window, sample of missing keys...): an object, or JSON text of one. */
 function details(value: unknown): string | null {
@@ -25,6 +28,24 @@ function details(value: unknown): string | null {
 }
 
 type Notification = AlertDetail['notifications'][number];
+type MissingKey = AlertDetail['missing_keys'][number];
+
+const MISSING: Column<MissingKey>[] = [
+  { key: 'key', header: 'Key', className: 'mono small', cell: (k) => k.key },
+  { key: 'first', header: 'First seen', className: 'nowrap', cell: (k) => (k.first_seen ? <Time value={k.first_seen} /> : <span className="muted">not stored</span>) },
+];
+
+/** "12s ago (window ending 14:03:10)": when the problem was last seen in a judged window. */
+export function LastConfirmed({ at, now }: { at: string | null; now: number }) {
+  if (!at) return <span className="muted">not in the last day</span>;
+  return (
+    <>
+      {inWords(now - Date.parse(at))} ago <span className="muted small">(window ending <Time value={at} />)</span>
+    </>
+  );
+}
+
+const latestJudged = (a: AlertDetail) => [...a.evaluations].reverse().find((e) => e.decision === 'breached' || e.decision === 'clean');
 
 const NOTIFICATIONS: Column<Notification>[] = [
   { key: 'at', header: 'At', className: 'nowrap', cell: (n) => <Time value={n.at} /> },
@@ -64,7 +85,8 @@ export default function AlertDetailPage() {
       {(a) => (
         <>
           <Panel title="Summary" id="alert-summary">
-            <p>{a.summary}</p>
+            <p className="problem">{describeProblem(a, latestJudged(a))}</p>
+            <p className="small muted">{a.summary}</p>
             <dl className="facts">
               <dt>Description</dt>
               <dd>{a.description}</dd>
@@ -75,9 +97,17 @@ export default function AlertDetailPage() {
               <dt>Stream</dt>
               <dd className="mono">{a.stream ?? '–'}</dd>
               <dt>Observed</dt>
-              <dd>{show(a.value)}</dd>
+              <dd>{formatValue(a.rule_type, latestJudged(a)?.value ?? a.value)}</dd>
               <dt>Expected</dt>
               <dd>{show(a.expected || a.threshold)}</dd>
+              {(a.state === 'firing' || a.state === 'pending') && (
+                <>
+                  <dt>Last confirmed</dt>
+                  <dd>
+                    <LastConfirmed at={a.last_confirmed_at} now={now} />
+                  </dd>
+                </>
+              )}
               <dt>Active since</dt>
               <dd>
                 <Time value={a.active_at} />
@@ -102,6 +132,18 @@ export default function AlertDetailPage() {
               </>
             )}
           </Panel>
+          <Panel title="Observed against expected" id="alert-evaluations">
+            {a.evaluations.length === 0 ? (
+              <p className="muted">No window of this alert was judged in the last hours.</p>
+            ) : (
+              <RuleValueChart ariaLabel={`${a.rule_id}: observed against expected per window`} ruleType={a.rule_type} evaluations={a.evaluations} spans={stateSpans(a.transitions, Infinity)} />
+            )}
+          </Panel>
+          {a.rule_type === 'completeness' && (
+            <Panel title="Missing keys" id="missing-keys">
+              <DataTable columns={MISSING} rows={a.missing_keys} rowKey={(k) => k.key} empty="No sample of missing keys in the latest evaluation." dense />
+            </Panel>
+          )}
           <div className="grid-2">
             <Panel title="Transitions" id="transitions">
               <TransitionTable transitions={a.transitions} />

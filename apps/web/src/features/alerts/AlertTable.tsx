@@ -9,6 +9,7 @@ import { formatDuration, formatNumber } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { routes } from '../../routes.ts';
 import type { Alert, Transition } from './queries.ts';
+import { inWords } from './words.ts';
 
 const ORDER: Record<string, number> = { firing: 0, pending: 1, resolved: 2, inactive: 3 };
 const SEVERITY: Record<string, number> = { critical: 0, warning: 1, info: 2 };
@@ -41,6 +42,13 @@ function columns(now: number, actions?: (alert: Alert) => ReactNode): Column<Ale
     },
     { key: 'rule', header: 'Rule', className: 'nowrap', cell: (a) => <AppLink to={routes.alert(a.fingerprint)}>{a.rule_id}</AppLink> },
     { key: 'since', header: 'Since', className: 'nowrap', cell: (a) => alertDuration(a, now) },
+    {
+      key: 'confirmed',
+      header: 'Last confirmed',
+      className: 'nowrap',
+      title: (a) => (a.last_confirmed_at ? `the latest window judged breached ended at ${new Date(a.last_confirmed_at).toLocaleTimeString()}` : undefined),
+      cell: (a) => (a.last_confirmed_at ? `${inWords(now - Date.parse(a.last_confirmed_at))} ago` : <span className="muted">–</span>),
+    },
     { key: 'observed', header: 'Observed', align: 'right', cell: (a) => show(a.value) },
     { key: 'expected', header: 'Expected', align: 'right', cell: (a) => show(a.expected || a.threshold) },
     {

@@ -1,4 +1,5 @@
-// The first page: traffic by broker, what is alerting, which streams dropped most, which consumers lag most.
+// The first page: what is alerting (a strip per firing or pending alert, the problem in words), traffic by broker,
+// which streams dropped most, which consumers lag most.
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
@@ -9,7 +10,7 @@ import { Tile, Tiles } from '../../components/Tile.tsx';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
 import { formatCount, formatDuration, formatNumber, formatRate } from '../../lib/format.ts';
 import { routes } from '../../routes.ts';
-import { AlertTable } from '../alerts/AlertTable.tsx';
+import { AlertStrips } from './AlertStrips.tsx';
 import { alertQueries } from '../alerts/queries.ts';
 import { DemoIncident } from '../demo/DemoIncident.tsx';
 import { LAG_COLUMNS } from '../lag/columns.tsx';
@@ -38,7 +39,7 @@ function OverviewTiles() {
     <Tiles>
       <Tile label="Now" value={streams.isError ? '–' : total === undefined ? undefined : formatRate(total)} sub="last complete minute, all streams" />
       <Tile label="Streams" value={streams.isError ? '–' : streams.data && formatCount(streams.data.streams.length)} sub="seen in range" />
-      <Tile label="Alerts" tone={firing ? 'bad' : null} value={alerts.isError ? '–' : firing === undefined ? undefined : `${firing} firing`} sub={pending === undefined ? '' : `${pending} pending`} />
+      <Tile label="Alerts" tone={firing ? 'bad' : pending ? 'warn' : null} value={alerts.isError ? '–' : firing === undefined ? undefined : `${firing} firing`} sub={pending === undefined ? '' : `${pending} pending`} />
       <Tile
         label="Worst lag"
         tone={worst && worst.status !== 'OK' ? 'warn' : null}
@@ -72,7 +73,7 @@ function ActiveAlerts() {
   const query = useLive(alertQueries.active());
   return (
     <Panel title="Active alerts" id="active-alerts" actions={<AppLink to={routes.alerts()}>All alerts →</AppLink>}>
-      <QueryState query={query}>{(d) => <AlertTable alerts={d.alerts} />}</QueryState>
+      <QueryState query={query}>{(d) => <AlertStrips alerts={d.alerts} />}</QueryState>
     </Panel>
   );
 }
@@ -107,8 +108,8 @@ export function OverviewPage() {
     <Page title="Overview">
       <DemoIncident />
       <OverviewTiles />
-      <Throughput />
       <ActiveAlerts />
+      <Throughput />
       <div className="grid-2">
         <DropsPanel />
         <Lag />

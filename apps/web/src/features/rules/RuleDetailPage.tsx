@@ -1,4 +1,5 @@
-// One rule: its YAML, its evaluations against the threshold, and a backtest that shades when it would have fired.
+// One rule: its YAML, its windows against what it expects (band or threshold) with its alerts' spans shaded, and a
+// backtest that shades when it would have fired.
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -12,12 +13,15 @@ import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
 import { formatDuration } from '../../lib/format.ts';
 import { durationMs } from '../../app/time-range.ts';
-import { ruleQueries, type Decision, type Evaluation } from './queries.ts';
+import { alertQueries } from '../alerts/queries.ts';
+import { ruleQueries, type Decision } from './queries.ts';
+import { RuleValueChart, stateSpans, type StateSpan } from './RuleValueChart.tsx';
 
-/** From each breached evaluation to the next evaluation: where the rule saw its condition hold. */
-function breachedSpans(evaluations: Evaluation[]): { from: number; to: number }[] {
-  const sorted = [...evaluations].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  return sorted.flatMap((e, i) => (e.breached ? [{ from: Date.parse(e.at), to: Date.parse(sorted[i + 1]?.at ?? e.at) }] : []));
+/** The spans of every alert of the rule (one per slice for a sliced rule) from the history in range. */
+function ruleSpans(transitions: { at: string; fingerprint: string; rule_id: string; to_state: string }[], ruleId: string, end: number): StateSpan[] {
+  const byAlert = new Map<string, typeof transitions>();
+  for (const t of transitions) if (t.rule_id === ruleId) byAlert.set(t.fingerprint, [...(byAlert.get(t.fingerprint) ?? []), t]);
+  return [...byAlert.values()].flatMap((ts) => stateSpans(ts, end));
 }
 
 /** The selected range as absolute times: a backtest is over a fixed span. */
@@ -113,6 +117,7 @@ export default function RuleDetailPage() {
   const { id = '' } = useParams();
   const { params } = useTimeRange();
   const query = useLive(ruleQueries.detail(id, params));
+  const history = useLive(alertQueries.history(params));
   const r = query.data;
   return (
     <Page
@@ -130,16 +135,14 @@ export default function RuleDetailPage() {
       }
       lead={r?.description}
     >
-      <Panel title="Value against threshold" id="evaluations">
+      <Panel title="Observed against expected" id="evaluations">
         <QueryState query={query} isEmpty={(d) => d.evaluations.length === 0} empty="No evaluations in this range.">
           {(d) => (
-            <TimeSeriesChart
-              ariaLabel="Value against threshold"
-              shaded={breachedSpans(d.evaluations)}
-              series={[
-                { key: 'value', label: 'value', points: d.evaluations.map((e) => ({ t: Date.parse(e.at), v: e.skipped ? null : e.value })) },
-                { key: 'threshold', label: 'threshold', reference: true, color: 'var(--bad)', points: d.evaluations.map((e) => ({ t: Date.parse(e.at), v: e.threshold })) },
-              ]}
+            <RuleValueChart
+              ariaLabel={`${id}: observed against expected per window`}
+              ruleType={d.type}
+              evaluations={d.evaluations}
+              spans={history.data ? ruleSpans(history.data.transitions, id, Date.parse(d.to)) : []}
             />
           )}
         </QueryState>
