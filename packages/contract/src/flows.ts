@@ -17,7 +17,7 @@ export const flowsQuery = rangeQuery({
     .default(FLOWS_DEFAULT_LIMIT)
     .describe('topics and exchanges drawn at most: those with alerts first, then the busiest; the rest are counted in `omitted`'),
 });
-const rateDescription = 'msg/s over `rate_window` (the last complete minutes of the range), from the first minute with traffic in it';
+const rateDescription = 'msg/s over `rate_window` (the last complete minutes of the range), from the first message in it';
 const nodeSchema = z.object({ id: z.string(), kind: flowNodeKind, label: z.string(), broker: z.enum(['kafka', 'rabbitmq']).nullable(), msg_per_sec: z.number().describe(rateDescription), count: z.number().describe('messages over the whole range'), alert_state: flowAlertState });
 const edgeSchema = z.object({ id: z.string(), source: z.string(), target: z.string(), msg_per_sec: z.number().describe(rateDescription), count: z.number().describe('messages over the whole range'), alert_state: flowAlertState });
 export const flowsResponse = z.object({

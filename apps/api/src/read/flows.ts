@@ -23,6 +23,7 @@ const RAW_MAX_MS = 6 * 3_600_000;
 const MINUTE = 60_000;
 /** How many complete minutes the current rates average over. */
 export const RATE_MINUTES = 5;
+const MIN_RATE_SPAN_MS = 10_000;
 const service = (name: string) => `service:${name || UNNAMED}`;
 const streamId = (broker: string, stream: string) => (broker === 'kafka' ? `kafka:topic:${stream}` : `rabbitmq:exchange:${stream}`);
 const RANK: Record<AlertState, number> = { ok: 0, pending: 1, firing: 2 };
@@ -32,11 +33,11 @@ const worst = (a: AlertState, b: AlertState): AlertState => (RANK[a] >= RANK[b] 
  * The window the current rates are counted over: the last complete minutes (at most RATE_MINUTES) of the range,
  * so the minute still being written never reads as a drop. A range shorter than one whole minute is its own window.
  */
-export function rateWindow(range: TimeRange, now: number): TimeRange & { aligned: boolean } {
+export function rateWindow(range: TimeRange, now: number): TimeRange {
   const last = Math.max(range.from + 1, Math.min(range.to, now));
   const end = Math.floor(last / MINUTE) * MINUTE;
   const start = Math.max(end - RATE_MINUTES * MINUTE, Math.ceil(range.from / MINUTE) * MINUTE);
-  return end > start ? { from: start, to: end, aligned: true } : { from: range.from, to: last, aligned: false };
+  return end > start ? { from: start, to: end } : { from: range.from, to: last };
 }
 
 type Counted = { n: string | number; first_ms: string | number };
@@ -118,12 +119,11 @@ export async function flows(store: Store, range: TimeRange, now: number, inputs:
 
   /** Adds one reading's hops to the graph, as counts over the range or as rates over the window. */
   const add = (r: Readings, measure: 'count' | 'msg_per_sec') => {
-    // A count, or a rate from the first minute with traffic in the window (a path that started a minute ago is not
-    // averaged over five).
+    // A count, or a rate from the first message in the window (a path that started a minute ago is not averaged
+    // over five), over at least MIN_RATE_SPAN_MS so a first message alone is no spike.
     const value = ({ n, first_ms }: Counted) => {
       if (measure === 'count') return Number(n);
-      const first = window.aligned ? Math.floor(Number(first_ms) / MINUTE) * MINUTE : window.from;
-      return Number(n) / (Math.max(1000, window.to - Math.max(window.from, first)) / 1000);
+      return Number(n) / (Math.max(MIN_RATE_SPAN_MS, window.to - Math.max(window.from, Number(first_ms))) / 1000);
     };
     const hop = (from: FlowNode, to: FlowNode, v: number, state: AlertState, into: FlowNode | null) => {
       const id = `${from.id}->${to.id}`;
@@ -179,5 +179,5 @@ export async function flows(store: Store, range: TimeRange, now: number, inputs:
       n[measure] = Math.max(sum(sides.in), sum(sides.out));
     }
   }
-  return { nodes: [...nodes.values()], edges: all, rateWindow: { from: window.from, to: window.to } };
+  return { nodes: [...nodes.values()], edges: all, rateWindow: window };
 }
