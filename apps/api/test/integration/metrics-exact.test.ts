@@ -2,22 +2,19 @@
 // exchange name whose firehose routing key overflows AMQP's short string), rollcall_messages_total equals the
 // rows in the store, exactly, and no label value grows past the bound. Runs in a vhost of its own: the store then
 // holds only this test's traffic, and the poison never reaches other taps on the shared broker.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
 import { queryRows } from '@rollcall/core/store/queries';
 import { sleep } from '@rollcall/core/retry';
-import { kafkaTargets, platformTestEnv, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { addTracedVhost, deleteVhost, kafkaTargets, platformTestEnv, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { vhostUrl } from '@rollcall/collector/rabbitmq/firehose';
 import { MAX_LABEL_LENGTH } from '../../src/metrics.ts';
 import { startPlatform, type Platform } from '../../src/platform.ts';
 
 const name = uniqueName('rc-metrics');
 const vhost = `${name}-vh`;
-const rabbitmqctl = (...args: string[]) => promisify(execFile)('rabbitmqctl', ['-q', ...args]);
 const dir = tempDir('rollcall-metrics-exact');
 const long = `${name}.${'x'.repeat(248 - name.length - 1)}`; // 248 bytes: publish.<name> is 256
 const plain = `${name}.plain`;
@@ -38,9 +35,7 @@ describe('/metrics after a hostile exchange name', () => {
   let rabbit: Connection;
 
   beforeAll(async () => {
-    await rabbitmqctl('add_vhost', vhost);
-    await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
-    await rabbitmqctl('trace_on', '-p', vhost);
+    await addTracedVhost(vhost);
     rabbit = new Connection(vhostUrl(rabbitUrl(), vhost));
     const config = parseConfig('', 'metrics-exact.test.ts', { ...platformTestEnv(name, dir, kafkaTarget), ROLLCALL_RABBITMQ_VHOSTS: vhost, ROLLCALL_KAFKA_ENABLED: 'false', ROLLCALL_RULES_ENABLED: 'false', ROLLCALL_LAG_ENABLED: 'false' });
     platform = await startPlatform(config, createLogger(process.env.ROLLCALL_TEST_LOG ? 'debug' : 'error'));
@@ -53,7 +48,7 @@ describe('/metrics after a hostile exchange name', () => {
   afterAll(async () => {
     await platform?.stop();
     await rabbit?.close();
-    await rabbitmqctl('delete_vhost', vhost); // its tap queues and exchanges with it
+    await deleteVhost(vhost); // its tap queues and exchanges with it
   });
 
   it('counts exactly the rows it stored', { timeout: 120_000 }, async () => {

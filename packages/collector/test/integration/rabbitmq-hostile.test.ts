@@ -10,7 +10,7 @@ import { Connection } from 'rabbitmq-client';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger, silentLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
-import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { addTracedVhost, deleteVhost, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { createRabbitTap, vhostUrl, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
 
@@ -18,7 +18,6 @@ const name = uniqueName('rc-hostile');
 const vhost = `${name}-vh`;
 const log = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
 const run = promisify(execFile);
-const rabbitmqctl = (...args: string[]) => run('rabbitmqctl', ['-q', ...args]);
 
 const config = parseConfig(
   `clickhouse: { data_dir: ${tempDir('rollcall-rabbit-hostile')}, database: rabbit_hostile }
@@ -86,9 +85,7 @@ describe('RabbitMQ tap under hostile traffic', () => {
   };
 
   beforeAll(async () => {
-    await rabbitmqctl('add_vhost', vhost);
-    await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
-    await rabbitmqctl('trace_on', '-p', vhost);
+    await addTracedVhost(vhost);
     rabbit = new Connection(vhostUrl(rabbitUrl(), vhost));
     rabbit.on('error', (err) => log.warn('test connection error', { err }));
     store = await openStore(config.clickhouse);
@@ -100,7 +97,7 @@ describe('RabbitMQ tap under hostile traffic', () => {
     await tap?.stop();
     await store?.close();
     await rabbit?.close();
-    await rabbitmqctl('delete_vhost', vhost);
+    await deleteVhost(vhost);
   });
 
   it('stores publishes to exchanges and deliveries from queues with names up to 255 bytes once each, and keeps running', { timeout: 120_000 }, async () => {

@@ -8,12 +8,11 @@ import { parseConfig } from '@rollcall/core/config';
 import { createLogger, silentLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { countEvents } from '@rollcall/core/store/queries';
-import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { addTracedVhost, deleteVhost, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { createRabbitTap, vhostUrl, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
 
 const run = promisify(execFile);
-const rabbitmqctl = (...args: string[]) => run('rabbitmqctl', ['-q', ...args]);
 const name = uniqueName('rc-perftest');
 const vhost = `${name}-vh`;
 const exchange = `${name}.perf`;
@@ -48,9 +47,7 @@ describe('RabbitMQ tap against RabbitMQ PerfTest', () => {
   let tap: RabbitTap;
 
   beforeAll(async () => {
-    await rabbitmqctl('add_vhost', vhost);
-    await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
-    await rabbitmqctl('trace_on', '-p', vhost);
+    await addTracedVhost(vhost);
     store = await openStore(config.clickhouse);
     tap = createRabbitTap({ config, store, log, management });
     await tap.start();
@@ -59,7 +56,7 @@ describe('RabbitMQ tap against RabbitMQ PerfTest', () => {
   afterAll(async () => {
     await tap?.stop();
     await store?.close();
-    await rabbitmqctl('delete_vhost', vhost);
+    await deleteVhost(vhost);
   });
 
   it('counts exactly the publishes PerfTest reports as sent', { timeout: 180_000 }, async () => {

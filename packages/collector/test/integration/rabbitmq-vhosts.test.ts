@@ -1,14 +1,12 @@
 // rabbitmq.vhosts against the real broker: each listed vhost is tapped through its own connection and tap queue,
 // and traffic in a vhost that is not listed is not counted.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger, silentLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { countEvents } from '@rollcall/core/store/queries';
-import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { addTracedVhost, deleteVhost, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { createRabbitTap, vhostUrl, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
 import { deleteTapQueues } from '../../src/rabbitmq/tap-queues.ts';
@@ -25,14 +23,6 @@ rabbitmq: { url: '${rabbitUrl()}', tap_queue: ${name}.tap, vhosts: ['${vhosts[0]
 writer: { flush_interval: 200ms }`,
   'rabbitmq-vhosts.test.ts',
 );
-
-const rabbitmqctl = (...args: string[]) => promisify(execFile)('rabbitmqctl', ['-q', ...args]);
-
-async function addTracedVhost(vhost: string): Promise<void> {
-  await rabbitmqctl('add_vhost', vhost);
-  await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
-  await rabbitmqctl('trace_on', '-p', vhost);
-}
 
 async function publish(vhost: string, count: number): Promise<void> {
   const rabbit = new Connection(vhost === '/' ? rabbitUrl() : vhostUrl(rabbitUrl(), vhost));
@@ -64,7 +54,7 @@ describe('RabbitMQ tap with rabbitmq.vhosts', () => {
   afterAll(async () => {
     await tap?.stop();
     await store?.close();
-    for (const vhost of vhosts) await rabbitmqctl('delete_vhost', vhost);
+    for (const vhost of vhosts) await deleteVhost(vhost);
     const rabbit = new Connection(rabbitUrl());
     const ch = await rabbit.acquire();
     await deleteTapQueues(ch, `${name}.tap`); // declared in / only by a tap that ignores vhosts

@@ -1,10 +1,11 @@
-// Shared helpers for integration tests: which real brokers to use, how to wait for the store to catch up, and how
-// to run another application (the server, the pilots) as a child process. Test-only; nothing in the product
-// imports this module.
-import { spawn } from 'node:child_process';
+// Shared helpers for integration tests: which real brokers to use, a RabbitMQ vhost of a test's own, how to wait
+// for the store to catch up, and how to run another application (the server, the pilots) as a child process.
+// Test-only; nothing in the product imports this module.
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 export interface KafkaTarget {
   version: string;
@@ -21,6 +22,20 @@ export function kafkaTargets(env: NodeJS.ProcessEnv = process.env): KafkaTarget[
 }
 
 export const rabbitUrl = (env: NodeJS.ProcessEnv = process.env) => env.ROLLCALL_TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+const rabbitmqctl = (...args: string[]) => promisify(execFile)('rabbitmqctl', ['-q', ...args]);
+
+/** A RabbitMQ vhost of a test's own, with the firehose on and every permission for guest (through rabbitmqctl). */
+export async function addTracedVhost(vhost: string): Promise<void> {
+  await rabbitmqctl('add_vhost', vhost);
+  await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
+  await rabbitmqctl('trace_on', '-p', vhost);
+}
+
+/** Deletes a vhost and, with it, every queue and exchange in it. */
+export async function deleteVhost(vhost: string): Promise<void> {
+  await rabbitmqctl('delete_vhost', vhost);
+}
 
 export const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 
