@@ -56,6 +56,7 @@ export function NodeDetail({ view, node, onClose, onUnfold }: { view: ViewGraph;
           </button>
         </p>
       )}
+      {node.kind === 'others' && <p className="muted small">The quietest nodes of this kind here, merged to keep the map readable: focus on a name to see one.</p>}
       {link && (
         <p>
           <AppLink to={link}>{node.kind === 'topic' || node.kind === 'exchange' ? 'Open stream detail →' : 'Open lag detail →'}</AppLink>
