@@ -1,12 +1,12 @@
 // The Card → Fraud pilot against the real RabbitMQ and Kafka, through Rollcall's real taps into the store: the
 // chain carries its types, sources and one correlation id end to end, and every fault switch changes the traffic
 // the way it says — on the RabbitMQ hop (CardAuthorized) and on the Kafka hops.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rabbitUrl, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { CARD_FRAUD_NAMES, startCardFraud } from '@rollcall/pilots/card-fraud';
-import { prefixNames, type Pilot } from '@rollcall/pilots/pilot';
+import { prefixNames } from '@rollcall/pilots/pilot';
 import type { FaultTable } from '@rollcall/pilots/faults';
-import { caughtUp, countsByType, eventsIn, kafkaBrokers, log, startHarness, type EventRow, type Harness } from './harness.ts';
+import { eventsIn, faultWindow, kafkaBrokers, log, pilotUnderTest, settledRows, type EventRow } from './harness.ts';
 
 const prefix = uniqueName('rc-cardfraud');
 const names = prefixNames(CARD_FRAUD_NAMES, `${prefix}.`);
@@ -32,38 +32,18 @@ function chains(rows: EventRow[]): Map<string, Chain> {
 }
 
 describe('Card → Fraud pilot', () => {
-  let h: Harness;
-  let pilot: Pilot;
-
-  beforeAll(async () => {
-    h = await startHarness({ prefix, rabbit: true, topics: [names.requests, names.scores] });
-    pilot = await startCardFraud({ rabbitUrl: rabbitUrl(), kafkaBrokers, ratePerSecond: 20, log, names });
-  });
-  afterAll(async () => {
-    await pilot?.stop();
-    await h?.stop(pilot ? [pilot.resources] : []);
-  });
+  const run = pilotUnderTest({ prefix, rabbit: true, topics: [names.requests, names.scores] }, () => startCardFraud({ rabbitUrl: rabbitUrl(), kafkaBrokers, ratePerSecond: 20, log, names }));
 
   /** Runs `faults` for `ms`, lets the chains begun inside finish, and returns the chains of requests accepted
    * well inside the window (`tail` ms before its end are left out: they may be handled after it). */
   async function during(faults: FaultTable, ms: number, tail: number): Promise<Chain[]> {
-    const from = Date.now();
-    pilot.traffic.setFaults(faults);
-    await new Promise((r) => setTimeout(r, ms));
-    pilot.traffic.setFaults({});
-    const to = Date.now();
-    await new Promise((r) => setTimeout(r, 2500));
-    await caughtUp(h, streams, pilot);
-    const all = chains(await eventsIn(h, streams));
+    const { from, to } = await faultWindow(run, streams, faults, ms, 2500);
+    const all = chains(await eventsIn(run.h, streams));
     return [...all.values()].filter((c) => c.request && c.request.broker_ts >= from + 200 && c.request.broker_ts <= to - tail);
   }
 
   it('carries CloudEvents metadata and the authorization id through RabbitMQ and Kafka', { timeout: 40_000 }, async () => {
-    await waitUntil(() => countsByType(h, streams), (c) => (c.FraudScored ?? 0) >= 100, 30_000, 'scores to arrive');
-    const cut = Date.now(); // chains begun before now have had time to finish by the time the store is read
-    await new Promise((r) => setTimeout(r, 3000));
-    await caughtUp(h, streams, pilot);
-    const rows = await eventsIn(h, streams);
+    const { rows, cut } = await settledRows(run, streams, (c) => (c.FraudScored ?? 0) >= 100, 'scores to arrive');
     expect(new Set(rows.map((r) => `${r.event_type} ${r.stream} ${r.kind} ${r.source} ${r.queue}`))).toEqual(
       new Set([`AuthorizationRequested ${names.requests} publish card-service `, `CardAuthorized ${names.exchange} publish card-service `, `CardAuthorized ${names.exchange} deliver card-service ${names.queue}`, `FraudScored ${names.scores} publish fraud-service `]),
     );
@@ -79,7 +59,7 @@ describe('Card → Fraud pilot', () => {
   });
 
   it('drop loses about the share asked for; delay and schema change show on the Kafka hops', { timeout: 30_000 }, async () => {
-    const shapesBefore = new Set((await eventsIn(h, [names.requests])).map((r) => r.schema_fingerprint));
+    const shapesBefore = new Set((await eventsIn(run.h, [names.requests])).map((r) => r.schema_fingerprint));
     const inside = await during({ CardAuthorized: { drop: 0.5 }, FraudScored: { delay_ms: 800 }, AuthorizationRequested: { schema: { rename: { from: 'merchant', to: 'merchant_id' } } } }, 5000, 1500);
     expect(inside.length).toBeGreaterThanOrEqual(40);
     const published = inside.filter((c) => c.published.length > 0);
@@ -94,9 +74,9 @@ describe('Card → Fraud pilot', () => {
     const renamed = new Set(inside.map((c) => c.request?.schema_fingerprint ?? ''));
     expect(renamed.size).toBe(1);
     expect([...renamed].some((f) => shapesBefore.has(f))).toBe(false);
-    const [shape] = await h.rows<{ paths: string[] }>(`SELECT paths FROM ${h.store.db}.schemas WHERE stream = {s:String} AND fingerprint = {f:UInt64}`, { s: names.requests, f: [...renamed][0] ?? '0' });
+    const [shape] = await run.h.rows<{ paths: string[] }>(`SELECT paths FROM ${run.h.store.db}.schemas WHERE stream = {s:String} AND fingerprint = {f:UInt64}`, { s: names.requests, f: [...renamed][0] ?? '0' });
     expect(shape?.paths).toEqual(['/authorization_id', '/merchant_id', '/network']);
-    expect(pilot.traffic.counters().CardAuthorized?.dropped).toBeGreaterThanOrEqual(inside.length - published.length);
+    expect(run.pilot.traffic.counters().CardAuthorized?.dropped).toBeGreaterThanOrEqual(inside.length - published.length);
   });
 
   it('duplicate repeats message ids; a slowed consumer scores each one later', { timeout: 30_000 }, async () => {
@@ -109,7 +89,7 @@ describe('Card → Fraud pilot', () => {
     for (const c of twice) expect(c.published[1]?.message_id).toBe(c.published[0]?.message_id);
     // fraud-service is not idempotent: it scores each copy; and no score comes sooner than the slowdown
     const scoredAll = await waitUntil(
-      async () => chains(await eventsIn(h, streams)),
+      async () => chains(await eventsIn(run.h, streams)),
       (all) => inside.every((c) => (all.get(c.request?.correlation_id ?? '')?.scored.length ?? 0) === c.published.length),
       15_000,
       'every copy to be scored',
@@ -117,7 +97,7 @@ describe('Card → Fraud pilot', () => {
     for (const c of inside) {
       for (const s of scoredAll.get(c.request?.correlation_id ?? '')?.scored ?? []) expect(s.broker_ts - (c.request?.broker_ts ?? 0)).toBeGreaterThanOrEqual(250);
     }
-    expect(pilot.traffic.counters().CardAuthorized?.duplicated).toBeGreaterThanOrEqual(twice.length);
+    expect(run.pilot.traffic.counters().CardAuthorized?.duplicated).toBeGreaterThanOrEqual(twice.length);
   });
 
   it('stop publishes no authorization at all while requests go on', { timeout: 30_000 }, async () => {

@@ -2,6 +2,7 @@
 // embedded store on a fresh directory, all scoped to one test's unique prefix, and the clean-up of everything
 // a pilot created on the brokers.
 import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll } from 'vitest';
 import { Connection } from 'rabbitmq-client';
 import { parseConfig } from '@rollcall/core/config';
 import type { Config } from '@rollcall/core/config/schema';
@@ -13,6 +14,7 @@ import { createKafkaTap } from '@rollcall/collector/kafka/tap';
 import { createRabbitTap } from '@rollcall/collector/rabbitmq/firehose';
 import { createManagement } from '@rollcall/collector/rabbitmq/management';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
+import type { FaultTable } from '@rollcall/pilots/faults';
 import type { Pilot, PilotResources } from '@rollcall/pilots/pilot';
 
 export const log: Logger = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
@@ -39,8 +41,14 @@ export interface EventRow {
   schema_fingerprint: string;
 }
 
+export interface HarnessOptions {
+  prefix: string;
+  rabbit?: boolean;
+  topics?: string[];
+}
+
 /** `topics` are created before the tap starts, so it reads them from its first poll rather than after a rebalance. */
-export async function startHarness({ prefix, rabbit = false, topics = [] }: { prefix: string; rabbit?: boolean; topics?: string[] }): Promise<Harness> {
+export async function startHarness({ prefix, rabbit = false, topics = [] }: HarnessOptions): Promise<Harness> {
   const name = prefix.replace(/-[^-]+-[^-]+$/, '');
   const config = parseConfig(
     `clickhouse: { data_dir: ${tempDir(name)}, database: pilots }
@@ -118,4 +126,59 @@ export async function caughtUp(h: Harness, streams: string[], pilot: Pilot): Pro
     20_000,
     `the store to catch up with ${JSON.stringify(Object.fromEntries(published))}`,
   );
+}
+
+export interface PilotUnderTest {
+  readonly h: Harness;
+  readonly pilot: Pilot;
+}
+
+/** Starts the harness and then the pilot before the file's tests, and stops both (cleaning up) after them. */
+export function pilotUnderTest(options: HarnessOptions, start: () => Promise<Pilot>): PilotUnderTest {
+  let h: Harness | undefined;
+  let pilot: Pilot | undefined;
+  beforeAll(async () => {
+    h = await startHarness(options);
+    pilot = await start();
+  });
+  afterAll(async () => {
+    await pilot?.stop();
+    await h?.stop(pilot ? [pilot.resources] : []);
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} has not started`);
+    return value;
+  };
+  return {
+    get h() {
+      return started(h, 'the harness');
+    },
+    get pilot() {
+      return started(pilot, 'the pilot');
+    },
+  };
+}
+
+/**
+ * Waits until `enough` holds for the stored counts per type, then reads every row of `streams` once the chains
+ * begun before that moment (`cut`) have had time to finish and the store has caught up with them.
+ */
+export async function settledRows({ h, pilot }: PilotUnderTest, streams: string[], enough: (counts: Record<string, number>) => boolean, what: string): Promise<{ rows: EventRow[]; cut: number }> {
+  await waitUntil(() => countsByType(h, streams), enough, 30_000, what);
+  const cut = Date.now(); // chains begun before now have had time to finish by the time the store is read
+  await new Promise((r) => setTimeout(r, 3000));
+  await caughtUp(h, streams, pilot);
+  return { rows: await eventsIn(h, streams), cut };
+}
+
+/** Runs `faults` for `ms`, waits `settleMs` for the chains begun inside to finish and the store to catch up; returns the window. */
+export async function faultWindow({ h, pilot }: PilotUnderTest, streams: string[], faults: FaultTable, ms: number, settleMs: number): Promise<{ from: number; to: number }> {
+  const from = Date.now();
+  pilot.traffic.setFaults(faults);
+  await new Promise((r) => setTimeout(r, ms));
+  pilot.traffic.setFaults({});
+  const to = Date.now();
+  await new Promise((r) => setTimeout(r, settleMs));
+  await caughtUp(h, streams, pilot);
+  return { from, to };
 }

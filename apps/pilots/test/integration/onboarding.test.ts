@@ -1,10 +1,10 @@
 // The onboarding pilot against the real Kafka, through Rollcall's real tap into the store: each step arrives with
 // its type, its service as source and the employee id as correlation id; stop, schema and delay switches show.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { ONBOARDING_NAMES, startOnboarding } from '@rollcall/pilots/onboarding';
-import { prefixNames, type Pilot } from '@rollcall/pilots/pilot';
-import { caughtUp, countsByType, eventsIn, kafkaBrokers, log, startHarness, type EventRow, type Harness } from './harness.ts';
+import { prefixNames } from '@rollcall/pilots/pilot';
+import { eventsIn, faultWindow, kafkaBrokers, log, pilotUnderTest, settledRows, type EventRow } from './harness.ts';
 
 const prefix = uniqueName('rc-onboarding');
 const names = prefixNames(ONBOARDING_NAMES, `${prefix}.`);
@@ -26,24 +26,10 @@ const byCorrelation = (rows: EventRow[]) => {
 const hiresBetween = (rows: EventRow[], from: number, to: number) => rows.filter((r) => r.event_type === 'EmployeeHired' && r.broker_ts >= from && r.broker_ts <= to).map((r) => r.correlation_id);
 
 describe('onboarding pilot', () => {
-  let h: Harness;
-  let pilot: Pilot;
-
-  beforeAll(async () => {
-    h = await startHarness({ prefix, topics: streams });
-    pilot = await startOnboarding({ kafkaBrokers, ratePerSecond: 6, log, names });
-  });
-  afterAll(async () => {
-    await pilot?.stop();
-    await h?.stop(pilot ? [pilot.resources] : []);
-  });
+  const run = pilotUnderTest({ prefix, topics: streams }, () => startOnboarding({ kafkaBrokers, ratePerSecond: 6, log, names }));
 
   it('publishes every step with its type, source and the employee id as correlation id', { timeout: 40_000 }, async () => {
-    await waitUntil(() => countsByType(h, streams), (c) => (c.OnboardingCompleted ?? 0) >= 20, 30_000, 'onboardings to complete');
-    const cut = Date.now(); // chains begun before now have had time to finish by the time the store is read
-    await new Promise((r) => setTimeout(r, 3000));
-    await caughtUp(h, streams, pilot);
-    const rows = await eventsIn(h, streams);
+    const { rows, cut } = await settledRows(run, streams, (c) => (c.OnboardingCompleted ?? 0) >= 20, 'onboardings to complete');
     expect(new Set(rows.map((r) => `${r.event_type} ${r.stream} ${r.source}`))).toEqual(new Set(STEPS.map((s) => s.join(' '))));
     expect(new Set(rows.map((r) => r.message_id)).size).toBe(rows.length);
     const chains = byCorrelation(rows);
@@ -62,19 +48,13 @@ describe('onboarding pilot', () => {
   });
 
   it('stop, schema change and delay switches change the traffic as described', { timeout: 45_000 }, async () => {
-    const before = await eventsIn(h, [names.accounts]);
+    const before = await eventsIn(run.h, [names.accounts]);
     const fingerprintBefore = new Set(before.map((r) => r.schema_fingerprint));
     expect(fingerprintBefore.size).toBe(1);
 
-    const from = Date.now();
-    pilot.traffic.setFaults({ SecurityAccessGranted: { stop: true }, AccountsProvisioned: { schema: { remove: 'email' }, delay_ms: 700 } });
-    await new Promise((r) => setTimeout(r, 6000));
-    pilot.traffic.setFaults({});
-    const to = Date.now();
-    await new Promise((r) => setTimeout(r, 3000)); // the chains begun inside the window finish
-    await caughtUp(h, streams, pilot);
+    const { from, to } = await faultWindow(run, streams, { SecurityAccessGranted: { stop: true }, AccountsProvisioned: { schema: { remove: 'email' }, delay_ms: 700 } }, 6000, 3000);
 
-    const rows = await eventsIn(h, streams);
+    const rows = await eventsIn(run.h, streams);
     const inside = hiresBetween(rows, from + 300, to - 2000);
     expect(inside.length).toBeGreaterThanOrEqual(10);
     const chains = byCorrelation(rows);
@@ -92,16 +72,16 @@ describe('onboarding pilot', () => {
       // delay: held back at least 700 ms after the hire it answers
       expect((accounts[0]?.broker_ts ?? 0) - (at('EmployeeHired')[0]?.broker_ts ?? 0)).toBeGreaterThanOrEqual(700);
     }
-    const [shape] = await h.rows<{ paths: string[] }>(`SELECT paths FROM ${h.store.db}.schemas WHERE stream = {s:String} AND fingerprint = {f:UInt64}`, {
+    const [shape] = await run.h.rows<{ paths: string[] }>(`SELECT paths FROM ${run.h.store.db}.schemas WHERE stream = {s:String} AND fingerprint = {f:UInt64}`, {
       s: names.accounts,
       f: chains.get(inside[0] ?? '')?.find((r) => r.event_type === 'AccountsProvisioned')?.schema_fingerprint ?? '0',
     });
     expect(shape?.paths).toEqual(['/accounts', '/employee_id', '/team']);
-    expect(pilot.traffic.counters().SecurityAccessGranted?.dropped).toBeGreaterThanOrEqual(inside.length);
+    expect(run.pilot.traffic.counters().SecurityAccessGranted?.dropped).toBeGreaterThanOrEqual(inside.length);
 
     // cleared: hires after the window complete again
     await waitUntil(
-      async () => [...byCorrelation(await eventsIn(h, streams)).values()].filter((c) => (c.find((r) => r.event_type === 'EmployeeHired')?.broker_ts ?? 0) > to + 500 && c.some((r) => r.event_type === 'OnboardingCompleted')).length,
+      async () => [...byCorrelation(await eventsIn(run.h, streams)).values()].filter((c) => (c.find((r) => r.event_type === 'EmployeeHired')?.broker_ts ?? 0) > to + 500 && c.some((r) => r.event_type === 'OnboardingCompleted')).length,
       (n) => n >= 3,
       15_000,
       'onboardings to complete again',

@@ -1,12 +1,12 @@
 // The order saga against the real Kafka, through Rollcall's real tap into the store: every order ends closed or
 // compensated, each step from its own service under the order id; a slowed payment consumer and a stopped
 // delivery step change the traffic as described.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { describe, expect, it } from 'vitest';
+import { uniqueName } from '@rollcall/core/testing/brokers';
 import { ORDER_SAGA_NAMES, startOrderSaga } from '@rollcall/pilots/order-saga';
-import { prefixNames, type Pilot } from '@rollcall/pilots/pilot';
+import { prefixNames } from '@rollcall/pilots/pilot';
 import type { FaultTable } from '@rollcall/pilots/faults';
-import { caughtUp, countsByType, eventsIn, kafkaBrokers, log, startHarness, type EventRow, type Harness } from './harness.ts';
+import { eventsIn, faultWindow, kafkaBrokers, log, pilotUnderTest, settledRows, type EventRow } from './harness.ts';
 
 const prefix = uniqueName('rc-saga');
 const names = prefixNames(ORDER_SAGA_NAMES, `${prefix}.`);
@@ -26,38 +26,18 @@ const placed = (saga: EventRow[]) => saga.find((r) => r.event_type === 'OrderPla
 const step = (saga: EventRow[], type: string) => saga.filter((r) => r.event_type === type);
 
 describe('order saga pilot', () => {
-  let h: Harness;
-  let pilot: Pilot;
-
-  beforeAll(async () => {
-    h = await startHarness({ prefix, topics: streams });
-    pilot = await startOrderSaga({ kafkaBrokers, ratePerSecond: 8, log, names, failures: { payment: 0.15, stock: 0.15 } });
-  });
-  afterAll(async () => {
-    await pilot?.stop();
-    await h?.stop(pilot ? [pilot.resources] : []);
-  });
+  const run = pilotUnderTest({ prefix, topics: streams }, () => startOrderSaga({ kafkaBrokers, ratePerSecond: 8, log, names, failures: { payment: 0.15, stock: 0.15 } }));
 
   async function during(faults: FaultTable, ms: number, tail: number): Promise<EventRow[][]> {
-    const from = Date.now();
-    pilot.traffic.setFaults(faults);
-    await new Promise((r) => setTimeout(r, ms));
-    pilot.traffic.setFaults({});
-    const to = Date.now();
-    await new Promise((r) => setTimeout(r, 3000));
-    await caughtUp(h, streams, pilot);
-    return sagas(await eventsIn(h, streams)).filter((s) => {
+    const { from, to } = await faultWindow(run, streams, faults, ms, 3000);
+    return sagas(await eventsIn(run.h, streams)).filter((s) => {
       const at = placed(s)?.broker_ts ?? 0;
       return at >= from + 200 && at <= to - tail;
     });
   }
 
   it('every order ends closed or cancelled with its compensation, each step from its service', { timeout: 40_000 }, async () => {
-    await waitUntil(() => countsByType(h, streams), (c) => (c.OrderClosed ?? 0) >= 30 && (c.PaymentCancelled ?? 0) >= 2 && (c.PaymentFailed ?? 0) >= 2, 30_000, 'sagas to end every way');
-    const cut = Date.now(); // chains begun before now have had time to finish by the time the store is read
-    await new Promise((r) => setTimeout(r, 3000));
-    await caughtUp(h, streams, pilot);
-    const rows = await eventsIn(h, streams);
+    const { rows, cut } = await settledRows(run, streams, (c) => (c.OrderClosed ?? 0) >= 30 && (c.PaymentCancelled ?? 0) >= 2 && (c.PaymentFailed ?? 0) >= 2, 'sagas to end every way');
     expect(new Set(rows.map((r) => `${r.event_type} ${r.stream} ${r.source}`))).toEqual(
       new Set([
         `OrderPlaced ${names.orders} order-service`,
@@ -98,6 +78,6 @@ describe('order saga pilot', () => {
     expect(picked.length).toBeGreaterThanOrEqual(5);
     for (const saga of picked) expect([step(saga, 'DeliveryStarted'), step(saga, 'OrderClosed')]).toEqual([[], []]);
     for (const saga of inside.filter((s) => step(s, 'PaymentFailed').length || step(s, 'StockFailed').length)) expect(step(saga, 'OrderCancelled')).toHaveLength(1);
-    expect(pilot.traffic.counters().DeliveryStarted?.dropped).toBeGreaterThanOrEqual(picked.length);
+    expect(run.pilot.traffic.counters().DeliveryStarted?.dropped).toBeGreaterThanOrEqual(picked.length);
   });
 });

@@ -1,11 +1,11 @@
 // The pay pilot against the real Kafka, through Rollcall's real tap into the store: recharge and remittance run
 // as chains under one idempotency key; a duplicated bank order repeats its message id and still moves money
 // once, and a dropped booking is a missing step.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { describe, expect, it } from 'vitest';
+import { uniqueName } from '@rollcall/core/testing/brokers';
 import { PAY_NAMES, startPay } from '@rollcall/pilots/pay';
-import { prefixNames, type Pilot } from '@rollcall/pilots/pilot';
-import { caughtUp, countsByType, eventsIn, kafkaBrokers, log, startHarness, type EventRow, type Harness } from './harness.ts';
+import { prefixNames } from '@rollcall/pilots/pilot';
+import { eventsIn, faultWindow, kafkaBrokers, log, pilotUnderTest, settledRows, type EventRow } from './harness.ts';
 
 const prefix = uniqueName('rc-pay');
 const names = prefixNames(PAY_NAMES, `${prefix}.`);
@@ -22,24 +22,10 @@ const typesOf = (chain: EventRow[]) => chain.map((r) => r.event_type);
 const startOf = (chain: EventRow[]) => chain.find((r) => r.event_type.endsWith('Requested') && r.event_type !== 'FirmBankingRequested');
 
 describe('pay pilot', () => {
-  let h: Harness;
-  let pilot: Pilot;
-
-  beforeAll(async () => {
-    h = await startHarness({ prefix, topics: streams });
-    pilot = await startPay({ kafkaBrokers, ratePerSecond: 12, log, names });
-  });
-  afterAll(async () => {
-    await pilot?.stop();
-    await h?.stop(pilot ? [pilot.resources] : []);
-  });
+  const run = pilotUnderTest({ prefix, topics: streams }, () => startPay({ kafkaBrokers, ratePerSecond: 12, log, names }));
 
   it('runs recharge and remittance chains with their types, sources and the idempotency key as correlation id', { timeout: 40_000 }, async () => {
-    await waitUntil(() => countsByType(h, streams), (c) => (c.MoneyRecharged ?? 0) >= 20 && (c.RemittanceCompleted ?? 0) >= 20 && (c.MembershipRegistered ?? 0) >= 3, 30_000, 'chains to complete');
-    const cut = Date.now(); // chains begun before now have had time to finish by the time the store is read
-    await new Promise((r) => setTimeout(r, 3000));
-    await caughtUp(h, streams, pilot);
-    const rows = await eventsIn(h, streams);
+    const { rows, cut } = await settledRows(run, streams, (c) => (c.MoneyRecharged ?? 0) >= 20 && (c.RemittanceCompleted ?? 0) >= 20 && (c.MembershipRegistered ?? 0) >= 3, 'chains to complete');
     expect(new Set(rows.map((r) => `${r.event_type} ${r.stream} ${r.source}`))).toEqual(
       new Set([
         `MembershipRegistered ${names.membership} membership-service`,
@@ -63,15 +49,9 @@ describe('pay pilot', () => {
   });
 
   it('a duplicated bank order repeats its message id but moves money once; a dropped booking is a missing step', { timeout: 30_000 }, async () => {
-    const from = Date.now();
-    pilot.traffic.setFaults({ FirmBankingRequested: { duplicate: 0.5 }, MoneyRecharged: { drop: 0.5 } });
-    await new Promise((r) => setTimeout(r, 6000));
-    pilot.traffic.setFaults({});
-    const to = Date.now();
-    await new Promise((r) => setTimeout(r, 2500));
-    await caughtUp(h, streams, pilot);
+    const { from, to } = await faultWindow(run, streams, { FirmBankingRequested: { duplicate: 0.5 }, MoneyRecharged: { drop: 0.5 } }, 6000, 2500);
 
-    const inside = [...byKey(await eventsIn(h, streams)).values()].filter((c) => {
+    const inside = [...byKey(await eventsIn(run.h, streams)).values()].filter((c) => {
       const start = startOf(c)?.broker_ts ?? 0;
       return start >= from + 200 && start <= to - 1500;
     });
@@ -91,7 +71,7 @@ describe('pay pilot', () => {
     expect(booked.length / recharges.length).toBeLessThan(0.85);
     // remittances were not touched
     for (const c of inside.filter((c) => startOf(c)?.event_type === 'RemittanceRequested')) expect(count(c, 'RemittanceCompleted')).toHaveLength(1);
-    expect(pilot.traffic.counters().MoneyRecharged?.dropped).toBeGreaterThanOrEqual(recharges.length - booked.length);
-    expect(pilot.traffic.counters().FirmBankingRequested?.duplicated).toBeGreaterThanOrEqual(repeated.length);
+    expect(run.pilot.traffic.counters().MoneyRecharged?.dropped).toBeGreaterThanOrEqual(recharges.length - booked.length);
+    expect(run.pilot.traffic.counters().FirmBankingRequested?.duplicated).toBeGreaterThanOrEqual(repeated.length);
   });
 });
