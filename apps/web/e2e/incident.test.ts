@@ -10,6 +10,7 @@ import { RULES, startE2ePlatform, waitForTraffic } from './platform.ts';
 import type { IncidentContext } from './incident/context.ts';
 import { alertChecksBefore, alertChecksFiring, alertChecksPending } from './incident/alerts.ts';
 import { flowMapChecks } from './incident/flows.ts';
+import { streamChecks, streamChecksFiring } from './incident/streams.ts';
 
 type AlertList = { alerts: { rule_id: string; state: string }[] };
 const stateOf = (d: AlertList) => d.alerts.find((a) => a.rule_id === RULES.ratio)?.state ?? 'inactive';
@@ -54,8 +55,10 @@ describe('the dashboard during the Card→Fraud incident', { timeout: 120_000 },
     await waitUntil(() => ctx.e2e.get<AlertList>('/api/v1/alerts?state=firing').then(stateOf), (s) => s === 'firing', 90_000, `${RULES.ratio} to fire`);
     ctx.firingAt = Date.now();
   });
+  streamChecksFiring(ctx);
 
   alertChecksFiring(ctx);
 
   flowMapChecks(ctx);
+  streamChecks(ctx);
 });

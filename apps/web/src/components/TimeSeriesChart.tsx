@@ -40,6 +40,8 @@ interface Props {
   ariaLabel: string;
   /** A non-time x axis (e.g. seconds since a run started): how to print it. */
   xTick?: (v: number) => string;
+  /** false for small multiples that share one legend above them. */
+  legend?: boolean;
 }
 
 export const PALETTE = ['var(--c1)', 'var(--c2)', 'var(--c3)', 'var(--c4)', 'var(--c5)', 'var(--c6)', 'var(--c7)', 'var(--c8)'];
@@ -67,7 +69,7 @@ export function partialFrom(series: ChartSeries[]): number | undefined {
   return ts.length ? Math.min(...ts) : undefined;
 }
 
-export function TimeSeriesChart({ series: given, format = formatNumber, height = 220, shaded = [], annotations = [], stacked = false, ariaLabel, xTick }: Props) {
+export function TimeSeriesChart({ series: given, format = formatNumber, height = 220, shaded = [], annotations = [], stacked = false, ariaLabel, xTick, legend = true }: Props) {
   const [asTable, setAsTable] = useState(false);
   // sorted by key so a series keeps its colour whatever order the API lists them in
   const series = [...given].sort((a, b) => Number(a.reference ?? false) - Number(b.reference ?? false) || a.key.localeCompare(b.key));
@@ -81,12 +83,12 @@ export function TimeSeriesChart({ series: given, format = formatNumber, height =
     <div className="ts-chart">
       <div className="chart-toolbar">
         <ul className="chart-legend" aria-hidden={asTable}>
-          {incomplete !== undefined && (
+          {legend && incomplete !== undefined && (
             <li>
               <span className="key key-gap" /> incomplete (still filling)
             </li>
           )}
-          {tones.map((tone) => (
+          {(legend ? tones : []).map((tone) => (
             <li key={tone}>
               <span className="key key-span" style={{ background: TONE[tone] }} /> alert {tone}
             </li>
@@ -121,7 +123,7 @@ export function TimeSeriesChart({ series: given, format = formatNumber, height =
                 contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
                 labelStyle={{ color: 'var(--text)' }}
               />
-              {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
+              {legend && series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
               {mergeSpans(shaded).map((s) => (
                 <ReferenceArea key={`${s.from}-${s.to}`} x1={s.from} x2={s.to} fill="var(--bad)" fillOpacity={0.15} ifOverflow="hidden" />
               ))}
@@ -132,7 +134,7 @@ export function TimeSeriesChart({ series: given, format = formatNumber, height =
               {series.map((s, i) => {
                 const color = s.color ?? PALETTE[i % PALETTE.length];
                 return s.reference ? (
-                  <Line key={s.key} dataKey={`s${i}`} name={s.label ?? s.key} stroke={color} strokeDasharray="5 4" dot={false} isAnimationActive={false} type="stepAfter" />
+                  <Line key={s.key} dataKey={`s${i}`} name={s.label ?? s.key} stroke={color} strokeWidth={1.5} strokeDasharray="5 4" dot={false} isAnimationActive={false} type="stepAfter" />
                 ) : (
                   <Area
                     key={s.key}

@@ -21,6 +21,7 @@ type By = (typeof DIMENSIONS)[number]['by'];
 const ROUTING_KEY_MAX_MS = 24 * 3_600_000;
 /** A slice this far below its baseline is drawn as a drop. */
 const DROP = -0.1;
+const BASELINE_COLOR = 'var(--c4)';
 
 type Slice = SeriesResponse['series'][number];
 
@@ -42,7 +43,7 @@ function SliceChart({ slice, d, annotations }: { slice: Slice; d: SeriesResponse
         {slice.recent ? `${formatRate(slice.recent.msg_per_sec)} over the last ${formatDurationWords(Date.parse(slice.recent.to) - Date.parse(slice.recent.from))}, expected ${formatRate(slice.recent.baseline_msg_per_sec)}` : 'no complete stretch yet'}
         {slice.recent?.baseline_msg_per_sec && slice.recent.msg_per_sec !== null ? ` (ratio ${formatRatio(slice.recent.msg_per_sec / slice.recent.baseline_msg_per_sec)})` : ''}
       </div>
-      {actual && <TimeSeriesChart ariaLabel={`${slice.key}: messages per second against ${label}`} height={140} format={formatNumber} annotations={annotations} series={[actual, baselineOf(slice, `baseline (${label})`, 'var(--muted)')]} />}
+      {actual && <TimeSeriesChart ariaLabel={`${slice.key}: messages per second against ${label}`} height={150} legend={false} format={formatNumber} annotations={annotations} series={[actual, baselineOf(slice, `baseline (${label})`, BASELINE_COLOR)]} />}
     </section>
   );
 }
@@ -76,6 +77,22 @@ export function Breakdown({ broker, stream, annotations }: { broker: string; str
                 <strong>{d.baseline?.kind === 'week' ? 'the same time a week earlier' : d.baseline?.label}</strong>
                 {d.baseline?.kind === 'previous' ? ', as the store holds no week-old data yet' : ''}. Largest drops first.
               </p>
+              <ul className="chart-legend breakdown-legend" aria-hidden="true">
+                <li>
+                  <span className="key key-line" style={{ background: 'var(--c1)' }} /> messages/s
+                </li>
+                <li>
+                  <span className="key key-dash" style={{ borderTopColor: BASELINE_COLOR }} /> baseline
+                </li>
+                {[...new Set(annotations.map((a) => a.tone))].map((tone) => (
+                  <li key={tone}>
+                    <span className="key key-span" style={{ background: tone === 'firing' ? 'var(--bad)' : 'var(--warn)' }} /> alert {tone}
+                  </li>
+                ))}
+                <li>
+                  <span className="key key-gap" /> incomplete (still filling)
+                </li>
+              </ul>
               <div className="slices">
                 {[...d.series].sort(byChange).map((s) => (
                   <SliceChart key={s.key} slice={s} d={d} annotations={annotations} />

@@ -137,8 +137,7 @@ export default function StreamDetailPage() {
       <Tiles>
         <Tile label="Messages" value={d && formatCount(d.count)} />
         <RateTiles query={rate} />
-        <Tile label="Event types" value={d && formatCount(new Set(d.event_types.map((e) => e.event_type)).size)} />
-        <Tile label="Sources" value={d && formatCount(d.sources.length)} />
+        <Tile label="Event types" value={d && formatCount(new Set(d.event_types.map((e) => e.event_type)).size)} sub={d ? `from ${formatCount(d.sources.length)} source${d.sources.length === 1 ? '' : 's'}` : ''} />
       </Tiles>
       <Breakdown broker={broker} stream={stream} annotations={annotations} />
       <Charts query={rate} annotations={annotations} />
