@@ -20,6 +20,9 @@ function sortAlerts(alerts: Alert[]): Alert[] {
   );
 }
 
+/** Names a value on a phone, where the table's rows become cards without a header. */
+const PhoneLabel = ({ children }: { children: ReactNode }) => <span className="phone-label">{children}</span>;
+
 /** A value or threshold as the rule reported it. */
 export const show = (v: number | string | null | undefined) => (typeof v === 'number' ? formatNumber(v) : (v ?? '–'));
 
@@ -47,14 +50,43 @@ function columns(now: number, actions?: (alert: Alert) => ReactNode): Column<Ale
       header: 'Last confirmed',
       className: 'nowrap',
       title: (a) => (a.last_confirmed_at ? `the latest window judged breached ended at ${new Date(a.last_confirmed_at).toLocaleTimeString()}` : undefined),
-      cell: (a) => (a.last_confirmed_at ? `${inWords(now - Date.parse(a.last_confirmed_at))} ago` : <span className="muted">–</span>),
+      cell: (a) =>
+        a.last_confirmed_at ? (
+          <>
+            <PhoneLabel>confirmed </PhoneLabel>
+            {inWords(now - Date.parse(a.last_confirmed_at))} ago
+          </>
+        ) : (
+          <span className="muted">–</span>
+        ),
     },
-    { key: 'observed', header: 'Observed', align: 'right', cell: (a) => show(a.value) },
-    { key: 'expected', header: 'Expected', align: 'right', cell: (a) => show(a.expected || a.threshold) },
+    {
+      key: 'observed',
+      header: 'Observed',
+      align: 'right',
+      cell: (a) => (
+        <>
+          <PhoneLabel>observed </PhoneLabel>
+          {show(a.value)}
+        </>
+      ),
+    },
+    {
+      key: 'expected',
+      header: 'Expected',
+      align: 'right',
+      cell: (a) => (
+        <>
+          <PhoneLabel>expected </PhoneLabel>
+          {show(a.expected || a.threshold)}
+        </>
+      ),
+    },
     {
       key: 'summary',
       header: 'Summary',
-      className: 'summary',
+      className: 'summary phone-hide',
+      headerClassName: 'phone-hide',
       title: (a) => a.stream ?? undefined,
       cell: (a) => (
         <>
@@ -74,7 +106,7 @@ function columns(now: number, actions?: (alert: Alert) => ReactNode): Column<Ale
 
 export function AlertTable({ alerts, actions }: { alerts: Alert[]; actions?: (alert: Alert) => ReactNode }) {
   const now = useNow();
-  return <DataTable columns={columns(now, actions)} rows={sortAlerts(alerts)} rowKey={(a) => a.fingerprint} rowClassName={(a) => `row-${a.state}`} empty="No alerts are firing or pending." />;
+  return <DataTable columns={columns(now, actions)} rows={sortAlerts(alerts)} rowKey={(a) => a.fingerprint} rowClassName={(a) => `row-${a.state}`} empty="No alerts are firing or pending." className="alert-table" />;
 }
 
 const TRANSITION: Record<'at' | 'rule' | 'change' | 'value' | 'threshold' | 'summary', Column<Transition>> = {
@@ -90,9 +122,9 @@ const TRANSITION: Record<'at' | 'rule' | 'change' | 'value' | 'threshold' | 'sum
       </>
     ),
   },
-  value: { key: 'value', header: 'Value', align: 'right', cell: (t) => formatNumber(t.value) },
-  threshold: { key: 'threshold', header: 'Threshold', align: 'right', cell: (t) => formatNumber(t.threshold) },
-  summary: { key: 'summary', header: 'Summary', className: 'small', cell: (t) => t.summary },
+  value: { key: 'value', header: 'Value', align: 'right', className: 'phone-hide', headerClassName: 'phone-hide', cell: (t) => formatNumber(t.value) },
+  threshold: { key: 'threshold', header: 'Threshold', align: 'right', className: 'phone-hide', headerClassName: 'phone-hide', cell: (t) => formatNumber(t.threshold) },
+  summary: { key: 'summary', header: 'Summary', className: 'small phone-hide', headerClassName: 'phone-hide', cell: (t) => t.summary },
 };
 
 /** `full` adds the rule, value and threshold (the history of every alert). */
