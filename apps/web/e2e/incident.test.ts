@@ -10,6 +10,7 @@ import { RULES, startE2ePlatform, waitForTraffic } from './platform.ts';
 import type { IncidentContext } from './incident/context.ts';
 import { alertChecksBefore, alertChecksFiring, alertChecksPending } from './incident/alerts.ts';
 import { flowMapChecks } from './incident/flows.ts';
+import { layoutChecks } from './incident/layout.ts';
 import { streamChecks, streamChecksFiring } from './incident/streams.ts';
 
 type AlertList = { alerts: { rule_id: string; state: string }[] };
@@ -19,7 +20,7 @@ describe('the dashboard during the Card→Fraud incident', { timeout: 120_000 },
   const ctx = { startedAt: 0, pendingAt: 0, firingAt: 0 } as IncidentContext;
 
   beforeAll(async () => {
-    [ctx.e2e, ctx.browser] = await Promise.all([startE2ePlatform('rc-incident'), launchBrowser()]);
+    [ctx.e2e, ctx.browser] = await Promise.all([startE2ePlatform('rc-incident', { benchmarks: true }), launchBrowser()]);
     await waitForTraffic(ctx.e2e);
   }, 180_000);
 
@@ -61,4 +62,5 @@ describe('the dashboard during the Card→Fraud incident', { timeout: 120_000 },
 
   flowMapChecks(ctx);
   streamChecks(ctx);
+  layoutChecks(ctx);
 });

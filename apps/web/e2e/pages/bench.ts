@@ -7,6 +7,7 @@ export class BenchPage extends Shell {
   heading = () => this.h1('Bench');
   runs = () => this.region('Runs');
   runRows = () => this.runs().locator('tbody tr');
+  runLink = () => this.runs().getByRole('link').first();
   throughput = () => this.region('Throughput over time');
   percentiles = () => this.region('Latency percentiles');
   comparison = () => this.region('Against the baseline');

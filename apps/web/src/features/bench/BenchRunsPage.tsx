@@ -21,10 +21,11 @@ export default function BenchRunsPage() {
               rows={[...d.runs].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))}
               rowKey={(r) => r.id}
               empty={
-                <>
-                  No benchmark runs recorded yet. Run one with <code>npm run rollcall -- bench --broker kafka --duration 30s</code> (or <code>--broker rabbitmq</code>); it is stored here
-                  and compared with its scenario’s baseline.
-                </>
+                // one element: the empty state lays out its children side by side
+                <span>
+                  No benchmark runs recorded yet. Run one with <code>npm run rollcall -- bench --broker kafka --duration 30s</code> (or <code>--broker rabbitmq</code>); it is stored here and compared with its scenario’s
+                  baseline.
+                </span>
               }
               columns={[
                 {

@@ -32,7 +32,7 @@ const COLUMNS: Column<LagGroup>[] = [
   { key: 'group', header: 'Group / queue', className: 'break', cell: (g) => <AppLink to={routes.lagGroup(g.broker, g.group)}>{g.group}</AppLink>, sort: (g) => g.group },
   LAG_COLUMNS.status,
   LAG_COLUMNS.lag,
-  LAG_COLUMNS.time,
+  { ...LAG_COLUMNS.time, className: 'wide-only', headerClassName: 'wide-only' },
   { key: 'consumers', header: 'Consumers', align: 'right', className: 'wide-only', headerClassName: 'wide-only', cell: (g) => formatCount(g.consumers), sort: (g) => g.consumers },
   { key: 'streams', header: 'Streams', className: 'small wide-only', headerClassName: 'wide-only', cell: (g) => <StreamsCell streams={g.streams} /> },
   {
