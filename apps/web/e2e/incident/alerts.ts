@@ -67,7 +67,7 @@ export function alertChecksFiring(ctx: IncidentContext): void {
     const firing = (await activeAlerts(ctx)).filter((a) => a.state === 'firing').length;
     await waitUntil(() => session.page.title(), (t) => t === `(${firing} firing) Overview · Rollcall`, ONE_REFRESH, `document.title to count ${firing} firing`);
     expect(await strip.textContent()).toMatch(/cards \d+(\.\d)?% below card\.requests for \d+ (s|min)/);
-    expect(await strip.textContent()).toMatch(/last confirmed \d+ s ago/);
+    expect(await strip.textContent()).toMatch(/last confirmed \d+ (s|min)( \d+ s)? ago/);
     expect(await overview.alertsTile().getAttribute('class')).toContain('tile-bad');
 
     const alerts = new AlertsPage(session.page, ctx.e2e.url);
