@@ -131,5 +131,5 @@ const TRANSITION: Record<'at' | 'rule' | 'change' | 'value' | 'threshold' | 'sum
 export function TransitionTable({ transitions, full = false, empty }: { transitions: Transition[]; full?: boolean; empty?: string }) {
   const t = TRANSITION;
   const columns = full ? [t.at, t.rule, t.change, t.value, t.threshold, t.summary] : [t.at, t.change, t.summary];
- return <DataTable columns={columns} rows={transitions} rowKey={(x) => x.id} empty={empty} dense headless={!full} sortParam="history" />;
+ return <DataTable columns={columns} rows={transitions} rowKey={(x) => x.id} empty={empty} dense headless={!full} sortParam="history" className={full ? 'alert-table' : undefined} />;
 }
