@@ -90,7 +90,7 @@ function FlowView({ flows, state, set }: { flows: Flows; state: ViewState; set: 
     <>
       {' · '}
       <button type="button" className="link" onClick={() => set('view', 'all')}>
-        show all {formatCount(active.nodes.length)} nodes
+        {state.list ? 'show every path' : `show all ${formatCount(active.nodes.length)} nodes`}
       </button>
     </>
   );
@@ -159,7 +159,7 @@ export default function FlowMapPage() {
           <span className="legend-item">
             <i className="swatch firing" /> firing
           </span>
-          <span className="muted">edge width: msg/s · click a node for details</span>
+          {!list && <span className="muted">edge width: msg/s · click a node for details</span>}
         </div>
       }
     >
