@@ -11,6 +11,7 @@ import { routes } from '../../routes.ts';
 import { alertQueries, type Alert } from '../alerts/queries.ts';
 import { alertSentence, inWords } from '../alerts/words.ts';
 import type { Evaluation } from '../rules/queries.ts';
+import { withBreaks } from '../rules/breaks.ts';
 
 /** At most this many strips; the rest are a link to the alerts page. */
 const MAX_STRIPS = 6;
@@ -20,13 +21,14 @@ const SPARK_WINDOWS = 40;
 const judged = (e: Evaluation) => e.decision === 'breached' || e.decision === 'clean';
 
 function AlertSparkline({ evaluations, label }: { evaluations: Evaluation[]; label: string }) {
-  const rows = evaluations.slice(-SPARK_WINDOWS).map((e) => ({
+  const windows = evaluations.slice(-SPARK_WINDOWS).map((e) => ({
     t: Date.parse(e.window_end),
     // a window nobody judged is a gap, never a zero
     v: judged(e) ? e.value : null,
     band: judged(e) && e.lo !== null && e.hi !== null ? [e.lo, e.hi] : null,
     th: judged(e) && (e.lo === null || e.hi === null) ? e.threshold : null,
   }));
+  const rows = withBreaks<(typeof windows)[number]>(windows, (t) => ({ t, v: null, band: null, th: null }));
   return (
     <div className="strip-spark" role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height="100%">

@@ -7,6 +7,7 @@ import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Time } from '../../components/Time.tsx';
 import { formatTick, formatTime } from '../../lib/format.ts';
 import { formatValue } from '../alerts/words.ts';
+import { withBreaks } from './breaks.ts';
 import type { Evaluation } from './queries.ts';
 
 /** When an alert was pending, firing or resolved, in ms. */
@@ -110,7 +111,7 @@ interface Props {
 export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, height = 240 }: Props) {
   const [asTable, setAsTable] = useState(false);
   const sorted = [...evaluations].sort((a, b) => Date.parse(a.window_end) - Date.parse(b.window_end));
-  const rows = toRows(sorted);
+  const rows = withBreaks(toRows(sorted), (t) => ({ t, value: null, threshold: null, band: null, breached: null, clean: null }));
   const first = rows[0]?.t ?? 0;
   const last = rows[rows.length - 1]?.t ?? first;
   const hasBand = rows.some((r) => r.band !== null);
