@@ -15,6 +15,9 @@ import { StreamDetailPage } from '../pages/stream-detail.ts';
 import type { IncidentContext } from './context.ts';
 
 const VISA = 'card.authorized.visa';
+/** What the breakdown marks as a drop (Breakdown.tsx): the pilot's overall rate still climbs in its first minutes,
+ * which hides part of visa's 40% against a baseline that young. */
+const DROP = -0.1;
 const RANGE = '?range=15m&by=routing_key&refresh=off';
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -34,13 +37,13 @@ const changeOf = (text: string | null) => {
 type Series = { series: { key: string; recent: { change: number | null } | null }[] };
 
 export function streamChecksFiring(ctx: IncidentContext): void {
-  it('the cards exchange breaks down by routing key with the visa slice below its baseline', { timeout: 150_000 }, async () => {
+  it('the cards exchange breaks down by routing key with the visa slice marked as a drop against its baseline, first', { timeout: 150_000 }, async () => {
     const exchange = ctx.e2e.names.exchange;
     // The slices compare their newest complete 30 s with their baseline: wait until the dropped visa publishes
     // fill such a stretch.
     await waitUntil(
       () => ctx.e2e.get<Series>(`/api/v1/series?broker=rabbitmq&stream=${encodeURIComponent(exchange)}&by=routing_key&baseline=true&range=15m`).then((d) => d.series.map((x) => ({ key: x.key, change: x.recent?.change ?? null }))),
-      (d) => (d.find((x) => x.key === VISA)?.change ?? 0) <= -0.2,
+      (d) => (d.find((x) => x.key === VISA)?.change ?? 0) <= DROP,
       60_000,
       'the visa slice to drop against its baseline in the API',
     );
@@ -52,7 +55,7 @@ export function streamChecksFiring(ctx: IncidentContext): void {
     const visa = detail.slice(VISA);
     await visible(visa.locator('.recharts-area-curve').first());
     const change = changeOf(await visa.locator('.slice-change').textContent());
-    expect(change).toBeLessThanOrEqual(-0.2);
+    expect(change).toBeLessThanOrEqual(DROP);
     expect(await visa.locator('.slice-change').getAttribute('class')).toContain('bad');
     // Largest drops come first: visa is the first slice.
     expect(await detail.breakdown().locator('.slice').first().getAttribute('aria-label')).toBe(VISA);
