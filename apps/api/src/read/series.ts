@@ -121,12 +121,9 @@ export async function series(store: Store, range: TimeRange, f: SeriesFilter): P
   const weekKept = week ? rank(week[0], from - WEEK) : undefined;
   const times: number[] = [];
   for (let t = readFrom; t < range.to; t += stepMs) times.push(t);
-  return {
-    step_seconds: step,
-    complete_until: iso(until),
-    first_data: firsts.all === null ? null : iso(firsts.all),
-    baseline: baseline && { kind: baseline.kind, window_seconds: baseline.window_seconds, label: baseline.label },
-    series: [...kept.entries()].map(([key, cells]) => {
+  const sliced = shareOfStream(
+    f.by,
+    [...kept.entries()].map(([key, cells]) => {
       // A slice's own first message; "other" and routing keys (not in the rollup) go by the earliest of all.
       const first = firsts.byKey.get(key === '(none)' ? '' : key) ?? firsts.all;
       const value = valueAt(cells, watch, first, brokersOf(f, key), stepMs);
@@ -137,6 +134,15 @@ export async function series(store: Store, range: TimeRange, f: SeriesFilter): P
           ? shown.map((p) => (weekKept && week ? valueAt(weekKept.get(key) ?? new Map(), week[1], first, brokersOf(f, key), stepMs)(p.t - WEEK).msg_per_sec : null))
           : trailingMeans(all, shown.map((p) => p.t), baseline.window_seconds * 1000, stepMs)
         : undefined;
+      return { key, shown, expected };
+    }),
+  );
+  return {
+    step_seconds: step,
+    complete_until: iso(until),
+    first_data: firsts.all === null ? null : iso(firsts.all),
+    baseline: baseline && { kind: baseline.kind, window_seconds: baseline.window_seconds, label: sliced.scaled ? `${baseline.label}, as a share of the stream's traffic now` : baseline.label },
+    series: sliced.list.map(({ key, shown, expected }) => {
       const points = shown.map((p, i) => ({
         t: iso(p.t),
         count: p.count,
@@ -148,6 +154,33 @@ export async function series(store: Store, range: TimeRange, f: SeriesFilter): P
       return { key, points, recent: expected ? recentOf(shown, expected, step) : null };
     }),
   };
+}
+
+type Shown<P> = { key: string; shown: P[]; expected: (number | null)[] | undefined };
+
+/** Slices of one stream (event type, source, routing key) are expected at their usual share of the stream's
+ * traffic now: each slice's baseline scaled by the stream's observed total over the slices' baseline total. A
+ * stream whose whole rate moves (a ramp, a season the baseline does not know) then leaves every slice at its
+ * expectation, and a slice that lost part of its traffic stands out by how much (visa at 45% of the cards, 40% of
+ * it dropped: 27% below). A drop of the whole stream shows on the stream's own chart. */
+export function shareOfStream<P extends { partial: boolean; msg_per_sec: number | null }>(by: SeriesBy, list: Shown<P>[]): { list: Shown<P>[]; scaled: boolean } {
+  if (by === 'broker' || by === 'stream' || list.length < 2 || list.some((s) => !s.expected)) return { list, scaled: false };
+  // Per bucket, over the slices with both an observed rate and an expectation (a slice before its first message
+  // has neither); none in a bucket still filling.
+  const scale = (list[0]?.shown ?? []).map((p, i) => {
+    if (p.partial) return null;
+    let observed = 0;
+    let expected = 0;
+    for (const s of list) {
+      const o = s.shown[i]?.msg_per_sec;
+      const e = s.expected?.[i];
+      if (o === null || o === undefined || e === null || e === undefined) continue;
+      observed += o;
+      expected += e;
+    }
+    return expected > 0 ? observed / expected : null;
+  });
+  return { list: list.map((s) => ({ ...s, expected: s.expected?.map((e, i) => (e === null || scale[i] === null || scale[i] === undefined ? null : e * scale[i])) })), scaled: true };
 }
 
 type Value = { count: number | null; bytes: number | null; msg_per_sec: number | null };
