@@ -12,7 +12,9 @@ const isApp = (w) => w.dir.startsWith('apps/');
 
 const edges = [];
 for (const w of workspaces) {
-  for (const dep of Object.keys({ ...w.dependencies, ...w.devDependencies }).filter((d) => byName.has(d)).sort()) {
+  for (const dep of Object.keys({ ...w.dependencies, ...w.devDependencies })
+    .filter((d) => byName.has(d))
+    .sort()) {
     edges.push([w, byName.get(dep)]);
     if (isApp(w) && isApp(byName.get(dep))) {
       console.error(`${w.dir}/package.json: the application ${w.name} depends on the application ${dep}`);
@@ -25,7 +27,10 @@ const group = (title, list) => [`  subgraph ${title}`, ...list.map((w) => `    $
 const graph = [
   '```mermaid',
   'flowchart BT',
-  ...group('packages', workspaces.filter((w) => !isApp(w))),
+  ...group(
+    'packages',
+    workspaces.filter((w) => !isApp(w)),
+  ),
   ...group('apps', workspaces.filter(isApp)),
   ...edges.map(([from, to]) => `  ${short(from.name)} --> ${short(to.name)}`),
   '```',

@@ -14,7 +14,10 @@ function precompress(): Plugin {
       const dir = options.dir ?? 'dist';
       for (const name of Object.keys(bundle).filter((n) => /\.(js|css|html|svg|json)$/.test(n))) {
         const raw = readFileSync(join(dir, name));
-        writeFileSync(join(dir, `${name}.br`), brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }));
+        writeFileSync(
+          join(dir, `${name}.br`),
+          brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }),
+        );
         writeFileSync(join(dir, `${name}.gz`), gzipSync(raw, { level: 9 }));
       }
     },

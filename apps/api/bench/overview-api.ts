@@ -13,7 +13,13 @@ import { openStore } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
 import { createApp } from '../src/app.ts';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '10000000' }, runs: { type: 'string', default: '20' }, dir: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '10000000' },
+    runs: { type: 'string', default: '20' },
+    dir: { type: 'string' },
+  },
+});
 const TOTAL = Number(values.events);
 const RUNS = Number(values.runs);
 const BATCH = 200_000;
@@ -21,22 +27,54 @@ const DAYS = 7;
 const STREAMS = 60;
 const now = Date.now();
 
-const store = await openStore(parseConfig('', 'bench', { ROLLCALL_DATA_DIR: values.dir ?? tempDir('rollcall-overview-bench'), ROLLCALL_RULES_ENABLED: 'false' }).clickhouse);
+const store = await openStore(
+  parseConfig('', 'bench', {
+    ROLLCALL_DATA_DIR: values.dir ?? tempDir('rollcall-overview-bench'),
+    ROLLCALL_RULES_ENABLED: 'false',
+  }).clickhouse,
+);
 
 function row(i: number): EventRow {
   // Uniform over the week: the last 15 minutes hold TOTAL × 15 / (7 × 24 × 60) events, as steady traffic would.
-  const at = now - Math.floor(((i * 7919) % TOTAL) / TOTAL * DAYS * 86_400_000);
+  const at = now - Math.floor((((i * 7919) % TOTAL) / TOTAL) * DAYS * 86_400_000);
   const s = i % STREAMS;
   const broker = s % 3 === 0 ? 'rabbitmq' : 'kafka';
   return {
-    observed_at: at, broker_ts: at - 3, broker, cluster: 'bench', stream: `stream-${s}`, routing_key: '', partition: broker === 'kafka' ? i % 6 : -1, offset: broker === 'kafka' ? i : -1,
-    kind: 'publish', queue: '', routed_queues: [], event_type: `Event${i % 7}`, source: `service-${s % 12}`, message_id: `m${i}`, correlation_id: `c${i}`, trace_id: '',
-    key_hash: i, size: 200 + (i % 300), header_count: 4, schema_fingerprint: 1 + (i % 5), parse_error: '', connection: '', user: '', delivery_hash: 0,
+    observed_at: at,
+    broker_ts: at - 3,
+    broker,
+    cluster: 'bench',
+    stream: `stream-${s}`,
+    routing_key: '',
+    partition: broker === 'kafka' ? i % 6 : -1,
+    offset: broker === 'kafka' ? i : -1,
+    kind: 'publish',
+    queue: '',
+    routed_queues: [],
+    event_type: `Event${i % 7}`,
+    source: `service-${s % 12}`,
+    message_id: `m${i}`,
+    correlation_id: `c${i}`,
+    trace_id: '',
+    key_hash: i,
+    size: 200 + (i % 300),
+    header_count: 4,
+    schema_fingerprint: 1 + (i % 5),
+    parse_error: '',
+    connection: '',
+    user: '',
+    delivery_hash: 0,
   };
 }
 
 const fillStarted = performance.now();
-const existing = Number((await (await store.client.query({ query: `SELECT count() AS n FROM ${store.db}.events`, format: 'JSONEachRow' })).json<{ n: string }>())[0]?.n ?? 0);
+const existing = Number(
+  (
+    await (
+      await store.client.query({ query: `SELECT count() AS n FROM ${store.db}.events`, format: 'JSONEachRow' })
+    ).json<{ n: string }>()
+  )[0]?.n ?? 0,
+);
 for (let from = existing; from < TOTAL; from += BATCH) {
   const rows = Array.from({ length: Math.min(BATCH, TOTAL - from) }, (_, k) => row(from + k));
   await store.insertEvents(rows, `overview-bench-${from}`, from);
@@ -61,7 +99,8 @@ const CALLS = [
   '/api/v1/series?range=7d&by=broker&kind=publish',
 ];
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const results: { call: string; p50: number; p95: number; max: number; status: number }[] = [];
 for (const call of CALLS) {
   const times: number[] = [];
@@ -79,7 +118,16 @@ for (const call of CALLS) {
 await store.close();
 
 const stored = Math.max(existing, TOTAL);
-const json = { at: new Date().toISOString(), events: stored, streams: STREAMS, days: DAYS, runs: RUNS, fill_seconds: existing >= TOTAL ? null : fillSeconds, budget_ms: 200, results };
+const json = {
+  at: new Date().toISOString(),
+  events: stored,
+  streams: STREAMS,
+  days: DAYS,
+  runs: RUNS,
+  fill_seconds: existing >= TOTAL ? null : fillSeconds,
+  budget_ms: 200,
+  results,
+};
 writeFileSync(new URL('../../bench/results/overview-api.json', import.meta.url), JSON.stringify(json, null, 2) + '\n');
 const md = [
   '# Overview API latency on a large embedded store',
@@ -88,7 +136,10 @@ const md = [
   '',
   '| call | p50 ms | p95 ms | max ms | within budget (p95) |',
   '| --- | ---: | ---: | ---: | --- |',
-  ...results.map((r) => `| \`${r.call}\` | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.status !== 200 ? `HTTP ${r.status}` : r.p95 <= 200 ? 'yes' : 'no'} |`),
+  ...results.map(
+    (r) =>
+      `| \`${r.call}\` | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.status !== 200 ? `HTTP ${r.status}` : r.p95 <= 200 ? 'yes' : 'no'} |`,
+  ),
   '',
 ].join('\n');
 writeFileSync(new URL('../../bench/results/overview-api.md', import.meta.url), md);

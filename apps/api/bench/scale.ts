@@ -20,7 +20,14 @@ import { chTime, openStore } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
 import { createApp } from '../src/app.ts';
 
-const { values } = parseArgs({ options: { streams: { type: 'string', default: '1000' }, groups: { type: 'string', default: '10000' }, runs: { type: 'string', default: '10' }, dir: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    streams: { type: 'string', default: '1000' },
+    groups: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '10' },
+    dir: { type: 'string' },
+  },
+});
 const STREAMS = Number(values.streams);
 const GROUPS = Number(values.groups);
 const RUNS = Number(values.runs);
@@ -33,31 +40,66 @@ const WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const now = Date.now();
 
 const dir = values.dir ?? tempDir('rollcall-scale-bench');
-const store = await openStore(parseConfig('', 'bench', { ROLLCALL_DATA_DIR: dir, ROLLCALL_RULES_ENABLED: 'false' }).clickhouse);
+const store = await openStore(
+  parseConfig('', 'bench', { ROLLCALL_DATA_DIR: dir, ROLLCALL_RULES_ENABLED: 'false' }).clickhouse,
+);
 
 const brokerOf = (s: number) => (s % 4 === 0 ? 'rabbitmq' : 'kafka');
-const streamName = (s: number) => `${['orders', 'payments', 'cards', 'shipping', 'billing'][s % 5]}.${String(s).padStart(4, '0')}`;
+const streamName = (s: number) =>
+  `${['orders', 'payments', 'cards', 'shipping', 'billing'][s % 5]}.${String(s).padStart(4, '0')}`;
 
 function event(s: number, at: number, i: number): EventRow {
   const broker = brokerOf(s);
   return {
-    observed_at: at, broker_ts: at - 3, broker, cluster: 'bench', stream: streamName(s), routing_key: broker === 'rabbitmq' ? `key.${i % 3}` : '', partition: broker === 'kafka' ? i % 6 : -1, offset: broker === 'kafka' ? i : -1,
-    kind: 'publish', queue: '', routed_queues: [], event_type: `Event${(s + i) % 4}`, source: `service-${s % 80}`, message_id: `m${s}-${i}`, correlation_id: `c${i}`, trace_id: '',
-    key_hash: i, size: 200 + (i % 300), header_count: 4, schema_fingerprint: 1 + (s % 5), parse_error: '', connection: '', user: '', delivery_hash: 0,
+    observed_at: at,
+    broker_ts: at - 3,
+    broker,
+    cluster: 'bench',
+    stream: streamName(s),
+    routing_key: broker === 'rabbitmq' ? `key.${i % 3}` : '',
+    partition: broker === 'kafka' ? i % 6 : -1,
+    offset: broker === 'kafka' ? i : -1,
+    kind: 'publish',
+    queue: '',
+    routed_queues: [],
+    event_type: `Event${(s + i) % 4}`,
+    source: `service-${s % 80}`,
+    message_id: `m${s}-${i}`,
+    correlation_id: `c${i}`,
+    trace_id: '',
+    key_hash: i,
+    size: 200 + (i % 300),
+    header_count: 4,
+    schema_fingerprint: 1 + (s % 5),
+    parse_error: '',
+    connection: '',
+    user: '',
+    delivery_hash: 0,
   };
 }
 
 // Traffic: stream s publishes 1 + s % 3 messages a minute for the last three hours, and the same in the same hour a
 // week earlier (the list's baseline).
 const fillStarted = performance.now();
-const count = async (table: string) => Number((await (await store.client.query({ query: `SELECT count() AS n FROM ${store.db}.${table}`, format: 'JSONEachRow' })).json<{ n: string }>())[0]?.n ?? 0);
+const count = async (table: string) =>
+  Number(
+    (
+      await (
+        await store.client.query({ query: `SELECT count() AS n FROM ${store.db}.${table}`, format: 'JSONEachRow' })
+      ).json<{ n: string }>()
+    )[0]?.n ?? 0,
+  );
 // A store seeded by an earlier run (--dir) is measured as it is; its data ages, so reseed for a fair "now".
 const seeded = (await count('events')) > 0;
-const minutes = [...Array.from({ length: HOURS * 60 }, (_, m) => now - (m + 1) * MINUTE), ...Array.from({ length: 60 }, (_, m) => now - 7 * 86_400_000 - (m + 1) * MINUTE)];
+const minutes = [
+  ...Array.from({ length: HOURS * 60 }, (_, m) => now - (m + 1) * MINUTE),
+  ...Array.from({ length: 60 }, (_, m) => now - 7 * 86_400_000 - (m + 1) * MINUTE),
+];
 let batch: EventRow[] = [];
 let inserted = 0;
 for (const [m, minute] of seeded ? [] : minutes.entries()) {
-  for (let s = 0; s < STREAMS; s++) for (let k = 0; k <= s % 3; k++) batch.push(event(s, minute + ((s * 7 + k * 13) % 60) * 1000, m * 3 + k));
+  for (let s = 0; s < STREAMS; s++)
+    for (let k = 0; k <= s % 3; k++) batch.push(event(s, minute + ((s * 7 + k * 13) % 60) * 1000, m * 3 + k));
   if (batch.length >= 200_000 || m === minutes.length - 1) {
     await store.insertEvents(batch, `scale-bench-${inserted}`, inserted);
     inserted += batch.length;
@@ -79,16 +121,48 @@ for (let r = seeded ? -1 : ROUNDS - 1; r >= 0; r--) {
     const lag = behind ? 1000 + (g % 7) * 300 + (ROUNDS - r) * 50 : g % 5;
     const status = behind ? STATUSES[3 + (g % 4)] : 'OK';
     const broker = brokerOf(s);
-    statuses.push({ at, broker, cluster: 'bench', group_name: `${broker === 'kafka' ? 'group' : 'queue'}-${String(g).padStart(5, '0')}`, status, reason: behind ? `lag ${lag} and rising over 6 rounds` : 'caught up', lag, lag_seconds: behind ? lag / 10 : 0, consumers: 1 + (g % 3), streams: [streamName(s)], state: broker === 'kafka' ? 'Stable' : '' });
+    statuses.push({
+      at,
+      broker,
+      cluster: 'bench',
+      group_name: `${broker === 'kafka' ? 'group' : 'queue'}-${String(g).padStart(5, '0')}`,
+      status,
+      reason: behind ? `lag ${lag} and rising over 6 rounds` : 'caught up',
+      lag,
+      lag_seconds: behind ? lag / 10 : 0,
+      consumers: 1 + (g % 3),
+      streams: [streamName(s)],
+      state: broker === 'kafka' ? 'Stable' : '',
+    });
     const committed = 10_000 + (ROUNDS - r) * 120 + g;
-    samples.push({ at, broker, cluster: 'bench', group_name: `${broker === 'kafka' ? 'group' : 'queue'}-${String(g).padStart(5, '0')}`, stream: streamName(s), partition: broker === 'kafka' ? 0 : -1, committed: broker === 'kafka' ? committed : -1, log_start: broker === 'kafka' ? 0 : -1, log_end: broker === 'kafka' ? committed + lag : -1, lag, lag_seconds: behind ? lag / 10 : 0, owner: broker === 'kafka' ? `consumer-${g}` : '', unacked: 0, consumers: 1 + (g % 3), publish_rate: 0, deliver_rate: 0, ack_rate: 0 });
+    samples.push({
+      at,
+      broker,
+      cluster: 'bench',
+      group_name: `${broker === 'kafka' ? 'group' : 'queue'}-${String(g).padStart(5, '0')}`,
+      stream: streamName(s),
+      partition: broker === 'kafka' ? 0 : -1,
+      committed: broker === 'kafka' ? committed : -1,
+      log_start: broker === 'kafka' ? 0 : -1,
+      log_end: broker === 'kafka' ? committed + lag : -1,
+      lag,
+      lag_seconds: behind ? lag / 10 : 0,
+      owner: broker === 'kafka' ? `consumer-${g}` : '',
+      unacked: 0,
+      consumers: 1 + (g % 3),
+      publish_rate: 0,
+      deliver_rate: 0,
+      ack_rate: 0,
+    });
   }
   await store.client.insert({ table: `${store.db}.lag_status`, values: statuses, format: 'JSONEachRow' });
   await store.client.insert({ table: `${store.db}.lag_samples`, values: samples, format: 'JSONEachRow' });
 }
 const fillSeconds = seeded ? null : (performance.now() - fillStarted) / 1000;
 if (seeded) inserted = await count('events');
-process.stdout.write(`${inserted.toLocaleString('en-US')} events, ${(await count('lag_status')).toLocaleString('en-US')} lag rounds rows; filled in ${fillSeconds === null ? '(reused)' : `${fillSeconds.toFixed(0)} s`}\n`);
+process.stdout.write(
+  `${inserted.toLocaleString('en-US')} events, ${(await count('lag_status')).toLocaleString('en-US')} lag rounds rows; filled in ${fillSeconds === null ? '(reused)' : `${fillSeconds.toFixed(0)} s`}\n`,
+);
 
 const config = parseConfig('', 'bench', { ROLLCALL_RULES_ENABLED: 'false', ROLLCALL_API_WEB_DIR: WEB_DIR });
 const app = createApp({ config, store, log: silentLogger });
@@ -109,7 +183,8 @@ const CALLS = [
   '/api/v1/streams?range=1h',
   '/api/v1/lag',
 ];
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const api: { call: string; p50: number; p95: number; max: number; kb: number; status: number }[] = [];
 for (const call of CALLS) {
   const times: number[] = [];
@@ -172,8 +247,20 @@ const PAGES: { name: string; path: string; data: string; interact: (page: Page) 
   },
 ];
 
-const launch = () => chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-const web: { page: string; runs: number; fcp: number; meaningful: number; interactive: number; interaction: number; error?: string }[] = [];
+const launch = () =>
+  chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+const web: {
+  page: string;
+  runs: number;
+  fcp: number;
+  meaningful: number;
+  interactive: number;
+  interaction: number;
+  error?: string;
+}[] = [];
 for (const p of PAGES) {
   const timings: PageTiming[] = [];
   let error: string | undefined;
@@ -205,15 +292,41 @@ for (const p of PAGES) {
     }
     await browser.close();
   }
-  const median = (k: keyof PageTiming) => pct(timings.map((x) => x[k]).sort((a, b) => a - b), 50);
-  web.push({ page: p.name, runs: timings.length, fcp: median('fcp'), meaningful: median('meaningful'), interactive: median('interactive'), interaction: median('interaction'), ...(error ? { error } : {}) });
-  process.stdout.write(`${p.name}: meaningful ${median('meaningful').toFixed(0)} ms, interactive ${median('interactive').toFixed(0)} ms${error ? ` (${error})` : ''}\n`);
+  const median = (k: keyof PageTiming) =>
+    pct(
+      timings.map((x) => x[k]).sort((a, b) => a - b),
+      50,
+    );
+  web.push({
+    page: p.name,
+    runs: timings.length,
+    fcp: median('fcp'),
+    meaningful: median('meaningful'),
+    interactive: median('interactive'),
+    interaction: median('interaction'),
+    ...(error ? { error } : {}),
+  });
+  process.stdout.write(
+    `${p.name}: meaningful ${median('meaningful').toFixed(0)} ms, interactive ${median('interactive').toFixed(0)} ms${error ? ` (${error})` : ''}\n`,
+  );
 }
 server.close();
 await store.close();
 
 const COMMAND = 'npm run -w @rollcall/web build && npm run -w @rollcall/api bench:scale';
-const json = { at: new Date().toISOString(), command: COMMAND, streams: STREAMS, groups: GROUPS, events: inserted, lag_rounds: ROUNDS, fill_seconds: fillSeconds, runs: RUNS, budget_ms: BUDGET_MS, api, web };
+const json = {
+  at: new Date().toISOString(),
+  command: COMMAND,
+  streams: STREAMS,
+  groups: GROUPS,
+  events: inserted,
+  lag_rounds: ROUNDS,
+  fill_seconds: fillSeconds,
+  runs: RUNS,
+  budget_ms: BUDGET_MS,
+  api,
+  web,
+};
 writeFileSync(new URL('../../bench/results/scale.json', import.meta.url), JSON.stringify(json, null, 2) + '\n');
 const ms = (n: number) => n.toFixed(0);
 const md = [
@@ -225,7 +338,10 @@ const md = [
   '',
   '| call | p50 ms | p95 ms | max ms | response kB | within budget (p95) |',
   '| --- | ---: | ---: | ---: | ---: | --- |',
-  ...api.map((r) => `| \`${r.call}\` | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.max)} | ${r.kb.toFixed(1)} | ${r.status !== 200 ? `HTTP ${r.status}` : r.p95 <= BUDGET_MS ? 'yes' : 'no'} |`),
+  ...api.map(
+    (r) =>
+      `| \`${r.call}\` | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.max)} | ${r.kb.toFixed(1)} | ${r.status !== 200 ? `HTTP ${r.status}` : r.p95 <= BUDGET_MS ? 'yes' : 'no'} |`,
+  ),
   '',
   '## Chromium (cold load in a new context at 1280×800; medians)',
   '',
@@ -233,7 +349,10 @@ const md = [
   '',
   '| page | runs | first contentful paint ms | first meaningful paint ms | time to interactive ms | interaction ms | within budget |',
   '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
-  ...web.map((w) => `| ${w.page} | ${w.runs} | ${ms(w.fcp)} | ${ms(w.meaningful)} | ${ms(w.interactive)} | ${ms(w.interaction)} | ${w.error ? `error: ${w.error}` : w.interactive <= BUDGET_MS && w.interaction <= BUDGET_MS ? 'yes' : 'no'} |`),
+  ...web.map(
+    (w) =>
+      `| ${w.page} | ${w.runs} | ${ms(w.fcp)} | ${ms(w.meaningful)} | ${ms(w.interactive)} | ${ms(w.interaction)} | ${w.error ? `error: ${w.error}` : w.interactive <= BUDGET_MS && w.interaction <= BUDGET_MS ? 'yes' : 'no'} |`,
+  ),
   '',
 ].join('\n');
 writeFileSync(new URL('../../bench/results/scale.md', import.meta.url), md);

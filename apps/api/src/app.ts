@@ -38,13 +38,23 @@ export interface AppDeps {
   connectionNames?: () => Promise<Map<string, string>>;
 }
 
-export function createApp({ config, store, log, now = Date.now, ready, alerting, metrics, connectionNames = () => Promise.resolve(new Map()) }: AppDeps): Hono<AuthEnv> {
+export function createApp({
+  config,
+  store,
+  log,
+  now = Date.now,
+  ready,
+  alerting,
+  metrics,
+  connectionNames = () => Promise.resolve(new Map()),
+}: AppDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   app.onError(onError(log));
   // JSON, /metrics and the SPA's index.html are compressed on the fly (gzip or deflate, as the client accepts);
   // the dashboard's files are compressed once at build time (serveWeb). Registered first so it wraps every route.
   app.use('*', compress());
-  const notFound = (path: string, method: string) => new HttpProblem(404, 'Not Found', `no route for ${method} ${path}`);
+  const notFound = (path: string, method: string) =>
+    new HttpProblem(404, 'Not Found', `no route for ${method} ${path}`);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -60,16 +70,30 @@ export function createApp({ config, store, log, now = Date.now, ready, alerting,
   });
   if (metrics) {
     // Scraped by Prometheus on the same network as the API; it carries no tokens, so it sits outside /api auth.
-    app.get('/metrics', async (c) => c.body(await metrics.text(), 200, { 'content-type': metrics.registry.contentType }));
+    app.get('/metrics', async (c) =>
+      c.body(await metrics.text(), 200, { 'content-type': metrics.registry.contentType }),
+    );
   }
 
-  if (config.api.cors_origins.length > 0) app.use('/api/*', cors({ origin: config.api.cors_origins, allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'] }));
+  if (config.api.cors_origins.length > 0)
+    app.use(
+      '/api/*',
+      cors({
+        origin: config.api.cors_origins,
+        allowHeaders: ['Authorization', 'Content-Type'],
+        allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+      }),
+    );
   app.use(
     '/api/*',
     bodyLimit({
       maxSize: config.api.max_body_bytes,
       onError: () => {
-        throw new HttpProblem(413, 'Payload Too Large', `request bodies are limited to ${config.api.max_body_bytes} bytes (api.max_body_bytes)`);
+        throw new HttpProblem(
+          413,
+          'Payload Too Large',
+          `request bodies are limited to ${config.api.max_body_bytes} bytes (api.max_body_bytes)`,
+        );
       },
     }),
   );
@@ -79,7 +103,17 @@ export function createApp({ config, store, log, now = Date.now, ready, alerting,
 
   const routes: Routes = createRoutes({ title: 'Rollcall API', version: '1' });
   const deps: RouteDeps = { routes, store, config, log, now, alerting, connectionNames };
-  for (const register of [metaRoutes, streamRoutes, alertRoutes, ruleRoutes, lagRoutes, flowRoutes, demoRoutes, benchRoutes]) register(deps);
+  for (const register of [
+    metaRoutes,
+    streamRoutes,
+    alertRoutes,
+    ruleRoutes,
+    lagRoutes,
+    flowRoutes,
+    demoRoutes,
+    benchRoutes,
+  ])
+    register(deps);
   routes.mount(app);
   app.get('/api/v1/openapi.json', (c) => c.json(routes.document()));
   app.all('/api/*', (c) => {
@@ -87,7 +121,14 @@ export function createApp({ config, store, log, now = Date.now, ready, alerting,
   });
 
   serveWeb(app, resolve(config.api.web_dir));
-  app.notFound((c) => problem(c, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` }));
+  app.notFound((c) =>
+    problem(c, {
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: `no route for ${c.req.method} ${c.req.path}`,
+    }),
+  );
   return app;
 }
 
@@ -95,12 +136,24 @@ export function createApp({ config, store, log, now = Date.now, ready, alerting,
 function serveWeb(app: Hono<AuthEnv>, dir: string): void {
   const index = join(dir, 'index.html');
   if (!existsSync(index)) {
-    app.get('/', (c) => c.text(`The dashboard is not built (no ${index}). Run: npm run build -w @rollcall/web\nThe API is at /api/v1 (see /api/v1/openapi.json).\n`, 200));
+    app.get('/', (c) =>
+      c.text(
+        `The dashboard is not built (no ${index}). Run: npm run build -w @rollcall/web\nThe API is at /api/v1 (see /api/v1/openapi.json).\n`,
+        200,
+      ),
+    );
     return;
   }
   // precompressed: the build writes .br and .gz beside each file (apps/web/vite.config.ts); the best one the
   // client accepts is sent as it is, brotli first.
-  app.use('/assets/*', serveStatic({ root: dir, precompressed: true, onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
+  app.use(
+    '/assets/*',
+    serveStatic({
+      root: dir,
+      precompressed: true,
+      onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable'),
+    }),
+  );
   app.use('*', serveStatic({ root: dir, precompressed: true }));
   app.get('*', (c) => c.html(readFileSync(index, 'utf8')));
 }

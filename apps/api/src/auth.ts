@@ -19,7 +19,10 @@ export type AuthEnv = { Variables: { caller: Caller } };
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** A fresh random token and the config entry that admits it. */
-export function createToken(name: string, role: Role): { token: string; entry: { name: string; role: Role; sha256: string } } {
+export function createToken(
+  name: string,
+  role: Role,
+): { token: string; entry: { name: string; role: Role; sha256: string } } {
   const token = `rc_${randomBytes(24).toString('base64url')}`;
   return { token, entry: { name, role, sha256: sha256Hex(token) } };
 }
@@ -32,7 +35,8 @@ export function identify(tokens: Config['api']['tokens'], header: string | undef
   let found: Caller | undefined;
   for (const t of tokens) {
     // Every digest is compared, matched or not.
-    if (timingSafeEqual(presented, Buffer.from(t.sha256, 'hex')) && !found) found = { name: t.name, role: t.role, auth: true };
+    if (timingSafeEqual(presented, Buffer.from(t.sha256, 'hex')) && !found)
+      found = { name: t.name, role: t.role, auth: true };
   }
   return found;
 }
@@ -43,7 +47,13 @@ export function authenticate(tokens: Config['api']['tokens']): MiddlewareHandler
     const caller = identify(tokens, c.req.header('authorization'));
     if (!caller) {
       c.header('WWW-Authenticate', 'Bearer realm="rollcall"');
-      throw new HttpProblem(401, 'Unauthorized', c.req.header('authorization') ? 'the bearer token is not one of api.tokens' : 'this server requires a bearer token (Authorization: Bearer <token>)');
+      throw new HttpProblem(
+        401,
+        'Unauthorized',
+        c.req.header('authorization')
+          ? 'the bearer token is not one of api.tokens'
+          : 'this server requires a bearer token (Authorization: Bearer <token>)',
+      );
     }
     c.set('caller', caller);
     await next();
@@ -51,5 +61,6 @@ export function authenticate(tokens: Config['api']['tokens']): MiddlewareHandler
 }
 
 export function requireRole(caller: Caller, role: Role): void {
-  if (role === 'admin' && caller.role !== 'admin') throw new HttpProblem(403, 'Forbidden', `this action needs the admin role; token "${caller.name}" is a viewer`);
+  if (role === 'admin' && caller.role !== 'admin')
+    throw new HttpProblem(403, 'Forbidden', `this action needs the admin role; token "${caller.name}" is a viewer`);
 }

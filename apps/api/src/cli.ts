@@ -127,7 +127,14 @@ export async function main(argv: string[]): Promise<number> {
     if (sub === 'check') return checkRules(arg ?? config.rules.dir, out);
     if (sub === 'backtest' && arg) {
       const now = Date.now();
-      return backtestRule(config, values.dir ?? config.rules.dir, arg, parseTime(values.from ?? '1d', now, 'from'), parseTime(values.to, now, 'to'), out);
+      return backtestRule(
+        config,
+        values.dir ?? config.rules.dir,
+        arg,
+        parseTime(values.from ?? '1d', now, 'from'),
+        parseTime(values.to, now, 'to'),
+        out,
+      );
     }
     throw new CliError(`expected "rules check [DIR]" or "rules backtest RULE_ID"`);
   }
@@ -135,7 +142,8 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'token') {
     const [, sub] = positionals;
     const role = values.role ?? 'viewer';
-    if (sub !== 'create' || !values.name) throw new CliError('expected "token create --name NAME [--role viewer|admin]"');
+    if (sub !== 'create' || !values.name)
+      throw new CliError('expected "token create --name NAME [--role viewer|admin]"');
     if (role !== 'viewer' && role !== 'admin') throw new CliError(`--role: expected viewer or admin, got "${role}"`);
     const { token, entry } = createToken(values.name, role);
     process.stdout.write(
@@ -149,13 +157,29 @@ export async function main(argv: string[]): Promise<number> {
     if (values.since) params.set('range', values.since);
     const { fetch, close } = await reader(config);
     try {
-      const { streams } = await getJson<{ streams: { broker: string; stream: string; event_types: string[]; count: number; msg_per_sec: number; last_seen: string }[] }>(fetch, `/api/v1/streams?${params}`);
+      const { streams } = await getJson<{
+        streams: {
+          broker: string;
+          stream: string;
+          event_types: string[];
+          count: number;
+          msg_per_sec: number;
+          last_seen: string;
+        }[];
+      }>(fetch, `/api/v1/streams?${params}`);
       if (values.json) process.stdout.write(JSON.stringify(streams, null, 2) + '\n');
       else
         process.stdout.write(
           formatTable(
             ['BROKER', 'STREAM', 'EVENT TYPES', 'COUNT', 'MSG/S', 'LAST SEEN'],
-            streams.map((s) => [s.broker, s.stream, s.event_types.filter(Boolean).join(',') || '-', String(s.count), s.msg_per_sec.toFixed(2), s.last_seen]),
+            streams.map((s) => [
+              s.broker,
+              s.stream,
+              s.event_types.filter(Boolean).join(',') || '-',
+              String(s.count),
+              s.msg_per_sec.toFixed(2),
+              s.last_seen,
+            ]),
           ),
         );
       return 0;
@@ -166,7 +190,12 @@ export async function main(argv: string[]): Promise<number> {
 
   if (command === 'count') {
     if (values.since) params.set('since', values.since);
-    for (const [flag, value] of [['broker', values.broker], ['stream', values.stream], ['event-type', values['event-type']], ['kind', values.kind]] as const) {
+    for (const [flag, value] of [
+      ['broker', values.broker],
+      ['stream', values.stream],
+      ['event-type', values['event-type']],
+      ['kind', values.kind],
+    ] as const) {
       if (value !== undefined) params.set(flag.replace('-', '_'), value);
     }
     const { fetch, close } = await reader(config);
@@ -193,7 +222,12 @@ export async function run(argv: string[]): Promise<void> {
       // Whatever started before the failure (the store, timers) would keep the process alive.
       process.exit(2);
     }
-    if (err instanceof ConfigError || err instanceof CliError || err instanceof StoreLockedError || err instanceof RulesCliError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof CliError ||
+      err instanceof StoreLockedError ||
+      err instanceof RulesCliError
+    ) {
       process.stderr.write(`rollcall: ${err.message}\n`);
       process.exitCode = 2;
     } else if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -4,7 +4,11 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 const REFUSALS: Record<string, { status: number; title: string; detail: string }> = {
-  HPE_HEADER_OVERFLOW: { status: 431, title: 'Request Header Fields Too Large', detail: 'the request line and headers are limited to 16 kB; send long filters in fewer, shorter parameters' },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    title: 'Request Header Fields Too Large',
+    detail: 'the request line and headers are limited to 16 kB; send long filters in fewer, shorter parameters',
+  },
   HPE_URI_TOO_LONG: { status: 414, title: 'URI Too Long', detail: 'the URL is too long' },
 };
 const BAD_REQUEST = { status: 400, title: 'Bad Request', detail: 'the request is not valid HTTP/1.1' };

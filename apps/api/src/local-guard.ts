@@ -39,17 +39,35 @@ export function localOnly(api: Pick<Config['api'], 'host' | 'cors_origins'>): Mi
   return async (c, next) => {
     const authority = (c.req.header('host') ?? new URL(c.req.url).host).toLowerCase();
     if (!names.has(hostName(authority))) {
-      throw new HttpProblem(403, 'Forbidden', `Host "${authority}" is not this server: with no api.tokens only ${[...names].join(', ')} (api.host) are answered`);
+      throw new HttpProblem(
+        403,
+        'Forbidden',
+        `Host "${authority}" is not this server: with no api.tokens only ${[...names].join(', ')} (api.host) are answered`,
+      );
     }
     const method = c.req.method.toUpperCase();
     if (!STATE_CHANGING.has(method)) return next();
     const origin = c.req.header('origin');
     if (origin !== undefined && !origins.has(origin.toLowerCase()) && originAuthority(origin) !== authority) {
-      throw new HttpProblem(403, 'Forbidden', `cross-site ${method} refused: Origin "${origin}" is not this server and not in api.cors_origins`);
+      throw new HttpProblem(
+        403,
+        'Forbidden',
+        `cross-site ${method} refused: Origin "${origin}" is not this server and not in api.cors_origins`,
+      );
     }
     const type = c.req.header('content-type') ?? '';
-    if (!JSON_TYPE.test(type) && carriesBody(method, { length: c.req.header('content-length'), chunked: c.req.header('transfer-encoding') !== undefined })) {
-      throw new HttpProblem(403, 'Forbidden', `${method} needs Content-Type: application/json with no api.tokens (a cross-site form cannot send it), got "${type || 'none'}"`);
+    if (
+      !JSON_TYPE.test(type) &&
+      carriesBody(method, {
+        length: c.req.header('content-length'),
+        chunked: c.req.header('transfer-encoding') !== undefined,
+      })
+    ) {
+      throw new HttpProblem(
+        403,
+        'Forbidden',
+        `${method} needs Content-Type: application/json with no api.tokens (a cross-site form cannot send it), got "${type || 'none'}"`,
+      );
     }
     return next();
   };

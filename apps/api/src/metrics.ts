@@ -15,7 +15,8 @@ export const OTHER = 'other';
 const EVENT_TYPES_PER_STREAM = 20;
 /** Label values are cut to this many characters: a producer's 120 KB event type must not grow /metrics. */
 export const MAX_LABEL_LENGTH = 120;
-const bounded = (value: string) => (value.length > MAX_LABEL_LENGTH ? `${value.slice(0, MAX_LABEL_LENGTH - 1)}…` : value);
+const bounded = (value: string) =>
+  value.length > MAX_LABEL_LENGTH ? `${value.slice(0, MAX_LABEL_LENGTH - 1)}…` : value;
 
 export interface MetricSources {
   backlog?: () => { tap: TapName; rows: number }[];
@@ -41,21 +42,58 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
   client.collectDefaultMetrics({ register: registry, prefix: 'rollcall_' });
   // prom-client names these gauges *_total, which promtool rejects; the same figures remain as
   // rollcall_nodejs_active_handles / _requests / _resources.
-  for (const name of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`rollcall_nodejs_active_${name}_total`);
+  for (const name of ['handles', 'requests', 'resources'])
+    registry.removeSingleMetric(`rollcall_nodejs_active_${name}_total`);
   let sources: MetricSources = {};
   let allowed = new Set<string>();
   const eventTypes = new Map<string, Set<string>>();
   const labelled = new Map<string, Set<string>>(); // stream key → label-set keys in use, to remove them later
 
   const streamLabels = ['broker', 'stream', 'event_type', 'kind'] as const;
-  const messages = new client.Counter({ name: 'rollcall_messages_total', help: 'Messages observed and stored, by stream (top-N streams; the rest are "other").', labelNames: streamLabels, registers: [registry] });
-  const bytes = new client.Counter({ name: 'rollcall_message_bytes_total', help: 'Body bytes of messages observed and stored.', labelNames: streamLabels, registers: [registry] });
-  const histogram = <L extends string>(name: string, help: string, label: L, buckets: number[]) => new client.Histogram<L>({ name, help, labelNames: [label], buckets, registers: [registry] });
-  const batchRows = histogram('rollcall_collector_batch_rows', 'Rows per insert into the store.', 'tap', [1, 10, 100, 500, 1000, 5000, 10_000, 50_000]);
-  const insertSeconds = histogram('rollcall_collector_insert_duration_seconds', 'Time to store one batch, retries included.', 'tap', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
-  const insertFailures = new client.Counter({ name: 'rollcall_collector_insert_failures_total', help: 'Failed insert attempts (each is retried with the same deduplication token).', labelNames: ['tap'], registers: [registry] });
-  const undecodable = new client.Counter({ name: 'rollcall_collector_undecodable_total', help: 'Messages stored with a parse_error because the tap could not decode their batch (corrupt, or a codec it cannot read).', labelNames: ['tap'], registers: [registry] });
-  const skewed = new client.Counter({ name: 'rollcall_clock_skew_total', help: 'Messages whose producer clock was too far ahead or behind to trust: counted at the time Rollcall saw them (the clock_skew column says which, per source).', labelNames: ['broker', 'direction'], registers: [registry] });
+  const messages = new client.Counter({
+    name: 'rollcall_messages_total',
+    help: 'Messages observed and stored, by stream (top-N streams; the rest are "other").',
+    labelNames: streamLabels,
+    registers: [registry],
+  });
+  const bytes = new client.Counter({
+    name: 'rollcall_message_bytes_total',
+    help: 'Body bytes of messages observed and stored.',
+    labelNames: streamLabels,
+    registers: [registry],
+  });
+  const histogram = <L extends string>(name: string, help: string, label: L, buckets: number[]) =>
+    new client.Histogram<L>({ name, help, labelNames: [label], buckets, registers: [registry] });
+  const batchRows = histogram(
+    'rollcall_collector_batch_rows',
+    'Rows per insert into the store.',
+    'tap',
+    [1, 10, 100, 500, 1000, 5000, 10_000, 50_000],
+  );
+  const insertSeconds = histogram(
+    'rollcall_collector_insert_duration_seconds',
+    'Time to store one batch, retries included.',
+    'tap',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
+  const insertFailures = new client.Counter({
+    name: 'rollcall_collector_insert_failures_total',
+    help: 'Failed insert attempts (each is retried with the same deduplication token).',
+    labelNames: ['tap'],
+    registers: [registry],
+  });
+  const undecodable = new client.Counter({
+    name: 'rollcall_collector_undecodable_total',
+    help: 'Messages stored with a parse_error because the tap could not decode their batch (corrupt, or a codec it cannot read).',
+    labelNames: ['tap'],
+    registers: [registry],
+  });
+  const skewed = new client.Counter({
+    name: 'rollcall_clock_skew_total',
+    help: 'Messages whose producer clock was too far ahead or behind to trust: counted at the time Rollcall saw them (the clock_skew column says which, per source).',
+    labelNames: ['broker', 'direction'],
+    registers: [registry],
+  });
   const tapGauge = (name: string, help: string, value: (c: TapCheck) => number) =>
     new client.Gauge({
       name,
@@ -67,10 +105,27 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
         for (const c of sources.taps?.() ?? []) this.set({ tap: c.tap }, value(c));
       },
     });
-  tapGauge('rollcall_tap_up', '1 while a tap is watching (running and storing); 0 when it crashed, stalled, is reconnecting or its firehose is off.', (c) => (c.up ? 1 : 0));
-  tapGauge('rollcall_tap_last_stored_timestamp_seconds', 'When the tap last stored a batch (Unix seconds; 0 before the first).', (c) => c.lastStoredAt / 1000);
-  tapGauge('rollcall_tap_lost_messages', 'Messages the broker dropped or never traced while the tap could not see them, since start (where the broker counts them).', (c) => c.lost);
-  const overflowed = new client.Counter({ name: 'rollcall_collector_overflowed_total', help: 'Trace messages that overflowed the RabbitMQ tap queue (stored late through the overflow queue).', labelNames: ['tap'], registers: [registry] });
+  tapGauge(
+    'rollcall_tap_up',
+    '1 while a tap is watching (running and storing); 0 when it crashed, stalled, is reconnecting or its firehose is off.',
+    (c) => (c.up ? 1 : 0),
+  );
+  tapGauge(
+    'rollcall_tap_last_stored_timestamp_seconds',
+    'When the tap last stored a batch (Unix seconds; 0 before the first).',
+    (c) => c.lastStoredAt / 1000,
+  );
+  tapGauge(
+    'rollcall_tap_lost_messages',
+    'Messages the broker dropped or never traced while the tap could not see them, since start (where the broker counts them).',
+    (c) => c.lost,
+  );
+  const overflowed = new client.Counter({
+    name: 'rollcall_collector_overflowed_total',
+    help: 'Trace messages that overflowed the RabbitMQ tap queue (stored late through the overflow queue).',
+    labelNames: ['tap'],
+    registers: [registry],
+  });
   new client.Gauge({
     name: 'rollcall_collector_backlog_rows',
     help: 'Rows received by a tap and not yet stored.',
@@ -95,8 +150,16 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
         for (const g of lagGroups()) this.set({ broker: g.broker, group: g.group }, value(g));
       },
     });
-  lagGauge('rollcall_consumer_lag_messages', 'Messages behind: Kafka log-end minus committed offsets summed over partitions; RabbitMQ messages ready in the queue.', (g) => g.lag);
-  lagGauge('rollcall_consumer_lag_seconds', 'Age of the oldest message not yet consumed, estimated from the tap’s observed timestamps.', (g) => g.lag_seconds);
+  lagGauge(
+    'rollcall_consumer_lag_messages',
+    'Messages behind: Kafka log-end minus committed offsets summed over partitions; RabbitMQ messages ready in the queue.',
+    (g) => g.lag,
+  );
+  lagGauge(
+    'rollcall_consumer_lag_seconds',
+    'Age of the oldest message not yet consumed, estimated from the tap’s observed timestamps.',
+    (g) => g.lag_seconds,
+  );
   new client.Gauge({
     name: 'rollcall_consumer_lag_status',
     help: 'Burrow-style status of a consumer group or queue: 1 for its current status.',
@@ -104,7 +167,8 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
     registers: [registry],
     collect() {
       this.reset();
-      for (const g of lagGroups()) for (const s of LAG_STATUSES) this.set({ broker: g.broker, group: g.group, status: s }, g.status === s ? 1 : 0);
+      for (const g of lagGroups())
+        for (const s of LAG_STATUSES) this.set({ broker: g.broker, group: g.group, status: s }, g.status === s ? 1 : 0);
     },
   });
   new client.Gauge({
@@ -114,11 +178,22 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
     registers: [registry],
     collect() {
       this.reset();
-      for (const s of sources.rules?.() ?? []) this.set({ rule_id: s.rule.id, severity: s.rule.severity, type: s.rule.type }, RULE_STATES[s.status.state]);
+      for (const s of sources.rules?.() ?? [])
+        this.set({ rule_id: s.rule.id, severity: s.rule.severity, type: s.rule.type }, RULE_STATES[s.status.state]);
     },
   });
-  const evalSeconds = histogram('rollcall_rule_evaluation_duration_seconds', 'Time to evaluate a rule once.', 'type', [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
-  const evalFailures = new client.Counter({ name: 'rollcall_rule_evaluation_failures_total', help: 'Rule evaluations that failed (the query errored).', labelNames: ['type'], registers: [registry] });
+  const evalSeconds = histogram(
+    'rollcall_rule_evaluation_duration_seconds',
+    'Time to evaluate a rule once.',
+    'type',
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  );
+  const evalFailures = new client.Counter({
+    name: 'rollcall_rule_evaluation_failures_total',
+    help: 'Rule evaluations that failed (the query errored).',
+    labelNames: ['type'],
+    registers: [registry],
+  });
 
   const labelsFor = (r: EventRow) => {
     const key = `${r.broker}/${bounded(r.stream)}`;
@@ -127,7 +202,12 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
     eventTypes.set(key, types);
     const eventType = bounded(r.event_type);
     if (!types.has(eventType) && types.size < EVENT_TYPES_PER_STREAM) types.add(eventType);
-    return { broker: r.broker, stream: bounded(r.stream), event_type: types.has(eventType) ? eventType : OTHER, kind: r.kind };
+    return {
+      broker: r.broker,
+      stream: bounded(r.stream),
+      event_type: types.has(eventType) ? eventType : OTHER,
+      kind: r.kind,
+    };
   };
 
   return {

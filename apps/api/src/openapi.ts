@@ -40,7 +40,14 @@ interface Registered {
 const EMPTY = z.strictObject({});
 
 export interface Routes {
-  add<P extends Schema = typeof EMPTY, Q extends Schema = typeof EMPTY, B extends Schema = typeof EMPTY, R extends Schema = Schema>(spec: RouteSpec<P, Q, B, R>): void;
+  add<
+    P extends Schema = typeof EMPTY,
+    Q extends Schema = typeof EMPTY,
+    B extends Schema = typeof EMPTY,
+    R extends Schema = Schema,
+  >(
+    spec: RouteSpec<P, Q, B, R>,
+  ): void;
   mount(app: Hono<AuthEnv>): void;
   document(): Record<string, unknown>;
 }
@@ -78,11 +85,18 @@ function parse<S extends Schema>(schema: S, value: unknown, where: 'query' | 'pa
 
 async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
-  if (!/^application\/(.+\+)?json\b/i.test(type)) throw new HttpProblem(415, 'Unsupported Media Type', `expected a JSON body (content-type: application/json), got "${type || 'none'}"`);
+  if (!/^application\/(.+\+)?json\b/i.test(type))
+    throw new HttpProblem(
+      415,
+      'Unsupported Media Type',
+      `expected a JSON body (content-type: application/json), got "${type || 'none'}"`,
+    );
   try {
     return await c.req.json();
   } catch (err) {
-    throw new HttpProblem(400, 'Invalid JSON body', (err as Error).message, [{ field: 'body', message: 'expected valid JSON' }]);
+    throw new HttpProblem(400, 'Invalid JSON body', (err as Error).message, [
+      { field: 'body', message: 'expected valid JSON' },
+    ]);
   }
 }
 
@@ -94,7 +108,10 @@ const problemSchema = {
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
-    errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+    errors: {
+      type: 'array',
+      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
     request_id: { type: 'string' },
   },
 };
@@ -107,7 +124,10 @@ const jsonSchema = (schema: Schema, io: 'input' | 'output') => {
 
 function parametersOf(schema: Schema | undefined, where: 'path' | 'query'): unknown[] {
   if (!schema) return [];
-  const json = jsonSchema(schema, 'input') as { properties?: Record<string, { description?: string }>; required?: string[] };
+  const json = jsonSchema(schema, 'input') as {
+    properties?: Record<string, { description?: string }>;
+    required?: string[];
+  };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
     name,
     in: where,
@@ -124,7 +144,9 @@ function openApi(info: { title: string; version: string }, routes: Registered[])
     const responses: Record<string, unknown> = {
       [String(spec.status ?? 200)]: {
         description: spec.summary,
-        content: spec.produces ? { [spec.produces]: { schema: { type: 'string' } } } : { 'application/json': { schema: jsonSchema(spec.response, 'output') } },
+        content: spec.produces
+          ? { [spec.produces]: { schema: { type: 'string' } } }
+          : { 'application/json': { schema: jsonSchema(spec.response, 'output') } },
       },
       '400': { description: 'Invalid parameters; `errors` names each field', content: problemRef },
       '401': { description: 'Missing or unknown bearer token (when tokens are configured)', content: problemRef },
@@ -134,10 +156,20 @@ function openApi(info: { title: string; version: string }, routes: Registered[])
     (paths[spec.path] ??= {})[spec.method] = {
       summary: spec.summary,
       tags: [spec.tag],
-      operationId: `${spec.method}${spec.path.replace(/\/api\/v1/, '').replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
+      operationId: `${spec.method}${spec.path
+        .replace(/\/api\/v1/, '')
+        .replace(/[{}]/g, '')
+        .replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
       'x-rollcall-role': spec.role,
       parameters: [...parametersOf(spec.params, 'path'), ...parametersOf(spec.query, 'query')],
-      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } } : {}),
+      ...(spec.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } },
+            },
+          }
+        : {}),
       responses,
     };
   }
@@ -146,7 +178,10 @@ function openApi(info: { title: string; version: string }, routes: Registered[])
     info,
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, {}],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas: { Problem: problemSchema } },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { Problem: problemSchema },
+    },
     paths,
   };
 }

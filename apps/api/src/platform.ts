@@ -42,18 +42,32 @@ export interface Platform {
 
 export async function startPlatform(config: Config, log: Logger): Promise<Platform> {
   const store = await openStore(config.clickhouse);
-  log.info('store ready', { embedded: store.embedded, database: store.db, ...(store.embedded ? { data_dir: config.clickhouse.data_dir } : {}) });
+  log.info('store ready', {
+    embedded: store.embedded,
+    database: store.db,
+    ...(store.embedded ? { data_dir: config.clickhouse.data_dir } : {}),
+  });
   // Embedded, nothing else writes before our taps start, so every minute is settled; on a server other
   // collectors may be mid-insert, so the last two minutes are left for a later pass.
   const healRollup = async (settledBefore: number) => {
     const repaired = await reconcileRollup(store, { from: Date.now() - RECONCILE_LOOKBACK_MS, settledBefore });
-    if (repaired > 0) log.warn('per-minute rollup was missing rows after an unclean stop; repaired', { rows: repaired });
+    if (repaired > 0)
+      log.warn('per-minute rollup was missing rows after an unclean stop; repaired', { rows: repaired });
   };
   await healRollup(store.embedded ? Date.now() + 60_000 : Date.now() - 120_000);
-  const healing = store.embedded ? undefined : setInterval(() => void healRollup(Date.now() - 120_000).catch((err: unknown) => log.warn('rollup reconciliation failed', { err })), RECONCILE_EVERY_MS);
+  const healing = store.embedded
+    ? undefined
+    : setInterval(
+        () =>
+          void healRollup(Date.now() - 120_000).catch((err: unknown) =>
+            log.warn('rollup reconciliation failed', { err }),
+          ),
+        RECONCILE_EVERY_MS,
+      );
 
   const metrics = createMetrics({ store, topStreams: config.metrics.top_streams });
-  const refreshTop = () => metrics.refreshTopStreams().catch((err: unknown) => log.warn('could not rank streams for /metrics', { err }));
+  const refreshTop = () =>
+    metrics.refreshTopStreams().catch((err: unknown) => log.warn('could not rank streams for /metrics', { err }));
   await refreshTop();
   const ranking = setInterval(() => void refreshTop(), TOP_STREAMS_EVERY_MS);
 
@@ -61,7 +75,13 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   const taps: { tap: TapName; backlog(): number }[] = [];
   // Tap health names are `kafka` or `rabbitmq/<vhost>`; a stall needs rows waiting in that broker's tap.
   const backlogOf = (name: string) => taps.find((t) => name === t.tap || name.startsWith(`${t.tap}/`))?.backlog() ?? 0;
-  const health = createTapHealth({ backlog: backlogOf, onChange: (c) => (c.up ? log.info('tap is watching again', { tap: c.tap }) : log.error('tap is not watching', { tap: c.tap, reason: c.reason })) });
+  const health = createTapHealth({
+    backlog: backlogOf,
+    onChange: (c) =>
+      c.up
+        ? log.info('tap is watching again', { tap: c.tap })
+        : log.error('tap is not watching', { tap: c.tap, reason: c.reason }),
+  });
   // A broker's own watermark where the tap's reported one is not the whole story (see beat below).
   const watermarks = new Map<TapName, (at: number, reported: number) => number>();
   // Every stored batch reaches the metrics and the tap's health through one telemetry.
@@ -90,7 +110,13 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   // Heartbeats: when each tap was watching and its watermark, in the store, for the rules' coverage.
   const beat = () => {
     const at = Date.now();
-    const beats = health.checks().map((c) => ({ tap: c.tap, at, up: c.up, reason: c.reason, watermark: watermarks.get(c.tap.split('/')[0] as TapName)?.(at, c.watermark) ?? c.watermark }));
+    const beats = health.checks().map((c) => ({
+      tap: c.tap,
+      at,
+      up: c.up,
+      reason: c.reason,
+      watermark: watermarks.get(c.tap.split('/')[0] as TapName)?.(at, c.watermark) ?? c.watermark,
+    }));
     return insertHeartbeats(store, beats).catch((err: unknown) => log.warn('could not store tap heartbeats', { err }));
   };
   const heartbeats = setInterval(() => void beat(), HEARTBEAT_MS);
@@ -118,7 +144,11 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   // The server listens before the app exists: the rules role needs the API's own address (port 0 picks one)
   // for the links in its notifications, and the app needs the rules role.
   const serving: { app?: Hono<AuthEnv> } = {};
-  const server = await listen((req) => (serving.app ? serving.app.fetch(req) : new Response('starting', { status: 503 })), config.api.host, config.api.port);
+  const server = await listen(
+    (req) => (serving.app ? serving.app.fetch(req) : new Response('starting', { status: 503 })),
+    config.api.host,
+    config.api.port,
+  );
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.api.port;
   const url = `http://${config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host}:${port}`;
@@ -127,7 +157,14 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   // which each rule's `delay` already allows for.
   let alerting: Alerting | undefined;
   if (config.rules.enabled) {
-    alerting = createAlerting({ config, store, log, dashboardUrl: url, onEvaluated: metrics.ruleEvaluated, tapHealth: () => health.checks() });
+    alerting = createAlerting({
+      config,
+      store,
+      log,
+      dashboardUrl: url,
+      onEvaluated: metrics.ruleEvaluated,
+      tapHealth: () => health.checks(),
+    });
     await alerting.start();
   }
   const rules = alerting;
@@ -157,10 +194,16 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     url,
     async stop() {
       const timer = new AbortController();
-      const deadline = sleep(config.shutdown_timeout, timer.signal).then(() => false, () => false);
+      const deadline = sleep(config.shutdown_timeout, timer.signal).then(
+        () => false,
+        () => false,
+      );
       const clean = await Promise.race([stopAll().then(() => true), deadline]);
       timer.abort();
-      if (!clean) log.error(`shutdown took longer than shutdown_timeout (${config.shutdown_timeout} ms); exiting with work unfinished, none of it acknowledged`);
+      if (!clean)
+        log.error(
+          `shutdown took longer than shutdown_timeout (${config.shutdown_timeout} ms); exiting with work unfinished, none of it acknowledged`,
+        );
       return clean;
     },
   };
@@ -177,7 +220,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     await closed;
     await alerting?.stop().catch((err: unknown) => log.error('rules did not stop cleanly', { err }));
     await lag?.stop().catch((err: unknown) => log.error('lag sampler did not stop cleanly', { err }));
-    for (const role of roles) await role.stop().catch((err: unknown) => log.error(`${role.name} tap did not stop cleanly`, { err }));
+    for (const role of roles)
+      await role.stop().catch((err: unknown) => log.error(`${role.name} tap did not stop cleanly`, { err }));
     await store.close();
   }
 }
@@ -196,7 +240,11 @@ async function connectionNames(management: Management): Promise<Map<string, stri
   return new Map(found.map((c) => [c.name, c.clientName || `${c.user}@${c.name.split(' ')[0] ?? c.name}`]));
 }
 
-function listen(fetch: (req: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname, port }, () => resolve(server));
     // Requests Node refuses before the app sees them (a 100 KB URL) get a problem+json answer, not a bare 431.

@@ -20,7 +20,10 @@ describe('rollcall rules check', () => {
   });
   it('reports an overflowing every, a symlink loop and a directory named *.yaml, one line each, and checks the rest', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rollcall-check-'));
-    writeFileSync(join(dir, 'a.yaml'), `rules:\n  - id: a\n    type: volume\n    match: { stream: x }\n    min: 1\n    every: ${'9'.repeat(40)}d\n`);
+    writeFileSync(
+      join(dir, 'a.yaml'),
+      `rules:\n  - id: a\n    type: volume\n    match: { stream: x }\n    min: 1\n    every: ${'9'.repeat(40)}d\n`,
+    );
     symlinkSync(join(dir, 'b.yaml'), join(dir, 'b.yaml'));
     symlinkSync('.', join(dir, 'c.yaml'));
     mkdirSync(join(dir, 'd.yaml'));

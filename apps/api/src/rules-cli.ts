@@ -18,7 +18,9 @@ export function checkRules(dir: string, out: (line: string) => void): number {
     const path = join(dir, file);
     try {
       const rules = readRuleFile(path);
-      out(`ok      ${path}: ${rules.length} rule${rules.length === 1 ? '' : 's'} (${rules.map((r) => r.id).join(', ')})`);
+      out(
+        `ok      ${path}: ${rules.length} rule${rules.length === 1 ? '' : 's'} (${rules.map((r) => r.id).join(', ')})`,
+      );
     } catch (err) {
       if (!(err instanceof RuleFileError)) throw err;
       bad++;
@@ -42,11 +44,21 @@ export function parseTime(text: string | undefined, now: number, flag: string): 
   const ago = parseDuration(text);
   if (ago !== undefined) return now - ago;
   const at = Date.parse(text);
-  if (Number.isNaN(at)) throw new RulesCliError(`--${flag}: expected an ISO time such as 2026-11-01T00:00Z or a duration ago such as 7d, got "${text}"`);
+  if (Number.isNaN(at))
+    throw new RulesCliError(
+      `--${flag}: expected an ISO time such as 2026-11-01T00:00Z or a duration ago such as 7d, got "${text}"`,
+    );
   return at;
 }
 
-export async function backtestRule(config: Config, dir: string, id: string, from: number, to: number, out: (line: string) => void): Promise<number> {
+export async function backtestRule(
+  config: Config,
+  dir: string,
+  id: string,
+  from: number,
+  to: number,
+  out: (line: string) => void,
+): Promise<number> {
   const broken: string[] = [];
   const rule = ruleFilesIn(dir)
     .flatMap((file) => {
@@ -60,16 +72,28 @@ export async function backtestRule(config: Config, dir: string, id: string, from
       }
     })
     .find((r) => r.id === id);
-  if (!rule) throw new RulesCliError([`no rule "${id}" in ${resolve(dir)}`, ...(broken.length ? ['these files do not load:', ...broken] : [])].join('\n'));
+  if (!rule)
+    throw new RulesCliError(
+      [`no rule "${id}" in ${resolve(dir)}`, ...(broken.length ? ['these files do not load:', ...broken] : [])].join(
+        '\n',
+      ),
+    );
   if (from >= to) throw new RulesCliError('--from must be before --to');
   const store = await openStore(config.clickhouse);
   try {
     const result = await backtest(store, rule, from, to, { coverage: true });
-    const judged = result.steps.filter((s) => !s.evaluation.skipped && s.evaluation.expected !== OUTSIDE_SCHEDULE).length;
+    const judged = result.steps.filter(
+      (s) => !s.evaluation.skipped && s.evaluation.expected !== OUTSIDE_SCHEDULE,
+    ).length;
     const unwatched = result.steps.filter((s) => s.decision === 'not watched').length;
-    out(`${rule.id}: ${result.steps.length} evaluations from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}, ${judged} judged${unwatched ? `, ${unwatched} not watched (a tap was down)` : ''}`);
+    out(
+      `${rule.id}: ${result.steps.length} evaluations from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}, ${judged} judged${unwatched ? `, ${unwatched} not watched (a tap was down)` : ''}`,
+    );
     if (result.fired.length === 0) out('would not have fired');
-    for (const f of result.fired) out(`FIRING  ${new Date(f.from).toISOString()} → ${f.to ? new Date(f.to).toISOString() : 'still firing'}  ${f.summary}`);
+    for (const f of result.fired)
+      out(
+        `FIRING  ${new Date(f.from).toISOString()} → ${f.to ? new Date(f.to).toISOString() : 'still firing'}  ${f.summary}`,
+      );
     return 0;
   } finally {
     await store.close();

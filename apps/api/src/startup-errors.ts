@@ -26,10 +26,14 @@ const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECO
 /** What to change, for the failures an operator can fix; undefined for anything else. */
 function advice(err: SystemError, config: Config): string | undefined {
   const where = `${config.api.host}:${config.api.port}`;
-  if (err.syscall === 'listen' && err.code === 'EADDRINUSE') return `port ${config.api.port} on ${config.api.host} is already in use: set api.port (ROLLCALL_API_PORT) to a free port, or stop what listens there`;
-  if (err.syscall === 'listen' && err.code === 'EACCES') return `no permission to listen on ${where}: set api.port (ROLLCALL_API_PORT) to 1024 or above`;
-  if (err.syscall === 'listen' && (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')) return `api.host ${config.api.host} is not an address of this machine: set api.host (ROLLCALL_API_HOST), e.g. 127.0.0.1`;
-  if (config.clickhouse.url && typeof err.code === 'string' && CONNECT_FAILURES.has(err.code)) return `ClickHouse at ${config.clickhouse.url} did not answer (${err.code}): check clickhouse.url (ROLLCALL_CLICKHOUSE_URL) and that the server is up`;
+  if (err.syscall === 'listen' && err.code === 'EADDRINUSE')
+    return `port ${config.api.port} on ${config.api.host} is already in use: set api.port (ROLLCALL_API_PORT) to a free port, or stop what listens there`;
+  if (err.syscall === 'listen' && err.code === 'EACCES')
+    return `no permission to listen on ${where}: set api.port (ROLLCALL_API_PORT) to 1024 or above`;
+  if (err.syscall === 'listen' && (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'))
+    return `api.host ${config.api.host} is not an address of this machine: set api.host (ROLLCALL_API_HOST), e.g. 127.0.0.1`;
+  if (config.clickhouse.url && typeof err.code === 'string' && CONNECT_FAILURES.has(err.code))
+    return `ClickHouse at ${config.clickhouse.url} did not answer (${err.code}): check clickhouse.url (ROLLCALL_CLICKHOUSE_URL) and that the server is up`;
   return undefined;
 }
 

@@ -16,11 +16,17 @@ import { measureStageCosts, type StageCosts } from './tap/stage-costs.ts';
 import { runStoreOnly } from './tap/store-only.ts';
 
 const say = (line: string) => process.stdout.write(line + '\n');
-const median = <T extends { msgPerSec: number }>(runs: T[]): T | null => [...runs].sort((a, b) => a.msgPerSec - b.msgPerSec)[Math.floor(runs.length / 2)] ?? null;
+const median = <T extends { msgPerSec: number }>(runs: T[]): T | null =>
+  [...runs].sort((a, b) => a.msgPerSec - b.msgPerSec)[Math.floor(runs.length / 2)] ?? null;
 const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} msg/s`;
 
 /** One collector run into a fresh embedded store; stage costs are probed on the last one only. */
-async function collectorRun(opts: TapBenchOptions, admin: Admin, topic: string, probe: boolean): Promise<{ collector: CollectorResult; stageCosts: StageCosts | null }> {
+async function collectorRun(
+  opts: TapBenchOptions,
+  admin: Admin,
+  topic: string,
+  probe: boolean,
+): Promise<{ collector: CollectorResult; stageCosts: StageCosts | null }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-bench-tap-'));
   const groupId = `rollcall-bench-tap-${Date.now().toString(36)}`;
   const config = collectorConfig({ brokers: opts.brokers, topic, dataDir, groupId });
@@ -31,7 +37,12 @@ async function collectorRun(opts: TapBenchOptions, admin: Admin, topic: string, 
     // Probe the insert at the batch size the tap actually flushed.
     const flushed = Math.round(collector.inserts.rowsPerInsert.mean);
     const batchRows = flushed > 0 ? flushed : config.writer.batch_size;
-    const stageCosts = await measureStageCosts(store, config, { stream: `${topic}-probe`, size: opts.size, sample: Math.min(opts.messages, 100_000), batchRows });
+    const stageCosts = await measureStageCosts(store, config, {
+      stream: `${topic}-probe`,
+      size: opts.size,
+      sample: Math.min(opts.messages, 100_000),
+      batchRows,
+    });
     return { collector, stageCosts };
   } finally {
     await store.close();
@@ -49,7 +60,11 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
     const cluster = await admin.describeCluster();
     say(`prefill: ${opts.messages.toLocaleString('en-US')} × ${opts.size} B over ${opts.partitions} partition(s)…`);
     const filled = await prefill(kafka, admin, opts);
-    say(filled.produce ? `prefill: produced into ${filled.topic} at ${rate(filled.produce.msgPerSec)} (acks=all)` : `prefill: reusing ${filled.topic}`);
+    say(
+      filled.produce
+        ? `prefill: produced into ${filled.topic} at ${rate(filled.produce.msgPerSec)} (acks=all)`
+        : `prefill: reusing ${filled.topic}`,
+    );
 
     // Baseline and collector alternate, so a neighbour that slows the host for a while hits both alike.
     const baselineRuns: PhaseResult[] = [];
@@ -63,27 +78,50 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
         baselineRuns.push(result);
       }
       if (opts.phases.includes('store')) {
-        const result = await runStoreOnly(kafka, admin, { brokers: opts.brokers, topic: filled.topic, messages: opts.messages, timeoutMs: opts.timeoutMs });
+        const result = await runStoreOnly(kafka, admin, {
+          brokers: opts.brokers,
+          topic: filled.topic,
+          messages: opts.messages,
+          timeoutMs: opts.timeoutMs,
+        });
         say(`store only ${i + 1}/${opts.runs}: ${rate(result.msgPerSec)} (${(result.ms / 1000).toFixed(1)} s)`);
         storeOnlyRuns.push(result);
       }
       if (opts.phases.includes('collector')) {
         const run = await collectorRun(opts, admin, filled.topic, opts.stageCosts && i === opts.runs - 1);
-        say(`collector ${i + 1}/${opts.runs}: ${rate(run.collector.msgPerSec)} (${(run.collector.ms / 1000).toFixed(1)} s, stored ${run.collector.storedCount})`);
+        say(
+          `collector ${i + 1}/${opts.runs}: ${rate(run.collector.msgPerSec)} (${(run.collector.ms / 1000).toFixed(1)} s, stored ${run.collector.storedCount})`,
+        );
         collectorRuns.push(run.collector);
         stageCosts = run.stageCosts ?? stageCosts;
       }
     }
     const baseline = median(baselineRuns);
     const collector = median(collectorRuns);
-    const pairedRatios = baselineRuns.length === collectorRuns.length ? collectorRuns.map((c, i) => c.msgPerSec / (baselineRuns[i] as PhaseResult).msgPerSec) : [];
+    const pairedRatios =
+      baselineRuns.length === collectorRuns.length
+        ? collectorRuns.map((c, i) => c.msgPerSec / (baselineRuns[i] as PhaseResult).msgPerSec)
+        : [];
 
     const ok = (p: { complete: boolean } | null) => !!p && p.complete;
     return {
       date: new Date().toISOString(),
       command: ['npm run -w @rollcall/bench tap', ...(argv.length ? ['--', ...argv] : [])].join(' '),
-      host: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memGiB: Math.round(totalmem() / 2 ** 30), platform: `${process.platform}-${process.arch}`, node: process.version, loadAvgBefore, loadAvgAfter: loadavg() },
-      kafka: { brokers: opts.brokers, clusterId: cluster.clusterId, brokerCount: cluster.brokers.length, version: process.env.KAFKA_VERSION ?? null },
+      host: {
+        cores: cpus().length,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        memGiB: Math.round(totalmem() / 2 ** 30),
+        platform: `${process.platform}-${process.arch}`,
+        node: process.version,
+        loadAvgBefore,
+        loadAvgAfter: loadavg(),
+      },
+      kafka: {
+        brokers: opts.brokers,
+        clusterId: cluster.clusterId,
+        brokerCount: cluster.brokers.length,
+        version: process.env.KAFKA_VERSION ?? null,
+      },
       messages: opts.messages,
       size: opts.size,
       partitions: opts.partitions,
@@ -98,8 +136,13 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
       pairedRatios,
       // Every collector run must have stored exactly n, not just the median one.
       ratio: baseline && collector && ok(baseline) && ok(collector) ? collector.msgPerSec / baseline.msgPerSec : null,
-      steadyRatio: baseline && collector && ok(baseline) && ok(collector) ? collector.steadyMsgPerSec / baseline.steadyMsgPerSec : null,
-      storedCountEqualsMessages: collectorRuns.length ? collectorRuns.every((c) => c.storedCount === opts.messages) : null,
+      steadyRatio:
+        baseline && collector && ok(baseline) && ok(collector)
+          ? collector.steadyMsgPerSec / baseline.steadyMsgPerSec
+          : null,
+      storedCountEqualsMessages: collectorRuns.length
+        ? collectorRuns.every((c) => c.storedCount === opts.messages)
+        : null,
       stageCosts,
     };
   } finally {
@@ -116,22 +159,47 @@ let opts: TapBenchOptions;
 try {
   opts = parseOptions(argv, process.env);
 } catch (err) {
-  process.stderr.write(`${err instanceof OptionsError || err instanceof TypeError ? err.message : String(err)}\n${USAGE}\n`);
+  process.stderr.write(
+    `${err instanceof OptionsError || err instanceof TypeError ? err.message : String(err)}\n${USAGE}\n`,
+  );
   process.exit(2);
 }
 const measured = await main(opts, argv).catch((err: unknown) => {
   process.stderr.write(`tap benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });
-const { json, md, run } = writeResults(opts.resultsDir ?? fileURLToPath(new URL('../results/', import.meta.url)), measured);
+const { json, md, run } = writeResults(
+  opts.resultsDir ?? fileURLToPath(new URL('../results/', import.meta.url)),
+  measured,
+);
 say('');
-say(`n=${run.messages.toLocaleString('en-US')} size=${run.size} B partitions=${run.partitions} on ${run.host.cores} cores`);
-if (run.prefill.produce) say(`  produce   ${rate(run.prefill.produce.msgPerSec)}${run.prefill.reused ? ' (when the reused topic was filled)' : ''}`);
-if (run.baseline) say(`  baseline  ${rate(run.baseline.msgPerSec)} (median of ${run.baselineRuns.length}; steady ${rate(run.baseline.steadyMsgPerSec)})${run.baseline.complete ? '' : ' INCOMPLETE'}`);
-if (run.storeOnly) say(`  store only ${rate(run.storeOnly.msgPerSec)} (median of ${run.storeOnlyRuns?.length}; kafkajs into the store, no extraction)${run.storeOnly.complete ? '' : ' INCOMPLETE'}`);
-if (run.collector) say(`  collector ${rate(run.collector.msgPerSec)} (median of ${run.collectorRuns.length}; steady ${rate(run.collector.steadyMsgPerSec)}), every run stored n: ${run.storedCountEqualsMessages ? 'yes' : 'NO'}`);
-if (run.ratio !== null) say(`  ratio     ${run.ratio.toFixed(2)} (steady ${run.steadyRatio?.toFixed(2)}; paired ${run.pairedRatios.map((x) => x.toFixed(2)).join(', ')}; target ≥ ${TARGET_RATIO})`);
-if (run.stageCosts) say(`  stages    extract ${run.stageCosts.extractUsPerMsg.toFixed(2)} µs/msg, serialise ${run.stageCosts.serializeUsPerMsg.toFixed(2)} µs/msg, insert ${run.stageCosts.insert.usPerMsg.toFixed(2)} µs/msg`);
+say(
+  `n=${run.messages.toLocaleString('en-US')} size=${run.size} B partitions=${run.partitions} on ${run.host.cores} cores`,
+);
+if (run.prefill.produce)
+  say(
+    `  produce   ${rate(run.prefill.produce.msgPerSec)}${run.prefill.reused ? ' (when the reused topic was filled)' : ''}`,
+  );
+if (run.baseline)
+  say(
+    `  baseline  ${rate(run.baseline.msgPerSec)} (median of ${run.baselineRuns.length}; steady ${rate(run.baseline.steadyMsgPerSec)})${run.baseline.complete ? '' : ' INCOMPLETE'}`,
+  );
+if (run.storeOnly)
+  say(
+    `  store only ${rate(run.storeOnly.msgPerSec)} (median of ${run.storeOnlyRuns?.length}; kafkajs into the store, no extraction)${run.storeOnly.complete ? '' : ' INCOMPLETE'}`,
+  );
+if (run.collector)
+  say(
+    `  collector ${rate(run.collector.msgPerSec)} (median of ${run.collectorRuns.length}; steady ${rate(run.collector.steadyMsgPerSec)}), every run stored n: ${run.storedCountEqualsMessages ? 'yes' : 'NO'}`,
+  );
+if (run.ratio !== null)
+  say(
+    `  ratio     ${run.ratio.toFixed(2)} (steady ${run.steadyRatio?.toFixed(2)}; paired ${run.pairedRatios.map((x) => x.toFixed(2)).join(', ')}; target ≥ ${TARGET_RATIO})`,
+  );
+if (run.stageCosts)
+  say(
+    `  stages    extract ${run.stageCosts.extractUsPerMsg.toFixed(2)} µs/msg, serialise ${run.stageCosts.serializeUsPerMsg.toFixed(2)} µs/msg, insert ${run.stageCosts.insert.usPerMsg.toFixed(2)} µs/msg`,
+  );
 say(`wrote ${json} and ${md}`);
 // chDB's native session and kafkajs timers can keep the loop alive after close; the results are written.
 process.exit([run.baseline, run.storeOnly, run.collector].some((p) => p && !p.complete) ? 1 : 0);

@@ -40,14 +40,28 @@ export const CARD_FRAUD_INCIDENT = {
   pilot: 'card-fraud',
   eventType: 'CardAuthorized',
   fault: { drop: 0.4, when: { network: 'visa' } } satisfies Fault,
-  story: 'card-service silently stops publishing 40% of CardAuthorized for visa cards (about 18% of all authorizations); nothing errors, nothing is logged',
+  story:
+    'card-service silently stops publishing 40% of CardAuthorized for visa cards (about 18% of all authorizations); nothing errors, nothing is logged',
   rules: ['cards-published-per-request', 'every-request-scored'],
 };
 
-export async function startCardFraud({ rabbitUrl, kafkaBrokers, ratePerSecond = CARD_FRAUD_RATE, log, names: given = {}, random = Math.random }: PilotOptions<CardFraudNames> & { rabbitUrl: string }): Promise<Pilot> {
+export async function startCardFraud({
+  rabbitUrl,
+  kafkaBrokers,
+  ratePerSecond = CARD_FRAUD_RATE,
+  log,
+  names: given = {},
+  random = Math.random,
+}: PilotOptions<CardFraudNames> & { rabbitUrl: string }): Promise<Pilot> {
   const names: CardFraudNames = { ...CARD_FRAUD_NAMES, ...given };
   const traffic = createTraffic({ eventTypes: CARD_FRAUD_EVENT_TYPES, log, random });
-  const kafka = await connectPilotKafka({ brokers: kafkaBrokers, clientId: 'card-fraud-pilot', topics: [names.requests, names.scores], traffic, log });
+  const kafka = await connectPilotKafka({
+    brokers: kafkaBrokers,
+    clientId: 'card-fraud-pilot',
+    topics: [names.requests, names.scores],
+    traffic,
+    log,
+  });
   // One connection per service, named for it: the broker reports deliveries by connection, and the flow map
   // joins fraud-service's RabbitMQ consumer and its Kafka publishes into one node by that name.
   const rabbit = new Connection({ url: rabbitUrl, connectionName: 'card-service' });
@@ -69,7 +83,12 @@ export async function startCardFraud({ rabbitUrl, kafkaBrokers, ratePerSecond = 
       const auth = fromAmqp(msg);
       if (!auth) return;
       await traffic.consume(auth);
-      const scored = { authorization_id: auth.correlationId, score: Math.round(random() * 100), network: auth.data.network ?? 'unknown', model: 'gbm-2024-11' };
+      const scored = {
+        authorization_id: auth.correlationId,
+        score: Math.round(random() * 100),
+        network: auth.data.network ?? 'unknown',
+        model: 'gbm-2024-11',
+      };
       await kafka.publish(names.scores, newEvent('FraudScored', 'fraud-service', auth.correlationId, scored, auth));
     },
   );
@@ -85,10 +104,20 @@ export async function startCardFraud({ rabbitUrl, kafkaBrokers, ratePerSecond = 
     tick: async () => {
       const network = pick(NETWORKS, random());
       const id = randomUUID();
-      const request = newEvent('AuthorizationRequested', 'card-service', id, { authorization_id: id, network, merchant: `m-${Math.floor(random() * 500)}` });
+      const request = newEvent('AuthorizationRequested', 'card-service', id, {
+        authorization_id: id,
+        network,
+        merchant: `m-${Math.floor(random() * 500)}`,
+      });
       // Every accepted request is logged to Kafka first; the authorization then goes to RabbitMQ.
       await kafka.publish(names.requests, request);
-      const authorized = newEvent('CardAuthorized', 'card-service', id, { authorization_id: id, amount: Math.round(random() * 50_000) / 100, currency: 'EUR', network }, request);
+      const authorized = newEvent(
+        'CardAuthorized',
+        'card-service',
+        id,
+        { authorization_id: id, amount: Math.round(random() * 50_000) / 100, currency: 'EUR', network },
+        request,
+      );
       await traffic.publish(authorized, async (e) => {
         const { envelope, body } = toAmqp(e, names.exchange, `card.authorized.${network}`);
         await cards.send(envelope, body);
@@ -101,7 +130,12 @@ export async function startCardFraud({ rabbitUrl, kafkaBrokers, ratePerSecond = 
     services: ['card-service', 'fraud-service'],
     eventTypes: CARD_FRAUD_EVENT_TYPES,
     traffic,
-    resources: { kafkaTopics: [names.requests, names.scores], kafkaGroups: [], exchanges: [names.exchange], queues: [names.queue] },
+    resources: {
+      kafkaTopics: [names.requests, names.scores],
+      kafkaGroups: [],
+      exchanges: [names.exchange],
+      queues: [names.queue],
+    },
     async stop() {
       await pace.stop();
       await traffic.settled();

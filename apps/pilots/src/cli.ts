@@ -48,7 +48,8 @@ export function faultFromFlags(args: string[]): Record<string, unknown> {
   if (values.duplicate !== undefined) fault.duplicate = Number(values.duplicate);
   if (values.delay !== undefined) fault.delay_ms = ms('delay', values.delay);
   if (values.slow !== undefined) fault.slow_consumer_ms = ms('slow', values.slow);
-  if (values.rename !== undefined && values.remove !== undefined) throw new UsageError('--rename and --remove cannot be combined: one schema change per event type');
+  if (values.rename !== undefined && values.remove !== undefined)
+    throw new UsageError('--rename and --remove cannot be combined: one schema change per event type');
   if (values.rename !== undefined) {
     const [from, to] = values.rename.split(':');
     if (!from || !to) throw new UsageError(`--rename: expected FROM:TO, got "${values.rename}"`);
@@ -64,7 +65,10 @@ export function faultFromFlags(args: string[]): Record<string, unknown> {
       }),
     );
   }
-  if (Object.keys(fault).length === 0) throw new UsageError('faults set: give at least one of --drop, --stop, --duplicate, --delay, --rename, --remove, --slow');
+  if (Object.keys(fault).length === 0)
+    throw new UsageError(
+      'faults set: give at least one of --drop, --stop, --duplicate, --delay, --rename, --remove, --slow',
+    );
   return fault;
 }
 
@@ -72,7 +76,9 @@ function printPilot(p: PilotView, out: (line: string) => void): void {
   out(`${p.name}  (${p.services.join(', ')})`);
   out(p.fault_summary.length ? p.fault_summary.map((f) => `  fault: ${f}`).join('\n') : '  faults: none');
   for (const [type, c] of Object.entries(p.counters)) {
-    out(`  ${type.padEnd(24)} published ${String(c.published).padStart(7)}  consumed ${String(c.consumed).padStart(7)}  dropped ${String(c.dropped).padStart(6)}  duplicated ${String(c.duplicated).padStart(6)}`);
+    out(
+      `  ${type.padEnd(24)} published ${String(c.published).padStart(7)}  consumed ${String(c.consumed).padStart(7)}  dropped ${String(c.dropped).padStart(6)}  duplicated ${String(c.duplicated).padStart(6)}`,
+    );
   }
 }
 
@@ -108,7 +114,8 @@ export async function cliCommand(args: string[], io: CommandIo): Promise<number>
     }
     throw new UsageError(USAGE);
   } catch (err) {
-    if (err instanceof ControlUnavailable) io.out(`The demo's pilots do not answer at ${io.controlUrl}: is \`npm start\` running?`);
+    if (err instanceof ControlUnavailable)
+      io.out(`The demo's pilots do not answer at ${io.controlUrl}: is \`npm start\` running?`);
     else io.out((err as Error).message);
     const code = (err as { code?: unknown }).code;
     return err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) ? 2 : 1;
@@ -117,5 +124,9 @@ export async function cliCommand(args: string[], io: CommandIo): Promise<number>
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dashboardUrl = `http://127.0.0.1:${process.env.ROLLCALL_API_PORT ?? 8787}/`;
-  process.exitCode = await cliCommand(process.argv.slice(2), { controlUrl: controlUrl(process.env), dashboardUrl, out: (line) => console.log(line) });
+  process.exitCode = await cliCommand(process.argv.slice(2), {
+    controlUrl: controlUrl(process.env),
+    dashboardUrl,
+    out: (line) => console.log(line),
+  });
 }

@@ -20,9 +20,23 @@ export interface CloudEvent {
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
 /** A new event; with `cause` it continues the cause's trace, otherwise it starts one. */
-export function newEvent(type: string, source: string, correlationId: string, data: Payload, cause?: CloudEvent): CloudEvent {
+export function newEvent(
+  type: string,
+  source: string,
+  correlationId: string,
+  data: Payload,
+  cause?: CloudEvent,
+): CloudEvent {
   const traceId = (cause && /^00-([0-9a-f]{32})-/.exec(cause.traceparent)?.[1]) || hex(16);
-  return { id: randomUUID(), type, source, time: new Date().toISOString(), correlationId, traceparent: `00-${traceId}-${hex(8)}-01`, data };
+  return {
+    id: randomUUID(),
+    type,
+    source,
+    time: new Date().toISOString(),
+    correlationId,
+    traceparent: `00-${traceId}-${hex(8)}-01`,
+    data,
+  };
 }
 
 export function toKafka(event: CloudEvent, key = event.correlationId): Message {
@@ -55,7 +69,15 @@ export function fromKafka(message: Pick<KafkaMessage, 'headers' | 'value'>): Clo
   const type = headerText(h, 'ce_type');
   const data = parseObject(message.value?.toString());
   if (!type || !data) return undefined;
-  return { id: headerText(h, 'ce_id'), type, source: headerText(h, 'ce_source'), time: headerText(h, 'ce_time'), correlationId: headerText(h, 'ce_correlationid'), traceparent: headerText(h, 'traceparent'), data };
+  return {
+    id: headerText(h, 'ce_id'),
+    type,
+    source: headerText(h, 'ce_source'),
+    time: headerText(h, 'ce_time'),
+    correlationId: headerText(h, 'ce_correlationid'),
+    traceparent: headerText(h, 'traceparent'),
+    data,
+  };
 }
 
 export function toAmqp(event: CloudEvent, exchange: string, routingKey: string): { envelope: Envelope; body: Buffer } {
@@ -89,9 +111,23 @@ export function fromAmqp(msg: AsyncMessage): CloudEvent | undefined {
   const headers = (msg.headers ?? {}) as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
   const body: unknown = msg.body;
-  const data = Buffer.isBuffer(body) ? parseObject(body.toString()) : typeof body === 'string' ? parseObject(body) : isPayload(body) ? body : undefined;
+  const data = Buffer.isBuffer(body)
+    ? parseObject(body.toString())
+    : typeof body === 'string'
+      ? parseObject(body)
+      : isPayload(body)
+        ? body
+        : undefined;
   if (!msg.type || !data) return undefined;
-  return { id: msg.messageId ?? '', type: msg.type, source: msg.appId ?? '', time: text(headers['cloudEvents:time']), correlationId: msg.correlationId ?? '', traceparent: text(headers.traceparent), data };
+  return {
+    id: msg.messageId ?? '',
+    type: msg.type,
+    source: msg.appId ?? '',
+    time: text(headers['cloudEvents:time']),
+    correlationId: msg.correlationId ?? '',
+    traceparent: text(headers.traceparent),
+    data,
+  };
 }
 
 const isPayload = (v: unknown): v is Payload => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -23,7 +23,10 @@ export function createControlClient(baseUrl: string): ControlClient {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     let res: Response;
     try {
-      res = await fetch(`${baseUrl}${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+      res = await fetch(`${baseUrl}${path}`, {
+        method,
+        ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+      });
     } catch (err) {
       throw new ControlUnavailable(`nothing answers at ${baseUrl} (${(err as Error).message})`);
     }

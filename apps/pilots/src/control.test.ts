@@ -8,8 +8,20 @@ import { incidentCommand } from './incident.ts';
 import { createTraffic } from './traffic.ts';
 
 const resources = { kafkaTopics: [], kafkaGroups: [], exchanges: [], queues: [] };
-const cardFraud: ControlledPilot = { name: 'card-fraud', services: ['card-service', 'fraud-service'], eventTypes: CARD_FRAUD_EVENT_TYPES, traffic: createTraffic({ eventTypes: CARD_FRAUD_EVENT_TYPES, log: silentLogger }), resources };
-const saga: ControlledPilot = { name: 'order-saga', services: ['order-service'], eventTypes: ['OrderPlaced'], traffic: createTraffic({ eventTypes: ['OrderPlaced'], log: silentLogger }), resources };
+const cardFraud: ControlledPilot = {
+  name: 'card-fraud',
+  services: ['card-service', 'fraud-service'],
+  eventTypes: CARD_FRAUD_EVENT_TYPES,
+  traffic: createTraffic({ eventTypes: CARD_FRAUD_EVENT_TYPES, log: silentLogger }),
+  resources,
+};
+const saga: ControlledPilot = {
+  name: 'order-saga',
+  services: ['order-service'],
+  eventTypes: ['OrderPlaced'],
+  traffic: createTraffic({ eventTypes: ['OrderPlaced'], log: silentLogger }),
+  resources,
+};
 
 interface Problem {
   status: number;
@@ -20,13 +32,22 @@ interface Problem {
 
 describe('pilot control endpoint', () => {
   let control: Awaited<ReturnType<typeof startControl>>;
-  const call = async <T>(method: string, path: string, body?: string): Promise<{ status: number; type: string | null; body: T }> => {
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: string,
+  ): Promise<{ status: number; type: string | null; body: T }> => {
     const res = await fetch(`${control.url}${path}`, { method, ...(body !== undefined ? { body } : {}) });
     return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as T };
   };
 
   beforeAll(async () => {
-    control = await startControl({ pilots: [cardFraud, saga], log: silentLogger, port: 0, now: () => Date.UTC(2025, 0, 1, 9) });
+    control = await startControl({
+      pilots: [cardFraud, saga],
+      log: silentLogger,
+      port: 0,
+      now: () => Date.UTC(2025, 0, 1, 9),
+    });
   });
   afterAll(async () => {
     await control?.close();
@@ -45,7 +66,11 @@ describe('pilot control endpoint', () => {
   });
 
   it('PUT replaces a pilot’s faults and the switchboard applies them; DELETE clears them', async () => {
-    const put = await call<PilotView>('PUT', '/pilots/order-saga/faults', JSON.stringify({ OrderPlaced: { stop: true }, '*': { delay_ms: 10 } }));
+    const put = await call<PilotView>(
+      'PUT',
+      '/pilots/order-saga/faults',
+      JSON.stringify({ OrderPlaced: { stop: true }, '*': { delay_ms: 10 } }),
+    );
     expect(put.status).toBe(200);
     expect(put.body.fault_summary).toEqual(['OrderPlaced: publishes none', 'every event type: delays each by 10 ms']);
     expect(saga.traffic.faults()).toEqual({ OrderPlaced: { stop: true }, '*': { delay_ms: 10 } });
@@ -61,9 +86,15 @@ describe('pilot control endpoint', () => {
     const bad = await call<Problem>('PUT', '/pilots/order-saga/faults', JSON.stringify({ OrderPlaced: { drop: 2 } }));
     expect(bad.status).toBe(400);
     expect(bad.type).toBe('application/problem+json');
-    expect(bad.body.errors).toEqual([{ field: 'body.OrderPlaced.drop', message: 'expected the share of messages to drop, a number from 0 to 1' }]);
+    expect(bad.body.errors).toEqual([
+      { field: 'body.OrderPlaced.drop', message: 'expected the share of messages to drop, a number from 0 to 1' },
+    ]);
     expect(bad.body.detail).toBe('body.OrderPlaced.drop: expected the share of messages to drop, a number from 0 to 1');
-    const unknownType = await call<Problem>('PUT', '/pilots/order-saga/faults', JSON.stringify({ OrderShipped: { stop: true } }));
+    const unknownType = await call<Problem>(
+      'PUT',
+      '/pilots/order-saga/faults',
+      JSON.stringify({ OrderShipped: { stop: true } }),
+    );
     expect(unknownType.body.errors?.[0]?.field).toBe('body.OrderShipped');
     expect(unknownType.body.errors?.[0]?.message).toMatch(/unknown event type; expected one of OrderPlaced, \*/);
     const notJson = await call<Problem>('PUT', '/pilots/order-saga/faults', '{drop');
@@ -82,8 +113,17 @@ describe('pilot control endpoint', () => {
     cardFraud.traffic.setFault('FraudScored', { duplicate: 0.01 });
     const started = await call<IncidentView>('POST', '/incident');
     expect(started.status).toBe(201);
-    expect(started.body).toMatchObject({ active: true, event_type: 'CardAuthorized', fault: { drop: 0.4, when: { network: 'visa' } }, rules: CARD_FRAUD_INCIDENT.rules, started_at: '2025-01-01T09:00:00.000Z' });
-    expect(cardFraud.traffic.faults()).toEqual({ FraudScored: { duplicate: 0.01 }, CardAuthorized: CARD_FRAUD_INCIDENT.fault });
+    expect(started.body).toMatchObject({
+      active: true,
+      event_type: 'CardAuthorized',
+      fault: { drop: 0.4, when: { network: 'visa' } },
+      rules: CARD_FRAUD_INCIDENT.rules,
+      started_at: '2025-01-01T09:00:00.000Z',
+    });
+    expect(cardFraud.traffic.faults()).toEqual({
+      FraudScored: { duplicate: 0.01 },
+      CardAuthorized: CARD_FRAUD_INCIDENT.fault,
+    });
     expect((await call<IncidentView>('POST', '/incident')).status).toBe(200); // already running
     const stopped = await call<IncidentView>('DELETE', '/incident');
     expect(stopped.body).toMatchObject({ active: false, started_at: null });
@@ -107,7 +147,9 @@ describe('pilot control endpoint', () => {
 
   it('says `npm start` is not running when nothing answers', async () => {
     const lines: string[] = [];
-    expect(await incidentCommand([], { controlUrl: 'http://127.0.0.1:1', dashboardUrl: '', out: (l) => lines.push(l) })).toBe(1);
+    expect(
+      await incidentCommand([], { controlUrl: 'http://127.0.0.1:1', dashboardUrl: '', out: (l) => lines.push(l) }),
+    ).toBe(1);
     expect(lines.join('\n')).toMatch(/is `npm start` running\?/);
   });
 
@@ -115,8 +157,34 @@ describe('pilot control endpoint', () => {
     const lines: string[] = [];
     const io = { controlUrl: control.url, dashboardUrl: '', out: (l: string) => lines.push(l) };
     expect(await cliCommand(['faults', 'set', 'card-fraud', 'FraudScored', '--duplicate', '0.2'], io)).toBe(0);
-    expect(await cliCommand(['faults', 'set', 'card-fraud', 'CardAuthorized', '--drop', '0.5', '--when', 'network=visa', '--delay', '2s', '--rename', 'amount:value'], io)).toBe(0);
-    expect(cardFraud.traffic.faults()).toEqual({ FraudScored: { duplicate: 0.2 }, CardAuthorized: { drop: 0.5, when: { network: 'visa' }, delay_ms: 2000, schema: { rename: { from: 'amount', to: 'value' } } } });
+    expect(
+      await cliCommand(
+        [
+          'faults',
+          'set',
+          'card-fraud',
+          'CardAuthorized',
+          '--drop',
+          '0.5',
+          '--when',
+          'network=visa',
+          '--delay',
+          '2s',
+          '--rename',
+          'amount:value',
+        ],
+        io,
+      ),
+    ).toBe(0);
+    expect(cardFraud.traffic.faults()).toEqual({
+      FraudScored: { duplicate: 0.2 },
+      CardAuthorized: {
+        drop: 0.5,
+        when: { network: 'visa' },
+        delay_ms: 2000,
+        schema: { rename: { from: 'amount', to: 'value' } },
+      },
+    });
     expect(await cliCommand(['faults', 'set', 'card-fraud', 'CardAuthorized', '--drop', 'lots'], io)).toBe(1);
     expect(lines.at(-1)).toMatch(/400 body\.CardAuthorized\.drop: expected the share of messages to drop/);
     expect(await cliCommand(['faults', 'clear', 'card-fraud', 'FraudScored'], io)).toBe(0);
@@ -132,6 +200,10 @@ describe('pilot control endpoint', () => {
     expect(() => faultFromFlags([])).toThrow(/give at least one/);
     expect(() => faultFromFlags(['--slow', 'soon'])).toThrow(/--slow: expected a duration/);
     expect(() => faultFromFlags(['--rename', 'amount'])).toThrow(/--rename: expected FROM:TO/);
-    expect(faultFromFlags(['--stop', '--slow', '250ms', '--remove', 'network'])).toEqual({ stop: true, slow_consumer_ms: 250, schema: { remove: 'network' } });
+    expect(faultFromFlags(['--stop', '--slow', '250ms', '--remove', 'network'])).toEqual({
+      stop: true,
+      slow_consumer_ms: 250,
+      schema: { remove: 'network' },
+    });
   });
 });

@@ -51,7 +51,15 @@ export interface IncidentView {
 
 const MAX_BODY = 64 * 1024;
 
-export function createControlServer({ pilots, log, now = Date.now }: { pilots: ControlledPilot[]; log: Logger; now?: () => number }): Server {
+export function createControlServer({
+  pilots,
+  log,
+  now = Date.now,
+}: {
+  pilots: ControlledPilot[];
+  log: Logger;
+  now?: () => number;
+}): Server {
   const byName = new Map(pilots.map((p) => [p.name, p]));
   let incidentStartedAt: number | undefined;
 
@@ -63,12 +71,21 @@ export function createControlServer({ pilots, log, now = Date.now }: { pilots: C
 
   const view = (p: ControlledPilot): PilotView => {
     const faults = p.traffic.faults();
-    return { name: p.name, services: p.services, event_types: p.eventTypes, resources: p.resources, faults, fault_summary: Object.entries(faults).map(([type, f]) => describeFault(type, f)), counters: p.traffic.counters() };
+    return {
+      name: p.name,
+      services: p.services,
+      event_types: p.eventTypes,
+      resources: p.resources,
+      faults,
+      fault_summary: Object.entries(faults).map(([type, f]) => describeFault(type, f)),
+      counters: p.traffic.counters(),
+    };
   };
 
   const incident = (): IncidentView => {
     const pilot = byName.get(CARD_FRAUD_INCIDENT.pilot);
-    const active = !!pilot && isDeepStrictEqual(pilot.traffic.faults()[CARD_FRAUD_INCIDENT.eventType], CARD_FRAUD_INCIDENT.fault);
+    const active =
+      !!pilot && isDeepStrictEqual(pilot.traffic.faults()[CARD_FRAUD_INCIDENT.eventType], CARD_FRAUD_INCIDENT.fault);
     return {
       active,
       pilot: CARD_FRAUD_INCIDENT.pilot,
@@ -119,7 +136,8 @@ export function createControlServer({ pilots, log, now = Date.now }: { pilots: C
       log.info('Card→Fraud incident stopped');
       return [200, incident()];
     }
-    if (path === '/pilots' || path === '/incident' || faultsPath) throw new Problem(405, 'Method Not Allowed', `${method} is not supported on ${path}`);
+    if (path === '/pilots' || path === '/incident' || faultsPath)
+      throw new Problem(405, 'Method Not Allowed', `${method} is not supported on ${path}`);
     throw new Problem(404, 'Not Found', `no route ${path}; try GET /pilots`);
   };
 
@@ -128,14 +146,41 @@ export function createControlServer({ pilots, log, now = Date.now }: { pilots: C
     route(req.method ?? 'GET', path, req)
       .then(([status, body]) => send(res, status, body, 'application/json'))
       .catch((err: unknown) => {
-        if (err instanceof Problem) return send(res, err.status, { type: 'about:blank', title: err.title, status: err.status, detail: err.detail, ...(err.errors ? { errors: err.errors } : {}) }, 'application/problem+json');
+        if (err instanceof Problem)
+          return send(
+            res,
+            err.status,
+            {
+              type: 'about:blank',
+              title: err.title,
+              status: err.status,
+              detail: err.detail,
+              ...(err.errors ? { errors: err.errors } : {}),
+            },
+            'application/problem+json',
+          );
         log.error('pilot control request failed', { err, path });
-        return send(res, 500, { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'see the pilots log' }, 'application/problem+json');
+        return send(
+          res,
+          500,
+          { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'see the pilots log' },
+          'application/problem+json',
+        );
       });
   });
 }
 
-export async function startControl({ host = '127.0.0.1', port, ...deps }: { pilots: ControlledPilot[]; log: Logger; host?: string; port: number; now?: () => number }): Promise<{ url: string; close(): Promise<void> }> {
+export async function startControl({
+  host = '127.0.0.1',
+  port,
+  ...deps
+}: {
+  pilots: ControlledPilot[];
+  log: Logger;
+  host?: string;
+  port: number;
+  now?: () => number;
+}): Promise<{ url: string; close(): Promise<void> }> {
   const server = createControlServer(deps);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -170,7 +215,12 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw new Problem(400, 'Invalid fault switches', 'body: expected a JSON object of event type → fault, e.g. {"CardAuthorized": {"drop": 0.4}}', [{ field: 'body', message: 'expected JSON' }]);
+    throw new Problem(
+      400,
+      'Invalid fault switches',
+      'body: expected a JSON object of event type → fault, e.g. {"CardAuthorized": {"drop": 0.4}}',
+      [{ field: 'body', message: 'expected JSON' }],
+    );
   }
 }
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { changeSchema, consumerDelay, describeFault, faultFor, faultTableSchema, planPublish, type Fault } from './faults.ts';
+import {
+  changeSchema,
+  consumerDelay,
+  describeFault,
+  faultFor,
+  faultTableSchema,
+  planPublish,
+  type Fault,
+} from './faults.ts';
 
 /** A random source that replays fixed values, so each decision is known. */
 const replay = (...values: number[]) => {
@@ -19,7 +27,9 @@ describe('planPublish', () => {
     expect(planPublish(fault, data, replay(0.39)).copies).toBe(0);
     expect(planPublish(fault, data, replay(0.4)).copies).toBe(1);
     const random = replay(...Array.from({ length: 1000 }, (_, i) => i / 1000));
-    const dropped = Array.from({ length: 1000 }, () => planPublish(fault, data, random).copies).filter((c) => c === 0).length;
+    const dropped = Array.from({ length: 1000 }, () => planPublish(fault, data, random).copies).filter(
+      (c) => c === 0,
+    ).length;
     expect(dropped).toBe(400);
   });
 
@@ -73,7 +83,9 @@ describe('fault lookup and consumer slowdown', () => {
   });
 
   it('describes a fault for people', () => {
-    expect(describeFault('CardAuthorized', { drop: 0.4, when: { network: 'visa' } })).toBe('CardAuthorized: drops 40% (only network=visa)');
+    expect(describeFault('CardAuthorized', { drop: 0.4, when: { network: 'visa' } })).toBe(
+      'CardAuthorized: drops 40% (only network=visa)',
+    );
     expect(describeFault('*', { stop: true })).toBe('every event type: publishes none');
   });
 });
@@ -86,16 +98,35 @@ describe('faultTableSchema', () => {
   };
 
   it('accepts every switch', () => {
-    const table = { CardAuthorized: { drop: 0.4, stop: false, duplicate: 0.1, delay_ms: 2000, schema: { remove: 'amount' }, slow_consumer_ms: 100, when: { network: 'visa' } }, '*': { duplicate: 0.01 } };
+    const table = {
+      CardAuthorized: {
+        drop: 0.4,
+        stop: false,
+        duplicate: 0.1,
+        delay_ms: 2000,
+        schema: { remove: 'amount' },
+        slow_consumer_ms: 100,
+        when: { network: 'visa' },
+      },
+      '*': { duplicate: 0.01 },
+    };
     expect(schema.parse(table)).toEqual(table);
   });
 
   it('names the field and says what was expected', () => {
-    expect(issues({ CardAuthorized: { drop: 1.5 } })).toEqual(['CardAuthorized.drop: expected the share of messages to drop, a number from 0 to 1']);
-    expect(issues({ CardAuthorized: { delay_ms: -1 } })).toEqual(['CardAuthorized.delay_ms: expected a delay of at least 0 ms']);
-    expect(issues({ CardAuthorized: { schema: { rename: { from: 'a' } } } })[0]).toMatch(/^CardAuthorized\.schema: expected \{"rename"/);
+    expect(issues({ CardAuthorized: { drop: 1.5 } })).toEqual([
+      'CardAuthorized.drop: expected the share of messages to drop, a number from 0 to 1',
+    ]);
+    expect(issues({ CardAuthorized: { delay_ms: -1 } })).toEqual([
+      'CardAuthorized.delay_ms: expected a delay of at least 0 ms',
+    ]);
+    expect(issues({ CardAuthorized: { schema: { rename: { from: 'a' } } } })[0]).toMatch(
+      /^CardAuthorized\.schema: expected \{"rename"/,
+    );
     expect(issues({ CardAuthorized: { dropp: 0.4 } })[0]).toMatch(/^CardAuthorized: .*dropp/);
-    expect(issues({ CardDeclined: { drop: 0.4 } })).toEqual(['CardDeclined: unknown event type; expected one of CardAuthorized, FraudScored, *']);
+    expect(issues({ CardDeclined: { drop: 0.4 } })).toEqual([
+      'CardDeclined: unknown event type; expected one of CardAuthorized, FraudScored, *',
+    ]);
     expect(issues([1])[0]).toMatch(/expected an object of event type → fault/);
   });
 });

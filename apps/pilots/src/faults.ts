@@ -15,11 +15,16 @@ const millis = (what: string, max: number) =>
     .min(0, `expected ${what} of at least 0 ms`)
     .max(max, `expected ${what} of at most ${max} ms`);
 
-const field = z.string({ error: 'expected a top-level payload field name' }).min(1, 'expected a top-level payload field name');
+const field = z
+  .string({ error: 'expected a top-level payload field name' })
+  .min(1, 'expected a top-level payload field name');
 
-export const schemaChangeSchema = z.union([z.strictObject({ rename: z.strictObject({ from: field, to: field }) }), z.strictObject({ remove: field })], {
-  error: 'expected {"rename": {"from": "field", "to": "new_name"}} or {"remove": "field"}',
-});
+export const schemaChangeSchema = z.union(
+  [z.strictObject({ rename: z.strictObject({ from: field, to: field }) }), z.strictObject({ remove: field })],
+  {
+    error: 'expected {"rename": {"from": "field", "to": "new_name"}} or {"remove": "field"}',
+  },
+);
 
 export const faultSchema = z.strictObject({
   /** Share of messages the producer silently does not publish. */
@@ -49,11 +54,20 @@ export const ANY_TYPE = '*';
 /** A table keyed by the pilot's own event types (or `*`), so a typo is refused rather than silently ignored. */
 export function faultTableSchema(eventTypes: readonly string[]) {
   const known = new Set([...eventTypes, ANY_TYPE]);
-  return z.record(z.string(), faultSchema, { error: 'expected an object of event type → fault, e.g. {"CardAuthorized": {"drop": 0.4}}' }).superRefine((table, ctx) => {
-    for (const type of Object.keys(table)) {
-      if (!known.has(type)) ctx.addIssue({ code: 'custom', path: [type], message: `unknown event type; expected one of ${[...known].join(', ')}` });
-    }
-  });
+  return z
+    .record(z.string(), faultSchema, {
+      error: 'expected an object of event type → fault, e.g. {"CardAuthorized": {"drop": 0.4}}',
+    })
+    .superRefine((table, ctx) => {
+      for (const type of Object.keys(table)) {
+        if (!known.has(type))
+          ctx.addIssue({
+            code: 'custom',
+            path: [type],
+            message: `unknown event type; expected one of ${[...known].join(', ')}`,
+          });
+      }
+    });
 }
 
 export function faultFor(table: FaultTable, eventType: string): Fault | undefined {
@@ -102,7 +116,12 @@ export function describeFault(type: string, fault: Fault): string {
   if (fault.drop) parts.push(`drops ${Math.round(fault.drop * 100)}%`);
   if (fault.duplicate) parts.push(`duplicates ${Math.round(fault.duplicate * 100)}%`);
   if (fault.delay_ms) parts.push(`delays each by ${fault.delay_ms} ms`);
-  if (fault.schema) parts.push('rename' in fault.schema ? `renames ${fault.schema.rename.from} to ${fault.schema.rename.to}` : `removes ${fault.schema.remove}`);
+  if (fault.schema)
+    parts.push(
+      'rename' in fault.schema
+        ? `renames ${fault.schema.rename.from} to ${fault.schema.rename.to}`
+        : `removes ${fault.schema.remove}`,
+    );
   if (fault.slow_consumer_ms) parts.push(`slows its consumer by ${fault.slow_consumer_ms} ms a message`);
   const when = Object.entries(fault.when ?? {}).map(([k, v]) => `${k}=${v}`);
   return `${type === ANY_TYPE ? 'every event type' : type}: ${parts.join(', ') || 'no change'}${when.length ? ` (only ${when.join(', ')})` : ''}`;

@@ -17,7 +17,11 @@ export async function incidentCommand(args: string[], io: CommandIo): Promise<nu
     if (stop) {
       const was = (await client.pilots()).incident;
       const now = await client.stopIncident();
-      io.out(was.active ? `Card→Fraud incident stopped: card-service publishes every ${now.event_type} again.` : 'No Card→Fraud incident was running.');
+      io.out(
+        was.active
+          ? `Card→Fraud incident stopped: card-service publishes every ${now.event_type} again.`
+          : 'No Card→Fraud incident was running.',
+      );
       io.out(`The rules (${now.rules.join(', ')}) resolve once a clean window has been judged.`);
       return 0;
     }
@@ -36,7 +40,9 @@ export async function incidentCommand(args: string[], io: CommandIo): Promise<nu
     return 0;
   } catch (err) {
     if (err instanceof ControlUnavailable) {
-      io.out(`The demo's pilots do not answer at ${io.controlUrl}: is \`npm start\` running? Start it, then run \`npm run incident\` again.`);
+      io.out(
+        `The demo's pilots do not answer at ${io.controlUrl}: is \`npm start\` running? Start it, then run \`npm run incident\` again.`,
+      );
       return 1;
     }
     io.out((err as Error).message);
@@ -46,5 +52,9 @@ export async function incidentCommand(args: string[], io: CommandIo): Promise<nu
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dashboardUrl = `http://127.0.0.1:${process.env.ROLLCALL_API_PORT ?? 8787}/`;
-  process.exitCode = await incidentCommand(process.argv.slice(2), { controlUrl: controlUrl(process.env), dashboardUrl, out: (line) => console.log(line) });
+  process.exitCode = await incidentCommand(process.argv.slice(2), {
+    controlUrl: controlUrl(process.env),
+    dashboardUrl,
+    out: (line) => console.log(line),
+  });
 }

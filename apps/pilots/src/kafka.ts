@@ -20,13 +20,28 @@ export type Handlers = Partial<Record<string, (event: CloudEvent) => Promise<voi
 
 const PARTITIONS = 3;
 
-export async function connectPilotKafka({ brokers, clientId, topics, traffic, log }: { brokers: string[]; clientId: string; topics: string[]; traffic: Traffic; log: Logger }): Promise<PilotKafka> {
+export async function connectPilotKafka({
+  brokers,
+  clientId,
+  topics,
+  traffic,
+  log,
+}: {
+  brokers: string[];
+  clientId: string;
+  topics: string[];
+  traffic: Traffic;
+  log: Logger;
+}): Promise<PilotKafka> {
   const kafka = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   try {
     // createTopics is a no-op for topics that exist; made here so consumers never subscribe to a missing topic
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS })),
+    });
   } finally {
     await admin.disconnect();
   }
@@ -41,7 +56,11 @@ export async function connectPilotKafka({ brokers, clientId, topics, traffic, lo
       }),
     async consume(groupId, subscribed, handlers) {
       // The client id is the group's (the service's) name: it is what names the consumer on the flow map.
-      const consumer = new Kafka({ clientId: groupId, brokers, logLevel: logLevel.NOTHING }).consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 1000 });
+      const consumer = new Kafka({ clientId: groupId, brokers, logLevel: logLevel.NOTHING }).consumer({
+        groupId,
+        sessionTimeout: 15_000,
+        heartbeatInterval: 1000,
+      });
       consumers.push(consumer);
       await consumer.connect();
       // A group's very first start reads what was published before it joined; later starts resume at its offsets.

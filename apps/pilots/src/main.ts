@@ -14,10 +14,18 @@ const config = loadPilotsConfig(process.env);
 const common = { kafkaBrokers: config.kafkaBrokers, log };
 const named = <Names extends Record<string, string>>(names: Names) => prefixNames(names, config.namePrefix);
 const starters: Record<PilotName, () => Promise<Pilot>> = {
-  'card-fraud': () => startCardFraud({ ...common, rabbitUrl: config.rabbitUrl, ratePerSecond: CARD_FRAUD_RATE * config.rate, names: named(CARD_FRAUD_NAMES) }),
-  onboarding: () => startOnboarding({ ...common, ratePerSecond: ONBOARDING_RATE * config.rate, names: named(ONBOARDING_NAMES) }),
+  'card-fraud': () =>
+    startCardFraud({
+      ...common,
+      rabbitUrl: config.rabbitUrl,
+      ratePerSecond: CARD_FRAUD_RATE * config.rate,
+      names: named(CARD_FRAUD_NAMES),
+    }),
+  onboarding: () =>
+    startOnboarding({ ...common, ratePerSecond: ONBOARDING_RATE * config.rate, names: named(ONBOARDING_NAMES) }),
   pay: () => startPay({ ...common, ratePerSecond: PAY_RATE * config.rate, names: named(PAY_NAMES) }),
-  'order-saga': () => startOrderSaga({ ...common, ratePerSecond: ORDER_SAGA_RATE * config.rate, names: named(ORDER_SAGA_NAMES) }),
+  'order-saga': () =>
+    startOrderSaga({ ...common, ratePerSecond: ORDER_SAGA_RATE * config.rate, names: named(ORDER_SAGA_NAMES) }),
 };
 
 const pilots: Pilot[] = [];
@@ -31,7 +39,10 @@ for (const name of config.pilots) {
 }
 // Traffic matters more than the switches: if the port is taken, say so and run the pilots without control.
 const control = await startControl({ pilots, log, port: config.controlPort }).catch((err: unknown) => {
-  log.error('pilot control endpoint could not listen; fault switches and `npm run incident` are unavailable (set PILOT_CONTROL_PORT)', { port: config.controlPort, err });
+  log.error(
+    'pilot control endpoint could not listen; fault switches and `npm run incident` are unavailable (set PILOT_CONTROL_PORT)',
+    { port: config.controlPort, err },
+  );
   return undefined;
 });
 if (control) log.info('pilot control endpoint listening', { url: control.url, try: `curl ${control.url}/pilots` });
@@ -41,7 +52,13 @@ const shutdown = () => {
   if (stopping) return;
   stopping = true;
   void (control?.close() ?? Promise.resolve())
-    .then(() => Promise.all(pilots.map((p) => p.stop().catch((err: unknown) => log.warn('pilot did not stop cleanly', { pilot: p.name, err })))))
+    .then(() =>
+      Promise.all(
+        pilots.map((p) =>
+          p.stop().catch((err: unknown) => log.warn('pilot did not stop cleanly', { pilot: p.name, err })),
+        ),
+      ),
+    )
     .then(() => process.exit(0));
 };
 process.once('SIGINT', shutdown);

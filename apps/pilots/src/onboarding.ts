@@ -19,7 +19,13 @@ export const ONBOARDING_NAMES = {
 };
 export type OnboardingNames = typeof ONBOARDING_NAMES;
 
-export const ONBOARDING_EVENT_TYPES = ['EmployeeHired', 'AccountsProvisioned', 'InfraAccessGranted', 'SecurityAccessGranted', 'OnboardingCompleted'] as const;
+export const ONBOARDING_EVENT_TYPES = [
+  'EmployeeHired',
+  'AccountsProvisioned',
+  'InfraAccessGranted',
+  'SecurityAccessGranted',
+  'OnboardingCompleted',
+] as const;
 
 /** Default hires per second. */
 export const ONBOARDING_RATE = 1;
@@ -31,7 +37,13 @@ const ROLES = ['backend engineer', 'frontend engineer', 'SRE', 'data engineer', 
 /** Cases waiting for their second grant; a bound so lost grants cannot grow memory forever. */
 const MAX_OPEN_CASES = 10_000;
 
-export async function startOnboarding({ kafkaBrokers, ratePerSecond = ONBOARDING_RATE, log, names: given = {}, random = Math.random }: PilotOptions<OnboardingNames>): Promise<Pilot> {
+export async function startOnboarding({
+  kafkaBrokers,
+  ratePerSecond = ONBOARDING_RATE,
+  log,
+  names: given = {},
+  random = Math.random,
+}: PilotOptions<OnboardingNames>): Promise<Pilot> {
   const names: OnboardingNames = { ...ONBOARDING_NAMES, ...given };
   const traffic = createTraffic({ eventTypes: ONBOARDING_EVENT_TYPES, log, random });
   const topics = [names.employees, names.accounts, names.access, names.completed];
@@ -47,14 +59,31 @@ export async function startOnboarding({ kafkaBrokers, ratePerSecond = ONBOARDING
       return;
     }
     open.delete(employee);
-    await kafka.publish(names.completed, newEvent('OnboardingCompleted', 'engineering-onboarding', employee, { employee_id: employee, steps: ['accounts', 'infrastructure', 'security'] }, grant));
+    await kafka.publish(
+      names.completed,
+      newEvent(
+        'OnboardingCompleted',
+        'engineering-onboarding',
+        employee,
+        { employee_id: employee, steps: ['accounts', 'infrastructure', 'security'] },
+        grant,
+      ),
+    );
   };
 
   await kafka.consume(names.engineeringGroup, [names.employees, names.access], {
     EmployeeHired: async (hired) => {
       const email = String(hired.data.email ?? `${hired.correlationId}@example.com`);
-      const accounts = { employee_id: hired.correlationId, email, accounts: ['google-workspace', 'github', 'slack', 'jira'], team: hired.data.team ?? 'unknown' };
-      await kafka.publish(names.accounts, newEvent('AccountsProvisioned', 'engineering-onboarding', hired.correlationId, accounts, hired));
+      const accounts = {
+        employee_id: hired.correlationId,
+        email,
+        accounts: ['google-workspace', 'github', 'slack', 'jira'],
+        team: hired.data.team ?? 'unknown',
+      };
+      await kafka.publish(
+        names.accounts,
+        newEvent('AccountsProvisioned', 'engineering-onboarding', hired.correlationId, accounts, hired),
+      );
     },
     InfraAccessGranted: async (grant) => granted(grant.correlationId, 'infrastructure', grant),
     SecurityAccessGranted: async (grant) => granted(grant.correlationId, 'security', grant),
@@ -63,14 +92,29 @@ export async function startOnboarding({ kafkaBrokers, ratePerSecond = ONBOARDING
   await kafka.consume(names.infrastructureGroup, [names.accounts], {
     AccountsProvisioned: async (accounts) => {
       const team = String(accounts.data.team ?? 'platform');
-      const grants = { employee_id: accounts.correlationId, grants: ['vpn', `aws:${team}-dev`, 'k8s:staging', 'grafana:viewer'] };
-      await kafka.publish(names.access, newEvent('InfraAccessGranted', 'infrastructure-onboarding', accounts.correlationId, grants, accounts));
+      const grants = {
+        employee_id: accounts.correlationId,
+        grants: ['vpn', `aws:${team}-dev`, 'k8s:staging', 'grafana:viewer'],
+      };
+      await kafka.publish(
+        names.access,
+        newEvent('InfraAccessGranted', 'infrastructure-onboarding', accounts.correlationId, grants, accounts),
+      );
     },
   });
   await kafka.consume(names.securityGroup, [names.accounts], {
     AccountsProvisioned: async (accounts) => {
-      const grants = { employee_id: accounts.correlationId, badge: 'issued', mfa: 'enrolled', laptop: 'encrypted', training: 'assigned' };
-      await kafka.publish(names.access, newEvent('SecurityAccessGranted', 'security-onboarding', accounts.correlationId, grants, accounts));
+      const grants = {
+        employee_id: accounts.correlationId,
+        badge: 'issued',
+        mfa: 'enrolled',
+        laptop: 'encrypted',
+        training: 'assigned',
+      };
+      await kafka.publish(
+        names.access,
+        newEvent('SecurityAccessGranted', 'security-onboarding', accounts.correlationId, grants, accounts),
+      );
     },
   });
 
@@ -81,7 +125,15 @@ export async function startOnboarding({ kafkaBrokers, ratePerSecond = ONBOARDING
     tick: async () => {
       const id = newId('emp');
       const [first, last] = [oneOf(FIRST, random()), oneOf(LAST, random())];
-      const hire = { employee_id: id, name: `${first} ${last}`, email: `${first}.${last}.${id.slice(4, 8)}@example.com`.toLowerCase(), department: 'engineering', team: oneOf(TEAMS, random()), role: oneOf(ROLES, random()), start_date: new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10) };
+      const hire = {
+        employee_id: id,
+        name: `${first} ${last}`,
+        email: `${first}.${last}.${id.slice(4, 8)}@example.com`.toLowerCase(),
+        department: 'engineering',
+        team: oneOf(TEAMS, random()),
+        role: oneOf(ROLES, random()),
+        start_date: new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10),
+      };
       await kafka.publish(names.employees, newEvent('EmployeeHired', 'hr-service', id, hire));
     },
   });
@@ -91,7 +143,12 @@ export async function startOnboarding({ kafkaBrokers, ratePerSecond = ONBOARDING
     services: ['hr-service', 'engineering-onboarding', 'infrastructure-onboarding', 'security-onboarding'],
     eventTypes: ONBOARDING_EVENT_TYPES,
     traffic,
-    resources: { kafkaTopics: topics, kafkaGroups: [names.engineeringGroup, names.infrastructureGroup, names.securityGroup], exchanges: [], queues: [] },
+    resources: {
+      kafkaTopics: topics,
+      kafkaGroups: [names.engineeringGroup, names.infrastructureGroup, names.securityGroup],
+      exchanges: [],
+      queues: [],
+    },
     async stop() {
       await pace.stop();
       await traffic.settled();

@@ -21,7 +21,17 @@ export const ORDER_SAGA_NAMES = {
 };
 export type OrderSagaNames = typeof ORDER_SAGA_NAMES;
 
-export const ORDER_SAGA_EVENT_TYPES = ['OrderPlaced', 'PaymentCompleted', 'PaymentFailed', 'StockDecreased', 'StockFailed', 'PaymentCancelled', 'DeliveryStarted', 'OrderClosed', 'OrderCancelled'] as const;
+export const ORDER_SAGA_EVENT_TYPES = [
+  'OrderPlaced',
+  'PaymentCompleted',
+  'PaymentFailed',
+  'StockDecreased',
+  'StockFailed',
+  'PaymentCancelled',
+  'DeliveryStarted',
+  'OrderClosed',
+  'OrderCancelled',
+] as const;
 
 /** Default orders per second. */
 export const ORDER_SAGA_RATE = 1.5;
@@ -35,7 +45,14 @@ export interface SagaFailures {
 const SKUS = ['sku-kopi-250g', 'sku-teh-100g', 'sku-mug', 'sku-grinder', 'sku-filter-100', 'sku-kettle'];
 const CARRIERS = ['JNE', 'SiCepat', 'DHL', 'Ninja Van'];
 
-export async function startOrderSaga({ kafkaBrokers, ratePerSecond = ORDER_SAGA_RATE, log, names: given = {}, random = Math.random, failures = { payment: 0.04, stock: 0.03 } }: PilotOptions<OrderSagaNames> & { failures?: SagaFailures }): Promise<Pilot> {
+export async function startOrderSaga({
+  kafkaBrokers,
+  ratePerSecond = ORDER_SAGA_RATE,
+  log,
+  names: given = {},
+  random = Math.random,
+  failures = { payment: 0.04, stock: 0.03 },
+}: PilotOptions<OrderSagaNames> & { failures?: SagaFailures }): Promise<Pilot> {
   const names: OrderSagaNames = { ...ORDER_SAGA_NAMES, ...given };
   const traffic = createTraffic({ eventTypes: ORDER_SAGA_EVENT_TYPES, log, random });
   const topics = [names.orders, names.payments, names.stock, names.delivery];
@@ -45,15 +62,26 @@ export async function startOrderSaga({ kafkaBrokers, ratePerSecond = ORDER_SAGA_
     OrderPlaced: async (order) => {
       const id = order.correlationId;
       if (random() < failures.payment) {
-        await kafka.publish(names.payments, newEvent('PaymentFailed', 'payment-service', id, { order_id: id, reason: 'card_declined' }, order));
+        await kafka.publish(
+          names.payments,
+          newEvent('PaymentFailed', 'payment-service', id, { order_id: id, reason: 'card_declined' }, order),
+        );
         return;
       }
       const paid = { order_id: id, payment_id: newId('pay'), amount: order.data.total, items: order.data.items };
       await kafka.publish(names.payments, newEvent('PaymentCompleted', 'payment-service', id, paid, order));
     },
     StockFailed: async (failed) => {
-      const refund = { order_id: failed.correlationId, payment_id: failed.data.payment_id, refunded: failed.data.amount, reason: 'out_of_stock' };
-      await kafka.publish(names.payments, newEvent('PaymentCancelled', 'payment-service', failed.correlationId, refund, failed));
+      const refund = {
+        order_id: failed.correlationId,
+        payment_id: failed.data.payment_id,
+        refunded: failed.data.amount,
+        reason: 'out_of_stock',
+      };
+      await kafka.publish(
+        names.payments,
+        newEvent('PaymentCancelled', 'payment-service', failed.correlationId, refund, failed),
+      );
     },
   });
 
@@ -61,30 +89,78 @@ export async function startOrderSaga({ kafkaBrokers, ratePerSecond = ORDER_SAGA_
     PaymentCompleted: async (paid) => {
       const id = paid.correlationId;
       if (random() < failures.stock) {
-        const failed = { order_id: id, payment_id: paid.data.payment_id, amount: paid.data.amount, reason: 'out_of_stock' };
+        const failed = {
+          order_id: id,
+          payment_id: paid.data.payment_id,
+          amount: paid.data.amount,
+          reason: 'out_of_stock',
+        };
         await kafka.publish(names.stock, newEvent('StockFailed', 'stock-service', id, failed, paid));
         return;
       }
-      await kafka.publish(names.stock, newEvent('StockDecreased', 'stock-service', id, { order_id: id, items: paid.data.items, warehouse: 'cgk-1' }, paid));
+      await kafka.publish(
+        names.stock,
+        newEvent(
+          'StockDecreased',
+          'stock-service',
+          id,
+          { order_id: id, items: paid.data.items, warehouse: 'cgk-1' },
+          paid,
+        ),
+      );
     },
   });
 
   await kafka.consume(names.deliveryGroup, [names.stock], {
     StockDecreased: async (picked) => {
-      const shipment = { order_id: picked.correlationId, carrier: oneOf(CARRIERS, random()), tracking_number: newId('trk') };
-      await kafka.publish(names.delivery, newEvent('DeliveryStarted', 'delivery-service', picked.correlationId, shipment, picked));
+      const shipment = {
+        order_id: picked.correlationId,
+        carrier: oneOf(CARRIERS, random()),
+        tracking_number: newId('trk'),
+      };
+      await kafka.publish(
+        names.delivery,
+        newEvent('DeliveryStarted', 'delivery-service', picked.correlationId, shipment, picked),
+      );
     },
   });
 
   await kafka.consume(names.orderGroup, [names.delivery, names.payments], {
     DeliveryStarted: async (shipped) => {
-      await kafka.publish(names.orders, newEvent('OrderClosed', 'order-service', shipped.correlationId, { order_id: shipped.correlationId, status: 'closed' }, shipped));
+      await kafka.publish(
+        names.orders,
+        newEvent(
+          'OrderClosed',
+          'order-service',
+          shipped.correlationId,
+          { order_id: shipped.correlationId, status: 'closed' },
+          shipped,
+        ),
+      );
     },
     PaymentFailed: async (failed) => {
-      await kafka.publish(names.orders, newEvent('OrderCancelled', 'order-service', failed.correlationId, { order_id: failed.correlationId, status: 'cancelled', reason: 'payment_failed' }, failed));
+      await kafka.publish(
+        names.orders,
+        newEvent(
+          'OrderCancelled',
+          'order-service',
+          failed.correlationId,
+          { order_id: failed.correlationId, status: 'cancelled', reason: 'payment_failed' },
+          failed,
+        ),
+      );
     },
     PaymentCancelled: async (refunded) => {
-      await kafka.publish(names.orders, newEvent('OrderCancelled', 'order-service', refunded.correlationId, { order_id: refunded.correlationId, status: 'cancelled', reason: 'out_of_stock' }, refunded));
+      await kafka.publish(
+        names.orders,
+        newEvent(
+          'OrderCancelled',
+          'order-service',
+          refunded.correlationId,
+          { order_id: refunded.correlationId, status: 'cancelled', reason: 'out_of_stock' },
+          refunded,
+        ),
+      );
     },
   });
 
@@ -94,9 +170,21 @@ export async function startOrderSaga({ kafkaBrokers, ratePerSecond = ORDER_SAGA_
     random,
     tick: async () => {
       const id = newId('ord');
-      const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ sku: oneOf(SKUS, random()), quantity: 1 + Math.floor(random() * 3) }));
+      const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({
+        sku: oneOf(SKUS, random()),
+        quantity: 1 + Math.floor(random() * 3),
+      }));
       const total = Math.round(items.reduce((sum, item) => sum + item.quantity * (20 + random() * 180), 0)) * 1000;
-      await kafka.publish(names.orders, newEvent('OrderPlaced', 'order-service', id, { order_id: id, customer_id: newId('cus'), items, total, currency: 'IDR' }));
+      await kafka.publish(
+        names.orders,
+        newEvent('OrderPlaced', 'order-service', id, {
+          order_id: id,
+          customer_id: newId('cus'),
+          items,
+          total,
+          currency: 'IDR',
+        }),
+      );
     },
   });
 
@@ -105,7 +193,12 @@ export async function startOrderSaga({ kafkaBrokers, ratePerSecond = ORDER_SAGA_
     services: ['order-service', 'payment-service', 'stock-service', 'delivery-service'],
     eventTypes: ORDER_SAGA_EVENT_TYPES,
     traffic,
-    resources: { kafkaTopics: topics, kafkaGroups: [names.orderGroup, names.paymentGroup, names.stockGroup, names.deliveryGroup], exchanges: [], queues: [] },
+    resources: {
+      kafkaTopics: topics,
+      kafkaGroups: [names.orderGroup, names.paymentGroup, names.stockGroup, names.deliveryGroup],
+      exchanges: [],
+      queues: [],
+    },
     async stop() {
       await pace.stop();
       await traffic.settled();

@@ -8,7 +8,17 @@ export interface Pace {
 
 const MAX_IN_FLIGHT = 200;
 
-export function startPace({ ratePerSecond, tick, log, random = Math.random }: { ratePerSecond: number; tick: () => Promise<void>; log: Logger; random?: () => number }): Pace {
+export function startPace({
+  ratePerSecond,
+  tick,
+  log,
+  random = Math.random,
+}: {
+  ratePerSecond: number;
+  tick: () => Promise<void>;
+  log: Logger;
+  random?: () => number;
+}): Pace {
   const interval = 1000 / Math.max(ratePerSecond, 0.01);
   const inFlight = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | undefined;

@@ -24,7 +24,15 @@ export const PAY_NAMES = {
 };
 export type PayNames = typeof PAY_NAMES;
 
-export const PAY_EVENT_TYPES = ['MembershipRegistered', 'MoneyRechargeRequested', 'MoneyRecharged', 'RemittanceRequested', 'RemittanceCompleted', 'FirmBankingRequested', 'FirmBankingCompleted'] as const;
+export const PAY_EVENT_TYPES = [
+  'MembershipRegistered',
+  'MoneyRechargeRequested',
+  'MoneyRecharged',
+  'RemittanceRequested',
+  'RemittanceCompleted',
+  'FirmBankingRequested',
+  'FirmBankingCompleted',
+] as const;
 
 /** Default membership, recharge and remittance requests per second. */
 export const PAY_RATE = 2;
@@ -47,7 +55,13 @@ function servedKeys() {
   };
 }
 
-export async function startPay({ kafkaBrokers, ratePerSecond = PAY_RATE, log, names: given = {}, random = Math.random }: PilotOptions<PayNames>): Promise<Pilot> {
+export async function startPay({
+  kafkaBrokers,
+  ratePerSecond = PAY_RATE,
+  log,
+  names: given = {},
+  random = Math.random,
+}: PilotOptions<PayNames>): Promise<Pilot> {
   const names: PayNames = { ...PAY_NAMES, ...given };
   const traffic = createTraffic({ eventTypes: PAY_EVENT_TYPES, log, random });
   const topics = [names.membership, names.money, names.remittance, names.firmbanking, names.firmbankingResults];
@@ -60,7 +74,10 @@ export async function startPay({ kafkaBrokers, ratePerSecond = PAY_RATE, log, na
     FirmBankingRequested: async (request) => {
       if (!transfers.first(request.correlationId)) return; // a retried request: the money moved once already
       const result = { ...request.data, status: 'succeeded', bank_transaction_id: newId('btx') };
-      await kafka.publish(names.firmbankingResults, newEvent('FirmBankingCompleted', 'firmbanking-service', request.correlationId, result, request));
+      await kafka.publish(
+        names.firmbankingResults,
+        newEvent('FirmBankingCompleted', 'firmbanking-service', request.correlationId, result, request),
+      );
     },
   });
 
@@ -80,17 +97,40 @@ export async function startPay({ kafkaBrokers, ratePerSecond = PAY_RATE, log, na
   await kafka.consume(names.remittanceGroup, [names.firmbankingResults], {
     FirmBankingCompleted: async (done) => {
       if (done.data.purpose !== 'remittance' || !remittances.first(done.correlationId)) return;
-      const booked = { idempotency_key: done.correlationId, membership_id: done.data.membership_id, amount: done.data.amount, to_bank: done.data.to_bank, status: 'completed' };
-      await kafka.publish(names.remittance, newEvent('RemittanceCompleted', 'remittance-service', done.correlationId, booked, done));
+      const booked = {
+        idempotency_key: done.correlationId,
+        membership_id: done.data.membership_id,
+        amount: done.data.amount,
+        to_bank: done.data.to_bank,
+        status: 'completed',
+      };
+      await kafka.publish(
+        names.remittance,
+        newEvent('RemittanceCompleted', 'remittance-service', done.correlationId, booked, done),
+      );
     },
   });
 
   /** The requester's own event, then its order to the bank, under one idempotency key. */
-  const request = async (source: string, topic: string, type: string, purpose: 'recharge' | 'remittance', data: Record<string, unknown>) => {
+  const request = async (
+    source: string,
+    topic: string,
+    type: string,
+    purpose: 'recharge' | 'remittance',
+    data: Record<string, unknown>,
+  ) => {
     const key = newId('idem');
     const requested = newEvent(type, source, key, { idempotency_key: key, ...data });
     await kafka.publish(topic, requested);
-    const order = { idempotency_key: key, purpose, membership_id: data.membership_id, amount: data.amount, from_bank: data.from_bank, to_bank: data.to_bank, requested_by: source };
+    const order = {
+      idempotency_key: key,
+      purpose,
+      membership_id: data.membership_id,
+      amount: data.amount,
+      from_bank: data.from_bank,
+      to_bank: data.to_bank,
+      requested_by: source,
+    };
     await kafka.publish(names.firmbanking, newEvent('FirmBankingRequested', source, key, order, requested));
   };
 
@@ -99,18 +139,48 @@ export async function startPay({ kafkaBrokers, ratePerSecond = PAY_RATE, log, na
     log,
     random,
     tick: async () => {
-      const what = pick([['membership', 0.1], ['recharge', 0.5], ['remittance', 0.4]] as const, random());
+      const what = pick(
+        [
+          ['membership', 0.1],
+          ['recharge', 0.5],
+          ['remittance', 0.4],
+        ] as const,
+        random(),
+      );
       if (what === 'membership') {
         const id = newId('mem');
         members.push(id);
         if (members.length > 1000) members.shift();
-        await kafka.publish(names.membership, newEvent('MembershipRegistered', 'membership-service', id, { membership_id: id, corp: oneOf(CORPS, random()), membership_type: 'corporate', valid: true }));
+        await kafka.publish(
+          names.membership,
+          newEvent('MembershipRegistered', 'membership-service', id, {
+            membership_id: id,
+            corp: oneOf(CORPS, random()),
+            membership_type: 'corporate',
+            valid: true,
+          }),
+        );
         return;
       }
       const member = oneOf(members, random());
       const amount = Math.round(10 + random() * 990) * 1000;
-      if (what === 'recharge') await request('money-service', names.money, 'MoneyRechargeRequested', 'recharge', { membership_id: member, amount, currency: 'IDR', from_bank: oneOf(BANKS, random()), to_bank: 'pay-firm-account' });
-      else await request('remittance-service', names.remittance, 'RemittanceRequested', 'remittance', { membership_id: member, amount, currency: 'IDR', from_bank: 'pay-firm-account', to_bank: oneOf(BANKS, random()), to_account: String(Math.floor(random() * 1e10)).padStart(10, '0') });
+      if (what === 'recharge')
+        await request('money-service', names.money, 'MoneyRechargeRequested', 'recharge', {
+          membership_id: member,
+          amount,
+          currency: 'IDR',
+          from_bank: oneOf(BANKS, random()),
+          to_bank: 'pay-firm-account',
+        });
+      else
+        await request('remittance-service', names.remittance, 'RemittanceRequested', 'remittance', {
+          membership_id: member,
+          amount,
+          currency: 'IDR',
+          from_bank: 'pay-firm-account',
+          to_bank: oneOf(BANKS, random()),
+          to_account: String(Math.floor(random() * 1e10)).padStart(10, '0'),
+        });
     },
   });
 
@@ -119,7 +189,12 @@ export async function startPay({ kafkaBrokers, ratePerSecond = PAY_RATE, log, na
     services: ['membership-service', 'money-service', 'remittance-service', 'firmbanking-service'],
     eventTypes: PAY_EVENT_TYPES,
     traffic,
-    resources: { kafkaTopics: topics, kafkaGroups: [names.firmbankingGroup, names.moneyGroup, names.remittanceGroup], exchanges: [], queues: [] },
+    resources: {
+      kafkaTopics: topics,
+      kafkaGroups: [names.firmbankingGroup, names.moneyGroup, names.remittanceGroup],
+      exchanges: [],
+      queues: [],
+    },
     async stop() {
       await pace.stop();
       await traffic.settled();

@@ -13,10 +13,15 @@ describe('traffic', () => {
     vi.useRealTimers();
   });
 
-  const event = (type = 'CardAuthorized', data: Record<string, unknown> = { network: 'visa', amount: 1 }) => newEvent(type, 'card-service', 'auth-1', data);
+  const event = (type = 'CardAuthorized', data: Record<string, unknown> = { network: 'visa', amount: 1 }) =>
+    newEvent(type, 'card-service', 'auth-1', data);
 
   it('sends through the faults and counts published, dropped and duplicated per event type', async () => {
-    const traffic = createTraffic({ eventTypes: ['CardAuthorized', 'FraudScored'], log: silentLogger, random: replay(0.1, 0.9) });
+    const traffic = createTraffic({
+      eventTypes: ['CardAuthorized', 'FraudScored'],
+      log: silentLogger,
+      random: replay(0.1, 0.9),
+    });
     const sent: CloudEvent[] = [];
     const send = async (e: CloudEvent) => {
       sent.push(e);

@@ -88,7 +88,9 @@ export function createTraffic({ eventTypes, log, random = Math.random }: Traffic
       if (plan.delayMs === 0) return sendCopies(changed, plan.copies, send);
       const timer = setTimeout(() => {
         held.delete(timer);
-        sendCopies(changed, plan.copies, send).catch((err: unknown) => log.warn('delayed publish failed', { type: event.type, err }));
+        sendCopies(changed, plan.copies, send).catch((err: unknown) =>
+          log.warn('delayed publish failed', { type: event.type, err }),
+        );
       }, plan.delayMs);
       held.set(timer, event.type);
     },

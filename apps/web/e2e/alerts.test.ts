@@ -28,15 +28,24 @@ describe('an alert fired by a rule, in the dashboard', () => {
   let overview: OverviewPage;
   let alerts: AlertsPage;
 
-  const ratioAlert = async () => (await e2e.get<{ alerts: ApiAlert[] }>('/api/v1/alerts?state=firing,pending')).alerts.find((a) => a.rule_id === RULES.ratio);
+  const ratioAlert = async () =>
+    (await e2e.get<{ alerts: ApiAlert[] }>('/api/v1/alerts?state=firing,pending')).alerts.find(
+      (a) => a.rule_id === RULES.ratio,
+    );
 
   beforeAll(async () => {
     [e2e, browser] = await Promise.all([startE2ePlatform('rc-web-alerts'), launchBrowser()]);
     await waitForTraffic(e2e);
     // the ratio rule has judged clean windows before the fault, so what fires later is the fault
     await waitUntil(
-      () => e2e.get<{ rules: { id: string; state: string; last_evaluation: { skipped: unknown } | null }[] }>('/api/v1/rules'),
-      (d) => d.rules.some((r) => r.id === RULES.ratio && r.state === 'ok' && r.last_evaluation !== null && !r.last_evaluation.skipped),
+      () =>
+        e2e.get<{ rules: { id: string; state: string; last_evaluation: { skipped: unknown } | null }[] }>(
+          '/api/v1/rules',
+        ),
+      (d) =>
+        d.rules.some(
+          (r) => r.id === RULES.ratio && r.state === 'ok' && r.last_evaluation !== null && !r.last_evaluation.skipped,
+        ),
       60_000,
       `${RULES.ratio} to evaluate clean windows`,
     );
@@ -86,10 +95,17 @@ describe('an alert fired by a rule, in the dashboard', () => {
     const refused = await viewer.page.evaluate(async (fp) => {
       const res = await fetch(`/api/v1/alerts/${encodeURIComponent(fp)}/ack`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${localStorage.getItem('rollcall.token') ?? ''}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${localStorage.getItem('rollcall.token') ?? ''}`,
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({ comment: 'viewer tries' }),
       });
-      return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as { title: string } };
+      return {
+        status: res.status,
+        type: res.headers.get('content-type'),
+        body: (await res.json()) as { title: string },
+      };
     }, fingerprint);
     expect(refused.status).toBe(403);
     expect(refused.type).toMatch(/application\/problem\+json/);

@@ -19,7 +19,10 @@ async function waitForChromium(timeoutMs = 10 * 60_000): Promise<void> {
 export async function launchBrowser(): Promise<Browser> {
   await waitForChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }
 
 export interface Session {
@@ -30,7 +33,14 @@ export interface Session {
 }
 
 /** A fresh context; with `token` the dashboard starts signed in (the token is what the sign-in dialog stores). */
-export async function openSession(browser: Browser, { token, viewport = DESKTOP, colorScheme = 'light' }: { token?: string; viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}): Promise<Session> {
+export async function openSession(
+  browser: Browser,
+  {
+    token,
+    viewport = DESKTOP,
+    colorScheme = 'light',
+  }: { token?: string; viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {},
+): Promise<Session> {
   const context = await browser.newContext({ viewport, colorScheme, timezoneId: 'Europe/Amsterdam', locale: 'en-GB' });
   if (token) await context.addInitScript((t) => localStorage.setItem('rollcall.token', t), token);
   const page = await context.newPage();
@@ -42,4 +52,5 @@ export async function openSession(browser: Browser, { token, viewport = DESKTOP,
   return { context, page, errors };
 }
 
-export const screenshot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+export const screenshot = (page: Page, name: string) =>
+  page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });

@@ -24,6 +24,7 @@ describe('the overview bundle', () => {
     console.info(`initial JS for the overview: ${(total / 1000).toFixed(1)} kB gzip`, sizes);
     expect(total).toBeLessThan(BUDGET_BYTES);
     // the graph library is the heaviest dependency; it must not be in the first load
-    for (const { src } of sizes) expect(readFileSync(join(WEB_DIST, src), 'utf8')).not.toContain('react-flow__renderer');
+    for (const { src } of sizes)
+      expect(readFileSync(join(WEB_DIST, src), 'utf8')).not.toContain('react-flow__renderer');
   });
 });

@@ -28,7 +28,12 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     [e2e, browser] = await Promise.all([startE2ePlatform('rc-web', { benchmarks: true }), launchBrowser()]);
     await waitForTraffic(e2e);
     // the always-firing rule gives the alert pages something real to show
-    await waitUntil(() => e2e.get<{ alerts: { rule_id: string; state: string }[] }>('/api/v1/alerts?state=firing'), (d) => d.alerts.some((a) => a.rule_id === RULES.ceiling), 60_000, `${RULES.ceiling} to fire`);
+    await waitUntil(
+      () => e2e.get<{ alerts: { rule_id: string; state: string }[] }>('/api/v1/alerts?state=firing'),
+      (d) => d.alerts.some((a) => a.rule_id === RULES.ceiling),
+      60_000,
+      `${RULES.ceiling} to fire`,
+    );
     s = await openSession(browser, { token: e2e.tokens.admin });
   }, 180_000);
 
@@ -65,11 +70,24 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     const { requests, exchange, queue, scores } = e2e.names;
     const cardService = flows.node('card-service', ['producer', 'consumer']);
     const fraudService = flows.node('fraud-service', ['producer', 'consumer']);
-    const nodes = [cardService, flows.node(requests, ['topic']), flows.node(exchange, ['exchange']), flows.node(queue, ['queue']), fraudService, flows.node(scores, ['topic'])];
+    const nodes = [
+      cardService,
+      flows.node(requests, ['topic']),
+      flows.node(exchange, ['exchange']),
+      flows.node(queue, ['queue']),
+      fraudService,
+      flows.node(scores, ['topic']),
+    ];
     for (const n of nodes) await visible(n);
     expect(await flows.edges().count()).toBeGreaterThanOrEqual(4);
     // one path across both brokers, drawn left to right in the order the messages travel
-    const chain = [cardService, flows.node(exchange, ['exchange']), flows.node(queue, ['queue']), fraudService, flows.node(scores, ['topic'])];
+    const chain = [
+      cardService,
+      flows.node(exchange, ['exchange']),
+      flows.node(queue, ['queue']),
+      fraudService,
+      flows.node(scores, ['topic']),
+    ];
     const xs = await Promise.all(chain.map(x));
     for (let i = 1; i < xs.length; i++) expect(xs[i]).toBeGreaterThan(xs[i - 1] ?? Infinity);
     await flows.screenshot('flow-map');
@@ -86,7 +104,8 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     const streams = new StreamsPage(s.page, e2e.url);
     await streams.goto();
     await visible(streams.heading());
-    for (const name of [e2e.names.requests, e2e.names.exchange, e2e.names.scores]) await visible(streams.streamLink(name));
+    for (const name of [e2e.names.requests, e2e.names.exchange, e2e.names.scores])
+      await visible(streams.streamLink(name));
     await streams.capture('streams');
 
     const detail = new StreamDetailPage(s.page, e2e.url);

@@ -10,7 +10,17 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { Connection } from 'rabbitmq-client';
-import { kafkaTargets, logField, platformTestEnv, rabbitUrl, startChildApp, tempDir, uniqueName, waitUntil, type ChildApp } from '@rollcall/core/testing/brokers';
+import {
+  kafkaTargets,
+  logField,
+  platformTestEnv,
+  rabbitUrl,
+  startChildApp,
+  tempDir,
+  uniqueName,
+  waitUntil,
+  type ChildApp,
+} from '@rollcall/core/testing/brokers';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
 import { WEB_DIST } from './paths.ts';
 
@@ -89,18 +99,32 @@ export interface E2eOptions {
   benchmarks?: boolean;
 }
 
-
-export async function startE2ePlatform(prefix: string, { port = 0, benchmarks = false }: E2eOptions = {}): Promise<E2ePlatform> {
-  if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`the dashboard is not built (${WEB_DIST}): run npm run build -w @rollcall/web first`);
+export async function startE2ePlatform(
+  prefix: string,
+  { port = 0, benchmarks = false }: E2eOptions = {},
+): Promise<E2ePlatform> {
+  if (!existsSync(join(WEB_DIST, 'index.html')))
+    throw new Error(`the dashboard is not built (${WEB_DIST}): run npm run build -w @rollcall/web first`);
   const name = uniqueName(prefix);
   const dir = tempDir(prefix);
   const kafkaTarget = kafkaTargets()[0] ?? { version: '4.1', brokers: ['127.0.0.1:9092'] };
-  const names: CardFraudNames = { requests: `${name}.card.requests`, exchange: `${name}.cards`, queue: `${name}.fraud.card-authorizations`, scores: `${name}.fraud.scores` };
-  const tokens = { admin: `e2e-admin-${randomBytes(12).toString('hex')}`, viewer: `e2e-viewer-${randomBytes(12).toString('hex')}` };
+  const names: CardFraudNames = {
+    requests: `${name}.card.requests`,
+    exchange: `${name}.cards`,
+    queue: `${name}.fraud.card-authorizations`,
+    scores: `${name}.fraud.scores`,
+  };
+  const tokens = {
+    admin: `e2e-admin-${randomBytes(12).toString('hex')}`,
+    viewer: `e2e-viewer-${randomBytes(12).toString('hex')}`,
+  };
 
   const admin = new Kafka({ clientId: 'web-e2e', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [names.requests, names.scores].map((topic) => ({ topic, numPartitions: 1 })) });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [names.requests, names.scores].map((topic) => ({ topic, numPartitions: 1 })),
+  });
   await admin.disconnect();
 
   // The pilot and its control endpoint come first: the server proxies the demo's incident switch to it.
@@ -122,7 +146,10 @@ export async function startE2ePlatform(prefix: string, { port = 0, benchmarks = 
   mkdirSync(rulesDir, { recursive: true });
   writeFileSync(join(rulesDir, 'e2e.yaml'), rulesYaml(names));
   const configFile = join(dir, 'rollcall.yaml');
-  writeFileSync(configFile, `api:\n  tokens:\n    - { name: e2e-admin, role: admin, sha256: ${sha256(tokens.admin)} }\n    - { name: e2e-viewer, role: viewer, sha256: ${sha256(tokens.viewer)} }\n`);
+  writeFileSync(
+    configFile,
+    `api:\n  tokens:\n    - { name: e2e-admin, role: admin, sha256: ${sha256(tokens.admin)} }\n    - { name: e2e-viewer, role: viewer, sha256: ${sha256(tokens.viewer)} }\n`,
+  );
   const env = {
     ...platformTestEnv(name, dir, kafkaTarget),
     ROLLCALL_CONFIG: configFile,
@@ -136,7 +163,12 @@ export async function startE2ePlatform(prefix: string, { port = 0, benchmarks = 
   let server: ChildApp<string>;
   try {
     if (benchmarks) await runBenchmarks(name, kafkaTarget.brokers, env);
-    server = await startChildApp(['apps/api/bin/rollcall.js', 'start'], { cwd: ROOT, env, ready: (line) => /^Rollcall is running: (\S+)/.exec(line)?.[1], what: 'rollcall start' });
+    server = await startChildApp(['apps/api/bin/rollcall.js', 'start'], {
+      cwd: ROOT,
+      env,
+      ready: (line) => /^Rollcall is running: (\S+)/.exec(line)?.[1],
+      what: 'rollcall start',
+    });
   } catch (err) {
     await pilots.stop();
     throw err;
@@ -147,7 +179,12 @@ export async function startE2ePlatform(prefix: string, { port = 0, benchmarks = 
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
-  await waitUntil(() => fetch(`${url}/readyz`).then((r) => r.status), (s) => s === 200, 60_000, 'rollcall to be ready');
+  await waitUntil(
+    () => fetch(`${url}/readyz`).then((r) => r.status),
+    (s) => s === 200,
+    60_000,
+    'rollcall to be ready',
+  );
 
   return {
     url,
@@ -166,7 +203,11 @@ export async function startE2ePlatform(prefix: string, { port = 0, benchmarks = 
       await ch.exchangeDelete({ exchange: names.exchange });
       await ch.close();
       await rabbit.close();
-      const kafkaAdmin = new Kafka({ clientId: 'web-e2e', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).admin();
+      const kafkaAdmin = new Kafka({
+        clientId: 'web-e2e',
+        brokers: kafkaTarget.brokers,
+        logLevel: logLevel.NOTHING,
+      }).admin();
       await kafkaAdmin.connect();
       await kafkaAdmin.deleteTopics({ topics: [names.requests, names.scores] }).catch(() => {});
       await kafkaAdmin.deleteGroups([`${name}-tap`]).catch(() => {});
@@ -193,10 +234,33 @@ export async function waitForTraffic(e2e: E2ePlatform): Promise<void> {
  */
 async function runBenchmarks(name: string, kafkaBrokers: string[], env: Record<string, string>): Promise<void> {
   const resultsDir = tempDir('rollcall-web-bench');
-  const base = ['--broker', 'kafka', '--brokers', kafkaBrokers.join(','), '--size', '200', '--rate', '400', '--duration', '3s', '--drain', '5s', '--partitions', '1', '--scenario', `${name}-bench`, '--results', resultsDir];
+  const base = [
+    '--broker',
+    'kafka',
+    '--brokers',
+    kafkaBrokers.join(','),
+    '--size',
+    '200',
+    '--rate',
+    '400',
+    '--duration',
+    '3s',
+    '--drain',
+    '5s',
+    '--partitions',
+    '1',
+    '--scenario',
+    `${name}-bench`,
+    '--results',
+    resultsDir,
+  ];
   for (const argv of [[...base, '--baseline'], base]) {
     try {
-      await execFileAsync(process.execPath, ['apps/api/bin/rollcall.js', 'bench', ...argv], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT, ...env }, maxBuffer: 16 << 20 });
+      await execFileAsync(process.execPath, ['apps/api/bin/rollcall.js', 'bench', ...argv], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT, ...env },
+        maxBuffer: 16 << 20,
+      });
     } catch (err) {
       const { code, stdout, stderr } = err as { code?: number; stdout?: string; stderr?: string };
       throw new Error(`rollcall bench ${argv.join(' ')} exited ${code}:\n${stdout ?? ''}${stderr ?? ''}`);

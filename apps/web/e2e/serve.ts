@@ -6,7 +6,9 @@ import { startE2ePlatform, waitForTraffic } from './platform.ts';
 
 const e2e = await startE2ePlatform('rc-web-dev', { port: Number(process.env.PORT ?? 0) });
 await waitForTraffic(e2e);
-console.info(`Rollcall with Card→Fraud traffic at ${e2e.url}\n  admin token:  ${e2e.tokens.admin}\n  viewer token: ${e2e.tokens.viewer}`);
+console.info(
+  `Rollcall with Card→Fraud traffic at ${e2e.url}\n  admin token:  ${e2e.tokens.admin}\n  viewer token: ${e2e.tokens.viewer}`,
+);
 const stop = () => void e2e.stop().then(() => process.exit(0));
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -18,7 +18,14 @@ describe('compareRuns', () => {
   it('flags a throughput drop beyond 10 %, a p99 rise beyond 20 % and new losses', () => {
     const c = compareRuns(runFixture({ produce: 8_900, endToEnd: 8_000, p99: 12.5, lost: 3 }), baseline);
     const m = byMetric(c);
-    expect([m.produce?.regressed, m.endToEnd?.regressed, m.p99?.regressed, m.lost?.regressed, m.p50?.regressed, m.duplicates?.regressed]).toEqual([true, true, true, true, false, false]);
+    expect([
+      m.produce?.regressed,
+      m.endToEnd?.regressed,
+      m.p99?.regressed,
+      m.lost?.regressed,
+      m.p50?.regressed,
+      m.duplicates?.regressed,
+    ]).toEqual([true, true, true, true, false, false]);
     expect(c.regressed).toBe(true);
     expect(c.regressions).toEqual([
       "produce throughput: 8,900 msg/s is 0.89× the baseline's 10,000 (limit < 0.90×)",

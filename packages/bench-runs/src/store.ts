@@ -54,7 +54,8 @@ export async function saveRun(store: Store, run: BenchRun): Promise<void> {
 }
 
 // The current baseline of each scenario is its latest marking; the alias must not shadow run_id inside argMax.
-const CURRENT_BASELINES = (db: string) => `SELECT argMax(run_id, marked_at) AS baseline_id FROM ${db}.bench_baselines GROUP BY scenario`;
+const CURRENT_BASELINES = (db: string) =>
+  `SELECT argMax(run_id, marked_at) AS baseline_id FROM ${db}.bench_baselines GROUP BY scenario`;
 
 interface SummaryRow {
   id: string;
@@ -75,7 +76,9 @@ interface SummaryRow {
   is_baseline: number | string;
 }
 
-const SUMMARY_COLUMNS = (db: string) => `id, toUnixTimestamp64Milli(started_at) AS started_ms, scenario, label, broker, status, sent, received, lost, duplicates,
+const SUMMARY_COLUMNS = (
+  db: string,
+) => `id, toUnixTimestamp64Milli(started_at) AS started_ms, scenario, label, broker, status, sent, received, lost, duplicates,
   produce_msg_per_sec, e2e_msg_per_sec, p50_ms, p99_ms, max_ms, id IN (${CURRENT_BASELINES(db)}) AS is_baseline`;
 
 function summaryOf(row: SummaryRow): RunSummary {
@@ -100,7 +103,10 @@ function summaryOf(row: SummaryRow): RunSummary {
 }
 
 export async function listRuns(store: Store, filter: RunFilter = {}): Promise<RunSummary[]> {
-  const where = [filter.scenario !== undefined ? 'scenario = {scenario:String}' : '', filter.broker !== undefined ? 'broker = {broker:String}' : ''].filter(Boolean);
+  const where = [
+    filter.scenario !== undefined ? 'scenario = {scenario:String}' : '',
+    filter.broker !== undefined ? 'broker = {broker:String}' : '',
+  ].filter(Boolean);
   const rows = await queryRows<SummaryRow>(
     store,
     `SELECT ${SUMMARY_COLUMNS(store.db)} FROM ${store.db}.bench_runs FINAL
@@ -139,7 +145,11 @@ export async function getRun(store: Store, id: string): Promise<StoredRun | null
 export async function markBaseline(store: Store, id: string, at: number = Date.now()): Promise<StoredRun> {
   const run = await getRun(store, id);
   if (!run) throw new RunNotFoundError(`no benchmark run ${id}`);
-  await store.client.insert({ table: `${store.db}.bench_baselines`, format: 'JSONEachRow', values: [{ scenario: run.scenario, run_id: run.id, marked_at: chTime(at) }] });
+  await store.client.insert({
+    table: `${store.db}.bench_baselines`,
+    format: 'JSONEachRow',
+    values: [{ scenario: run.scenario, run_id: run.id, marked_at: chTime(at) }],
+  });
   return { ...run, isBaseline: true };
 }
 

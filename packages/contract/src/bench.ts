@@ -56,7 +56,12 @@ export const runParamsSchema = z.object({
 export type RunParams = z.infer<typeof runParamsSchema>;
 
 export const environmentSchema = z.object({
-  broker: z.object({ name: brokerParam, version: z.string(), nodes: z.number(), detail: z.record(z.string(), z.string()) }),
+  broker: z.object({
+    name: brokerParam,
+    version: z.string(),
+    nodes: z.number(),
+    detail: z.record(z.string(), z.string()),
+  }),
   host: z.object({
     hostname: z.string(),
     cores: z.number(),
@@ -145,7 +150,9 @@ export const benchRunSchema = z.object({
   status: runStatusSchema,
   params: runParamsSchema.describe('the load options as run (credentials removed)'),
   environment: environmentSchema.describe('broker version and nodes, host cores, CPU and memory'),
-  result: runResultSchema.describe('sent, received, lost, duplicates, produce and end-to-end throughput, latency percentiles, broker figures'),
+  result: runResultSchema.describe(
+    'sent, received, lost, duplicates, produce and end-to-end throughput, latency percentiles, broker figures',
+  ),
   timeline: z.array(timelinePointSchema).describe('per second: produced, consumed, p50, p99, max'),
 });
 export type BenchRun = z.infer<typeof benchRunSchema>;
@@ -201,11 +208,17 @@ export const comparisonSchema = z.object({
 export type Comparison = z.infer<typeof comparisonSchema>;
 
 // ---- /api/v1/bench/runs ------------------------------------------------------------------------------------
-export const runsQuery = z.strictObject({ scenario: z.string().max(512).optional(), broker: brokerParam.optional(), limit: z.coerce.number().int().min(1).max(500).default(50) });
+export const runsQuery = z.strictObject({
+  scenario: z.string().max(512).optional(),
+  broker: brokerParam.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
 export const runsResponse = z.object({ runs: z.array(runSummarySchema) });
 export type RunsResponse = z.infer<typeof runsResponse>;
 
-export const runPath = z.strictObject({ id: z.string().regex(/^[0-9A-Za-z-]{1,64}$/, 'expected a run id such as 20261123-101500-a1b2') });
+export const runPath = z.strictObject({
+  id: z.string().regex(/^[0-9A-Za-z-]{1,64}$/, 'expected a run id such as 20261123-101500-a1b2'),
+});
 
 export const runDetailResponse = storedRunSchema.extend({
   comparison: comparisonSchema.nullable().describe('null for the baseline itself, or when its scenario has none'),

@@ -9,7 +9,11 @@ const dropSchema = z.object({
   stream: z.string(),
   msg_per_sec: z.number().describe('the last complete minute'),
   baseline_msg_per_sec: z.number(),
-  baseline: z.enum(['week', 'previous']).describe('week: the half hour around the same minute a week earlier; previous: the time with data in the hour before'),
+  baseline: z
+    .enum(['week', 'previous'])
+    .describe(
+      'week: the half hour around the same minute a week earlier; previous: the time with data in the hour before',
+    ),
   baseline_from: z.string(),
   baseline_seconds: z.number().describe('how much time with data the baseline covers'),
   change: z.number().describe('msg_per_sec / baseline − 1'),

@@ -15,16 +15,40 @@ export const flowsQuery = rangeQuery({
     .min(1)
     .max(FLOWS_MAX_LIMIT)
     .default(FLOWS_DEFAULT_LIMIT)
-    .describe('topics and exchanges drawn at most: those with alerts first, then the busiest; the rest are counted in `omitted`'),
+    .describe(
+      'topics and exchanges drawn at most: those with alerts first, then the busiest; the rest are counted in `omitted`',
+    ),
 });
-const rateDescription = 'msg/s over `rate_window` (the last complete minutes of the range), from the first message in it';
-const nodeSchema = z.object({ id: z.string(), kind: flowNodeKind, label: z.string(), broker: z.enum(['kafka', 'rabbitmq']).nullable(), msg_per_sec: z.number().describe(rateDescription), count: z.number().describe('messages over the whole range'), alert_state: flowAlertState });
-const edgeSchema = z.object({ id: z.string(), source: z.string(), target: z.string(), msg_per_sec: z.number().describe(rateDescription), count: z.number().describe('messages over the whole range'), alert_state: flowAlertState });
+const rateDescription =
+  'msg/s over `rate_window` (the last complete minutes of the range), from the first message in it';
+const nodeSchema = z.object({
+  id: z.string(),
+  kind: flowNodeKind,
+  label: z.string(),
+  broker: z.enum(['kafka', 'rabbitmq']).nullable(),
+  msg_per_sec: z.number().describe(rateDescription),
+  count: z.number().describe('messages over the whole range'),
+  alert_state: flowAlertState,
+});
+const edgeSchema = z.object({
+  id: z.string(),
+  source: z.string(),
+  target: z.string(),
+  msg_per_sec: z.number().describe(rateDescription),
+  count: z.number().describe('messages over the whole range'),
+  alert_state: flowAlertState,
+});
 export const flowsResponse = z.object({
   ...echoedRange,
-  rate_window: z.object(echoedRange).describe('publishes and deliveries per second are counted over this window: the last complete minutes (at most 5) of the range'),
+  rate_window: z
+    .object(echoedRange)
+    .describe(
+      'publishes and deliveries per second are counted over this window: the last complete minutes (at most 5) of the range',
+    ),
   limit: z.number(),
-  omitted: z.object({ streams: z.number(), nodes: z.number(), edges: z.number() }).describe('left out by `limit`: the quietest topics and exchanges without alerts, and what only they connect'),
+  omitted: z
+    .object({ streams: z.number(), nodes: z.number(), edges: z.number() })
+    .describe('left out by `limit`: the quietest topics and exchanges without alerts, and what only they connect'),
   nodes: z.array(nodeSchema),
   edges: z.array(edgeSchema),
 });

@@ -26,13 +26,17 @@ export const lagQuery = z.strictObject({
     .optional()
     .describe('keep these statuses (comma-separated)'),
   broker: brokerParam.optional(),
-  sort: sortParam(LAG_SORTS).optional().describe('order of the list (default worst: status, then time behind, then messages behind)'),
+  sort: sortParam(LAG_SORTS)
+    .optional()
+    .describe('order of the list (default worst: status, then time behind, then messages behind)'),
   ...pageFields,
 });
 export const lagResponse = z.object({
   at: z.string().nullable(),
   ...pagedResponse,
-  counts: z.partialRecord(lagStatus, z.number()).describe('groups per status among those matching q and broker (before the status filter)'),
+  counts: z
+    .partialRecord(lagStatus, z.number())
+    .describe('groups per status among those matching q and broker (before the status filter)'),
   groups: z.array(groupLagSchema),
 });
 

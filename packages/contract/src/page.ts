@@ -12,8 +12,20 @@ export function sortParam<K extends string>(keys: readonly [K, ...K[]]) {
 }
 
 export const pageFields = {
-  limit: z.coerce.number().int().min(1).max(10_000).optional().describe('rows per page; every matching row when absent'),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0).describe('rows of the ordered, filtered list to skip'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('rows per page; every matching row when absent'),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000_000)
+    .default(0)
+    .describe('rows of the ordered, filtered list to skip'),
 };
 
 /** Lists answer with how many rows matched the filters, so a client can page through them. */

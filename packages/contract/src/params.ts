@@ -30,21 +30,28 @@ export function boundedInstant(ms: number): number | undefined {
 export const instantParam = z.string().transform((text, ctx) => {
   const ms = boundedInstant(/^\d{10,16}$/.test(text) ? Number(text) : Date.parse(text));
   if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected an ISO-8601 time (2026-11-23T08:00:00Z) or epoch milliseconds, ${INSTANT_BOUNDS}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected an ISO-8601 time (2026-11-23T08:00:00Z) or epoch milliseconds, ${INSTANT_BOUNDS}`,
+    });
     return z.NEVER;
   }
   return ms;
 });
 
 /** An ISO-8601 time with an offset, between 1970 and 2100 (a body field such as a silence's ends_at). */
-export const isoInstant = z.iso.datetime({ offset: true }).refine((text) => boundedInstant(Date.parse(text)) !== undefined, `expected a time ${INSTANT_BOUNDS}`);
+export const isoInstant = z.iso
+  .datetime({ offset: true })
+  .refine((text) => boundedInstant(Date.parse(text)) !== undefined, `expected a time ${INSTANT_BOUNDS}`);
 
 export const brokerParam = z.enum(['kafka', 'rabbitmq']);
 
 export type TimeRange = { from: number; to: number };
 
 const rangeFields = {
-  range: durationParam.optional().describe(`how far back from now, e.g. 15m, 1h, 7d (default 1h; at most ${formatDuration(MAX_RANGE_MS)})`),
+  range: durationParam
+    .optional()
+    .describe(`how far back from now, e.g. 15m, 1h, 7d (default 1h; at most ${formatDuration(MAX_RANGE_MS)})`),
   from: instantParam.optional().describe('start of a fixed range (with `to`; ISO-8601 or epoch ms, 1970..2100)'),
   to: instantParam.optional().describe('end of the range (default now; ISO-8601 or epoch ms, 1970..2100)'),
 };
@@ -59,17 +66,31 @@ export function resolveRange(q: RangeFields, now: number, fallback = DEFAULT_RAN
 }
 
 function checkRange(q: RangeFields, ctx: z.RefinementCtx, fallback: number): void {
-  if (q.range !== undefined && q.from !== undefined) ctx.addIssue({ code: 'custom', path: ['range'], message: 'give either range or from/to, not both' });
+  if (q.range !== undefined && q.from !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['range'], message: 'give either range or from/to, not both' });
   const { from, to } = resolveRange(q, Date.now(), fallback);
-  if (q.from !== undefined && from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'expected from to be before to' });
-  if (to - from > MAX_RANGE_MS) ctx.addIssue({ code: 'custom', path: [q.from !== undefined ? 'from' : 'range'], message: `expected a range of at most ${formatDuration(MAX_RANGE_MS)}` });
+  if (q.from !== undefined && from >= to)
+    ctx.addIssue({ code: 'custom', path: ['from'], message: 'expected from to be before to' });
+  if (to - from > MAX_RANGE_MS)
+    ctx.addIssue({
+      code: 'custom',
+      path: [q.from !== undefined ? 'from' : 'range'],
+      message: `expected a range of at most ${formatDuration(MAX_RANGE_MS)}`,
+    });
   // `to` near 1970 with a range reaching back past it: the start would be before anything can be stored.
-  if (boundedInstant(from) === undefined) ctx.addIssue({ code: 'custom', path: [q.to !== undefined ? 'to' : 'range'], message: `expected the range to start ${INSTANT_BOUNDS}` });
+  if (boundedInstant(from) === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: [q.to !== undefined ? 'to' : 'range'],
+      message: `expected the range to start ${INSTANT_BOUNDS}`,
+    });
 }
 
 /** A strict query schema with the time-range fields plus `extra`; `fallback` is the range when none is given. */
 export function rangeQuery<E extends z.ZodRawShape>(extra: E, fallback = DEFAULT_RANGE_MS) {
-  return z.strictObject({ ...rangeFields, ...extra }).superRefine((q, ctx) => checkRange(q as RangeFields, ctx, fallback));
+  return z
+    .strictObject({ ...rangeFields, ...extra })
+    .superRefine((q, ctx) => checkRange(q as RangeFields, ctx, fallback));
 }
 
 /** Every ranged response echoes the range it answered, as ISO-8601 times. */

@@ -18,7 +18,17 @@ export const ruleSchema = z.object({
   window_seconds: z.number(),
   state: ruleState,
   last_evaluation: z
-    .object({ at: z.string(), window_start: z.string(), window_end: z.string(), value: z.number(), threshold: z.number(), breached: z.boolean(), skipped: z.string(), error: z.string(), summary: z.string() })
+    .object({
+      at: z.string(),
+      window_start: z.string(),
+      window_end: z.string(),
+      value: z.number(),
+      threshold: z.number(),
+      breached: z.boolean(),
+      skipped: z.string(),
+      error: z.string(),
+      summary: z.string(),
+    })
     .nullable(),
 });
 export const rulesQuery = rangeQuery({});
@@ -54,12 +64,23 @@ export const evaluationSchema = z.object({
   /** The value the window was expected to have, where the rule has one (a baseline's seasonal median). */
   expected: z.number().nullable(),
 });
-export const ruleDetailResponse = ruleSchema.extend({ from: z.string(), to: z.string(), evaluations: z.array(evaluationSchema) });
+export const ruleDetailResponse = ruleSchema.extend({
+  from: z.string(),
+  to: z.string(),
+  evaluations: z.array(evaluationSchema),
+});
 export type Evaluation = z.output<typeof evaluationSchema>;
 export type RuleDetail = z.output<typeof ruleDetailResponse>;
 
-export const validateBody = z.strictObject({ yaml: z.string().max(1_000_000), file: z.string().max(200).default('rules.yaml') });
-export const validateResponse = z.object({ valid: z.boolean(), rules: z.array(z.string()), errors: z.array(z.object({ line: z.number().nullable(), field: z.string(), message: z.string() })) });
+export const validateBody = z.strictObject({
+  yaml: z.string().max(1_000_000),
+  file: z.string().max(200).default('rules.yaml'),
+});
+export const validateResponse = z.object({
+  valid: z.boolean(),
+  rules: z.array(z.string()),
+  errors: z.array(z.object({ line: z.number().nullable(), field: z.string(), message: z.string() })),
+});
 export type ValidateResponse = z.output<typeof validateResponse>;
 
 export const backtestQuery = z.strictObject({ from: instantParam, to: instantParam.optional() });

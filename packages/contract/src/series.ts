@@ -15,8 +15,15 @@ export const seriesQuery = rangeQuery({
   event_type: nameParam.optional(),
   source: nameParam.optional(),
   kind: kindParam.optional(),
-  by: z.enum(SERIES_BY).default('broker').describe(`routing_key needs a stream and a range of at most 24h (it reads raw rows)`),
-  baseline: z.enum(['true', 'false']).optional().transform((v) => v === 'true').describe('also return each series against its baseline'),
+  by: z
+    .enum(SERIES_BY)
+    .default('broker')
+    .describe(`routing_key needs a stream and a range of at most 24h (it reads raw rows)`),
+  baseline: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .describe('also return each series against its baseline'),
 });
 /** What a caller sends (the server fills in the default `by`). */
 export type SeriesQuery = z.input<typeof seriesQuery>;
@@ -27,12 +34,18 @@ const pointSchema = z.object({
   bytes: z.number().nullable(),
   msg_per_sec: z.number().nullable(),
   partial: z.boolean().describe('the bucket is still filling (it ends after complete_until): not a drop'),
-  baseline_msg_per_sec: z.number().nullable().optional().describe('the expectation for this bucket (with baseline=true)'),
+  baseline_msg_per_sec: z
+    .number()
+    .nullable()
+    .optional()
+    .describe('the expectation for this bucket (with baseline=true)'),
 });
 export type SeriesPoint = z.output<typeof pointSchema>;
 
 const baselineSchema = z.object({
-  kind: z.enum(['week', 'previous']).describe('week: the same bucket a week earlier; previous: the mean over the time with data before the bucket'),
+  kind: z
+    .enum(['week', 'previous'])
+    .describe('week: the same bucket a week earlier; previous: the mean over the time with data before the bucket'),
   window_seconds: z.number().describe('previous: how far back the mean reaches'),
   label: z.string().describe('in words, for a chart legend'),
 });

@@ -4,13 +4,21 @@ import { durationParam, isoInstant } from './params.ts';
 
 const matchOp = z.enum(['=', '!=', '=~', '!~']);
 const matcherInput = z
-  .strictObject({ name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a label name such as alertname, severity or stream'), value: z.string().max(1024), op: matchOp.default('=') })
+  .strictObject({
+    name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a label name such as alertname, severity or stream'),
+    value: z.string().max(1024),
+    op: matchOp.default('='),
+  })
   .superRefine((m, ctx) => {
     if (!m.op.includes('~')) return;
     try {
       new RegExp(m.value);
     } catch (err) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: `expected a regular expression: ${(err as Error).message}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `expected a regular expression: ${(err as Error).message}`,
+      });
     }
   });
 
@@ -36,7 +44,10 @@ export const silenceBody = z
     duration: durationParam.optional(),
     comment: z.string().min(1, 'expected a comment saying why').max(2000),
   })
-  .refine((b) => (b.ends_at === undefined) !== (b.duration === undefined), { message: 'expected exactly one of ends_at or duration', path: ['ends_at'] });
+  .refine((b) => (b.ends_at === undefined) !== (b.duration === undefined), {
+    message: 'expected exactly one of ends_at or duration',
+    path: ['ends_at'],
+  });
 export type SilenceBody = z.input<typeof silenceBody>;
 
 export const silencePath = z.strictObject({ id: z.uuid('expected a silence id') });

@@ -11,7 +11,11 @@ export const kindParam = z.enum(['publish', 'deliver']);
 export const STREAM_SORTS = ['broker', 'stream', 'count', 'bytes', 'avg', 'now', 'baseline', 'change', 'last'] as const;
 export type StreamSort = (typeof STREAM_SORTS)[number];
 export const streamsQuery = rangeQuery({
-  q: z.string().max(200).optional().describe("keep streams whose broker, name or an event type contains this (case-insensitive)"),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('keep streams whose broker, name or an event type contains this (case-insensitive)'),
   broker: brokerParam.optional(),
   sort: sortParam(STREAM_SORTS).optional().describe('order of the list (default broker, then stream)'),
   ...pageFields,
@@ -23,12 +27,17 @@ const streamSchema = z.object({
   count: z.number(),
   bytes: z.number(),
   msg_per_sec: z.number().describe('average over the part of the range with data: count / avg_seconds'),
-  avg_seconds: z.number().describe("seconds the average covers: from the stream's first minute with data in the range to its end"),
+  avg_seconds: z
+    .number()
+    .describe("seconds the average covers: from the stream's first minute with data in the range to its end"),
   current_msg_per_sec: z.number().describe('the last complete minute'),
   last_seen: z.string(),
   event_types: z.array(z.string()),
   sources: z.array(z.string()),
-  baseline_msg_per_sec: z.number().nullable().describe('the same range a week earlier, else a day earlier, over its own part with data'),
+  baseline_msg_per_sec: z
+    .number()
+    .nullable()
+    .describe('the same range a week earlier, else a day earlier, over its own part with data'),
   change: z.number().nullable().describe('msg_per_sec / baseline − 1'),
 });
 export const streamsResponse = z.object({ ...echoedRange, ...pagedResponse, streams: z.array(streamSchema) });
@@ -46,15 +55,35 @@ export const streamDetailResponse = z.object({
   bytes: z.number(),
   event_types: z.array(z.object({ event_type: z.string(), kind: z.string(), count: z.number(), bytes: z.number() })),
   sources: z.array(z.object({ source: z.string(), count: z.number() })),
-  schemas: z.array(z.object({ event_type: z.string(), fingerprint: z.string(), paths: z.array(z.string()), first_seen: z.string(), last_seen: z.string(), count: z.number() })),
+  schemas: z.array(
+    z.object({
+      event_type: z.string(),
+      fingerprint: z.string(),
+      paths: z.array(z.string()),
+      first_seen: z.string(),
+      last_seen: z.string(),
+      count: z.number(),
+    }),
+  ),
   rules: z.array(z.object({ id: z.string(), type: z.string(), state: z.string() })),
   alert_spans: z
-    .array(z.object({ rule_id: z.string(), fingerprint: z.string(), state: z.enum(['pending', 'firing']), from: z.string(), to: z.string().nullable().describe('null: still in that state') }))
+    .array(
+      z.object({
+        rule_id: z.string(),
+        fingerprint: z.string(),
+        state: z.enum(['pending', 'firing']),
+        from: z.string(),
+        to: z.string().nullable().describe('null: still in that state'),
+      }),
+    )
     .describe('when alerts of the rules watching the stream were pending or firing within the range'),
 });
 export type StreamDetail = z.output<typeof streamDetailResponse>;
 
-export const eventsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), kind: kindParam.optional() });
+export const eventsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  kind: kindParam.optional(),
+});
 const eventSchema = z.object({
   observed_at: z.string(),
   broker_ts: z.string(),
@@ -78,7 +107,13 @@ export const eventsResponse = z.object({ events: z.array(eventSchema) });
 export type EventRow = z.output<typeof eventSchema>;
 export type EventsResponse = z.output<typeof eventsResponse>;
 
-export const countQuery = z.strictObject({ broker: brokerParam, stream: nameParam, event_type: z.string().max(512).optional(), kind: kindParam.optional(), since: durationParam.optional() });
+export const countQuery = z.strictObject({
+  broker: brokerParam,
+  stream: nameParam,
+  event_type: z.string().max(512).optional(),
+  kind: kindParam.optional(),
+  since: durationParam.optional(),
+});
 export const countResponse = z.object({
   count: z.number(),
   by_event_type: z.array(z.object({ event_type: z.string(), kind: z.string(), count: z.number() })),

@@ -10,7 +10,8 @@ export const EVENT_TIME_MAX_AHEAD_MS = 60_000;
 export const EVENT_TIME_MAX_BEHIND_MS = 7 * 86_400_000;
 
 /** When the event happened, as the store derives event_at. */
-export const eventTime = (r: Pick<EventRow, 'broker_ts' | 'observed_at'>): number => (r.broker_ts !== 0 && clockSkew(r.broker_ts, r.observed_at) === 0 ? r.broker_ts : r.observed_at);
+export const eventTime = (r: Pick<EventRow, 'broker_ts' | 'observed_at'>): number =>
+  r.broker_ts !== 0 && clockSkew(r.broker_ts, r.observed_at) === 0 ? r.broker_ts : r.observed_at;
 
 /** -1: the producer's clock was far behind (clamped); 1: ahead (clamped); 0: trusted or unknown. */
 export function clockSkew(brokerTs: number, observedAt: number): -1 | 0 | 1 {

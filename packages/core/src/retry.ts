@@ -1,5 +1,10 @@
 // Capped exponential backoff with full jitter: min(base * 2^attempt, cap) scaled by a random factor.
-export function backoffDelay(attempt: number, capMs: number, baseMs = 1000, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  capMs: number,
+  baseMs = 1000,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(baseMs * 2 ** attempt, capMs);
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

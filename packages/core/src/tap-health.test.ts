@@ -26,6 +26,8 @@ describe('tap health', () => {
     health.watermark('kafka', 100);
     health.watermark('kafka', 90);
     health.down('kafka', 'consumer crashed: x');
-    expect(health.checks()).toEqual([{ tap: 'kafka', up: false, reason: 'consumer crashed: x', since: 5, lastStoredAt: 0, lost: 0, watermark: 100 }]);
+    expect(health.checks()).toEqual([
+      { tap: 'kafka', up: false, reason: 'consumer crashed: x', since: 5, lastStoredAt: 0, lost: 0, watermark: 100 },
+    ]);
   });
 });

@@ -41,7 +41,12 @@ export interface TapHealthOptions {
   onChange?: (check: TapCheck) => void;
 }
 
-export function createTapHealth({ now = Date.now, stallMs = 60_000, backlog = () => 0, onChange }: TapHealthOptions = {}): TapHealth {
+export function createTapHealth({
+  now = Date.now,
+  stallMs = 60_000,
+  backlog = () => 0,
+  onChange,
+}: TapHealthOptions = {}): TapHealth {
   const taps = new Map<string, TapCheck>();
   const entry = (tap: string): TapCheck => {
     let found = taps.get(tap);
@@ -63,7 +68,11 @@ export function createTapHealth({ now = Date.now, stallMs = 60_000, backlog = ()
   const view = (check: TapCheck): TapCheck => {
     const idleFor = now() - Math.max(check.lastStoredAt, check.since);
     if (check.up && backlog(check.tap) > 0 && idleFor > stallMs) {
-      return { ...check, up: false, reason: `stalled: rows waiting and nothing stored for ${Math.round(idleFor / 1000)} s` };
+      return {
+        ...check,
+        up: false,
+        reason: `stalled: rows waiting and nothing stored for ${Math.round(idleFor / 1000)} s`,
+      };
     }
     return { ...check };
   };

@@ -31,7 +31,10 @@ export function outboxRoutes(config: Config): OutboxRoute[] {
   }));
 }
 
-export const tappedBrokers = (config: Config): Broker[] => [...(config.kafka.enabled ? (['kafka'] as const) : []), ...(config.rabbitmq.enabled ? (['rabbitmq'] as const) : [])];
+export const tappedBrokers = (config: Config): Broker[] => [
+  ...(config.kafka.enabled ? (['kafka'] as const) : []),
+  ...(config.rabbitmq.enabled ? (['rabbitmq'] as const) : []),
+];
 
 export interface AlertingDeps {
   config: Config;
@@ -43,11 +46,34 @@ export interface AlertingDeps {
   tapHealth?: EngineDeps['tapHealth'];
 }
 
-export function createAlerting({ config, store, log, dashboardUrl, now, onEvaluated, tapHealth }: AlertingDeps): Alerting {
+export function createAlerting({
+  config,
+  store,
+  log,
+  dashboardUrl,
+  now,
+  onEvaluated,
+  tapHealth,
+}: AlertingDeps): Alerting {
   const rulesLog = log.child({ role: 'rules' });
   const files = createRuleFiles({ dir: resolve(config.rules.dir), log: rulesLog, pollMs: config.rules.reload });
-  const engine = createRuleEngine({ store, log: rulesLog, files, configRoutes: config.alerting.config_routes, ...(now ? { now } : {}), ...(onEvaluated ? { onEvaluated } : {}), ...(tapHealth ? { tapHealth, coverage: true, tapped: tappedBrokers(config) } : {}) });
-  const outbox = createOutbox({ store, log: rulesLog, routes: outboxRoutes(config), dashboardUrl: config.alerting.dashboard_url ?? dashboardUrl, deliver, ...(now ? { now } : {}) });
+  const engine = createRuleEngine({
+    store,
+    log: rulesLog,
+    files,
+    configRoutes: config.alerting.config_routes,
+    ...(now ? { now } : {}),
+    ...(onEvaluated ? { onEvaluated } : {}),
+    ...(tapHealth ? { tapHealth, coverage: true, tapped: tappedBrokers(config) } : {}),
+  });
+  const outbox = createOutbox({
+    store,
+    log: rulesLog,
+    routes: outboxRoutes(config),
+    dashboardUrl: config.alerting.dashboard_url ?? dashboardUrl,
+    deliver,
+    ...(now ? { now } : {}),
+  });
   return {
     files,
     engine,

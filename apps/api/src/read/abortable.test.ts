@@ -3,8 +3,19 @@ import type { Store } from '@rollcall/core/store';
 import { abortable } from './abortable.ts';
 
 function fakeStore(seen: unknown[]): Store {
-  const client = { query: (params: unknown) => (seen.push(params), Promise.resolve({ json: () => Promise.resolve([]) })), close: () => Promise.resolve() };
-  return { client, db: 'x', embedded: true, run: 1, insertEvents: () => Promise.resolve(), insertSchemas: () => Promise.resolve(), close: () => Promise.resolve() } as unknown as Store;
+  const client = {
+    query: (params: unknown) => (seen.push(params), Promise.resolve({ json: () => Promise.resolve([]) })),
+    close: () => Promise.resolve(),
+  };
+  return {
+    client,
+    db: 'x',
+    embedded: true,
+    run: 1,
+    insertEvents: () => Promise.resolve(),
+    insertSchemas: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  } as unknown as Store;
 }
 
 describe('abortable', () => {

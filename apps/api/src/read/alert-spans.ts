@@ -31,7 +31,13 @@ export async function alertSpans(store: Store, ruleIds: string[], range: TimeRan
     const next = rows[i + 1]?.fingerprint === r.fingerprint ? Number(rows[i + 1]?.at) : null;
     if (r.to_state !== 'pending' && r.to_state !== 'firing') return;
     if (next !== null && next <= range.from) return;
-    spans.push({ rule_id: r.rule_id, fingerprint: r.fingerprint, state: r.to_state, from: iso(Math.max(Number(r.at), range.from)), to: next === null ? null : iso(next) });
+    spans.push({
+      rule_id: r.rule_id,
+      fingerprint: r.fingerprint,
+      state: r.to_state,
+      from: iso(Math.max(Number(r.at), range.from)),
+      to: next === null ? null : iso(next),
+    });
   });
   return spans;
 }

@@ -2,7 +2,13 @@
 // acknowledgement and the silences that hold its notifications back, plus history and one alert's detail.
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
-import { fromRow, latestTransitions, TRANSITION_COLUMNS, type Transition, type TransitionRow } from '@rollcall/rules/alert-store';
+import {
+  fromRow,
+  latestTransitions,
+  TRANSITION_COLUMNS,
+  type Transition,
+  type TransitionRow,
+} from '@rollcall/rules/alert-store';
 import { alertLabels } from '@rollcall/rules/outbox';
 import { isActiveSilence, listSilences, matchesAll, type Silence } from '@rollcall/rules/silences';
 import { iso, type TimeRange } from '@rollcall/contract/params';
@@ -24,10 +30,16 @@ interface Ack {
   comment: string;
 }
 
-
 const idOf = (rules: RuleLookup, t: Transition) => evaluationIdOf(rules(t.rule_id), t.rule_id, t.labels);
 
-function toView(t: Transition, ack: Ack | undefined, silences: Silence[], now: number, confirmed: Map<string, number>, rules: RuleLookup) {
+function toView(
+  t: Transition,
+  ack: Ack | undefined,
+  silences: Silence[],
+  now: number,
+  confirmed: Map<string, number>,
+  rules: RuleLookup,
+) {
   const state = t.to_state;
   const labels = alertLabels(t);
   return {
@@ -61,32 +73,59 @@ const nullableIso = (ms: number | undefined) => (ms === undefined ? null : iso(m
 function parseDetails(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text || '{}');
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : { value };
   } catch {
     return { text };
   }
 }
 
 async function acks(store: Store): Promise<Map<string, Ack>> {
-  const rows = await queryRows<{ fingerprint: string; firing_at: string | number; acked_at: string | number; acked_by: string; note: string }>(
+  const rows = await queryRows<{
+    fingerprint: string;
+    firing_at: string | number;
+    acked_at: string | number;
+    acked_by: string;
+    note: string;
+  }>(
     store,
     `SELECT fingerprint, toUnixTimestamp64Milli(firing_at) AS firing_at, toUnixTimestamp64Milli(max(at)) AS acked_at, argMax(by, at) AS acked_by, argMax(comment, at) AS note
      FROM ${store.db}.alert_acks GROUP BY fingerprint, firing_at`,
     {},
   );
-  return new Map(rows.map((r) => [`${r.fingerprint}/${Number(r.firing_at)}`, { by: r.acked_by, at: iso(Number(r.acked_at)), comment: r.note }]));
+  return new Map(
+    rows.map((r) => [
+      `${r.fingerprint}/${Number(r.firing_at)}`,
+      { by: r.acked_by, at: iso(Number(r.acked_at)), comment: r.note },
+    ]),
+  );
 }
 
-const ackFor = (all: Map<string, Ack>, t: Transition) => (t.firing_at === null ? undefined : all.get(`${t.fingerprint}/${t.firing_at}`));
+const ackFor = (all: Map<string, Ack>, t: Transition) =>
+  t.firing_at === null ? undefined : all.get(`${t.fingerprint}/${t.firing_at}`);
 
-export async function currentAlerts(store: Store, states: string[], now: number, rules: RuleLookup): Promise<AlertView[]> {
+export async function currentAlerts(
+  store: Store,
+  states: string[],
+  now: number,
+  rules: RuleLookup,
+): Promise<AlertView[]> {
   const [latest, allAcks, silences] = await Promise.all([latestTransitions(store), acks(store), listSilences(store)]);
   const order = { critical: 0, warning: 1, info: 2 } as Record<string, number>;
   const shown = latest.filter((t) => states.includes(t.to_state));
-  const confirmed = await lastConfirmed(store, shown.filter((t) => t.to_state === 'firing' || t.to_state === 'pending').map((t) => idOf(rules, t)));
+  const confirmed = await lastConfirmed(
+    store,
+    shown.filter((t) => t.to_state === 'firing' || t.to_state === 'pending').map((t) => idOf(rules, t)),
+  );
   return shown
     .map((t) => toView(t, t.to_state === 'firing' ? ackFor(allAcks, t) : undefined, silences, now, confirmed, rules))
-    .sort((a, b) => Number(b.state === 'firing') - Number(a.state === 'firing') || (order[a.severity] ?? 3) - (order[b.severity] ?? 3) || a.since.localeCompare(b.since));
+    .sort(
+      (a, b) =>
+        Number(b.state === 'firing') - Number(a.state === 'firing') ||
+        (order[a.severity] ?? 3) - (order[b.severity] ?? 3) ||
+        a.since.localeCompare(b.since),
+    );
 }
 
 export async function alertDetail(store: Store, fingerprint: string, now: number, rules: RuleLookup) {
@@ -110,7 +149,15 @@ export async function alertDetail(store: Store, fingerprint: string, now: number
     lastConfirmed(store, [evaluationId]),
     ruleEvaluations(store, evaluationId, { from, to }, rule),
     firstSeen(store, rule, sample),
-    queryRows<{ transition_id: string; route: string; repeat: number | string; at: string | number; outcome: string; attempts: number | string; error: string }>(
+    queryRows<{
+      transition_id: string;
+      route: string;
+      repeat: number | string;
+      at: string | number;
+      outcome: string;
+      attempts: number | string;
+      error: string;
+    }>(
       store,
       `SELECT transition_id, route, repeat, toUnixTimestamp64Milli(at) AS at, outcome, attempts, error FROM ${store.db}.notifications FINAL
        WHERE transition_id IN {ids:Array(String)} ORDER BY at DESC`,
@@ -118,17 +165,47 @@ export async function alertDetail(store: Store, fingerprint: string, now: number
     ),
   ]);
   return {
-    ...toView(latest, latest.to_state === 'firing' ? ackFor(allAcks, latest) : undefined, silences, now, confirmed, rules),
+    ...toView(
+      latest,
+      latest.to_state === 'firing' ? ackFor(allAcks, latest) : undefined,
+      silences,
+      now,
+      confirmed,
+      rules,
+    ),
     transitions: transitions.map(historyRow),
     evaluations,
     missing_keys: missing,
-    notifications: notifications.map((n) => ({ transition_id: n.transition_id, route: n.route, repeat: Number(n.repeat), at: iso(Number(n.at)), outcome: n.outcome, attempts: Number(n.attempts), error: n.error })),
+    notifications: notifications.map((n) => ({
+      transition_id: n.transition_id,
+      route: n.route,
+      repeat: Number(n.repeat),
+      at: iso(Number(n.at)),
+      outcome: n.outcome,
+      attempts: Number(n.attempts),
+      error: n.error,
+    })),
   };
 }
 
-const missingSample = (details: Record<string, unknown>): string[] => (Array.isArray(details.missing_sample) ? details.missing_sample.filter((k): k is string => typeof k === 'string').slice(0, 100) : []);
+const missingSample = (details: Record<string, unknown>): string[] =>
+  Array.isArray(details.missing_sample)
+    ? details.missing_sample.filter((k): k is string => typeof k === 'string').slice(0, 100)
+    : [];
 
-const historyRow = (t: Transition) => ({ id: t.id, at: iso(t.at), fingerprint: t.fingerprint, rule_id: t.rule_id, severity: t.severity, stream: t.stream, from_state: t.from_state, to_state: t.to_state, value: t.value, threshold: t.threshold, summary: t.summary });
+const historyRow = (t: Transition) => ({
+  id: t.id,
+  at: iso(t.at),
+  fingerprint: t.fingerprint,
+  rule_id: t.rule_id,
+  severity: t.severity,
+  stream: t.stream,
+  from_state: t.from_state,
+  to_state: t.to_state,
+  value: t.value,
+  threshold: t.threshold,
+  summary: t.summary,
+});
 
 export async function alertHistory(store: Store, range: TimeRange, limit: number) {
   const rows = await queryRows<TransitionRow>(

@@ -25,7 +25,12 @@ export async function largestDrops(store: Store, now: number, limit: number): Pr
      WHERE kind = 'publish' AND ((minute >= toDateTime({h_from:UInt32}, 'UTC') AND minute <= toDateTime({m:UInt32}, 'UTC'))
         OR (minute >= toDateTime({w_from:UInt32}, 'UTC') AND minute < toDateTime({w_to:UInt32}, 'UTC')))
      GROUP BY broker, stream, at`,
-    { h_from: (minute - HOUR) / 1000, m: minute / 1000, w_from: (week - WEEK_SPAN) / 1000, w_to: (week + WEEK_SPAN) / 1000 },
+    {
+      h_from: (minute - HOUR) / 1000,
+      m: minute / 1000,
+      w_from: (week - WEEK_SPAN) / 1000,
+      w_to: (week + WEEK_SPAN) / 1000,
+    },
   );
   // The first message of each stream that began within the hour, to the millisecond: its first minute is partial.
   const starts = await queryRows<{ broker: string; stream: string; first_at: string | number }>(
@@ -37,7 +42,10 @@ export async function largestDrops(store: Store, now: number, limit: number): Pr
      GROUP BY broker, stream`,
     { from: minute - HOUR, to: minute, h_from: (minute - HOUR) / 1000, h_to: minute / 1000 },
   );
-  const [hourWatch, weekWatch] = await Promise.all([watching(store, { from: minute - HOUR, to: minute + MINUTE }, 60, []), watching(store, { from: week - WEEK_SPAN, to: week + WEEK_SPAN }, 60, [])]);
+  const [hourWatch, weekWatch] = await Promise.all([
+    watching(store, { from: minute - HOUR, to: minute + MINUTE }, 60, []),
+    watching(store, { from: week - WEEK_SPAN, to: week + WEEK_SPAN }, 60, []),
+  ]);
   const first = new Map(starts.map((s) => [`${s.broker}\u0000${s.stream}`, Number(s.first_at)]));
   const byStream = new Map<string, { broker: string; stream: string; counts: Map<number, number> }>();
   for (const r of rows) {
@@ -50,13 +58,28 @@ export async function largestDrops(store: Store, now: number, limit: number): Pr
   for (const [key, { broker, stream, counts }] of byStream) {
     if (!hourWatch.watched(minute, [broker])) continue;
     const seen = counts.get(minute) ?? 0;
-    const base = weekBaseline(counts, week, (t) => weekWatch.watched(t, [broker])) ?? previousBaseline(counts, minute, first.get(key), (t) => hourWatch.watched(t, [broker]));
+    const base =
+      weekBaseline(counts, week, (t) => weekWatch.watched(t, [broker])) ??
+      previousBaseline(counts, minute, first.get(key), (t) => hourWatch.watched(t, [broker]));
     if (!base || base.rate <= 0) continue;
     const rate = seen / 60;
-    compared.push({ broker, stream, msg_per_sec: rate, baseline_msg_per_sec: base.rate, baseline: base.kind, baseline_from: iso(base.from), baseline_seconds: base.seconds, change: rate / base.rate - 1 });
+    compared.push({
+      broker,
+      stream,
+      msg_per_sec: rate,
+      baseline_msg_per_sec: base.rate,
+      baseline: base.kind,
+      baseline_from: iso(base.from),
+      baseline_seconds: base.seconds,
+      change: rate / base.rate - 1,
+    });
   }
   const drops = compared.filter((d) => d.change < 0).sort((a, b) => a.change - b.change);
-  return { minute: { from: iso(minute), to: iso(minute + MINUTE) }, compared: compared.length, drops: drops.slice(0, limit) };
+  return {
+    minute: { from: iso(minute), to: iso(minute + MINUTE) },
+    compared: compared.length,
+    drops: drops.slice(0, limit),
+  };
 }
 
 type Base = { kind: 'week' | 'previous'; rate: number; from: number; seconds: number };
@@ -72,14 +95,23 @@ function weekBaseline(counts: Map<number, number>, week: number, watched: (t: nu
     total += counts.get(t) ?? 0;
     any ||= counts.has(t);
   }
-  return any && minutes > 0 ? { kind: 'week', rate: total / (minutes * 60), from: week - WEEK_SPAN, seconds: minutes * 60 } : undefined;
+  return any && minutes > 0
+    ? { kind: 'week', rate: total / (minutes * 60), from: week - WEEK_SPAN, seconds: minutes * 60 }
+    : undefined;
 }
 
 /** The hour before the minute, from the stream's first message on, without the minutes nobody watched. */
-function previousBaseline(counts: Map<number, number>, minute: number, firstAt: number | undefined, watched: (t: number) => boolean): Base | undefined {
+function previousBaseline(
+  counts: Map<number, number>,
+  minute: number,
+  firstAt: number | undefined,
+  watched: (t: number) => boolean,
+): Base | undefined {
   let total = 0;
   let ms = 0;
-  const earliest = [...counts.keys()].filter((t) => t >= minute - HOUR && t < minute).reduce((a, t) => Math.min(a, t), Infinity);
+  const earliest = [...counts.keys()]
+    .filter((t) => t >= minute - HOUR && t < minute)
+    .reduce((a, t) => Math.min(a, t), Infinity);
   if (!Number.isFinite(earliest)) return undefined;
   const from = firstAt !== undefined && firstAt >= earliest ? firstAt : earliest;
   for (let t = earliest; t < minute; t += MINUTE) {
@@ -87,5 +119,7 @@ function previousBaseline(counts: Map<number, number>, minute: number, firstAt: 
     total += counts.get(t) ?? 0;
     ms += t === earliest ? t + MINUTE - from : MINUTE;
   }
-  return ms >= MIN_HISTORY_MS ? { kind: 'previous', rate: total / (ms / 1000), from, seconds: Math.round(ms / 1000) } : undefined;
+  return ms >= MIN_HISTORY_MS
+    ? { kind: 'previous', rate: total / (ms / 1000), from, seconds: Math.round(ms / 1000) }
+    : undefined;
 }

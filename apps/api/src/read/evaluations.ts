@@ -6,7 +6,15 @@ import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import type { Rule } from '@rollcall/rules/rule';
 
-type Row = { at_ms: number | string; start_ms: number | string; end_ms: number | string; value: number | string; threshold: number | string; breached: number | string; skipped: string };
+type Row = {
+  at_ms: number | string;
+  start_ms: number | string;
+  end_ms: number | string;
+  value: number | string;
+  threshold: number | string;
+  breached: number | string;
+  skipped: string;
+};
 
 /** The evaluation rows' id for an alert: a sliced rule stores each slice under "<rule id>/<key>=<value>". */
 export function evaluationIdOf(rule: Rule | undefined, ruleId: string, labels: Record<string, string>): string {
@@ -24,24 +32,44 @@ export function decisionOf(breached: boolean, skipped: string): Evaluation['deci
 
 /** The band a window was held to: a ratio's lo–hi (also for windows not judged); a baseline's drop/rise range around its median, which the
  * stored threshold (the floor, or the ceiling when only rise is set) gives back. */
-export function bandOf(rule: Rule | undefined, threshold: number, judged: boolean): { lo: number | null; hi: number | null; expected: number | null } {
+export function bandOf(
+  rule: Rule | undefined,
+  threshold: number,
+  judged: boolean,
+): { lo: number | null; hi: number | null; expected: number | null } {
   const none = { lo: null, hi: null, expected: null };
   if (!rule) return none;
   // a ratio's band is the rule's own, whether or not the window was judged, so it draws unbroken
   if (rule.type === 'ratio') return { lo: rule.lo ?? null, hi: rule.hi ?? null, expected: null };
   if (!judged) return none;
   if (rule.type === 'baseline') {
-    const expected = rule.drop !== undefined ? (rule.drop < 100 ? threshold / (1 - rule.drop / 100) : undefined) : rule.rise !== undefined ? threshold / (1 + rule.rise / 100) : undefined;
+    const expected =
+      rule.drop !== undefined
+        ? rule.drop < 100
+          ? threshold / (1 - rule.drop / 100)
+          : undefined
+        : rule.rise !== undefined
+          ? threshold / (1 + rule.rise / 100)
+          : undefined;
     if (expected === undefined || !Number.isFinite(expected)) return none;
     const round = (n: number) => Math.round(n * 100) / 100;
-    return { lo: rule.drop !== undefined ? round(expected * (1 - rule.drop / 100)) : null, hi: rule.rise !== undefined ? round(expected * (1 + rule.rise / 100)) : null, expected: round(expected) };
+    return {
+      lo: rule.drop !== undefined ? round(expected * (1 - rule.drop / 100)) : null,
+      hi: rule.rise !== undefined ? round(expected * (1 + rule.rise / 100)) : null,
+      expected: round(expected),
+    };
   }
   return none;
 }
 
 /** Oldest first, at most 2000 windows; evaluations that failed with an error are left out. A window judged again
  * (late events arrived) keeps only its latest judgement. */
-export async function ruleEvaluations(store: Store, evaluationId: string, range: TimeRange, rule?: Rule): Promise<Evaluation[]> {
+export async function ruleEvaluations(
+  store: Store,
+  evaluationId: string,
+  range: TimeRange,
+  rule?: Rule,
+): Promise<Evaluation[]> {
   const rows = await queryRows<Row>(
     store,
     `SELECT * FROM (
@@ -91,7 +119,11 @@ export function watchedStreams(rule: Rule | undefined): string[] {
 }
 
 /** When each key of a completeness rule's missing sample was first seen (on any stream), for the alert page. */
-export async function firstSeen(store: Store, rule: Rule | undefined, keys: string[]): Promise<{ key: string; first_seen: string | null }[]> {
+export async function firstSeen(
+  store: Store,
+  rule: Rule | undefined,
+  keys: string[],
+): Promise<{ key: string; first_seen: string | null }[]> {
   if (!rule || rule.type !== 'completeness' || keys.length === 0) return keys.map((key) => ({ key, first_seen: null }));
   // rule.key is one of two column names fixed by the rule schema, never free text
   const rows = await queryRows<{ k: string; first_ms: number | string }>(

@@ -61,6 +61,10 @@ export function capFlows(graph: FlowGraph, limit: number): CappedFlows {
   return {
     nodes: keptNodes,
     edges: keptEdges,
-    omitted: { streams: streams.length - limit, nodes: nodes.length - keptNodes.length, edges: edges.length - keptEdges.length },
+    omitted: {
+      streams: streams.length - limit,
+      nodes: nodes.length - keptNodes.length,
+      edges: edges.length - keptEdges.length,
+    },
   };
 }

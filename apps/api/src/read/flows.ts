@@ -5,7 +5,12 @@
 // whole range, and its msg/s now, over the last complete minutes (see rateWindow).
 import type { Store } from '@rollcall/core/store';
 import { eventTimeRange, queryRows } from '@rollcall/core/store/queries';
-import type { FlowAlertState as AlertState, FlowEdge, FlowNode, FlowNodeKind as NodeKind } from '@rollcall/contract/flows';
+import type {
+  FlowAlertState as AlertState,
+  FlowEdge,
+  FlowNode,
+  FlowNodeKind as NodeKind,
+} from '@rollcall/contract/flows';
 import type { TimeRange } from '@rollcall/contract/params';
 import type { FlowGraph } from './flows-cap.ts';
 
@@ -25,7 +30,8 @@ const MINUTE = 60_000;
 export const RATE_MINUTES = 5;
 const MIN_RATE_SPAN_MS = 10_000;
 const service = (name: string) => `service:${name || UNNAMED}`;
-const streamId = (broker: string, stream: string) => (broker === 'kafka' ? `kafka:topic:${stream}` : `rabbitmq:exchange:${stream}`);
+const streamId = (broker: string, stream: string) =>
+  broker === 'kafka' ? `kafka:topic:${stream}` : `rabbitmq:exchange:${stream}`;
 const RANK: Record<AlertState, number> = { ok: 0, pending: 1, firing: 2 };
 const worst = (a: AlertState, b: AlertState): AlertState => (RANK[a] >= RANK[b] ? a : b);
 
@@ -93,7 +99,12 @@ async function read(store: Store, p: Record<string, unknown>, rollup: boolean): 
   return { published, routed, delivered, consumed };
 }
 
-export async function flows(store: Store, range: TimeRange, now: number, inputs: FlowInputs): Promise<FlowGraph & { rateWindow: TimeRange }> {
+export async function flows(
+  store: Store,
+  range: TimeRange,
+  now: number,
+  inputs: FlowInputs,
+): Promise<FlowGraph & { rateWindow: TimeRange }> {
   const window = rateWindow(range, now);
   const hidden = inputs.hiddenGroups;
   const [overRange, overWindow, names] = await Promise.all([
@@ -105,7 +116,13 @@ export async function flows(store: Store, range: TimeRange, now: number, inputs:
 
   const nodes = new Map<string, FlowNode>();
   const edges = new Map<string, FlowEdge>();
-  const node = (id: string, kind: NodeKind, label: string, broker: FlowNode['broker'], state: AlertState = 'ok'): FlowNode => {
+  const node = (
+    id: string,
+    kind: NodeKind,
+    label: string,
+    broker: FlowNode['broker'],
+    state: AlertState = 'ok',
+  ): FlowNode => {
     const existing = nodes.get(id);
     if (existing) {
       // A service seen consuming is also a producer once it publishes: producers are drawn first.
@@ -136,12 +153,24 @@ export async function flows(store: Store, range: TimeRange, now: number, inputs:
     for (const row of r.published) {
       const state = inputs.streamState(row.broker, row.stream);
       const kafka = row.broker === 'kafka';
-      const target = node(streamId(row.broker, row.stream), kafka ? 'topic' : 'exchange', row.stream || '(default exchange)', kafka ? 'kafka' : 'rabbitmq', state);
+      const target = node(
+        streamId(row.broker, row.stream),
+        kafka ? 'topic' : 'exchange',
+        row.stream || '(default exchange)',
+        kafka ? 'kafka' : 'rabbitmq',
+        state,
+      );
       hop(node(service(row.source), 'producer', row.source || UNNAMED, null), target, value(row), state, target);
     }
     for (const row of r.routed) {
       const state = inputs.streamState('rabbitmq', row.exchange);
-      const from = node(streamId('rabbitmq', row.exchange), 'exchange', row.exchange || '(default exchange)', 'rabbitmq', state);
+      const from = node(
+        streamId('rabbitmq', row.exchange),
+        'exchange',
+        row.exchange || '(default exchange)',
+        'rabbitmq',
+        state,
+      );
       const queue = node(`rabbitmq:queue:${row.queue}`, 'queue', row.queue, 'rabbitmq');
       hop(from, queue, value(row), state, queue);
     }

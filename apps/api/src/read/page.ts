@@ -14,7 +14,11 @@ function compare(a: Value, b: Value): number {
 }
 
 /** Rows in `order` (a stable sort; rows without a value last either way), then `limit` rows from `offset`. */
-export function pageOf<T>(rows: T[], order: { value: (row: T) => Value; desc: boolean } | undefined, page: { limit?: number | undefined; offset: number }): { total: number; rows: T[] } {
+export function pageOf<T>(
+  rows: T[],
+  order: { value: (row: T) => Value; desc: boolean } | undefined,
+  page: { limit?: number | undefined; offset: number },
+): { total: number; rows: T[] } {
   let sorted = rows;
   if (order) {
     const keyed = rows.map((row, i) => ({ row, i, v: order.value(row) }));

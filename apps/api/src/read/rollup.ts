@@ -22,12 +22,20 @@ export function splitRange(range: TimeRange, hourlySince: number): RollupSplit {
   const hFrom = Math.max(Math.ceil(range.from / HOUR) * HOUR, Math.ceil(hourlySince / HOUR) * HOUR);
   const hTo = Math.floor(lastMinute / HOUR) * HOUR;
   if (!(hFrom < hTo)) return { minutes: [[range.from, range.to]], hours: null };
-  const minutes = ([[range.from, hFrom], [hTo, range.to]] as [number, number][]).filter(([a, b]) => a < b);
+  const minutes = (
+    [
+      [range.from, hFrom],
+      [hTo, range.to],
+    ] as [number, number][]
+  ).filter(([a, b]) => a < b);
   return { minutes, hours: [hFrom, hTo] };
 }
 
 /** The range as the rollups count it: the minute the range starts in counts whole. */
-export const wholeMinutes = (range: TimeRange): TimeRange => ({ from: Math.floor(range.from / MINUTE) * MINUTE, to: range.to });
+export const wholeMinutes = (range: TimeRange): TimeRange => ({
+  from: Math.floor(range.from / MINUTE) * MINUTE,
+  to: range.to,
+});
 
 // The marker only ever moves once (when migration 6 runs), so a minute-old answer is fine.
 const sinceCache = new WeakMap<Store, { at: number; since: number }>();
@@ -51,7 +59,8 @@ const DIMENSIONS = 'broker, cluster, stream, kind, event_type, source, count, by
 // Rollup times are whole seconds (DateTime), so bounds go in as seconds rounded up: t * 1000 >= ms exactly when
 // t >= ceil(ms / 1000), and the same for <. Comparing against a DateTime64 instead converts every row, which cost
 // the streams list about three times its scan.
-const between = (column: string, p: string) => `(${column} >= toDateTime({${p}_from:UInt32}, 'UTC') AND ${column} < toDateTime({${p}_to:UInt32}, 'UTC'))`;
+const between = (column: string, p: string) =>
+  `(${column} >= toDateTime({${p}_from:UInt32}, 'UTC') AND ${column} < toDateTime({${p}_to:UInt32}, 'UTC'))`;
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 
 /** Rows of both rollups covering the named ranges (which may overlap), each table filtered by `where` too. */
@@ -71,14 +80,23 @@ export function rollupCells(db: string, splits: Record<string, RollupSplit>, whe
       hourParts.push(`${name}_h`);
     }
   }
-  const filter = (column: string, parts: string[]) => [...where, `(${parts.map((p) => between(column, p)).join(' OR ')})`].join(' AND ');
-  const selects = [`SELECT 'm' AS src, minute AS t, ${DIMENSIONS} FROM ${db}.events_per_minute WHERE ${filter('minute', minuteParts)}`];
-  if (hourParts.length) selects.push(`SELECT 'h' AS src, hour AS t, ${DIMENSIONS} FROM ${db}.events_per_hour WHERE ${filter('hour', hourParts)}`);
+  const filter = (column: string, parts: string[]) =>
+    [...where, `(${parts.map((p) => between(column, p)).join(' OR ')})`].join(' AND ');
+  const selects = [
+    `SELECT 'm' AS src, minute AS t, ${DIMENSIONS} FROM ${db}.events_per_minute WHERE ${filter('minute', minuteParts)}`,
+  ];
+  if (hourParts.length)
+    selects.push(
+      `SELECT 'h' AS src, hour AS t, ${DIMENSIONS} FROM ${db}.events_per_hour WHERE ${filter('hour', hourParts)}`,
+    );
   return {
     sql: selects.join(' UNION ALL '),
     params,
     within: (name) => {
-      const mine = [...minuteParts.filter((p) => p.startsWith(`${name}_m`)).map((p) => `(src = 'm' AND ${between('t', p)})`), ...hourParts.filter((p) => p === `${name}_h`).map((p) => `(src = 'h' AND ${between('t', p)})`)];
+      const mine = [
+        ...minuteParts.filter((p) => p.startsWith(`${name}_m`)).map((p) => `(src = 'm' AND ${between('t', p)})`),
+        ...hourParts.filter((p) => p === `${name}_h`).map((p) => `(src = 'h' AND ${between('t', p)})`),
+      ];
       return `(${mine.join(' OR ') || '0'})`;
     },
   };

@@ -7,9 +7,18 @@ import { queryRows } from '@rollcall/core/store/queries';
 const POINTS = 120;
 
 /** Rule id → its latest judged windows in the range (one per window, the latest judgement), oldest first. */
-export async function ruleSparklines(store: Store, ids: string[], range: TimeRange): Promise<Record<string, SparkPoint[]>> {
+export async function ruleSparklines(
+  store: Store,
+  ids: string[],
+  range: TimeRange,
+): Promise<Record<string, SparkPoint[]>> {
   if (ids.length === 0) return {};
-  const rows = await queryRows<{ rule_id: string; at_ms: number | string; value: number | string; threshold: number | string }>(
+  const rows = await queryRows<{
+    rule_id: string;
+    at_ms: number | string;
+    value: number | string;
+    threshold: number | string;
+  }>(
     store,
     `SELECT rule_id, at_ms, value, threshold FROM (
        SELECT rule_id, window_end, toUnixTimestamp64Milli(argMax(at, at)) AS at_ms, argMax(value, at) AS value, argMax(threshold, at) AS threshold
@@ -22,6 +31,7 @@ export async function ruleSparklines(store: Store, ids: string[], range: TimeRan
     { ids, ...range },
   );
   const out: Record<string, SparkPoint[]> = {};
-  for (const r of rows) (out[r.rule_id] ??= []).push({ at: iso(Number(r.at_ms)), value: Number(r.value), threshold: Number(r.threshold) });
+  for (const r of rows)
+    (out[r.rule_id] ??= []).push({ at: iso(Number(r.at_ms)), value: Number(r.value), threshold: Number(r.threshold) });
   return out;
 }

@@ -15,7 +15,13 @@ const RECENT_MS = 30_000;
 export type Baseline = SeriesBaseline;
 
 /** 'week' when the filter has rows a week before the range, else a trailing mean over max(1 h, 12 steps). */
-export async function baselineFor(store: Store, range: TimeRange, step: number, where: string[], params: object): Promise<Baseline> {
+export async function baselineFor(
+  store: Store,
+  range: TimeRange,
+  step: number,
+  where: string[],
+  params: object,
+): Promise<Baseline> {
   const [row] = await queryRows<{ n: string | number }>(
     store,
     `SELECT count() AS n FROM ${store.db}.events_per_minute WHERE ${[...where, `minute >= toDateTime({wk_from:UInt32}, 'UTC')`, `minute < toDateTime({wk_to:UInt32}, 'UTC')`].join(' AND ')}`,
@@ -23,7 +29,11 @@ export async function baselineFor(store: Store, range: TimeRange, step: number, 
   );
   if (row && Number(row.n) > 0) return { kind: 'week', window_seconds: 0, label: 'a week earlier' };
   const window = Math.max(HOUR_S, 12 * step);
-  return { kind: 'previous', window_seconds: window, label: `mean of the previous ${window === HOUR_S ? 'hour' : formatDuration(window * 1000)} (time with data)` };
+  return {
+    kind: 'previous',
+    window_seconds: window,
+    label: `mean of the previous ${window === HOUR_S ? 'hour' : formatDuration(window * 1000)} (time with data)`,
+  };
 }
 
 type Point = { t: number; partial: boolean; msg_per_sec: number | null };
@@ -56,7 +66,8 @@ export function recentOf(points: Point[], expected: (number | null)[], step: num
   const idx = Array.from({ length: k }, (_, i) => lastComplete - i).filter((i) => i >= 0);
   const seen = idx.map((i) => points[i]?.msg_per_sec ?? null);
   const base = idx.map((i) => expected[i] ?? null);
-  const mean = (xs: (number | null)[]) => (xs.length === k && xs.every((x) => x !== null) ? xs.reduce<number>((a, x) => a + (x ?? 0), 0) / k : null);
+  const mean = (xs: (number | null)[]) =>
+    xs.length === k && xs.every((x) => x !== null) ? xs.reduce<number>((a, x) => a + (x ?? 0), 0) / k : null;
   const msgPerSec = mean(seen);
   const baseline = mean(base);
   const first = points[idx.at(-1) ?? lastComplete];

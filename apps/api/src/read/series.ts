@@ -54,16 +54,27 @@ async function counts(store: Store, range: TimeRange, step: number, f: SeriesFil
   let bytes = 'sum(bytes)';
   if (step < 60 || f.by === 'routing_key') {
     // By event time, like the rollup the longer steps read; the rollups have no routing key.
-    source = { sql: `SELECT event_at AS t, * FROM ${store.db}.events WHERE ${[...where, eventTimeRange('start', 'end')].join(' AND ')}`, params: { start: range.from, end: range.to } };
+    source = {
+      sql: `SELECT event_at AS t, * FROM ${store.db}.events WHERE ${[...where, eventTimeRange('start', 'end')].join(' AND ')}`,
+      params: { start: range.from, end: range.to },
+    };
     count = 'count()';
     bytes = 'sum(size)';
   } else {
     // Hour-sized steps (a day and more) read whole hours from the hourly rollup: every such step is a whole number
     // of hours aligned the same way, so an hour never straddles two buckets.
-    const split = step >= 3600 ? splitRange(range, await rollupSince(store)) : { minutes: [[range.from, range.to]] as [number, number][], hours: null };
+    const split =
+      step >= 3600
+        ? splitRange(range, await rollupSince(store))
+        : { minutes: [[range.from, range.to]] as [number, number][], hours: null };
     source = rollupCells(store.db, { r: split }, where);
   }
-  const rows = await queryRows<{ key: string; bucket: string | number; count: string | number; bytes: string | number }>(
+  const rows = await queryRows<{
+    key: string;
+    bucket: string | number;
+    count: string | number;
+    bytes: string | number;
+  }>(
     store,
     `SELECT ${f.by} AS key, toUnixTimestamp(toStartOfInterval(t, toIntervalSecond({step:UInt32}))) * 1000 AS bucket, ${count} AS count, ${bytes} AS bytes
      FROM (${source.sql}) GROUP BY key, bucket ORDER BY bucket`,
@@ -80,7 +91,9 @@ async function counts(store: Store, range: TimeRange, step: number, f: SeriesFil
 
 /** The biggest keys by count inside [from, to), the rest summed into "other". */
 function rank(byKey: Counts, from: number): Counts {
-  const totals = [...byKey.entries()].map(([k, pts]) => [k, [...pts].reduce((a, [t, v]) => a + (t >= from ? v.count : 0), 0)] as const);
+  const totals = [...byKey.entries()].map(
+    ([k, pts]) => [k, [...pts].reduce((a, [t, v]) => a + (t >= from ? v.count : 0), 0)] as const,
+  );
   const ranked = totals.sort((a, b) => b[1] - a[1]).map(([k]) => k);
   const kept: Counts = new Map();
   for (const [i, key] of ranked.entries()) {
@@ -102,7 +115,12 @@ export async function series(store: Store, range: TimeRange, f: SeriesFilter): P
   const step = stepFor(range);
   const stepMs = step * 1000;
   if (f.by === 'routing_key' && (f.stream === undefined || range.to - range.from > ROUTING_KEY_MAX_RANGE_MS))
-    throw new HttpProblem(400, 'Invalid request parameters', 'by=routing_key reads raw rows: it needs a stream and a range of at most 24h', [{ field: 'query.by', message: 'routing_key needs a stream and a range of at most 24h' }]);
+    throw new HttpProblem(
+      400,
+      'Invalid request parameters',
+      'by=routing_key reads raw rows: it needs a stream and a range of at most 24h',
+      [{ field: 'query.by', message: 'routing_key needs a stream and a range of at most 24h' }],
+    );
   const from = Math.floor(range.from / stepMs) * stepMs;
   const where = whereOf(f);
   const brokers = f.broker ? [f.broker] : [];
@@ -115,7 +133,9 @@ export async function series(store: Store, range: TimeRange, f: SeriesFilter): P
     firstData(store, where, { ...f }, f.by, range.to, step < 60 ? readRange : null),
     counts(store, readFrom === from ? range : readRange, step, f),
     watching(store, readRange, step, brokers),
-    baseline?.kind === 'week' ? Promise.all([counts(store, shift(range, WEEK), step, f), watching(store, shift(range, WEEK), step, brokers)]) : undefined,
+    baseline?.kind === 'week'
+      ? Promise.all([counts(store, shift(range, WEEK), step, f), watching(store, shift(range, WEEK), step, brokers)])
+      : undefined,
   ]);
   const kept = rank(byKey, from);
   const weekKept = week ? rank(week[0], from - WEEK) : undefined;
@@ -131,8 +151,18 @@ export async function series(store: Store, range: TimeRange, f: SeriesFilter): P
       const shown = all.filter((p) => p.t >= from);
       const expected = baseline
         ? baseline.kind === 'week'
-          ? shown.map((p) => (weekKept && week ? valueAt(weekKept.get(key) ?? new Map(), week[1], first, brokersOf(f, key), stepMs)(p.t - WEEK).msg_per_sec : null))
-          : trailingMeans(all, shown.map((p) => p.t), baseline.window_seconds * 1000, stepMs)
+          ? shown.map((p) =>
+              weekKept && week
+                ? valueAt(weekKept.get(key) ?? new Map(), week[1], first, brokersOf(f, key), stepMs)(p.t - WEEK)
+                    .msg_per_sec
+                : null,
+            )
+          : trailingMeans(
+              all,
+              shown.map((p) => p.t),
+              baseline.window_seconds * 1000,
+              stepMs,
+            )
         : undefined;
       return { key, shown, expected };
     }),
@@ -141,7 +171,11 @@ export async function series(store: Store, range: TimeRange, f: SeriesFilter): P
     step_seconds: step,
     complete_until: iso(until),
     first_data: firsts.all === null ? null : iso(firsts.all),
-    baseline: baseline && { kind: baseline.kind, window_seconds: baseline.window_seconds, label: sliced.scaled ? `${baseline.label}, as a share of the stream's traffic now` : baseline.label },
+    baseline: baseline && {
+      kind: baseline.kind,
+      window_seconds: baseline.window_seconds,
+      label: sliced.scaled ? `${baseline.label}, as a share of the stream's traffic now` : baseline.label,
+    },
     series: sliced.list.map(({ key, shown, expected }) => {
       const points = shown.map((p, i) => ({
         t: iso(p.t),
@@ -163,8 +197,12 @@ type Shown<P> = { key: string; shown: P[]; expected: (number | null)[] | undefin
  * stream whose whole rate moves (a ramp, a season the baseline does not know) then leaves every slice at its
  * expectation, and a slice that lost part of its traffic stands out by how much (visa at 45% of the cards, 40% of
  * it dropped: 27% below). A drop of the whole stream shows on the stream's own chart. */
-export function shareOfStream<P extends { partial: boolean; msg_per_sec: number | null }>(by: SeriesBy, list: Shown<P>[]): { list: Shown<P>[]; scaled: boolean } {
-  if (by === 'broker' || by === 'stream' || list.length < 2 || list.some((s) => !s.expected)) return { list, scaled: false };
+export function shareOfStream<P extends { partial: boolean; msg_per_sec: number | null }>(
+  by: SeriesBy,
+  list: Shown<P>[],
+): { list: Shown<P>[]; scaled: boolean } {
+  if (by === 'broker' || by === 'stream' || list.length < 2 || list.some((s) => !s.expected))
+    return { list, scaled: false };
   // Per bucket, over the slices with both an observed rate and an expectation (a slice before its first message
   // has neither); none in a bucket still filling.
   const scale = (list[0]?.shown ?? []).map((p, i) => {
@@ -180,7 +218,15 @@ export function shareOfStream<P extends { partial: boolean; msg_per_sec: number 
     }
     return expected > 0 ? observed / expected : null;
   });
-  return { list: list.map((s) => ({ ...s, expected: s.expected?.map((e, i) => (e === null || scale[i] === null || scale[i] === undefined ? null : e * scale[i])) })), scaled: true };
+  return {
+    list: list.map((s) => ({
+      ...s,
+      expected: s.expected?.map((e, i) =>
+        e === null || scale[i] === null || scale[i] === undefined ? null : e * scale[i],
+      ),
+    })),
+    scaled: true,
+  };
 }
 
 type Value = { count: number | null; bytes: number | null; msg_per_sec: number | null };
@@ -188,7 +234,8 @@ type Value = { count: number | null; bytes: number | null; msg_per_sec: number |
 /** A bucket's value: null before the first message or while the taps were not watching, else the sum (0 if none). */
 function valueAt(cells: Map<number, Cell>, watch: Watching, first: number | null, brokers: string[], stepMs: number) {
   return (t: number): Value => {
-    if (first === null || t + stepMs <= first || !watch.watched(t, brokers)) return { count: null, bytes: null, msg_per_sec: null };
+    if (first === null || t + stepMs <= first || !watch.watched(t, brokers))
+      return { count: null, bytes: null, msg_per_sec: null };
     const v = cells.get(t) ?? { count: 0, bytes: 0 };
     return { count: v.count, bytes: v.bytes, msg_per_sec: v.count / (stepMs / 1000) };
   };

@@ -18,10 +18,35 @@ export async function listStreams(store: Store, range: TimeRange): Promise<Strea
   const lastMinute = Math.floor(range.to / MINUTE) * MINUTE - MINUTE;
   const counted = wholeMinutes(range);
   const since = await rollupSince(store);
-  const cells = rollupCells(store.db, { now: splitRange(counted, since), week: splitRange(shift(counted, 7 * DAY), since), day: splitRange(shift(counted, DAY), since) }, [`kind = 'publish'`]);
+  const cells = rollupCells(
+    store.db,
+    {
+      now: splitRange(counted, since),
+      week: splitRange(shift(counted, 7 * DAY), since),
+      day: splitRange(shift(counted, DAY), since),
+    },
+    [`kind = 'publish'`],
+  );
   const now = cells.within('now');
   type Num = string | number;
-  const rows = await queryRows<{ broker: Broker; cluster: string; stream: string; total: Num; total_bytes: Num; seen: string; first: Num; event_types: string[]; sources: string[]; last_minute: Num; week_total: Num; day_total: Num; week_seen: Num; day_seen: Num; week_first: Num; day_first: Num }>(
+  const rows = await queryRows<{
+    broker: Broker;
+    cluster: string;
+    stream: string;
+    total: Num;
+    total_bytes: Num;
+    seen: string;
+    first: Num;
+    event_types: string[];
+    sources: string[];
+    last_minute: Num;
+    week_total: Num;
+    day_total: Num;
+    week_seen: Num;
+    day_seen: Num;
+    week_first: Num;
+    day_first: Num;
+  }>(
     store,
     `SELECT broker, any(cluster) AS cluster, stream, sumIf(count, ${now}) AS total, sumIf(bytes, ${now}) AS total_bytes, maxIf(last_seen, ${now}) AS seen,
             toUnixTimestamp(minIf(t, ${now})) AS first, toUnixTimestamp(minIf(t, ${cells.within('week')})) AS week_first, toUnixTimestamp(minIf(t, ${cells.within('day')})) AS day_first,
@@ -36,10 +61,16 @@ export async function listStreams(store: Store, range: TimeRange): Promise<Strea
   );
   // An average is over the time with data: a stream first seen 4 minutes ago averages over 4 minutes, not the
   // hour asked for (else a 1 h average sits far below the current rate). The baseline is over its own such span.
-  const seconds = (shiftedBy: number, first: Num) => Math.max(60, (range.to - Math.max(range.from, Number(first) * 1000 + shiftedBy)) / 1000);
+  const seconds = (shiftedBy: number, first: Num) =>
+    Math.max(60, (range.to - Math.max(range.from, Number(first) * 1000 + shiftedBy)) / 1000);
   return rows.map((r) => {
     const avgSeconds = seconds(0, r.first);
-    const before = Number(r.week_seen) > 0 ? { total: Number(r.week_total), seconds: seconds(7 * DAY, r.week_first) } : Number(r.day_seen) > 0 ? { total: Number(r.day_total), seconds: seconds(DAY, r.day_first) } : undefined;
+    const before =
+      Number(r.week_seen) > 0
+        ? { total: Number(r.week_total), seconds: seconds(7 * DAY, r.week_first) }
+        : Number(r.day_seen) > 0
+          ? { total: Number(r.day_total), seconds: seconds(DAY, r.day_first) }
+          : undefined;
     const msgPerSec = Number(r.total) / avgSeconds;
     const baseline = before === undefined ? null : before.total / before.seconds;
     return {
@@ -78,10 +109,18 @@ const BY: Record<StreamSort, (s: StreamSummary) => string | number | null> = {
 };
 
 /** The list filtered, ordered and cut to one page on the server: a thousand topics reach the dashboard a page at a time. */
-export async function streamsPage(store: Store, range: TimeRange, query: StreamListQuery): Promise<{ total: number; streams: StreamSummary[] }> {
+export async function streamsPage(
+  store: Store,
+  range: TimeRange,
+  query: StreamListQuery,
+): Promise<{ total: number; streams: StreamSummary[] }> {
   const needle = query.q?.trim().toLowerCase() ?? '';
   const all = await listStreams(store, range);
-  const matching = all.filter((s) => (!query.broker || s.broker === query.broker) && (!needle || `${s.broker} ${s.stream} ${s.event_types.join(' ')}`.toLowerCase().includes(needle)));
+  const matching = all.filter(
+    (s) =>
+      (!query.broker || s.broker === query.broker) &&
+      (!needle || `${s.broker} ${s.stream} ${s.event_types.join(' ')}`.toLowerCase().includes(needle)),
+  );
   const { total, rows } = pageOf(matching, query.sort && { value: BY[query.sort.key], desc: query.sort.desc }, query);
   return { total, streams: rows };
 }
@@ -92,10 +131,22 @@ const shift = (r: TimeRange, by: number): TimeRange => ({ from: r.from - by, to:
 export type StoredStreamDetail = Omit<StreamDetail, 'from' | 'to' | 'rules' | 'alert_spans'>;
 
 /** undefined when the stream has never been seen at all. */
-export async function streamDetail(store: Store, broker: Broker, stream: string, range: TimeRange): Promise<StoredStreamDetail | undefined> {
-  const known = await queryRows<{ cluster: string }>(store, `SELECT cluster FROM ${store.db}.events_per_minute WHERE broker = {broker:String} AND stream = {stream:String} LIMIT 1`, { broker, stream });
+export async function streamDetail(
+  store: Store,
+  broker: Broker,
+  stream: string,
+  range: TimeRange,
+): Promise<StoredStreamDetail | undefined> {
+  const known = await queryRows<{ cluster: string }>(
+    store,
+    `SELECT cluster FROM ${store.db}.events_per_minute WHERE broker = {broker:String} AND stream = {stream:String} LIMIT 1`,
+    { broker, stream },
+  );
   if (known.length === 0) return undefined;
-  const cells = rollupCells(store.db, { r: splitRange(wholeMinutes(range), await rollupSince(store)) }, ['broker = {broker:String}', 'stream = {stream:String}']);
+  const cells = rollupCells(store.db, { r: splitRange(wholeMinutes(range), await rollupSince(store)) }, [
+    'broker = {broker:String}',
+    'stream = {stream:String}',
+  ]);
   const p = { ...cells.params, ...range, broker, stream };
   const [types, sources, schemas] = await Promise.all([
     queryRows<{ event_type: string; kind: string; count: string | number; bytes: string | number }>(
@@ -109,7 +160,14 @@ export async function streamDetail(store: Store, broker: Broker, stream: string,
       p,
     ),
     // Per-fingerprint counts need raw rows; the scan is one stream's slice of the range (the table's sort order).
-    queryRows<{ event_type: string; fingerprint: string; paths: string[]; first_seen: string; last_seen: string; count: string | number }>(
+    queryRows<{
+      event_type: string;
+      fingerprint: string;
+      paths: string[];
+      first_seen: string;
+      last_seen: string;
+      count: string | number;
+    }>(
       store,
       `SELECT e.event_type AS event_type, toString(e.schema_fingerprint) AS fingerprint, any(s.paths) AS paths,
               min(e.observed_at) AS first_seen, max(e.observed_at) AS last_seen, count() AS count
@@ -122,7 +180,12 @@ export async function streamDetail(store: Store, broker: Broker, stream: string,
       p,
     ),
   ]);
-  const eventTypes = types.map((t) => ({ event_type: t.event_type, kind: t.kind, count: Number(t.count), bytes: Number(t.bytes) }));
+  const eventTypes = types.map((t) => ({
+    event_type: t.event_type,
+    kind: t.kind,
+    count: Number(t.count),
+    bytes: Number(t.bytes),
+  }));
   const published = eventTypes.filter((t) => t.kind === 'publish');
   return {
     broker,
@@ -132,15 +195,33 @@ export async function streamDetail(store: Store, broker: Broker, stream: string,
     bytes: published.reduce((a, t) => a + t.bytes, 0),
     event_types: eventTypes,
     sources: sources.map((s) => ({ source: s.source, count: Number(s.count) })),
-    schemas: schemas.map((s) => ({ ...s, first_seen: utc(s.first_seen), last_seen: utc(s.last_seen), count: Number(s.count) })),
+    schemas: schemas.map((s) => ({
+      ...s,
+      first_seen: utc(s.first_seen),
+      last_seen: utc(s.last_seen),
+      count: Number(s.count),
+    })),
   };
 }
 
 const utc = (chTime: string): string => new Date(`${chTime.replace(' ', 'T')}Z`).toISOString();
 
 /** The newest metadata rows of a stream; never a body (there is none to read). */
-export async function recentEvents(store: Store, broker: Broker, stream: string, limit: number, kind?: string): Promise<EventRow[]> {
-  const rows = await queryRows<EventRow & { partition: number | string; offset: number | string; size: number | string; header_count: number | string }>(
+export async function recentEvents(
+  store: Store,
+  broker: Broker,
+  stream: string,
+  limit: number,
+  kind?: string,
+): Promise<EventRow[]> {
+  const rows = await queryRows<
+    EventRow & {
+      partition: number | string;
+      offset: number | string;
+      size: number | string;
+      header_count: number | string;
+    }
+  >(
     store,
     `SELECT observed_at, broker_ts, kind, routing_key, partition, offset, queue, event_type, source, message_id, correlation_id, trace_id,
             size, header_count, toString(schema_fingerprint) AS schema_fingerprint, parse_error

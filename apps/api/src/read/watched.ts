@@ -42,7 +42,9 @@ export async function watching(store: Store, range: TimeRange, step: number, bro
     watched: (t, wanted) => {
       const last = t + step * 1000 - 1;
       const cells = [Math.floor(t / cellMs) * cellMs, Math.floor(last / cellMs) * cellMs];
-      return (wanted.length ? wanted : tapped).filter((b) => tapped.includes(b)).every((b) => cells.some((c) => up.has(`${b}@${c}`)));
+      return (wanted.length ? wanted : tapped)
+        .filter((b) => tapped.includes(b))
+        .every((b) => cells.some((c) => up.has(`${b}@${c}`)));
     },
   };
 }
@@ -63,7 +65,14 @@ export async function completeUntil(store: Store, to: number, brokers: string[])
 
 /** When the first message matching `where` was stored, per value of `by` and of all (`all`): event
  * time to the minute, or to the millisecond for a first message inside `fine` (the raw rows of short ranges). */
-export async function firstData(store: Store, where: string[], params: Record<string, unknown>, by: string, to: number, fine: TimeRange | null): Promise<{ all: number | null; byKey: Map<string, number> }> {
+export async function firstData(
+  store: Store,
+  where: string[],
+  params: Record<string, unknown>,
+  by: string,
+  to: number,
+  fine: TimeRange | null,
+): Promise<{ all: number | null; byKey: Map<string, number> }> {
   const grouped = by === 'routing_key' ? `''` : by;
   const rows = await queryRows<{ key: string; first_minute: string | number }>(
     store,
@@ -81,7 +90,9 @@ export async function firstData(store: Store, where: string[], params: Record<st
          WHERE ${[...where, `event_at >= fromUnixTimestamp64Milli({first_from:Int64})`, `event_at < fromUnixTimestamp64Milli({first_until:Int64})`].join(' AND ')} GROUP BY key`,
         { ...params, first_from: Math.min(...inside), first_until: Math.max(...inside) + MINUTE },
       );
-      for (const e of exact) if ((first.get(e.key) ?? Infinity) + MINUTE > Number(e.first_at)) first.set(e.key, Math.max(first.get(e.key) ?? 0, Number(e.first_at)));
+      for (const e of exact)
+        if ((first.get(e.key) ?? Infinity) + MINUTE > Number(e.first_at))
+          first.set(e.key, Math.max(first.get(e.key) ?? 0, Number(e.first_at)));
     }
   }
   const all = Math.min(...first.values());

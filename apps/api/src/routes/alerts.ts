@@ -1,14 +1,35 @@
 // Alerts, their history and acknowledgement; silences (Alertmanager-style matchers with an end time).
-import { ackBody, alertDetailResponse, alertSchema, alertsQuery, alertsResponse, fingerprintPath, HISTORY_RANGE_MS, historyQuery, historyResponse } from '@rollcall/contract/alerts';
+import {
+  ackBody,
+  alertDetailResponse,
+  alertSchema,
+  alertsQuery,
+  alertsResponse,
+  fingerprintPath,
+  HISTORY_RANGE_MS,
+  historyQuery,
+  historyResponse,
+} from '@rollcall/contract/alerts';
 import { iso, resolveRange } from '@rollcall/contract/params';
-import { silenceBody, silencePath, silenceSchema, silencesResponse, type Silence as SilenceView } from '@rollcall/contract/silences';
+import {
+  silenceBody,
+  silencePath,
+  silenceSchema,
+  silencesResponse,
+  type Silence as SilenceView,
+} from '@rollcall/contract/silences';
 import { acknowledge } from '@rollcall/rules/alert-store';
 import { listSilences, saveSilence, isActiveSilence, type Matcher, type Silence } from '@rollcall/rules/silences';
 import { HttpProblem, invalidFields, notFound } from '../problem.ts';
 import { alertDetail, alertHistory, currentAlerts, type RuleLookup } from '../read/alerts.ts';
 import type { RouteDeps } from './deps.ts';
 
-const OPS = { '=': { is_regex: false, is_equal: true }, '!=': { is_regex: false, is_equal: false }, '=~': { is_regex: true, is_equal: true }, '!~': { is_regex: true, is_equal: false } } as const;
+const OPS = {
+  '=': { is_regex: false, is_equal: true },
+  '!=': { is_regex: false, is_equal: false },
+  '=~': { is_regex: true, is_equal: true },
+  '!~': { is_regex: true, is_equal: false },
+} as const;
 type Op = keyof typeof OPS;
 const opOf = (m: Matcher): Op => (m.is_regex ? (m.is_equal ? '=~' : '!~') : m.is_equal ? '=' : '!=');
 
@@ -77,8 +98,19 @@ export function alertRoutes({ routes, store, now, alerting }: RouteDeps): void {
       const at = now();
       const current = await alertDetail(store, params.fingerprint, at, rules);
       if (!current) throw notFound(`no alert with fingerprint ${params.fingerprint}`);
-      if (current.state !== 'firing' || current.firing_at === null) throw new HttpProblem(409, 'Conflict', `the alert is ${current.state}; only a firing alert can be acknowledged`);
-      await acknowledge(store, { fingerprint: params.fingerprint, firingAt: Date.parse(current.firing_at), at, by: caller.name, comment: body.comment });
+      if (current.state !== 'firing' || current.firing_at === null)
+        throw new HttpProblem(
+          409,
+          'Conflict',
+          `the alert is ${current.state}; only a firing alert can be acknowledged`,
+        );
+      await acknowledge(store, {
+        fingerprint: params.fingerprint,
+        firingAt: Date.parse(current.firing_at),
+        at,
+        by: caller.name,
+        comment: body.comment,
+      });
       // The alert alone: the schema leaves out the detail's transitions and notifications.
       return alertSchema.parse((await alertDetail(store, params.fingerprint, at, rules)) ?? current);
     },
@@ -111,7 +143,14 @@ export function alertRoutes({ routes, store, now, alerting }: RouteDeps): void {
       const endsAt = body.ends_at !== undefined ? Date.parse(body.ends_at) : at + (body.duration ?? 0);
       if (endsAt <= at) throw invalidFields([{ field: 'body.ends_at', message: 'expected a time in the future' }]);
       const matchers = body.matchers.map((m) => ({ name: m.name, value: m.value, ...OPS[m.op] }));
-      return silenceView(await saveSilence(store, { matchers, starts_at: at, ends_at: endsAt, created_by: caller.name, comment: body.comment }, at), at);
+      return silenceView(
+        await saveSilence(
+          store,
+          { matchers, starts_at: at, ends_at: endsAt, created_by: caller.name, comment: body.comment },
+          at,
+        ),
+        at,
+      );
     },
   });
 

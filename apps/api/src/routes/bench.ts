@@ -4,7 +4,14 @@ import { z } from 'zod';
 import { renderHtml } from '@rollcall/bench-runs/report/html';
 import { renderMarkdown } from '@rollcall/bench-runs/report/markdown';
 import { compareWithBaseline, getRun, listRuns, markBaseline } from '@rollcall/bench-runs/store';
-import { runDetailResponse, runPath, runsQuery, runsResponse, storedRunSchema, type StoredRun } from '@rollcall/contract/bench';
+import {
+  runDetailResponse,
+  runPath,
+  runsQuery,
+  runsResponse,
+  storedRunSchema,
+  type StoredRun,
+} from '@rollcall/contract/bench';
 import { notFound } from '../problem.ts';
 import type { RouteDeps } from './deps.ts';
 
@@ -27,7 +34,13 @@ export function benchRoutes({ routes, store }: RouteDeps): void {
     role: 'viewer',
     query: runsQuery,
     response: runsResponse,
-    handler: async ({ query }) => ({ runs: await listRuns(store, { ...(query.scenario ? { scenario: query.scenario } : {}), ...(query.broker ? { broker: query.broker } : {}), limit: query.limit }) }),
+    handler: async ({ query }) => ({
+      runs: await listRuns(store, {
+        ...(query.scenario ? { scenario: query.scenario } : {}),
+        ...(query.broker ? { broker: query.broker } : {}),
+        limit: query.limit,
+      }),
+    }),
   });
 
   routes.add({

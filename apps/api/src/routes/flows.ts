@@ -21,17 +21,27 @@ export function flowRoutes({ routes, store, config, now, alerting, connectionNam
   routes.add({
     method: 'get',
     path: '/api/v1/flows',
-    summary: 'Producers → topics/exchanges → queues/groups → consumers: messages over the range, msg/s over the last complete minutes, alert state; at most `limit` topics and exchanges',
+    summary:
+      'Producers → topics/exchanges → queues/groups → consumers: messages over the range, msg/s over the last complete minutes, alert state; at most `limit` topics and exchanges',
     tag: 'flows',
     role: 'viewer',
     query: flowsQuery,
     response: flowsResponse,
     handler: async ({ query }) => {
       const range = resolveRange(query, now());
-      const { rateWindow, ...graph } = await flows(store, range, now(), { connectionNames, streamState: streamStates(alerting), hiddenGroups: [config.kafka.group_id] });
+      const { rateWindow, ...graph } = await flows(store, range, now(), {
+        connectionNames,
+        streamState: streamStates(alerting),
+        hiddenGroups: [config.kafka.group_id],
+      });
       const capped = capFlows(graph, query.limit);
-      return { from: iso(range.from), to: iso(range.to), rate_window: { from: iso(rateWindow.from), to: iso(rateWindow.to) }, limit: query.limit, ...capped };
+      return {
+        from: iso(range.from),
+        to: iso(range.to),
+        rate_window: { from: iso(rateWindow.from), to: iso(rateWindow.to) },
+        limit: query.limit,
+        ...capped,
+      };
     },
   });
 }
-

@@ -10,7 +10,8 @@ export function lagRoutes({ routes, store, now }: RouteDeps): void {
   routes.add({
     method: 'get',
     path: '/api/v1/lag',
-    summary: 'Consumer groups and queues from the latest sampling round, worst status first unless sorted; filtered and paged on the server',
+    summary:
+      'Consumer groups and queues from the latest sampling round, worst status first unless sorted; filtered and paged on the server',
     tag: 'lag',
     role: 'viewer',
     query: lagQuery,
@@ -30,7 +31,10 @@ export function lagRoutes({ routes, store, now }: RouteDeps): void {
     handler: async ({ params, query }) => {
       const range = resolveRange(query, now());
       const detail = await lagDetail(store, params.broker, params.group, range.from, range.to);
-      if (!detail) throw notFound(`no lag samples for ${params.broker} ${params.broker === 'kafka' ? 'group' : 'queue'} "${params.group}"`);
+      if (!detail)
+        throw notFound(
+          `no lag samples for ${params.broker} ${params.broker === 'kafka' ? 'group' : 'queue'} "${params.group}"`,
+        );
       return { ...detail, from: iso(range.from), to: iso(range.to) };
     },
   });

@@ -2,7 +2,20 @@
 // before it is committed, and a backtest over stored history.
 import { join, resolve } from 'node:path';
 import { iso, resolveRange } from '@rollcall/contract/params';
-import { backtestQuery, backtestResponse, ruleDetailQuery, ruleDetailResponse, rulePath, rulesQuery, rulesResponse, validateBody, validateResponse, type Rule as RuleView, type RuleState, type ValidateResponse } from '@rollcall/contract/rules';
+import {
+  backtestQuery,
+  backtestResponse,
+  ruleDetailQuery,
+  ruleDetailResponse,
+  rulePath,
+  rulesQuery,
+  rulesResponse,
+  validateBody,
+  validateResponse,
+  type Rule as RuleView,
+  type RuleState,
+  type ValidateResponse,
+} from '@rollcall/contract/rules';
 import type { Alerting } from '@rollcall/rules/rules-role';
 import { backtest } from '@rollcall/rules/backtest';
 import { parseRuleFile, RuleFileError } from '@rollcall/rules/files';
@@ -16,11 +29,21 @@ import type { RouteDeps } from './deps.ts';
 
 /** Rule id → state ('ok' when evaluated and quiet, 'inactive' when not yet evaluated). */
 export function ruleStates(alerting: Alerting | undefined): Map<string, RuleState> {
-  return new Map((alerting?.engine.statuses() ?? []).map((s) => [s.rule.id, s.status.state === 'inactive' ? (s.last ? 'ok' : 'inactive') : s.status.state]));
+  return new Map(
+    (alerting?.engine.statuses() ?? []).map((s) => [
+      s.rule.id,
+      s.status.state === 'inactive' ? (s.last ? 'ok' : 'inactive') : s.status.state,
+    ]),
+  );
 }
 
 function requireAlerting(alerting: Alerting | undefined): Alerting {
-  if (!alerting) throw new HttpProblem(503, 'Rules are not running', 'the rules role is disabled in this process (rules.enabled: false)');
+  if (!alerting)
+    throw new HttpProblem(
+      503,
+      'Rules are not running',
+      'the rules role is disabled in this process (rules.enabled: false)',
+    );
   return alerting;
 }
 
@@ -83,7 +106,8 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
   routes.add({
     method: 'get',
     path: '/api/v1/rules',
-    summary: 'Every loaded rule with its state, last evaluation and recent windows (sparklines), and rule files that fail to load',
+    summary:
+      'Every loaded rule with its state, last evaluation and recent windows (sparklines), and rule files that fail to load',
     tag: 'rules',
     role: 'viewer',
     query: rulesQuery,
@@ -94,7 +118,11 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
       return {
         rules: rules.map(describe(a, dir)),
         errors: a.files.files().flatMap((f) => (f.error ? [{ file: f.file, message: f.error }] : [])),
-        sparklines: await ruleSparklines(store, rules.map((r) => r.id), resolveRange(query, now())),
+        sparklines: await ruleSparklines(
+          store,
+          rules.map((r) => r.id),
+          resolveRange(query, now()),
+        ),
       };
     },
   });
@@ -156,14 +184,32 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
       // The request's signal aborts when the client goes away (its Cancel button, a closed tab): the replay stops
       // between windows and the query in flight is cancelled.
       const signal = c.req.raw.signal;
-      const result = await backtest(abortable(store, signal), rule, query.from, to, { coverage: true, now: now(), signal }).catch((err: unknown) => {
+      const result = await backtest(abortable(store, signal), rule, query.from, to, {
+        coverage: true,
+        now: now(),
+        signal,
+      }).catch((err: unknown) => {
         throw err instanceof RangeError ? invalidFields([{ field: 'query.from', message: err.message }]) : err;
       });
       return {
         from: iso(query.from),
         to: iso(to),
-        windows: result.steps.map((s) => ({ start: iso(s.window.start), end: iso(s.window.end), value: s.evaluation.value, threshold: s.evaluation.threshold, breached: s.evaluation.breached, decision: s.decision, reason: s.evaluation.skipped ?? '', state: s.state })),
-        firings: result.fired.map((f) => ({ from: iso(f.from), to: f.to === undefined ? null : iso(f.to), value: f.value, summary: f.summary })),
+        windows: result.steps.map((s) => ({
+          start: iso(s.window.start),
+          end: iso(s.window.end),
+          value: s.evaluation.value,
+          threshold: s.evaluation.threshold,
+          breached: s.evaluation.breached,
+          decision: s.decision,
+          reason: s.evaluation.skipped ?? '',
+          state: s.state,
+        })),
+        firings: result.fired.map((f) => ({
+          from: iso(f.from),
+          to: f.to === undefined ? null : iso(f.to),
+          value: f.value,
+          summary: f.summary,
+        })),
       };
     },
   });

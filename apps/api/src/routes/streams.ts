@@ -3,7 +3,17 @@ import { countEvents } from '@rollcall/core/store/queries';
 import { iso, resolveRange } from '@rollcall/contract/params';
 import { dropsQuery, dropsResponse } from '@rollcall/contract/drops';
 import { seriesQuery, seriesResponse } from '@rollcall/contract/series';
-import { countQuery, countResponse, eventsQuery, eventsResponse, streamDetailQuery, streamDetailResponse, streamPath, streamsQuery, streamsResponse } from '@rollcall/contract/streams';
+import {
+  countQuery,
+  countResponse,
+  eventsQuery,
+  eventsResponse,
+  streamDetailQuery,
+  streamDetailResponse,
+  streamPath,
+  streamsQuery,
+  streamsResponse,
+} from '@rollcall/contract/streams';
 import { ruleWatches } from '@rollcall/rules/watch';
 import { notFound } from '../problem.ts';
 import { alertSpans } from '../read/alert-spans.ts';
@@ -17,7 +27,8 @@ export function streamRoutes({ routes, store, now, alerting }: RouteDeps): void 
   routes.add({
     method: 'get',
     path: '/api/v1/streams',
-    summary: 'Streams (topics and exchanges) seen in the range, with msg/s and change against last week; filtered, sorted and paged on the server',
+    summary:
+      'Streams (topics and exchanges) seen in the range, with msg/s and change against last week; filtered, sorted and paged on the server',
     tag: 'streams',
     role: 'viewer',
     query: streamsQuery,
@@ -42,8 +53,20 @@ export function streamRoutes({ routes, store, now, alerting }: RouteDeps): void 
       const detail = await streamDetail(store, params.broker, params.stream, range);
       if (!detail) throw notFound(`no ${params.broker} stream "${params.stream}" has been seen`);
       const states = ruleStates(alerting);
-      const rules = (alerting?.files.rules() ?? []).filter((r) => ruleWatches(r, params.broker, params.stream)).map((r) => ({ id: r.id, type: r.type, state: states.get(r.id) ?? 'inactive' }));
-      return { from: iso(range.from), to: iso(range.to), ...detail, rules, alert_spans: await alertSpans(store, rules.map((r) => r.id), range) };
+      const rules = (alerting?.files.rules() ?? [])
+        .filter((r) => ruleWatches(r, params.broker, params.stream))
+        .map((r) => ({ id: r.id, type: r.type, state: states.get(r.id) ?? 'inactive' }));
+      return {
+        from: iso(range.from),
+        to: iso(range.to),
+        ...detail,
+        rules,
+        alert_spans: await alertSpans(
+          store,
+          rules.map((r) => r.id),
+          range,
+        ),
+      };
     },
   });
 
@@ -56,7 +79,9 @@ export function streamRoutes({ routes, store, now, alerting }: RouteDeps): void 
     params: streamPath,
     query: eventsQuery,
     response: eventsResponse,
-    handler: async ({ params, query }) => ({ events: await recentEvents(store, params.broker, params.stream, query.limit, query.kind) }),
+    handler: async ({ params, query }) => ({
+      events: await recentEvents(store, params.broker, params.stream, query.limit, query.kind),
+    }),
   });
 
   routes.add({
@@ -76,7 +101,8 @@ export function streamRoutes({ routes, store, now, alerting }: RouteDeps): void 
   routes.add({
     method: 'get',
     path: '/api/v1/drops',
-    summary: "Streams whose last complete minute fell furthest below their baseline (a week earlier, else the hour before)",
+    summary:
+      'Streams whose last complete minute fell furthest below their baseline (a week earlier, else the hour before)',
     tag: 'streams',
     role: 'viewer',
     query: dropsQuery,

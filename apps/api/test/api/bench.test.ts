@@ -24,10 +24,18 @@ describe('bench routes', () => {
   });
 
   it('marks a baseline for admins only, then compares later runs with it', async () => {
-    expect((await f.request('/api/v1/bench/runs/20261123-100000-aaaa/baseline', { token: VIEWER, method: 'POST' })).status).toBe(403);
-    const marked = storedRunSchema.parse(await (await f.request('/api/v1/bench/runs/20261123-100000-aaaa/baseline', { token: ADMIN, method: 'POST' })).json());
+    expect(
+      (await f.request('/api/v1/bench/runs/20261123-100000-aaaa/baseline', { token: VIEWER, method: 'POST' })).status,
+    ).toBe(403);
+    const marked = storedRunSchema.parse(
+      await (
+        await f.request('/api/v1/bench/runs/20261123-100000-aaaa/baseline', { token: ADMIN, method: 'POST' })
+      ).json(),
+    );
     expect(marked.isBaseline).toBe(true);
-    const detail = runDetailResponse.parse(await (await f.request('/api/v1/bench/runs/20261123-110000-bbbb', { token: VIEWER })).json());
+    const detail = runDetailResponse.parse(
+      await (await f.request('/api/v1/bench/runs/20261123-110000-bbbb', { token: VIEWER })).json(),
+    );
     expect(detail.comparison?.baseline.id).toBe('20261123-100000-aaaa');
     expect(detail.comparison?.regressed).toBe(true);
     expect(detail.comparison?.regressions.join(' ')).toMatch(/throughput|msg\/s|p99/i);
@@ -46,7 +54,9 @@ describe('bench routes', () => {
 
   it('404s an unknown run and 400s a malformed id', async () => {
     expect((await f.request('/api/v1/bench/runs/20990101-000000-ffff', { token: VIEWER })).status).toBe(404);
-    expect((await f.request('/api/v1/bench/runs/20990101-000000-ffff/baseline', { token: ADMIN, method: 'POST' })).status).toBe(404);
+    expect(
+      (await f.request('/api/v1/bench/runs/20990101-000000-ffff/baseline', { token: ADMIN, method: 'POST' })).status,
+    ).toBe(404);
     const bad = await f.request('/api/v1/bench/runs/..%2F..%2Fetc', { token: VIEWER });
     expect(bad.status).toBe(400);
   });

@@ -43,7 +43,9 @@ describe('responses over the wire', () => {
   });
 
   it('falls back to gzip, and to identity for a client that accepts no encoding', async () => {
-    const [asset] = [...readFileSync(`${WEB_DIST}/index.html`, 'utf8').matchAll(/src="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1] ?? '');
+    const [asset] = [...readFileSync(`${WEB_DIST}/index.html`, 'utf8').matchAll(/src="(\/assets\/[^"]+\.js)"/g)].map(
+      (m) => m[1] ?? '',
+    );
     const raw = readFileSync(`${WEB_DIST}${asset}`);
     const gz = await f.request(`${asset}`, { headers: { 'accept-encoding': 'gzip' } });
     expect(gz.headers.get('content-encoding')).toBe('gzip');

@@ -56,11 +56,18 @@ export interface Fixture {
   store: Store;
   alerting: Alerting;
   metrics: Metrics;
-  request(path: string, init?: { token?: string; method?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  request(
+    path: string,
+    init?: { token?: string; method?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
-const TOKENS = ['  tokens:', `    - { name: dashboard, role: viewer, sha256: ${sha256Hex(VIEWER)} }`, `    - { name: oncall, role: admin, sha256: ${sha256Hex(ADMIN)} }`];
+const TOKENS = [
+  '  tokens:',
+  `    - { name: dashboard, role: viewer, sha256: ${sha256Hex(VIEWER)} }`,
+  `    - { name: oncall, role: admin, sha256: ${sha256Hex(ADMIN)} }`,
+];
 
 /** `tokens: false` runs the API in no-token mode (every local caller an admin). */
 export async function createFixture({ tokens = true }: { tokens?: boolean } = {}): Promise<Fixture> {
@@ -69,30 +76,55 @@ export async function createFixture({ tokens = true }: { tokens?: boolean } = {}
   mkdirSync(rulesDir);
   writeFileSync(join(rulesDir, 'shop.yaml'), RULES);
   const config = parseConfig(
-    [
-      'api:',
-      ...(tokens ? TOKENS : []),
-      '  max_body_bytes: 4096',
-      'metrics:',
-      '  top_streams: 1',
-    ].join('\n'),
+    ['api:', ...(tokens ? TOKENS : []), '  max_body_bytes: 4096', 'metrics:', '  top_streams: 1'].join('\n'),
     'test.yaml',
     { ROLLCALL_DATA_DIR: join(dir, 'data'), ROLLCALL_RULES_DIR: rulesDir },
   );
   const store = await openStore(config.clickhouse);
   const orders = Array.from({ length: SEEDED.orders }, (_, i) => row(i));
-  const payments = Array.from({ length: SEEDED.payments }, (_, i) => row(i, { stream: 'payments', event_type: 'PaymentTaken', source: 'pay', message_id: `p${i}` }));
+  const payments = Array.from({ length: SEEDED.payments }, (_, i) =>
+    row(i, { stream: 'payments', event_type: 'PaymentTaken', source: 'pay', message_id: `p${i}` }),
+  );
   // A week earlier payments ran at half today's rate: the streams list compares against it.
-  const weekAgo = Array.from({ length: SEEDED.payments / 2 }, (_, i) => row(i, { stream: 'payments', event_type: 'PaymentTaken', source: 'pay', message_id: `w${i}`, observed_at: NOW - 7 * 86_400_000 - 5 * 60_000 + i * 1000 }));
+  const weekAgo = Array.from({ length: SEEDED.payments / 2 }, (_, i) =>
+    row(i, {
+      stream: 'payments',
+      event_type: 'PaymentTaken',
+      source: 'pay',
+      message_id: `w${i}`,
+      observed_at: NOW - 7 * 86_400_000 - 5 * 60_000 + i * 1000,
+    }),
+  );
   await store.insertEvents([...orders, ...payments, ...weekAgo], 'seed', 1);
   const schemas: SchemaRow[] = [
-    { fingerprint: 11, broker: 'kafka', stream: 'orders', event_type: 'OrderPlaced', paths: ['/id', '/total'], first_seen: NOW - 300_000 },
-    { fingerprint: 22, broker: 'kafka', stream: 'orders', event_type: 'OrderCancelled', paths: ['/id', '/reason'], first_seen: NOW - 300_000 },
+    {
+      fingerprint: 11,
+      broker: 'kafka',
+      stream: 'orders',
+      event_type: 'OrderPlaced',
+      paths: ['/id', '/total'],
+      first_seen: NOW - 300_000,
+    },
+    {
+      fingerprint: 22,
+      broker: 'kafka',
+      stream: 'orders',
+      event_type: 'OrderCancelled',
+      paths: ['/id', '/reason'],
+      first_seen: NOW - 300_000,
+    },
   ];
   await store.insertSchemas(schemas);
   const log = createLogger('error');
   const metrics = createMetrics({ store, topStreams: config.metrics.top_streams });
-  const alerting = createAlerting({ config, store, log, dashboardUrl: 'http://rollcall.test', now: () => NOW, onEvaluated: metrics.ruleEvaluated });
+  const alerting = createAlerting({
+    config,
+    store,
+    log,
+    dashboardUrl: 'http://rollcall.test',
+    now: () => NOW,
+    onEvaluated: metrics.ruleEvaluated,
+  });
   alerting.files.reload();
   await alerting.engine.tick();
   metrics.setSources({ rules: () => alerting.engine.statuses(), backlog: () => [{ tap: 'kafka', rows: 7 }] });
@@ -100,12 +132,44 @@ export async function createFixture({ tokens = true }: { tokens?: boolean } = {}
   await store.client.insert({
     table: `${store.db}.lag_status`,
     format: 'JSONEachRow',
-    values: [{ at: chTime(NOW - 5000), broker: 'kafka', cluster: 'local', group_name: 'billing', status: 'STOP', reason: 'no members; lag 42', lag: 42, lag_seconds: 31.5, consumers: 0, streams: ['orders'], state: 'Empty' }],
+    values: [
+      {
+        at: chTime(NOW - 5000),
+        broker: 'kafka',
+        cluster: 'local',
+        group_name: 'billing',
+        status: 'STOP',
+        reason: 'no members; lag 42',
+        lag: 42,
+        lag_seconds: 31.5,
+        consumers: 0,
+        streams: ['orders'],
+        state: 'Empty',
+      },
+    ],
   });
   await store.client.insert({
     table: `${store.db}.lag_samples`,
     format: 'JSONEachRow',
-    values: [0, 1].map((partition) => ({ at: chTime(NOW - 5000), broker: 'kafka', cluster: 'local', group_name: 'billing', stream: 'orders', partition, committed: 50, log_start: 0, log_end: 71, lag: 21, lag_seconds: 31.5, owner: '', unacked: 0, consumers: 0, publish_rate: 0, deliver_rate: 0, ack_rate: 0 })),
+    values: [0, 1].map((partition) => ({
+      at: chTime(NOW - 5000),
+      broker: 'kafka',
+      cluster: 'local',
+      group_name: 'billing',
+      stream: 'orders',
+      partition,
+      committed: 50,
+      log_start: 0,
+      log_end: 71,
+      lag: 21,
+      lag_seconds: 31.5,
+      owner: '',
+      unacked: 0,
+      consumers: 0,
+      publish_rate: 0,
+      deliver_rate: 0,
+      ack_rate: 0,
+    })),
   });
   const app = createApp({ config, store, log, now: () => NOW, alerting, metrics });
   return {
@@ -116,7 +180,11 @@ export async function createFixture({ tokens = true }: { tokens?: boolean } = {}
       Promise.resolve(
         app.request(path, {
           method,
-          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...headers,
+          },
           ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
         }),
       ),

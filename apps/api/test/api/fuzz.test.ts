@@ -30,8 +30,16 @@ interface JsonSchema {
   items?: JsonSchema | undefined;
   required?: string[] | undefined;
 }
-const parameter = z.object({ name: z.string(), in: z.enum(['path', 'query']), required: z.boolean(), schema: jsonSchema });
-const operation = z.object({ parameters: z.array(parameter), requestBody: z.object({ content: z.object({ 'application/json': z.object({ schema: jsonSchema }) }) }).optional() });
+const parameter = z.object({
+  name: z.string(),
+  in: z.enum(['path', 'query']),
+  required: z.boolean(),
+  schema: jsonSchema,
+});
+const operation = z.object({
+  parameters: z.array(parameter),
+  requestBody: z.object({ content: z.object({ 'application/json': z.object({ schema: jsonSchema }) }) }).optional(),
+});
 const documentSchema = z.object({ paths: z.record(z.string(), z.record(z.string(), operation)) });
 
 interface Route {
@@ -60,26 +68,45 @@ const KNOWN_VALUES: Record<string, string[]> = {
   state: ['firing', 'firing,pending'],
 };
 
-const hugeDigits = fc.oneof(fc.constantFrom('9999999999999999', '0000000000', '-1', '1e309', 'NaN', 'Infinity'), fc.bigInt({ min: 0n, max: 10n ** 20n }).map(String));
+const hugeDigits = fc.oneof(
+  fc.constantFrom('9999999999999999', '0000000000', '-1', '1e309', 'NaN', 'Infinity'),
+  fc.bigInt({ min: 0n, max: 10n ** 20n }).map(String),
+);
 const instant = fc.oneof(
   hugeDigits,
-  fc.constantFrom('1969-12-31T23:59:59Z', '1970-01-01T00:00:00Z', '2100-01-01T00:00:01Z', '+275760-09-13T00:00:00Z', '-000001-01-01T00:00:00Z', '0000-01-01', '9999-12-31T23:59:59Z'),
+  fc.constantFrom(
+    '1969-12-31T23:59:59Z',
+    '1970-01-01T00:00:00Z',
+    '2100-01-01T00:00:01Z',
+    '+275760-09-13T00:00:00Z',
+    '-000001-01-01T00:00:00Z',
+    '0000-01-01',
+    '9999-12-31T23:59:59Z',
+  ),
   fc.date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.integer({ min: -1e15, max: 1e16 }).map(String),
 );
 const duration = fc.oneof(
   fc.constantFrom('100000000w', '999999999999999999999d', '1e3s', '0s', '-5m', '0.0000001ms', '401d', '400d', '1.5h'),
-  fc.tuple(fc.oneof(hugeDigits, fc.nat().map(String)), fc.constantFrom('ms', 's', 'm', 'h', 'd', 'w')).map(([n, u]) => n + u),
+  fc
+    .tuple(fc.oneof(hugeDigits, fc.nat().map(String)), fc.constantFrom('ms', 's', 'm', 'h', 'd', 'w'))
+    .map(([n, u]) => n + u),
 );
-const junk = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', ' ', '%', '../..', 'a'.repeat(2000), "'; DROP TABLE x --"));
+const junk = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  fc.constantFrom('', ' ', '%', '../..', 'a'.repeat(2000), "'; DROP TABLE x --"),
+);
 
 /** A value the schema accepts, so that one hostile field at a time reaches the handler. */
 function validFor(name: string, schema: JsonSchema): fc.Arbitrary<unknown> {
   const known = KNOWN_VALUES[name];
   if (known) return fc.constantFrom(...known);
   if (schema.enum) return fc.constantFrom(...schema.enum);
-  if (schema.type === 'integer' || schema.type === 'number') return fc.integer({ min: schema.minimum ?? 0, max: schema.maximum ?? 1000 });
-  if (schema.type === 'array' && schema.items) return fc.array(validFor('', schema.items), { minLength: 1, maxLength: 3 });
+  if (schema.type === 'integer' || schema.type === 'number')
+    return fc.integer({ min: schema.minimum ?? 0, max: schema.maximum ?? 1000 });
+  if (schema.type === 'array' && schema.items)
+    return fc.array(validFor('', schema.items), { minLength: 1, maxLength: 3 });
   if (schema.type === 'object') return objectFor(schema, validFor);
   if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern));
   return fc.string({ minLength: 1, maxLength: 20 });
@@ -89,7 +116,8 @@ function validFor(name: string, schema: JsonSchema): fc.Arbitrary<unknown> {
 function hostileFor(name: string, schema: JsonSchema): fc.Arbitrary<unknown> {
   if (TIME_FIELDS.has(name)) return fc.oneof({ arbitrary: instant, weight: 4 }, { arbitrary: junk, weight: 1 });
   if (DURATION_FIELDS.has(name)) return fc.oneof({ arbitrary: duration, weight: 4 }, { arbitrary: junk, weight: 1 });
-  if (schema.type === 'integer' || schema.type === 'number') return fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 }), fc.double(), hugeDigits);
+  if (schema.type === 'integer' || schema.type === 'number')
+    return fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 }), fc.double(), hugeDigits);
   if (schema.type === 'array' && schema.items) return fc.array(hostileFor('', schema.items), { maxLength: 25 });
   if (schema.type === 'object') return objectFor(schema, hostileFor);
   return fc.oneof(junk, duration, instant);
@@ -112,8 +140,16 @@ interface Slot {
 
 function slotsOf(route: Route): Slot[] {
   const body = route.op.requestBody?.content['application/json'].schema;
-  const bodySlots = Object.entries(body?.properties ?? {}).map(([name, schema]) => ({ name, schema, in: 'body' as const, required: (body?.required ?? []).includes(name) }));
-  return [...route.op.parameters.map((p) => ({ name: p.name, schema: p.schema, in: p.in, required: p.required })), ...bodySlots];
+  const bodySlots = Object.entries(body?.properties ?? {}).map(([name, schema]) => ({
+    name,
+    schema,
+    in: 'body' as const,
+    required: (body?.required ?? []).includes(name),
+  }));
+  return [
+    ...route.op.parameters.map((p) => ({ name: p.name, schema: p.schema, in: p.in, required: p.required })),
+    ...bodySlots,
+  ];
 }
 
 /** One request: the slot at `target` hostile (every slot when target is past the end), the rest valid or left out. */
@@ -128,7 +164,15 @@ function requestFor(route: Route): fc.Arbitrary<{ url: string; body: unknown }> 
   const hasBody = route.op.requestBody !== undefined;
   return fc
     .nat({ max: slots.length })
-    .chain((target) => fc.tuple(fc.tuple(...slots.map((slot, i) => slotValue(slot, target === i || target === slots.length))), hasBody ? fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 }) : fc.constant(false), fc.jsonValue()))
+    .chain((target) =>
+      fc.tuple(
+        fc.tuple(...slots.map((slot, i) => slotValue(slot, target === i || target === slots.length))),
+        hasBody
+          ? fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 })
+          : fc.constant(false),
+        fc.jsonValue(),
+      ),
+    )
     .map(([values, rawBody, json]) => {
       let path = route.path;
       const query = new URLSearchParams();
@@ -156,18 +200,26 @@ afterAll(async () => {
 
 it('answers every generated request to every OpenAPI route without a 5xx', async () => {
   const doc = documentSchema.parse(await (await f.request('/api/v1/openapi.json', { token: ADMIN })).json());
-  const routes: Route[] = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));
+  const routes: Route[] = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, op })),
+  );
   let sent = 0;
   const failures: string[] = [];
   for (const route of routes) {
     await fc.assert(
       fc.asyncProperty(requestFor(route), async ({ url, body }) => {
         sent++;
-        const res = await f.request(url, { token: ADMIN, method: route.method, ...(body !== undefined ? { body } : {}) });
+        const res = await f.request(url, {
+          token: ADMIN,
+          method: route.method,
+          ...(body !== undefined ? { body } : {}),
+        });
         const text = await res.text();
         if (process.env.FUZZ_LOG) console.log(res.status, route.method, url);
-        const refusedPlainly = res.status >= 400 && !(res.headers.get('content-type') ?? '').startsWith('application/problem+json');
-        if (res.status >= 500 || refusedPlainly) failures.push(`${route.method} ${url} ${JSON.stringify(body)} -> ${res.status} ${text.slice(0, 300)}`);
+        const refusedPlainly =
+          res.status >= 400 && !(res.headers.get('content-type') ?? '').startsWith('application/problem+json');
+        if (res.status >= 500 || refusedPlainly)
+          failures.push(`${route.method} ${url} ${JSON.stringify(body)} -> ${res.status} ${text.slice(0, 300)}`);
       }),
       { numRuns: RUNS_PER_ROUTE, seed: Number(process.env.FUZZ_SEED ?? 17) },
     );

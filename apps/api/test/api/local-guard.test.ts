@@ -30,40 +30,84 @@ afterAll(async () => {
 describe('no-token mode', () => {
   it('answers loopback names and refuses a foreign Host (DNS rebinding)', async () => {
     for (const host of ['127.0.0.1:8787', 'localhost:8787', '[::1]:8787', 'LOCALHOST']) {
-      expect(whoamiResponse.parse(await (await local.request('/api/v1/whoami', { headers: { host } })).json()).role).toBe('admin');
+      expect(
+        whoamiResponse.parse(await (await local.request('/api/v1/whoami', { headers: { host } })).json()).role,
+      ).toBe('admin');
     }
     await refused(await local.request('/api/v1/whoami', { headers: { host: 'evil.example' } }), /Host "evil.example"/);
-    await refused(await local.request('/api/v1/whoami', { headers: { host: '127.0.0.1.evil.example:8787' } }), /not this server/);
+    await refused(
+      await local.request('/api/v1/whoami', { headers: { host: '127.0.0.1.evil.example:8787' } }),
+      /not this server/,
+    );
     await refused(await local.request('/api/v1/whoami', { headers: { host: ':8787' } }), /not this server/);
   });
 
   it('refuses a cross-site state change: foreign Origin, or a body that is not JSON', async () => {
     const host = { host: '127.0.0.1:8787' };
-    await refused(await local.request('/api/v1/demo/incident', { method: 'POST', headers: { ...host, origin: 'https://evil.example', 'content-type': 'text/plain' } }), /Origin "https:\/\/evil.example"/);
-    await refused(await local.request('/api/v1/silences', { method: 'POST', body: silence, headers: { ...host, origin: 'https://evil.example' } }), /cross-site POST/);
-    await refused(await local.request('/api/v1/silences', { method: 'POST', body: JSON.stringify(silence), headers: { ...host, 'content-type': 'text/plain' } }), /Content-Type: application\/json/);
+    await refused(
+      await local.request('/api/v1/demo/incident', {
+        method: 'POST',
+        headers: { ...host, origin: 'https://evil.example', 'content-type': 'text/plain' },
+      }),
+      /Origin "https:\/\/evil.example"/,
+    );
+    await refused(
+      await local.request('/api/v1/silences', {
+        method: 'POST',
+        body: silence,
+        headers: { ...host, origin: 'https://evil.example' },
+      }),
+      /cross-site POST/,
+    );
+    await refused(
+      await local.request('/api/v1/silences', {
+        method: 'POST',
+        body: JSON.stringify(silence),
+        headers: { ...host, 'content-type': 'text/plain' },
+      }),
+      /Content-Type: application\/json/,
+    );
     await refused(await local.request('/api/v1/demo/incident', { method: 'POST', headers: host }), /got "none"/);
-    await refused(await local.request('/api/v1/silences/00000000-0000-4000-8000-000000000000', { method: 'DELETE', headers: { ...host, origin: 'null' } }), /Origin "null"/);
+    await refused(
+      await local.request('/api/v1/silences/00000000-0000-4000-8000-000000000000', {
+        method: 'DELETE',
+        headers: { ...host, origin: 'null' },
+      }),
+      /Origin "null"/,
+    );
   });
 
   it("lets the dashboard's own requests through: same origin, JSON body, bodyless DELETE", async () => {
     const headers = { host: '127.0.0.1:8787', origin: 'http://127.0.0.1:8787' };
-    const created = silenceSchema.parse(await (await local.request('/api/v1/silences', { method: 'POST', body: silence, headers })).json());
+    const created = silenceSchema.parse(
+      await (await local.request('/api/v1/silences', { method: 'POST', body: silence, headers })).json(),
+    );
     const expired = await local.request(`/api/v1/silences/${created.id}`, { method: 'DELETE', headers });
     expect(expired.status).toBe(200);
     expect(silenceSchema.parse(await expired.json()).active).toBe(false);
-    expect((await local.request('/api/v1/silences', { method: 'POST', body: silence, headers: { host: 'localhost:5173' } })).status).toBe(201);
+    expect(
+      (await local.request('/api/v1/silences', { method: 'POST', body: silence, headers: { host: 'localhost:5173' } }))
+        .status,
+    ).toBe(201);
   });
 });
 
 describe('tokens mode', () => {
   it('is unchanged: the bearer token decides, whatever Host and Origin say', async () => {
     // chDB opens one data path per process: the tokens-mode app shares the fixture's store.
-    const config = parseConfig(`api:\n  host: 0.0.0.0\n  tokens:\n    - { name: oncall, role: admin, sha256: ${sha256Hex(ADMIN)} }\n`, 'tokens.yaml', {});
+    const config = parseConfig(
+      `api:\n  host: 0.0.0.0\n  tokens:\n    - { name: oncall, role: admin, sha256: ${sha256Hex(ADMIN)} }\n`,
+      'tokens.yaml',
+      {},
+    );
     const app = createApp({ config, store: local.store, log: createLogger('error') });
     const headers = { authorization: `Bearer ${ADMIN}`, host: 'rollcall.internal', origin: 'https://evil.example' };
     expect(whoamiResponse.parse(await (await app.request('/api/v1/whoami', { headers })).json()).role).toBe('admin');
-    const created = await app.request('/api/v1/silences', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(silence) });
+    const created = await app.request('/api/v1/silences', {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(silence),
+    });
     expect(created.status).toBe(201);
     expect((await app.request('/api/v1/whoami', { headers: { host: 'rollcall.internal' } })).status).toBe(401);
   });

@@ -26,11 +26,19 @@ describe('/metrics', () => {
   it('counts messages per top stream and folds the rest into "other"', async () => {
     const text = await scrape();
     // top_streams is 1 in the fixture and orders has the most traffic over the last hour.
-    expect(text).toContain('rollcall_messages_total{broker="kafka",stream="orders",event_type="OrderPlaced",kind="publish"} 2');
-    expect(text).toContain('rollcall_messages_total{broker="kafka",stream="orders",event_type="OrderCancelled",kind="publish"} 1');
-    expect(text).toContain('rollcall_messages_total{broker="kafka",stream="other",event_type="other",kind="publish"} 1');
+    expect(text).toContain(
+      'rollcall_messages_total{broker="kafka",stream="orders",event_type="OrderPlaced",kind="publish"} 2',
+    );
+    expect(text).toContain(
+      'rollcall_messages_total{broker="kafka",stream="orders",event_type="OrderCancelled",kind="publish"} 1',
+    );
+    expect(text).toContain(
+      'rollcall_messages_total{broker="kafka",stream="other",event_type="other",kind="publish"} 1',
+    );
     expect(text).not.toContain('stream="payments"');
-    expect(text).toContain('rollcall_message_bytes_total{broker="kafka",stream="orders",event_type="OrderPlaced",kind="publish"} 400');
+    expect(text).toContain(
+      'rollcall_message_bytes_total{broker="kafka",stream="orders",event_type="OrderPlaced",kind="publish"} 400',
+    );
   });
 
   it('reports collector batches, insert latency, failures and backlog', async () => {

@@ -19,9 +19,14 @@ const TIMES = Array.from({ length: 600 }, (_, i) => END - 3 * 24 * HOUR + i * 43
 
 let store: Store;
 beforeAll(async () => {
-  const cfg = parseConfig('', 'rollup.test.ts', { ROLLCALL_DATA_DIR: tempDir('rollcall-rollup'), ROLLCALL_CLICKHOUSE_DATABASE: 'rollup_test' }).clickhouse;
+  const cfg = parseConfig('', 'rollup.test.ts', {
+    ROLLCALL_DATA_DIR: tempDir('rollcall-rollup'),
+    ROLLCALL_CLICKHOUSE_DATABASE: 'rollup_test',
+  }).clickhouse;
   store = await openStore(cfg);
-  const rows = TIMES.map((t, i) => row(i, { observed_at: t, stream: i % 2 ? 'orders' : 'payments', size: 100 + (i % 7) }));
+  const rows = TIMES.map((t, i) =>
+    row(i, { observed_at: t, stream: i % 2 ? 'orders' : 'payments', size: 100 + (i % 7) }),
+  );
   await store.insertEvents(rows, 'rollup-test/1', 1);
   await store.insertEvents(rows, 'rollup-test/1', 1); // a replay: dropped, in both rollups
 });
@@ -41,7 +46,11 @@ const raw = async (from: number, to: number) => {
 describe('hourly rollup', () => {
   it('holds every event once, replay and all, from the start of a store that began empty', async () => {
     expect(await hourlyRollupSince(store)).toBe(0);
-    const [hourly] = await queryRows<{ n: string }>(store, 'SELECT sum(count) AS n FROM rollup_test.events_per_hour', {});
+    const [hourly] = await queryRows<{ n: string }>(
+      store,
+      'SELECT sum(count) AS n FROM rollup_test.events_per_hour',
+      {},
+    );
     expect(Number(hourly?.n)).toBe(TIMES.length);
   });
 
@@ -62,7 +71,10 @@ describe('hourly rollup', () => {
       [END - 50 * HOUR + 7 * MINUTE, END - 3 * HOUR],
     ] as const) {
       const listed = await listStreams(store, { from, to });
-      expect({ from, streams: listed.map((s) => ({ stream: s.stream, count: s.count, bytes: s.bytes })) }).toEqual({ from, streams: await raw(from, to) });
+      expect({ from, streams: listed.map((s) => ({ stream: s.stream, count: s.count, bytes: s.bytes })) }).toEqual({
+        from,
+        streams: await raw(from, to),
+      });
     }
   });
 
@@ -73,7 +85,11 @@ describe('hourly rollup', () => {
     ] as const) {
       const expected = (await raw(from, to)).find((r) => r.stream === 'orders');
       const detail = await streamDetail(store, 'kafka', 'orders', { from, to });
-      expect({ from, count: detail?.count, bytes: detail?.bytes }).toEqual({ from, count: expected?.count, bytes: expected?.bytes });
+      expect({ from, count: detail?.count, bytes: detail?.bytes }).toEqual({
+        from,
+        count: expected?.count,
+        bytes: expected?.bytes,
+      });
       expect(detail?.event_types.reduce((n, t) => n + t.count, 0)).toBe(expected?.count);
       expect(detail?.sources.reduce((n, t) => n + t.count, 0)).toBe(expected?.count);
     }
@@ -88,19 +104,31 @@ describe('hourly rollup', () => {
         const start = Math.max(Date.parse(p.t), range.from);
         // Before the stream's first message the point is a gap, not a zero.
         const first = TIMES.find((_, i) => (i % 2 ? 'orders' : 'payments') === s.key) ?? 0;
-        const expected = Date.parse(p.t) + 3600_000 <= Math.floor(first / MINUTE) * MINUTE ? null : ((await raw(start, Date.parse(p.t) + 3600_000)).find((r) => r.stream === s.key)?.count ?? 0);
-        if (p.count !== expected) expect({ stream: s.key, t: p.t, count: p.count }).toEqual({ stream: s.key, t: p.t, count: expected });
+        const expected =
+          Date.parse(p.t) + 3600_000 <= Math.floor(first / MINUTE) * MINUTE
+            ? null
+            : ((await raw(start, Date.parse(p.t) + 3600_000)).find((r) => r.stream === s.key)?.count ?? 0);
+        if (p.count !== expected)
+          expect({ stream: s.key, t: p.t, count: p.count }).toEqual({ stream: s.key, t: p.t, count: expected });
       }
     }
-    expect(result.series.flatMap((s) => s.points).reduce((a, p) => a + (p.count ?? 0), 0)).toBe((await raw(range.from, range.to)).reduce((a, r) => a + r.count, 0));
+    expect(result.series.flatMap((s) => s.points).reduce((a, p) => a + (p.count ?? 0), 0)).toBe(
+      (await raw(range.from, range.to)).reduce((a, r) => a + r.count, 0),
+    );
   });
 
   it('reads hours from before the hourly rollup began from the per-minute rollup', async () => {
     // As after an upgrade: the hourly table only holds what came after the marker.
     const since = END - 10 * HOUR;
-    await store.client.command({ query: `ALTER TABLE rollup_test.events_per_hour DELETE WHERE hour < toDateTime(${since / 1000}) SETTINGS mutations_sync = 1` });
-    await store.client.command({ query: `ALTER TABLE rollup_test.tap_markers DELETE WHERE name = 'rollup-hourly-since' SETTINGS mutations_sync = 1` });
-    await store.client.command({ query: `INSERT INTO rollup_test.tap_markers (name, at) VALUES ('rollup-hourly-since', fromUnixTimestamp64Milli(${since}))` });
+    await store.client.command({
+      query: `ALTER TABLE rollup_test.events_per_hour DELETE WHERE hour < toDateTime(${since / 1000}) SETTINGS mutations_sync = 1`,
+    });
+    await store.client.command({
+      query: `ALTER TABLE rollup_test.tap_markers DELETE WHERE name = 'rollup-hourly-since' SETTINGS mutations_sync = 1`,
+    });
+    await store.client.command({
+      query: `INSERT INTO rollup_test.tap_markers (name, at) VALUES ('rollup-hourly-since', fromUnixTimestamp64Milli(${since}))`,
+    });
     const fresh = { ...store }; // the marker is cached per store object
     const from = END - 30 * HOUR + 5 * MINUTE;
     const listed = await listStreams(fresh, { from, to: END });
@@ -109,12 +137,24 @@ describe('hourly rollup', () => {
 
   it('gets a rollup repair through to the hourly rollup too', async () => {
     const lost = END - 5 * HOUR + 3 * MINUTE;
-    await store.insertEvents([row(9001, { observed_at: lost, stream: 'late' }), row(9002, { observed_at: lost + 1000, stream: 'late' })], 'rollup-test/2', 2);
+    await store.insertEvents(
+      [row(9001, { observed_at: lost, stream: 'late' }), row(9002, { observed_at: lost + 1000, stream: 'late' })],
+      'rollup-test/2',
+      2,
+    );
     // A crash between the raw part and the views' parts:
-    await store.client.command({ query: `ALTER TABLE rollup_test.events_per_minute DELETE WHERE stream = 'late' SETTINGS mutations_sync = 1` });
-    await store.client.command({ query: `ALTER TABLE rollup_test.events_per_hour DELETE WHERE stream = 'late' SETTINGS mutations_sync = 1` });
+    await store.client.command({
+      query: `ALTER TABLE rollup_test.events_per_minute DELETE WHERE stream = 'late' SETTINGS mutations_sync = 1`,
+    });
+    await store.client.command({
+      query: `ALTER TABLE rollup_test.events_per_hour DELETE WHERE stream = 'late' SETTINGS mutations_sync = 1`,
+    });
     expect(await reconcileRollup(store, { from: END - 6 * HOUR, settledBefore: END - 60 * MINUTE })).toBe(2);
-    const [hourly] = await queryRows<{ n: string }>(store, `SELECT sum(count) AS n FROM rollup_test.events_per_hour WHERE stream = 'late'`, {});
+    const [hourly] = await queryRows<{ n: string }>(
+      store,
+      `SELECT sum(count) AS n FROM rollup_test.events_per_hour WHERE stream = 'late'`,
+      {},
+    );
     expect(Number(hourly?.n)).toBe(2);
   });
 });

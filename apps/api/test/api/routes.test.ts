@@ -25,7 +25,13 @@ afterAll(async () => {
   await f.close();
 });
 
-const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional(), errors: z.array(z.object({ field: z.string(), message: z.string() })).optional() });
+const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string().optional(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
 
 async function ok<S extends z.ZodType>(res: Response, schema: S, status = 200): Promise<z.output<S>> {
   const body: unknown = await res.json();
@@ -46,7 +52,11 @@ describe('auth', () => {
   it('asks for a token, refuses an unknown one, and names the caller', async () => {
     await fails(await f.request('/api/v1/whoami'), 401);
     await fails(await f.request('/api/v1/whoami', { token: 'not-a-token' }), 401);
-    expect(await ok(await f.request('/api/v1/whoami', { token: VIEWER }), whoamiResponse)).toEqual({ name: 'dashboard', role: 'viewer', auth: true });
+    expect(await ok(await f.request('/api/v1/whoami', { token: VIEWER }), whoamiResponse)).toEqual({
+      name: 'dashboard',
+      role: 'viewer',
+      auth: true,
+    });
     expect((await ok(await f.request('/api/v1/whoami', { token: ADMIN }), whoamiResponse)).role).toBe('admin');
   });
 
@@ -64,7 +74,13 @@ describe('streams', () => {
   it('lists streams with counts, rates, event types and sources', async () => {
     const body = await ok(await f.request('/api/v1/streams?range=1h', { token: VIEWER }), streamsResponse);
     const orders = body.streams.find((s) => s.stream === 'orders');
-    expect(orders).toMatchObject({ broker: 'kafka', count: SEEDED.orders, bytes: SEEDED.orders * 200, event_types: ['OrderCancelled', 'OrderPlaced'], sources: ['shop'] });
+    expect(orders).toMatchObject({
+      broker: 'kafka',
+      count: SEEDED.orders,
+      bytes: SEEDED.orders * 200,
+      event_types: ['OrderCancelled', 'OrderPlaced'],
+      sources: ['shop'],
+    });
     // the average is over the time with data (from the first minute with orders to the end of the range), not the hour
     const avgSeconds = (NOW - Math.floor(row(0).observed_at / 60_000) * 60_000) / 1000;
     expect(orders?.avg_seconds).toBeCloseTo(avgSeconds, 3);
@@ -79,12 +95,21 @@ describe('streams', () => {
   });
 
   it('filters, sorts and pages the list on the server, keeping the total that matched', async () => {
-    const byCount = await ok(await f.request('/api/v1/streams?range=1h&sort=-count&limit=1', { token: VIEWER }), streamsResponse);
+    const byCount = await ok(
+      await f.request('/api/v1/streams?range=1h&sort=-count&limit=1', { token: VIEWER }),
+      streamsResponse,
+    );
     expect(byCount.streams.map((s) => s.stream)).toEqual(['orders']);
     expect(byCount.total).toBeGreaterThanOrEqual(2);
-    const second = await ok(await f.request('/api/v1/streams?range=1h&sort=-count&limit=1&offset=1', { token: VIEWER }), streamsResponse);
+    const second = await ok(
+      await f.request('/api/v1/streams?range=1h&sort=-count&limit=1&offset=1', { token: VIEWER }),
+      streamsResponse,
+    );
     expect(second.streams.map((s) => s.stream)).toEqual(['payments']);
-    const filtered = await ok(await f.request('/api/v1/streams?range=1h&q=PAYMENTtaken', { token: VIEWER }), streamsResponse);
+    const filtered = await ok(
+      await f.request('/api/v1/streams?range=1h&q=PAYMENTtaken', { token: VIEWER }),
+      streamsResponse,
+    );
     expect(filtered).toMatchObject({ total: 1, streams: [expect.objectContaining({ stream: 'payments' })] });
     await fails(await f.request('/api/v1/streams?sort=colour', { token: VIEWER }), 400, 'query.sort');
     await fails(await f.request('/api/v1/streams?limit=0', { token: VIEWER }), 400, 'query.limit');
@@ -92,23 +117,45 @@ describe('streams', () => {
 
   it('rejects a bad range naming the field', async () => {
     await fails(await f.request('/api/v1/streams?range=soon', { token: VIEWER }), 400, 'query.range');
-    await fails(await f.request('/api/v1/streams?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', { token: VIEWER }), 400, 'query.from');
+    await fails(
+      await f.request('/api/v1/streams?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', { token: VIEWER }),
+      400,
+      'query.from',
+    );
     await fails(await f.request('/api/v1/streams?colour=red', { token: VIEWER }), 400, 'query');
   });
 
   it('refuses times outside 1970..2100 and durations past their maximum on every ranged route', async () => {
     await fails(await f.request('/api/v1/streams?to=1969-12-31T23:59:59Z', { token: VIEWER }), 400, 'query.to');
     await fails(await f.request('/api/v1/streams?to=1970-01-01T00:10:00Z', { token: VIEWER }), 400, 'query.to');
-    for (const path of ['/api/v1/series', '/api/v1/alerts/history', '/api/v1/rules/orders-floor', '/api/v1/lag/kafka/billing', '/api/v1/flows', '/api/v1/streams/kafka/orders']) {
+    for (const path of [
+      '/api/v1/series',
+      '/api/v1/alerts/history',
+      '/api/v1/rules/orders-floor',
+      '/api/v1/lag/kafka/billing',
+      '/api/v1/flows',
+      '/api/v1/streams/kafka/orders',
+    ]) {
       await fails(await f.request(`${path}?to=9999999999999999`, { token: VIEWER }), 400, 'query.to');
     }
-    await fails(await f.request('/api/v1/rules/orders-floor/backtest?from=0000-01-01T00:00:00Z', { token: VIEWER }), 400, 'query.from');
-    await fails(await f.request('/api/v1/count?broker=kafka&stream=orders&since=5056263901999985745s', { token: VIEWER }), 400, 'query.since');
+    await fails(
+      await f.request('/api/v1/rules/orders-floor/backtest?from=0000-01-01T00:00:00Z', { token: VIEWER }),
+      400,
+      'query.from',
+    );
+    await fails(
+      await f.request('/api/v1/count?broker=kafka&stream=orders&since=5056263901999985745s', { token: VIEWER }),
+      400,
+      'query.since',
+    );
     await fails(await f.request('/api/v1/series?range=401d', { token: VIEWER }), 400, 'query.range');
   });
 
   it("gives a stream's event types, sources, schemas and watching rules", async () => {
-    const body = await ok(await f.request('/api/v1/streams/kafka/orders?range=1h', { token: VIEWER }), streamDetailResponse);
+    const body = await ok(
+      await f.request('/api/v1/streams/kafka/orders?range=1h', { token: VIEWER }),
+      streamDetailResponse,
+    );
     expect(body.count).toBe(SEEDED.orders);
     expect(body.event_types.map((t) => [t.event_type, t.count])).toEqual([
       ['OrderPlaced', 80],
@@ -127,14 +174,20 @@ describe('streams', () => {
   });
 
   it('returns the newest metadata rows, never more than asked', async () => {
-    const body = await ok(await f.request('/api/v1/streams/kafka/orders/events?limit=3', { token: VIEWER }), eventsResponse);
+    const body = await ok(
+      await f.request('/api/v1/streams/kafka/orders/events?limit=3', { token: VIEWER }),
+      eventsResponse,
+    );
     expect(body.events.map((e) => e.offset)).toEqual([119, 118, 117]);
     expect(body.events[0]).not.toHaveProperty('body');
     await fails(await f.request('/api/v1/streams/kafka/orders/events?limit=0', { token: VIEWER }), 400, 'query.limit');
   });
 
   it('returns series whose points add up to the stored count, with zero-filled steps', async () => {
-    const body = await ok(await f.request('/api/v1/series?range=1h&by=event_type&stream=orders', { token: VIEWER }), seriesResponse);
+    const body = await ok(
+      await f.request('/api/v1/series?range=1h&by=event_type&stream=orders', { token: VIEWER }),
+      seriesResponse,
+    );
     expect(body.step_seconds).toBe(15);
     const total = body.series.flatMap((s) => s.points).reduce((a, p) => a + (p.count ?? 0), 0);
     expect(total).toBe(SEEDED.orders);
@@ -143,12 +196,17 @@ describe('streams', () => {
     expect(body.series[0]?.points.length).toBeLessThanOrEqual(241);
     const week = await ok(await f.request('/api/v1/series?range=7d', { token: VIEWER }), seriesResponse);
     expect(week.step_seconds).toBe(3600);
-    expect(week.series.find((s) => s.key === 'kafka')?.points.reduce((a, p) => a + (p.count ?? 0), 0)).toBe(SEEDED.orders + SEEDED.payments);
+    expect(week.series.find((s) => s.key === 'kafka')?.points.reduce((a, p) => a + (p.count ?? 0), 0)).toBe(
+      SEEDED.orders + SEEDED.payments,
+    );
     await fails(await f.request('/api/v1/series?by=colour', { token: VIEWER }), 400, 'query.by');
   });
 
   it('counts exactly from raw rows', async () => {
-    const body = await ok(await f.request('/api/v1/count?broker=kafka&stream=orders&event_type=OrderCancelled', { token: VIEWER }), countResponse);
+    const body = await ok(
+      await f.request('/api/v1/count?broker=kafka&stream=orders&event_type=OrderCancelled', { token: VIEWER }),
+      countResponse,
+    );
     expect(body.count).toBe(40);
     await fails(await f.request('/api/v1/count?stream=orders', { token: VIEWER }), 400, 'query.broker');
   });
@@ -164,7 +222,15 @@ describe('alerts', () => {
 
   it('lists the firing alert with observed and expected values', async () => {
     const alert = await firing();
-    expect(alert).toMatchObject({ state: 'firing', severity: 'critical', value: SEEDED.orders, threshold: 100000, acknowledged: null, silenced_by: [], watched_streams: ['orders'] });
+    expect(alert).toMatchObject({
+      state: 'firing',
+      severity: 'critical',
+      value: SEEDED.orders,
+      threshold: 100000,
+      acknowledged: null,
+      silenced_by: [],
+      watched_streams: ['orders'],
+    });
     // last confirmed: the end of the window the engine judged breached at its tick
     expect(alert.last_confirmed_at).not.toBeNull();
     expect(Date.parse(alert.last_confirmed_at ?? '')).toBeLessThanOrEqual(NOW);
@@ -173,10 +239,20 @@ describe('alerts', () => {
 
   it('gives an alert with its transitions, and 404s an unknown one', async () => {
     const alert = await firing();
-    const detail = await ok(await f.request(`/api/v1/alerts/${alert.fingerprint}`, { token: VIEWER }), alertDetailResponse);
+    const detail = await ok(
+      await f.request(`/api/v1/alerts/${alert.fingerprint}`, { token: VIEWER }),
+      alertDetailResponse,
+    );
     expect(detail.transitions.map((t) => t.to_state)).toContain('firing');
     // its windows, for the chart of observed against the floor (a volume rule: a threshold, no band)
-    expect(detail.evaluations.at(-1)).toMatchObject({ value: SEEDED.orders, threshold: 100000, decision: 'breached', lo: null, hi: null, expected: null });
+    expect(detail.evaluations.at(-1)).toMatchObject({
+      value: SEEDED.orders,
+      threshold: 100000,
+      decision: 'breached',
+      lo: null,
+      hi: null,
+      expected: null,
+    });
     expect(detail.last_confirmed_at).toBe(detail.evaluations.at(-1)?.window_end);
     expect(detail.missing_keys).toEqual([]);
     await fails(await f.request('/api/v1/alerts/abc123', { token: VIEWER }), 404);
@@ -187,33 +263,119 @@ describe('alerts', () => {
 
   it('lets an admin acknowledge a firing alert and refuses a viewer', async () => {
     const alert = await firing();
-    await fails(await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, { token: VIEWER, method: 'POST', body: { comment: 'mine' } }), 403);
-    await fails(await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, { token: ADMIN, method: 'POST', body: { comment: 7 } }), 400, 'body.comment');
-    await fails(await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, { token: ADMIN, method: 'POST', body: '{"comment":', headers: { 'content-type': 'application/json' } }), 400, 'body');
-    await fails(await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, { token: ADMIN, method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } }), 415);
+    await fails(
+      await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, {
+        token: VIEWER,
+        method: 'POST',
+        body: { comment: 'mine' },
+      }),
+      403,
+    );
+    await fails(
+      await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, {
+        token: ADMIN,
+        method: 'POST',
+        body: { comment: 7 },
+      }),
+      400,
+      'body.comment',
+    );
+    await fails(
+      await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, {
+        token: ADMIN,
+        method: 'POST',
+        body: '{"comment":',
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+      'body',
+    );
+    await fails(
+      await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, {
+        token: ADMIN,
+        method: 'POST',
+        body: 'x',
+        headers: { 'content-type': 'text/plain' },
+      }),
+      415,
+    );
     await fails(await f.request('/api/v1/alerts/abc123/ack', { token: ADMIN, method: 'POST', body: {} }), 404);
-    const acked = await ok(await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, { token: ADMIN, method: 'POST', body: { comment: 'looking' } }), alertSchema);
+    const acked = await ok(
+      await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, {
+        token: ADMIN,
+        method: 'POST',
+        body: { comment: 'looking' },
+      }),
+      alertSchema,
+    );
     expect(acked.acknowledged).toMatchObject({ by: 'oncall', comment: 'looking' });
     expect((await firing()).acknowledged?.by).toBe('oncall');
   });
 
   it('refuses a body over the size limit', async () => {
-    await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { comment: 'x'.repeat(10_000) } }), 413);
+    await fails(
+      await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { comment: 'x'.repeat(10_000) } }),
+      413,
+    );
   });
 });
 
 describe('silences', () => {
   it('creates, lists and expires a silence that covers the alert', async () => {
-    const body = { matchers: [{ name: 'alertname', value: 'orders-floor' }], duration: '2h', comment: 'planned maintenance' };
+    const body = {
+      matchers: [{ name: 'alertname', value: 'orders-floor' }],
+      duration: '2h',
+      comment: 'planned maintenance',
+    };
     await fails(await f.request('/api/v1/silences', { token: VIEWER, method: 'POST', body }), 403);
-    await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, matchers: [] } }), 400, 'body.matchers');
-    await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, matchers: [{ name: 'stream', value: '(', op: '=~' }] } }), 400, 'body.matchers.0.value');
-    await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, ends_at: '2020-01-01T00:00:00Z' } }), 400, 'body.ends_at');
-    const far = await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, duration: undefined, ends_at: '9999-12-31T23:59:59Z' } }), 400, 'body.ends_at');
+    await fails(
+      await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, matchers: [] } }),
+      400,
+      'body.matchers',
+    );
+    await fails(
+      await f.request('/api/v1/silences', {
+        token: ADMIN,
+        method: 'POST',
+        body: { ...body, matchers: [{ name: 'stream', value: '(', op: '=~' }] },
+      }),
+      400,
+      'body.matchers.0.value',
+    );
+    await fails(
+      await f.request('/api/v1/silences', {
+        token: ADMIN,
+        method: 'POST',
+        body: { ...body, ends_at: '2020-01-01T00:00:00Z' },
+      }),
+      400,
+      'body.ends_at',
+    );
+    const far = await fails(
+      await f.request('/api/v1/silences', {
+        token: ADMIN,
+        method: 'POST',
+        body: { ...body, duration: undefined, ends_at: '9999-12-31T23:59:59Z' },
+      }),
+      400,
+      'body.ends_at',
+    );
     expect(far.detail).toMatch(/2100/);
-    await fails(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, duration: '100000000w' } }), 400, 'body.duration');
-    const created = await ok(await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body }), silenceSchema, 201);
-    expect(created).toMatchObject({ active: true, created_by: 'oncall', matchers: [{ name: 'alertname', value: 'orders-floor', op: '=' }] });
+    await fails(
+      await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, duration: '100000000w' } }),
+      400,
+      'body.duration',
+    );
+    const created = await ok(
+      await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body }),
+      silenceSchema,
+      201,
+    );
+    expect(created).toMatchObject({
+      active: true,
+      created_by: 'oncall',
+      matchers: [{ name: 'alertname', value: 'orders-floor', op: '=' }],
+    });
 
     const alerts = await ok(await f.request('/api/v1/alerts', { token: VIEWER }), alertsResponse);
     expect(alerts.alerts.find((a) => a.rule_id === 'orders-floor')?.silenced_by).toEqual([created.id]);
@@ -222,8 +384,14 @@ describe('silences', () => {
 
     await fails(await f.request(`/api/v1/silences/${created.id}`, { token: VIEWER, method: 'DELETE' }), 403);
     await fails(await f.request('/api/v1/silences/not-a-uuid', { token: ADMIN, method: 'DELETE' }), 400, 'path.id');
-    await fails(await f.request('/api/v1/silences/00000000-0000-4000-8000-000000000000', { token: ADMIN, method: 'DELETE' }), 404);
-    expect((await ok(await f.request(`/api/v1/silences/${created.id}`, { token: ADMIN, method: 'DELETE' }), silenceSchema)).active).toBe(false);
+    await fails(
+      await f.request('/api/v1/silences/00000000-0000-4000-8000-000000000000', { token: ADMIN, method: 'DELETE' }),
+      404,
+    );
+    expect(
+      (await ok(await f.request(`/api/v1/silences/${created.id}`, { token: ADMIN, method: 'DELETE' }), silenceSchema))
+        .active,
+    ).toBe(false);
   });
 });
 
@@ -231,7 +399,13 @@ describe('rules', () => {
   it('lists rules with state, last evaluation and their YAML', async () => {
     const body = await ok(await f.request('/api/v1/rules', { token: VIEWER }), rulesResponse);
     const floor = body.rules.find((r) => r.id === 'orders-floor');
-    expect(floor).toMatchObject({ type: 'volume', state: 'firing', file: 'shop.yaml', every_seconds: 60, window_seconds: 600 });
+    expect(floor).toMatchObject({
+      type: 'volume',
+      state: 'firing',
+      file: 'shop.yaml',
+      every_seconds: 60,
+      window_seconds: 600,
+    });
     expect(floor?.last_evaluation).toMatchObject({ value: SEEDED.orders, threshold: 100000, breached: true });
     expect(floor?.yaml.split('\n')[0]).toBe('# fires at once: far fewer orders than the floor');
     expect(floor?.yaml).toContain('id: orders-floor');
@@ -239,25 +413,54 @@ describe('rules', () => {
     expect(body.rules.find((r) => r.id === 'payments-quiet')?.state).toBe('ok');
     expect(body.errors).toEqual([]);
     // the sparklines come with the list (one request for the Rules page), from the same evaluations as the detail
-    const detail = await ok(await f.request('/api/v1/rules/orders-floor?range=1h', { token: VIEWER }), ruleDetailResponse);
+    const detail = await ok(
+      await f.request('/api/v1/rules/orders-floor?range=1h', { token: VIEWER }),
+      ruleDetailResponse,
+    );
     const judged = detail.evaluations.filter((e) => e.decision === 'breached' || e.decision === 'clean');
-    expect(body.sparklines['orders-floor']?.map((p) => [p.at, p.value, p.threshold])).toEqual(judged.map((e) => [e.at, e.value, e.threshold]));
+    expect(body.sparklines['orders-floor']?.map((p) => [p.at, p.value, p.threshold])).toEqual(
+      judged.map((e) => [e.at, e.value, e.threshold]),
+    );
     expect(judged.length).toBeGreaterThan(0);
   });
 
   it('lists every rule even when one carries non-finite numbers', async () => {
     const statuses = () =>
-      f.alerting.engine.statuses().map((s) => (s.rule.id === 'orders-floor' && s.last ? { ...s, rule: { ...s.rule, every: Number.POSITIVE_INFINITY }, last: { ...s.last, at: Number.NaN, window: { start: Number.NaN, end: Number.POSITIVE_INFINITY } } } : s));
-    const rules = () => f.alerting.files.rules().map((r) => (r.id === 'orders-floor' ? { ...r, every: Number.POSITIVE_INFINITY } : r));
-    const alerting = { ...f.alerting, files: { ...f.alerting.files, rules }, engine: { ...f.alerting.engine, statuses } };
-    const app = createApp({ config: parseConfig('', 'test.yaml', {}), store: f.store, log: createLogger('error'), alerting });
+      f.alerting.engine.statuses().map((s) =>
+        s.rule.id === 'orders-floor' && s.last
+          ? {
+              ...s,
+              rule: { ...s.rule, every: Number.POSITIVE_INFINITY },
+              last: { ...s.last, at: Number.NaN, window: { start: Number.NaN, end: Number.POSITIVE_INFINITY } },
+            }
+          : s,
+      );
+    const rules = () =>
+      f.alerting.files.rules().map((r) => (r.id === 'orders-floor' ? { ...r, every: Number.POSITIVE_INFINITY } : r));
+    const alerting = {
+      ...f.alerting,
+      files: { ...f.alerting.files, rules },
+      engine: { ...f.alerting.engine, statuses },
+    };
+    const app = createApp({
+      config: parseConfig('', 'test.yaml', {}),
+      store: f.store,
+      log: createLogger('error'),
+      alerting,
+    });
     const body = rulesResponse.parse(await (await app.request('/api/v1/rules')).json());
     expect(body.rules.map((r) => r.id).sort()).toEqual(['orders-floor', 'payments-quiet']);
-    expect(body.rules.find((r) => r.id === 'orders-floor')).toMatchObject({ every_seconds: 0, last_evaluation: { at: '', window_start: '', window_end: '' } });
+    expect(body.rules.find((r) => r.id === 'orders-floor')).toMatchObject({
+      every_seconds: 0,
+      last_evaluation: { at: '', window_start: '', window_end: '' },
+    });
   });
 
   it('gives one rule with its evaluations, and 404s an unknown id', async () => {
-    const body = await ok(await f.request('/api/v1/rules/orders-floor?range=1h', { token: VIEWER }), ruleDetailResponse);
+    const body = await ok(
+      await f.request('/api/v1/rules/orders-floor?range=1h', { token: VIEWER }),
+      ruleDetailResponse,
+    );
     expect(body.evaluations.length).toBeGreaterThanOrEqual(1);
     expect(body.evaluations.at(-1)).toMatchObject({ value: SEEDED.orders, breached: true });
     await fails(await f.request('/api/v1/rules/no-such-rule', { token: VIEWER }), 404);
@@ -266,31 +469,71 @@ describe('rules', () => {
   it('keeps the latest judgement of a window judged again after late events', async () => {
     // a window judged clean, then judged again (late events) breached ten seconds later
     const end = Math.floor(NOW / 60_000) * 60_000 - 120_000;
-    const judge = (at: number, value: number, breached: boolean) => ({ at, rule_id: 'payments-quiet', window_start: end - 600_000, window_end: end, value, threshold: 1, breached, skipped: '', error: '', duration_ms: 1 });
+    const judge = (at: number, value: number, breached: boolean) => ({
+      at,
+      rule_id: 'payments-quiet',
+      window_start: end - 600_000,
+      window_end: end,
+      value,
+      threshold: 1,
+      breached,
+      skipped: '',
+      error: '',
+      duration_ms: 1,
+    });
     await insertEvaluations(f.store, [judge(end + 1000, 3, false), judge(end + 11_000, 0, true)]);
-    const body = await ok(await f.request('/api/v1/rules/payments-quiet?range=1h', { token: VIEWER }), ruleDetailResponse);
+    const body = await ok(
+      await f.request('/api/v1/rules/payments-quiet?range=1h', { token: VIEWER }),
+      ruleDetailResponse,
+    );
     const windows = body.evaluations.filter((e) => Date.parse(e.window_end) === end);
     expect(windows).toHaveLength(1);
-    expect(windows[0]).toMatchObject({ value: 0, breached: true, decision: 'breached', at: new Date(end + 11_000).toISOString() });
+    expect(windows[0]).toMatchObject({
+      value: 0,
+      breached: true,
+      decision: 'breached',
+      at: new Date(end + 11_000).toISOString(),
+    });
   });
 
   it('validates a rule document and names the line and field of each problem', async () => {
-    const good = await ok(await f.request('/api/v1/rules/validate', { token: VIEWER, method: 'POST', body: { yaml: RULES } }), validateResponse);
+    const good = await ok(
+      await f.request('/api/v1/rules/validate', { token: VIEWER, method: 'POST', body: { yaml: RULES } }),
+      validateResponse,
+    );
     expect(good).toEqual({ valid: true, rules: ['orders-floor', 'payments-quiet'], errors: [] });
-    const bad = await ok(await f.request('/api/v1/rules/validate', { token: VIEWER, method: 'POST', body: { yaml: 'rules:\n  - id: x\n    type: volume\n    match: {}\n    every: often\n' } }), validateResponse);
+    const bad = await ok(
+      await f.request('/api/v1/rules/validate', {
+        token: VIEWER,
+        method: 'POST',
+        body: { yaml: 'rules:\n  - id: x\n    type: volume\n    match: {}\n    every: often\n' },
+      }),
+      validateResponse,
+    );
     expect(bad.valid).toBe(false);
     expect(bad.errors).toContainEqual(expect.objectContaining({ line: 5, field: 'rules.0.every' }));
-    await fails(await f.request('/api/v1/rules/validate', { token: VIEWER, method: 'POST', body: { text: RULES } }), 400, 'body.yaml');
+    await fails(
+      await f.request('/api/v1/rules/validate', { token: VIEWER, method: 'POST', body: { text: RULES } }),
+      400,
+      'body.yaml',
+    );
   });
 
   it('backtests a rule over stored history', async () => {
     const from = new Date(Date.now() - 20 * 60_000).toISOString();
-    const body = await ok(await f.request(`/api/v1/rules/orders-floor/backtest?from=${from}`, { token: VIEWER }), backtestResponse);
+    const body = await ok(
+      await f.request(`/api/v1/rules/orders-floor/backtest?from=${from}`, { token: VIEWER }),
+      backtestResponse,
+    );
     expect(body.windows.length).toBeGreaterThanOrEqual(19);
     expect(body.firings.length).toBe(1);
     expect(body.firings[0]?.to).toBeNull();
     await fails(await f.request('/api/v1/rules/orders-floor/backtest', { token: VIEWER }), 400, 'query.from');
-    await fails(await f.request('/api/v1/rules/orders-floor/backtest?from=2000-01-01T00:00:00Z', { token: VIEWER }), 400, 'query.from');
+    await fails(
+      await f.request('/api/v1/rules/orders-floor/backtest?from=2000-01-01T00:00:00Z', { token: VIEWER }),
+      400,
+      'query.from',
+    );
     await fails(await f.request(`/api/v1/rules/nope/backtest?from=${from}`, { token: VIEWER }), 404);
   });
 });
@@ -298,15 +541,40 @@ describe('rules', () => {
 describe('lag', () => {
   it('lists groups with their status and gives one group with partitions and history', async () => {
     const body = await ok(await f.request('/api/v1/lag', { token: VIEWER }), lagResponse);
-    expect(body.groups).toEqual([expect.objectContaining({ broker: 'kafka', group: 'billing', status: 'STOP', lag: 42, lag_seconds: 31.5, streams: ['orders'] })]);
+    expect(body.groups).toEqual([
+      expect.objectContaining({
+        broker: 'kafka',
+        group: 'billing',
+        status: 'STOP',
+        lag: 42,
+        lag_seconds: 31.5,
+        streams: ['orders'],
+      }),
+    ]);
     expect(body).toMatchObject({ total: 1, counts: { STOP: 1 } });
     // filtered and paged on the server: the counts per status are over the groups the text and broker filters keep
-    expect(await ok(await f.request('/api/v1/lag?status=OK,WARN', { token: VIEWER }), lagResponse)).toMatchObject({ total: 0, counts: { STOP: 1 }, groups: [] });
-    expect(await ok(await f.request('/api/v1/lag?q=ORDERS&sort=-lag&limit=10', { token: VIEWER }), lagResponse)).toMatchObject({ total: 1, groups: [expect.objectContaining({ group: 'billing' })] });
-    expect(await ok(await f.request('/api/v1/lag?q=nobody', { token: VIEWER }), lagResponse)).toMatchObject({ total: 0, counts: {}, groups: [] });
-    expect(await ok(await f.request('/api/v1/lag?offset=1', { token: VIEWER }), lagResponse)).toMatchObject({ total: 1, groups: [] });
+    expect(await ok(await f.request('/api/v1/lag?status=OK,WARN', { token: VIEWER }), lagResponse)).toMatchObject({
+      total: 0,
+      counts: { STOP: 1 },
+      groups: [],
+    });
+    expect(
+      await ok(await f.request('/api/v1/lag?q=ORDERS&sort=-lag&limit=10', { token: VIEWER }), lagResponse),
+    ).toMatchObject({ total: 1, groups: [expect.objectContaining({ group: 'billing' })] });
+    expect(await ok(await f.request('/api/v1/lag?q=nobody', { token: VIEWER }), lagResponse)).toMatchObject({
+      total: 0,
+      counts: {},
+      groups: [],
+    });
+    expect(await ok(await f.request('/api/v1/lag?offset=1', { token: VIEWER }), lagResponse)).toMatchObject({
+      total: 1,
+      groups: [],
+    });
     await fails(await f.request('/api/v1/lag?status=BAD', { token: VIEWER }), 400, 'query.status.0');
-    const detail = await ok(await f.request('/api/v1/lag/kafka/billing?range=1h', { token: VIEWER }), lagDetailResponse);
+    const detail = await ok(
+      await f.request('/api/v1/lag/kafka/billing?range=1h', { token: VIEWER }),
+      lagDetailResponse,
+    );
     expect(detail.partitions.map((p) => [p.partition, p.committed, p.log_end, p.lag])).toEqual([
       [0, 50, 71, 21],
       [1, 50, 71, 21],
@@ -323,9 +591,14 @@ describe('flows', () => {
     const MINUTE = 60_000;
     // a range ending on a minute after the seeded traffic: its last five minutes hold every seeded order
     const to = Math.ceil((NOW - 3 * MINUTE + 1000) / MINUTE) * MINUTE;
-    const body = await ok(await f.request(`/api/v1/flows?from=${to - 3_600_000}&to=${to}`, { token: VIEWER }), flowsResponse);
+    const body = await ok(
+      await f.request(`/api/v1/flows?from=${to - 3_600_000}&to=${to}`, { token: VIEWER }),
+      flowsResponse,
+    );
     expect(body.rate_window).toEqual({ from: new Date(to - 5 * MINUTE).toISOString(), to: new Date(to).toISOString() });
-    expect(body.nodes).toContainEqual(expect.objectContaining({ id: 'kafka:topic:orders', kind: 'topic', alert_state: 'firing', count: SEEDED.orders }));
+    expect(body.nodes).toContainEqual(
+      expect.objectContaining({ id: 'kafka:topic:orders', kind: 'topic', alert_state: 'firing', count: SEEDED.orders }),
+    );
     expect(body.nodes).toContainEqual(expect.objectContaining({ id: 'service:shop', kind: 'producer' }));
     const edge = body.edges.find((e) => e.id === 'service:shop->kafka:topic:orders');
     expect(edge).toMatchObject({ count: SEEDED.orders, alert_state: 'firing' });
@@ -342,7 +615,9 @@ describe('flows', () => {
     const capped = await ok(await f.request('/api/v1/flows?range=1h&limit=1', { token: VIEWER }), flowsResponse);
     expect(capped.limit).toBe(1);
     // orders has a firing rule, so payments is the one left out, with its producer
-    expect(capped.nodes.filter((n) => n.kind === 'topic' || n.kind === 'exchange').map((n) => n.id)).toEqual(['kafka:topic:orders']);
+    expect(capped.nodes.filter((n) => n.kind === 'topic' || n.kind === 'exchange').map((n) => n.id)).toEqual([
+      'kafka:topic:orders',
+    ]);
     expect(capped.nodes.map((n) => n.id)).toContain('service:shop');
     expect(capped.nodes.map((n) => n.id)).not.toContain('service:pay');
     expect(capped.omitted.streams).toBe(streams.length - 1);
@@ -364,12 +639,34 @@ describe('demo incident switch', () => {
 
 describe('openapi', () => {
   it('documents every route with its parameters, body and responses', async () => {
-    const doc = (await (await f.request('/api/v1/openapi.json', { token: VIEWER })).json()) as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>> };
+    const doc = (await (await f.request('/api/v1/openapi.json', { token: VIEWER })).json()) as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { parameters: { name: string; in: string }[]; requestBody?: unknown; responses: Record<string, unknown> }
+        >
+      >;
+    };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/streams', '/api/v1/streams/{broker}/{stream}', '/api/v1/series', '/api/v1/alerts/{fingerprint}/ack', '/api/v1/silences/{id}', '/api/v1/rules/{id}/backtest']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/streams',
+        '/api/v1/streams/{broker}/{stream}',
+        '/api/v1/series',
+        '/api/v1/alerts/{fingerprint}/ack',
+        '/api/v1/silences/{id}',
+        '/api/v1/rules/{id}/backtest',
+      ]),
+    );
     const series = doc.paths['/api/v1/series']?.get;
-    expect(series?.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['range', 'from', 'to', 'broker', 'by']));
+    expect(series?.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['range', 'from', 'to', 'broker', 'by']),
+    );
     expect(doc.paths['/api/v1/silences']?.post?.requestBody).toBeDefined();
-    expect(Object.keys(doc.paths['/api/v1/silences']?.post?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '403']));
+    expect(Object.keys(doc.paths['/api/v1/silences']?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403']),
+    );
   });
 });

@@ -27,7 +27,10 @@ beforeAll(async () => {
   rulesDir = join(dir, 'rules.d');
   mkdirSync(rulesDir);
   writeFileSync(join(rulesDir, 'shop.yaml'), RULES);
-  const config = parseConfig('rules:\n  reload: 50ms\n', 'test.yaml', { ROLLCALL_DATA_DIR: join(dir, 'data'), ROLLCALL_RULES_DIR: rulesDir });
+  const config = parseConfig('rules:\n  reload: 50ms\n', 'test.yaml', {
+    ROLLCALL_DATA_DIR: join(dir, 'data'),
+    ROLLCALL_RULES_DIR: rulesDir,
+  });
   store = await openStore(config.clickhouse);
   const log = createLogger('error');
   alerting = createAlerting({ config, store, log, dashboardUrl: 'http://rollcall.test' });
@@ -58,7 +61,8 @@ async function slowestHealthz(ms: number, done: () => boolean = () => false): Pr
 }
 
 it('keeps /healthz under 200 ms while a file just under the cap is parsed, and loads its rules', async () => {
-  const rule = (i: number) => `  - id: bulk-${i}\n    type: volume\n    match: { broker: kafka, stream: orders-${i} }\n    window: 5m\n    min: 10\n`;
+  const rule = (i: number) =>
+    `  - id: bulk-${i}\n    type: volume\n    match: { broker: kafka, stream: orders-${i} }\n    window: 5m\n    min: 10\n`;
   let text = 'rules:\n';
   for (let i = 0; text.length + rule(i).length < MAX_RULE_FILE_BYTES; i++) text += rule(i);
   writeFileSync(join(rulesDir, 'bulk.yaml'), text);
@@ -69,9 +73,14 @@ it('keeps /healthz under 200 ms while a file just under the cap is parsed, and l
 }, 60_000);
 
 it('keeps /healthz under 200 ms while a 10 MB rule file is loaded, and reports the file', async () => {
-  writeFileSync(join(rulesDir, 'huge.yaml'), `rules:\n${'  - { id: x, type: volume, match: { stream: s }, min: 1 }\n'.repeat(180_000)}`);
+  writeFileSync(
+    join(rulesDir, 'huge.yaml'),
+    `rules:\n${'  - { id: x, type: volume, match: { stream: s }, min: 1 }\n'.repeat(180_000)}`,
+  );
   expect(await slowestHealthz(1500)).toBeLessThan(200);
   const body = rulesResponse.parse(await (await fetch(`${base}/api/v1/rules`)).json());
   expect(body.rules.map((r) => r.id).sort()).toEqual(['orders-floor', 'payments-quiet']);
-  expect(body.errors).toEqual([{ file: 'huge.yaml', message: expect.stringMatching(/huge\.yaml: \d+ kB; rule files are limited to 256 kB/) }]);
+  expect(body.errors).toEqual([
+    { file: 'huge.yaml', message: expect.stringMatching(/huge\.yaml: \d+ kB; rule files are limited to 256 kB/) },
+  ]);
 });

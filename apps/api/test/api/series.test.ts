@@ -21,12 +21,22 @@ let f: Fixture;
 beforeAll(async () => {
   f = await createFixture();
   const beats = [];
-  for (let at = B + 2 * M; at <= B + 10 * M + 15 * S; at += 5 * S) if (!inside(at, UNWATCHED)) beats.push({ tap: 'rabbitmq/local', at, up: true, watermark: at - 3 * S, reason: '' });
+  for (let at = B + 2 * M; at <= B + 10 * M + 15 * S; at += 5 * S)
+    if (!inside(at, UNWATCHED)) beats.push({ tap: 'rabbitmq/local', at, up: true, watermark: at - 3 * S, reason: '' });
   await insertHeartbeats(f.store, beats);
   const rows = [];
   for (let at = FIRST, i = 0; at <= B + 10 * M + 15 * S; at += 2 * S, i++) {
     if (inside(at, UNWATCHED) || inside(at, SILENT)) continue;
-    rows.push(eventRow(at, { broker_ts: at, broker: 'rabbitmq', stream: 'gaps', routing_key: i % 2 ? 'card.authorized.visa' : 'card.authorized.amex', offset: i, message_id: `g${i}` }));
+    rows.push(
+      eventRow(at, {
+        broker_ts: at,
+        broker: 'rabbitmq',
+        stream: 'gaps',
+        routing_key: i % 2 ? 'card.authorized.visa' : 'card.authorized.amex',
+        offset: i,
+        message_id: `g${i}`,
+      }),
+    );
   }
   await f.store.insertEvents(rows, 'series-test', 1);
 }, 60_000);
@@ -35,7 +45,9 @@ afterAll(async () => {
 });
 
 async function get(query: string): Promise<SeriesResponse> {
-  const res = await f.request(`/api/v1/series?broker=rabbitmq&stream=gaps&from=${FROM}&to=${TO}&${query}`, { token: VIEWER });
+  const res = await f.request(`/api/v1/series?broker=rabbitmq&stream=gaps&from=${FROM}&to=${TO}&${query}`, {
+    token: VIEWER,
+  });
   const body: unknown = await res.json();
   expect(res.status, JSON.stringify(body)).toBe(200);
   return seriesResponse.parse(body);
@@ -65,7 +77,11 @@ describe('series: true numbers', () => {
       expect(at(s, B + 2 * M + 30 * S)).toMatchObject({ count: null, msg_per_sec: null });
       expect(at(s, B + M)).toMatchObject({ count: null });
       expect(at(s, B + 6 * M)).toMatchObject({ count: null, msg_per_sec: null, bytes: null });
-      expect(s.points.filter((p) => inside(Date.parse(p.t), [UNWATCHED[0], UNWATCHED[1] - 5 * S])).every((p) => p.count === null)).toBe(true);
+      expect(
+        s.points
+          .filter((p) => inside(Date.parse(p.t), [UNWATCHED[0], UNWATCHED[1] - 5 * S]))
+          .every((p) => p.count === null),
+      ).toBe(true);
       expect(at(s, B + 8 * M + 30 * S)).toMatchObject({ count: 0, msg_per_sec: 0 });
       expect(at(s, B + 4 * M)?.count).toBeGreaterThan(0);
     }
@@ -74,7 +90,9 @@ describe('series: true numbers', () => {
   it('sets each slice against its usual share of the stream now, the share from its previous hour when no week-old data exists', async () => {
     const body = await get('by=routing_key&baseline=true');
     expect(body.baseline?.kind).toBe('previous');
-    expect(body.baseline?.label).toBe("mean of the previous hour (time with data), as a share of the stream's traffic now");
+    expect(body.baseline?.label).toBe(
+      "mean of the previous hour (time with data), as a share of the stream's traffic now",
+    );
     const visa = body.series.find((s) => s.key === 'card.authorized.visa');
     const amex = body.series.find((s) => s.key === 'card.authorized.amex');
     // Each slice had 0.25 msg/s for 3.5 of the 4.5 watched minutes since the first message (a mean of 0.194, half
@@ -83,8 +101,13 @@ describe('series: true numbers', () => {
     // slice is expected to be busy.
     const t = B + 9 * M + 30 * S;
     const [v, a] = [at(visa, t), at(amex, t)];
-    expect((v?.baseline_msg_per_sec ?? 0) + (a?.baseline_msg_per_sec ?? 0)).toBeCloseTo((v?.msg_per_sec ?? 0) + (a?.msg_per_sec ?? 0), 6);
-    expect((v?.baseline_msg_per_sec ?? 0) / ((v?.baseline_msg_per_sec ?? 0) + (a?.baseline_msg_per_sec ?? 0))).toBeCloseTo(0.5, 1);
+    expect((v?.baseline_msg_per_sec ?? 0) + (a?.baseline_msg_per_sec ?? 0)).toBeCloseTo(
+      (v?.msg_per_sec ?? 0) + (a?.msg_per_sec ?? 0),
+      6,
+    );
+    expect(
+      (v?.baseline_msg_per_sec ?? 0) / ((v?.baseline_msg_per_sec ?? 0) + (a?.baseline_msg_per_sec ?? 0)),
+    ).toBeCloseTo(0.5, 1);
     expect(at(visa, B + 8 * M + 30 * S)?.baseline_msg_per_sec).toBe(0);
     expect(at(visa, B + 3 * M + 30 * S)?.baseline_msg_per_sec).toBeNull();
     expect(Math.abs(visa?.recent?.change ?? 1)).toBeLessThan(0.15); // no slice dropped: near its expectation

@@ -28,7 +28,8 @@ const DEPLOY = join(ROOT, 'deploy');
 const read = (path: string) => readFileSync(path, 'utf8');
 // Read by core/src/config/load.ts and env.ts outside ENV_FIELDS: the config path and the nested SASL secret.
 const OVERRIDES = new Set([...ENV_FIELDS.map((f) => f.env), 'ROLLCALL_CONFIG', 'ROLLCALL_KAFKA_SASL_PASSWORD']);
-const unknownOverrides = (names: Iterable<string>) => [...names].filter((n) => n.startsWith('ROLLCALL_') && !OVERRIDES.has(n));
+const unknownOverrides = (names: Iterable<string>) =>
+  [...names].filter((n) => n.startsWith('ROLLCALL_') && !OVERRIDES.has(n));
 
 // ---- Dockerfile ----------------------------------------------------------------------------------------------
 interface Instruction {
@@ -62,7 +63,9 @@ const args = (stage: Instruction[], op: string) => stage.filter((i) => i.op === 
 const execForm = (text: string) => z.array(z.string()).parse(JSON.parse(text));
 /** The image's ENV: the defaults every container starts from. */
 const imageEnv: Record<string, string> = Object.fromEntries(
-  args(runtimeStage, 'ENV').flatMap((a) => a.split(/\s+/).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+  args(runtimeStage, 'ENV').flatMap((a) =>
+    a.split(/\s+/).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  ),
 );
 
 describe('deploy/docker/Dockerfile', () => {
@@ -74,20 +77,33 @@ describe('deploy/docker/Dockerfile', () => {
     expect(ci).toBeGreaterThan(0);
     expect(runs.some((r) => r.includes('npm run build -w @rollcall/web'))).toBe(true);
     // npm ci refuses a lockfile whose workspaces it cannot find: a new workspace must be copied here too.
-    const { workspaces } = z.object({ workspaces: z.array(z.string()) }).parse(JSON.parse(read(join(ROOT, 'package.json'))));
-    const copiedBeforeCi = buildStage.slice(0, ci).filter((i) => i.op === 'COPY').map((i) => i.args);
+    const { workspaces } = z
+      .object({ workspaces: z.array(z.string()) })
+      .parse(JSON.parse(read(join(ROOT, 'package.json'))));
+    const copiedBeforeCi = buildStage
+      .slice(0, ci)
+      .filter((i) => i.op === 'COPY')
+      .map((i) => i.args);
     for (const ws of workspaces) expect(copiedBeforeCi, ws).toContain(`${ws}/package.json ${ws}/`);
   });
 
   it('copies every workspace that api needs at run time into the runtime stage', () => {
-    const { workspaces } = z.object({ workspaces: z.array(z.string()) }).parse(JSON.parse(read(join(ROOT, 'package.json'))));
+    const { workspaces } = z
+      .object({ workspaces: z.array(z.string()) })
+      .parse(JSON.parse(read(join(ROOT, 'package.json'))));
     const manifest = z.object({ name: z.string(), dependencies: z.record(z.string(), z.string()).default({}) });
-    const pathOf = new Map(workspaces.map((ws) => [manifest.parse(JSON.parse(read(join(ROOT, ws, 'package.json')))).name, ws]));
+    const pathOf = new Map(
+      workspaces.map((ws) => [manifest.parse(JSON.parse(read(join(ROOT, ws, 'package.json')))).name, ws]),
+    );
     const deps = (ws: string) =>
-      Object.keys(manifest.parse(JSON.parse(read(join(ROOT, ws, 'package.json')))).dependencies).flatMap((d) => pathOf.get(d) ?? []);
+      Object.keys(manifest.parse(JSON.parse(read(join(ROOT, ws, 'package.json')))).dependencies).flatMap(
+        (d) => pathOf.get(d) ?? [],
+      );
     // `rollcall bench` runs another application's bin as a child process (apps/api/src/cli.ts): needed at run
     // time without being a dependency.
-    const spawned = [...read(join(ROOT, 'apps/api/src/cli.ts')).matchAll(/new URL\('\.\.\/\.\.\/([\w-]+)\/bin\//g)].map((m) => `apps/${m[1]}`);
+    const spawned = [...read(join(ROOT, 'apps/api/src/cli.ts')).matchAll(/new URL\('\.\.\/\.\.\/([\w-]+)\/bin\//g)].map(
+      (m) => `apps/${m[1]}`,
+    );
     expect(spawned).toContain('apps/bench');
     const needed = new Set<string>(['apps/api', ...spawned]);
     for (const ws of needed) for (const d of deps(ws)) needed.add(d);
@@ -113,21 +129,32 @@ describe('deploy/docker/Dockerfile', () => {
 
   it('keeps dependencies, builds and secrets out of the build context', () => {
     const ignored = read(join(DEPLOY, 'docker/Dockerfile.dockerignore')).split('\n');
-    for (const rule of ['**/node_modules', '**/dist', '**/.env', '**/secrets.env', '.git']) expect(ignored).toContain(rule);
+    for (const rule of ['**/node_modules', '**/dist', '**/.env', '**/secrets.env', '.git'])
+      expect(ignored).toContain(rule);
   });
 });
 
 // ---- compose -------------------------------------------------------------------------------------------------
 const COMPOSE_DIR = join(DEPLOY, 'compose');
 const service = z.object({
-  build: z.object({ context: z.string(), dockerfile: z.string(), args: z.record(z.string(), z.string()).default({}) }).optional(),
+  build: z
+    .object({ context: z.string(), dockerfile: z.string(), args: z.record(z.string(), z.string()).default({}) })
+    .optional(),
   entrypoint: z.array(z.string()).optional(),
   environment: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
   volumes: z.array(z.string()).default([]),
   healthcheck: z.object({ test: z.array(z.string()) }).optional(),
-  depends_on: z.record(z.string(), z.object({ condition: z.enum(['service_started', 'service_healthy', 'service_completed_successfully']) })).default({}),
+  depends_on: z
+    .record(
+      z.string(),
+      z.object({ condition: z.enum(['service_started', 'service_healthy', 'service_completed_successfully']) }),
+    )
+    .default({}),
 });
-const composeSchema = z.object({ services: z.record(z.string(), service), volumes: z.record(z.string(), z.null()).default({}) });
+const composeSchema = z.object({
+  services: z.record(z.string(), service),
+  volumes: z.record(z.string(), z.null()).default({}),
+});
 type Service = z.output<typeof service>;
 
 const VARIABLE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g;
@@ -145,7 +172,8 @@ function interpolate(value: unknown, env: Record<string, string>): unknown {
     });
   }
   if (Array.isArray(value)) return value.map((v) => interpolate(v, env));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env)]));
   return value;
 }
 
@@ -161,7 +189,9 @@ const envFile = (text: string): Record<string, string> =>
 const composeText = read(join(COMPOSE_DIR, 'compose.yaml'));
 const envExample = envFile(read(join(COMPOSE_DIR, '.env.example')));
 // The example leaves the passwords for the user to choose; stand in for them.
-const composeEnv = Object.fromEntries(Object.entries(envExample).map(([k, v]) => [k, v === '' ? `test-${k.toLowerCase().replace(/_/g, '')}` : v]));
+const composeEnv = Object.fromEntries(
+  Object.entries(envExample).map(([k, v]) => [k, v === '' ? `test-${k.toLowerCase().replace(/_/g, '')}` : v]),
+);
 const compose = composeSchema.parse(interpolate(parse(composeText), composeEnv));
 const serviceNamed = (name: string): Service => {
   const found = compose.services[name];
@@ -169,10 +199,12 @@ const serviceNamed = (name: string): Service => {
   return found;
 };
 const bindMounts = (svc: Service) =>
-  svc.volumes.filter((v) => v.startsWith('.')).map((v) => {
-    const [source = '', target = ''] = v.split(':');
-    return { source: resolve(COMPOSE_DIR, source), target };
-  });
+  svc.volumes
+    .filter((v) => v.startsWith('.'))
+    .map((v) => {
+      const [source = '', target = ''] = v.split(':');
+      return { source: resolve(COMPOSE_DIR, source), target };
+    });
 const stringEnv = (svc: Service) => Object.fromEntries(Object.entries(svc.environment).map(([k, v]) => [k, String(v)]));
 
 /** The config a container really runs with: image ENV, then its own env, over the file ROLLCALL_CONFIG names. */
@@ -189,7 +221,8 @@ const hostOf = (address: string) => new URL(address.includes('://') ? address : 
 
 describe('deploy/compose', () => {
   const rollcall = serviceNamed('rollcall');
-  const rollcallConfig = () => containerConfig(stringEnv(rollcall), (path) => bindMounts(rollcall).find((m) => m.target === path)?.source);
+  const rollcallConfig = () =>
+    containerConfig(stringEnv(rollcall), (path) => bindMounts(rollcall).find((m) => m.target === path)?.source);
 
   it('documents every variable it reads in .env.example, and refuses to start while a password is empty', () => {
     const used = new Set([...composeText.matchAll(VARIABLE)].flatMap((m) => (m[1] ? [m[1]] : [])));
@@ -202,10 +235,17 @@ describe('deploy/compose', () => {
     const config = rollcallConfig();
     expect(config.api.host).toBe('0.0.0.0');
     expect(config.api.tokens.length).toBeGreaterThan(0);
-    const hosts = [config.clickhouse.url ?? '', ...config.kafka.brokers, config.rabbitmq.url, config.rabbitmq.management_url].map(hostOf);
+    const hosts = [
+      config.clickhouse.url ?? '',
+      ...config.kafka.brokers,
+      config.rabbitmq.url,
+      config.rabbitmq.management_url,
+    ].map(hostOf);
     for (const host of hosts) expect(Object.keys(compose.services)).toContain(host);
     // The firehose wrapper must trace the vhosts Rollcall taps.
-    expect(String(serviceNamed('rabbitmq').environment.RABBITMQ_FIREHOSE_VHOSTS).split(' ')).toEqual(config.rabbitmq.vhosts);
+    expect(String(serviceNamed('rabbitmq').environment.RABBITMQ_FIREHOSE_VHOSTS).split(' ')).toEqual(
+      config.rabbitmq.vhosts,
+    );
   });
 
   it('builds Rollcall from deploy/docker with build args the Dockerfile declares', () => {
@@ -221,10 +261,17 @@ describe('deploy/compose', () => {
   it('mounts files that exist, and volumes it declares', () => {
     for (const [name, svc] of Object.entries(compose.services)) {
       for (const { source } of bindMounts(svc)) expect(existsSync(source), `${name}: ${source}`).toBe(true);
-      for (const v of svc.volumes.filter((v) => !v.startsWith('.'))) expect(Object.keys(compose.volumes), name).toContain(v.split(':')[0]);
+      for (const v of svc.volumes.filter((v) => !v.startsWith('.')))
+        expect(Object.keys(compose.volumes), name).toContain(v.split(':')[0]);
       // A wrapper run from the entrypoint or the healthcheck must be one of the files mounted into the container.
-      const scripts = [...(svc.entrypoint ?? []), ...(svc.healthcheck?.test ?? [])].filter((a) => a.startsWith('/opt/rollcall/'));
-      for (const script of scripts) expect(bindMounts(svc).map((m) => m.target), name).toContain(script);
+      const scripts = [...(svc.entrypoint ?? []), ...(svc.healthcheck?.test ?? [])].filter((a) =>
+        a.startsWith('/opt/rollcall/'),
+      );
+      for (const script of scripts)
+        expect(
+          bindMounts(svc).map((m) => m.target),
+          name,
+        ).toContain(script);
     }
     expect(spawnSync('bash', ['-n', join(COMPOSE_DIR, 'rabbitmq/firehose.sh')]).status).toBe(0);
   });
@@ -233,7 +280,8 @@ describe('deploy/compose', () => {
     for (const [name, svc] of Object.entries(compose.services)) {
       for (const [dependency, { condition }] of Object.entries(svc.depends_on)) {
         const target = serviceNamed(dependency);
-        if (condition === 'service_healthy') expect(target.healthcheck, `${name} waits for ${dependency} to be healthy`).toBeDefined();
+        if (condition === 'service_healthy')
+          expect(target.healthcheck, `${name} waits for ${dependency} to be healthy`).toBeDefined();
       }
     }
     expect(Object.keys(rollcall.depends_on).sort()).toEqual(['clickhouse', 'kafka', 'rabbitmq']);
@@ -253,12 +301,18 @@ describe('deploy/compose', () => {
       mkdirSync(join(etc, posix.dirname(target)), { recursive: true });
       copyFileSync(source, join(etc, target));
     }
-    const check = spawnSync('promtool', ['check', 'config', join(etc, '/etc/prometheus/prometheus.yml')], { encoding: 'utf8' });
+    const check = spawnSync('promtool', ['check', 'config', join(etc, '/etc/prometheus/prometheus.yml')], {
+      encoding: 'utf8',
+    });
     expect(check.error, 'promtool must be installed (Debian package prometheus)').toBeUndefined();
     expect(check.status, check.stdout + check.stderr).toBe(0);
     expect(check.stdout).toContain('SUCCESS: 1 rule files found');
     const prometheus = z
-      .object({ scrape_configs: z.array(z.object({ job_name: z.string(), static_configs: z.array(z.object({ targets: z.array(z.string()) })) })) })
+      .object({
+        scrape_configs: z.array(
+          z.object({ job_name: z.string(), static_configs: z.array(z.object({ targets: z.array(z.string()) })) }),
+        ),
+      })
       .parse(parse(read(join(COMPOSE_DIR, 'prometheus.yml'))));
     const targets = prometheus.scrape_configs.flatMap((s) => s.static_configs.flatMap((c) => c.targets));
     expect(targets).toContain(`rollcall:${rollcallConfig().api.port}`);
@@ -268,7 +322,9 @@ describe('deploy/compose', () => {
 
 // chDB binds one data path to a process: every check below that needs the engine shares this one.
 const STORE_DIR = tempDir('rollcall-deploy-files');
-const clickhouse = (database: string) => parseConfig('', 'test', { ROLLCALL_DATA_DIR: join(STORE_DIR, 'clickhouse'), ROLLCALL_CLICKHOUSE_DATABASE: database }).clickhouse;
+const clickhouse = (database: string) =>
+  parseConfig('', 'test', { ROLLCALL_DATA_DIR: join(STORE_DIR, 'clickhouse'), ROLLCALL_CLICKHOUSE_DATABASE: database })
+    .clickhouse;
 let reference: Store; // the schema Rollcall's own migrations build, in database `reference`
 const opened: Store[] = [];
 beforeAll(async () => {
@@ -300,7 +356,11 @@ const container = z.object({
   startupProbe: probe,
   livenessProbe: probe,
   readinessProbe: probe,
-  securityContext: z.object({ allowPrivilegeEscalation: z.boolean(), readOnlyRootFilesystem: z.boolean(), capabilities: z.object({ drop: z.array(z.string()) }) }),
+  securityContext: z.object({
+    allowPrivilegeEscalation: z.boolean(),
+    readOnlyRootFilesystem: z.boolean(),
+    capabilities: z.object({ drop: z.array(z.string()) }),
+  }),
   volumeMounts: z.array(z.object({ name: z.string(), mountPath: z.string() })),
 });
 const deploymentSchema = z.object({
@@ -315,30 +375,53 @@ const deploymentSchema = z.object({
       spec: z.object({
         securityContext: z.object({ runAsNonRoot: z.boolean(), runAsUser: z.number() }),
         containers: z.tuple([container]),
-        volumes: z.array(z.object({ name: z.string(), configMap: z.object({ name: z.string() }).optional(), emptyDir: z.object({}).optional() })),
+        volumes: z.array(
+          z.object({
+            name: z.string(),
+            configMap: z.object({ name: z.string() }).optional(),
+            emptyDir: z.object({}).optional(),
+          }),
+        ),
       }),
     }),
   }),
 });
 // A Service selects by labels; a PodDisruptionBudget by matchLabels.
 const selectorOf = (value: unknown) =>
-  z.object({ spec: z.object({ selector: z.union([z.object({ matchLabels: labels }).transform((s) => s.matchLabels), labels]) }) }).parse(value).spec.selector;
+  z
+    .object({
+      spec: z.object({
+        selector: z.union([z.object({ matchLabels: labels }).transform((s) => s.matchLabels), labels]),
+      }),
+    })
+    .parse(value).spec.selector;
 type Deployment = z.output<typeof deploymentSchema>;
 
-const documents = kustomization.resources.flatMap((file) => parseAllDocuments(read(join(K8S, file))).map((d) => ({ file, value: d.toJS() as unknown })));
-const deployments = documents.flatMap(({ value }) => (deploymentSchema.safeParse(value).success ? [deploymentSchema.parse(value)] : []));
-const ofKind = (k: string) => documents.map((d) => d.value).filter((v) => z.object({ kind: z.literal(k) }).safeParse(v).success);
-const matches = (selector: Record<string, string>, podLabels: Record<string, string>) => Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+const documents = kustomization.resources.flatMap((file) =>
+  parseAllDocuments(read(join(K8S, file))).map((d) => ({ file, value: d.toJS() as unknown })),
+);
+const deployments = documents.flatMap(({ value }) =>
+  deploymentSchema.safeParse(value).success ? [deploymentSchema.parse(value)] : [],
+);
+const ofKind = (k: string) =>
+  documents.map((d) => d.value).filter((v) => z.object({ kind: z.literal(k) }).safeParse(v).success);
+const matches = (selector: Record<string, string>, podLabels: Record<string, string>) =>
+  Object.entries(selector).every(([k, v]) => podLabels[k] === v);
 const secretEnv = envFile(read(join(K8S, 'secrets.env.example')));
 
 /** Each Deployment's effective config: image ENV, the Secret's variables, the container's env, the mounted file. */
 function deploymentConfig(d: Deployment): Config {
   const [c] = d.spec.template.spec.containers;
-  const env = { ...Object.fromEntries(Object.entries(secretEnv).map(([k, v]) => [k, v || 'test-secret'])), ...Object.fromEntries(c.env.map((e) => [e.name, e.value])) };
+  const env = {
+    ...Object.fromEntries(Object.entries(secretEnv).map(([k, v]) => [k, v || 'test-secret'])),
+    ...Object.fromEntries(c.env.map((e) => [e.name, e.value])),
+  };
   return containerConfig(env, (path) => {
     const mount = c.volumeMounts.find((m) => path.startsWith(`${m.mountPath}/`));
     const configMap = d.spec.template.spec.volumes.find((v) => v.name === mount?.name)?.configMap?.name;
-    const file = kustomization.configMapGenerator.find((g) => g.name === configMap)?.files.find((f) => basename(f) === basename(path));
+    const file = kustomization.configMapGenerator
+      .find((g) => g.name === configMap)
+      ?.files.find((f) => basename(f) === basename(path));
     return file ? join(K8S, file) : undefined;
   });
 }
@@ -364,22 +447,31 @@ describe('deploy/kubernetes', () => {
   });
 
   it('sets only real ROLLCALL_* overrides, and each Deployment’s config validates against a ClickHouse server', () => {
-    expect(unknownOverrides([...Object.keys(secretEnv), ...deployments.flatMap((d) => d.spec.template.spec.containers[0].env.map((e) => e.name))])).toEqual([]);
+    expect(
+      unknownOverrides([
+        ...Object.keys(secretEnv),
+        ...deployments.flatMap((d) => d.spec.template.spec.containers[0].env.map((e) => e.name)),
+      ]),
+    ).toEqual([]);
     for (const { d, config } of withConfigs()) {
       expect(config.clickhouse.url, `${d.metadata.name}: replicas must share one store`).toBeDefined();
-      expect(d.spec.template.spec.containers[0].envFrom.map((e) => e.secretRef.name)).toEqual(kustomization.secretGenerator.map((g) => g.name));
+      expect(d.spec.template.spec.containers[0].envFrom.map((e) => e.secretRef.name)).toEqual(
+        kustomization.secretGenerator.map((g) => g.name),
+      );
       expect(kustomization.images.map((i) => i.name)).toContain(d.spec.template.spec.containers[0].image);
     }
   });
 
   it('runs the rules engine and the lag sampler in exactly one pod, never two during a rollout', () => {
     const configs = withConfigs();
-    const count = (on: (c: Config) => boolean) => configs.reduce((sum, { d, config }) => sum + (on(config) ? d.spec.replicas : 0), 0);
+    const count = (on: (c: Config) => boolean) =>
+      configs.reduce((sum, { d, config }) => sum + (on(config) ? d.spec.replicas : 0), 0);
     expect(count((c) => c.rules.enabled)).toBe(1);
     expect(count((c) => c.lag.enabled)).toBe(1);
     for (const { d, config } of configs) if (config.rules.enabled) expect(d.spec.strategy.type).toBe('Recreate');
     // The lag sampler reads a broker only while that broker's tap is on.
-    for (const { config } of configs.filter((c) => c.config.lag.enabled)) expect([config.kafka.enabled, config.rabbitmq.enabled]).toEqual([true, true]);
+    for (const { config } of configs.filter((c) => c.config.lag.enabled))
+      expect([config.kafka.enabled, config.rabbitmq.enabled]).toEqual([true, true]);
   });
 
   it('scales collectors out under a disruption budget, and serves the dashboard from the rules pod only', () => {
@@ -389,9 +481,16 @@ describe('deploy/kubernetes', () => {
     const [pdb] = ofKind('PodDisruptionBudget').map(selectorOf);
     const [svc] = ofKind('Service').map(selectorOf);
     if (!pdb || !svc) throw new Error('expected a PodDisruptionBudget and a Service');
-    expect([matches(pdb, collector.spec.template.metadata.labels), matches(pdb, api.spec.template.metadata.labels)]).toEqual([true, false]);
-    expect([matches(svc, api.spec.template.metadata.labels), matches(svc, collector.spec.template.metadata.labels)]).toEqual([true, false]);
-    for (const d of deployments) expect(matches(d.spec.selector.matchLabels, d.spec.template.metadata.labels)).toBe(true);
+    expect([
+      matches(pdb, collector.spec.template.metadata.labels),
+      matches(pdb, api.spec.template.metadata.labels),
+    ]).toEqual([true, false]);
+    expect([
+      matches(svc, api.spec.template.metadata.labels),
+      matches(svc, collector.spec.template.metadata.labels),
+    ]).toEqual([true, false]);
+    for (const d of deployments)
+      expect(matches(d.spec.selector.matchLabels, d.spec.template.metadata.labels)).toBe(true);
   });
 
   it('runs as non-root on a read-only root filesystem, with a writable /tmp for tsx’s compile cache', () => {
@@ -400,11 +499,16 @@ describe('deploy/kubernetes', () => {
       const [c] = pod.containers;
       expect(pod.securityContext.runAsNonRoot).toBe(true);
       expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
-      expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
       const tmp = c.volumeMounts.find((m) => m.mountPath === '/tmp');
       expect(pod.volumes.find((v) => v.name === tmp?.name)?.emptyDir, d.metadata.name).toBeDefined();
       for (const m of c.volumeMounts) expect(pod.volumes.map((v) => v.name)).toContain(m.name);
-      for (const v of pod.volumes.filter((v) => v.configMap)) expect(kustomization.configMapGenerator.map((g) => g.name)).toContain(v.configMap?.name);
+      for (const v of pod.volumes.filter((v) => v.configMap))
+        expect(kustomization.configMapGenerator.map((g) => g.name)).toContain(v.configMap?.name);
     }
   });
 
@@ -417,7 +521,12 @@ describe('deploy/kubernetes', () => {
   it('answers the probes and the scrape path without a token, on the port the pods declare', async () => {
     for (const { d, config } of withConfigs()) {
       const [c] = d.spec.template.spec.containers;
-      const app = createApp({ config, store: reference, log: createLogger('error'), metrics: createMetrics({ store: reference, topStreams: config.metrics.top_streams }) });
+      const app = createApp({
+        config,
+        store: reference,
+        log: createLogger('error'),
+        metrics: createMetrics({ store: reference, topStreams: config.metrics.top_streams }),
+      });
       const port = (name: string) => c.ports.find((p) => p.name === name)?.containerPort;
       const annotations = d.spec.template.metadata.annotations;
       expect(annotations['prometheus.io/scrape']).toBe('true');
@@ -426,7 +535,8 @@ describe('deploy/kubernetes', () => {
         expect(port(p.httpGet.port)).toBe(config.api.port);
         return p.httpGet.path;
       });
-      for (const path of [...paths, annotations['prometheus.io/path'] ?? '']) expect((await app.request(path)).status, `${d.metadata.name} ${path}`).toBe(200);
+      for (const path of [...paths, annotations['prometheus.io/path'] ?? ''])
+        expect((await app.request(path)).status, `${d.metadata.name} ${path}`).toBe(200);
     }
     // Collectors are ready only with both taps connected; see deployment-api.yaml for why the API pod is not.
     expect(byName('rollcall-collector').spec.template.spec.containers[0].readinessProbe.httpGet.path).toBe('/readyz');
@@ -444,7 +554,8 @@ const statements = clusterSql
   .filter((s) => s !== '');
 
 /** The single-node twin of a cluster statement, for chDB (no Keeper, no cluster): the same tables, not replicated. */
-const singleNode = (sql: string) => sql.replace(/ ON CLUSTER '\{cluster\}'/g, '').replace(/Replicated(\w*MergeTree)\('[^']*', '[^']*'(?:, )?/g, '$1(');
+const singleNode = (sql: string) =>
+  sql.replace(/ ON CLUSTER '\{cluster\}'/g, '').replace(/Replicated(\w*MergeTree)\('[^']*', '[^']*'(?:, )?/g, '$1(');
 
 interface TableRow {
   name: string;
@@ -456,7 +567,11 @@ interface TableRow {
 
 describe('deploy/clickhouse/cluster.sql', () => {
   const tables = async (db: string) =>
-    queryRows<TableRow>(reference, `SELECT name, engine, engine_full, create_table_query, as_select FROM system.tables WHERE database = {db:String} ORDER BY name`, { db });
+    queryRows<TableRow>(
+      reference,
+      `SELECT name, engine, engine_full, create_table_query, as_select FROM system.tables WHERE database = {db:String} ORDER BY name`,
+      { db },
+    );
 
   it('creates every table Rollcall creates, ON CLUSTER with a Replicated engine, in statements ClickHouse parses', async () => {
     for (const sql of statements) {
@@ -464,20 +579,35 @@ describe('deploy/clickhouse/cluster.sql', () => {
       expect(parsed?.q, sql.slice(0, 80)).toBeTruthy();
     }
     for (const t of await tables('reference')) {
-      const create = statements.find((s) => new RegExp(`^CREATE (TABLE|MATERIALIZED VIEW) IF NOT EXISTS rollcall\\.${t.name} ON CLUSTER '\\{cluster\\}'`).test(s));
+      const create = statements.find((s) =>
+        new RegExp(
+          `^CREATE (TABLE|MATERIALIZED VIEW) IF NOT EXISTS rollcall\\.${t.name} ON CLUSTER '\\{cluster\\}'`,
+        ).test(s),
+      );
       expect(create, `cluster.sql does not create rollcall.${t.name}`).toBeDefined();
-      if (t.engine.endsWith('MergeTree')) expect(create).toContain(`ENGINE = Replicated${t.engine}('/clickhouse/tables/{shard}/{database}/{table}', '{replica}'`);
+      if (t.engine.endsWith('MergeTree'))
+        expect(create).toContain(
+          `ENGINE = Replicated${t.engine}('/clickhouse/tables/{shard}/{database}/{table}', '{replica}'`,
+        );
     }
   });
 
   it('builds the same columns, keys, partitions, TTLs, projections and view as the migrations, and Rollcall starts on it without re-running one', async () => {
     for (const sql of statements) await reference.client.command({ query: singleNode(sql) });
-    const marked = await queryRows<{ version: number; name: string }>(reference, 'SELECT version, name FROM rollcall.schema_migrations ORDER BY version', {});
-    expect(marked).toEqual(await queryRows(reference, 'SELECT version, name FROM reference.schema_migrations ORDER BY version', {}));
+    const marked = await queryRows<{ version: number; name: string }>(
+      reference,
+      'SELECT version, name FROM rollcall.schema_migrations ORDER BY version',
+      {},
+    );
+    expect(marked).toEqual(
+      await queryRows(reference, 'SELECT version, name FROM reference.schema_migrations ORDER BY version', {}),
+    );
 
     const store = await openStore(clickhouse('rollcall'));
     opened.push(store);
-    expect(await queryRows(store, 'SELECT version, name FROM rollcall.schema_migrations ORDER BY version', {})).toEqual(marked);
+    expect(await queryRows(store, 'SELECT version, name FROM rollcall.schema_migrations ORDER BY version', {})).toEqual(
+      marked,
+    );
 
     // Settings differ on purpose (replicated vs non-replicated deduplication window); everything else must not.
     const shape = (rows: TableRow[], db: string) =>
@@ -491,12 +621,20 @@ describe('deploy/clickhouse/cluster.sql', () => {
       }));
     expect(shape(await tables('rollcall'), 'rollcall')).toEqual(shape(await tables('reference'), 'reference'));
     const columns = (db: string) =>
-      queryRows(store, 'SELECT table, name, type, position, default_kind, default_expression FROM system.columns WHERE database = {db:String} ORDER BY table, position', { db });
+      queryRows(
+        store,
+        'SELECT table, name, type, position, default_kind, default_expression FROM system.columns WHERE database = {db:String} ORDER BY table, position',
+        { db },
+      );
     expect(await columns('rollcall')).toEqual(await columns('reference'));
 
     // The app's write path reaches the rollup through the pre-created view.
     await store.insertEvents([row(1), row(2), row(3)], 'deploy-cluster-sql', 1);
-    const [rollup] = await queryRows<{ count: string }>(store, 'SELECT sum(count) AS count FROM rollcall.events_per_minute', {});
+    const [rollup] = await queryRows<{ count: string }>(
+      store,
+      'SELECT sum(count) AS count FROM rollcall.events_per_minute',
+      {},
+    );
     expect(Number(rollup?.count)).toBe(3);
   });
 });

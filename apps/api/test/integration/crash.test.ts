@@ -42,7 +42,11 @@ describe('crash safety', () => {
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
     await waitUntil(
-      () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0),
+      () =>
+        fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        ),
       (status) => status === 200,
       60_000,
       'rollcall to be ready',
@@ -54,7 +58,11 @@ describe('crash safety', () => {
     await dead;
   };
   const count = async (broker: string, stream: string, kind: string, ...extra: string[]) => {
-    const { stdout } = await run(process.execPath, [bin, 'count', '--broker', broker, '--stream', stream, '--kind', kind, ...extra], { env });
+    const { stdout } = await run(
+      process.execPath,
+      [bin, 'count', '--broker', broker, '--stream', stream, '--kind', kind, ...extra],
+      { env },
+    );
     return Number(stdout.trim());
   };
 
@@ -76,7 +84,11 @@ describe('crash safety', () => {
       ROLLCALL_WRITER_FLUSH_INTERVAL: '50ms',
       ROLLCALL_LOG_LEVEL: 'info',
     };
-    const admin = new Kafka({ clientId: 'crash-test', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'crash-test',
+      brokers: kafkaTarget.brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: 2 })) });
     await admin.disconnect();
@@ -93,7 +105,11 @@ describe('crash safety', () => {
     await deleteTapQueues(ch, `${name}.tap`);
     await ch.close();
     await rabbit.close();
-    const admin = new Kafka({ clientId: 'crash-test', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'crash-test',
+      brokers: kafkaTarget.brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     await admin.deleteTopics({ topics }).catch(() => {});
     await admin.disconnect();
@@ -110,19 +126,33 @@ describe('crash safety', () => {
     await ch.queueBind({ queue, exchange });
     const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 3 });
     let consumed = 0;
-    const consumer = rabbit.createConsumer({ queue, queueOptions: { autoDelete: true }, qos: { prefetchCount: 100 } }, async () => {
-      consumed++;
-    });
+    const consumer = rabbit.createConsumer(
+      { queue, queueOptions: { autoDelete: true }, qos: { prefetchCount: 100 } },
+      async () => {
+        consumed++;
+      },
+    );
 
     // about eight seconds of steady traffic on both brokers
     const traffic = (async () => {
       for (let step = 0; step < 40; step++) {
         await Promise.all(
           topics.map((topic) =>
-            producer.send({ topic, messages: Array.from({ length: PER_TOPIC / 40 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ step, i }), headers: { ce_type: 'Tick', ce_source: 'crash-test' } })) }),
+            producer.send({
+              topic,
+              messages: Array.from({ length: PER_TOPIC / 40 }, (_, i) => ({
+                key: `k${i}`,
+                value: JSON.stringify({ step, i }),
+                headers: { ce_type: 'Tick', ce_source: 'crash-test' },
+              })),
+            }),
           ),
         );
-        await Promise.all(Array.from({ length: RABBIT / 40 }, (_, i) => publisher.send({ exchange, routingKey: 'tick', type: 'Tick', messageId: `${step}-${i}` }, { step, i })));
+        await Promise.all(
+          Array.from({ length: RABBIT / 40 }, (_, i) =>
+            publisher.send({ exchange, routingKey: 'tick', type: 'Tick', messageId: `${step}-${i}` }, { step, i }),
+          ),
+        );
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
@@ -134,19 +164,36 @@ describe('crash safety', () => {
     await kill9();
     await startRollcall();
     await traffic;
-    await waitUntil(async () => consumed, (n) => n === RABBIT, 60_000, 'the application consumer to drain its queue');
+    await waitUntil(
+      async () => consumed,
+      (n) => n === RABBIT,
+      60_000,
+      'the application consumer to drain its queue',
+    );
 
     const expected = [PER_TOPIC, PER_TOPIC, RABBIT, RABBIT];
-    const counts = () => Promise.all([count('kafka', topics[0] ?? '', 'publish'), count('kafka', topics[1] ?? '', 'publish'), count('rabbitmq', exchange, 'publish'), count('rabbitmq', exchange, 'deliver')]);
+    const counts = () =>
+      Promise.all([
+        count('kafka', topics[0] ?? '', 'publish'),
+        count('kafka', topics[1] ?? '', 'publish'),
+        count('rabbitmq', exchange, 'publish'),
+        count('rabbitmq', exchange, 'deliver'),
+      ]);
     await waitUntil(counts, (c) => c.every((n, i) => n >= (expected[i] ?? 0)), 120_000, 'every message to be stored');
     await new Promise((r) => setTimeout(r, 3000)); // late duplicates would show up here
     expect(await counts()).toEqual(expected);
     expect(await count('kafka', topics[0] ?? '', 'publish', '--event-type', 'Tick')).toBe(PER_TOPIC);
     expect(await count('kafka', topics[0] ?? '', 'publish', '--event-type', 'Tock')).toBe(0);
     // the per-minute rollup agrees too: start-up reconciliation healed whatever a kill left it short of
-    const { streams } = (await (await fetch(`http://127.0.0.1:${port}/api/v1/streams?range=1h`)).json()) as { streams: { stream: string; count: number }[] };
+    const { streams } = (await (await fetch(`http://127.0.0.1:${port}/api/v1/streams?range=1h`)).json()) as {
+      streams: { stream: string; count: number }[];
+    };
     const rolled = (stream: string) => streams.find((s) => s.stream === stream)?.count;
-    expect([rolled(topics[0] ?? ''), rolled(topics[1] ?? ''), rolled(exchange)]).toEqual([PER_TOPIC, PER_TOPIC, RABBIT]);
+    expect([rolled(topics[0] ?? ''), rolled(topics[1] ?? ''), rolled(exchange)]).toEqual([
+      PER_TOPIC,
+      PER_TOPIC,
+      RABBIT,
+    ]);
 
     // with Rollcall stopped, the same command opens the embedded store itself and agrees
     const stopped = new Promise((resolve) => child?.once('exit', resolve));

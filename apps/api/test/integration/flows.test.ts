@@ -7,7 +7,14 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { Connection, type Consumer as RabbitConsumer } from 'rabbitmq-client';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
-import { kafkaTargets, platformTestEnv, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import {
+  kafkaTargets,
+  platformTestEnv,
+  rabbitUrl,
+  tempDir,
+  uniqueName,
+  waitUntil,
+} from '@rollcall/core/testing/brokers';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
 import { flowsResponse } from '@rollcall/contract/flows';
 import { startPlatform, type Platform } from '../../src/platform.ts';
@@ -39,9 +46,18 @@ describe('flow map', () => {
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }] });
     await admin.disconnect();
 
-    const config = parseConfig('', 'test', { ...platformTestEnv(name, dir, kafkaTarget), ROLLCALL_RULES_ENABLED: 'false', ROLLCALL_LAG_INTERVAL: '1s' });
+    const config = parseConfig('', 'test', {
+      ...platformTestEnv(name, dir, kafkaTarget),
+      ROLLCALL_RULES_ENABLED: 'false',
+      ROLLCALL_LAG_INTERVAL: '1s',
+    });
     platform = await startPlatform(config, createLogger('warn'));
-    await waitUntil(() => fetch(`${platform.url}/readyz`).then((r) => r.status), (s) => s === 200, 60_000, 'rollcall to be ready');
+    await waitUntil(
+      () => fetch(`${platform.url}/readyz`).then((r) => r.status),
+      (s) => s === 200,
+      60_000,
+      'rollcall to be ready',
+    );
 
     // fraud-svc: its own connection name, as a real service would set, is what names it on the map.
     rabbitCard = new Connection({ url: rabbitUrl(), connectionName: 'card-svc' });
@@ -49,13 +65,29 @@ describe('flow map', () => {
     producer = kafka.producer();
     await producer.connect();
     fraudIn = rabbitFraud.createConsumer(
-      { queue, queueOptions: { durable: false, autoDelete: true }, exchanges: [{ exchange, type: 'topic' }], queueBindings: [{ exchange, routingKey: 'card.#' }] },
+      {
+        queue,
+        queueOptions: { durable: false, autoDelete: true },
+        exchanges: [{ exchange, type: 'topic' }],
+        queueBindings: [{ exchange, routingKey: 'card.#' }],
+      },
       async (msg) => {
-        await producer.send({ topic, messages: [{ key: String(msg.correlationId), value: JSON.stringify({ score: 1 }), headers: { ce_source: 'fraud-svc', ce_type: 'FraudScored', ce_id: String(msg.messageId) } }] });
+        await producer.send({
+          topic,
+          messages: [
+            {
+              key: String(msg.correlationId),
+              value: JSON.stringify({ score: 1 }),
+              headers: { ce_source: 'fraud-svc', ce_type: 'FraudScored', ce_id: String(msg.messageId) },
+            },
+          ],
+        });
       },
     );
     await new Promise<void>((resolve) => fraudIn.once('ready', () => resolve()));
-    audit = new Kafka({ clientId: 'audit-svc', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: group });
+    audit = new Kafka({ clientId: 'audit-svc', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).consumer({
+      groupId: group,
+    });
     await audit.connect();
     await audit.subscribe({ topic, fromBeginning: true });
     await audit.run({ autoCommitInterval: 500, eachMessage: async () => {} });
@@ -63,7 +95,17 @@ describe('flow map', () => {
     const publisher = rabbitCard.createPublisher({ confirm: true, exchanges: [{ exchange, type: 'topic' }] });
     from = Date.now();
     for (let i = 0; i < RATE * SECONDS; i++) {
-      await publisher.send({ exchange, routingKey: 'card.visa', appId: 'card-svc', messageId: `m${i}`, correlationId: `c${i}`, type: 'CardAuthorized' }, { n: i });
+      await publisher.send(
+        {
+          exchange,
+          routingKey: 'card.visa',
+          appId: 'card-svc',
+          messageId: `m${i}`,
+          correlationId: `c${i}`,
+          type: 'CardAuthorized',
+        },
+        { n: i },
+      );
       const due = from + ((i + 1) * 1000) / RATE;
       await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
     }
@@ -71,7 +113,10 @@ describe('flow map', () => {
     to = Date.now() + 1000;
     await publisher.close();
     await waitUntil(
-      async () => (await (await fetch(`${platform.url}/api/v1/count?broker=kafka&stream=${topic}&since=5m`)).json()) as { count: number },
+      async () =>
+        (await (await fetch(`${platform.url}/api/v1/count?broker=kafka&stream=${topic}&since=5m`)).json()) as {
+          count: number;
+        },
       (c) => c.count === RATE * SECONDS,
       60_000,
       'every score to be stored',
@@ -90,7 +135,11 @@ describe('flow map', () => {
     await ch.exchangeDelete({ exchange });
     await ch.close();
     await rabbitCard.close();
-    const admin = new Kafka({ clientId: 'flow-test', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'flow-test',
+      brokers: kafkaTarget.brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [topic] }).catch(() => {});
     await admin.deleteGroups([group]).catch(() => {});
@@ -98,10 +147,20 @@ describe('flow map', () => {
   });
 
   it('draws producer → exchange → queue → service → topic → group → consumer with the produced rates', async () => {
-    const res = await fetch(`${platform.url}/api/v1/flows?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`);
+    const res = await fetch(
+      `${platform.url}/api/v1/flows?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`,
+    );
     const graph = flowsResponse.parse(await res.json());
     const ids = graph.nodes.map((n) => n.id);
-    const path = ['service:card-svc', `rabbitmq:exchange:${exchange}`, `rabbitmq:queue:${queue}`, 'service:fraud-svc', `kafka:topic:${topic}`, `kafka:group:${group}`, 'service:audit-svc'];
+    const path = [
+      'service:card-svc',
+      `rabbitmq:exchange:${exchange}`,
+      `rabbitmq:queue:${queue}`,
+      'service:fraud-svc',
+      `kafka:topic:${topic}`,
+      `kafka:group:${group}`,
+      'service:audit-svc',
+    ];
     expect(ids).toEqual(expect.arrayContaining(path));
     expect(graph.nodes.find((n) => n.id === 'service:fraud-svc')?.kind).toBe('producer');
 
@@ -110,7 +169,10 @@ describe('flow map', () => {
       const edge = graph.edges.find((e) => e.source === path[i] && e.target === path[i + 1]);
       expect(edge, `edge ${path[i]} → ${path[i + 1]}; edges: ${graph.edges.map((e) => e.id).join(', ')}`).toBeDefined();
       const rate = edge?.msg_per_sec ?? 0;
-      expect(Math.abs(rate - expected) / expected, `${edge?.id}: ${rate.toFixed(2)} msg/s against ${expected.toFixed(2)} produced`).toBeLessThanOrEqual(0.1);
+      expect(
+        Math.abs(rate - expected) / expected,
+        `${edge?.id}: ${rate.toFixed(2)} msg/s against ${expected.toFixed(2)} produced`,
+      ).toBeLessThanOrEqual(0.1);
     }
   });
 });

@@ -12,7 +12,17 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Connection } from 'rabbitmq-client';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
-import { kafkaTargets, logField, platformTestEnv, rabbitUrl, startChildApp, tempDir, uniqueName, waitUntil, type ChildApp } from '@rollcall/core/testing/brokers';
+import {
+  kafkaTargets,
+  logField,
+  platformTestEnv,
+  rabbitUrl,
+  startChildApp,
+  tempDir,
+  uniqueName,
+  waitUntil,
+  type ChildApp,
+} from '@rollcall/core/testing/brokers';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
 import { startPlatform, type Platform } from '../../src/platform.ts';
 
@@ -21,7 +31,12 @@ const name = uniqueName('rc-incident');
 const dir = tempDir('rollcall-incident');
 const kafkaTarget = kafkaTargets()[0] ?? { version: '4.1', brokers: ['127.0.0.1:9092'] };
 // The Card→Fraud pilot's own names (apps/pilots/src/card-fraud.ts) behind PILOT_NAME_PREFIX.
-const names = { requests: `${name}.card.requests`, exchange: `${name}.cards`, queue: `${name}.fraud.card-authorizations`, scores: `${name}.fraud.scores` };
+const names = {
+  requests: `${name}.card.requests`,
+  exchange: `${name}.cards`,
+  queue: `${name}.fraud.card-authorizations`,
+  scores: `${name}.fraud.scores`,
+};
 /** 8 authorizations a second times PILOT_RATE. */
 const PILOT_RATE = 5;
 const EVERY_MS = 5000;
@@ -50,9 +65,16 @@ describe('the Card→Fraud incident', () => {
     const address = receiver.address();
     const port = typeof address === 'object' && address ? address.port : 0;
 
-    const admin = new Kafka({ clientId: 'incident-test', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'incident-test',
+      brokers: kafkaTarget.brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [names.requests, names.scores].map((topic) => ({ topic, numPartitions: 1 })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [names.requests, names.scores].map((topic) => ({ topic, numPartitions: 1 })),
+    });
     await admin.disconnect();
 
     const rulesDir = join(dir, 'rules.d');
@@ -93,7 +115,12 @@ describe('the Card→Fraud incident', () => {
       },
     );
     platform = await startPlatform(config, createLogger('warn'));
-    await waitUntil(() => fetch(`${platform.url}/readyz`).then((r) => r.status), (s) => s === 200, 60_000, 'rollcall to be ready');
+    await waitUntil(
+      () => fetch(`${platform.url}/readyz`).then((r) => r.status),
+      (s) => s === 200,
+      60_000,
+      'rollcall to be ready',
+    );
     pilots = await startChildApp(['--import', 'tsx', 'apps/pilots/src/main.ts'], {
       cwd: ROOT,
       env: {
@@ -120,7 +147,11 @@ describe('the Card→Fraud incident', () => {
     await ch.exchangeDelete({ exchange: names.exchange });
     await ch.close();
     await rabbit.close();
-    const admin = new Kafka({ clientId: 'incident-test', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'incident-test',
+      brokers: kafkaTarget.brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [names.requests, names.scores] }).catch(() => {});
     await admin.disconnect();
@@ -128,40 +159,63 @@ describe('the Card→Fraud incident', () => {
 
   /** The card network fault, through the pilots' control endpoint. */
   const setFaults = async (faults: Record<string, unknown> | undefined) => {
-    const res = await fetch(`${pilots.ready}/pilots/card-fraud/faults`, faults ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) } : { method: 'DELETE' });
+    const res = await fetch(
+      `${pilots.ready}/pilots/card-fraud/faults`,
+      faults
+        ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) }
+        : { method: 'DELETE' },
+    );
     expect(res.status, await res.text()).toBe(200);
   };
 
-  const messagesFor = (rule: string, status: 'FIRING' | 'RESOLVED') => received.filter((r) => JSON.stringify(r.body).includes(rule) && JSON.stringify(r.body).toUpperCase().includes(status));
+  const messagesFor = (rule: string, status: 'FIRING' | 'RESOLVED') =>
+    received.filter(
+      (r) => JSON.stringify(r.body).includes(rule) && JSON.stringify(r.body).toUpperCase().includes(status),
+    );
 
-  it('catches the missing network within two evaluations, once per rule, and resolves once', { timeout: 240_000 }, async () => {
-    // steady traffic long enough for several clean windows: no alert may fire
-    await new Promise((r) => setTimeout(r, 25_000));
-    expect(received).toEqual([]);
+  it(
+    'catches the missing network within two evaluations, once per rule, and resolves once',
+    { timeout: 240_000 },
+    async () => {
+      // steady traffic long enough for several clean windows: no alert may fire
+      await new Promise((r) => setTimeout(r, 25_000));
+      expect(received).toEqual([]);
 
-    await setFaults({ CardAuthorized: { drop: 1, when: { network: 'visa' } } });
-    const faultAt = Date.now();
-    const rules = ['cards-published-per-request', 'every-request-scored'];
-    await waitUntil(async () => rules.every((r) => messagesFor(r, 'FIRING').length > 0), (ok) => ok, 90_000, 'both rules to fire');
-    for (const rule of rules) {
-      const [firing] = messagesFor(rule, 'FIRING');
-      // The first window wholly inside the fault closes by faultAt + window (+ within for completeness); then
-      // delay; then at most two evaluation intervals. One more second for the outbox poll.
-      const windowClosed = faultAt + 10_000 + (rule === 'every-request-scored' ? 5000 : 0) + EVERY_MS;
-      console.info(`${rule}: notified ${((firing?.at ?? 0) - faultAt) / 1000}s after the fault began`);
-      expect(firing?.at ?? Infinity).toBeLessThanOrEqual(windowClosed + 3000 + 2 * EVERY_MS + 1000);
-    }
+      await setFaults({ CardAuthorized: { drop: 1, when: { network: 'visa' } } });
+      const faultAt = Date.now();
+      const rules = ['cards-published-per-request', 'every-request-scored'];
+      await waitUntil(
+        async () => rules.every((r) => messagesFor(r, 'FIRING').length > 0),
+        (ok) => ok,
+        90_000,
+        'both rules to fire',
+      );
+      for (const rule of rules) {
+        const [firing] = messagesFor(rule, 'FIRING');
+        // The first window wholly inside the fault closes by faultAt + window (+ within for completeness); then
+        // delay; then at most two evaluation intervals. One more second for the outbox poll.
+        const windowClosed = faultAt + 10_000 + (rule === 'every-request-scored' ? 5000 : 0) + EVERY_MS;
+        console.info(`${rule}: notified ${((firing?.at ?? 0) - faultAt) / 1000}s after the fault began`);
+        expect(firing?.at ?? Infinity).toBeLessThanOrEqual(windowClosed + 3000 + 2 * EVERY_MS + 1000);
+      }
 
-    // Still firing, unbroken, right up to the end of the fault: no window while it lasts may resolve it.
-    await new Promise((r) => setTimeout(r, 3 * EVERY_MS));
-    for (const rule of rules) expect([messagesFor(rule, 'FIRING').length, messagesFor(rule, 'RESOLVED').length]).toEqual([1, 0]);
-    await setFaults(undefined);
-    await waitUntil(async () => rules.every((r) => messagesFor(r, 'RESOLVED').length > 0), (ok) => ok, 90_000, 'both rules to resolve');
-    await new Promise((r) => setTimeout(r, 3 * EVERY_MS)); // a second message would show up here
-    for (const rule of rules) {
-      expect(messagesFor(rule, 'FIRING')).toHaveLength(1);
-      expect(messagesFor(rule, 'RESOLVED')).toHaveLength(1);
-    }
-    expect(received).toHaveLength(4);
-  });
+      // Still firing, unbroken, right up to the end of the fault: no window while it lasts may resolve it.
+      await new Promise((r) => setTimeout(r, 3 * EVERY_MS));
+      for (const rule of rules)
+        expect([messagesFor(rule, 'FIRING').length, messagesFor(rule, 'RESOLVED').length]).toEqual([1, 0]);
+      await setFaults(undefined);
+      await waitUntil(
+        async () => rules.every((r) => messagesFor(r, 'RESOLVED').length > 0),
+        (ok) => ok,
+        90_000,
+        'both rules to resolve',
+      );
+      await new Promise((r) => setTimeout(r, 3 * EVERY_MS)); // a second message would show up here
+      for (const rule of rules) {
+        expect(messagesFor(rule, 'FIRING')).toHaveLength(1);
+        expect(messagesFor(rule, 'RESOLVED')).toHaveLength(1);
+      }
+      expect(received).toHaveLength(4);
+    },
+  );
 });

@@ -8,7 +8,16 @@ import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
 import { queryRows } from '@rollcall/core/store/queries';
 import { sleep } from '@rollcall/core/retry';
-import { addTracedVhost, deleteVhost, kafkaTargets, platformTestEnv, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import {
+  addTracedVhost,
+  deleteVhost,
+  kafkaTargets,
+  platformTestEnv,
+  rabbitUrl,
+  tempDir,
+  uniqueName,
+  waitUntil,
+} from '@rollcall/core/testing/brokers';
 import { vhostUrl } from '@rollcall/collector/rabbitmq/firehose';
 import { MAX_LABEL_LENGTH } from '../../src/metrics.ts';
 import { startPlatform, type Platform } from '../../src/platform.ts';
@@ -37,9 +46,20 @@ describe('/metrics after a hostile exchange name', () => {
   beforeAll(async () => {
     await addTracedVhost(vhost);
     rabbit = new Connection(vhostUrl(rabbitUrl(), vhost));
-    const config = parseConfig('', 'metrics-exact.test.ts', { ...platformTestEnv(name, dir, kafkaTarget), ROLLCALL_RABBITMQ_VHOSTS: vhost, ROLLCALL_KAFKA_ENABLED: 'false', ROLLCALL_RULES_ENABLED: 'false', ROLLCALL_LAG_ENABLED: 'false' });
+    const config = parseConfig('', 'metrics-exact.test.ts', {
+      ...platformTestEnv(name, dir, kafkaTarget),
+      ROLLCALL_RABBITMQ_VHOSTS: vhost,
+      ROLLCALL_KAFKA_ENABLED: 'false',
+      ROLLCALL_RULES_ENABLED: 'false',
+      ROLLCALL_LAG_ENABLED: 'false',
+    });
     platform = await startPlatform(config, createLogger(process.env.ROLLCALL_TEST_LOG ? 'debug' : 'error'));
-    await waitUntil(() => fetch(`${platform.url}/readyz`).then((r) => r.status), (s) => s === 200, 60_000, 'rollcall to be ready');
+    await waitUntil(
+      () => fetch(`${platform.url}/readyz`).then((r) => r.status),
+      (s) => s === 200,
+      60_000,
+      'rollcall to be ready',
+    );
     const ch = await rabbit.acquire();
     for (const exchange of [long, plain]) await ch.exchangeDeclare({ exchange, type: 'fanout' });
     await ch.close();
@@ -58,7 +78,11 @@ describe('/metrics after a hostile exchange name', () => {
     for (let i = 0; i < 20; i++) await publisher.send({ exchange: plain, type: 'Plain' }, { i });
     await publisher.close();
     const stored = async () => {
-      const [row] = await queryRows<{ n: string }>(platform.store, `SELECT count() AS n FROM ${platform.store.db}.events WHERE broker = 'rabbitmq' AND kind = 'publish' AND startsWith(stream, {p:String})`, { p: name });
+      const [row] = await queryRows<{ n: string }>(
+        platform.store,
+        `SELECT count() AS n FROM ${platform.store.db}.events WHERE broker = 'rabbitmq' AND kind = 'publish' AND startsWith(stream, {p:String})`,
+        { p: name },
+      );
       return Number(row?.n ?? 0);
     };
     await waitUntil(stored, (n) => n === 47, 60_000, 'all 47 publishes stored');

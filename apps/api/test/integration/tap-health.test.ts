@@ -19,8 +19,19 @@ const group = `${name}-tap`;
 const foreignAssigner: PartitionAssigner = () => ({
   name: 'ForeignOnly',
   version: 1,
-  assign: async ({ members }) => members.map((m) => ({ memberId: m.memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: {}, userData: Buffer.alloc(0) }) })),
-  protocol: ({ topics }) => ({ name: 'ForeignOnly', metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) }),
+  assign: async ({ members }) =>
+    members.map((m) => ({
+      memberId: m.memberId,
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({
+        version: 1,
+        assignment: {},
+        userData: Buffer.alloc(0),
+      }),
+    })),
+  protocol: ({ topics }) => ({
+    name: 'ForeignOnly',
+    metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }),
+  }),
 });
 
 describe('tap health', () => {
@@ -55,8 +66,15 @@ describe('tap health', () => {
       child?.once('exit', (code) => reject(new Error(`rollcall exited with ${code}; see ${dir}/rollcall.log`)));
     });
   };
-  const ready = () => fetch(`${url}/readyz`).then(async (r) => ({ status: r.status, body: (await r.json()) as { checks: Record<string, string> } }));
-  const tapUp = () => fetch(`${url}/metrics`).then((r) => r.text()).then((t) => /^rollcall_tap_up\{tap="kafka"\} (\d)/m.exec(t)?.[1]);
+  const ready = () =>
+    fetch(`${url}/readyz`).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as { checks: Record<string, string> },
+    }));
+  const tapUp = () =>
+    fetch(`${url}/metrics`)
+      .then((r) => r.text())
+      .then((t) => /^rollcall_tap_up\{tap="kafka"\} (\d)/m.exec(t)?.[1]);
   const healthAlert = () =>
     fetch(`${url}/api/v1/alerts?state=firing,pending,resolved`)
       .then((r) => r.json() as Promise<{ alerts: { rule_id: string; state: string; summary: string }[] }>)
@@ -79,15 +97,24 @@ describe('tap health', () => {
     await admin.disconnect();
   });
 
-  it('reports a crashed tap as not ready and fires the tap-health alert within a minute', { timeout: 120_000 }, async () => {
-    const started = Date.now();
-    const notReady = await waitUntil(ready, (r) => r.status === 503 && /consumer crashed/.test(r.body.checks.kafka ?? ''), 30_000, '/readyz to report the crash');
-    expect(notReady.body.checks.kafka).toMatch(/incompatible/);
-    expect(await tapUp()).toBe('0');
-    const alert = await waitUntil(healthAlert, (a) => a?.state === 'firing', 60_000, 'the tap-health alert to fire');
-    expect(alert?.summary).toMatch(/^kafka is not watching: consumer crashed/);
-    expect(Date.now() - started).toBeLessThan(60_000);
-  });
+  it(
+    'reports a crashed tap as not ready and fires the tap-health alert within a minute',
+    { timeout: 120_000 },
+    async () => {
+      const started = Date.now();
+      const notReady = await waitUntil(
+        ready,
+        (r) => r.status === 503 && /consumer crashed/.test(r.body.checks.kafka ?? ''),
+        30_000,
+        '/readyz to report the crash',
+      );
+      expect(notReady.body.checks.kafka).toMatch(/incompatible/);
+      expect(await tapUp()).toBe('0');
+      const alert = await waitUntil(healthAlert, (a) => a?.state === 'firing', 60_000, 'the tap-health alert to fire');
+      expect(alert?.summary).toMatch(/^kafka is not watching: consumer crashed/);
+      expect(Date.now() - started).toBeLessThan(60_000);
+    },
+  );
 
   it('ends on SIGTERM in bounded time while its tap is crashed', { timeout: 60_000 }, async () => {
     expect((await ready()).body.checks.kafka).toMatch(/consumer crashed/);

@@ -6,7 +6,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
-import { kafkaTargets, platformTestEnv, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import {
+  kafkaTargets,
+  platformTestEnv,
+  rabbitUrl,
+  tempDir,
+  uniqueName,
+  waitUntil,
+} from '@rollcall/core/testing/brokers';
 import { startPlatform, type Platform } from '../../src/platform.ts';
 
 const run = promisify(execFile);
@@ -17,11 +24,17 @@ const kafkaTarget = kafkaTargets()[0] ?? { version: '4.1', brokers: ['127.0.0.1:
 
 describe('tracing turned off', () => {
   let platform: Platform;
-  const ready = () => fetch(`${platform.url}/readyz`).then(async (r) => ({ status: r.status, checks: ((await r.json()) as { checks: Record<string, string> }).checks }));
+  const ready = () =>
+    fetch(`${platform.url}/readyz`).then(async (r) => ({
+      status: r.status,
+      checks: ((await r.json()) as { checks: Record<string, string> }).checks,
+    }));
   const healthAlert = () =>
     fetch(`${platform.url}/api/v1/alerts?state=firing,pending,resolved`)
       .then((r) => r.json() as Promise<{ alerts: { rule_id: string; state: string; summary: string }[] }>)
-      .then((b) => b.alerts.find((a) => a.rule_id === 'rollcall-tap-health' && a.summary.includes(`rabbitmq/${vhost}`)));
+      .then((b) =>
+        b.alerts.find((a) => a.rule_id === 'rollcall-tap-health' && a.summary.includes(`rabbitmq/${vhost}`)),
+      );
 
   beforeAll(async () => {
     await run('rabbitmqctl', ['add_vhost', vhost]);
@@ -51,18 +64,22 @@ describe('tracing turned off', () => {
     await run('rabbitmqctl', ['delete_user', user.name]).catch(() => {});
   });
 
-  it('is not ready and fires the tap-health alert within a minute, and recovers once tracing is back on', { timeout: 150_000 }, async () => {
-    await run('rabbitmqctl', ['trace_off', '-p', vhost]);
-    const off = Date.now();
-    const notReady = await waitUntil(ready, (r) => r.status === 503, 30_000, '/readyz to notice tracing off');
-    expect(notReady.checks[`rabbitmq/${vhost}`]).toMatch(/tracing is off/);
-    const metrics = await fetch(`${platform.url}/metrics`).then((r) => r.text());
-    expect(metrics).toContain(`rollcall_tap_up{tap="rabbitmq/${vhost}"} 0`);
-    await waitUntil(healthAlert, (a) => a?.state === 'firing', 60_000, 'the tap-health alert to fire');
-    expect(Date.now() - off).toBeLessThan(60_000);
+  it(
+    'is not ready and fires the tap-health alert within a minute, and recovers once tracing is back on',
+    { timeout: 150_000 },
+    async () => {
+      await run('rabbitmqctl', ['trace_off', '-p', vhost]);
+      const off = Date.now();
+      const notReady = await waitUntil(ready, (r) => r.status === 503, 30_000, '/readyz to notice tracing off');
+      expect(notReady.checks[`rabbitmq/${vhost}`]).toMatch(/tracing is off/);
+      const metrics = await fetch(`${platform.url}/metrics`).then((r) => r.text());
+      expect(metrics).toContain(`rollcall_tap_up{tap="rabbitmq/${vhost}"} 0`);
+      await waitUntil(healthAlert, (a) => a?.state === 'firing', 60_000, 'the tap-health alert to fire');
+      expect(Date.now() - off).toBeLessThan(60_000);
 
-    await run('rabbitmqctl', ['trace_on', '-p', vhost]);
-    await waitUntil(ready, (r) => r.status === 200, 30_000, '/readyz ready again');
-    await waitUntil(healthAlert, (a) => a?.state === 'resolved', 30_000, 'the tap-health alert to resolve');
-  });
+      await run('rabbitmqctl', ['trace_on', '-p', vhost]);
+      await waitUntil(ready, (r) => r.status === 200, 30_000, '/readyz ready again');
+      await waitUntil(healthAlert, (a) => a?.state === 'resolved', 30_000, 'the tap-health alert to resolve');
+    },
+  );
 });

@@ -49,7 +49,11 @@ export function configFor(argv: string[], env: NodeJS.ProcessEnv): Config {
 }
 
 export function connectionDefaults(config: Config): ConnectionDefaults {
-  return { kafkaBrokers: config.kafka.brokers, rabbitUrl: config.rabbitmq.url, managementUrl: config.rabbitmq.management_url };
+  return {
+    kafkaBrokers: config.kafka.brokers,
+    rabbitUrl: config.rabbitmq.url,
+    managementUrl: config.rabbitmq.management_url,
+  };
 }
 
 /** --store DIR is an embedded store, --store http(s)://… a ClickHouse server; without it, the config's store. */
@@ -60,7 +64,11 @@ export function storeConfig(config: Config, store: string | undefined): Config['
 }
 
 /** Runs `use` with the caller's store or one opened for it (and closed after). */
-export async function withStore<T>(ctx: Context, cfg: Config['clickhouse'], use: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  ctx: Context,
+  cfg: Config['clickhouse'],
+  use: (store: Store) => Promise<T>,
+): Promise<T> {
   if (ctx.store) return use(ctx.store);
   let store: Store;
   try {

@@ -11,7 +11,13 @@ import { measureTapOverhead } from '../overhead/tap.ts';
 import { configFor, connectionDefaults, type Context } from './context.ts';
 import { commandLine } from './run.ts';
 
-const FLAGS = { ...LOAD_FLAG_SPEC, results: { type: 'string' }, config: { type: 'string' }, messages: { type: 'string' }, timeout: { type: 'string' } } as const;
+const FLAGS = {
+  ...LOAD_FLAG_SPEC,
+  results: { type: 'string' },
+  config: { type: 'string' },
+  messages: { type: 'string' },
+  timeout: { type: 'string' },
+} as const;
 
 export async function overheadCommand(argv: string[], ctx: Context): Promise<number> {
   const values = parseFlags(argv, FLAGS);
@@ -24,15 +30,31 @@ export async function overheadCommand(argv: string[], ctx: Context): Promise<num
   const say = (line: string) => ctx.err(line);
   let result;
   if (load.broker === 'rabbitmq') {
-    if (messages !== undefined || timeout !== undefined) throw new OptionsError(`--${messages !== undefined ? 'messages' : 'timeout'}: applies to --broker kafka only`);
-    result = await measureFirehoseOverhead(load, { admin: createRabbitAdmin(load.managementUrl, load.url), log: ctx.log, runId, command, say });
+    if (messages !== undefined || timeout !== undefined)
+      throw new OptionsError(`--${messages !== undefined ? 'messages' : 'timeout'}: applies to --broker kafka only`);
+    result = await measureFirehoseOverhead(load, {
+      admin: createRabbitAdmin(load.managementUrl, load.url),
+      log: ctx.log,
+      runId,
+      command,
+      say,
+    });
   } else {
     const count = messages === undefined ? 500_000 : Number(messages.replaceAll('_', ''));
-    if (!Number.isInteger(count) || count < 1) throw new OptionsError(`--messages: expected a positive integer, got "${messages}"`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new OptionsError(`--messages: expected a positive integer, got "${messages}"`);
     const timeoutMs = timeout === undefined ? 120_000 : parseDuration(timeout);
-    if (timeoutMs === undefined || timeoutMs < 1000) throw new OptionsError(`--timeout: expected a duration such as 60s, got "${timeout}"`);
+    if (timeoutMs === undefined || timeoutMs < 1000)
+      throw new OptionsError(`--timeout: expected a duration such as 60s, got "${timeout}"`);
     result = await measureTapOverhead(
-      { brokers: load.brokers, messages: count, size: load.size, partitions: load.partitions, timeoutMs, ...(load.brokerVersion !== undefined ? { brokerVersion: load.brokerVersion } : {}) },
+      {
+        brokers: load.brokers,
+        messages: count,
+        size: load.size,
+        partitions: load.partitions,
+        timeoutMs,
+        ...(load.brokerVersion !== undefined ? { brokerVersion: load.brokerVersion } : {}),
+      },
       { client: kafkaClientOptions(config.kafka), log: ctx.log, runId, command, say },
     );
   }

@@ -29,7 +29,14 @@ export function createTarget(o: LoadOptions, runId: string, config: Config, log:
 
 /** The command line as recorded with the run: URLs lose their credentials. */
 export function commandLine(argv: string[]): string {
-  return ['rollcall bench', ...argv.map((a) => (/^[a-z]+:\/\//i.test(a) || /^--[a-z-]+=[a-z]+:\/\//i.test(a) ? a.replace(/[a-z]+:\/\/\S+/i, (u) => redactUrl(u)) : a))].join(' ');
+  return [
+    'rollcall bench',
+    ...argv.map((a) =>
+      /^[a-z]+:\/\//i.test(a) || /^--[a-z-]+=[a-z]+:\/\//i.test(a)
+        ? a.replace(/[a-z]+:\/\/\S+/i, (u) => redactUrl(u))
+        : a,
+    ),
+  ].join(' ');
 }
 
 export async function runCommand(argv: string[], ctx: Context): Promise<number> {
@@ -45,7 +52,10 @@ export async function runCommand(argv: string[], ctx: Context): Promise<number> 
     const outcome = await runLoad(opts.load, {
       target: createTarget(opts.load, id, config, ctx.log),
       log: ctx.log,
-      onSecond: (s) => ctx.err(`  ${String(s.second).padStart(3)}s  produced ${int(s.produced)} msg/s  consumed ${int(s.consumed)} msg/s  (sent ${int(s.sent)}, received ${int(s.received)})`),
+      onSecond: (s) =>
+        ctx.err(
+          `  ${String(s.second).padStart(3)}s  produced ${int(s.produced)} msg/s  consumed ${int(s.consumed)} msg/s  (sent ${int(s.sent)}, received ${int(s.received)})`,
+        ),
     });
     const run: BenchRun = {
       id,
@@ -55,7 +65,11 @@ export async function runCommand(argv: string[], ctx: Context): Promise<number> 
       broker: opts.load.broker,
       status: statusOf(outcome.result),
       params,
-      environment: { broker: { name: opts.load.broker, ...outcome.broker }, host: hostAfter(host), rollcall: { command: commandLine(argv) } },
+      environment: {
+        broker: { name: opts.load.broker, ...outcome.broker },
+        host: hostAfter(host),
+        rollcall: { command: commandLine(argv) },
+      },
       result: outcome.result,
       timeline: outcome.timeline,
     };
@@ -68,7 +82,8 @@ export async function runCommand(argv: string[], ctx: Context): Promise<number> 
     } else {
       for (const line of summaryLines(run, comparison)) ctx.out(line);
       ctx.out(`stored as ${run.id}${opts.baseline ? ', now the baseline of its scenario' : ''}; summary in ${file}`);
-      if (!comparison && !opts.baseline) ctx.out(`this scenario has no baseline yet: rollcall bench baseline ${run.id}`);
+      if (!comparison && !opts.baseline)
+        ctx.out(`this scenario has no baseline yet: rollcall bench baseline ${run.id}`);
     }
     return run.status !== 'ok' || (opts.failOnRegression && comparison?.regressed) ? 1 : 0;
   });

@@ -15,23 +15,41 @@ export function summaryLines(run: BenchRun, comparison: Comparison | null): stri
     `  messages    sent ${int(r.sent)}  received ${int(r.received)}  lost ${int(r.lost)}  duplicated ${int(r.duplicates)}  send failures ${int(r.failed)}`,
   ];
   const tracing = run.environment.broker.detail.tracing;
-  if (tracing?.startsWith('on')) lines.push(`  firehose    ${tracing}: every publish and delivery is copied into each; the figures include that cost`);
+  if (tracing?.startsWith('on'))
+    lines.push(
+      `  firehose    ${tracing}: every publish and delivery is copied into each; the figures include that cost`,
+    );
   for (const err of r.errors) lines.push(`  error       ${err}`);
   if (comparison) {
     const ratio = (name: string) => {
       const m = comparison.metrics.find((x) => x.metric === name);
       return m?.ratio == null ? '–' : `${m.ratio.toFixed(2)}×`;
     };
-    lines.push(`  vs baseline ${comparison.baseline.id}: produce ${ratio('produce')}  end to end ${ratio('endToEnd')}  p50 ${ratio('p50')}  p99 ${ratio('p99')}`);
-    lines.push(comparison.regressed ? comparison.regressions.map((x) => `  REGRESSION  ${x}`).join('\n') : '  no regressions');
+    lines.push(
+      `  vs baseline ${comparison.baseline.id}: produce ${ratio('produce')}  end to end ${ratio('endToEnd')}  p50 ${ratio('p50')}  p99 ${ratio('p99')}`,
+    );
+    lines.push(
+      comparison.regressed ? comparison.regressions.map((x) => `  REGRESSION  ${x}`).join('\n') : '  no regressions',
+    );
   }
   return lines;
 }
 
 export function runsTable(runs: RunSummary[]): string {
   const head = ['ID', 'STARTED', 'STATUS', 'PRODUCE MSG/S', 'E2E MSG/S', 'P99 MS', 'LOST', 'BASELINE', 'SCENARIO'];
-  const rows = runs.map((r) => [r.id, r.startedAt.slice(0, 19).replace('T', ' '), r.status, int(r.produceMsgPerSec), int(r.endToEndMsgPerSec), ms(r.p99), int(r.lost), r.isBaseline ? 'yes' : '', r.scenario]);
+  const rows = runs.map((r) => [
+    r.id,
+    r.startedAt.slice(0, 19).replace('T', ' '),
+    r.status,
+    int(r.produceMsgPerSec),
+    int(r.endToEndMsgPerSec),
+    ms(r.p99),
+    int(r.lost),
+    r.isBaseline ? 'yes' : '',
+    r.scenario,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cols: string[]) => cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
+  const line = (cols: string[]) =>
+    cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
 }

@@ -26,11 +26,22 @@ const FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
-function numberFlag(flag: string, raw: string | undefined, fallback: number, kind: 'positive' | 'integer' | 'count'): number {
+function numberFlag(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  kind: 'positive' | 'integer' | 'count',
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  const ok = Number.isFinite(value) && (kind === 'count' ? value >= 0 : value > 0) && (kind === 'positive' || Number.isInteger(value));
-  if (!ok) throw new OptionsError(`--${flag}: expected ${kind === 'positive' ? 'a positive number' : kind === 'integer' ? 'a positive integer' : 'an integer from 0'}, got "${raw}"`);
+  const ok =
+    Number.isFinite(value) &&
+    (kind === 'count' ? value >= 0 : value > 0) &&
+    (kind === 'positive' || Number.isInteger(value));
+  if (!ok)
+    throw new OptionsError(
+      `--${flag}: expected ${kind === 'positive' ? 'a positive number' : kind === 'integer' ? 'a positive integer' : 'an integer from 0'}, got "${raw}"`,
+    );
   return value;
 }
 
@@ -46,13 +57,25 @@ function kindsOf(raw: string | undefined): ScenarioKind[] {
 export async function detectionCommand(argv: string[], ctx: Context): Promise<number> {
   const values = parseFlags(argv, FLAGS);
   const start = values.start === undefined ? nextMonday(Date.now()) : Date.parse(values.start);
-  if (!Number.isFinite(start) || start % 60_000 !== 0) throw new OptionsError(`--start: expected an ISO time on a whole minute, got "${values.start}"`);
+  if (!Number.isFinite(start) || start % 60_000 !== 0)
+    throw new OptionsError(`--start: expected an ISO time on a whole minute, got "${values.start}"`);
   const days = numberFlag('days', values.days, 7, 'positive');
-  const options = { days, seed: numberFlag('seed', values.seed, 1, 'integer'), historyWeeks: numberFlag('history-weeks', values['history-weeks'], 4, 'count'), kinds: kindsOf(values.faults), only: values.rules ? values.rules.split(',').map((r) => r.trim()) : [], start };
+  const options = {
+    days,
+    seed: numberFlag('seed', values.seed, 1, 'integer'),
+    historyWeeks: numberFlag('history-weeks', values['history-weeks'], 4, 'count'),
+    kinds: kindsOf(values.faults),
+    only: values.rules ? values.rules.split(',').map((r) => r.trim()) : [],
+    start,
+  };
   if (days * DAY < 3_600_000) throw new OptionsError('--days: the span must be at least an hour (0.05 days)');
   let result;
   try {
-    result = await runDetection(options, { log: ctx.log, command: commandLine(['detection', ...argv]), say: ctx.err, keepStore: values['keep-store'] === true,
+    result = await runDetection(options, {
+      log: ctx.log,
+      command: commandLine(['detection', ...argv]),
+      say: ctx.err,
+      keepStore: values['keep-store'] === true,
       // A long run leaves a report of the days done so far, in case it is stopped.
       onPartial: (partial) => void writeDetectionResults(values.results ?? ctx.resultsDir, partial),
     });
@@ -65,7 +88,9 @@ export async function detectionCommand(argv: string[], ctx: Context): Promise<nu
   if (values.json) ctx.out(JSON.stringify({ ...result, files }));
   else {
     for (const f of result.score.faults) ctx.out(`${f.kind}: firing ${duration(f.bestFiringMs)} (${f.verdict})`);
-    ctx.out(`false alarms: ${result.score.falseAlarms.length} · engine errors: ${result.engine.errors.length} · wall ${duration(result.wallMs.total)}`);
+    ctx.out(
+      `false alarms: ${result.score.falseAlarms.length} · engine errors: ${result.engine.errors.length} · wall ${duration(result.wallMs.total)}`,
+    );
     ctx.out(`wrote ${files.json} and ${files.md}`);
   }
   return result.engine.errors.length > 0 ? 1 : 0;

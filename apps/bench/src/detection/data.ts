@@ -5,7 +5,16 @@ import type { EventRow, SchemaRow } from '@rollcall/core/event';
 import { chTime, type Store } from '@rollcall/core/store';
 import { HEARTBEAT_MS, insertHeartbeats, type Heartbeat } from '@rollcall/core/store/coverage';
 import type { Effects } from './scenarios.ts';
-import { binomial, createRandom, createSeasonality, MINUTE, poisson, SECOND, STREAMS, type StreamSpec } from './traffic.ts';
+import {
+  binomial,
+  createRandom,
+  createSeasonality,
+  MINUTE,
+  poisson,
+  SECOND,
+  STREAMS,
+  type StreamSpec,
+} from './traffic.ts';
 
 const CLUSTER = 'local';
 const INSERT_ROWS = 100_000;
@@ -57,7 +66,11 @@ function minuteEffect(effects: Effects, key: string, minute: number): { mean: nu
   return { mean: sum / 60, lastActiveEnd };
 }
 
-export async function writeTraffic(store: Store, plan: TrafficPlan, onProgress: (line: string) => void = () => {}): Promise<Written> {
+export async function writeTraffic(
+  store: Store,
+  plan: TrafficPlan,
+  onProgress: (line: string) => void = () => {},
+): Promise<Written> {
   const seasonality = createSeasonality(plan.seed);
   const random = createRandom(plan.seed);
   const messages: Record<string, number> = {};
@@ -74,37 +87,81 @@ export async function writeTraffic(store: Store, plan: TrafficPlan, onProgress: 
     const inSpan = minute >= plan.spanStart;
     const counts = new Map<string, number>();
     for (const spec of rollupStreams) {
-      const effect = inSpan ? minuteEffect(plan.effects, spec.key, minute) : { mean: 1, lastActiveEnd: minute + MINUTE };
+      const effect = inSpan
+        ? minuteEffect(plan.effects, spec.key, minute)
+        : { mean: 1, lastActiveEnd: minute + MINUTE };
       const leader = spec.follows ? counts.get(spec.follows.key) : undefined;
-      const count = spec.follows && leader !== undefined ? binomial(leader, spec.follows.ratio * effect.mean, random) : poisson(seasonality.rate(spec, minute + 30 * SECOND) * 60 * effect.mean, random);
+      const count =
+        spec.follows && leader !== undefined
+          ? binomial(leader, spec.follows.ratio * effect.mean, random)
+          : poisson(seasonality.rate(spec, minute + 30 * SECOND) * 60 * effect.mean, random);
       counts.set(spec.key, count);
       if (inSpan) messages[spec.key] = (messages[spec.key] ?? 0) + count;
       if (count === 0) continue;
       // The last event of the minute: an exponential gap before the end of its last second with traffic.
-      const lastSeen = Math.max(minute, effect.lastActiveEnd - Math.floor((-Math.log(Math.max(random(), 1e-12)) * MINUTE) / count));
+      const lastSeen = Math.max(
+        minute,
+        effect.lastActiveEnd - Math.floor((-Math.log(Math.max(random(), 1e-12)) * MINUTE) / count),
+      );
       buffer.push(rollupRow(spec, minute, count, lastSeen));
     }
     if (buffer.length >= INSERT_ROWS) await flush();
-    if ((minute - plan.historyStart) % (7 * 86_400_000) === 0 && minute > plan.historyStart) onProgress(`traffic: wrote up to ${new Date(minute).toISOString()}`);
+    if ((minute - plan.historyStart) % (7 * 86_400_000) === 0 && minute > plan.historyStart)
+      onProgress(`traffic: wrote up to ${new Date(minute).toISOString()}`);
   }
   await flush();
   const rawEvents = await writeRawStream(store, plan, seasonality, random, messages);
   const heartbeats = await writeHeartbeats(store, plan);
   // One part per partition: the engine then reads each window from one part instead of dozens of insert parts.
-  for (const table of ['events_per_minute', 'events', 'tap_coverage']) await store.client.command({ query: `OPTIMIZE TABLE ${store.db}.${table} FINAL` });
+  for (const table of ['events_per_minute', 'events', 'tap_coverage'])
+    await store.client.command({ query: `OPTIMIZE TABLE ${store.db}.${table} FINAL` });
   return { rollupRows, rawEvents, heartbeats, messages };
 }
 
 function rollupRow(spec: StreamSpec, minute: number, count: number, lastSeen: number): RollupRow {
-  return { minute: chTime(minute).slice(0, 19), broker: spec.broker, cluster: CLUSTER, stream: spec.stream, kind: 'publish', event_type: spec.event_type, source: spec.source, count, bytes: count * spec.bytes, last_seen: chTime(lastSeen) };
+  return {
+    minute: chTime(minute).slice(0, 19),
+    broker: spec.broker,
+    cluster: CLUSTER,
+    stream: spec.stream,
+    kind: 'publish',
+    event_type: spec.event_type,
+    source: spec.source,
+    count,
+    bytes: count * spec.bytes,
+    last_seen: chTime(lastSeen),
+  };
 }
 
 /** fraud.scores as raw events over the span (the rollup follows through the store's view): duplicates and shapes. */
-async function writeRawStream(store: Store, plan: TrafficPlan, seasonality: ReturnType<typeof createSeasonality>, random: () => number, messages: Record<string, number>): Promise<number> {
+async function writeRawStream(
+  store: Store,
+  plan: TrafficPlan,
+  seasonality: ReturnType<typeof createSeasonality>,
+  random: () => number,
+  messages: Record<string, number>,
+): Promise<number> {
   const spec = STREAMS.find((s) => s.raw);
   if (!spec) return 0;
-  const shapes: SchemaRow[] = [{ fingerprint: SHAPE_BEFORE, broker: spec.broker, stream: spec.stream, event_type: spec.event_type, paths: PATHS_BEFORE, first_seen: plan.historyStart }];
-  if (Number.isFinite(plan.effects.schemaChangeAt)) shapes.push({ fingerprint: SHAPE_AFTER, broker: spec.broker, stream: spec.stream, event_type: spec.event_type, paths: PATHS_AFTER, first_seen: plan.effects.schemaChangeAt });
+  const shapes: SchemaRow[] = [
+    {
+      fingerprint: SHAPE_BEFORE,
+      broker: spec.broker,
+      stream: spec.stream,
+      event_type: spec.event_type,
+      paths: PATHS_BEFORE,
+      first_seen: plan.historyStart,
+    },
+  ];
+  if (Number.isFinite(plan.effects.schemaChangeAt))
+    shapes.push({
+      fingerprint: SHAPE_AFTER,
+      broker: spec.broker,
+      stream: spec.stream,
+      event_type: spec.event_type,
+      paths: PATHS_AFTER,
+      first_seen: plan.effects.schemaChangeAt,
+    });
   await store.insertSchemas(shapes);
   let rows: EventRow[] = [];
   let written = 0;
@@ -124,7 +181,8 @@ async function writeRawStream(store: Store, plan: TrafficPlan, seasonality: Retu
       const id = `fs-${plan.seed}-${offset}`;
       rows.push(rawRow(spec, at, id, offset++, plan.effects.schemaChangeAt));
       // A producer retry publishes the same message again a moment later.
-      if (random() < plan.effects.duplicateShare(at)) rows.push(rawRow(spec, at + 200 + Math.floor(random() * 1500), id, offset++, plan.effects.schemaChangeAt));
+      if (random() < plan.effects.duplicateShare(at))
+        rows.push(rawRow(spec, at + 200 + Math.floor(random() * 1500), id, offset++, plan.effects.schemaChangeAt));
     }
     if (rows.length >= INSERT_ROWS / 4) await flush();
   }

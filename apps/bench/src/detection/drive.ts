@@ -24,7 +24,13 @@ export interface TransitionRow {
   summary: string;
 }
 
-const staticFiles = (rules: Rule[]): RuleFiles => ({ rules: () => rules, files: () => [], reload: () => false, start: () => {}, stop: () => {} });
+const staticFiles = (rules: Rule[]): RuleFiles => ({
+  rules: () => rules,
+  files: () => [],
+  reload: () => false,
+  start: () => {},
+  stop: () => {},
+});
 
 /** Instants in (from, to] at which some rule has a window due, in order. */
 export function* dueInstants(rules: Rule[], from: number, to: number): Generator<number> {
@@ -51,11 +57,24 @@ function recordingLogger(log: Logger, errors: string[]): Logger {
   };
 }
 
-export async function driveEngine(store: Store, rules: Rule[], from: number, to: number, opts: { log: Logger; onDay?: (at: number, ticks: number, evaluations: number) => Promise<void> | void }): Promise<DriveResult> {
+export async function driveEngine(
+  store: Store,
+  rules: Rule[],
+  from: number,
+  to: number,
+  opts: { log: Logger; onDay?: (at: number, ticks: number, evaluations: number) => Promise<void> | void },
+): Promise<DriveResult> {
   const errors: string[] = [];
   let clock = from;
   let evaluations = 0;
-  const engine = createRuleEngine({ store, log: recordingLogger(opts.log, errors), files: staticFiles(rules), now: () => clock, coverage: true, onEvaluated: () => evaluations++ });
+  const engine = createRuleEngine({
+    store,
+    log: recordingLogger(opts.log, errors),
+    files: staticFiles(rules),
+    now: () => clock,
+    coverage: true,
+    onEvaluated: () => evaluations++,
+  });
   const started = performance.now();
   let ticks = 0;
   let nextReport = from + 86_400_000;
@@ -72,7 +91,13 @@ export async function driveEngine(store: Store, rules: Rule[], from: number, to:
 }
 
 export async function transitionsOf(store: Store): Promise<TransitionRow[]> {
-  const rows = await queryRows<{ rule_id: string; to_state: TransitionRow['to_state']; at: string; value: number; summary: string }>(
+  const rows = await queryRows<{
+    rule_id: string;
+    to_state: TransitionRow['to_state'];
+    at: string;
+    value: number;
+    summary: string;
+  }>(
     store,
     `SELECT rule_id, to_state, toUnixTimestamp64Milli(at) AS at, value, summary FROM ${store.db}.alert_transitions FINAL ORDER BY at, rule_id`,
     {},
@@ -90,12 +115,24 @@ export interface WindowCounts {
 
 /** Per rule: windows judged, breached, not watched and otherwise skipped (history, significance, min_count). */
 export async function windowCounts(store: Store): Promise<WindowCounts[]> {
-  const rows = await queryRows<{ rule_id: string; judged: string; breached: string; not_watched: string; other: string }>(
+  const rows = await queryRows<{
+    rule_id: string;
+    judged: string;
+    breached: string;
+    not_watched: string;
+    other: string;
+  }>(
     store,
     `SELECT rule_id, count() AS judged, countIf(breached = 1) AS breached, countIf(startsWith(skipped, 'not watched')) AS not_watched,
             countIf(skipped != '' AND NOT startsWith(skipped, 'not watched')) AS other
      FROM ${store.db}.rule_evaluations GROUP BY rule_id ORDER BY rule_id`,
     {},
   );
-  return rows.map((r) => ({ rule_id: r.rule_id, judged: Number(r.judged), breached: Number(r.breached), notWatched: Number(r.not_watched), otherSkipped: Number(r.other) }));
+  return rows.map((r) => ({
+    rule_id: r.rule_id,
+    judged: Number(r.judged),
+    breached: Number(r.breached),
+    notWatched: Number(r.not_watched),
+    otherSkipped: Number(r.other),
+  }));
 }

@@ -31,7 +31,15 @@ export interface DetectionResult {
   host: ReturnType<typeof hostAfter>;
   rules: { yaml: string; significance: boolean };
   written: Written;
-  streams: { key: string; broker: string; stream: string; event_type: string; source: string; nominalRate: number; spanMessages: number }[];
+  streams: {
+    key: string;
+    broker: string;
+    stream: string;
+    event_type: string;
+    source: string;
+    nominalRate: number;
+    spanMessages: number;
+  }[];
   scenarios: (Omit<Scenario, 'start' | 'end'> & { start: string; end: string })[];
   engine: { ticks: number; evaluations: number; errors: string[]; wallMs: number; windows: WindowCounts[] };
   score: Score;
@@ -57,7 +65,16 @@ export const NOTES = [
   'Day-level jitter is on the amplitude of the daily swing (40% ± 30% of it), not on the daily level.',
 ];
 
-export async function runDetection(opts: DetectionOptions, deps: { log: Logger; command: string; say: (line: string) => void; keepStore?: boolean; onPartial?: (partial: DetectionResult) => Promise<void> | void }): Promise<DetectionResult> {
+export async function runDetection(
+  opts: DetectionOptions,
+  deps: {
+    log: Logger;
+    command: string;
+    say: (line: string) => void;
+    keepStore?: boolean;
+    onPartial?: (partial: DetectionResult) => Promise<void> | void;
+  },
+): Promise<DetectionResult> {
   const host = hostBefore();
   const started = performance.now();
   const spanStart = opts.start;
@@ -66,16 +83,23 @@ export async function runDetection(opts: DetectionOptions, deps: { log: Logger; 
   const effects = effectsOf(scenarios);
   const all = benchRules();
   const unknown = opts.only.filter((id) => !all.rules.some((r) => r.id === id));
-  if (unknown.length) throw new Error(`unknown rule ${unknown.join(', ')} (expected ${all.rules.map((r) => r.id).join(', ')})`);
+  if (unknown.length)
+    throw new Error(`unknown rule ${unknown.join(', ')} (expected ${all.rules.map((r) => r.id).join(', ')})`);
   const rules = opts.only.length ? all.rules.filter((r) => opts.only.includes(r.id)) : all.rules;
   const { yaml, significance } = all;
   const dir = mkdtempSync(join(tmpdir(), 'rollcall-detection-'));
   const store = await openStore(parseConfig('', 'detection', { ROLLCALL_DATA_DIR: dir }).clickhouse);
   try {
     deps.say(`detection: writing ${opts.historyWeeks} weeks of history and ${opts.days} days of traffic into ${dir}`);
-    const written = await writeTraffic(store, { seed: opts.seed, historyStart: spanStart - opts.historyWeeks * 7 * DAY, spanStart, spanEnd, effects }, deps.say);
+    const written = await writeTraffic(
+      store,
+      { seed: opts.seed, historyStart: spanStart - opts.historyWeeks * 7 * DAY, spanStart, spanEnd, effects },
+      deps.say,
+    );
     const wroteMs = performance.now() - started;
-    deps.say(`detection: wrote ${written.rollupRows} rollup rows, ${written.rawEvents} raw events, ${written.heartbeats} heartbeats in ${(wroteMs / 1000).toFixed(1)} s; running the engine`);
+    deps.say(
+      `detection: wrote ${written.rollupRows} rollup rows, ${written.rawEvents} raw events, ${written.heartbeats} heartbeats in ${(wroteMs / 1000).toFixed(1)} s; running the engine`,
+    );
     const resultOf = async (drive: DriveResult, partialUntil?: number): Promise<DetectionResult> => {
       const happened = partialUntil === undefined ? scenarios : scenarios.filter((s) => s.start < partialUntil);
       const total = performance.now() - started;
@@ -84,8 +108,20 @@ export async function runDetection(opts: DetectionOptions, deps: { log: Logger; 
         host: hostAfter(host),
         rules: { yaml, significance },
         written,
-        streams: STREAMS.map((s) => ({ key: s.key, broker: s.broker, stream: s.stream, event_type: s.event_type, source: s.source, nominalRate: s.rate, spanMessages: written.messages[s.key] ?? 0 })),
-        scenarios: scenarios.map((s) => ({ ...s, start: new Date(s.start).toISOString(), end: new Date(s.end).toISOString() })),
+        streams: STREAMS.map((s) => ({
+          key: s.key,
+          broker: s.broker,
+          stream: s.stream,
+          event_type: s.event_type,
+          source: s.source,
+          nominalRate: s.rate,
+          spanMessages: written.messages[s.key] ?? 0,
+        })),
+        scenarios: scenarios.map((s) => ({
+          ...s,
+          start: new Date(s.start).toISOString(),
+          end: new Date(s.end).toISOString(),
+        })),
         engine: { ...drive, windows: await windowCounts(store) },
         score: score(happened, rules, await transitionsOf(store)),
         wallMs: { write: Math.round(wroteMs), engine: Math.round(drive.wallMs), total: Math.round(total) },
@@ -97,8 +133,13 @@ export async function runDetection(opts: DetectionOptions, deps: { log: Logger; 
     const drive = await driveEngine(store, rules, spanStart, spanEnd, {
       log: deps.log,
       onDay: async (at, ticks, evaluations) => {
-        deps.say(`detection: ${new Date(at).toISOString()} · ${ticks} ticks, ${evaluations} evaluations · ${((performance.now() - started) / 1000).toFixed(0)} s`);
-        if (deps.onPartial) await deps.onPartial(await resultOf({ ticks, evaluations, errors: [], wallMs: performance.now() - engineStarted }, at));
+        deps.say(
+          `detection: ${new Date(at).toISOString()} · ${ticks} ticks, ${evaluations} evaluations · ${((performance.now() - started) / 1000).toFixed(0)} s`,
+        );
+        if (deps.onPartial)
+          await deps.onPartial(
+            await resultOf({ ticks, evaluations, errors: [], wallMs: performance.now() - engineStarted }, at),
+          );
       },
     });
     return await resultOf(drive);

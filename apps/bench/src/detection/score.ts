@@ -65,37 +65,69 @@ export function score(scenarios: Scenario[], rules: Rule[], transitions: Transit
     .filter((s) => s.fault)
     .map((s): FaultOutcome => {
       // Rules left out of the run (--rules) are not scored.
-      const outcomes = s.rules.filter((id) => byId.has(id)).map((ruleId): RuleOutcome => {
-        const until = s.end + settleMs(byId.get(ruleId));
-        const mine = transitions.filter((t) => t.rule_id === ruleId && t.at >= s.start && t.at < until);
-        for (const t of mine) claimed.add(t);
-        const first = mine.find(raised);
-        const firing = mine.find((t) => t.to_state === 'firing');
-        const flaps = first ? mine.filter((t) => t.at > first.at && t.at < s.end && (t.to_state === 'resolved' || t.to_state === 'inactive')).length : 0;
-        const resolved = mine.find((t) => t.to_state === 'resolved' && t.at >= s.end);
-        return {
-          rule: ruleId,
-          pendingMs: first ? first.at - s.start : null,
-          firingMs: firing ? firing.at - s.start : null,
-          stayedFiring: firing !== undefined && firing.at < s.end && flaps === 0,
-          flaps,
-          resolvedAfterEndMs: resolved ? resolved.at - s.end : null,
-        };
-      });
+      const outcomes = s.rules
+        .filter((id) => byId.has(id))
+        .map((ruleId): RuleOutcome => {
+          const until = s.end + settleMs(byId.get(ruleId));
+          const mine = transitions.filter((t) => t.rule_id === ruleId && t.at >= s.start && t.at < until);
+          for (const t of mine) claimed.add(t);
+          const first = mine.find(raised);
+          const firing = mine.find((t) => t.to_state === 'firing');
+          const flaps = first
+            ? mine.filter(
+                (t) => t.at > first.at && t.at < s.end && (t.to_state === 'resolved' || t.to_state === 'inactive'),
+              ).length
+            : 0;
+          const resolved = mine.find((t) => t.to_state === 'resolved' && t.at >= s.end);
+          return {
+            rule: ruleId,
+            pendingMs: first ? first.at - s.start : null,
+            firingMs: firing ? firing.at - s.start : null,
+            stayedFiring: firing !== undefined && firing.at < s.end && flaps === 0,
+            flaps,
+            resolvedAfterEndMs: resolved ? resolved.at - s.end : null,
+          };
+        });
       const firings = outcomes.flatMap((o) => (o.firingMs === null ? [] : [o.firingMs]));
       const best = firings.length ? Math.min(...firings) : null;
       const flapped = outcomes.some((o) => o.firingMs !== null && o.flaps > 0);
       const target = s.targetMs ?? null;
-      const verdict = best === null ? 'not detected' : flapped ? 'flapped' : target === null ? 'detected (no target)' : best <= target ? 'met' : 'missed target';
-      return { kind: s.kind, title: s.title, start: iso(s.start), end: iso(s.end), targetMs: target, rules: outcomes, bestFiringMs: best, verdict };
+      const verdict =
+        best === null
+          ? 'not detected'
+          : flapped
+            ? 'flapped'
+            : target === null
+              ? 'detected (no target)'
+              : best <= target
+                ? 'met'
+                : 'missed target';
+      return {
+        kind: s.kind,
+        title: s.title,
+        start: iso(s.start),
+        end: iso(s.end),
+        targetMs: target,
+        rules: outcomes,
+        bestFiringMs: best,
+        verdict,
+      };
     });
   const during = (at: number) => {
     const hit = scenarios.find((s) => at >= s.start && at < s.end + 15 * MINUTE);
     return hit ? `${hit.kind} (${hit.fault ? 'a fault of other rules' : 'must raise nothing'})` : '';
   };
-  const falseAlarms = transitions.filter((t) => raised(t) && !claimed.has(t)).map((t) => ({ rule: t.rule_id, to: t.to_state, at: iso(t.at), summary: t.summary, during: during(t.at) }));
+  const falseAlarms = transitions
+    .filter((t) => raised(t) && !claimed.has(t))
+    .map((t) => ({ rule: t.rule_id, to: t.to_state, at: iso(t.at), summary: t.summary, during: during(t.at) }));
   const quiet = scenarios
     .filter((s) => !s.fault)
-    .map((s) => ({ kind: s.kind, title: s.title, start: iso(s.start), end: iso(s.end), alerts: transitions.filter((t) => raised(t) && t.at >= s.start && t.at < s.end + 15 * MINUTE).length }));
+    .map((s) => ({
+      kind: s.kind,
+      title: s.title,
+      start: iso(s.start),
+      end: iso(s.end),
+      alerts: transitions.filter((t) => raised(t) && t.at >= s.start && t.at < s.end + 15 * MINUTE).length,
+    }));
   return { faults, falseAlarms, quiet };
 }

@@ -33,15 +33,83 @@ export const NETWORKS = [
 ] as const;
 
 export const STREAMS: StreamSpec[] = [
-  { key: 'card.requests', broker: 'kafka', stream: 'card.requests', event_type: 'AuthorizationRequested', source: 'card-service', rate: 7, bytes: 420 },
-  { key: 'cards', broker: 'rabbitmq', stream: 'cards', event_type: 'CardAuthorized', source: 'card-service', rate: 7, follows: { key: 'card.requests', ratio: 0.995 }, bytes: 380 },
-  { key: 'payments.authorized', broker: 'kafka', stream: 'payments.authorized', event_type: 'PaymentAuthorized', source: 'payments', rate: 100, bytes: 300 },
-  { key: 'payments.settled', broker: 'rabbitmq', stream: 'payments.settled', event_type: 'PaymentSettled', source: 'payments', rate: 100, follows: { key: 'payments.authorized', ratio: 0.98 }, bytes: 280 },
+  {
+    key: 'card.requests',
+    broker: 'kafka',
+    stream: 'card.requests',
+    event_type: 'AuthorizationRequested',
+    source: 'card-service',
+    rate: 7,
+    bytes: 420,
+  },
+  {
+    key: 'cards',
+    broker: 'rabbitmq',
+    stream: 'cards',
+    event_type: 'CardAuthorized',
+    source: 'card-service',
+    rate: 7,
+    follows: { key: 'card.requests', ratio: 0.995 },
+    bytes: 380,
+  },
+  {
+    key: 'payments.authorized',
+    broker: 'kafka',
+    stream: 'payments.authorized',
+    event_type: 'PaymentAuthorized',
+    source: 'payments',
+    rate: 100,
+    bytes: 300,
+  },
+  {
+    key: 'payments.settled',
+    broker: 'rabbitmq',
+    stream: 'payments.settled',
+    event_type: 'PaymentSettled',
+    source: 'payments',
+    rate: 100,
+    follows: { key: 'payments.authorized', ratio: 0.98 },
+    bytes: 280,
+  },
   { key: 'clicks', broker: 'kafka', stream: 'clicks', event_type: 'Click', source: 'web', rate: 500, bytes: 150 },
-  { key: 'ledger.entries', broker: 'kafka', stream: 'ledger.entries', event_type: 'LedgerEntry', source: 'ledger', rate: 5, bytes: 250 },
-  ...NETWORKS.map(([network, share]): StreamSpec => ({ key: `authorizations/${network}`, broker: 'rabbitmq', stream: 'authorizations', event_type: 'CardAuthorized', source: network, rate: 40 * share, jitterGroup: 'authorizations', bytes: 360 })),
-  { key: 'fraud.scores', broker: 'kafka', stream: 'fraud.scores', event_type: 'FraudScored', source: 'fraud', rate: 1, raw: true, bytes: 200 },
-  { key: 'chargebacks', broker: 'rabbitmq', stream: 'chargebacks', event_type: 'ChargebackOpened', source: 'disputes', rate: 0.5, bytes: 500 },
+  {
+    key: 'ledger.entries',
+    broker: 'kafka',
+    stream: 'ledger.entries',
+    event_type: 'LedgerEntry',
+    source: 'ledger',
+    rate: 5,
+    bytes: 250,
+  },
+  ...NETWORKS.map(([network, share]): StreamSpec => ({
+    key: `authorizations/${network}`,
+    broker: 'rabbitmq',
+    stream: 'authorizations',
+    event_type: 'CardAuthorized',
+    source: network,
+    rate: 40 * share,
+    jitterGroup: 'authorizations',
+    bytes: 360,
+  })),
+  {
+    key: 'fraud.scores',
+    broker: 'kafka',
+    stream: 'fraud.scores',
+    event_type: 'FraudScored',
+    source: 'fraud',
+    rate: 1,
+    raw: true,
+    bytes: 200,
+  },
+  {
+    key: 'chargebacks',
+    broker: 'rabbitmq',
+    stream: 'chargebacks',
+    event_type: 'ChargebackOpened',
+    source: 'disputes',
+    rate: 0.5,
+    bytes: 500,
+  },
 ];
 
 /** Mulberry32: small, fast and good enough for traffic noise; the same seed gives the same week. */
@@ -80,7 +148,8 @@ export function poisson(mean: number, random: () => number): number {
 export function binomial(n: number, p: number, random: () => number): number {
   if (n <= 0 || p <= 0) return 0;
   if (p >= 1) return n;
-  if (n * p > 20 && n * (1 - p) > 20) return Math.min(n, Math.max(0, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * normal(random))));
+  if (n * p > 20 && n * (1 - p) > 20)
+    return Math.min(n, Math.max(0, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * normal(random))));
   if (n * (1 - p) < n * p) return n - poisson(n * (1 - p), random); // few misses: count them
   let k = 0;
   for (let i = 0; i < n; i++) if (random() < p) k++;

@@ -85,7 +85,18 @@ export class Histogram {
   summary(): LatencySummary {
     const ms = (micros: number) => micros / 1000;
     const empty = this.total === 0;
-    const out: LatencySummary = { count: this.total, min: empty ? 0 : ms(this.lowest), mean: empty ? 0 : ms(this.sum / this.total), p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: ms(this.highest) };
+    const out: LatencySummary = {
+      count: this.total,
+      min: empty ? 0 : ms(this.lowest),
+      mean: empty ? 0 : ms(this.sum / this.total),
+      p50: 0,
+      p75: 0,
+      p90: 0,
+      p95: 0,
+      p99: 0,
+      p999: 0,
+      max: ms(this.highest),
+    };
     for (const [name, q] of PERCENTILES) out[name] = ms(this.percentile(q));
     return out;
   }

@@ -2,7 +2,17 @@
 // consumers in one fresh group reading it from the beginning. Topic and group are deleted afterwards.
 import net from 'node:net';
 import tls from 'node:tls';
-import { Kafka, logLevel, Partitioners, type Admin, type ConfigResourceTypes, type Consumer, type ISocketFactory, type KafkaConfig, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type ConfigResourceTypes,
+  type Consumer,
+  type ISocketFactory,
+  type KafkaConfig,
+  type Producer,
+} from 'kafkajs';
 import type { Logger } from '@rollcall/core/log';
 import { kafkaLogCreator } from '@rollcall/collector/kafka/client-options';
 import type { LoadOptions } from './options.ts';
@@ -22,7 +32,9 @@ const BROKER_RESOURCE = 4 as ConfigResourceTypes;
 /** kafkajs's own socket factory plus TCP_NODELAY, so Nagle's algorithm does not hold requests back and
  * latency reflects the broker rather than the client's socket. */
 const noDelaySockets: ISocketFactory = ({ host, port, ssl, onConnect }) => {
-  const socket = ssl ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : net.connect({ host, port }, onConnect);
+  const socket = ssl
+    ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+    : net.connect({ host, port }, onConnect);
   socket.setKeepAlive(true, 60_000);
   socket.setNoDelay(true);
   return socket;
@@ -33,17 +45,35 @@ const kafkaNames = (runId: string) => ({ topic: `rollcall-bench-${runId}`, group
 /** Kafka 3.x reports its protocol version as a broker config; 4.0 removed it, which itself says "4.0 or later". */
 export async function detectKafkaVersion(admin: Admin, nodeId: number): Promise<string> {
   try {
-    const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: BROKER_RESOURCE, name: String(nodeId) }] });
-    const ibp = described.resources[0]?.configEntries.find((e) => e.configName === 'inter.broker.protocol.version')?.configValue;
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: BROKER_RESOURCE, name: String(nodeId) }],
+    });
+    const ibp = described.resources[0]?.configEntries.find(
+      (e) => e.configName === 'inter.broker.protocol.version',
+    )?.configValue;
     const match = ibp ? /^(\d+\.\d+)/.exec(ibp) : null;
-    return match?.[1] ? `${match[1]} (inter.broker.protocol.version ${ibp})` : '4.0 or later (no inter.broker.protocol.version)';
+    return match?.[1]
+      ? `${match[1]} (inter.broker.protocol.version ${ibp})`
+      : '4.0 or later (no inter.broker.protocol.version)';
   } catch {
     return 'unknown';
   }
 }
 
-export function kafkaTarget(o: LoadOptions, runId: string, { client, log, clock = runClock }: KafkaTargetDeps): LoadTarget {
-  const kafka = new Kafka({ ...client, brokers: o.brokers, clientId: 'rollcall-bench', logLevel: logLevel.WARN, logCreator: kafkaLogCreator(log), socketFactory: noDelaySockets });
+export function kafkaTarget(
+  o: LoadOptions,
+  runId: string,
+  { client, log, clock = runClock }: KafkaTargetDeps,
+): LoadTarget {
+  const kafka = new Kafka({
+    ...client,
+    brokers: o.brokers,
+    clientId: 'rollcall-bench',
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(log),
+    socketFactory: noDelaySockets,
+  });
   const { topic, group } = kafkaNames(runId);
   const admin = kafka.admin();
   const consumers: Consumer[] = [];
@@ -57,7 +87,10 @@ export function kafkaTarget(o: LoadOptions, runId: string, { client, log, clock 
     // the same generation and no rebalance is pending.
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (assigned.some((n) => n < 0) || assigned.reduce((a, n) => a + n, 0) !== o.partitions) {
-      if (Date.now() > deadline) throw new Error(`kafka: consumers of ${topic} were not all assigned within ${READY_TIMEOUT_MS / 1000}s (assigned ${assigned.join(', ')} of ${o.partitions} partitions)`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `kafka: consumers of ${topic} were not all assigned within ${READY_TIMEOUT_MS / 1000}s (assigned ${assigned.join(', ')} of ${o.partitions} partitions)`,
+        );
       await sleep(50);
     }
   }
@@ -91,7 +124,11 @@ export function kafkaTarget(o: LoadOptions, runId: string, { client, log, clock 
     },
 
     async producer(): Promise<LoadProducer> {
-      const producer = kafka.producer({ idempotent: o.idempotent, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+      const producer = kafka.producer({
+        idempotent: o.idempotent,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       producers.push(producer);
       await producer.connect();
       const acks = o.acks === 'all' ? -1 : Number(o.acks);
@@ -129,7 +166,9 @@ export function kafkaTarget(o: LoadOptions, runId: string, { client, log, clock 
       const committed = await admin.fetchOffsets({ groupId: group, topics: [topic] }).catch(() => []);
       const byPartition = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
       let lag = 0;
-      for (const t of committed) for (const p of t.partitions) lag += Math.max(0, (byPartition.get(p.partition) ?? 0) - Math.max(0, Number(p.offset)));
+      for (const t of committed)
+        for (const p of t.partitions)
+          lag += Math.max(0, (byPartition.get(p.partition) ?? 0) - Math.max(0, Number(p.offset)));
       figures.group_lag_at_end = lag;
       return figures;
     },
@@ -146,7 +185,8 @@ export function kafkaTarget(o: LoadOptions, runId: string, { client, log, clock 
       consuming = false;
       await quietly('disconnect the producers', () => Promise.all(producers.map((p) => p.disconnect())));
       if (adminConnected) {
-        if (topicCreated) await quietly('delete the topic', () => admin.deleteTopics({ topics: [topic], timeout: 30_000 }));
+        if (topicCreated)
+          await quietly('delete the topic', () => admin.deleteTopics({ topics: [topic], timeout: 30_000 }));
         await quietly('delete the consumer group', () => admin.deleteGroups([group]));
         await quietly('disconnect', () => admin.disconnect());
       }

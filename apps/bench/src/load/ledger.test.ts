@@ -13,7 +13,15 @@ describe('Ledger', () => {
     expect(ledger.receive(1, 55)).toBe(true); // a failed send that landed after all
     ledger.receive(7, 1); // no such producer
     ledger.stray();
-    expect(ledger.counts()).toEqual({ sent: 150, failed: 10, received: 149, duplicates: 1, lost: 2, unconfirmed: 1, strays: 2 });
+    expect(ledger.counts()).toEqual({
+      sent: 150,
+      failed: 10,
+      received: 149,
+      duplicates: 1,
+      lost: 2,
+      unconfirmed: 1,
+      strays: 2,
+    });
   });
 
   it('grows past its initial capacity and counts an acceptance once', () => {

@@ -103,6 +103,14 @@ export class Ledger {
       lost += sent.countMissingFrom(received);
       unconfirmed += received.countMissingFrom(sent);
     }
-    return { sent: this.sentCount, failed: this.failedCount, received: this.receivedCount, duplicates: this.duplicateCount, lost, unconfirmed, strays: this.strayCount };
+    return {
+      sent: this.sentCount,
+      failed: this.failedCount,
+      received: this.receivedCount,
+      duplicates: this.duplicateCount,
+      lost,
+      unconfirmed,
+      strays: this.strayCount,
+    };
   }
 }

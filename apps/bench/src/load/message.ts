@@ -30,7 +30,8 @@ export interface Decoded {
 
 /** A body with every fixed byte in place; encode() only writes the three fields into a copy. */
 export function template(size: number): Buffer {
-  if (!Number.isInteger(size) || size < MIN_SIZE) throw new RangeError(`size must be an integer of at least ${MIN_SIZE} bytes, got ${size}`);
+  if (!Number.isInteger(size) || size < MIN_SIZE)
+    throw new RangeError(`size must be an integer of at least ${MIN_SIZE} bytes, got ${size}`);
   const body = Buffer.alloc(size, 'x');
   OPEN.copy(body, 0);
   AFTER_P.copy(body, P_AT + P_LEN);
@@ -73,7 +74,14 @@ export function encode(tpl: Buffer, producer: number, seq: number, sentAt: numbe
 
 /** undefined for anything that is not a load message (wrong shape or size), so strays are counted, not trusted. */
 export function decode(body: Buffer): Decoded | undefined {
-  if (body.length < MIN_SIZE || body[0] !== 0x7b || body[P_AT - 1] !== QUOTE || body[X_AT - 1] !== QUOTE || body[body.length - 2] !== QUOTE) return undefined;
+  if (
+    body.length < MIN_SIZE ||
+    body[0] !== 0x7b ||
+    body[P_AT - 1] !== QUOTE ||
+    body[X_AT - 1] !== QUOTE ||
+    body[body.length - 2] !== QUOTE
+  )
+    return undefined;
   const producer = readDigits(body, P_AT, P_LEN);
   const seq = readDigits(body, S_AT, S_LEN);
   const ms = readDigits(body, T_AT, 13);

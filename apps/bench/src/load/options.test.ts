@@ -1,25 +1,65 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveTuning, OptionsError, parseRunOptions, redactUrl } from './options.ts';
 
-const defaults = { kafkaBrokers: ['127.0.0.1:9092'], rabbitUrl: 'amqp://guest:guest@127.0.0.1:5672', managementUrl: 'http://127.0.0.1:15672' };
+const defaults = {
+  kafkaBrokers: ['127.0.0.1:9092'],
+  rabbitUrl: 'amqp://guest:guest@127.0.0.1:5672',
+  managementUrl: 'http://127.0.0.1:15672',
+};
 const parse = (...argv: string[]) => parseRunOptions(argv, defaults);
 
 describe('parseRunOptions', () => {
   it('defaults to one producer and consumer, 200 B at full speed for 10 s, connections from the config', () => {
     expect(parse('--broker', 'kafka')).toMatchObject({
-      load: { broker: 'kafka', brokers: ['127.0.0.1:9092'], producers: 1, consumers: 1, size: 200, rate: 0, durationMs: 10_000, acks: 'all', idempotent: false, partitions: 3, tuning: {} },
+      load: {
+        broker: 'kafka',
+        brokers: ['127.0.0.1:9092'],
+        producers: 1,
+        consumers: 1,
+        size: 200,
+        rate: 0,
+        durationMs: 10_000,
+        acks: 'all',
+        idempotent: false,
+        partitions: 3,
+        tuning: {},
+      },
       label: '',
       baseline: false,
       thresholds: { maxDrop: 0.1, maxP99Rise: 0.2 },
       json: false,
     });
-    expect(parse('--broker', 'rabbitmq').load).toMatchObject({ url: defaults.rabbitUrl, managementUrl: defaults.managementUrl, confirms: false, persistent: false, queues: 1 });
+    expect(parse('--broker', 'rabbitmq').load).toMatchObject({
+      url: defaults.rabbitUrl,
+      managementUrl: defaults.managementUrl,
+      confirms: false,
+      persistent: false,
+      queues: 1,
+    });
   });
 
   it('reads every flag of a run', () => {
-    const o = parse(...'--broker rabbitmq --url amqp://u:p@mq:5672/vh --producers 2 --consumers 3 --size 4096 --rate 5_000 --duration 1.5s --drain 2s --confirms --persistent --queues 4 --prefetch 200 --batch 10 --in-flight 2 --scenario nightly --baseline --max-drop 5% --max-p99-rise 50 --store /tmp/x --results /tmp/r --json --fail-on-regression --broker-version 3.13'.split(' '));
+    const o = parse(
+      ...'--broker rabbitmq --url amqp://u:p@mq:5672/vh --producers 2 --consumers 3 --size 4096 --rate 5_000 --duration 1.5s --drain 2s --confirms --persistent --queues 4 --prefetch 200 --batch 10 --in-flight 2 --scenario nightly --baseline --max-drop 5% --max-p99-rise 50 --store /tmp/x --results /tmp/r --json --fail-on-regression --broker-version 3.13'.split(
+        ' ',
+      ),
+    );
     expect(o).toMatchObject({
-      load: { broker: 'rabbitmq', url: 'amqp://u:p@mq:5672/vh', producers: 2, consumers: 3, size: 4096, rate: 5000, durationMs: 1500, drainMs: 2000, confirms: true, persistent: true, queues: 4, tuning: { prefetch: 200, batch: 10, inFlight: 2 }, brokerVersion: '3.13' },
+      load: {
+        broker: 'rabbitmq',
+        url: 'amqp://u:p@mq:5672/vh',
+        producers: 2,
+        consumers: 3,
+        size: 4096,
+        rate: 5000,
+        durationMs: 1500,
+        drainMs: 2000,
+        confirms: true,
+        persistent: true,
+        queues: 4,
+        tuning: { prefetch: 200, batch: 10, inFlight: 2 },
+        brokerVersion: '3.13',
+      },
       label: 'nightly',
       baseline: true,
       thresholds: { maxDrop: 0.05, maxP99Rise: 0.5 },
@@ -29,7 +69,10 @@ describe('parseRunOptions', () => {
       failOnRegression: true,
     });
     expect(parse('--broker', 'kafka', '--rate', 'max', '--acks', '1').load).toMatchObject({ rate: 0, acks: '1' });
-    expect(parse('--broker', 'kafka', '--acks=-1', '--idempotent').load).toMatchObject({ acks: 'all', idempotent: true });
+    expect(parse('--broker', 'kafka', '--acks=-1', '--idempotent').load).toMatchObject({
+      acks: 'all',
+      idempotent: true,
+    });
   });
 
   it('names the flag it rejects', () => {

@@ -4,7 +4,6 @@ import { DURATION_HINT, parseDuration } from '@rollcall/contract/duration';
 import type { Acks, Broker, Thresholds, Tuning } from '@rollcall/contract/bench';
 import { MAX_PRODUCERS, MIN_SIZE } from './message.ts';
 
-
 export interface LoadOptions {
   broker: Broker;
   /** Kafka bootstrap servers. */
@@ -109,7 +108,14 @@ export function parseFlags<T extends Record<string, { type: 'string' | 'boolean'
   }
 }
 
-function integer(flag: string, raw: string | boolean | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER, unit = ''): number {
+function integer(
+  flag: string,
+  raw: string | boolean | undefined,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+  unit = '',
+): number {
   if (raw === undefined) return fallback;
   const value = Number(String(raw).replaceAll('_', ''));
   if (typeof raw !== 'string' || raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
@@ -122,14 +128,16 @@ function integer(flag: string, raw: string | boolean | undefined, fallback: numb
 function duration(flag: string, raw: string | boolean | undefined, fallback: number, minMs: number): number {
   if (raw === undefined) return fallback;
   const ms = typeof raw === 'string' ? parseDuration(raw) : undefined;
-  if (ms === undefined || ms < minMs) throw new OptionsError(`--${flag}: expected ${DURATION_HINT} of at least ${minMs / 1000}s, got "${String(raw)}"`);
+  if (ms === undefined || ms < minMs)
+    throw new OptionsError(`--${flag}: expected ${DURATION_HINT} of at least ${minMs / 1000}s, got "${String(raw)}"`);
   return ms;
 }
 
 function percent(flag: string, raw: string | boolean | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(String(raw).replace(/%$/, ''));
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new OptionsError(`--${flag}: expected a percentage such as 10 or 10%, got "${String(raw)}"`);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value) || value < 0)
+    throw new OptionsError(`--${flag}: expected a percentage such as 10 or 10%, got "${String(raw)}"`);
   return value / 100;
 }
 
@@ -141,25 +149,47 @@ function rate(raw: string | boolean | undefined): number {
 
 export function parseLoadFlags(values: LoadFlags, defaults: ConnectionDefaults): LoadOptions {
   const broker = values.broker;
-  if (broker !== 'kafka' && broker !== 'rabbitmq') throw new OptionsError(`--broker: expected kafka or rabbitmq, got ${broker === undefined ? 'nothing' : `"${String(broker)}"`}`);
+  if (broker !== 'kafka' && broker !== 'rabbitmq')
+    throw new OptionsError(
+      `--broker: expected kafka or rabbitmq, got ${broker === undefined ? 'nothing' : `"${String(broker)}"`}`,
+    );
   const other = broker === 'kafka' ? RABBIT_ONLY : KAFKA_ONLY;
-  for (const flag of other) if (values[flag] !== undefined) throw new OptionsError(`--${flag}: applies to ${broker === 'kafka' ? 'RabbitMQ' : 'Kafka'} only, not --broker ${broker}`);
+  for (const flag of other)
+    if (values[flag] !== undefined)
+      throw new OptionsError(
+        `--${flag}: applies to ${broker === 'kafka' ? 'RabbitMQ' : 'Kafka'} only, not --broker ${broker}`,
+      );
 
-  const brokers = typeof values.brokers === 'string' ? values.brokers.split(',').map((b) => b.trim()).filter(Boolean) : defaults.kafkaBrokers;
+  const brokers =
+    typeof values.brokers === 'string'
+      ? values.brokers
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean)
+      : defaults.kafkaBrokers;
   const url = typeof values.url === 'string' ? values.url : defaults.rabbitUrl;
-  const managementUrl = typeof values['management-url'] === 'string' ? values['management-url'] : defaults.managementUrl;
+  const managementUrl =
+    typeof values['management-url'] === 'string' ? values['management-url'] : defaults.managementUrl;
   if (broker === 'kafka') {
-    for (const b of brokers) if (!/^[^\s:]+:\d{1,5}$/.test(b)) throw new OptionsError(`--brokers: expected host:port[,host:port…], got "${b}"`);
+    for (const b of brokers)
+      if (!/^[^\s:]+:\d{1,5}$/.test(b))
+        throw new OptionsError(`--brokers: expected host:port[,host:port…], got "${b}"`);
     if (brokers.length === 0) throw new OptionsError('--brokers: expected at least one host:port');
   } else {
-    if (!/^amqps?:\/\/[^\s]+$/.test(url)) throw new OptionsError(`--url: expected an amqp:// or amqps:// URL, got "${redactUrl(url)}"`);
-    if (!/^https?:\/\/[^\s]+$/.test(managementUrl)) throw new OptionsError(`--management-url: expected an http:// or https:// URL, got "${managementUrl}"`);
+    if (!/^amqps?:\/\/[^\s]+$/.test(url))
+      throw new OptionsError(`--url: expected an amqp:// or amqps:// URL, got "${redactUrl(url)}"`);
+    if (!/^https?:\/\/[^\s]+$/.test(managementUrl))
+      throw new OptionsError(`--management-url: expected an http:// or https:// URL, got "${managementUrl}"`);
   }
 
   const acks = values.acks ?? 'all';
-  if (acks !== 'all' && acks !== '1' && acks !== '0' && acks !== '-1') throw new OptionsError(`--acks: expected all, 1 or 0, got "${String(acks)}"`);
+  if (acks !== 'all' && acks !== '1' && acks !== '0' && acks !== '-1')
+    throw new OptionsError(`--acks: expected all, 1 or 0, got "${String(acks)}"`);
   const idempotent = values.idempotent === true;
-  if (idempotent && acks !== 'all' && acks !== '-1') throw new OptionsError(`--idempotent: needs --acks all (an idempotent producer waits for every in-sync replica), got --acks ${acks}`);
+  if (idempotent && acks !== 'all' && acks !== '-1')
+    throw new OptionsError(
+      `--idempotent: needs --acks all (an idempotent producer waits for every in-sync replica), got --acks ${acks}`,
+    );
 
   const tuning: Tuning = {};
   if (values.batch !== undefined) tuning.batch = integer('batch', values.batch, 1, 1, 100_000);
@@ -192,12 +222,16 @@ export function parseLoadFlags(values: LoadFlags, defaults: ConnectionDefaults):
 export function parseRunOptions(argv: string[], defaults: ConnectionDefaults): RunOptions {
   const values = parseFlags(argv, RUN_FLAGS);
   const label = typeof values.scenario === 'string' ? values.scenario.trim() : '';
-  if (typeof values.scenario === 'string' && !/^[\w.:@/-]{1,100}$/.test(label)) throw new OptionsError(`--scenario: expected up to 100 letters, digits or . _ - : @ /, got "${values.scenario}"`);
+  if (typeof values.scenario === 'string' && !/^[\w.:@/-]{1,100}$/.test(label))
+    throw new OptionsError(`--scenario: expected up to 100 letters, digits or . _ - : @ /, got "${values.scenario}"`);
   return {
     load: parseLoadFlags(values, defaults),
     label,
     baseline: values.baseline === true,
-    thresholds: { maxDrop: percent('max-drop', values['max-drop'], DEFAULT_THRESHOLDS.maxDrop), maxP99Rise: percent('max-p99-rise', values['max-p99-rise'], DEFAULT_THRESHOLDS.maxP99Rise) },
+    thresholds: {
+      maxDrop: percent('max-drop', values['max-drop'], DEFAULT_THRESHOLDS.maxDrop),
+      maxP99Rise: percent('max-p99-rise', values['max-p99-rise'], DEFAULT_THRESHOLDS.maxP99Rise),
+    },
     failOnRegression: values['fail-on-regression'] === true,
     ...(typeof values.store === 'string' ? { store: values.store } : {}),
     ...(typeof values.config === 'string' ? { config: values.config } : {}),
@@ -224,7 +258,14 @@ export function redactUrl(url: string): string {
 export function effectiveTuning(o: LoadOptions): Required<Tuning> {
   // kafkajs sends one record batch per partition per request and the broker refuses batches over 1 MiB; a
   // few hundred KiB per send keeps requests well under that and large enough to amortise the round trip.
-  const autoBatch = o.broker === 'kafka' ? Math.max(1, Math.min(1000, Math.floor((256 * 1024) / (o.size + 70)))) : Math.max(1, Math.min(100, Math.floor((1024 * 1024) / o.size)));
+  const autoBatch =
+    o.broker === 'kafka'
+      ? Math.max(1, Math.min(1000, Math.floor((256 * 1024) / (o.size + 70))))
+      : Math.max(1, Math.min(100, Math.floor((1024 * 1024) / o.size)));
   const autoInFlight = o.broker === 'kafka' ? 4 : o.confirms ? 10 : 4;
-  return { batch: o.tuning.batch ?? autoBatch, inFlight: o.tuning.inFlight ?? autoInFlight, prefetch: o.tuning.prefetch ?? 1000 };
+  return {
+    batch: o.tuning.batch ?? autoBatch,
+    inFlight: o.tuning.inFlight ?? autoInFlight,
+    prefetch: o.tuning.prefetch ?? 1000,
+  };
 }

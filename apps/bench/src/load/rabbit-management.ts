@@ -40,9 +40,17 @@ export function vhostOf(amqpUrl: string): string {
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
-export function createRabbitAdmin(managementUrl: string, amqpUrl: string, fetchImpl: typeof fetch = fetch): RabbitAdmin {
+export function createRabbitAdmin(
+  managementUrl: string,
+  amqpUrl: string,
+  fetchImpl: typeof fetch = fetch,
+): RabbitAdmin {
   const amqp = new URL(amqpUrl);
-  const auth = 'Basic ' + Buffer.from(`${decodeURIComponent(amqp.username || 'guest')}:${decodeURIComponent(amqp.password || 'guest')}`).toString('base64');
+  const auth =
+    'Basic ' +
+    Buffer.from(
+      `${decodeURIComponent(amqp.username || 'guest')}:${decodeURIComponent(amqp.password || 'guest')}`,
+    ).toString('base64');
   const vhost = vhostOf(amqpUrl);
   const v = encodeURIComponent(vhost);
   const call = async (method: 'GET' | 'PUT', path: string, body?: unknown): Promise<unknown> => {
@@ -56,7 +64,9 @@ export function createRabbitAdmin(managementUrl: string, amqpUrl: string, fetchI
         signal: AbortSignal.timeout(10_000),
       });
     } catch (err) {
-      throw new ManagementError(`RabbitMQ management API at ${url.origin} did not answer (${(err as Error).message}); is rabbitmq_management enabled?`);
+      throw new ManagementError(
+        `RabbitMQ management API at ${url.origin} did not answer (${(err as Error).message}); is rabbitmq_management enabled?`,
+      );
     }
     if (!res.ok) throw new ManagementError(`RabbitMQ management API ${method} ${url.pathname} answered ${res.status}`);
     const text = await res.text();
@@ -67,16 +77,31 @@ export function createRabbitAdmin(managementUrl: string, amqpUrl: string, fetchI
     vhost,
     async overview() {
       const o = await get('/api/overview');
-      return { rabbitmqVersion: str(o.rabbitmq_version), erlangVersion: str(o.erlang_version), clusterName: str(o.cluster_name) };
+      return {
+        rabbitmqVersion: str(o.rabbitmq_version),
+        erlangVersion: str(o.erlang_version),
+        clusterName: str(o.cluster_name),
+      };
     },
     async nodes() {
       const list = (await call('GET', '/api/nodes')) as Record<string, unknown>[];
-      return list.map((n) => ({ name: str(n.name), memUsed: num(n.mem_used), memLimit: num(n.mem_limit), diskFree: num(n.disk_free), fdUsed: num(n.fd_used) }));
+      return list.map((n) => ({
+        name: str(n.name),
+        memUsed: num(n.mem_used),
+        memLimit: num(n.mem_limit),
+        diskFree: num(n.disk_free),
+        fdUsed: num(n.fd_used),
+      }));
     },
     async queue(name) {
       const q = await get(`/api/queues/${v}/${encodeURIComponent(name)}`);
       const stats = (q.message_stats ?? {}) as Record<string, unknown>;
-      return { messages: num(q.messages), unacked: num(q.messages_unacknowledged), published: num(stats.publish), delivered: num(stats.deliver_get) };
+      return {
+        messages: num(q.messages),
+        unacked: num(q.messages_unacknowledged),
+        published: num(stats.publish),
+        delivered: num(stats.deliver_get),
+      };
     },
     async tracing() {
       return (await get(`/api/vhosts/${v}`)).tracing === true;
@@ -88,7 +113,11 @@ export function createRabbitAdmin(managementUrl: string, amqpUrl: string, fetchI
       // PUT replaces the vhost's settings: carry its description and tags over so only tracing changes.
       const current = await get(`/api/vhosts/${v}`);
       const meta = (current.metadata ?? {}) as Record<string, unknown>;
-      await call('PUT', `/api/vhosts/${v}`, { description: str(meta.description ?? current.description), tags: Array.isArray(meta.tags) ? meta.tags.join(',') : '', tracing: on });
+      await call('PUT', `/api/vhosts/${v}`, {
+        description: str(meta.description ?? current.description),
+        tags: Array.isArray(meta.tags) ? meta.tags.join(',') : '',
+        tracing: on,
+      });
     },
   };
 }

@@ -4,7 +4,8 @@ import { queuesOfConsumer } from './rabbitmq.ts';
 
 describe('queuesOfConsumer', () => {
   it('gives every queue a consumer and spreads consumers evenly', () => {
-    const assignment = (consumers: number, queues: number) => Array.from({ length: consumers }, (_, j) => queuesOfConsumer(j, consumers, queues));
+    const assignment = (consumers: number, queues: number) =>
+      Array.from({ length: consumers }, (_, j) => queuesOfConsumer(j, consumers, queues));
     expect(assignment(1, 3)).toEqual([[0, 1, 2]]);
     expect(assignment(2, 3)).toEqual([[0, 2], [1]]);
     expect(assignment(3, 3)).toEqual([[0], [1], [2]]);

@@ -14,7 +14,8 @@ export interface RabbitTargetDeps {
 
 const ACK_FLUSH_MS = 20;
 
-const rabbitQueueNames = (runId: string, queues: number) => Array.from({ length: queues }, (_, i) => `rollcall-bench-${runId}-${i}`);
+const rabbitQueueNames = (runId: string, queues: number) =>
+  Array.from({ length: queues }, (_, i) => `rollcall-bench-${runId}-${i}`);
 
 /** Which queues consumer j reads: every queue has a consumer and consumers spread evenly over the queues. */
 export function queuesOfConsumer(j: number, consumers: number, queues: number): number[] {
@@ -28,7 +29,11 @@ interface Consuming {
   flush(): void;
 }
 
-export function rabbitTarget(o: LoadOptions, runId: string, { log, clock = runClock, admin = createRabbitAdmin(o.managementUrl, o.url) }: RabbitTargetDeps): LoadTarget {
+export function rabbitTarget(
+  o: LoadOptions,
+  runId: string,
+  { log, clock = runClock, admin = createRabbitAdmin(o.managementUrl, o.url) }: RabbitTargetDeps,
+): LoadTarget {
   const queues = rabbitQueueNames(runId, o.queues);
   const { prefetch } = effectiveTuning(o);
   const connections: Connection[] = [];
@@ -42,7 +47,13 @@ export function rabbitTarget(o: LoadOptions, runId: string, { log, clock = runCl
   const connect = (name: string) => {
     // Without TCP_NODELAY, Nagle's algorithm holds small frames back for up to a delayed-ACK timeout (~40 ms):
     // the latency measured would be the client's, not the broker's.
-    const connection = new Connection({ url: o.url, connectionName: `rollcall-bench ${name}`, retryLow: 250, retryHigh: 2000, noDelay: true });
+    const connection = new Connection({
+      url: o.url,
+      connectionName: `rollcall-bench ${name}`,
+      retryLow: 250,
+      retryHigh: 2000,
+      noDelay: true,
+    });
     connection.on('error', (err) => log.warn('rabbitmq connection error', { url: redactUrl(o.url), err }));
     connection.on('connection.blocked', (reason) => {
       blocked++;
@@ -77,7 +88,8 @@ export function rabbitTarget(o: LoadOptions, runId: string, { log, clock = runCl
     async prepare(onMessage) {
       const setup = await connect('setup').acquire();
       try {
-        for (const queue of queues) await setup.queueDeclare({ queue, durable: o.persistent, autoDelete: false, exclusive: false });
+        for (const queue of queues)
+          await setup.queueDeclare({ queue, durable: o.persistent, autoDelete: false, exclusive: false });
         declared = true;
       } finally {
         await setup.close();
@@ -100,19 +112,37 @@ export function rabbitTarget(o: LoadOptions, runId: string, { log, clock = runCl
         async send(firstSeq, bodies) {
           // Written back to back, then awaited together: the socket's back-pressure (and, with confirms, the
           // broker's acks) is what paces the producer.
-          await Promise.all(bodies.map((body, k) => channel.basicPublish({ routingKey: queues[(firstSeq + k) % queues.length] ?? '', durable: o.persistent }, body)));
+          await Promise.all(
+            bodies.map((body, k) =>
+              channel.basicPublish(
+                { routingKey: queues[(firstSeq + k) % queues.length] ?? '', durable: o.persistent },
+                body,
+              ),
+            ),
+          );
         },
       };
     },
 
     async info(): Promise<BrokerInfo> {
       try {
-        const [overview, nodes, tracing, traceBindings] = await Promise.all([admin.overview(), admin.nodes(), admin.tracing(), admin.traceBindings()]);
+        const [overview, nodes, tracing, traceBindings] = await Promise.all([
+          admin.overview(),
+          admin.nodes(),
+          admin.tracing(),
+          admin.traceBindings(),
+        ]);
         return {
           version: o.brokerVersion ?? overview.rabbitmqVersion,
           nodes: nodes.length,
           // The firehose copies every publish and delivery into each bound queue: it changes what a run measures.
-          detail: { erlang: overview.erlangVersion, cluster: overview.clusterName, vhost: admin.vhost, tracing: tracing ? `on, ${traceBindings} queue(s) bound to amq.rabbitmq.trace` : 'off', queues: queues.join(',') },
+          detail: {
+            erlang: overview.erlangVersion,
+            cluster: overview.clusterName,
+            vhost: admin.vhost,
+            tracing: tracing ? `on, ${traceBindings} queue(s) bound to amq.rabbitmq.trace` : 'off',
+            queues: queues.join(','),
+          },
         };
       } catch (err) {
         log.warn('rabbitmq: the management API gave no broker details', { err });
@@ -149,11 +179,18 @@ export function rabbitTarget(o: LoadOptions, runId: string, { log, clock = runCl
 
     async teardown() {
       clearInterval(ackTimer);
-      await Promise.all([...producerChannels.splice(0), ...consuming.splice(0).map((c) => c.channel)].map((ch) => ch.close().catch(() => {})));
+      await Promise.all(
+        [...producerChannels.splice(0), ...consuming.splice(0).map((c) => c.channel)].map((ch) =>
+          ch.close().catch(() => {}),
+        ),
+      );
       if (declared) {
         try {
           const ch = await connect('teardown').acquire();
-          for (const queue of queues) await ch.queueDelete({ queue }).catch((err: unknown) => log.warn('rabbitmq: could not delete a queue', { queue, err }));
+          for (const queue of queues)
+            await ch
+              .queueDelete({ queue })
+              .catch((err: unknown) => log.warn('rabbitmq: could not delete a queue', { queue, err }));
           await ch.close();
         } catch (err) {
           log.warn('rabbitmq: could not delete the queues', { queues, err });

@@ -33,7 +33,10 @@ const FAILURE_PAUSE_MS = 100;
 /** Once the counts match, wait a little longer for duplicates still on their way. */
 const SETTLE_MS = 300;
 
-export async function runLoad(o: LoadOptions, { target, log, clock = runClock, onSecond }: LoadDeps): Promise<LoadOutcome> {
+export async function runLoad(
+  o: LoadOptions,
+  { target, log, clock = runClock, onSecond }: LoadDeps,
+): Promise<LoadOutcome> {
   const tuning = effectiveTuning(o);
   const ledger = new Ledger(o.producers);
   const histogram = new Histogram();
@@ -70,7 +73,12 @@ export async function runLoad(o: LoadOptions, { target, log, clock = runClock, o
     if (onSecond) {
       progress = setInterval(() => {
         const now = clock();
-        onSecond({ second: Math.floor((now - startedAt) / 1000), ...line.last(now), sent: ledger.sent, received: ledger.received });
+        onSecond({
+          second: Math.floor((now - startedAt) / 1000),
+          ...line.last(now),
+          sent: ledger.sent,
+          received: ledger.received,
+        });
       }, 1000);
     }
 
@@ -92,7 +100,13 @@ export async function runLoad(o: LoadOptions, { target, log, clock = runClock, o
           const sentAt = clock();
           // At a target rate each message is stamped with the time it was due, not when the producer got to it,
           // so a stall delays the stamps of everything behind it too (no coordinated omission).
-          for (let k = 0; k < n; k++) bodies[k] = encode(body, index, first + k, perProducer > 0 ? Math.min(sentAt, startedAt + ((first + k) * 1000) / perProducer) : sentAt);
+          for (let k = 0; k < n; k++)
+            bodies[k] = encode(
+              body,
+              index,
+              first + k,
+              perProducer > 0 ? Math.min(sentAt, startedAt + ((first + k) * 1000) / perProducer) : sentAt,
+            );
           try {
             await producer.send(first, bodies);
             const at = clock();
@@ -133,7 +147,11 @@ export async function runLoad(o: LoadOptions, { target, log, clock = runClock, o
     const counts = ledger.counts();
     const produceSeconds = Math.max(0.001, ((lastAckAt || clock()) - startedAt) / 1000);
     const receiveSeconds = Math.max(0.001, ((lastReceiptAt || clock()) - startedAt) / 1000);
-    const rate = (n: number, seconds: number) => ({ msgPerSec: n / seconds, mbPerSec: (n * o.size) / seconds / 1e6, seconds });
+    const rate = (n: number, seconds: number) => ({
+      msgPerSec: n / seconds,
+      mbPerSec: (n * o.size) / seconds / 1e6,
+      seconds,
+    });
     return {
       startedAt,
       broker,

@@ -31,7 +31,11 @@ export class Timeline {
 
   private close(next: number): void {
     if (this.currentSecond >= 0 && this.current.count > 0) {
-      this.latency[this.currentSecond] = { p50: this.current.percentile(0.5) / 1000, p99: this.current.percentile(0.99) / 1000, max: this.current.percentile(1) / 1000 };
+      this.latency[this.currentSecond] = {
+        p50: this.current.percentile(0.5) / 1000,
+        p99: this.current.percentile(0.99) / 1000,
+        max: this.current.percentile(1) / 1000,
+      };
     }
     this.current.reset();
     this.currentSecond = next;

@@ -23,7 +23,10 @@ export interface FirehoseDeps {
   say: (line: string) => void;
 }
 
-export async function measureFirehoseOverhead(o: LoadOptions, { admin, log, runId, command, say }: FirehoseDeps): Promise<OverheadResult> {
+export async function measureFirehoseOverhead(
+  o: LoadOptions,
+  { admin, log, runId, command, say }: FirehoseDeps,
+): Promise<OverheadResult> {
   const host = hostBefore();
   const wasTracing = await admin.tracing();
   const dir = mkdtempSync(join(tmpdir(), 'rollcall-bench-firehose-'));
@@ -43,7 +46,9 @@ export async function measureFirehoseOverhead(o: LoadOptions, { admin, log, runI
     const outcome = await runLoad(o, { target: rabbitTarget(o, `${runId}-${phases.length}`, { log, admin }), log });
     brokerVersion = outcome.broker.version;
     const p = phaseOf(label, on, outcome);
-    say(`${label}: published ${Math.round(p.msgPerSec).toLocaleString('en-US')} msg/s, received ${Math.round(p.endToEndMsgPerSec).toLocaleString('en-US')} msg/s, p99 ${p.p99.toFixed(2)} ms`);
+    say(
+      `${label}: published ${Math.round(p.msgPerSec).toLocaleString('en-US')} msg/s, received ${Math.round(p.endToEndMsgPerSec).toLocaleString('en-US')} msg/s, p99 ${p.p99.toFixed(2)} ms`,
+    );
     return p;
   };
   try {
@@ -71,7 +76,8 @@ export async function measureFirehoseOverhead(o: LoadOptions, { admin, log, runI
       () => undefined,
       (err: unknown) => err as Error,
     );
-    if (notRestored) log.error(`could not turn tracing back ${wasTracing ? 'on' : 'off'}`, { vhost: admin.vhost, err: notRestored });
+    if (notRestored)
+      log.error(`could not turn tracing back ${wasTracing ? 'on' : 'off'}`, { vhost: admin.vhost, err: notRestored });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     const connection = new Connection({ url: o.url, connectionName: 'rollcall-bench cleanup' });
@@ -84,13 +90,27 @@ export async function measureFirehoseOverhead(o: LoadOptions, { admin, log, runI
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  if (notRestored) throw new Error(`could not turn tracing back ${wasTracing ? 'on' : 'off'} in vhost ${admin.vhost} (${notRestored.message}): run rabbitmqctl ${wasTracing ? 'trace_on' : 'trace_off'} -p ${admin.vhost}`);
+  if (notRestored)
+    throw new Error(
+      `could not turn tracing back ${wasTracing ? 'on' : 'off'} in vhost ${admin.vhost} (${notRestored.message}): run rabbitmqctl ${wasTracing ? 'trace_on' : 'trace_off'} -p ${admin.vhost}`,
+    );
   return {
     kind: 'firehose',
     date: new Date().toISOString(),
     what: 'RabbitMQ publish and end-to-end throughput with the firehose off, and on with a Rollcall tap (its own process and embedded store) consuming amq.rabbitmq.trace',
     command,
-    params: { target: redactUrl(o.url), vhost: admin.vhost, producers: o.producers, consumers: o.consumers, size: o.size, rate: o.rate, durationMs: o.durationMs, confirms: o.confirms, persistent: o.persistent, queues: o.queues },
+    params: {
+      target: redactUrl(o.url),
+      vhost: admin.vhost,
+      producers: o.producers,
+      consumers: o.consumers,
+      size: o.size,
+      rate: o.rate,
+      durationMs: o.durationMs,
+      confirms: o.confirms,
+      persistent: o.persistent,
+      queues: o.queues,
+    },
     brokerVersion,
     host: hostAfter(host),
     phases,

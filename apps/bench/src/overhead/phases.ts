@@ -60,5 +60,9 @@ export function ratiosOf(phases: OverheadPhase[]): OverheadResult['ratios'] {
     const off = mean(phases.filter((p) => !p.rollcall).map(pick));
     return on === null || off === null || off === 0 ? null : on / off;
   };
-  return { msgPerSec: ratio((p) => p.msgPerSec), endToEndMsgPerSec: ratio((p) => p.endToEndMsgPerSec), p99: ratio((p) => p.p99) };
+  return {
+    msgPerSec: ratio((p) => p.msgPerSec),
+    endToEndMsgPerSec: ratio((p) => p.endToEndMsgPerSec),
+    p99: ratio((p) => p.p99),
+  };
 }

@@ -40,7 +40,10 @@ export async function startTapChild(kind: 'kafka' | 'rabbitmq', config: object, 
   writeFileSync(file, JSON.stringify(config, null, 2));
   const entry = fileURLToPath(new URL('./tap-process.ts', import.meta.url));
   // The sources are TypeScript: the child loads them through tsx, like bin/rollcall.js does.
-  const child = fork(entry, [kind, file], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  const child = fork(entry, [kind, file], {
+    execArgv: ['--import', import.meta.resolve('tsx')],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
   // A tap that hits trouble under load can log one line per message: pass the first few on, count the rest.
   let logged = 0;
   child.stderr?.pipe(split()).on('data', (line: string) => {
@@ -51,7 +54,10 @@ export async function startTapChild(kind: 'kafka' | 'rabbitmq', config: object, 
   });
   const next = (timeoutMs: number) =>
     new Promise<ChildMessage>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the ${kind} tap process did not answer within ${timeoutMs / 1000}s`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`the ${kind} tap process did not answer within ${timeoutMs / 1000}s`)),
+        timeoutMs,
+      );
       const onExit = (code: number | null) => {
         clearTimeout(timer);
         reject(new Error(`the ${kind} tap process exited with ${code}`));
@@ -77,16 +83,19 @@ export async function startTapChild(kind: 'kafka' | 'rabbitmq', config: object, 
       child.send('stop');
       try {
         const m = await stopped;
-        if (m.type !== 'stopped') throw new Error(`the ${kind} tap failed while stopping: ${m.type === 'failed' ? m.error : m.type}`);
+        if (m.type !== 'stopped')
+          throw new Error(`the ${kind} tap failed while stopping: ${m.type === 'failed' ? m.error : m.type}`);
         return m.rows;
       } finally {
-        const exited = child.exitCode !== null || (await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), 5000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve(true);
-          });
-        }));
+        const exited =
+          child.exitCode !== null ||
+          (await new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(false), 5000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              resolve(true);
+            });
+          }));
         if (!exited) child.kill('SIGKILL');
       }
     },

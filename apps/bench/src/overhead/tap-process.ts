@@ -12,7 +12,8 @@ const [kind, configFile] = process.argv.slice(2);
 const send = (m: ChildMessage) => process.send?.(m);
 
 try {
-  if ((kind !== 'kafka' && kind !== 'rabbitmq') || !configFile) throw new Error('usage: tap-process kafka|rabbitmq CONFIG_FILE');
+  if ((kind !== 'kafka' && kind !== 'rabbitmq') || !configFile)
+    throw new Error('usage: tap-process kafka|rabbitmq CONFIG_FILE');
   const config = loadConfig({ file: configFile, env: {} });
   const log = createLogger(config.log_level).child({ role: 'bench-tap' });
   const store = await openStore(config.clickhouse);
@@ -23,7 +24,13 @@ try {
   const tap =
     kind === 'kafka'
       ? createKafkaTap({ config, store, log, onInserted })
-      : createRabbitTap({ config, store, log, onInserted, management: createManagement(config.rabbitmq.management_url, config.rabbitmq.url) });
+      : createRabbitTap({
+          config,
+          store,
+          log,
+          onInserted,
+          management: createManagement(config.rabbitmq.management_url, config.rabbitmq.url),
+        });
   await tap.start();
   send({ type: 'ready' });
   process.on('message', (m) => {

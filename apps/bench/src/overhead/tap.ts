@@ -32,7 +32,14 @@ export interface TapOverheadDeps {
   say: (line: string) => void;
 }
 
-async function applicationGroup(kafka: Kafka, admin: Admin, topic: string, messages: number, timeoutMs: number, groupId: string) {
+async function applicationGroup(
+  kafka: Kafka,
+  admin: Admin,
+  topic: string,
+  messages: number,
+  timeoutMs: number,
+  groupId: string,
+) {
   const consumer = kafka.consumer({ groupId });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -53,7 +60,10 @@ async function applicationGroup(kafka: Kafka, admin: Admin, topic: string, messa
         if (seen >= messages) done();
       },
     });
-    const late = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)))]);
+    const late = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
+    ]);
     return { ...meter.finish(seen, !late && seen >= messages), parsed };
   } finally {
     clearTimeout(timer);
@@ -62,10 +72,19 @@ async function applicationGroup(kafka: Kafka, admin: Admin, topic: string, messa
   }
 }
 
-export async function measureTapOverhead(o: TapOverheadOptions, { client, log, runId, command, say }: TapOverheadDeps): Promise<OverheadResult> {
+export async function measureTapOverhead(
+  o: TapOverheadOptions,
+  { client, log, runId, command, say }: TapOverheadDeps,
+): Promise<OverheadResult> {
   const host = hostBefore();
   // ERROR only: the pre-fill's producer (shared with the tap benchmark) would warn about kafkajs's partitioner change.
-  const kafka = new Kafka({ ...client, brokers: o.brokers, clientId: 'rollcall-bench', logLevel: logLevel.ERROR, logCreator: kafkaLogCreator(log) });
+  const kafka = new Kafka({
+    ...client,
+    brokers: o.brokers,
+    clientId: 'rollcall-bench',
+    logLevel: logLevel.ERROR,
+    logCreator: kafkaLogCreator(log),
+  });
   const admin = kafka.admin();
   const dir = mkdtempSync(join(tmpdir(), 'rollcall-bench-tap-overhead-'));
   const phases: OverheadPhase[] = [];
@@ -76,7 +95,12 @@ export async function measureTapOverhead(o: TapOverheadOptions, { client, log, r
     const cluster = await admin.describeCluster();
     const brokerVersion = o.brokerVersion ?? (await detectKafkaVersion(admin, cluster.brokers[0]?.nodeId ?? 0));
     say(`prefill: ${o.messages.toLocaleString('en-US')} × ${o.size} B over ${o.partitions} partition(s)…`);
-    const { topic } = await prefill(kafka, admin, { messages: o.messages, size: o.size, partitions: o.partitions, refill: false });
+    const { topic } = await prefill(kafka, admin, {
+      messages: o.messages,
+      size: o.size,
+      partitions: o.partitions,
+      refill: false,
+    });
     const phase = async (label: string, withTap: boolean) => {
       if (withTap) {
         const escaped = topic.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -85,21 +109,51 @@ export async function measureTapOverhead(o: TapOverheadOptions, { client, log, r
           {
             log_level: 'warn',
             clickhouse: { data_dir: join(dir, 'store'), database: 'rollcall_bench_tap' },
-            kafka: { brokers: o.brokers, group_id: tapGroup, client_id: 'rollcall-bench-tap', include: [`^${escaped}$`], start: 'earliest' },
+            kafka: {
+              brokers: o.brokers,
+              group_id: tapGroup,
+              client_id: 'rollcall-bench-tap',
+              include: [`^${escaped}$`],
+              start: 'earliest',
+            },
             rabbitmq: { enabled: false },
           },
           dir,
         );
       }
       say(`${label}: the application group reads ${o.messages.toLocaleString('en-US')} messages…`);
-      const r = await applicationGroup(kafka, admin, topic, o.messages, o.timeoutMs, `rollcall-bench-app-${runId}-${phases.length}`);
-      const p: OverheadPhase = { label, rollcall: withTap, msgPerSec: r.msgPerSec, endToEndMsgPerSec: r.steadyMsgPerSec, p50: 0, p99: 0, records: r.records, lost: Math.max(0, o.messages - r.records), duplicates: 0, seconds: r.ms / 1000, cpuCores: r.cpuCores };
-      if (!r.complete) throw new Error(`${label}: the application group read ${r.records} of ${o.messages} messages within ${o.timeoutMs / 1000}s`);
+      const r = await applicationGroup(
+        kafka,
+        admin,
+        topic,
+        o.messages,
+        o.timeoutMs,
+        `rollcall-bench-app-${runId}-${phases.length}`,
+      );
+      const p: OverheadPhase = {
+        label,
+        rollcall: withTap,
+        msgPerSec: r.msgPerSec,
+        endToEndMsgPerSec: r.steadyMsgPerSec,
+        p50: 0,
+        p99: 0,
+        records: r.records,
+        lost: Math.max(0, o.messages - r.records),
+        duplicates: 0,
+        seconds: r.ms / 1000,
+        cpuCores: r.cpuCores,
+      };
+      if (!r.complete)
+        throw new Error(
+          `${label}: the application group read ${r.records} of ${o.messages} messages within ${o.timeoutMs / 1000}s`,
+        );
       if (tap) {
         p.tapRows = await tap.stop();
         tap = undefined;
       }
-      say(`${label}: ${Math.round(p.msgPerSec).toLocaleString('en-US')} msg/s${p.tapRows !== undefined ? ` (the tap stored ${p.tapRows.toLocaleString('en-US')} rows meanwhile)` : ''}`);
+      say(
+        `${label}: ${Math.round(p.msgPerSec).toLocaleString('en-US')} msg/s${p.tapRows !== undefined ? ` (the tap stored ${p.tapRows.toLocaleString('en-US')} rows meanwhile)` : ''}`,
+      );
       return p;
     };
     phases.push(await phase('tap off', false));
@@ -121,7 +175,9 @@ export async function measureTapOverhead(o: TapOverheadOptions, { client, log, r
       ],
     };
   } finally {
-    await (tap as TapChild | undefined)?.stop().catch((err: unknown) => log.warn('could not stop the tap process', { err }));
+    await (tap as TapChild | undefined)
+      ?.stop()
+      .catch((err: unknown) => log.warn('could not stop the tap process', { err }));
     await admin.deleteGroups([tapGroup]).catch(() => {});
     await admin.disconnect();
     rmSync(dir, { recursive: true, force: true });

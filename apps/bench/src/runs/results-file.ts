@@ -14,7 +14,9 @@ export function writeResultFile(dir: string, run: BenchRun, comparison: Comparis
   const path = join(dir, resultFileName(run));
   const vsBaseline = comparison && {
     baseline: comparison.baseline.id,
-    ratios: Object.fromEntries(comparison.metrics.map((m) => [m.metric, m.ratio === null ? null : Math.round(m.ratio * 1000) / 1000])),
+    ratios: Object.fromEntries(
+      comparison.metrics.map((m) => [m.metric, m.ratio === null ? null : Math.round(m.ratio * 1000) / 1000]),
+    ),
     regressions: comparison.regressions,
   };
   writeFileSync(path, JSON.stringify({ ...run, vsBaseline }, null, 2) + '\n');

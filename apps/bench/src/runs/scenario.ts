@@ -18,14 +18,23 @@ export function recordParams(o: LoadOptions, thresholds: Thresholds): RunParams 
     effective: effectiveTuning(o),
     thresholds,
   };
-  return o.broker === 'kafka' ? { ...common, acks: o.acks, idempotent: o.idempotent, partitions: o.partitions } : { ...common, confirms: o.confirms, persistent: o.persistent, queues: o.queues };
+  return o.broker === 'kafka'
+    ? { ...common, acks: o.acks, idempotent: o.idempotent, partitions: o.partitions }
+    : { ...common, confirms: o.confirms, persistent: o.persistent, queues: o.queues };
 }
 
 const onOff = (b: boolean | undefined) => (b ? 'on' : 'off');
 
 export function scenarioKey(label: string, p: RunParams): string {
-  const parts = [p.broker, `size=${p.size}`, `producers=${p.producers}`, `consumers=${p.consumers}`, `rate=${p.rate > 0 ? p.rate : 'max'}`];
-  if (p.broker === 'kafka') parts.push(`acks=${p.acks ?? 'all'}`, `idempotent=${onOff(p.idempotent)}`, `partitions=${p.partitions ?? 1}`);
+  const parts = [
+    p.broker,
+    `size=${p.size}`,
+    `producers=${p.producers}`,
+    `consumers=${p.consumers}`,
+    `rate=${p.rate > 0 ? p.rate : 'max'}`,
+  ];
+  if (p.broker === 'kafka')
+    parts.push(`acks=${p.acks ?? 'all'}`, `idempotent=${onOff(p.idempotent)}`, `partitions=${p.partitions ?? 1}`);
   else parts.push(`confirms=${onOff(p.confirms)}`, `persistent=${onOff(p.persistent)}`, `queues=${p.queues ?? 1}`);
   if (p.tuning.batch !== undefined) parts.push(`batch=${p.tuning.batch}`);
   if (p.tuning.inFlight !== undefined) parts.push(`in-flight=${p.tuning.inFlight}`);

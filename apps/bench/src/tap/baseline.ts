@@ -14,7 +14,11 @@ export interface Progress {
 
 /** Times a kafkajs consumer with the tap's settings over the topic from its beginning, until `messages` records
  * are done or the timeout passes. */
-export async function timedConsumer(kafka: Kafka, opts: { groupId: string; topic: string; messages: number; timeoutMs: number }, handle: (batch: Batch, progress: Progress) => Promise<void>): Promise<PhaseResult> {
+export async function timedConsumer(
+  kafka: Kafka,
+  opts: { groupId: string; topic: string; messages: number; timeoutMs: number },
+  handle: (batch: Batch, progress: Progress) => Promise<void>,
+): Promise<PhaseResult> {
   const consumer = kafka.consumer({ groupId: opts.groupId, ...TAP_CONSUMER });
   await consumer.connect();
   await consumer.subscribe({ topics: [opts.topic], fromBeginning: true });
@@ -49,10 +53,18 @@ export async function timedConsumer(kafka: Kafka, opts: { groupId: string; topic
   }
 }
 
-export async function runBaseline(kafka: Kafka, admin: Admin, topic: string, messages: number, timeoutMs: number): Promise<PhaseResult> {
+export async function runBaseline(
+  kafka: Kafka,
+  admin: Admin,
+  topic: string,
+  messages: number,
+  timeoutMs: number,
+): Promise<PhaseResult> {
   const groupId = `rollcall-bench-baseline-${Date.now().toString(36)}`;
   try {
-    return await timedConsumer(kafka, { groupId, topic, messages, timeoutMs }, async (batch, progress) => progress.add(batch.messages.length));
+    return await timedConsumer(kafka, { groupId, topic, messages, timeoutMs }, async (batch, progress) =>
+      progress.add(batch.messages.length),
+    );
   } finally {
     await admin.deleteGroups([groupId]).catch(() => {});
   }

@@ -38,7 +38,9 @@ interface Flush {
 function coveredMs(flushes: Flush[]): number {
   let covered = 0;
   let reach = Number.NEGATIVE_INFINITY;
-  for (const { start, end } of flushes.map((f) => ({ start: f.end - f.ms, end: f.end })).sort((a, b) => a.start - b.start)) {
+  for (const { start, end } of flushes
+    .map((f) => ({ start: f.end - f.ms, end: f.end }))
+    .sort((a, b) => a.start - b.start)) {
     if (end <= reach) continue;
     covered += end - Math.max(start, reach);
     reach = end;
@@ -46,7 +48,8 @@ function coveredMs(flushes: Flush[]): number {
   return covered;
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
 function insertStats(batches: Flush[], phaseMs: number): InsertStats {
   const rows = batches.map((b) => b.rows);
@@ -56,8 +59,18 @@ function insertStats(batches: Flush[], phaseMs: number): InsertStats {
   const n = Math.max(1, batches.length);
   return {
     inserts: batches.length,
-    rowsPerInsert: { mean: totalRows / n, min: rows.length ? Math.min(...rows) : 0, max: rows.length ? Math.max(...rows) : 0 },
-    insertMs: { mean: totalMs / n, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), max: ms.at(-1) ?? 0, total: totalMs },
+    rowsPerInsert: {
+      mean: totalRows / n,
+      min: rows.length ? Math.min(...rows) : 0,
+      max: rows.length ? Math.max(...rows) : 0,
+    },
+    insertMs: {
+      mean: totalMs / n,
+      p50: quantile(ms, 0.5),
+      p95: quantile(ms, 0.95),
+      max: ms.at(-1) ?? 0,
+      total: totalMs,
+    },
     insertBusyShare: coveredMs(batches) / phaseMs,
     insertRowsPerSec: totalMs > 0 ? (totalRows / coveredMs(batches)) * 1000 : 0,
     flushes: batches,
@@ -70,14 +83,24 @@ export function collectorConfig(opts: { brokers: string[]; topic: string; dataDi
     JSON.stringify({
       log_level: 'warn',
       clickhouse: { data_dir: opts.dataDir, database: 'rollcall_bench' },
-      kafka: { brokers: opts.brokers, group_id: opts.groupId, client_id: 'rollcall-bench', include: [`^${escaped}$`], start: 'earliest' },
+      kafka: {
+        brokers: opts.brokers,
+        group_id: opts.groupId,
+        client_id: 'rollcall-bench',
+        include: [`^${escaped}$`],
+        start: 'earliest',
+      },
       rabbitmq: { enabled: false },
     }),
     'bench/tap (generated)',
   );
 }
 
-export async function runCollector(store: Store, config: Config, run: { topic: string; messages: number; timeoutMs: number }): Promise<CollectorResult> {
+export async function runCollector(
+  store: Store,
+  config: Config,
+  run: { topic: string; messages: number; timeoutMs: number },
+): Promise<CollectorResult> {
   const { topic, messages, timeoutMs } = run;
   const batches: Flush[] = [];
   let inserted = 0;
@@ -109,5 +132,10 @@ export async function runCollector(store: Store, config: Config, run: { topic: s
     await tap.stop();
   }
   const storedCount = (await countEvents(store, { broker: 'kafka', stream: topic })).count;
-  return { ...result, complete: result.complete && storedCount === messages, storedCount, inserts: insertStats(batches, result.ms) };
+  return {
+    ...result,
+    complete: result.complete && storedCount === messages,
+    storedCount,
+    inserts: insertStats(batches, result.ms),
+  };
 }

@@ -16,7 +16,11 @@ describe('benchmark messages', () => {
 
   it('carries binary-mode CloudEvents headers over a mix of event types', () => {
     const messages = Array.from({ length: 10 }, (_, i) => messageOf(i, 200));
-    expect(messages[0]?.headers).toMatchObject({ ce_type: 'CardAuthorized', ce_source: 'card-service', ce_id: 'evt-0' });
+    expect(messages[0]?.headers).toMatchObject({
+      ce_type: 'CardAuthorized',
+      ce_source: 'card-service',
+      ce_id: 'evt-0',
+    });
     expect(new Set(messages.map((m) => m.headers.ce_type))).toEqual(new Set(EVENT_TYPES));
   });
 });

@@ -33,6 +33,12 @@ export function messageOf(i: number, size: number): BenchMessage {
   return {
     key: `card-${i % 1000}`,
     value: bodyOf(i, size),
-    headers: { ce_specversion: '1.0', ce_type: eventTypeOf(i), ce_source: 'card-service', ce_id: `evt-${i}`, 'content-type': 'application/json' },
+    headers: {
+      ce_specversion: '1.0',
+      ce_type: eventTypeOf(i),
+      ce_source: 'card-service',
+      ce_id: `evt-${i}`,
+      'content-type': 'application/json',
+    },
   };
 }

@@ -57,7 +57,10 @@ export function startMeter(): Meter {
       const firstRecordMs = (first ?? ended) - started;
       const steadyMs = ms - firstRecordMs;
       const hostNow = hostJiffies();
-      const hostCpuCores = host && hostNow && hostNow.total > host.total ? ((hostNow.busy - host.busy) / (hostNow.total - host.total)) * cpus().length : null;
+      const hostCpuCores =
+        host && hostNow && hostNow.total > host.total
+          ? ((hostNow.busy - host.busy) / (hostNow.total - host.total)) * cpus().length
+          : null;
       return {
         complete,
         records,

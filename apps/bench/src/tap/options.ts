@@ -32,7 +32,8 @@ export class OptionsError extends Error {
 
 function positiveInt(name: string, raw: string, min: number): number {
   const value = Number(raw.replaceAll('_', ''));
-  if (!Number.isInteger(value) || value < min) throw new OptionsError(`${name}: expected an integer >= ${min}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min)
+    throw new OptionsError(`${name}: expected an integer >= ${min}, got "${raw}"`);
   return value;
 }
 
@@ -61,10 +62,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): TapBenchOp
     },
   });
   const brokers = list(values.brokers ?? env.BENCH_TAP_BROKERS ?? '127.0.0.1:9092');
-  for (const b of brokers) if (!/^[^\s:]+:\d{1,5}$/.test(b)) throw new OptionsError(`brokers: expected host:port, got "${b}"`);
+  for (const b of brokers)
+    if (!/^[^\s:]+:\d{1,5}$/.test(b)) throw new OptionsError(`brokers: expected host:port, got "${b}"`);
   if (brokers.length === 0) throw new OptionsError('brokers: at least one host:port is required');
   const phases = list(values.phases ?? env.BENCH_TAP_PHASES ?? 'baseline,store,collector');
-  for (const p of phases) if (p !== 'baseline' && p !== 'store' && p !== 'collector') throw new OptionsError(`phases: expected some of baseline, store, collector, got "${p}"`);
+  for (const p of phases)
+    if (p !== 'baseline' && p !== 'store' && p !== 'collector')
+      throw new OptionsError(`phases: expected some of baseline, store, collector, got "${p}"`);
   const resultsDir = values.results ?? env.BENCH_TAP_RESULTS;
   return {
     messages: positiveInt('messages', values.messages ?? env.BENCH_TAP_MESSAGES ?? '1000000', 1),

@@ -16,7 +16,8 @@ const SEND_BYTES = 768 * 1024;
 const RECORD_OVERHEAD = 120;
 const IN_FLIGHT = 8;
 
-export const topicName = (messages: number, size: number, partitions: number) => `rollcall-bench-tap-${messages}-${size}-${partitions}`;
+export const topicName = (messages: number, size: number, partitions: number) =>
+  `rollcall-bench-tap-${messages}-${size}-${partitions}`;
 
 async function recordsIn(admin: Admin, topic: string): Promise<{ partitions: number; records: number } | undefined> {
   if (!(await admin.listTopics()).includes(topic)) return undefined;
@@ -29,7 +30,10 @@ async function recreate(admin: Admin, topic: string, partitions: number) {
   // Deletion finishes asynchronously on the broker; creating too early fails with "already exists".
   for (let attempt = 0; ; attempt++) {
     try {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+      });
       return;
     } catch (err) {
       if (attempt >= 20) throw err;
@@ -38,10 +42,15 @@ async function recreate(admin: Admin, topic: string, partitions: number) {
   }
 }
 
-export async function prefill(kafka: Kafka, admin: Admin, opts: { messages: number; size: number; partitions: number; refill: boolean }): Promise<PrefillResult> {
+export async function prefill(
+  kafka: Kafka,
+  admin: Admin,
+  opts: { messages: number; size: number; partitions: number; refill: boolean },
+): Promise<PrefillResult> {
   const topic = topicName(opts.messages, opts.size, opts.partitions);
   const found = await recordsIn(admin, topic);
-  if (!opts.refill && found && found.partitions === opts.partitions && found.records === opts.messages) return { topic, reused: true };
+  if (!opts.refill && found && found.partitions === opts.partitions && found.records === opts.messages)
+    return { topic, reused: true };
   await recreate(admin, topic, opts.partitions);
 
   const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -63,8 +72,13 @@ export async function prefill(kafka: Kafka, admin: Admin, opts: { messages: numb
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     const ms = performance.now() - started;
     const check = await recordsIn(admin, topic);
-    if (check?.records !== opts.messages) throw new Error(`prefill: ${topic} holds ${check?.records ?? 0} records, expected ${opts.messages}`);
-    return { topic, reused: false, produce: { at, ms, msgPerSec: (opts.messages / ms) * 1000, batch, inFlight: IN_FLIGHT } };
+    if (check?.records !== opts.messages)
+      throw new Error(`prefill: ${topic} holds ${check?.records ?? 0} records, expected ${opts.messages}`);
+    return {
+      topic,
+      reused: false,
+      produce: { at, ms, msgPerSec: (opts.messages / ms) * 1000, batch, inFlight: IN_FLIGHT },
+    };
   } finally {
     await producer.disconnect();
   }

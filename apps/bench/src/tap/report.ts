@@ -11,7 +11,15 @@ export const TARGET_RATIO = 0.7;
 export interface TapRun {
   date: string;
   command: string;
-  host: { cores: number; cpu: string; memGiB: number; platform: string; node: string; loadAvgBefore: number[]; loadAvgAfter: number[] };
+  host: {
+    cores: number;
+    cpu: string;
+    memGiB: number;
+    platform: string;
+    node: string;
+    loadAvgBefore: number[];
+    loadAvgAfter: number[];
+  };
   kafka: { brokers: string[]; clusterId: string; brokerCount: number; version: string | null };
   messages: number;
   size: number;
@@ -45,13 +53,19 @@ interface TapResults {
   runs: TapRun[];
 }
 
-const sameShape = (a: TapRun, b: TapRun) => a.messages === b.messages && a.size === b.size && a.partitions === b.partitions;
+const sameShape = (a: TapRun, b: TapRun) =>
+  a.messages === b.messages && a.size === b.size && a.partitions === b.partitions;
 
 /** Replaces the run of the same shape; a reused topic keeps the produce rate measured when it was filled. */
 export function mergeRuns(previous: TapRun[], run: TapRun): TapRun[] {
   const filled = previous.find((r) => sameShape(r, run) && r.topic === run.topic)?.prefill.produce;
-  const latest = run.prefill.reused && !run.prefill.produce && filled ? { ...run, prefill: { ...run.prefill, produce: filled } } : run;
-  return [latest, ...previous.filter((r) => !sameShape(r, run))].sort((a, b) => a.partitions - b.partitions || a.messages - b.messages || a.size - b.size);
+  const latest =
+    run.prefill.reused && !run.prefill.produce && filled
+      ? { ...run, prefill: { ...run.prefill, produce: filled } }
+      : run;
+  return [latest, ...previous.filter((r) => !sameShape(r, run))].sort(
+    (a, b) => a.partitions - b.partitions || a.messages - b.messages || a.size - b.size,
+  );
 }
 
 const int = (n: number | undefined) => (n === undefined ? '–' : Math.round(n).toLocaleString('en-US'));
@@ -74,17 +88,41 @@ export function renderMarkdown(runs: TapRun[]): string {
     ),
   ];
   for (const r of runs) {
-    lines.push('', `## ${r.partitions} partition${r.partitions === 1 ? '' : 's'}, ${int(r.messages)} × ${r.size} B`, '');
+    lines.push(
+      '',
+      `## ${r.partitions} partition${r.partitions === 1 ? '' : 's'}, ${int(r.messages)} × ${r.size} B`,
+      '',
+    );
     const fill = r.prefill.produce;
-    lines.push(`Topic \`${r.topic}\`${r.prefill.reused ? ' (reused)' : ''}: ${fill ? `filled ${fill.at.slice(0, 16).replace('T', ' ')} at ${int(fill.msgPerSec)} msg/s (kafkajs, acks=all, ${int(fill.batch)}-record sends, ${fill.inFlight} in flight)` : 'produce rate not recorded'}.`, '');
-    lines.push(`Host: ${r.host.cores} cores (${r.host.cpu}), ${r.host.memGiB} GiB, Node ${r.host.node}, load average ${r.host.loadAvgBefore.map((l) => l.toFixed(1)).join('/')} before and ${r.host.loadAvgAfter.map((l) => l.toFixed(1)).join('/')} after; Kafka ${r.kafka.version ?? 'version unknown'} at ${r.kafka.brokers.join(', ')}, sharing the host.`, '');
-    lines.push('| phase | msg/s | wall s | first record s | steady msg/s | process CPU (cores) | host CPU (cores) | main thread busy | main-thread µs/msg | process CPU µs/msg |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    const phases = [['baseline', r.baseline, r.baselineRuns], ['kafkajs + store only', r.storeOnly, r.storeOnlyRuns], ['collector', r.collector, r.collectorRuns]] as const;
+    lines.push(
+      `Topic \`${r.topic}\`${r.prefill.reused ? ' (reused)' : ''}: ${fill ? `filled ${fill.at.slice(0, 16).replace('T', ' ')} at ${int(fill.msgPerSec)} msg/s (kafkajs, acks=all, ${int(fill.batch)}-record sends, ${fill.inFlight} in flight)` : 'produce rate not recorded'}.`,
+      '',
+    );
+    lines.push(
+      `Host: ${r.host.cores} cores (${r.host.cpu}), ${r.host.memGiB} GiB, Node ${r.host.node}, load average ${r.host.loadAvgBefore.map((l) => l.toFixed(1)).join('/')} before and ${r.host.loadAvgAfter.map((l) => l.toFixed(1)).join('/')} after; Kafka ${r.kafka.version ?? 'version unknown'} at ${r.kafka.brokers.join(', ')}, sharing the host.`,
+      '',
+    );
+    lines.push(
+      '| phase | msg/s | wall s | first record s | steady msg/s | process CPU (cores) | host CPU (cores) | main thread busy | main-thread µs/msg | process CPU µs/msg |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    const phases = [
+      ['baseline', r.baseline, r.baselineRuns],
+      ['kafkajs + store only', r.storeOnly, r.storeOnlyRuns],
+      ['collector', r.collector, r.collectorRuns],
+    ] as const;
     for (const [name, p, runsOf] of phases) {
       const spread = runsOf ?? [];
-      if (p) lines.push(`| ${name}${spread.length > 1 ? ` (median of ${spread.map(int).join(' / ')})` : ''}${p.complete ? '' : ' (**incomplete**)'} | ${int(p.msgPerSec)} | ${fixed(p.ms / 1000)} | ${fixed(p.firstRecordMs / 1000)} | ${int(p.steadyMsgPerSec)} | ${fixed(p.cpuCores)} | ${fixed(p.hostCpuCores)} | ${fixed(p.eventLoopUtilization * 100, 0)} % | ${fixed(mainUs(p), 1)} | ${fixed(cpuUs(p), 1)} |`);
+      if (p)
+        lines.push(
+          `| ${name}${spread.length > 1 ? ` (median of ${spread.map(int).join(' / ')})` : ''}${p.complete ? '' : ' (**incomplete**)'} | ${int(p.msgPerSec)} | ${fixed(p.ms / 1000)} | ${fixed(p.firstRecordMs / 1000)} | ${int(p.steadyMsgPerSec)} | ${fixed(p.cpuCores)} | ${fixed(p.hostCpuCores)} | ${fixed(p.eventLoopUtilization * 100, 0)} % | ${fixed(mainUs(p), 1)} | ${fixed(cpuUs(p), 1)} |`,
+        );
     }
-    if (r.pairedRatios?.length) lines.push('', `Paired ratios (each collector run over the baseline run just before it): ${r.pairedRatios.map((x) => fixed(x)).join(', ')}.`);
+    if (r.pairedRatios?.length)
+      lines.push(
+        '',
+        `Paired ratios (each collector run over the baseline run just before it): ${r.pairedRatios.map((x) => fixed(x)).join(', ')}.`,
+      );
     const { baseline, storeOnly, collector } = r;
     if (baseline && storeOnly && collector) {
       lines.push(

@@ -21,7 +21,13 @@ function asFetched(i: number, size: number): KafkaRecord {
   const m = messageOf(i, size);
   const headers: Record<string, Buffer> = {};
   for (const [k, v] of Object.entries(m.headers)) headers[k] = Buffer.from(v);
-  return { key: Buffer.from(m.key), value: Buffer.from(m.value), timestamp: String(1_700_000_000_000 + i), offset: String(i), headers };
+  return {
+    key: Buffer.from(m.key),
+    value: Buffer.from(m.value),
+    timestamp: String(1_700_000_000_000 + i),
+    offset: String(i),
+    headers,
+  };
 }
 
 const time = (fn: () => void): number => {
@@ -30,9 +36,19 @@ const time = (fn: () => void): number => {
   return performance.now() - t;
 };
 
-export async function measureStageCosts(store: Store, config: Config, opts: { stream: string; size: number; sample: number; batchRows: number }): Promise<StageCosts> {
+export async function measureStageCosts(
+  store: Store,
+  config: Config,
+  opts: { stream: string; size: number; sample: number; batchRows: number },
+): Promise<StageCosts> {
   const records = Array.from({ length: opts.sample }, (_, i) => asFetched(i, opts.size));
-  const ctx = { cluster: config.kafka.cluster, topic: opts.stream, partition: 0, observedAt: Date.now(), extract: config.extract };
+  const ctx = {
+    cluster: config.kafka.cluster,
+    topic: opts.stream,
+    partition: 0,
+    observedAt: Date.now(),
+    extract: config.extract,
+  };
   let rows: EventRow[] = [];
   const extract = () => {
     rows = records.map((r) => kafkaRecordToEvent(r, ctx).row);
@@ -41,7 +57,8 @@ export async function measureStageCosts(store: Store, config: Config, opts: { st
   const extractMs = time(extract);
 
   const serialize = () => {
-    for (let from = 0; from < rows.length; from += opts.batchRows) eventsTsv(rows.slice(from, from + opts.batchRows), 1, store.run);
+    for (let from = 0; from < rows.length; from += opts.batchRows)
+      eventsTsv(rows.slice(from, from + opts.batchRows), 1, store.run);
   };
   serialize();
   const serializeMs = time(serialize);
@@ -58,6 +75,11 @@ export async function measureStageCosts(store: Store, config: Config, opts: { st
     sample: opts.sample,
     extractUsPerMsg: (extractMs * 1000) / opts.sample,
     serializeUsPerMsg: (serializeMs * 1000) / opts.sample,
-    insert: { batchRows: opts.batchRows, usPerMsg: (insertMs * 1000) / rows.length, rowsPerSec: (rows.length / insertMs) * 1000, msPerBatch: insertMs / Math.max(1, batches) },
+    insert: {
+      batchRows: opts.batchRows,
+      usPerMsg: (insertMs * 1000) / rows.length,
+      rowsPerSec: (rows.length / insertMs) * 1000,
+      msPerBatch: insertMs / Math.max(1, batches),
+    },
   };
 }

@@ -18,23 +18,59 @@ import { eventTypeOf } from './messages.ts';
 function rowOf(topic: string, partition: number, m: KafkaMessage, observedAt: number): EventRow {
   const offset = Number(m.offset);
   return {
-    observed_at: observedAt, broker_ts: Number(m.timestamp), broker: 'kafka', cluster: 'default', stream: topic, routing_key: '', partition, offset,
-    kind: 'publish', queue: '', routed_queues: [], event_type: eventTypeOf(offset), source: 'card-service', message_id: `evt-${offset}`,
-    correlation_id: '', trace_id: '', key_hash: offset * 2654435761, size: m.value?.length ?? 0, header_count: 5, schema_fingerprint: 3318041332224455,
-    parse_error: '', connection: '', user: '', delivery_hash: 0,
+    observed_at: observedAt,
+    broker_ts: Number(m.timestamp),
+    broker: 'kafka',
+    cluster: 'default',
+    stream: topic,
+    routing_key: '',
+    partition,
+    offset,
+    kind: 'publish',
+    queue: '',
+    routed_queues: [],
+    event_type: eventTypeOf(offset),
+    source: 'card-service',
+    message_id: `evt-${offset}`,
+    correlation_id: '',
+    trace_id: '',
+    key_hash: offset * 2654435761,
+    size: m.value?.length ?? 0,
+    header_count: 5,
+    schema_fingerprint: 3318041332224455,
+    parse_error: '',
+    connection: '',
+    user: '',
+    delivery_hash: 0,
   };
 }
 
 /** Inserts each partition's fetch once the partition's previous one is stored, partitions side by side. */
-function consume(kafka: Kafka, store: Store, groupId: string, topic: string, messages: number, timeoutMs: number): Promise<PhaseResult> {
+function consume(
+  kafka: Kafka,
+  store: Store,
+  groupId: string,
+  topic: string,
+  messages: number,
+  timeoutMs: number,
+): Promise<PhaseResult> {
   const previous = new Map<number, Promise<void>>();
   return timedConsumer(kafka, { groupId, topic, messages, timeoutMs }, async (batch, progress) => {
     const observedAt = Date.now();
     const rows = batch.messages.map((m) => rowOf(topic, batch.partition, m, observedAt));
     const before = previous.get(batch.partition) ?? Promise.resolve();
-    const insert = before.then(() => store.insertEvents(rows, `store-only/${batch.partition}/${batch.firstOffset()}`, Number(batch.firstOffset() ?? 0)));
+    const insert = before.then(() =>
+      store.insertEvents(
+        rows,
+        `store-only/${batch.partition}/${batch.firstOffset()}`,
+        Number(batch.firstOffset() ?? 0),
+      ),
+    );
     previous.set(batch.partition, insert);
-    insert.then(() => progress.add(rows.length), (err: unknown) => progress.fail(err));
+    insert.then(
+      () => progress.add(rows.length),
+      (err: unknown) => progress.fail(err),
+    );
     await before;
   });
 }
@@ -44,10 +80,16 @@ export interface StoreOnlyResult extends PhaseResult {
   storedCount: number;
 }
 
-export async function runStoreOnly(kafka: Kafka, admin: Admin, opts: { brokers: string[]; topic: string; messages: number; timeoutMs: number }): Promise<StoreOnlyResult> {
+export async function runStoreOnly(
+  kafka: Kafka,
+  admin: Admin,
+  opts: { brokers: string[]; topic: string; messages: number; timeoutMs: number },
+): Promise<StoreOnlyResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-bench-store-only-'));
   const groupId = `rollcall-bench-store-only-${Date.now().toString(36)}`;
-  const store = await openStore(collectorConfig({ brokers: opts.brokers, topic: opts.topic, dataDir, groupId }).clickhouse);
+  const store = await openStore(
+    collectorConfig({ brokers: opts.brokers, topic: opts.topic, dataDir, groupId }).clickhouse,
+  );
   try {
     const result = await consume(kafka, store, groupId, opts.topic, opts.messages, opts.timeoutMs);
     const storedCount = (await countEvents(store, { broker: 'kafka', stream: opts.topic })).count;

@@ -32,11 +32,20 @@ describe.each(kafkaTargets())('tap benchmark phases against Kafka $version', ({ 
 
   it('store only stores every record once', { timeout: 60_000 }, async () => {
     const result = await runStoreOnly(kafka, admin, { brokers, topic, messages, timeoutMs: 30_000 });
-    expect({ complete: result.complete, records: result.records, stored: result.storedCount }).toEqual({ complete: true, records: messages, stored: messages });
+    expect({ complete: result.complete, records: result.records, stored: result.storedCount }).toEqual({
+      complete: true,
+      records: messages,
+      stored: messages,
+    });
   });
 
   it('the tap stores every record once', { timeout: 60_000 }, async () => {
-    const config = collectorConfig({ brokers, topic, dataDir: tempDir('rollcall-bench-tap'), groupId: `rollcall-bench-test-${Date.now().toString(36)}` });
+    const config = collectorConfig({
+      brokers,
+      topic,
+      dataDir: tempDir('rollcall-bench-tap'),
+      groupId: `rollcall-bench-test-${Date.now().toString(36)}`,
+    });
     const store = await openStore(config.clickhouse);
     try {
       const result = await runCollector(store, config, { topic, messages, timeoutMs: 30_000 });

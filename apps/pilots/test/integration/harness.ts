@@ -67,7 +67,14 @@ rules: { enabled: false }`,
   const store = await openStore(config.clickhouse);
   const kafkaTap = createKafkaTap({ config, store, log });
   await kafkaTap.start();
-  const rabbitTap = rabbit ? createRabbitTap({ config, store, log, management: createManagement(config.rabbitmq.management_url, config.rabbitmq.url) }) : undefined;
+  const rabbitTap = rabbit
+    ? createRabbitTap({
+        config,
+        store,
+        log,
+        management: createManagement(config.rabbitmq.management_url, config.rabbitmq.url),
+      })
+    : undefined;
   await rabbitTap?.start();
 
   return {
@@ -82,7 +89,9 @@ rules: { enabled: false }`,
       await admin.connect();
       const groups = [...resources.flatMap((r) => r.kafkaGroups), `${prefix}-tap`];
       await admin.deleteGroups(groups).catch((err: unknown) => log.warn('could not delete consumer groups', { err }));
-      await admin.deleteTopics({ topics: [...new Set([...topics, ...resources.flatMap((r) => r.kafkaTopics)])] }).catch((err: unknown) => log.warn('could not delete topics', { err }));
+      await admin
+        .deleteTopics({ topics: [...new Set([...topics, ...resources.flatMap((r) => r.kafkaTopics)])] })
+        .catch((err: unknown) => log.warn('could not delete topics', { err }));
       await admin.disconnect();
       if (!rabbit && resources.every((r) => r.queues.length === 0 && r.exchanges.length === 0)) return;
       const connection = new Connection(rabbitUrl());
@@ -98,11 +107,13 @@ rules: { enabled: false }`,
 
 /** Every stored row of one correlation chain's streams, with the columns the pilot tests read. */
 export function eventsIn(h: Harness, streams: string[]): Promise<EventRow[]> {
-  return h.rows<EventRow>(
-    `SELECT stream, kind, queue, event_type, source, message_id, correlation_id, trace_id, toUnixTimestamp64Milli(broker_ts) AS broker_ts, toString(schema_fingerprint) AS schema_fingerprint
+  return h
+    .rows<EventRow>(
+      `SELECT stream, kind, queue, event_type, source, message_id, correlation_id, trace_id, toUnixTimestamp64Milli(broker_ts) AS broker_ts, toString(schema_fingerprint) AS schema_fingerprint
      FROM ${h.store.db}.events WHERE stream IN {streams:Array(String)} ORDER BY observed_at`,
-    { streams },
-  ).then((rows) => rows.map((r) => ({ ...r, broker_ts: Number(r.broker_ts) })));
+      { streams },
+    )
+    .then((rows) => rows.map((r) => ({ ...r, broker_ts: Number(r.broker_ts) })));
 }
 
 /** Counts per event type (publishes only), for quick progress checks. */
@@ -163,7 +174,12 @@ export function pilotUnderTest(options: HarnessOptions, start: () => Promise<Pil
  * Waits until `enough` holds for the stored counts per type, then reads every row of `streams` once the chains
  * begun before that moment (`cut`) have had time to finish and the store has caught up with them.
  */
-export async function settledRows({ h, pilot }: PilotUnderTest, streams: string[], enough: (counts: Record<string, number>) => boolean, what: string): Promise<{ rows: EventRow[]; cut: number }> {
+export async function settledRows(
+  { h, pilot }: PilotUnderTest,
+  streams: string[],
+  enough: (counts: Record<string, number>) => boolean,
+  what: string,
+): Promise<{ rows: EventRow[]; cut: number }> {
   await waitUntil(() => countsByType(h, streams), enough, 30_000, what);
   const cut = Date.now(); // chains begun before now have had time to finish by the time the store is read
   await new Promise((r) => setTimeout(r, 3000));
@@ -172,7 +188,13 @@ export async function settledRows({ h, pilot }: PilotUnderTest, streams: string[
 }
 
 /** Runs `faults` for `ms`, waits `settleMs` for the chains begun inside to finish and the store to catch up; returns the window. */
-export async function faultWindow({ h, pilot }: PilotUnderTest, streams: string[], faults: FaultTable, ms: number, settleMs: number): Promise<{ from: number; to: number }> {
+export async function faultWindow(
+  { h, pilot }: PilotUnderTest,
+  streams: string[],
+  faults: FaultTable,
+  ms: number,
+  settleMs: number,
+): Promise<{ from: number; to: number }> {
   const from = Date.now();
   pilot.traffic.setFaults(faults);
   await new Promise((r) => setTimeout(r, ms));

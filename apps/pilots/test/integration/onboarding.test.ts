@@ -23,36 +23,60 @@ const byCorrelation = (rows: EventRow[]) => {
   for (const r of rows) chains.set(r.correlation_id, [...(chains.get(r.correlation_id) ?? []), r]);
   return chains;
 };
-const hiresBetween = (rows: EventRow[], from: number, to: number) => rows.filter((r) => r.event_type === 'EmployeeHired' && r.broker_ts >= from && r.broker_ts <= to).map((r) => r.correlation_id);
+const hiresBetween = (rows: EventRow[], from: number, to: number) =>
+  rows
+    .filter((r) => r.event_type === 'EmployeeHired' && r.broker_ts >= from && r.broker_ts <= to)
+    .map((r) => r.correlation_id);
 
 describe('onboarding pilot', () => {
-  const run = pilotUnderTest({ prefix, topics: streams }, () => startOnboarding({ kafkaBrokers, ratePerSecond: 6, log, names }));
+  const run = pilotUnderTest({ prefix, topics: streams }, () =>
+    startOnboarding({ kafkaBrokers, ratePerSecond: 6, log, names }),
+  );
 
-  it('publishes every step with its type, source and the employee id as correlation id', { timeout: 40_000 }, async () => {
-    const { rows, cut } = await settledRows(run, streams, (c) => (c.OnboardingCompleted ?? 0) >= 20, 'onboardings to complete');
-    expect(new Set(rows.map((r) => `${r.event_type} ${r.stream} ${r.source}`))).toEqual(new Set(STEPS.map((s) => s.join(' '))));
-    expect(new Set(rows.map((r) => r.message_id)).size).toBe(rows.length);
-    const chains = byCorrelation(rows);
-    // every hire accepted before the cut has gone all the way
-    const done = [...chains.values()].filter((chain) => chain.some((r) => r.event_type === 'EmployeeHired' && r.broker_ts < cut));
-    expect(done.length).toBeGreaterThanOrEqual(15);
-    for (const chain of done) {
-      expect(chain.map((r) => r.event_type).sort()).toEqual(STEPS.map((s) => s[0]).sort());
-      expect(chain[0]?.correlation_id).toMatch(/^emp-[0-9a-f-]{36}$/);
-      // one trace from the hire to the end of onboarding
-      expect(new Set(chain.map((r) => r.trace_id)).size).toBe(1);
-    }
-    // every later step belongs to a hire
-    const hires = new Set(rows.filter((r) => r.event_type === 'EmployeeHired').map((r) => r.correlation_id));
-    expect(rows.filter((r) => !hires.has(r.correlation_id))).toEqual([]);
-  });
+  it(
+    'publishes every step with its type, source and the employee id as correlation id',
+    { timeout: 40_000 },
+    async () => {
+      const { rows, cut } = await settledRows(
+        run,
+        streams,
+        (c) => (c.OnboardingCompleted ?? 0) >= 20,
+        'onboardings to complete',
+      );
+      expect(new Set(rows.map((r) => `${r.event_type} ${r.stream} ${r.source}`))).toEqual(
+        new Set(STEPS.map((s) => s.join(' '))),
+      );
+      expect(new Set(rows.map((r) => r.message_id)).size).toBe(rows.length);
+      const chains = byCorrelation(rows);
+      // every hire accepted before the cut has gone all the way
+      const done = [...chains.values()].filter((chain) =>
+        chain.some((r) => r.event_type === 'EmployeeHired' && r.broker_ts < cut),
+      );
+      expect(done.length).toBeGreaterThanOrEqual(15);
+      for (const chain of done) {
+        expect(chain.map((r) => r.event_type).sort()).toEqual(STEPS.map((s) => s[0]).sort());
+        expect(chain[0]?.correlation_id).toMatch(/^emp-[0-9a-f-]{36}$/);
+        // one trace from the hire to the end of onboarding
+        expect(new Set(chain.map((r) => r.trace_id)).size).toBe(1);
+      }
+      // every later step belongs to a hire
+      const hires = new Set(rows.filter((r) => r.event_type === 'EmployeeHired').map((r) => r.correlation_id));
+      expect(rows.filter((r) => !hires.has(r.correlation_id))).toEqual([]);
+    },
+  );
 
   it('stop, schema change and delay switches change the traffic as described', { timeout: 45_000 }, async () => {
     const before = await eventsIn(run.h, [names.accounts]);
     const fingerprintBefore = new Set(before.map((r) => r.schema_fingerprint));
     expect(fingerprintBefore.size).toBe(1);
 
-    const { from, to } = await faultWindow(run, streams, { SecurityAccessGranted: { stop: true }, AccountsProvisioned: { schema: { remove: 'email' }, delay_ms: 700 } }, 6000, 3000);
+    const { from, to } = await faultWindow(
+      run,
+      streams,
+      { SecurityAccessGranted: { stop: true }, AccountsProvisioned: { schema: { remove: 'email' }, delay_ms: 700 } },
+      6000,
+      3000,
+    );
 
     const rows = await eventsIn(run.h, streams);
     const inside = hiresBetween(rows, from + 300, to - 2000);
@@ -72,16 +96,24 @@ describe('onboarding pilot', () => {
       // delay: held back at least 700 ms after the hire it answers
       expect((accounts[0]?.broker_ts ?? 0) - (at('EmployeeHired')[0]?.broker_ts ?? 0)).toBeGreaterThanOrEqual(700);
     }
-    const [shape] = await run.h.rows<{ paths: string[] }>(`SELECT paths FROM ${run.h.store.db}.schemas WHERE stream = {s:String} AND fingerprint = {f:UInt64}`, {
-      s: names.accounts,
-      f: chains.get(inside[0] ?? '')?.find((r) => r.event_type === 'AccountsProvisioned')?.schema_fingerprint ?? '0',
-    });
+    const [shape] = await run.h.rows<{ paths: string[] }>(
+      `SELECT paths FROM ${run.h.store.db}.schemas WHERE stream = {s:String} AND fingerprint = {f:UInt64}`,
+      {
+        s: names.accounts,
+        f: chains.get(inside[0] ?? '')?.find((r) => r.event_type === 'AccountsProvisioned')?.schema_fingerprint ?? '0',
+      },
+    );
     expect(shape?.paths).toEqual(['/accounts', '/employee_id', '/team']);
     expect(run.pilot.traffic.counters().SecurityAccessGranted?.dropped).toBeGreaterThanOrEqual(inside.length);
 
     // cleared: hires after the window complete again
     await waitUntil(
-      async () => [...byCorrelation(await eventsIn(run.h, streams)).values()].filter((c) => (c.find((r) => r.event_type === 'EmployeeHired')?.broker_ts ?? 0) > to + 500 && c.some((r) => r.event_type === 'OnboardingCompleted')).length,
+      async () =>
+        [...byCorrelation(await eventsIn(run.h, streams)).values()].filter(
+          (c) =>
+            (c.find((r) => r.event_type === 'EmployeeHired')?.broker_ts ?? 0) > to + 500 &&
+            c.some((r) => r.event_type === 'OnboardingCompleted'),
+        ).length,
       (n) => n >= 3,
       15_000,
       'onboardings to complete again',

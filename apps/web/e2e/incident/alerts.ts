@@ -20,7 +20,8 @@ const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
 type ApiAlert = { fingerprint: string; rule_id: string; state: string };
-const activeAlerts = (ctx: IncidentContext) => ctx.e2e.get<{ alerts: ApiAlert[] }>('/api/v1/alerts?state=firing,pending').then((d) => d.alerts);
+const activeAlerts = (ctx: IncidentContext) =>
+  ctx.e2e.get<{ alerts: ApiAlert[] }>('/api/v1/alerts?state=firing,pending').then((d) => d.alerts);
 
 /** The overview, open and refreshing since before the alert went pending. */
 let watcher: { session: Session; overview: OverviewPage } | undefined;
@@ -63,9 +64,19 @@ export function alertChecksFiring(ctx: IncidentContext): void {
     if (!watcher) throw new Error('the overview was not opened before the incident');
     const { overview, session } = watcher;
     const strip = overview.alertStrip(RULES.ratio);
-    await waitUntil(async () => (await strip.getAttribute('class')) ?? '', (c) => c.includes('strip-firing'), ONE_REFRESH, 'the strip to turn firing');
+    await waitUntil(
+      async () => (await strip.getAttribute('class')) ?? '',
+      (c) => c.includes('strip-firing'),
+      ONE_REFRESH,
+      'the strip to turn firing',
+    );
     const firing = (await activeAlerts(ctx)).filter((a) => a.state === 'firing').length;
-    await waitUntil(() => session.page.title(), (t) => t === `(${firing} firing) Overview · Rollcall`, ONE_REFRESH, `document.title to count ${firing} firing`);
+    await waitUntil(
+      () => session.page.title(),
+      (t) => t === `(${firing} firing) Overview · Rollcall`,
+      ONE_REFRESH,
+      `document.title to count ${firing} firing`,
+    );
     expect(await strip.textContent()).toMatch(/cards \d+(\.\d)?% below card\.requests for \d+ (s|min)/);
     expect(await strip.textContent()).toMatch(/last confirmed \d+ (s|min)( \d+ s)? ago/);
     expect(await overview.alertsTile().getAttribute('class')).toContain('tile-bad');
@@ -102,39 +113,43 @@ export function alertChecksFiring(ctx: IncidentContext): void {
     expect(session.errors).toEqual([]);
   });
 
-  it('screenshots overview, alerts, alert detail, rules and rule detail, light and dark, desktop and phone', { timeout: 240_000 }, async () => {
-    const fingerprint = (await activeAlerts(ctx)).find((a) => a.rule_id === RULES.ratio)?.fingerprint ?? '';
-    for (const colorScheme of ['light', 'dark'] as const) {
-      for (const [device, viewport] of [
-        ['desktop', DESKTOP],
-        ['phone', PHONE],
-      ] as const) {
-        const s = await openSession(ctx.browser, { token: ctx.e2e.tokens.admin, viewport, colorScheme });
-        const suffix = `${colorScheme}-${device}`;
-        const overview = new OverviewPage(s.page, ctx.e2e.url);
-        await overview.goto(LIVE);
-        await visible(overview.alertStrip(RULES.ratio));
-        await overview.capture(`incident-overview-${suffix}`);
-        const alerts = new AlertsPage(s.page, ctx.e2e.url);
-        await alerts.goto(LIVE);
-        await visible(alerts.row(RULES.ratio));
-        await alerts.capture(`incident-alerts-${suffix}`);
-        const detail = new AlertDetailPage(s.page, ctx.e2e.url);
-        await detail.goto(fingerprint, LIVE);
-        await visible(detail.chart());
-        await detail.capture(`incident-alert-detail-${suffix}`);
-        const rules = new RulesPage(s.page, ctx.e2e.url);
-        await rules.goto(LIVE);
-        await visible(rules.ruleLink(RULES.ratio));
-        await rules.capture(`incident-rules-${suffix}`);
-        const rule = new RuleDetailPage(s.page, ctx.e2e.url);
-        await rule.goto(RULES.ratio, LIVE);
-        await visible(rule.evaluations().locator('.span-firing').first());
-        await rule.capture(`incident-rule-detail-${suffix}`);
-        expect(s.errors).toEqual([]);
-        await s.context.close();
+  it(
+    'screenshots overview, alerts, alert detail, rules and rule detail, light and dark, desktop and phone',
+    { timeout: 240_000 },
+    async () => {
+      const fingerprint = (await activeAlerts(ctx)).find((a) => a.rule_id === RULES.ratio)?.fingerprint ?? '';
+      for (const colorScheme of ['light', 'dark'] as const) {
+        for (const [device, viewport] of [
+          ['desktop', DESKTOP],
+          ['phone', PHONE],
+        ] as const) {
+          const s = await openSession(ctx.browser, { token: ctx.e2e.tokens.admin, viewport, colorScheme });
+          const suffix = `${colorScheme}-${device}`;
+          const overview = new OverviewPage(s.page, ctx.e2e.url);
+          await overview.goto(LIVE);
+          await visible(overview.alertStrip(RULES.ratio));
+          await overview.capture(`incident-overview-${suffix}`);
+          const alerts = new AlertsPage(s.page, ctx.e2e.url);
+          await alerts.goto(LIVE);
+          await visible(alerts.row(RULES.ratio));
+          await alerts.capture(`incident-alerts-${suffix}`);
+          const detail = new AlertDetailPage(s.page, ctx.e2e.url);
+          await detail.goto(fingerprint, LIVE);
+          await visible(detail.chart());
+          await detail.capture(`incident-alert-detail-${suffix}`);
+          const rules = new RulesPage(s.page, ctx.e2e.url);
+          await rules.goto(LIVE);
+          await visible(rules.ruleLink(RULES.ratio));
+          await rules.capture(`incident-rules-${suffix}`);
+          const rule = new RuleDetailPage(s.page, ctx.e2e.url);
+          await rule.goto(RULES.ratio, LIVE);
+          await visible(rule.evaluations().locator('.span-firing').first());
+          await rule.capture(`incident-rule-detail-${suffix}`);
+          expect(s.errors).toEqual([]);
+          await s.context.close();
+        }
       }
-    }
-    await watcher?.session.context.close();
-  });
+      await watcher?.session.context.close();
+    },
+  );
 }

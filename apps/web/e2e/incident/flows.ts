@@ -42,7 +42,9 @@ export function flowMapChecks(ctx: IncidentContext): void {
       const at = names.findIndex((n) => n.endsWith(`path through ${ctx.e2e.names.exchange}`));
       expect(at).toBeGreaterThanOrEqual(0);
       for (const n of names.slice(0, at)) expect(FAILING).toContain(n.split(' ')[0]);
-      expect(await s.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      expect(await s.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+        0,
+      );
       await flows.capture(`incident-flow-map-phone${colorScheme === 'dark' ? '-dark' : ''}`);
       expect(s.errors).toEqual([]);
       await s.context.close();

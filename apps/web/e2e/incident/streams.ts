@@ -38,48 +38,68 @@ const changeOf = (text: string | null) => {
 type Series = { series: { key: string; recent: { change: number | null } | null }[] };
 
 export function streamChecksFiring(ctx: IncidentContext): void {
-  it('the cards exchange breaks down by routing key with the visa slice marked as a drop against its baseline, first', { timeout: 150_000 }, async () => {
-    const exchange = ctx.e2e.names.exchange;
-    // The slices compare their newest complete 30 s with their baseline: wait until the dropped visa publishes
-    // fill such a stretch.
-    await waitUntil(
-      () => ctx.e2e.get<Series>(`/api/v1/series?broker=rabbitmq&stream=${encodeURIComponent(exchange)}&by=routing_key&baseline=true&range=15m`).then((d) => d.series.map((x) => ({ key: x.key, change: x.recent?.change ?? null }))),
-      (d) => (d.find((x) => x.key === VISA)?.change ?? 0) <= DROP,
-      60_000,
-      'the visa slice to drop against its baseline in the API',
-    );
-    const s = await openSession(ctx.browser, { token: ctx.e2e.tokens.admin, viewport: DESKTOP });
-    const detail = new StreamDetailPage(s.page, ctx.e2e.url);
-    await detail.goto('rabbitmq', exchange, RANGE);
-    await visible(detail.heading(exchange));
-    expect(await detail.breakdownBy('Routing key').getAttribute('aria-pressed')).toBe('true');
-    const visa = detail.slice(VISA);
-    await visible(visa.locator('.recharts-area-curve').first());
-    const change = changeOf(await visa.locator('.slice-change').textContent());
-    expect(change).toBeLessThanOrEqual(DROP);
-    expect(await visa.locator('.slice-change').getAttribute('class')).toContain('bad');
-    // Largest drops come first: visa is the first slice.
-    expect(await detail.breakdown().locator('.slice').first().getAttribute('aria-label')).toBe(VISA);
-    // The dashed baseline is drawn beside the slice's own line, and the legend names the baseline used.
-    await visible(visa.locator('.recharts-line-curve').first());
-    expect(await detail.breakdown().textContent()).toMatch(/against its baseline \(dashed\): (the same time a week earlier|mean of the previous hour \(time with data\))/);
-    // The rules' alert spans are drawn on the charts.
-    await visible(detail.rate().getByText(/alert (pending|firing)/).first());
-    expect(s.errors).toEqual([]);
-    await s.context.close();
-  });
-
-  it('screenshots the stream detail during the drop, light and dark, desktop and phone', { timeout: 120_000 }, async () => {
-    for (const [colorScheme, device, viewport] of VIEWS) {
-      const s = await openSession(ctx.browser, { token: ctx.e2e.tokens.admin, viewport, colorScheme });
+  it(
+    'the cards exchange breaks down by routing key with the visa slice marked as a drop against its baseline, first',
+    { timeout: 150_000 },
+    async () => {
+      const exchange = ctx.e2e.names.exchange;
+      // The slices compare their newest complete 30 s with their baseline: wait until the dropped visa publishes
+      // fill such a stretch.
+      await waitUntil(
+        () =>
+          ctx.e2e
+            .get<Series>(
+              `/api/v1/series?broker=rabbitmq&stream=${encodeURIComponent(exchange)}&by=routing_key&baseline=true&range=15m`,
+            )
+            .then((d) => d.series.map((x) => ({ key: x.key, change: x.recent?.change ?? null }))),
+        (d) => (d.find((x) => x.key === VISA)?.change ?? 0) <= DROP,
+        60_000,
+        'the visa slice to drop against its baseline in the API',
+      );
+      const s = await openSession(ctx.browser, { token: ctx.e2e.tokens.admin, viewport: DESKTOP });
       const detail = new StreamDetailPage(s.page, ctx.e2e.url);
-      await detail.goto('rabbitmq', ctx.e2e.names.exchange, RANGE);
-      await visible(detail.slice(VISA).locator('.recharts-area-curve').first());
-      await detail.capture(`incident-stream-detail-${colorScheme}-${device}`);
+      await detail.goto('rabbitmq', exchange, RANGE);
+      await visible(detail.heading(exchange));
+      expect(await detail.breakdownBy('Routing key').getAttribute('aria-pressed')).toBe('true');
+      const visa = detail.slice(VISA);
+      await visible(visa.locator('.recharts-area-curve').first());
+      const change = changeOf(await visa.locator('.slice-change').textContent());
+      expect(change).toBeLessThanOrEqual(DROP);
+      expect(await visa.locator('.slice-change').getAttribute('class')).toContain('bad');
+      // Largest drops come first: visa is the first slice.
+      expect(await detail.breakdown().locator('.slice').first().getAttribute('aria-label')).toBe(VISA);
+      // The dashed baseline is drawn beside the slice's own line, and the legend names the baseline used.
+      await visible(visa.locator('.recharts-line-curve').first());
+      expect(await detail.breakdown().textContent()).toMatch(
+        /against its baseline \(dashed\): (the same time a week earlier|mean of the previous hour \(time with data\))/,
+      );
+      // The rules' alert spans are drawn on the charts.
+      await visible(
+        detail
+          .rate()
+          .getByText(/alert (pending|firing)/)
+          .first(),
+      );
       expect(s.errors).toEqual([]);
       await s.context.close();
-    }
-  });
+    },
+  );
+
+  it(
+    'screenshots the stream detail during the drop, light and dark, desktop and phone',
+    { timeout: 120_000 },
+    async () => {
+      for (const [colorScheme, device, viewport] of VIEWS) {
+        const s = await openSession(ctx.browser, { token: ctx.e2e.tokens.admin, viewport, colorScheme });
+        const detail = new StreamDetailPage(s.page, ctx.e2e.url);
+        await detail.goto('rabbitmq', ctx.e2e.names.exchange, RANGE);
+        await visible(detail.slice(VISA).locator('.recharts-area-curve').first());
+        await detail.capture(`incident-stream-detail-${colorScheme}-${device}`);
+        expect(s.errors).toEqual([]);
+        await s.context.close();
+      }
+    },
+  );
 }
 
 export function streamChecks(ctx: IncidentContext): void {

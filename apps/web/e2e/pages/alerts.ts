@@ -8,7 +8,10 @@ export class AlertsPage extends Shell {
   active = () => this.region('Firing and pending');
   history = () => this.region('History');
   silences = () => this.region('Silences');
-  row = (ruleId: string) => this.active().getByRole('row').filter({ has: this.page.getByRole('link', { name: ruleId, exact: true }) });
+  row = (ruleId: string) =>
+    this.active()
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('link', { name: ruleId, exact: true }) });
   ackButton = (ruleId: string) => this.row(ruleId).getByRole('button', { name: 'Acknowledge' });
   ackDialog = (ruleId: string) => this.page.getByRole('dialog', { name: `Acknowledge ${ruleId}` });
 

@@ -9,7 +9,8 @@ export class FlowMapPage extends Shell {
 
   heading = () => this.h1('Flows');
   /** A node by its label and one of the kinds it may have; React Flow names each node "<kind> <label>". */
-  node = (label: string, kinds: string[]) => this.page.getByRole('group', { name: new RegExp(`^(${kinds.join('|')}) ${escapeRegex(label)}$`) });
+  node = (label: string, kinds: string[]) =>
+    this.page.getByRole('group', { name: new RegExp(`^(${kinds.join('|')}) ${escapeRegex(label)}$`) });
   /** The drawn box of a node (it carries the state-<alert state> class). */
   nodeBox = (label: string, kinds: string[]) => this.node(label, kinds).locator('.flow-node');
   canvas = () => this.page.getByLabel('Flow map', { exact: true });
@@ -22,7 +23,8 @@ export class FlowMapPage extends Shell {
   /** The list of paths (the phone's view). */
   pathList = () => this.page.getByRole('list', { name: 'Flow paths' });
   paths = () => this.pathList().getByRole('listitem');
-  path = (stream: string) => this.pathList().getByRole('listitem', { name: new RegExp(`path through ${escapeRegex(stream)}$`) });
+  path = (stream: string) =>
+    this.pathList().getByRole('listitem', { name: new RegExp(`path through ${escapeRegex(stream)}$`) });
 
   /** The smallest on-screen font size (px) of the node labels inside the canvas's visible area: the CSS size
    * times the zoom, read from the label's rendered box against its layout box. */
@@ -33,7 +35,15 @@ export class FlowMapPage extends Shell {
       let labels = 0;
       for (const el of Array.from(document.querySelectorAll<HTMLElement>('.react-flow__node .flow-node-label'))) {
         const r = el.getBoundingClientRect();
-        if (!canvas || r.right < canvas.left || r.left > canvas.right || r.bottom < canvas.top || r.top > canvas.bottom || el.offsetHeight === 0) continue;
+        if (
+          !canvas ||
+          r.right < canvas.left ||
+          r.left > canvas.right ||
+          r.bottom < canvas.top ||
+          r.top > canvas.bottom ||
+          el.offsetHeight === 0
+        )
+          continue;
         labels++;
         px = Math.min(px, parseFloat(getComputedStyle(el).fontSize) * (r.height / el.offsetHeight));
       }
@@ -45,6 +55,11 @@ export class FlowMapPage extends Shell {
   async inView(l: Locator): Promise<boolean> {
     const [box, canvas] = await Promise.all([l.boundingBox(), this.canvas().boundingBox()]);
     if (!box || !canvas) return false;
-    return box.x >= canvas.x && box.y >= canvas.y && box.x + box.width <= canvas.x + canvas.width && box.y + box.height <= canvas.y + canvas.height;
+    return (
+      box.x >= canvas.x &&
+      box.y >= canvas.y &&
+      box.x + box.width <= canvas.x + canvas.width &&
+      box.y + box.height <= canvas.y + canvas.height
+    );
   }
 }

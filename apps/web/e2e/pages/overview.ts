@@ -14,7 +14,10 @@ export class OverviewPage extends Shell {
   endIncident = () => this.demo().getByRole('button', { name: 'End the incident' });
   alertLink = (ruleId: string) => this.activeAlerts().getByRole('link', { name: ruleId, exact: true });
   /** The strip of one firing or pending alert: its state, the problem in words, a sparkline. */
-  alertStrip = (ruleId: string) => this.activeAlerts().getByRole('listitem').filter({ has: this.page.getByRole('link', { name: ruleId, exact: true }) });
+  alertStrip = (ruleId: string) =>
+    this.activeAlerts()
+      .getByRole('listitem')
+      .filter({ has: this.page.getByRole('link', { name: ruleId, exact: true }) });
   alertsTile = () => this.page.locator('.tile').filter({ hasText: 'Alerts' });
   /** Lines drawn in the throughput chart, one per broker. */
   chartLines = () => this.throughput().locator('.recharts-area-curve');

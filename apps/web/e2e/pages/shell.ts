@@ -39,7 +39,9 @@ export class Shell {
 
   /** Resolves when no panel is still loading (the charts' tooltips are role=status too, so the class tells). */
   async settled() {
-    await this.page.waitForFunction(() => document.querySelectorAll('.state-loading').length === 0, undefined, { timeout: 20_000 });
+    await this.page.waitForFunction(() => document.querySelectorAll('.state-loading').length === 0, undefined, {
+      timeout: 20_000,
+    });
   }
 
   /** A full-page screenshot to artifacts/<name>.png. */

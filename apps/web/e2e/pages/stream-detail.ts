@@ -13,7 +13,8 @@ export class StreamDetailPage extends Shell {
   recent = () => this.region('Recent messages (metadata only)');
   breakdown = () => this.region('Breakdown against baseline');
   /** A breakdown dimension's button: Event type, Source, Routing key. */
-  breakdownBy = (label: string) => this.breakdown().getByRole('group', { name: 'Break down by' }).getByRole('button', { name: label, exact: true });
+  breakdownBy = (label: string) =>
+    this.breakdown().getByRole('group', { name: 'Break down by' }).getByRole('button', { name: label, exact: true });
   /** One slice of the breakdown (its chart against its baseline). */
   slice = (key: string) => this.breakdown().getByRole('group', { name: key, exact: true });
   /** A chart's "Show as table" toggle, inside a panel or slice. */

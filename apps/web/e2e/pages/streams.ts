@@ -7,7 +7,10 @@ export class StreamsPage extends Shell {
   heading = () => this.h1('Streams');
   table = () => this.region('Topics and exchanges');
   streamLink = (stream: string) => this.table().getByRole('link', { name: stream, exact: true });
-  row = (stream: string) => this.table().getByRole('row').filter({ has: this.streamLink(stream) });
+  row = (stream: string) =>
+    this.table()
+      .getByRole('row')
+      .filter({ has: this.streamLink(stream) });
   filter = () => this.page.getByRole('searchbox', { name: 'Filter streams' });
   sortBy = (column: string) => this.table().getByRole('button', { name: column });
   pager = () => this.page.getByRole('navigation', { name: 'streams pages' });

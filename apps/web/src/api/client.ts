@@ -65,17 +65,30 @@ export function apiUrl(path: string, params: QueryParams = {}): string {
   return `/api/v1${path}${qs ? `?${qs}` : ''}`;
 }
 
-async function request<T>(method: string, path: string, { params, body, signal }: { params?: QueryParams; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+async function request<T>(
+  method: string,
+  path: string,
+  { params, body, signal }: { params?: QueryParams; body?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   const token = session.token();
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(apiUrl(path, params), { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: signal ?? null });
+    res = await fetch(apiUrl(path, params), {
+      method,
+      headers,
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: signal ?? null,
+    });
   } catch (err) {
     if (signal?.aborted) throw err;
-    throw new ApiError({ status: 0, title: 'Network error', detail: `the API did not answer (${(err as Error).message})` });
+    throw new ApiError({
+      status: 0,
+      title: 'Network error',
+      detail: `the API did not answer (${(err as Error).message})`,
+    });
   }
   if (res.ok) return (await res.json()) as T;
   if (res.status === 401 && !signInWanted) {
@@ -89,14 +102,25 @@ async function toApiError(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
   try {
     const p = JSON.parse(text) as Partial<{ type: string; title: string; detail: string; errors: FieldError[] }>;
-    return new ApiError({ status: res.status, title: p.title ?? res.statusText, ...(p.detail ? { detail: p.detail } : {}), ...(p.type ? { type: p.type } : {}), ...(Array.isArray(p.errors) ? { errors: p.errors } : {}) });
+    return new ApiError({
+      status: res.status,
+      title: p.title ?? res.statusText,
+      ...(p.detail ? { detail: p.detail } : {}),
+      ...(p.type ? { type: p.type } : {}),
+      ...(Array.isArray(p.errors) ? { errors: p.errors } : {}),
+    });
   } catch {
-    return new ApiError({ status: res.status, title: res.statusText || `HTTP ${res.status}`, detail: text.slice(0, 200) });
+    return new ApiError({
+      status: res.status,
+      title: res.statusText || `HTTP ${res.status}`,
+      detail: text.slice(0, 200),
+    });
   }
 }
 
 export const api = {
-  get: <T>(path: string, params?: QueryParams, signal?: AbortSignal) => request<T>('GET', path, { ...(params ? { params } : {}), ...(signal ? { signal } : {}) }),
+  get: <T>(path: string, params?: QueryParams, signal?: AbortSignal) =>
+    request<T>('GET', path, { ...(params ? { params } : {}), ...(signal ? { signal } : {}) }),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, { body }),
   delete: <T>(path: string) => request<T>('DELETE', path),
 };

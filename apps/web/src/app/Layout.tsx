@@ -43,7 +43,10 @@ function WhoAmI() {
   const client = useQueryClient();
   if (!data) return null;
   return (
-    <div className="whoami" title={data.auth ? `signed in as ${data.name}` : 'no tokens configured: everyone on loopback is admin'}>
+    <div
+      className="whoami"
+      title={data.auth ? `signed in as ${data.name}` : 'no tokens configured: everyone on loopback is admin'}
+    >
       <span className="whoami-name">{data.name}</span>
       <span className="badge tone-neutral">{data.role}</span>
       {token && (
@@ -104,7 +107,13 @@ export function Layout() {
           <TimeRangePicker />
           <div className="topbar-end">
             <WhoAmI />
-            <button type="button" className="icon-button" onClick={toggle} aria-label={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'} title="Toggle theme">
+            <button
+              type="button"
+              className="icon-button"
+              onClick={toggle}
+              aria-label={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'}
+              title="Toggle theme"
+            >
               <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span>
             </button>
           </div>

@@ -29,7 +29,11 @@ export function TimeRangePicker() {
   };
   const applyCustom = () => {
     if (!custom) return;
-    const next: TimeRange = { kind: 'absolute', from: new Date(custom.from).toISOString(), to: new Date(custom.to).toISOString() };
+    const next: TimeRange = {
+      kind: 'absolute',
+      from: new Date(custom.from).toISOString(),
+      to: new Date(custom.to).toISOString(),
+    };
     if (Date.parse(next.from) < Date.parse(next.to)) {
       setRange(next);
       setCustom(null);
@@ -48,13 +52,27 @@ export function TimeRangePicker() {
               Last {r}
             </option>
           ))}
-          <option value="custom">{range.kind === 'absolute' ? `${new Date(range.from).toLocaleString()} → ${new Date(range.to).toLocaleString()}` : 'Custom…'}</option>
+          <option value="custom">
+            {range.kind === 'absolute'
+              ? `${new Date(range.from).toLocaleString()} → ${new Date(range.to).toLocaleString()}`
+              : 'Custom…'}
+          </option>
         </select>
       </label>
       {custom && (
         <div className="custom-range" role="group" aria-label="Custom range">
-          <input type="datetime-local" aria-label="From" value={custom.from} onChange={(e) => setCustom({ ...custom, from: e.target.value })} />
-          <input type="datetime-local" aria-label="To" value={custom.to} onChange={(e) => setCustom({ ...custom, to: e.target.value })} />
+          <input
+            type="datetime-local"
+            aria-label="From"
+            value={custom.from}
+            onChange={(e) => setCustom({ ...custom, from: e.target.value })}
+          />
+          <input
+            type="datetime-local"
+            aria-label="To"
+            value={custom.to}
+            onChange={(e) => setCustom({ ...custom, to: e.target.value })}
+          />
           <button type="button" onClick={applyCustom}>
             Apply
           </button>
@@ -73,7 +91,13 @@ export function TimeRangePicker() {
           ))}
         </select>
       </label>
-      <button type="button" className="icon-button" aria-label="Refresh now" title="Refresh now" onClick={() => void client.invalidateQueries()}>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Refresh now"
+        title="Refresh now"
+        onClick={() => void client.invalidateQueries()}
+      >
         <span className={fetching > 0 ? 'spin' : ''} aria-hidden="true">
           ⟳
         </span>

@@ -15,7 +15,10 @@ describe('the time range in the URL', () => {
     const abs = parseTimeRange(q('from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&range=1h'));
     expect(abs).toEqual({ kind: 'absolute', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' });
     expect(spanMs(abs)).toBe(86_400_000);
-    expect(parseTimeRange(q('from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z'))).toEqual({ kind: 'relative', range: '1h' });
+    expect(parseTimeRange(q('from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z'))).toEqual({
+      kind: 'relative',
+      range: '1h',
+    });
   });
 
   it('reads the auto-refresh interval', () => {

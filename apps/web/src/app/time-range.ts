@@ -22,7 +22,14 @@ export function durationMs(text: string): number | undefined {
 export function parseTimeRange(search: URLSearchParams): TimeRange {
   const from = search.get('from');
   const to = search.get('to');
-  if (from && to && !Number.isNaN(Date.parse(from)) && !Number.isNaN(Date.parse(to)) && Date.parse(from) < Date.parse(to)) return { kind: 'absolute', from, to };
+  if (
+    from &&
+    to &&
+    !Number.isNaN(Date.parse(from)) &&
+    !Number.isNaN(Date.parse(to)) &&
+    Date.parse(from) < Date.parse(to)
+  )
+    return { kind: 'absolute', from, to };
   const range = search.get('range');
   return { kind: 'relative', range: range && durationMs(range) !== undefined ? range : DEFAULT_RANGE };
 }
@@ -41,11 +48,15 @@ export function rangeParams(range: TimeRange): { range?: string; from?: string; 
 
 /** The span in ms, to pick axis labels and window sizes. */
 export function spanMs(range: TimeRange): number {
-  return range.kind === 'relative' ? (durationMs(range.range) ?? 3600_000) : Date.parse(range.to) - Date.parse(range.from);
+  return range.kind === 'relative'
+    ? (durationMs(range.range) ?? 3600_000)
+    : Date.parse(range.to) - Date.parse(range.from);
 }
 
 export function describeRange(range: TimeRange): string {
-  return range.kind === 'relative' ? `Last ${range.range}` : `${range.from.slice(0, 16).replace('T', ' ')} → ${range.to.slice(0, 16).replace('T', ' ')}`;
+  return range.kind === 'relative'
+    ? `Last ${range.range}`
+    : `${range.from.slice(0, 16).replace('T', ' ')} → ${range.to.slice(0, 16).replace('T', ' ')}`;
 }
 
 /** The query-string keys that travel with every link so the view stays the same across pages. */

@@ -7,7 +7,17 @@ function useKeptSearch(): string {
   return globalSearch(new URLSearchParams(useLocation().search));
 }
 
-export function AppLink({ to, children, className, title }: { to: string; children: ReactNode; className?: string; title?: string }) {
+export function AppLink({
+  to,
+  children,
+  className,
+  title,
+}: {
+  to: string;
+  children: ReactNode;
+  className?: string;
+  title?: string;
+}) {
   const search = useKeptSearch();
   return (
     <Link to={{ pathname: to, search }} className={className} title={title}>
@@ -19,7 +29,11 @@ export function AppLink({ to, children, className, title }: { to: string; childr
 export function NavItem({ to, children, end }: { to: string; children: ReactNode; end?: boolean }) {
   const search = useKeptSearch();
   return (
-    <NavLink to={{ pathname: to, search }} end={end ?? false} className={({ isActive }) => `nav-item${isActive ? ' active' : ''}`}>
+    <NavLink
+      to={{ pathname: to, search }}
+      end={end ?? false}
+      className={({ isActive }) => `nav-item${isActive ? ' active' : ''}`}
+    >
       {children}
     </NavLink>
   );

@@ -42,7 +42,19 @@ interface DataTableProps<T> {
 
 const cls = (...names: (string | false | undefined)[]) => names.filter(Boolean).join(' ') || undefined;
 
-export function DataTable<T>({ columns, rows, rowKey, rowClassName, empty, sortParam = 'sort', dense = false, className, scroll = false, headless = false, serverSorted = false }: DataTableProps<T>) {
+export function DataTable<T>({
+  columns,
+  rows,
+  rowKey,
+  rowClassName,
+  empty,
+  sortParam = 'sort',
+  dense = false,
+  className,
+  scroll = false,
+  headless = false,
+  serverSorted = false,
+}: DataTableProps<T>) {
   const [sortText, setSortText] = useSearchParam(sortParam);
   if (rows.length === 0 && empty !== undefined) return <Empty>{empty}</Empty>;
   const order = parseSort(sortText);
@@ -60,7 +72,13 @@ export function DataTable<T>({ columns, rows, rowKey, rowClassName, empty, sortP
                 return (
                   <th key={c.key} className={cls(num(c), c.headerClassName)} aria-sort={sorted}>
                     {c.sort ? (
-                      <button type="button" className="sort" onClick={() => setSortText(formatSort(nextSort(sorted ? order : null, c.key)), serverSorted ? ['page'] : [])}>
+                      <button
+                        type="button"
+                        className="sort"
+                        onClick={() =>
+                          setSortText(formatSort(nextSort(sorted ? order : null, c.key)), serverSorted ? ['page'] : [])
+                        }
+                      >
                         {c.header}
                         <span className="sort-mark" aria-hidden="true">
                           {sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : ''}
@@ -79,7 +97,11 @@ export function DataTable<T>({ columns, rows, rowKey, rowClassName, empty, sortP
           {shown.map((row, i) => (
             <tr key={rowKey(row, i)} className={rowClassName?.(row)}>
               {columns.map((c) => (
-                <td key={c.key} className={cls(num(c), typeof c.className === 'function' ? c.className(row) : c.className)} title={c.title?.(row)}>
+                <td
+                  key={c.key}
+                  className={cls(num(c), typeof c.className === 'function' ? c.className(row) : c.className)}
+                  title={c.title?.(row)}
+                >
                   {c.cell(row)}
                 </td>
               ))}

@@ -18,7 +18,13 @@ export function Dialog({ open, title, onClose, children }: DialogProps) {
     if (!open && d.open) d.close();
   }, [open]);
   return (
-    <dialog ref={ref} className="dialog" aria-label={title} onClose={onClose} onCancel={onClose ? undefined : (e) => e.preventDefault()}>
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-label={title}
+      onClose={onClose}
+      onCancel={onClose ? undefined : (e) => e.preventDefault()}
+    >
       {open && (
         <>
           <h2>{title}</h2>

@@ -23,7 +23,11 @@ interface PageProps<T> {
 export function Page<T>({ title, meta, actions, lead, fill = false, query, children }: PageProps<T>) {
   usePageTitle(typeof title === 'string' ? title : undefined);
   const render = (data: T) => (typeof children === 'function' ? children(data) : children);
-  const body = query ? <QueryState query={query}>{render}</QueryState> : typeof children === 'function' ? null : children;
+  const body = query ? (
+    <QueryState query={query}>{render}</QueryState>
+  ) : typeof children === 'function' ? null : (
+    children
+  );
   return (
     <div className={fill ? 'page page-fill' : 'page'}>
       {title !== undefined && (

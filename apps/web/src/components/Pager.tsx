@@ -3,13 +3,28 @@ import { formatCount } from '../lib/format.ts';
 import { useSearchParam } from '../lib/use-search-param.ts';
 
 /** The page (from 1) in the URL parameter `param`, and the offset it starts at. */
-export function usePage(size: number, param = 'page'): { page: number; offset: number; setPage: (page: number) => void } {
+export function usePage(
+  size: number,
+  param = 'page',
+): { page: number; offset: number; setPage: (page: number) => void } {
   const [text, setText] = useSearchParam(param);
   const page = Math.max(1, Math.floor(Number(text)) || 1);
   return { page, offset: (page - 1) * size, setPage: (p) => setText(p > 1 ? String(p) : '') };
 }
 
-export function Pager({ page, size, total, label, onPage }: { page: number; size: number; total: number; label: string; onPage: (page: number) => void }) {
+export function Pager({
+  page,
+  size,
+  total,
+  label,
+  onPage,
+}: {
+  page: number;
+  size: number;
+  total: number;
+  label: string;
+  onPage: (page: number) => void;
+}) {
   const pages = Math.max(1, Math.ceil(total / size));
   if (total <= size && page === 1) return null;
   const first = Math.min(total, (page - 1) * size + 1);

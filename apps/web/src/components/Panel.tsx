@@ -51,7 +51,17 @@ export function ErrorState({ error }: { error: unknown }) {
 }
 
 /** Renders a query's loading/error state, an empty message when `isEmpty`, else the children with the data. */
-export function QueryState<T>({ query, isEmpty, empty, children }: { query: UseQueryResult<T>; isEmpty?: (data: T) => boolean; empty?: ReactNode; children: (data: T) => ReactNode }) {
+export function QueryState<T>({
+  query,
+  isEmpty,
+  empty,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  isEmpty?: (data: T) => boolean;
+  empty?: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
   if (query.isPending) return <Loading />;
   if (query.isError) return <ErrorState error={query.error} />;
   if (isEmpty?.(query.data)) return <Empty>{empty ?? 'Nothing in this range.'}</Empty>;

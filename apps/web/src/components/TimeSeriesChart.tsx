@@ -2,7 +2,18 @@
 // (no data, or no tap watching), never a zero; a bucket still filling is left out of the line and marked, so the
 // right edge never dips; every chart can be read as a table instead.
 import { useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceArea,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { formatNumber, formatTick, formatTime, mergeSpans } from '../lib/format.ts';
 
 export interface ChartPoint {
@@ -44,7 +55,16 @@ interface Props {
   legend?: boolean;
 }
 
-export const PALETTE = ['var(--c1)', 'var(--c2)', 'var(--c3)', 'var(--c4)', 'var(--c5)', 'var(--c6)', 'var(--c7)', 'var(--c8)'];
+export const PALETTE = [
+  'var(--c1)',
+  'var(--c2)',
+  'var(--c3)',
+  'var(--c4)',
+  'var(--c5)',
+  'var(--c6)',
+  'var(--c7)',
+  'var(--c8)',
+];
 const TONE = { pending: 'var(--warn)', firing: 'var(--bad)' };
 
 type Row = { t: number } & Record<string, number | null>;
@@ -69,10 +89,22 @@ export function partialFrom(series: ChartSeries[]): number | undefined {
   return ts.length ? Math.min(...ts) : undefined;
 }
 
-export function TimeSeriesChart({ series: given, format = formatNumber, height = 220, shaded = [], annotations = [], stacked = false, ariaLabel, xTick, legend = true }: Props) {
+export function TimeSeriesChart({
+  series: given,
+  format = formatNumber,
+  height = 220,
+  shaded = [],
+  annotations = [],
+  stacked = false,
+  ariaLabel,
+  xTick,
+  legend = true,
+}: Props) {
   const [asTable, setAsTable] = useState(false);
   // sorted by key so a series keeps its colour whatever order the API lists them in
-  const series = [...given].sort((a, b) => Number(a.reference ?? false) - Number(b.reference ?? false) || a.key.localeCompare(b.key));
+  const series = [...given].sort(
+    (a, b) => Number(a.reference ?? false) - Number(b.reference ?? false) || a.key.localeCompare(b.key),
+  );
   const rows = toRows(series);
   const first = rows[0]?.t ?? 0;
   const last = rows[rows.length - 1]?.t ?? first;
@@ -94,7 +126,13 @@ export function TimeSeriesChart({ series: given, format = formatNumber, height =
             </li>
           ))}
         </ul>
-        <button type="button" className="small ghost" aria-pressed={asTable} aria-label={`${asTable ? 'Show chart' : 'Show as table'}: ${ariaLabel}`} onClick={() => setAsTable((v) => !v)}>
+        <button
+          type="button"
+          className="small ghost"
+          aria-pressed={asTable}
+          aria-label={`${asTable ? 'Show chart' : 'Show as table'}: ${ariaLabel}`}
+          onClick={() => setAsTable((v) => !v)}
+        >
           {asTable ? 'Show chart' : 'Show as table'}
         </button>
       </div>
@@ -116,7 +154,13 @@ export function TimeSeriesChart({ series: given, format = formatNumber, height =
                 tick={{ fontSize: 11, fill: 'var(--muted)' }}
                 minTickGap={40}
               />
-              <YAxis tickFormatter={(v: number) => format(v)} stroke="var(--muted)" tick={{ fontSize: 11, fill: 'var(--muted)' }} width={56} allowDecimals />
+              <YAxis
+                tickFormatter={(v: number) => format(v)}
+                stroke="var(--muted)"
+                tick={{ fontSize: 11, fill: 'var(--muted)' }}
+                width={56}
+                allowDecimals
+              />
               <Tooltip
                 labelFormatter={(label) => (xTick ? xTick(Number(label)) : formatTime(Number(label)))}
                 formatter={(value) => (typeof value === 'number' ? format(value) : 'no data')}
@@ -125,16 +169,42 @@ export function TimeSeriesChart({ series: given, format = formatNumber, height =
               />
               {legend && series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
               {mergeSpans(shaded).map((s) => (
-                <ReferenceArea key={`${s.from}-${s.to}`} x1={s.from} x2={s.to} fill="var(--bad)" fillOpacity={0.15} ifOverflow="hidden" />
+                <ReferenceArea
+                  key={`${s.from}-${s.to}`}
+                  x1={s.from}
+                  x2={s.to}
+                  fill="var(--bad)"
+                  fillOpacity={0.15}
+                  ifOverflow="hidden"
+                />
               ))}
               {annotations.map((a) => (
-                <ReferenceArea key={`${a.tone}-${a.from}-${a.label}`} x1={Math.max(a.from, first)} x2={Math.min(a.to, last)} fill={TONE[a.tone]} fillOpacity={0.14} ifOverflow="hidden" />
+                <ReferenceArea
+                  key={`${a.tone}-${a.from}-${a.label}`}
+                  x1={Math.max(a.from, first)}
+                  x2={Math.min(a.to, last)}
+                  fill={TONE[a.tone]}
+                  fillOpacity={0.14}
+                  ifOverflow="hidden"
+                />
               ))}
-              {incomplete !== undefined && <ReferenceArea x1={incomplete} x2={last} fill="var(--muted)" fillOpacity={0.12} ifOverflow="hidden" />}
+              {incomplete !== undefined && (
+                <ReferenceArea x1={incomplete} x2={last} fill="var(--muted)" fillOpacity={0.12} ifOverflow="hidden" />
+              )}
               {series.map((s, i) => {
                 const color = s.color ?? PALETTE[i % PALETTE.length];
                 return s.reference ? (
-                  <Line key={s.key} dataKey={`s${i}`} name={s.label ?? s.key} stroke={color} strokeWidth={1.5} strokeDasharray="5 4" dot={false} isAnimationActive={false} type="stepAfter" />
+                  <Line
+                    key={s.key}
+                    dataKey={`s${i}`}
+                    name={s.label ?? s.key}
+                    stroke={color}
+                    strokeWidth={1.5}
+                    strokeDasharray="5 4"
+                    dot={false}
+                    isAnimationActive={false}
+                    type="stepAfter"
+                  />
                 ) : (
                   <Area
                     key={s.key}
@@ -160,7 +230,19 @@ export function TimeSeriesChart({ series: given, format = formatNumber, height =
 }
 
 /** The chart's text alternative: one row per time, one column per series; gaps say so, partial buckets too. */
-function ChartTable({ series, rows, format, ariaLabel, xTick }: { series: ChartSeries[]; rows: Row[]; format: (v: number) => string; ariaLabel: string; xTick: ((v: number) => string) | undefined }) {
+function ChartTable({
+  series,
+  rows,
+  format,
+  ariaLabel,
+  xTick,
+}: {
+  series: ChartSeries[];
+  rows: Row[];
+  format: (v: number) => string;
+  ariaLabel: string;
+  xTick: ((v: number) => string) | undefined;
+}) {
   const cell = (row: Row, i: number) => {
     const partial = row[`p${i}`];
     if (partial !== undefined && partial !== null) return `${format(partial)} (incomplete)`;
@@ -201,7 +283,15 @@ function ChartTable({ series, rows, format, ariaLabel, xTick }: { series: ChartS
 }
 
 /** A tiny value-vs-threshold line for tables. */
-export function Sparkline({ values, threshold, ariaLabel }: { values: { t: number; v: number | null }[]; threshold: { t: number; v: number | null }[]; ariaLabel: string }) {
+export function Sparkline({
+  values,
+  threshold,
+  ariaLabel,
+}: {
+  values: { t: number; v: number | null }[];
+  threshold: { t: number; v: number | null }[];
+  ariaLabel: string;
+}) {
   const rows = toRows([
     { key: 'v', points: values },
     { key: 'th', points: threshold },
@@ -212,7 +302,15 @@ export function Sparkline({ values, threshold, ariaLabel }: { values: { t: numbe
         <ComposedChart data={rows} margin={{ top: 2, right: 2, bottom: 2, left: 2 }}>
           <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} hide />
           <YAxis hide domain={['auto', 'auto']} />
-          <Line dataKey="s1" stroke="var(--bad)" strokeDasharray="3 3" dot={false} isAnimationActive={false} type="stepAfter" connectNulls />
+          <Line
+            dataKey="s1"
+            stroke="var(--bad)"
+            strokeDasharray="3 3"
+            dot={false}
+            isAnimationActive={false}
+            type="stepAfter"
+            connectNulls
+          />
           <Line dataKey="s0" stroke="var(--c1)" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls />
         </ComposedChart>
       </ResponsiveContainer>

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatChange, formatCount, formatDuration, formatNumber, formatRate, formatTick, formatTime, formatUtc, mergeSpans } from './format.ts';
+import {
+  formatBytes,
+  formatChange,
+  formatCount,
+  formatDuration,
+  formatNumber,
+  formatRate,
+  formatTick,
+  formatTime,
+  formatUtc,
+  mergeSpans,
+} from './format.ts';
 
 describe('formatNumber', () => {
   it('keeps small numbers readable and shortens large ones with SI suffixes', () => {
@@ -76,7 +87,15 @@ describe('times', () => {
 
 describe('mergeSpans', () => {
   it('joins overlapping spans and keeps separate ones apart', () => {
-    expect(mergeSpans([{ from: 10, to: 20 }, { from: 0, to: 5 }, { from: 15, to: 30 }, { from: 30, to: 35 }, { from: 40, to: 50 }])).toEqual([
+    expect(
+      mergeSpans([
+        { from: 10, to: 20 },
+        { from: 0, to: 5 },
+        { from: 15, to: 30 },
+        { from: 30, to: 35 },
+        { from: 40, to: 50 },
+      ]),
+    ).toEqual([
       { from: 0, to: 5 },
       { from: 10, to: 35 },
       { from: 40, to: 50 },

@@ -19,7 +19,10 @@ export function formatNumber(value: number | null | undefined): string {
   return `${sign}${text}${UNITS[unit]}`;
 }
 
-export const formatRate = (perSecond: number | null | undefined) => (perSecond === null || perSecond === undefined || !Number.isFinite(perSecond) ? '–' : `${formatNumber(perSecond)} msg/s`);
+export const formatRate = (perSecond: number | null | undefined) =>
+  perSecond === null || perSecond === undefined || !Number.isFinite(perSecond)
+    ? '–'
+    : `${formatNumber(perSecond)} msg/s`;
 
 /** Exact counts: 1,234,567. Counts are the product's promise, so they are never rounded. */
 export function formatCount(value: number | null | undefined): string {
@@ -62,7 +65,8 @@ export function formatDuration(ms: number | null | undefined): string {
 export function formatChange(change: number | null | undefined): string {
   if (change === null || change === undefined || !Number.isFinite(change)) return '–';
   const pct = change * 100;
-  const text = Math.abs(pct) >= 10 ? Math.round(Math.abs(pct)).toString() : Math.abs(pct).toFixed(1).replace(/\.0$/, '');
+  const text =
+    Math.abs(pct) >= 10 ? Math.round(Math.abs(pct)).toString() : Math.abs(pct).toFixed(1).replace(/\.0$/, '');
   if (text === '0') return '0%';
   return `${pct < 0 ? '−' : '+'}${text}%`;
 }
@@ -74,14 +78,20 @@ export function formatTime(at: string | number | Date, now: Date = new Date()): 
   const d = new Date(at);
   if (Number.isNaN(d.getTime())) return '–';
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  const sameDay = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
+  const sameDay =
+    d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
   return sameDay ? time : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
 }
 
 /** The UTC form shown on hover. */
 export function formatUtc(at: string | number | Date): string {
   const d = new Date(at);
-  return Number.isNaN(d.getTime()) ? '' : `${d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`;
+  return Number.isNaN(d.getTime())
+    ? ''
+    : `${d
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, '')} UTC`;
 }
 
 /** Axis ticks: HH:mm:ss under ten minutes, HH:mm up to a day, MM-DD HH:mm up to a week, then MM-DD. */
@@ -110,7 +120,8 @@ export function mergeSpans(spans: { from: number; to: number }[]): { from: numbe
 export function formatRatio(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   if (value === 0) return '0';
-  const text = Math.abs(value) >= 1000 ? Math.round(value).toLocaleString('en-US') : Number(value.toPrecision(3)).toString();
+  const text =
+    Math.abs(value) >= 1000 ? Math.round(value).toLocaleString('en-US') : Number(value.toPrecision(3)).toString();
   return text.replace(/^-/, '−');
 }
 

@@ -10,7 +10,11 @@ describe('sortRows', () => {
   });
 
   it('compares text naturally and keeps equal rows in their order', () => {
-    const names = [{ s: 'q10', i: 0 }, { s: 'q9', i: 1 }, { s: 'q9', i: 2 }];
+    const names = [
+      { s: 'q10', i: 0 },
+      { s: 'q9', i: 1 },
+      { s: 'q9', i: 2 },
+    ];
     expect(sortRows(names, (r) => r.s, false).map((r) => r.i)).toEqual([1, 2, 0]);
   });
 });

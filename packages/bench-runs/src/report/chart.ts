@@ -15,7 +15,13 @@ export interface ChartSpec {
   height?: number;
 }
 
-export const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+export const escapeHtml = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 /** 1, 2 or 5 times a power of ten at or above `value`: tick steps people read at a glance. */
 export function niceStep(value: number): number {
@@ -48,18 +54,36 @@ export function lineChart({ title, yUnit, series, width = 720, height = 240 }: C
   const sy = (y: number) => m.top + h - (y / yMax) * h;
   const parts: string[] = [];
   for (let y = 0; y <= yMax + yStep / 2; y += yStep) {
-    parts.push(`<line class="grid" x1="${m.left}" x2="${m.left + w}" y1="${sy(y).toFixed(1)}" y2="${sy(y).toFixed(1)}"/>`);
-    parts.push(`<text class="tick" x="${m.left - 6}" y="${(sy(y) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(compact(y))}</text>`);
+    parts.push(
+      `<line class="grid" x1="${m.left}" x2="${m.left + w}" y1="${sy(y).toFixed(1)}" y2="${sy(y).toFixed(1)}"/>`,
+    );
+    parts.push(
+      `<text class="tick" x="${m.left - 6}" y="${(sy(y) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(compact(y))}</text>`,
+    );
   }
-  for (let x = 0; x <= xMax; x += xStep) parts.push(`<text class="tick" x="${sx(x).toFixed(1)}" y="${m.top + h + 16}" text-anchor="middle">${x}</text>`);
-  parts.push(`<text class="axis" x="${m.left + w / 2}" y="${height - 2}" text-anchor="middle">seconds since the first send</text>`);
-  parts.push(`<text class="axis" x="12" y="${m.top + h / 2}" text-anchor="middle" transform="rotate(-90 12 ${m.top + h / 2})">${escapeHtml(yUnit)}</text>`);
-  parts.push(`<line class="frame" x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${m.top + h}"/><line class="frame" x1="${m.left}" x2="${m.left + w}" y1="${m.top + h}" y2="${m.top + h}"/>`);
+  for (let x = 0; x <= xMax; x += xStep)
+    parts.push(`<text class="tick" x="${sx(x).toFixed(1)}" y="${m.top + h + 16}" text-anchor="middle">${x}</text>`);
+  parts.push(
+    `<text class="axis" x="${m.left + w / 2}" y="${height - 2}" text-anchor="middle">seconds since the first send</text>`,
+  );
+  parts.push(
+    `<text class="axis" x="12" y="${m.top + h / 2}" text-anchor="middle" transform="rotate(-90 12 ${m.top + h / 2})">${escapeHtml(yUnit)}</text>`,
+  );
+  parts.push(
+    `<line class="frame" x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${m.top + h}"/><line class="frame" x1="${m.left}" x2="${m.left + w}" y1="${m.top + h}" y2="${m.top + h}"/>`,
+  );
   for (const s of series) {
     if (s.points.length === 0) continue;
     const d = s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
-    parts.push(`<polyline class="line ${escapeHtml(s.tone)}${s.dashed ? ' dashed' : ''}" points="${d}"><title>${escapeHtml(s.name)}</title></polyline>`);
+    parts.push(
+      `<polyline class="line ${escapeHtml(s.tone)}${s.dashed ? ' dashed' : ''}" points="${d}"><title>${escapeHtml(s.name)}</title></polyline>`,
+    );
   }
-  const legend = series.map((s) => `<span class="key"><svg width="22" height="8" aria-hidden="true"><line class="line ${escapeHtml(s.tone)}${s.dashed ? ' dashed' : ''}" x1="0" x2="22" y1="4" y2="4"/></svg>${escapeHtml(s.name)}</span>`).join('');
+  const legend = series
+    .map(
+      (s) =>
+        `<span class="key"><svg width="22" height="8" aria-hidden="true"><line class="line ${escapeHtml(s.tone)}${s.dashed ? ' dashed' : ''}" x1="0" x2="22" y1="4" y2="4"/></svg>${escapeHtml(s.name)}</span>`,
+    )
+    .join('');
   return `<figure class="chart"><figcaption>${escapeHtml(title)}</figcaption><svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${parts.join('')}</svg><div class="legend">${legend}</div></figure>`;
 }

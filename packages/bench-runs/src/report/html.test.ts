@@ -38,8 +38,28 @@ describe('chart', () => {
   });
 
   it('plots every point inside the frame', () => {
-    const svg = lineChart({ title: 't', yUnit: 'msg/s', series: [{ name: 'a', tone: 't1', points: [[0, 0], [5, 100], [10, 50]] }], width: 200, height: 100 });
-    const points = /points="([^"]+)"/.exec(svg)?.[1]?.split(' ').map((p) => p.split(',').map(Number)) ?? [];
+    const svg = lineChart({
+      title: 't',
+      yUnit: 'msg/s',
+      series: [
+        {
+          name: 'a',
+          tone: 't1',
+          points: [
+            [0, 0],
+            [5, 100],
+            [10, 50],
+          ],
+        },
+      ],
+      width: 200,
+      height: 100,
+    });
+    const points =
+      /points="([^"]+)"/
+        .exec(svg)?.[1]
+        ?.split(' ')
+        .map((p) => p.split(',').map(Number)) ?? [];
     expect(points).toHaveLength(3);
     for (const [x = -1, y = -1] of points) {
       expect(x).toBeGreaterThanOrEqual(56);

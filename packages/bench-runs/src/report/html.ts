@@ -41,31 +41,50 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 `;
 
 function htmlTable(t: Table, caption?: string): string {
-  const head = t.head.some((h) => h !== '') ? `<thead><tr>${t.head.map((h, i) => `<th scope="col" class="${t.align[i] ?? 'l'}">${escapeHtml(h)}</th>`).join('')}</tr></thead>` : '';
-  const rows = t.rows.map((row) => `<tr>${row.map((c, i) => `<td class="${[t.align[i] ?? 'l', c.tone && c.tone !== 'neutral' ? c.tone : ''].join(' ').trim()}">${escapeHtml(c.text)}</td>`).join('')}</tr>`).join('');
+  const head = t.head.some((h) => h !== '')
+    ? `<thead><tr>${t.head.map((h, i) => `<th scope="col" class="${t.align[i] ?? 'l'}">${escapeHtml(h)}</th>`).join('')}</tr></thead>`
+    : '';
+  const rows = t.rows
+    .map(
+      (row) =>
+        `<tr>${row.map((c, i) => `<td class="${[t.align[i] ?? 'l', c.tone && c.tone !== 'neutral' ? c.tone : ''].join(' ').trim()}">${escapeHtml(c.text)}</td>`).join('')}</tr>`,
+    )
+    .join('');
   return `<table>${caption ? `<caption hidden>${escapeHtml(caption)}</caption>` : ''}${head}<tbody>${rows}</tbody></table>`;
 }
 
 function charts(run: BenchRun, comparison: Comparison | null): string {
   const base = comparison?.baseline;
-  const series = (r: BenchRun, key: 'produced' | 'consumed' | 'p50' | 'p99', onlyReceived = false): [number, number][] =>
-    r.timeline.filter((t) => !onlyReceived || t.consumed > 0).map((t) => [t.second, t[key]]);
+  const series = (
+    r: BenchRun,
+    key: 'produced' | 'consumed' | 'p50' | 'p99',
+    onlyReceived = false,
+  ): [number, number][] => r.timeline.filter((t) => !onlyReceived || t.consumed > 0).map((t) => [t.second, t[key]]);
   const throughput: Series[] = [
     { name: 'produced msg/s', tone: 't1', points: series(run, 'produced') },
     { name: 'consumed msg/s', tone: 't2', points: series(run, 'consumed') },
-    ...(base ? [{ name: `baseline consumed msg/s (${base.id})`, tone: 't2', dashed: true, points: series(base, 'consumed') }] : []),
+    ...(base
+      ? [{ name: `baseline consumed msg/s (${base.id})`, tone: 't2', dashed: true, points: series(base, 'consumed') }]
+      : []),
   ];
   const latency: Series[] = [
     { name: 'p50 ms', tone: 't4', points: series(run, 'p50', true) },
     { name: 'p99 ms', tone: 't3', points: series(run, 'p99', true) },
-    ...(base ? [{ name: `baseline p99 ms (${base.id})`, tone: 't3', dashed: true, points: series(base, 'p99', true) }] : []),
+    ...(base
+      ? [{ name: `baseline p99 ms (${base.id})`, tone: 't3', dashed: true, points: series(base, 'p99', true) }]
+      : []),
   ];
   return `<div class="charts">${lineChart({ title: 'Throughput per second', yUnit: 'msg/s', series: throughput })}${lineChart({ title: 'Latency per second (of the messages received that second)', yUnit: 'ms', series: latency })}</div>`;
 }
 
 export function renderHtml(run: BenchRun, comparison: Comparison | null, generatedAt: Date = new Date()): string {
   const s = reportSections(run, comparison);
-  const facts = s.facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${k === 'Scenario' ? `<code>${escapeHtml(v)}</code>` : escapeHtml(v)}</dd>`).join('');
+  const facts = s.facts
+    .map(
+      ([k, v]) =>
+        `<dt>${escapeHtml(k)}</dt><dd>${k === 'Scenario' ? `<code>${escapeHtml(v)}</code>` : escapeHtml(v)}</dd>`,
+    )
+    .join('');
   const banner = s.comparison
     ? s.comparison.regressions.length
       ? `<div class="banner bad" role="status"><strong>Regressed against baseline ${escapeHtml(s.comparison.baselineId)}</strong><ul>${s.comparison.regressions.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul></div>`

@@ -15,7 +15,9 @@ describe('renderMarkdown', () => {
       '## Broker-side figures and checks',
       '## Timeline',
     ]);
-    expect(md).toContain('- **Scenario:** `kafka size=200 producers=1 consumers=1 rate=max acks=all idempotent=off partitions=3`');
+    expect(md).toContain(
+      '- **Scenario:** `kafka size=200 producers=1 consumers=1 rate=max acks=all idempotent=off partitions=3`',
+    );
     expect(md).toContain('| produce (accepted by the broker) | 10,000 msg/s · 2.00 MB/s |');
     expect(md).toContain('| p99 | 8.00 |');
     expect(md).toContain('| p99.9 | 12.0 |');
@@ -30,8 +32,12 @@ describe('renderMarkdown', () => {
     const run = runFixture({ produce: 10_000, p99: 8 });
     const md = renderMarkdown(run, compareRuns(run, baseline));
     expect(md).toContain('## Compared with baseline base-run');
-    expect(md).toContain("- **Regression:** produce throughput: 10,000 msg/s is 0.50× the baseline's 20,000 (limit < 0.90×)");
-    expect(md).toContain('| produce (accepted by the broker) | **10,000 msg/s · 2.00 MB/s** | 20,000 msg/s · 4.00 MB/s | **0.50×** |');
+    expect(md).toContain(
+      "- **Regression:** produce throughput: 10,000 msg/s is 0.50× the baseline's 20,000 (limit < 0.90×)",
+    );
+    expect(md).toContain(
+      '| produce (accepted by the broker) | **10,000 msg/s · 2.00 MB/s** | 20,000 msg/s · 4.00 MB/s | **0.50×** |',
+    );
     expect(md).toContain('| p99 | **8.00** | 4.00 | **2.00×** |');
     expect(md).toContain('| latency p99 (ms) | 4.00 | **8.00** | **2.00×** | **REGRESSION (> 1.20×)** |');
   });
@@ -44,6 +50,8 @@ describe('renderMarkdown', () => {
 
 describe('markdownTable', () => {
   it('escapes pipes and line breaks inside cells', () => {
-    expect(markdownTable({ head: ['a', 'b'], align: ['l', 'r'], rows: [[{ text: 'x|y' }, { text: 'one\ntwo' }]] })).toBe('| a | b |\n| --- | ---: |\n| x\\|y | one two |');
+    expect(
+      markdownTable({ head: ['a', 'b'], align: ['l', 'r'], rows: [[{ text: 'x|y' }, { text: 'one\ntwo' }]] }),
+    ).toBe('| a | b |\n| --- | ---: |\n| x\\|y | one two |');
   });
 });

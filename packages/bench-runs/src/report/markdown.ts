@@ -16,12 +16,29 @@ export function markdownTable(t: Table): string {
 
 export function renderMarkdown(run: BenchRun, comparison: Comparison | null): string {
   const s = reportSections(run, comparison);
-  const out = [`# ${s.title}`, '', ...s.facts.map(([k, v]) => `- **${k}:** ${k === 'Scenario' ? `\`${v}\`` : escapeCell(v)}`), ''];
+  const out = [
+    `# ${s.title}`,
+    '',
+    ...s.facts.map(([k, v]) => `- **${k}:** ${k === 'Scenario' ? `\`${v}\`` : escapeCell(v)}`),
+    '',
+  ];
   out.push('## Results', '', markdownTable(s.results), '');
-  out.push('## Latency percentiles', '', 'From the send time carried in each message to its receipt.', '', markdownTable(s.percentiles), '');
+  out.push(
+    '## Latency percentiles',
+    '',
+    'From the send time carried in each message to its receipt.',
+    '',
+    markdownTable(s.percentiles),
+    '',
+  );
   if (s.comparison) {
     out.push(`## Compared with baseline ${s.comparison.baselineId}`, '');
-    out.push(s.comparison.regressions.length ? s.comparison.regressions.map((r) => `- **Regression:** ${escapeCell(r)}`).join('\n') : 'No regressions.', '');
+    out.push(
+      s.comparison.regressions.length
+        ? s.comparison.regressions.map((r) => `- **Regression:** ${escapeCell(r)}`).join('\n')
+        : 'No regressions.',
+      '',
+    );
     out.push(markdownTable(s.comparison.table), '');
   }
   out.push('## Parameters', '', markdownTable(s.parameters), '');
@@ -29,6 +46,13 @@ export function renderMarkdown(run: BenchRun, comparison: Comparison | null): st
   out.push('## Broker-side figures and checks', '', markdownTable(s.broker), '');
   const step = Math.max(1, Math.ceil(s.timeline.rows.length / MAX_TIMELINE_ROWS));
   const timeline = { ...s.timeline, rows: s.timeline.rows.filter((_, i) => i % step === 0) };
-  out.push('## Timeline', '', step > 1 ? `Every ${step}th second.` : 'Per second since the first send.', '', markdownTable(timeline), '');
+  out.push(
+    '## Timeline',
+    '',
+    step > 1 ? `Every ${step}th second.` : 'Per second since the first send.',
+    '',
+    markdownTable(timeline),
+    '',
+  );
   return out.join('\n');
 }

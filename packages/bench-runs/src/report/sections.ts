@@ -36,7 +36,7 @@ const cells = (...texts: string[]): Cell[] => texts.map((text) => ({ text }));
 function toneOf(m: MetricComparison): Tone {
   if (m.regressed) return 'bad';
   if (m.ratio === null || Math.abs(m.ratio - 1) < 0.02) return 'neutral';
-  return (m.ratio > 1) === (m.better === 'higher') ? 'good' : 'neutral';
+  return m.ratio > 1 === (m.better === 'higher') ? 'good' : 'neutral';
 }
 
 function valueText(m: Pick<MetricComparison, 'unit'>, v: number): string {
@@ -61,14 +61,33 @@ export function reportSections(run: BenchRun, comparison: Comparison | null): Re
   const base = comparison?.baseline;
   const facts: [string, string][] = [
     ['Scenario', run.scenario],
-    ['Status', run.status === 'ok' ? 'ok: every message sent came back once' : run.status === 'lossy' ? 'lossy: messages lost, duplicated or not accepted' : 'failed: nothing was sent'],
+    [
+      'Status',
+      run.status === 'ok'
+        ? 'ok: every message sent came back once'
+        : run.status === 'lossy'
+          ? 'lossy: messages lost, duplicated or not accepted'
+          : 'failed: nothing was sent',
+    ],
     ['Started', when(run.startedAt)],
     ['Broker', `${run.environment.broker.name} ${run.environment.broker.version}`],
-    ['Baseline', base ? `compared with ${base.id} (${when(base.startedAt)})` : 'none to compare with (this run is the baseline, or the scenario has none)'],
+    [
+      'Baseline',
+      base
+        ? `compared with ${base.id} (${when(base.startedAt)})`
+        : 'none to compare with (this run is the baseline, or the scenario has none)',
+    ],
   ];
 
   const withBase = (label: string, value: string, baseValue?: string, ratio?: number | null, tone?: Tone): Cell[] =>
-    base ? [{ text: label }, { text: value, ...(tone ? { tone } : {}) }, { text: baseValue ?? '–' }, { text: ratio === undefined ? '' : ratioText(ratio), ...(tone ? { tone } : {}) }] : cells(label, value);
+    base
+      ? [
+          { text: label },
+          { text: value, ...(tone ? { tone } : {}) },
+          { text: baseValue ?? '–' },
+          { text: ratio === undefined ? '' : ratioText(ratio), ...(tone ? { tone } : {}) },
+        ]
+      : cells(label, value);
   const metric = (name: MetricComparison['metric']) => comparison?.metrics.find((m) => m.metric === name);
   const head = base ? ['', 'this run', `baseline ${base.id}`, 'ratio'] : ['', 'this run'];
   const align: ('l' | 'r')[] = base ? ['l', 'r', 'r', 'r'] : ['l', 'r'];
@@ -76,12 +95,24 @@ export function reportSections(run: BenchRun, comparison: Comparison | null): Re
     const t = r[name];
     const m = metric(name);
     const b = base?.result[name];
-    return withBase(label, `${int(t.msgPerSec)} msg/s · ${fixed(t.mbPerSec, 2)} MB/s`, b ? `${int(b.msgPerSec)} msg/s · ${fixed(b.mbPerSec, 2)} MB/s` : undefined, m?.ratio, m ? toneOf(m) : undefined);
+    return withBase(
+      label,
+      `${int(t.msgPerSec)} msg/s · ${fixed(t.mbPerSec, 2)} MB/s`,
+      b ? `${int(b.msgPerSec)} msg/s · ${fixed(b.mbPerSec, 2)} MB/s` : undefined,
+      m?.ratio,
+      m ? toneOf(m) : undefined,
+    );
   };
   const countRow = (label: string, name: 'sent' | 'received' | 'lost' | 'duplicates' | 'failed') => {
     const m = name === 'lost' || name === 'duplicates' ? metric(name) : undefined;
     const bad = (name === 'lost' || name === 'duplicates' || name === 'failed') && r[name] > 0;
-    return withBase(label, int(r[name]), base ? int(base.result[name]) : undefined, undefined, m?.regressed || bad ? 'bad' : undefined);
+    return withBase(
+      label,
+      int(r[name]),
+      base ? int(base.result[name]) : undefined,
+      undefined,
+      m?.regressed || bad ? 'bad' : undefined,
+    );
   };
   const results: Table = {
     head,
@@ -103,7 +134,13 @@ export function reportSections(run: BenchRun, comparison: Comparison | null): Re
     rows: PERCENTILE_ROWS.map(([label, key]) => {
       const m = key === 'p50' || key === 'p95' || key === 'p99' || key === 'max' ? metric(key) : undefined;
       const b = base?.result.latency[key];
-      return withBase(label, ms(r.latency[key]), b === undefined ? undefined : ms(b), b === undefined ? undefined : b > 0 ? r.latency[key] / b : null, m ? toneOf(m) : undefined);
+      return withBase(
+        label,
+        ms(r.latency[key]),
+        b === undefined ? undefined : ms(b),
+        b === undefined ? undefined : b > 0 ? r.latency[key] / b : null,
+        m ? toneOf(m) : undefined,
+      );
     }),
   };
 
@@ -123,7 +160,8 @@ export function reportSections(run: BenchRun, comparison: Comparison | null): Re
     },
   };
 
-  const explicit = (set: number | undefined, used: number) => (set === undefined ? `${int(used)} (default)` : int(used));
+  const explicit = (set: number | undefined, used: number) =>
+    set === undefined ? `${int(used)} (default)` : int(used);
   const paramRows: [string, string][] = [
     ['broker', p.broker],
     ['target', p.target],
@@ -147,7 +185,10 @@ export function reportSections(run: BenchRun, comparison: Comparison | null): Re
         ] as [string, string][])),
     ['batch (messages per send)', explicit(p.tuning.batch, p.effective.batch)],
     ['sends in flight per producer', explicit(p.tuning.inFlight, p.effective.inFlight)],
-    ['regression thresholds', `throughput drop > ${int(p.thresholds.maxDrop * 100)} %, p99 rise > ${int(p.thresholds.maxP99Rise * 100)} %`],
+    [
+      'regression thresholds',
+      `throughput drop > ${int(p.thresholds.maxDrop * 100)} %, p99 rise > ${int(p.thresholds.maxP99Rise * 100)} %`,
+    ],
   ];
 
   const e = run.environment;
@@ -159,7 +200,10 @@ export function reportSections(run: BenchRun, comparison: Comparison | null): Re
     ['cores', `${e.host.cores} × ${e.host.cpu}`],
     ['memory', `${e.host.memGiB} GiB`],
     ['platform', `${e.host.platform}, Node ${e.host.node}`],
-    ['load average (1/5/15 min)', `${e.host.loadAvgBefore.join(' / ')} before, ${e.host.loadAvgAfter.join(' / ')} after`],
+    [
+      'load average (1/5/15 min)',
+      `${e.host.loadAvgBefore.join(' / ')} before, ${e.host.loadAvgAfter.join(' / ')} after`,
+    ],
     ['command', e.rollcall.command],
   ];
 
@@ -167,11 +211,17 @@ export function reportSections(run: BenchRun, comparison: Comparison | null): Re
     ['messages that came back although their send failed', int(r.unconfirmed)],
     ['bodies that were not this run’s messages', int(r.strays)],
     ['drained (everything sent was received)', r.drained ? 'yes' : 'no'],
-    ...Object.entries(r.broker).map(([k, v]) => [k.replaceAll('_', ' '), typeof v === 'number' ? int(v) : v] as [string, string]),
+    ...Object.entries(r.broker).map(
+      ([k, v]) => [k.replaceAll('_', ' '), typeof v === 'number' ? int(v) : v] as [string, string],
+    ),
     ...r.errors.map((err, i) => [`error ${i + 1}`, err] as [string, string]),
   ];
 
-  const pairs = (rows: [string, string][]): Table => ({ head: ['', ''], align: ['l', 'l'], rows: rows.map(([k, v]) => cells(k, v)) });
+  const pairs = (rows: [string, string][]): Table => ({
+    head: ['', ''],
+    align: ['l', 'l'],
+    rows: rows.map(([k, v]) => cells(k, v)),
+  });
   return {
     title: `Benchmark run ${run.id}`,
     facts,
@@ -184,7 +234,16 @@ export function reportSections(run: BenchRun, comparison: Comparison | null): Re
     timeline: {
       head: ['second', 'produced msg/s', 'consumed msg/s', 'p50 ms', 'p99 ms', 'max ms'],
       align: ['r', 'r', 'r', 'r', 'r', 'r'],
-      rows: run.timeline.map((t) => cells(String(t.second), int(t.produced), int(t.consumed), t.consumed ? ms(t.p50) : '–', t.consumed ? ms(t.p99) : '–', t.consumed ? ms(t.max) : '–')),
+      rows: run.timeline.map((t) =>
+        cells(
+          String(t.second),
+          int(t.produced),
+          int(t.consumed),
+          t.consumed ? ms(t.p50) : '–',
+          t.consumed ? ms(t.p99) : '–',
+          t.consumed ? ms(t.max) : '–',
+        ),
+      ),
     },
   };
 }

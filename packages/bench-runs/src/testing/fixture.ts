@@ -1,7 +1,18 @@
 // A complete, plausible run for the pure tests of comparisons and reports. Test-only.
 import type { BenchRun } from '@rollcall/contract/bench';
 
-export function runFixture(over: { id?: string; produce?: number; endToEnd?: number; p50?: number; p99?: number; lost?: number; duplicates?: number; scenario?: string } = {}): BenchRun {
+export function runFixture(
+  over: {
+    id?: string;
+    produce?: number;
+    endToEnd?: number;
+    p50?: number;
+    p99?: number;
+    lost?: number;
+    duplicates?: number;
+    scenario?: string;
+  } = {},
+): BenchRun {
   const produce = over.produce ?? 10_000;
   const endToEnd = over.endToEnd ?? produce;
   const p99 = over.p99 ?? 8;
@@ -34,7 +45,16 @@ export function runFixture(over: { id?: string; produce?: number; endToEnd?: num
     },
     environment: {
       broker: { name: 'kafka', version: '4.1.2', nodes: 1, detail: { clusterId: 'abc' } },
-      host: { hostname: 'bench-1', cores: 2, cpu: 'Test CPU', memGiB: 8, platform: 'linux-x64', node: 'v20.0.0', loadAvgBefore: [0.5, 0.4, 0.3], loadAvgAfter: [1.5, 0.6, 0.4] },
+      host: {
+        hostname: 'bench-1',
+        cores: 2,
+        cpu: 'Test CPU',
+        memGiB: 8,
+        platform: 'linux-x64',
+        node: 'v20.0.0',
+        loadAvgBefore: [0.5, 0.4, 0.3],
+        loadAvgAfter: [1.5, 0.6, 0.4],
+      },
       rollcall: { command: 'rollcall bench --broker kafka --duration 3s' },
     },
     result: {
@@ -47,11 +67,29 @@ export function runFixture(over: { id?: string; produce?: number; endToEnd?: num
       strays: 0,
       produce: { msgPerSec: produce, mbPerSec: mb(produce), seconds: 3 },
       endToEnd: { msgPerSec: endToEnd, mbPerSec: mb(endToEnd), seconds: 3.1 },
-      latency: { count: produce * 3, min: 0.4, mean: p50 * 1.2, p50, p75: p50 * 1.5, p90: p50 * 2, p95: p99 / 2, p99, p999: p99 * 1.5, max: p99 * 2 },
+      latency: {
+        count: produce * 3,
+        min: 0.4,
+        mean: p50 * 1.2,
+        p50,
+        p75: p50 * 1.5,
+        p90: p50 * 2,
+        p95: p99 / 2,
+        p99,
+        p999: p99 * 1.5,
+        max: p99 * 2,
+      },
       drained: lost === 0,
       broker: { records_on_topic: produce * 3, group_lag_at_end: 0 },
       errors: [],
     },
-    timeline: [0, 1, 2, 3].map((second) => ({ second, produced: second < 3 ? produce : 0, consumed: second < 3 ? endToEnd : 300, p50, p99, max: p99 * 2 })),
+    timeline: [0, 1, 2, 3].map((second) => ({
+      second,
+      produced: second < 3 ? produce : 0,
+      consumed: second < 3 ? endToEnd : 300,
+      p50,
+      p99,
+      max: p99 * 2,
+    })),
   };
 }

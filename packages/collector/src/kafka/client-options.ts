@@ -10,7 +10,9 @@ export function kafkaClientOptions(cfg: Config['kafka']): KafkaConfig {
     clientId: cfg.client_id,
     brokers: cfg.brokers,
     ssl: cfg.ssl,
-    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions } : {}),
+    ...(sasl
+      ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions }
+      : {}),
   };
 }
 

@@ -11,7 +11,10 @@ import { decompress as zstdDecompress } from 'fzstd';
 // lz4js and snappyjs ship no types; these are the parts used.
 const require = createRequire(import.meta.url);
 const lz4 = require('lz4js') as { compress(src: Uint8Array): Uint8Array; decompress(src: Uint8Array): Uint8Array };
-const snappy = require('snappyjs') as { compress(src: Uint8Array): Uint8Array; uncompress(src: Uint8Array): Uint8Array };
+const snappy = require('snappyjs') as {
+  compress(src: Uint8Array): Uint8Array;
+  uncompress(src: Uint8Array): Uint8Array;
+};
 
 interface Codec {
   compress(encoder: { buffer: Buffer }): Promise<Buffer>;
@@ -21,7 +24,8 @@ interface Codec {
 /** Key of a placeholder record: random per process, so no producer can forge one. */
 export const UNDECODABLE_KEY = randomBytes(16);
 
-export const isUndecodable = (key: Buffer | null): boolean => key !== null && key.length === UNDECODABLE_KEY.length && key.equals(UNDECODABLE_KEY);
+export const isUndecodable = (key: Buffer | null): boolean =>
+  key !== null && key.length === UNDECODABLE_KEY.length && key.equals(UNDECODABLE_KEY);
 
 // Java producers frame snappy the way snappy-java's SnappyOutputStream does: a 16-byte header, then blocks
 // each prefixed with their compressed length.
@@ -29,9 +33,10 @@ const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00
 const XERIAL_HEADER = 16;
 
 function unsnappy(buffer: Buffer): Buffer {
-  if (buffer.length < XERIAL_HEADER || !buffer.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC)) return Buffer.from(snappy.uncompress(buffer));
+  if (buffer.length < XERIAL_HEADER || !buffer.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC))
+    return Buffer.from(snappy.uncompress(buffer));
   const blocks: Buffer[] = [];
-  for (let at = XERIAL_HEADER; at < buffer.length; ) {
+  for (let at = XERIAL_HEADER; at < buffer.length;) {
     const size = buffer.readInt32BE(at);
     at += 4;
     if (size < 0 || at + size > buffer.length) throw new Error('truncated snappy block');
@@ -80,7 +85,14 @@ const withLength = (bytes: Buffer) => Buffer.concat([varint(bytes.length), bytes
 
 /** One placeholder record (v2 record format): no headers, the marker key, the reason as its value. */
 function placeholder(offsetDelta: number, reason: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from([0]), varint(0), varint(offsetDelta), withLength(UNDECODABLE_KEY), withLength(reason), varint(0)]);
+  const body = Buffer.concat([
+    Buffer.from([0]),
+    varint(0),
+    varint(offsetDelta),
+    withLength(UNDECODABLE_KEY),
+    withLength(reason),
+    varint(0),
+  ]);
   return withLength(body);
 }
 
@@ -89,7 +101,8 @@ function placeholder(offsetDelta: number, reason: Buffer): Buffer {
 export function placeholderRecords(shape: BatchShape, reason: string): Buffer {
   const text = Buffer.from(reason.slice(0, 500), 'utf8');
   const records: Buffer[] = [];
-  for (let i = 0; i < shape.count; i++) records.push(placeholder(i === shape.count - 1 ? shape.lastOffsetDelta : i, text));
+  for (let i = 0; i < shape.count; i++)
+    records.push(placeholder(i === shape.count - 1 ? shape.lastOffsetDelta : i, text));
   return Buffer.concat(records);
 }
 
@@ -107,7 +120,10 @@ function tolerant(name: string, decompress: Decompress): Codec['decompress'] {
   };
 }
 
-const notForProducing = (name: string) => () => Promise.reject(new Error(`${name} compression is not available for producing in Rollcall; the tap only decompresses it`));
+const notForProducing = (name: string) => () =>
+  Promise.reject(
+    new Error(`${name} compression is not available for producing in Rollcall; the tap only decompresses it`),
+  );
 
 // kafkajs is CommonJS and these two are not visible to Node's named-export detection.
 const { CompressionCodecs, CompressionTypes } = kafkajs;
@@ -120,10 +136,22 @@ export function registerKafkaCodecs(): void {
   registered = true;
   const gzip = CompressionCodecs[CompressionTypes.GZIP]() as Codec;
   const codecs: Record<1 | 2 | 3 | 4, Codec> = {
-    [CompressionTypes.GZIP]: { compress: (e) => gzip.compress(e), decompress: tolerant('gzip', (b) => gzip.decompress(b)) },
-    [CompressionTypes.Snappy]: { compress: async (e) => Buffer.from(snappy.compress(e.buffer)), decompress: tolerant('snappy', unsnappy) },
-    [CompressionTypes.LZ4]: { compress: async (e) => Buffer.from(lz4.compress(e.buffer)), decompress: tolerant('lz4', (b) => Buffer.from(lz4.decompress(b))) },
-    [CompressionTypes.ZSTD]: { compress: notForProducing('zstd'), decompress: tolerant('zstd', (b) => Buffer.from(zstdDecompress(b))) },
+    [CompressionTypes.GZIP]: {
+      compress: (e) => gzip.compress(e),
+      decompress: tolerant('gzip', (b) => gzip.decompress(b)),
+    },
+    [CompressionTypes.Snappy]: {
+      compress: async (e) => Buffer.from(snappy.compress(e.buffer)),
+      decompress: tolerant('snappy', unsnappy),
+    },
+    [CompressionTypes.LZ4]: {
+      compress: async (e) => Buffer.from(lz4.compress(e.buffer)),
+      decompress: tolerant('lz4', (b) => Buffer.from(lz4.decompress(b))),
+    },
+    [CompressionTypes.ZSTD]: {
+      compress: notForProducing('zstd'),
+      decompress: tolerant('zstd', (b) => Buffer.from(zstdDecompress(b))),
+    },
   };
   CompressionCodecs[CompressionTypes.GZIP] = () => codecs[CompressionTypes.GZIP];
   CompressionCodecs[CompressionTypes.Snappy] = () => codecs[CompressionTypes.Snappy];

@@ -4,12 +4,19 @@ import { silentLogger } from '@rollcall/core/log';
 import { DRAIN_PROTOCOL, DrainTimeoutError, drainAssigner, type DrainHooks } from './drain-assigner.ts';
 
 // Round robin only asks the cluster for each topic's partitions.
-const cluster = { findTopicPartitionMetadata: () => [0, 1, 2, 3].map((partitionId) => ({ partitionId })) } as unknown as Cluster;
+const cluster = {
+  findTopicPartitionMetadata: () => [0, 1, 2, 3].map((partitionId) => ({ partitionId })),
+} as unknown as Cluster;
 const context = { cluster, groupId: 'g', logger: {} as KafkaLogger };
 
-const member = (memberId: string, ticket: string) => ({ memberId, memberMetadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics: ['t'], userData: Buffer.from(ticket) }) });
+const member = (memberId: string, ticket: string) => ({
+  memberId,
+  memberMetadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics: ['t'], userData: Buffer.from(ticket) }),
+});
 const assigned = (result: { memberId: string; memberAssignment: Buffer }[]) =>
-  Object.fromEntries(result.map((r) => [r.memberId, AssignerProtocol.MemberAssignment.decode(r.memberAssignment)?.assignment]));
+  Object.fromEntries(
+    result.map((r) => [r.memberId, AssignerProtocol.MemberAssignment.decode(r.memberAssignment)?.assignment]),
+  );
 
 function hooks(overrides: Partial<DrainHooks>): DrainHooks {
   return { ticket: () => undefined, drained: async () => true, timeoutMs: 1000, log: silentLogger, ...overrides };
@@ -30,7 +37,9 @@ describe('drain assigner', () => {
     const asked: string[] = [];
     const assigner = drainAssigner(hooks({ drained: async (t) => (asked.push(t), landed.has(t)) }))(context);
     let done = false;
-    const result = assigner.assign({ members: [member('a', 'run-1'), member('b', '')], topics: ['t'] }).then((r) => ((done = true), r));
+    const result = assigner
+      .assign({ members: [member('a', 'run-1'), member('b', '')], topics: ['t'] })
+      .then((r) => ((done = true), r));
     await new Promise((r) => setTimeout(r, 200));
     expect(done).toBe(false); // a's inserts are still running
     landed.add('run-1');
@@ -40,7 +49,9 @@ describe('drain assigner', () => {
 
   it('refuses to assign, retriably, when a ticket does not drain in time', async () => {
     const assigner = drainAssigner(hooks({ drained: async () => false, timeoutMs: 150 }))(context);
-    const failure = await assigner.assign({ members: [member('a', 'run-1')], topics: ['t'] }).catch((err: unknown) => err);
+    const failure = await assigner
+      .assign({ members: [member('a', 'run-1')], topics: ['t'] })
+      .catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(DrainTimeoutError);
     expect(failure).toMatchObject({ retriable: true, message: expect.stringContaining('run-1') });
   });

@@ -38,10 +38,15 @@ export function drainAssigner(hooks: DrainHooks): PartitionAssigner {
       version: 1,
       protocol({ topics }) {
         const userData = Buffer.from(hooks.ticket() ?? '');
-        return { name: DRAIN_PROTOCOL, metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData }) };
+        return {
+          name: DRAIN_PROTOCOL,
+          metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData }),
+        };
       },
       async assign(group) {
-        const tickets = group.members.map((m) => AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.userData.toString() ?? '').filter((t) => t !== '');
+        const tickets = group.members
+          .map((m) => AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.userData.toString() ?? '')
+          .filter((t) => t !== '');
         await waitForTickets(tickets, hooks);
         return roundRobin.assign(group);
       },
@@ -59,7 +64,9 @@ async function waitForTickets(tickets: string[], hooks: DrainHooks): Promise<voi
     if (Date.now() >= deadline) {
       // Assigning now could let a partition's new owner store rows the old owner is still inserting: refuse, and
       // let kafkajs restart the join, by which time the inserts have usually landed.
-      throw new DrainTimeoutError(`previous owners still have inserts outstanding after ${hooks.timeoutMs} ms (tickets ${open.join(', ')}); is ClickHouse slow or down?`);
+      throw new DrainTimeoutError(
+        `previous owners still have inserts outstanding after ${hooks.timeoutMs} ms (tickets ${open.join(', ')}); is ClickHouse slow or down?`,
+      );
     }
     await sleep(POLL_MS);
   }

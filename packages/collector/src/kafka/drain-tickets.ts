@@ -23,7 +23,15 @@ export interface DrainTicketDeps {
 }
 
 /** The drain assigner, with tickets whose markers this member stores in the store. */
-export function drainTicketAssigner({ config, store, log, now, stopping, outstanding, allStored }: DrainTicketDeps): PartitionAssigner {
+export function drainTicketAssigner({
+  config,
+  store,
+  log,
+  now,
+  stopping,
+  outstanding,
+  allStored,
+}: DrainTicketDeps): PartitionAssigner {
   const cfg = config.kafka;
   let tickets = 0;
   const drainMarker = (ticket: string) => `${DRAIN_MARKER_PREFIX}${cfg.cluster}/${cfg.group_id}/${ticket}`;

@@ -35,7 +35,9 @@ async function retryRetriable<T>(op: () => Promise<T>, log: Logger, attempts = 1
 // kafkajs's admin.setOffsets does this one topic at a time, each with its own group join (about 5 s apiece):
 // one paused consumer seeks every topic to its end and commits that when it stops.
 async function seekAllToEnd({ kafka, admin, config, assigners }: FirstStartDeps, topics: string[]): Promise<void> {
-  const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })));
+  const ends = await Promise.all(
+    topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })),
+  );
   const seeker = kafka.consumer({ groupId: config.kafka.group_id, partitionAssigners: assigners });
   await seeker.connect();
   try {
@@ -44,7 +46,8 @@ async function seekAllToEnd({ kafka, admin, config, assigners }: FirstStartDeps,
       seeker.on(seeker.events.FETCH, () => void seeker.stop().then(resolve, reject));
       seeker.run({ eachBatchAutoResolve: false, eachBatch: async () => {} }).catch(reject);
       seeker.pause(topics.map((topic) => ({ topic })));
-      for (const { topic, partitions } of ends) for (const p of partitions) seeker.seek({ topic, partition: p.partition, offset: p.high });
+      for (const { topic, partitions } of ends)
+        for (const p of partitions) seeker.seek({ topic, partition: p.partition, offset: p.high });
     });
   } finally {
     await seeker.disconnect();
@@ -59,7 +62,9 @@ export async function commitLatestOnFirstStart(deps: FirstStartDeps, topics: str
   if (cfg.start === 'earliest' || (await hasMarker(store, marker))) return;
   // A broker that has never hosted a group answers NOT_COORDINATOR until __consumer_offsets exists.
   const committed = await retryRetriable(() => admin.fetchOffsets({ groupId: cfg.group_id, topics }), log);
-  const fresh = committed.filter(({ partitions }) => partitions.every((p) => Number(p.offset) < 0)).map(({ topic }) => topic);
+  const fresh = committed
+    .filter(({ partitions }) => partitions.every((p) => Number(p.offset) < 0))
+    .map(({ topic }) => topic);
   if (fresh.length) {
     await seekAllToEnd(deps, fresh);
     log.info('first start: reading from the end of each existing topic', { topics: fresh.length });

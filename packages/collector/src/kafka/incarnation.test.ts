@@ -12,7 +12,12 @@ describe('kafkaHighWater', () => {
   it('keeps the highest stored offset per partition', async () => {
     await db.store.insertEvents([row(10, 0), row(7, 1)], 'hw-1', 3);
     await db.store.insertEvents([row(11, 0)], 'hw-2', 4);
-    expect(await kafkaHighWater(db.store, 'local', 'hw')).toEqual(new Map([[0, 11], [1, 7]]));
+    expect(await kafkaHighWater(db.store, 'local', 'hw')).toEqual(
+      new Map([
+        [0, 11],
+        [1, 7],
+      ]),
+    );
     // answered from the projection written inside each part, not by scanning rows
     const rs = await db.store.client.query({
       // inline SETTINGS: chDB's connection turns clickhouse_settings into session-wide SETs that outlive the query

@@ -41,7 +41,10 @@ export interface PartitionMarks {
 
 /** Highest stored offset per partition, within each partition's current incarnation. */
 export async function incarnationHighWater(store: Store, cluster: string, topic: string): Promise<PartitionMarks> {
-  const [offsets, since] = await Promise.all([kafkaHighWater(store, cluster, topic), incarnationStarts(store, cluster, topic)]);
+  const [offsets, since] = await Promise.all([
+    kafkaHighWater(store, cluster, topic),
+    incarnationStarts(store, cluster, topic),
+  ]);
   for (const [partition, from] of since) {
     const [found] = await queryRows<{ n: string; max_offset: string }>(
       store,
@@ -65,7 +68,14 @@ export interface RecordIdentity {
 }
 
 /** Whether the row stored at `record.offset` in this incarnation of the partition is this record. */
-export async function storedAsIs(store: Store, cluster: string, topic: string, partition: number, since: number, record: RecordIdentity): Promise<boolean> {
+export async function storedAsIs(
+  store: Store,
+  cluster: string,
+  topic: string,
+  partition: number,
+  since: number,
+  record: RecordIdentity,
+): Promise<boolean> {
   const [found] = await queryRows<{ broker_ts: string; size: string; key_hash: string }>(
     store,
     `SELECT toUnixTimestamp64Milli(broker_ts) AS broker_ts, size, key_hash FROM ${store.db}.events
@@ -74,9 +84,20 @@ export async function storedAsIs(store: Store, cluster: string, topic: string, p
      LIMIT 1`,
     { cluster, topic, partition, offset: record.offset, since },
   );
-  return found !== undefined && Number(found.size) === record.size && Number(found.key_hash) === record.key_hash && Number(found.broker_ts) === record.broker_ts;
+  return (
+    found !== undefined &&
+    Number(found.size) === record.size &&
+    Number(found.key_hash) === record.key_hash &&
+    Number(found.broker_ts) === record.broker_ts
+  );
 }
 
-export async function startIncarnation(store: Store, cluster: string, topic: string, partition: number, at: number): Promise<void> {
+export async function startIncarnation(
+  store: Store,
+  cluster: string,
+  topic: string,
+  partition: number,
+  at: number,
+): Promise<void> {
   await setMarker(store, `${markerPrefix(cluster, topic)}${partition}`, at);
 }

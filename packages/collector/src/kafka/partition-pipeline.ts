@@ -57,7 +57,16 @@ interface PartitionBatch {
   last: number;
 }
 
-export function createPartitionPipeline({ config, store, log, now, concurrency, onInserted, telemetry, onWatermark }: PartitionPipelineDeps): PartitionPipeline {
+export function createPartitionPipeline({
+  config,
+  store,
+  log,
+  now,
+  concurrency,
+  onInserted,
+  telemetry,
+  onWatermark,
+}: PartitionPipelineDeps): PartitionPipeline {
   const cfg = config.kafka;
   let assigned = 1;
   // topic → partition → highest stored offset. Reloaded on every group join: another member may have stored more.
@@ -74,12 +83,17 @@ export function createPartitionPipeline({ config, store, log, now, concurrency, 
     // idling until the main thread can start the next one. Each partition's own inserts still run in order.
     maxInFlight: concurrency,
     maxPending: () => Math.max(1, Math.min(concurrency, assigned)),
-    tokenFor: (batch) => `kafka/${cfg.cluster}/` + batch.map(({ meta: b }) => `${b.topic}:${b.partition}:${b.first}-${b.last}`).join(','),
+    tokenFor: (batch) =>
+      `kafka/${cfg.cluster}/` + batch.map(({ meta: b }) => `${b.topic}:${b.partition}:${b.first}-${b.last}`).join(','),
     onInserted: ({ rows, ms }) => {
       onInserted?.(rows.length, ms);
       telemetry?.stored('kafka', rows, ms);
       const undecodable = rows.filter((r) => r.parse_error.startsWith('undecodable ')).length;
-      if (undecodable) log.error('stored records of a batch the tap could not decompress, with the reason as their parse_error', { rows: undecodable, reason: rows.find((r) => r.parse_error.startsWith('undecodable '))?.parse_error });
+      if (undecodable)
+        log.error('stored records of a batch the tap could not decompress, with the reason as their parse_error', {
+          rows: undecodable,
+          reason: rows.find((r) => r.parse_error.startsWith('undecodable '))?.parse_error,
+        });
     },
     onInsertFailed: () => telemetry?.insertFailed('kafka'),
   });
@@ -95,7 +109,12 @@ export function createPartitionPipeline({ config, store, log, now, concurrency, 
 
   /** The highest offset already stored in this partition, confirmed on the last record it would skip: if that
    * record is not the one stored at its offset, the partition's offsets restarted (see incarnation.ts). */
-  const floorFor = async (topic: string, partition: number, messages: KafkaMessage[], marks: PartitionMarks): Promise<number> => {
+  const floorFor = async (
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    marks: PartitionMarks,
+  ): Promise<number> => {
     const floor = marks.offsets.get(partition) ?? -1;
     let probe: KafkaMessage | undefined;
     for (const message of messages) {
@@ -103,19 +122,33 @@ export function createPartitionPipeline({ config, store, log, now, concurrency, 
       probe = message;
     }
     if (!probe) return floor;
-    const { row } = kafkaRecordToEvent(probe, { cluster: cfg.cluster, topic, partition, observedAt: now(), extract: config.extract });
+    const { row } = kafkaRecordToEvent(probe, {
+      cluster: cfg.cluster,
+      topic,
+      partition,
+      observedAt: now(),
+      extract: config.extract,
+    });
     if (await storedAsIs(store, cfg.cluster, topic, partition, marks.since.get(partition) ?? 0, row)) return floor;
     const at = now();
     await startIncarnation(store, cfg.cluster, topic, partition, at);
     marks.offsets.delete(partition);
     marks.since.set(partition, at);
-    log.warn('a partition restarted its offsets (topic deleted and created again?); counting it from its first record', { topic, partition, stored_up_to: floor });
+    log.warn(
+      'a partition restarted its offsets (topic deleted and created again?); counting it from its first record',
+      { topic, partition, stored_up_to: floor },
+    );
     return -1;
   };
 
   /** One fetched batch's rows (offsets already stored by an earlier run are skipped). Schemas seen for the first
    * time are stored straight away, ahead of every insert that could hold rows using them. */
-  const extract = (topic: string, partition: number, messages: KafkaMessage[], floor: number): Submission<PartitionBatch> | undefined => {
+  const extract = (
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    floor: number,
+  ): Submission<PartitionBatch> | undefined => {
     const observedAt = now();
     const ctx = { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract };
     const rows: Submission<PartitionBatch>['rows'] = [];
@@ -125,7 +158,14 @@ export function createPartitionPipeline({ config, store, log, now, concurrency, 
       const { row, paths } = kafkaRecordToEvent(message, ctx);
       rows.push(row);
       if (writer.isNewSchema(row.schema_fingerprint)) {
-        schemas.push({ fingerprint: row.schema_fingerprint, broker: 'kafka', stream: topic, event_type: row.event_type, paths, first_seen: observedAt });
+        schemas.push({
+          fingerprint: row.schema_fingerprint,
+          broker: 'kafka',
+          stream: topic,
+          event_type: row.event_type,
+          paths,
+          first_seen: observedAt,
+        });
       }
     }
     writer.storeSchemas(schemas);
@@ -178,7 +218,10 @@ export function createPartitionPipeline({ config, store, log, now, concurrency, 
 
   const watermark = createFetchWatermark(now, onWatermark);
 
-  const eachBatch = async (owner: Consumer, { batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) => {
+  const eachBatch = async (
+    owner: Consumer,
+    { batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload,
+  ) => {
     const { topic, partition } = batch;
     const key = `${topic}\0${partition}`;
     const fetchedAt = watermark.batchFetched(key, batch.offsetLag() === '0');
@@ -186,7 +229,12 @@ export function createPartitionPipeline({ config, store, log, now, concurrency, 
     const beat = setInterval(() => heartbeat().catch(() => {}), 3000);
     try {
       const marks = await storedHighWater(topic);
-      const submission = extract(topic, partition, batch.messages, await floorFor(topic, partition, batch.messages, marks));
+      const submission = extract(
+        topic,
+        partition,
+        batch.messages,
+        await floorFor(topic, partition, batch.messages, marks),
+      );
       // Resolving moves kafkajs's fetch position past this batch (commits stay manual, after the insert);
       // left unresolved, kafkajs fetches the same records again.
       resolveOffset(batch.lastOffset());
@@ -227,9 +275,19 @@ export function createPartitionPipeline({ config, store, log, now, concurrency, 
     while (active > 0 && Date.now() < deadline) await sleep(10);
     const settled = allStored().then(() => Promise.allSettled(inflight.values())); // inserts, then their commits
     const timeout = new AbortController();
-    const drained = await Promise.race([settled.then(() => true), sleep(Math.max(0, deadline - Date.now()), timeout.signal).then(() => false, () => false)]);
+    const drained = await Promise.race([
+      settled.then(() => true),
+      sleep(Math.max(0, deadline - Date.now()), timeout.signal).then(
+        () => false,
+        () => false,
+      ),
+    ]);
     timeout.abort();
-    if (!drained) log.warn('leaving the consumer group with inserts still outstanding', { grace_ms: graceMs, backlog: writer.backlog() });
+    if (!drained)
+      log.warn('leaving the consumer group with inserts still outstanding', {
+        grace_ms: graceMs,
+        backlog: writer.backlog(),
+      });
     inflight.clear();
   };
 

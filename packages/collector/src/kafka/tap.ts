@@ -37,7 +37,11 @@ export const TAP_CONCURRENCY = 4;
 
 /** Fetch sizes: a partition's fetch (at most 4 MB) becomes one insert, small enough that fetching and decoding the
  * next one overlaps it, large enough that the insert's fixed cost is spread over thousands of rows. */
-export const TAP_FETCH = { maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxWaitTimeInMs: 250 } as const;
+export const TAP_FETCH = {
+  maxBytesPerPartition: 4 * 1024 * 1024,
+  maxBytes: 64 * 1024 * 1024,
+  maxWaitTimeInMs: 250,
+} as const;
 
 export interface KafkaTap {
   start(): Promise<void>;
@@ -49,7 +53,15 @@ export interface KafkaTap {
 
 export const KAFKA_TAP = 'kafka';
 
-export function createKafkaTap({ config, store, log: parentLog, now = Date.now, onInserted, telemetry, health }: KafkaTapDeps): KafkaTap {
+export function createKafkaTap({
+  config,
+  store,
+  log: parentLog,
+  now = Date.now,
+  onInserted,
+  telemetry,
+  health,
+}: KafkaTapDeps): KafkaTap {
   registerKafkaCodecs();
   const cfg = config.kafka;
   const log = parentLog.child({ tap: 'kafka', cluster: cfg.cluster });
@@ -62,8 +74,25 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
   let watch: NodeJS.Timeout | undefined;
   let stopping = false;
   let rebuilding: Promise<void> = Promise.resolve();
-  const pipeline = createPartitionPipeline({ config, store, log, now, concurrency: TAP_CONCURRENCY, onInserted, telemetry, onWatermark: (mark) => health?.watermark(KAFKA_TAP, mark) });
-  const assigner = drainTicketAssigner({ config, store, log, now, stopping: () => stopping, outstanding: pipeline.outstanding, allStored: pipeline.allStored });
+  const pipeline = createPartitionPipeline({
+    config,
+    store,
+    log,
+    now,
+    concurrency: TAP_CONCURRENCY,
+    onInserted,
+    telemetry,
+    onWatermark: (mark) => health?.watermark(KAFKA_TAP, mark),
+  });
+  const assigner = drainTicketAssigner({
+    config,
+    store,
+    log,
+    now,
+    stopping: () => stopping,
+    outstanding: pipeline.outstanding,
+    allStored: pipeline.allStored,
+  });
   // Round robin as well, so a group with members of an older version (during a rolling upgrade) still forms.
   const assigners = [assigner, PartitionAssigners.roundRobin];
 
@@ -78,7 +107,14 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     if (topics.length === 0) return;
     pipeline.forgetHighWater();
     // No auto-creation: the tap's metadata requests must never bring back a topic a user just deleted.
-    const next = kafka.consumer({ groupId: cfg.group_id, ...TAP_FETCH, allowAutoTopicCreation: false, sessionTimeout: cfg.session_timeout, heartbeatInterval: Math.min(3000, cfg.session_timeout / 3), partitionAssigners: assigners });
+    const next = kafka.consumer({
+      groupId: cfg.group_id,
+      ...TAP_FETCH,
+      allowAutoTopicCreation: false,
+      sessionTimeout: cfg.session_timeout,
+      heartbeatInterval: Math.min(3000, cfg.session_timeout / 3),
+      partitionAssigners: assigners,
+    });
     next.on(next.events.CRASH, ({ payload }) => onCrash(next, payload.error, payload.restart));
     next.on(next.events.FETCH_START, ({ payload }) => pipeline.fetchStarted(payload.nodeId));
     next.on(next.events.GROUP_JOIN, (e) => {
@@ -91,7 +127,12 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     });
     await next.connect();
     await next.subscribe({ topics, fromBeginning: true });
-    await next.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: TAP_CONCURRENCY, eachBatch: (payload) => pipeline.eachBatch(next, payload) });
+    await next.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: TAP_CONCURRENCY,
+      eachBatch: (payload) => pipeline.eachBatch(next, payload),
+    });
     // It may have crashed already while joining (a group id shared with a foreign client, say).
     if (!crashed.has(next)) consumer = next;
   };
@@ -110,7 +151,11 @@ export function createKafkaTap({ config, store, log: parentLog, now = Date.now, 
     const topics = selectTopics(await admin.listTopics(), cfg);
     if (sameTopics(topics, current) && (consumer || topics.length === 0)) return;
     if (sameTopics(topics, current)) log.info('restarting the kafka consumer', { topics: topics.length });
-    else log.info('topic set changed; resubscribing', { topics: topics.length, added: topics.filter((t) => !current.includes(t)) });
+    else
+      log.info('topic set changed; resubscribing', {
+        topics: topics.length,
+        added: topics.filter((t) => !current.includes(t)),
+      });
     await runConsumer(topics);
     if (topics.length === 0) health?.up(KAFKA_TAP);
   };

@@ -4,7 +4,10 @@ import { evaluateKafkaGroup, type KafkaGroupRound, type PartitionReading } from 
 const W = 6;
 
 /** One round per entry: [committed, logEnd] for partition 0 (and more partitions through `extra`). */
-function rounds(points: [number, number][], opts: { owner?: string; members?: number; assignmentKnown?: boolean; logStart?: number } = {}): KafkaGroupRound[] {
+function rounds(
+  points: [number, number][],
+  opts: { owner?: string; members?: number; assignmentKnown?: boolean; logStart?: number } = {},
+): KafkaGroupRound[] {
   return points.map(([committed, logEnd], i) => ({
     at: 1_000_000 + i * 10_000,
     state: (opts.members ?? 1) > 0 ? 'Stable' : 'Empty',
@@ -14,41 +17,125 @@ function rounds(points: [number, number][], opts: { owner?: string; members?: nu
   }));
 }
 
-function reading(topic: string, partition: number, committed: number, logEnd: number, owner = 'billing-1', logStart = 0): PartitionReading {
-  return { topic, partition, committed, logStart, logEnd, lag: Math.max(0, logEnd - committed), lagSeconds: null, owner };
+function reading(
+  topic: string,
+  partition: number,
+  committed: number,
+  logEnd: number,
+  owner = 'billing-1',
+  logStart = 0,
+): PartitionReading {
+  return {
+    topic,
+    partition,
+    committed,
+    logStart,
+    logEnd,
+    lag: Math.max(0, logEnd - committed),
+    lagSeconds: null,
+    owner,
+  };
 }
 
-const series = (n: number, committed: (i: number) => number, logEnd: (i: number) => number): [number, number][] => Array.from({ length: n }, (_, i) => [committed(i), logEnd(i)]);
+const series = (n: number, committed: (i: number) => number, logEnd: (i: number) => number): [number, number][] =>
+  Array.from({ length: n }, (_, i) => [committed(i), logEnd(i)]);
 
 describe('evaluateKafkaGroup', () => {
   it('is OK with nothing sampled yet and when caught up', () => {
     expect(evaluateKafkaGroup([], W).status).toBe('OK');
-    expect(evaluateKafkaGroup(rounds(series(W, (i) => 100 + i * 10, (i) => 100 + i * 10)), W)).toEqual({ status: 'OK', reason: 'caught up' });
+    expect(
+      evaluateKafkaGroup(
+        rounds(
+          series(
+            W,
+            (i) => 100 + i * 10,
+            (i) => 100 + i * 10,
+          ),
+        ),
+        W,
+      ),
+    ).toEqual({ status: 'OK', reason: 'caught up' });
   });
 
   it('is ERR when the latest round could not be read, with the error in the reason', () => {
-    const failed: KafkaGroupRound = { at: 2_000_000, error: 'offset fetch failed: NOT_COORDINATOR', state: '', members: 0, assignmentKnown: false, partitions: [] };
-    const verdict = evaluateKafkaGroup([...rounds(series(3, () => 10, () => 20)), failed], W);
+    const failed: KafkaGroupRound = {
+      at: 2_000_000,
+      error: 'offset fetch failed: NOT_COORDINATOR',
+      state: '',
+      members: 0,
+      assignmentKnown: false,
+      partitions: [],
+    };
+    const verdict = evaluateKafkaGroup(
+      [
+        ...rounds(
+          series(
+            3,
+            () => 10,
+            () => 20,
+          ),
+        ),
+        failed,
+      ],
+      W,
+    );
     expect(verdict.status).toBe('ERR');
     expect(verdict.reason).toContain('NOT_COORDINATOR');
   });
 
   it('judges the rounds that were read when an earlier one failed', () => {
-    const ok = rounds(series(4, () => 10, (i) => 20 + i * 5), { owner: '', members: 0 });
-    const failed: KafkaGroupRound = { at: 1, error: 'timeout', state: '', members: 0, assignmentKnown: false, partitions: [] };
-    expect(evaluateKafkaGroup([ok[0], failed, ...ok.slice(1)].filter((r) => r !== undefined), W).status).toBe('STOP');
+    const ok = rounds(
+      series(
+        4,
+        () => 10,
+        (i) => 20 + i * 5,
+      ),
+      { owner: '', members: 0 },
+    );
+    const failed: KafkaGroupRound = {
+      at: 1,
+      error: 'timeout',
+      state: '',
+      members: 0,
+      assignmentKnown: false,
+      partitions: [],
+    };
+    expect(
+      evaluateKafkaGroup(
+        [ok[0], failed, ...ok.slice(1)].filter((r) => r !== undefined),
+        W,
+      ).status,
+    ).toBe('STOP');
   });
 
   it('is OK when lag was zero at any point in the window, whatever the rest looks like (Burrow rule 1)', () => {
-    const points = series(W, () => 100, (i) => (i === 0 ? 100 : 100 + i * 50));
+    const points = series(
+      W,
+      () => 100,
+      (i) => (i === 0 ? 100 : 100 + i * 50),
+    );
     expect(evaluateKafkaGroup(rounds(points, { owner: '', members: 0 }), W).status).toBe('OK');
     // once the zero leaves the window the same group is stopped
     expect(evaluateKafkaGroup(rounds([...points, [100, 450]], { owner: '', members: 0 }), W).status).toBe('STOP');
   });
 
   it('is STOP before the window is full when no member owns a partition whose offset does not move while lag exists', () => {
-    const verdict = evaluateKafkaGroup(rounds([[500, 1734], [500, 1800], [500, 1900]], { owner: '', members: 0 }), W);
-    expect(verdict).toEqual({ status: 'STOP', reason: 'lag 1,400 and rising for 3 samples on orders/0; committed offset unchanged for 3 samples and no member owns the partition' });
+    const verdict = evaluateKafkaGroup(
+      rounds(
+        [
+          [500, 1734],
+          [500, 1800],
+          [500, 1900],
+        ],
+        { owner: '', members: 0 },
+      ),
+      W,
+    );
+    expect(verdict).toEqual({
+      status: 'STOP',
+      reason:
+        'lag 1,400 and rising for 3 samples on orders/0; committed offset unchanged for 3 samples and no member owns the partition',
+    });
   });
 
   it('is OK on a single reading, even with lag and no owner: one sample never decides', () => {
@@ -56,10 +143,25 @@ describe('evaluateKafkaGroup', () => {
   });
 
   it('is STOP once a consumer that was committing has been gone for more than half the window', () => {
-    const moving = series(4, (i) => 100 + i * 10, (i) => 120 + i * 5);
+    const moving = series(
+      4,
+      (i) => 100 + i * 10,
+      (i) => 120 + i * 5,
+    );
     const gone = (n: number) =>
-      rounds([...moving, ...series(n, () => 130, (i) => 150 + i * 10)])
-        .map((r, i, all) => (i >= all.length - n ? { ...r, members: 0, state: 'Empty', partitions: r.partitions.map((p) => ({ ...p, owner: '' })) } : r))
+      rounds([
+        ...moving,
+        ...series(
+          n,
+          () => 130,
+          (i) => 150 + i * 10,
+        ),
+      ])
+        .map((r, i, all) =>
+          i >= all.length - n
+            ? { ...r, members: 0, state: 'Empty', partitions: r.partitions.map((p) => ({ ...p, owner: '' })) }
+            : r,
+        )
         .slice(-W);
     // the run of unchanged offsets counts the round of the last commit: 2 idle rounds make a run of 3 of 6, not yet more than half
     expect(evaluateKafkaGroup(gone(2), W).status).toBe('OK');
@@ -67,34 +169,115 @@ describe('evaluateKafkaGroup', () => {
   });
 
   it('is STALL when the owning member is alive but the committed offset stays put for the whole window', () => {
-    const verdict = evaluateKafkaGroup(rounds(series(W, () => 5000, () => 6234), { owner: 'billing-1' }), W);
-    expect(verdict).toEqual({ status: 'STALL', reason: 'lag 1,234 on orders/0; committed offset 5,000 unchanged for 6 samples although billing-1 owns the partition' });
+    const verdict = evaluateKafkaGroup(
+      rounds(
+        series(
+          W,
+          () => 5000,
+          () => 6234,
+        ),
+        { owner: 'billing-1' },
+      ),
+      W,
+    );
+    expect(verdict).toEqual({
+      status: 'STALL',
+      reason:
+        'lag 1,234 on orders/0; committed offset 5,000 unchanged for 6 samples although billing-1 owns the partition',
+    });
   });
 
   it('is not STALL before the window is full', () => {
-    expect(evaluateKafkaGroup(rounds(series(W - 1, () => 5000, () => 6234)), W).status).toBe('OK');
+    expect(
+      evaluateKafkaGroup(
+        rounds(
+          series(
+            W - 1,
+            () => 5000,
+            () => 6234,
+          ),
+        ),
+        W,
+      ).status,
+    ).toBe('OK');
   });
 
   it('counts any member as owner when assignments cannot be decoded', () => {
-    const unknown = (members: number) => rounds(series(W, () => 5000, () => 6234), { owner: '', members, assignmentKnown: false });
+    const unknown = (members: number) =>
+      rounds(
+        series(
+          W,
+          () => 5000,
+          () => 6234,
+        ),
+        { owner: '', members, assignmentKnown: false },
+      );
     expect(evaluateKafkaGroup(unknown(2), W).status).toBe('STALL');
     expect(evaluateKafkaGroup(unknown(0), W).status).toBe('STOP');
   });
 
   it('is WARN when lag rises across the whole window while offsets are being committed', () => {
-    const verdict = evaluateKafkaGroup(rounds(series(W, (i) => 1000 + i * 10, (i) => 1100 + i * 100)), W);
-    expect(verdict).toEqual({ status: 'WARN', reason: 'lag 550 and rising for 6 samples on orders/0; committed offset advanced by 50' });
+    const verdict = evaluateKafkaGroup(
+      rounds(
+        series(
+          W,
+          (i) => 1000 + i * 10,
+          (i) => 1100 + i * 100,
+        ),
+      ),
+      W,
+    );
+    expect(verdict).toEqual({
+      status: 'WARN',
+      reason: 'lag 550 and rising for 6 samples on orders/0; committed offset advanced by 50',
+    });
   });
 
   it('is not WARN when lag dipped once, when the window is not full, or when lag falls', () => {
-    const dip = series(W, (i) => 1000 + i * 10, (i) => 1100 + i * 100).map(([c, e], i): [number, number] => (i === 3 ? [c + 300, e] : [c, e]));
+    const dip = series(
+      W,
+      (i) => 1000 + i * 10,
+      (i) => 1100 + i * 100,
+    ).map(([c, e], i): [number, number] => (i === 3 ? [c + 300, e] : [c, e]));
     expect(evaluateKafkaGroup(rounds(dip), W).status).toBe('OK');
-    expect(evaluateKafkaGroup(rounds(series(W - 1, (i) => 1000 + i * 10, (i) => 1100 + i * 100)), W).status).toBe('OK');
-    expect(evaluateKafkaGroup(rounds(series(W, (i) => 1000 + i * 100, (i) => 2000 + i * 10)), W)).toEqual({ status: 'OK', reason: 'lag 550 over 1 partition; consuming' });
+    expect(
+      evaluateKafkaGroup(
+        rounds(
+          series(
+            W - 1,
+            (i) => 1000 + i * 10,
+            (i) => 1100 + i * 100,
+          ),
+        ),
+        W,
+      ).status,
+    ).toBe('OK');
+    expect(
+      evaluateKafkaGroup(
+        rounds(
+          series(
+            W,
+            (i) => 1000 + i * 100,
+            (i) => 2000 + i * 10,
+          ),
+        ),
+        W,
+      ),
+    ).toEqual({ status: 'OK', reason: 'lag 550 over 1 partition; consuming' });
   });
 
   it('is ERR when lag rises while the committed offset has fallen behind the log start', () => {
-    const verdict = evaluateKafkaGroup(rounds([[100, 900], [100, 1000], [100, 1100]], { owner: '', members: 0, logStart: 400 }), W);
+    const verdict = evaluateKafkaGroup(
+      rounds(
+        [
+          [100, 900],
+          [100, 1000],
+          [100, 1100],
+        ],
+        { owner: '', members: 0, logStart: 400 },
+      ),
+      W,
+    );
     expect(verdict.status).toBe('ERR');
     expect(verdict.reason).toContain('committed offset 100 is behind the log start 400');
   });
@@ -123,7 +306,10 @@ describe('evaluateKafkaGroup', () => {
       state: 'Stable',
       members: 1,
       assignmentKnown: true,
-      partitions: [reading('orders', 0, 100 + (i % 2 === 0 ? i * 30 : (i - 1) * 30), 200 + i * 40), reading('orders', 1, 100 + (i % 2 === 1 ? i * 30 : Math.max(0, i - 1) * 30), 200 + i * 40)],
+      partitions: [
+        reading('orders', 0, 100 + (i % 2 === 0 ? i * 30 : (i - 1) * 30), 200 + i * 40),
+        reading('orders', 1, 100 + (i % 2 === 1 ? i * 30 : Math.max(0, i - 1) * 30), 200 + i * 40),
+      ],
     }));
     const verdict = evaluateKafkaGroup(turns, W);
     expect(verdict.status).toBe('WARN');

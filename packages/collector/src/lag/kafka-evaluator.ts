@@ -57,14 +57,27 @@ export function evaluateKafkaGroup(rounds: KafkaGroupRound[], window: number): V
   }
   if (worst.status === 'OK') {
     const total = groupTotals(read);
-    if (read.length >= window && total && total.lags.every((l) => l > 0) && rising(total.lags) && (total.committed.at(-1) ?? 0) > (total.committed[0] ?? 0)) {
+    if (
+      read.length >= window &&
+      total &&
+      total.lags.every((l) => l > 0) &&
+      rising(total.lags) &&
+      (total.committed.at(-1) ?? 0) > (total.committed[0] ?? 0)
+    ) {
       const advanced = (total.committed.at(-1) ?? 0) - (total.committed[0] ?? 0);
       return { status: 'WARN', reason: `${trend('lag', total.lags)}; committed offsets advanced by ${num(advanced)}` };
     }
     const lag = last.partitions.reduce((n, p) => n + p.lag, 0);
-    return lag === 0 ? OK_CAUGHT_UP : { status: 'OK', reason: `lag ${num(lag)} over ${last.partitions.length} partition${last.partitions.length === 1 ? '' : 's'}; consuming` };
+    return lag === 0
+      ? OK_CAUGHT_UP
+      : {
+          status: 'OK',
+          reason: `lag ${num(lag)} over ${last.partitions.length} partition${last.partitions.length === 1 ? '' : 's'}; consuming`,
+        };
   }
-  return alsoWorst > 0 ? { ...worst, reason: `${worst.reason} (and ${alsoWorst} more partitions ${worst.status})` } : worst;
+  return alsoWorst > 0
+    ? { ...worst, reason: `${worst.reason} (and ${alsoWorst} more partitions ${worst.status})` }
+    : worst;
 }
 
 function evaluatePartition(series: Point[], window: number): Verdict {
@@ -84,7 +97,10 @@ function evaluatePartition(series: Point[], window: number): Verdict {
   const unchanged = trailing(series, (p) => p.reading.committed === reading.committed);
   if (idleLongEnough(unchanged, series.length)) {
     if (!last.owned) {
-      return { status: 'STOP', reason: `${trend('lag', lags)} on ${where}; committed offset unchanged for ${unchanged} samples and no member owns the partition` };
+      return {
+        status: 'STOP',
+        reason: `${trend('lag', lags)} on ${where}; committed offset unchanged for ${unchanged} samples and no member owns the partition`,
+      };
     }
     if (series.length >= window && unchanged === series.length) {
       return {
@@ -94,7 +110,10 @@ function evaluatePartition(series: Point[], window: number): Verdict {
     }
   }
   if (series.length >= window && rising(lags) && reading.committed > first.committed) {
-    return { status: 'WARN', reason: `${trend('lag', lags)} on ${where}; committed offset advanced by ${num(reading.committed - first.committed)}` };
+    return {
+      status: 'WARN',
+      reason: `${trend('lag', lags)} on ${where}; committed offset advanced by ${num(reading.committed - first.committed)}`,
+    };
   }
   return { status: 'OK', reason: `lag ${num(reading.lag)} on ${where}; consuming` };
 }
@@ -103,8 +122,11 @@ function evaluatePartition(series: Point[], window: number): Verdict {
  * so a consumer that is slow across many partitions shows up even when each partition alone is noisy. */
 function groupTotals(read: KafkaGroupRound[]): { lags: number[]; committed: number[] } | undefined {
   const keys = new Set(read.at(-1)?.partitions.map((p) => `${p.topic}/${p.partition}`));
-  const whole = read.filter((r) => r.partitions.filter((p) => keys.has(`${p.topic}/${p.partition}`)).length === keys.size);
+  const whole = read.filter(
+    (r) => r.partitions.filter((p) => keys.has(`${p.topic}/${p.partition}`)).length === keys.size,
+  );
   if (whole.length !== read.length) return undefined;
-  const sum = (r: KafkaGroupRound, pick: (p: PartitionReading) => number) => r.partitions.reduce((n, p) => (keys.has(`${p.topic}/${p.partition}`) ? n + pick(p) : n), 0);
+  const sum = (r: KafkaGroupRound, pick: (p: PartitionReading) => number) =>
+    r.partitions.reduce((n, p) => (keys.has(`${p.topic}/${p.partition}`) ? n + pick(p) : n), 0);
   return { lags: whole.map((r) => sum(r, (p) => p.lag)), committed: whole.map((r) => sum(r, (p) => p.committed)) };
 }

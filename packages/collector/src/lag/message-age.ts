@@ -39,7 +39,8 @@ interface Known {
   observed: number;
 }
 
-export const offsetKey = (w: Pick<OffsetWanted, 'topic' | 'partition' | 'committed'>) => `${w.topic}/${w.partition}/${w.committed}`;
+export const offsetKey = (w: Pick<OffsetWanted, 'topic' | 'partition' | 'committed'>) =>
+  `${w.topic}/${w.partition}/${w.committed}`;
 
 // Slack on a lower time bound: a tap batch is stamped when it arrives and stored a little later, and a
 // requeued RabbitMQ message goes back ahead of newer ones.
@@ -48,7 +49,10 @@ const CHUNK = 1000;
 
 /** Runs `lookup` once for the questions that have a time bound (from their earliest bound) and once for those
  * that do not, so one new partition or queue does not make every lookup scan all history. */
-async function byBound<W>(wanted: (W & { since: number })[], lookup: (chunk: W[], since: number) => Promise<void>): Promise<void> {
+async function byBound<W>(
+  wanted: (W & { since: number })[],
+  lookup: (chunk: W[], since: number) => Promise<void>,
+): Promise<void> {
   const cold = wanted.filter((w) => w.since <= 0);
   const warm = wanted.filter((w) => w.since > 0);
   for (const group of [cold, warm]) {

@@ -14,12 +14,39 @@ const ROUNDS = 60; // ten minutes of rounds ending at NOW
 function kafkaRound(at: number, i: number): { samples: SampleRow[]; status: StatusRow } {
   const status: LagStatus = i < 20 ? 'OK' : i < 40 ? 'WARN' : 'STOP';
   const samples = [0, 1].map((partition) => ({
-    at, broker: 'kafka' as const, cluster: 'local', group_name: 'billing', stream: 'orders', partition, committed: 1000 + i, log_start: 0, log_end: 1000 + i * 10 + partition,
-    lag: i * 9 + partition, lag_seconds: i * 2, owner: partition === 0 ? 'billing-1' : '', unacked: 0, consumers: 1, publish_rate: 0, deliver_rate: 0, ack_rate: 0,
+    at,
+    broker: 'kafka' as const,
+    cluster: 'local',
+    group_name: 'billing',
+    stream: 'orders',
+    partition,
+    committed: 1000 + i,
+    log_start: 0,
+    log_end: 1000 + i * 10 + partition,
+    lag: i * 9 + partition,
+    lag_seconds: i * 2,
+    owner: partition === 0 ? 'billing-1' : '',
+    unacked: 0,
+    consumers: 1,
+    publish_rate: 0,
+    deliver_rate: 0,
+    ack_rate: 0,
   }));
   return {
     samples,
-    status: { at, broker: 'kafka', cluster: 'local', group_name: 'billing', status, reason: `${status} at round ${i}`, lag: i * 18 + 1, lag_seconds: i * 2, consumers: 1, streams: ['orders'], state: 'Stable' },
+    status: {
+      at,
+      broker: 'kafka',
+      cluster: 'local',
+      group_name: 'billing',
+      status,
+      reason: `${status} at round ${i}`,
+      lag: i * 18 + 1,
+      lag_seconds: i * 2,
+      consumers: 1,
+      streams: ['orders'],
+      state: 'Stable',
+    },
   };
 }
 
@@ -27,7 +54,12 @@ describe('lag queries', () => {
   let store: Store;
 
   beforeAll(async () => {
-    store = await openStore(parseConfig(`clickhouse: { data_dir: ${tempDir('rollcall-lag-queries')}, database: lag_queries }`, 'queries.test.ts').clickhouse);
+    store = await openStore(
+      parseConfig(
+        `clickhouse: { data_dir: ${tempDir('rollcall-lag-queries')}, database: lag_queries }`,
+        'queries.test.ts',
+      ).clickhouse,
+    );
     const samples: SampleRow[] = [];
     const statuses: StatusRow[] = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -39,8 +71,38 @@ describe('lag queries', () => {
       if (i < 30) statuses.push({ ...round.status, group_name: 'retired', status: 'OK', reason: 'caught up', lag: 0 });
       // RabbitMQ rounds run on their own clock in this test
       const queueAt = at + 3;
-      samples.push({ at: queueAt, broker: 'rabbitmq', cluster: 'local', group_name: 'payments/fraud', stream: 'fraud', partition: -1, committed: -1, log_start: -1, log_end: -1, lag: 40 + i, lag_seconds: null, owner: '', unacked: 7, consumers: 0, publish_rate: 3.5, deliver_rate: 0, ack_rate: 0 });
-      statuses.push({ at: queueAt, broker: 'rabbitmq', cluster: 'local', group_name: 'payments/fraud', status: 'STOP', reason: 'no consumers', lag: 40 + i, lag_seconds: 0, consumers: 0, streams: ['cards'], state: '' });
+      samples.push({
+        at: queueAt,
+        broker: 'rabbitmq',
+        cluster: 'local',
+        group_name: 'payments/fraud',
+        stream: 'fraud',
+        partition: -1,
+        committed: -1,
+        log_start: -1,
+        log_end: -1,
+        lag: 40 + i,
+        lag_seconds: null,
+        owner: '',
+        unacked: 7,
+        consumers: 0,
+        publish_rate: 3.5,
+        deliver_rate: 0,
+        ack_rate: 0,
+      });
+      statuses.push({
+        at: queueAt,
+        broker: 'rabbitmq',
+        cluster: 'local',
+        group_name: 'payments/fraud',
+        status: 'STOP',
+        reason: 'no consumers',
+        lag: 40 + i,
+        lag_seconds: 0,
+        consumers: 0,
+        streams: ['cards'],
+        state: '',
+      });
     }
     await insertLagRound(store, samples, statuses);
   });
@@ -53,27 +115,89 @@ describe('lag queries', () => {
     const latest = await latestLag(store, NOW + 1000);
     expect(latest.at).toBe(new Date(NOW + 3).toISOString());
     expect(latest.groups).toEqual([
-      { broker: 'kafka', cluster: 'local', group: 'billing', status: 'STOP', reason: 'STOP at round 59', lag: 59 * 18 + 1, lag_seconds: 118, consumers: 1, streams: ['orders'] },
-      { broker: 'rabbitmq', cluster: 'local', group: 'payments/fraud', status: 'STOP', reason: 'no consumers', lag: 99, lag_seconds: 0, consumers: 0, streams: ['cards'] },
+      {
+        broker: 'kafka',
+        cluster: 'local',
+        group: 'billing',
+        status: 'STOP',
+        reason: 'STOP at round 59',
+        lag: 59 * 18 + 1,
+        lag_seconds: 118,
+        consumers: 1,
+        streams: ['orders'],
+      },
+      {
+        broker: 'rabbitmq',
+        cluster: 'local',
+        group: 'payments/fraud',
+        status: 'STOP',
+        reason: 'no consumers',
+        lag: 99,
+        lag_seconds: 0,
+        consumers: 0,
+        streams: ['cards'],
+      },
     ]);
   });
 
   it('reads as of `now` and answers nothing when no round is recent', async () => {
     const earlier = await latestLag(store, NOW - 45 * EVERY);
-    expect(earlier.groups.map((g) => [g.group, g.reason])).toEqual([['payments/fraud', 'no consumers'], ['billing', 'OK at round 14'], ['retired', 'caught up']]);
+    expect(earlier.groups.map((g) => [g.group, g.reason])).toEqual([
+      ['payments/fraud', 'no consumers'],
+      ['billing', 'OK at round 14'],
+      ['retired', 'caught up'],
+    ]);
     expect(await latestLag(store, NOW + 2 * 3_600_000)).toEqual({ at: null, groups: [] });
   });
 
   it('gives a group its partitions, a bucketed series and its status changes', async () => {
     const from = NOW - 10 * 60_000;
     const detail = await lagDetail(store, 'kafka', 'billing', from, NOW);
-    expect(detail).toMatchObject({ group: 'billing', status: 'STOP', lag: 59 * 18 + 1, at: new Date(NOW).toISOString(), step_seconds: 5 });
+    expect(detail).toMatchObject({
+      group: 'billing',
+      status: 'STOP',
+      lag: 59 * 18 + 1,
+      at: new Date(NOW).toISOString(),
+      step_seconds: 5,
+    });
     expect(detail?.partitions).toEqual([
-      { stream: 'orders', partition: 0, committed: 1059, log_start: 0, log_end: 1590, lag: 531, lag_seconds: 118, owner: 'billing-1', unacked: null, consumers: null, publish_rate: null, deliver_rate: null, ack_rate: null },
-      { stream: 'orders', partition: 1, committed: 1059, log_start: 0, log_end: 1591, lag: 532, lag_seconds: 118, owner: '', unacked: null, consumers: null, publish_rate: null, deliver_rate: null, ack_rate: null },
+      {
+        stream: 'orders',
+        partition: 0,
+        committed: 1059,
+        log_start: 0,
+        log_end: 1590,
+        lag: 531,
+        lag_seconds: 118,
+        owner: 'billing-1',
+        unacked: null,
+        consumers: null,
+        publish_rate: null,
+        deliver_rate: null,
+        ack_rate: null,
+      },
+      {
+        stream: 'orders',
+        partition: 1,
+        committed: 1059,
+        log_start: 0,
+        log_end: 1591,
+        lag: 532,
+        lag_seconds: 118,
+        owner: '',
+        unacked: null,
+        consumers: null,
+        publish_rate: null,
+        deliver_rate: null,
+        ack_rate: null,
+      },
     ]);
     expect(detail?.series).toHaveLength(ROUNDS);
-    expect(detail?.series.at(-1)).toEqual({ t: new Date(Math.floor(NOW / 5000) * 5000).toISOString(), lag: 59 * 18 + 1, lag_seconds: 118 });
+    expect(detail?.series.at(-1)).toEqual({
+      t: new Date(Math.floor(NOW / 5000) * 5000).toISOString(),
+      lag: 59 * 18 + 1,
+      lag_seconds: 118,
+    });
     expect(detail?.statuses).toEqual([
       { t: new Date(NOW - 59 * EVERY).toISOString(), status: 'OK', reason: 'OK at round 0' },
       { t: new Date(NOW - 39 * EVERY).toISOString(), status: 'WARN', reason: 'WARN at round 20' },
@@ -93,13 +217,29 @@ describe('lag queries', () => {
 
   it('starts the status list with the status the range opens in', async () => {
     const detail = await lagDetail(store, 'kafka', 'billing', NOW - 5 * EVERY, NOW);
-    expect(detail?.statuses).toEqual([{ t: new Date(NOW - 5 * EVERY).toISOString(), status: 'STOP', reason: 'STOP at round 54' }]);
+    expect(detail?.statuses).toEqual([
+      { t: new Date(NOW - 5 * EVERY).toISOString(), status: 'STOP', reason: 'STOP at round 54' },
+    ]);
   });
 
   it('reports queue counters instead of offsets, and unknown groups as undefined', async () => {
     const queue = await lagDetail(store, 'rabbitmq', 'payments/fraud', NOW - 60_000, NOW + 1000);
     expect(queue?.partitions).toEqual([
-      { stream: 'fraud', partition: -1, committed: null, log_start: null, log_end: null, lag: 99, lag_seconds: null, owner: null, unacked: 7, consumers: 0, publish_rate: 3.5, deliver_rate: 0, ack_rate: 0 },
+      {
+        stream: 'fraud',
+        partition: -1,
+        committed: null,
+        log_start: null,
+        log_end: null,
+        lag: 99,
+        lag_seconds: null,
+        owner: null,
+        unacked: 7,
+        consumers: 0,
+        publish_rate: 3.5,
+        deliver_rate: 0,
+        ack_rate: 0,
+      },
     ]);
     expect(await lagDetail(store, 'kafka', 'payments/fraud', 0, NOW)).toBeUndefined();
     expect(await lagDetail(store, 'kafka', 'billing', 0, NOW - ROUNDS * EVERY)).toBeUndefined();

@@ -62,7 +62,8 @@ interface StatusRecord {
   streams: string[];
 }
 
-const STATUS_COLUMNS = 'toUnixTimestamp64Milli(s.at) AS at_ms, s.broker AS broker, s.cluster AS cluster, s.group_name AS group_name, s.status AS status, s.reason AS reason, s.lag AS lag, s.lag_seconds AS lag_seconds, s.consumers AS consumers, s.streams AS streams';
+const STATUS_COLUMNS =
+  'toUnixTimestamp64Milli(s.at) AS at_ms, s.broker AS broker, s.cluster AS cluster, s.group_name AS group_name, s.status AS status, s.reason AS reason, s.lag AS lag, s.lag_seconds AS lag_seconds, s.consumers AS consumers, s.streams AS streams';
 
 const groupOf = (r: StatusRecord): GroupLag => ({
   broker: r.broker,
@@ -97,7 +98,13 @@ export async function latestLag(store: Store, now: number): Promise<LagSnapshot>
 
 /** One group's (or queue's) latest state up to `to`, its partitions then, and its history over [from, to];
  * undefined when it was never sampled. */
-export async function lagDetail(store: Store, broker: Broker, group: string, from: number, to: number): Promise<LagDetail | undefined> {
+export async function lagDetail(
+  store: Store,
+  broker: Broker,
+  group: string,
+  from: number,
+  to: number,
+): Promise<LagDetail | undefined> {
   const [latest] = await queryRows<StatusRecord>(
     store,
     `SELECT ${STATUS_COLUMNS} FROM ${store.db}.lag_status AS s

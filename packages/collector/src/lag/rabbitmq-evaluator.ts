@@ -21,7 +21,12 @@ export function evaluateQueue(rounds: QueueRound[], window: number): Verdict {
   const read = recent.filter((r) => r.error === undefined);
   const depths = read.map((r) => r.ready);
   // Burrow's first rule: a queue that was empty at any point in the window is keeping up.
-  if (depths.some((d) => d === 0)) return { status: 'OK', reason: last.ready === 0 ? `empty; ${last.consumers} consumers` : `depth ${num(last.ready)}; empty within the window` };
+  if (depths.some((d) => d === 0))
+    return {
+      status: 'OK',
+      reason:
+        last.ready === 0 ? `empty; ${last.consumers} consumers` : `depth ${num(last.ready)}; empty within the window`,
+    };
 
   const idle = trailing(read, (r) => !consuming(r));
   if (idleLongEnough(idle, read.length)) {
@@ -31,10 +36,16 @@ export function evaluateQueue(rounds: QueueRound[], window: number): Verdict {
       return { status: 'STOP', reason: `${trend('depth', runDepths)}; no consumers for ${idle} samples` };
     }
     if (rising(runDepths)) {
-      return { status: 'STOP', reason: `${trend('depth', runDepths)}; nothing delivered or acked for ${idle} samples (${last.consumers} consumers)` };
+      return {
+        status: 'STOP',
+        reason: `${trend('depth', runDepths)}; nothing delivered or acked for ${idle} samples (${last.consumers} consumers)`,
+      };
     }
     if (read.length >= window && idle === read.length) {
-      return { status: 'STALL', reason: `depth ${num(last.ready)}; ${last.consumers} consumers attached but nothing delivered or acked for ${idle} samples` };
+      return {
+        status: 'STALL',
+        reason: `depth ${num(last.ready)}; ${last.consumers} consumers attached but nothing delivered or acked for ${idle} samples`,
+      };
     }
   }
   if (read.length >= window && rising(depths) && read.some(consuming)) {

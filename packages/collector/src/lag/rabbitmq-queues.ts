@@ -28,7 +28,8 @@ export async function readQueues(management: Management, vhosts: string[], filte
       try {
         const [stats, bindings] = await Promise.all([management.queueStats(vhost), management.queueBindings(vhost)]);
         const bound = new Map<string, Set<string>>();
-        for (const b of bindings) bound.set(b.queue, (bound.get(b.queue) ?? new Set()).add(b.exchange === '' ? 'amq.default' : b.exchange));
+        for (const b of bindings)
+          bound.set(b.queue, (bound.get(b.queue) ?? new Set()).add(b.exchange === '' ? 'amq.default' : b.exchange));
         const byGroup = new Map(stats.map((q) => [queueGroup(vhost, q.name), q]));
         const queues = new Map<string, QueueRead>();
         for (const group of selectTopics([...byGroup.keys()], filter)) {

@@ -37,9 +37,17 @@ export interface StatusRow extends Omit<GroupLag, 'group'> {
 
 export async function insertLagRound(store: Store, samples: SampleRow[], statuses: StatusRow[]): Promise<void> {
   if (samples.length) {
-    await store.client.insert({ table: `${store.db}.lag_samples`, values: samples.map((r) => ({ ...r, at: chTime(r.at) })), format: 'JSONEachRow' });
+    await store.client.insert({
+      table: `${store.db}.lag_samples`,
+      values: samples.map((r) => ({ ...r, at: chTime(r.at) })),
+      format: 'JSONEachRow',
+    });
   }
   if (statuses.length) {
-    await store.client.insert({ table: `${store.db}.lag_status`, values: statuses.map((r) => ({ ...r, at: chTime(r.at) })), format: 'JSONEachRow' });
+    await store.client.insert({
+      table: `${store.db}.lag_status`,
+      values: statuses.map((r) => ({ ...r, at: chTime(r.at) })),
+      format: 'JSONEachRow',
+    });
   }
 }

@@ -46,9 +46,16 @@ interface RoundResult {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const seconds = (at: number, ts: number | undefined) => (ts === undefined ? null : Math.max(0, (at - ts) / 1000));
-const lastRead = <R extends { error?: string }>(rounds: R[]): R | undefined => rounds.filter((r) => r.error === undefined).at(-1);
+const lastRead = <R extends { error?: string }>(rounds: R[]): R | undefined =>
+  rounds.filter((r) => r.error === undefined).at(-1);
 
-export function createLagSampler({ config, store, log: parentLog, now = Date.now, management }: LagSamplerDeps): LagSampler {
+export function createLagSampler({
+  config,
+  store,
+  log: parentLog,
+  now = Date.now,
+  management,
+}: LagSamplerDeps): LagSampler {
   const log = parentLog.child({ role: 'lag' });
   const { interval, window } = config.lag;
   const ages = createMessageAges(store);
@@ -59,12 +66,20 @@ export function createLagSampler({ config, store, log: parentLog, now = Date.now
   const link: AdminLink | undefined = config.kafka.enabled
     ? createAdminLink(
         // Few retries: a round that waits on an unreachable broker delays every other group's sample.
-        new Kafka({ ...kafkaClientOptions(config.kafka), clientId: `${config.kafka.client_id}-lag`, logLevel: logLevel.WARN, logCreator: kafkaLogCreator(log), retry: { retries: 2 } }),
+        new Kafka({
+          ...kafkaClientOptions(config.kafka),
+          clientId: `${config.kafka.client_id}-lag`,
+          logLevel: logLevel.WARN,
+          logCreator: kafkaLogCreator(log),
+          retry: { retries: 2 },
+        }),
         log,
         now,
       )
     : undefined;
-  const rabbit = config.rabbitmq.enabled ? (management ?? createManagement(config.rabbitmq.management_url, config.rabbitmq.url)) : undefined;
+  const rabbit = config.rabbitmq.enabled
+    ? (management ?? createManagement(config.rabbitmq.management_url, config.rabbitmq.url))
+    : undefined;
   let snapshot: LagSnapshot = { at: null, groups: [] };
 
   const remember = <R>(tracked: Tracked<R> | undefined, round: R): Tracked<R> => {
@@ -80,7 +95,9 @@ export function createLagSampler({ config, store, log: parentLog, now = Date.now
       read = await kafkaLink.use((admin) => readKafkaGroups(admin, config.lag.kafka.groups, at));
     } catch (err) {
       // The cluster as a whole could not be read: every group seen before is in error, not gone.
-      read = new Map([...groups.keys()].map((g) => [g, { round: failedRound(at, `Kafka: ${message(err)}`), topics: [] }]));
+      read = new Map(
+        [...groups.keys()].map((g) => [g, { round: failedRound(at, `Kafka: ${message(err)}`), topics: [] }]),
+      );
     }
     for (const g of [...groups.keys()]) if (!read.has(g)) groups.delete(g);
 
@@ -94,7 +111,13 @@ export function createLagSampler({ config, store, log: parentLog, now = Date.now
 
     const result: RoundResult = { groups: [], samples: [], statuses: [] };
     for (const [group, { round: raw, topics }] of read) {
-      const round = { ...raw, partitions: raw.partitions.map((p) => ({ ...p, lagSeconds: p.lag === 0 ? 0 : seconds(at, times.get(offsetKey(p))) })) };
+      const round = {
+        ...raw,
+        partitions: raw.partitions.map((p) => ({
+          ...p,
+          lagSeconds: p.lag === 0 ? 0 : seconds(at, times.get(offsetKey(p))),
+        })),
+      };
       const tracked = remember(groups.get(group), round);
       groups.set(group, tracked);
       if (round.error === undefined) tracked.streams = topics;
@@ -103,12 +126,47 @@ export function createLagSampler({ config, store, log: parentLog, now = Date.now
       const shown = lastRead(tracked.rounds) ?? round;
       const lag = shown.partitions.reduce((n, p) => n + p.lag, 0);
       const lagSeconds = Math.max(0, ...shown.partitions.map((p) => p.lagSeconds ?? 0));
-      result.groups.push({ broker: 'kafka', cluster: kafkaCluster, group, ...verdict, lag, lag_seconds: lagSeconds, consumers: shown.members, streams: tracked.streams });
-      result.statuses.push({ at, broker: 'kafka', cluster: kafkaCluster, group_name: group, ...verdict, lag, lag_seconds: lagSeconds, consumers: shown.members, streams: tracked.streams, state: round.state });
+      result.groups.push({
+        broker: 'kafka',
+        cluster: kafkaCluster,
+        group,
+        ...verdict,
+        lag,
+        lag_seconds: lagSeconds,
+        consumers: shown.members,
+        streams: tracked.streams,
+      });
+      result.statuses.push({
+        at,
+        broker: 'kafka',
+        cluster: kafkaCluster,
+        group_name: group,
+        ...verdict,
+        lag,
+        lag_seconds: lagSeconds,
+        consumers: shown.members,
+        streams: tracked.streams,
+        state: round.state,
+      });
       for (const p of round.partitions) {
         result.samples.push({
-          at, broker: 'kafka', cluster: kafkaCluster, group_name: group, stream: p.topic, partition: p.partition, committed: p.committed, log_start: p.logStart, log_end: p.logEnd,
-          lag: p.lag, lag_seconds: p.lagSeconds, owner: p.owner, unacked: 0, consumers: round.members, publish_rate: 0, deliver_rate: 0, ack_rate: 0,
+          at,
+          broker: 'kafka',
+          cluster: kafkaCluster,
+          group_name: group,
+          stream: p.topic,
+          partition: p.partition,
+          committed: p.committed,
+          log_start: p.logStart,
+          log_end: p.logEnd,
+          lag: p.lag,
+          lag_seconds: p.lagSeconds,
+          owner: p.owner,
+          unacked: 0,
+          consumers: round.members,
+          publish_rate: 0,
+          deliver_rate: 0,
+          ack_rate: 0,
         });
       }
     }
@@ -117,28 +175,58 @@ export function createLagSampler({ config, store, log: parentLog, now = Date.now
 
   const sampleRabbit = async (mgmt: Management, at: number): Promise<RoundResult> => {
     const vhosts = await readQueues(mgmt, config.rabbitmq.vhosts, config.lag.rabbitmq.queues);
-    const rounds = new Map<string, { round: QueueRound; vhost: string; queue: string; exchanges: string[]; streams: string[] }>();
+    const rounds = new Map<
+      string,
+      { round: QueueRound; vhost: string; queue: string; exchanges: string[]; streams: string[] }
+    >();
     for (const v of vhosts) {
       const known = [...queues].filter(([, q]) => q.vhost === v.vhost).map(([group]) => group);
       if (!v.queues) {
         for (const group of known) {
           const last = queues.get(group)?.rounds.at(-1);
-          const round: QueueRound = { at, error: `RabbitMQ vhost ${v.vhost}: ${v.error ?? 'unreadable'}`, ready: 0, unacked: 0, consumers: 0, publishRate: 0, deliverRate: 0, ackRate: 0, lagSeconds: last?.lagSeconds ?? null };
-          rounds.set(group, { round, vhost: v.vhost, queue: group, exchanges: [], streams: queues.get(group)?.streams ?? [] });
+          const round: QueueRound = {
+            at,
+            error: `RabbitMQ vhost ${v.vhost}: ${v.error ?? 'unreadable'}`,
+            ready: 0,
+            unacked: 0,
+            consumers: 0,
+            publishRate: 0,
+            deliverRate: 0,
+            ackRate: 0,
+            lagSeconds: last?.lagSeconds ?? null,
+          };
+          rounds.set(group, {
+            round,
+            vhost: v.vhost,
+            queue: group,
+            exchanges: [],
+            streams: queues.get(group)?.streams ?? [],
+          });
         }
         continue;
       }
       for (const group of known) if (!v.queues.has(group)) queues.delete(group);
       for (const [group, q] of v.queues) {
         const { stats } = q;
-        const round: QueueRound = { at, ready: stats.ready, unacked: stats.unacked, consumers: stats.consumers, publishRate: stats.publishRate, deliverRate: stats.deliverRate, ackRate: stats.ackRate, lagSeconds: null };
+        const round: QueueRound = {
+          at,
+          ready: stats.ready,
+          unacked: stats.unacked,
+          consumers: stats.consumers,
+          publishRate: stats.publishRate,
+          deliverRate: stats.deliverRate,
+          ackRate: stats.ackRate,
+          lagSeconds: null,
+        };
         rounds.set(group, { round, vhost: v.vhost, queue: stats.name, exchanges: q.exchanges, streams: q.streams });
       }
     }
 
     let heads = new Map<string, number>();
     try {
-      const wanted = [...rounds].filter(([, r]) => r.round.error === undefined).map(([key, r]) => ({ key, queue: r.queue, exchanges: r.exchanges, depth: r.round.ready }));
+      const wanted = [...rounds]
+        .filter(([, r]) => r.round.error === undefined)
+        .map(([key, r]) => ({ key, queue: r.queue, exchanges: r.exchanges, depth: r.round.ready }));
       heads = await ages.rabbitmq(rabbitCluster, wanted, at);
     } catch (err) {
       log.warn('could not estimate RabbitMQ lag in seconds from stored events', { err });
@@ -146,20 +234,57 @@ export function createLagSampler({ config, store, log: parentLog, now = Date.now
 
     const result: RoundResult = { groups: [], samples: [], statuses: [] };
     for (const [group, r] of rounds) {
-      const round = r.round.error === undefined ? { ...r.round, lagSeconds: r.round.ready === 0 ? 0 : seconds(at, heads.get(group)) } : r.round;
+      const round =
+        r.round.error === undefined
+          ? { ...r.round, lagSeconds: r.round.ready === 0 ? 0 : seconds(at, heads.get(group)) }
+          : r.round;
       const tracked = { ...remember(queues.get(group), round), vhost: r.vhost };
       if (round.error === undefined) tracked.streams = r.streams;
       queues.set(group, tracked);
       const verdict = evaluateQueue(tracked.rounds, window);
       const shown = lastRead(tracked.rounds) ?? round;
       const lagSeconds = shown.lagSeconds ?? 0;
-      result.groups.push({ broker: 'rabbitmq', cluster: rabbitCluster, group, ...verdict, lag: shown.ready, lag_seconds: lagSeconds, consumers: shown.consumers, streams: tracked.streams });
-      result.statuses.push({ at, broker: 'rabbitmq', cluster: rabbitCluster, group_name: group, ...verdict, lag: shown.ready, lag_seconds: lagSeconds, consumers: shown.consumers, streams: tracked.streams, state: '' });
+      result.groups.push({
+        broker: 'rabbitmq',
+        cluster: rabbitCluster,
+        group,
+        ...verdict,
+        lag: shown.ready,
+        lag_seconds: lagSeconds,
+        consumers: shown.consumers,
+        streams: tracked.streams,
+      });
+      result.statuses.push({
+        at,
+        broker: 'rabbitmq',
+        cluster: rabbitCluster,
+        group_name: group,
+        ...verdict,
+        lag: shown.ready,
+        lag_seconds: lagSeconds,
+        consumers: shown.consumers,
+        streams: tracked.streams,
+        state: '',
+      });
       if (round.error !== undefined) continue;
       result.samples.push({
-        at, broker: 'rabbitmq', cluster: rabbitCluster, group_name: group, stream: r.queue, partition: -1, committed: -1, log_start: -1, log_end: -1,
-        lag: round.ready, lag_seconds: round.lagSeconds, owner: '', unacked: round.unacked, consumers: round.consumers,
-        publish_rate: round.publishRate, deliver_rate: round.deliverRate, ack_rate: round.ackRate,
+        at,
+        broker: 'rabbitmq',
+        cluster: rabbitCluster,
+        group_name: group,
+        stream: r.queue,
+        partition: -1,
+        committed: -1,
+        log_start: -1,
+        log_end: -1,
+        lag: round.ready,
+        lag_seconds: round.lagSeconds,
+        owner: '',
+        unacked: round.unacked,
+        consumers: round.consumers,
+        publish_rate: round.publishRate,
+        deliver_rate: round.deliverRate,
+        ack_rate: round.ackRate,
       });
     }
     return result;
@@ -169,9 +294,19 @@ export function createLagSampler({ config, store, log: parentLog, now = Date.now
     const at = now();
     const started = Date.now();
     const empty: RoundResult = { groups: [], samples: [], statuses: [] };
-    const [kafka, rabbitmq] = await Promise.all([link ? sampleKafka(link, at) : empty, rabbit ? sampleRabbit(rabbit, at) : empty]);
-    log.debug('lag round sampled', { ms: Date.now() - started, kafka_groups: kafka.groups.length, queues: rabbitmq.groups.length });
-    const all = [...kafka.groups, ...rabbitmq.groups].sort((a, b) => severity(b.status) - severity(a.status) || a.broker.localeCompare(b.broker) || a.group.localeCompare(b.group));
+    const [kafka, rabbitmq] = await Promise.all([
+      link ? sampleKafka(link, at) : empty,
+      rabbit ? sampleRabbit(rabbit, at) : empty,
+    ]);
+    log.debug('lag round sampled', {
+      ms: Date.now() - started,
+      kafka_groups: kafka.groups.length,
+      queues: rabbitmq.groups.length,
+    });
+    const all = [...kafka.groups, ...rabbitmq.groups].sort(
+      (a, b) =>
+        severity(b.status) - severity(a.status) || a.broker.localeCompare(b.broker) || a.group.localeCompare(b.group),
+    );
     snapshot = { at: new Date(at).toISOString(), groups: all };
     try {
       await insertLagRound(store, [...kafka.samples, ...rabbitmq.samples], [...kafka.statuses, ...rabbitmq.statuses]);
@@ -196,7 +331,12 @@ export function createLagSampler({ config, store, log: parentLog, now = Date.now
     async start() {
       if (!stopped) return;
       stopped = false;
-      log.info('lag sampler started', { interval_ms: interval, window, kafka: config.kafka.enabled, rabbitmq: config.rabbitmq.enabled });
+      log.info('lag sampler started', {
+        interval_ms: interval,
+        window,
+        kafka: config.kafka.enabled,
+        rabbitmq: config.rabbitmq.enabled,
+      });
       tick();
     },
     async stop() {

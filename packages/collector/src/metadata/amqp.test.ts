@@ -1,6 +1,14 @@
 import { parseConfig } from '@rollcall/core/config';
 import { describe, expect, it } from 'vitest';
-import { deliveryHash, headersText, NotATraceMessage, traceMessageToEvent, type AmqpContext, type TraceMessage, isTapPlumbing } from './amqp.ts';
+import {
+  deliveryHash,
+  headersText,
+  NotATraceMessage,
+  traceMessageToEvent,
+  type AmqpContext,
+  type TraceMessage,
+  isTapPlumbing,
+} from './amqp.ts';
 
 const extract = parseConfig('', 'test', {}).extract;
 const ctx: AmqpContext = { cluster: 'rmq-eu', observedAt: 1_795_425_702_250, extract };
@@ -29,7 +37,8 @@ const common = (props: Record<string, unknown> = properties()): Record<string, u
   user: 'guest',
 });
 
-const body = (value: unknown = { card: { last4: '4242' }, amount: 12.5 }): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+const body = (value: unknown = { card: { last4: '4242' }, amount: 12.5 }): Uint8Array =>
+  new TextEncoder().encode(JSON.stringify(value));
 
 /** A firehose trace as RabbitMQ publishes it on amq.rabbitmq.trace for a publish to exchange exp.x. */
 const publish = (props?: Record<string, unknown>, payload: Uint8Array = body()): TraceMessage => ({
@@ -105,7 +114,13 @@ describe('traceMessageToEvent: publish trace', () => {
 describe('traceMessageToEvent: deliver trace', () => {
   it('is a delivery from the queue named in the routing key', () => {
     const { row } = traceMessageToEvent(deliver(), ctx);
-    expect(row).toMatchObject({ kind: 'deliver', queue: 'exp.q', stream: 'exp.x', routing_key: 'a.b', routed_queues: [] });
+    expect(row).toMatchObject({
+      kind: 'deliver',
+      queue: 'exp.q',
+      stream: 'exp.x',
+      routing_key: 'a.b',
+      routed_queues: [],
+    });
     expect(row.event_type).toBe('CardAuthorized');
     expect(row.message_id).toBe('m1');
   });
@@ -118,7 +133,11 @@ describe('traceMessageToEvent: deliver trace', () => {
 
 describe('traceMessageToEvent: exchanges and routing keys', () => {
   it('names the default exchange amq.default', () => {
-    const msg: TraceMessage = { routingKey: 'publish.', headers: { ...common(), exchange_name: '', routing_keys: ['exp.q'], routed_queues: ['exp.q'] }, body: body() };
+    const msg: TraceMessage = {
+      routingKey: 'publish.',
+      headers: { ...common(), exchange_name: '', routing_keys: ['exp.q'], routed_queues: ['exp.q'] },
+      body: body(),
+    };
     const { row } = traceMessageToEvent(msg, ctx);
     expect(row.stream).toBe('amq.default');
     expect(row.routing_key).toBe('exp.q');
@@ -149,7 +168,13 @@ describe('traceMessageToEvent: properties and headers', () => {
   });
 
   it('uses CloudEvents AMQP binding headers when the properties are absent', () => {
-    const props = properties({ headers: cloudEventHeaders, type: undefined, app_id: undefined, message_id: undefined, correlation_id: undefined });
+    const props = properties({
+      headers: cloudEventHeaders,
+      type: undefined,
+      app_id: undefined,
+      message_id: undefined,
+      correlation_id: undefined,
+    });
     const { row } = traceMessageToEvent(publish(props), ctx);
     expect(row.event_type).toBe('com.card.Captured');
     expect(row.source).toBe('/card/capture');
@@ -160,7 +185,11 @@ describe('traceMessageToEvent: properties and headers', () => {
   });
 
   it('without a properties table: no timestamp, no headers, fields from a JSON-looking body', () => {
-    const msg: TraceMessage = { ...publish(), headers: { ...common(), properties: undefined, routed_queues: ['exp.q'] }, body: body({ type: 'FromBody', messageId: 'b-1' }) };
+    const msg: TraceMessage = {
+      ...publish(),
+      headers: { ...common(), properties: undefined, routed_queues: ['exp.q'] },
+      body: body({ type: 'FromBody', messageId: 'b-1' }),
+    };
     const { row } = traceMessageToEvent(msg, ctx);
     expect(row.broker_ts).toBe(0);
     expect(row.header_count).toBe(0);
@@ -173,8 +202,20 @@ describe('traceMessageToEvent: properties and headers', () => {
   });
 
   it('without any trace headers at all it still produces a row', () => {
-    const { row } = traceMessageToEvent({ routingKey: 'deliver.exp.q', headers: undefined, body: new Uint8Array() }, ctx);
-    expect(row).toMatchObject({ kind: 'deliver', queue: 'exp.q', stream: 'amq.default', routing_key: '', event_type: '', size: 0, parse_error: '', header_count: 0 });
+    const { row } = traceMessageToEvent(
+      { routingKey: 'deliver.exp.q', headers: undefined, body: new Uint8Array() },
+      ctx,
+    );
+    expect(row).toMatchObject({
+      kind: 'deliver',
+      queue: 'exp.q',
+      stream: 'amq.default',
+      routing_key: '',
+      event_type: '',
+      size: 0,
+      parse_error: '',
+      header_count: 0,
+    });
   });
 });
 
@@ -182,7 +223,10 @@ describe('traceMessageToEvent: bodies', () => {
   const noBinHeader = { traceparent: `00-${TRACE_ID}-b7ad6b7169203331-01` };
 
   it('notes invalid JSON when the content type claims JSON', () => {
-    const { row } = traceMessageToEvent(publish(properties({ headers: noBinHeader }), new TextEncoder().encode('{"amount": 12,')), ctx);
+    const { row } = traceMessageToEvent(
+      publish(properties({ headers: noBinHeader }), new TextEncoder().encode('{"amount": 12,')),
+      ctx,
+    );
     expect(row.parse_error).toMatch(/^invalid JSON body: /);
     expect(row.schema_fingerprint).toBe(0);
   });
@@ -196,7 +240,10 @@ describe('traceMessageToEvent: bodies', () => {
   });
 
   it('records the shape of a JSON body labelled text/plain (as rabbitmq-client labels string bodies), headers still win', () => {
-    const { row, paths } = traceMessageToEvent(publish(properties({ headers: noBinHeader, content_type: 'text/plain' }), body({ type: 'Nope' })), ctx);
+    const { row, paths } = traceMessageToEvent(
+      publish(properties({ headers: noBinHeader, content_type: 'text/plain' }), body({ type: 'Nope' })),
+      ctx,
+    );
     expect(row.parse_error).toBe('');
     expect(row.schema_fingerprint).not.toBe(0);
     expect(paths).toContain('/type');
@@ -204,7 +251,13 @@ describe('traceMessageToEvent: bodies', () => {
   });
 
   it('leaves text that only starts like JSON alone, without calling it an error', () => {
-    const { row } = traceMessageToEvent(publish(properties({ headers: noBinHeader, content_type: 'text/plain' }), Buffer.from('{ not json, just braces }')), ctx);
+    const { row } = traceMessageToEvent(
+      publish(
+        properties({ headers: noBinHeader, content_type: 'text/plain' }),
+        Buffer.from('{ not json, just braces }'),
+      ),
+      ctx,
+    );
     expect(row.parse_error).toBe('');
     expect(row.schema_fingerprint).toBe(0);
   });
@@ -221,7 +274,9 @@ describe('deliveryHash', () => {
   });
 
   it('differs for different headers', () => {
-    expect(deliveryHash(publish(properties({ message_id: 'm1' })))).not.toBe(deliveryHash(publish(properties({ message_id: 'm2' }))));
+    expect(deliveryHash(publish(properties({ message_id: 'm1' })))).not.toBe(
+      deliveryHash(publish(properties({ message_id: 'm2' }))),
+    );
     const redelivered: TraceMessage = { ...deliver(), headers: { ...common(), redelivered: 1 } };
     expect(deliveryHash(redelivered)).not.toBe(deliveryHash(deliver()));
   });
@@ -244,10 +299,20 @@ describe('headers nested deeper than the stack', () => {
     return table;
   };
   // the text the delivery hash has always been computed from, so rows stored before still match redeliveries
-  const stringify = (h: unknown) => JSON.stringify(h, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
+  const stringify = (h: unknown) =>
+    JSON.stringify(h, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
 
   it('writes the same text as JSON.stringify did', () => {
-    const headers = { ...common(), routed_queues: ['q'], a: [1, 'x', null, undefined, { b: [] }], c: Buffer.from('hi'), d: undefined, e: NaN, f: '\u2028"', '1': 'key order' };
+    const headers = {
+      ...common(),
+      routed_queues: ['q'],
+      a: [1, 'x', null, undefined, { b: [] }],
+      c: Buffer.from('hi'),
+      d: undefined,
+      e: NaN,
+      f: '\u2028"',
+      '1': 'key order',
+    };
     expect(headersText(headers)).toBe(stringify(headers));
   });
 
@@ -261,24 +326,42 @@ describe('headers nested deeper than the stack', () => {
   });
 
   it('turns a trace it cannot read into a row with the reason, never an exception', () => {
-    const hostile = { ...common(), get properties(): never { throw new Error('boom'); } };
-    const { row } = traceMessageToEvent({ routingKey: 'publish.exp.x', headers: hostile, body: body() }, ctx, 'read through the management API');
+    const hostile = {
+      ...common(),
+      get properties(): never {
+        throw new Error('boom');
+      },
+    };
+    const { row } = traceMessageToEvent(
+      { routingKey: 'publish.exp.x', headers: hostile, body: body() },
+      ctx,
+      'read through the management API',
+    );
     expect(row).toMatchObject({ kind: 'publish', stream: 'exp.x', size: body().length });
     expect(row.parse_error).toMatch(/^read through the management API; trace message not readable: boom/);
   });
 });
 
 describe('isTapPlumbing', () => {
-  const deadLettered = (exchange: string) => properties({ headers: { 'x-death': [{ exchange, queue: 'rc.tap', reason: 'maxlen', count: 1 }] } });
+  const deadLettered = (exchange: string) =>
+    properties({ headers: { 'x-death': [{ exchange, queue: 'rc.tap', reason: 'maxlen', count: 1 }] } });
 
   it('is a delivery of a trace message that overflowed a tap queue into its overflow queue', () => {
-    expect(isTapPlumbing({ ...deliver(deadLettered('amq.rabbitmq.trace')), routingKey: 'deliver.rc.tap.overflow' })).toBe(true);
+    expect(
+      isTapPlumbing({ ...deliver(deadLettered('amq.rabbitmq.trace')), routingKey: 'deliver.rc.tap.overflow' }),
+    ).toBe(true);
   });
 
   it('is not ordinary traffic: publishes, plain deliveries, or messages dead-lettered from the application exchanges', () => {
     expect(isTapPlumbing(deliver())).toBe(false);
     expect(isTapPlumbing(publish(deadLettered('amq.rabbitmq.trace')))).toBe(false);
     expect(isTapPlumbing(deliver(deadLettered('orders')))).toBe(false);
-    expect(isTapPlumbing({ routingKey: 'deliver.q', headers: { properties: { headers: { 'x-death': 'not a list' } } }, body: new Uint8Array() })).toBe(false);
+    expect(
+      isTapPlumbing({
+        routingKey: 'deliver.q',
+        headers: { properties: { headers: { 'x-death': 'not a list' } } },
+        body: new Uint8Array(),
+      }),
+    ).toBe(false);
   });
 });

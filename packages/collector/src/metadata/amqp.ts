@@ -22,7 +22,8 @@ export interface AmqpContext {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const table = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array) ? (v as Record<string, unknown>) : {});
+const table = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array) ? (v as Record<string, unknown>) : {};
 
 export class NotATraceMessage extends Error {
   override name = 'NotATraceMessage';
@@ -32,7 +33,8 @@ export class NotATraceMessage extends Error {
 function verbAndTarget(routingKey: string): { verb: 'publish' | 'deliver'; target: string } {
   const dot = routingKey.indexOf('.');
   const verb = routingKey.slice(0, dot);
-  if (dot < 0 || (verb !== 'publish' && verb !== 'deliver')) throw new NotATraceMessage(`unexpected firehose routing key "${routingKey}"`);
+  if (dot < 0 || (verb !== 'publish' && verb !== 'deliver'))
+    throw new NotATraceMessage(`unexpected firehose routing key "${routingKey}"`);
   return { verb, target: routingKey.slice(dot + 1) };
 }
 
@@ -59,7 +61,13 @@ export function traceMessageToEvent(msg: TraceMessage, ctx: AmqpContext, note?: 
   }
 }
 
-function readTrace(msg: TraceMessage, ctx: AmqpContext, verb: 'publish' | 'deliver', target: string, note: string | undefined): ExtractedEvent {
+function readTrace(
+  msg: TraceMessage,
+  ctx: AmqpContext,
+  verb: 'publish' | 'deliver',
+  target: string,
+  note: string | undefined,
+): ExtractedEvent {
   const trace = table(msg.headers);
   const props = table(trace.properties);
   const headers = normaliseHeaders(table(props.headers));
@@ -109,13 +117,22 @@ function baseRow(msg: TraceMessage, ctx: AmqpContext, verb: 'publish' | 'deliver
   };
 }
 
-function unreadableTrace(msg: TraceMessage, ctx: AmqpContext, verb: 'publish' | 'deliver', target: string, problems: (string | undefined)[]): ExtractedEvent {
+function unreadableTrace(
+  msg: TraceMessage,
+  ctx: AmqpContext,
+  verb: 'publish' | 'deliver',
+  target: string,
+  problems: (string | undefined)[],
+): ExtractedEvent {
   const parse_error = problems.filter(Boolean).join('; ');
   try {
     return { row: { ...baseRow(msg, ctx, verb, target), parse_error }, paths: [] };
   } catch (err) {
     // Not even the routing fields could be read: the row still counts the message, under its routing key.
-    const row = { ...baseRow({ ...msg, headers: {} }, ctx, verb, target), parse_error: `${parse_error}; ${(err as Error).message}` };
+    const row = {
+      ...baseRow({ ...msg, headers: {} }, ctx, verb, target),
+      parse_error: `${parse_error}; ${(err as Error).message}`,
+    };
     return { row, paths: [] };
   }
 }
@@ -126,19 +143,24 @@ export function deliveryHash(msg: TraceMessage): number {
   return hash53(msg.body, head % 0x7fffffff);
 }
 
-type Frame = { kind: 'array'; items: unknown[]; at: number } | { kind: 'object'; obj: Record<string, unknown>; keys: string[]; at: number; wrote: boolean };
+type Frame =
+  | { kind: 'array'; items: unknown[]; at: number }
+  | { kind: 'object'; obj: Record<string, unknown>; keys: string[]; at: number; wrote: boolean };
 
 // What JSON.stringify gives for a leaf (Buffers after their toJSON, bare Uint8Arrays as base64, as the hash has
 // always read them), or undefined for a container or a value JSON leaves out.
 function leafText(value: unknown): string | undefined {
-  if (value instanceof Uint8Array && !Buffer.isBuffer(value)) return JSON.stringify(Buffer.from(value).toString('base64'));
+  if (value instanceof Uint8Array && !Buffer.isBuffer(value))
+    return JSON.stringify(Buffer.from(value).toString('base64'));
   if (value !== null && typeof value === 'object') return undefined;
   return JSON.stringify(value) ?? 'null';
 }
 
 function open(value: unknown): Frame {
   const v = (value as { toJSON?: () => unknown }).toJSON?.() ?? value;
-  return Array.isArray(v) ? { kind: 'array', items: v, at: 0 } : { kind: 'object', obj: v as Record<string, unknown>, keys: Object.keys(v as object), at: 0, wrote: false };
+  return Array.isArray(v)
+    ? { kind: 'array', items: v, at: 0 }
+    : { kind: 'object', obj: v as Record<string, unknown>, keys: Object.keys(v as object), at: 0, wrote: false };
 }
 
 /** JSON.stringify of a header table, without recursion: a table nested thousands deep (AMQP allows it) would

@@ -30,14 +30,21 @@ function claimsJson(contentType: string | undefined): boolean | undefined {
   return /[/+]json\b/i.test(contentType);
 }
 
-export function inspectBody(body: Uint8Array | null | undefined, contentType: string | undefined, maxParseBytes: number): BodyInfo {
+export function inspectBody(
+  body: Uint8Array | null | undefined,
+  contentType: string | undefined,
+  maxParseBytes: number,
+): BodyInfo {
   if (!body || body.length === 0) return NONE;
   const claims = claimsJson(contentType);
   // A body that starts like JSON is read whatever its label: clients often send JSON as text/plain (rabbitmq-client
   // does for string bodies), and its shape is what schema rules watch.
   if (!claims && !looksLikeJson(body)) return NONE;
   if (body.length > maxParseBytes) {
-    return { ...NONE, problems: [`body not parsed: ${body.length} bytes exceeds extract.max_parse_bytes (${maxParseBytes})`] };
+    return {
+      ...NONE,
+      problems: [`body not parsed: ${body.length} bytes exceeds extract.max_parse_bytes (${maxParseBytes})`],
+    };
   }
   if (!isUtf8(body)) return { ...NONE, problems: ['body is not valid UTF-8'] };
   const schema = schemaOfText(body);
@@ -45,7 +52,13 @@ export function inspectBody(body: Uint8Array | null | undefined, contentType: st
     // A body labelled as something else (text/plain) that merely starts with "{" is just text, not an error.
     return claims !== false ? { ...NONE, problems: [`invalid JSON body: ${parseError(body)}`] } : NONE;
   }
-  return { paths: schema.paths, fingerprint: schema.fingerprint, problems: NONE.problems, text: body, rootKeys: schema.rootKeys };
+  return {
+    paths: schema.paths,
+    fingerprint: schema.fingerprint,
+    problems: NONE.problems,
+    text: body,
+    rootKeys: schema.rootKeys,
+  };
 }
 
 // The scanner only says "invalid"; JSON.parse says where and why, which is what parse_error should carry.

@@ -13,7 +13,19 @@ export interface PickedFields {
 }
 
 /** An event row's metadata columns: what is read from a message beyond where it sits on the broker. */
-export type Metadata = Pick<EventRow, 'event_type' | 'source' | 'message_id' | 'correlation_id' | 'trace_id' | 'key_hash' | 'size' | 'header_count' | 'schema_fingerprint' | 'parse_error'>;
+export type Metadata = Pick<
+  EventRow,
+  | 'event_type'
+  | 'source'
+  | 'message_id'
+  | 'correlation_id'
+  | 'trace_id'
+  | 'key_hash'
+  | 'size'
+  | 'header_count'
+  | 'schema_fingerprint'
+  | 'parse_error'
+>;
 
 /** The metadata of a message nothing could be read from. */
 export const NO_METADATA: Metadata = {
@@ -56,12 +68,22 @@ export function isStructuredCloudEvent(contentType: string | undefined): boolean
 
 const ce = (structured: boolean, body: BodyInfo, attr: string) => (structured ? (bodyField(body, attr) ?? '') : '');
 
-export function pickFields(extract: ExtractConfig, headers: Map<string, string>, body: BodyInfo, structured: boolean): PickedFields {
+export function pickFields(
+  extract: ExtractConfig,
+  headers: Map<string, string>,
+  body: BodyInfo,
+  structured: boolean,
+): PickedFields {
   return {
     event_type: ce(structured, body, '/type') || pick(extract.event_type, headers, body),
     source: ce(structured, body, '/source') || pick(extract.source, headers, body),
     message_id: ce(structured, body, '/id') || pick(extract.message_id, headers, body),
     correlation_id: pick(extract.correlation_id, headers, body) || ce(structured, body, '/correlationid'),
-    trace_id: traceIdOf(headers.get('traceparent') ?? headers.get('ce_traceparent') ?? headers.get('ce-traceparent') ?? (ce(structured, body, '/traceparent') || undefined)),
+    trace_id: traceIdOf(
+      headers.get('traceparent') ??
+        headers.get('ce_traceparent') ??
+        headers.get('ce-traceparent') ??
+        (ce(structured, body, '/traceparent') || undefined),
+    ),
   };
 }

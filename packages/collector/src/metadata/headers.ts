@@ -46,7 +46,8 @@ export function normaliseHeaders(raw: Record<string, unknown> | undefined): Head
     if (text === undefined) {
       // Nested AMQP tables and arrays are legitimate and simply not metadata we read; raw bytes that are not
       // UTF-8 are worth a note because a producer probably meant them as text.
-      if (first instanceof Uint8Array || typeof first === 'string') (problems ??= []).push(`header ${name} is not valid UTF-8`);
+      if (first instanceof Uint8Array || typeof first === 'string')
+        (problems ??= []).push(`header ${name} is not valid UTF-8`);
       continue;
     }
     values.set(name, text);

@@ -172,7 +172,16 @@ function string(): boolean {
     const e = src[pos++];
     if (e === 0x75) {
       for (let i = 0; i < 4; i++) if (!isHex(src[pos++])) return fail(INVALID);
-    } else if (e !== 0x22 && e !== 0x5c && e !== 0x2f && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) {
+    } else if (
+      e !== 0x22 &&
+      e !== 0x5c &&
+      e !== 0x2f &&
+      e !== 0x62 &&
+      e !== 0x66 &&
+      e !== 0x6e &&
+      e !== 0x72 &&
+      e !== 0x74
+    ) {
       return fail(INVALID);
     }
   }
@@ -180,7 +189,8 @@ function string(): boolean {
 }
 
 const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
-const isHex = (c: number | undefined): boolean => c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46));
+const isHex = (c: number | undefined): boolean =>
+  c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46));
 
 function number(): boolean {
   if (src[pos] === 0x2d) pos++;

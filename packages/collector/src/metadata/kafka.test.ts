@@ -27,7 +27,8 @@ const record = (over: Partial<KafkaRecord> = {}): KafkaRecord => ({
   ...over,
 });
 
-const convert = (over: Partial<KafkaRecord> = {}, context: Partial<KafkaContext> = {}) => kafkaRecordToEvent(record(over), ctx(context)).row;
+const convert = (over: Partial<KafkaRecord> = {}, context: Partial<KafkaContext> = {}) =>
+  kafkaRecordToEvent(record(over), ctx(context)).row;
 
 describe('kafkaRecordToEvent: position and identity', () => {
   it('copies topic, partition, offset, timestamps and cluster', () => {
@@ -108,7 +109,9 @@ describe('kafkaRecordToEvent: CloudEvents', () => {
 
   it('structured-mode id is used even though /id is not a configured message id pointer', () => {
     const body = json({ type: 't', source: 's', id: 'only-in-envelope' });
-    expect(convert({ value: body, headers: { 'content-type': 'application/cloudevents+json' } }).message_id).toBe('only-in-envelope');
+    expect(convert({ value: body, headers: { 'content-type': 'application/cloudevents+json' } }).message_id).toBe(
+      'only-in-envelope',
+    );
     // The same body without the structured content type is plain JSON: /id is not one of the default pointers.
     expect(convert({ value: body, headers: { 'content-type': 'application/json' } }).message_id).toBe('');
   });
@@ -124,9 +127,13 @@ describe('kafkaRecordToEvent: trace and correlation ids', () => {
   });
 
   it('ignores an all-zero or malformed traceparent', () => {
-    expect(convert({ headers: { traceparent: Buffer.from(`00-${'0'.repeat(32)}-b7ad6b7169203331-01`) } }).trace_id).toBe('');
+    expect(
+      convert({ headers: { traceparent: Buffer.from(`00-${'0'.repeat(32)}-b7ad6b7169203331-01`) } }).trace_id,
+    ).toBe('');
     expect(convert({ headers: { traceparent: Buffer.from('not-a-traceparent') } }).trace_id).toBe('');
-    expect(convert({ headers: { traceparent: Buffer.from(`00-${TRACE_ID.slice(0, 30)}-b7ad6b7169203331-01`) } }).trace_id).toBe('');
+    expect(
+      convert({ headers: { traceparent: Buffer.from(`00-${TRACE_ID.slice(0, 30)}-b7ad6b7169203331-01`) } }).trace_id,
+    ).toBe('');
     expect(convert({ headers: { traceparent: Buffer.from(`00-${TRACE_ID}`) } }).trace_id).toBe('');
   });
 
@@ -153,14 +160,20 @@ describe('kafkaRecordToEvent: configurable extraction', () => {
   };
 
   it('uses the configured header names', () => {
-    const row = convert({ headers: { 'x-kind': 'Refund', 'x-msg': 'm-5', 'x-flow': 'f-1', ce_type: 'ignored' } }, { extract: custom });
+    const row = convert(
+      { headers: { 'x-kind': 'Refund', 'x-msg': 'm-5', 'x-flow': 'f-1', ce_type: 'ignored' } },
+      { extract: custom },
+    );
     expect(row.event_type).toBe('Refund');
     expect(row.message_id).toBe('m-5');
     expect(row.correlation_id).toBe('f-1');
   });
 
   it('uses the configured JSON pointers, including numeric leaves', () => {
-    const row = convert({ value: json({ type: 'ignored', meta: { kind: 'Refund', seq: 77, flow: 'f-2' } }) }, { extract: custom });
+    const row = convert(
+      { value: json({ type: 'ignored', meta: { kind: 'Refund', seq: 77, flow: 'f-2' } }) },
+      { extract: custom },
+    );
     expect(row.event_type).toBe('Refund');
     expect(row.message_id).toBe('77');
     expect(row.correlation_id).toBe('f-2');
@@ -175,11 +188,21 @@ describe('kafkaRecordToEvent: configurable extraction', () => {
 describe('kafkaRecordToEvent: headers', () => {
   it('missing headers give empty fields and no error', () => {
     const row = convert({ headers: undefined, value: json({ orderId: 'o-1' }) });
-    expect(row).toMatchObject({ event_type: '', source: '', message_id: '', correlation_id: '', trace_id: '', header_count: 0, parse_error: '' });
+    expect(row).toMatchObject({
+      event_type: '',
+      source: '',
+      message_id: '',
+      correlation_id: '',
+      trace_id: '',
+      header_count: 0,
+      parse_error: '',
+    });
   });
 
   it('duplicate headers: the first value is used and every value is counted', () => {
-    const row = convert({ headers: { ce_type: [Buffer.from('First'), Buffer.from('Second')], ce_source: Buffer.from('svc') } });
+    const row = convert({
+      headers: { ce_type: [Buffer.from('First'), Buffer.from('Second')], ce_source: Buffer.from('svc') },
+    });
     expect(row.event_type).toBe('First');
     expect(row.header_count).toBe(3);
   });
@@ -239,7 +262,9 @@ describe('kafkaRecordToEvent: body', () => {
   it('max_parse_bytes is honoured exactly at the limit', () => {
     const value = json({ a: 1 });
     expect(convert({ value }, { extract: { ...extract, max_parse_bytes: value.length } }).parse_error).toBe('');
-    expect(convert({ value }, { extract: { ...extract, max_parse_bytes: value.length - 1 } }).parse_error).toContain('max_parse_bytes');
+    expect(convert({ value }, { extract: { ...extract, max_parse_bytes: value.length - 1 } }).parse_error).toContain(
+      'max_parse_bytes',
+    );
   });
 
   it('an empty body and a null value (tombstone) have size 0 and no error', () => {
@@ -269,7 +294,13 @@ describe('kafkaRecordToEvent: schema fingerprint', () => {
 
   it('ignores array length', () => {
     const a = fingerprint({ items: [{ sku: 'a', qty: 1 }] });
-    const b = fingerprint({ items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 2 }, { sku: 'c', qty: 3 }] });
+    const b = fingerprint({
+      items: [
+        { sku: 'a', qty: 1 },
+        { sku: 'b', qty: 2 },
+        { sku: 'c', qty: 3 },
+      ],
+    });
     expect(b).toBe(a);
   });
 });
@@ -292,7 +323,11 @@ describe('kafkaRecordToEvent: privacy', () => {
 
   it('never echoes the body in a parse error', () => {
     // V8 quotes the input around the error in some JSON.parse messages; for a short body that is all of it.
-    for (const text of ['{"pin":s3cr3t4111}', `{"pad":"${'y'.repeat(60)}","pin":s3cr3t4111}`, '{"pin":"s3cr3t4111","ok":tru}']) {
+    for (const text of [
+      '{"pin":s3cr3t4111}',
+      `{"pad":"${'y'.repeat(60)}","pin":s3cr3t4111}`,
+      '{"pin":"s3cr3t4111","ok":tru}',
+    ]) {
       const row = convert({ value: Buffer.from(text) });
       expect(row.parse_error).toMatch(/^invalid JSON body: .*not valid JSON$/);
       expect(JSON.stringify(row)).not.toContain('s3cr3t');

@@ -29,7 +29,10 @@ export interface ExtractedEvent {
 }
 
 /** A record the tap could not decompress (see kafka/codecs.ts): counted at its offset, with the reason. */
-const undecodable = (record: KafkaRecord): Metadata => ({ ...NO_METADATA, parse_error: record.value?.toString('utf8') ?? 'undecodable batch' });
+const undecodable = (record: KafkaRecord): Metadata => ({
+  ...NO_METADATA,
+  parse_error: record.value?.toString('utf8') ?? 'undecodable batch',
+});
 
 function kafkaRow(record: KafkaRecord, ctx: KafkaContext, metadata: Metadata): EventRow {
   const ts = Number(record.timestamp);
@@ -65,7 +68,8 @@ function kafkaRow(record: KafkaRecord, ctx: KafkaContext, metadata: Metadata): E
 export function kafkaRecordToEvent(record: KafkaRecord, ctx: KafkaContext): ExtractedEvent {
   if (isUndecodable(record.key)) return { row: kafkaRow(record, ctx, undecodable(record)), paths: [] };
   const headers = normaliseHeaders(record.headers);
-  const contentType = headers.values.get('content-type') ?? headers.values.get('ce_datacontenttype') ?? headers.values.get('contentType');
+  const contentType =
+    headers.values.get('content-type') ?? headers.values.get('ce_datacontenttype') ?? headers.values.get('contentType');
   const body = inspectBody(record.value, contentType, ctx.extract.max_parse_bytes);
   const fields = pickFields(ctx.extract, headers.values, body, isStructuredCloudEvent(contentType));
   const metadata: Metadata = {
@@ -78,7 +82,8 @@ export function kafkaRecordToEvent(record: KafkaRecord, ctx: KafkaContext): Extr
     size: record.value?.length ?? 0,
     header_count: headers.count,
     schema_fingerprint: body.fingerprint,
-    parse_error: headers.problems.length || body.problems.length ? [...headers.problems, ...body.problems].join('; ') : '',
+    parse_error:
+      headers.problems.length || body.problems.length ? [...headers.problems, ...body.problems].join('; ') : '',
   };
   return { row: kafkaRow(record, ctx, metadata), paths: body.paths };
 }

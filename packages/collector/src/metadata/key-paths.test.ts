@@ -12,7 +12,8 @@ const reference = (text: string) => {
     return undefined;
   }
   const paths = keyPaths(json);
-  const rootKeys = json !== null && typeof json === 'object' && !Array.isArray(json) ? new Set(Object.keys(json)) : undefined;
+  const rootKeys =
+    json !== null && typeof json === 'object' && !Array.isArray(json) ? new Set(Object.keys(json)) : undefined;
   return { paths, fingerprint: paths.length ? hash53(paths.join('\n')) : 0, rootKeys };
 };
 
@@ -45,7 +46,17 @@ describe('schemaOfText', () => {
   });
 
   it('never confuses structures whose keys spell the same characters', () => {
-    const shapes = [{ a: { b: 1 } }, { 'a{b': 1 }, { ab: 1 }, { a: 1, b: 1 }, { a: [{ b: 1 }] }, { 'a[': { 'b]': 1 } }, { a: { b: { c: 1 } } }, { 'a\u0001b': 1 }, { a: [[{ b: 1 }]] }];
+    const shapes = [
+      { a: { b: 1 } },
+      { 'a{b': 1 },
+      { ab: 1 },
+      { a: 1, b: 1 },
+      { a: [{ b: 1 }] },
+      { 'a[': { 'b]': 1 } },
+      { a: { b: { c: 1 } } },
+      { 'a\u0001b': 1 },
+      { a: [[{ b: 1 }]] },
+    ];
     const texts = shapes.map((s) => JSON.stringify(s));
     const fingerprints = texts.map((t) => ofText(t)?.fingerprint);
     expect(new Set(fingerprints).size).toBe(shapes.length);
@@ -67,12 +78,57 @@ describe('schemaOfText', () => {
 
   it('agrees with JSON.parse on what is valid JSON', () => {
     const texts = [
-      '', ' ', '{', '}', '{"a":1,}', '[1,]', '[,1]', '{"a" 1}', '{"a":}', '{a:1}', "{'a':1}", '{"a":1}}', '{"a":1} x', '{"a":1}{}',
-      '01', '-', '-01', '1.', '.5', '1e', '1e+', '+1', '1.5e-3', '-0', '1E400', '0x10', 'NaN', 'Infinity', 'tru', 'true', 'nul', 'null', 'falsey',
-      '"a\u0001b"', '"a\\x"', '"\\u12G4"', '"\\u00e9"', '"\\/"', '"tab\tinside"', '"line\u2028sep"', '"unterminated', '"\\"', '["a"]  ', '/* c */ {}',
-      '\uFEFF{}', '[[[]]]', '[[[]]', '{"a":[{"b":{"c":[true,false,null]}}]}',
+      '',
+      ' ',
+      '{',
+      '}',
+      '{"a":1,}',
+      '[1,]',
+      '[,1]',
+      '{"a" 1}',
+      '{"a":}',
+      '{a:1}',
+      "{'a':1}",
+      '{"a":1}}',
+      '{"a":1} x',
+      '{"a":1}{}',
+      '01',
+      '-',
+      '-01',
+      '1.',
+      '.5',
+      '1e',
+      '1e+',
+      '+1',
+      '1.5e-3',
+      '-0',
+      '1E400',
+      '0x10',
+      'NaN',
+      'Infinity',
+      'tru',
+      'true',
+      'nul',
+      'null',
+      'falsey',
+      '"a\u0001b"',
+      '"a\\x"',
+      '"\\u12G4"',
+      '"\\u00e9"',
+      '"\\/"',
+      '"tab\tinside"',
+      '"line\u2028sep"',
+      '"unterminated',
+      '"\\"',
+      '["a"]  ',
+      '/* c */ {}',
+      '\uFEFF{}',
+      '[[[]]]',
+      '[[[]]',
+      '{"a":[{"b":{"c":[true,false,null]}}]}',
     ];
-    for (const text of texts) expect({ text, valid: ofText(text) !== undefined }).toEqual({ text, valid: reference(text) !== undefined });
+    for (const text of texts)
+      expect({ text, valid: ofText(text) !== undefined }).toEqual({ text, valid: reference(text) !== undefined });
   });
 
   it('agrees with JSON.parse and the walk on thousands of generated and mutated texts', () => {
@@ -89,7 +145,9 @@ describe('schemaOfText', () => {
       if (k === 2) return [true, false, null][rand(3)];
       if (k === 3) return rand(100) / 7;
       if (k === 4) return Array.from({ length: rand(4) }, () => gen(depth + 1));
-      return Object.fromEntries(Array.from({ length: rand(4) }, () => [keys[rand(keys.length)] as string, gen(depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: rand(4) }, () => [keys[rand(keys.length)] as string, gen(depth + 1)]),
+      );
     };
     const junk = ['{', '}', '[', ']', ',', ':', '"', '\\', ' ', '1', '-', '.', 'e', 't', 'n', '\u0001'];
     let checked = 0;

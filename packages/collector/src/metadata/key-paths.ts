@@ -28,7 +28,8 @@ function walkPaths(v: unknown, prefix: string, depth: number, out: Set<string>):
   }
   const record = v as Record<string, unknown>;
   for (const k in record) {
-    const path = prefix + '/' + (k.includes('~') || k.includes('/') ? k.replaceAll('~', '~0').replaceAll('/', '~1') : k);
+    const path =
+      prefix + '/' + (k.includes('~') || k.includes('/') ? k.replaceAll('~', '~0').replaceAll('/', '~1') : k);
     out.add(path);
     walkPaths(record[k], path, depth + 1, out);
   }
@@ -74,11 +75,14 @@ function uncached(text: Uint8Array): TextSchema | undefined {
 }
 
 /** JSON.parse of UTF-8 bytes; throws as JSON.parse does. */
-export const parseJsonText = (text: Uint8Array): unknown => JSON.parse(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8'));
+export const parseJsonText = (text: Uint8Array): unknown =>
+  JSON.parse(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8'));
 
 function schemaOfValue(json: unknown): TextSchema {
-  const rootKeys = json !== null && typeof json === 'object' && !Array.isArray(json) ? new Set(Object.keys(json)) : undefined;
+  const rootKeys =
+    json !== null && typeof json === 'object' && !Array.isArray(json) ? new Set(Object.keys(json)) : undefined;
   return { ...schemaFrom(keyPaths(json)), rootKeys };
 }
 
-const schemaFrom = (paths: string[]): Schema => (paths.length ? { paths, fingerprint: hash53(paths.join('\n')) } : NO_KEYS);
+const schemaFrom = (paths: string[]): Schema =>
+  paths.length ? { paths, fingerprint: hash53(paths.join('\n')) } : NO_KEYS;

@@ -60,7 +60,17 @@ export function vhostUrl(url: string, vhost: string): string {
   return parsed.toString();
 }
 
-export function createRabbitTap({ config, store, log: parentLog, management, now = Date.now, onInserted, onOverflow, telemetry, health }: RabbitTapDeps): RabbitTap {
+export function createRabbitTap({
+  config,
+  store,
+  log: parentLog,
+  management,
+  now = Date.now,
+  onInserted,
+  onOverflow,
+  telemetry,
+  health,
+}: RabbitTapDeps): RabbitTap {
   const cfg = config.rabbitmq;
   const log = parentLog.child({ tap: 'rabbitmq', cluster: cfg.cluster });
   const readers: QueueReader[] = [];
@@ -84,13 +94,24 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
     // channel, properties and body), and a batch of them named by content alone was dropped by ClickHouse as a
     // duplicate of an earlier one (20 publishes after 7 long exchange names were never stored). Messages stored
     // before and delivered again are the redelivery check's, in prepare.
-    tokenFor: (batch) => `rabbitmq/${cfg.cluster}/${store.run}/${++inserts}/${batch.length}/${hash53(batch.map((s) => s.meta.hash).join(','))}`,
+    tokenFor: (batch) =>
+      `rabbitmq/${cfg.cluster}/${store.run}/${++inserts}/${batch.length}/${hash53(batch.map((s) => s.meta.hash).join(','))}`,
     prepare: async (batch) => {
-      const redelivered = batch.flatMap((s, index) => (s.meta.redelivered ? [{ index, hash: s.meta.hash, ...(s.meta.session === undefined ? {} : { session: s.meta.session }) }] : []));
+      const redelivered = batch.flatMap((s, index) =>
+        s.meta.redelivered
+          ? [{ index, hash: s.meta.hash, ...(s.meta.session === undefined ? {} : { session: s.meta.session }) }]
+          : [],
+      );
       if (redelivered.length === 0) return batch.flatMap((s) => s.rows);
-      const stored = await tapBatchesContaining(store, cfg.cluster, [...new Set(redelivered.map((r) => r.hash))], now() - REDELIVERY_LOOKBACK_MS);
+      const stored = await tapBatchesContaining(
+        store,
+        cfg.cluster,
+        [...new Set(redelivered.map((r) => r.hash))],
+        now() - REDELIVERY_LOOKBACK_MS,
+      );
       const skip = claims.match(redelivered, stored);
-      if (skip.size) log.info('redelivered messages were already stored; not storing them again', { messages: skip.size });
+      if (skip.size)
+        log.info('redelivered messages were already stored; not storing them again', { messages: skip.size });
       return batch.flatMap((s, i) => (skip.has(i) ? [] : s.rows));
     },
     onInserted: ({ rows, ms }) => {
@@ -108,24 +129,42 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
     telemetry?.overflowed('rabbitmq');
     if (now() - overflowLogged < DEPTH_CHECK_MS) return;
     overflowLogged = now();
-    log.error(`tap queue ${cfg.tap_queue} overflowed its max_length (${cfg.max_length}); overflow is kept in ${overflowQueue} and stored late`, { vhost, overflowed });
+    log.error(
+      `tap queue ${cfg.tap_queue} overflowed its max_length (${cfg.max_length}); overflow is kept in ${overflowQueue} and stored late`,
+      { vhost, overflowed },
+    );
   };
 
   const handle = async ({ message, redelivered, session, note }: TraceDelivery) => {
     if (isTapPlumbing(message)) return; // acked, not stored: the tap reading its own overflow queue
     let extracted;
     try {
-      extracted = traceMessageToEvent(message, { cluster: cfg.cluster, observedAt: now(), extract: config.extract }, note);
+      extracted = traceMessageToEvent(
+        message,
+        { cluster: cfg.cluster, observedAt: now(), extract: config.extract },
+        note,
+      );
     } catch (err) {
       if (err instanceof NotATraceMessage) {
-        log.warn('ignoring a message on the tap queue that is not a firehose trace', { routing_key: message.routingKey });
+        log.warn('ignoring a message on the tap queue that is not a firehose trace', {
+          routing_key: message.routingKey,
+        });
         return; // acked: keeping it would only block the queue
       }
       throw err;
     }
     const { row, paths } = extracted;
     if (writer.isNewSchema(row.schema_fingerprint)) {
-      writer.storeSchemas([{ fingerprint: row.schema_fingerprint, broker: 'rabbitmq', stream: row.stream, event_type: row.event_type, paths, first_seen: row.observed_at }]);
+      writer.storeSchemas([
+        {
+          fingerprint: row.schema_fingerprint,
+          broker: 'rabbitmq',
+          stream: row.stream,
+          event_type: row.event_type,
+          paths,
+          first_seen: row.observed_at,
+        },
+      ]);
     }
     const submission: Submission<Delivery> = { rows: [row], meta: { redelivered, hash: row.delivery_hash, session } };
     await writer.submit(submission);
@@ -137,7 +176,9 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
     try {
       if (await management.tracing(vhost)) return untraced.delete(vhost);
       untraced.add(vhost);
-      log.error(`tracing (the firehose) is off for vhost "${vhost}", so Rollcall sees none of its messages. Turn it on with: rabbitmqctl trace_on -p ${vhost}`);
+      log.error(
+        `tracing (the firehose) is off for vhost "${vhost}", so Rollcall sees none of its messages. Turn it on with: rabbitmqctl trace_on -p ${vhost}`,
+      );
     } catch (err) {
       log.warn('could not check whether tracing is on', { vhost, err: (err as Error).message });
     }
@@ -150,8 +191,14 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
         const depth = await management.queueDepth(vhost, cfg.tap_queue);
         if (depth >= cfg.max_length) {
           const overflowDepth = await management.queueDepth(vhost, overflowQueue);
-          const lost = overflowDepth >= cfg.max_length ? `; ${overflowQueue} is full as well, so RabbitMQ is now ${cfg.overflow === 'drop-head' ? 'dropping the oldest' : 'rejecting new'} trace messages and counts will be short` : '';
-          log.error(`tap queue ${cfg.tap_queue} is full (${depth} messages, max_length ${cfg.max_length})${lost}`, { vhost, overflow_depth: overflowDepth });
+          const lost =
+            overflowDepth >= cfg.max_length
+              ? `; ${overflowQueue} is full as well, so RabbitMQ is now ${cfg.overflow === 'drop-head' ? 'dropping the oldest' : 'rejecting new'} trace messages and counts will be short`
+              : '';
+          log.error(`tap queue ${cfg.tap_queue} is full (${depth} messages, max_length ${cfg.max_length})${lost}`, {
+            vhost,
+            overflow_depth: overflowDepth,
+          });
         }
       } catch (err) {
         log.debug('tap queue depth check failed', { vhost, err: (err as Error).message });
@@ -197,7 +244,11 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
             queue: cfg.tap_queue,
             queueOptions: {
               durable: true,
-              arguments: { 'x-max-length': cfg.max_length, 'x-overflow': cfg.overflow === 'reject-publish' ? 'reject-publish-dlx' : 'drop-head', 'x-dead-letter-exchange': overflowQueue },
+              arguments: {
+                'x-max-length': cfg.max_length,
+                'x-overflow': cfg.overflow === 'reject-publish' ? 'reject-publish-dlx' : 'drop-head',
+                'x-dead-letter-exchange': overflowQueue,
+              },
             },
             queueBindings: [{ exchange: 'amq.rabbitmq.trace', routingKey: '#' }],
           },
@@ -210,7 +261,16 @@ export function createRabbitTap({ config, store, log: parentLog, management, now
       depthTimer = setInterval(() => void checkDepth(), DEPTH_CHECK_MS);
       // Tracing turned off later, and trace messages RabbitMQ drops from full tap queues, are noticed by the watch.
       for (const vhost of cfg.vhosts) {
-        const watch = createTracingWatch({ vhost, cluster: cfg.cluster, tapQueue: cfg.tap_queue, maxLength: cfg.max_length, management, log, now, ...(health ? { health } : {}) });
+        const watch = createTracingWatch({
+          vhost,
+          cluster: cfg.cluster,
+          tapQueue: cfg.tap_queue,
+          maxLength: cfg.max_length,
+          management,
+          log,
+          now,
+          ...(health ? { health } : {}),
+        });
         watches.push(watch);
         await watch.start();
       }

@@ -62,8 +62,14 @@ export interface QueueStats {
 }
 
 const QUEUE_COLUMNS = [
-  'name', 'vhost', 'messages_ready', 'messages_unacknowledged', 'consumers',
-  'message_stats.publish_details.rate', 'message_stats.deliver_get_details.rate', 'message_stats.ack_details.rate',
+  'name',
+  'vhost',
+  'messages_ready',
+  'messages_unacknowledged',
+  'consumers',
+  'message_stats.publish_details.rate',
+  'message_stats.deliver_get_details.rate',
+  'message_stats.ack_details.rate',
 ].join(',');
 
 const rateOf = (stats: unknown, key: string): number => {
@@ -81,21 +87,29 @@ export class ManagementError extends Error {
   }
 }
 
-const count = (stats: unknown, key: string): number => Number((stats as Record<string, unknown> | undefined)?.[key] ?? 0);
+const count = (stats: unknown, key: string): number =>
+  Number((stats as Record<string, unknown> | undefined)?.[key] ?? 0);
 
 /** Credentials come from the AMQP URL so there is one secret to configure, not two. */
 export function createManagement(managementUrl: string, amqpUrl: string, fetchImpl: typeof fetch = fetch): Management {
   const amqp = new URL(amqpUrl);
-  const auth = 'Basic ' + Buffer.from(`${decodeURIComponent(amqp.username || 'guest')}:${decodeURIComponent(amqp.password || 'guest')}`).toString('base64');
+  const auth =
+    'Basic ' +
+    Buffer.from(
+      `${decodeURIComponent(amqp.username || 'guest')}:${decodeURIComponent(amqp.password || 'guest')}`,
+    ).toString('base64');
   const get = async (path: string): Promise<unknown> => {
     const url = new URL(path, managementUrl);
     let res: Response;
     try {
       res = await fetchImpl(url, { headers: { authorization: auth }, signal: AbortSignal.timeout(5000) });
     } catch (err) {
-      throw new ManagementError(`RabbitMQ management API at ${url.origin} did not answer (${(err as Error).message}); is rabbitmq_management enabled?`);
+      throw new ManagementError(
+        `RabbitMQ management API at ${url.origin} did not answer (${(err as Error).message}); is rabbitmq_management enabled?`,
+      );
     }
-    if (!res.ok) throw new ManagementError(`RabbitMQ management API ${url.pathname} answered ${res.status}`, res.status);
+    if (!res.ok)
+      throw new ManagementError(`RabbitMQ management API ${url.pathname} answered ${res.status}`, res.status);
     return res.json();
   };
   const getObject = async (path: string) => (await get(path)) as Record<string, unknown>;
@@ -110,9 +124,15 @@ export function createManagement(managementUrl: string, amqpUrl: string, fetchIm
         signal: AbortSignal.timeout(5000),
       });
     } catch (err) {
-      throw new ManagementError(`RabbitMQ management API at ${url.origin} did not answer (${(err as Error).message}); is rabbitmq_management enabled?`);
+      throw new ManagementError(
+        `RabbitMQ management API at ${url.origin} did not answer (${(err as Error).message}); is rabbitmq_management enabled?`,
+      );
     }
-    if (!res.ok) throw new ManagementError(`RabbitMQ management API ${method} ${url.pathname} answered ${res.status}${res.status === 401 || res.status === 403 ? ' (the user needs the administrator tag)' : ''}`, res.status);
+    if (!res.ok)
+      throw new ManagementError(
+        `RabbitMQ management API ${method} ${url.pathname} answered ${res.status}${res.status === 401 || res.status === 403 ? ' (the user needs the administrator tag)' : ''}`,
+        res.status,
+      );
   };
   // GET /api/vhosts/{vhost} answers only administrators on 3.10; the list answers every user for the vhosts it
   // may use (monitoring users: all).
@@ -122,10 +142,11 @@ export function createManagement(managementUrl: string, amqpUrl: string, fetchIm
     return found;
   };
   /** undefined on 404, the object otherwise. */
-  const find = async (path: string) => getObject(path).catch((err: unknown) => {
-    if (err instanceof ManagementError && err.status === 404) return undefined;
-    throw err;
-  });
+  const find = async (path: string) =>
+    getObject(path).catch((err: unknown) => {
+      if (err instanceof ManagementError && err.status === 404) return undefined;
+      throw err;
+    });
   const getList = async (path: string) => {
     const found = await get(path);
     if (!Array.isArray(found)) throw new ManagementError(`RabbitMQ management API ${path} did not answer with a list`);
@@ -139,29 +160,47 @@ export function createManagement(managementUrl: string, amqpUrl: string, fetchIm
       const path = `/api/vhosts/${encodeURIComponent(vhost)}`;
       const current = await getObject(path);
       const tags = Array.isArray(current.tags) ? current.tags.map(String).join(',') : String(current.tags ?? '');
-      const queueType = typeof current.default_queue_type === 'string' && current.default_queue_type !== 'undefined' ? { default_queue_type: current.default_queue_type } : {};
+      const queueType =
+        typeof current.default_queue_type === 'string' && current.default_queue_type !== 'undefined'
+          ? { default_queue_type: current.default_queue_type }
+          : {};
       await send('PUT', path, { description: String(current.description ?? ''), tags, ...queueType, tracing: on });
     },
     async vhostCounters(vhost) {
       const v = await vhostRow(vhost, 'name,tracing,message_stats.publish,message_stats.deliver_get');
-      return { tracing: v.tracing === true, publish: count(v.message_stats, 'publish'), deliverGet: count(v.message_stats, 'deliver_get') };
+      return {
+        tracing: v.tracing === true,
+        publish: count(v.message_stats, 'publish'),
+        deliverGet: count(v.message_stats, 'deliver_get'),
+      };
     },
     async traceQueues(vhost) {
       const bindings = await getList(`/api/exchanges/${encodeURIComponent(vhost)}/amq.rabbitmq.trace/bindings/source`);
       return [...new Set(bindings.filter((b) => b.destination_type === 'queue').map((b) => String(b.destination)))];
     },
     async queueCounters(vhost, queue) {
-      const q = await find(`/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}?columns=name,messages,message_stats.ack,message_stats.deliver_get`);
-      return q && { messages: Number(q.messages ?? 0), ack: count(q.message_stats, 'ack'), deliverGet: count(q.message_stats, 'deliver_get') };
+      const q = await find(
+        `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}?columns=name,messages,message_stats.ack,message_stats.deliver_get`,
+      );
+      return (
+        q && {
+          messages: Number(q.messages ?? 0),
+          ack: count(q.message_stats, 'ack'),
+          deliverGet: count(q.message_stats, 'deliver_get'),
+        }
+      );
     },
     async globalParameter(name) {
       return (await find(`/api/global-parameters/${encodeURIComponent(name)}`))?.value;
     },
     async globalParameters(prefix) {
       const found = await getList('/api/global-parameters');
-      return found.filter((p) => String(p.name).startsWith(prefix)).map((p) => ({ name: String(p.name), value: p.value }));
+      return found
+        .filter((p) => String(p.name).startsWith(prefix))
+        .map((p) => ({ name: String(p.name), value: p.value }));
     },
-    setGlobalParameter: (name, value) => send('PUT', `/api/global-parameters/${encodeURIComponent(name)}`, { name, value }),
+    setGlobalParameter: (name, value) =>
+      send('PUT', `/api/global-parameters/${encodeURIComponent(name)}`, { name, value }),
     async deleteGlobalParameter(name) {
       await send('DELETE', `/api/global-parameters/${encodeURIComponent(name)}`).catch((err: unknown) => {
         if (!(err instanceof ManagementError && err.status === 404)) throw err;
@@ -173,7 +212,9 @@ export function createManagement(managementUrl: string, amqpUrl: string, fetchIm
       return Object.fromEntries(nodes.map((n) => [String(n.name), at - Number(n.uptime ?? 0)]));
     },
     async queueDepth(vhost, queue) {
-      return Number((await getObject(`/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`)).messages ?? 0);
+      return Number(
+        (await getObject(`/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`)).messages ?? 0,
+      );
     },
     async queueStats(vhost) {
       const queues = await getList(`/api/queues/${encodeURIComponent(vhost)}?columns=${QUEUE_COLUMNS}`);
@@ -190,7 +231,9 @@ export function createManagement(managementUrl: string, amqpUrl: string, fetchIm
     },
     async queueBindings(vhost) {
       const bindings = await getList(`/api/bindings/${encodeURIComponent(vhost)}`);
-      return bindings.filter((b) => b.destination_type === 'queue').map((b) => ({ exchange: String(b.source ?? ''), queue: String(b.destination) }));
+      return bindings
+        .filter((b) => b.destination_type === 'queue')
+        .map((b) => ({ exchange: String(b.source ?? ''), queue: String(b.destination) }));
     },
     async connections() {
       const found = await getList('/api/connections?columns=name,user,client_properties.connection_name');

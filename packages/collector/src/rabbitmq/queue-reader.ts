@@ -88,7 +88,10 @@ export function createQueueReader(o: QueueReaderOptions): QueueReader {
       // Reading one at a time ends at the first message never delivered before: the culprit is behind us.
       if (careful && !msg.redelivered && conn === connection) switchTo(false);
     };
-    const c = conn.createConsumer({ ...o.queue, qos: { prefetchCount: prefetch }, concurrency: prefetch, requeue: true }, handler);
+    const c = conn.createConsumer(
+      { ...o.queue, qos: { prefetchCount: prefetch }, concurrency: prefetch, requeue: true },
+      handler,
+    );
     c.on('error', (err) => log.error('rabbitmq tap consumer error', { err }));
     connection = conn;
     consumer = c;
@@ -124,11 +127,16 @@ export function createQueueReader(o: QueueReaderOptions): QueueReader {
       if (stopped) return;
       await retire();
       if (!careful) {
-        log.warn('the tap connection was closed while a message was delivered; reading one message at a time to find it', { err: err.message });
+        log.warn(
+          'the tap connection was closed while a message was delivered; reading one message at a time to find it',
+          { err: err.message },
+        );
         return setCareful(true);
       }
       const salvaged = await salvageHead(err).catch((e: unknown) => {
-        log.error('could not read the message that stops the tap through the management API; retrying', { err: (e as Error).message });
+        log.error('could not read the message that stops the tap through the management API; retrying', {
+          err: (e as Error).message,
+        });
         return false;
       });
       if (!salvaged) await new Promise((r) => setTimeout(r, SALVAGE_RETRY_MS));
@@ -145,9 +153,13 @@ export function createQueueReader(o: QueueReaderOptions): QueueReader {
     if (!head) return true;
     await o.handle({ ...head, note: noteFor(head.message, err) });
     const taken = await get('ack_requeue_false');
-    log.warn('stored a trace message that AMQP could not deliver, read through the management API', { routing_key_bytes: Buffer.byteLength(head.message.routingKey), err: err.message });
+    log.warn('stored a trace message that AMQP could not deliver, read through the management API', {
+      routing_key_bytes: Buffer.byteLength(head.message.routingKey),
+      err: err.message,
+    });
     // Another collector reading the same queue may have taken the head meanwhile; what we took is stored too.
-    if (taken && deliveryHash(taken.message) !== deliveryHash(head.message)) await o.handle({ ...taken, note: noteFor(taken.message, err) });
+    if (taken && deliveryHash(taken.message) !== deliveryHash(head.message))
+      await o.handle({ ...taken, note: noteFor(taken.message, err) });
     return true;
   };
 
@@ -169,7 +181,9 @@ export function createQueueReader(o: QueueReaderOptions): QueueReader {
 }
 
 function traceOf(msg: AsyncMessage): TraceMessage {
-  const body = Buffer.isBuffer(msg.body) ? msg.body : Buffer.from(typeof msg.body === 'string' ? msg.body : JSON.stringify(msg.body ?? ''));
+  const body = Buffer.isBuffer(msg.body)
+    ? msg.body
+    : Buffer.from(typeof msg.body === 'string' ? msg.body : JSON.stringify(msg.body ?? ''));
   return { routingKey: msg.routingKey, headers: msg.headers, body };
 }
 
@@ -188,10 +202,20 @@ interface ManagementMessage {
 }
 
 /** The queue's head through the management API (credentials from the AMQP URL), or undefined when it is empty. */
-async function getHead(o: QueueReaderOptions, ackmode: 'ack_requeue_true' | 'ack_requeue_false'): Promise<{ message: TraceMessage; redelivered: boolean } | undefined> {
+async function getHead(
+  o: QueueReaderOptions,
+  ackmode: 'ack_requeue_true' | 'ack_requeue_false',
+): Promise<{ message: TraceMessage; redelivered: boolean } | undefined> {
   const amqp = new URL(o.url);
-  const auth = 'Basic ' + Buffer.from(`${decodeURIComponent(amqp.username || 'guest')}:${decodeURIComponent(amqp.password || 'guest')}`).toString('base64');
-  const url = new URL(`/api/queues/${encodeURIComponent(o.vhost)}/${encodeURIComponent(o.queue.queue)}/get`, o.managementUrl);
+  const auth =
+    'Basic ' +
+    Buffer.from(
+      `${decodeURIComponent(amqp.username || 'guest')}:${decodeURIComponent(amqp.password || 'guest')}`,
+    ).toString('base64');
+  const url = new URL(
+    `/api/queues/${encodeURIComponent(o.vhost)}/${encodeURIComponent(o.queue.queue)}/get`,
+    o.managementUrl,
+  );
   const res = await (o.fetchImpl ?? fetch)(url, {
     method: 'POST',
     headers: { authorization: auth, 'content-type': 'application/json' },
@@ -202,5 +226,8 @@ async function getHead(o: QueueReaderOptions, ackmode: 'ack_requeue_true' | 'ack
   const [m] = (await res.json()) as ManagementMessage[];
   if (!m) return undefined;
   const body = Buffer.from(m.payload, m.payload_encoding === 'base64' ? 'base64' : 'utf8');
-  return { message: { routingKey: m.routing_key, headers: m.properties?.headers ?? {}, body }, redelivered: m.redelivered };
+  return {
+    message: { routingKey: m.routing_key, headers: m.properties?.headers ?? {}, body },
+    redelivered: m.redelivered,
+  };
 }

@@ -3,7 +3,13 @@ import type { StoredTapBatch } from './stored-batches.ts';
 import { RECENT_MS, RedeliveryClaims } from './redelivery.ts';
 
 const redelivered = (...hashes: number[]) => hashes.map((hash, index) => ({ index, hash }));
-const batch = (id: number, hashes: number[], at = 1_000_000, runLast = at, run = 1): StoredTapBatch => ({ run, batch: id, hashes, at, runLast });
+const batch = (id: number, hashes: number[], at = 1_000_000, runLast = at, run = 1): StoredTapBatch => ({
+  run,
+  batch: id,
+  hashes,
+  at,
+  runLast,
+});
 
 describe('RedeliveryClaims', () => {
   it('skips the messages of a stored batch that came back whole, and stores the rest', () => {
@@ -31,8 +37,12 @@ describe('RedeliveryClaims', () => {
 
   it('does not take a new message for a copy stored long before its run ended', () => {
     // an identical message was stored and acked two minutes before the run's last insert: this one is new
-    expect(new RedeliveryClaims().match(redelivered(5), [batch(10, [5], 1_000_000, 1_000_000 + RECENT_MS + 60_000)]).size).toBe(0);
-    expect(new RedeliveryClaims().match(redelivered(5), [batch(10, [5], 1_000_000, 1_000_000 + RECENT_MS - 1)]).size).toBe(1);
+    expect(
+      new RedeliveryClaims().match(redelivered(5), [batch(10, [5], 1_000_000, 1_000_000 + RECENT_MS + 60_000)]).size,
+    ).toBe(0);
+    expect(
+      new RedeliveryClaims().match(redelivered(5), [batch(10, [5], 1_000_000, 1_000_000 + RECENT_MS - 1)]).size,
+    ).toBe(1);
   });
 
   it('claims from the most recent batch first, and across runs', () => {

@@ -88,7 +88,10 @@ export class RedeliveryClaims {
     const candidates = stored
       .filter((b) => b.run !== this.run && b.at >= b.runLast - RECENT_MS)
       .sort((a, b) => b.at - a.at)
-      .map((b) => ({ batch: b.batch, copies: b.hashes.reduce((m, h) => m.set(h, (m.get(h) ?? 0) + 1), new Map<number, number>()) }));
+      .map((b) => ({
+        batch: b.batch,
+        copies: b.hashes.reduce((m, h) => m.set(h, (m.get(h) ?? 0) + 1), new Map<number, number>()),
+      }));
     const skip = new Set<number>();
     for (const { index, hash, session = -1 } of redelivered) {
       if (this.mayReturn.has(hash)) {

@@ -14,7 +14,12 @@ export interface StoredTapBatch {
 
 /** RabbitMQ tap batches since `since` that hold any of these delivery hashes, with all their hashes and how
  * close each came to the end of the run that stored it. */
-export async function tapBatchesContaining(store: Store, cluster: string, hashes: number[], since: number): Promise<StoredTapBatch[]> {
+export async function tapBatchesContaining(
+  store: Store,
+  cluster: string,
+  hashes: number[],
+  since: number,
+): Promise<StoredTapBatch[]> {
   if (hashes.length === 0) return [];
   const scope = `broker = 'rabbitmq' AND cluster = {cluster:String} AND observed_at >= fromUnixTimestamp64Milli({since:Int64})`;
   const found = await queryRows<{ tap_run: string; tap_batch: string; hashes: string[]; at: string; run_last: string }>(
@@ -31,5 +36,11 @@ export async function tapBatchesContaining(store: Store, cluster: string, hashes
      FROM batches AS b INNER JOIN runs AS r ON b.tap_run = r.tap_run`,
     { cluster, since, hashes },
   );
-  return found.map((r) => ({ run: Number(r.tap_run), batch: Number(r.tap_batch), hashes: r.hashes.map(Number), at: Number(r.at), runLast: Number(r.run_last) }));
+  return found.map((r) => ({
+    run: Number(r.tap_run),
+    batch: Number(r.tap_batch),
+    hashes: r.hashes.map(Number),
+    at: Number(r.at),
+    runLast: Number(r.run_last),
+  }));
 }

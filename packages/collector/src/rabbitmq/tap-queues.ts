@@ -7,7 +7,8 @@ export const overflowName = (tapQueue: string) => `${tapQueue}.overflow`;
 
 /** The global parameter holding a tap's counters while it is stopped (see tracing-watch.ts). */
 export const TAP_COUNTERS_PREFIX = 'rollcall-tap-counters ';
-export const tapCountersName = (cluster: string, vhost: string, tapQueue: string) => `${TAP_COUNTERS_PREFIX}${cluster} ${vhost} ${tapQueue}`;
+export const tapCountersName = (cluster: string, vhost: string, tapQueue: string) =>
+  `${TAP_COUNTERS_PREFIX}${cluster} ${vhost} ${tapQueue}`;
 
 /** Removes a tap's queues and overflow exchange, e.g. when a tap is retired; they are durable by design. */
 export async function deleteTapQueues(ch: Channel, tapQueue: string): Promise<void> {
@@ -30,6 +31,11 @@ export async function pruneTapCounters(management: Management): Promise<void> {
 }
 
 /** Forgets a retired tap's saved counters (a tap started again under the same names then counts from scratch). */
-export async function deleteTapCounters(management: Management, cluster: string, vhost: string, tapQueue: string): Promise<void> {
+export async function deleteTapCounters(
+  management: Management,
+  cluster: string,
+  vhost: string,
+  tapQueue: string,
+): Promise<void> {
   await management.deleteGlobalParameter(tapCountersName(cluster, vhost, tapQueue));
 }

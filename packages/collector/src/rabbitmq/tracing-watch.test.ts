@@ -4,14 +4,31 @@ import { createTapHealth } from '@rollcall/core/tap-health';
 import { ManagementError, type Management, type QueueCounters } from './management.ts';
 import { createTracingWatch, missingBetween, type Reading } from './tracing-watch.ts';
 
-const reading = (r: Partial<Reading> = {}): Reading => ({ at: 0, publish: 0, deliverGet: 0, traceQueues: {}, tapMessages: 0, tapAck: 0, overflowMessages: 0, overflowAck: 0, ...r });
+const reading = (r: Partial<Reading> = {}): Reading => ({
+  at: 0,
+  publish: 0,
+  deliverGet: 0,
+  traceQueues: {},
+  tapMessages: 0,
+  tapAck: 0,
+  overflowMessages: 0,
+  overflowAck: 0,
+  ...r,
+});
 
 describe('missingBetween', () => {
   it('is what was published or delivered minus what reached the tap queues', () => {
     const from = reading({ publish: 100, deliverGet: 50, traceQueues: { tap: 40 }, tapAck: 90, tapMessages: 20 });
     // 60 publishes and 20 deliveries to consumers; the tap read 30 trace messages (not traced themselves);
     // 10 reached the overflow queue and the rest are gone.
-    const to = reading({ publish: 160, deliverGet: 100, traceQueues: { tap: 70 }, tapAck: 120, tapMessages: 30, overflowMessages: 10 });
+    const to = reading({
+      publish: 160,
+      deliverGet: 100,
+      traceQueues: { tap: 70 },
+      tapAck: 120,
+      tapMessages: 30,
+      overflowMessages: 10,
+    });
     expect(missingBetween(from, to)).toBe(60 + 20 - (30 + 10 + 10));
   });
   it('gives up when a counter went back', () => {
@@ -22,7 +39,14 @@ describe('missingBetween', () => {
 
 /** A broker whose counters the test sets; tracing turned on only when `admin`. */
 function fakeBroker(admin: boolean) {
-  const state = { tracing: true, publish: 0, deliverGet: 0, tap: { messages: 0, ack: 0, deliverGet: 0 } as QueueCounters, overflow: { messages: 0, ack: 0, deliverGet: 0 } as QueueCounters, saved: undefined as unknown };
+  const state = {
+    tracing: true,
+    publish: 0,
+    deliverGet: 0,
+    tap: { messages: 0, ack: 0, deliverGet: 0 } as QueueCounters,
+    overflow: { messages: 0, ack: 0, deliverGet: 0 } as QueueCounters,
+    saved: undefined as unknown,
+  };
   const refuse = () => Promise.reject(new ManagementError('answered 401 (the user needs the administrator tag)', 401));
   const management: Management = {
     tracing: async () => state.tracing,
@@ -48,7 +72,17 @@ function setup(admin: boolean) {
   const { state, management } = fakeBroker(admin);
   const lines: string[] = [];
   const health = createTapHealth({ now: () => clock });
-  const watch = createTracingWatch({ vhost: 'v', cluster: 'c', tapQueue: 't', maxLength: 1000, management, log: createLogger('debug', {}, (l) => lines.push(l)), health, now: () => clock, intervalMs: 0 });
+  const watch = createTracingWatch({
+    vhost: 'v',
+    cluster: 'c',
+    tapQueue: 't',
+    maxLength: 1000,
+    management,
+    log: createLogger('debug', {}, (l) => lines.push(l)),
+    health,
+    now: () => clock,
+    intervalMs: 0,
+  });
   const tick = async (ms = 5_000) => {
     clock += ms;
     await watch.check();

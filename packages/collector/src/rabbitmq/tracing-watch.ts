@@ -88,7 +88,13 @@ const BOOT_SLACK_MS = 30_000;
 
 /** Trace messages missing between two readings; undefined when a counter went back (a restart reset it). */
 export function missingBetween(from: Reading, to: Reading): number | undefined {
-  if (to.publish < from.publish || to.deliverGet < from.deliverGet || to.tapAck < from.tapAck || to.overflowAck < from.overflowAck) return undefined;
+  if (
+    to.publish < from.publish ||
+    to.deliverGet < from.deliverGet ||
+    to.tapAck < from.tapAck ||
+    to.overflowAck < from.overflowAck
+  )
+    return undefined;
   let untracedDeliveries = 0;
   for (const [queue, n] of Object.entries(to.traceQueues)) {
     const before = from.traceQueues[queue] ?? 0;
@@ -96,7 +102,12 @@ export function missingBetween(from: Reading, to: Reading): number | undefined {
     untracedDeliveries += n - before;
   }
   const expected = to.publish - from.publish + (to.deliverGet - from.deliverGet) - untracedDeliveries;
-  const accounted = to.tapMessages + to.tapAck + to.overflowMessages + to.overflowAck - (from.tapMessages + from.tapAck + from.overflowMessages + from.overflowAck);
+  const accounted =
+    to.tapMessages +
+    to.tapAck +
+    to.overflowMessages +
+    to.overflowAck -
+    (from.tapMessages + from.tapAck + from.overflowMessages + from.overflowAck);
   return expected - accounted;
 }
 
@@ -145,7 +156,9 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
       management.queueCounters(vhost, overflowQueue),
     ]);
     if (!tapQueue || !overflow) return undefined; // not declared yet, or deleted
-    const delivered = await Promise.all(traceQueues.map(async (q) => [q, (await management.queueCounters(vhost, q))?.deliverGet ?? 0] as const));
+    const delivered = await Promise.all(
+      traceQueues.map(async (q) => [q, (await management.queueCounters(vhost, q))?.deliverGet ?? 0] as const),
+    );
     const reading: Reading = {
       at: now(),
       publish: vhostCounters.publish,
@@ -176,13 +189,17 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
     tracingOff = true;
     try {
       await management.setTracing(vhost, true);
-      log.warn(`tracing (the firehose) was off for vhost "${vhost}", so Rollcall saw none of its messages; turned it back on`);
+      log.warn(
+        `tracing (the firehose) was off for vhost "${vhost}", so Rollcall saw none of its messages; turned it back on`,
+      );
       tracingOff = false;
       enableFailureLogged = false;
     } catch (err) {
       if (enableFailureLogged) return;
       enableFailureLogged = true;
-      log.error(`tracing (the firehose) is off for vhost "${vhost}", so Rollcall sees none of its messages, and could not turn it on (${(err as Error).message}). Turn it on with: rabbitmqctl trace_on -p ${vhost}`);
+      log.error(
+        `tracing (the firehose) is off for vhost "${vhost}", so Rollcall sees none of its messages, and could not turn it on (${(err as Error).message}). Turn it on with: rabbitmqctl trace_on -p ${vhost}`,
+      );
     }
   };
 
@@ -191,7 +208,10 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
     lostTotal += missing;
     const reason = `${exact ? '' : 'about '}${missing} trace messages (publishes and deliveries) were never stored: ${why}`;
     health?.lost(tap, missing, reason);
-    log.error(`RabbitMQ vhost "${vhost}": ${reason}${exact ? '' : ' (approximate: the management counters lag by up to collect_statistics_interval under traffic)'}`, { lost: missing, exact });
+    log.error(
+      `RabbitMQ vhost "${vhost}": ${reason}${exact ? '' : ' (approximate: the management counters lag by up to collect_statistics_interval under traffic)'}`,
+      { lost: missing, exact },
+    );
   };
 
   const rebase = (reading: Reading, exact: boolean) => {
@@ -206,10 +226,18 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
     if (!base || saveRefused) return;
     savedAt = now();
     try {
-      await management.setGlobalParameter(savedName, { vhost, tapQueue: o.tapQueue, reading: base, exact: baseExact, bootedAt } satisfies Saved);
+      await management.setGlobalParameter(savedName, {
+        vhost,
+        tapQueue: o.tapQueue,
+        reading: base,
+        exact: baseExact,
+        bootedAt,
+      } satisfies Saved);
     } catch (err) {
       saveRefused = true;
-      log.warn('could not save the tap counters in RabbitMQ; loss while Rollcall is stopped will not be counted', { err: (err as Error).message });
+      log.warn('could not save the tap counters in RabbitMQ; loss while Rollcall is stopped will not be counted', {
+        err: (err as Error).message,
+      });
     }
   };
 
@@ -219,14 +247,17 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
       reading = await read();
       readFailed = false;
     } catch (err) {
-      if (!readFailed) log.warn('could not read the RabbitMQ counters that tell lost trace messages', { err: (err as Error).message });
+      if (!readFailed)
+        log.warn('could not read the RabbitMQ counters that tell lost trace messages', { err: (err as Error).message });
       readFailed = true;
       return;
     }
     if (!reading) return;
     const nowFull = reading.overflowMessages >= o.maxLength;
     if (nowFull && !full) {
-      causes.add(`tap queues ${o.tapQueue} and ${overflowQueue} were full (max_length ${o.maxLength}), so RabbitMQ dropped trace messages`);
+      causes.add(
+        `tap queues ${o.tapQueue} and ${overflowQueue} were full (max_length ${o.maxLength}), so RabbitMQ dropped trace messages`,
+      );
       causesEndedAt = 0;
       health?.down(tap, `tap queues full: RabbitMQ is dropping trace messages for vhost "${vhost}"`);
     }
@@ -246,7 +277,12 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
     }
     if (tracingOff || full) return;
     if (quiet) {
-      if (causes.size > 0 || baseExact) report(missing, baseExact, causes.size > 0 ? [...causes].join('; ') : 'tracing was off or the tap queues overflowed between two checks');
+      if (causes.size > 0 || baseExact)
+        report(
+          missing,
+          baseExact,
+          causes.size > 0 ? [...causes].join('; ') : 'tracing was off or the tap queues overflowed between two checks',
+        );
       return rebase(reading, true);
     }
     if (causes.size > 0 && reading.at - causesEndedAt >= MAX_SETTLE_MS) {
@@ -274,13 +310,19 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
         // Reading nodes needs the monitoring tag; without it a restart still shows as counters that went back.
         bootedAt = await management.nodesBootedAt().catch(() => ({}));
         const saved = (await management.globalParameter(savedName)) as Saved | undefined;
-        const restarted = saved && Object.entries(bootedAt).some(([node, at]) => node in saved.bootedAt && Math.abs(at - (saved.bootedAt[node] ?? 0)) > BOOT_SLACK_MS);
+        const restarted =
+          saved &&
+          Object.entries(bootedAt).some(
+            ([node, at]) => node in saved.bootedAt && Math.abs(at - (saved.bootedAt[node] ?? 0)) > BOOT_SLACK_MS,
+          );
         if (saved && !restarted) {
           base = saved.reading;
           baseExact = saved.exact;
           causes.add(`while Rollcall was not running (since ${new Date(saved.reading.at).toISOString()})`);
         } else if (saved) {
-          log.warn('RabbitMQ restarted while Rollcall was not running: its counters started over, so what it lost then cannot be counted');
+          log.warn(
+            'RabbitMQ restarted while Rollcall was not running: its counters started over, so what it lost then cannot be counted',
+          );
         }
       } catch (err) {
         log.warn('could not read the tap counters saved by the last run', { err: (err as Error).message });

@@ -20,7 +20,10 @@ function fakeStore(failures = 0) {
   };
 }
 
-const base = (store: WriterOptions<number>['store'], over: Partial<WriterOptions<number>> = {}): WriterOptions<number> => ({
+const base = (
+  store: WriterOptions<number>['store'],
+  over: Partial<WriterOptions<number>> = {},
+): WriterOptions<number> => ({
   store,
   log: silentLogger,
   batchSize: 5,
@@ -39,7 +42,10 @@ describe('batch writer', () => {
   it('flushes as soon as a batch is full, never splitting a submission', async () => {
     const { store, inserts } = fakeStore();
     const writer = createBatchWriter(base(store));
-    await Promise.all([writer.submit({ rows: [row(1), row(2), row(3)], meta: 1 }), writer.submit({ rows: [row(4), row(5)], meta: 2 })]);
+    await Promise.all([
+      writer.submit({ rows: [row(1), row(2), row(3)], meta: 1 }),
+      writer.submit({ rows: [row(4), row(5)], meta: 2 }),
+    ]);
     expect(inserts).toEqual([{ offsets: [1, 2, 3, 4, 5], token: '1,2' }]);
     await writer.close();
   });
@@ -88,7 +94,9 @@ describe('batch writer', () => {
 
   it('drops what prepare() says is already stored', async () => {
     const { store, inserts } = fakeStore();
-    const writer = createBatchWriter(base(store, { batchSize: 2, prepare: async (batch) => batch.filter((s) => s.meta !== 1).flatMap((s) => s.rows) }));
+    const writer = createBatchWriter(
+      base(store, { batchSize: 2, prepare: async (batch) => batch.filter((s) => s.meta !== 1).flatMap((s) => s.rows) }),
+    );
     await Promise.all([writer.submit({ rows: [row(1)], meta: 1 }), writer.submit({ rows: [row(2)], meta: 2 })]);
     expect(inserts).toEqual([{ offsets: [2], token: '1,2' }]);
   });
@@ -172,7 +180,9 @@ describe('batch writer', () => {
       },
     };
     const writer = createBatchWriter(base(store, { batchSize: 1, maxInFlight: 4 }));
-    writer.storeSchemas([{ fingerprint: 7, broker: 'kafka', stream: 's', event_type: 'E', paths: ['/a'], first_seen: 0 }]);
+    writer.storeSchemas([
+      { fingerprint: 7, broker: 'kafka', stream: 's', event_type: 'E', paths: ['/a'], first_seen: 0 },
+    ]);
     const stored = writer.submit({ rows: [row(1)], meta: 1 });
     await vi.waitFor(() => expect(order).toEqual(['schemas:start']));
     await new Promise((r) => setTimeout(r, 50));

@@ -84,7 +84,11 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
   const schemaInserts = new Set<Promise<void>>();
   const busy = () => buffer.length > 0 || inFlight.size > 0 || schemaInserts.size > 0;
 
-  const due = () => buffered >= opts.batchSize || buffer.length + held >= opts.maxPending() || (buffer[0] !== undefined && now() - buffer[0].at >= opts.flushIntervalMs) || closed;
+  const due = () =>
+    buffered >= opts.batchSize ||
+    buffer.length + held >= opts.maxPending() ||
+    (buffer[0] !== undefined && now() - buffer[0].at >= opts.flushIntervalMs) ||
+    closed;
 
   const schedule = () => {
     if (!busy() && idleWaiters.length) {
@@ -130,12 +134,16 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
         if (stop.signal.aborted) throw err;
         const delay = backoffDelay(attempt, opts.maxRetryDelayMs, 250);
         opts.onInsertFailed?.();
-        opts.log.warn('insert failed; retrying with the same deduplication token', { err, attempt, delay_ms: delay, rows });
+        opts.log.warn('insert failed; retrying with the same deduplication token', {
+          err,
+          attempt,
+          delay_ms: delay,
+          rows,
+        });
         await sleep(delay, stop.signal);
       }
     }
   };
-
 
   const run = async () => {
     if (timer) clearTimeout(timer);

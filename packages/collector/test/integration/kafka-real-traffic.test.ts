@@ -53,7 +53,15 @@ writer: { flush_interval: 200ms }`,
       'kafka-real-traffic.test.ts',
     );
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [...CODECS.map((c) => ({ topic: topic(c), numPartitions: 2 })), { topic: topic('corrupt'), numPartitions: 1 }, { topic: topic('tx'), numPartitions: 2 }, { topic: topic('perf-tx'), numPartitions: 1 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        ...CODECS.map((c) => ({ topic: topic(c), numPartitions: 2 })),
+        { topic: topic('corrupt'), numPartitions: 1 },
+        { topic: topic('tx'), numPartitions: 2 },
+        { topic: topic('perf-tx'), numPartitions: 1 },
+      ],
+    });
     // A zstd batch whose bytes the broker stored are damaged, before the tap ever reads it.
     await producerPerformance({ version, brokers, topic: topic('corrupt'), records: 400, compression: 'zstd' });
     corrupted = corruptFirstBatch(localSegment(version, brokers[0] ?? '', topic('corrupt')));
@@ -65,13 +73,24 @@ writer: { flush_interval: 200ms }`,
   afterAll(async () => {
     await tap?.stop();
     await store?.close();
-    await admin.deleteTopics({ topics: [...CODECS.map((c) => topic(c)), topic('corrupt'), topic('tx'), topic('perf-tx'), topic('again')] }).catch(() => {});
+    await admin
+      .deleteTopics({
+        topics: [...CODECS.map((c) => topic(c)), topic('corrupt'), topic('tx'), topic('perf-tx'), topic('again')],
+      })
+      .catch(() => {});
     await admin.disconnect();
   });
 
   it('counts batches of every codec written by ProducerPerformance exactly', { timeout: 180_000 }, async () => {
     const sent: Record<string, number> = {};
-    for (const codec of CODECS) sent[codec] = await producerPerformance({ version, brokers, topic: topic(codec), records: 3000, compression: codec });
+    for (const codec of CODECS)
+      sent[codec] = await producerPerformance({
+        version,
+        brokers,
+        topic: topic(codec),
+        records: 3000,
+        compression: codec,
+      });
     const counts = () => Promise.all(CODECS.map((c) => count(topic(c))));
     await waitUntil(counts, (c) => c.every((n, i) => n === sent[CODECS[i] ?? '']), 90_000, 'every codec counted');
     await sleep(1500); // nothing more may arrive: no duplicates
@@ -81,47 +100,116 @@ writer: { flush_interval: 200ms }`,
 
   it('records a corrupt batch row by row with the reason and keeps counting', { timeout: 120_000 }, async () => {
     expect(corrupted).toBeGreaterThan(0);
-    await waitUntil(() => count(topic('corrupt')), (n) => n === 400, 60_000, 'the corrupt topic counted');
-    const [bad] = await queryRows<{ n: string; reason: string }>(store, `SELECT count() AS n, any(parse_error) AS reason FROM ${store.db}.events WHERE stream = {s:String} AND startsWith(parse_error, 'undecodable ')`, { s: topic('corrupt') });
+    await waitUntil(
+      () => count(topic('corrupt')),
+      (n) => n === 400,
+      60_000,
+      'the corrupt topic counted',
+    );
+    const [bad] = await queryRows<{ n: string; reason: string }>(
+      store,
+      `SELECT count() AS n, any(parse_error) AS reason FROM ${store.db}.events WHERE stream = {s:String} AND startsWith(parse_error, 'undecodable ')`,
+      { s: topic('corrupt') },
+    );
     expect(Number(bad?.n)).toBe(corrupted);
     expect(bad?.reason).toMatch(/^undecodable zstd batch: /);
     // The undecodable rows sit at the batch's own offsets: one row per offset, none twice.
-    const [offsets] = await queryRows<{ n: string; distinct_offsets: string; max_offset: string }>(store, `SELECT count() AS n, uniqExact(offset) AS distinct_offsets, max(offset) AS max_offset FROM ${store.db}.events WHERE stream = {s:String}`, { s: topic('corrupt') });
-    expect([Number(offsets?.n), Number(offsets?.distinct_offsets), Number(offsets?.max_offset)]).toEqual([400, 400, 399]);
+    const [offsets] = await queryRows<{ n: string; distinct_offsets: string; max_offset: string }>(
+      store,
+      `SELECT count() AS n, uniqExact(offset) AS distinct_offsets, max(offset) AS max_offset FROM ${store.db}.events WHERE stream = {s:String}`,
+      { s: topic('corrupt') },
+    );
+    expect([Number(offsets?.n), Number(offsets?.distinct_offsets), Number(offsets?.max_offset)]).toEqual([
+      400, 400, 399,
+    ]);
   });
 
-  it('counts committed transactions only: aborted records and control records are never rows', { timeout: 180_000 }, async () => {
-    const perfSent = await producerPerformance({ version, brokers, topic: topic('perf-tx'), records: 1000, compression: 'snappy', transactionalId: `${prefix}-perf` });
-    const out = await runJava(version, join(import.meta.dirname, '../fixtures/TxProducer.java'), mkdtempSync(join(tmpdir(), 'rc-tx-')), [brokers.join(','), topic('tx'), `${prefix}-tx`, '6', '4', '50']);
-    expect(out).toMatch(/^300 records committed/m);
-    await waitUntil(async () => [await count(topic('perf-tx')), await count(topic('tx'))], (c) => c[0] === perfSent && c[1] === 300, 90_000, 'committed records counted');
-    await sleep(1500);
-    expect([await count(topic('perf-tx')), await count(topic('tx'))]).toEqual([perfSent, 300]);
-  });
-
-  it('counts a deleted and re-created topic from its first record, and never re-creates a deleted topic', { timeout: 180_000 }, async () => {
-    const again = topic('again');
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-    const send = async (n: number, round: string) => {
-      for (let start = 0; start < n; start += 500) await producer.send({ topic: again, messages: Array.from({ length: Math.min(500, n - start) }, (_, i) => ({ value: JSON.stringify({ round, i: start + i }) })) });
-    };
-    try {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: again, numPartitions: 1 }] });
-      await send(2000, 'first');
-      await waitUntil(() => count(again), (n) => n === 2000, 60_000, 'first incarnation counted');
-      await admin.deleteTopics({ topics: [again] });
-      // Several metadata refreshes of the tap later the topic must still be gone.
-      await waitUntil(() => admin.listTopics(), (t) => !t.includes(again), 30_000, 'topic deleted');
-      await sleep(4000);
-      expect(await admin.listTopics()).not.toContain(again);
-      await waitUntil(() => admin.createTopics({ waitForLeaders: true, topics: [{ topic: again, numPartitions: 1 }] }).catch(() => false), (created) => created === true, 30_000, 'topic created again');
-      await send(1500, 'second');
-      await waitUntil(() => count(again), (n) => n === 3500, 60_000, 'second incarnation counted from offset 0');
+  it(
+    'counts committed transactions only: aborted records and control records are never rows',
+    { timeout: 180_000 },
+    async () => {
+      const perfSent = await producerPerformance({
+        version,
+        brokers,
+        topic: topic('perf-tx'),
+        records: 1000,
+        compression: 'snappy',
+        transactionalId: `${prefix}-perf`,
+      });
+      const out = await runJava(
+        version,
+        join(import.meta.dirname, '../fixtures/TxProducer.java'),
+        mkdtempSync(join(tmpdir(), 'rc-tx-')),
+        [brokers.join(','), topic('tx'), `${prefix}-tx`, '6', '4', '50'],
+      );
+      expect(out).toMatch(/^300 records committed/m);
+      await waitUntil(
+        async () => [await count(topic('perf-tx')), await count(topic('tx'))],
+        (c) => c[0] === perfSent && c[1] === 300,
+        90_000,
+        'committed records counted',
+      );
       await sleep(1500);
-      expect(await count(again)).toBe(3500);
-    } finally {
-      await producer.disconnect();
-    }
-  });
+      expect([await count(topic('perf-tx')), await count(topic('tx'))]).toEqual([perfSent, 300]);
+    },
+  );
+
+  it(
+    'counts a deleted and re-created topic from its first record, and never re-creates a deleted topic',
+    { timeout: 180_000 },
+    async () => {
+      const again = topic('again');
+      const producer = kafka.producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+      const send = async (n: number, round: string) => {
+        for (let start = 0; start < n; start += 500)
+          await producer.send({
+            topic: again,
+            messages: Array.from({ length: Math.min(500, n - start) }, (_, i) => ({
+              value: JSON.stringify({ round, i: start + i }),
+            })),
+          });
+      };
+      try {
+        await admin.createTopics({ waitForLeaders: true, topics: [{ topic: again, numPartitions: 1 }] });
+        await send(2000, 'first');
+        await waitUntil(
+          () => count(again),
+          (n) => n === 2000,
+          60_000,
+          'first incarnation counted',
+        );
+        await admin.deleteTopics({ topics: [again] });
+        // Several metadata refreshes of the tap later the topic must still be gone.
+        await waitUntil(
+          () => admin.listTopics(),
+          (t) => !t.includes(again),
+          30_000,
+          'topic deleted',
+        );
+        await sleep(4000);
+        expect(await admin.listTopics()).not.toContain(again);
+        await waitUntil(
+          () =>
+            admin
+              .createTopics({ waitForLeaders: true, topics: [{ topic: again, numPartitions: 1 }] })
+              .catch(() => false),
+          (created) => created === true,
+          30_000,
+          'topic created again',
+        );
+        await send(1500, 'second');
+        await waitUntil(
+          () => count(again),
+          (n) => n === 3500,
+          60_000,
+          'second incarnation counted from offset 0',
+        );
+        await sleep(1500);
+        expect(await count(again)).toBe(3500);
+      } finally {
+        await producer.disconnect();
+      }
+    },
+  );
 });

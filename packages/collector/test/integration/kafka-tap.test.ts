@@ -14,10 +14,21 @@ import { createKafkaTap, type KafkaTap } from '../../src/kafka/tap.ts';
 const dataDir = tempDir('rollcall-kafka-it');
 
 function ceHeaders(type: string, i: number) {
-  return { ce_specversion: '1.0', ce_type: type, ce_source: 'card-service', ce_id: `id-${i}`, traceparent: `00-${'a'.repeat(31)}${i % 10}-${'b'.repeat(16)}-01` };
+  return {
+    ce_specversion: '1.0',
+    ce_type: type,
+    ce_source: 'card-service',
+    ce_id: `id-${i}`,
+    traceparent: `00-${'a'.repeat(31)}${i % 10}-${'b'.repeat(16)}-01`,
+  };
 }
 
-async function produce(producer: Producer, topic: string, count: number, build: (i: number) => { key?: string; value: string; headers?: Record<string, string> }) {
+async function produce(
+  producer: Producer,
+  topic: string,
+  count: number,
+  build: (i: number) => { key?: string; value: string; headers?: Record<string, string> },
+) {
   for (let start = 0; start < count; start += 500) {
     const messages = Array.from({ length: Math.min(500, count - start) }, (_, j) => build(start + j));
     await producer.send({ topic, messages });
@@ -26,15 +37,24 @@ async function produce(producer: Producer, topic: string, count: number, build: 
 
 describe.each(kafkaTargets())('Kafka tap against Kafka $version', ({ version, brokers }) => {
   const prefix = uniqueName(`rc-it-${version.replace('.', '')}`);
-  const topics = { cards: `${prefix}-cards`, scores: `${prefix}-scores`, late: `${prefix}-late`, shared: `${prefix}-shared` };
+  const topics = {
+    cards: `${prefix}-cards`,
+    scores: `${prefix}-scores`,
+    late: `${prefix}-late`,
+    shared: `${prefix}-shared`,
+  };
   const kafka = new Kafka({ clientId: 'rollcall-test', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   let store: Store;
   let tap: KafkaTap;
   let config: Config;
-  const newTap = () => createKafkaTap({ config, store, log: process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger });
-  const count = (stream: string, eventType?: string) => countEvents(store, { broker: 'kafka', stream, ...(eventType !== undefined ? { eventType } : {}) }).then((d) => d.count);
+  const newTap = () =>
+    createKafkaTap({ config, store, log: process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger });
+  const count = (stream: string, eventType?: string) =>
+    countEvents(store, { broker: 'kafka', stream, ...(eventType !== undefined ? { eventType } : {}) }).then(
+      (d) => d.count,
+    );
 
   beforeAll(async () => {
     config = parseConfig(
@@ -46,9 +66,18 @@ writer: { flush_interval: 200ms }`,
     );
     await admin.connect();
     await producer.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.cards, numPartitions: 3 }, { topic: topics.scores, numPartitions: 1 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: topics.cards, numPartitions: 3 },
+        { topic: topics.scores, numPartitions: 1 },
+      ],
+    });
     // Produced before the group's first start: "latest" means these are not the tap's to count.
-    await produce(producer, topics.cards, 50, (i) => ({ value: JSON.stringify({ before: i }), headers: ceHeaders('Old', i) }));
+    await produce(producer, topics.cards, 50, (i) => ({
+      value: JSON.stringify({ before: i }),
+      headers: ceHeaders('Old', i),
+    }));
     store = await openStore(config.clickhouse);
     tap = newTap();
     await tap.start();
@@ -64,18 +93,36 @@ writer: { flush_interval: 200ms }`,
 
   it('stores exactly one row per record, per topic and per event type', { timeout: 120_000 }, async () => {
     // binary-mode CloudEvents with two event types, keyed across three partitions
-    await produce(producer, topics.cards, 3000, (i) => ({ key: `card-${i % 97}`, value: JSON.stringify({ amount: i, network: i % 5 }), headers: ceHeaders(i % 3 === 0 ? 'CardDeclined' : 'CardAuthorized', i) }));
+    await produce(producer, topics.cards, 3000, (i) => ({
+      key: `card-${i % 97}`,
+      value: JSON.stringify({ amount: i, network: i % 5 }),
+      headers: ceHeaders(i % 3 === 0 ? 'CardDeclined' : 'CardAuthorized', i),
+    }));
     // structured-mode CloudEvents, plus some records with no metadata at all and one with invalid JSON
     await produce(producer, topics.scores, 1500, (i) =>
       i % 10 === 0
         ? { value: i % 20 === 0 ? '{not json' : 'plain text' }
-        : { value: JSON.stringify({ specversion: '1.0', type: 'FraudScored', source: 'fraud-service', id: `s-${i}`, data: { score: i % 100 } }), headers: { 'content-type': 'application/cloudevents+json' } },
+        : {
+            value: JSON.stringify({
+              specversion: '1.0',
+              type: 'FraudScored',
+              source: 'fraud-service',
+              id: `s-${i}`,
+              data: { score: i % 100 },
+            }),
+            headers: { 'content-type': 'application/cloudevents+json' },
+          },
     );
     // a topic created after the tap started is found by the metadata watch and read from its beginning
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.late, numPartitions: 2 }] });
     await produce(producer, topics.late, 700, (i) => ({ value: JSON.stringify({ type: 'Late', n: i }) }));
 
-    await waitUntil(async () => [await count(topics.cards), await count(topics.scores), await count(topics.late)], (c) => c[0] === 3000 && c[1] === 1350 + 150 && c[2] === 700, 90_000, 'all records stored');
+    await waitUntil(
+      async () => [await count(topics.cards), await count(topics.scores), await count(topics.late)],
+      (c) => c[0] === 3000 && c[1] === 1350 + 150 && c[2] === 700,
+      90_000,
+      'all records stored',
+    );
     await new Promise((r) => setTimeout(r, 1500)); // nothing more may arrive: no duplicates
     expect(await count(topics.cards)).toBe(3000);
     expect(await count(topics.cards, 'CardDeclined')).toBe(1000);
@@ -93,39 +140,62 @@ writer: { flush_interval: 200ms }`,
       format: 'JSONEachRow',
     });
     const rows = await rs.json<Record<string, string | number>>();
-    expect(rows.map((r) => [r.event_type, r.source, r.message_id])).toEqual([['', '', ''], ['', '', ''], ['', '', '']].map((x, i) => (i === 0 ? x : x)));
+    expect(rows.map((r) => [r.event_type, r.source, r.message_id])).toEqual(
+      [
+        ['', '', ''],
+        ['', '', ''],
+        ['', '', ''],
+      ].map((x, i) => (i === 0 ? x : x)),
+    );
     expect(String(rows[0]?.parse_error)).toMatch(/invalid JSON/);
     const [structured] = await (
-      await store.client.query({ query: `SELECT event_type, source, message_id, schema_fingerprint FROM ${store.db}.events WHERE stream = {s:String} AND offset = 1`, query_params: { s: topics.scores }, format: 'JSONEachRow' })
+      await store.client.query({
+        query: `SELECT event_type, source, message_id, schema_fingerprint FROM ${store.db}.events WHERE stream = {s:String} AND offset = 1`,
+        query_params: { s: topics.scores },
+        format: 'JSONEachRow',
+      })
     ).json<Record<string, string | number>>();
     expect(structured).toMatchObject({ event_type: 'FraudScored', source: 'fraud-service', message_id: 's-1' });
     expect(Number(structured?.schema_fingerprint)).toBeGreaterThan(0);
   });
 
-  it('stays exact while a second collector joins the group and the first one leaves', { timeout: 120_000 }, async () => {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.shared, numPartitions: 4 }] });
-    const traffic = (async () => {
-      for (let step = 0; step < 40; step++) {
-        await produce(producer, topics.shared, 100, (i) => ({ key: `k-${step}-${i}`, value: JSON.stringify({ step, i }), headers: ceHeaders('Shared', i) }));
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
-    await new Promise((r) => setTimeout(r, 1200));
-    const second = newTap(); // scale out: same group, partitions are split between the two
-    await second.start();
-    await new Promise((r) => setTimeout(r, 1500));
-    await tap.stop(); // the first collector leaves; its partitions move to the second
-    tap = newTap(); // and comes back, taking some of them again
-    await tap.start();
-    await traffic;
-    try {
-      await waitUntil(() => count(topics.shared), (n) => n >= 4000, 60_000, 'every shared record stored');
+  it(
+    'stays exact while a second collector joins the group and the first one leaves',
+    { timeout: 120_000 },
+    async () => {
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.shared, numPartitions: 4 }] });
+      const traffic = (async () => {
+        for (let step = 0; step < 40; step++) {
+          await produce(producer, topics.shared, 100, (i) => ({
+            key: `k-${step}-${i}`,
+            value: JSON.stringify({ step, i }),
+            headers: ceHeaders('Shared', i),
+          }));
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 1200));
+      const second = newTap(); // scale out: same group, partitions are split between the two
+      await second.start();
       await new Promise((r) => setTimeout(r, 1500));
-      expect(await count(topics.shared)).toBe(4000);
-    } finally {
-      await second.stop();
-    }
-  });
+      await tap.stop(); // the first collector leaves; its partitions move to the second
+      tap = newTap(); // and comes back, taking some of them again
+      await tap.start();
+      await traffic;
+      try {
+        await waitUntil(
+          () => count(topics.shared),
+          (n) => n >= 4000,
+          60_000,
+          'every shared record stored',
+        );
+        await new Promise((r) => setTimeout(r, 1500));
+        expect(await count(topics.shared)).toBe(4000);
+      } finally {
+        await second.stop();
+      }
+    },
+  );
 
   it('stays exact when partitions move while their old owner is still inserting', { timeout: 120_000 }, async () => {
     // Its own group and a topic outside the main tap's include, so only these two collectors store it.
@@ -133,14 +203,21 @@ writer: { flush_interval: 200ms }`,
     const moving: Config = { ...config, kafka: { ...config.kafka, group_id: `${topic}-tap`, include: [`^${topic}$`] } };
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 4 }] });
     // Every insert of the first collector takes 1.5 s longer, so each rebalance finds some of its rows in flight.
-    const slowStore: Store = { ...store, insertEvents: (...args) => sleep(1500).then(() => store.insertEvents(...args)) };
+    const slowStore: Store = {
+      ...store,
+      insertEvents: (...args) => sleep(1500).then(() => store.insertEvents(...args)),
+    };
     const log = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
     const slow = createKafkaTap({ config: moving, store: slowStore, log });
     const fast = createKafkaTap({ config: moving, store, log });
     await slow.start();
     const traffic = (async () => {
       for (let step = 0; step < 50; step++) {
-        await produce(producer, topic, 100, (i) => ({ key: `m-${step}-${i}`, value: JSON.stringify({ step, i }), headers: ceHeaders('Moving', i) }));
+        await produce(producer, topic, 100, (i) => ({
+          key: `m-${step}-${i}`,
+          value: JSON.stringify({ step, i }),
+          headers: ceHeaders('Moving', i),
+        }));
         await sleep(100);
       }
     })();
@@ -150,7 +227,12 @@ writer: { flush_interval: 200ms }`,
       await sleep(2500);
       await slow.stop(); // and the rest move when it leaves
       await traffic;
-      await waitUntil(() => count(topic), (n) => n >= 5000, 60_000, 'every moving record stored');
+      await waitUntil(
+        () => count(topic),
+        (n) => n >= 5000,
+        60_000,
+        'every moving record stored',
+      );
       await sleep(1500);
       expect(await count(topic)).toBe(5000);
     } finally {
@@ -163,13 +245,26 @@ writer: { flush_interval: 200ms }`,
   it('inserts partitions side by side, each partition in offset order', { timeout: 120_000 }, async () => {
     const topic = `ord-${prefix}`;
     // From the earliest offset, and each fetch of a partition its own insert (a submission is never split).
-    const ordered: Config = { ...config, kafka: { ...config.kafka, group_id: `${topic}-tap`, include: [`^${topic}$`], start: 'earliest' }, writer: { ...config.writer, batch_size: 40 } };
+    const ordered: Config = {
+      ...config,
+      kafka: { ...config.kafka, group_id: `${topic}-tap`, include: [`^${topic}$`], start: 'earliest' },
+      writer: { ...config.writer, batch_size: 40 },
+    };
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] });
     // Its own producer: the shared one still lists the topic the previous test deleted, and fails its metadata.
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     // Already there when the tap starts, so its first fetch holds all three partitions.
-    await producer.send({ topic, messages: [0, 1, 2].flatMap((partition) => Array.from({ length: 50 }, (_, i) => ({ partition, value: JSON.stringify({ i }), headers: ceHeaders('Ordered', i) }))) });
+    await producer.send({
+      topic,
+      messages: [0, 1, 2].flatMap((partition) =>
+        Array.from({ length: 50 }, (_, i) => ({
+          partition,
+          value: JSON.stringify({ i }),
+          headers: ceHeaders('Ordered', i),
+        })),
+      ),
+    });
     // Each insert is logged with its time span and the offsets it holds per partition. The first insert (one
     // partition's first fetch) is held for 1.5 s: that partition's next fetch, and the other partitions' first
     // inserts, come while it runs.
@@ -196,13 +291,23 @@ writer: { flush_interval: 200ms }`,
     await ordering.start();
     try {
       for (let step = 0; step < 20; step++) {
-        await produce(producer, topic, 150, (i) => ({ key: `o-${step}-${i}`, value: JSON.stringify({ step, i }), headers: ceHeaders('Ordered', i) }));
+        await produce(producer, topic, 150, (i) => ({
+          key: `o-${step}-${i}`,
+          value: JSON.stringify({ step, i }),
+          headers: ceHeaders('Ordered', i),
+        }));
         await sleep(100);
       }
-      await waitUntil(() => count(topic), (n) => n >= 3150, 60_000, 'every ordered record stored');
+      await waitUntil(
+        () => count(topic),
+        (n) => n >= 3150,
+        60_000,
+        'every ordered record stored',
+      );
       await sleep(1000);
       expect(await count(topic)).toBe(3150);
-      const byStart = (partition: number) => spans.filter((s) => s.partition === partition).sort((a, b) => a.start - b.start);
+      const byStart = (partition: number) =>
+        spans.filter((s) => s.partition === partition).sort((a, b) => a.start - b.start);
       for (const partition of [0, 1, 2]) {
         const mine = byStart(partition);
         expect(mine.length).toBeGreaterThan(1);
@@ -214,7 +319,8 @@ writer: { flush_interval: 200ms }`,
       // The other partitions' first inserts (from the same fetch) did not wait for the held one.
       const heldSpan = byStart(held as number)[0] as Span;
       expect(heldSpan.end - heldSpan.start).toBeGreaterThanOrEqual(1500);
-      for (const partition of [0, 1, 2].filter((p) => p !== held)) expect(byStart(partition)[0]?.start).toBeLessThan(heldSpan.end);
+      for (const partition of [0, 1, 2].filter((p) => p !== held))
+        expect(byStart(partition)[0]?.start).toBeLessThan(heldSpan.end);
     } finally {
       await ordering.stop();
       await producer.disconnect();

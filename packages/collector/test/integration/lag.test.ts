@@ -20,7 +20,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let store: Store;
 beforeAll(async () => {
-  store = await openStore(parseConfig(`clickhouse: { data_dir: ${dataDir}, database: lag_it }`, 'lag.test.ts').clickhouse);
+  store = await openStore(
+    parseConfig(`clickhouse: { data_dir: ${dataDir}, database: lag_it }`, 'lag.test.ts').clickhouse,
+  );
 });
 afterAll(async () => {
   await store?.close();
@@ -43,7 +45,8 @@ function keepProducing(send: (n: number) => Promise<void>, perTick: number): { s
   };
 }
 
-const groupIn = (sampler: LagSampler, broker: string, group: string): GroupLag | undefined => sampler.latest().groups.find((g) => g.broker === broker && g.group === group);
+const groupIn = (sampler: LagSampler, broker: string, group: string): GroupLag | undefined =>
+  sampler.latest().groups.find((g) => g.broker === broker && g.group === group);
 
 describe.each(kafkaTargets())('consumer lag on Kafka $version', ({ version, brokers }) => {
   const prefix = uniqueName(`rc-lag-${version.replace('.', '')}`);
@@ -63,12 +66,26 @@ ${LAG}, kafka: { groups: { include: ['^${prefix}-'] } } }`,
   let sampler: LagSampler;
   const consumers: Consumer[] = [];
   const produce = (topic: string, partitions: number) => (n: number) =>
-    producer.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ partition: (n + i) % partitions, value: JSON.stringify({ type: 'Tick', n: n + i }) })) }).then(() => {});
+    producer
+      .send({
+        topic,
+        messages: Array.from({ length: 10 }, (_, i) => ({
+          partition: (n + i) % partitions,
+          value: JSON.stringify({ type: 'Tick', n: n + i }),
+        })),
+      })
+      .then(() => {});
 
   beforeAll(async () => {
     await admin.connect();
     await producer.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.stop, numPartitions: 2 }, { topic: topics.slow, numPartitions: 1 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: topics.stop, numPartitions: 2 },
+        { topic: topics.slow, numPartitions: 1 },
+      ],
+    });
     tap = createKafkaTap({ config, store, log });
     await tap.start();
     sampler = createLagSampler({ config, store, log });
@@ -85,39 +102,65 @@ ${LAG}, kafka: { groups: { include: ['^${prefix}-'] } } }`,
     await admin.disconnect();
   });
 
-  it('shows a group that stopped consuming as STOP, with lag growing and its age in seconds', { timeout: 60_000 }, async () => {
-    const traffic = keepProducing(produce(topics.stop, 2), 10);
-    const consumer = kafka.consumer({ groupId: groups.stop, maxWaitTimeInMs: 100 });
-    consumers.push(consumer);
-    let consumed = 0;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topics.stop], fromBeginning: true });
-    await consumer.run({ eachMessage: async () => void consumed++ });
-    try {
-      const alive = await waitUntil(async () => groupIn(sampler, 'kafka', groups.stop), (g) => consumed >= 50 && g?.consumers === 1 && g.status === 'OK' && !g.reason.startsWith('no committed offsets'), 30_000, 'the consumer to be seen committing');
-      expect(alive?.streams).toEqual([topics.stop]);
+  it(
+    'shows a group that stopped consuming as STOP, with lag growing and its age in seconds',
+    { timeout: 60_000 },
+    async () => {
+      const traffic = keepProducing(produce(topics.stop, 2), 10);
+      const consumer = kafka.consumer({ groupId: groups.stop, maxWaitTimeInMs: 100 });
+      consumers.push(consumer);
+      let consumed = 0;
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topics.stop], fromBeginning: true });
+      await consumer.run({ eachMessage: async () => void consumed++ });
+      try {
+        const alive = await waitUntil(
+          async () => groupIn(sampler, 'kafka', groups.stop),
+          (g) =>
+            consumed >= 50 && g?.consumers === 1 && g.status === 'OK' && !g.reason.startsWith('no committed offsets'),
+          30_000,
+          'the consumer to be seen committing',
+        );
+        expect(alive?.streams).toEqual([topics.stop]);
 
-      await consumer.disconnect(); // leaves the group: nobody owns its partitions any more
-      const stopped = await waitUntil(async () => groupIn(sampler, 'kafka', groups.stop), (g) => g?.status === 'STOP' && g.lag_seconds > 0, 20_000, 'STOP');
-      expect(stopped?.consumers).toBe(0);
-      expect(stopped?.reason).toMatch(/^lag [\d,]+ and rising for \d+ samples on .*-stop\/[01]; committed offset unchanged for \d+ samples and no member owns the partition/);
-      const later = await waitUntil(async () => groupIn(sampler, 'kafka', groups.stop), (g) => (g?.lag ?? 0) > (stopped?.lag ?? 0) && g?.status === 'STOP', 10_000, 'lag to keep growing');
-      expect(later?.lag_seconds).toBeGreaterThan(0);
-    } finally {
-      await traffic.stop();
-    }
+        await consumer.disconnect(); // leaves the group: nobody owns its partitions any more
+        const stopped = await waitUntil(
+          async () => groupIn(sampler, 'kafka', groups.stop),
+          (g) => g?.status === 'STOP' && g.lag_seconds > 0,
+          20_000,
+          'STOP',
+        );
+        expect(stopped?.consumers).toBe(0);
+        expect(stopped?.reason).toMatch(
+          /^lag [\d,]+ and rising for \d+ samples on .*-stop\/[01]; committed offset unchanged for \d+ samples and no member owns the partition/,
+        );
+        const later = await waitUntil(
+          async () => groupIn(sampler, 'kafka', groups.stop),
+          (g) => (g?.lag ?? 0) > (stopped?.lag ?? 0) && g?.status === 'STOP',
+          10_000,
+          'lag to keep growing',
+        );
+        expect(later?.lag_seconds).toBeGreaterThan(0);
+      } finally {
+        await traffic.stop();
+      }
 
-    // what the API will read back
-    const detail = await lagDetail(store, 'kafka', groups.stop, Date.now() - 120_000, Date.now());
-    expect(detail?.statuses.map((s) => s.status)).toContain('STOP');
-    expect(detail?.partitions.map((p) => [p.stream, p.partition, p.owner])).toEqual([
-      [topics.stop, 0, ''],
-      [topics.stop, 1, ''],
-    ]);
-    expect(detail?.partitions.every((p) => p.lag > 0 && (p.lag_seconds ?? 0) > 0 && (p.log_end ?? 0) - (p.committed ?? 0) === p.lag)).toBe(true);
-    const lags = detail?.series.map((s) => s.lag) ?? [];
-    expect(Math.max(...lags.slice(-3))).toBeGreaterThan(Math.min(...lags.slice(0, 3)));
-  });
+      // what the API will read back
+      const detail = await lagDetail(store, 'kafka', groups.stop, Date.now() - 120_000, Date.now());
+      expect(detail?.statuses.map((s) => s.status)).toContain('STOP');
+      expect(detail?.partitions.map((p) => [p.stream, p.partition, p.owner])).toEqual([
+        [topics.stop, 0, ''],
+        [topics.stop, 1, ''],
+      ]);
+      expect(
+        detail?.partitions.every(
+          (p) => p.lag > 0 && (p.lag_seconds ?? 0) > 0 && (p.log_end ?? 0) - (p.committed ?? 0) === p.lag,
+        ),
+      ).toBe(true);
+      const lags = detail?.series.map((s) => s.lag) ?? [];
+      expect(Math.max(...lags.slice(-3))).toBeGreaterThan(Math.min(...lags.slice(0, 3)));
+    },
+  );
 
   it('shows a consumer that commits but falls further behind as WARN', { timeout: 60_000 }, async () => {
     const traffic = keepProducing(produce(topics.slow, 1), 10); // 100 msg/s
@@ -128,7 +171,12 @@ ${LAG}, kafka: { groups: { include: ['^${prefix}-'] } } }`,
     // about 25 msg/s, committing a few times a second
     await consumer.run({ autoCommitInterval: 200, eachMessage: async () => void (await sleep(40)) });
     try {
-      const warned = await waitUntil(async () => groupIn(sampler, 'kafka', groups.slow), (g) => g?.status === 'WARN', 40_000, 'WARN');
+      const warned = await waitUntil(
+        async () => groupIn(sampler, 'kafka', groups.slow),
+        (g) => g?.status === 'WARN',
+        40_000,
+        'WARN',
+      );
       expect(warned?.consumers).toBe(1);
       expect(warned?.reason).toMatch(/^lag [\d,]+ and rising for 6 samples/);
       expect(warned?.reason).toMatch(/committed offsets? advanced by [\d,]+/);
@@ -175,19 +223,36 @@ ${LAG}, rabbitmq: { queues: { include: ['^${name}\\.'] } } }`,
   it('shows a queue whose consumer was cancelled as STOP while its depth rises', { timeout: 60_000 }, async () => {
     const publisher = rabbit.createPublisher({ confirm: true });
     const traffic = keepProducing(async (n) => {
-      await Promise.all(Array.from({ length: 10 }, (_, i) => publisher.send({ exchange, routingKey: 'order' }, { n: n + i })));
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) => publisher.send({ exchange, routingKey: 'order' }, { n: n + i })),
+      );
     }, 10);
     const consumer = rabbit.createConsumer({ queue, qos: { prefetchCount: 20 } }, async () => {});
     try {
       // the management API refreshes queue stats every 5 s
-      const busy = await waitUntil(async () => groupIn(sampler, 'rabbitmq', queue), (g) => g?.consumers === 1 && g.status === 'OK', 30_000, 'the consumer to be seen');
+      const busy = await waitUntil(
+        async () => groupIn(sampler, 'rabbitmq', queue),
+        (g) => g?.consumers === 1 && g.status === 'OK',
+        30_000,
+        'the consumer to be seen',
+      );
       expect(busy?.streams).toEqual([exchange]);
 
       await consumer.close();
-      const stopped = await waitUntil(async () => groupIn(sampler, 'rabbitmq', queue), (g) => g?.status === 'STOP', 30_000, 'STOP');
+      const stopped = await waitUntil(
+        async () => groupIn(sampler, 'rabbitmq', queue),
+        (g) => g?.status === 'STOP',
+        30_000,
+        'STOP',
+      );
       expect(stopped?.consumers).toBe(0);
       expect(stopped?.reason).toMatch(/^depth [\d,]+( and rising for \d+ samples)?; no consumers for \d+ samples$/);
-      const deeper = await waitUntil(async () => groupIn(sampler, 'rabbitmq', queue), (g) => (g?.lag ?? 0) > (stopped?.lag ?? 0), 15_000, 'depth to keep rising');
+      const deeper = await waitUntil(
+        async () => groupIn(sampler, 'rabbitmq', queue),
+        (g) => (g?.lag ?? 0) > (stopped?.lag ?? 0),
+        15_000,
+        'depth to keep rising',
+      );
       expect(deeper?.status).toBe('STOP');
     } finally {
       await traffic.stop();

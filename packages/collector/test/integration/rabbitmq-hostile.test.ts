@@ -61,7 +61,17 @@ async function publishDeepHeaders(exchange: string, depth: number, count: number
   writeFileSync(join(dir, 'DeepHeaders.java'), DEEP_HEADERS_JAVA);
   await run('javac', ['-cp', classpath, '-d', dir, join(dir, 'DeepHeaders.java')]);
   // the Java client encodes tables recursively too; a larger thread stack lets it write 5,000 levels
-  await run('java', ['-Xss64m', '-cp', `${dir}:${classpath}`, 'DeepHeaders', vhostUrl(rabbitUrl(), vhost), exchange, String(depth), String(count), idPrefix]);
+  await run('java', [
+    '-Xss64m',
+    '-cp',
+    `${dir}:${classpath}`,
+    'DeepHeaders',
+    vhostUrl(rabbitUrl(), vhost),
+    exchange,
+    String(depth),
+    String(count),
+    idPrefix,
+  ]);
 }
 
 /** A name of exactly `bytes` bytes, so the firehose routing key `publish.<name>` is `bytes + 8` bytes long. */
@@ -74,14 +84,28 @@ describe('RabbitMQ tap under hostile traffic', () => {
   let tap: RabbitTap;
 
   const rows = async (where: string, params: Record<string, unknown>) => {
-    const rs = await store.client.query({ query: `SELECT stream, kind, queue, message_id, parse_error FROM ${store.db}.events WHERE ${where} ORDER BY message_id`, query_params: params, format: 'JSONEachRow' });
+    const rs = await store.client.query({
+      query: `SELECT stream, kind, queue, message_id, parse_error FROM ${store.db}.events WHERE ${where} ORDER BY message_id`,
+      query_params: params,
+      format: 'JSONEachRow',
+    });
     return rs.json<{ stream: string; kind: string; queue: string; message_id: string; parse_error: string }>();
   };
   const countOf = async (prefix: string) => (await rows('startsWith(message_id, {p:String})', { p: prefix })).length;
   /** Everything the tap holds is stored and acked: the tap queue is empty and nothing is waiting for an insert. */
   const settled = async () => {
-    await waitUntil(() => management.queueDepth(vhost, `${name}.tap`), (n) => n === 0, 30_000, 'the tap queue to drain');
-    await waitUntil(async () => tap.backlog(), (n) => n === 0, 10_000, 'nothing left to store');
+    await waitUntil(
+      () => management.queueDepth(vhost, `${name}.tap`),
+      (n) => n === 0,
+      30_000,
+      'the tap queue to drain',
+    );
+    await waitUntil(
+      async () => tap.backlog(),
+      (n) => n === 0,
+      10_000,
+      'nothing left to store',
+    );
   };
 
   beforeAll(async () => {
@@ -100,86 +124,130 @@ describe('RabbitMQ tap under hostile traffic', () => {
     await deleteVhost(vhost);
   });
 
-  it('stores publishes to exchanges and deliveries from queues with names up to 255 bytes once each, and keeps running', { timeout: 120_000 }, async () => {
-    const ch = await rabbit.acquire();
-    const exchanges = [longName(`${name}.ok.`, 200), longName(`${name}.248.`, 248), longName(`${name}.255.`, 255)];
-    for (const exchange of exchanges) await ch.exchangeDeclare({ exchange, type: 'fanout', autoDelete: false });
-    // deliveries from it are traced as `deliver.<queue>`: 258 bytes
-    const queue = longName(`${name}.q.`, 250);
-    await ch.queueDeclare({ queue, autoDelete: false });
-    await ch.queueBind({ queue, exchange: exchanges[2] as string });
-    const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1 });
-    // Long names interleaved with short ones, so some trace messages were delivered and stored before each poison.
-    for (let i = 0; i < 7; i++) {
-      for (const [e, exchange] of exchanges.entries()) await publisher.send({ exchange, routingKey: 'k', messageId: `long-${e}-${i}` }, { i });
-    }
-    await publisher.close();
-    let consumed = 0;
-    const consumer = rabbit.createConsumer({ queue, qos: { prefetchCount: 10 } }, async () => {
-      consumed++;
-    });
-    await waitUntil(async () => consumed, (n) => n === 7, 30_000, 'the long-named queue to be consumed');
-    await consumer.close();
+  it(
+    'stores publishes to exchanges and deliveries from queues with names up to 255 bytes once each, and keeps running',
+    { timeout: 120_000 },
+    async () => {
+      const ch = await rabbit.acquire();
+      const exchanges = [longName(`${name}.ok.`, 200), longName(`${name}.248.`, 248), longName(`${name}.255.`, 255)];
+      for (const exchange of exchanges) await ch.exchangeDeclare({ exchange, type: 'fanout', autoDelete: false });
+      // deliveries from it are traced as `deliver.<queue>`: 258 bytes
+      const queue = longName(`${name}.q.`, 250);
+      await ch.queueDeclare({ queue, autoDelete: false });
+      await ch.queueBind({ queue, exchange: exchanges[2] as string });
+      const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1 });
+      // Long names interleaved with short ones, so some trace messages were delivered and stored before each poison.
+      for (let i = 0; i < 7; i++) {
+        for (const [e, exchange] of exchanges.entries())
+          await publisher.send({ exchange, routingKey: 'k', messageId: `long-${e}-${i}` }, { i });
+      }
+      await publisher.close();
+      let consumed = 0;
+      const consumer = rabbit.createConsumer({ queue, qos: { prefetchCount: 10 } }, async () => {
+        consumed++;
+      });
+      await waitUntil(
+        async () => consumed,
+        (n) => n === 7,
+        30_000,
+        'the long-named queue to be consumed',
+      );
+      await consumer.close();
 
-    await waitUntil(() => countOf('long-'), (n) => n >= 28, 60_000, 'every publish and delivery stored');
-    await settled();
-    const stored = await rows('startsWith(message_id, {p:String})', { p: 'long-' });
-    expect(stored.length).toBe(28);
-    expect(new Set(stored.map((r) => `${r.kind} ${r.message_id}`)).size).toBe(28);
-    expect(stored.filter((r) => r.kind === 'publish' && r.stream === exchanges[2]).length).toBe(7);
-    expect(stored.filter((r) => r.kind === 'deliver').map((r) => [r.stream, r.queue, r.parse_error])).toEqual(Array.from({ length: 7 }, () => [exchanges[2], queue, '']));
-    await ch.queueDelete({ queue });
-    for (const exchange of exchanges) await ch.exchangeDelete({ exchange });
-    await ch.close();
-  });
+      await waitUntil(
+        () => countOf('long-'),
+        (n) => n >= 28,
+        60_000,
+        'every publish and delivery stored',
+      );
+      await settled();
+      const stored = await rows('startsWith(message_id, {p:String})', { p: 'long-' });
+      expect(stored.length).toBe(28);
+      expect(new Set(stored.map((r) => `${r.kind} ${r.message_id}`)).size).toBe(28);
+      expect(stored.filter((r) => r.kind === 'publish' && r.stream === exchanges[2]).length).toBe(7);
+      expect(stored.filter((r) => r.kind === 'deliver').map((r) => [r.stream, r.queue, r.parse_error])).toEqual(
+        Array.from({ length: 7 }, () => [exchanges[2], queue, '']),
+      );
+      await ch.queueDelete({ queue });
+      for (const exchange of exchanges) await ch.exchangeDelete({ exchange });
+      await ch.close();
+    },
+  );
 
-  it('stores a message with a header table nested 5,000 deep once, with a parse_error, and keeps running', { timeout: 120_000 }, async () => {
-    const exchange = `${name}.deep`;
-    const ch = await rabbit.acquire();
-    await ch.exchangeDeclare({ exchange, type: 'fanout', autoDelete: false });
-    const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1 });
-    const plain = (from: number) => Promise.all(Array.from({ length: 5 }, (_, i) => publisher.send({ exchange, routingKey: 'k', messageId: `deep-plain-${from + i}` }, { i })));
-    await plain(0);
-    await publishDeepHeaders(exchange, 5000, 3, 'deep-nested-');
-    await plain(5);
-    await publisher.close();
+  it(
+    'stores a message with a header table nested 5,000 deep once, with a parse_error, and keeps running',
+    { timeout: 120_000 },
+    async () => {
+      const exchange = `${name}.deep`;
+      const ch = await rabbit.acquire();
+      await ch.exchangeDeclare({ exchange, type: 'fanout', autoDelete: false });
+      const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1 });
+      const plain = (from: number) =>
+        Promise.all(
+          Array.from({ length: 5 }, (_, i) =>
+            publisher.send({ exchange, routingKey: 'k', messageId: `deep-plain-${from + i}` }, { i }),
+          ),
+        );
+      await plain(0);
+      await publishDeepHeaders(exchange, 5000, 3, 'deep-nested-');
+      await plain(5);
+      await publisher.close();
 
-    await waitUntil(() => countOf('deep-'), (n) => n >= 13, 60_000, 'every publish stored');
-    await settled();
-    const stored = await rows('startsWith(message_id, {p:String})', { p: 'deep-' });
-    expect(stored.length).toBe(13);
-    expect(new Set(stored.map((r) => r.message_id)).size).toBe(13);
-    const nested = stored.filter((r) => r.message_id.startsWith('deep-nested-'));
-    expect(nested.map((r) => r.message_id)).toEqual(['deep-nested-0', 'deep-nested-1', 'deep-nested-2']);
-    for (const r of nested) expect(r.parse_error).toMatch(/^not readable over AMQP \(RangeError: Maximum call stack size exceeded\); read through the management API/);
-    expect(stored.filter((r) => r.parse_error === '').length).toBe(10);
-    await ch.exchangeDelete({ exchange });
-    await ch.close();
-  });
+      await waitUntil(
+        () => countOf('deep-'),
+        (n) => n >= 13,
+        60_000,
+        'every publish stored',
+      );
+      await settled();
+      const stored = await rows('startsWith(message_id, {p:String})', { p: 'deep-' });
+      expect(stored.length).toBe(13);
+      expect(new Set(stored.map((r) => r.message_id)).size).toBe(13);
+      const nested = stored.filter((r) => r.message_id.startsWith('deep-nested-'));
+      expect(nested.map((r) => r.message_id)).toEqual(['deep-nested-0', 'deep-nested-1', 'deep-nested-2']);
+      for (const r of nested)
+        expect(r.parse_error).toMatch(
+          /^not readable over AMQP \(RangeError: Maximum call stack size exceeded\); read through the management API/,
+        );
+      expect(stored.filter((r) => r.parse_error === '').length).toBe(10);
+      await ch.exchangeDelete({ exchange });
+      await ch.close();
+    },
+  );
 
   // Last: decoding the traffic before it warms rabbitmq-client's decoder up, and the 5,000-deep table above then
   // fits the stack (no RangeError, so nothing to recover from).
-  it('stores ordinary messages published after the long names, also when they are byte-identical to earlier ones', { timeout: 120_000 }, async () => {
-    // RabbitMQ marks redelivered everything it had handed to the connection the first long name killed, also the
-    // messages behind it that never reached the tap. These are byte-identical to the first 20 (same channel, no
-    // message id, same bodies): they used to be taken for redeliveries of them, or dropped by ClickHouse as an
-    // insert with the same deduplication token, and only 27 of 47 were stored.
-    const plain = `${name}.twins`;
-    const long = longName(`${name}.twins.`, 248);
-    const ch = await rabbit.acquire();
-    for (const exchange of [plain, long]) await ch.exchangeDeclare({ exchange, type: 'fanout', autoDelete: false });
-    const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1 });
-    for (let i = 0; i < 20; i++) await publisher.send({ exchange: plain, type: 'Plain' }, { i });
-    for (let i = 0; i < 7; i++) await publisher.send({ exchange: long, type: 'Long' }, { i });
-    for (let i = 0; i < 20; i++) await publisher.send({ exchange: plain, type: 'Plain' }, { i });
-    await publisher.close();
+  it(
+    'stores ordinary messages published after the long names, also when they are byte-identical to earlier ones',
+    { timeout: 120_000 },
+    async () => {
+      // RabbitMQ marks redelivered everything it had handed to the connection the first long name killed, also the
+      // messages behind it that never reached the tap. These are byte-identical to the first 20 (same channel, no
+      // message id, same bodies): they used to be taken for redeliveries of them, or dropped by ClickHouse as an
+      // insert with the same deduplication token, and only 27 of 47 were stored.
+      const plain = `${name}.twins`;
+      const long = longName(`${name}.twins.`, 248);
+      const ch = await rabbit.acquire();
+      for (const exchange of [plain, long]) await ch.exchangeDeclare({ exchange, type: 'fanout', autoDelete: false });
+      const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1 });
+      for (let i = 0; i < 20; i++) await publisher.send({ exchange: plain, type: 'Plain' }, { i });
+      for (let i = 0; i < 7; i++) await publisher.send({ exchange: long, type: 'Long' }, { i });
+      for (let i = 0; i < 20; i++) await publisher.send({ exchange: plain, type: 'Plain' }, { i });
+      await publisher.close();
 
-    const count = async (stream: string) => (await rows('stream = {s:String} AND kind = {k:String}', { s: stream, k: 'publish' })).length;
-    await waitUntil(async () => (await count(plain)) + (await count(long)), (n) => n >= 47, 60_000, 'all 47 publishes stored');
-    await settled();
-    expect(await count(plain)).toBe(40);
-    expect(await count(long)).toBe(7);
-    for (const exchange of [plain, long]) await ch.exchangeDelete({ exchange });
-    await ch.close();
-  });
+      const count = async (stream: string) =>
+        (await rows('stream = {s:String} AND kind = {k:String}', { s: stream, k: 'publish' })).length;
+      await waitUntil(
+        async () => (await count(plain)) + (await count(long)),
+        (n) => n >= 47,
+        60_000,
+        'all 47 publishes stored',
+      );
+      await settled();
+      expect(await count(plain)).toBe(40);
+      expect(await count(long)).toBe(7);
+      for (const exchange of [plain, long]) await ch.exchangeDelete({ exchange });
+      await ch.close();
+    },
+  );
 });

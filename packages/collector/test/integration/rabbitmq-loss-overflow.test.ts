@@ -15,7 +15,10 @@ import { deleteTapCounters } from '../../src/rabbitmq/tap-queues.ts';
 const name = uniqueName('rc-overflow');
 const vhost = `${name}-vh`;
 const api = 'http://127.0.0.1:15672';
-const auth = { authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64'), 'content-type': 'application/json' };
+const auth = {
+  authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64'),
+  'content-type': 'application/json',
+};
 const management = createManagement(api, rabbitUrl());
 const config = parseConfig(
   `clickhouse: { data_dir: ${tempDir('rollcall-overflow-it')}, database: overflow_it }
@@ -29,8 +32,16 @@ describe('RabbitMQ tap queue overflow while Rollcall is stopped', () => {
   let store: Store;
 
   beforeAll(async () => {
-    await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'PUT', headers: auth, body: JSON.stringify({ tracing: true }) });
-    await fetch(`${api}/api/permissions/${encodeURIComponent(vhost)}/guest`, { method: 'PUT', headers: auth, body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }) });
+    await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ tracing: true }),
+    });
+    await fetch(`${api}/api/permissions/${encodeURIComponent(vhost)}/guest`, {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
+    });
     store = await openStore(config.clickhouse);
   });
 
@@ -44,29 +55,67 @@ describe('RabbitMQ tap queue overflow while Rollcall is stopped', () => {
   it('reports the 3,000 trace messages RabbitMQ dropped, at start-up', { timeout: 120_000 }, async () => {
     // A first run declares the queues and saves the counters once they are quiet, then stops.
     const firstLines: string[] = [];
-    const first = createRabbitTap({ config, store, log: createLogger('debug', {}, (l) => firstLines.push(l)), management, health: createTapHealth() });
+    const first = createRabbitTap({
+      config,
+      store,
+      log: createLogger('debug', {}, (l) => firstLines.push(l)),
+      management,
+      health: createTapHealth(),
+    });
     await first.start();
-    await waitUntil(async () => firstLines.join('\n'), (t) => t.includes('loss is measured exactly from here'), 30_000, 'a quiet reading of the counters');
+    await waitUntil(
+      async () => firstLines.join('\n'),
+      (t) => t.includes('loss is measured exactly from here'),
+      30_000,
+      'a quiet reading of the counters',
+    );
     await first.stop();
 
     const exchange = `${name}.burst`;
     const rabbit = new Connection(vhostUrl(rabbitUrl(), vhost));
-    const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1, exchanges: [{ exchange, type: 'fanout', autoDelete: true }] });
-    for (let i = 0; i < 5000; i += 500) await Promise.all(Array.from({ length: 500 }, (_, j) => publisher.send({ exchange, routingKey: 'b', type: 'Burst' }, { i: i + j })));
+    const publisher = rabbit.createPublisher({
+      confirm: true,
+      maxAttempts: 1,
+      exchanges: [{ exchange, type: 'fanout', autoDelete: true }],
+    });
+    for (let i = 0; i < 5000; i += 500)
+      await Promise.all(
+        Array.from({ length: 500 }, (_, j) =>
+          publisher.send({ exchange, routingKey: 'b', type: 'Burst' }, { i: i + j }),
+        ),
+      );
     await publisher.close();
     await rabbit.close();
 
     const lines: string[] = [];
     const health = createTapHealth();
-    const second = createRabbitTap({ config, store, log: createLogger('info', {}, (l) => lines.push(l)), management, health });
+    const second = createRabbitTap({
+      config,
+      store,
+      log: createLogger('info', {}, (l) => lines.push(l)),
+      management,
+      health,
+    });
     await second.start();
     try {
       const check = () => health.checks().find((c) => c.tap === `rabbitmq/${vhost}`);
-      const lost = await waitUntil(async () => check()?.lost ?? 0, (n) => n > 0, 60_000, 'the dropped trace messages to be reported');
-      const stored = await waitUntil(() => countEvents(store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count), (n) => n >= 2000, 30_000, 'what the queues kept to be stored');
+      const lost = await waitUntil(
+        async () => check()?.lost ?? 0,
+        (n) => n > 0,
+        60_000,
+        'the dropped trace messages to be reported',
+      );
+      const stored = await waitUntil(
+        () => countEvents(store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count),
+        (n) => n >= 2000,
+        30_000,
+        'what the queues kept to be stored',
+      );
       expect(stored).toBe(2000);
       expect(lost).toBe(3000);
-      expect(lines.join('\n')).toContain('3000 trace messages (publishes and deliveries) were never stored: while Rollcall was not running');
+      expect(lines.join('\n')).toContain(
+        '3000 trace messages (publishes and deliveries) were never stored: while Rollcall was not running',
+      );
       expect(check()?.up).toBe(true);
     } finally {
       await second.stop();

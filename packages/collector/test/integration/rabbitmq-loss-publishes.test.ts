@@ -15,7 +15,10 @@ import { deleteTapCounters } from '../../src/rabbitmq/tap-queues.ts';
 const name = uniqueName('rc-pubs');
 const vhost = `${name}-vh`;
 const api = 'http://127.0.0.1:15672';
-const auth = { authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64'), 'content-type': 'application/json' };
+const auth = {
+  authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64'),
+  'content-type': 'application/json',
+};
 const management = createManagement(api, rabbitUrl());
 const config = parseConfig(
   `clickhouse: { data_dir: ${tempDir('rollcall-pubs-it')}, database: pubs_it }
@@ -38,13 +41,23 @@ describe('RabbitMQ publishes that reach no queue', () => {
     return rs.json<{ message_id: string; routed_queues: string[] }>();
   };
   const publishIn = async (exchange: string) => {
-    const res = await fetch(`${api}/api/exchanges/${encodeURIComponent(vhost)}/${encodeURIComponent(exchange)}`, { headers: auth });
+    const res = await fetch(`${api}/api/exchanges/${encodeURIComponent(vhost)}/${encodeURIComponent(exchange)}`, {
+      headers: auth,
+    });
     return Number(((await res.json()) as { message_stats?: { publish_in?: number } }).message_stats?.publish_in ?? 0);
   };
 
   beforeAll(async () => {
-    await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'PUT', headers: auth, body: JSON.stringify({ tracing: true }) });
-    await fetch(`${api}/api/permissions/${encodeURIComponent(vhost)}/guest`, { method: 'PUT', headers: auth, body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }) });
+    await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ tracing: true }),
+    });
+    await fetch(`${api}/api/permissions/${encodeURIComponent(vhost)}/guest`, {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
+    });
     store = await openStore(config.clickhouse);
     tap = createRabbitTap({ config, store, log: silentLogger, management });
     await tap.start();
@@ -60,40 +73,79 @@ describe('RabbitMQ publishes that reach no queue', () => {
     await management.setTracing('/', true);
   });
 
-  it('counts rolled-back transactional publishes as published: the firehose traces them and nothing marks them', { timeout: 60_000 }, async () => {
-    const exchange = `${name}.tx`;
-    const queue = `${name}.txq`;
-    const ch = await rabbit.acquire();
-    await ch.exchangeDeclare({ exchange, type: 'fanout' });
-    await ch.queueDeclare({ queue });
-    await ch.queueBind({ queue, exchange });
-    await ch.txSelect();
-    // 15 transactions of 10; every third (5 in all) is rolled back.
-    for (let t = 0; t < 15; t++) {
-      for (let i = 0; i < 10; i++) await ch.basicPublish({ exchange, routingKey: 'k', messageId: `${t % 3 === 2 ? 'rolled-back' : 'committed'}-${String(t).padStart(2, '0')}-${i}` }, { t, i });
-      if (t % 3 === 2) await ch.txRollback();
-      else await ch.txCommit();
-    }
-    await ch.close();
+  it(
+    'counts rolled-back transactional publishes as published: the firehose traces them and nothing marks them',
+    { timeout: 60_000 },
+    async () => {
+      const exchange = `${name}.tx`;
+      const queue = `${name}.txq`;
+      const ch = await rabbit.acquire();
+      await ch.exchangeDeclare({ exchange, type: 'fanout' });
+      await ch.queueDeclare({ queue });
+      await ch.queueBind({ queue, exchange });
+      await ch.txSelect();
+      // 15 transactions of 10; every third (5 in all) is rolled back.
+      for (let t = 0; t < 15; t++) {
+        for (let i = 0; i < 10; i++)
+          await ch.basicPublish(
+            {
+              exchange,
+              routingKey: 'k',
+              messageId: `${t % 3 === 2 ? 'rolled-back' : 'committed'}-${String(t).padStart(2, '0')}-${i}`,
+            },
+            { t, i },
+          );
+        if (t % 3 === 2) await ch.txRollback();
+        else await ch.txCommit();
+      }
+      await ch.close();
 
-    const stored = await waitUntil(() => rows(exchange), (r) => r.length >= 150, 30_000, 'the traced publishes to be stored');
-    // The broker's own counters see only what was committed.
-    expect(await waitUntil(() => publishIn(exchange), (n) => n >= 100, 20_000, 'publish_in of the exchange')).toBe(100);
-    const queued = async () => (await management.queueCounters(vhost, queue))?.messages ?? 0;
-    expect(await waitUntil(queued, (n) => n >= 100, 20_000, 'the committed messages in the queue')).toBe(100);
-    // The firehose traced all 150, and a rolled-back publish looks exactly like a committed one (same routed
-    // queue, no transaction header): Rollcall counts 150 published for 100 that reached the exchange.
-    expect(await countEvents(store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count)).toBe(150);
-    expect(stored.filter((r) => r.message_id.startsWith('rolled-back'))).toHaveLength(50);
-    expect(new Set(stored.map((r) => JSON.stringify(r.routed_queues)))).toEqual(new Set([JSON.stringify([queue])]));
-  });
+      const stored = await waitUntil(
+        () => rows(exchange),
+        (r) => r.length >= 150,
+        30_000,
+        'the traced publishes to be stored',
+      );
+      // The broker's own counters see only what was committed.
+      expect(
+        await waitUntil(
+          () => publishIn(exchange),
+          (n) => n >= 100,
+          20_000,
+          'publish_in of the exchange',
+        ),
+      ).toBe(100);
+      const queued = async () => (await management.queueCounters(vhost, queue))?.messages ?? 0;
+      expect(await waitUntil(queued, (n) => n >= 100, 20_000, 'the committed messages in the queue')).toBe(100);
+      // The firehose traced all 150, and a rolled-back publish looks exactly like a committed one (same routed
+      // queue, no transaction header): Rollcall counts 150 published for 100 that reached the exchange.
+      expect(
+        await countEvents(store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count),
+      ).toBe(150);
+      expect(stored.filter((r) => r.message_id.startsWith('rolled-back'))).toHaveLength(50);
+      expect(new Set(stored.map((r) => JSON.stringify(r.routed_queues)))).toEqual(new Set([JSON.stringify([queue])]));
+    },
+  );
 
   it('counts publishes to an exchange with no binding, with no routed queues', { timeout: 60_000 }, async () => {
     const exchange = `${name}.nowhere`;
-    const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1, exchanges: [{ exchange, type: 'direct', autoDelete: true }] });
-    await Promise.all(Array.from({ length: 7 }, (_, i) => publisher.send({ exchange, routingKey: 'nobody', messageId: `u-${i}` }, { i })));
+    const publisher = rabbit.createPublisher({
+      confirm: true,
+      maxAttempts: 1,
+      exchanges: [{ exchange, type: 'direct', autoDelete: true }],
+    });
+    await Promise.all(
+      Array.from({ length: 7 }, (_, i) =>
+        publisher.send({ exchange, routingKey: 'nobody', messageId: `u-${i}` }, { i }),
+      ),
+    );
     await publisher.close();
-    const stored = await waitUntil(() => rows(exchange), (r) => r.length >= 7, 30_000, 'the unroutable publishes to be stored');
+    const stored = await waitUntil(
+      () => rows(exchange),
+      (r) => r.length >= 7,
+      30_000,
+      'the unroutable publishes to be stored',
+    );
     expect(stored).toEqual(Array.from({ length: 7 }, (_, i) => ({ message_id: `u-${i}`, routed_queues: [] })));
   });
 });

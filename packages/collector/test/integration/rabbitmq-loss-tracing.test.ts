@@ -19,21 +19,36 @@ const name = uniqueName('rc-loss');
 const dataDir = tempDir('rollcall-loss-it');
 const admin = createManagement('http://127.0.0.1:15672', rabbitUrl());
 const api = 'http://127.0.0.1:15672';
-const auth = { authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64'), 'content-type': 'application/json' };
+const auth = {
+  authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64'),
+  'content-type': 'application/json',
+};
 const monitor = { user: `${name}-mon`, password: 'mon-pw' };
 
 async function createVhost(vhost: string) {
-  await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'PUT', headers: auth, body: JSON.stringify({ tracing: true }) });
+  await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, {
+    method: 'PUT',
+    headers: auth,
+    body: JSON.stringify({ tracing: true }),
+  });
   // The monitoring user stands for a tap's user without the administrator tag: it may use the vhost, not change it.
   for (const user of ['guest', monitor.user]) {
-    await fetch(`${api}/api/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(user)}`, { method: 'PUT', headers: auth, body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }) });
+    await fetch(`${api}/api/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(user)}`, {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
+    });
   }
 }
 
 /** Publishes with confirms at about `rate` per second until stopped; resolves with how many were confirmed. */
 function publishSteadily(url: string, exchange: string, rate: number) {
   const connection = new Connection(url);
-  const publisher = connection.createPublisher({ confirm: true, maxAttempts: 1, exchanges: [{ exchange, type: 'fanout', autoDelete: true }] });
+  const publisher = connection.createPublisher({
+    confirm: true,
+    maxAttempts: 1,
+    exchanges: [{ exchange, type: 'fanout', autoDelete: true }],
+  });
   let stop = false;
   let sent = 0;
   const done = (async () => {
@@ -41,7 +56,8 @@ function publishSteadily(url: string, exchange: string, rate: number) {
     while (!stop) {
       const due = Math.floor(((Date.now() - started) / 1000) * rate);
       const batch: Promise<void>[] = [];
-      for (; sent + batch.length < due; ) batch.push(publisher.send({ exchange, routingKey: 'k', type: 'Steady' }, { n: sent + batch.length }));
+      for (; sent + batch.length < due;)
+        batch.push(publisher.send({ exchange, routingKey: 'k', type: 'Steady' }, { n: sent + batch.length }));
       await Promise.all(batch);
       sent += batch.length;
       await new Promise((r) => setTimeout(r, 20));
@@ -60,13 +76,18 @@ describe('RabbitMQ tracing turned off', () => {
 
   beforeAll(async () => {
     store = await openStore(parseConfig(`clickhouse: { data_dir: ${dataDir}, database: loss_it }`, 'loss').clickhouse);
-    await fetch(`${api}/api/users/${encodeURIComponent(monitor.user)}`, { method: 'PUT', headers: auth, body: JSON.stringify({ password: monitor.password, tags: 'monitoring' }) });
+    await fetch(`${api}/api/users/${encodeURIComponent(monitor.user)}`, {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ password: monitor.password, tags: 'monitoring' }),
+    });
   });
 
   afterAll(async () => {
     await store?.close();
     for (const t of taps) await deleteTapCounters(admin, t.cluster, t.vhost, t.tapQueue).catch(() => {});
-    for (const vhost of vhosts) await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'DELETE', headers: auth });
+    for (const vhost of vhosts)
+      await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'DELETE', headers: auth });
     await fetch(`${api}/api/users/${encodeURIComponent(monitor.user)}`, { method: 'DELETE', headers: auth });
     await admin.setTracing('/', true);
   });
@@ -86,70 +107,131 @@ writer: { flush_interval: 200ms }`,
     const lines: string[] = [];
     const changes: TapCheck[] = [];
     const health = createTapHealth({ onChange: (c) => changes.push(c) });
-    const tap = createRabbitTap({ config, store, log: createLogger('info', {}, (l) => lines.push(l)), management, health });
+    const tap = createRabbitTap({
+      config,
+      store,
+      log: createLogger('info', {}, (l) => lines.push(l)),
+      management,
+      health,
+    });
     await tap.start();
     const check = () => health.checks().find((c) => c.tap === `rabbitmq/${vhost}`);
-    const stored = (exchange: string) => countEvents(store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count);
+    const stored = (exchange: string) =>
+      countEvents(store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count);
     return { vhost, tap, lines, changes, check, stored };
   }
 
-  it('reports a 30 s trace_off it may not undo as down, says so, and counts what it missed', { timeout: 150_000 }, async () => {
-    // A monitoring user reads every counter but may not change a vhost.
-    const readOnly = createManagement(api, `amqp://${monitor.user}:${monitor.password}@127.0.0.1:5672`);
-    const { vhost, tap, lines, check, stored } = await tracedTap('readonly', readOnly);
-    const exchange = `${name}.steady`;
-    try {
-      expect(check()?.up).toBe(true);
-      const traffic = publishSteadily(vhostUrl(rabbitUrl(), vhost), exchange, 100);
-      await waitUntil(async () => traffic.sent(), (n) => n >= 500, 20_000, 'traffic before trace_off');
-      const offAt = Date.now();
-      await run('rabbitmqctl', ['trace_off', '-p', vhost]);
-      const down = await waitUntil(async () => check(), (c) => c?.up === false, 60_000, 'the tap to be reported down');
-      const noticedMs = Date.now() - offAt;
-      expect(down?.reason).toBe(`firehose off: tracing is off for vhost "${vhost}"`);
-      expect(lines.join('\n')).toContain(`could not turn it on`);
-      expect(lines.join('\n')).toContain(`rabbitmqctl trace_on -p ${vhost}`);
-      await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - offAt)))); // the outage lasts 30 s
-      await admin.setTracing(vhost, true);
-      await waitUntil(async () => traffic.sent(), (n) => n >= 100 * 40, 20_000, 'traffic after trace_on');
-      const sent = await traffic.stop();
-      // Whatever the firehose traced is stored; the rest is what the watch must report.
-      const lost = await waitUntil(async () => check()?.lost ?? 0, (n) => n > 0, 60_000, 'the loss to be reported');
-      const storedPublishes = await stored(exchange);
-      console.log(`trace_off noticed after ${noticedMs} ms; ${sent} published, ${storedPublishes} stored, ${lost} reported lost`);
-      expect(noticedMs).toBeLessThan(60_000);
-      expect(lost).toBe(sent - storedPublishes);
-      expect(lost).toBeGreaterThan(2_000); // ~30 s at up to 100 msg/s
-      expect(lost).toBeLessThan(3_500);
-      expect(check()?.up).toBe(true);
-      expect(lines.join('\n')).toContain(`${lost} trace messages (publishes and deliveries) were never stored: tracing was off`);
-    } finally {
-      await tap.stop();
-    }
-  });
+  it(
+    'reports a 30 s trace_off it may not undo as down, says so, and counts what it missed',
+    { timeout: 150_000 },
+    async () => {
+      // A monitoring user reads every counter but may not change a vhost.
+      const readOnly = createManagement(api, `amqp://${monitor.user}:${monitor.password}@127.0.0.1:5672`);
+      const { vhost, tap, lines, check, stored } = await tracedTap('readonly', readOnly);
+      const exchange = `${name}.steady`;
+      try {
+        expect(check()?.up).toBe(true);
+        const traffic = publishSteadily(vhostUrl(rabbitUrl(), vhost), exchange, 100);
+        await waitUntil(
+          async () => traffic.sent(),
+          (n) => n >= 500,
+          20_000,
+          'traffic before trace_off',
+        );
+        const offAt = Date.now();
+        await run('rabbitmqctl', ['trace_off', '-p', vhost]);
+        const down = await waitUntil(
+          async () => check(),
+          (c) => c?.up === false,
+          60_000,
+          'the tap to be reported down',
+        );
+        const noticedMs = Date.now() - offAt;
+        expect(down?.reason).toBe(`firehose off: tracing is off for vhost "${vhost}"`);
+        expect(lines.join('\n')).toContain(`could not turn it on`);
+        expect(lines.join('\n')).toContain(`rabbitmqctl trace_on -p ${vhost}`);
+        await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - offAt)))); // the outage lasts 30 s
+        await admin.setTracing(vhost, true);
+        await waitUntil(
+          async () => traffic.sent(),
+          (n) => n >= 100 * 40,
+          20_000,
+          'traffic after trace_on',
+        );
+        const sent = await traffic.stop();
+        // Whatever the firehose traced is stored; the rest is what the watch must report.
+        const lost = await waitUntil(
+          async () => check()?.lost ?? 0,
+          (n) => n > 0,
+          60_000,
+          'the loss to be reported',
+        );
+        const storedPublishes = await stored(exchange);
+        console.log(
+          `trace_off noticed after ${noticedMs} ms; ${sent} published, ${storedPublishes} stored, ${lost} reported lost`,
+        );
+        expect(noticedMs).toBeLessThan(60_000);
+        expect(lost).toBe(sent - storedPublishes);
+        expect(lost).toBeGreaterThan(2_000); // ~30 s at up to 100 msg/s
+        expect(lost).toBeLessThan(3_500);
+        expect(check()?.up).toBe(true);
+        expect(lines.join('\n')).toContain(
+          `${lost} trace messages (publishes and deliveries) were never stored: tracing was off`,
+        );
+      } finally {
+        await tap.stop();
+      }
+    },
+  );
 
-  it('turns tracing back on when it may, says so, and counts what was missed meanwhile', { timeout: 120_000 }, async () => {
-    const { vhost, tap, lines, changes, check, stored } = await tracedTap('admin', admin);
-    const exchange = `${name}.resumed`;
-    try {
-      const traffic = publishSteadily(vhostUrl(rabbitUrl(), vhost), exchange, 100);
-      await waitUntil(async () => traffic.sent(), (n) => n >= 300, 20_000, 'traffic before trace_off');
-      const offAt = Date.now();
-      await run('rabbitmqctl', ['trace_off', '-p', vhost]);
-      await waitUntil(() => admin.tracing(vhost), (on) => on, 60_000, 'tracing to be turned back on');
-      const backMs = Date.now() - offAt;
-      await waitUntil(async () => traffic.sent(), (n) => n >= 300 + 500, 20_000, 'traffic after tracing is back');
-      const sent = await traffic.stop();
-      await waitUntil(async () => (await stored(exchange)) + (check()?.lost ?? 0), (n) => n === sent, 60_000, 'stored + lost to equal published');
-      const storedPublishes = await stored(exchange);
-      console.log(`tracing back on after ${backMs} ms; ${sent} published, ${storedPublishes} stored, ${check()?.lost ?? 0} reported lost`);
-      expect(backMs).toBeLessThan(60_000);
-      expect(lines.join('\n')).toContain('turned it back on');
-      expect(changes.some((c) => !c.up && c.reason.startsWith('firehose off'))).toBe(true);
-      expect(check()?.up).toBe(true);
-      expect(check()?.lost).toBe(sent - storedPublishes);
-    } finally {
-      await tap.stop();
-    }
-  });
+  it(
+    'turns tracing back on when it may, says so, and counts what was missed meanwhile',
+    { timeout: 120_000 },
+    async () => {
+      const { vhost, tap, lines, changes, check, stored } = await tracedTap('admin', admin);
+      const exchange = `${name}.resumed`;
+      try {
+        const traffic = publishSteadily(vhostUrl(rabbitUrl(), vhost), exchange, 100);
+        await waitUntil(
+          async () => traffic.sent(),
+          (n) => n >= 300,
+          20_000,
+          'traffic before trace_off',
+        );
+        const offAt = Date.now();
+        await run('rabbitmqctl', ['trace_off', '-p', vhost]);
+        await waitUntil(
+          () => admin.tracing(vhost),
+          (on) => on,
+          60_000,
+          'tracing to be turned back on',
+        );
+        const backMs = Date.now() - offAt;
+        await waitUntil(
+          async () => traffic.sent(),
+          (n) => n >= 300 + 500,
+          20_000,
+          'traffic after tracing is back',
+        );
+        const sent = await traffic.stop();
+        await waitUntil(
+          async () => (await stored(exchange)) + (check()?.lost ?? 0),
+          (n) => n === sent,
+          60_000,
+          'stored + lost to equal published',
+        );
+        const storedPublishes = await stored(exchange);
+        console.log(
+          `tracing back on after ${backMs} ms; ${sent} published, ${storedPublishes} stored, ${check()?.lost ?? 0} reported lost`,
+        );
+        expect(backMs).toBeLessThan(60_000);
+        expect(lines.join('\n')).toContain('turned it back on');
+        expect(changes.some((c) => !c.up && c.reason.startsWith('firehose off'))).toBe(true);
+        expect(check()?.up).toBe(true);
+        expect(check()?.lost).toBe(sent - storedPublishes);
+      } finally {
+        await tap.stop();
+      }
+    },
+  );
 });

@@ -33,11 +33,36 @@ interface PerfTestRun {
 
 /** Runs PerfTest with producers only, each stopping at `perProducer` messages (-C); returns the number sent. */
 async function perfTest({ producers, perProducer }: PerfTestRun): Promise<number> {
-  const { stdout: cache } = await run('bash', [fileURLToPath(new URL('../../../../deploy/local/perf-test', import.meta.url))]);
-  const args = ['-cp', `${cache.trim()}/*`, 'com.rabbitmq.perf.PerfTest', '-h', vhostUrl(rabbitUrl(), vhost), '-e', exchange, '-t', 'direct', '-u', `${name}.q`, '-x', String(producers), '-y', '0', '-C', String(perProducer), '-c', '100', '-s', '200'];
+  const { stdout: cache } = await run('bash', [
+    fileURLToPath(new URL('../../../../deploy/local/perf-test', import.meta.url)),
+  ]);
+  const args = [
+    '-cp',
+    `${cache.trim()}/*`,
+    'com.rabbitmq.perf.PerfTest',
+    '-h',
+    vhostUrl(rabbitUrl(), vhost),
+    '-e',
+    exchange,
+    '-t',
+    'direct',
+    '-u',
+    `${name}.q`,
+    '-x',
+    String(producers),
+    '-y',
+    '0',
+    '-C',
+    String(perProducer),
+    '-c',
+    '100',
+    '-s',
+    '200',
+  ];
   const { stdout } = await run('java', args, { maxBuffer: 16 * 1024 * 1024 });
   // PerfTest prints no total; it stops once every producer has sent exactly -C messages, and says so.
-  if (!stdout.includes('test stopped (Producer reached message limit')) throw new Error(`PerfTest did not reach its message limit:\n${stdout}`);
+  if (!stdout.includes('test stopped (Producer reached message limit'))
+    throw new Error(`PerfTest did not reach its message limit:\n${stdout}`);
   return producers * perProducer;
 }
 
@@ -62,16 +87,33 @@ describe('RabbitMQ tap against RabbitMQ PerfTest', () => {
   it('counts exactly the publishes PerfTest reports as sent', { timeout: 180_000 }, async () => {
     const sent = await perfTest({ producers: 3, perProducer: 2000 });
     expect(sent).toBe(6000);
-    const count = () => countEvents(store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count);
+    const count = () =>
+      countEvents(store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count);
     await waitUntil(count, (n) => n >= sent, 90_000, 'every PerfTest publish stored');
     // The broker's own counter for the exchange agrees, and the tap queue is drained: nothing more will arrive.
     const publishedIn = async () => {
-      const res = await fetch(new URL(`/api/exchanges/${encodeURIComponent(vhost)}/${encodeURIComponent(exchange)}`, config.rabbitmq.management_url), { headers: { authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64') } });
+      const res = await fetch(
+        new URL(
+          `/api/exchanges/${encodeURIComponent(vhost)}/${encodeURIComponent(exchange)}`,
+          config.rabbitmq.management_url,
+        ),
+        { headers: { authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64') } },
+      );
       return Number(((await res.json()) as { message_stats?: { publish_in?: number } }).message_stats?.publish_in ?? 0);
     };
     await waitUntil(publishedIn, (n) => n === sent, 30_000, 'the broker to count the exchange publishes');
-    await waitUntil(() => management.queueDepth(vhost, `${name}.tap`), (n) => n === 0, 30_000, 'the tap queue to drain');
-    await waitUntil(async () => tap.backlog(), (n) => n === 0, 10_000, 'nothing left to store');
+    await waitUntil(
+      () => management.queueDepth(vhost, `${name}.tap`),
+      (n) => n === 0,
+      30_000,
+      'the tap queue to drain',
+    );
+    await waitUntil(
+      async () => tap.backlog(),
+      (n) => n === 0,
+      10_000,
+      'nothing left to store',
+    );
     expect(await count()).toBe(sent);
   });
 });

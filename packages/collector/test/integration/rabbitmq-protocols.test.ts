@@ -65,11 +65,18 @@ async function mqttPublish(port: number, topic: string, count: number): Promise<
   const fixed = (size: number) => (b: Buffer) => (b.length >= size ? size : 0);
   const socket = await open(port);
   const next = reader(socket);
-  socket.write(packet(0x10, Buffer.concat([str('MQTT'), Buffer.from([4, 0xc2, 0, 60]), str(`${name}-mqtt`), str('guest'), str('guest')])));
+  socket.write(
+    packet(
+      0x10,
+      Buffer.concat([str('MQTT'), Buffer.from([4, 0xc2, 0, 60]), str(`${name}-mqtt`), str('guest'), str('guest')]),
+    ),
+  );
   const connack = await next(fixed(4));
   expect([connack[0], connack[3]], 'CONNACK accepted').toEqual([0x20, 0]);
   for (let id = 1; id <= count; id++) {
-    socket.write(packet(0x32, Buffer.concat([str(topic), Buffer.from([id >> 8, id & 255]), Buffer.from(JSON.stringify({ id }))])));
+    socket.write(
+      packet(0x32, Buffer.concat([str(topic), Buffer.from([id >> 8, id & 255]), Buffer.from(JSON.stringify({ id }))])),
+    );
     const ack = await next(fixed(4));
     expect([ack[0], ack.readUInt16BE(2)]).toEqual([0x40, id]);
   }
@@ -88,7 +95,9 @@ async function stompSend(port: number, destination: string, count: number): Prom
   socket.write('CONNECT\naccept-version:1.2\nhost:/\nlogin:guest\npasscode:guest\n\n\0');
   expect(await text()).toMatch(/^CONNECTED\n/);
   for (let i = 0; i < count; i++) {
-    socket.write(`SEND\ndestination:${destination}\ncontent-type:application/json\nreceipt:r${i}\n\n${JSON.stringify({ i })}\0`);
+    socket.write(
+      `SEND\ndestination:${destination}\ncontent-type:application/json\nreceipt:r${i}\n\n${JSON.stringify({ i })}\0`,
+    );
     expect(await text()).toMatch(new RegExp(`^RECEIPT\nreceipt-id:r${i}\n`));
   }
   socket.end('DISCONNECT\n\n\0');
@@ -109,10 +118,17 @@ writer: { flush_interval: 200ms }`,
   beforeAll(async () => {
     // where the plugins listen, as the broker reports it
     const auth = { authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64') };
-    const overview = (await (await fetch(`${config.rabbitmq.management_url}/api/overview`, { headers: auth })).json()) as { listeners: { protocol: string; port: number }[] };
+    const overview = (await (
+      await fetch(`${config.rabbitmq.management_url}/api/overview`, { headers: auth })
+    ).json()) as { listeners: { protocol: string; port: number }[] };
     for (const l of overview.listeners) ports[l.protocol] = l.port;
     store = await openStore(config.clickhouse);
-    tap = createRabbitTap({ config, store, log, management: createManagement(config.rabbitmq.management_url, config.rabbitmq.url) });
+    tap = createRabbitTap({
+      config,
+      store,
+      log,
+      management: createManagement(config.rabbitmq.management_url, config.rabbitmq.url),
+    });
     await tap.start();
   });
 
@@ -138,7 +154,12 @@ writer: { flush_interval: 200ms }`,
     // MQTT topic levels (/) become routing key words (.)
     await mqttPublish(ports.mqtt ?? 0, `${name}/mqtt/readings`, N);
     const key = `${name}.mqtt.readings`;
-    await waitUntil(() => publishes('amq.topic', key), (p) => p.n >= N, 30_000, 'the MQTT publishes to be stored');
+    await waitUntil(
+      () => publishes('amq.topic', key),
+      (p) => p.n >= N,
+      30_000,
+      'the MQTT publishes to be stored',
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(await publishes('amq.topic', key)).toEqual({ n: N, users: ['guest'] });
   });
@@ -147,7 +168,12 @@ writer: { flush_interval: 200ms }`,
     expect(ports.stomp, 'the rabbitmq_stomp plugin listens (deploy/local/rabbitmq enables it)').toBeGreaterThan(0);
     const key = `${name}.stomp.orders`;
     await stompSend(ports.stomp ?? 0, `/exchange/amq.topic/${key}`, N);
-    await waitUntil(() => publishes('amq.topic', key), (p) => p.n >= N, 30_000, 'the STOMP sends to be stored');
+    await waitUntil(
+      () => publishes('amq.topic', key),
+      (p) => p.n >= N,
+      30_000,
+      'the STOMP sends to be stored',
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(await publishes('amq.topic', key)).toEqual({ n: N, users: ['guest'] });
   });

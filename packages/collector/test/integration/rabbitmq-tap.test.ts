@@ -33,7 +33,9 @@ describe('RabbitMQ tap', () => {
   let store: Store;
   let tap: RabbitTap;
   const count = (stream: string, kind: 'publish' | 'deliver', eventType?: string) =>
-    countEvents(store, { broker: 'rabbitmq', stream, kind, ...(eventType !== undefined ? { eventType } : {}) }).then((d) => d.count);
+    countEvents(store, { broker: 'rabbitmq', stream, kind, ...(eventType !== undefined ? { eventType } : {}) }).then(
+      (d) => d.count,
+    );
 
   beforeAll(async () => {
     store = await openStore(config.clickhouse);
@@ -68,28 +70,64 @@ describe('RabbitMQ tap', () => {
       const network = networks[i % 3] ?? 'visa';
       sends.push(
         publisher.send(
-          { exchange: exchanges.cards, routingKey: `card.${network}.${i}`, type: i % 4 === 0 ? 'CardDeclined' : 'CardAuthorized', appId: 'card-service', messageId: `c-${i}`, correlationId: `auth-${i}`, contentType: 'application/json', headers: { traceparent: `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01`, network } },
+          {
+            exchange: exchanges.cards,
+            routingKey: `card.${network}.${i}`,
+            type: i % 4 === 0 ? 'CardDeclined' : 'CardAuthorized',
+            appId: 'card-service',
+            messageId: `c-${i}`,
+            correlationId: `auth-${i}`,
+            contentType: 'application/json',
+            headers: { traceparent: `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01`, network },
+          },
           { amount: i, network },
         ),
       );
     }
     for (let i = 0; i < 1000; i++) {
       // CloudEvents AMQP binding in application properties; every 100th body is not valid JSON
-      sends.push(publisher.send({ exchange: exchanges.orders, routingKey: 'order', contentType: 'application/json', headers: { 'cloudEvents:type': 'OrderPlaced', 'cloudEvents:source': 'shop', 'cloudEvents:id': `o-${i}`, meta: { tenant: 'eu', attempt: 1 } } }, i % 100 === 0 ? Buffer.from('{oops') : Buffer.from(JSON.stringify({ order: i }))));
+      sends.push(
+        publisher.send(
+          {
+            exchange: exchanges.orders,
+            routingKey: 'order',
+            contentType: 'application/json',
+            headers: {
+              'cloudEvents:type': 'OrderPlaced',
+              'cloudEvents:source': 'shop',
+              'cloudEvents:id': `o-${i}`,
+              meta: { tenant: 'eu', attempt: 1 },
+            },
+          },
+          i % 100 === 0 ? Buffer.from('{oops') : Buffer.from(JSON.stringify({ order: i })),
+        ),
+      );
     }
     await Promise.all(sends);
     await publisher.close();
 
     // the fraud service consumes its queue: 3000 deliveries
     let consumed = 0;
-    const consumer = rabbit.createConsumer({ queue: queues.fraud, queueOptions: { exclusive: true }, qos: { prefetchCount: 200 } }, async () => {
-      consumed++;
-    });
-    await waitUntil(async () => consumed, (n) => n === 3000, 30_000, 'fraud consumer to drain its queue');
+    const consumer = rabbit.createConsumer(
+      { queue: queues.fraud, queueOptions: { exclusive: true }, qos: { prefetchCount: 200 } },
+      async () => {
+        consumed++;
+      },
+    );
+    await waitUntil(
+      async () => consumed,
+      (n) => n === 3000,
+      30_000,
+      'fraud consumer to drain its queue',
+    );
     await consumer.close();
 
     await waitUntil(
-      async () => [await count(exchanges.cards, 'publish'), await count(exchanges.cards, 'deliver'), await count(exchanges.orders, 'publish')],
+      async () => [
+        await count(exchanges.cards, 'publish'),
+        await count(exchanges.cards, 'deliver'),
+        await count(exchanges.orders, 'publish'),
+      ],
       (c) => c[0] === 3000 && c[1] === 3000 && c[2] === 1000,
       60_000,
       'all publishes and deliveries stored',
@@ -107,60 +145,108 @@ describe('RabbitMQ tap', () => {
       format: 'JSONEachRow',
     });
     expect(await rs.json()).toEqual([
-      { routing_key: 'card.visa.0', routed_queues: [queues.fraud, queues.audit].sort(), source: 'card-service', message_id: 'c-0', correlation_id: 'auth-0', trace_id: 'c'.repeat(32), user: 'guest', parse_error: '' },
+      {
+        routing_key: 'card.visa.0',
+        routed_queues: [queues.fraud, queues.audit].sort(),
+        source: 'card-service',
+        message_id: 'c-0',
+        correlation_id: 'auth-0',
+        trace_id: 'c'.repeat(32),
+        user: 'guest',
+        parse_error: '',
+      },
     ]);
-    const errors = await store.client.query({ query: `SELECT parse_error, count() AS n FROM ${store.db}.events WHERE stream = {s:String} GROUP BY parse_error ORDER BY parse_error`, query_params: { s: exchanges.orders }, format: 'JSONEachRow' });
-    const byError = (await errors.json<{ parse_error: string; n: string | number }>()).map((r) => [r.parse_error.replace(/:.*$/, ''), Number(r.n)]);
+    const errors = await store.client.query({
+      query: `SELECT parse_error, count() AS n FROM ${store.db}.events WHERE stream = {s:String} GROUP BY parse_error ORDER BY parse_error`,
+      query_params: { s: exchanges.orders },
+      format: 'JSONEachRow',
+    });
+    const byError = (await errors.json<{ parse_error: string; n: string | number }>()).map((r) => [
+      r.parse_error.replace(/:.*$/, ''),
+      Number(r.n),
+    ]);
     expect(byError).toEqual([
       ['', 990],
       ['invalid JSON body', 10],
     ]);
   });
 
-  it('counts trace messages that overflow the bounded tap queue, and still stores them', { timeout: 60_000 }, async () => {
-    const small = configFor(', max_length: 1000, cluster: burst', `${name}.small`);
-    const exchange = `${name}.burst`;
-    const first = createRabbitTap({ config: small, store, log, management });
-    await first.start(); // declares the durable queues, then goes away as a stopped collector would
-    await first.stop();
-    const ch = await rabbit.acquire();
-    await ch.exchangeDeclare({ exchange, type: 'fanout', autoDelete: true });
-    const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1 });
-    await Promise.all(Array.from({ length: 1500 }, (_, i) => publisher.send({ exchange, routingKey: 'burst', type: 'Burst', messageId: `b-${i}` }, { i })));
-    await publisher.close();
+  it(
+    'counts trace messages that overflow the bounded tap queue, and still stores them',
+    { timeout: 60_000 },
+    async () => {
+      const small = configFor(', max_length: 1000, cluster: burst', `${name}.small`);
+      const exchange = `${name}.burst`;
+      const first = createRabbitTap({ config: small, store, log, management });
+      await first.start(); // declares the durable queues, then goes away as a stopped collector would
+      await first.stop();
+      const ch = await rabbit.acquire();
+      await ch.exchangeDeclare({ exchange, type: 'fanout', autoDelete: true });
+      const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1 });
+      await Promise.all(
+        Array.from({ length: 1500 }, (_, i) =>
+          publisher.send({ exchange, routingKey: 'burst', type: 'Burst', messageId: `b-${i}` }, { i }),
+        ),
+      );
+      await publisher.close();
 
-    // the suite's own tap sees this burst too; this tap's rows are told apart by their cluster name
-    const burstCount = async () => {
-      const rs = await store.client.query({ query: `SELECT count() AS n FROM ${store.db}.events WHERE cluster = 'burst' AND stream = {s:String} AND kind = 'publish'`, query_params: { s: exchange }, format: 'JSONEachRow' });
-      return Number((await rs.json<{ n: string | number }>())[0]?.n ?? 0);
-    };
-    const second = createRabbitTap({ config: small, store, log, management });
-    await second.start();
-    try {
-      await waitUntil(burstCount, (n) => n >= 1500, 30_000, 'the burst to be stored');
-      await new Promise((r) => setTimeout(r, 500));
-      expect(await burstCount()).toBe(1500);
-      expect(second.overflowed()).toBeGreaterThanOrEqual(500);
-      // Reading the overflow queue is the tap's own plumbing: its deliveries are traced (the overflowed trace
-      // messages belong to the overflow exchange) but are nobody's traffic, for this tap or the suite's.
-      const plumbing = await store.client.query({ query: `SELECT count() AS n FROM ${store.db}.events WHERE queue = {q:String} OR stream = {q:String}`, query_params: { q: `${name}.small.overflow` }, format: 'JSONEachRow' });
-      expect(Number((await plumbing.json<{ n: string | number }>())[0]?.n)).toBe(0);
-    } finally {
-      await second.stop();
-      await deleteTapQueues(ch, `${name}.small`);
-      await ch.close();
-    }
-  });
+      // the suite's own tap sees this burst too; this tap's rows are told apart by their cluster name
+      const burstCount = async () => {
+        const rs = await store.client.query({
+          query: `SELECT count() AS n FROM ${store.db}.events WHERE cluster = 'burst' AND stream = {s:String} AND kind = 'publish'`,
+          query_params: { s: exchange },
+          format: 'JSONEachRow',
+        });
+        return Number((await rs.json<{ n: string | number }>())[0]?.n ?? 0);
+      };
+      const second = createRabbitTap({ config: small, store, log, management });
+      await second.start();
+      try {
+        await waitUntil(burstCount, (n) => n >= 1500, 30_000, 'the burst to be stored');
+        await new Promise((r) => setTimeout(r, 500));
+        expect(await burstCount()).toBe(1500);
+        expect(second.overflowed()).toBeGreaterThanOrEqual(500);
+        // Reading the overflow queue is the tap's own plumbing: its deliveries are traced (the overflowed trace
+        // messages belong to the overflow exchange) but are nobody's traffic, for this tap or the suite's.
+        const plumbing = await store.client.query({
+          query: `SELECT count() AS n FROM ${store.db}.events WHERE queue = {q:String} OR stream = {q:String}`,
+          query_params: { q: `${name}.small.overflow` },
+          format: 'JSONEachRow',
+        });
+        expect(Number((await plumbing.json<{ n: string | number }>())[0]?.n)).toBe(0);
+      } finally {
+        await second.stop();
+        await deleteTapQueues(ch, `${name}.small`);
+        await ch.close();
+      }
+    },
+  );
 
   it('says how to turn tracing on for a vhost where it is off', async () => {
     const vhost = `${name}-untraced`;
     const api = config.rabbitmq.management_url;
-    const auth = { authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64'), 'content-type': 'application/json' };
-    await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'PUT', headers: auth, body: JSON.stringify({ tracing: false }) });
-    await fetch(`${api}/api/permissions/${encodeURIComponent(vhost)}/guest`, { method: 'PUT', headers: auth, body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }) });
+    const auth = {
+      authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64'),
+      'content-type': 'application/json',
+    };
+    await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ tracing: false }),
+    });
+    await fetch(`${api}/api/permissions/${encodeURIComponent(vhost)}/guest`, {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
+    });
     const lines: string[] = [];
     const other = configFor(`, vhosts: ['${vhost}']`);
-    const untracedTap = createRabbitTap({ config: other, store, log: createLogger('info', {}, (l) => lines.push(l)), management });
+    const untracedTap = createRabbitTap({
+      config: other,
+      store,
+      log: createLogger('info', {}, (l) => lines.push(l)),
+      management,
+    });
     try {
       await untracedTap.start();
       expect(untracedTap.untraced()).toEqual([vhost]);

@@ -31,11 +31,20 @@ writer: { flush_interval: 200ms }`,
   let store: Store;
   let tap: RabbitTap;
   const rows = (where: string, params: Record<string, unknown>) =>
-    queryRows<{ n: string }>(store, `SELECT count() AS n FROM ${store.db}.events WHERE broker = 'rabbitmq' AND ${where}`, params).then((r) => Number(r[0]?.n ?? 0));
+    queryRows<{ n: string }>(
+      store,
+      `SELECT count() AS n FROM ${store.db}.events WHERE broker = 'rabbitmq' AND ${where}`,
+      params,
+    ).then((r) => Number(r[0]?.n ?? 0));
 
   beforeAll(async () => {
     store = await openStore(config.clickhouse);
-    tap = createRabbitTap({ config, store, log, management: createManagement(config.rabbitmq.management_url, config.rabbitmq.url) });
+    tap = createRabbitTap({
+      config,
+      store,
+      log,
+      management: createManagement(config.rabbitmq.management_url, config.rabbitmq.url),
+    });
     await tap.start();
     const ch = await rabbit.acquire();
     await ch.queueDeclare({ queue: quorum, durable: true, arguments: { 'x-queue-type': 'quorum' } });
@@ -56,38 +65,66 @@ writer: { flush_interval: 200ms }`,
     await rabbit.close();
   });
 
-  it('counts each publish once, with the queues it reached, and each delivery from a quorum queue or a stream once', { timeout: 120_000 }, async () => {
-    const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1 });
-    for (let i = 0; i < N; i++) {
-      // through the default exchange, straight to each queue by name
-      await publisher.send({ exchange: '', routingKey: quorum, messageId: `q-${i}` }, { i });
-      await publisher.send({ exchange: '', routingKey: stream, messageId: `s-${i}` }, { i });
-      // an exchange with no binding: the publish happened, it reached no queue
-      await publisher.send({ exchange: nowhere, routingKey: 'any', messageId: `n-${i}` }, { i });
-    }
-    await publisher.close();
-    let consumed = 0;
-    const fromQuorum = rabbit.createConsumer({ queue: quorum, queueOptions: { passive: true }, qos: { prefetchCount: 50 } }, () => {
-      consumed++;
-    });
-    // A stream is read from an offset, with a prefetch and manual acks.
-    const fromStream = rabbit.createConsumer({ queue: stream, queueOptions: { passive: true }, qos: { prefetchCount: 50 }, arguments: { 'x-stream-offset': 'first' } }, () => {
-      consumed++;
-    });
-    await waitUntil(async () => consumed, (n) => n === 2 * N, 30_000, 'both queues consumed');
-    await fromQuorum.close();
-    await fromStream.close();
+  it(
+    'counts each publish once, with the queues it reached, and each delivery from a quorum queue or a stream once',
+    { timeout: 120_000 },
+    async () => {
+      const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1 });
+      for (let i = 0; i < N; i++) {
+        // through the default exchange, straight to each queue by name
+        await publisher.send({ exchange: '', routingKey: quorum, messageId: `q-${i}` }, { i });
+        await publisher.send({ exchange: '', routingKey: stream, messageId: `s-${i}` }, { i });
+        // an exchange with no binding: the publish happened, it reached no queue
+        await publisher.send({ exchange: nowhere, routingKey: 'any', messageId: `n-${i}` }, { i });
+      }
+      await publisher.close();
+      let consumed = 0;
+      const fromQuorum = rabbit.createConsumer(
+        { queue: quorum, queueOptions: { passive: true }, qos: { prefetchCount: 50 } },
+        () => {
+          consumed++;
+        },
+      );
+      // A stream is read from an offset, with a prefetch and manual acks.
+      const fromStream = rabbit.createConsumer(
+        {
+          queue: stream,
+          queueOptions: { passive: true },
+          qos: { prefetchCount: 50 },
+          arguments: { 'x-stream-offset': 'first' },
+        },
+        () => {
+          consumed++;
+        },
+      );
+      await waitUntil(
+        async () => consumed,
+        (n) => n === 2 * N,
+        30_000,
+        'both queues consumed',
+      );
+      await fromQuorum.close();
+      await fromStream.close();
 
-    const counts = async () => [
-      await rows(`stream = 'amq.default' AND kind = 'publish' AND routing_key IN ({q:String}, {s:String})`, { q: quorum, s: stream }),
-      await rows(`stream = 'amq.default' AND kind = 'publish' AND has(routed_queues, {q:String})`, { q: quorum }),
-      await rows(`stream = {x:String} AND kind = 'publish' AND empty(routed_queues)`, { x: nowhere }),
-      await rows(`kind = 'deliver' AND queue = {q:String}`, { q: quorum }),
-      await rows(`kind = 'deliver' AND queue = {s:String}`, { s: stream }),
-    ];
-    await waitUntil(counts, (c) => c.join() === [2 * N, N, N, N, N].join(), 60_000, 'every publish and delivery stored');
-    await sleep(1000); // nothing more may arrive: no duplicates
-    expect(await counts()).toEqual([2 * N, N, N, N, N]);
-    expect((await countEvents(store, { broker: 'rabbitmq', stream: nowhere, kind: 'publish' })).count).toBe(N);
-  });
+      const counts = async () => [
+        await rows(`stream = 'amq.default' AND kind = 'publish' AND routing_key IN ({q:String}, {s:String})`, {
+          q: quorum,
+          s: stream,
+        }),
+        await rows(`stream = 'amq.default' AND kind = 'publish' AND has(routed_queues, {q:String})`, { q: quorum }),
+        await rows(`stream = {x:String} AND kind = 'publish' AND empty(routed_queues)`, { x: nowhere }),
+        await rows(`kind = 'deliver' AND queue = {q:String}`, { q: quorum }),
+        await rows(`kind = 'deliver' AND queue = {s:String}`, { s: stream }),
+      ];
+      await waitUntil(
+        counts,
+        (c) => c.join() === [2 * N, N, N, N, N].join(),
+        60_000,
+        'every publish and delivery stored',
+      );
+      await sleep(1000); // nothing more may arrive: no duplicates
+      expect(await counts()).toEqual([2 * N, N, N, N, N]);
+      expect((await countEvents(store, { broker: 'rabbitmq', stream: nowhere, kind: 'publish' })).count).toBe(N);
+    },
+  );
 });

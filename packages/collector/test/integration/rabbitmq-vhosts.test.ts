@@ -31,7 +31,11 @@ async function publish(vhost: string, count: number): Promise<void> {
     await ch.exchangeDeclare({ exchange, type: 'fanout', autoDelete: false });
     await ch.close();
     const publisher = rabbit.createPublisher({ confirm: true, maxAttempts: 1 });
-    await Promise.all(Array.from({ length: count }, (_, i) => publisher.send({ exchange, routingKey: 'order', messageId: `${vhost}-${i}` }, { i })));
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        publisher.send({ exchange, routingKey: 'order', messageId: `${vhost}-${i}` }, { i }),
+      ),
+    );
     await publisher.close();
     const cleanup = await rabbit.acquire();
     await cleanup.exchangeDelete({ exchange });
@@ -72,11 +76,23 @@ describe('RabbitMQ tap with rabbitmq.vhosts', () => {
     await publish(vhosts[1] as string, 20);
     await publish('/', 7);
 
-    const count = () => countEvents(store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count);
+    const count = () =>
+      countEvents(store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count);
     await waitUntil(count, (n) => n >= 50, 30_000, 'both vhosts to be stored');
     // Both tap queues drained and acked: nothing more can arrive for this exchange.
-    for (const vhost of vhosts) await waitUntil(() => management.queueDepth(vhost, `${name}.tap`), (n) => n === 0, 30_000, `${vhost} tap queue drained`);
-    await waitUntil(async () => tap?.backlog() ?? 0, (n) => n === 0, 10_000, 'nothing left to store');
+    for (const vhost of vhosts)
+      await waitUntil(
+        () => management.queueDepth(vhost, `${name}.tap`),
+        (n) => n === 0,
+        30_000,
+        `${vhost} tap queue drained`,
+      );
+    await waitUntil(
+      async () => tap?.backlog() ?? 0,
+      (n) => n === 0,
+      10_000,
+      'nothing left to store',
+    );
     expect(await count()).toBe(50);
     const rs = await store.client.query({
       query: `SELECT splitByChar('-', message_id)[-2] AS vhost, count() AS n FROM ${store.db}.events WHERE stream = {s:String} AND kind = 'publish' GROUP BY vhost ORDER BY vhost`,

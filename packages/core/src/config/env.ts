@@ -6,7 +6,11 @@ interface EnvField {
   kind: Kind;
 }
 
-const field = (env: string, path: [string, string] | [string], kind: Kind = 'string'): EnvField => ({ env, path, kind });
+const field = (env: string, path: [string, string] | [string], kind: Kind = 'string'): EnvField => ({
+  env,
+  path,
+  kind,
+});
 
 export const ENV_FIELDS: EnvField[] = [
   field('ROLLCALL_LOG_LEVEL', ['log_level']),
@@ -60,17 +64,25 @@ function parseValue(raw: string, kind: Kind): unknown {
     case 'boolean':
       return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
     case 'list':
-      return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
     case 'string':
       return raw;
   }
 }
 
 // Secrets that sit deeper than section.field; set only when the section exists in the file.
-const NESTED_SECRETS: { env: string; path: [string, string, string] }[] = [{ env: 'ROLLCALL_KAFKA_SASL_PASSWORD', path: ['kafka', 'sasl', 'password'] }];
+const NESTED_SECRETS: { env: string; path: [string, string, string] }[] = [
+  { env: 'ROLLCALL_KAFKA_SASL_PASSWORD', path: ['kafka', 'sasl', 'password'] },
+];
 
 /** Layers env values over the parsed file; returns the merged document and which env var set each path. */
-export function applyEnv(doc: Record<string, unknown>, env: NodeJS.ProcessEnv): { doc: Record<string, unknown>; origins: Map<string, string> } {
+export function applyEnv(
+  doc: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): { doc: Record<string, unknown>; origins: Map<string, string> } {
   const merged: Record<string, unknown> = structuredClone(doc);
   const origins = new Map<string, string>();
   for (const f of ENV_FIELDS) {
@@ -81,7 +93,8 @@ export function applyEnv(doc: Record<string, unknown>, env: NodeJS.ProcessEnv): 
     if (key === undefined) merged[section] = value;
     else {
       const current = merged[section];
-      const target = current && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : {};
+      const target =
+        current && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : {};
       target[key] = value;
       merged[section] = target;
     }

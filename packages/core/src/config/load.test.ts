@@ -75,12 +75,18 @@ describe('parseConfig with a file', () => {
     const message = configError(yaml('api:', '  host: 0.0.0.0'));
     expect(message).toMatch(/api\.host/);
     expect(message).toMatch(/refusing to listen on 0\.0\.0\.0 with no api\.tokens/);
-    const withToken = parseConfig(yaml('api:', '  host: 0.0.0.0', '  tokens:', '    - { name: ops, role: admin, sha256: ' + 'a'.repeat(64) + ' }'), FILE, {});
+    const withToken = parseConfig(
+      yaml('api:', '  host: 0.0.0.0', '  tokens:', '    - { name: ops, role: admin, sha256: ' + 'a'.repeat(64) + ' }'),
+      FILE,
+      {},
+    );
     expect(withToken.api.host).toBe('0.0.0.0');
   });
 
   it('refuses a token written in clear instead of its digest', () => {
-    expect(configError(yaml('api:', '  tokens:', '    - { name: ops, role: admin, sha256: my-secret-token }'))).toMatch(/api\.tokens\.0\.sha256.*SHA-256 hex digest/);
+    expect(configError(yaml('api:', '  tokens:', '    - { name: ops, role: admin, sha256: my-secret-token }'))).toMatch(
+      /api\.tokens\.0\.sha256.*SHA-256 hex digest/,
+    );
   });
 
   it('parses durations to milliseconds', () => {
@@ -110,7 +116,10 @@ describe('parseConfig with a file', () => {
   });
 
   it('applies environment variables when there is no file', () => {
-    const cfg = parseConfig('', '(no config file)', { ROLLCALL_KAFKA_BROKERS: 'a:1,b:2', ROLLCALL_KAFKA_ENABLED: 'false' });
+    const cfg = parseConfig('', '(no config file)', {
+      ROLLCALL_KAFKA_BROKERS: 'a:1,b:2',
+      ROLLCALL_KAFKA_ENABLED: 'false',
+    });
     expect(cfg.kafka.brokers).toEqual(['a:1', 'b:2']);
     expect(cfg.kafka.enabled).toBe(false);
   });
@@ -134,7 +143,9 @@ describe('parseConfig errors name the file, field, line and what was expected', 
 
   it('invalid YAML: an unclosed flow sequence is reported where the parser gives up', () => {
     // The YAML parser only knows the sequence is broken when the next block key (line 6) arrives.
-    const message = configError(yaml('log_level: info', 'api:', '  port: 9000', 'kafka:', '  brokers: [a:1', 'writer:', '  batch_size: 5'));
+    const message = configError(
+      yaml('log_level: info', 'api:', '  port: 9000', 'kafka:', '  brokers: [a:1', 'writer:', '  batch_size: 5'),
+    );
     expect(message).toMatch(new RegExp(`^${FILE}:6:\\d+: invalid YAML: Flow sequence .* end with a \\]`));
   });
 
@@ -173,7 +184,9 @@ describe('parseConfig errors name the file, field, line and what was expected', 
 
   it('bad duration', () => {
     const message = configError(yaml('kafka:', '  cluster: prod', '', '  metadata_refresh: soon'));
-    expect(message).toContain(`${FILE}:4: kafka.metadata_refresh: expected a duration such as 500ms, 10s, 5m, 1h or 7d, got "soon"`);
+    expect(message).toContain(
+      `${FILE}:4: kafka.metadata_refresh: expected a duration such as 500ms, 10s, 5m, 1h or 7d, got "soon"`,
+    );
   });
 
   it('invalid regular expression in kafka.include', () => {
@@ -241,7 +254,10 @@ describe('loadConfig', () => {
 
 describe('hostile YAML', () => {
   it('names the file and line of an alias bomb instead of expanding it', () => {
-    const bomb = yaml('a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`));
+    const bomb = yaml(
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`),
+    );
     const message = configError(bomb);
     expect(message).toMatch(/^\/etc\/rollcall\/rollcall\.yaml:2: invalid YAML: .*alias/);
   });

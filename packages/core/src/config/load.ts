@@ -16,7 +16,10 @@ export interface ConfigSource {
   env?: NodeJS.ProcessEnv;
 }
 
-export function resolveConfigPath(file: string | undefined, env: NodeJS.ProcessEnv): { path?: string; explicit: boolean } {
+export function resolveConfigPath(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+): { path?: string; explicit: boolean } {
   const chosen = file ?? env.ROLLCALL_CONFIG;
   if (chosen) return { path: resolve(chosen), explicit: true };
   const local = resolve('rollcall.yaml');
@@ -47,7 +50,9 @@ export function readYaml(text: string, fileName: string): YamlSource {
   if (yamlError) {
     // linePos is only filled in with prettyErrors, which would also rewrite the message; ask the LineCounter.
     const pos = lines.linePos(yamlError.pos[0]);
-    throw new ConfigError(`${fileName}${pos.line > 0 ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${yamlError.message.split('\n')[0]}`);
+    throw new ConfigError(
+      `${fileName}${pos.line > 0 ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${yamlError.message.split('\n')[0]}`,
+    );
   }
   return { document, lines, value: toJs(document, lines, fileName) };
 }
@@ -66,7 +71,9 @@ function toJs(document: ReturnType<typeof parseDocument>, lines: LineCounter, fi
       },
     });
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(`${fileName}${line > 0 ? `:${line}` : ''}: invalid YAML: ${reason.split('\n')[0]} (aliases expand to too many nodes)`);
+    throw new ConfigError(
+      `${fileName}${line > 0 ? `:${line}` : ''}: invalid YAML: ${reason.split('\n')[0]} (aliases expand to too many nodes)`,
+    );
   }
 }
 
@@ -75,7 +82,12 @@ const MAX_PROBLEMS = 20;
 
 /** One line per problem: `where: dotted.path: message`, where is file:line unless `whereFor` says otherwise; past
  * MAX_PROBLEMS, one line saying how many more. */
-export function describeIssues(issues: z.core.$ZodIssue[], fileName: string, source: YamlSource, whereFor?: (path: PropertyKey[]) => string | undefined): string[] {
+export function describeIssues(
+  issues: z.core.$ZodIssue[],
+  fileName: string,
+  source: YamlSource,
+  whereFor?: (path: PropertyKey[]) => string | undefined,
+): string[] {
   const problems = issues.flatMap((issue) => {
     const what = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
     const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
@@ -92,7 +104,8 @@ export function describeIssues(issues: z.core.$ZodIssue[], fileName: string, sou
 export function parseConfig(text: string, fileName: string, env: NodeJS.ProcessEnv = {}): Config {
   const source = readYaml(text, fileName);
   const raw = source.value;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${fileName}:1: expected a mapping of settings at the top level`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConfigError(`${fileName}:1: expected a mapping of settings at the top level`);
   const { doc, origins } = applyEnv(raw as Record<string, unknown>, env);
   const result = configSchema.safeParse(doc);
   if (result.success) return withRouteSecrets(result.data, env, fileName, source);
@@ -109,7 +122,9 @@ export function lineOf(document: ReturnType<typeof parseDocument>, path: Propert
   for (let depth = path.length; depth > 0; depth--) {
     const node = document.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
     const parent = depth > 1 ? document.getIn(path.slice(0, depth - 1), true) : document.contents;
-    const key = isMap(parent) ? parent.items.find((item) => String((item.key as { value?: unknown })?.value) === String(path[depth - 1]))?.key : undefined;
+    const key = isMap(parent)
+      ? parent.items.find((item) => String((item.key as { value?: unknown })?.value) === String(path[depth - 1]))?.key
+      : undefined;
     const range = (key as { range?: [number, number, number] } | undefined)?.range ?? node?.range;
     if (range) return `:${lines.linePos(range[0]).line}`;
   }
@@ -125,13 +140,20 @@ function withRouteSecrets(config: Config, env: NodeJS.ProcessEnv, fileName: stri
       const name = route[field];
       if (name === undefined) return undefined;
       const value = env[name];
-      if (!value) problems.push({ code: 'custom', path: ['alerting', 'routes', i, field], message: `environment variable ${name} is not set`, input: name });
+      if (!value)
+        problems.push({
+          code: 'custom',
+          path: ['alerting', 'routes', i, field],
+          message: `environment variable ${name} is not set`,
+          input: name,
+        });
       return value;
     };
     const url = read('url_env') ?? route.url;
     const secret = read('secret_env') ?? route.secret;
     return { ...route, ...(url !== undefined ? { url } : {}), ...(secret !== undefined ? { secret } : {}) };
   });
-  if (problems.length) throw new ConfigError(`invalid configuration:\n${describeIssues(problems, fileName, source).join('\n')}`);
+  if (problems.length)
+    throw new ConfigError(`invalid configuration:\n${describeIssues(problems, fileName, source).join('\n')}`);
   return { ...config, alerting: { ...config.alerting, routes } };
 }

@@ -26,14 +26,17 @@ const regex = z.string().superRefine((text, ctx) => {
 const jsonPointer = z.string().regex(/^(\/[^/]*)*$/, 'expected a JSON pointer such as /data/id');
 
 const fieldSource = (headers: string[], json: string[]) =>
-  z.strictObject({ headers: z.array(z.string().min(1)).default(headers), json: z.array(jsonPointer).default(json) }).prefault({});
+  z
+    .strictObject({ headers: z.array(z.string().min(1)).default(headers), json: z.array(jsonPointer).default(json) })
+    .prefault({});
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable');
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port');
 
 /** Everything Rollcall calls over HTTP: another scheme (ftp://, file://) could only fail later, with a stack trace. */
-const httpUrl = () => z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL such as https://host:8443' });
+const httpUrl = () =>
+  z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL such as https://host:8443' });
 
 export const configSchema = z.strictObject({
   log_level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -44,7 +47,10 @@ export const configSchema = z.strictObject({
       url: httpUrl().optional(),
       user: z.string().default('default'),
       password: z.string().default(''),
-      database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a database name').default('rollcall'),
+      database: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a database name')
+        .default('rollcall'),
       data_dir: z.string().min(1).default('./data/clickhouse'),
       ttl_days: z.number().int().min(1).default(30),
     })
@@ -67,7 +73,9 @@ export const configSchema = z.strictObject({
         .strictObject({
           mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
           username: z.string().min(1),
-          password: z.string({ error: 'expected a password: set ROLLCALL_KAFKA_SASL_PASSWORD' }).min(1, 'expected a password: set ROLLCALL_KAFKA_SASL_PASSWORD'),
+          password: z
+            .string({ error: 'expected a password: set ROLLCALL_KAFKA_SASL_PASSWORD' })
+            .min(1, 'expected a password: set ROLLCALL_KAFKA_SASL_PASSWORD'),
         })
         .optional(),
     })
@@ -76,7 +84,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       cluster: z.string().min(1).default('local'),
-      url: z.string().regex(/^amqps?:\/\//, 'expected an amqp:// or amqps:// URL').default('amqp://guest:guest@127.0.0.1:5672'),
+      url: z
+        .string()
+        .regex(/^amqps?:\/\//, 'expected an amqp:// or amqps:// URL')
+        .default('amqp://guest:guest@127.0.0.1:5672'),
       vhosts: z.array(z.string().min(1)).min(1).default(['/']),
       management_url: httpUrl().default('http://127.0.0.1:15672'),
       tap_queue: z.string().min(1).default('rollcall.tap'),
@@ -87,9 +98,18 @@ export const configSchema = z.strictObject({
     .prefault({}),
   extract: z
     .strictObject({
-      event_type: fieldSource(['ce_type', 'ce-type', 'cloudEvents:type', 'cloudEvents_type', 'event_type', 'eventType'], ['/type', '/eventType', '/event_type']),
-      source: fieldSource(['ce_source', 'ce-source', 'cloudEvents:source', 'cloudEvents_source', 'source', 'producer'], ['/source', '/producer']),
-      message_id: fieldSource(['ce_id', 'ce-id', 'cloudEvents:id', 'cloudEvents_id', 'message_id', 'messageId'], ['/messageId', '/message_id']),
+      event_type: fieldSource(
+        ['ce_type', 'ce-type', 'cloudEvents:type', 'cloudEvents_type', 'event_type', 'eventType'],
+        ['/type', '/eventType', '/event_type'],
+      ),
+      source: fieldSource(
+        ['ce_source', 'ce-source', 'cloudEvents:source', 'cloudEvents_source', 'source', 'producer'],
+        ['/source', '/producer'],
+      ),
+      message_id: fieldSource(
+        ['ce_id', 'ce-id', 'cloudEvents:id', 'cloudEvents_id', 'message_id', 'messageId'],
+        ['/messageId', '/message_id'],
+      ),
       correlation_id: fieldSource(
         ['ce_correlationid', 'correlation_id', 'correlationId', 'x-correlation-id'],
         ['/correlationid', '/correlation_id', '/correlationId', '/data/correlation_id', '/data/correlationId'],
@@ -121,7 +141,9 @@ export const configSchema = z.strictObject({
         .array(
           z
             .strictObject({
-              name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a route name of lowercase letters, digits, ".", "_" or "-"'),
+              name: z
+                .string()
+                .regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a route name of lowercase letters, digits, ".", "_" or "-"'),
               type: z.enum(['slack', 'webhook', 'alertmanager']),
               // Slack webhook URLs are secrets: prefer url_env, which names the environment variable holding it.
               url: httpUrl().optional(),
@@ -132,7 +154,10 @@ export const configSchema = z.strictObject({
               repeat_interval: duration('4h'),
               timeout: duration('10s'),
             })
-            .refine((r) => r.url !== undefined || r.url_env !== undefined, { message: 'expected url or url_env', path: ['url'] }),
+            .refine((r) => r.url !== undefined || r.url_env !== undefined, {
+              message: 'expected url or url_env',
+              path: ['url'],
+            }),
         )
         .default([])
         .refine((routes) => new Set(routes.map((r) => r.name)).size === routes.length, 'route names must be unique'),
@@ -147,12 +172,16 @@ export const configSchema = z.strictObject({
       window: z.number().int().min(2).max(1000).default(10),
       kafka: z
         .strictObject({
-          groups: z.strictObject({ include: z.array(regex).default(['.*']), exclude: z.array(regex).default([]) }).prefault({}),
+          groups: z
+            .strictObject({ include: z.array(regex).default(['.*']), exclude: z.array(regex).default([]) })
+            .prefault({}),
         })
         .prefault({}),
       rabbitmq: z
         .strictObject({
-          queues: z.strictObject({ include: z.array(regex).default(['.*']), exclude: z.array(regex).default([]) }).prefault({}),
+          queues: z
+            .strictObject({ include: z.array(regex).default(['.*']), exclude: z.array(regex).default([]) })
+            .prefault({}),
         })
         .prefault({}),
     })
@@ -167,14 +196,27 @@ export const configSchema = z.strictObject({
           z.strictObject({
             name: z.string().min(1),
             role: z.enum(['viewer', 'admin']),
-            sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected the SHA-256 hex digest of the token (rollcall token create), never the token itself'),
+            sha256: z
+              .string()
+              .regex(
+                /^[0-9a-f]{64}$/,
+                'expected the SHA-256 hex digest of the token (rollcall token create), never the token itself',
+              ),
           }),
         )
         .default([])
-        .refine((tokens) => new Set(tokens.map((t) => t.sha256)).size === tokens.length, 'the same token is listed twice'),
+        .refine(
+          (tokens) => new Set(tokens.map((t) => t.sha256)).size === tokens.length,
+          'the same token is listed twice',
+        ),
       /** Origins allowed to call the API from a browser; empty means CORS is off. */
       cors_origins: z.array(z.string().min(1)).default([]),
-      max_body_bytes: z.number().int().min(1024).max(64 * 1_048_576).default(1_048_576),
+      max_body_bytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * 1_048_576)
+        .default(1_048_576),
       /** The built dashboard; served at `/` when the folder exists. */
       web_dir: z.string().min(1).default('./apps/web/dist'),
       /** URL of the demo pilots' control endpoint, for the dashboard's "reproduce the incident" button. */

@@ -36,8 +36,10 @@ const migrationInserts = (): string[] =>
 export function replicatedTwin(create: string): string {
   return create
     .replace(/^CREATE (TABLE|MATERIALIZED VIEW) (\S+)/, `CREATE $1 IF NOT EXISTS $2 ON CLUSTER '{cluster}'`)
-    .replace(/^ENGINE = (\w*MergeTree)(?:\((.*)\))?$/m, (_, engine: string, args?: string) =>
-      `ENGINE = Replicated${engine}(${REPLICATED_ARGS}${args ? `, ${args}` : ''})`,
+    .replace(
+      /^ENGINE = (\w*MergeTree)(?:\((.*)\))?$/m,
+      (_, engine: string, args?: string) =>
+        `ENGINE = Replicated${engine}(${REPLICATED_ARGS}${args ? `, ${args}` : ''})`,
     )
     .replace(/^SETTINGS (.*)$/m, (_, list: string) => {
       const kept = list
@@ -115,10 +117,15 @@ export async function clusterSchema(): Promise<string> {
       return replicatedTwin((await rs.text()).trim());
     };
     const parts = [HEADER, `CREATE DATABASE IF NOT EXISTS ${DB} ON CLUSTER '{cluster}';`];
-    parts.push(`-- Which migrations have run (read by packages/core/src/store/store.ts at start-up).\n${await showCreate('schema_migrations')};`);
+    parts.push(
+      `-- Which migrations have run (read by packages/core/src/store/store.ts at start-up).\n${await showCreate('schema_migrations')};`,
+    );
     let version = 0;
     for (const t of creationOrder()) {
-      const heading = t.version === version ? '' : `-- Migration ${t.version}: ${MIGRATIONS.find((m) => m.version === t.version)?.name}\n`;
+      const heading =
+        t.version === version
+          ? ''
+          : `-- Migration ${t.version}: ${MIGRATIONS.find((m) => m.version === t.version)?.name}\n`;
       version = t.version;
       parts.push(`${heading}${await showCreate(t.name)};`);
     }

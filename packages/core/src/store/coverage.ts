@@ -20,7 +20,13 @@ export interface Heartbeat {
 
 export async function insertHeartbeats(store: Store, beats: Heartbeat[]): Promise<void> {
   if (beats.length === 0) return;
-  const values = beats.map((b) => ({ tap: b.tap, at: chTime(b.at), up: b.up ? 1 : 0, watermark: chTime(b.watermark), reason: b.reason }));
+  const values = beats.map((b) => ({
+    tap: b.tap,
+    at: chTime(b.at),
+    up: b.up ? 1 : 0,
+    watermark: chTime(b.watermark),
+    reason: b.reason,
+  }));
   await store.client.insert({ table: `${store.db}.tap_coverage`, values, format: 'JSONEachRow' });
 }
 
@@ -40,8 +46,22 @@ export interface TapCoverage {
 
 /** Coverage of the taps whose names start with one of `prefixes` ('' for all), between `from` and `to`; `down`
  * counts only heartbeats from `downFrom` on (a gap needs the beat before the stretch, a down state does not). */
-export async function coverageBetween(store: Store, prefixes: string[], from: number, to: number, downFrom = from): Promise<TapCoverage[]> {
-  const rows = await queryRows<{ tap: string; first: string; last: string; max_gap: string; down: string; down_reason: string; watermark: string }>(
+export async function coverageBetween(
+  store: Store,
+  prefixes: string[],
+  from: number,
+  to: number,
+  downFrom = from,
+): Promise<TapCoverage[]> {
+  const rows = await queryRows<{
+    tap: string;
+    first: string;
+    last: string;
+    max_gap: string;
+    down: string;
+    down_reason: string;
+    watermark: string;
+  }>(
     store,
     `SELECT tap, min(t) AS first, max(t) AS last, arrayMax(arrayPushFront(arrayDifference(arraySort(groupArray(t))), 0)) AS max_gap,
             countIf(up = 0 AND t >= {down_from:Int64}) AS down, argMinIf(reason, t, up = 0 AND t >= {down_from:Int64}) AS down_reason, argMax(toUnixTimestamp64Milli(watermark), t) AS watermark
@@ -51,7 +71,15 @@ export async function coverageBetween(store: Store, prefixes: string[], from: nu
      GROUP BY tap ORDER BY tap`,
     { from, to, prefixes, down_from: downFrom },
   );
-  return rows.map((r) => ({ tap: r.tap, first: Number(r.first), last: Number(r.last), maxGap: Number(r.max_gap), down: Number(r.down), downReason: r.down_reason, watermark: Number(r.watermark) }));
+  return rows.map((r) => ({
+    tap: r.tap,
+    first: Number(r.first),
+    last: Number(r.last),
+    maxGap: Number(r.max_gap),
+    down: Number(r.down),
+    downReason: r.down_reason,
+    watermark: Number(r.watermark),
+  }));
 }
 
 /** Taps (matching `prefixes`) that wrote any heartbeat since `since`: the ones a rule's windows depend on. */

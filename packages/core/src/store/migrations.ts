@@ -40,7 +40,9 @@ const ms = (n: number) => `toIntervalMillisecond(${n})`;
 const EVENT_AT = `if(broker_ts = toDateTime64(0, 3, 'UTC') OR broker_ts > observed_at + ${ms(EVENT_TIME_MAX_AHEAD_MS)} OR broker_ts < observed_at - ${ms(EVENT_TIME_MAX_BEHIND_MS)}, observed_at, broker_ts)`;
 const CLOCK_SKEW = `multiIf(broker_ts = toDateTime64(0, 3, 'UTC'), 0, broker_ts > observed_at + ${ms(EVENT_TIME_MAX_AHEAD_MS)}, 1, broker_ts < observed_at - ${ms(EVENT_TIME_MAX_BEHIND_MS)}, -1, 0)`;
 /** The per-minute rollup's view since migration 8: by event minute; last_seen stays when Rollcall saw it. */
-const perMinuteView = (db: string) => `SELECT toStartOfMinute(event_at) AS minute, broker, cluster, stream, kind, event_type, source,
+const perMinuteView = (
+  db: string,
+) => `SELECT toStartOfMinute(event_at) AS minute, broker, cluster, stream, kind, event_type, source,
                toUInt64(count()) AS count, toUInt64(sum(size)) AS bytes, max(observed_at) AS last_seen
         FROM ${db}.events
         GROUP BY minute, broker, cluster, stream, kind, event_type, source`;
@@ -270,7 +272,9 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 7,
     name: 'tap_markers: Kafka drain markers expire after a day',
-    statements: (db) => [`ALTER TABLE ${db}.tap_markers MODIFY TTL toDateTime(at) + INTERVAL 1 DAY DELETE WHERE startsWith(name, '${DRAIN_MARKER_PREFIX}')`],
+    statements: (db) => [
+      `ALTER TABLE ${db}.tap_markers MODIFY TTL toDateTime(at) + INTERVAL 1 DAY DELETE WHERE startsWith(name, '${DRAIN_MARKER_PREFIX}')`,
+    ],
   },
   {
     version: 8,
@@ -319,6 +323,8 @@ export async function migrate(runner: MigrationRunner, db: string, opts: { ttlDa
     ran.push(m.version);
   }
   // TTL follows config on every start; materialize_ttl_after_modify=0 keeps this cheap on large tables.
-  await runner.command(`ALTER TABLE ${db}.events MODIFY TTL toDateTime(observed_at) + INTERVAL ${opts.ttlDays} DAY SETTINGS materialize_ttl_after_modify = 0`);
+  await runner.command(
+    `ALTER TABLE ${db}.events MODIFY TTL toDateTime(observed_at) + INTERVAL ${opts.ttlDays} DAY SETTINGS materialize_ttl_after_modify = 0`,
+  );
   return ran;
 }

@@ -30,7 +30,13 @@ const whereFor = (f: CountFilter) =>
     .filter(Boolean)
     .join(' AND ');
 
-const paramsFor = (f: CountFilter) => ({ broker: f.broker, stream: f.stream, event_type: f.eventType ?? '', kind: f.kind ?? '', since: f.since ?? 0 });
+const paramsFor = (f: CountFilter) => ({
+  broker: f.broker,
+  stream: f.stream,
+  event_type: f.eventType ?? '',
+  kind: f.kind ?? '',
+  since: f.since ?? 0,
+});
 
 /** Raw rows whose event time is in [start, end): event_at is never more than EVENT_TIME_MAX_AHEAD_MS ahead of
  * observed_at, so the same lower bound on observed_at (the sorting key and partition) skips older parts. */
@@ -57,11 +63,20 @@ export async function countEvents(store: Store, f: CountFilter): Promise<CountDe
   const by = groups.map((g) => ({ event_type: g.event_type, kind: g.kind, count: Number(g.count) }));
   const firsts = groups.map((g) => g.first).sort();
   const lasts = groups.map((g) => g.last).sort();
-  return { count: by.reduce((a, g) => a + g.count, 0), by_event_type: by, first_seen: firsts[0] ?? null, last_seen: lasts.at(-1) ?? null };
+  return {
+    count: by.reduce((a, g) => a + g.count, 0),
+    by_event_type: by,
+    first_seen: firsts[0] ?? null,
+    last_seen: lasts.at(-1) ?? null,
+  };
 }
 
 /** ms since epoch from which the hourly rollup holds every hour (0: from the start); Infinity before migration 6. */
 export async function hourlyRollupSince(store: Store): Promise<number> {
-  const [found] = await queryRows<{ since: string | number; n: string | number }>(store, `SELECT toUnixTimestamp64Milli(min(at)) AS since, count() AS n FROM ${store.db}.tap_markers WHERE name = {name:String}`, { name: HOURLY_SINCE });
+  const [found] = await queryRows<{ since: string | number; n: string | number }>(
+    store,
+    `SELECT toUnixTimestamp64Milli(min(at)) AS since, count() AS n FROM ${store.db}.tap_markers WHERE name = {name:String}`,
+    { name: HOURLY_SINCE },
+  );
   return found && Number(found.n) > 0 ? Number(found.since) : Infinity;
 }

@@ -47,7 +47,11 @@ interface Cell {
 
 export async function reconcileRollup(store: Store, { from, settledBefore }: ReconcileWindow): Promise<number> {
   // One scan: after a crash the shortfall is a handful of cells, so they come back here and go in as rows.
-  const rs = await store.client.query({ query: shortfallSql(store.db), query_params: { from, to: settledBefore }, format: 'JSONEachRow' });
+  const rs = await store.client.query({
+    query: shortfallSql(store.db),
+    query_params: { from, to: settledBefore },
+    format: 'JSONEachRow',
+  });
   const cells = await rs.json<Cell>();
   for (const { raw_count, rollup_count, ...cell } of cells) {
     // One insert per cell, its token naming the cell and the counts the repair was computed from. Two collectors
@@ -56,7 +60,9 @@ export async function reconcileRollup(store: Store, { from, settledBefore }: Rec
     // and no raw row lands in one later. Inline settings, because chDB turns per-query clickhouse_settings into
     // session-wide SETs.
     const token = `rollup-repair/${hash53(JSON.stringify([cell, Number(raw_count), Number(rollup_count)])).toString(36)}`;
-    await store.client.command({ query: `INSERT INTO ${store.db}.events_per_minute SETTINGS insert_deduplication_token = '${token}' FORMAT JSONEachRow\n${JSON.stringify(cell)}` });
+    await store.client.command({
+      query: `INSERT INTO ${store.db}.events_per_minute SETTINGS insert_deduplication_token = '${token}' FORMAT JSONEachRow\n${JSON.stringify(cell)}`,
+    });
   }
   return cells.reduce((sum, cell) => sum + Number(cell.count), 0);
 }

@@ -13,7 +13,8 @@ const dir = mkdtempSync(join(tmpdir(), 'rollcall-store-'));
 const cfg = parseConfig('', 'test', { ROLLCALL_DATA_DIR: dir, ROLLCALL_CLICKHOUSE_DATABASE: 'store_test' }).clickhouse;
 const now = Date.now();
 
-const row = (offset: number, over: Partial<EventRow> = {}) => eventRow(now, { offset, message_id: `m${offset}`, key_hash: 2 ** 53 - 1, ...over });
+const row = (offset: number, over: Partial<EventRow> = {}) =>
+  eventRow(now, { offset, message_id: `m${offset}`, key_hash: 2 ** 53 - 1, ...over });
 
 let store: Store;
 beforeAll(async () => {
@@ -24,7 +25,11 @@ afterAll(async () => {
 });
 
 async function rollupCount(stream: string): Promise<number> {
-  const rs = await store.client.query({ query: `SELECT sum(count) AS n FROM store_test.events_per_minute WHERE stream = {s:String}`, query_params: { s: stream }, format: 'JSONEachRow' });
+  const rs = await store.client.query({
+    query: `SELECT sum(count) AS n FROM store_test.events_per_minute WHERE stream = {s:String}`,
+    query_params: { s: stream },
+    format: 'JSONEachRow',
+  });
   const [first] = await rs.json<{ n: string }>();
   return Number(first?.n ?? 0);
 }
@@ -33,7 +38,10 @@ describe('store', () => {
   it('records each migration once, however often it runs', async () => {
     await store.close();
     store = await openStore(cfg); // second start runs migrate() again
-    const rs = await store.client.query({ query: 'SELECT version, count() AS n FROM store_test.schema_migrations GROUP BY version ORDER BY version', format: 'JSONEachRow' });
+    const rs = await store.client.query({
+      query: 'SELECT version, count() AS n FROM store_test.schema_migrations GROUP BY version ORDER BY version',
+      format: 'JSONEachRow',
+    });
     const rows = await rs.json<{ version: number; n: string | number }>();
     expect(rows.map((r) => [Number(r.version), Number(r.n)])).toEqual(MIGRATIONS.map((m) => [m.version, 1]));
   });
@@ -50,24 +58,62 @@ describe('store', () => {
   });
 
   it('stores every field exactly as given: escapes, arrays, large ids and times before 2001', async () => {
-    const odd = 'tab\there, new\nline, back\\slash, quote \' and nul \0, ü€😀';
-    const stored = row(1, { stream: 'exact', routing_key: odd, routed_queues: ["q'1", 'q\t2', ''], event_type: odd, parse_error: odd, key_hash: 2 ** 53 - 1, broker_ts: 946_684_800_007, observed_at: now });
+    const odd = "tab\there, new\nline, back\\slash, quote ' and nul \0, ü€😀";
+    const stored = row(1, {
+      stream: 'exact',
+      routing_key: odd,
+      routed_queues: ["q'1", 'q\t2', ''],
+      event_type: odd,
+      parse_error: odd,
+      key_hash: 2 ** 53 - 1,
+      broker_ts: 946_684_800_007,
+      observed_at: now,
+    });
     await store.insertEvents([stored, row(2, { stream: 'exact', broker_ts: 0, observed_at: now + 1 })], 'exact-1', 6);
     const rs = await store.client.query({
       query: `SELECT routing_key, routed_queues, event_type, parse_error, toString(key_hash) AS key_hash, toUnixTimestamp64Milli(broker_ts) AS broker_ts, toUnixTimestamp64Milli(observed_at) AS observed_at
               FROM store_test.events WHERE stream = 'exact' ORDER BY offset`,
       format: 'JSONEachRow',
     });
-    const got = await rs.json<{ routing_key: string; routed_queues: string[]; event_type: string; parse_error: string; key_hash: string; broker_ts: string; observed_at: string }>();
+    const got = await rs.json<{
+      routing_key: string;
+      routed_queues: string[];
+      event_type: string;
+      parse_error: string;
+      key_hash: string;
+      broker_ts: string;
+      observed_at: string;
+    }>();
     expect(got.map((r) => ({ ...r, broker_ts: Number(r.broker_ts), observed_at: Number(r.observed_at) }))).toEqual([
-      { routing_key: odd, routed_queues: ["q'1", 'q\t2', ''], event_type: odd, parse_error: odd, key_hash: String(2 ** 53 - 1), broker_ts: 946_684_800_007, observed_at: now },
-      { routing_key: '', routed_queues: [], event_type: 'OrderPlaced', parse_error: '', key_hash: String(2 ** 53 - 1), broker_ts: 0, observed_at: now + 1 },
+      {
+        routing_key: odd,
+        routed_queues: ["q'1", 'q\t2', ''],
+        event_type: odd,
+        parse_error: odd,
+        key_hash: String(2 ** 53 - 1),
+        broker_ts: 946_684_800_007,
+        observed_at: now,
+      },
+      {
+        routing_key: '',
+        routed_queues: [],
+        event_type: 'OrderPlaced',
+        parse_error: '',
+        key_hash: String(2 ** 53 - 1),
+        broker_ts: 0,
+        observed_at: now + 1,
+      },
     ]);
   });
 
   it('counts by event type and kind, honouring since', async () => {
     await store.insertEvents(
-      [row(0, { stream: 'mix', event_type: 'A' }), row(1, { stream: 'mix', event_type: 'B' }), row(2, { stream: 'mix', event_type: 'B', kind: 'deliver' }), row(3, { stream: 'mix', event_type: 'A', observed_at: now - 3_600_000 })],
+      [
+        row(0, { stream: 'mix', event_type: 'A' }),
+        row(1, { stream: 'mix', event_type: 'B' }),
+        row(2, { stream: 'mix', event_type: 'B', kind: 'deliver' }),
+        row(3, { stream: 'mix', event_type: 'A', observed_at: now - 3_600_000 }),
+      ],
       'mix-1',
       5,
     );
@@ -78,7 +124,9 @@ describe('store', () => {
       { event_type: 'B', kind: 'deliver', count: 1 },
       { event_type: 'B', kind: 'publish', count: 1 },
     ]);
-    expect((await countEvents(store, { broker: 'kafka', stream: 'mix', eventType: 'B', kind: 'publish' })).count).toBe(1);
+    expect((await countEvents(store, { broker: 'kafka', stream: 'mix', eventType: 'B', kind: 'publish' })).count).toBe(
+      1,
+    );
     expect((await countEvents(store, { broker: 'kafka', stream: 'mix', since: now - 60_000 })).count).toBe(3);
     expect((await countEvents(store, { broker: 'rabbitmq', stream: 'mix' })).count).toBe(0);
   });

@@ -25,7 +25,13 @@ export class StoreLockedError extends Error {
 }
 
 /** chDB's raw insert: the payload goes to the engine's parser as one buffer, not spliced into SQL text. */
-type RawInsert = (params: { table: string; values: Buffer; format: 'TabSeparated'; columns: readonly string[]; settings: Record<string, string | number> }) => Promise<unknown>;
+type RawInsert = (params: {
+  table: string;
+  values: Buffer;
+  format: 'TabSeparated';
+  columns: readonly string[];
+  settings: Record<string, string | number>;
+}) => Promise<unknown>;
 
 interface Connected {
   client: ClickHouseClient;
@@ -35,7 +41,10 @@ interface Connected {
 
 async function connect(cfg: Config['clickhouse']): Promise<Connected> {
   if (cfg.url) {
-    return { client: createClient({ url: cfg.url, username: cfg.user, password: cfg.password, request_timeout: 60_000 }), embedded: false };
+    return {
+      client: createClient({ url: cfg.url, username: cfg.user, password: cfg.password, request_timeout: 60_000 }),
+      embedded: false,
+    };
   }
   const dir = resolve(cfg.data_dir);
   mkdirSync(dir, { recursive: true });
@@ -55,23 +64,71 @@ async function connect(cfg: Config['clickhouse']): Promise<Connected> {
 function lockedOr(err: unknown, dir: string): unknown {
   const message = err instanceof Error ? err.message : String(err);
   if (/lock|already|Failed to create connection/i.test(message)) {
-    return new StoreLockedError(`the embedded store at ${dir} is in use by another process (is \`rollcall start\` running with a different api.port?)`);
+    return new StoreLockedError(
+      `the embedded store at ${dir} is in use by another process (is \`rollcall start\` running with a different api.port?)`,
+    );
   }
   return err;
 }
 
 const EVENT_COLUMNS = [
-  'observed_at', 'broker_ts', 'broker', 'cluster', 'stream', 'routing_key', 'partition', 'offset', 'kind', 'queue', 'routed_queues',
-  'event_type', 'source', 'message_id', 'correlation_id', 'trace_id', 'key_hash', 'size', 'header_count', 'schema_fingerprint',
-  'parse_error', 'connection', 'user', 'delivery_hash', 'tap_batch', 'tap_run',
+  'observed_at',
+  'broker_ts',
+  'broker',
+  'cluster',
+  'stream',
+  'routing_key',
+  'partition',
+  'offset',
+  'kind',
+  'queue',
+  'routed_queues',
+  'event_type',
+  'source',
+  'message_id',
+  'correlation_id',
+  'trace_id',
+  'key_hash',
+  'size',
+  'header_count',
+  'schema_fingerprint',
+  'parse_error',
+  'connection',
+  'user',
+  'delivery_hash',
+  'tap_batch',
+  'tap_run',
 ] as const;
 
 /** One row in EVENT_COLUMNS order: compact rows are a third of the bytes of keyed JSON to build and parse. */
 function eventValues(r: EventRow, tapBatch: number, run: number): unknown[] {
   return [
-    chTime(r.observed_at), chTime(r.broker_ts), r.broker, r.cluster, r.stream, r.routing_key, r.partition, r.offset, r.kind, r.queue, r.routed_queues,
-    r.event_type, r.source, r.message_id, r.correlation_id, r.trace_id, r.key_hash, r.size, r.header_count, r.schema_fingerprint,
-    r.parse_error, r.connection, r.user, r.delivery_hash, tapBatch, run,
+    chTime(r.observed_at),
+    chTime(r.broker_ts),
+    r.broker,
+    r.cluster,
+    r.stream,
+    r.routing_key,
+    r.partition,
+    r.offset,
+    r.kind,
+    r.queue,
+    r.routed_queues,
+    r.event_type,
+    r.source,
+    r.message_id,
+    r.correlation_id,
+    r.trace_id,
+    r.key_hash,
+    r.size,
+    r.header_count,
+    r.schema_fingerprint,
+    r.parse_error,
+    r.connection,
+    r.user,
+    r.delivery_hash,
+    tapBatch,
+    run,
   ];
 }
 
@@ -81,8 +138,10 @@ export const chTime = (ms: number): string => new Date(ms).toISOString().slice(0
 // two thirds of the CPU that JSONCompactEachRow takes, and building it skips an array and a JSON.stringify per row.
 const TSV_SPECIAL = /[\\\t\n\r\0]/;
 const TSV_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0' };
-const tsvText = (s: string): string => (TSV_SPECIAL.test(s) ? s.replace(/[\\\t\n\r\0]/g, (c) => TSV_ESCAPES[c] ?? c) : s);
-const tsvArray = (items: string[]): string => (items.length === 0 ? '[]' : `[${items.map((s) => `'${tsvText(s).replaceAll("'", "\\'")}'`).join(',')}]`);
+const tsvText = (s: string): string =>
+  TSV_SPECIAL.test(s) ? s.replace(/[\\\t\n\r\0]/g, (c) => TSV_ESCAPES[c] ?? c) : s;
+const tsvArray = (items: string[]): string =>
+  items.length === 0 ? '[]' : `[${items.map((s) => `'${tsvText(s).replaceAll("'", "\\'")}'`).join(',')}]`;
 const EPOCH = chTime(0);
 
 /** DateTime64(3) as unix seconds with milliseconds (no Date, no ISO string). ClickHouse reads a bare number as a
@@ -130,7 +189,9 @@ export async function openStore(cfg: Config['clickhouse']): Promise<Store> {
   } catch (err) {
     throw lockedOr(err, resolve(cfg.data_dir));
   }
-  await command(`CREATE TABLE IF NOT EXISTS ${db}.schema_migrations (version UInt32, name String, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version`);
+  await command(
+    `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations (version UInt32, name String, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version`,
+  );
   await migrate(
     {
       command,
@@ -164,7 +225,13 @@ export async function openStore(cfg: Config['clickhouse']): Promise<Store> {
       } as const;
       if (rawInsert) {
         // Per-insert settings here, unlike clickhouse_settings on chDB, which become session-wide SETs.
-        await rawInsert({ table: `${db}.events`, values: eventsTsv(rows, tapBatch, run), format: 'TabSeparated', columns: EVENT_COLUMNS, settings });
+        await rawInsert({
+          table: `${db}.events`,
+          values: eventsTsv(rows, tapBatch, run),
+          format: 'TabSeparated',
+          columns: EVENT_COLUMNS,
+          settings,
+        });
         return;
       }
       await client.insert({
@@ -177,7 +244,11 @@ export async function openStore(cfg: Config['clickhouse']): Promise<Store> {
     },
     async insertSchemas(rows) {
       if (rows.length === 0) return;
-      await client.insert({ table: `${db}.schemas`, values: rows.map((r) => ({ ...r, first_seen: chTime(r.first_seen) })), format: 'JSONEachRow' });
+      await client.insert({
+        table: `${db}.schemas`,
+        values: rows.map((r) => ({ ...r, first_seen: chTime(r.first_seen) })),
+        format: 'JSONEachRow',
+      });
     },
     close: () => client.close(),
   };

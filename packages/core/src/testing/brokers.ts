@@ -21,7 +21,8 @@ export function kafkaTargets(env: NodeJS.ProcessEnv = process.env): KafkaTarget[
   });
 }
 
-export const rabbitUrl = (env: NodeJS.ProcessEnv = process.env) => env.ROLLCALL_TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const rabbitUrl = (env: NodeJS.ProcessEnv = process.env) =>
+  env.ROLLCALL_TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 const rabbitmqctl = (...args: string[]) => promisify(execFile)('rabbitmqctl', ['-q', ...args]);
 
@@ -37,12 +38,18 @@ export async function deleteVhost(vhost: string): Promise<void> {
   await rabbitmqctl('delete_vhost', vhost);
 }
 
-export const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+export const uniqueName = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `${prefix}-`));
 
 /** Polls until check() returns true; fails with the last observed value so a miss says by how much. */
-export async function waitUntil<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+export async function waitUntil<T>(
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
@@ -96,8 +103,27 @@ export interface ChildApp<T> {
  * with only PATH, HOME and `env` in its environment, and resolves once `ready` finds what it waits for in an
  * output line (its URL, say). Fails with the child's output when it exits or `timeoutMs` passes first.
  */
-export function startChildApp<T>(args: string[], { env, cwd, ready, timeoutMs = 60_000, what }: { env: Record<string, string>; cwd: string; ready: (line: string) => T | undefined; timeoutMs?: number; what: string }): Promise<ChildApp<T>> {
-  const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startChildApp<T>(
+  args: string[],
+  {
+    env,
+    cwd,
+    ready,
+    timeoutMs = 60_000,
+    what,
+  }: {
+    env: Record<string, string>;
+    cwd: string;
+    ready: (line: string) => T | undefined;
+    timeoutMs?: number;
+    what: string;
+  },
+): Promise<ChildApp<T>> {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const output = () => lines.join('\n');

@@ -16,7 +16,10 @@ export function kafkaJars(version: string, env: NodeJS.ProcessEnv = process.env)
     .filter((d) => /^kafka-\d+\.\d+\.\d+$/.test(d) && d.startsWith(`kafka-${version}.`))
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const dir = found.at(-1);
-  if (!dir) throw new Error(`no cached Kafka ${version} jars under ${root}: run deploy/local/kafka start with KAFKA_VERSION=${version}.x first`);
+  if (!dir)
+    throw new Error(
+      `no cached Kafka ${version} jars under ${root}: run deploy/local/kafka start with KAFKA_VERSION=${version}.x first`,
+    );
   return join(root, dir);
 }
 
@@ -32,8 +35,27 @@ export interface PerfRun {
 
 /** Runs org.apache.kafka.tools.ProducerPerformance and returns the number of records it reports as sent. */
 export async function producerPerformance(p: PerfRun): Promise<number> {
-  const props = [`bootstrap.servers=${p.brokers.join(',')}`, `compression.type=${p.compression ?? 'none'}`, 'acks=all', 'linger.ms=5'];
-  const args = ['-cp', `${kafkaJars(p.version)}/*`, 'org.apache.kafka.tools.ProducerPerformance', '--topic', p.topic, '--num-records', String(p.records), '--record-size', String(p.recordSize ?? 200), '--throughput', '-1', '--producer-props', ...props];
+  const props = [
+    `bootstrap.servers=${p.brokers.join(',')}`,
+    `compression.type=${p.compression ?? 'none'}`,
+    'acks=all',
+    'linger.ms=5',
+  ];
+  const args = [
+    '-cp',
+    `${kafkaJars(p.version)}/*`,
+    'org.apache.kafka.tools.ProducerPerformance',
+    '--topic',
+    p.topic,
+    '--num-records',
+    String(p.records),
+    '--record-size',
+    String(p.recordSize ?? 200),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    ...props,
+  ];
   if (p.transactionalId) args.push('--transactional-id', p.transactionalId, '--transaction-duration-ms', '200');
   const { stdout } = await run('java', args, { maxBuffer: 16 * 1024 * 1024 });
   const sent = /(\d+) records sent/.exec(stdout.split('\n').filter(Boolean).at(-1) ?? '');
@@ -45,14 +67,26 @@ export async function producerPerformance(p: PerfRun): Promise<number> {
 export async function runJava(version: string, source: string, outDir: string, args: string[]): Promise<string> {
   const classpath = `${kafkaJars(version)}/*`;
   await run('javac', ['-cp', classpath, '-d', outDir, source]);
-  const main = source.split('/').at(-1)?.replace(/\.java$/, '') ?? '';
-  const { stdout } = await run('java', ['-cp', `${outDir}:${classpath}`, main, ...args], { maxBuffer: 16 * 1024 * 1024 });
+  const main =
+    source
+      .split('/')
+      .at(-1)
+      ?.replace(/\.java$/, '') ?? '';
+  const { stdout } = await run('java', ['-cp', `${outDir}:${classpath}`, main, ...args], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return stdout;
 }
 
 /** The first log segment of a partition on a broker started by deploy/local/kafka (its data dir is named after
  * the version and port), for tests that must corrupt what the broker stored. */
-export function localSegment(version: string, broker: string, topic: string, partition = 0, env: NodeJS.ProcessEnv = process.env): string {
+export function localSegment(
+  version: string,
+  broker: string,
+  topic: string,
+  partition = 0,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const port = broker.split(':').at(-1) ?? '';
   const tmp = env.TMPDIR ?? '/tmp';
   const data = readdirSync(tmp).find((d) => d.startsWith(`rollcall-kafka-${version}.`) && d.endsWith(`-${port}`));

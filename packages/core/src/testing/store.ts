@@ -13,7 +13,12 @@ export interface TestStore {
 export function embeddedStore(prefix: string, database?: string): TestStore {
   let store: Store | undefined;
   beforeAll(async () => {
-    store = await openStore(parseConfig('', 'test', { ROLLCALL_DATA_DIR: tempDir(prefix), ...(database ? { ROLLCALL_CLICKHOUSE_DATABASE: database } : {}) }).clickhouse);
+    store = await openStore(
+      parseConfig('', 'test', {
+        ROLLCALL_DATA_DIR: tempDir(prefix),
+        ...(database ? { ROLLCALL_CLICKHOUSE_DATABASE: database } : {}),
+      }).clickhouse,
+    );
   });
   afterAll(async () => {
     await store?.close();

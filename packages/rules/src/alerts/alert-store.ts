@@ -28,13 +28,19 @@ export interface Transition {
   routes: string[];
 }
 
-export const transitionId = (fingerprint: string, to: TransitionTo, at: number): string => hash53(`${fingerprint}/${to}/${at}`).toString(16).padStart(14, '0');
+export const transitionId = (fingerprint: string, to: TransitionTo, at: number): string =>
+  hash53(`${fingerprint}/${to}/${at}`).toString(16).padStart(14, '0');
 
 export async function insertTransitions(store: Store, rows: Transition[]): Promise<void> {
   if (rows.length === 0) return;
   await store.client.insert({
     table: `${store.db}.alert_transitions`,
-    values: rows.map((r) => ({ ...r, at: chTime(r.at), active_at: chTime(r.active_at), firing_at: r.firing_at === null ? null : chTime(r.firing_at) })),
+    values: rows.map((r) => ({
+      ...r,
+      at: chTime(r.at),
+      active_at: chTime(r.active_at),
+      firing_at: r.firing_at === null ? null : chTime(r.firing_at),
+    })),
     format: 'JSONEachRow',
   });
 }
@@ -97,21 +103,42 @@ export async function insertEvaluations(store: Store, rows: EvaluationSample[]):
   if (rows.length === 0) return;
   await store.client.insert({
     table: `${store.db}.rule_evaluations`,
-    values: rows.map((r) => ({ ...r, at: chTime(r.at), window_start: chTime(r.window_start), window_end: chTime(r.window_end), breached: r.breached ? 1 : 0 })),
+    values: rows.map((r) => ({
+      ...r,
+      at: chTime(r.at),
+      window_start: chTime(r.window_start),
+      window_end: chTime(r.window_end),
+      breached: r.breached ? 1 : 0,
+    })),
     format: 'JSONEachRow',
   });
 }
 
-export async function acknowledge(store: Store, ack: { fingerprint: string; firingAt: number; at: number; by: string; comment: string }): Promise<void> {
+export async function acknowledge(
+  store: Store,
+  ack: { fingerprint: string; firingAt: number; at: number; by: string; comment: string },
+): Promise<void> {
   await store.client.insert({
     table: `${store.db}.alert_acks`,
-    values: [{ fingerprint: ack.fingerprint, firing_at: chTime(ack.firingAt), at: chTime(ack.at), by: ack.by, comment: ack.comment }],
+    values: [
+      {
+        fingerprint: ack.fingerprint,
+        firing_at: chTime(ack.firingAt),
+        at: chTime(ack.at),
+        by: ack.by,
+        comment: ack.comment,
+      },
+    ],
     format: 'JSONEachRow',
   });
 }
 
 /** Acknowledged firing episodes, as `${fingerprint}/${firing_at ms}`. */
 export async function acknowledgedEpisodes(store: Store): Promise<Set<string>> {
-  const rows = await queryRows<{ fingerprint: string; firing_at: string | number }>(store, `SELECT fingerprint, toUnixTimestamp64Milli(firing_at) AS firing_at FROM ${store.db}.alert_acks`, {});
+  const rows = await queryRows<{ fingerprint: string; firing_at: string | number }>(
+    store,
+    `SELECT fingerprint, toUnixTimestamp64Milli(firing_at) AS firing_at FROM ${store.db}.alert_acks`,
+    {},
+  );
   return new Set(rows.map((r) => `${r.fingerprint}/${Number(r.firing_at)}`));
 }

@@ -32,7 +32,13 @@ export interface Hysteresis {
 /** Resolve on the first clean window. */
 const AT_ONCE: Hysteresis = { after: 0, per: 0 };
 
-export function step(current: AlertStatus, breached: boolean, at: number, forMs: number, resolve: Hysteresis = AT_ONCE): { next: AlertStatus; to?: TransitionTo } {
+export function step(
+  current: AlertStatus,
+  breached: boolean,
+  at: number,
+  forMs: number,
+  resolve: Hysteresis = AT_ONCE,
+): { next: AlertStatus; to?: TransitionTo } {
   switch (current.state) {
     case 'inactive':
       if (!breached) return { next: current };
@@ -45,7 +51,13 @@ export function step(current: AlertStatus, breached: boolean, at: number, forMs:
       return { next: current };
     }
     case 'firing': {
-      if (breached) return { next: current.cleanFor === undefined ? current : { state: 'firing', activeAt: current.activeAt, firingAt: current.firingAt } };
+      if (breached)
+        return {
+          next:
+            current.cleanFor === undefined
+              ? current
+              : { state: 'firing', activeAt: current.activeAt, firingAt: current.firingAt },
+        };
       const cleanFor = (current.cleanFor ?? 0) + resolve.per;
       if (cleanFor >= resolve.after) return { next: INACTIVE, to: 'resolved' };
       return { next: { ...current, cleanFor } };
@@ -58,5 +70,7 @@ export function fingerprintOf(ruleId: string, labels: Record<string, string>): s
   const sorted = Object.keys(labels)
     .sort()
     .map((k) => `${k}=${labels[k] ?? ''}`);
-  return hash53([ruleId, ...sorted].join('\u0000')).toString(16).padStart(14, '0');
+  return hash53([ruleId, ...sorted].join('\u0000'))
+    .toString(16)
+    .padStart(14, '0');
 }

@@ -7,7 +7,14 @@
 import type { Logger } from '@rollcall/core/log';
 import { backoffDelay } from '@rollcall/core/retry';
 import { chTime, type Store } from '@rollcall/core/store';
-import { acknowledgedEpisodes, fromRow, TRANSITION_COLUMNS, transitionId, type Transition, type TransitionRow } from './alert-store.ts';
+import {
+  acknowledgedEpisodes,
+  fromRow,
+  TRANSITION_COLUMNS,
+  transitionId,
+  type Transition,
+  type TransitionRow,
+} from './alert-store.ts';
 import { DeliveryError, type Notification, type Route } from '../notify/notification.ts';
 import { isActiveSilence, listSilences, matchesAll } from './silences.ts';
 import { singleFlight } from '../single-flight.ts';
@@ -53,7 +60,9 @@ interface Owed {
 const notificationId = (transitionId: string, route: string, repeat: number) => `${transitionId}/${route}/${repeat}`;
 
 /** The labels a notification carries and silences match against, named as Alertmanager names them. */
-export const alertLabels = (t: Pick<Transition, 'rule_id' | 'severity' | 'labels' | 'stream'>): Record<string, string> => ({ alertname: t.rule_id, severity: t.severity, ...t.labels, stream: t.stream });
+export const alertLabels = (
+  t: Pick<Transition, 'rule_id' | 'severity' | 'labels' | 'stream'>,
+): Record<string, string> => ({ alertname: t.rule_id, severity: t.severity, ...t.labels, stream: t.stream });
 
 export function toNotification(t: Transition, route: string, repeat: number, dashboardUrl: string): Notification {
   const firingAt = t.firing_at ?? t.at;
@@ -79,7 +88,18 @@ export function toNotification(t: Transition, route: string, repeat: number, das
 /** Enough to drain a burst (an incident firing ten rules) without one receiver getting a thundering herd. */
 const DEFAULT_PER_ROUTE = 4;
 
-export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = Date.now, pollMs = 1000, maxRetryDelayMs = 60_000, horizonMs = 7 * 86_400_000, perRoute = DEFAULT_PER_ROUTE }: OutboxDeps): Outbox {
+export function createOutbox({
+  store,
+  log,
+  routes,
+  dashboardUrl,
+  deliver,
+  now = Date.now,
+  pollMs = 1000,
+  maxRetryDelayMs = 60_000,
+  horizonMs = 7 * 86_400_000,
+  perRoute = DEFAULT_PER_ROUTE,
+}: OutboxDeps): Outbox {
   const byName = new Map(routes.map((r) => [r.name, r]));
   /** route → lanes (alert/route) with a delivery in flight; a pass skips those and routes at their bound. */
   const inFlight = new Map<string, Set<string>>();
@@ -95,7 +115,18 @@ export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = 
     const id = notificationId(owed.transition.id, owed.route, owed.repeat);
     await store.client.insert({
       table: `${store.db}.notifications`,
-      values: [{ id, transition_id: owed.transition.id, route: owed.route, repeat: owed.repeat, at: chTime(now()), outcome, attempts, error }],
+      values: [
+        {
+          id,
+          transition_id: owed.transition.id,
+          route: owed.route,
+          repeat: owed.repeat,
+          at: chTime(now()),
+          outcome,
+          attempts,
+          error,
+        },
+      ],
       format: 'JSONEachRow',
     });
     recorded.set(id, performance.now());
@@ -140,14 +171,21 @@ export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = 
   /** A resolved message only follows a firing message that was actually delivered on that route. */
   const firingOutcome = async (t: Transition, route: string): Promise<string | undefined> => {
     const firingId = transitionId(t.fingerprint, 'firing', t.firing_at ?? 0);
-    const [row] = await queryRows<{ outcome: string }>(store, `SELECT outcome FROM ${store.db}.notifications FINAL WHERE id = {id:String}`, { id: notificationId(firingId, route, 0) });
+    const [row] = await queryRows<{ outcome: string }>(
+      store,
+      `SELECT outcome FROM ${store.db}.notifications FINAL WHERE id = {id:String}`,
+      { id: notificationId(firingId, route, 0) },
+    );
     return row?.outcome;
   };
 
   const attempt = async (owed: Owed, silenced: boolean) => {
     const route = byName.get(owed.route);
     if (!route) {
-      if (!warnedUnknown.has(owed.route)) log.error(`rule ${owed.transition.rule_id} notifies route "${owed.route}", which is not configured under alerting.routes`);
+      if (!warnedUnknown.has(owed.route))
+        log.error(
+          `rule ${owed.transition.rule_id} notifies route "${owed.route}", which is not configured under alerting.routes`,
+        );
       warnedUnknown.add(owed.route);
       return;
     }
@@ -164,17 +202,33 @@ export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = 
       await deliver(route, toNotification(owed.transition, owed.route, owed.repeat, dashboardUrl));
       await record(owed, 'delivered', state.attempt + 1);
       retry.delete(key);
-      log.info('notification delivered', { route: owed.route, rule: owed.transition.rule_id, status: owed.transition.to_state, repeat: owed.repeat, attempts: state.attempt + 1 });
+      log.info('notification delivered', {
+        route: owed.route,
+        rule: owed.transition.rule_id,
+        status: owed.transition.to_state,
+        repeat: owed.repeat,
+        attempts: state.attempt + 1,
+      });
     } catch (err) {
       const permanent = err instanceof DeliveryError && !err.retriable;
       if (permanent) {
         await record(owed, 'failed', state.attempt + 1, (err as Error).message);
-        log.error('notification refused by the receiver; not retrying', { route: owed.route, rule: owed.transition.rule_id, err });
+        log.error('notification refused by the receiver; not retrying', {
+          route: owed.route,
+          rule: owed.transition.rule_id,
+          err,
+        });
         return;
       }
       const delay = backoffDelay(state.attempt, maxRetryDelayMs, 500);
       retry.set(key, { attempt: state.attempt + 1, nextAt: now() + delay });
-      log.warn('notification delivery failed; will retry', { route: owed.route, rule: owed.transition.rule_id, attempt: state.attempt + 1, delay_ms: delay, err });
+      log.warn('notification delivery failed; will retry', {
+        route: owed.route,
+        rule: owed.transition.rule_id,
+        attempt: state.attempt + 1,
+        delay_ms: delay,
+        err,
+      });
     }
   };
 
@@ -186,7 +240,9 @@ export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = 
     if (lanes.has(lane) || lanes.size >= perRoute) return;
     lanes.add(lane);
     const delivery = attempt(o, silenced)
-      .catch((err: unknown) => log.error('notification delivery failed unexpectedly', { route: o.route, rule: o.transition.rule_id, err }))
+      .catch((err: unknown) =>
+        log.error('notification delivery failed unexpectedly', { route: o.route, rule: o.transition.rule_id, err }),
+      )
       .finally(() => {
         lanes.delete(lane);
         running.delete(delivery);
@@ -210,7 +266,11 @@ export function createOutbox({ store, log, routes, dashboardUrl, deliver, now = 
       seen.add(lane);
       // Checked here, after the last await: a delivery may have landed while this pass was reading silences.
       if (recorded.has(notificationId(o.transition.id, o.route, o.repeat))) continue;
-      launch(o, lane, silences.some((s) => matchesAll(s.matchers, alertLabels(o.transition))));
+      launch(
+        o,
+        lane,
+        silences.some((s) => matchesAll(s.matchers, alertLabels(o.transition))),
+      );
     }
   };
 

@@ -16,7 +16,9 @@ export interface SystemAlert {
   key: Record<string, string>;
   breached: boolean;
   forMs: number;
-  row: (to: TransitionTo) => Omit<Transition, 'id' | 'at' | 'fingerprint' | 'from_state' | 'to_state' | 'active_at' | 'firing_at'>;
+  row: (
+    to: TransitionTo,
+  ) => Omit<Transition, 'id' | 'at' | 'fingerprint' | 'from_state' | 'to_state' | 'active_at' | 'firing_at'>;
 }
 
 type AlertRow = ReturnType<SystemAlert['row']>;
@@ -30,18 +32,41 @@ interface SystemRule {
 }
 
 /** An alert of `rule` about the one thing `key` names (a file, a tap): its labels are the rule id, the key and the severity. */
-function systemAlert(rule: SystemRule, key: Record<string, string>, breached: boolean, forMs: number, row: (to: TransitionTo) => Omit<AlertRow, 'rule_id' | 'rule_type' | 'description' | 'severity' | 'labels'>): SystemAlert {
+function systemAlert(
+  rule: SystemRule,
+  key: Record<string, string>,
+  breached: boolean,
+  forMs: number,
+  row: (to: TransitionTo) => Omit<AlertRow, 'rule_id' | 'rule_type' | 'description' | 'severity' | 'labels'>,
+): SystemAlert {
   return {
     ruleId: rule.ruleId,
     key,
     breached,
     forMs,
-    row: (to) => ({ rule_id: rule.ruleId, rule_type: rule.ruleType, description: rule.description, severity: rule.severity, labels: { rule_id: rule.ruleId, ...key, severity: rule.severity }, ...row(to) }),
+    row: (to) => ({
+      rule_id: rule.ruleId,
+      rule_type: rule.ruleType,
+      description: rule.description,
+      severity: rule.severity,
+      labels: { rule_id: rule.ruleId, ...key, severity: rule.severity },
+      ...row(to),
+    }),
   };
 }
 
-const RULE_FILE: SystemRule = { ruleId: RULE_FILE_ALERT, ruleType: 'config', description: 'A rule file does not validate; its last good rules keep running.', severity: 'warning' };
-const TAP_HEALTH: SystemRule = { ruleId: TAP_HEALTH_ALERT, ruleType: 'tap', description: 'A tap is not watching: messages it misses are not counted until it is back.', severity: 'critical' };
+const RULE_FILE: SystemRule = {
+  ruleId: RULE_FILE_ALERT,
+  ruleType: 'config',
+  description: 'A rule file does not validate; its last good rules keep running.',
+  severity: 'warning',
+};
+const TAP_HEALTH: SystemRule = {
+  ruleId: TAP_HEALTH_ALERT,
+  ruleType: 'tap',
+  description: 'A tap is not watching: messages it misses are not counted until it is back.',
+  severity: 'critical',
+};
 
 /** A broken rule file, so nobody runs on stale rules without knowing. */
 export const fileAlert = (file: RuleFileState, routes: string[]): SystemAlert =>

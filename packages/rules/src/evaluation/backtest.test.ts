@@ -3,7 +3,10 @@ import type { Store } from '@rollcall/core/store';
 import { parseRuleFile } from '../model/files.ts';
 import { backtest } from './backtest.ts';
 
-const [rule] = parseRuleFile(`rules:\n  - id: floor\n    type: volume\n    match: { broker: kafka, stream: orders }\n    window: 1m\n    every: 1m\n    min: 1\n`, 'test.yaml');
+const [rule] = parseRuleFile(
+  `rules:\n  - id: floor\n    type: volume\n    match: { broker: kafka, stream: orders }\n    window: 1m\n    every: 1m\n    min: 1\n`,
+  'test.yaml',
+);
 
 /** A store whose every query answers no rows, and aborts `controller` at its `abortAt`th query. */
 function countingStore(controller: AbortController, abortAt: number): { store: Store; queries: () => number } {

@@ -42,10 +42,19 @@ export function decisionOf(evaluation: Evaluation): Decision {
   return evaluation.breached ? 'breached' : 'clean';
 }
 
-export async function backtest(store: Store, rule: Rule, from: number, to: number, { coverage = false, now = Date.now(), signal }: BacktestOptions = {}): Promise<BacktestResult> {
+export async function backtest(
+  store: Store,
+  rule: Rule,
+  from: number,
+  to: number,
+  { coverage = false, now = Date.now(), signal }: BacktestOptions = {},
+): Promise<BacktestResult> {
   const firstEnd = Math.ceil(from / rule.every) * rule.every;
   const count = Math.floor((to - firstEnd) / rule.every) + 1;
-  if (count > MAX_BACKTEST_STEPS) throw new RangeError(`${count} evaluations of every ${rule.every / 1000}s between from and to; at most ${MAX_BACKTEST_STEPS} (narrow the range)`);
+  if (count > MAX_BACKTEST_STEPS)
+    throw new RangeError(
+      `${count} evaluations of every ${rule.every / 1000}s between from and to; at most ${MAX_BACKTEST_STEPS} (narrow the range)`,
+    );
   let status: AlertStatus = INACTIVE;
   const watchCache: WatchCache = new Map();
   const steps: BacktestStep[] = [];
@@ -56,13 +65,36 @@ export async function backtest(store: Store, rule: Rule, from: number, to: numbe
     const window = windowAt(rule, at);
     const watch = coverage ? await watchOf(store, rule, window, now, [], watchCache) : undefined;
     if (watch?.state === 'waiting') {
-      steps.push({ at, window, evaluation: { value: 0, threshold: 0, breached: false, expected: '', summary: `waiting: ${watch.reason}`, skipped: `waiting: ${watch.reason}` }, decision: 'waiting', state: status.state });
+      steps.push({
+        at,
+        window,
+        evaluation: {
+          value: 0,
+          threshold: 0,
+          breached: false,
+          expected: '',
+          summary: `waiting: ${watch.reason}`,
+          skipped: `waiting: ${watch.reason}`,
+        },
+        decision: 'waiting',
+        state: status.state,
+      });
       continue;
     }
-    const evaluation = watch?.state === 'not watched' ? notWatched(watch.reason) : await evaluateScheduled(store, rule, window);
-    const moved = evaluation.skipped ? { next: status } : step(status, evaluation.breached, at, rule.for, { after: resolveForOf(rule), per: rule.every });
+    const evaluation =
+      watch?.state === 'not watched' ? notWatched(watch.reason) : await evaluateScheduled(store, rule, window);
+    const moved = evaluation.skipped
+      ? { next: status }
+      : step(status, evaluation.breached, at, rule.for, { after: resolveForOf(rule), per: rule.every });
     status = moved.next;
-    steps.push({ at, window, evaluation, decision: decisionOf(evaluation), state: status.state, ...(moved.to ? { to: moved.to } : {}) });
+    steps.push({
+      at,
+      window,
+      evaluation,
+      decision: decisionOf(evaluation),
+      state: status.state,
+      ...(moved.to ? { to: moved.to } : {}),
+    });
     if (moved.to === 'firing') fired.push({ from: at, value: evaluation.value, summary: evaluation.summary });
     const open = fired.at(-1);
     if (moved.to === 'resolved' && open) open.to = at;

@@ -51,33 +51,73 @@ function cached<T>(cache: WatchCache, key: string, read: () => Promise<T>): Prom
 }
 
 /** `tapped`: brokers this deployment runs a tap for; such a broker with no heartbeat is not being watched. */
-export async function watchOf(store: Store, rule: Rule, window: Window, now: number, tapped: Broker[] = [], cache: WatchCache = new Map()): Promise<Watch> {
+export async function watchOf(
+  store: Store,
+  rule: Rule,
+  window: Window,
+  now: number,
+  tapped: Broker[] = [],
+  cache: WatchCache = new Map(),
+): Promise<Watch> {
   const brokers = brokersOf(rule);
   if (!brokers) return WATCHED;
   const stretch = stretchOf(rule, window);
   const needed = stretch.end + rule.delay;
   // From the start of the hour a day before: a little more than a day, the same for every window of that hour.
   const tapsSince = Math.floor((stretch.start - TAPS_LOOKBACK_MS) / HOUR_MS) * HOUR_MS;
-  const taps = await cached(cache, `taps/${brokers.join()}/${tapsSince}`, () => tapsSeenSince(store, brokers, tapsSince));
+  const taps = await cached(cache, `taps/${brokers.join()}/${tapsSince}`, () =>
+    tapsSeenSince(store, brokers, tapsSince),
+  );
   const silent = brokers.find((b) => tapped.includes(b) && !taps.some((t) => t === b || t.startsWith(`${b}/`)));
   if (silent) return { state: 'not watched', reason: `the ${silent} tap has not reported yet` };
   // No tap of these brokers has ever reported (a store fed by something else): nothing to hold the rule to.
   if (taps.length === 0) return WATCHED;
   const until = Math.min(now, needed);
-  const during = new Map((await coverageBetween(store, brokers, stretch.start - HEARTBEAT_GAP_MS, until, stretch.start)).map((c) => [c.tap, c]));
-  const latest = () => cached(cache, `latest/${brokers.join()}/${now}`, async () => new Map((await coverageBetween(store, brokers, now - HEARTBEAT_GAP_MS, now)).map((c) => [c.tap, c])));
+  const during = new Map(
+    (await coverageBetween(store, brokers, stretch.start - HEARTBEAT_GAP_MS, until, stretch.start)).map((c) => [
+      c.tap,
+      c,
+    ]),
+  );
+  const latest = () =>
+    cached(
+      cache,
+      `latest/${brokers.join()}/${now}`,
+      async () => new Map((await coverageBetween(store, brokers, now - HEARTBEAT_GAP_MS, now)).map((c) => [c.tap, c])),
+    );
   for (const tap of taps) {
     const c = during.get(tap);
-    if (!c) return { state: 'not watched', reason: `${tap} reported nothing between ${iso(stretch.start)} and ${iso(until)}` };
-    if (c.first > stretch.start) return { state: 'not watched', reason: `${tap} started watching at ${iso(c.first)}, after the window began` };
+    if (!c)
+      return {
+        state: 'not watched',
+        reason: `${tap} reported nothing between ${iso(stretch.start)} and ${iso(until)}`,
+      };
+    if (c.first > stretch.start)
+      return { state: 'not watched', reason: `${tap} started watching at ${iso(c.first)}, after the window began` };
     const gap = Math.max(c.maxGap, until - c.last); // silence up to now counts too
-    if (gap > HEARTBEAT_GAP_MS) return { state: 'not watched', reason: `${tap} was not running for ${Math.round(gap / 1000)} s during the window` };
-    if (c.down > 0) return { state: 'not watched', reason: `${tap} was not watching during the window: ${c.downReason}` };
+    if (gap > HEARTBEAT_GAP_MS)
+      return {
+        state: 'not watched',
+        reason: `${tap} was not running for ${Math.round(gap / 1000)} s during the window`,
+      };
+    if (c.down > 0)
+      return { state: 'not watched', reason: `${tap} was not watching during the window: ${c.downReason}` };
     const mark = c.watermark >= needed ? c.watermark : ((await latest()).get(tap)?.watermark ?? c.watermark);
-    if (mark < needed) return { state: 'waiting', reason: `${tap} has stored everything up to ${iso(mark)}; the window needs ${iso(needed)}` };
+    if (mark < needed)
+      return {
+        state: 'waiting',
+        reason: `${tap} has stored everything up to ${iso(mark)}; the window needs ${iso(needed)}`,
+      };
   }
   return WATCHED;
 }
 
 /** The evaluation of a window nobody watched: no query, no verdict; the alert keeps its state. */
-export const notWatched = (reason: string): Evaluation => ({ value: 0, threshold: 0, breached: false, expected: '', summary: `not watched: ${reason}`, skipped: `not watched: ${reason}` });
+export const notWatched = (reason: string): Evaluation => ({
+  value: 0,
+  threshold: 0,
+  breached: false,
+  expected: '',
+  summary: `not watched: ${reason}`,
+  skipped: `not watched: ${reason}`,
+});

@@ -53,7 +53,13 @@ export const OUTSIDE_SCHEDULE = 'outside the schedule';
 /** Like evaluateRule, but a window not wholly inside the rule's schedule counts as not breached, unqueried. */
 export function evaluateScheduled(store: Store, rule: Rule, window: Window, keep: string[] = []): Promise<Evaluation> {
   if (!windowActive(rule.schedule, window.start, window.end)) {
-    return Promise.resolve({ value: 0, threshold: 0, breached: false, expected: OUTSIDE_SCHEDULE, summary: 'outside the rule’s schedule' });
+    return Promise.resolve({
+      value: 0,
+      threshold: 0,
+      breached: false,
+      expected: OUTSIDE_SCHEDULE,
+      summary: 'outside the rule’s schedule',
+    });
   }
   return evaluateRule(store, rule, window, keep);
 }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { binomialAtLeast, binomialAtMost, countAtLeast, countAtMost, formatP, lnGamma, poissonAtLeast, poissonAtMost, significant } from './significance.ts';
+import {
+  binomialAtLeast,
+  binomialAtMost,
+  countAtLeast,
+  countAtMost,
+  formatP,
+  lnGamma,
+  poissonAtLeast,
+  poissonAtMost,
+  significant,
+} from './significance.ts';
 
 /** Tail sums of the probability mass, term by term in log space: slow, but obviously right. */
 const lnChoose = (n: number, k: number) => lnGamma(n + 1) - lnGamma(k + 1) - lnGamma(n - k + 1);

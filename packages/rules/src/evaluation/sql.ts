@@ -17,12 +17,21 @@ const GLOB = /[*?]/;
 
 /** `*` and `?` become LIKE wildcards; LIKE's own % and _ are escaped so they match literally. */
 export function globToLike(glob: string): string {
-  return glob.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
+  return glob
+    .replace(/[\\%_]/g, (c) => `\\${c}`)
+    .replace(/\*/g, '%')
+    .replace(/\?/g, '_');
 }
 
 /** `groupBy`: slicing by routing key needs raw rows too, and so does `routed` (the rollup keeps no queues). */
 export function sourceFor(match: Match, window: Window, groupBy?: string): Source {
-  return match.routing_key === undefined && match.routed === undefined && groupBy !== 'routing_key' && window.start % MINUTE === 0 && window.end % MINUTE === 0 ? 'rollup' : 'events';
+  return match.routing_key === undefined &&
+    match.routed === undefined &&
+    groupBy !== 'routing_key' &&
+    window.start % MINUTE === 0 &&
+    window.end % MINUTE === 0
+    ? 'rollup'
+    : 'events';
 }
 
 export function tableOf(store: Store, source: Source): string {
@@ -67,7 +76,6 @@ export function windowWhere(source: Source, window: Window, p: string): Fragment
   return { sql: eventTimeRange(`${p}_start`, `${p}_end`), params };
 }
 
-
 export const countExpr = (source: Source) => (source === 'rollup' ? 'sum(count)' : 'count()');
 
 /** Events matching `match` in the window. */
@@ -75,12 +83,23 @@ export async function countIn(store: Store, match: Match, window: Window, p = 'm
   const source = sourceFor(match, window);
   const m = matchWhere(match, p);
   const w = windowWhere(source, window, p);
-  const [row] = await queryRows<{ n: string | number }>(store, `SELECT ${countExpr(source)} AS n FROM ${tableOf(store, source)} WHERE ${m.sql} AND ${w.sql}`, { ...m.params, ...w.params });
+  const [row] = await queryRows<{ n: string | number }>(
+    store,
+    `SELECT ${countExpr(source)} AS n FROM ${tableOf(store, source)} WHERE ${m.sql} AND ${w.sql}`,
+    { ...m.params, ...w.params },
+  );
   return Number(row?.n ?? 0);
 }
 
 export function describeMatch(match: Match): string {
-  const what = [match.broker, match.stream ?? '*', match.event_type ? `type ${match.event_type}` : '', match.source ? `from ${match.source}` : '', match.routing_key ? `key ${match.routing_key}` : '', match.routed === false ? 'unroutable' : match.routed ? 'routed' : ''];
+  const what = [
+    match.broker,
+    match.stream ?? '*',
+    match.event_type ? `type ${match.event_type}` : '',
+    match.source ? `from ${match.source}` : '',
+    match.routing_key ? `key ${match.routing_key}` : '',
+    match.routed === false ? 'unroutable' : match.routed ? 'routed' : '',
+  ];
   return `${what.filter(Boolean).join(' ')} (${match.kind})`;
 }
 

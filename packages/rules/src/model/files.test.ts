@@ -17,23 +17,64 @@ const good = `rules:
 describe('rule files', () => {
   it('reads a valid file with defaults filled in', () => {
     const [rule] = parseRuleFile(good, 'x.yaml');
-    expect(rule).toMatchObject({ id: 'orders-floor', type: 'volume', window: 300_000, every: 60_000, for: 0, delay: 30_000, severity: 'warning', match: { kind: 'publish' } });
+    expect(rule).toMatchObject({
+      id: 'orders-floor',
+      type: 'volume',
+      window: 300_000,
+      every: 60_000,
+      for: 0,
+      delay: 30_000,
+      severity: 'warning',
+      match: { kind: 'publish' },
+    });
   });
 
   it.each([
     ['broken YAML', 'rules:\n  - id: a\n    type: [volume\n', /x\.yaml:\d+:\d+: invalid YAML/],
-    ['an unknown type', 'rules:\n  - id: a\n    type: volumes\n', /x\.yaml:3: rules\.0\.type: expected type to be one of volume/],
+    [
+      'an unknown type',
+      'rules:\n  - id: a\n    type: volumes\n',
+      /x\.yaml:3: rules\.0\.type: expected type to be one of volume/,
+    ],
     ['an unknown field', `${good}    mni: 3\n`, /x\.yaml:6: rules\.0\.mni: unknown field/],
     ['a bad duration', `${good}    window: five minutes\n`, /x\.yaml:6: rules\.0\.window: expected a duration/],
-    ['a missing bound', 'rules:\n  - id: a\n    type: ratio\n    a: { stream: x }\n    b: { stream: y }\n', /x\.yaml:\d+: rules\.0\.lo: a ratio rule needs lo or hi/],
-    ['a bad time zone', `${good}    schedule: { timezone: Mars/Olympus }\n`, /x\.yaml:6: rules\.0\.schedule\.timezone: expected an IANA time zone/],
+    [
+      'a missing bound',
+      'rules:\n  - id: a\n    type: ratio\n    a: { stream: x }\n    b: { stream: y }\n',
+      /x\.yaml:\d+: rules\.0\.lo: a ratio rule needs lo or hi/,
+    ],
+    [
+      'a bad time zone',
+      `${good}    schedule: { timezone: Mars/Olympus }\n`,
+      /x\.yaml:6: rules\.0\.schedule\.timezone: expected an IANA time zone/,
+    ],
     ['a bad id', good.replace('orders-floor', 'Orders Floor'), /x\.yaml:2: rules\.0\.id: expected an id/],
-    ['a repeated id', good + good.replace('rules:\n', ''), /x\.yaml:6: rules\.1\.id: "orders-floor" is already used by rules\.0/],
+    [
+      'a repeated id',
+      good + good.replace('rules:\n', ''),
+      /x\.yaml:6: rules\.1\.id: "orders-floor" is already used by rules\.0/,
+    ],
     ['a list at the top', '- id: a\n', /x\.yaml:1: expected a mapping with a "rules" list/],
-    ['an every that overflows', `${good}    every: ${'9'.repeat(400)}d\n`, /x\.yaml:6: rules\.0\.every: expected a duration .*at most 30d/],
+    [
+      'an every that overflows',
+      `${good}    every: ${'9'.repeat(400)}d\n`,
+      /x\.yaml:6: rules\.0\.every: expected a duration .*at most 30d/,
+    ],
     ['a window past 30 days', `${good}    window: 31d\n`, /x\.yaml:6: rules\.0\.window: .*at most 30d/],
     ['a for past 7 days', `${good}    for: 8d\n`, /x\.yaml:6: rules\.0\.for: .*at most 7d/],
-    ['an alias bomb', `a: &a [x,x,x,x,x,x,x,x,x]\n${'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i] ?? 'a'}`).join(',')}]`).join('\n')}\n`, /x\.yaml:2: invalid YAML: .*alias/],
+    [
+      'an alias bomb',
+      `a: &a [x,x,x,x,x,x,x,x,x]\n${'bcdefghi'
+        .split('')
+        .map(
+          (k, i) =>
+            `${k}: &${k} [${Array(9)
+              .fill(`*${'abcdefgh'[i] ?? 'a'}`)
+              .join(',')}]`,
+        )
+        .join('\n')}\n`,
+      /x\.yaml:2: invalid YAML: .*alias/,
+    ],
   ])('names the file, line and field for %s', (_, text, message) => {
     expect(ruleFileError(text)).toMatch(message);
   });

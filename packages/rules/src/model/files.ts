@@ -21,14 +21,19 @@ export function parseRuleFile(text: string, fileName: string): Rule[] {
     throw new RuleFileError(err instanceof ConfigError ? err.message : String(err));
   }
   const value = source.value;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RuleFileError(`${fileName}:1: expected a mapping with a "rules" list`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new RuleFileError(`${fileName}:1: expected a mapping with a "rules" list`);
   const result = ruleFileSchema.safeParse(value);
   if (!result.success) throw new RuleFileError(describeIssues(result.error.issues, fileName, source).join('\n'));
   const seen = new Map<string, number>();
   const dupes = result.data.rules.flatMap((rule, i) => {
     const first = seen.get(rule.id);
     seen.set(rule.id, first ?? i);
-    return first === undefined ? [] : [`${fileName}${lineOf(source.document, ['rules', i, 'id'], source.lines)}: rules.${i}.id: "${rule.id}" is already used by rules.${first}`];
+    return first === undefined
+      ? []
+      : [
+          `${fileName}${lineOf(source.document, ['rules', i, 'id'], source.lines)}: rules.${i}.id: "${rule.id}" is already used by rules.${first}`,
+        ];
   });
   if (dupes.length) throw new RuleFileError(dupes.join('\n'));
   return result.data.rules;
@@ -78,7 +83,9 @@ const FS_REASONS: Record<string, string> = {
 
 function fsReason(err: unknown): string {
   const code = (err as { code?: unknown }).code;
-  return (typeof code === 'string' ? FS_REASONS[code] : undefined) ?? (err instanceof Error ? err.message : String(err));
+  return (
+    (typeof code === 'string' ? FS_REASONS[code] : undefined) ?? (err instanceof Error ? err.message : String(err))
+  );
 }
 
 function notRegular(info: Stats): void {
@@ -98,7 +105,10 @@ export function readRuleFile(path: string): Rule[] {
     // Checked again on the open descriptor, so a file swapped after the stat cannot slip past the cap.
     const info = fstatSync(fd);
     notRegular(info);
-    if (info.size > MAX_RULE_FILE_BYTES) throw new RuleFileError(`${path}: ${Math.ceil(info.size / 1024)} kB; rule files are limited to ${MAX_RULE_FILE_BYTES / 1024} kB (split it into several files)`);
+    if (info.size > MAX_RULE_FILE_BYTES)
+      throw new RuleFileError(
+        `${path}: ${Math.ceil(info.size / 1024)} kB; rule files are limited to ${MAX_RULE_FILE_BYTES / 1024} kB (split it into several files)`,
+      );
     text = readFileSync(fd, 'utf8');
   } catch (err) {
     if (err instanceof RuleFileError) throw err;
@@ -138,7 +148,13 @@ export interface RuleFilesDeps {
   parser?: RuleParser;
 }
 
-export function createRuleFiles({ dir, log, pollMs = 2000, onChange, parser = createWorkerParser() }: RuleFilesDeps): RuleFiles {
+export function createRuleFiles({
+  dir,
+  log,
+  pollMs = 2000,
+  onChange,
+  parser = createWorkerParser(),
+}: RuleFilesDeps): RuleFiles {
   const states = new Map<string, RuleFileState>();
   let clashes = new Map<string, string>();
   let merged: Rule[] = [];
@@ -152,7 +168,10 @@ export function createRuleFiles({ dir, log, pollMs = 2000, onChange, parser = cr
       return;
     }
     states.set(file, { file, rules: previous?.rules ?? [], error: loaded.error, stamp });
-    log.error(`rule file is invalid; its last good rules keep running\n${loaded.error}`, { file, kept: previous?.rules.length ?? 0 });
+    log.error(`rule file is invalid; its last good rules keep running\n${loaded.error}`, {
+      file,
+      kept: previous?.rules.length ?? 0,
+    });
   };
 
   const merge = () => {

@@ -6,14 +6,26 @@ const DAY_MS = 86_400_000;
 /** Upper bounds on rule durations. A window or step past 30 days is no longer a live check (the raw rows behind
  * most rules expire after clickhouse.ttl_days, 30 by default), and an unbounded one overflowed to Infinity and
  * broke every rule's evaluation writes. `for` and `resolve_for` past a week would leave an alert unheard. */
-export const RULE_DURATION_LIMITS = { window: 30 * DAY_MS, every: 30 * DAY_MS, for: 7 * DAY_MS, resolve_for: 7 * DAY_MS, delay: DAY_MS, within: 7 * DAY_MS, max_silence: 30 * DAY_MS, history: 400 * DAY_MS } as const;
+export const RULE_DURATION_LIMITS = {
+  window: 30 * DAY_MS,
+  every: 30 * DAY_MS,
+  for: 7 * DAY_MS,
+  resolve_for: 7 * DAY_MS,
+  delay: DAY_MS,
+  within: 7 * DAY_MS,
+  max_silence: 30 * DAY_MS,
+  history: 400 * DAY_MS,
+} as const;
 
 const duration = (max: number, fallback?: string) => {
   const text = fallback === undefined ? z.string() : z.string().default(fallback);
   return text.transform((value, ctx) => {
     const ms = parseDuration(value);
     if (ms === undefined || ms > max) {
-      ctx.addIssue({ code: 'custom', message: `expected ${DURATION_HINT}, at most ${formatDuration(max)}, got "${value}"` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected ${DURATION_HINT}, at most ${formatDuration(max)}, got "${value}"`,
+      });
       return z.NEVER;
     }
     return ms;
@@ -61,7 +73,10 @@ const timezone = z.string().refine((tz) => {
 
 export const scheduleSchema = z.strictObject({
   timezone: timezone.default('UTC'),
-  days: z.array(z.enum(WEEKDAYS)).min(1).default([...WEEKDAYS]),
+  days: z
+    .array(z.enum(WEEKDAYS))
+    .min(1)
+    .default([...WEEKDAYS]),
   hours: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'expected a range of hours such as 08:00-22:00')
@@ -94,11 +109,22 @@ export const DEFAULT_MAX_GROUPS = 100;
 
 /** One alert per value of `group_by`, for at most `max_groups` values (the busiest). */
 const slicing = {
-  group_by: z.enum(GROUP_KEYS, { error: `expected group_by to be one of ${GROUP_KEYS.join(', ')} (extracted payload fields are not stored per event)` }).optional(),
+  group_by: z
+    .enum(GROUP_KEYS, {
+      error: `expected group_by to be one of ${GROUP_KEYS.join(', ')} (extracted payload fields are not stored per event)`,
+    })
+    .optional(),
   max_groups: z.number().int().min(1).max(1000).optional(),
 };
 
-const volume = z.strictObject({ ...common, ...slicing, type: z.literal('volume'), match: matchSchema, min: z.number().min(0).optional(), max: z.number().min(0).optional() });
+const volume = z.strictObject({
+  ...common,
+  ...slicing,
+  type: z.literal('volume'),
+  match: matchSchema,
+  min: z.number().min(0).optional(),
+  max: z.number().min(0).optional(),
+});
 
 const baseline = z.strictObject({
   ...common,
@@ -118,7 +144,17 @@ const baseline = z.strictObject({
 
 // min_count: over a handful of events one message still in flight at a window's edge moves the ratio by 15 %;
 // windows with fewer events on `a` are skipped (and say so) rather than judged.
-const ratio = z.strictObject({ ...common, ...slicing, type: z.literal('ratio'), a: matchSchema, b: matchSchema, lo: z.number().min(0).optional(), hi: z.number().min(0).optional(), min_count: z.number().int().min(0).default(0), confidence });
+const ratio = z.strictObject({
+  ...common,
+  ...slicing,
+  type: z.literal('ratio'),
+  a: matchSchema,
+  b: matchSchema,
+  lo: z.number().min(0).optional(),
+  hi: z.number().min(0).optional(),
+  min_count: z.number().int().min(0).default(0),
+  confidence,
+});
 
 const completeness = z.strictObject({
   ...common,
@@ -132,15 +168,29 @@ const completeness = z.strictObject({
   sample: z.number().int().min(0).max(100).default(10),
 });
 
-const freshness = z.strictObject({ ...common, type: z.literal('freshness'), match: matchSchema, max_silence: duration(RULE_DURATION_LIMITS.max_silence) });
+const freshness = z.strictObject({
+  ...common,
+  type: z.literal('freshness'),
+  match: matchSchema,
+  max_silence: duration(RULE_DURATION_LIMITS.max_silence),
+});
 
-const duplicates = z.strictObject({ ...common, type: z.literal('duplicates'), match: matchSchema, key: z.enum(['message_id', 'correlation_id']).default('message_id'), max_share: percent.default(1) });
+const duplicates = z.strictObject({
+  ...common,
+  type: z.literal('duplicates'),
+  match: matchSchema,
+  key: z.enum(['message_id', 'correlation_id']).default('message_id'),
+  max_share: percent.default(1),
+});
 
 const schema = z.strictObject({
   ...common,
   type: z.literal('schema'),
   match: matchSchema,
-  on: z.array(z.enum(['new_fingerprint', 'missing_field'])).min(1).default(['new_fingerprint', 'missing_field']),
+  on: z
+    .array(z.enum(['new_fingerprint', 'missing_field']))
+    .min(1)
+    .default(['new_fingerprint', 'missing_field']),
   /** How far back the known schemas reach. */
   history: duration(RULE_DURATION_LIMITS.history, '7d'),
 });
@@ -163,23 +213,47 @@ const lag = z.strictObject({
   delay: duration(RULE_DURATION_LIMITS.delay, '0s'),
 });
 
-export const RULE_TYPES = ['volume', 'baseline', 'ratio', 'completeness', 'freshness', 'duplicates', 'schema', 'lag'] as const;
+export const RULE_TYPES = [
+  'volume',
+  'baseline',
+  'ratio',
+  'completeness',
+  'freshness',
+  'duplicates',
+  'schema',
+  'lag',
+] as const;
 
 export const ruleSchema = z
   .discriminatedUnion('type', [volume, baseline, ratio, completeness, freshness, duplicates, schema, lag], {
-    error: (issue) => (issue.code === 'invalid_union' ? `expected type to be one of ${RULE_TYPES.join(', ')}` : undefined),
+    error: (issue) =>
+      issue.code === 'invalid_union' ? `expected type to be one of ${RULE_TYPES.join(', ')}` : undefined,
   })
   .superRefine((rule, ctx) => {
-    const need = (ok: boolean, message: string, path: string) => ok || ctx.addIssue({ code: 'custom', message, path: [path] });
-    if (rule.type === 'volume') need(rule.min !== undefined || rule.max !== undefined, 'a volume rule needs min or max', 'min');
-    if (rule.type === 'ratio') need(rule.lo !== undefined || rule.hi !== undefined, 'a ratio rule needs lo or hi', 'lo');
-    if (rule.type === 'baseline') need(rule.drop !== undefined || rule.rise !== undefined, 'a baseline rule needs drop or rise (percent)', 'drop');
-    if (rule.type === 'baseline') need(rule.min_history <= rule.seasons, 'min_history cannot exceed seasons', 'min_history');
-    if (rule.type === 'lag') need(rule.max_messages !== undefined || rule.max_seconds !== undefined || rule.statuses.length > 0, 'a lag rule needs max_messages, max_seconds or statuses', 'max_messages');
+    const need = (ok: boolean, message: string, path: string) =>
+      ok || ctx.addIssue({ code: 'custom', message, path: [path] });
+    if (rule.type === 'volume')
+      need(rule.min !== undefined || rule.max !== undefined, 'a volume rule needs min or max', 'min');
+    if (rule.type === 'ratio')
+      need(rule.lo !== undefined || rule.hi !== undefined, 'a ratio rule needs lo or hi', 'lo');
+    if (rule.type === 'baseline')
+      need(rule.drop !== undefined || rule.rise !== undefined, 'a baseline rule needs drop or rise (percent)', 'drop');
+    if (rule.type === 'baseline')
+      need(rule.min_history <= rule.seasons, 'min_history cannot exceed seasons', 'min_history');
+    if (rule.type === 'lag')
+      need(
+        rule.max_messages !== undefined || rule.max_seconds !== undefined || rule.statuses.length > 0,
+        'a lag rule needs max_messages, max_seconds or statuses',
+        'max_messages',
+      );
     if (rule.type === 'volume' || rule.type === 'baseline' || rule.type === 'ratio') {
       need(rule.group_by !== undefined || rule.max_groups === undefined, 'max_groups needs group_by', 'max_groups');
       // The slice is the alert's label of that name: a fixed label of the same name would hide it.
-      need(rule.group_by === undefined || !(rule.group_by in rule.labels), `labels cannot hold ${rule.group_by ?? ''}: group_by adds it per slice`, 'labels');
+      need(
+        rule.group_by === undefined || !(rule.group_by in rule.labels),
+        `labels cannot hold ${rule.group_by ?? ''}: group_by adds it per slice`,
+        'labels',
+      );
     }
     need(rule.every > 0, 'every must be longer than 0s', 'every');
     if (rule.type !== 'freshness') need(rule.window > 0, 'window must be longer than 0s', 'window');

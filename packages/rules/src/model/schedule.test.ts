@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { scheduleSchema } from './rule.ts';
 import { isActive, windowActive } from './schedule.ts';
 
-const jakartaOffice = scheduleSchema.parse({ timezone: 'Asia/Jakarta', days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '08:00-22:00' });
+const jakartaOffice = scheduleSchema.parse({
+  timezone: 'Asia/Jakarta',
+  days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+  hours: '08:00-22:00',
+});
 // Monday 2026-11-23 in Jakarta (UTC+7): 08:00 local is 01:00Z.
 const at = (iso: string) => Date.parse(iso);
 

@@ -21,13 +21,20 @@ afterEach(async () => {
 });
 
 /** A real HTTP server on 127.0.0.1 that records every request, then answers with `handler` (200 "ok" by default). */
-async function receiver(handler: Handler = (_req, res) => res.end('ok')): Promise<{ origin: string; received: Received[] }> {
+async function receiver(
+  handler: Handler = (_req, res) => res.end('ok'),
+): Promise<{ origin: string; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       handler(req, res);
     });
   });
@@ -45,8 +52,18 @@ async function receiver(handler: Handler = (_req, res) => res.end('ok')): Promis
 const firing: Notification = {
   id: 'tr-1/oncall/0',
   status: 'firing',
-  rule: { id: 'fraud-scores-ratio', description: 'Every card event gets a fraud score', severity: 'critical', type: 'ratio' },
-  labels: { team: 'payments', rule_id: 'fraud-scores-ratio', severity: 'critical', stream: 'rabbitmq cards (publish) → kafka fraud.scores' },
+  rule: {
+    id: 'fraud-scores-ratio',
+    description: 'Every card event gets a fraud score',
+    severity: 'critical',
+    type: 'ratio',
+  },
+  labels: {
+    team: 'payments',
+    rule_id: 'fraud-scores-ratio',
+    severity: 'critical',
+    stream: 'rabbitmq cards (publish) → kafka fraud.scores',
+  },
   fingerprint: '0123456789abcdef',
   stream: 'rabbitmq cards (publish) → kafka fraud.scores',
   observed: 0.79,
@@ -59,9 +76,22 @@ const firing: Notification = {
   repeat: 0,
 };
 
-const resolved: Notification = { ...firing, id: 'tr-2/oncall/0', status: 'resolved', observed: 0.99, endsAt: '2026-11-23T01:20:00.000Z', at: '2026-11-23T01:20:00.000Z' };
+const resolved: Notification = {
+  ...firing,
+  id: 'tr-2/oncall/0',
+  status: 'resolved',
+  observed: 0.99,
+  endsAt: '2026-11-23T01:20:00.000Z',
+  at: '2026-11-23T01:20:00.000Z',
+};
 
-const route = (type: Route['type'], url: string, extra: Partial<Route> = {}): Route => ({ name: 'oncall', type, url, timeoutMs: 2000, ...extra });
+const route = (type: Route['type'], url: string, extra: Partial<Route> = {}): Route => ({
+  name: 'oncall',
+  type,
+  url,
+  timeoutMs: 2000,
+  ...extra,
+});
 
 const only = (received: Received[]): Received => {
   expect(received).toHaveLength(1);
@@ -88,7 +118,11 @@ const slackSchema = z.object({
       type: z.string(),
       text: text.optional(),
       fields: z.array(text).optional(),
-      elements: z.array(z.looseObject({ type: z.string(), url: z.string().optional(), text: z.union([text, z.string()]).optional() })).optional(),
+      elements: z
+        .array(
+          z.looseObject({ type: z.string(), url: z.string().optional(), text: z.union([text, z.string()]).optional() }),
+        )
+        .optional(),
     }),
   ),
 });
@@ -155,7 +189,16 @@ describe('deliver to a webhook', () => {
 
     const request = only(hook.received);
     const body = webhookSchema.parse(JSON.parse(request.body));
-    expect(body).toMatchObject({ id: firing.id, status: 'firing', rule: firing.rule, observed: 0.79, threshold: 0.95, starts_at: firing.startsAt, ends_at: null, repeat: 0 });
+    expect(body).toMatchObject({
+      id: firing.id,
+      status: 'firing',
+      rule: firing.rule,
+      observed: 0.79,
+      threshold: 0.95,
+      starts_at: firing.startsAt,
+      ends_at: null,
+      repeat: 0,
+    });
     expect(request.headers['x-rollcall-delivery']).toBe(firing.id);
 
     const header = String(request.headers['x-rollcall-signature']);
@@ -200,7 +243,10 @@ const alertsSchema = z.array(
 describe('deliver to Alertmanager', () => {
   it('posts a firing alert to /api/v2/alerts with string annotations and no endsAt', async () => {
     const am = await receiver();
-    await deliver(route('alertmanager', `${am.origin}/`, { headers: { Authorization: 'Basic cm9sbGNhbGw6eA==' } }), firing);
+    await deliver(
+      route('alertmanager', `${am.origin}/`, { headers: { Authorization: 'Basic cm9sbGNhbGw6eA==' } }),
+      firing,
+    );
 
     const request = only(am.received);
     expect(request.method).toBe('POST');
@@ -301,7 +347,9 @@ describe('delivery errors', () => {
     const server = await receiver(() => {
       // Never answers.
     });
-    const error = await deliveryError(deliver(route('webhook', `${server.origin}${secretPath}`, { timeoutMs: 150 }), firing));
+    const error = await deliveryError(
+      deliver(route('webhook', `${server.origin}${secretPath}`, { timeoutMs: 150 }), firing),
+    );
     expect(error.retriable).toBe(true);
     expect(error.message).toContain('within 150 ms');
     expect(error.message).not.toContain('s3cr3tT0kenValue42');
@@ -309,7 +357,9 @@ describe('delivery errors', () => {
   });
 
   it('refuses a malformed url without quoting it', async () => {
-    const error = await deliveryError(deliver(route('slack', 'hooks.slack.com/services/T0001/B0001/s3cr3tT0kenValue42'), firing));
+    const error = await deliveryError(
+      deliver(route('slack', 'hooks.slack.com/services/T0001/B0001/s3cr3tT0kenValue42'), firing),
+    );
     expect(error.retriable).toBe(false);
     expect(error.message).not.toContain('s3cr3tT0kenValue42');
   });

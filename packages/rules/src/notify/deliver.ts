@@ -46,27 +46,41 @@ function targetUrl(route: Route): URL {
     // The URL itself is not quoted: for Slack it is the secret.
     throw new DeliveryError(`route "${route.name}": the configured url is not a valid URL`, false);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DeliveryError(`route "${route.name}": the url must be http or https, not ${url.protocol}`, false);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new DeliveryError(`route "${route.name}": the url must be http or https, not ${url.protocol}`, false);
   return url;
 }
 
 async function post(route: Route, request: Outgoing, fetchImpl: typeof fetch): Promise<Response> {
   // Route headers may replace the content type; ours come last so a route cannot forge a signature or delivery id.
   const headers = new Headers({ 'content-type': 'application/json' });
-  for (const [name, value] of [...Object.entries(route.headers ?? {}), ...Object.entries(request.headers)]) headers.set(name, value);
+  for (const [name, value] of [...Object.entries(route.headers ?? {}), ...Object.entries(request.headers)])
+    headers.set(name, value);
   try {
     // A followed 301/302 turns the POST into a GET that can answer 200: the message would be lost yet counted delivered.
-    return await fetchImpl(request.url, { method: 'POST', headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(route.timeoutMs) });
+    return await fetchImpl(request.url, {
+      method: 'POST',
+      headers,
+      body: request.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(route.timeoutMs),
+    });
   } catch (error) {
     const origin = request.url.origin;
-    const reason = isTimeout(error) ? `no response from ${origin} within ${route.timeoutMs} ms` : `could not reach ${origin} (${networkReason(error, request.url)})`;
+    const reason = isTimeout(error)
+      ? `no response from ${origin} within ${route.timeoutMs} ms`
+      : `could not reach ${origin} (${networkReason(error, request.url)})`;
     throw new DeliveryError(`route "${route.name}": ${reason}`, true);
   }
 }
 
 async function refused(route: Route, url: URL, response: Response): Promise<DeliveryError> {
-  const snippet = redact(await bodyStart(response), url).replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
-  const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed: configure the final URL)' : '';
+  const snippet = redact(await bodyStart(response), url)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, SNIPPET_CHARS);
+  const redirect =
+    response.status >= 300 && response.status < 400 ? ' (redirects are not followed: configure the final URL)' : '';
   const message = `route "${route.name}": ${url.origin} answered HTTP ${response.status}${redirect}${snippet === '' ? '' : `: ${snippet}`}`;
   return new DeliveryError(message, isRetriableStatus(response.status));
 }

@@ -23,7 +23,9 @@ const n: Notification = {
 const text = z.object({ type: z.string(), text: z.string() });
 const blocksOf = (message: object) =>
   z
-    .object({ blocks: z.array(z.looseObject({ type: z.string(), text: text.optional(), fields: z.array(text).optional() })) })
+    .object({
+      blocks: z.array(z.looseObject({ type: z.string(), text: text.optional(), fields: z.array(text).optional() })),
+    })
     .parse(message).blocks;
 
 describe('slackMessage', () => {
@@ -35,7 +37,12 @@ describe('slackMessage', () => {
   });
 
   it('cuts text to Slack’s limits instead of having the message refused', () => {
-    const long: Notification = { ...n, rule: { ...n.rule, id: 'r'.repeat(400) }, summary: '<'.repeat(5000), stream: 's'.repeat(5000) };
+    const long: Notification = {
+      ...n,
+      rule: { ...n.rule, id: 'r'.repeat(400) },
+      summary: '<'.repeat(5000),
+      stream: 's'.repeat(5000),
+    };
     const blocks = blocksOf(slackMessage(long));
     const header = blocks.find((b) => b.type === 'header')?.text?.text ?? '';
     expect(header.length).toBeLessThanOrEqual(150);

@@ -17,11 +17,26 @@ export function slackMessage(n: Notification): object {
   return {
     text: truncate(escape(`${word}: ${n.rule.id}${reminder}: ${n.summary}`), SECTION_MAX),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: truncate(`${emoji} ${word}: ${n.rule.id}${reminder}`, HEADER_MAX), emoji: true } },
+      {
+        type: 'header',
+        text: {
+          type: 'plain_text',
+          text: truncate(`${emoji} ${word}: ${n.rule.id}${reminder}`, HEADER_MAX),
+          emoji: true,
+        },
+      },
       { type: 'section', fields: fields(n).map(([name, value]) => mrkdwn(truncate(`*${name}*\n${value}`, FIELD_MAX))) },
       ...(n.summary === '' ? [] : [{ type: 'section', text: mrkdwn(truncate(escape(n.summary), SECTION_MAX)) }]),
-      { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Rollcall' }, url: n.url }] },
-      { type: 'context', elements: [mrkdwn(truncate(`Fingerprint \`${n.fingerprint}\` · Notification \`${escape(n.id)}\``, SECTION_MAX))] },
+      {
+        type: 'actions',
+        elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Rollcall' }, url: n.url }],
+      },
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(truncate(`Fingerprint \`${n.fingerprint}\` · Notification \`${escape(n.id)}\``, SECTION_MAX)),
+        ],
+      },
     ],
   };
 }
@@ -54,6 +69,9 @@ function escape(text: string): string {
 function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   // Never leave half a surrogate pair or half an &amp; escape before the ellipsis.
-  const cut = text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '').replace(/&[a-z]*$/, '');
+  const cut = text
+    .slice(0, max - 1)
+    .replace(/[\uD800-\uDBFF]$/, '')
+    .replace(/&[a-z]*$/, '');
   return `${cut}…`;
 }

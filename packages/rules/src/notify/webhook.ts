@@ -34,14 +34,25 @@ export function signature(secret: string, timestamp: number, body: string): stri
 }
 
 /** The id header lets receivers drop a redelivery; the signature header is sent only when a secret is set. */
-export function webhookHeaders(id: string, body: string, secret: string | undefined, nowSec: number): Record<string, string> {
+export function webhookHeaders(
+  id: string,
+  body: string,
+  secret: string | undefined,
+  nowSec: number,
+): Record<string, string> {
   const headers: Record<string, string> = { [DELIVERY_HEADER]: id };
   if (secret !== undefined) headers[SIGNATURE_HEADER] = `t=${nowSec},v1=${signature(secret, nowSec, body)}`;
   return headers;
 }
 
 /** Checks an X-Rollcall-Signature header (`t=<unix seconds>,v1=<hex>`, v1 may repeat) against the raw body. */
-export function verifySignature(secret: string, header: string, body: string, nowSec: number, toleranceSec = 300): boolean {
+export function verifySignature(
+  secret: string,
+  header: string,
+  body: string,
+  nowSec: number,
+  toleranceSec = 300,
+): boolean {
   const { timestamp, candidates } = parseSignatureHeader(header);
   if (timestamp === undefined || Math.abs(nowSec - timestamp) > toleranceSec) return false;
   const expected = Buffer.from(signature(secret, timestamp, body), 'hex');

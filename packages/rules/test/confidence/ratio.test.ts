@@ -36,7 +36,10 @@ describe('ratio decisions with confidence', () => {
   it('does not fire or flap on a small window that swings past the band by chance', async () => {
     // 12 requests a minute, all published, but edges move a few between windows: 9/12 = 0.75, 14/12 = 1.17
     const bs = [12, 9, 13, 10, 14, 12, 11, 9, 12, 14, 10, 12, 9, 13, 12, 10, 14, 11, 9, 12];
-    await write('small', bs.map((b): [number, number] => [12, b]));
+    await write(
+      'small',
+      bs.map((b): [number, number] => [12, b]),
+    );
     const judged = await backtest(db.store, ratio('small'), T0, T0 + 20 * MINUTE);
     expect(judged.fired).toEqual([]);
     const undecided = judged.steps.filter((s) => s.evaluation.skipped?.includes('not significant'));

@@ -23,7 +23,13 @@ const MINUTES: [number, number][] = [
   [100, 100],
 ];
 
-const files = (rules: Rule[]): RuleFiles => ({ rules: () => rules, files: () => [], reload: () => false, start: () => {}, stop: () => {} });
+const files = (rules: Rule[]): RuleFiles => ({
+  rules: () => rules,
+  files: () => [],
+  reload: () => false,
+  start: () => {},
+  stop: () => {},
+});
 
 describe('resolve_for', () => {
   let store: Store;
@@ -44,7 +50,11 @@ describe('resolve_for', () => {
       await engine.tick();
       states.push(engine.statuses()[0]?.status.state ?? '');
     }
-    const stored = await queryRows<{ to_state: string; at: string }>(store, `SELECT to_state, toUnixTimestamp64Milli(at) AS at FROM ${store.db}.alert_transitions WHERE rule_id = {id:String} ORDER BY at`, { id });
+    const stored = await queryRows<{ to_state: string; at: string }>(
+      store,
+      `SELECT to_state, toUnixTimestamp64Milli(at) AS at FROM ${store.db}.alert_transitions WHERE rule_id = {id:String} ORDER BY at`,
+      { id },
+    );
     return { states, transitions: stored.map((t) => [t.to_state, Math.floor((Number(t.at) - T0) / MINUTE)]) };
   };
 

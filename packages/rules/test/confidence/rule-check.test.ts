@@ -24,11 +24,31 @@ describe('confidence and resolve_for in rule files', () => {
   });
 
   it.each([
-    ['a confidence written as a percentage', `${ratio}    confidence: 99.9\n`, /x\.yaml:8: rules\.0\.confidence: expected a confidence below 1 .*99\.9 is written 0\.999/],
-    ['a confidence that is not a number', `${ratio}    confidence: high\n`, /x\.yaml:8: rules\.0\.confidence: expected a confidence between 0 and 1/],
-    ['a negative confidence', `${ratio}    confidence: -0.5\n`, /x\.yaml:8: rules\.0\.confidence: expected a confidence between 0 and 1/],
-    ['a bad resolve_for', `${ratio}    resolve_for: a while\n`, /x\.yaml:8: rules\.0\.resolve_for: expected a duration/],
-    ['confidence on a volume floor', 'rules:\n  - id: f\n    type: volume\n    match: { stream: x }\n    min: 3\n    confidence: 0.99\n', /x\.yaml:6: rules\.0\.confidence: unknown field/],
+    [
+      'a confidence written as a percentage',
+      `${ratio}    confidence: 99.9\n`,
+      /x\.yaml:8: rules\.0\.confidence: expected a confidence below 1 .*99\.9 is written 0\.999/,
+    ],
+    [
+      'a confidence that is not a number',
+      `${ratio}    confidence: high\n`,
+      /x\.yaml:8: rules\.0\.confidence: expected a confidence between 0 and 1/,
+    ],
+    [
+      'a negative confidence',
+      `${ratio}    confidence: -0.5\n`,
+      /x\.yaml:8: rules\.0\.confidence: expected a confidence between 0 and 1/,
+    ],
+    [
+      'a bad resolve_for',
+      `${ratio}    resolve_for: a while\n`,
+      /x\.yaml:8: rules\.0\.resolve_for: expected a duration/,
+    ],
+    [
+      'confidence on a volume floor',
+      'rules:\n  - id: f\n    type: volume\n    match: { stream: x }\n    min: 3\n    confidence: 0.99\n',
+      /x\.yaml:6: rules\.0\.confidence: unknown field/,
+    ],
   ])('names the file, line and field for %s', (_, text, message) => {
     expect(ruleFileError(text)).toMatch(message);
   });

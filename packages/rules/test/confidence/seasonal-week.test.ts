@@ -22,7 +22,9 @@ const STREAMS = [
 
 let store: Store;
 beforeAll(async () => {
-  store = await openStore(parseConfig('', 'test', { ROLLCALL_DATA_DIR: tempDir('rollcall-confidence-week') }).clickhouse);
+  store = await openStore(
+    parseConfig('', 'test', { ROLLCALL_DATA_DIR: tempDir('rollcall-confidence-week') }).clickhouse,
+  );
   await writeTraffic(store, STREAMS, JUDGED - 4 * WEEK, JUDGED + WEEK, 11);
 }, 120_000);
 afterAll(async () => {
@@ -51,18 +53,26 @@ const baseline = (stream: string, extra = ''): Rule => {
 };
 
 describe('baseline decisions with confidence', () => {
-  it('a week of seasonal traffic with ±30% jitter raises nothing; the bounds alone would', { timeout: 600_000 }, async () => {
-    const judged = await backtest(store, baseline('slow'), JUDGED, JUDGED + WEEK);
-    console.info(`slow: ${judged.steps.length} windows, ${judged.steps.filter((s) => s.evaluation.skipped).length} past a bound but not significant, ${judged.fired.length} alerts`);
-    expect(judged.fired).toEqual([]);
-    expect(judged.steps.filter((s) => !s.evaluation.skipped).length).toBeGreaterThan(1900);
-    // The same week with the test off: the slow stream's night windows cross the drop bound again and again.
-    const bare = await backtest(store, baseline('slow', '\n    confidence: 0'), JUDGED, JUDGED + WEEK);
-    const crossed = bare.steps.filter((s) => s.evaluation.breached);
-    const smallest = Math.min(...crossed.map((s) => Number(s.evaluation.details?.p_value ?? 1)));
-    console.info(`slow, confidence 0: ${crossed.length} windows past a bound (smallest p ${smallest.toExponential(1)}), ${bare.fired.length} alerts`);
-    expect(bare.fired.length).toBeGreaterThan(10);
-  });
+  it(
+    'a week of seasonal traffic with ±30% jitter raises nothing; the bounds alone would',
+    { timeout: 600_000 },
+    async () => {
+      const judged = await backtest(store, baseline('slow'), JUDGED, JUDGED + WEEK);
+      console.info(
+        `slow: ${judged.steps.length} windows, ${judged.steps.filter((s) => s.evaluation.skipped).length} past a bound but not significant, ${judged.fired.length} alerts`,
+      );
+      expect(judged.fired).toEqual([]);
+      expect(judged.steps.filter((s) => !s.evaluation.skipped).length).toBeGreaterThan(1900);
+      // The same week with the test off: the slow stream's night windows cross the drop bound again and again.
+      const bare = await backtest(store, baseline('slow', '\n    confidence: 0'), JUDGED, JUDGED + WEEK);
+      const crossed = bare.steps.filter((s) => s.evaluation.breached);
+      const smallest = Math.min(...crossed.map((s) => Number(s.evaluation.details?.p_value ?? 1)));
+      console.info(
+        `slow, confidence 0: ${crossed.length} windows past a bound (smallest p ${smallest.toExponential(1)}), ${bare.fired.length} alerts`,
+      );
+      expect(bare.fired.length).toBeGreaterThan(10);
+    },
+  );
 
   it('a 50% drop fires in its first window, and says how unlikely it is', { timeout: 120_000 }, async () => {
     const { fired, steps } = await backtest(store, baseline('dropping'), DROP_AT - HOUR, DROP_AT + HOUR);

@@ -46,21 +46,45 @@ export interface Stream {
 }
 
 /** Rows of `events_per_minute` for [from, to), one per stream and minute. */
-export async function writeTraffic(store: Store, streams: Stream[], from: number, to: number, seed: number): Promise<void> {
+export async function writeTraffic(
+  store: Store,
+  streams: Stream[],
+  from: number,
+  to: number,
+  seed: number,
+): Promise<void> {
   const next = random(seed);
   for (const s of streams) {
     const rows = [];
     for (let t = from; t < to; t += MINUTE) {
       const jitter = 0.7 + 0.6 * next();
       const count = poisson(s.perSecond * 60 * season(t) * jitter * (s.fault?.(t) ?? 1), next);
-      if (count > 0) rows.push({ minute: chTime(t).slice(0, 19), broker: 'kafka', cluster: 'local', stream: s.stream, kind: 'publish', event_type: 'E', source: 'synthetic', count, bytes: count * 100, last_seen: chTime(t + 59_000) });
+      if (count > 0)
+        rows.push({
+          minute: chTime(t).slice(0, 19),
+          broker: 'kafka',
+          cluster: 'local',
+          stream: s.stream,
+          kind: 'publish',
+          event_type: 'E',
+          source: 'synthetic',
+          count,
+          bytes: count * 100,
+          last_seen: chTime(t + 59_000),
+        });
     }
     await store.client.insert({ table: `${store.db}.events_per_minute`, values: rows, format: 'JSONEachRow' });
   }
 }
 
 /** Rows of `events_per_minute` from `from` on, a minute per entry: its counts on `<name>.a` and `<name>.b`, last seen `lastSeen` ms into the minute. */
-export async function writePairs(store: Store, name: string, from: number, minutes: [number, number][], lastSeen: number): Promise<void> {
+export async function writePairs(
+  store: Store,
+  name: string,
+  from: number,
+  minutes: [number, number][],
+  lastSeen: number,
+): Promise<void> {
   await store.client.insert({
     table: `${store.db}.events_per_minute`,
     values: minutes.flatMap(([a, b], i) =>
@@ -69,7 +93,18 @@ export async function writePairs(store: Store, name: string, from: number, minut
           [`${name}.a`, a],
           [`${name}.b`, b],
         ] as const
-      ).map(([stream, count]) => ({ minute: chTime(from + i * MINUTE).slice(0, 19), broker: 'kafka', cluster: 'local', stream, kind: 'publish', event_type: 'E', source: 's', count, bytes: count, last_seen: chTime(from + i * MINUTE + lastSeen) })),
+      ).map(([stream, count]) => ({
+        minute: chTime(from + i * MINUTE).slice(0, 19),
+        broker: 'kafka',
+        cluster: 'local',
+        stream,
+        kind: 'publish',
+        event_type: 'E',
+        source: 's',
+        count,
+        bytes: count,
+        last_seen: chTime(from + i * MINUTE + lastSeen),
+      })),
     ),
     format: 'JSONEachRow',
   });

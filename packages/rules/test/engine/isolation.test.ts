@@ -10,7 +10,13 @@ import { createRuleEngine } from '../../src/evaluation/engine.ts';
 import { parseRuleFile, type RuleFiles } from '../../src/model/files.ts';
 import type { Rule } from '../../src/model/rule.ts';
 
-const files = (rules: Rule[]): RuleFiles => ({ rules: () => rules, files: () => [], reload: () => false, start: () => {}, stop: () => {} });
+const files = (rules: Rule[]): RuleFiles => ({
+  rules: () => rules,
+  files: () => [],
+  reload: () => false,
+  start: () => {},
+  stop: () => {},
+});
 
 let store: Store;
 beforeAll(async () => {
@@ -27,9 +33,17 @@ it('stores the other rules’ evaluations while one rule’s every is Infinity',
     'isolation.yaml',
   );
   if (!good || !broken) throw new Error('expected two rules');
-  const engine = createRuleEngine({ store, log: silentLogger, files: files([good, { ...broken, every: Number.POSITIVE_INFINITY }, { ...broken, id: 'nan', window: Number.NaN }]) });
+  const engine = createRuleEngine({
+    store,
+    log: silentLogger,
+    files: files([good, { ...broken, every: Number.POSITIVE_INFINITY }, { ...broken, id: 'nan', window: Number.NaN }]),
+  });
   await engine.tick();
-  const rows = await queryRows<{ rule_id: string }>(store, `SELECT rule_id FROM ${store.db}.rule_evaluations ORDER BY rule_id`, {});
+  const rows = await queryRows<{ rule_id: string }>(
+    store,
+    `SELECT rule_id FROM ${store.db}.rule_evaluations ORDER BY rule_id`,
+    {},
+  );
   expect(rows.map((r) => r.rule_id)).toContain('good');
   const byId = new Map(engine.statuses().map((s) => [s.rule.id, s.last]));
   expect(byId.get('good')?.error).toBeUndefined();

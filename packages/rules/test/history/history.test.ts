@@ -42,7 +42,18 @@ describe('baseline rule over weeks of history', () => {
     const rows = [];
     for (let t = TODAY - 35 * DAY; t < TODAY + 16 * 3_600_000; t += MINUTE) {
       const count = perMinute(t);
-      rows.push({ minute: chTime(t).slice(0, 19), broker: 'kafka', cluster: 'local', stream: 'payments', kind: 'publish', event_type: 'PaymentCaptured', source: 'pay', count, bytes: count * 200, last_seen: chTime(t + 59_000) });
+      rows.push({
+        minute: chTime(t).slice(0, 19),
+        broker: 'kafka',
+        cluster: 'local',
+        stream: 'payments',
+        kind: 'publish',
+        event_type: 'PaymentCaptured',
+        source: 'pay',
+        count,
+        bytes: count * 200,
+        last_seen: chTime(t + 59_000),
+      });
     }
     await db.store.client.insert({ table: `${db.store.db}.events_per_minute`, values: rows, format: 'JSONEachRow' });
 
@@ -98,8 +109,24 @@ describe('false alarms', () => {
       for (let i = 0; i < n; i++) {
         const at = t + Math.floor((i * MINUTE) / n);
         const id = `o-${at}-${i}`;
-        events.push(eventRow(at, { broker_ts: at, stream: 'orders', event_type: 'OrderPlaced', message_id: id, correlation_id: id }));
-        events.push(eventRow(at + 1500, { broker_ts: at + 1500, stream: 'payments', event_type: 'PaymentCaptured', message_id: `p-${id}`, correlation_id: id }));
+        events.push(
+          eventRow(at, {
+            broker_ts: at,
+            stream: 'orders',
+            event_type: 'OrderPlaced',
+            message_id: id,
+            correlation_id: id,
+          }),
+        );
+        events.push(
+          eventRow(at + 1500, {
+            broker_ts: at + 1500,
+            stream: 'payments',
+            event_type: 'PaymentCaptured',
+            message_id: `p-${id}`,
+            correlation_id: id,
+          }),
+        );
       }
     }
     await db.store.insertEvents(events, 'false-alarm-history', 1);
@@ -154,12 +181,19 @@ rules:
       const { fired, steps } = await backtest(db.store, r, TODAY + 1_800_000, TODAY + 3.5 * 3_600_000);
       expect({ rule: r.id, fired }).toEqual({ rule: r.id, fired: [] });
       // the rule did judge real windows, so "no alarm" means something
-      expect(steps.filter((s) => s.evaluation.expected !== 'outside the schedule' && !s.evaluation.skipped).length).toBeGreaterThan(20);
+      expect(
+        steps.filter((s) => s.evaluation.expected !== 'outside the schedule' && !s.evaluation.skipped).length,
+      ).toBeGreaterThan(20);
     }
     // and the same floor outside its schedule would have fired at the boundary: the schedule is what holds it back
     const unscheduled = rules.find((r) => r.id === 'orders-floor');
     if (!unscheduled) throw new Error('missing rule');
-    const { fired } = await backtest(db.store, { ...unscheduled, schedule: undefined }, TODAY + 1_800_000, TODAY + 3.5 * 3_600_000);
+    const { fired } = await backtest(
+      db.store,
+      { ...unscheduled, schedule: undefined },
+      TODAY + 1_800_000,
+      TODAY + 3.5 * 3_600_000,
+    );
     expect(fired.length).toBeGreaterThan(0);
   });
 });
@@ -168,8 +202,12 @@ describe('ratio rule over a handful of events', () => {
   it('judges a window with few events unless min_count says it is too few to judge', async () => {
     // One window at 05:00Z with 6 orders and 7 payments (one payment's order fell in the window before).
     const at = TODAY + 5 * 3_600_000 + 10_000;
-    const event = (i: number, stream: string, messageId: string) => eventRow(at + i * 1000, { broker_ts: at + i * 1000, stream, event_type: 'E', message_id: messageId });
-    const events = [...Array.from({ length: 6 }, (_, i) => event(i, 'few-orders', `o${i}`)), ...Array.from({ length: 7 }, (_, i) => event(i, 'few-payments', `p${i}`))];
+    const event = (i: number, stream: string, messageId: string) =>
+      eventRow(at + i * 1000, { broker_ts: at + i * 1000, stream, event_type: 'E', message_id: messageId });
+    const events = [
+      ...Array.from({ length: 6 }, (_, i) => event(i, 'few-orders', `o${i}`)),
+      ...Array.from({ length: 7 }, (_, i) => event(i, 'few-payments', `p${i}`)),
+    ];
     await db.store.insertEvents(events, 'few-events', 2);
     const yaml = (extra: string) => `
 rules:

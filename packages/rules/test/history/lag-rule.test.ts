@@ -13,7 +13,17 @@ const T0 = Date.parse('2026-11-23T10:00:00Z');
 beforeAll(async () => {
   store = await openStore(parseConfig('', 'test', { ROLLCALL_DATA_DIR: tempDir('rollcall-lag-rule') }).clickhouse);
   const status = (at: number, group: string, lag: number, secs: number, st: string, broker = 'kafka') => ({
-    at: chTime(at), broker, cluster: 'local', group_name: group, status: st, reason: `${st} because`, lag, lag_seconds: secs, consumers: 1, streams: ['t'], state: 'Stable',
+    at: chTime(at),
+    broker,
+    cluster: 'local',
+    group_name: group,
+    status: st,
+    reason: `${st} because`,
+    lag,
+    lag_seconds: secs,
+    consumers: 1,
+    streams: ['t'],
+    state: 'Stable',
   });
   await store.client.insert({
     table: `${store.db}.lag_status`,
@@ -31,7 +41,8 @@ afterAll(async () => {
   await store.close();
 });
 
-const rule = (over: Record<string, unknown>) => ruleSchema.parse({ id: 'lag', type: 'lag', consumer: { broker: 'kafka', group: 'fraud-*' }, window: '1m', ...over });
+const rule = (over: Record<string, unknown>) =>
+  ruleSchema.parse({ id: 'lag', type: 'lag', consumer: { broker: 'kafka', group: 'fraud-*' }, window: '1m', ...over });
 const window = { start: T0, end: T0 + 60_000 };
 
 describe('lag rule', () => {
@@ -47,7 +58,11 @@ describe('lag rule', () => {
   });
 
   it('breaches on seconds behind and on a status', async () => {
-    expect(await evaluateRule(store, rule({ max_seconds: 60 }), window)).toMatchObject({ breached: true, value: 95, threshold: 60 });
+    expect(await evaluateRule(store, rule({ max_seconds: 60 }), window)).toMatchObject({
+      breached: true,
+      value: 95,
+      threshold: 60,
+    });
     const stopped = await evaluateRule(store, rule({ statuses: ['STOP'] }), window);
     expect(stopped.breached).toBe(true);
     expect(stopped.summary).toBe('kafka fraud-scorer: STOP: STOP because');
@@ -55,7 +70,11 @@ describe('lag rule', () => {
   });
 
   it('keeps to its broker and glob, and skips when nothing was sampled', async () => {
-    const queue = await evaluateRule(store, rule({ consumer: { broker: 'rabbitmq', group: 'fraud.*' }, max_messages: 10 }), window);
+    const queue = await evaluateRule(
+      store,
+      rule({ consumer: { broker: 'rabbitmq', group: 'fraud.*' }, max_messages: 10 }),
+      window,
+    );
     expect(queue).toMatchObject({ breached: true, value: 40 });
     const none = await evaluateRule(store, rule({ consumer: { group: 'orders-*' }, max_messages: 1 }), window);
     expect(none.skipped).toBe('no lag samples');

@@ -13,7 +13,17 @@ const OLD = 0x1111;
 const NEW = 0x2222;
 
 const row = (offset: number, at: number, fingerprint: number) =>
-  eventRow(at, { broker_ts: at, stream: 'fraud.scores', offset, event_type: 'FraudScored', source: 'fraud', message_id: `m${offset}`, size: 10, header_count: 0, schema_fingerprint: fingerprint });
+  eventRow(at, {
+    broker_ts: at,
+    stream: 'fraud.scores',
+    offset,
+    event_type: 'FraudScored',
+    source: 'fraud',
+    message_id: `m${offset}`,
+    size: 10,
+    header_count: 0,
+    schema_fingerprint: fingerprint,
+  });
 
 describe('schema rule', () => {
   let store: Store;
@@ -21,14 +31,35 @@ describe('schema rule', () => {
     store = await openStore(parseConfig('', 'test', { ROLLCALL_DATA_DIR: tempDir('rollcall-schema-rule') }).clickhouse);
     // The shape everyone knows was first seen 30 days ago, far beyond the rule's 7-day history.
     await store.insertSchemas([
-      { fingerprint: OLD, broker: 'kafka', stream: 'fraud.scores', event_type: 'FraudScored', paths: ['/score', '/id'], first_seen: NOW - 30 * DAY },
-      { fingerprint: NEW, broker: 'kafka', stream: 'fraud.scores', event_type: 'FraudScored', paths: ['/score'], first_seen: NOW - 30_000 },
+      {
+        fingerprint: OLD,
+        broker: 'kafka',
+        stream: 'fraud.scores',
+        event_type: 'FraudScored',
+        paths: ['/score', '/id'],
+        first_seen: NOW - 30 * DAY,
+      },
+      {
+        fingerprint: NEW,
+        broker: 'kafka',
+        stream: 'fraud.scores',
+        event_type: 'FraudScored',
+        paths: ['/score'],
+        first_seen: NOW - 30_000,
+      },
     ]);
-    await store.insertEvents([row(1, NOW - 7 * 60_000, OLD), row(2, NOW - 4 * 60_000, OLD), row(3, NOW - 30_000, NEW)], 'schema-rule', 1);
+    await store.insertEvents(
+      [row(1, NOW - 7 * 60_000, OLD), row(2, NOW - 4 * 60_000, OLD), row(3, NOW - 30_000, NEW)],
+      'schema-rule',
+      1,
+    );
   });
   afterAll(() => store?.close());
 
-  const [rule] = parseRuleFile(`rules:\n  - { id: shape, type: schema, match: { broker: kafka, stream: fraud.scores }, window: 5m, every: 1m, delay: 0s }\n`, 'shape.yaml');
+  const [rule] = parseRuleFile(
+    `rules:\n  - { id: shape, type: schema, match: { broker: kafka, stream: fraud.scores }, window: 5m, every: 1m, delay: 0s }\n`,
+    'shape.yaml',
+  );
 
   it('flags a shape first seen in the window even when the known one is older than history', async () => {
     if (!rule) throw new Error('no rule');

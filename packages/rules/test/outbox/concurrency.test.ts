@@ -30,7 +30,10 @@ async function receiver(holdMs: number): Promise<Receiver> {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
-      r.arrivals.push({ at: Date.now(), fingerprint: String((JSON.parse(raw) as { fingerprint?: unknown }).fingerprint) });
+      r.arrivals.push({
+        at: Date.now(),
+        fingerprint: String((JSON.parse(raw) as { fingerprint?: unknown }).fingerprint),
+      });
       r.peak = Math.max(r.peak, ++open);
       const answer = () => {
         open--;
@@ -47,9 +50,25 @@ async function receiver(holdMs: number): Promise<Receiver> {
 }
 
 const firing = (fingerprint: string, at: number, routes: string[]): Transition => ({
-  id: transitionId(fingerprint, 'firing', at), at, fingerprint, rule_id: `rule-${fingerprint}`, rule_type: 'volume', description: 'd', severity: 'critical',
-  labels: { rule_id: `rule-${fingerprint}` }, stream: 'kafka orders (publish)', from_state: 'pending', to_state: 'firing',
-  active_at: at, firing_at: at, value: 3, threshold: 10, expected: 'at least 10 per 5m', summary: 'too few', details: '{}', routes,
+  id: transitionId(fingerprint, 'firing', at),
+  at,
+  fingerprint,
+  rule_id: `rule-${fingerprint}`,
+  rule_type: 'volume',
+  description: 'd',
+  severity: 'critical',
+  labels: { rule_id: `rule-${fingerprint}` },
+  stream: 'kafka orders (publish)',
+  from_state: 'pending',
+  to_state: 'firing',
+  active_at: at,
+  firing_at: at,
+  value: 3,
+  threshold: 10,
+  expected: 'at least 10 per 5m',
+  summary: 'too few',
+  details: '{}',
+  routes,
 });
 
 let store: Store;
@@ -71,12 +90,23 @@ afterAll(async () => {
 it('delivers to a fast route at once while a slow route holds its own messages, a bounded number at a time', async () => {
   const t0 = Date.now();
   // Older alerts on the slow route come first in the outbox's order; the fast route's alert is the newest.
-  await insertTransitions(store, [...['s1', 's2', 's3', 's4'].map((fp, i) => firing(fp, t0 - 60_000 + i * 1000, ['slow'])), firing('f1', t0 - 1000, ['fast'])]);
+  await insertTransitions(store, [
+    ...['s1', 's2', 's3', 's4'].map((fp, i) => firing(fp, t0 - 60_000 + i * 1000, ['slow'])),
+    firing('f1', t0 - 1000, ['fast']),
+  ]);
   const routes: OutboxRoute[] = [
     { name: 'slow', type: 'webhook', url: slow.url, timeoutMs: SLOW_MS + 5000, repeatIntervalMs: 0 },
     { name: 'fast', type: 'webhook', url: fast.url, timeoutMs: 5000, repeatIntervalMs: 0 },
   ];
-  const outbox = createOutbox({ store, log: silentLogger, routes, dashboardUrl: 'http://rollcall.test', deliver, pollMs: 100, perRoute: PER_ROUTE });
+  const outbox = createOutbox({
+    store,
+    log: silentLogger,
+    routes,
+    dashboardUrl: 'http://rollcall.test',
+    deliver,
+    pollMs: 100,
+    perRoute: PER_ROUTE,
+  });
   const started = Date.now();
   outbox.start();
   try {

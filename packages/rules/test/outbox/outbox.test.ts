@@ -32,7 +32,11 @@ async function receiver(port = 0): Promise<{ server: Server; port: number; hits:
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
-      hits.push({ body: JSON.parse(raw) as Record<string, unknown>, signature: String(req.headers['x-rollcall-signature'] ?? ''), raw });
+      hits.push({
+        body: JSON.parse(raw) as Record<string, unknown>,
+        signature: String(req.headers['x-rollcall-signature'] ?? ''),
+        raw,
+      });
       res.end();
     });
   });
@@ -43,11 +47,33 @@ async function receiver(port = 0): Promise<{ server: Server; port: number; hits:
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 
-function transition(fingerprint: string, to: 'firing' | 'resolved', at: number, firingAt: number, routes: string[]): Transition {
+function transition(
+  fingerprint: string,
+  to: 'firing' | 'resolved',
+  at: number,
+  firingAt: number,
+  routes: string[],
+): Transition {
   return {
-    id: transitionId(fingerprint, to, at), at, fingerprint, rule_id: `rule-${fingerprint}`, rule_type: 'volume', description: 'd', severity: 'critical',
-    labels: { rule_id: `rule-${fingerprint}`, team: 'payments' }, stream: 'kafka orders (publish)', from_state: to === 'firing' ? 'inactive' : 'firing', to_state: to,
-    active_at: firingAt, firing_at: firingAt, value: 3, threshold: 10, expected: 'at least 10 per 5m', summary: 'kafka orders (publish): 3 events per 5m is below 10', details: '{}', routes,
+    id: transitionId(fingerprint, to, at),
+    at,
+    fingerprint,
+    rule_id: `rule-${fingerprint}`,
+    rule_type: 'volume',
+    description: 'd',
+    severity: 'critical',
+    labels: { rule_id: `rule-${fingerprint}`, team: 'payments' },
+    stream: 'kafka orders (publish)',
+    from_state: to === 'firing' ? 'inactive' : 'firing',
+    to_state: to,
+    active_at: firingAt,
+    firing_at: firingAt,
+    value: 3,
+    threshold: 10,
+    expected: 'at least 10 per 5m',
+    summary: 'kafka orders (publish): 3 events per 5m is below 10',
+    details: '{}',
+    routes,
   };
 }
 
@@ -55,9 +81,25 @@ describe('notification outbox', () => {
   it('delivers a notification owed while the receiver was down once it is back, once, with its original times', async () => {
     const { server: probe, port } = await receiver();
     await new Promise((r) => probe.close(r)); // nothing listens on this port now
-    const route: OutboxRoute = { name: 'hook', type: 'webhook', url: `http://127.0.0.1:${port}/alerts`, secret: 's3cret', timeoutMs: 2000, repeatIntervalMs: 0 };
+    const route: OutboxRoute = {
+      name: 'hook',
+      type: 'webhook',
+      url: `http://127.0.0.1:${port}/alerts`,
+      secret: 's3cret',
+      timeoutMs: 2000,
+      repeatIntervalMs: 0,
+    };
     let clock = T0 + 1000;
-    const make = () => createOutbox({ store, log: silentLogger, routes: [route], dashboardUrl: 'http://rollcall.test', deliver, now: () => clock, maxRetryDelayMs: 100 });
+    const make = () =>
+      createOutbox({
+        store,
+        log: silentLogger,
+        routes: [route],
+        dashboardUrl: 'http://rollcall.test',
+        deliver,
+        now: () => clock,
+        maxRetryDelayMs: 100,
+      });
 
     await insertTransitions(store, [transition('aa', 'firing', T0, T0, ['hook'])]);
     const first = make();
@@ -72,24 +114,59 @@ describe('notification outbox', () => {
     await second.poll();
     expect(up.hits).toHaveLength(1);
     const [hit] = up.hits;
-    expect(hit?.body).toMatchObject({ status: 'firing', starts_at: new Date(T0).toISOString(), at: new Date(T0).toISOString(), fingerprint: 'aa', url: 'http://rollcall.test/alerts/aa' });
+    expect(hit?.body).toMatchObject({
+      status: 'firing',
+      starts_at: new Date(T0).toISOString(),
+      at: new Date(T0).toISOString(),
+      fingerprint: 'aa',
+      url: 'http://rollcall.test/alerts/aa',
+    });
     expect(verifySignature('s3cret', hit?.signature ?? '', hit?.raw ?? '', Math.floor(Date.now() / 1000))).toBe(true);
 
     await insertTransitions(store, [transition('aa', 'resolved', T0 + 300_000, T0, ['hook'])]);
     await second.poll();
     await make().poll();
     expect(up.hits.map((h) => h.body.status)).toEqual(['firing', 'resolved']);
-    expect(up.hits[1]?.body).toMatchObject({ starts_at: new Date(T0).toISOString(), ends_at: new Date(T0 + 300_000).toISOString() });
+    expect(up.hits[1]?.body).toMatchObject({
+      starts_at: new Date(T0).toISOString(),
+      ends_at: new Date(T0 + 300_000).toISOString(),
+    });
     await new Promise((r) => up.server.close(r));
   });
 
   it('holds back a silenced alert, and its resolution with it', async () => {
     const up = await receiver();
-    const route: OutboxRoute = { name: 'hook2', type: 'webhook', url: `http://127.0.0.1:${up.port}/`, timeoutMs: 2000, repeatIntervalMs: 0 };
+    const route: OutboxRoute = {
+      name: 'hook2',
+      type: 'webhook',
+      url: `http://127.0.0.1:${up.port}/`,
+      timeoutMs: 2000,
+      repeatIntervalMs: 0,
+    };
     const clock = T0 + 1000;
-    const outbox = createOutbox({ store, log: silentLogger, routes: [route], dashboardUrl: 'http://rollcall.test', deliver, now: () => clock });
-    await saveSilence(store, { matchers: [{ name: 'rule_id', value: 'rule-bb', is_regex: false, is_equal: true }], starts_at: T0 - 1000, ends_at: T0 + 3_600_000, created_by: 'test', comment: 'maintenance' }, T0);
-    await insertTransitions(store, [transition('bb', 'firing', T0, T0, ['hook2']), transition('cc', 'firing', T0, T0, ['hook2'])]);
+    const outbox = createOutbox({
+      store,
+      log: silentLogger,
+      routes: [route],
+      dashboardUrl: 'http://rollcall.test',
+      deliver,
+      now: () => clock,
+    });
+    await saveSilence(
+      store,
+      {
+        matchers: [{ name: 'rule_id', value: 'rule-bb', is_regex: false, is_equal: true }],
+        starts_at: T0 - 1000,
+        ends_at: T0 + 3_600_000,
+        created_by: 'test',
+        comment: 'maintenance',
+      },
+      T0,
+    );
+    await insertTransitions(store, [
+      transition('bb', 'firing', T0, T0, ['hook2']),
+      transition('cc', 'firing', T0, T0, ['hook2']),
+    ]);
     await outbox.poll();
     await insertTransitions(store, [transition('bb', 'resolved', T0 + 500, T0, ['hook2'])]);
     await outbox.poll();
@@ -100,9 +177,22 @@ describe('notification outbox', () => {
 
   it('reminds about a still-firing alert every repeat_interval', async () => {
     const up = await receiver();
-    const route: OutboxRoute = { name: 'hook3', type: 'webhook', url: `http://127.0.0.1:${up.port}/`, timeoutMs: 2000, repeatIntervalMs: 3_600_000 };
+    const route: OutboxRoute = {
+      name: 'hook3',
+      type: 'webhook',
+      url: `http://127.0.0.1:${up.port}/`,
+      timeoutMs: 2000,
+      repeatIntervalMs: 3_600_000,
+    };
     let clock = T0 + 1000;
-    const outbox = createOutbox({ store, log: silentLogger, routes: [route], dashboardUrl: 'http://rollcall.test', deliver, now: () => clock });
+    const outbox = createOutbox({
+      store,
+      log: silentLogger,
+      routes: [route],
+      dashboardUrl: 'http://rollcall.test',
+      deliver,
+      now: () => clock,
+    });
     await insertTransitions(store, [transition('dd', 'firing', T0, T0, ['hook3'])]);
     await outbox.poll();
     clock += 1_800_000;

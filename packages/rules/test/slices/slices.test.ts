@@ -37,7 +37,18 @@ type Row = { stream: string; minute: number; count: number; source?: string; eve
 const insert = (rows: Row[]) =>
   store.client.insert({
     table: `${store.db}.events_per_minute`,
-    values: rows.map((r) => ({ minute: chTime(r.minute).slice(0, 19), broker: 'kafka', cluster: 'local', stream: r.stream, kind: 'publish', event_type: r.event_type ?? 'E', source: r.source ?? 's', count: r.count, bytes: r.count, last_seen: chTime(r.minute) })),
+    values: rows.map((r) => ({
+      minute: chTime(r.minute).slice(0, 19),
+      broker: 'kafka',
+      cluster: 'local',
+      stream: r.stream,
+      kind: 'publish',
+      event_type: r.event_type ?? 'E',
+      source: r.source ?? 's',
+      count: r.count,
+      bytes: r.count,
+      last_seen: chTime(r.minute),
+    })),
     format: 'JSONEachRow',
   });
 
@@ -84,7 +95,12 @@ ${extra}`;
       for (let t = T0 - day * DAY - 40 * MINUTE; t < T0 - day * DAY + 20 * MINUTE; t += MINUTE) {
         for (const [source, share] of Object.entries(SHARES)) {
           const drop = day === 0 && source === 'visa' && t >= T0 ? 0.6 : 1;
-          rows.push({ stream: 'auths', minute: t, source, count: Math.round(1000 * share * drop * (0.9 + 0.2 * next())) });
+          rows.push({
+            stream: 'auths',
+            minute: t,
+            source,
+            count: Math.round(1000 * share * drop * (0.9 + 0.2 * next())),
+          });
         }
       }
     }
@@ -110,8 +126,20 @@ ${extra}`;
     expect(status?.status.state).toBe('firing');
     expect(status?.slices?.map((s) => s.labels.source)).toEqual(['visa']);
     // The rule's row per window and one row per slice, under "<rule>/source=<value>".
-    const rows = await queryRows<{ rule_id: string; n: string }>(store, `SELECT rule_id, count() AS n FROM ${store.db}.rule_evaluations WHERE startsWith(rule_id, 'auths-by-network') GROUP BY rule_id ORDER BY rule_id`, {});
-    expect(rows.map((r) => [r.rule_id, Number(r.n)])).toEqual(['auths-by-network', 'auths-by-network/source=amex', 'auths-by-network/source=discover', 'auths-by-network/source=mastercard', 'auths-by-network/source=visa'].map((id) => [id, 41]));
+    const rows = await queryRows<{ rule_id: string; n: string }>(
+      store,
+      `SELECT rule_id, count() AS n FROM ${store.db}.rule_evaluations WHERE startsWith(rule_id, 'auths-by-network') GROUP BY rule_id ORDER BY rule_id`,
+      {},
+    );
+    expect(rows.map((r) => [r.rule_id, Number(r.n)])).toEqual(
+      [
+        'auths-by-network',
+        'auths-by-network/source=amex',
+        'auths-by-network/source=discover',
+        'auths-by-network/source=mastercard',
+        'auths-by-network/source=visa',
+      ].map((id) => [id, 41]),
+    );
   });
 
   it('judges ratio slices on both sides by the same key', async () => {
@@ -122,7 +150,12 @@ ${extra}`;
     for (let t = T0 - 10 * MINUTE; t < T0 + 5 * MINUTE; t += MINUTE) {
       for (const [source, share] of Object.entries(shares)) {
         rows.push({ stream: 'requests', minute: t, source, count: 500 * share });
-        rows.push({ stream: 'authorized', minute: t, source, count: 500 * share * (source === 'visa' && t >= T0 ? 0.6 : 1) });
+        rows.push({
+          stream: 'authorized',
+          minute: t,
+          source,
+          count: 500 * share * (source === 'visa' && t >= T0 ? 0.6 : 1),
+        });
       }
     }
     await insert(rows);
@@ -141,7 +174,9 @@ ${extra}`;
     expect(await transitions('authorized-total')).toEqual([]);
     const sliced = await transitions('authorized-by-network');
     expect(sliced.map((t) => [t.to_state, t.labels.source, Number(t.at)])).toEqual([['firing', 'visa', T0 + MINUTE]]);
-    expect(sliced[0]?.summary).toMatch(/authorized \(publish\) source=visa \/ kafka requests \(publish\) source=visa: ratio 0\.6 \(60\/100\)/);
+    expect(sliced[0]?.summary).toMatch(
+      /authorized \(publish\) source=visa \/ kafka requests \(publish\) source=visa: ratio 0\.6 \(60\/100\)/,
+    );
   });
 
   it('fires for a slice that vanished, keeps judging it while it fires, and resolves it when it is back', async () => {
@@ -150,7 +185,8 @@ ${extra}`;
     for (let t = start - 10 * MINUTE; t < start + 3 * 60 * MINUTE; t += MINUTE) {
       rows.push({ stream: 'orders', minute: t, event_type: 'OrderPlaced', count: 20 });
       // OrderPaid stops at start and is back two hours later, past the hour a slice is otherwise remembered.
-      if (t < start || t >= start + 120 * MINUTE) rows.push({ stream: 'orders', minute: t, event_type: 'OrderPaid', count: 20 });
+      if (t < start || t >= start + 120 * MINUTE)
+        rows.push({ stream: 'orders', minute: t, event_type: 'OrderPaid', count: 20 });
     }
     await insert(rows);
     const yaml = `  - id: orders-by-type
@@ -166,10 +202,14 @@ ${extra}`;
     const d = driver(() => rules);
     await d.run(start - 5 * MINUTE, start + MINUTE);
     const fired = await transitions('orders-by-type');
-    expect(fired.map((t) => [t.to_state, t.labels.event_type, Number(t.at)])).toEqual([['firing', 'OrderPaid', start + MINUTE]]);
+    expect(fired.map((t) => [t.to_state, t.labels.event_type, Number(t.at)])).toEqual([
+      ['firing', 'OrderPaid', start + MINUTE],
+    ]);
     expect(fired[0]?.summary).toBe('kafka orders (publish) event_type=OrderPaid: 0 events per 1m is below 5');
     const rule = d.engine.statuses()[0]?.last?.evaluation;
-    expect(rule?.summary).toBe('1 of 2 event_type slices breach: kafka orders (publish) event_type=OrderPaid: 0 events per 1m is below 5');
+    expect(rule?.summary).toBe(
+      '1 of 2 event_type slices breach: kafka orders (publish) event_type=OrderPaid: 0 events per 1m is below 5',
+    );
 
     // Silent for two hours: still firing (a vanished slice is a breach, not an orphan), then back: resolved.
     await d.run(start + 2 * MINUTE, start + 119 * MINUTE);
@@ -198,7 +238,8 @@ ${extra}`;
     const rates = { big: 50, large: 40, mid: 30, small: 10, gone: 10 };
     const rows: Row[] = [];
     for (let t = start - 10 * MINUTE; t < start + 2 * MINUTE; t += MINUTE) {
-      for (const [source, n] of Object.entries(rates)) if (source !== 'gone' || t < start) rows.push({ stream: 'many', minute: t, source, count: n });
+      for (const [source, n] of Object.entries(rates))
+        if (source !== 'gone' || t < start) rows.push({ stream: 'many', minute: t, source, count: n });
     }
     await insert(rows);
     const rules = rulesOf(`  - id: many-by-source
@@ -217,16 +258,39 @@ ${extra}`;
     expect(await transitions('many-by-source')).toEqual([]);
     const last = d.engine.statuses()[0]?.last?.evaluation;
     expect(last?.slices?.map((s) => s.group)).toEqual(['big', 'large']);
-    expect(last?.summary).toBe('2 source slices, 2 judged, none breached; 3 more source values not watched (max_groups 2)');
+    expect(last?.summary).toBe(
+      '2 source slices, 2 judged, none breached; 3 more source values not watched (max_groups 2)',
+    );
     expect(last?.details).toMatchObject({ dropped: 3 });
   });
 
   it('slices by routing key from raw rows, which the rollup does not keep', async () => {
     const start = T0 + 3 * DAY;
     const event = (offset: number, at: number, routingKey: string): EventRow => ({
-      observed_at: at, broker_ts: at, broker: 'rabbitmq', cluster: 'local', stream: 'cards', routing_key: routingKey, partition: 0, offset, kind: 'publish', queue: '', routed_queues: [],
-      event_type: 'CardAuthorized', source: 'card-service', message_id: `m${offset}`, correlation_id: '', trace_id: '', key_hash: 0, size: 10, header_count: 0, schema_fingerprint: 0,
-      parse_error: '', connection: '', user: '', delivery_hash: 0,
+      observed_at: at,
+      broker_ts: at,
+      broker: 'rabbitmq',
+      cluster: 'local',
+      stream: 'cards',
+      routing_key: routingKey,
+      partition: 0,
+      offset,
+      kind: 'publish',
+      queue: '',
+      routed_queues: [],
+      event_type: 'CardAuthorized',
+      source: 'card-service',
+      message_id: `m${offset}`,
+      correlation_id: '',
+      trace_id: '',
+      key_hash: 0,
+      size: 10,
+      header_count: 0,
+      schema_fingerprint: 0,
+      parse_error: '',
+      connection: '',
+      user: '',
+      delivery_hash: 0,
     });
     const rows: EventRow[] = [];
     for (let t = start - 5 * MINUTE; t < start + MINUTE; t += 5_000) {
@@ -246,7 +310,9 @@ ${extra}`;
     await driver(() => rules).run(start + MINUTE, start + MINUTE);
     const fired = await transitions('cards-by-key');
     expect(fired.map((t) => [t.to_state, t.labels.routing_key])).toEqual([['firing', 'card.authorized.visa']]);
-    expect(fired[0]?.summary).toBe('rabbitmq cards (publish) routing_key=card.authorized.visa: 0 events per 1m is below 5');
+    expect(fired[0]?.summary).toBe(
+      'rabbitmq cards (publish) routing_key=card.authorized.visa: 0 events per 1m is below 5',
+    );
   });
 });
 
@@ -254,9 +320,30 @@ describe('unroutable share per exchange', () => {
   it('fires for the exchange whose publishes reach no queue, and names it', async () => {
     const start = T0 + 4 * DAY;
     const publish = (offset: number, at: number, stream: string, routed: string[]): EventRow => ({
-      observed_at: at, broker_ts: at, broker: 'rabbitmq', cluster: 'local', stream, routing_key: 'k', partition: 0, offset, kind: 'publish', queue: '', routed_queues: routed,
-      event_type: 'E', source: 's', message_id: `u${offset}`, correlation_id: '', trace_id: '', key_hash: 0, size: 10, header_count: 0, schema_fingerprint: 0,
-      parse_error: '', connection: '', user: '', delivery_hash: 0,
+      observed_at: at,
+      broker_ts: at,
+      broker: 'rabbitmq',
+      cluster: 'local',
+      stream,
+      routing_key: 'k',
+      partition: 0,
+      offset,
+      kind: 'publish',
+      queue: '',
+      routed_queues: routed,
+      event_type: 'E',
+      source: 's',
+      message_id: `u${offset}`,
+      correlation_id: '',
+      trace_id: '',
+      key_hash: 0,
+      size: 10,
+      header_count: 0,
+      schema_fingerprint: 0,
+      parse_error: '',
+      connection: '',
+      user: '',
+      delivery_hash: 0,
     });
     const rows: EventRow[] = [];
     for (let t = start; t < start + MINUTE; t += 250) {
@@ -295,15 +382,33 @@ describe('group_by in rule files', () => {
 
   it('defaults to no slices, and to 100 at most with group_by', () => {
     expect(parseRuleFile(volume, 'x.yaml')[0]).not.toHaveProperty('group_by');
-    expect(parseRuleFile(`${volume}    group_by: routing_key\n`, 'x.yaml')[0]).toMatchObject({ group_by: 'routing_key' });
+    expect(parseRuleFile(`${volume}    group_by: routing_key\n`, 'x.yaml')[0]).toMatchObject({
+      group_by: 'routing_key',
+    });
   });
 
   it.each([
-    ['an unknown dimension', `${volume}    group_by: 'field:network'\n`, /x\.yaml:6: rules\.0\.group_by: expected group_by to be one of stream, event_type, source, routing_key/],
-    ['max_groups without group_by', `${volume}    max_groups: 10\n`, /x\.yaml:6: rules\.0\.max_groups: max_groups needs group_by/],
+    [
+      'an unknown dimension',
+      `${volume}    group_by: 'field:network'\n`,
+      /x\.yaml:6: rules\.0\.group_by: expected group_by to be one of stream, event_type, source, routing_key/,
+    ],
+    [
+      'max_groups without group_by',
+      `${volume}    max_groups: 10\n`,
+      /x\.yaml:6: rules\.0\.max_groups: max_groups needs group_by/,
+    ],
     ['a max_groups of 0', `${volume}    group_by: source\n    max_groups: 0\n`, /x\.yaml:7: rules\.0\.max_groups: /],
-    ['a label named like the slice', `${volume}    group_by: source\n    labels: { source: x }\n`, /x\.yaml:7: rules\.0\.labels: labels cannot hold source/],
-    ['group_by on a freshness rule', 'rules:\n  - id: f\n    type: freshness\n    match: { stream: x }\n    max_silence: 1m\n    group_by: source\n', /x\.yaml:6: rules\.0\.group_by: unknown field/],
+    [
+      'a label named like the slice',
+      `${volume}    group_by: source\n    labels: { source: x }\n`,
+      /x\.yaml:7: rules\.0\.labels: labels cannot hold source/,
+    ],
+    [
+      'group_by on a freshness rule',
+      'rules:\n  - id: f\n    type: freshness\n    match: { stream: x }\n    max_silence: 1m\n    group_by: source\n',
+      /x\.yaml:6: rules\.0\.group_by: unknown field/,
+    ],
   ])('names the file, line and field for %s', (_, text, message) => {
     expect(errorOf(text)).toMatch(message);
   });

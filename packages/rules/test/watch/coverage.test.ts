@@ -33,21 +33,51 @@ const floorRule = (id: string): Rule => {
   return rule;
 };
 
-const files = (rules: Rule[]): RuleFiles => ({ rules: () => rules, files: () => [], reload: () => false, start: () => {}, stop: () => {} });
+const files = (rules: Rule[]): RuleFiles => ({
+  rules: () => rules,
+  files: () => [],
+  reload: () => false,
+  start: () => {},
+  stop: () => {},
+});
 
 describe('rule windows and tap coverage', () => {
   let store: Store;
   let clock = T0;
-  const engine = (rules: Rule[]): RuleEngine => createRuleEngine({ store, log: silentLogger, files: files(rules), now: () => clock, coverage: true });
+  const engine = (rules: Rule[]): RuleEngine =>
+    createRuleEngine({ store, log: silentLogger, files: files(rules), now: () => clock, coverage: true });
   /** Heartbeats of the kafka tap every HEARTBEAT_MS over [from, to), up, with the watermark `lag` behind. */
   const beats = (from: number, to: number, lag = 0, up = true) => {
     const out = [];
-    for (let at = from; at < to; at += HEARTBEAT_MS) out.push({ tap: 'kafka', at, up, watermark: at - lag, reason: up ? '' : 'consumer crashed' });
+    for (let at = from; at < to; at += HEARTBEAT_MS)
+      out.push({ tap: 'kafka', at, up, watermark: at - lag, reason: up ? '' : 'consumer crashed' });
     return insertHeartbeats(store, out);
   };
   const events = (stream: string, minute: number, n: number) =>
-    store.client.insert({ table: `${store.db}.events_per_minute`, values: [{ minute: chTime(minute).slice(0, 19), broker: 'kafka', cluster: 'local', stream, kind: 'publish', event_type: 'E', source: 's', count: n, bytes: n, last_seen: chTime(minute) }], format: 'JSONEachRow' });
-  const evaluations = (rule: string) => queryRows<{ window_end: string; breached: number; skipped: string }>(store, `SELECT toUnixTimestamp64Milli(window_end) AS window_end, breached, skipped FROM ${store.db}.rule_evaluations WHERE rule_id = {rule:String} ORDER BY window_end`, { rule });
+    store.client.insert({
+      table: `${store.db}.events_per_minute`,
+      values: [
+        {
+          minute: chTime(minute).slice(0, 19),
+          broker: 'kafka',
+          cluster: 'local',
+          stream,
+          kind: 'publish',
+          event_type: 'E',
+          source: 's',
+          count: n,
+          bytes: n,
+          last_seen: chTime(minute),
+        },
+      ],
+      format: 'JSONEachRow',
+    });
+  const evaluations = (rule: string) =>
+    queryRows<{ window_end: string; breached: number; skipped: string }>(
+      store,
+      `SELECT toUnixTimestamp64Milli(window_end) AS window_end, breached, skipped FROM ${store.db}.rule_evaluations WHERE rule_id = {rule:String} ORDER BY window_end`,
+      { rule },
+    );
 
   beforeAll(async () => {
     store = await openStore(parseConfig('', 'test', { ROLLCALL_DATA_DIR: tempDir('rollcall-coverage') }).clickhouse);
@@ -101,7 +131,9 @@ describe('rule windows and tap coverage', () => {
     clock = start + 5 * MINUTE + 20_000;
     await e.tick(); // [start+4m, start+5m): 100 events, but the tap was down: no resolve
     expect(e.statuses()[0]?.status.state).toBe('firing');
-    expect((await evaluations('gap')).at(-1)?.skipped).toMatch(/^not watched: kafka was not watching during the window: consumer crashed/);
+    expect((await evaluations('gap')).at(-1)?.skipped).toMatch(
+      /^not watched: kafka was not watching during the window: consumer crashed/,
+    );
   });
 
   it('backtests show each window as breached, clean, waiting or not watched', async () => {
@@ -112,7 +144,10 @@ describe('rule windows and tap coverage', () => {
     await beats(start + 3 * MINUTE, start + 5 * MINUTE + 10_000, 50_000); // then up, but 50 s behind
     await events('history', start + MINUTE, 30);
     await events('history', start + 4 * MINUTE, 30);
-    const { steps } = await backtest(store, rule, start + MINUTE, start + 5 * MINUTE, { coverage: true, now: start + 5 * MINUTE + 10_000 });
+    const { steps } = await backtest(store, rule, start + MINUTE, start + 5 * MINUTE, {
+      coverage: true,
+      now: start + 5 * MINUTE + 10_000,
+    });
     expect(steps.map((s) => [s.window.end - start, s.decision])).toEqual([
       [MINUTE, 'breached'],
       [2 * MINUTE, 'clean'],
@@ -124,9 +159,19 @@ describe('rule windows and tap coverage', () => {
 
   it('does not judge a rule whose broker is tapped before its tap has reported at all (start-up)', async () => {
     // Only the kafka tap has written heartbeats in this store; RabbitMQ is tapped but has not reported yet.
-    const [rule] = parseRuleFile(`rules:\n  - { id: startup, type: volume, match: { broker: rabbitmq, stream: cards }, min: 10, window: 1m, every: 1m, delay: 5s }\n`, 'startup.yaml');
+    const [rule] = parseRuleFile(
+      `rules:\n  - { id: startup, type: volume, match: { broker: rabbitmq, stream: cards }, min: 10, window: 1m, every: 1m, delay: 5s }\n`,
+      'startup.yaml',
+    );
     if (!rule) throw new Error('no rule');
-    const e = createRuleEngine({ store, log: silentLogger, files: files([rule]), now: () => T0 + MINUTE + 10_000, coverage: true, tapped: ['kafka', 'rabbitmq'] });
+    const e = createRuleEngine({
+      store,
+      log: silentLogger,
+      files: files([rule]),
+      now: () => T0 + MINUTE + 10_000,
+      coverage: true,
+      tapped: ['kafka', 'rabbitmq'],
+    });
     await e.tick();
     expect(e.statuses()[0]?.status.state).toBe('inactive');
     expect(e.statuses()[0]?.last?.evaluation?.skipped).toBe('not watched: the rabbitmq tap has not reported yet');

@@ -27,11 +27,26 @@ const [floor] = parseRuleFile(
   'late.yaml',
 );
 
-const files: RuleFiles = { rules: () => (floor ? [floor] : []), files: () => [], reload: () => false, start: () => {}, stop: () => {} };
+const files: RuleFiles = {
+  rules: () => (floor ? [floor] : []),
+  files: () => [],
+  reload: () => false,
+  start: () => {},
+  stop: () => {},
+};
 
 /** An event that happened at `eventAt` and was stored at `storedAt`. */
 const event = (offset: number, eventAt: number, storedAt: number) =>
-  eventRow(storedAt, { broker_ts: eventAt, stream: 'late', offset, event_type: 'E', source: 's', message_id: `m${offset}`, size: 10, header_count: 0 });
+  eventRow(storedAt, {
+    broker_ts: eventAt,
+    stream: 'late',
+    offset,
+    event_type: 'E',
+    source: 's',
+    message_id: `m${offset}`,
+    size: 10,
+    header_count: 0,
+  });
 
 describe('late events', () => {
   let store: Store;
@@ -44,12 +59,20 @@ describe('late events', () => {
     let clock = T0 + MINUTE + 10_000;
     const engine = createRuleEngine({ store, log: silentLogger, files, now: () => clock });
     // 4 events in [T0, T0+1m), stored on time: the window is judged short of its floor, the alert pending.
-    await store.insertEvents([0, 1, 2, 3].map((i) => event(i, T0 + i * 10_000, T0 + i * 10_000 + 200)), 'on-time', 1);
+    await store.insertEvents(
+      [0, 1, 2, 3].map((i) => event(i, T0 + i * 10_000, T0 + i * 10_000 + 200)),
+      'on-time',
+      1,
+    );
     await engine.tick();
     expect(engine.statuses()[0]?.status.state).toBe('pending');
 
     // 8 more events of that minute are stored 30 s after it was judged (a producer that buffered them).
-    await store.insertEvents(Array.from({ length: 8 }, (_, i) => event(10 + i, T0 + 5_000 + i * 5_000, T0 + MINUTE + 40_000)), 'late', 2);
+    await store.insertEvents(
+      Array.from({ length: 8 }, (_, i) => event(10 + i, T0 + 5_000 + i * 5_000, T0 + MINUTE + 40_000)),
+      'late',
+      2,
+    );
     clock = T0 + 2 * MINUTE + 10_000; // the next window is due: the previous one gets its second look first
     await engine.tick();
     const status = engine.statuses()[0];
@@ -73,7 +96,11 @@ describe('late events', () => {
       [T0 + MINUTE, 12, 0],
       [T0 + 2 * MINUTE, 0, 1],
     ]);
-    const transitions = await queryRows<{ to_state: string; summary: string }>(store, `SELECT to_state, summary FROM ${store.db}.alert_transitions WHERE rule_id = 'late-floor' ORDER BY at`, {});
+    const transitions = await queryRows<{ to_state: string; summary: string }>(
+      store,
+      `SELECT to_state, summary FROM ${store.db}.alert_transitions WHERE rule_id = 'late-floor' ORDER BY at`,
+      {},
+    );
     expect(transitions.map((t) => t.to_state)).toEqual(['pending', 'inactive', 'pending']);
     expect(transitions[1]?.summary).toContain('8 late events');
   });

@@ -22,13 +22,28 @@ interface ActionDialogProps {
 }
 
 /** An admin's button that opens a form in a dialog: the fields, the mutation's error, Cancel and submit. */
-function ActionDialog({ label, hint, alert, ghost = false, mutation, canSubmit = true, onSubmit, children }: ActionDialogProps) {
+function ActionDialog({
+  label,
+  hint,
+  alert,
+  ghost = false,
+  mutation,
+  canSubmit = true,
+  onSubmit,
+  children,
+}: ActionDialogProps) {
   const admin = useIsAdmin();
   const [open, setOpen] = useState(false);
   const close = () => setOpen(false);
   return (
     <>
-      <button type="button" className={ghost ? 'small ghost' : 'small'} disabled={!admin} title={admin ? hint : ADMIN_ONLY} onClick={() => setOpen(true)}>
+      <button
+        type="button"
+        className={ghost ? 'small ghost' : 'small'}
+        disabled={!admin}
+        title={admin ? hint : ADMIN_ONLY}
+        onClick={() => setOpen(true)}
+      >
         {label}
       </button>
       <Dialog open={open} title={`${label} ${alert.rule_id}`} onClose={close}>
@@ -54,11 +69,29 @@ function ActionDialog({ label, hint, alert, ghost = false, mutation, canSubmit =
   );
 }
 
-function CommentField({ value, onChange, rows, placeholder, required = false }: { value: string; onChange: (text: string) => void; rows: number; placeholder: string; required?: boolean }) {
+function CommentField({
+  value,
+  onChange,
+  rows,
+  placeholder,
+  required = false,
+}: {
+  value: string;
+  onChange: (text: string) => void;
+  rows: number;
+  placeholder: string;
+  required?: boolean;
+}) {
   return (
     <label className="field">
       <span>Comment</span>
-      <textarea value={value} onChange={(e) => onChange(e.target.value)} rows={rows} required={required} placeholder={placeholder} />
+      <textarea
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        rows={rows}
+        required={required}
+        placeholder={placeholder}
+      />
     </label>
   );
 }
@@ -69,7 +102,12 @@ export function AckButton({ alert }: { alert: Alert }) {
   const ack = useMutation(alertMutations.acknowledge(client));
   if (alert.acknowledged) return null;
   return (
-    <ActionDialog label="Acknowledge" hint="Acknowledge: no more reminders" alert={alert} mutation={ack} onSubmit={(close) => ack.mutate({ fingerprint: alert.fingerprint, comment }, { onSuccess: close })}
+    <ActionDialog
+      label="Acknowledge"
+      hint="Acknowledge: no more reminders"
+      alert={alert}
+      mutation={ack}
+      onSubmit={(close) => ack.mutate({ fingerprint: alert.fingerprint, comment }, { onSuccess: close })}
     >
       <p className="muted">{alert.summary}</p>
       <CommentField value={comment} onChange={setComment} rows={3} placeholder="Looking into it" />
@@ -82,31 +120,55 @@ const DURATIONS = ['1h', '4h', '12h', '24h', '7d'];
 export function SilenceButton({ alert }: { alert: Alert }) {
   const [duration, setDuration] = useState('4h');
   const [comment, setComment] = useState('');
-  const initial: Matcher[] = [{ name: 'rule_id', value: alert.rule_id, op: '=' }, ...(alert.stream ? [{ name: 'stream', value: alert.stream, op: '=' as const }] : [])];
+  const initial: Matcher[] = [
+    { name: 'rule_id', value: alert.rule_id, op: '=' },
+    ...(alert.stream ? [{ name: 'stream', value: alert.stream, op: '=' as const }] : []),
+  ];
   const [matchers, setMatchers] = useState<Matcher[]>(initial);
   const client = useQueryClient();
   const silence = useMutation(alertMutations.silence(client));
-  const edit = (i: number, change: Partial<Matcher>) => setMatchers(matchers.map((x, j) => (j === i ? { ...x, ...change } : x)));
+  const edit = (i: number, change: Partial<Matcher>) =>
+    setMatchers(matchers.map((x, j) => (j === i ? { ...x, ...change } : x)));
   return (
-    <ActionDialog label="Silence" hint="Hold back notifications" alert={alert} ghost mutation={silence} canSubmit={matchers.length > 0} onSubmit={(close) => silence.mutate({ matchers, duration, comment }, { onSuccess: close })}
+    <ActionDialog
+      label="Silence"
+      hint="Hold back notifications"
+      alert={alert}
+      ghost
+      mutation={silence}
+      canSubmit={matchers.length > 0}
+      onSubmit={(close) => silence.mutate({ matchers, duration, comment }, { onSuccess: close })}
     >
       <fieldset className="matchers">
         <legend>Matching alerts</legend>
         {matchers.map((m, i) => (
           <div key={i} className="matcher">
             <input aria-label="Label" value={m.name} onChange={(e) => edit(i, { name: e.target.value })} />
-            <select aria-label="Operator" value={m.op} onChange={(e) => edit(i, { op: e.target.value as Matcher['op'] })}>
+            <select
+              aria-label="Operator"
+              value={m.op}
+              onChange={(e) => edit(i, { op: e.target.value as Matcher['op'] })}
+            >
               {(['=', '!=', '=~', '!~'] as const).map((op) => (
                 <option key={op}>{op}</option>
               ))}
             </select>
             <input aria-label="Value" value={m.value} onChange={(e) => edit(i, { value: e.target.value })} />
-            <button type="button" className="ghost small" aria-label="Remove matcher" onClick={() => setMatchers(matchers.filter((_, j) => j !== i))}>
+            <button
+              type="button"
+              className="ghost small"
+              aria-label="Remove matcher"
+              onClick={() => setMatchers(matchers.filter((_, j) => j !== i))}
+            >
               ✕
             </button>
           </div>
         ))}
-        <button type="button" className="ghost small" onClick={() => setMatchers([...matchers, { name: '', value: '', op: '=' }])}>
+        <button
+          type="button"
+          className="ghost small"
+          onClick={() => setMatchers([...matchers, { name: '', value: '', op: '=' }])}
+        >
           + matcher
         </button>
       </fieldset>

@@ -32,7 +32,12 @@ type MissingKey = AlertDetail['missing_keys'][number];
 
 const MISSING: Column<MissingKey>[] = [
   { key: 'key', header: 'Key', className: 'mono small', cell: (k) => k.key },
-  { key: 'first', header: 'First seen', className: 'nowrap', cell: (k) => (k.first_seen ? <Time value={k.first_seen} /> : <span className="muted">not stored</span>) },
+  {
+    key: 'first',
+    header: 'First seen',
+    className: 'nowrap',
+    cell: (k) => (k.first_seen ? <Time value={k.first_seen} /> : <span className="muted">not stored</span>),
+  },
 ];
 
 /** "12s ago (window ending 14:03:10)": when the problem was last seen in a judged window. */
@@ -40,17 +45,30 @@ export function LastConfirmed({ at, now }: { at: string | null; now: number }) {
   if (!at) return <span className="muted">not in the last day</span>;
   return (
     <>
-      {inWords(now - Date.parse(at))} ago <span className="muted small">(window ending <Time value={at} />)</span>
+      {inWords(now - Date.parse(at))} ago{' '}
+      <span className="muted small">
+        (window ending <Time value={at} />)
+      </span>
     </>
   );
 }
 
-const latestJudged = (a: AlertDetail) => [...a.evaluations].reverse().find((e) => e.decision === 'breached' || e.decision === 'clean');
+const latestJudged = (a: AlertDetail) =>
+  [...a.evaluations].reverse().find((e) => e.decision === 'breached' || e.decision === 'clean');
 
 const NOTIFICATIONS: Column<Notification>[] = [
   { key: 'at', header: 'At', className: 'nowrap', cell: (n) => <Time value={n.at} /> },
   { key: 'route', header: 'Route', cell: (n) => n.route },
-  { key: 'outcome', header: 'Outcome', cell: (n) => <Badge value={n.outcome === 'sent' || n.outcome === 'ok' ? 'ok' : n.outcome === 'failed' ? 'firing' : 'inactive'} label={n.outcome} /> },
+  {
+    key: 'outcome',
+    header: 'Outcome',
+    cell: (n) => (
+      <Badge
+        value={n.outcome === 'sent' || n.outcome === 'ok' ? 'ok' : n.outcome === 'failed' ? 'firing' : 'inactive'}
+        label={n.outcome}
+      />
+    ),
+  },
   { key: 'attempts', header: 'Attempts', align: 'right', cell: (n) => `${n.attempts}×` },
   { key: 'error', header: 'Error', className: 'small bad', cell: (n) => n.error },
 ];
@@ -117,7 +135,11 @@ export default function AlertDetailPage() {
                 <Time value={a.firing_at} />
               </dd>
               <dt>Acknowledged</dt>
-              <dd>{a.acknowledged ? `by ${a.acknowledged.by}${a.acknowledged.comment ? ` — ${a.acknowledged.comment}` : ''}` : 'no'}</dd>
+              <dd>
+                {a.acknowledged
+                  ? `by ${a.acknowledged.by}${a.acknowledged.comment ? ` — ${a.acknowledged.comment}` : ''}`
+                  : 'no'}
+              </dd>
               <dt>Labels</dt>
               <dd className="mono small">
                 {Object.entries(a.labels)
@@ -136,12 +158,23 @@ export default function AlertDetailPage() {
             {a.evaluations.length === 0 ? (
               <p className="muted">No window of this alert was judged in the last hours.</p>
             ) : (
-              <RuleValueChart ariaLabel={`${a.rule_id}: observed against expected per window`} ruleType={a.rule_type} evaluations={a.evaluations} spans={stateSpans(a.transitions, Infinity)} />
+              <RuleValueChart
+                ariaLabel={`${a.rule_id}: observed against expected per window`}
+                ruleType={a.rule_type}
+                evaluations={a.evaluations}
+                spans={stateSpans(a.transitions, Infinity)}
+              />
             )}
           </Panel>
           {a.rule_type === 'completeness' && (
             <Panel title="Missing keys" id="missing-keys">
-              <DataTable columns={MISSING} rows={a.missing_keys} rowKey={(k) => k.key} empty="No sample of missing keys in the latest evaluation." dense />
+              <DataTable
+                columns={MISSING}
+                rows={a.missing_keys}
+                rowKey={(k) => k.key}
+                empty="No sample of missing keys in the latest evaluation."
+                dense
+              />
             </Panel>
           )}
           <div className="grid-2">
@@ -149,7 +182,14 @@ export default function AlertDetailPage() {
               <TransitionTable transitions={a.transitions} />
             </Panel>
             <Panel title="Notifications" id="notifications">
-              <DataTable columns={NOTIFICATIONS} rows={a.notifications} rowKey={(n, i) => `${n.route}-${n.at}-${i}`} empty="No notification sent." dense headless />
+              <DataTable
+                columns={NOTIFICATIONS}
+                rows={a.notifications}
+                rowKey={(n, i) => `${n.route}-${n.at}-${i}`}
+                empty="No notification sent."
+                dense
+                headless
+              />
             </Panel>
           </div>
         </>

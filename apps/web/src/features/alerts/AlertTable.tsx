@@ -16,7 +16,10 @@ const SEVERITY: Record<string, number> = { critical: 0, warning: 1, info: 2 };
 
 function sortAlerts(alerts: Alert[]): Alert[] {
   return [...alerts].sort(
-    (a, b) => (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) || (SEVERITY[a.severity] ?? 9) - (SEVERITY[b.severity] ?? 9) || Date.parse(a.since ?? a.active_at ?? '') - Date.parse(b.since ?? b.active_at ?? ''),
+    (a, b) =>
+      (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) ||
+      (SEVERITY[a.severity] ?? 9) - (SEVERITY[b.severity] ?? 9) ||
+      Date.parse(a.since ?? a.active_at ?? '') - Date.parse(b.since ?? b.active_at ?? ''),
   );
 }
 
@@ -43,13 +46,21 @@ function columns(now: number, actions?: (alert: Alert) => ReactNode): Column<Ale
         </>
       ),
     },
-    { key: 'rule', header: 'Rule', className: 'nowrap', cell: (a) => <AppLink to={routes.alert(a.fingerprint)}>{a.rule_id}</AppLink> },
+    {
+      key: 'rule',
+      header: 'Rule',
+      className: 'nowrap',
+      cell: (a) => <AppLink to={routes.alert(a.fingerprint)}>{a.rule_id}</AppLink>,
+    },
     { key: 'since', header: 'Since', className: 'nowrap', cell: (a) => alertDuration(a, now) },
     {
       key: 'confirmed',
       header: 'Last confirmed',
       className: 'nowrap',
-      title: (a) => (a.last_confirmed_at ? `the latest window judged breached ended at ${new Date(a.last_confirmed_at).toLocaleTimeString()}` : undefined),
+      title: (a) =>
+        a.last_confirmed_at
+          ? `the latest window judged breached ended at ${new Date(a.last_confirmed_at).toLocaleTimeString()}`
+          : undefined,
       cell: (a) =>
         a.last_confirmed_at ? (
           <>
@@ -100,18 +111,47 @@ function columns(now: number, actions?: (alert: Alert) => ReactNode): Column<Ale
         </>
       ),
     },
-    ...(actions ? [{ key: 'actions', header: <span className="sr-only">Actions</span>, cell: (a: Alert) => <div className="actions">{actions(a)}</div> }] : []),
+    ...(actions
+      ? [
+          {
+            key: 'actions',
+            header: <span className="sr-only">Actions</span>,
+            cell: (a: Alert) => <div className="actions">{actions(a)}</div>,
+          },
+        ]
+      : []),
   ];
 }
 
 export function AlertTable({ alerts, actions }: { alerts: Alert[]; actions?: (alert: Alert) => ReactNode }) {
   const now = useNow();
-  return <DataTable columns={columns(now, actions)} rows={sortAlerts(alerts)} rowKey={(a) => a.fingerprint} rowClassName={(a) => `row-${a.state}`} empty="No alerts are firing or pending." className="alert-table" />;
+  return (
+    <DataTable
+      columns={columns(now, actions)}
+      rows={sortAlerts(alerts)}
+      rowKey={(a) => a.fingerprint}
+      rowClassName={(a) => `row-${a.state}`}
+      empty="No alerts are firing or pending."
+      className="alert-table"
+    />
+  );
 }
 
 const TRANSITION: Record<'at' | 'rule' | 'change' | 'value' | 'threshold' | 'summary', Column<Transition>> = {
-  at: { key: 'at', header: 'At', className: 'nowrap', cell: (t) => <Time value={t.at} />, sort: (t) => Date.parse(t.at) },
-  rule: { key: 'rule', header: 'Rule', className: 'nowrap', cell: (t) => <AppLink to={routes.alert(t.fingerprint)}>{t.rule_id}</AppLink>, sort: (t) => t.rule_id },
+  at: {
+    key: 'at',
+    header: 'At',
+    className: 'nowrap',
+    cell: (t) => <Time value={t.at} />,
+    sort: (t) => Date.parse(t.at),
+  },
+  rule: {
+    key: 'rule',
+    header: 'Rule',
+    className: 'nowrap',
+    cell: (t) => <AppLink to={routes.alert(t.fingerprint)}>{t.rule_id}</AppLink>,
+    sort: (t) => t.rule_id,
+  },
   change: {
     key: 'transition',
     header: 'Transition',
@@ -122,14 +162,53 @@ const TRANSITION: Record<'at' | 'rule' | 'change' | 'value' | 'threshold' | 'sum
       </>
     ),
   },
-  value: { key: 'value', header: 'Value', align: 'right', className: 'phone-hide', headerClassName: 'phone-hide', cell: (t) => formatNumber(t.value) },
-  threshold: { key: 'threshold', header: 'Threshold', align: 'right', className: 'phone-hide', headerClassName: 'phone-hide', cell: (t) => formatNumber(t.threshold) },
-  summary: { key: 'summary', header: 'Summary', className: 'small phone-hide', headerClassName: 'phone-hide', cell: (t) => t.summary },
+  value: {
+    key: 'value',
+    header: 'Value',
+    align: 'right',
+    className: 'phone-hide',
+    headerClassName: 'phone-hide',
+    cell: (t) => formatNumber(t.value),
+  },
+  threshold: {
+    key: 'threshold',
+    header: 'Threshold',
+    align: 'right',
+    className: 'phone-hide',
+    headerClassName: 'phone-hide',
+    cell: (t) => formatNumber(t.threshold),
+  },
+  summary: {
+    key: 'summary',
+    header: 'Summary',
+    className: 'small phone-hide',
+    headerClassName: 'phone-hide',
+    cell: (t) => t.summary,
+  },
 };
 
 /** `full` adds the rule, value and threshold (the history of every alert). */
-export function TransitionTable({ transitions, full = false, empty }: { transitions: Transition[]; full?: boolean; empty?: string }) {
+export function TransitionTable({
+  transitions,
+  full = false,
+  empty,
+}: {
+  transitions: Transition[];
+  full?: boolean;
+  empty?: string;
+}) {
   const t = TRANSITION;
   const columns = full ? [t.at, t.rule, t.change, t.value, t.threshold, t.summary] : [t.at, t.change, t.summary];
- return <DataTable columns={columns} rows={transitions} rowKey={(x) => x.id} empty={empty} dense headless={!full} sortParam="history" className={full ? 'alert-table' : undefined} />;
+  return (
+    <DataTable
+      columns={columns}
+      rows={transitions}
+      rowKey={(x) => x.id}
+      empty={empty}
+      dense
+      headless={!full}
+      sortParam="history"
+      className={full ? 'alert-table' : undefined}
+    />
+  );
 }

@@ -18,18 +18,33 @@ function Silences() {
   const client = useQueryClient();
   const expire = useMutation(alertMutations.expireSilence(client));
   const columns: Column<Silence>[] = [
-    { key: 'matchers', header: 'Matchers', className: 'mono small', cell: (s) => s.matchers.map((m) => `${m.name}${m.op}"${m.value}"`).join(', ') },
+    {
+      key: 'matchers',
+      header: 'Matchers',
+      className: 'mono small',
+      cell: (s) => s.matchers.map((m) => `${m.name}${m.op}"${m.value}"`).join(', '),
+    },
     { key: 'starts', header: 'Starts', className: 'nowrap', cell: (s) => <Time value={s.starts_at} /> },
     { key: 'ends', header: 'Ends', className: 'nowrap', cell: (s) => <Time value={s.ends_at} /> },
     { key: 'by', header: 'By', cell: (s) => s.created_by },
     { key: 'comment', header: 'Comment', className: 'small', cell: (s) => s.comment },
-    { key: 'state', header: 'State', cell: (s) => (s.active ? <Badge value="pending" label="active" /> : <Badge value="inactive" label="expired" />) },
+    {
+      key: 'state',
+      header: 'State',
+      cell: (s) => (s.active ? <Badge value="pending" label="active" /> : <Badge value="inactive" label="expired" />),
+    },
     {
       key: 'actions',
       header: <span className="sr-only">Actions</span>,
       cell: (s) =>
         s.active && (
-          <button type="button" className="small ghost" disabled={!admin || expire.isPending} title={admin ? 'Expire now' : 'Only admins can do this'} onClick={() => expire.mutate(s.id)}>
+          <button
+            type="button"
+            className="small ghost"
+            disabled={!admin || expire.isPending}
+            title={admin ? 'Expire now' : 'Only admins can do this'}
+            onClick={() => expire.mutate(s.id)}
+          >
             Expire
           </button>
         ),
@@ -38,7 +53,9 @@ function Silences() {
   return (
     <Panel title="Silences" id="silences">
       {expire.isError && <ErrorState error={expire.error} />}
-      <QueryState query={query}>{(d) => <DataTable columns={columns} rows={d.silences} rowKey={(s) => s.id} empty="No silences." />}</QueryState>
+      <QueryState query={query}>
+        {(d) => <DataTable columns={columns} rows={d.silences} rowKey={(s) => s.id} empty="No silences." />}
+      </QueryState>
     </Panel>
   );
 }
@@ -49,7 +66,13 @@ function History() {
   return (
     <Panel title="History" id="history">
       <QueryState query={query}>
-        {(d) => <TransitionTable transitions={[...d.transitions].sort((a, b) => Date.parse(b.at) - Date.parse(a.at))} full empty="No alert changed state in this range." />}
+        {(d) => (
+          <TransitionTable
+            transitions={[...d.transitions].sort((a, b) => Date.parse(b.at) - Date.parse(a.at))}
+            full
+            empty="No alert changed state in this range."
+          />
+        )}
       </QueryState>
     </Panel>
   );

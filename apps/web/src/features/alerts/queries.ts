@@ -29,12 +29,17 @@ export const alertQueries = {
     }),
 };
 
-const refreshAlerts = (client: QueryClient) => Promise.all([client.invalidateQueries({ queryKey: ['alerts'] }), client.invalidateQueries({ queryKey: ['silences'] })]);
+const refreshAlerts = (client: QueryClient) =>
+  Promise.all([
+    client.invalidateQueries({ queryKey: ['alerts'] }),
+    client.invalidateQueries({ queryKey: ['silences'] }),
+  ]);
 
 export const alertMutations = {
   acknowledge: (client: QueryClient) =>
     mutationOptions({
-      mutationFn: ({ fingerprint, comment }: { fingerprint: string; comment: string }) => api.post<Alert>(`/alerts/${enc(fingerprint)}/ack`, (comment ? { comment } : {}) satisfies AckBody),
+      mutationFn: ({ fingerprint, comment }: { fingerprint: string; comment: string }) =>
+        api.post<Alert>(`/alerts/${enc(fingerprint)}/ack`, (comment ? { comment } : {}) satisfies AckBody),
       onSuccess: () => refreshAlerts(client),
     }),
   silence: (client: QueryClient) =>

@@ -27,23 +27,48 @@ const alert = (over: Partial<Alert>): Alert => ({
   ...over,
 });
 
-const window = (over: Partial<Evaluation>): Evaluation => ({ at: '', window_start: '', window_end: '', value: 0.82, threshold: 0.95, breached: true, skipped: '', decision: 'breached', lo: 0.95, hi: 1.05, expected: null, ...over });
+const window = (over: Partial<Evaluation>): Evaluation => ({
+  at: '',
+  window_start: '',
+  window_end: '',
+  value: 0.82,
+  threshold: 0.95,
+  breached: true,
+  skipped: '',
+  decision: 'breached',
+  lo: 0.95,
+  hi: 1.05,
+  expected: null,
+  ...over,
+});
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 
 describe('an alert in words', () => {
   it('says how far b is below a, for how long, with the names that differ', () => {
-    expect(alertSentence(alert({}), T0 + 185_000, window({ value: 0.8234 }))).toBe('cards 18% below card.requests for 3 min 5 s');
+    expect(alertSentence(alert({}), T0 + 185_000, window({ value: 0.8234 }))).toBe(
+      'cards 18% below card.requests for 3 min 5 s',
+    );
   });
 
   it('states a ratio away from 1 as the ratio, to three significant digits', () => {
-    expect(alertSentence(alert({}), T0 + 40_000, window({ value: 1.5, lo: 1.9, hi: 2.1 }))).toBe('cards per card.requests at 1.50, expected 1.90–2.10 for 40 s');
+    expect(alertSentence(alert({}), T0 + 40_000, window({ value: 1.5, lo: 1.9, hi: 2.1 }))).toBe(
+      'cards per card.requests at 1.50, expected 1.90–2.10 for 40 s',
+    );
   });
 
   it('compares a baseline with its usual volume and a floor with the floor', () => {
     const base = alert({ rule_type: 'baseline', watched_streams: ['rc.cards'] });
-    expect(alertSentence(base, T0 + 7_200_000, window({ value: 70, expected: 100, lo: 80, hi: null }))).toBe('rc.cards 30% below its usual 100 for 2 h');
-    expect(alertSentence(alert({ rule_type: 'volume', watched_streams: ['orders'], threshold: 200, expected: 'at least 200 per 1m' }), T0 + 60_000, window({ value: 120 }))).toBe('orders at 120 per 1m, under the floor of 200 for 1 min');
+    expect(alertSentence(base, T0 + 7_200_000, window({ value: 70, expected: 100, lo: 80, hi: null }))).toBe(
+      'rc.cards 30% below its usual 100 for 2 h',
+    );
+    expect(
+      alertSentence(
+        alert({ rule_type: 'volume', watched_streams: ['orders'], threshold: 200, expected: 'at least 200 per 1m' }),
+        T0 + 60_000,
+        window({ value: 120 }),
+      ),
+    ).toBe('orders at 120 per 1m, under the floor of 200 for 1 min');
   });
 
   it('never uses the engine’s jargon for completeness', () => {

@@ -58,12 +58,14 @@ export function describeProblem(alert: Alert, latest?: Evaluation): string {
   switch (alert.rule_type) {
     case 'ratio': {
       // Around 1 (b should carry what a carries) the ratio reads as a share of a; elsewhere as the ratio itself.
-      if ((lo ?? 0) <= 1 && (hi ?? Infinity) >= 1 && value !== 1) return `${b} ${formatPercent(Math.abs(1 - value))} ${value < 1 ? 'below' : 'above'} ${a}`;
+      if ((lo ?? 0) <= 1 && (hi ?? Infinity) >= 1 && value !== 1)
+        return `${b} ${formatPercent(Math.abs(1 - value))} ${value < 1 ? 'below' : 'above'} ${a}`;
       return `${b} per ${a} at ${formatRatio(value)}, expected ${lo !== null && hi !== null ? `${formatRatio(lo)}–${formatRatio(hi)}` : lo !== null ? `at least ${formatRatio(lo)}` : `at most ${formatRatio(hi ?? alert.threshold)}`}`;
     }
     case 'baseline': {
       const expected = latest?.expected ?? null;
-      if (expected && expected > 0) return `${a} ${formatPercent(Math.abs(value - expected) / expected)} ${value < expected ? 'below' : 'above'} its usual ${Math.round(expected).toLocaleString('en-US')}`;
+      if (expected && expected > 0)
+        return `${a} ${formatPercent(Math.abs(value - expected) / expected)} ${value < expected ? 'below' : 'above'} its usual ${Math.round(expected).toLocaleString('en-US')}`;
       return `${a} at ${formatValue('baseline', value)} against its usual`;
     }
     case 'volume': {

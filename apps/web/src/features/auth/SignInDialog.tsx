@@ -23,7 +23,13 @@ export function SignInDialog() {
         <p className="muted">This Rollcall needs an API token. Ask an operator for one (rollcall token create).</p>
         <label className="field">
           <span>API token</span>
-          <input type="password" autoComplete="current-password" value={token} onChange={(e) => setToken(e.target.value)} autoFocus />
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            autoFocus
+          />
         </label>
         <div className="dialog-actions">
           <button type="submit" className="primary">

@@ -12,27 +12,58 @@ import { TimeSeriesChart, type ChartSeries } from '../../components/TimeSeriesCh
 import { formatCount, formatDuration, formatNumber } from '../../lib/format.ts';
 import { routes } from '../../routes.ts';
 import { useIsAdmin } from '../auth/use-is-admin.ts';
-import { benchMutations, benchQueries, STATUS_TONE, type BenchRun, type BenchRunDetail, type LatencySummary, type TimelinePoint } from './queries.ts';
+import {
+  benchMutations,
+  benchQueries,
+  STATUS_TONE,
+  type BenchRun,
+  type BenchRunDetail,
+  type LatencySummary,
+  type TimelinePoint,
+} from './queries.ts';
 
 const PERCENTILES: (keyof LatencySummary)[] = ['min', 'p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max'];
 const seconds = (v: number) => `${Math.round(v)}s`;
 
-function line(timeline: TimelinePoint[], key: 'produced' | 'consumed' | 'p50' | 'p99' | 'max', label: string, reference = false): ChartSeries {
-  return { key: `${reference ? 'z-' : ''}${label}`, label, reference, points: timeline.map((p) => ({ t: p.second, v: p[key] })) };
+function line(
+  timeline: TimelinePoint[],
+  key: 'produced' | 'consumed' | 'p50' | 'p99' | 'max',
+  label: string,
+  reference = false,
+): ChartSeries {
+  return {
+    key: `${reference ? 'z-' : ''}${label}`,
+    label,
+    reference,
+    points: timeline.map((p) => ({ t: p.second, v: p[key] })),
+  };
 }
 
 function show(v: unknown): string {
   if (v === null || v === undefined) return '–';
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${k}=${show(x)}`).join(', ') || '–';
+  if (typeof v === 'object')
+    return (
+      Object.entries(v)
+        .map(([k, x]) => `${k}=${show(x)}`)
+        .join(', ') || '–'
+    );
   return String(v);
 }
 
 function Parameters({ run }: { run: BenchRun }) {
   const facts: [string, string][] = [
-    ...Object.entries(run.params).map(([k, v]): [string, string] => (k.endsWith('Ms') ? [k.slice(0, -2), formatDuration(Number(v))] : [k, show(v)])),
-    ['broker version', `${run.environment.broker.name} ${run.environment.broker.version} (${run.environment.broker.nodes} node${run.environment.broker.nodes === 1 ? '' : 's'})`],
-    ['host', `${run.environment.host.cores} cores, ${run.environment.host.cpu}, ${run.environment.host.memGiB} GiB, Node ${run.environment.host.node}`],
+    ...Object.entries(run.params).map(([k, v]): [string, string] =>
+      k.endsWith('Ms') ? [k.slice(0, -2), formatDuration(Number(v))] : [k, show(v)],
+    ),
+    [
+      'broker version',
+      `${run.environment.broker.name} ${run.environment.broker.version} (${run.environment.broker.nodes} node${run.environment.broker.nodes === 1 ? '' : 's'})`,
+    ],
+    [
+      'host',
+      `${run.environment.host.cores} cores, ${run.environment.host.cpu}, ${run.environment.host.memGiB} GiB, Node ${run.environment.host.node}`,
+    ],
   ];
   return (
     <dl className="facts">
@@ -48,7 +79,10 @@ function Parameters({ run }: { run: BenchRun }) {
 
 function Comparison({ run }: { run: BenchRunDetail }) {
   const c = run.comparison;
-  if (!c) return <Empty>{run.isBaseline ? 'This run is its scenario’s baseline.' : 'No baseline for this scenario yet.'}</Empty>;
+  if (!c)
+    return (
+      <Empty>{run.isBaseline ? 'This run is its scenario’s baseline.' : 'No baseline for this scenario yet.'}</Empty>
+    );
   return (
     <>
       <p className="small">
@@ -72,7 +106,13 @@ function Comparison({ run }: { run: BenchRunDetail }) {
           { key: 'metric', header: 'Metric', cell: (m) => m.label },
           { key: 'value', header: 'This run', align: 'right', cell: (m) => `${formatNumber(m.value)} ${m.unit}` },
           { key: 'baseline', header: 'Baseline', align: 'right', cell: (m) => `${formatNumber(m.baseline)} ${m.unit}` },
-          { key: 'ratio', header: 'Ratio', align: 'right', className: (m) => (m.regressed ? 'bad' : ''), cell: (m) => (m.ratio === null ? '–' : `${m.ratio.toFixed(2)}×`) },
+          {
+            key: 'ratio',
+            header: 'Ratio',
+            align: 'right',
+            className: (m) => (m.regressed ? 'bad' : ''),
+            cell: (m) => (m.ratio === null ? '–' : `${m.ratio.toFixed(2)}×`),
+          },
           { key: 'limit', header: 'Regression if', className: 'small muted', cell: (m) => m.limit || '–' },
         ]}
       />
@@ -108,7 +148,13 @@ export default function BenchRunPage() {
             <a href={`/api/v1/bench/runs/${encodeURIComponent(run.id)}/report.html`}>Report (HTML)</a>
             <a href={`/api/v1/bench/runs/${encodeURIComponent(run.id)}/report.md`}>Markdown</a>
             {!run.isBaseline && (
-              <button type="button" className="small" disabled={!admin || makeBaseline.isPending} title={admin ? 'Compare later runs of this scenario with this one' : 'Only admins can do this'} onClick={() => makeBaseline.mutate(run.id)}>
+              <button
+                type="button"
+                className="small"
+                disabled={!admin || makeBaseline.isPending}
+                title={admin ? 'Compare later runs of this scenario with this one' : 'Only admins can do this'}
+                onClick={() => makeBaseline.mutate(run.id)}
+              >
                 Make baseline
               </button>
             )}
@@ -123,9 +169,21 @@ export default function BenchRunPage() {
           <>
             {makeBaseline.isError && <ErrorState error={makeBaseline.error} />}
             <Tiles>
-              <Tile label="Produce" value={`${formatNumber(result.produce.msgPerSec)} msg/s`} sub={`${formatNumber(result.produce.mbPerSec)} MB/s`} />
-              <Tile label="End to end" value={`${formatNumber(result.endToEnd.msgPerSec)} msg/s`} sub={result.drained ? 'drained' : 'not drained in time'} />
-              <Tile label="Latency p99" value={`${formatNumber(result.latency.p99)} ms`} sub={`p50 ${formatNumber(result.latency.p50)} ms`} />
+              <Tile
+                label="Produce"
+                value={`${formatNumber(result.produce.msgPerSec)} msg/s`}
+                sub={`${formatNumber(result.produce.mbPerSec)} MB/s`}
+              />
+              <Tile
+                label="End to end"
+                value={`${formatNumber(result.endToEnd.msgPerSec)} msg/s`}
+                sub={result.drained ? 'drained' : 'not drained in time'}
+              />
+              <Tile
+                label="Latency p99"
+                value={`${formatNumber(result.latency.p99)} ms`}
+                sub={`p50 ${formatNumber(result.latency.p50)} ms`}
+              />
               <Tile
                 label="Sent / lost"
                 tone={result.lost > 0 ? 'bad' : null}
@@ -138,7 +196,11 @@ export default function BenchRunPage() {
                 <TimeSeriesChart
                   ariaLabel="Throughput over time (msg/s, seconds since start)"
                   xTick={seconds}
-                  series={[line(run.timeline, 'produced', 'produced'), line(run.timeline, 'consumed', 'consumed'), ...(base ? [line(base.timeline, 'consumed', 'baseline consumed', true)] : [])]}
+                  series={[
+                    line(run.timeline, 'produced', 'produced'),
+                    line(run.timeline, 'consumed', 'consumed'),
+                    ...(base ? [line(base.timeline, 'consumed', 'baseline consumed', true)] : []),
+                  ]}
                 />
               </Panel>
               <Panel title="Latency over time" id="bench-latency">
@@ -146,7 +208,12 @@ export default function BenchRunPage() {
                   ariaLabel="Latency over time (ms, seconds since start)"
                   xTick={seconds}
                   format={(v) => `${formatNumber(v)} ms`}
-                  series={[line(run.timeline, 'p50', 'p50'), line(run.timeline, 'p99', 'p99'), line(run.timeline, 'max', 'max'), ...(base ? [line(base.timeline, 'p99', 'baseline p99', true)] : [])]}
+                  series={[
+                    line(run.timeline, 'p50', 'p50'),
+                    line(run.timeline, 'p99', 'p99'),
+                    line(run.timeline, 'max', 'max'),
+                    ...(base ? [line(base.timeline, 'p99', 'baseline p99', true)] : []),
+                  ]}
                 />
               </Panel>
             </div>
@@ -157,8 +224,22 @@ export default function BenchRunPage() {
                   rowKey={(p) => p}
                   columns={[
                     { key: 'percentile', header: 'Percentile', cell: (p) => (p === 'p999' ? 'p99.9' : p) },
-                    { key: 'run', header: 'This run', align: 'right', cell: (p) => `${formatNumber(result.latency[p])} ms` },
-                    ...(base ? [{ key: 'baseline', header: 'Baseline', align: 'right' as const, cell: (p: keyof LatencySummary) => `${formatNumber(base.result.latency[p])} ms` }] : []),
+                    {
+                      key: 'run',
+                      header: 'This run',
+                      align: 'right',
+                      cell: (p) => `${formatNumber(result.latency[p])} ms`,
+                    },
+                    ...(base
+                      ? [
+                          {
+                            key: 'baseline',
+                            header: 'Baseline',
+                            align: 'right' as const,
+                            cell: (p: keyof LatencySummary) => `${formatNumber(base.result.latency[p])} ms`,
+                          },
+                        ]
+                      : []),
                   ]}
                 />
               </Panel>

@@ -23,8 +23,9 @@ export default function BenchRunsPage() {
               empty={
                 // one element: the empty state lays out its children side by side
                 <span>
-                  No benchmark runs recorded yet. Run one with <code>npm run rollcall -- bench --broker kafka --duration 30s</code> (or <code>--broker rabbitmq</code>); it is stored here and compared with its scenario’s
-                  baseline.
+                  No benchmark runs recorded yet. Run one with{' '}
+                  <code>npm run rollcall -- bench --broker kafka --duration 30s</code> (or{' '}
+                  <code>--broker rabbitmq</code>); it is stored here and compared with its scenario’s baseline.
                 </span>
               }
               columns={[
@@ -44,17 +45,41 @@ export default function BenchRunsPage() {
                   cell: (r) => (
                     <>
                       {r.label || r.scenario} {r.isBaseline && <Badge value="info" label="baseline" />}
-                      {r.label && <div className="small muted mono">{r.scenario.startsWith(`${r.label}: `) ? r.scenario.slice(r.label.length + 2) : r.scenario}</div>}
+                      {r.label && (
+                        <div className="small muted mono">
+                          {r.scenario.startsWith(`${r.label}: `) ? r.scenario.slice(r.label.length + 2) : r.scenario}
+                        </div>
+                      )}
                     </>
                   ),
                 },
                 { key: 'broker', header: 'Broker', cell: (r) => r.broker },
-                { key: 'status', header: 'Status', cell: (r) => <Badge value={STATUS_TONE[r.status]} label={r.status} /> },
-                { key: 'produce', header: 'Produce', align: 'right', cell: (r) => `${formatNumber(r.produceMsgPerSec)} msg/s` },
-                { key: 'e2e', header: 'End to end', align: 'right', cell: (r) => `${formatNumber(r.endToEndMsgPerSec)} msg/s` },
+                {
+                  key: 'status',
+                  header: 'Status',
+                  cell: (r) => <Badge value={STATUS_TONE[r.status]} label={r.status} />,
+                },
+                {
+                  key: 'produce',
+                  header: 'Produce',
+                  align: 'right',
+                  cell: (r) => `${formatNumber(r.produceMsgPerSec)} msg/s`,
+                },
+                {
+                  key: 'e2e',
+                  header: 'End to end',
+                  align: 'right',
+                  cell: (r) => `${formatNumber(r.endToEndMsgPerSec)} msg/s`,
+                },
                 { key: 'p50', header: 'p50', align: 'right', cell: (r) => `${formatNumber(r.p50)} ms` },
                 { key: 'p99', header: 'p99', align: 'right', cell: (r) => `${formatNumber(r.p99)} ms` },
-                { key: 'lost', header: 'Lost', align: 'right', className: (r) => (r.lost > 0 ? 'bad' : ''), cell: (r) => formatCount(r.lost) },
+                {
+                  key: 'lost',
+                  header: 'Lost',
+                  align: 'right',
+                  className: (r) => (r.lost > 0 ? 'bad' : ''),
+                  cell: (r) => formatCount(r.lost),
+                },
               ]}
             />
           )}

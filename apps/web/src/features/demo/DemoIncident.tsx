@@ -23,7 +23,13 @@ export function DemoIncident() {
         </span>
         {toggle.isError && <ErrorState error={toggle.error} />}
       </div>
-      <button type="button" className={data.active ? '' : 'primary'} disabled={!admin || toggle.isPending} title={admin ? '' : 'Only admins can do this'} onClick={() => toggle.mutate(!data.active)}>
+      <button
+        type="button"
+        className={data.active ? '' : 'primary'}
+        disabled={!admin || toggle.isPending}
+        title={admin ? '' : 'Only admins can do this'}
+        onClick={() => toggle.mutate(!data.active)}
+      >
         {data.active ? 'End the incident' : 'Reproduce the incident'}
       </button>
     </div>

@@ -14,7 +14,8 @@ export const demoQueries = {
 export const demoMutations = {
   toggle: (client: QueryClient) =>
     mutationOptions({
-      mutationFn: (start: boolean) => (start ? api.post<Incident>('/demo/incident') : api.delete<Incident>('/demo/incident')),
+      mutationFn: (start: boolean) =>
+        start ? api.post<Incident>('/demo/incident') : api.delete<Incident>('/demo/incident'),
       onSuccess: (incident) => client.setQueryData(demoQueries.incident().queryKey, incident),
     }),
 };

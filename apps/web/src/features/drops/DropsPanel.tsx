@@ -9,7 +9,8 @@ import { formatDurationWords, formatPercent, formatRate, formatTime } from '../.
 import { routes } from '../../routes.ts';
 import { dropQueries } from './queries.ts';
 
-const baselineWords = (d: Drop) => (d.baseline === 'week' ? 'a week earlier' : `previous ${formatDurationWords(d.baseline_seconds * 1000)}`);
+const baselineWords = (d: Drop) =>
+  d.baseline === 'week' ? 'a week earlier' : `previous ${formatDurationWords(d.baseline_seconds * 1000)}`;
 
 const COLUMNS: Column<Drop>[] = [
   {
@@ -17,27 +18,55 @@ const COLUMNS: Column<Drop>[] = [
     header: 'Stream',
     cell: (d) => (
       <>
-        <span className="muted small">{d.broker}</span> <AppLink to={routes.stream(d.broker, d.stream)}>{d.stream}</AppLink>
+        <span className="muted small">{d.broker}</span>{' '}
+        <AppLink to={routes.stream(d.broker, d.stream)}>{d.stream}</AppLink>
       </>
     ),
   },
   { key: 'now', header: 'Last minute', align: 'right', cell: (d) => formatRate(d.msg_per_sec) },
-  { key: 'baseline', header: 'Baseline', align: 'right', title: (d) => `since ${formatTime(d.baseline_from)}`, cell: (d) => formatRate(d.baseline_msg_per_sec) },
-  { key: 'basis', header: 'Against', className: 'small muted wide-only', headerClassName: 'wide-only', cell: baselineWords },
+  {
+    key: 'baseline',
+    header: 'Baseline',
+    align: 'right',
+    title: (d) => `since ${formatTime(d.baseline_from)}`,
+    cell: (d) => formatRate(d.baseline_msg_per_sec),
+  },
+  {
+    key: 'basis',
+    header: 'Against',
+    className: 'small muted wide-only',
+    headerClassName: 'wide-only',
+    cell: baselineWords,
+  },
   { key: 'change', header: 'Change', align: 'right', className: 'bad', cell: (d) => formatPercent(d.change) },
 ];
 
 export function DropsPanel() {
   const query = useLive(dropQueries.largest(8));
   return (
-    <Panel title="Largest drops against baseline" id="drops" actions={<AppLink to={routes.streams()}>All streams →</AppLink>}>
+    <Panel
+      title="Largest drops against baseline"
+      id="drops"
+      actions={<AppLink to={routes.streams()}>All streams →</AppLink>}
+    >
       <QueryState query={query}>
         {(d) => (
           <>
             <p className="small muted">
-              Last complete minute ({formatTime(d.minute.from)}–{formatTime(d.minute.to)}) against the same time a week earlier, or, without one, the time with data in the hour before.
+              Last complete minute ({formatTime(d.minute.from)}–{formatTime(d.minute.to)}) against the same time a week
+              earlier, or, without one, the time with data in the hour before.
             </p>
-            <DataTable columns={COLUMNS} rows={d.drops} rowKey={(x) => `${x.broker}/${x.stream}`} sortParam="drops-sort" empty={d.compared === 0 ? 'No stream has a baseline yet (it needs half a minute of traffic).' : `None of ${d.compared} streams is below its baseline.`} />
+            <DataTable
+              columns={COLUMNS}
+              rows={d.drops}
+              rowKey={(x) => `${x.broker}/${x.stream}`}
+              sortParam="drops-sort"
+              empty={
+                d.compared === 0
+                  ? 'No stream has a baseline yet (it needs half a minute of traffic).'
+                  : `None of ${d.compared} streams is below its baseline.`
+              }
+            />
           </>
         )}
       </QueryState>

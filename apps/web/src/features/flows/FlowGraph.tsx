@@ -2,7 +2,18 @@
 // a minimap, and a first view that is readable: the whole graph when it fits at READABLE_ZOOM, else the nodes
 // with alerts (or the selected one) at that zoom, with the rest a pan or the minimap away.
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { Background, Controls, Handle, MarkerType, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import {
+  Background,
+  Controls,
+  Handle,
+  MarkerType,
+  MiniMap,
+  Position,
+  ReactFlow,
+  type Edge,
+  type Node,
+  type NodeProps,
+} from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useTheme } from '../../app/theme.ts';
 import { formatRate } from '../../lib/format.ts';
@@ -12,12 +23,25 @@ import { edgeWidth, layoutFlows, NODE_HEIGHT, NODE_WIDTH, READABLE_ZOOM } from '
 type TopologyData = { node: ViewNode; selected: boolean };
 type BoxData = { domain: string; nodes: number; state: ViewNode['alert_state']; onFold: (domain: string) => void };
 
-const KIND_LABEL: Record<ViewNode['kind'], string> = { producer: 'producer', topic: 'topic', exchange: 'exchange', queue: 'queue', group: 'group', consumer: 'consumer', domain: 'domain', others: 'merged' };
+const KIND_LABEL: Record<ViewNode['kind'], string> = {
+  producer: 'producer',
+  topic: 'topic',
+  exchange: 'exchange',
+  queue: 'queue',
+  group: 'group',
+  consumer: 'consumer',
+  domain: 'domain',
+  others: 'merged',
+};
 
 function TopologyNode({ data }: NodeProps<Node<TopologyData>>) {
   const n = data.node;
   return (
-    <div className={`flow-node kind-${n.kind} state-${n.alert_state}${data.selected ? ' selected' : ''}`} style={{ width: NODE_WIDTH, height: NODE_HEIGHT }} title={`${n.kind} ${n.label}`}>
+    <div
+      className={`flow-node kind-${n.kind} state-${n.alert_state}${data.selected ? ' selected' : ''}`}
+      style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
+      title={`${n.kind} ${n.label}`}
+    >
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="flow-node-kind">
         {KIND_LABEL[n.kind]}
@@ -34,7 +58,13 @@ function TopologyNode({ data }: NodeProps<Node<TopologyData>>) {
 function DomainBox({ data, width, height }: NodeProps<Node<BoxData>>) {
   return (
     <div className={`flow-box state-${data.state}`} style={{ width, height }}>
-      <button type="button" className="flow-box-head nodrag" onClick={() => data.onFold(data.domain)} aria-label={`Fold ${data.domain}`} title="Fold this domain into one node">
+      <button
+        type="button"
+        className="flow-box-head nodrag"
+        onClick={() => data.onFold(data.domain)}
+        aria-label={`Fold ${data.domain}`}
+        title="Fold this domain into one node"
+      >
         ▾ {data.domain} <span className="muted">· {data.nodes}</span>
       </button>
     </div>
@@ -51,14 +81,21 @@ function toGraph(view: ViewGraph, selected: string | null, onFold: (domain: stri
   const { placed, boxes } = layoutFlows(view.nodes, view.edges);
   const maxRate = Math.max(0, ...view.edges.map((e) => e.msg_per_sec));
   const states = new Map<string, ViewNode['alert_state']>();
-  for (const p of placed) if (p.node.domain && p.node.alert_state !== 'ok' && states.get(p.node.domain) !== 'firing') states.set(p.node.domain, p.node.alert_state);
+  for (const p of placed)
+    if (p.node.domain && p.node.alert_state !== 'ok' && states.get(p.node.domain) !== 'firing')
+      states.set(p.node.domain, p.node.alert_state);
   const boxNodes: Node<BoxData>[] = boxes.map((b) => ({
     id: `box:${b.domain}`,
     type: 'box',
     position: { x: b.x - BOX_PAD, y: b.y - BOX_PAD - BOX_HEAD },
     width: b.width + 2 * BOX_PAD,
     height: b.height + 2 * BOX_PAD + BOX_HEAD,
-    data: { domain: b.domain, nodes: placed.filter((p) => p.node.domain === b.domain).length, state: states.get(b.domain) ?? 'ok', onFold },
+    data: {
+      domain: b.domain,
+      nodes: placed.filter((p) => p.node.domain === b.domain).length,
+      state: states.get(b.domain) ?? 'ok',
+      onFold,
+    },
     draggable: false,
     selectable: false,
     focusable: false,
@@ -84,7 +121,13 @@ function toGraph(view: ViewGraph, selected: string | null, onFold: (domain: stri
     animated: e.alert_state === 'firing',
     style: { stroke: STATE_COLOR[e.alert_state], strokeWidth: edgeWidth(e.msg_per_sec, maxRate) },
     // fixed-size arrows: by default the marker scales with the stroke, which makes busy edges' arrows huge
-    markerEnd: { type: MarkerType.ArrowClosed, color: ARROW[e.alert_state], width: 14, height: 14, markerUnits: 'userSpaceOnUse' },
+    markerEnd: {
+      type: MarkerType.ArrowClosed,
+      color: ARROW[e.alert_state],
+      width: 14,
+      height: 14,
+      markerUnits: 'userSpaceOnUse',
+    },
     labelStyle: { fontSize: 12, fill: 'var(--text)' },
     labelBgStyle: { fill: 'var(--surface)' },
   }));
@@ -117,9 +160,14 @@ export function FlowGraph({ view, selected, onSelect, onFold, viewKey }: FlowGra
     const ys = graph.placed.map((p) => p.y);
     const width = Math.max(...xs) - Math.min(...xs) + NODE_WIDTH + 80;
     const height = Math.max(...ys) - Math.min(...ys) + NODE_HEIGHT + 120;
-    if (Math.min(size.width / width, size.height / height) >= READABLE_ZOOM) return { maxZoom: 1.1, minZoom: READABLE_ZOOM };
+    if (Math.min(size.width / width, size.height / height) >= READABLE_ZOOM)
+      return { maxZoom: 1.1, minZoom: READABLE_ZOOM };
     const alerting = graph.placed.filter((p) => p.node.alert_state !== 'ok');
-    const chosen = selected ? graph.placed.filter((p) => p.node.id === selected) : alerting.length > 0 ? alerting : graph.placed.slice(0, 1);
+    const chosen = selected
+      ? graph.placed.filter((p) => p.node.id === selected)
+      : alerting.length > 0
+        ? alerting
+        : graph.placed.slice(0, 1);
     return { maxZoom: 1, minZoom: READABLE_ZOOM, nodes: chosen.map((p) => ({ id: p.node.id })) };
     // fitted once per view: refreshes and selections must not move the camera
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -147,7 +195,15 @@ export function FlowGraph({ view, selected, onSelect, onFold, viewKey }: FlowGra
         >
           <Background gap={20} size={1} />
           <Controls showInteractive={false} />
-          <MiniMap pannable zoomable ariaLabel="Minimap of the flow map" nodeColor={(n) => (n.type === 'box' ? 'transparent' : STATE_COLOR[(n.data as TopologyData).node.alert_state])} nodeStrokeColor={(n) => (n.type === 'box' ? 'var(--border)' : 'transparent')} />
+          <MiniMap
+            pannable
+            zoomable
+            ariaLabel="Minimap of the flow map"
+            nodeColor={(n) =>
+              n.type === 'box' ? 'transparent' : STATE_COLOR[(n.data as TopologyData).node.alert_state]
+            }
+            nodeStrokeColor={(n) => (n.type === 'box' ? 'var(--border)' : 'transparent')}
+          />
         </ReactFlow>
       )}
     </div>

@@ -21,7 +21,11 @@ function Names({ nodes, empty }: { nodes: FlowNode[]; empty: string }) {
 }
 
 function Hop({ node, kind }: { node: FlowNode; kind: string }) {
-  const to = node.broker ? (node.kind === 'topic' || node.kind === 'exchange' ? routes.stream(node.broker, node.label) : routes.lagGroup(node.broker, node.label)) : null;
+  const to = node.broker
+    ? node.kind === 'topic' || node.kind === 'exchange'
+      ? routes.stream(node.broker, node.label)
+      : routes.lagGroup(node.broker, node.label)
+    : null;
   return (
     <span className="flow-path-hop">
       <span className="flow-path-kind">{kind}</span> {to ? <AppLink to={to}>{node.label}</AppLink> : node.label}
@@ -36,11 +40,16 @@ export function FlowList({ paths }: { paths: FlowPath[] }) {
     <div className="flow-list-wrap">
       <ol className="flow-list" aria-label="Flow paths">
         {paths.slice(0, shown).map((p) => (
-          <li key={p.id} className={`flow-path state-${p.state}`} aria-label={`${p.state} path through ${p.stream.label}`}>
+          <li
+            key={p.id}
+            className={`flow-path state-${p.state}`}
+            aria-label={`${p.state} path through ${p.stream.label}`}
+          >
             <div className="flow-path-head">
               <Badge value={p.state} />
               <span className="flow-path-rate">
-                {formatRate(p.published)} published{p.delivered !== null ? ` · ${formatRate(p.delivered)} to ${p.via?.kind ?? ''}` : ''}
+                {formatRate(p.published)} published
+                {p.delivered !== null ? ` · ${formatRate(p.delivered)} to ${p.via?.kind ?? ''}` : ''}
               </span>
             </div>
             <div className="flow-path-chain">

@@ -43,7 +43,15 @@ interface ViewState {
   list: boolean;
 }
 
-function FlowView({ flows, state, set }: { flows: Flows; state: ViewState; set: (key: 'fold' | 'node' | 'view', value: string) => void }) {
+function FlowView({
+  flows,
+  state,
+  set,
+}: {
+  flows: Flows;
+  state: ViewState;
+  set: (key: 'fold' | 'node' | 'view', value: string) => void;
+}) {
   const active = useMemo(() => activeFlows(flows, state.showIdle), [flows, state.showIdle]);
   const chosen = useMemo(() => {
     if (state.search) return { flows: searchFlows(active, state.search), reason: 'search' as const };
@@ -55,11 +63,19 @@ function FlowView({ flows, state, set }: { flows: Flows; state: ViewState; set: 
   // Large views open with the domains that have no alert (and no search match) folded; the URL keeps the exceptions.
   const folded = useMemo(() => {
     const needle = state.search.trim().toLowerCase();
-    const open = new Set(chosen.flows.nodes.filter((n) => needle && n.label.toLowerCase().includes(needle)).flatMap((n) => domainOf(n) ?? []));
-    const byDefault = chosen.flows.nodes.length > FOLD_ABOVE ? [...domainsOf(chosen.flows.nodes)].filter(([d, info]) => info.state === 'ok' && !open.has(d)).map(([d]) => d) : [];
+    const open = new Set(
+      chosen.flows.nodes
+        .filter((n) => needle && n.label.toLowerCase().includes(needle))
+        .flatMap((n) => domainOf(n) ?? []),
+    );
+    const byDefault =
+      chosen.flows.nodes.length > FOLD_ABOVE
+        ? [...domainsOf(chosen.flows.nodes)].filter(([d, info]) => info.state === 'ok' && !open.has(d)).map(([d]) => d)
+        : [];
     const out = new Set(byDefault);
-    for (const d of toggled(state.fold)) if (out.has(d)) out.delete(d);
-    else out.add(d);
+    for (const d of toggled(state.fold))
+      if (out.has(d)) out.delete(d);
+      else out.add(d);
     return out;
   }, [chosen, state.fold, state.search]);
 
@@ -86,14 +102,16 @@ function FlowView({ flows, state, set }: { flows: Flows; state: ViewState; set: 
           ? `Chains through "${state.search}"`
           : 'Every path';
 
-  const showAll = chosen.reason !== 'all' && chosen.reason !== 'search' && active.nodes.length > chosen.flows.nodes.length && (
-    <>
-      {' · '}
-      <button type="button" className="link" onClick={() => set('view', 'all')}>
-        {state.list ? 'show every path' : `show all ${formatCount(active.nodes.length)} nodes`}
-      </button>
-    </>
-  );
+  const showAll = chosen.reason !== 'all' &&
+    chosen.reason !== 'search' &&
+    active.nodes.length > chosen.flows.nodes.length && (
+      <>
+        {' · '}
+        <button type="button" className="link" onClick={() => set('view', 'all')}>
+          {state.list ? 'show every path' : `show all ${formatCount(active.nodes.length)} nodes`}
+        </button>
+      </>
+    );
   if (state.list) {
     return (
       <>
@@ -105,7 +123,14 @@ function FlowView({ flows, state, set }: { flows: Flows; state: ViewState; set: 
       </>
     );
   }
-  if (view.nodes.length === 0) return <Empty>{state.search ? `No node matches "${state.search}".` : 'Only idle nodes in this range (show them with "Show idle").'}</Empty>;
+  if (view.nodes.length === 0)
+    return (
+      <Empty>
+        {state.search
+          ? `No node matches "${state.search}".`
+          : 'Only idle nodes in this range (show them with "Show idle").'}
+      </Empty>
+    );
   return (
     <>
       <p className="flow-note muted small">
@@ -114,7 +139,13 @@ function FlowView({ flows, state, set }: { flows: Flows; state: ViewState; set: 
         {folded.size > 0 && ` · ${folded.size} domain${folded.size === 1 ? '' : 's'} folded (click one to open it)`}
       </p>
       <div className="flow-wrap">
-        <FlowGraph view={view} selected={node?.id ?? null} onSelect={select} onFold={fold} viewKey={`${chosen.reason}|${state.search}|${state.showIdle}|${[...folded].join(',')}`} />
+        <FlowGraph
+          view={view}
+          selected={node?.id ?? null}
+          onSelect={select}
+          onFold={fold}
+          viewKey={`${chosen.reason}|${state.search}|${state.showIdle}|${[...folded].join(',')}`}
+        />
         {node && <NodeDetail view={view} node={node} onClose={() => select(null)} onUnfold={fold} />}
       </div>
     </>
@@ -164,7 +195,13 @@ export default function FlowMapPage() {
       }
     >
       <div className="toolbar flow-toolbar">
-        <input type="search" placeholder="Focus on a service, topic, exchange or queue" aria-label="Focus on nodes" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <input
+          type="search"
+          placeholder="Focus on a service, topic, exchange or queue"
+          aria-label="Focus on nodes"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
         <div className="chips" role="group" aria-label="What to show">
           <button type="button" className="chip" aria-pressed={mode !== 'all'} onClick={() => setMode('')}>
             Alerts or busiest
@@ -182,19 +219,19 @@ export default function FlowMapPage() {
           </button>
         </div>
         <label className="check">
-          <input type="checkbox" checked={state.showIdle} onChange={(e) => setIdle(e.target.checked ? '1' : '')} /> Show idle
+          <input type="checkbox" checked={state.showIdle} onChange={(e) => setIdle(e.target.checked ? '1' : '')} /> Show
+          idle
         </label>
       </div>
       {d && (
         <p className="flow-basis muted small">
-          msg/s: publishes and deliveries per second over the last complete minutes ({clock(d.rate_window.from)}–{clock(d.rate_window.to)}); counts over the range ({clock(d.from)}–{clock(d.to)}).
+          msg/s: publishes and deliveries per second over the last complete minutes ({clock(d.rate_window.from)}–
+          {clock(d.rate_window.to)}); counts over the range ({clock(d.from)}–{clock(d.to)}).
           {d.omitted.streams > 0 && (
             <>
               {' '}
-              <strong>
-                {formatCount(d.omitted.streams)} more topics and exchanges
-              </strong>{' '}
-              (quieter, without alerts) are not drawn.{' '}
+              <strong>{formatCount(d.omitted.streams)} more topics and exchanges</strong> (quieter, without alerts) are
+              not drawn.{' '}
               <button type="button" className="link" onClick={() => setLimit(String(Math.min(20_000, d.limit * 4)))}>
                 Show up to {formatCount(Math.min(20_000, d.limit * 4))}
               </button>
@@ -211,7 +248,11 @@ export default function FlowMapPage() {
         </p>
       )}
       <Panel className="panel-fill">
-        <QueryState query={query} isEmpty={(data) => data.nodes.length === 0} empty="No traffic in this range, so no topology to draw.">
+        <QueryState
+          query={query}
+          isEmpty={(data) => data.nodes.length === 0}
+          empty="No traffic in this range, so no topology to draw."
+        >
           {(data) => <FlowView flows={data} state={state} set={set} />}
         </QueryState>
       </Panel>

@@ -23,7 +23,17 @@ function edgeColumns(view: ViewGraph, end: 'source' | 'target'): Column<FlowEdge
   ];
 }
 
-export function NodeDetail({ view, node, onClose, onUnfold }: { view: ViewGraph; node: ViewNode; onClose: () => void; onUnfold: (domain: string) => void }) {
+export function NodeDetail({
+  view,
+  node,
+  onClose,
+  onUnfold,
+}: {
+  view: ViewGraph;
+  node: ViewNode;
+  onClose: () => void;
+  onUnfold: (domain: string) => void;
+}) {
   const incoming = view.edges.filter((e) => e.target === node.id);
   const outgoing = view.edges.filter((e) => e.source === node.id);
   const link = nodeLink(node);
@@ -56,10 +66,16 @@ export function NodeDetail({ view, node, onClose, onUnfold }: { view: ViewGraph;
           </button>
         </p>
       )}
-      {node.kind === 'others' && <p className="muted small">The quietest nodes of this kind here, merged to keep the map readable: focus on a name to see one.</p>}
+      {node.kind === 'others' && (
+        <p className="muted small">
+          The quietest nodes of this kind here, merged to keep the map readable: focus on a name to see one.
+        </p>
+      )}
       {link && (
         <p>
-          <AppLink to={link}>{node.kind === 'topic' || node.kind === 'exchange' ? 'Open stream detail →' : 'Open lag detail →'}</AppLink>
+          <AppLink to={link}>
+            {node.kind === 'topic' || node.kind === 'exchange' ? 'Open stream detail →' : 'Open lag detail →'}
+          </AppLink>
         </p>
       )}
       {incoming.length > 0 && (

@@ -2,9 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { activeFlows, defaultStreams, pathsThrough, searchFlows } from './focus.ts';
 import type { FlowEdge, FlowNode, Flows } from './queries.ts';
 
-const node = (id: string, rate = 1, kind: FlowNode['kind'] = 'topic', alert_state: FlowNode['alert_state'] = 'ok'): FlowNode => ({ id, kind, label: id, broker: 'kafka', msg_per_sec: rate, count: 60 * rate, alert_state });
-const edge = (source: string, target: string, rate = 1): FlowEdge => ({ id: `${source}->${target}`, source, target, msg_per_sec: rate, count: 60 * rate, alert_state: 'ok' });
-const graph = (nodes: FlowNode[], edges: FlowEdge[]): Flows => ({ from: '', to: '', rate_window: { from: '', to: '' }, limit: 300, omitted: { streams: 0, nodes: 0, edges: 0 }, nodes, edges });
+const node = (
+  id: string,
+  rate = 1,
+  kind: FlowNode['kind'] = 'topic',
+  alert_state: FlowNode['alert_state'] = 'ok',
+): FlowNode => ({ id, kind, label: id, broker: 'kafka', msg_per_sec: rate, count: 60 * rate, alert_state });
+const edge = (source: string, target: string, rate = 1): FlowEdge => ({
+  id: `${source}->${target}`,
+  source,
+  target,
+  msg_per_sec: rate,
+  count: 60 * rate,
+  alert_state: 'ok',
+});
+const graph = (nodes: FlowNode[], edges: FlowEdge[]): Flows => ({
+  from: '',
+  to: '',
+  rate_window: { from: '', to: '' },
+  limit: 300,
+  omitted: { streams: 0, nodes: 0, edges: 0 },
+  nodes,
+  edges,
+});
 const ids = (f: Flows) => f.nodes.map((n) => n.id).sort();
 
 describe('activeFlows and searchFlows', () => {
@@ -46,7 +66,17 @@ describe('the default view', () => {
     node('orders.g', 500, 'group'),
     node('biller', 500, 'consumer'),
   ];
-  const edges = [edge('pos', 'requests'), edge('requests', 'requests.g'), edge('requests.g', 'card-svc'), edge('card-svc', 'cards'), edge('cards', 'cards.q'), edge('cards.q', 'fraud-svc'), edge('shop', 'orders'), edge('orders', 'orders.g'), edge('orders.g', 'biller')];
+  const edges = [
+    edge('pos', 'requests'),
+    edge('requests', 'requests.g'),
+    edge('requests.g', 'card-svc'),
+    edge('card-svc', 'cards'),
+    edge('cards', 'cards.q'),
+    edge('cards.q', 'fraud-svc'),
+    edge('shop', 'orders'),
+    edge('orders', 'orders.g'),
+    edge('orders.g', 'biller'),
+  ];
   const flows = graph(nodes, edges);
 
   it('opens on the paths through streams with alerts: producers, queues or groups, consumers', () => {

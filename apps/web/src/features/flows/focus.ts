@@ -13,7 +13,9 @@ export function activeFlows(flows: Flows, showIdle: boolean): Flows {
   if (showIdle) return flows;
   const edges = flows.edges.filter((e) => e.count > 0 || e.msg_per_sec > 0 || e.alert_state !== 'ok');
   const connected = new Set(edges.flatMap((e) => [e.source, e.target]));
-  const nodes = flows.nodes.filter((n) => connected.has(n.id) || n.count > 0 || n.msg_per_sec > 0 || n.alert_state !== 'ok');
+  const nodes = flows.nodes.filter(
+    (n) => connected.has(n.id) || n.count > 0 || n.msg_per_sec > 0 || n.alert_state !== 'ok',
+  );
   return { ...flows, nodes, edges };
 }
 
@@ -86,5 +88,6 @@ export function pathsThrough(flows: Flows, streams: string[]): Flows {
   return within(flows, keep);
 }
 
-export const worstState = (states: FlowNode['alert_state'][]): FlowNode['alert_state'] => states.reduce((w, s) => (RANK[s] > RANK[w] ? s : w), 'ok' as FlowNode['alert_state']);
+export const worstState = (states: FlowNode['alert_state'][]): FlowNode['alert_state'] =>
+  states.reduce((w, s) => (RANK[s] > RANK[w] ? s : w), 'ok' as FlowNode['alert_state']);
 export const stateRank = (s: FlowNode['alert_state']) => RANK[s];

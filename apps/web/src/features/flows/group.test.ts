@@ -2,8 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { domainOf, groupFlows } from './group.ts';
 import type { FlowEdge, FlowNode } from './queries.ts';
 
-const node = (id: string, kind: FlowNode['kind'], msg_per_sec = 1, alert_state: FlowNode['alert_state'] = 'ok'): FlowNode => ({ id, kind, label: id, broker: 'rabbitmq', msg_per_sec, count: 60 * msg_per_sec, alert_state });
-const edge = (source: string, target: string, msg_per_sec = 1): FlowEdge => ({ id: `${source}->${target}`, source, target, msg_per_sec, count: 60 * msg_per_sec, alert_state: 'ok' });
+const node = (
+  id: string,
+  kind: FlowNode['kind'],
+  msg_per_sec = 1,
+  alert_state: FlowNode['alert_state'] = 'ok',
+): FlowNode => ({ id, kind, label: id, broker: 'rabbitmq', msg_per_sec, count: 60 * msg_per_sec, alert_state });
+const edge = (source: string, target: string, msg_per_sec = 1): FlowEdge => ({
+  id: `${source}->${target}`,
+  source,
+  target,
+  msg_per_sec,
+  count: 60 * msg_per_sec,
+  alert_state: 'ok',
+});
 
 describe('domainOf', () => {
   it('is the first segment of a dotted stream, queue or group name; services stand alone', () => {
@@ -16,7 +28,12 @@ describe('domainOf', () => {
 describe('groupFlows', () => {
   // one service publishing to 20 exchanges of one domain: the busiest, a firing quiet one, and 18 quiet ones
   const quiet = Array.from({ length: 18 }, (_, i) => node(`bulk.x${String(i).padStart(2, '0')}`, 'exchange', 0.01));
-  const nodes = [node('svc', 'producer', 100), node('bulk.busy', 'exchange', 90), node('bulk.failing', 'exchange', 0.001, 'firing'), ...quiet];
+  const nodes = [
+    node('svc', 'producer', 100),
+    node('bulk.busy', 'exchange', 90),
+    node('bulk.failing', 'exchange', 0.001, 'firing'),
+    ...quiet,
+  ];
   const edges = nodes.slice(1).map((n) => edge('svc', n.id, n.msg_per_sec));
 
   it('merges the quietest nodes of a kind past the limit into "N other exchanges", keeping alerts', () => {
@@ -35,7 +52,13 @@ describe('groupFlows', () => {
   it('draws a folded domain as one node with its worst state and the edges of its members', () => {
     const g = groupFlows({ nodes, edges }, new Set(['bulk']));
     expect(g.nodes.map((n) => n.id).sort()).toEqual(['domain:bulk', 'svc']);
-    expect(g.nodes.find((n) => n.id === 'domain:bulk')).toMatchObject({ kind: 'domain', alert_state: 'firing', members: expect.arrayContaining(['bulk.busy', 'bulk.x00']) });
-    expect(g.edges).toEqual([expect.objectContaining({ id: 'svc->domain:bulk', count: edges.reduce((a, e) => a + e.count, 0) })]);
+    expect(g.nodes.find((n) => n.id === 'domain:bulk')).toMatchObject({
+      kind: 'domain',
+      alert_state: 'firing',
+      members: expect.arrayContaining(['bulk.busy', 'bulk.x00']),
+    });
+    expect(g.edges).toEqual([
+      expect.objectContaining({ id: 'svc->domain:bulk', count: edges.reduce((a, e) => a + e.count, 0) }),
+    ]);
   });
 });

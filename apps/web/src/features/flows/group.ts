@@ -29,7 +29,16 @@ export interface ViewGraph {
 
 export const PER_GROUP = 8;
 
-const PLURAL: Record<ViewKind, string> = { producer: 'producers', consumer: 'consumers', topic: 'topics', exchange: 'exchanges', queue: 'queues', group: 'groups', domain: 'domains', others: 'nodes' };
+const PLURAL: Record<ViewKind, string> = {
+  producer: 'producers',
+  consumer: 'consumers',
+  topic: 'topics',
+  exchange: 'exchanges',
+  queue: 'queues',
+  group: 'groups',
+  domain: 'domains',
+  others: 'nodes',
+};
 
 /** Services are their own unit; streams, queues and groups belong to the first segment of a dotted name. */
 export function domainOf(n: Pick<FlowNode, 'kind' | 'label'>): string | null {
@@ -44,7 +53,11 @@ const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
   else map.set(key, [value]);
 };
 
-const busier = (a: ViewNode, b: ViewNode) => stateRank(b.alert_state) - stateRank(a.alert_state) || b.msg_per_sec - a.msg_per_sec || b.count - a.count || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const busier = (a: ViewNode, b: ViewNode) =>
+  stateRank(b.alert_state) - stateRank(a.alert_state) ||
+  b.msg_per_sec - a.msg_per_sec ||
+  b.count - a.count ||
+  (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 function merge(id: string, kind: ViewKind, label: string, domain: string | null, members: ViewNode[]): ViewNode {
   const brokers = new Set(members.map((m) => m.broker));
@@ -63,7 +76,11 @@ function merge(id: string, kind: ViewKind, label: string, domain: string | null,
 }
 
 /** Folds the `folded` domains and merges the quietest nodes of each domain and kind past `perGroup`. */
-export function groupFlows(flows: Pick<Flows, 'nodes' | 'edges'>, folded: ReadonlySet<string>, perGroup = PER_GROUP): ViewGraph {
+export function groupFlows(
+  flows: Pick<Flows, 'nodes' | 'edges'>,
+  folded: ReadonlySet<string>,
+  perGroup = PER_GROUP,
+): ViewGraph {
   const into = new Map<string, string>();
   let nodes: ViewNode[] = flows.nodes.map((n) => {
     const domain = domainOf(n);
@@ -91,7 +108,13 @@ export function groupFlows(flows: Pick<Flows, 'nodes' | 'edges'>, folded: Readon
     const quiet = [...members].sort(busier).slice(perGroup - 1);
     const first = quiet[0];
     if (!first) continue;
-    const node = merge(`others:${first.domain ?? ''}:${first.kind}`, 'others', `${quiet.length} other ${PLURAL[first.kind]}`, first.domain, quiet);
+    const node = merge(
+      `others:${first.domain ?? ''}:${first.kind}`,
+      'others',
+      `${quiet.length} other ${PLURAL[first.kind]}`,
+      first.domain,
+      quiet,
+    );
     for (const m of quiet) into.set(m.id, node.id);
     merged.push(node);
   }
@@ -104,13 +127,25 @@ export function groupFlows(flows: Pick<Flows, 'nodes' | 'edges'>, folded: Readon
     if (source === target) continue;
     const id = `${source}->${target}`;
     const prev = edges.get(id);
-    edges.set(id, prev ? { ...prev, msg_per_sec: prev.msg_per_sec + e.msg_per_sec, count: prev.count + e.count, alert_state: worstState([prev.alert_state, e.alert_state]) } : { ...e, id, source, target });
+    edges.set(
+      id,
+      prev
+        ? {
+            ...prev,
+            msg_per_sec: prev.msg_per_sec + e.msg_per_sec,
+            count: prev.count + e.count,
+            alert_state: worstState([prev.alert_state, e.alert_state]),
+          }
+        : { ...e, id, source, target },
+    );
   }
   return { nodes, edges: [...edges.values()] };
 }
 
 /** Domains in view with how many nodes each holds and its worst state. */
-export function domainsOf(nodes: Pick<FlowNode, 'kind' | 'label' | 'alert_state'>[]): Map<string, { nodes: number; state: FlowAlertState }> {
+export function domainsOf(
+  nodes: Pick<FlowNode, 'kind' | 'label' | 'alert_state'>[],
+): Map<string, { nodes: number; state: FlowAlertState }> {
   const out = new Map<string, { nodes: number; state: FlowAlertState }>();
   for (const n of nodes) {
     const d = domainOf(n);

@@ -31,7 +31,14 @@ const CLUSTER = 'cluster:';
 export function layoutFlows(nodes: ViewNode[], edges: FlowEdge[]): { placed: Placed[]; boxes: Box[] } {
   const g = new dagre.graphlib.Graph({ compound: true, multigraph: false });
   // network simplex gives the tidiest ranks but is slow past a few dozen nodes with domain boxes
-  g.setGraph({ rankdir: 'LR', nodesep: 30, ranksep: 96, marginx: 24, marginy: 32, ranker: nodes.length > 80 ? 'longest-path' : 'network-simplex' });
+  g.setGraph({
+    rankdir: 'LR',
+    nodesep: 30,
+    ranksep: 96,
+    marginx: 24,
+    marginy: 32,
+    ranker: nodes.length > 80 ? 'longest-path' : 'network-simplex',
+  });
   g.setDefaultEdgeLabel(() => ({}));
   const sorted = [...nodes].sort(byId);
   const members = new Map<string, number>();

@@ -38,11 +38,22 @@ export function listPaths(flows: Pick<Flows, 'nodes' | 'edges'>): FlowPath[] {
       return kind === 'queue' || kind === 'group';
     });
     const base = { producers, stream, published: stream.msg_per_sec };
-    if (out.length === 0) paths.push({ ...base, id: stream.id, state: stream.alert_state, via: null, consumers: [], delivered: null });
+    if (out.length === 0)
+      paths.push({ ...base, id: stream.id, state: stream.alert_state, via: null, consumers: [], delivered: null });
     for (const e of out) {
       const via = byId.get(e.target) ?? null;
-      paths.push({ ...base, id: e.id, state: worstState([stream.alert_state, e.alert_state]), via, consumers: nodesOf(from(e.target).map((c) => c.target)), delivered: e.msg_per_sec });
+      paths.push({
+        ...base,
+        id: e.id,
+        state: worstState([stream.alert_state, e.alert_state]),
+        via,
+        consumers: nodesOf(from(e.target).map((c) => c.target)),
+        delivered: e.msg_per_sec,
+      });
     }
   }
-  return paths.sort((a, b) => stateRank(b.state) - stateRank(a.state) || b.published - a.published || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return paths.sort(
+    (a, b) =>
+      stateRank(b.state) - stateRank(a.state) || b.published - a.published || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }

@@ -10,6 +10,7 @@ export const flowQueries = {
   graph: (range: Record<string, string | undefined>, limit?: number) =>
     queryOptions({
       queryKey: ['flows', range, limit ?? null],
-      queryFn: ({ signal }) => api.get<Flows>('/flows', { ...range, limit: limit === undefined ? undefined : String(limit) }, signal),
+      queryFn: ({ signal }) =>
+        api.get<Flows>('/flows', { ...range, limit: limit === undefined ? undefined : String(limit) }, signal),
     }),
 };

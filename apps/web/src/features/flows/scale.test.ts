@@ -6,8 +6,23 @@ import { layoutFlows } from './layout.ts';
 import { listPaths } from './paths.ts';
 import type { FlowEdge, FlowNode } from './queries.ts';
 
-const node = (id: string, kind: FlowNode['kind'], msg_per_sec: number): FlowNode => ({ id, kind, label: id, broker: kind === 'producer' || kind === 'consumer' ? null : 'rabbitmq', msg_per_sec, count: 60 * msg_per_sec, alert_state: 'ok' });
-const edge = (source: string, target: string, msg_per_sec: number): FlowEdge => ({ id: `${source}->${target}`, source, target, msg_per_sec, count: 60 * msg_per_sec, alert_state: 'ok' });
+const node = (id: string, kind: FlowNode['kind'], msg_per_sec: number): FlowNode => ({
+  id,
+  kind,
+  label: id,
+  broker: kind === 'producer' || kind === 'consumer' ? null : 'rabbitmq',
+  msg_per_sec,
+  count: 60 * msg_per_sec,
+  alert_state: 'ok',
+});
+const edge = (source: string, target: string, msg_per_sec: number): FlowEdge => ({
+  id: `${source}->${target}`,
+  source,
+  target,
+  msg_per_sec,
+  count: 60 * msg_per_sec,
+  alert_state: 'ok',
+});
 
 describe('a capped broker of many exchanges', () => {
   // 10,000 exchanges in 10 domains, each with a queue and its own consumer, all fed by one gateway

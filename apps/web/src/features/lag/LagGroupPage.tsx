@@ -62,7 +62,14 @@ export default function LagGroupPage() {
       <div className="grid-2">
         <Panel title="Lag in messages" id="lag-messages">
           <QueryState query={query} isEmpty={(x) => x.series.length === 0}>
-            {(x) => <TimeSeriesChart ariaLabel="Lag in messages" series={[{ key: 'lag', label: 'messages', points: x.series.map((p) => ({ t: Date.parse(p.t), v: p.lag })) }]} />}
+            {(x) => (
+              <TimeSeriesChart
+                ariaLabel="Lag in messages"
+                series={[
+                  { key: 'lag', label: 'messages', points: x.series.map((p) => ({ t: Date.parse(p.t), v: p.lag })) },
+                ]}
+              />
+            )}
           </QueryState>
         </Panel>
         <Panel title="Lag in seconds" id="lag-seconds">
@@ -71,7 +78,13 @@ export default function LagGroupPage() {
               <TimeSeriesChart
                 ariaLabel="Lag in seconds"
                 format={(v) => formatDuration(v * 1000)}
-                series={[{ key: 'lag_seconds', label: 'seconds', points: x.series.map((p) => ({ t: Date.parse(p.t), v: p.lag_seconds })) }]}
+                series={[
+                  {
+                    key: 'lag_seconds',
+                    label: 'seconds',
+                    points: x.series.map((p) => ({ t: Date.parse(p.t), v: p.lag_seconds })),
+                  },
+                ]}
               />
             )}
           </QueryState>
@@ -79,10 +92,29 @@ export default function LagGroupPage() {
       </div>
       <div className="grid-2">
         <Panel title="Status changes" id="statuses">
-          <QueryState query={query}>{(x) => <DataTable columns={STATUSES} rows={[...x.statuses].reverse()} rowKey={(s) => `${s.t}-${s.status}`} empty="No status recorded in this range." />}</QueryState>
+          <QueryState query={query}>
+            {(x) => (
+              <DataTable
+                columns={STATUSES}
+                rows={[...x.statuses].reverse()}
+                rowKey={(s) => `${s.t}-${s.status}`}
+                empty="No status recorded in this range."
+              />
+            )}
+          </QueryState>
         </Panel>
         <Panel title="Partitions" id="partitions">
-          <QueryState query={query}>{(x) => <DataTable columns={partitionColumns(x.partitions)} rows={x.partitions} rowKey={(_, i) => String(i)} empty="No partitions (a queue has none)." dense />}</QueryState>
+          <QueryState query={query}>
+            {(x) => (
+              <DataTable
+                columns={partitionColumns(x.partitions)}
+                rows={x.partitions}
+                rowKey={(_, i) => String(i)}
+                empty="No partitions (a queue has none)."
+                dense
+              />
+            )}
+          </QueryState>
         </Panel>
       </div>
     </Page>

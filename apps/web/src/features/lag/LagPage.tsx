@@ -28,13 +28,40 @@ function StreamsCell({ streams }: { streams: string[] }) {
 }
 
 const COLUMNS: Column<LagGroup>[] = [
-  { key: 'broker', header: 'Broker', className: 'muted wide-only', headerClassName: 'wide-only', cell: (g) => g.broker, sort: (g) => g.broker },
-  { key: 'group', header: 'Group / queue', className: 'break', cell: (g) => <AppLink to={routes.lagGroup(g.broker, g.group)}>{g.group}</AppLink>, sort: (g) => g.group },
+  {
+    key: 'broker',
+    header: 'Broker',
+    className: 'muted wide-only',
+    headerClassName: 'wide-only',
+    cell: (g) => g.broker,
+    sort: (g) => g.broker,
+  },
+  {
+    key: 'group',
+    header: 'Group / queue',
+    className: 'break',
+    cell: (g) => <AppLink to={routes.lagGroup(g.broker, g.group)}>{g.group}</AppLink>,
+    sort: (g) => g.group,
+  },
   LAG_COLUMNS.status,
   LAG_COLUMNS.lag,
   { ...LAG_COLUMNS.time, className: 'wide-only', headerClassName: 'wide-only' },
-  { key: 'consumers', header: 'Consumers', align: 'right', className: 'wide-only', headerClassName: 'wide-only', cell: (g) => formatCount(g.consumers), sort: (g) => g.consumers },
-  { key: 'streams', header: 'Streams', className: 'small wide-only', headerClassName: 'wide-only', cell: (g) => <StreamsCell streams={g.streams} /> },
+  {
+    key: 'consumers',
+    header: 'Consumers',
+    align: 'right',
+    className: 'wide-only',
+    headerClassName: 'wide-only',
+    cell: (g) => formatCount(g.consumers),
+    sort: (g) => g.consumers,
+  },
+  {
+    key: 'streams',
+    header: 'Streams',
+    className: 'small wide-only',
+    headerClassName: 'wide-only',
+    cell: (g) => <StreamsCell streams={g.streams} />,
+  },
   {
     key: 'reason',
     header: 'Reason',
@@ -54,7 +81,15 @@ export default function LagPage() {
   const [sort] = useSearchParam('sort');
   const { page, offset, setPage } = usePage(PAGE_SIZE);
   const q = useDebounced(filter.trim());
-  const query = useLive(lagQueries.page({ q: q || undefined, status: status || undefined, sort: sort || undefined, limit: PAGE_SIZE, offset }));
+  const query = useLive(
+    lagQueries.page({
+      q: q || undefined,
+      status: status || undefined,
+      sort: sort || undefined,
+      limit: PAGE_SIZE,
+      offset,
+    }),
+  );
   const counts = query.data?.counts ?? {};
   return (
     <Page
@@ -87,7 +122,12 @@ export default function LagPage() {
                 </button>
               ))}
             </div>
-            <input type="search" placeholder="Filter groups" aria-label="Filter groups" value={filter} onChange={(e) => {
+            <input
+              type="search"
+              placeholder="Filter groups"
+              aria-label="Filter groups"
+              value={filter}
+              onChange={(e) => {
                 setFilter(e.target.value, ['page']);
               }}
             />

@@ -5,7 +5,8 @@ import { formatCount, formatDuration } from '../../lib/format.ts';
 import type { LagGroup } from './queries.ts';
 
 /** Time behind, when the broker can tell it. */
-export const lagTime = (g: Pick<LagGroup, 'lag_seconds'>) => (g.lag_seconds === null ? '–' : formatDuration(g.lag_seconds * 1000));
+export const lagTime = (g: Pick<LagGroup, 'lag_seconds'>) =>
+  g.lag_seconds === null ? '–' : formatDuration(g.lag_seconds * 1000);
 
 export const LAG_COLUMNS = {
   status: { key: 'status', header: 'Status', cell: (g) => <Badge value={g.status} /> },

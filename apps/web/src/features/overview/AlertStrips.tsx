@@ -35,9 +35,32 @@ function AlertSparkline({ evaluations, label }: { evaluations: Evaluation[]; lab
         <ComposedChart data={rows} margin={{ top: 3, right: 2, bottom: 3, left: 2 }}>
           <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} hide />
           <YAxis hide domain={['auto', 'auto']} />
-          <Area dataKey="band" stroke="none" fill="var(--good)" fillOpacity={0.18} isAnimationActive={false} type="stepAfter" connectNulls={false} />
-          <Line dataKey="th" stroke="var(--bad)" strokeDasharray="3 3" dot={false} isAnimationActive={false} type="stepAfter" connectNulls={false} />
-          <Line dataKey="v" stroke="var(--c1)" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
+          <Area
+            dataKey="band"
+            stroke="none"
+            fill="var(--good)"
+            fillOpacity={0.18}
+            isAnimationActive={false}
+            type="stepAfter"
+            connectNulls={false}
+          />
+          <Line
+            dataKey="th"
+            stroke="var(--bad)"
+            strokeDasharray="3 3"
+            dot={false}
+            isAnimationActive={false}
+            type="stepAfter"
+            connectNulls={false}
+          />
+          <Line
+            dataKey="v"
+            stroke="var(--c1)"
+            strokeWidth={1.5}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls={false}
+          />
         </ComposedChart>
       </ResponsiveContainer>
     </div>
@@ -66,7 +89,11 @@ function Strip({ alert, now }: { alert: Alert; now: number }) {
           {alert.silenced_by.length > 0 ? ' · silenced' : ''}
         </div>
       </div>
-      {evaluations.length > 0 ? <AlertSparkline evaluations={evaluations} label={`${alert.rule_id}: recent windows, ${sentence}`} /> : <div className="strip-spark" />}
+      {evaluations.length > 0 ? (
+        <AlertSparkline evaluations={evaluations} label={`${alert.rule_id}: recent windows, ${sentence}`} />
+      ) : (
+        <div className="strip-spark" />
+      )}
     </li>
   );
 }

@@ -23,7 +23,9 @@ import { streamQueries } from '../streams/queries.ts';
 
 /** Time behind when the broker can tell it, else messages behind. */
 function behind(g: LagGroup): string {
-  return g.lag_seconds !== null && g.lag_seconds > 0 ? formatDuration(g.lag_seconds * 1000) : `${formatNumber(g.lag)} msgs`;
+  return g.lag_seconds !== null && g.lag_seconds > 0
+    ? formatDuration(g.lag_seconds * 1000)
+    : `${formatNumber(g.lag)} msgs`;
 }
 
 function OverviewTiles() {
@@ -37,9 +39,22 @@ function OverviewTiles() {
   const worst = lag.data ? worstLag(lag.data.groups, 1)[0] : undefined;
   return (
     <Tiles>
-      <Tile label="Now" value={streams.isError ? '–' : total === undefined ? undefined : formatRate(total)} sub="last complete minute, all streams" />
-      <Tile label="Streams" value={streams.isError ? '–' : streams.data && formatCount(streams.data.streams.length)} sub="seen in range" />
-      <Tile label="Alerts" tone={firing ? 'bad' : pending ? 'warn' : null} value={alerts.isError ? '–' : firing === undefined ? undefined : `${firing} firing`} sub={pending === undefined ? '' : `${pending} pending`} />
+      <Tile
+        label="Now"
+        value={streams.isError ? '–' : total === undefined ? undefined : formatRate(total)}
+        sub="last complete minute, all streams"
+      />
+      <Tile
+        label="Streams"
+        value={streams.isError ? '–' : streams.data && formatCount(streams.data.streams.length)}
+        sub="seen in range"
+      />
+      <Tile
+        label="Alerts"
+        tone={firing ? 'bad' : pending ? 'warn' : null}
+        value={alerts.isError ? '–' : firing === undefined ? undefined : `${firing} firing`}
+        sub={pending === undefined ? '' : `${pending} pending`}
+      />
       <Tile
         label="Worst lag"
         tone={worst && worst.status !== 'OK' ? 'warn' : null}
@@ -88,7 +103,11 @@ function OnBroker({ broker, to, name }: { broker: string; to: string; name: stri
 }
 
 const WORST_LAG: Column<LagGroup>[] = [
-  { key: 'group', header: 'Group / queue', cell: (g) => <OnBroker broker={g.broker} to={routes.lagGroup(g.broker, g.group)} name={g.group} /> },
+  {
+    key: 'group',
+    header: 'Group / queue',
+    cell: (g) => <OnBroker broker={g.broker} to={routes.lagGroup(g.broker, g.group)} name={g.group} />,
+  },
   LAG_COLUMNS.status,
   { ...LAG_COLUMNS.lag, header: 'Lag', sort: undefined },
   { ...LAG_COLUMNS.time, header: 'Behind', sort: undefined },
@@ -98,7 +117,16 @@ function Lag() {
   const query = useLive(lagQueries.groups());
   return (
     <Panel title="Worst lag" id="worst-lag" actions={<AppLink to={routes.lag()}>All groups →</AppLink>}>
-      <QueryState query={query}>{(d) => <DataTable columns={WORST_LAG} rows={worstLag(d.groups, 6)} rowKey={(g) => `${g.broker}/${g.group}`} empty="No consumer groups or queues found." />}</QueryState>
+      <QueryState query={query}>
+        {(d) => (
+          <DataTable
+            columns={WORST_LAG}
+            rows={worstLag(d.groups, 6)}
+            rowKey={(g) => `${g.broker}/${g.group}`}
+            empty="No consumer groups or queues found."
+          />
+        )}
+      </QueryState>
     </Panel>
   );
 }

@@ -18,9 +18,14 @@ import { ruleQueries, type Decision } from './queries.ts';
 import { RuleValueChart, stateSpans, type StateSpan } from './RuleValueChart.tsx';
 
 /** The spans of every alert of the rule (one per slice for a sliced rule) from the history in range. */
-function ruleSpans(transitions: { at: string; fingerprint: string; rule_id: string; to_state: string }[], ruleId: string, end: number): StateSpan[] {
+function ruleSpans(
+  transitions: { at: string; fingerprint: string; rule_id: string; to_state: string }[],
+  ruleId: string,
+  end: number,
+): StateSpan[] {
   const byAlert = new Map<string, typeof transitions>();
-  for (const t of transitions) if (t.rule_id === ruleId) byAlert.set(t.fingerprint, [...(byAlert.get(t.fingerprint) ?? []), t]);
+  for (const t of transitions)
+    if (t.rule_id === ruleId) byAlert.set(t.fingerprint, [...(byAlert.get(t.fingerprint) ?? []), t]);
   return [...byAlert.values()].flatMap((ts) => stateSpans(ts, end));
 }
 
@@ -44,7 +49,11 @@ type Firing = { from: string; to: string | null };
 function firingColumns(end: string): Column<Firing>[] {
   return [
     { key: 'from', header: 'Would have fired', cell: (f) => <Time value={f.from} /> },
-    { key: 'to', header: 'Until', cell: (f) => (f.to ? <Time value={f.to} /> : <span className="muted">still firing at the end</span>) },
+    {
+      key: 'to',
+      header: 'Until',
+      cell: (f) => (f.to ? <Time value={f.to} /> : <span className="muted">still firing at the end</span>),
+    },
     { key: 'for', header: 'For', cell: (f) => formatDuration(Date.parse(f.to ?? end) - Date.parse(f.from)) },
   ];
 }
@@ -86,25 +95,44 @@ function Backtest({ id }: { id: string }) {
       }
     >
       {!span ? (
-        <Empty>{cancelled ? 'Backtest cancelled.' : 'Replays the rule over stored history and shades when it would have fired.'}</Empty>
+        <Empty>
+          {cancelled
+            ? 'Backtest cancelled.'
+            : 'Replays the rule over stored history and shades when it would have fired.'}
+        </Empty>
       ) : (
         <QueryState query={query} isEmpty={(d) => d.windows.length === 0} empty="No windows to judge in this range.">
           {(d) => (
             <>
               <p className="small muted">
                 {d.windows.length} windows from <Time value={d.from} /> to <Time value={d.to} />:{' '}
-                {d.firings.length === 0 ? 'it would not have fired.' : `it would have fired ${d.firings.length} time${d.firings.length === 1 ? '' : 's'}.`} {decisionCounts(d.windows)}
+                {d.firings.length === 0
+                  ? 'it would not have fired.'
+                  : `it would have fired ${d.firings.length} time${d.firings.length === 1 ? '' : 's'}.`}{' '}
+                {decisionCounts(d.windows)}
               </p>
               <TimeSeriesChart
                 ariaLabel="Backtest: value and threshold per window, fired spans shaded; windows not judged are gaps"
                 shaded={d.firings.map((f) => ({ from: Date.parse(f.from), to: Date.parse(f.to ?? d.to) }))}
                 series={[
                   // A window that was not judged (not watched, waiting, skipped) is a gap, never a zero.
-                  { key: 'value', label: 'value', points: d.windows.map((w) => ({ t: Date.parse(w.end), v: judged(w.decision) ? w.value : null })) },
-                  { key: 'threshold', label: 'threshold', reference: true, color: 'var(--bad)', points: d.windows.map((w) => ({ t: Date.parse(w.end), v: w.threshold })) },
+                  {
+                    key: 'value',
+                    label: 'value',
+                    points: d.windows.map((w) => ({ t: Date.parse(w.end), v: judged(w.decision) ? w.value : null })),
+                  },
+                  {
+                    key: 'threshold',
+                    label: 'threshold',
+                    reference: true,
+                    color: 'var(--bad)',
+                    points: d.windows.map((w) => ({ t: Date.parse(w.end), v: w.threshold })),
+                  },
                 ]}
               />
-              {d.firings.length > 0 && <DataTable columns={firingColumns(d.to)} rows={d.firings} rowKey={(f) => f.from} dense />}
+              {d.firings.length > 0 && (
+                <DataTable columns={firingColumns(d.to)} rows={d.firings} rowKey={(f) => f.from} dense />
+              )}
             </>
           )}
         </QueryState>

@@ -2,7 +2,18 @@
 // baseline's range) or the threshold line, the alert's pending, firing and resolved spans shaded, each window's
 // decision marked, and windows nobody judged drawn as gaps. A table of the same windows is one click away.
 import { useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceArea,
+  ResponsiveContainer,
+  Scatter,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Time } from '../../components/Time.tsx';
 import { formatTick, formatTime } from '../../lib/format.ts';
@@ -28,11 +39,28 @@ export function stateSpans(transitions: { at: string; to_state: string }[], end:
   });
 }
 
-const SPAN_FILL: Record<StateSpan['state'], string> = { pending: 'var(--warn)', firing: 'var(--bad)', resolved: 'var(--good)' };
-const DECISION_COLOR: Record<Evaluation['decision'], string> = { breached: 'var(--bad)', clean: 'var(--good)', waiting: 'var(--muted)', 'not watched': 'var(--muted)', skipped: 'var(--muted)' };
+const SPAN_FILL: Record<StateSpan['state'], string> = {
+  pending: 'var(--warn)',
+  firing: 'var(--bad)',
+  resolved: 'var(--good)',
+};
+const DECISION_COLOR: Record<Evaluation['decision'], string> = {
+  breached: 'var(--bad)',
+  clean: 'var(--good)',
+  waiting: 'var(--muted)',
+  'not watched': 'var(--muted)',
+  skipped: 'var(--muted)',
+};
 const judged = (e: Evaluation) => e.decision === 'breached' || e.decision === 'clean';
 
-type Row = { t: number; value: number | null; threshold: number | null; band: [number, number] | null; breached: number | null; clean: number | null };
+type Row = {
+  t: number;
+  value: number | null;
+  threshold: number | null;
+  band: [number, number] | null;
+  breached: number | null;
+  clean: number | null;
+};
 
 function toRows(evaluations: Evaluation[]): Row[] {
   return evaluations.map((e) => {
@@ -53,7 +81,8 @@ function toRows(evaluations: Evaluation[]): Row[] {
 /** A window's decision mark; nothing where the window has no value (a gap). */
 function Dot(props: unknown) {
   const { cx, cy, fill, value } = props as { cx?: number; cy?: number; fill?: string; value?: unknown };
-  if (cx === undefined || cy === undefined || value === null || value === undefined || !Number.isFinite(cy)) return <g />;
+  if (cx === undefined || cy === undefined || value === null || value === undefined || !Number.isFinite(cy))
+    return <g />;
   return <circle className="decision-dot" cx={cx} cy={cy} r={2.5} fill={fill} />;
 }
 
@@ -75,7 +104,9 @@ function unjudged(evaluations: Evaluation[]): { from: number; to: number; decisi
 
 /** The y range: every value, band edge and threshold drawn, with a little room above and below. */
 function yDomain(rows: Row[]): [number, number] | ['auto', 'auto'] {
-  const ys = rows.flatMap((r) => [r.value, r.threshold, ...(r.band ?? [])]).filter((v): v is number => v !== null && Number.isFinite(v));
+  const ys = rows
+    .flatMap((r) => [r.value, r.threshold, ...(r.band ?? [])])
+    .filter((v): v is number => v !== null && Number.isFinite(v));
   if (ys.length === 0) return ['auto', 'auto'];
   const lo = Math.min(...ys);
   const hi = Math.max(...ys);
@@ -87,14 +118,31 @@ function EvaluationTable({ evaluations, ruleType }: { evaluations: Evaluation[];
   const show = (v: number | null) => (v === null ? '–' : formatValue(ruleType, v));
   const columns: Column<Evaluation>[] = [
     { key: 'end', header: 'Window end', className: 'nowrap', cell: (e) => <Time value={e.window_end} /> },
-    { key: 'decision', header: 'Decision', className: (e) => (e.decision === 'breached' ? 'bad' : ''), cell: (e) => e.decision },
+    {
+      key: 'decision',
+      header: 'Decision',
+      className: (e) => (e.decision === 'breached' ? 'bad' : ''),
+      cell: (e) => e.decision,
+    },
     { key: 'value', header: 'Observed', align: 'right', cell: (e) => (judged(e) ? show(e.value) : '–') },
-    { key: 'expected', header: 'Expected', align: 'right', cell: (e) => (!judged(e) ? '–' : e.lo !== null && e.hi !== null ? `${show(e.lo)}–${show(e.hi)}` : show(e.threshold)) },
+    {
+      key: 'expected',
+      header: 'Expected',
+      align: 'right',
+      cell: (e) =>
+        !judged(e) ? '–' : e.lo !== null && e.hi !== null ? `${show(e.lo)}–${show(e.hi)}` : show(e.threshold),
+    },
     { key: 'why', header: 'Why not judged', className: 'small muted', cell: (e) => e.skipped },
   ];
   return (
     <div className="table-scroll-box">
-      <DataTable columns={columns} rows={[...evaluations].reverse()} rowKey={(e) => e.window_end} dense sortParam="windows" />
+      <DataTable
+        columns={columns}
+        rows={[...evaluations].reverse()}
+        rowKey={(e) => e.window_end}
+        dense
+        sortParam="windows"
+      />
     </div>
   );
 }
@@ -111,7 +159,14 @@ interface Props {
 export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, height = 240 }: Props) {
   const [asTable, setAsTable] = useState(false);
   const sorted = [...evaluations].sort((a, b) => Date.parse(a.window_end) - Date.parse(b.window_end));
-  const rows = withBreaks(toRows(sorted), (t) => ({ t, value: null, threshold: null, band: null, breached: null, clean: null }));
+  const rows = withBreaks(toRows(sorted), (t) => ({
+    t,
+    value: null,
+    threshold: null,
+    band: null,
+    breached: null,
+    clean: null,
+  }));
   const first = rows[0]?.t ?? 0;
   const last = rows[rows.length - 1]?.t ?? first;
   const hasBand = rows.some((r) => r.band !== null);
@@ -162,30 +217,114 @@ export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, h
       {asTable ? (
         <EvaluationTable evaluations={sorted} ruleType={ruleType} />
       ) : (
-        <div className="chart" role="img" aria-label={`${ariaLabel}: ${describeChart(sorted, spans, fmt)}`} style={{ height }}>
+        <div
+          className="chart"
+          role="img"
+          aria-label={`${ariaLabel}: ${describeChart(sorted, spans, fmt)}`}
+          style={{ height }}
+        >
           <ResponsiveContainer width="100%" height="100%">
             <ComposedChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="var(--grid)" vertical={false} />
-              <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => formatTick(v, last - first)} stroke="var(--muted)" tick={{ fontSize: 11, fill: 'var(--muted)' }} minTickGap={40} />
-              <YAxis tickFormatter={fmt} stroke="var(--muted)" tick={{ fontSize: 11, fill: 'var(--muted)' }} width={56} domain={yDomain(rows)} allowDataOverflow />
+              <XAxis
+                dataKey="t"
+                type="number"
+                scale="time"
+                domain={['dataMin', 'dataMax']}
+                tickFormatter={(v: number) => formatTick(v, last - first)}
+                stroke="var(--muted)"
+                tick={{ fontSize: 11, fill: 'var(--muted)' }}
+                minTickGap={40}
+              />
+              <YAxis
+                tickFormatter={fmt}
+                stroke="var(--muted)"
+                tick={{ fontSize: 11, fill: 'var(--muted)' }}
+                width={56}
+                domain={yDomain(rows)}
+                allowDataOverflow
+              />
               <Tooltip
                 labelFormatter={(label) => `window ending ${formatTime(Number(label))}`}
-                formatter={(value, name) => [Array.isArray(value) ? value.map((v) => fmt(Number(v))).join('–') : typeof value === 'number' ? fmt(value) : '–', name]}
+                formatter={(value, name) => [
+                  Array.isArray(value)
+                    ? value.map((v) => fmt(Number(v))).join('–')
+                    : typeof value === 'number'
+                      ? fmt(value)
+                      : '–',
+                  name,
+                ]}
                 contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
                 labelStyle={{ color: 'var(--text)' }}
               />
               {spans
                 .filter((s) => s.to > first && s.from < last)
                 .map((s) => (
-                <ReferenceArea key={`${s.state}-${s.from}`} className={`span-${s.state}`} x1={Math.max(s.from, first)} x2={Math.min(s.to, last)} fill={SPAN_FILL[s.state]} fillOpacity={s.state === 'resolved' ? 0.08 : 0.14} ifOverflow="hidden" />
-              ))}
+                  <ReferenceArea
+                    key={`${s.state}-${s.from}`}
+                    className={`span-${s.state}`}
+                    x1={Math.max(s.from, first)}
+                    x2={Math.min(s.to, last)}
+                    fill={SPAN_FILL[s.state]}
+                    fillOpacity={s.state === 'resolved' ? 0.08 : 0.14}
+                    ifOverflow="hidden"
+                  />
+                ))}
               {gaps.map((g) => (
-                <ReferenceArea key={`gap-${g.from}`} className="span-unjudged" x1={Math.max(g.from, first)} x2={Math.min(g.to, last)} fill="var(--muted)" fillOpacity={0.12} ifOverflow="hidden" />
+                <ReferenceArea
+                  key={`gap-${g.from}`}
+                  className="span-unjudged"
+                  x1={Math.max(g.from, first)}
+                  x2={Math.min(g.to, last)}
+                  fill="var(--muted)"
+                  fillOpacity={0.12}
+                  ifOverflow="hidden"
+                />
               ))}
-              {hasBand && <Area dataKey="band" name="expected range" stroke="var(--good)" strokeOpacity={0.5} fill="var(--good)" fillOpacity={0.12} isAnimationActive={false} type="stepAfter" connectNulls={false} />}
-              {hasThreshold && <Line dataKey="threshold" name="threshold" stroke="var(--bad)" strokeDasharray="5 4" dot={false} isAnimationActive={false} type="stepAfter" connectNulls={false} />}
-              <Area dataKey="value" name="observed" stroke="var(--c1)" fill="var(--c1)" fillOpacity={0.06} strokeWidth={1.5} dot={false} isAnimationActive={false} type="linear" connectNulls={false} />
-              <Scatter dataKey="breached" name="breached" fill={DECISION_COLOR.breached} isAnimationActive={false} shape={Dot} />
+              {hasBand && (
+                <Area
+                  dataKey="band"
+                  name="expected range"
+                  stroke="var(--good)"
+                  strokeOpacity={0.5}
+                  fill="var(--good)"
+                  fillOpacity={0.12}
+                  isAnimationActive={false}
+                  type="stepAfter"
+                  connectNulls={false}
+                />
+              )}
+              {hasThreshold && (
+                <Line
+                  dataKey="threshold"
+                  name="threshold"
+                  stroke="var(--bad)"
+                  strokeDasharray="5 4"
+                  dot={false}
+                  isAnimationActive={false}
+                  type="stepAfter"
+                  connectNulls={false}
+                />
+              )}
+              <Area
+                dataKey="value"
+                name="observed"
+                stroke="var(--c1)"
+                fill="var(--c1)"
+                fillOpacity={0.06}
+                strokeWidth={1.5}
+                dot={false}
+                isAnimationActive={false}
+                type="linear"
+                connectNulls={false}
+              />
+              <Scatter
+                dataKey="breached"
+                name="breached"
+                fill={DECISION_COLOR.breached}
+                isAnimationActive={false}
+                shape={Dot}
+              />
               <Scatter dataKey="clean" name="clean" fill={DECISION_COLOR.clean} isAnimationActive={false} shape={Dot} />
             </ComposedChart>
           </ResponsiveContainer>

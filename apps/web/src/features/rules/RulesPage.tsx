@@ -30,7 +30,13 @@ function LastEvaluation({ rule }: { rule: Rule }) {
     <>
       <Time value={e.at} />
       <div className="small muted">
-        {e.error ? <span className="bad">{e.error}</span> : e.skipped ? `skipped${typeof e.skipped === 'string' ? `: ${e.skipped}` : ''}` : `${formatNumber(e.value)} vs ${formatNumber(e.threshold)}${e.breached ? ' (breached)' : ''}`}
+        {e.error ? (
+          <span className="bad">{e.error}</span>
+        ) : e.skipped ? (
+          `skipped${typeof e.skipped === 'string' ? `: ${e.skipped}` : ''}`
+        ) : (
+          `${formatNumber(e.value)} vs ${formatNumber(e.threshold)}${e.breached ? ' (breached)' : ''}`
+        )}
       </div>
     </>
   );
@@ -49,11 +55,34 @@ const columns = (sparklines: Record<string, SparkPoint[]>): Column<Rule>[] => [
     sort: (r) => r.id,
   },
   { key: 'type', header: 'Type', cell: (r) => r.type, sort: (r) => r.type },
-  { key: 'severity', header: 'Severity', cell: (r) => <Badge value={r.severity} />, sort: (r) => SEVERITY[r.severity] ?? 9 },
+  {
+    key: 'severity',
+    header: 'Severity',
+    cell: (r) => <Badge value={r.severity} />,
+    sort: (r) => SEVERITY[r.severity] ?? 9,
+  },
   { key: 'state', header: 'State', cell: (r) => <Badge value={r.state} />, sort: (r) => ORDER[r.state] ?? 9 },
-  { key: 'every', header: 'Every', className: 'nowrap', cell: (r) => formatDuration(r.every_seconds * 1000), sort: (r) => r.every_seconds },
-  { key: 'last', header: 'Last evaluation', className: 'nowrap', cell: (r) => <LastEvaluation rule={r} />, sort: (r) => (r.last_evaluation ? Date.parse(r.last_evaluation.at) : null) },
-  { key: 'spark', header: 'Value vs threshold', className: 'spark-col', headerClassName: 'spark-col', cell: (r) => <RuleSparkline id={r.id} points={sparklines[r.id]} /> },
+  {
+    key: 'every',
+    header: 'Every',
+    className: 'nowrap',
+    cell: (r) => formatDuration(r.every_seconds * 1000),
+    sort: (r) => r.every_seconds,
+  },
+  {
+    key: 'last',
+    header: 'Last evaluation',
+    className: 'nowrap',
+    cell: (r) => <LastEvaluation rule={r} />,
+    sort: (r) => (r.last_evaluation ? Date.parse(r.last_evaluation.at) : null),
+  },
+  {
+    key: 'spark',
+    header: 'Value vs threshold',
+    className: 'spark-col',
+    headerClassName: 'spark-col',
+    cell: (r) => <RuleSparkline id={r.id} points={sparklines[r.id]} />,
+  },
 ];
 
 export default function RulesPage() {
@@ -77,7 +106,9 @@ export default function RulesPage() {
           {(d) => (
             <DataTable
               columns={columns(d.sparklines)}
-              rows={[...d.rules].sort((a, b) => (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) || a.id.localeCompare(b.id))}
+              rows={[...d.rules].sort(
+                (a, b) => (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) || a.id.localeCompare(b.id),
+              )}
               rowKey={(r) => r.id}
               empty="No rules loaded. Add YAML files to the rules directory."
             />

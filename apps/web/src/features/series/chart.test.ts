@@ -19,7 +19,13 @@ const response: SeriesResponse = {
     {
       key: 'kafka',
       recent: null,
-      points: counts.map((c, i) => ({ t: new Date(T0 + i * 15 * S).toISOString(), count: c, bytes: c, msg_per_sec: c === null ? null : c / 15, partial: i === counts.length - 1 })),
+      points: counts.map((c, i) => ({
+        t: new Date(T0 + i * 15 * S).toISOString(),
+        count: c,
+        bytes: c,
+        msg_per_sec: c === null ? null : c / 15,
+        partial: i === counts.length - 1,
+      })),
     },
   ],
 };

@@ -9,13 +9,26 @@ type Point = Series['points'][number];
 const MINUTE = 60_000;
 
 /** One chart series per API series; `pick` reads the value of a point (null stays a gap). */
-export function toChartSeries(d: SeriesResponse, pick: (p: Point, stepSeconds: number) => number | null = (p) => p.msg_per_sec): ChartSeries[] {
-  return d.series.map((s) => ({ key: s.key, label: s.key, points: s.points.map((p) => ({ t: Date.parse(p.t), v: pick(p, d.step_seconds), partial: p.partial })) }));
+export function toChartSeries(
+  d: SeriesResponse,
+  pick: (p: Point, stepSeconds: number) => number | null = (p) => p.msg_per_sec,
+): ChartSeries[] {
+  return d.series.map((s) => ({
+    key: s.key,
+    label: s.key,
+    points: s.points.map((p) => ({ t: Date.parse(p.t), v: pick(p, d.step_seconds), partial: p.partial })),
+  }));
 }
 
 /** A series' baseline as a dashed reference line. */
 export function baselineOf(s: Series, label: string, color?: string): ChartSeries {
-  return { key: `${s.key} · baseline`, label, reference: true, ...(color ? { color } : {}), points: s.points.map((p) => ({ t: Date.parse(p.t), v: p.baseline_msg_per_sec ?? null, partial: p.partial })) };
+  return {
+    key: `${s.key} · baseline`,
+    label,
+    reference: true,
+    ...(color ? { color } : {}),
+    points: s.points.map((p) => ({ t: Date.parse(p.t), v: p.baseline_msg_per_sec ?? null, partial: p.partial })),
+  };
 }
 
 /** Per-bucket totals over every series: null where no series has data (a gap), partial buckets skipped. */
@@ -58,6 +71,14 @@ export function rangeAverage(d: SeriesResponse): { msg_per_sec: number | null; s
 }
 
 /** Alerts' pending and firing spans as chart annotations; an open span runs to `now`. */
-export function annotationsOf(spans: { rule_id: string; state: 'pending' | 'firing'; from: string; to: string | null }[], now: number): ChartAnnotation[] {
-  return spans.map((s) => ({ from: Date.parse(s.from), to: s.to ? Date.parse(s.to) : now, tone: s.state, label: `${s.rule_id} ${s.state}` }));
+export function annotationsOf(
+  spans: { rule_id: string; state: 'pending' | 'firing'; from: string; to: string | null }[],
+  now: number,
+): ChartAnnotation[] {
+  return spans.map((s) => ({
+    from: Date.parse(s.from),
+    to: s.to ? Date.parse(s.to) : now,
+    tone: s.state,
+    label: `${s.rule_id} ${s.state}`,
+  }));
 }

@@ -35,30 +35,63 @@ function SliceChart({ slice, d, annotations }: { slice: Slice; d: SeriesResponse
     <section className="slice" role="group" aria-label={slice.key}>
       <header className="slice-head">
         <strong className="mono break">{slice.key}</strong>
-        <span className={change !== null && change <= DROP ? 'bad slice-change' : 'slice-change'} title={`change of the last ${slice.recent ? formatDurationWords(Date.parse(slice.recent.to) - Date.parse(slice.recent.from)) : ''} against ${label}`}>
+        <span
+          className={change !== null && change <= DROP ? 'bad slice-change' : 'slice-change'}
+          title={`change of the last ${slice.recent ? formatDurationWords(Date.parse(slice.recent.to) - Date.parse(slice.recent.from)) : ''} against ${label}`}
+        >
           {change === null ? 'no baseline yet' : `${formatPercent(change)} vs baseline`}
         </span>
       </header>
       <div className="small muted">
-        {slice.recent ? `${formatRate(slice.recent.msg_per_sec)} over the last ${formatDurationWords(Date.parse(slice.recent.to) - Date.parse(slice.recent.from))}, expected ${formatRate(slice.recent.baseline_msg_per_sec)}` : 'no complete stretch yet'}
-        {slice.recent?.baseline_msg_per_sec && slice.recent.msg_per_sec !== null ? ` (ratio ${formatRatio(slice.recent.msg_per_sec / slice.recent.baseline_msg_per_sec)})` : ''}
+        {slice.recent
+          ? `${formatRate(slice.recent.msg_per_sec)} over the last ${formatDurationWords(Date.parse(slice.recent.to) - Date.parse(slice.recent.from))}, expected ${formatRate(slice.recent.baseline_msg_per_sec)}`
+          : 'no complete stretch yet'}
+        {slice.recent?.baseline_msg_per_sec && slice.recent.msg_per_sec !== null
+          ? ` (ratio ${formatRatio(slice.recent.msg_per_sec / slice.recent.baseline_msg_per_sec)})`
+          : ''}
       </div>
-      {actual && <TimeSeriesChart ariaLabel={`${slice.key}: messages per second against ${label}`} height={150} legend={false} format={formatNumber} annotations={annotations} series={[actual, baselineOf(slice, `baseline (${label})`, BASELINE_COLOR)]} />}
+      {actual && (
+        <TimeSeriesChart
+          ariaLabel={`${slice.key}: messages per second against ${label}`}
+          height={150}
+          legend={false}
+          format={formatNumber}
+          annotations={annotations}
+          series={[actual, baselineOf(slice, `baseline (${label})`, BASELINE_COLOR)]}
+        />
+      )}
     </section>
   );
 }
 
-export function Breakdown({ broker, stream, annotations }: { broker: string; stream: string; annotations: ChartAnnotation[] }) {
+export function Breakdown({
+  broker,
+  stream,
+  annotations,
+}: {
+  broker: string;
+  stream: string;
+  annotations: ChartAnnotation[];
+}) {
   const { params, range } = useTimeRange();
   const [byParam, setBy] = useSearchParam('by');
   const dims = DIMENSIONS.filter((x) => x.by !== 'routing_key' || broker === 'rabbitmq');
   const by: By = dims.find((x) => x.by === byParam)?.by ?? 'event_type';
   const tooLong = by === 'routing_key' && spanMs(range) > ROUTING_KEY_MAX_MS;
-  const query = useLive({ ...seriesQueries.series({ broker, stream, by, baseline: 'true' }, params), enabled: !tooLong });
+  const query = useLive({
+    ...seriesQueries.series({ broker, stream, by, baseline: 'true' }, params),
+    enabled: !tooLong,
+  });
   const chips = (
     <div className="chips" role="group" aria-label="Break down by">
       {dims.map((x) => (
-        <button key={x.by} type="button" className="chip" aria-pressed={by === x.by} onClick={() => setBy(x.by === 'event_type' ? '' : x.by)}>
+        <button
+          key={x.by}
+          type="button"
+          className="chip"
+          aria-pressed={by === x.by}
+          onClick={() => setBy(x.by === 'event_type' ? '' : x.by)}
+        >
           {x.label}
         </button>
       ))}
@@ -67,15 +100,20 @@ export function Breakdown({ broker, stream, annotations }: { broker: string; str
   return (
     <Panel title="Breakdown against baseline" id="breakdown" actions={chips}>
       {tooLong ? (
-        <p className="muted">The routing-key breakdown reads every stored message, so it covers a day at most: pick a range of 24 hours or less.</p>
+        <p className="muted">
+          The routing-key breakdown reads every stored message, so it covers a day at most: pick a range of 24 hours or
+          less.
+        </p>
       ) : (
         <QueryState query={query} isEmpty={(d) => d.series.length === 0} empty="No messages in this range.">
           {(d) => (
             <>
               <p className="small muted">
-                Messages per second of each {dims.find((x) => x.by === by)?.label.toLowerCase()} (solid) against its baseline (dashed):{' '}
+                Messages per second of each {dims.find((x) => x.by === by)?.label.toLowerCase()} (solid) against its
+                baseline (dashed):{' '}
                 <strong>{d.baseline?.kind === 'week' ? 'the same time a week earlier' : d.baseline?.label}</strong>
-                {d.baseline?.kind === 'previous' ? ', as the store holds no week-old data yet' : ''}. Largest drops first.
+                {d.baseline?.kind === 'previous' ? ', as the store holds no week-old data yet' : ''}. Largest drops
+                first.
               </p>
               <ul className="chart-legend breakdown-legend" aria-hidden="true">
                 <li>
@@ -86,7 +124,11 @@ export function Breakdown({ broker, stream, annotations }: { broker: string; str
                 </li>
                 {[...new Set(annotations.map((a) => a.tone))].map((tone) => (
                   <li key={tone}>
-                    <span className="key key-span" style={{ background: tone === 'firing' ? 'var(--bad)' : 'var(--warn)' }} /> alert {tone}
+                    <span
+                      className="key key-span"
+                      style={{ background: tone === 'firing' ? 'var(--bad)' : 'var(--warn)' }}
+                    />{' '}
+                    alert {tone}
                   </li>
                 ))}
                 <li>

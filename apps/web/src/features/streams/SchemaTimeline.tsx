@@ -49,6 +49,15 @@ function columns(from: string, to: string): Column<Schema>[] {
 }
 
 export function SchemaTimeline({ schemas, from, to }: { schemas: Schema[]; from: string; to: string }) {
-  const sorted = [...schemas].sort((a, b) => a.event_type.localeCompare(b.event_type) || Date.parse(a.first_seen) - Date.parse(b.first_seen));
-  return <DataTable columns={columns(from, to)} rows={sorted} rowKey={(s) => `${s.event_type}/${s.fingerprint}`} className="schema-table" />;
+  const sorted = [...schemas].sort(
+    (a, b) => a.event_type.localeCompare(b.event_type) || Date.parse(a.first_seen) - Date.parse(b.first_seen),
+  );
+  return (
+    <DataTable
+      columns={columns(from, to)}
+      rows={sorted}
+      rowKey={(s) => `${s.event_type}/${s.fingerprint}`}
+      className="schema-table"
+    />
+  );
 }

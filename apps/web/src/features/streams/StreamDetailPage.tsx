@@ -14,7 +14,14 @@ import { Tile, Tiles } from '../../components/Tile.tsx';
 import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart, type ChartAnnotation } from '../../components/TimeSeriesChart.tsx';
 import { ApiError } from '../../api/client.ts';
-import { formatBytes, formatCount, formatDurationWords, formatNumber, formatRate, formatTime } from '../../lib/format.ts';
+import {
+  formatBytes,
+  formatCount,
+  formatDurationWords,
+  formatNumber,
+  formatRate,
+  formatTime,
+} from '../../lib/format.ts';
 import { routes } from '../../routes.ts';
 import { annotationsOf, lastMinute, rangeAverage, toChartSeries } from '../series/chart.ts';
 import { seriesQueries } from '../series/queries.ts';
@@ -24,8 +31,18 @@ import { SchemaTimeline } from './SchemaTimeline.tsx';
 
 type Point = SeriesResponse['series'][number]['points'][number];
 const CHARTS = [
-  { id: 'rate', title: 'Messages per second by event type', format: formatNumber, perSecond: (p: Point) => p.msg_per_sec },
-  { id: 'bytes', title: 'Bytes per second by event type', format: formatBytes, perSecond: (p: Point, step: number) => (p.bytes === null ? null : p.bytes / Math.max(1, step)) },
+  {
+    id: 'rate',
+    title: 'Messages per second by event type',
+    format: formatNumber,
+    perSecond: (p: Point) => p.msg_per_sec,
+  },
+  {
+    id: 'bytes',
+    title: 'Bytes per second by event type',
+    format: formatBytes,
+    perSecond: (p: Point, step: number) => (p.bytes === null ? null : p.bytes / Math.max(1, step)),
+  },
 ];
 
 function Charts({ query, annotations }: { query: UseQueryResult<SeriesResponse>; annotations: ChartAnnotation[] }) {
@@ -34,7 +51,14 @@ function Charts({ query, annotations }: { query: UseQueryResult<SeriesResponse>;
       {CHARTS.map((c) => (
         <Panel key={c.id} title={c.title} id={c.id}>
           <QueryState query={query} isEmpty={(d) => d.series.length === 0}>
-            {(d) => <TimeSeriesChart ariaLabel={c.title} format={c.format} annotations={annotations} series={toChartSeries(d, c.perSecond).map((s) => ({ ...s, label: s.key || '(none)' }))} />}
+            {(d) => (
+              <TimeSeriesChart
+                ariaLabel={c.title}
+                format={c.format}
+                annotations={annotations}
+                series={toChartSeries(d, c.perSecond).map((s) => ({ ...s, label: s.key || '(none)' }))}
+              />
+            )}
           </QueryState>
         </Panel>
       ))}
@@ -50,11 +74,21 @@ function RateTiles({ query }: { query: UseQueryResult<SeriesResponse> }) {
   const rangeSeconds = d ? (Date.parse(d.to) - Date.parse(d.from)) / 1000 : 0;
   return (
     <>
-      <Tile label="Last minute" value={query.isError ? '–' : now && formatRate(now.msg_per_sec)} sub={now ? `${formatTime(now.from)}–${formatTime(now.to)}` : ''} />
+      <Tile
+        label="Last minute"
+        value={query.isError ? '–' : now && formatRate(now.msg_per_sec)}
+        sub={now ? `${formatTime(now.from)}–${formatTime(now.to)}` : ''}
+      />
       <Tile
         label="Range average"
         value={query.isError ? '–' : avg && formatRate(avg.msg_per_sec)}
-        sub={avg ? (avg.seconds < rangeSeconds - 60 ? `over ${formatDurationWords(avg.seconds * 1000)} with data` : `over ${formatDurationWords(rangeSeconds * 1000)}`) : ''}
+        sub={
+          avg
+            ? avg.seconds < rangeSeconds - 60
+              ? `over ${formatDurationWords(avg.seconds * 1000)} with data`
+              : `over ${formatDurationWords(rangeSeconds * 1000)}`
+            : ''
+        }
       />
     </>
   );
@@ -69,11 +103,33 @@ function eventColumns(broker: string): Column<EventRow>[] {
     { key: 'kind', header: 'Kind', cell: (e) => e.kind },
     { key: 'type', header: 'Event type', cell: (e) => orDash(e.event_type) },
     { key: 'source', header: 'Source', cell: (e) => orDash(e.source) },
-    { key: 'place', header: kafka ? 'Partition / offset' : 'Routing key / queue', className: 'mono small', cell: (e) => (kafka ? `${e.partition} / ${e.offset}` : `${e.routing_key}${e.queue ? ` → ${e.queue}` : ''}`) },
-    { key: 'id', header: 'Message id', className: 'mono small ellipsis', title: (e) => e.message_id, cell: (e) => orDash(e.message_id) },
-    { key: 'correlation', header: 'Correlation id', className: 'mono small ellipsis', title: (e) => e.correlation_id, cell: (e) => orDash(e.correlation_id) },
+    {
+      key: 'place',
+      header: kafka ? 'Partition / offset' : 'Routing key / queue',
+      className: 'mono small',
+      cell: (e) => (kafka ? `${e.partition} / ${e.offset}` : `${e.routing_key}${e.queue ? ` → ${e.queue}` : ''}`),
+    },
+    {
+      key: 'id',
+      header: 'Message id',
+      className: 'mono small ellipsis',
+      title: (e) => e.message_id,
+      cell: (e) => orDash(e.message_id),
+    },
+    {
+      key: 'correlation',
+      header: 'Correlation id',
+      className: 'mono small ellipsis',
+      title: (e) => e.correlation_id,
+      cell: (e) => orDash(e.correlation_id),
+    },
     { key: 'size', header: 'Size', align: 'right', cell: (e) => formatBytes(e.size) },
-    { key: 'schema', header: 'Schema', className: 'mono small', cell: (e) => (e.parse_error ? <span className="bad">{e.parse_error}</span> : e.schema_fingerprint) },
+    {
+      key: 'schema',
+      header: 'Schema',
+      className: 'mono small',
+      cell: (e) => (e.parse_error ? <span className="bad">{e.parse_error}</span> : e.schema_fingerprint),
+    },
   ];
 }
 
@@ -82,7 +138,17 @@ function RecentEvents({ broker, stream }: { broker: string; stream: string }) {
   return (
     <Panel title="Recent messages (metadata only)" id="events">
       <QueryState query={query}>
-        {(d) => <DataTable columns={eventColumns(broker)} rows={d.events} rowKey={(e, i) => `${e.observed_at}-${e.message_id}-${i}`} empty="No stored messages." dense scroll className="nowrap-cells" />}
+        {(d) => (
+          <DataTable
+            columns={eventColumns(broker)}
+            rows={d.events}
+            rowKey={(e, i) => `${e.observed_at}-${e.message_id}-${i}`}
+            empty="No stored messages."
+            dense
+            scroll
+            className="nowrap-cells"
+          />
+        )}
       </QueryState>
     </Panel>
   );
@@ -97,7 +163,10 @@ const EVENT_TYPES: Column<StreamDetail['event_types'][number]>[] = [
 
 /** Shares of what the sources add up to: the stream total is read a moment apart. */
 function sourceColumns(sources: StreamDetail['sources']): Column<StreamDetail['sources'][number]>[] {
-  const total = Math.max(1, sources.reduce((sum, src) => sum + src.count, 0));
+  const total = Math.max(
+    1,
+    sources.reduce((sum, src) => sum + src.count, 0),
+  );
   return [
     { key: 'source', header: 'Source', cell: (s) => <OrNone text={s.source} /> },
     { key: 'count', header: 'Count', align: 'right', cell: (s) => formatCount(s.count) },
@@ -119,7 +188,15 @@ export default function StreamDetailPage() {
   if (query.isError && query.error instanceof ApiError && query.error.status === 404)
     return (
       <Page title={stream}>
-        <ErrorState error={new ApiError({ status: 404, title: 'Never seen', detail: `${broker} stream "${stream}" has no stored messages.` })} />
+        <ErrorState
+          error={
+            new ApiError({
+              status: 404,
+              title: 'Never seen',
+              detail: `${broker} stream "${stream}" has no stored messages.`,
+            })
+          }
+        />
       </Page>
     );
   const d = query.data;
@@ -137,19 +214,45 @@ export default function StreamDetailPage() {
       <Tiles>
         <Tile label="Messages" value={d && formatCount(d.count)} />
         <RateTiles query={rate} />
-        <Tile label="Event types" value={d && formatCount(new Set(d.event_types.map((e) => e.event_type)).size)} sub={d ? `from ${formatCount(d.sources.length)} source${d.sources.length === 1 ? '' : 's'}` : ''} />
+        <Tile
+          label="Event types"
+          value={d && formatCount(new Set(d.event_types.map((e) => e.event_type)).size)}
+          sub={d ? `from ${formatCount(d.sources.length)} source${d.sources.length === 1 ? '' : 's'}` : ''}
+        />
       </Tiles>
       <Breakdown broker={broker} stream={stream} annotations={annotations} />
       <Charts query={rate} annotations={annotations} />
       <div className="grid-3">
         <Panel title="Event types" id="event-types">
-          <QueryState query={query}>{(x) => <DataTable columns={EVENT_TYPES} rows={x.event_types} rowKey={(e) => `${e.event_type}/${e.kind}`} empty="Nothing in this range." />}</QueryState>
+          <QueryState query={query}>
+            {(x) => (
+              <DataTable
+                columns={EVENT_TYPES}
+                rows={x.event_types}
+                rowKey={(e) => `${e.event_type}/${e.kind}`}
+                empty="Nothing in this range."
+              />
+            )}
+          </QueryState>
         </Panel>
         <Panel title="Sources" id="sources">
-          <QueryState query={query}>{(x) => <DataTable columns={sourceColumns(x.sources)} rows={x.sources} rowKey={(s) => s.source} empty="No source recorded." />}</QueryState>
+          <QueryState query={query}>
+            {(x) => (
+              <DataTable
+                columns={sourceColumns(x.sources)}
+                rows={x.sources}
+                rowKey={(s) => s.source}
+                empty="No source recorded."
+              />
+            )}
+          </QueryState>
         </Panel>
         <Panel title="Rules watching this stream" id="stream-rules">
-          <QueryState query={query}>{(x) => <DataTable columns={RULES} rows={x.rules} rowKey={(r) => r.id} empty="No rule watches this stream." />}</QueryState>
+          <QueryState query={query}>
+            {(x) => (
+              <DataTable columns={RULES} rows={x.rules} rowKey={(r) => r.id} empty="No rule watches this stream." />
+            )}
+          </QueryState>
         </Panel>
       </div>
       <Panel title="Schema fingerprints over time" id="schemas">

@@ -30,16 +30,92 @@ function RangeAverage({ s, rangeSeconds }: { s: StreamSummary; rangeSeconds: num
 
 // Columns a phone drops (`wide-only`): the stream, its last minute and its change stay.
 const columns = (rangeSeconds: number): Column<StreamSummary>[] => [
-  { key: 'broker', header: 'Broker', className: 'muted wide-only', headerClassName: 'wide-only', cell: (s) => s.broker, sort: (s) => s.broker },
-  { key: 'stream', header: 'Stream', className: 'break', cell: (s) => <AppLink to={routes.stream(s.broker, s.stream)}>{s.stream}</AppLink>, sort: (s) => s.stream },
-  { key: 'types', header: 'Event types', className: 'small wide-only', headerClassName: 'wide-only', cell: (s) => <div className="clip" title={s.event_types.join('\n')}>{s.event_types.join(', ') || '–'}</div> },
-  { key: 'count', header: 'Count', align: 'right', className: 'wide-only', headerClassName: 'wide-only', cell: (s) => formatCount(s.count), sort: (s) => s.count },
-  { key: 'bytes', header: 'Bytes', align: 'right', className: 'wide-only nowrap', headerClassName: 'wide-only', cell: (s) => formatBytes(s.bytes), sort: (s) => s.bytes },
-  { key: 'now', header: <span title="publishes per second in the last complete minute">Last minute</span>, align: 'right', className: 'nowrap', cell: (s) => formatRate(s.current_msg_per_sec), sort: (s) => s.current_msg_per_sec },
-  { key: 'avg', header: <span title="publishes per second over the part of the range with data">Range avg</span>, align: 'right', className: 'nowrap wide-only', headerClassName: 'wide-only', cell: (s) => <RangeAverage s={s} rangeSeconds={rangeSeconds} />, sort: (s) => s.msg_per_sec },
-  { key: 'baseline', header: <span title="the same span a week earlier, else a day earlier">Baseline</span>, align: 'right', className: 'wide-only nowrap', headerClassName: 'wide-only', cell: (s) => formatRate(s.baseline_msg_per_sec), sort: (s) => s.baseline_msg_per_sec },
-  { key: 'change', header: <span title="range average against the baseline">Change</span>, align: 'right', className: (s) => `nowrap ${s.change !== null && s.change < -0.2 ? 'bad' : ''}`, cell: (s) => formatChange(s.change), sort: (s) => s.change },
-  { key: 'last', header: 'Last seen', className: 'nowrap wide-only', headerClassName: 'wide-only', cell: (s) => <Time value={s.last_seen} />, sort: (s) => Date.parse(s.last_seen) },
+  {
+    key: 'broker',
+    header: 'Broker',
+    className: 'muted wide-only',
+    headerClassName: 'wide-only',
+    cell: (s) => s.broker,
+    sort: (s) => s.broker,
+  },
+  {
+    key: 'stream',
+    header: 'Stream',
+    className: 'break',
+    cell: (s) => <AppLink to={routes.stream(s.broker, s.stream)}>{s.stream}</AppLink>,
+    sort: (s) => s.stream,
+  },
+  {
+    key: 'types',
+    header: 'Event types',
+    className: 'small wide-only',
+    headerClassName: 'wide-only',
+    cell: (s) => (
+      <div className="clip" title={s.event_types.join('\n')}>
+        {s.event_types.join(', ') || '–'}
+      </div>
+    ),
+  },
+  {
+    key: 'count',
+    header: 'Count',
+    align: 'right',
+    className: 'wide-only',
+    headerClassName: 'wide-only',
+    cell: (s) => formatCount(s.count),
+    sort: (s) => s.count,
+  },
+  {
+    key: 'bytes',
+    header: 'Bytes',
+    align: 'right',
+    className: 'wide-only nowrap',
+    headerClassName: 'wide-only',
+    cell: (s) => formatBytes(s.bytes),
+    sort: (s) => s.bytes,
+  },
+  {
+    key: 'now',
+    header: <span title="publishes per second in the last complete minute">Last minute</span>,
+    align: 'right',
+    className: 'nowrap',
+    cell: (s) => formatRate(s.current_msg_per_sec),
+    sort: (s) => s.current_msg_per_sec,
+  },
+  {
+    key: 'avg',
+    header: <span title="publishes per second over the part of the range with data">Range avg</span>,
+    align: 'right',
+    className: 'nowrap wide-only',
+    headerClassName: 'wide-only',
+    cell: (s) => <RangeAverage s={s} rangeSeconds={rangeSeconds} />,
+    sort: (s) => s.msg_per_sec,
+  },
+  {
+    key: 'baseline',
+    header: <span title="the same span a week earlier, else a day earlier">Baseline</span>,
+    align: 'right',
+    className: 'wide-only nowrap',
+    headerClassName: 'wide-only',
+    cell: (s) => formatRate(s.baseline_msg_per_sec),
+    sort: (s) => s.baseline_msg_per_sec,
+  },
+  {
+    key: 'change',
+    header: <span title="range average against the baseline">Change</span>,
+    align: 'right',
+    className: (s) => `nowrap ${s.change !== null && s.change < -0.2 ? 'bad' : ''}`,
+    cell: (s) => formatChange(s.change),
+    sort: (s) => s.change,
+  },
+  {
+    key: 'last',
+    header: 'Last seen',
+    className: 'nowrap wide-only',
+    headerClassName: 'wide-only',
+    cell: (s) => <Time value={s.last_seen} />,
+    sort: (s) => Date.parse(s.last_seen),
+  },
 ];
 
 export default function StreamsPage() {
@@ -48,10 +124,15 @@ export default function StreamsPage() {
   const [sort] = useSearchParam('sort');
   const { page, offset, setPage } = usePage(PAGE_SIZE);
   const q = useDebounced(filter.trim());
-  const query = useLive(streamQueries.page({ ...params, q: q || undefined, sort: sort || undefined, limit: PAGE_SIZE, offset }));
+  const query = useLive(
+    streamQueries.page({ ...params, q: q || undefined, sort: sort || undefined, limit: PAGE_SIZE, offset }),
+  );
   const rangeSeconds = query.data ? (Date.parse(query.data.to) - Date.parse(query.data.from)) / 1000 : 0;
   return (
-    <Page title="Streams" meta={query.data && <span className="muted small">{formatCount(query.data.total)} streams</span>}>
+    <Page
+      title="Streams"
+      meta={query.data && <span className="muted small">{formatCount(query.data.total)} streams</span>}
+    >
       <Panel
         title="Topics and exchanges"
         id="streams"

@@ -27,6 +27,7 @@ export const streamQueries = {
   events: (broker: string, stream: string, limit = 50) =>
     queryOptions({
       queryKey: ['streams', broker, stream, 'events', limit],
-      queryFn: ({ signal }) => api.get<EventsResponse>(`/streams/${enc(broker)}/${enc(stream)}/events`, { limit }, signal),
+      queryFn: ({ signal }) =>
+        api.get<EventsResponse>(`/streams/${enc(broker)}/${enc(stream)}/events`, { limit }, signal),
     }),
 };

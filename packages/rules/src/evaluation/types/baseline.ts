@@ -32,26 +32,43 @@ export function seasonalPValue(observed: number, history: number[], expected: nu
   return observed < expected ? countAtMost(observed, expected, variance) : countAtLeast(observed, expected, variance);
 }
 
-export async function evaluateBaseline(rule: RuleOf<'baseline'>, { store, window, keep }: EvalInput): Promise<Evaluation> {
+export async function evaluateBaseline(
+  rule: RuleOf<'baseline'>,
+  { store, window, keep }: EvalInput,
+): Promise<Evaluation> {
   const shift = SEASON_MS[rule.season];
-  const windows: Window[] = Array.from({ length: rule.seasons + 1 }, (_, k) => ({ start: window.start - k * shift, end: window.end - k * shift }));
+  const windows: Window[] = Array.from({ length: rule.seasons + 1 }, (_, k) => ({
+    start: window.start - k * shift,
+    end: window.end - k * shift,
+  }));
   const key = rule.group_by;
   if (key !== undefined) {
     // A slice seen in any past season is judged, so one that vanished counts 0 against its history.
-    const grouped = await countsBy(store, rule.match, key, windows, { max: maxGroupsOf(rule), ...(keep ? { keep } : {}) });
-    return combineSlices({ ...rule, group_by: key }, grouped, (group, counts) => judgeBaseline(rule, counts, describeSlice(rule.match, key, group)));
+    const grouped = await countsBy(store, rule.match, key, windows, {
+      max: maxGroupsOf(rule),
+      ...(keep ? { keep } : {}),
+    });
+    return combineSlices({ ...rule, group_by: key }, grouped, (group, counts) =>
+      judgeBaseline(rule, counts, describeSlice(rule.match, key, group)),
+    );
   }
   const source = sourceFor(rule.match, window);
   const m = matchWhere(rule.match, 'm');
   const ranges = windows.map((w, k) => windowWhere(source, w, `w${k}`));
   // One scan for all seasons: each column counts one shifted window.
-  const columns = ranges.map((r, k) => (source === 'rollup' ? `sumIf(count, ${r.sql}) AS s${k}` : `countIf(${r.sql}) AS s${k}`));
+  const columns = ranges.map((r, k) =>
+    source === 'rollup' ? `sumIf(count, ${r.sql}) AS s${k}` : `countIf(${r.sql}) AS s${k}`,
+  );
   const [row] = await queryRows<Record<string, string | number>>(
     store,
     `SELECT ${columns.join(', ')} FROM ${tableOf(store, source)} WHERE ${m.sql} AND (${ranges.map((r) => `(${r.sql})`).join(' OR ')})`,
     Object.assign({}, m.params, ...ranges.map((r) => r.params)),
   );
-  return judgeBaseline(rule, windows.map((_, k) => Number(row?.[`s${k}`] ?? 0)), describeMatch(rule.match));
+  return judgeBaseline(
+    rule,
+    windows.map((_, k) => Number(row?.[`s${k}`] ?? 0)),
+    describeMatch(rule.match),
+  );
 }
 
 /** `counts`: this window's, then each past season's. */
@@ -63,13 +80,28 @@ function judgeBaseline(rule: RuleOf<'baseline'>, counts: number[], what: string)
   const hi = (expected: number) => (rule.rise !== undefined ? expected * (1 + rule.rise / 100) : undefined);
   const base = { value: observed, details: { history, season: rule.season } };
   if (withData.length < rule.min_history) {
-    return { ...base, threshold: 0, breached: false, expected: 'not enough history yet', summary: `${what}: ${withData.length} of ${rule.min_history} ${rule.season}s of history`, skipped: 'insufficient history' };
+    return {
+      ...base,
+      threshold: 0,
+      breached: false,
+      expected: 'not enough history yet',
+      summary: `${what}: ${withData.length} of ${rule.min_history} ${rule.season}s of history`,
+      skipped: 'insufficient history',
+    };
   }
   const expected = median(withData);
   const floor = lo(expected);
   const ceiling = hi(expected);
   const words = `about ${Math.round(expected)} per ${per} (median of the last ${withData.length} ${rule.season}s)`;
-  if (expected < rule.min_expected) return { ...base, threshold: floor ?? ceiling ?? 0, breached: false, expected: words, summary: `${what}: expected volume ${expected} is below min_expected`, skipped: 'expected volume too small to judge' };
+  if (expected < rule.min_expected)
+    return {
+      ...base,
+      threshold: floor ?? ceiling ?? 0,
+      breached: false,
+      expected: words,
+      summary: `${what}: expected volume ${expected} is below min_expected`,
+      skipped: 'expected volume too small to judge',
+    };
   const low = floor !== undefined && observed < floor;
   const high = ceiling !== undefined && observed > ceiling;
   const change = Math.round(((observed - expected) / expected) * 1000) / 10;
@@ -81,7 +113,15 @@ function judgeBaseline(rule: RuleOf<'baseline'>, counts: number[], what: string)
   if (!significant(pValue, rule.confidence)) {
     // Within what the seasons' spread allows: neither a breach nor evidence of recovery.
     const why = `past the ${low ? 'drop' : 'rise'} bound, but not significant (${formatP(pValue)}, confidence ${rule.confidence})`;
-    return { ...base, details, threshold, breached: false, expected: words, summary: `${summary}: ${why}`, skipped: why };
+    return {
+      ...base,
+      details,
+      threshold,
+      breached: false,
+      expected: words,
+      summary: `${summary}: ${why}`,
+      skipped: why,
+    };
   }
   return { ...base, details, threshold, breached: true, expected: words, summary: `${summary} (${formatP(pValue)})` };
 }

@@ -5,7 +5,10 @@ import type { RuleOf } from '../../model/rule.ts';
 import { describeMatch, formatDuration, matchWhere, windowWhere } from '../sql.ts';
 import { queryRows } from '@rollcall/core/store/queries';
 
-export async function evaluateCompleteness(rule: RuleOf<'completeness'>, { store, window }: EvalInput): Promise<Evaluation> {
+export async function evaluateCompleteness(
+  rule: RuleOf<'completeness'>,
+  { store, window }: EvalInput,
+): Promise<Evaluation> {
   const aWindow = { start: window.start - rule.within, end: window.end - rule.within };
   const bWindow = { start: aWindow.start, end: window.end };
   const a = matchWhere(rule.a, 'a');
@@ -22,9 +25,20 @@ export async function evaluateCompleteness(rule: RuleOf<'completeness'>, { store
   );
   const total = Number(row?.total ?? 0);
   const missing = Number(row?.missing ?? 0);
-  const expected = rule.max_missing === 0 ? `every ${rule.key} on b within ${formatDuration(rule.within)}` : `at most ${rule.max_missing}% of ${rule.key}s missing on b after ${formatDuration(rule.within)}`;
+  const expected =
+    rule.max_missing === 0
+      ? `every ${rule.key} on b within ${formatDuration(rule.within)}`
+      : `at most ${rule.max_missing}% of ${rule.key}s missing on b after ${formatDuration(rule.within)}`;
   const names = `${describeMatch(rule.a)} → ${describeMatch(rule.b)}`;
-  if (total === 0) return { value: 0, threshold: rule.max_missing, breached: false, expected, summary: `${names}: no ${rule.key}s on a`, skipped: `no ${rule.key}s on a` };
+  if (total === 0)
+    return {
+      value: 0,
+      threshold: rule.max_missing,
+      breached: false,
+      expected,
+      summary: `${names}: no ${rule.key}s on a`,
+      skipped: `no ${rule.key}s on a`,
+    };
   const share = Math.round((missing / total) * 10_000) / 100;
   const sample = (row?.sample ?? []).slice(0, rule.sample);
   return {

@@ -4,7 +4,10 @@ import type { RuleOf } from '../../model/rule.ts';
 import { describeMatch, formatDuration, matchWhere, windowWhere } from '../sql.ts';
 import { queryRows } from '@rollcall/core/store/queries';
 
-export async function evaluateDuplicates(rule: RuleOf<'duplicates'>, { store, window }: EvalInput): Promise<Evaluation> {
+export async function evaluateDuplicates(
+  rule: RuleOf<'duplicates'>,
+  { store, window }: EvalInput,
+): Promise<Evaluation> {
   const m = matchWhere(rule.match, 'm');
   const w = windowWhere('events', window, 'm');
   // rule.key is one of two column names fixed by the schema, never free text
@@ -15,7 +18,15 @@ export async function evaluateDuplicates(rule: RuleOf<'duplicates'>, { store, wi
   );
   const n = Number(row?.n ?? 0);
   const expected = `at most ${rule.max_share}% repeated ${rule.key}s`;
-  if (n === 0) return { value: 0, threshold: rule.max_share, breached: false, expected, summary: `${describeMatch(rule.match)}: no events with a ${rule.key}`, skipped: `no events with a ${rule.key}` };
+  if (n === 0)
+    return {
+      value: 0,
+      threshold: rule.max_share,
+      breached: false,
+      expected,
+      summary: `${describeMatch(rule.match)}: no events with a ${rule.key}`,
+      skipped: `no events with a ${rule.key}`,
+    };
   const repeated = n - Number(row?.distinct_keys ?? 0);
   const share = Math.round((repeated / n) * 10_000) / 100;
   return {

@@ -12,10 +12,21 @@ export async function evaluateFreshness(rule: RuleOf<'freshness'>, { store, wind
     ? `SELECT toUnixTimestamp64Milli(max(observed_at)) AS last, count() AS n FROM ${store.db}.events WHERE ${m.sql} AND observed_at < fromUnixTimestamp64Milli({end:Int64})`
     : // the minute holding `end` may also hold later events; an event after `end` still means alive at `end`
       `SELECT least(toUnixTimestamp64Milli(max(last_seen)), {end:Int64}) AS last, count() AS n FROM ${store.db}.events_per_minute WHERE ${m.sql} AND minute <= toDateTime(intDiv({end:Int64}, 1000), 'UTC')`;
-  const [row] = await queryRows<{ last: string | number; n: string | number }>(store, query, { ...m.params, end: window.end });
+  const [row] = await queryRows<{ last: string | number; n: string | number }>(store, query, {
+    ...m.params,
+    end: window.end,
+  });
   const expected = `an event at least every ${formatDuration(rule.max_silence)}`;
   const threshold = rule.max_silence / 1000;
-  if (Number(row?.n ?? 0) === 0) return { value: 0, threshold, breached: false, expected, summary: `${describeMatch(rule.match)} has never been seen`, skipped: 'never seen' };
+  if (Number(row?.n ?? 0) === 0)
+    return {
+      value: 0,
+      threshold,
+      breached: false,
+      expected,
+      summary: `${describeMatch(rule.match)} has never been seen`,
+      skipped: 'never seen',
+    };
   const last = Number(row?.last);
   const silence = Math.max(0, window.end - last);
   const breached = silence > rule.max_silence;

@@ -28,7 +28,13 @@ export async function evaluateLag(rule: RuleOf<'lag'>, { store, window }: EvalIn
      WHERE at > fromUnixTimestamp64Milli({start:Int64}) AND at <= fromUnixTimestamp64Milli({end:Int64})
        AND group_name LIKE {group:String} ${rule.consumer.broker ? 'AND broker = {broker:String}' : ''} ${rule.consumer.cluster ? 'AND cluster = {cluster:String}' : ''}
      GROUP BY broker, grp ORDER BY broker, grp`,
-    { start: window.start, end: window.end, group: globToLike(rule.consumer.group), broker: rule.consumer.broker ?? '', cluster: rule.consumer.cluster ?? '' },
+    {
+      start: window.start,
+      end: window.end,
+      group: globToLike(rule.consumer.group),
+      broker: rule.consumer.broker ?? '',
+      cluster: rule.consumer.cluster ?? '',
+    },
   );
   const bySeconds = rule.max_messages === undefined && rule.max_seconds !== undefined;
   const threshold = (bySeconds ? rule.max_seconds : rule.max_messages) ?? 0;
@@ -39,14 +45,26 @@ export async function evaluateLag(rule: RuleOf<'lag'>, { store, window }: EvalIn
   ]
     .filter(Boolean)
     .join(', ');
-  if (rows.length === 0) return { value: 0, threshold, breached: false, expected, summary: `${describeConsumer(rule.consumer)}: no lag samples in the window`, skipped: 'no lag samples' };
+  if (rows.length === 0)
+    return {
+      value: 0,
+      threshold,
+      breached: false,
+      expected,
+      summary: `${describeConsumer(rule.consumer)}: no lag samples in the window`,
+      skipped: 'no lag samples',
+    };
 
   const judged = rows.map((r) => {
     const behind = Number(r.behind);
     const secs = Number(r.secs);
     const reasons = [
-      rule.max_messages !== undefined && behind > rule.max_messages ? `${fmt(behind)} messages behind (> ${fmt(rule.max_messages)})` : '',
-      rule.max_seconds !== undefined && secs > rule.max_seconds ? `${Math.round(secs)}s behind (> ${rule.max_seconds}s)` : '',
+      rule.max_messages !== undefined && behind > rule.max_messages
+        ? `${fmt(behind)} messages behind (> ${fmt(rule.max_messages)})`
+        : '',
+      rule.max_seconds !== undefined && secs > rule.max_seconds
+        ? `${Math.round(secs)}s behind (> ${rule.max_seconds}s)`
+        : '',
       (rule.statuses as string[]).includes(r.st) ? `${r.st}: ${r.why}` : '',
     ].filter(Boolean);
     return { name: `${r.broker} ${r.grp}`, behind, secs, reasons };

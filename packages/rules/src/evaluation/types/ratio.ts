@@ -3,7 +3,14 @@
 import type { Evaluation, EvalInput } from '../result.ts';
 import { maxGroupsOf, type RuleOf } from '../../model/rule.ts';
 import { combineSlices, countsBy, describeSlice, recentOf } from '../slices.ts';
-import { binomialAtLeast, binomialAtMost, formatP, poissonAtLeast, poissonAtMost, significant } from '../significance.ts';
+import {
+  binomialAtLeast,
+  binomialAtMost,
+  formatP,
+  poissonAtLeast,
+  poissonAtMost,
+  significant,
+} from '../significance.ts';
 import { countIn, describeMatch, formatDuration } from '../sql.ts';
 
 /** How unlikely `b` events are, given `a`, if the true ratio were the edge of the band that was crossed (the
@@ -21,33 +28,93 @@ export async function evaluateRatio(rule: RuleOf<'ratio'>, { store, window, keep
     return judgeRatio(rule, a, b, `${describeMatch(rule.b)} / ${describeMatch(rule.a)}`);
   }
   // Slices are a's (the base of the ratio); b is counted for the same values.
-  const a = await countsBy(store, rule.a, key, [window, recentOf(window)], { max: maxGroupsOf(rule), ...(keep ? { keep } : {}), p: 'a' });
-  const b = await countsBy(store, rule.b, key, [window], { max: a.slices.length, only: a.slices.map((s) => s.group), p: 'b' });
+  const a = await countsBy(store, rule.a, key, [window, recentOf(window)], {
+    max: maxGroupsOf(rule),
+    ...(keep ? { keep } : {}),
+    p: 'a',
+  });
+  const b = await countsBy(store, rule.b, key, [window], {
+    max: a.slices.length,
+    only: a.slices.map((s) => s.group),
+    p: 'b',
+  });
   const bOf = new Map(b.slices.map((s) => [s.group, s.counts[0] ?? 0]));
-  return combineSlices({ ...rule, group_by: key }, a, (group, [count = 0]) => judgeRatio(rule, count, bOf.get(group) ?? 0, `${describeSlice(rule.b, key, group)} / ${describeSlice(rule.a, key, group)}`));
+  return combineSlices({ ...rule, group_by: key }, a, (group, [count = 0]) =>
+    judgeRatio(
+      rule,
+      count,
+      bOf.get(group) ?? 0,
+      `${describeSlice(rule.b, key, group)} / ${describeSlice(rule.a, key, group)}`,
+    ),
+  );
 }
 
 function judgeRatio(rule: RuleOf<'ratio'>, a: number, b: number, names: string): Evaluation {
-  const expected = rule.lo !== undefined && rule.hi !== undefined ? `between ${rule.lo} and ${rule.hi}` : rule.lo !== undefined ? `at least ${rule.lo}` : `at most ${rule.hi}`;
-  if (a === 0) return { value: 0, threshold: rule.lo ?? rule.hi ?? 0, breached: false, expected, summary: `${names}: nothing on a in ${formatDuration(rule.window)}`, skipped: 'no events on a', details: { a, b } };
+  const expected =
+    rule.lo !== undefined && rule.hi !== undefined
+      ? `between ${rule.lo} and ${rule.hi}`
+      : rule.lo !== undefined
+        ? `at least ${rule.lo}`
+        : `at most ${rule.hi}`;
+  if (a === 0)
+    return {
+      value: 0,
+      threshold: rule.lo ?? rule.hi ?? 0,
+      breached: false,
+      expected,
+      summary: `${names}: nothing on a in ${formatDuration(rule.window)}`,
+      skipped: 'no events on a',
+      details: { a, b },
+    };
   if (a < rule.min_count) {
-    return { value: round(b / a), threshold: rule.lo ?? rule.hi ?? 0, breached: false, expected, summary: `${names}: only ${a} events on a in ${formatDuration(rule.window)}`, skipped: `${a} events on a, fewer than min_count (${rule.min_count})`, details: { a, b } };
+    return {
+      value: round(b / a),
+      threshold: rule.lo ?? rule.hi ?? 0,
+      breached: false,
+      expected,
+      summary: `${names}: only ${a} events on a in ${formatDuration(rule.window)}`,
+      skipped: `${a} events on a, fewer than min_count (${rule.min_count})`,
+      details: { a, b },
+    };
   }
   const ratio = b / a;
   const low = rule.lo !== undefined && ratio < rule.lo;
   const high = rule.hi !== undefined && ratio > rule.hi;
   const threshold = high ? (rule.hi ?? 0) : (rule.lo ?? rule.hi ?? 0);
   const observed = `${names}: ratio ${round(ratio)} (${b}/${a}) over ${formatDuration(rule.window)}`;
-  if (!low && !high) return { value: round(ratio), threshold, breached: false, expected, summary: `${observed} is within bounds`, details: { a, b } };
+  if (!low && !high)
+    return {
+      value: round(ratio),
+      threshold,
+      breached: false,
+      expected,
+      summary: `${observed} is within bounds`,
+      details: { a, b },
+    };
   const pValue = ratioPValue(a, b, threshold, low ? 'low' : 'high');
   const state = `is ${low ? 'below' : 'above'} ${threshold}`;
   const details = { a, b, p_value: pValue, confidence: rule.confidence };
   if (!significant(pValue, rule.confidence)) {
     // Too few events to tell a real shift from chance: neither a breach nor evidence of recovery.
     const why = `not significant (${formatP(pValue)}, confidence ${rule.confidence})`;
-    return { value: round(ratio), threshold, breached: false, expected, summary: `${observed} ${state}, but ${why}`, skipped: `${state}, but ${why}`, details };
+    return {
+      value: round(ratio),
+      threshold,
+      breached: false,
+      expected,
+      summary: `${observed} ${state}, but ${why}`,
+      skipped: `${state}, but ${why}`,
+      details,
+    };
   }
-  return { value: round(ratio), threshold, breached: true, expected, summary: `${observed} ${state} (${formatP(pValue)})`, details };
+  return {
+    value: round(ratio),
+    threshold,
+    breached: true,
+    expected,
+    summary: `${observed} ${state} (${formatP(pValue)})`,
+    details,
+  };
 }
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;

@@ -24,7 +24,10 @@ export async function evaluateSchema(rule: RuleOf<'schema'>, { store, window }: 
       { ...m.params, ...w.params },
     );
   };
-  const [current, previous] = await Promise.all([shapesIn(window.start, window.end, 'c'), shapesIn(window.start - (window.end - window.start), window.start, 'p')]);
+  const [current, previous] = await Promise.all([
+    shapesIn(window.start, window.end, 'c'),
+    shapesIn(window.start - (window.end - window.start), window.start, 'p'),
+  ]);
   const findings: string[] = [];
   for (const eventType of new Set(current.map((s) => s.event_type))) {
     const now = current.filter((s) => s.event_type === eventType);
@@ -32,12 +35,16 @@ export async function evaluateSchema(rule: RuleOf<'schema'>, { store, window }: 
     if (rule.on.includes('new_fingerprint')) {
       const known = await knownBefore(rule, store, eventType, window.start);
       const fresh = now.filter((s) => known.size > 0 && !known.has(Number(s.fingerprint)));
-      for (const s of fresh) findings.push(`${eventType || '(no type)'}: new payload shape ${Number(s.fingerprint).toString(16)}`);
+      for (const s of fresh)
+        findings.push(`${eventType || '(no type)'}: new payload shape ${Number(s.fingerprint).toString(16)}`);
     }
     if (rule.on.includes('missing_field') && before.length > 0) {
-      const everyBefore = before.map((s) => new Set(s.paths)).reduce((acc, set) => new Set([...acc].filter((p) => set.has(p))));
+      const everyBefore = before
+        .map((s) => new Set(s.paths))
+        .reduce((acc, set) => new Set([...acc].filter((p) => set.has(p))));
       const anyNow = new Set(now.flatMap((s) => s.paths));
-      for (const path of everyBefore) if (!anyNow.has(path)) findings.push(`${eventType || '(no type)'}: field ${path} disappeared`);
+      for (const path of everyBefore)
+        if (!anyNow.has(path)) findings.push(`${eventType || '(no type)'}: field ${path} disappeared`);
     }
   }
   return {
@@ -45,14 +52,21 @@ export async function evaluateSchema(rule: RuleOf<'schema'>, { store, window }: 
     threshold: 0,
     breached: findings.length > 0,
     expected: 'no new payload shapes and no missing fields',
-    summary: findings.length ? `${describeMatch(rule.match)}: ${findings.slice(0, 5).join('; ')}${findings.length > 5 ? ` and ${findings.length - 5} more` : ''}` : `${describeMatch(rule.match)}: payload shapes unchanged`,
+    summary: findings.length
+      ? `${describeMatch(rule.match)}: ${findings.slice(0, 5).join('; ')}${findings.length > 5 ? ` and ${findings.length - 5} more` : ''}`
+      : `${describeMatch(rule.match)}: payload shapes unchanged`,
     details: { findings },
   };
 }
 
 /** Fingerprints of this event type first seen before the window. Not only those first seen within `history`:
  * a stream whose shape is older than that had an empty known set, so a new shape was never flagged. */
-async function knownBefore(rule: RuleOf<'schema'>, store: EvalInput['store'], eventType: string, start: number): Promise<Set<number>> {
+async function knownBefore(
+  rule: RuleOf<'schema'>,
+  store: EvalInput['store'],
+  eventType: string,
+  start: number,
+): Promise<Set<number>> {
   const rows = await queryRows<{ fingerprint: string | number }>(
     store,
     `SELECT fingerprint FROM ${store.db}.schemas WHERE event_type = {event_type:String} ${rule.match.broker ? 'AND broker = {broker:String}' : ''}
