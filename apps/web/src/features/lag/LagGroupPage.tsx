@@ -90,7 +90,8 @@ export default function LagGroupPage() {
           </QueryState>
         </Panel>
       </div>
-      <div className="grid-2">
+      {/* one above the other: a queue's or group's partitions table has more columns than half a page holds */}
+      <>
         <Panel title="Status changes" id="statuses">
           <QueryState query={query}>
             {(x) => (
@@ -116,7 +117,7 @@ export default function LagGroupPage() {
             )}
           </QueryState>
         </Panel>
-      </div>
+      </>
     </Page>
   );
 }
