@@ -10,7 +10,7 @@ export class LagPage extends Shell {
   row = (group: string) =>
     this.groups()
       .getByRole('row')
-      .filter({ has: this.groupLink(group) });
+      .filter({ has: this.page.getByRole('link', { name: group, exact: true }) });
   statusFilter = (status: string) =>
     this.page.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: new RegExp(`^${status} `) });
   groupHeading = (group: string) => this.h1(group);

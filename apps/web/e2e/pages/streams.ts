@@ -10,7 +10,7 @@ export class StreamsPage extends Shell {
   row = (stream: string) =>
     this.table()
       .getByRole('row')
-      .filter({ has: this.streamLink(stream) });
+      .filter({ has: this.page.getByRole('link', { name: stream, exact: true }) });
   filter = () => this.page.getByRole('searchbox', { name: 'Filter streams' });
   sortBy = (column: string) => this.table().getByRole('button', { name: column });
   pager = () => this.page.getByRole('navigation', { name: 'streams pages' });
