@@ -49,7 +49,6 @@ function columns(now: number, actions?: (alert: Alert) => ReactNode): Column<Ale
     {
       key: 'rule',
       header: 'Rule',
-      className: 'nowrap',
       cell: (a) => <AppLink to={routes.alert(a.fingerprint)}>{a.rule_id}</AppLink>,
     },
     { key: 'since', header: 'Since', className: 'nowrap', cell: (a) => alertDuration(a, now) },
