@@ -72,7 +72,6 @@ const columns = (sparklines: Record<string, SparkPoint[]>): Column<Rule>[] => [
   {
     key: 'last',
     header: 'Last evaluation',
-    className: 'nowrap',
     cell: (r) => <LastEvaluation rule={r} />,
     sort: (r) => (r.last_evaluation ? Date.parse(r.last_evaluation.at) : null),
   },

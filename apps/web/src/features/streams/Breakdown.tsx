@@ -25,7 +25,10 @@ const BASELINE_COLOR = 'var(--c4)';
 
 type Slice = SeriesResponse['series'][number];
 
-const byChange = (a: Slice, b: Slice) => (a.recent?.change ?? Infinity) - (b.recent?.change ?? Infinity);
+/** Messages per second a slice is short of its baseline lately: the slices missing the most come first (a small,
+ * noisy slice's percentage swings more than a large slice's real drop). */
+const shortfall = (s: Slice) => (s.recent?.baseline_msg_per_sec ?? 0) - (s.recent?.msg_per_sec ?? 0);
+const byShortfall = (a: Slice, b: Slice) => shortfall(b) - shortfall(a);
 
 function SliceChart({ slice, d, annotations }: { slice: Slice; d: SeriesResponse; annotations: ChartAnnotation[] }) {
   const change = slice.recent?.change ?? null;
@@ -136,7 +139,7 @@ export function Breakdown({
                 </li>
               </ul>
               <div className="slices">
-                {[...d.series].sort(byChange).map((s) => (
+                {[...d.series].sort(byShortfall).map((s) => (
                   <SliceChart key={s.key} slice={s} d={d} annotations={annotations} />
                 ))}
               </div>
