@@ -158,26 +158,30 @@ export function layoutChecks(ctx: IncidentContext): void {
     const streams = new StreamsPage(s.page, ctx.e2e.url);
     await streams.goto(RANGE);
     await visible(streams.streamLink(ctx.e2e.names.exchange));
-    const asked: string[] = [];
-    s.page.on('request', (r) => {
-      if (r.url().includes('/api/v1/streams?') || r.url().includes('/api/v1/lag?')) asked.push(r.url());
-    });
     await streams.filter().fill('cards');
     await s.page.waitForURL(/q=cards/);
     await visible(streams.streamLink(ctx.e2e.names.exchange));
     // the filtered page replaces the unfiltered one once it arrives: <name>.card.requests does not contain "cards"
     await streams.streamLink(ctx.e2e.names.requests).waitFor({ state: 'detached', timeout: 15_000 });
+    // the URL changes before the effect that asks the server runs, so wait for the request itself
+    const sorted = s.page.waitForRequest(
+      (r) => r.url().includes('/api/v1/streams?') && /q=cards/.test(r.url()) && /sort=now/.test(r.url()),
+      { timeout: 15_000 },
+    );
     await streams.sortBy('Last minute').click();
     await s.page.waitForURL(/sort=now/);
+    expect(new URL((await sorted).url()).searchParams.get('limit')).toBe('100');
     await visible(streams.streamLink(ctx.e2e.names.exchange));
-    expect(asked.some((u) => /q=cards/.test(u) && /sort=now/.test(u) && /limit=100/.test(u))).toBe(true);
 
     const lag = new LagPage(s.page, ctx.e2e.url);
     await lag.goto(RANGE);
     await visible(lag.groupLink(ctx.e2e.names.queue));
+    const filtered = s.page.waitForRequest((r) => r.url().includes('/api/v1/lag?') && /status=OK/.test(r.url()), {
+      timeout: 15_000,
+    });
     await lag.statusFilter('OK').click();
     await s.page.waitForURL(/status=OK/);
-    expect(asked.some((u) => u.includes('/api/v1/lag?') && /status=OK/.test(u) && /limit=100/.test(u))).toBe(true);
+    expect(new URL((await filtered).url()).searchParams.get('limit')).toBe('100');
     expect(s.errors).toEqual([]);
     await s.context.close();
   });
