@@ -422,10 +422,86 @@ PARTITION BY toDate(at)
 ORDER BY (tap, at)
 TTL toDateTime(at) + toIntervalDay(30);
 
+-- Migration 10: event_counts: exact counts per minute for streams audited at the counts level, into the same rollups
+CREATE TABLE IF NOT EXISTS rollcall.event_counts ON CLUSTER '{cluster}'
+(
+    `minute` DateTime('UTC'),
+    `broker` LowCardinality(String),
+    `cluster` LowCardinality(String),
+    `stream` LowCardinality(String),
+    `kind` LowCardinality(String),
+    `queue` LowCardinality(String),
+    `event_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `partition` Int32,
+    `offset` Int64,
+    `count` UInt64,
+    `bytes` UInt64,
+    `last_seen` DateTime64(3, 'UTC'),
+    `last_broker_ts` DateTime64(3, 'UTC'),
+    `last_size` UInt32,
+    `last_key_hash` UInt64,
+    `tap_batch` UInt64,
+    `tap_run` UInt64,
+    PROJECTION counts_high_water
+    (
+        SELECT
+            broker,
+            cluster,
+            stream,
+            partition,
+            max(offset)
+        GROUP BY
+            broker,
+            cluster,
+            stream,
+            partition
+    )
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(minute)
+ORDER BY (broker, cluster, stream, kind, minute)
+TTL minute + toIntervalDay(400)
+SETTINGS replicated_deduplication_window = 10000, replicated_deduplication_window_seconds = 3600;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS rollcall.event_counts_per_minute_mv ON CLUSTER '{cluster}' TO rollcall.events_per_minute
+(
+    `minute` DateTime('UTC'),
+    `broker` LowCardinality(String),
+    `cluster` LowCardinality(String),
+    `stream` LowCardinality(String),
+    `kind` LowCardinality(String),
+    `event_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `count` UInt64,
+    `bytes` UInt64,
+    `last_seen` DateTime64(3, 'UTC')
+)
+AS SELECT
+    minute,
+    broker,
+    cluster,
+    stream,
+    kind,
+    event_type,
+    source,
+    sum(count) AS count,
+    sum(bytes) AS bytes,
+    max(last_seen) AS last_seen
+FROM rollcall.event_counts
+GROUP BY
+    minute,
+    broker,
+    cluster,
+    stream,
+    kind,
+    event_type,
+    source;
+
 -- Rows the migrations write.
 INSERT INTO rollcall.tap_markers (name, at) SELECT 'rollup-hourly-since', if((SELECT count() FROM rollcall.events_per_minute) = 0, toDateTime64(0, 3, 'UTC'), toDateTime64(toStartOfHour(now()) + INTERVAL 1 HOUR, 3, 'UTC'));
 
--- Mark migrations 1-9 applied. One INSERT on one node: the table replicates it.
+-- Mark migrations 1-10 applied. One INSERT on one node: the table replicates it.
 INSERT INTO rollcall.schema_migrations (version, name) VALUES
   (1, 'events (with Kafka high-water projection), per-minute rollup, schemas, tap markers'),
   (2, 'events.tap_run: which process run stored a row, to tell its unacked last batches after a crash'),
@@ -435,4 +511,5 @@ INSERT INTO rollcall.schema_migrations (version, name) VALUES
   (6, 'events_per_hour: an hourly rollup fed by the per-minute one, for ranges of a day or more'),
   (7, 'tap_markers: Kafka drain markers expire after a day'),
   (8, 'event time: events.event_at and clock_skew from broker_ts, the per-minute rollup by event minute'),
-  (9, 'tap_coverage: when each tap was watching and how far it had stored everything (its watermark)');
+  (9, 'tap_coverage: when each tap was watching and how far it had stored everything (its watermark)'),
+  (10, 'event_counts: exact counts per minute for streams audited at the counts level, into the same rollups');

@@ -8,13 +8,17 @@ import { queryRows } from '@rollcall/core/store/queries';
 import type { Store } from '@rollcall/core/store';
 import { setMarker } from './markers.ts';
 
-/** Highest offset stored per partition: the tap resumes after it, so a replay never double-counts. */
+/** Highest offset stored per partition: the tap resumes after it, so a replay never double-counts. A topic audited
+ * at `counts` (now or before a change of level) keeps its offsets in event_counts, each table in a projection. */
 export async function kafkaHighWater(store: Store, cluster: string, topic: string): Promise<Map<number, number>> {
+  const where = `broker = 'kafka' AND cluster = {cluster:String} AND stream = {topic:String}`;
   const found = await queryRows<{ partition: number; max_offset: string }>(
     store,
-    `SELECT partition, max(offset) AS max_offset FROM ${store.db}.events
-     WHERE broker = 'kafka' AND cluster = {cluster:String} AND stream = {topic:String} GROUP BY partition
-     SETTINGS preferred_optimize_projection_name = 'kafka_high_water'`,
+    `SELECT partition, max(max_offset) AS max_offset FROM (
+       SELECT partition, max(offset) AS max_offset FROM ${store.db}.events WHERE ${where} GROUP BY partition
+       UNION ALL
+       SELECT partition, max(offset) AS max_offset FROM ${store.db}.event_counts WHERE ${where} GROUP BY partition
+     ) GROUP BY partition`,
     { cluster, topic },
   );
   return new Map(found.map((r) => [Number(r.partition), Number(r.max_offset)]));
@@ -46,11 +50,16 @@ export async function incarnationHighWater(store: Store, cluster: string, topic:
     incarnationStarts(store, cluster, topic),
   ]);
   for (const [partition, from] of since) {
+    const where = `broker = 'kafka' AND cluster = {cluster:String} AND stream = {topic:String} AND partition = {partition:Int32}`;
     const [found] = await queryRows<{ n: string; max_offset: string }>(
       store,
-      `SELECT count() AS n, max(offset) AS max_offset FROM ${store.db}.events
-       WHERE broker = 'kafka' AND cluster = {cluster:String} AND stream = {topic:String} AND partition = {partition:Int32}
-         AND observed_at >= fromUnixTimestamp64Milli({since:Int64})`,
+      `SELECT sum(n) AS n, max(max_offset) AS max_offset FROM (
+         SELECT count() AS n, max(offset) AS max_offset FROM ${store.db}.events
+         WHERE ${where} AND observed_at >= fromUnixTimestamp64Milli({since:Int64})
+         UNION ALL
+         SELECT count() AS n, max(offset) AS max_offset FROM ${store.db}.event_counts
+         WHERE ${where} AND last_seen >= fromUnixTimestamp64Milli({since:Int64})
+       )`,
       { cluster, topic, partition, since: from },
     );
     if (found && Number(found.n) > 0) offsets.set(partition, Number(found.max_offset));
@@ -67,7 +76,9 @@ export interface RecordIdentity {
   key_hash: number;
 }
 
-/** Whether the row stored at `record.offset` in this incarnation of the partition is this record. */
+/** Whether the record stored at `record.offset` in this incarnation of the partition is this record: `same`,
+ * `different`, or `unknown` when nothing there says (a `counts` topic keeps the identity of each insert's last
+ * record only). A row-audited partition keeps every offset, so no row there means the offsets restarted. */
 export async function storedAsIs(
   store: Store,
   cluster: string,
@@ -75,22 +86,41 @@ export async function storedAsIs(
   partition: number,
   since: number,
   record: RecordIdentity,
-): Promise<boolean> {
-  const [found] = await queryRows<{ broker_ts: string; size: string; key_hash: string }>(
+): Promise<'same' | 'different' | 'unknown'> {
+  const params = { cluster, topic, partition, offset: record.offset, since };
+  const where = `broker = 'kafka' AND cluster = {cluster:String} AND stream = {topic:String} AND kind = 'publish'
+       AND partition = {partition:Int32}`;
+  const [row] = await queryRows<Identity>(
     store,
     `SELECT toUnixTimestamp64Milli(broker_ts) AS broker_ts, size, key_hash FROM ${store.db}.events
-     WHERE broker = 'kafka' AND cluster = {cluster:String} AND stream = {topic:String} AND kind = 'publish'
-       AND partition = {partition:Int32} AND offset = {offset:Int64} AND observed_at >= fromUnixTimestamp64Milli({since:Int64})
-     LIMIT 1`,
-    { cluster, topic, partition, offset: record.offset, since },
+     WHERE ${where} AND offset = {offset:Int64} AND observed_at >= fromUnixTimestamp64Milli({since:Int64}) LIMIT 1`,
+    params,
   );
-  return (
-    found !== undefined &&
-    Number(found.size) === record.size &&
-    Number(found.key_hash) === record.key_hash &&
-    Number(found.broker_ts) === record.broker_ts
+  if (row) return sameRecord(row, record);
+  const [counted] = await queryRows<Identity & { at_offset: number }>(
+    store,
+    `SELECT toUnixTimestamp64Milli(last_broker_ts) AS broker_ts, last_size AS size, last_key_hash AS key_hash,
+            offset = {offset:Int64} AS at_offset
+     FROM ${store.db}.event_counts WHERE ${where} AND last_seen >= fromUnixTimestamp64Milli({since:Int64})
+     ORDER BY at_offset DESC LIMIT 1`,
+    params,
   );
+  if (!counted) return 'different';
+  return Number(counted.at_offset) === 1 ? sameRecord(counted, record) : 'unknown';
 }
+
+interface Identity {
+  broker_ts: string;
+  size: string;
+  key_hash: string;
+}
+
+const sameRecord = (stored: Identity, record: RecordIdentity): 'same' | 'different' =>
+  Number(stored.size) === record.size &&
+  Number(stored.key_hash) === record.key_hash &&
+  Number(stored.broker_ts) === record.broker_ts
+    ? 'same'
+    : 'different';
 
 export async function startIncarnation(
   store: Store,

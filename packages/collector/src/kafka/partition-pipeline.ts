@@ -6,6 +6,7 @@
 // is held to two fetches per partition. Offsets are committed after each insert, in order. What makes it safe
 // across rebalances is the drain assigner: partitions are handed out only once every member's inserts landed.
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { auditLevels } from '@rollcall/core/audit';
 import type { Config } from '@rollcall/core/config/schema';
 import type { SchemaRow } from '@rollcall/core/event';
 import type { Logger } from '@rollcall/core/log';
@@ -71,6 +72,7 @@ export function createPartitionPipeline({
   let assigned = 1;
   // topic → partition → highest stored offset. Reloaded on every group join: another member may have stored more.
   const highWater = new Map<string, PartitionMarks>();
+  const auditLevel = auditLevels(config.audit);
 
   const writer = createBatchWriter<PartitionBatch>({
     store,
@@ -108,12 +110,14 @@ export function createPartitionPipeline({
   };
 
   /** The highest offset already stored in this partition, confirmed on the last record it would skip: if that
-   * record is not the one stored at its offset, the partition's offsets restarted (see incarnation.ts). */
+   * record is not the one stored at its offset, the partition's offsets restarted (see incarnation.ts). Where the
+   * store cannot say (a `counts` topic), a log that ends at or below the stored offset has restarted too. */
   const floorFor = async (
     topic: string,
     partition: number,
     messages: KafkaMessage[],
     marks: PartitionMarks,
+    logEnd: number,
   ): Promise<number> => {
     const floor = marks.offsets.get(partition) ?? -1;
     let probe: KafkaMessage | undefined;
@@ -129,7 +133,8 @@ export function createPartitionPipeline({
       observedAt: now(),
       extract: config.extract,
     });
-    if (await storedAsIs(store, cfg.cluster, topic, partition, marks.since.get(partition) ?? 0, row)) return floor;
+    const stored = await storedAsIs(store, cfg.cluster, topic, partition, marks.since.get(partition) ?? 0, row);
+    if (stored === 'same' || (stored === 'unknown' && logEnd > floor)) return floor;
     const at = now();
     await startIncarnation(store, cfg.cluster, topic, partition, at);
     marks.offsets.delete(partition);
@@ -150,14 +155,16 @@ export function createPartitionPipeline({
     floor: number,
   ): Submission<PartitionBatch> | undefined => {
     const observedAt = now();
-    const ctx = { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract };
+    const level = auditLevel('kafka', topic);
+    // Only a `rows` stream keeps schemas, so only its bodies are scanned for their shape.
+    const ctx = { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract, shape: level === 'rows' };
     const rows: Submission<PartitionBatch>['rows'] = [];
     const schemas: SchemaRow[] = [];
     for (const message of messages) {
       if (Number(message.offset) <= floor) continue; // stored by an earlier run before it could commit
       const { row, paths } = kafkaRecordToEvent(message, ctx);
       rows.push(row);
-      if (writer.isNewSchema(row.schema_fingerprint)) {
+      if (level === 'rows' && writer.isNewSchema(row.schema_fingerprint)) {
         schemas.push({
           fingerprint: row.schema_fingerprint,
           broker: 'kafka',
@@ -171,7 +178,9 @@ export function createPartitionPipeline({
     writer.storeSchemas(schemas);
     const first = rows[0];
     const last = rows.at(-1);
-    return first && last ? { rows, meta: { topic, partition, first: first.offset, last: last.offset } } : undefined;
+    return first && last
+      ? { rows, meta: { topic, partition, first: first.offset, last: last.offset }, level }
+      : undefined;
   };
 
   const inflight = new Map<string, Promise<void>>();
@@ -233,7 +242,7 @@ export function createPartitionPipeline({
         topic,
         partition,
         batch.messages,
-        await floorFor(topic, partition, batch.messages, marks),
+        await floorFor(topic, partition, batch.messages, marks, Number(batch.highWatermark)),
       );
       // Resolving moves kafkajs's fetch position past this batch (commits stay manual, after the insert);
       // left unresolved, kafkajs fetches the same records again.

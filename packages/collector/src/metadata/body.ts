@@ -30,10 +30,13 @@ function claimsJson(contentType: string | undefined): boolean | undefined {
   return /[/+]json\b/i.test(contentType);
 }
 
+/** `shape: false` skips the schema scan (streams audited at keys or counts keep no schema): the body is then parsed
+ * only if a field must be read from it, and a body that is not valid JSON just yields no fields. */
 export function inspectBody(
   body: Uint8Array | null | undefined,
   contentType: string | undefined,
   maxParseBytes: number,
+  shape = true,
 ): BodyInfo {
   if (!body || body.length === 0) return NONE;
   const claims = claimsJson(contentType);
@@ -47,6 +50,7 @@ export function inspectBody(
     };
   }
   if (!isUtf8(body)) return { ...NONE, problems: ['body is not valid UTF-8'] };
+  if (!shape) return { ...NONE, text: body };
   const schema = schemaOfText(body);
   if (!schema) {
     // A body labelled as something else (text/plain) that merely starts with "{" is just text, not an error.
@@ -98,8 +102,17 @@ export function bodyField(body: BodyInfo, pointer: string): string | undefined {
   const keys = pointerKeys(pointer);
   // In an object, a pointer whose first key is not at the top level cannot resolve: no parse needed.
   if (body.rootKeys && !body.rootKeys.has(keys[0] as string)) return undefined;
-  body.parsed ??= { json: parseJsonText(body.text) };
+  body.parsed ??= { json: parseOrUndefined(body.text) };
   return valueAt(body.parsed.json, keys);
+}
+
+// A shaped body was validated by the scan; an unshaped one may still be invalid JSON, which has no fields.
+function parseOrUndefined(text: Uint8Array): unknown {
+  try {
+    return parseJsonText(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function valueAt(json: unknown, keys: string[]): string | undefined {

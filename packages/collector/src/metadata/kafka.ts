@@ -21,6 +21,8 @@ export interface KafkaContext {
   partition: number;
   observedAt: number;
   extract: ExtractConfig;
+  /** Scan JSON bodies for their schema (default); streams audited at keys or counts keep none. */
+  shape?: boolean;
 }
 
 export interface ExtractedEvent {
@@ -70,7 +72,7 @@ export function kafkaRecordToEvent(record: KafkaRecord, ctx: KafkaContext): Extr
   const headers = normaliseHeaders(record.headers);
   const contentType =
     headers.values.get('content-type') ?? headers.values.get('ce_datacontenttype') ?? headers.values.get('contentType');
-  const body = inspectBody(record.value, contentType, ctx.extract.max_parse_bytes);
+  const body = inspectBody(record.value, contentType, ctx.extract.max_parse_bytes, ctx.shape);
   const fields = pickFields(ctx.extract, headers.values, body, isStructuredCloudEvent(contentType));
   const metadata: Metadata = {
     event_type: fields.event_type,

@@ -1,6 +1,7 @@
 // The RabbitMQ tap: a durable, bounded queue bound to the firehose (amq.rabbitmq.trace) in each vhost, so
 // nothing is lost while the collector restarts. Each delivery is acked only after its batch is stored; the
 // prefetch window bounds what is held in memory when ClickHouse is slow.
+import { auditLevels, type AuditLevel } from '@rollcall/core/audit';
 import type { Config } from '@rollcall/core/config/schema';
 import { hash53 } from '@rollcall/core/hash';
 import type { Logger } from '@rollcall/core/log';
@@ -82,6 +83,20 @@ export function createRabbitTap({
   const watches: TracingWatch[] = [];
   const claims = new RedeliveryClaims(store.run, cfg.prefetch);
   let inserts = 0;
+  const auditLevel = auditLevels(config.audit);
+  const countedAsKeys = new Set<string>();
+  /** `counts` is kept as `keys` here: recognising a redelivered message after a crash needs its stored row. */
+  const levelOf = (exchange: string): Exclude<AuditLevel, 'counts'> => {
+    const level = auditLevel('rabbitmq', exchange);
+    if (level !== 'counts') return level;
+    if (!countedAsKeys.has(exchange) && countedAsKeys.size < 1000) {
+      countedAsKeys.add(exchange);
+      log.warn('audit level counts is kept as keys for RabbitMQ exchanges (the redelivery check needs rows)', {
+        exchange,
+      });
+    }
+    return 'keys';
+  };
 
   const writer = createBatchWriter<Delivery>({
     store,
@@ -102,7 +117,7 @@ export function createRabbitTap({
           ? [{ index, hash: s.meta.hash, ...(s.meta.session === undefined ? {} : { session: s.meta.session }) }]
           : [],
       );
-      if (redelivered.length === 0) return batch.flatMap((s) => s.rows);
+      if (redelivered.length === 0) return batch;
       const stored = await tapBatchesContaining(
         store,
         cfg.cluster,
@@ -112,7 +127,7 @@ export function createRabbitTap({
       const skip = claims.match(redelivered, stored);
       if (skip.size)
         log.info('redelivered messages were already stored; not storing them again', { messages: skip.size });
-      return batch.flatMap((s, i) => (skip.has(i) ? [] : s.rows));
+      return batch.filter((_, i) => !skip.has(i));
     },
     onInserted: ({ rows, ms }) => {
       onInserted?.(rows.length, ms);
@@ -154,7 +169,8 @@ export function createRabbitTap({
       throw err;
     }
     const { row, paths } = extracted;
-    if (writer.isNewSchema(row.schema_fingerprint)) {
+    const level = levelOf(row.stream);
+    if (level === 'rows' && writer.isNewSchema(row.schema_fingerprint)) {
       writer.storeSchemas([
         {
           fingerprint: row.schema_fingerprint,
@@ -166,7 +182,11 @@ export function createRabbitTap({
         },
       ]);
     }
-    const submission: Submission<Delivery> = { rows: [row], meta: { redelivered, hash: row.delivery_hash, session } };
+    const submission: Submission<Delivery> = {
+      rows: [row],
+      meta: { redelivered, hash: row.delivery_hash, session },
+      level,
+    };
     await writer.submit(submission);
     // its ack goes out now; if its connection ends before the ack lands it comes back (see redelivery.ts)
     claims.handled(session, row.delivery_hash);

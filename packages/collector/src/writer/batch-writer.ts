@@ -3,6 +3,7 @@
 // the store is down (retries back off, nothing is dropped). One insert is in flight at a time unless the source
 // asks for more (maxInFlight); a source that does must keep its own order, because submissions then land in any
 // order (the Kafka tap submits a partition's next fetch only once the previous one is stored).
+import type { AuditLevel } from '@rollcall/core/audit';
 import { eventTime, type EventRow, type SchemaRow } from '@rollcall/core/event';
 import { hash53 } from '@rollcall/core/hash';
 import type { Logger } from '@rollcall/core/log';
@@ -12,6 +13,8 @@ import type { Store } from '@rollcall/core/store';
 export interface Submission<M> {
   rows: EventRow[];
   meta: M;
+  /** How its stream is audited (default `rows`): a batch mixing levels becomes one insert per level. */
+  level?: AuditLevel;
 }
 
 export interface WriterOptions<M> {
@@ -28,7 +31,7 @@ export interface WriterOptions<M> {
   /** Deterministic token naming exactly this batch's content. */
   tokenFor: (batch: Submission<M>[]) => string;
   /** Last chance to drop rows already stored by an earlier run (RabbitMQ redeliveries). */
-  prepare?: (batch: Submission<M>[]) => Promise<EventRow[]>;
+  prepare?: (batch: Submission<M>[]) => Promise<Submission<M>[]>;
   onInserted?: (stats: { rows: EventRow[]; ms: number; batch: Submission<M>[] }) => void;
   /** An insert attempt failed; it is retried with the same token. */
   onInsertFailed?: () => void;
@@ -152,10 +155,16 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
     const started = now();
     const schemasBefore = schemasStored;
     try {
-      const rows = opts.prepare ? await opts.prepare(batch) : batch.flatMap((s) => s.rows);
+      const kept = opts.prepare ? await opts.prepare(batch) : batch;
       await schemasBefore;
       const token = opts.tokenFor(batch);
-      await withRetry(() => opts.store.insertEvents(rows, token, hash53(token)), rows.length);
+      const rows: EventRow[] = [];
+      // One insert per audit level, each with its own token; a partition's rows are never split between them.
+      for (const [level, levelRows] of byLevel(kept)) {
+        const levelToken = level === 'rows' ? token : `${token}#${level}`;
+        await withRetry(() => opts.store.insertEvents(levelRows, levelToken, hash53(levelToken), level), levelRows.length);
+        rows.push(...levelRows);
+      }
       opts.onInserted?.({ rows, ms: now() - started, batch });
       for (const s of batch) s.resolve();
     } catch (err) {
@@ -234,4 +243,15 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
       buffer = [];
     },
   };
+}
+
+function byLevel<M>(batch: Submission<M>[]): Map<AuditLevel, EventRow[]> {
+  const levels = new Map<AuditLevel, EventRow[]>();
+  for (const s of batch) {
+    const level = s.level ?? 'rows';
+    const rows = levels.get(level);
+    if (rows) for (const r of s.rows) rows.push(r);
+    else levels.set(level, s.rows.slice());
+  }
+  return levels;
 }

@@ -54,6 +54,7 @@ export const ENV_FIELDS: EnvField[] = [
   field('ROLLCALL_API_CORS_ORIGINS', ['api', 'cors_origins'], 'list'),
   field('ROLLCALL_API_WEB_DIR', ['api', 'web_dir']),
   field('ROLLCALL_API_PILOTS_URL', ['api', 'pilots_url']),
+  field('ROLLCALL_AUDIT_DEFAULT', ['audit', 'default']),
   field('ROLLCALL_METRICS_TOP_STREAMS', ['metrics', 'top_streams'], 'number'),
 ];
 

@@ -232,6 +232,22 @@ export const configSchema = z.strictObject({
         });
       }
     }),
+  /** How much the taps keep per message, by stream (core/src/audit.ts): the first entry whose pattern matches wins. */
+  audit: z
+    .strictObject({
+      default: z.enum(['rows', 'keys', 'counts']).default('rows'),
+      streams: z
+        .array(
+          z.strictObject({
+            /** A regular expression over the topic or exchange name. */
+            match: regex,
+            broker: z.enum(['kafka', 'rabbitmq']).optional(),
+            level: z.enum(['rows', 'keys', 'counts']),
+          }),
+        )
+        .default([]),
+    })
+    .prefault({}),
   metrics: z
     .strictObject({
       /** Streams with their own label values in /metrics, by traffic over the last hour; the rest are "other". */
@@ -247,3 +263,4 @@ export function isLoopback(host: string): boolean {
 export type Config = z.output<typeof configSchema>;
 export type ExtractConfig = Config['extract'];
 export type FieldSource = ExtractConfig['event_type'];
+export type AuditConfig = Config['audit'];

@@ -1,7 +1,7 @@
 // Tap coverage in the store: every few seconds each tap's heartbeat row says whether it was watching and how far
 // it had stored everything (its watermark). A stretch with no heartbeat (collector down or frozen) or with a
 // tap down is a stretch nobody watched; rules must not read its counts as "nothing was published".
-import { chTime } from './store.ts';
+import { chTime } from './row-formats.ts';
 import { queryRows } from './queries.ts';
 import type { Store } from './store.ts';
 

@@ -305,6 +305,47 @@ export const MIGRATIONS: Migration[] = [
       ) ENGINE = MergeTree PARTITION BY toDate(at) ORDER BY (tap, at) TTL toDateTime(at) + INTERVAL 30 DAY`,
     ],
   },
+  {
+    version: 10,
+    name: 'event_counts: exact counts per minute for streams audited at the counts level, into the same rollups',
+    statements: (db) => [
+      // A stream audited at `counts` keeps no row per message: its tap stores, per insert, one row per partition
+      // (or queue) × event minute × kind × event type × source, under the same deduplication token as a rows
+      // insert would have. `offset` is the highest Kafka offset the row counts, so the high-water projection
+      // resumes a partition from it exactly as the events table's does; -1 elsewhere.
+      `CREATE TABLE IF NOT EXISTS ${db}.event_counts (
+        minute DateTime('UTC'),
+        broker LowCardinality(String),
+        cluster LowCardinality(String),
+        stream LowCardinality(String),
+        kind LowCardinality(String),
+        queue LowCardinality(String),
+        event_type LowCardinality(String),
+        source LowCardinality(String),
+        partition Int32,
+        offset Int64,
+        count UInt64,
+        bytes UInt64,
+        last_seen DateTime64(3, 'UTC'),
+        -- The record at offset: what tells a topic deleted and created again (kafka/incarnation.ts).
+        last_broker_ts DateTime64(3, 'UTC'),
+        last_size UInt32,
+        last_key_hash UInt64,
+        tap_batch UInt64,
+        tap_run UInt64,
+        PROJECTION counts_high_water (SELECT broker, cluster, stream, partition, max(offset) GROUP BY broker, cluster, stream, partition)
+      ) ENGINE = MergeTree
+      PARTITION BY toYYYYMM(minute)
+      ORDER BY (broker, cluster, stream, kind, minute)
+      TTL minute + INTERVAL 400 DAY
+      SETTINGS ${DEDUP}`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.event_counts_per_minute_mv TO ${db}.events_per_minute AS
+        SELECT minute, broker, cluster, stream, kind, event_type, source,
+               sum(count) AS count, sum(bytes) AS bytes, max(last_seen) AS last_seen
+        FROM ${db}.event_counts
+        GROUP BY minute, broker, cluster, stream, kind, event_type, source`,
+    ],
+  },
 ];
 
 export interface MigrationRunner {

@@ -19,13 +19,13 @@ export interface CountDetail {
   last_seen: string | null;
 }
 
-const whereFor = (f: CountFilter) =>
+const whereFor = (f: CountFilter, since: string) =>
   [
     'broker = {broker:String}',
     'stream = {stream:String}',
     f.eventType !== undefined ? 'event_type = {event_type:String}' : '',
     f.kind ? 'kind = {kind:String}' : '',
-    f.since !== undefined ? 'observed_at >= fromUnixTimestamp64Milli({since:Int64})' : '',
+    f.since !== undefined ? since : '',
   ]
     .filter(Boolean)
     .join(' AND ');
@@ -51,13 +51,20 @@ export async function queryRows<T>(store: Store, query: string, query_params: Re
   return rs.json<T>();
 }
 
-/** The exact count comes from raw rows: rollup minutes cannot honour an arbitrary --since boundary. */
+/** The exact count comes from raw rows (rollup minutes cannot honour an arbitrary --since boundary), and for a
+ * stream audited at `counts` from event_counts, where --since starts at the event minute that holds it. */
 export async function countEvents(store: Store, f: CountFilter): Promise<CountDetail> {
-  const where = whereFor(f);
+  const raw = whereFor(f, 'observed_at >= fromUnixTimestamp64Milli({since:Int64})');
+  const counted = whereFor(f, 'minute >= toStartOfMinute(fromUnixTimestamp64Milli({since:Int64}))');
   const groups = await queryRows<{ event_type: string; kind: string; count: string; first: string; last: string }>(
     store,
-    `SELECT event_type, kind, count() AS count, min(observed_at) AS first, max(observed_at) AS last
-     FROM ${store.db}.events WHERE ${where} GROUP BY event_type, kind ORDER BY event_type, kind`,
+    `SELECT event_type, kind, sum(n) AS count, min(first) AS first, max(last) AS last FROM (
+       SELECT event_type, kind, count() AS n, min(observed_at) AS first, max(observed_at) AS last
+       FROM ${store.db}.events WHERE ${raw} GROUP BY event_type, kind
+       UNION ALL
+       SELECT event_type, kind, sum(count), toDateTime64(min(minute), 3, 'UTC'), max(last_seen)
+       FROM ${store.db}.event_counts WHERE ${counted} GROUP BY event_type, kind
+     ) GROUP BY event_type, kind ORDER BY event_type, kind`,
     paramsFor(f),
   );
   const by = groups.map((g) => ({ event_type: g.event_type, kind: g.kind, count: Number(g.count) }));

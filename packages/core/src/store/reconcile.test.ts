@@ -106,4 +106,21 @@ describe('reconcileRollup', () => {
       ['twice', minute(20) / 1000, 2],
     ]);
   });
+
+  it('repairs a counts-level stream from event_counts, as exactly as a rows-level one', async () => {
+    const minute = (k: number) => now - k * 60_000;
+    await store.insertEvents(
+      [row(0, minute(30), 'tally'), row(1, minute(30) + 1, 'tally'), row(2, minute(31), 'tally')],
+      't4',
+      4,
+      'counts',
+    );
+    await store.client.command({ query: `DELETE FROM reconcile_test.events_per_minute WHERE stream = 'tally'` });
+    expect(await reconcileRollup(store, { from: minute(60), settledBefore: minute(1) })).toBe(3);
+    expect((await rollup()).filter((r) => r[0] === 'tally')).toEqual([
+      ['tally', minute(31) / 1000, 1],
+      ['tally', minute(30) / 1000, 2],
+    ]);
+    expect(await reconcileRollup(store, { from: minute(60), settledBefore: minute(1) })).toBe(0);
+  });
 });

@@ -23,12 +23,23 @@ const shortfallSql = (db: string) => `
          raw.count - ifNull(r.count, 0) AS count, raw.bytes - ifNull(r.bytes, 0) AS bytes, raw.last_seen AS last_seen,
          raw.count AS raw_count, ifNull(r.count, 0) AS rollup_count
   FROM (
-    SELECT toStartOfMinute(event_at) AS minute, broker, cluster, stream, kind, event_type, source,
-           toUInt64(count()) AS count, toUInt64(sum(size)) AS bytes, max(observed_at) AS last_seen
-    FROM ${db}.events
-    WHERE event_at >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND event_at < toStartOfMinute(fromUnixTimestamp64Milli({to:Int64}))
-      -- rows stored after the settled point are left for a later pass, like the minutes after it
-      AND observed_at >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) - ${AHEAD} AND observed_at < fromUnixTimestamp64Milli({to:Int64})
+    SELECT minute, broker, cluster, stream, kind, event_type, source,
+           toUInt64(sum(count)) AS count, toUInt64(sum(bytes)) AS bytes, max(last_seen) AS last_seen
+    FROM (
+      SELECT toStartOfMinute(event_at) AS minute, broker, cluster, stream, kind, event_type, source,
+             toUInt64(count()) AS count, toUInt64(sum(size)) AS bytes, max(observed_at) AS last_seen
+      FROM ${db}.events
+      WHERE event_at >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND event_at < toStartOfMinute(fromUnixTimestamp64Milli({to:Int64}))
+        -- rows stored after the settled point are left for a later pass, like the minutes after it
+        AND observed_at >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) - ${AHEAD} AND observed_at < fromUnixTimestamp64Milli({to:Int64})
+      GROUP BY ALL
+      UNION ALL
+      -- streams audited at counts: their exact counts are the raw side
+      SELECT minute, broker, cluster, stream, kind, event_type, source, sum(count), sum(bytes), max(last_seen)
+      FROM ${db}.event_counts
+      WHERE minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND minute < toStartOfMinute(fromUnixTimestamp64Milli({to:Int64}))
+        AND last_seen < fromUnixTimestamp64Milli({to:Int64})
+      GROUP BY ALL)
     GROUP BY ALL) AS raw
   LEFT JOIN (
     SELECT minute, broker, cluster, stream, kind, event_type, source, sum(count) AS count, sum(bytes) AS bytes

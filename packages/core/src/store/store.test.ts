@@ -130,4 +130,64 @@ describe('store', () => {
     expect((await countEvents(store, { broker: 'kafka', stream: 'mix', since: now - 60_000 })).count).toBe(3);
     expect((await countEvents(store, { broker: 'rabbitmq', stream: 'mix' })).count).toBe(0);
   });
+
+  it('keeps a narrow row at the keys level: ids and counts, no trace, headers, schema or parse error', async () => {
+    const full = row(7, {
+      stream: 'narrow',
+      correlation_id: 'c7',
+      trace_id: 't7',
+      schema_fingerprint: 42,
+      parse_error: 'x',
+    });
+    await store.insertEvents([full, row(8, { stream: 'narrow' })], 'narrow-1', 9, 'keys');
+    await store.insertEvents([full, row(8, { stream: 'narrow' })], 'narrow-1', 9, 'keys');
+    const rs = await store.client.query({
+      query: `SELECT offset, message_id, correlation_id, trace_id, schema_fingerprint, parse_error, header_count, toUInt64(key_hash) AS key_hash
+              FROM store_test.events WHERE stream = 'narrow' ORDER BY offset`,
+      format: 'JSONEachRow',
+    });
+    expect((await rs.json<Record<string, unknown>>()).map((r) => Object.values(r).map(String))).toEqual([
+      ['7', 'm7', 'c7', '', '0', '', '0', String(2 ** 53 - 1)],
+      ['8', 'm8', '', '', '0', '', '0', String(2 ** 53 - 1)],
+    ]);
+    expect(await rollupCount('narrow')).toBe(2);
+  });
+
+  it('stores exact counts and no rows at the counts level, into the same rollups, and drops a replay', async () => {
+    const minute = now - (now % 60_000);
+    const batch = [
+      row(10, { stream: 'tally', broker_ts: minute + 1_000, size: 10 }),
+      row(11, { stream: 'tally', broker_ts: minute + 2_000, size: 20, event_type: 'OrderPaid' }),
+      row(12, { stream: 'tally', broker_ts: minute + 3_000, size: 30 }),
+      row(5, { stream: 'tally', partition: 1, broker_ts: minute - 60_000 + 500, size: 40 }),
+    ];
+    await store.insertEvents(batch, 'tally-1', 11, 'counts');
+    await store.insertEvents(batch, 'tally-1', 11, 'counts');
+    expect(await rollupCount('tally')).toBe(4);
+    const counted = await countEvents(store, { broker: 'kafka', stream: 'tally' });
+    expect([counted.count, counted.by_event_type]).toEqual([
+      4,
+      [
+        { event_type: 'OrderPaid', kind: 'publish', count: 1 },
+        { event_type: 'OrderPlaced', kind: 'publish', count: 3 },
+      ],
+    ]);
+    expect((await countEvents(store, { broker: 'kafka', stream: 'tally', since: minute })).count).toBe(3);
+    const rows = await store.client.query({
+      query: `SELECT count() AS n FROM store_test.events WHERE stream = 'tally'`,
+      format: 'JSONEachRow',
+    });
+    expect((await rows.json<{ n: string }>()).map((r) => Number(r.n))).toEqual([0]); // no row per message
+
+    const rs = await store.client.query({
+      query: `SELECT partition, toUnixTimestamp(minute) * 1000 AS minute, event_type, sum(count) AS n, sum(bytes) AS bytes, max(offset) AS offset
+              FROM store_test.event_counts WHERE stream = 'tally' GROUP BY partition, minute, event_type ORDER BY partition, minute, event_type`,
+      format: 'JSONEachRow',
+    });
+    expect((await rs.json<Record<string, string | number>>()).map((r) => Object.values(r).map(String))).toEqual([
+      ['0', String(minute), 'OrderPaid', '1', '20', '11'],
+      ['0', String(minute), 'OrderPlaced', '2', '40', '12'],
+      ['1', String(minute - 60_000), 'OrderPlaced', '1', '40', '5'],
+    ]);
+  });
 });

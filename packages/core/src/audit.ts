@@ -1,0 +1,34 @@
+// Audit levels: how much the taps keep per message of a stream. `rows` is the full metadata row; `keys` a narrow
+// row (where and when, event type, source, message and correlation ids, key hash, size), enough for completeness
+// and duplicate rules; `counts` no row at all, only exact counts per minute × kind × event type × source
+// (event_counts), enough for volume, baseline, ratio and freshness rules over whole minutes.
+import type { AuditConfig } from './config/schema.ts';
+import type { Broker } from './event.ts';
+
+export type AuditLevel = 'rows' | 'keys' | 'counts';
+
+/** Levels from the most kept to the least: a rule that needs `keys` runs on `rows` and `keys` streams. */
+export const AUDIT_LEVELS: readonly AuditLevel[] = ['rows', 'keys', 'counts'];
+
+/** Whether a stream audited at `level` keeps what `needed` asks for. */
+export const keeps = (level: AuditLevel, needed: AuditLevel): boolean =>
+  AUDIT_LEVELS.indexOf(level) <= AUDIT_LEVELS.indexOf(needed);
+
+export type AuditLevelOf = (broker: Broker, stream: string) => AuditLevel;
+
+/** The level of each stream, by the first `audit.streams` entry that matches it, else `audit.default`. Looked up
+ * for every fetched batch, so answers are remembered per stream. */
+export function auditLevels(audit: AuditConfig): AuditLevelOf {
+  const entries = audit.streams.map((e) => ({ ...e, pattern: new RegExp(e.match) }));
+  const known = new Map<string, AuditLevel>();
+  return (broker, stream) => {
+    const key = `${broker}\0${stream}`;
+    let level = known.get(key);
+    if (level === undefined) {
+      level = entries.find((e) => (e.broker ?? broker) === broker && e.pattern.test(stream))?.level ?? audit.default;
+      if (known.size > 100_000) known.clear();
+      known.set(key, level);
+    }
+    return level;
+  };
+}
