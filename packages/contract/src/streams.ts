@@ -51,6 +51,11 @@ export const streamDetailResponse = z.object({
   broker: brokerParam,
   cluster: z.string(),
   stream: z.string(),
+  audit: z
+    .enum(['rows', 'keys', 'counts'])
+    .describe(
+      'what the tap keeps per message of this stream (audit in rollcall.yaml): rows, keys (a narrow row) or counts (no row, exact counts per minute)',
+    ),
   count: z.number(),
   bytes: z.number(),
   event_types: z.array(z.object({ event_type: z.string(), kind: z.string(), count: z.number(), bytes: z.number() })),

@@ -32,3 +32,8 @@ export function auditLevels(audit: AuditConfig): AuditLevelOf {
     return level;
   };
 }
+
+/** What a tap actually keeps: the RabbitMQ tap keeps `counts` as `keys`, because recognising a message redelivered
+ * after a crash needs its stored row (rabbitmq/stored-batches.ts). */
+export const keptLevel = (broker: Broker, level: AuditLevel): AuditLevel =>
+  broker === 'rabbitmq' && level === 'counts' ? 'keys' : level;

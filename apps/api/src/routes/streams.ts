@@ -1,4 +1,5 @@
 // Streams, their detail and metadata rows, counts, and time series.
+import { auditLevels, keptLevel } from '@rollcall/core/audit';
 import { countEvents } from '@rollcall/core/store/queries';
 import { iso, resolveRange } from '@rollcall/contract/params';
 import { dropsQuery, dropsResponse } from '@rollcall/contract/drops';
@@ -23,7 +24,8 @@ import { series } from '../read/series.ts';
 import type { RouteDeps } from './deps.ts';
 import { ruleStates } from './rules.ts';
 
-export function streamRoutes({ routes, store, now, alerting }: RouteDeps): void {
+export function streamRoutes({ routes, store, config, now, alerting }: RouteDeps): void {
+  const auditLevel = auditLevels(config.audit);
   routes.add({
     method: 'get',
     path: '/api/v1/streams',
@@ -60,6 +62,7 @@ export function streamRoutes({ routes, store, now, alerting }: RouteDeps): void 
         from: iso(range.from),
         to: iso(range.to),
         ...detail,
+        audit: keptLevel(params.broker, auditLevel(params.broker, params.stream)),
         rules,
         alert_spans: await alertSpans(
           store,

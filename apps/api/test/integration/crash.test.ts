@@ -1,7 +1,7 @@
 // Crash test: kill -9 the whole Rollcall process (both taps) twice while traffic flows, restart it each time,
-// and require the stored counts to be exactly what was produced: no loss, no double count.
+// and require the stored counts to be exactly what was produced: no loss, no double count, at every audit level.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +16,8 @@ const bin = join(import.meta.dirname, '../../bin/rollcall.js');
 const name = uniqueName('rc-crash');
 const dir = tempDir('rollcall-crash');
 const kafkaTarget = kafkaTargets()[0] ?? { version: '4.1', brokers: ['127.0.0.1:9092'] };
-const topics = [`${name}-a`, `${name}-b`];
+// One topic per audit level: rows (the default), keys and counts.
+const topics = [`${name}-a`, `${name}-keys`, `${name}-counts`];
 const exchange = `${name}.x`;
 const queue = `${name}.q`;
 const PER_TOPIC = 3000;
@@ -68,8 +69,14 @@ describe('crash safety', () => {
 
   beforeAll(async () => {
     port = await freePort();
+    const configFile = join(dir, 'rollcall.yaml');
+    writeFileSync(
+      configFile,
+      `audit:\n  streams:\n    - { match: '^${name}-keys$', level: keys }\n    - { match: '^${name}-counts$', level: counts }\n`,
+    );
     env = {
       ...process.env,
+      ROLLCALL_CONFIG: configFile,
       ROLLCALL_DATA_DIR: join(dir, 'clickhouse'),
       ROLLCALL_API_PORT: String(port),
       ROLLCALL_KAFKA_BROKERS: kafkaTarget.brokers.join(','),
@@ -171,11 +178,12 @@ describe('crash safety', () => {
       'the application consumer to drain its queue',
     );
 
-    const expected = [PER_TOPIC, PER_TOPIC, RABBIT, RABBIT];
+    const expected = [PER_TOPIC, PER_TOPIC, PER_TOPIC, RABBIT, RABBIT];
     const counts = () =>
       Promise.all([
         count('kafka', topics[0] ?? '', 'publish'),
         count('kafka', topics[1] ?? '', 'publish'),
+        count('kafka', topics[2] ?? '', 'publish'),
         count('rabbitmq', exchange, 'publish'),
         count('rabbitmq', exchange, 'deliver'),
       ]);
@@ -184,16 +192,30 @@ describe('crash safety', () => {
     expect(await counts()).toEqual(expected);
     expect(await count('kafka', topics[0] ?? '', 'publish', '--event-type', 'Tick')).toBe(PER_TOPIC);
     expect(await count('kafka', topics[0] ?? '', 'publish', '--event-type', 'Tock')).toBe(0);
+    expect(await count('kafka', topics[2] ?? '', 'publish', '--event-type', 'Tick')).toBe(PER_TOPIC);
     // the per-minute rollup agrees too: start-up reconciliation healed whatever a kill left it short of
     const { streams } = (await (await fetch(`http://127.0.0.1:${port}/api/v1/streams?range=1h`)).json()) as {
       streams: { stream: string; count: number }[];
     };
     const rolled = (stream: string) => streams.find((s) => s.stream === stream)?.count;
-    expect([rolled(topics[0] ?? ''), rolled(topics[1] ?? ''), rolled(exchange)]).toEqual([
+    expect([rolled(topics[0] ?? ''), rolled(topics[1] ?? ''), rolled(topics[2] ?? ''), rolled(exchange)]).toEqual([
+      PER_TOPIC,
       PER_TOPIC,
       PER_TOPIC,
       RABBIT,
     ]);
+
+    // the counts topic kept no row per message, the keys topic narrow rows (no schema), the rows topic full ones
+    const recent = async (topic: string) =>
+      (
+        (await (await fetch(`http://127.0.0.1:${port}/api/v1/streams/kafka/${topic}/events?limit=5`)).json()) as {
+          events: { schema_fingerprint: string | number }[];
+        }
+      ).events;
+    const [full, narrow, none] = await Promise.all(topics.map((t) => recent(t)));
+    expect([full?.length, narrow?.length, none?.length]).toEqual([5, 5, 0]);
+    expect(full?.every((e) => Number(e.schema_fingerprint) !== 0)).toBe(true);
+    expect(narrow?.every((e) => Number(e.schema_fingerprint) === 0)).toBe(true);
 
     // with Rollcall stopped, the same command opens the embedded store itself and agrees
     const stopped = new Promise((resolve) => child?.once('exit', resolve));
@@ -202,6 +224,7 @@ describe('crash safety', () => {
     child = undefined;
     // one at a time: with nothing running, each command holds the embedded store for itself
     expect(await count('kafka', topics[1] ?? '', 'publish')).toBe(PER_TOPIC);
+    expect(await count('kafka', topics[2] ?? '', 'publish')).toBe(PER_TOPIC);
     expect(await count('rabbitmq', exchange, 'deliver')).toBe(RABBIT);
 
     await consumer.close();

@@ -1,7 +1,7 @@
 // The RabbitMQ tap: a durable, bounded queue bound to the firehose (amq.rabbitmq.trace) in each vhost, so
 // nothing is lost while the collector restarts. Each delivery is acked only after its batch is stored; the
 // prefetch window bounds what is held in memory when ClickHouse is slow.
-import { auditLevels, type AuditLevel } from '@rollcall/core/audit';
+import { auditLevels, keptLevel, type AuditLevel } from '@rollcall/core/audit';
 import type { Config } from '@rollcall/core/config/schema';
 import { hash53 } from '@rollcall/core/hash';
 import type { Logger } from '@rollcall/core/log';
@@ -85,8 +85,7 @@ export function createRabbitTap({
   let inserts = 0;
   const auditLevel = auditLevels(config.audit);
   const countedAsKeys = new Set<string>();
-  /** `counts` is kept as `keys` here: recognising a redelivered message after a crash needs its stored row. */
-  const levelOf = (exchange: string): Exclude<AuditLevel, 'counts'> => {
+  const levelOf = (exchange: string): AuditLevel => {
     const level = auditLevel('rabbitmq', exchange);
     if (level !== 'counts') return level;
     if (!countedAsKeys.has(exchange) && countedAsKeys.size < 1000) {
@@ -95,7 +94,7 @@ export function createRabbitTap({
         exchange,
       });
     }
-    return 'keys';
+    return keptLevel('rabbitmq', level);
   };
 
   const writer = createBatchWriter<Delivery>({

@@ -133,7 +133,22 @@ function eventColumns(broker: string): Column<EventRow>[] {
   ];
 }
 
-function RecentEvents({ broker, stream }: { broker: string; stream: string }) {
+/** What the stream's audit level (rollcall.yaml `audit`) keeps, in words, where a panel would otherwise be empty. */
+const AUDIT_NOTES: Record<StreamDetail['audit'], { meta: string; messages: string; schemas: string }> = {
+  rows: { meta: '', messages: 'No stored messages.', schemas: 'No JSON payloads in this range.' },
+  keys: {
+    meta: 'audited at keys',
+    messages: 'No stored messages.',
+    schemas: 'Audited at keys: payload shapes are not recorded for this stream.',
+  },
+  counts: {
+    meta: 'audited at counts',
+    messages: 'Audited at counts: Rollcall keeps exact counts per minute for this stream, not a row per message.',
+    schemas: 'Audited at counts: payload shapes are not recorded for this stream.',
+  },
+};
+
+function RecentEvents({ broker, stream, audit }: { broker: string; stream: string; audit: StreamDetail['audit'] }) {
   const query = useLive(streamQueries.events(broker, stream, 50));
   return (
     <Panel title="Recent messages (metadata only)" id="events">
@@ -143,7 +158,7 @@ function RecentEvents({ broker, stream }: { broker: string; stream: string }) {
             columns={eventColumns(broker)}
             rows={d.events}
             rowKey={(e, i) => `${e.observed_at}-${e.message_id}-${i}`}
-            empty="No stored messages."
+            empty={AUDIT_NOTES[audit].messages}
             dense
             scroll
             className="nowrap-cells"
@@ -208,6 +223,7 @@ export default function StreamDetailPage() {
         <span className="muted">
           {broker}
           {d ? ` · ${d.cluster}` : ''}
+          {d && AUDIT_NOTES[d.audit].meta ? ` · ${AUDIT_NOTES[d.audit].meta}` : ''}
         </span>
       }
     >
@@ -256,11 +272,15 @@ export default function StreamDetailPage() {
         </Panel>
       </div>
       <Panel title="Schema fingerprints over time" id="schemas">
-        <QueryState query={query} isEmpty={(x) => x.schemas.length === 0} empty="No JSON payloads in this range.">
+        <QueryState
+          query={query}
+          isEmpty={(x) => x.schemas.length === 0}
+          empty={AUDIT_NOTES[d?.audit ?? 'rows'].schemas}
+        >
           {(x) => <SchemaTimeline schemas={x.schemas} from={x.from} to={x.to} />}
         </QueryState>
       </Panel>
-      <RecentEvents broker={broker} stream={stream} />
+      <RecentEvents broker={broker} stream={stream} audit={d?.audit ?? 'rows'} />
     </Page>
   );
 }
