@@ -124,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'rules') {
     const [, sub, arg] = positionals;
     const out = (line: string) => process.stdout.write(line + '\n');
-    if (sub === 'check') return checkRules(arg ?? config.rules.dir, out);
+    if (sub === 'check') return checkRules(arg ?? config.rules.dir, out, config.audit);
     if (sub === 'backtest' && arg) {
       const now = Date.now();
       return backtestRule(

@@ -56,7 +56,12 @@ export function createAlerting({
   tapHealth,
 }: AlertingDeps): Alerting {
   const rulesLog = log.child({ role: 'rules' });
-  const files = createRuleFiles({ dir: resolve(config.rules.dir), log: rulesLog, pollMs: config.rules.reload });
+  const files = createRuleFiles({
+    dir: resolve(config.rules.dir),
+    log: rulesLog,
+    pollMs: config.rules.reload,
+    audit: config.audit,
+  });
   const engine = createRuleEngine({
     store,
     log: rulesLog,

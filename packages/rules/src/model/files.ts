@@ -3,7 +3,9 @@
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, describeIssues, lineOf, readYaml } from '@rollcall/core/config';
+import type { AuditConfig } from '@rollcall/core/config/schema';
 import type { Logger } from '@rollcall/core/log';
+import { auditProblems } from './audit-check.ts';
 import { ruleFileSchema, type Rule } from './rule.ts';
 import { singleFlight } from '../single-flight.ts';
 import { createWorkerParser, type Loaded, type RuleParser } from './rule-parser.ts';
@@ -13,7 +15,7 @@ export class RuleFileError extends Error {
 }
 
 /** Validates one file's text; throws RuleFileError naming file, line and field for every problem. */
-export function parseRuleFile(text: string, fileName: string): Rule[] {
+export function parseRuleFile(text: string, fileName: string, audit?: AuditConfig): Rule[] {
   let source;
   try {
     source = readYaml(text, fileName);
@@ -36,6 +38,16 @@ export function parseRuleFile(text: string, fileName: string): Rule[] {
         ];
   });
   if (dupes.length) throw new RuleFileError(dupes.join('\n'));
+  const unkept = audit ? auditProblems(result.data.rules, audit) : [];
+  if (unkept.length)
+    throw new RuleFileError(
+      unkept
+        .map((p) => {
+          const where = lineOf(source.document, p.path, source.lines);
+          return `${fileName}${where}: ${p.path.join('.')}: ${p.message}`;
+        })
+        .join('\n'),
+    );
   return result.data.rules;
 }
 
@@ -95,7 +107,7 @@ function notRegular(info: Stats): void {
 
 /** Reads one rule file (symlinks followed, size capped) and validates it; every problem is a RuleFileError
  * naming the file, and the line and field where there is one. */
-export function readRuleFile(path: string): Rule[] {
+export function readRuleFile(path: string, audit?: AuditConfig): Rule[] {
   let text: string;
   let fd: number | undefined;
   try {
@@ -116,7 +128,7 @@ export function readRuleFile(path: string): Rule[] {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  return parseRuleFile(text, path);
+  return parseRuleFile(text, path, audit);
 }
 
 /** What a rule file's content depends on: its mtime and size, or the fs error while the path is broken. */
@@ -130,9 +142,9 @@ function stampOf(path: string): string | undefined {
   }
 }
 
-export function loadRuleFile(path: string): Loaded {
+export function loadRuleFile(path: string, audit?: AuditConfig): Loaded {
   try {
-    return { rules: readRuleFile(path) };
+    return { rules: readRuleFile(path, audit) };
   } catch (err) {
     // Anything but a RuleFileError is a bug of ours: it must not take the last good rules down with it either.
     return { error: err instanceof RuleFileError ? err.message : `${path}: could not be loaded: ${String(err)}` };
@@ -146,6 +158,8 @@ export interface RuleFilesDeps {
   onChange?: () => void;
   /** Where polling reads changed files: by default a worker thread, so a large file never blocks the event loop. */
   parser?: RuleParser;
+  /** What the taps keep per stream: a rule that needs more is refused with its line. */
+  audit?: AuditConfig;
 }
 
 export function createRuleFiles({
@@ -154,6 +168,7 @@ export function createRuleFiles({
   pollMs = 2000,
   onChange,
   parser = createWorkerParser(),
+  audit,
 }: RuleFilesDeps): RuleFiles {
   const states = new Map<string, RuleFileState>();
   let clashes = new Map<string, string>();
@@ -234,14 +249,14 @@ export function createRuleFiles({
   const reload = () => {
     const found = changes();
     if (!found) return false;
-    for (const { file, stamp } of found.changed) apply(file, stamp, loadRuleFile(join(dir, file)));
+    for (const { file, stamp } of found.changed) apply(file, stamp, loadRuleFile(join(dir, file), audit));
     return settle(found.removed || found.changed.length > 0);
   };
 
   const refresh = async () => {
     const found = changes();
     if (!found) return false;
-    for (const { file, stamp } of found.changed) apply(file, stamp, await parser.parse(join(dir, file)));
+    for (const { file, stamp } of found.changed) apply(file, stamp, await parser.parse(join(dir, file), audit));
     return settle(found.removed || found.changed.length > 0);
   };
   const polls = singleFlight(

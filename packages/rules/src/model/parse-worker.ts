@@ -4,6 +4,6 @@ import { parentPort } from 'node:worker_threads';
 import { loadRuleFile } from './files.ts';
 import type { ParseReply, ParseRequest } from './rule-parser.ts';
 
-parentPort?.on('message', ({ id, path }: ParseRequest) => {
-  parentPort?.postMessage({ id, loaded: loadRuleFile(path) } satisfies ParseReply);
+parentPort?.on('message', ({ id, path, audit }: ParseRequest) => {
+  parentPort?.postMessage({ id, loaded: loadRuleFile(path, audit) } satisfies ParseReply);
 });
