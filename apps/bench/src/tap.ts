@@ -5,13 +5,14 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { AuditLevel } from '@rollcall/core/audit';
 import { openStore } from '@rollcall/core/store';
 import { runBaseline } from './tap/baseline.ts';
 import { collectorConfig, runCollector, type CollectorResult } from './tap/collector.ts';
 import type { PhaseResult } from './tap/meter.ts';
 import { OptionsError, parseOptions, USAGE, type TapBenchOptions } from './tap/options.ts';
 import { prefill } from './tap/prefill.ts';
-import { TARGET_RATIO, writeResults, type TapRun } from './tap/report.ts';
+import { LEVEL_TARGETS, TARGET_RATIO, writeResults, type LevelRun, type TapRun } from './tap/report.ts';
 import { measureStageCosts, type StageCosts } from './tap/stage-costs.ts';
 import { runStoreOnly } from './tap/store-only.ts';
 
@@ -26,10 +27,11 @@ async function collectorRun(
   admin: Admin,
   topic: string,
   probe: boolean,
+  level: AuditLevel = 'rows',
 ): Promise<{ collector: CollectorResult; stageCosts: StageCosts | null }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-bench-tap-'));
   const groupId = `rollcall-bench-tap-${Date.now().toString(36)}`;
-  const config = collectorConfig({ brokers: opts.brokers, topic, dataDir, groupId });
+  const config = collectorConfig({ brokers: opts.brokers, topic, dataDir, groupId, level });
   const store = await openStore(config.clickhouse);
   try {
     const collector = await runCollector(store, config, { topic, messages: opts.messages, timeoutMs: opts.timeoutMs });
@@ -70,6 +72,7 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
     const baselineRuns: PhaseResult[] = [];
     const storeOnlyRuns: PhaseResult[] = [];
     const collectorRuns: CollectorResult[] = [];
+    const levelRuns: Record<'keys' | 'counts', CollectorResult[]> = { keys: [], counts: [] };
     let stageCosts: StageCosts | null = null;
     for (let i = 0; i < opts.runs; i++) {
       if (opts.phases.includes('baseline')) {
@@ -95,6 +98,14 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
         collectorRuns.push(run.collector);
         stageCosts = run.stageCosts ?? stageCosts;
       }
+      for (const level of ['keys', 'counts'] as const) {
+        if (!opts.phases.includes(level)) continue;
+        const { collector: c } = await collectorRun(opts, admin, filled.topic, false, level);
+        say(
+          `collector at ${level} ${i + 1}/${opts.runs}: ${rate(c.msgPerSec)} (${(c.ms / 1000).toFixed(1)} s, stored ${c.storedCount})`,
+        );
+        levelRuns[level].push(c);
+      }
     }
     const baseline = median(baselineRuns);
     const collector = median(collectorRuns);
@@ -104,6 +115,18 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
         : [];
 
     const ok = (p: { complete: boolean } | null) => !!p && p.complete;
+    const levelRun = (runs: CollectorResult[]): LevelRun | undefined => {
+      const median_ = median(runs);
+      if (!median_) return undefined;
+      return {
+        collector: median_,
+        runs: runs.map((c) => Math.round(c.msgPerSec)),
+        ratio: baseline && ok(baseline) && ok(median_) ? median_.msgPerSec / baseline.msgPerSec : null,
+        storedCountEqualsMessages: runs.every((c) => c.storedCount === opts.messages),
+      };
+    };
+    const keys = levelRun(levelRuns.keys);
+    const counts = levelRun(levelRuns.counts);
     return {
       date: new Date().toISOString(),
       command: ['npm run -w @rollcall/bench tap', ...(argv.length ? ['--', ...argv] : [])].join(' '),
@@ -144,6 +167,7 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
         ? collectorRuns.every((c) => c.storedCount === opts.messages)
         : null,
       stageCosts,
+      levels: { ...(keys ? { keys } : {}), ...(counts ? { counts } : {}) },
     };
   } finally {
     await admin.disconnect();
@@ -192,6 +216,13 @@ if (run.collector)
   say(
     `  collector ${rate(run.collector.msgPerSec)} (median of ${run.collectorRuns.length}; steady ${rate(run.collector.steadyMsgPerSec)}), every run stored n: ${run.storedCountEqualsMessages ? 'yes' : 'NO'}`,
   );
+for (const level of ['keys', 'counts'] as const) {
+  const l = run.levels?.[level];
+  if (l)
+    say(
+      `  ${level.padEnd(9)} ${rate(l.collector.msgPerSec)} (median of ${l.runs.length}), ratio ${l.ratio?.toFixed(2) ?? '–'} (target ≥ ${LEVEL_TARGETS[level]}), every run stored n: ${l.storedCountEqualsMessages ? 'yes' : 'NO'}`,
+    );
+}
 if (run.ratio !== null)
   say(
     `  ratio     ${run.ratio.toFixed(2)} (steady ${run.steadyRatio?.toFixed(2)}; paired ${run.pairedRatios.map((x) => x.toFixed(2)).join(', ')}; target ≥ ${TARGET_RATIO})`,

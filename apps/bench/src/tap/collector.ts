@@ -5,6 +5,7 @@ import { parseConfig } from '@rollcall/core/config';
 import type { Config } from '@rollcall/core/config/schema';
 import { createLogger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
+import type { AuditLevel } from '@rollcall/core/audit';
 import { countEvents } from '@rollcall/core/store/queries';
 import { createKafkaTap } from '@rollcall/collector/kafka/tap';
 import { startMeter, type PhaseResult } from './meter.ts';
@@ -77,7 +78,13 @@ function insertStats(batches: Flush[], phaseMs: number): InsertStats {
   };
 }
 
-export function collectorConfig(opts: { brokers: string[]; topic: string; dataDir: string; groupId: string }): Config {
+export function collectorConfig(opts: {
+  brokers: string[];
+  topic: string;
+  dataDir: string;
+  groupId: string;
+  level?: AuditLevel;
+}): Config {
   const escaped = opts.topic.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return parseConfig(
     JSON.stringify({
@@ -91,6 +98,7 @@ export function collectorConfig(opts: { brokers: string[]; topic: string; dataDi
         start: 'earliest',
       },
       rabbitmq: { enabled: false },
+      audit: { default: opts.level ?? 'rows' },
     }),
     'bench/tap (generated)',
   );

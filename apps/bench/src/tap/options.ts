@@ -1,7 +1,9 @@
 // Benchmark settings from CLI flags, falling back to BENCH_TAP_* env vars, then defaults. Validated once here.
 import { parseArgs } from 'node:util';
 
-export type Phase = 'baseline' | 'store' | 'collector';
+/** `collector` is the tap at the rows audit level; `keys` and `counts` the same tap at those levels. */
+export const PHASES = ['baseline', 'store', 'collector', 'keys', 'counts'] as const;
+export type Phase = (typeof PHASES)[number];
 
 export interface TapBenchOptions {
   messages: number;
@@ -22,7 +24,7 @@ export interface TapBenchOptions {
 }
 
 export const USAGE = `usage: tap [--messages N] [--size BYTES] [--partitions P] [--brokers host:port,...]
-           [--phases baseline,store,collector] [--runs N] [--timeout SECONDS] [--refill] [--no-stage-costs] [--results DIR]
+           [--phases baseline,store,collector,keys,counts] [--runs N] [--timeout SECONDS] [--refill] [--no-stage-costs] [--results DIR]
 env: BENCH_TAP_MESSAGES, BENCH_TAP_SIZE, BENCH_TAP_PARTITIONS, BENCH_TAP_BROKERS, BENCH_TAP_PHASES,
      BENCH_TAP_RUNS, BENCH_TAP_TIMEOUT, BENCH_TAP_RESULTS; KAFKA_VERSION is recorded with the results`;
 
@@ -65,10 +67,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): TapBenchOp
   for (const b of brokers)
     if (!/^[^\s:]+:\d{1,5}$/.test(b)) throw new OptionsError(`brokers: expected host:port, got "${b}"`);
   if (brokers.length === 0) throw new OptionsError('brokers: at least one host:port is required');
-  const phases = list(values.phases ?? env.BENCH_TAP_PHASES ?? 'baseline,store,collector');
+  const phases = list(values.phases ?? env.BENCH_TAP_PHASES ?? PHASES.join(','));
   for (const p of phases)
-    if (p !== 'baseline' && p !== 'store' && p !== 'collector')
-      throw new OptionsError(`phases: expected some of baseline, store, collector, got "${p}"`);
+    if (!(PHASES as readonly string[]).includes(p))
+      throw new OptionsError(`phases: expected some of ${PHASES.join(', ')}, got "${p}"`);
   const resultsDir = values.results ?? env.BENCH_TAP_RESULTS;
   return {
     messages: positiveInt('messages', values.messages ?? env.BENCH_TAP_MESSAGES ?? '1000000', 1),

@@ -156,8 +156,7 @@ export function createPartitionPipeline({
   ): Submission<PartitionBatch> | undefined => {
     const observedAt = now();
     const level = auditLevel('kafka', topic);
-    // Only a `rows` stream keeps schemas, so only its bodies are scanned for their shape.
-    const ctx = { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract, shape: level === 'rows' };
+    const ctx = { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract, level };
     const rows: Submission<PartitionBatch>['rows'] = [];
     const schemas: SchemaRow[] = [];
     for (const message of messages) {

@@ -68,12 +68,23 @@ export function isStructuredCloudEvent(contentType: string | undefined): boolean
 
 const ce = (structured: boolean, body: BodyInfo, attr: string) => (structured ? (bodyField(body, attr) ?? '') : '');
 
+/** `countedOnly`: just what exact counts are kept by (event type and source), for streams audited at counts: no
+ * body is parsed for ids nobody stores. */
 export function pickFields(
   extract: ExtractConfig,
   headers: Map<string, string>,
   body: BodyInfo,
   structured: boolean,
+  countedOnly = false,
 ): PickedFields {
+  if (countedOnly)
+    return {
+      event_type: ce(structured, body, '/type') || pick(extract.event_type, headers, body),
+      source: ce(structured, body, '/source') || pick(extract.source, headers, body),
+      message_id: '',
+      correlation_id: '',
+      trace_id: '',
+    };
   return {
     event_type: ce(structured, body, '/type') || pick(extract.event_type, headers, body),
     source: ce(structured, body, '/source') || pick(extract.source, headers, body),

@@ -335,3 +335,27 @@ describe('kafkaRecordToEvent: privacy', () => {
     }
   });
 });
+
+describe('kafkaRecordToEvent: audit levels', () => {
+  const body = json({ type: 'OrderPlaced', source: 'shop', messageId: 'm-1', correlationId: 'c-1', x: { y: 1 } });
+  it('reads only the event type and source at counts, from headers or the body, and scans no schema', () => {
+    const counted = kafkaRecordToEvent(record({ value: body }), ctx({ level: 'counts' }));
+    expect(counted.row).toMatchObject({
+      event_type: 'OrderPlaced',
+      source: 'shop',
+      message_id: '',
+      correlation_id: '',
+    });
+    expect([counted.row.schema_fingerprint, counted.paths]).toEqual([0, []]);
+    expect(convert({ value: Buffer.from('{not json'), headers: { ce_type: 'T' } }, { level: 'counts' })).toMatchObject({
+      event_type: 'T',
+      parse_error: '',
+    });
+  });
+
+  it('reads every id at keys, as at rows', () => {
+    const keyed = convert({ value: body }, { level: 'keys' });
+    expect(keyed).toMatchObject({ message_id: 'm-1', correlation_id: 'c-1', event_type: 'OrderPlaced' });
+    expect(keyed).toEqual(convert({ value: body }));
+  });
+});

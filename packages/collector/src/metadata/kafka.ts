@@ -1,4 +1,5 @@
 // Kafka record → event row (CloudEvents Kafka binding: binary mode ce_* headers or structured JSON).
+import type { AuditLevel } from '@rollcall/core/audit';
 import type { ExtractConfig } from '@rollcall/core/config/schema';
 import type { EventRow } from '@rollcall/core/event';
 import { hash53 } from '@rollcall/core/hash';
@@ -21,8 +22,9 @@ export interface KafkaContext {
   partition: number;
   observedAt: number;
   extract: ExtractConfig;
-  /** Scan JSON bodies for their schema (default); streams audited at keys or counts keep none. */
-  shape?: boolean;
+  /** How the topic is audited (default rows): at counts only the event type and source are read, and no body is
+   * scanned for its schema; keys still scans (the scan is what lets id lookups skip parsing most bodies). */
+  level?: AuditLevel;
 }
 
 export interface ExtractedEvent {
@@ -72,8 +74,9 @@ export function kafkaRecordToEvent(record: KafkaRecord, ctx: KafkaContext): Extr
   const headers = normaliseHeaders(record.headers);
   const contentType =
     headers.values.get('content-type') ?? headers.values.get('ce_datacontenttype') ?? headers.values.get('contentType');
-  const body = inspectBody(record.value, contentType, ctx.extract.max_parse_bytes, ctx.shape);
-  const fields = pickFields(ctx.extract, headers.values, body, isStructuredCloudEvent(contentType));
+  const counted = ctx.level === 'counts';
+  const body = inspectBody(record.value, contentType, ctx.extract.max_parse_bytes, !counted);
+  const fields = pickFields(ctx.extract, headers.values, body, isStructuredCloudEvent(contentType), counted);
   const metadata: Metadata = {
     event_type: fields.event_type,
     source: fields.source,
