@@ -15,7 +15,8 @@ const REPLACED = '\uFFFD';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function asText(value: unknown): string | undefined {
+/** A header value as text; undefined for what is not UTF-8 text (nested tables, invalid bytes). */
+export function textOf(value: unknown): string | undefined {
   if (value instanceof Uint8Array) {
     // Kafka headers arrive as Buffers; one fatal decode checks and converts in a single native call.
     try {
@@ -42,7 +43,7 @@ export function normaliseHeaders(raw: Record<string, unknown> | undefined): Head
       count += value.length;
       first = value[0];
     } else count++;
-    const text = asText(first);
+    const text = textOf(first);
     if (text === undefined) {
       // Nested AMQP tables and arrays are legitimate and simply not metadata we read; raw bytes that are not
       // UTF-8 are worth a note because a producer probably meant them as text.

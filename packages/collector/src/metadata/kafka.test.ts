@@ -353,6 +353,30 @@ describe('kafkaRecordToEvent: audit levels', () => {
     });
   });
 
+  it('takes the event type and source from headers alone at counts, as the full path would', () => {
+    const headers = {
+      ce_type: Buffer.from('CardAuthorized'),
+      ce_source: Buffer.from('cards'),
+      ce_id: Buffer.from('x'),
+    };
+    const full = convert({ headers });
+    expect(convert({ headers }, { level: 'counts' })).toEqual({
+      ...full,
+      message_id: '',
+      header_count: 0,
+      schema_fingerprint: 0,
+    });
+    // a structured CloudEvent's attributes are in the body, whatever the headers say
+    const structured = convert(
+      {
+        headers: { ...headers, 'content-type': Buffer.from('application/cloudevents+json') },
+        value: json({ type: 'FromBody', source: 'body', id: '1' }),
+      },
+      { level: 'counts' },
+    );
+    expect([structured.event_type, structured.source]).toEqual(['FromBody', 'body']);
+  });
+
   it('reads every id at keys, as at rows', () => {
     const keyed = convert({ value: body }, { level: 'keys' });
     expect(keyed).toMatchObject({ message_id: 'm-1', correlation_id: 'c-1', event_type: 'OrderPlaced' });

@@ -5,7 +5,7 @@ import type { EventRow } from '@rollcall/core/event';
 import { hash53 } from '@rollcall/core/hash';
 import { inspectBody } from './body.ts';
 import { isStructuredCloudEvent, NO_METADATA, pickFields, type Metadata } from './fields.ts';
-import { normaliseHeaders } from './headers.ts';
+import { normaliseHeaders, textOf } from './headers.ts';
 import { isUndecodable } from '../kafka/codecs.ts';
 
 export interface KafkaRecord {
@@ -69,8 +69,45 @@ function kafkaRow(record: KafkaRecord, ctx: KafkaContext, metadata: Metadata): E
   };
 }
 
+const NO_PATHS: string[] = [];
+
+/** The header's value as text, when it is there and UTF-8; only the names asked for are decoded. */
+function headerText(headers: Record<string, unknown>, names: string[]): string | undefined {
+  for (const name of names) {
+    const value = headers[name];
+    const text = value === undefined || value === null ? undefined : textOf(Array.isArray(value) ? value[0] : value);
+    if (text) return text;
+  }
+  return undefined;
+}
+
+/** At the counts level only the event type and source are kept: when headers carry both (binary-mode CloudEvents,
+ * the common case) nothing else of the record is read. Undefined when the body must be looked at. */
+function countedFromHeaders(record: KafkaRecord, ctx: KafkaContext): Metadata | undefined {
+  const headers = record.headers;
+  if (!headers) return undefined;
+  const contentType = headerText(headers, CONTENT_TYPE);
+  if (isStructuredCloudEvent(contentType)) return undefined;
+  const eventType = headerText(headers, ctx.extract.event_type.headers);
+  const source = eventType === undefined ? undefined : headerText(headers, ctx.extract.source.headers);
+  if (eventType === undefined || source === undefined) return undefined;
+  return {
+    ...NO_METADATA,
+    event_type: eventType,
+    source,
+    key_hash: record.key && record.key.length ? hash53(record.key) : 0,
+    size: record.value?.length ?? 0,
+  };
+}
+
+const CONTENT_TYPE = ['content-type', 'ce_datacontenttype', 'contentType'];
+
 export function kafkaRecordToEvent(record: KafkaRecord, ctx: KafkaContext): ExtractedEvent {
   if (isUndecodable(record.key)) return { row: kafkaRow(record, ctx, undecodable(record)), paths: [] };
+  if (ctx.level === 'counts') {
+    const counted = countedFromHeaders(record, ctx);
+    if (counted) return { row: kafkaRow(record, ctx, counted), paths: NO_PATHS };
+  }
   const headers = normaliseHeaders(record.headers);
   const contentType =
     headers.values.get('content-type') ?? headers.values.get('ce_datacontenttype') ?? headers.values.get('contentType');
