@@ -246,28 +246,7 @@ export function insertPayload(level: AuditLevel, rows: EventRow[], tapBatch: num
       columns: KEY_COLUMNS,
       rows: rows.length,
       tsv: () => tsv(rows, (r) => keyLine(r, tail), 160),
-      values: () =>
-        rows.map((r) => [
-          chTime(r.observed_at),
-          chTime(r.broker_ts),
-          r.broker,
-          r.cluster,
-          r.stream,
-          r.routing_key,
-          r.partition,
-          r.offset,
-          r.kind,
-          r.queue,
-          r.event_type,
-          r.source,
-          r.message_id,
-          r.correlation_id,
-          r.key_hash,
-          r.size,
-          r.delivery_hash,
-          tapBatch,
-          run,
-        ]),
+      values: () => rows.map((r) => eventValues(r, KEY_COLUMNS, tapBatch, run)),
     };
   }
   return {
@@ -275,34 +254,19 @@ export function insertPayload(level: AuditLevel, rows: EventRow[], tapBatch: num
     columns: EVENT_COLUMNS,
     rows: rows.length,
     tsv: () => eventsTsv(rows, tapBatch, run),
-    values: () =>
-      rows.map((r) => [
-        chTime(r.observed_at),
-        chTime(r.broker_ts),
-        r.broker,
-        r.cluster,
-        r.stream,
-        r.routing_key,
-        r.partition,
-        r.offset,
-        r.kind,
-        r.queue,
-        r.routed_queues,
-        r.event_type,
-        r.source,
-        r.message_id,
-        r.correlation_id,
-        r.trace_id,
-        r.key_hash,
-        r.size,
-        r.header_count,
-        r.schema_fingerprint,
-        r.parse_error,
-        r.connection,
-        r.user,
-        r.delivery_hash,
-        tapBatch,
-        run,
-      ]),
+    values: () => rows.map((r) => eventValues(r, EVENT_COLUMNS, tapBatch, run)),
   };
+}
+
+type EventColumn = (typeof EVENT_COLUMNS)[number];
+const TIME_COLUMNS: ReadonlySet<EventColumn> = new Set(['observed_at', 'broker_ts']);
+
+/** One row for the server's JSONCompactEachRow, in the order of `columns` (a ClickHouse server parses JSON). */
+function eventValues(r: EventRow, columns: readonly EventColumn[], tapBatch: number, run: number): unknown[] {
+  return columns.map((c) => {
+    if (c === 'tap_batch') return tapBatch;
+    if (c === 'tap_run') return run;
+    const value = r[c];
+    return TIME_COLUMNS.has(c) ? chTime(value as number) : value;
+  });
 }
