@@ -1,7 +1,7 @@
 // Alerts: the current ones, their transitions over a range, one alert with its notifications, acknowledgement.
 import { z } from 'zod';
 import { rangeQuery } from './params.ts';
-import { evaluationSchema } from './rules.ts';
+import { evaluationSchema, missingKeySchema } from './rules.ts';
 
 const ALERT_STATES = ['pending', 'firing', 'resolved', 'inactive'] as const;
 
@@ -92,7 +92,7 @@ export const alertDetailResponse = alertSchema.extend({
   /** The alert's windows from a little before it became active until now (or until it resolved), oldest first. */
   evaluations: z.array(evaluationSchema),
   /** Completeness rules: the keys of the latest evaluation's sample that never arrived, with when each was first seen. */
-  missing_keys: z.array(z.object({ key: z.string(), first_seen: z.string().nullable() })),
+  missing_keys: z.array(missingKeySchema),
 });
 export type AlertDetail = z.output<typeof alertDetailResponse>;
 

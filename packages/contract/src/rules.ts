@@ -48,6 +48,9 @@ export const rulePath = z.strictObject({ id: z.string().min(1).max(100) });
 export const ruleDetailQuery = rangeQuery({});
 const decision = z.enum(['breached', 'clean', 'waiting', 'not watched', 'skipped']);
 /** One judged window (the latest judgement when late events made the engine judge it again). */
+/** A key a completeness rule's b never saw, and when it was first seen anywhere (null: no stored row has it). */
+export const missingKeySchema = z.object({ key: z.string(), first_seen: z.string().nullable() });
+
 export const evaluationSchema = z.object({
   at: z.string(),
   window_start: z.string(),
@@ -68,6 +71,8 @@ export const ruleDetailResponse = ruleSchema.extend({
   from: z.string(),
   to: z.string(),
   evaluations: z.array(evaluationSchema),
+  /** Completeness rules: the keys of the latest transition's sample that never arrived, with when each was first seen. */
+  missing_keys: z.array(missingKeySchema),
 });
 export type Evaluation = z.output<typeof evaluationSchema>;
 export type RuleDetail = z.output<typeof ruleDetailResponse>;

@@ -188,6 +188,18 @@ export async function alertDetail(store: Store, fingerprint: string, now: number
   };
 }
 
+/** A completeness rule's latest missing sample (from its newest transition, any slice), each key with when it was
+ * first seen: the rule page shows what the alert page shows. */
+export async function latestMissingKeys(store: Store, rule: Rule | undefined) {
+  if (!rule || rule.type !== 'completeness') return [];
+  const [latest] = await queryRows<{ details: string }>(
+    store,
+    `SELECT details FROM ${store.db}.alert_transitions WHERE rule_id = {rule:String} ORDER BY at DESC LIMIT 1`,
+    { rule: rule.id },
+  );
+  return latest ? firstSeen(store, rule, missingSample(parseDetails(latest.details))) : [];
+}
+
 const missingSample = (details: Record<string, unknown>): string[] =>
   Array.isArray(details.missing_sample)
     ? details.missing_sample.filter((k): k is string => typeof k === 'string').slice(0, 100)

@@ -22,6 +22,7 @@ import { parseRuleFile, RuleFileError } from '@rollcall/rules/files';
 import type { Rule } from '@rollcall/rules/rule';
 import { HttpProblem, invalidFields, notFound } from '../problem.ts';
 import { ruleEvaluations } from '../read/evaluations.ts';
+import { latestMissingKeys } from '../read/alerts.ts';
 import { abortable } from '../read/abortable.ts';
 import { ruleSparklines } from '../read/rule-sparklines.ts';
 import { ruleYaml } from '../read/rule-source.ts';
@@ -145,6 +146,7 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
         from: iso(range.from),
         to: iso(range.to),
         evaluations: await ruleEvaluations(store, rule.id, range, rule),
+        missing_keys: await latestMissingKeys(store, rule),
       };
     },
   });
@@ -159,7 +161,7 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
     response: validateResponse,
     handler: ({ body }) => {
       try {
-        return { valid: true, rules: parseRuleFile(body.yaml, body.file).map((r) => r.id), errors: [] };
+        return { valid: true, rules: parseRuleFile(body.yaml, body.file, config.audit).map((r) => r.id), errors: [] };
       } catch (err) {
         if (!(err instanceof RuleFileError)) throw err;
         return { valid: false, rules: [], errors: splitRuleErrors(err.message) };

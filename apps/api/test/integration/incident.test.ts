@@ -199,6 +199,15 @@ describe('the Card→Fraud incident', () => {
         expect(firing?.at ?? Infinity).toBeLessThanOrEqual(windowClosed + 3000 + 2 * EVERY_MS + 1000);
       }
 
+      // The completeness rule's page names requests that were never scored, each first seen on card.requests.
+      const detail = (await (await fetch(`${platform.url}/api/v1/rules/every-request-scored?range=15m`)).json()) as {
+        missing_keys: { key: string; first_seen: string | null }[];
+      };
+      expect(detail.missing_keys.length).toBeGreaterThan(0);
+      expect(
+        detail.missing_keys.every((k) => k.first_seen !== null && Date.parse(k.first_seen) >= faultAt - 60_000),
+      ).toBe(true);
+
       // Still firing, unbroken, right up to the end of the fault: no window while it lasts may resolve it.
       await new Promise((r) => setTimeout(r, 3 * EVERY_MS));
       for (const rule of rules)

@@ -8,6 +8,7 @@ import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { Time } from '../../components/Time.tsx';
+import { MissingKeys } from './MissingKeys.tsx';
 import { useNow } from '../../lib/use-now.ts';
 import { routes } from '../../routes.ts';
 import { AckButton, SilenceButton } from './AlertActions.tsx';
@@ -28,17 +29,6 @@ function details(value: unknown): string | null {
 }
 
 type Notification = AlertDetail['notifications'][number];
-type MissingKey = AlertDetail['missing_keys'][number];
-
-const MISSING: Column<MissingKey>[] = [
-  { key: 'key', header: 'Key', className: 'mono small', cell: (k) => k.key },
-  {
-    key: 'first',
-    header: 'First seen',
-    className: 'nowrap',
-    cell: (k) => (k.first_seen ? <Time value={k.first_seen} /> : <span className="muted">not stored</span>),
-  },
-];
 
 /** "12s ago (window ending 14:03:10)": when the problem was last seen in a judged window. */
 export function LastConfirmed({ at, now }: { at: string | null; now: number }) {
@@ -167,15 +157,7 @@ export default function AlertDetailPage() {
             )}
           </Panel>
           {a.rule_type === 'completeness' && (
-            <Panel title="Missing keys" id="missing-keys">
-              <DataTable
-                columns={MISSING}
-                rows={a.missing_keys}
-                rowKey={(k) => k.key}
-                empty="No sample of missing keys in the latest evaluation."
-                dense
-              />
-            </Panel>
+            <MissingKeys keys={a.missing_keys} empty="No sample of missing keys in the latest evaluation." />
           )}
           <div className="grid-2">
             <Panel title="Transitions" id="transitions">

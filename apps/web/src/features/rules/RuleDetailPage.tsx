@@ -8,6 +8,7 @@ import { useTimeRange, type TimeRange } from '../../app/time-range.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Empty, Panel, QueryState } from '../../components/Panel.tsx';
+import { MissingKeys } from '../alerts/MissingKeys.tsx';
 import { Page } from '../../components/Page.tsx';
 import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
@@ -175,6 +176,9 @@ export default function RuleDetailPage() {
           )}
         </QueryState>
       </Panel>
+      {r?.type === 'completeness' && (
+        <MissingKeys keys={r.missing_keys} empty="No sample of missing keys in the rule's latest alert." />
+      )}
       <Backtest id={id} />
       <Panel title="Definition" id="yaml" actions={r ? <span className="mono small muted">{r.file}</span> : null}>
         <QueryState query={query}>{(d) => <pre className="code">{d.yaml}</pre>}</QueryState>
