@@ -2,6 +2,7 @@
 // page history and alert detail).
 import type { ReactNode } from 'react';
 import { AppLink } from '../../components/AppLink.tsx';
+import { Name } from '../../components/Name.tsx';
 import { Badge } from '../../components/Badge.tsx';
 import { Time } from '../../components/Time.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
@@ -49,7 +50,11 @@ function columns(now: number, actions?: (alert: Alert) => ReactNode): Column<Ale
     {
       key: 'rule',
       header: 'Rule',
-      cell: (a) => <AppLink to={routes.alert(a.fingerprint)}>{a.rule_id}</AppLink>,
+      cell: (a) => (
+        <AppLink to={routes.alert(a.fingerprint)}>
+          <Name text={a.rule_id} />
+        </AppLink>
+      ),
     },
     { key: 'since', header: 'Since', className: 'nowrap', cell: (a) => alertDuration(a, now) },
     {
@@ -148,7 +153,11 @@ const TRANSITION: Record<'at' | 'rule' | 'change' | 'value' | 'threshold' | 'sum
     key: 'rule',
     header: 'Rule',
     className: 'nowrap',
-    cell: (t) => <AppLink to={routes.alert(t.fingerprint)}>{t.rule_id}</AppLink>,
+    cell: (t) => (
+      <AppLink to={routes.alert(t.fingerprint)}>
+        <Name text={t.rule_id} />
+      </AppLink>
+    ),
     sort: (t) => t.rule_id,
   },
   change: {

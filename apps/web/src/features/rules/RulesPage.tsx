@@ -2,6 +2,7 @@
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
+import { Name } from '../../components/Name.tsx';
 import { Badge } from '../../components/Badge.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
@@ -48,7 +49,9 @@ const columns = (sparklines: Record<string, SparkPoint[]>): Column<Rule>[] => [
     header: 'Rule',
     cell: (r) => (
       <>
-        <AppLink to={routes.rule(r.id)}>{r.id}</AppLink>
+        <AppLink to={routes.rule(r.id)}>
+          <Name text={r.id} />
+        </AppLink>
         <div className="small muted">{r.description}</div>
       </>
     ),
