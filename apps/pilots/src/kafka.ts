@@ -3,6 +3,8 @@
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import type { Logger } from '@rollcall/core/log';
 import { fromKafka, toKafka, type CloudEvent } from './cloudevents.ts';
+import type { Pace } from './pace.ts';
+import type { Pilot } from './pilot.ts';
 import type { Traffic } from './traffic.ts';
 
 export interface PilotKafka {
@@ -82,6 +84,44 @@ export async function connectPilotKafka({
     async stop() {
       await Promise.all(consumers.map((c) => c.disconnect()));
       await producer.disconnect();
+    },
+  };
+}
+
+/**
+ * A pilot whose services all talk over Kafka: its topics and consumer groups are its only broker names, and
+ * stopping it ends the pace, lets the events in flight settle, then closes the Kafka clients.
+ */
+export function kafkaPilot({
+  name,
+  services,
+  eventTypes,
+  traffic,
+  kafka,
+  topics,
+  groups,
+  pace,
+}: {
+  name: string;
+  services: string[];
+  eventTypes: readonly string[];
+  traffic: Traffic;
+  kafka: PilotKafka;
+  topics: string[];
+  groups: string[];
+  pace: Pace;
+}): Pilot {
+  return {
+    name,
+    services,
+    eventTypes,
+    traffic,
+    resources: { kafkaTopics: topics, kafkaGroups: groups, exchanges: [], queues: [] },
+    async stop() {
+      await pace.stop();
+      await traffic.settled();
+      traffic.close();
+      await kafka.stop();
     },
   };
 }

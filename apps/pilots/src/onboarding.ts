@@ -3,7 +3,7 @@
 // engineering-onboarding closes the case once both grants are in. The employee id is the correlation id.
 import { newId, oneOf } from './chance.ts';
 import { newEvent, type CloudEvent } from './cloudevents.ts';
-import { connectPilotKafka } from './kafka.ts';
+import { connectPilotKafka, kafkaPilot } from './kafka.ts';
 import { startPace } from './pace.ts';
 import type { Pilot, PilotOptions } from './pilot.ts';
 import { createTraffic } from './traffic.ts';
@@ -138,22 +138,14 @@ export async function startOnboarding({
     },
   });
 
-  return {
+  return kafkaPilot({
     name: 'onboarding',
     services: ['hr-service', 'engineering-onboarding', 'infrastructure-onboarding', 'security-onboarding'],
     eventTypes: ONBOARDING_EVENT_TYPES,
     traffic,
-    resources: {
-      kafkaTopics: topics,
-      kafkaGroups: [names.engineeringGroup, names.infrastructureGroup, names.securityGroup],
-      exchanges: [],
-      queues: [],
-    },
-    async stop() {
-      await pace.stop();
-      await traffic.settled();
-      traffic.close();
-      await kafka.stop();
-    },
-  };
+    kafka,
+    topics,
+    groups: [names.engineeringGroup, names.infrastructureGroup, names.securityGroup],
+    pace,
+  });
 }

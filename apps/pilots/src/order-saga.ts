@@ -4,7 +4,7 @@
 //   out of stock:      StockFailed → PaymentCancelled (refund) → OrderCancelled
 import { newId, oneOf } from './chance.ts';
 import { newEvent } from './cloudevents.ts';
-import { connectPilotKafka } from './kafka.ts';
+import { connectPilotKafka, kafkaPilot } from './kafka.ts';
 import { startPace } from './pace.ts';
 import type { Pilot, PilotOptions } from './pilot.ts';
 import { createTraffic } from './traffic.ts';
@@ -188,22 +188,14 @@ export async function startOrderSaga({
     },
   });
 
-  return {
+  return kafkaPilot({
     name: 'order-saga',
     services: ['order-service', 'payment-service', 'stock-service', 'delivery-service'],
     eventTypes: ORDER_SAGA_EVENT_TYPES,
     traffic,
-    resources: {
-      kafkaTopics: topics,
-      kafkaGroups: [names.orderGroup, names.paymentGroup, names.stockGroup, names.deliveryGroup],
-      exchanges: [],
-      queues: [],
-    },
-    async stop() {
-      await pace.stop();
-      await traffic.settled();
-      traffic.close();
-      await kafka.stop();
-    },
-  };
+    kafka,
+    topics,
+    groups: [names.orderGroup, names.paymentGroup, names.stockGroup, names.deliveryGroup],
+    pace,
+  });
 }

@@ -7,7 +7,7 @@
 // message (same ce_id); the services that act on requests remember the keys they served and act once.
 import { newId, oneOf, pick } from './chance.ts';
 import { newEvent } from './cloudevents.ts';
-import { connectPilotKafka } from './kafka.ts';
+import { connectPilotKafka, kafkaPilot } from './kafka.ts';
 import { startPace } from './pace.ts';
 import type { Pilot, PilotOptions } from './pilot.ts';
 import { createTraffic } from './traffic.ts';
@@ -184,22 +184,14 @@ export async function startPay({
     },
   });
 
-  return {
+  return kafkaPilot({
     name: 'pay',
     services: ['membership-service', 'money-service', 'remittance-service', 'firmbanking-service'],
     eventTypes: PAY_EVENT_TYPES,
     traffic,
-    resources: {
-      kafkaTopics: topics,
-      kafkaGroups: [names.firmbankingGroup, names.moneyGroup, names.remittanceGroup],
-      exchanges: [],
-      queues: [],
-    },
-    async stop() {
-      await pace.stop();
-      await traffic.settled();
-      traffic.close();
-      await kafka.stop();
-    },
-  };
+    kafka,
+    topics,
+    groups: [names.firmbankingGroup, names.moneyGroup, names.remittanceGroup],
+    pace,
+  });
 }
