@@ -20,7 +20,7 @@ export interface Column<T> {
   sort?: (row: T) => SortValue;
 }
 
-interface DataTableProps<T> {
+export interface DataTableProps<T> {
   columns: Column<T>[];
   rows: readonly T[];
   rowKey: (row: T, index: number) => string;

@@ -2,13 +2,12 @@
 // thousand groups arrive a hundred at a time, worst first); the filters, sort and page are in the URL.
 import { useLive } from '../../app/use-live.ts';
 import { AppLink } from '../../components/AppLink.tsx';
-import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
-import { Pager, usePage } from '../../components/Pager.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
+import { brokerColumn, ListFilter, ServerListTable, useServerList } from '../../components/ServerList.tsx';
 import { Time } from '../../components/Time.tsx';
 import { formatCount } from '../../lib/format.ts';
-import { useDebounced } from '../../lib/use-debounced.ts';
 import { useSearchParam } from '../../lib/use-search-param.ts';
 import { routes } from '../../routes.ts';
 import { LAG_COLUMNS } from './columns.tsx';
@@ -28,14 +27,7 @@ function StreamsCell({ streams }: { streams: string[] }) {
 }
 
 const COLUMNS: Column<LagGroup>[] = [
-  {
-    key: 'broker',
-    header: 'Broker',
-    className: 'muted wide-only',
-    headerClassName: 'wide-only',
-    cell: (g) => g.broker,
-    sort: (g) => g.broker,
-  },
+  brokerColumn(),
   {
     key: 'group',
     header: 'Group / queue',
@@ -77,19 +69,8 @@ const COLUMNS: Column<LagGroup>[] = [
 
 export default function LagPage() {
   const [status, setStatus] = useSearchParam('status');
-  const [filter, setFilter] = useSearchParam('q');
-  const [sort] = useSearchParam('sort');
-  const { page, offset, setPage } = usePage(PAGE_SIZE);
-  const q = useDebounced(filter.trim());
-  const query = useLive(
-    lagQueries.page({
-      q: q || undefined,
-      status: status || undefined,
-      sort: sort || undefined,
-      limit: PAGE_SIZE,
-      offset,
-    }),
-  );
+  const list = useServerList(PAGE_SIZE);
+  const query = useLive(lagQueries.page({ ...list.params, status: status || undefined }));
   const counts = query.data?.counts ?? {};
   return (
     <Page
@@ -122,30 +103,21 @@ export default function LagPage() {
                 </button>
               ))}
             </div>
-            <input
-              type="search"
-              placeholder="Filter groups"
-              aria-label="Filter groups"
-              value={filter}
-              onChange={(e) => {
-                setFilter(e.target.value, ['page']);
-              }}
-            />
+            <ListFilter list={list} label="Filter groups" />
           </>
         }
       >
         <QueryState query={query}>
           {(d) => (
-            <>
-              <DataTable
-                columns={COLUMNS}
-                rows={d.groups}
-                rowKey={(g) => `${g.broker}/${g.cluster}/${g.group}`}
-                serverSorted
-                empty={q || status ? 'No group matches the filter.' : 'No consumer groups or queues found.'}
-              />
-              <Pager page={page} size={PAGE_SIZE} total={d.total} label="groups" onPage={setPage} />
-            </>
+            <ServerListTable
+              list={list}
+              total={d.total}
+              label="groups"
+              columns={COLUMNS}
+              rows={d.groups}
+              rowKey={(g) => `${g.broker}/${g.cluster}/${g.group}`}
+              empty={list.q || status ? 'No group matches the filter.' : 'No consumer groups or queues found.'}
+            />
           )}
         </QueryState>
       </Panel>

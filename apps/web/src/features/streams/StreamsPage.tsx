@@ -4,14 +4,12 @@
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
-import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
-import { Pager, usePage } from '../../components/Pager.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
+import { brokerColumn, ListFilter, ServerListTable, useServerList } from '../../components/ServerList.tsx';
 import { Time } from '../../components/Time.tsx';
 import { formatBytes, formatChange, formatCount, formatDuration, formatRate } from '../../lib/format.ts';
-import { useDebounced } from '../../lib/use-debounced.ts';
-import { useSearchParam } from '../../lib/use-search-param.ts';
 import { routes } from '../../routes.ts';
 import { streamQueries, type StreamSummary } from './queries.ts';
 
@@ -30,14 +28,7 @@ function RangeAverage({ s, rangeSeconds }: { s: StreamSummary; rangeSeconds: num
 
 // Columns a phone drops (`wide-only`): the stream, its last minute and its change stay.
 const columns = (rangeSeconds: number): Column<StreamSummary>[] => [
-  {
-    key: 'broker',
-    header: 'Broker',
-    className: 'muted wide-only',
-    headerClassName: 'wide-only',
-    cell: (s) => s.broker,
-    sort: (s) => s.broker,
-  },
+  brokerColumn(),
   {
     key: 'stream',
     header: 'Stream',
@@ -120,46 +111,26 @@ const columns = (rangeSeconds: number): Column<StreamSummary>[] => [
 
 export default function StreamsPage() {
   const { params } = useTimeRange();
-  const [filter, setFilter] = useSearchParam('q');
-  const [sort] = useSearchParam('sort');
-  const { page, offset, setPage } = usePage(PAGE_SIZE);
-  const q = useDebounced(filter.trim());
-  const query = useLive(
-    streamQueries.page({ ...params, q: q || undefined, sort: sort || undefined, limit: PAGE_SIZE, offset }),
-  );
+  const list = useServerList(PAGE_SIZE);
+  const query = useLive(streamQueries.page({ ...params, ...list.params }));
   const rangeSeconds = query.data ? (Date.parse(query.data.to) - Date.parse(query.data.from)) / 1000 : 0;
   return (
     <Page
       title="Streams"
       meta={query.data && <span className="muted small">{formatCount(query.data.total)} streams</span>}
     >
-      <Panel
-        title="Topics and exchanges"
-        id="streams"
-        actions={
-          <input
-            type="search"
-            placeholder="Filter streams"
-            aria-label="Filter streams"
-            value={filter}
-            onChange={(e) => {
-              setFilter(e.target.value, ['page']);
-            }}
-          />
-        }
-      >
+      <Panel title="Topics and exchanges" id="streams" actions={<ListFilter list={list} label="Filter streams" />}>
         <QueryState query={query}>
           {(d) => (
-            <>
-              <DataTable
-                columns={columns(rangeSeconds)}
-                rows={d.streams}
-                rowKey={(s) => `${s.broker}/${s.cluster}/${s.stream}`}
-                serverSorted
-                empty={q ? `No stream matches "${q}".` : 'No stream carried messages in this range.'}
-              />
-              <Pager page={page} size={PAGE_SIZE} total={d.total} label="streams" onPage={setPage} />
-            </>
+            <ServerListTable
+              list={list}
+              total={d.total}
+              label="streams"
+              columns={columns(rangeSeconds)}
+              rows={d.streams}
+              rowKey={(s) => `${s.broker}/${s.cluster}/${s.stream}`}
+              empty={list.q ? `No stream matches "${list.q}".` : 'No stream carried messages in this range.'}
+            />
           )}
         </QueryState>
       </Panel>
