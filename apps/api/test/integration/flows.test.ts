@@ -5,23 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { Connection, type Consumer as RabbitConsumer } from 'rabbitmq-client';
-import { parseConfig } from '@rollcall/core/config';
-import { createLogger } from '@rollcall/core/log';
-import {
-  kafkaTargets,
-  platformTestEnv,
-  rabbitUrl,
-  tempDir,
-  uniqueName,
-  waitUntil,
-} from '@rollcall/core/testing/brokers';
+import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
 import { flowsResponse } from '@rollcall/contract/flows';
-import { startPlatform, type Platform } from '../../src/platform.ts';
+import type { Platform } from '../../src/platform.ts';
+import { kafkaTarget, startTestPlatform } from './platform.ts';
 
 const name = uniqueName('rc-flow');
 const dir = tempDir('rollcall-flows');
-const kafkaTarget = kafkaTargets()[0] ?? { version: '4.1', brokers: ['127.0.0.1:9092'] };
 const exchange = `${name}.cards`;
 const queue = `${name}.fraud-in`;
 const topic = `${name}.scores`;
@@ -46,18 +37,11 @@ describe('flow map', () => {
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }] });
     await admin.disconnect();
 
-    const config = parseConfig('', 'test', {
-      ...platformTestEnv(name, dir, kafkaTarget),
-      ROLLCALL_RULES_ENABLED: 'false',
-      ROLLCALL_LAG_INTERVAL: '1s',
+    platform = await startTestPlatform({
+      name,
+      dir,
+      env: { ROLLCALL_RULES_ENABLED: 'false', ROLLCALL_LAG_INTERVAL: '1s' },
     });
-    platform = await startPlatform(config, createLogger('warn'));
-    await waitUntil(
-      () => fetch(`${platform.url}/readyz`).then((r) => r.status),
-      (s) => s === 200,
-      60_000,
-      'rollcall to be ready',
-    );
 
     // fraud-svc: its own connection name, as a real service would set, is what names it on the map.
     rabbitCard = new Connection({ url: rabbitUrl(), connectionName: 'card-svc' });

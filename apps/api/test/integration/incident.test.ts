@@ -10,12 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { Connection } from 'rabbitmq-client';
-import { parseConfig } from '@rollcall/core/config';
-import { createLogger } from '@rollcall/core/log';
 import {
-  kafkaTargets,
   logField,
-  platformTestEnv,
   rabbitUrl,
   startChildApp,
   tempDir,
@@ -24,12 +20,12 @@ import {
   type ChildApp,
 } from '@rollcall/core/testing/brokers';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
-import { startPlatform, type Platform } from '../../src/platform.ts';
+import type { Platform } from '../../src/platform.ts';
+import { kafkaTarget, startTestPlatform } from './platform.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const name = uniqueName('rc-incident');
 const dir = tempDir('rollcall-incident');
-const kafkaTarget = kafkaTargets()[0] ?? { version: '4.1', brokers: ['127.0.0.1:9092'] };
 // The Card→Fraud pilot's own names (apps/pilots/src/card-fraud.ts) behind PILOT_NAME_PREFIX.
 const names = {
   requests: `${name}.card.requests`,
@@ -104,23 +100,17 @@ describe('the Card→Fraud incident', () => {
     ${common}
 `,
     );
-    const config = parseConfig(
-      `alerting:\n  routes:\n    - name: slack-payments\n      type: slack\n      url_env: INCIDENT_SLACK_URL\n      repeat_interval: 1h\n`,
-      join(dir, 'rollcall.yaml'),
-      {
+    platform = await startTestPlatform({
+      name,
+      dir,
+      yaml: `alerting:\n  routes:\n    - name: slack-payments\n      type: slack\n      url_env: INCIDENT_SLACK_URL\n      repeat_interval: 1h\n`,
+      file: join(dir, 'rollcall.yaml'),
+      env: {
         INCIDENT_SLACK_URL: `http://127.0.0.1:${port}/services/T000/B000/secret`,
-        ...platformTestEnv(name, dir, kafkaTarget),
         ROLLCALL_RULES_DIR: rulesDir,
         ROLLCALL_RULES_RELOAD: '500ms',
       },
-    );
-    platform = await startPlatform(config, createLogger('warn'));
-    await waitUntil(
-      () => fetch(`${platform.url}/readyz`).then((r) => r.status),
-      (s) => s === 200,
-      60_000,
-      'rollcall to be ready',
-    );
+    });
     pilots = await startChildApp(['--import', 'tsx', 'apps/pilots/src/main.ts'], {
       cwd: ROOT,
       env: {

@@ -4,30 +4,19 @@
 // holds only this test's traffic, and the poison never reaches other taps on the shared broker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
-import { parseConfig } from '@rollcall/core/config';
-import { createLogger } from '@rollcall/core/log';
 import { queryRows } from '@rollcall/core/store/queries';
 import { sleep } from '@rollcall/core/retry';
-import {
-  addTracedVhost,
-  deleteVhost,
-  kafkaTargets,
-  platformTestEnv,
-  rabbitUrl,
-  tempDir,
-  uniqueName,
-  waitUntil,
-} from '@rollcall/core/testing/brokers';
+import { addTracedVhost, deleteVhost, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { vhostUrl } from '@rollcall/collector/rabbitmq/firehose';
 import { MAX_LABEL_LENGTH } from '../../src/metrics.ts';
-import { startPlatform, type Platform } from '../../src/platform.ts';
+import type { Platform } from '../../src/platform.ts';
+import { startTestPlatform } from './platform.ts';
 
 const name = uniqueName('rc-metrics');
 const vhost = `${name}-vh`;
 const dir = tempDir('rollcall-metrics-exact');
 const long = `${name}.${'x'.repeat(248 - name.length - 1)}`; // 248 bytes: publish.<name> is 256
 const plain = `${name}.plain`;
-const kafkaTarget = kafkaTargets()[0] ?? { version: '4.1', brokers: ['127.0.0.1:9092'] };
 
 /** Sum of one counter's samples whose labels include every `where` pair. */
 function sum(metrics: string, metric: string, where: Record<string, string>): number {
@@ -46,20 +35,18 @@ describe('/metrics after a hostile exchange name', () => {
   beforeAll(async () => {
     await addTracedVhost(vhost);
     rabbit = new Connection(vhostUrl(rabbitUrl(), vhost));
-    const config = parseConfig('', 'metrics-exact.test.ts', {
-      ...platformTestEnv(name, dir, kafkaTarget),
-      ROLLCALL_RABBITMQ_VHOSTS: vhost,
-      ROLLCALL_KAFKA_ENABLED: 'false',
-      ROLLCALL_RULES_ENABLED: 'false',
-      ROLLCALL_LAG_ENABLED: 'false',
+    platform = await startTestPlatform({
+      name,
+      dir,
+      file: 'metrics-exact.test.ts',
+      level: process.env.ROLLCALL_TEST_LOG ? 'debug' : 'error',
+      env: {
+        ROLLCALL_RABBITMQ_VHOSTS: vhost,
+        ROLLCALL_KAFKA_ENABLED: 'false',
+        ROLLCALL_RULES_ENABLED: 'false',
+        ROLLCALL_LAG_ENABLED: 'false',
+      },
     });
-    platform = await startPlatform(config, createLogger(process.env.ROLLCALL_TEST_LOG ? 'debug' : 'error'));
-    await waitUntil(
-      () => fetch(`${platform.url}/readyz`).then((r) => r.status),
-      (s) => s === 200,
-      60_000,
-      'rollcall to be ready',
-    );
     const ch = await rabbit.acquire();
     for (const exchange of [long, plain]) await ch.exchangeDeclare({ exchange, type: 'fanout' });
     await ch.close();

@@ -4,23 +4,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@rollcall/core/config';
-import { createLogger } from '@rollcall/core/log';
-import {
-  kafkaTargets,
-  platformTestEnv,
-  rabbitUrl,
-  tempDir,
-  uniqueName,
-  waitUntil,
-} from '@rollcall/core/testing/brokers';
-import { startPlatform, type Platform } from '../../src/platform.ts';
+import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import type { Platform } from '../../src/platform.ts';
+import { startTestPlatform } from './platform.ts';
 
 const run = promisify(execFile);
 const name = uniqueName('rc-traceoff');
 const vhost = name;
 const user = { name: `${name}-mon`, password: 'mon-pw' };
-const kafkaTarget = kafkaTargets()[0] ?? { version: '4.1', brokers: ['127.0.0.1:9092'] };
 
 describe('tracing turned off', () => {
   let platform: Platform;
@@ -46,16 +37,19 @@ describe('tracing turned off', () => {
     const url = new URL(rabbitUrl());
     url.username = user.name;
     url.password = user.password;
-    const config = parseConfig('', 'trace-off.test.ts', {
-      ...platformTestEnv(name, tempDir('rollcall-trace-off'), kafkaTarget),
-      ROLLCALL_KAFKA_ENABLED: 'false',
-      ROLLCALL_LAG_ENABLED: 'false',
-      ROLLCALL_RULES_DIR: tempDir('rollcall-trace-off-rules'),
-      ROLLCALL_RABBITMQ_URL: url.toString(),
-      ROLLCALL_RABBITMQ_VHOSTS: vhost,
+    platform = await startTestPlatform({
+      name,
+      dir: tempDir('rollcall-trace-off'),
+      file: 'trace-off.test.ts',
+      level: 'error',
+      env: {
+        ROLLCALL_KAFKA_ENABLED: 'false',
+        ROLLCALL_LAG_ENABLED: 'false',
+        ROLLCALL_RULES_DIR: tempDir('rollcall-trace-off-rules'),
+        ROLLCALL_RABBITMQ_URL: url.toString(),
+        ROLLCALL_RABBITMQ_VHOSTS: vhost,
+      },
     });
-    platform = await startPlatform(config, createLogger('error'));
-    await waitUntil(ready, (r) => r.status === 200, 60_000, 'rollcall to be ready');
   }, 90_000);
 
   afterAll(async () => {
