@@ -5,7 +5,7 @@ import type { Logger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import { createRuleEngine } from '@rollcall/rules/engine';
-import type { RuleFiles } from '@rollcall/rules/files';
+import { fixedRuleFiles } from '@rollcall/rules/files';
 import type { Rule } from '@rollcall/rules/rule';
 
 export interface DriveResult {
@@ -23,14 +23,6 @@ export interface TransitionRow {
   value: number;
   summary: string;
 }
-
-const staticFiles = (rules: Rule[]): RuleFiles => ({
-  rules: () => rules,
-  files: () => [],
-  reload: () => false,
-  start: () => {},
-  stop: () => {},
-});
 
 /** Instants in (from, to] at which some rule has a window due, in order. */
 export function* dueInstants(rules: Rule[], from: number, to: number): Generator<number> {
@@ -70,7 +62,7 @@ export async function driveEngine(
   const engine = createRuleEngine({
     store,
     log: recordingLogger(opts.log, errors),
-    files: staticFiles(rules),
+    files: fixedRuleFiles(rules),
     now: () => clock,
     coverage: true,
     onEvaluated: () => evaluations++,

@@ -70,6 +70,15 @@ export interface RuleFiles {
   stop(): void;
 }
 
+/** A fixed set of rules with no files behind them, for callers that hand the engine its rules (tests, benchmarks). */
+export const fixedRuleFiles = (rules: Rule[]): RuleFiles => ({
+  rules: () => rules,
+  files: () => [],
+  reload: () => false,
+  start: () => {},
+  stop: () => {},
+});
+
 /** Changed files are parsed on a worker thread (rule-parser.ts), but start-up and `rules check` parse on the
  * main thread, so the cap bounds how long they can be held: yaml takes about 0.4 s for 256 kB (2,400 rules) on a
  * busy 2-core machine and 3 s for 1 MB, and a 10 MB file held /healthz for 20 s. Larger files are refused unread. */

@@ -7,8 +7,7 @@ import { openStore, type Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import { tempDir } from '@rollcall/core/testing/brokers';
 import { createRuleEngine } from '../../src/evaluation/engine.ts';
-import type { RuleFiles } from '../../src/model/files.ts';
-import type { Rule } from '../../src/model/rule.ts';
+import { fixedRuleFiles } from '../../src/model/files.ts';
 import { MINUTE, ratioRule, writePairs } from './traffic.ts';
 
 const T0 = Date.parse('2027-03-01T10:00:00Z');
@@ -23,14 +22,6 @@ const MINUTES: [number, number][] = [
   [100, 100],
 ];
 
-const files = (rules: Rule[]): RuleFiles => ({
-  rules: () => rules,
-  files: () => [],
-  reload: () => false,
-  start: () => {},
-  stop: () => {},
-});
-
 describe('resolve_for', () => {
   let store: Store;
   beforeAll(async () => {
@@ -43,7 +34,7 @@ describe('resolve_for', () => {
     await writePairs(store, id, T0, MINUTES, 0);
     const rules = [ratioRule(id, `\n    min_count: 20${extra}`)];
     let clock = T0;
-    const engine = createRuleEngine({ store, log: silentLogger, files: files(rules), now: () => clock });
+    const engine = createRuleEngine({ store, log: silentLogger, files: fixedRuleFiles(rules), now: () => clock });
     const states: string[] = [];
     for (let i = 0; i < MINUTES.length; i++) {
       clock = T0 + (i + 1) * MINUTE + 1000;

@@ -7,16 +7,7 @@ import { openStore, type Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import { tempDir } from '@rollcall/core/testing/brokers';
 import { createRuleEngine } from '../../src/evaluation/engine.ts';
-import { parseRuleFile, type RuleFiles } from '../../src/model/files.ts';
-import type { Rule } from '../../src/model/rule.ts';
-
-const files = (rules: Rule[]): RuleFiles => ({
-  rules: () => rules,
-  files: () => [],
-  reload: () => false,
-  start: () => {},
-  stop: () => {},
-});
+import { fixedRuleFiles, parseRuleFile } from '../../src/model/files.ts';
 
 let store: Store;
 beforeAll(async () => {
@@ -36,7 +27,11 @@ it('stores the other rules’ evaluations while one rule’s every is Infinity',
   const engine = createRuleEngine({
     store,
     log: silentLogger,
-    files: files([good, { ...broken, every: Number.POSITIVE_INFINITY }, { ...broken, id: 'nan', window: Number.NaN }]),
+    files: fixedRuleFiles([
+      good,
+      { ...broken, every: Number.POSITIVE_INFINITY },
+      { ...broken, id: 'nan', window: Number.NaN },
+    ]),
   });
   await engine.tick();
   const rows = await queryRows<{ rule_id: string }>(

@@ -9,7 +9,7 @@ import { queryRows } from '@rollcall/core/store/queries';
 import { tempDir } from '@rollcall/core/testing/brokers';
 import { backtest } from '../../src/evaluation/backtest.ts';
 import { createRuleEngine, type RuleEngine } from '../../src/evaluation/engine.ts';
-import { parseRuleFile, type RuleFiles } from '../../src/model/files.ts';
+import { fixedRuleFiles, parseRuleFile } from '../../src/model/files.ts';
 import type { Rule } from '../../src/model/rule.ts';
 
 const MINUTE = 60_000;
@@ -33,19 +33,11 @@ const floorRule = (id: string): Rule => {
   return rule;
 };
 
-const files = (rules: Rule[]): RuleFiles => ({
-  rules: () => rules,
-  files: () => [],
-  reload: () => false,
-  start: () => {},
-  stop: () => {},
-});
-
 describe('rule windows and tap coverage', () => {
   let store: Store;
   let clock = T0;
   const engine = (rules: Rule[]): RuleEngine =>
-    createRuleEngine({ store, log: silentLogger, files: files(rules), now: () => clock, coverage: true });
+    createRuleEngine({ store, log: silentLogger, files: fixedRuleFiles(rules), now: () => clock, coverage: true });
   /** Heartbeats of the kafka tap every HEARTBEAT_MS over [from, to), up, with the watermark `lag` behind. */
   const beats = (from: number, to: number, lag = 0, up = true) => {
     const out = [];
@@ -167,7 +159,7 @@ describe('rule windows and tap coverage', () => {
     const e = createRuleEngine({
       store,
       log: silentLogger,
-      files: files([rule]),
+      files: fixedRuleFiles([rule]),
       now: () => T0 + MINUTE + 10_000,
       coverage: true,
       tapped: ['kafka', 'rabbitmq'],
