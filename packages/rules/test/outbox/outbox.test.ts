@@ -9,7 +9,7 @@ import { tempDir } from '@rollcall/core/testing/brokers';
 import { insertTransitions, transitionId, type Transition } from '../../src/alerts/alert-store.ts';
 import { deliver } from '../../src/notify/deliver.ts';
 import { verifySignature } from '../../src/notify/webhook.ts';
-import { createOutbox, type OutboxRoute } from '../../src/alerts/outbox.ts';
+import { createOutbox, type OutboxDeps, type OutboxRoute } from '../../src/alerts/outbox.ts';
 import { saveSilence } from '../../src/alerts/silences.ts';
 
 let store: Store;
@@ -77,29 +77,35 @@ function transition(
   };
 }
 
+/** A webhook route to the receiver on `port`: no secret, no reminders unless `more` says otherwise. */
+const webhookRoute = (name: string, port: number, more: Partial<OutboxRoute> = {}): OutboxRoute => ({
+  name,
+  type: 'webhook',
+  url: `http://127.0.0.1:${port}/`,
+  timeoutMs: 2000,
+  repeatIntervalMs: 0,
+  ...more,
+});
+
+/** An outbox over the test store that sends on `route`, reading the time from `now`. */
+const outboxFor = (route: OutboxRoute, now: () => number, more: Partial<OutboxDeps> = {}) =>
+  createOutbox({
+    store,
+    log: silentLogger,
+    routes: [route],
+    dashboardUrl: 'http://rollcall.test',
+    deliver,
+    now,
+    ...more,
+  });
+
 describe('notification outbox', () => {
   it('delivers a notification owed while the receiver was down once it is back, once, with its original times', async () => {
     const { server: probe, port } = await receiver();
     await new Promise((r) => probe.close(r)); // nothing listens on this port now
-    const route: OutboxRoute = {
-      name: 'hook',
-      type: 'webhook',
-      url: `http://127.0.0.1:${port}/alerts`,
-      secret: 's3cret',
-      timeoutMs: 2000,
-      repeatIntervalMs: 0,
-    };
+    const route = webhookRoute('hook', port, { url: `http://127.0.0.1:${port}/alerts`, secret: 's3cret' });
     let clock = T0 + 1000;
-    const make = () =>
-      createOutbox({
-        store,
-        log: silentLogger,
-        routes: [route],
-        dashboardUrl: 'http://rollcall.test',
-        deliver,
-        now: () => clock,
-        maxRetryDelayMs: 100,
-      });
+    const make = () => outboxFor(route, () => clock, { maxRetryDelayMs: 100 });
 
     await insertTransitions(store, [transition('aa', 'firing', T0, T0, ['hook'])]);
     const first = make();
@@ -136,22 +142,8 @@ describe('notification outbox', () => {
 
   it('holds back a silenced alert, and its resolution with it', async () => {
     const up = await receiver();
-    const route: OutboxRoute = {
-      name: 'hook2',
-      type: 'webhook',
-      url: `http://127.0.0.1:${up.port}/`,
-      timeoutMs: 2000,
-      repeatIntervalMs: 0,
-    };
     const clock = T0 + 1000;
-    const outbox = createOutbox({
-      store,
-      log: silentLogger,
-      routes: [route],
-      dashboardUrl: 'http://rollcall.test',
-      deliver,
-      now: () => clock,
-    });
+    const outbox = outboxFor(webhookRoute('hook2', up.port), () => clock);
     await saveSilence(
       store,
       {
@@ -177,22 +169,8 @@ describe('notification outbox', () => {
 
   it('reminds about a still-firing alert every repeat_interval', async () => {
     const up = await receiver();
-    const route: OutboxRoute = {
-      name: 'hook3',
-      type: 'webhook',
-      url: `http://127.0.0.1:${up.port}/`,
-      timeoutMs: 2000,
-      repeatIntervalMs: 3_600_000,
-    };
     let clock = T0 + 1000;
-    const outbox = createOutbox({
-      store,
-      log: silentLogger,
-      routes: [route],
-      dashboardUrl: 'http://rollcall.test',
-      deliver,
-      now: () => clock,
-    });
+    const outbox = outboxFor(webhookRoute('hook3', up.port, { repeatIntervalMs: 3_600_000 }), () => clock);
     await insertTransitions(store, [transition('dd', 'firing', T0, T0, ['hook3'])]);
     await outbox.poll();
     clock += 1_800_000;

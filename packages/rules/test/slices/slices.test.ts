@@ -8,6 +8,7 @@ import { silentLogger } from '@rollcall/core/log';
 import { chTime, openStore, type Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import { tempDir } from '@rollcall/core/testing/brokers';
+import { eventRow } from '@rollcall/core/testing/event-row';
 import { createRuleEngine, type RuleEngine } from '../../src/evaluation/engine.ts';
 import { parseRuleFile, type RuleFiles } from '../../src/model/files.ts';
 import type { Rule } from '../../src/model/rule.ts';
@@ -64,6 +65,10 @@ function driver(rules: () => Rule[]) {
     },
   };
 }
+
+/** A RabbitMQ publish stored as the tap sees it (broker time = observed time), the `offset`th of its test. */
+const rabbitPublish = (offset: number, at: number, over: Partial<EventRow>): EventRow =>
+  eventRow(at, { broker_ts: at, broker: 'rabbitmq', offset, size: 10, header_count: 0, ...over });
 
 const transitions = (rule: string) =>
   queryRows<{ to_state: string; labels: Record<string, string>; summary: string; at: string }>(
@@ -266,32 +271,14 @@ ${extra}`;
 
   it('slices by routing key from raw rows, which the rollup does not keep', async () => {
     const start = T0 + 3 * DAY;
-    const event = (offset: number, at: number, routingKey: string): EventRow => ({
-      observed_at: at,
-      broker_ts: at,
-      broker: 'rabbitmq',
-      cluster: 'local',
-      stream: 'cards',
-      routing_key: routingKey,
-      partition: 0,
-      offset,
-      kind: 'publish',
-      queue: '',
-      routed_queues: [],
-      event_type: 'CardAuthorized',
-      source: 'card-service',
-      message_id: `m${offset}`,
-      correlation_id: '',
-      trace_id: '',
-      key_hash: 0,
-      size: 10,
-      header_count: 0,
-      schema_fingerprint: 0,
-      parse_error: '',
-      connection: '',
-      user: '',
-      delivery_hash: 0,
-    });
+    const event = (offset: number, at: number, routingKey: string): EventRow =>
+      rabbitPublish(offset, at, {
+        stream: 'cards',
+        routing_key: routingKey,
+        event_type: 'CardAuthorized',
+        source: 'card-service',
+        message_id: `m${offset}`,
+      });
     const rows: EventRow[] = [];
     for (let t = start - 5 * MINUTE; t < start + MINUTE; t += 5_000) {
       rows.push(event(rows.length, t, 'card.authorized.mastercard'));
@@ -319,32 +306,15 @@ ${extra}`;
 describe('unroutable share per exchange', () => {
   it('fires for the exchange whose publishes reach no queue, and names it', async () => {
     const start = T0 + 4 * DAY;
-    const publish = (offset: number, at: number, stream: string, routed: string[]): EventRow => ({
-      observed_at: at,
-      broker_ts: at,
-      broker: 'rabbitmq',
-      cluster: 'local',
-      stream,
-      routing_key: 'k',
-      partition: 0,
-      offset,
-      kind: 'publish',
-      queue: '',
-      routed_queues: routed,
-      event_type: 'E',
-      source: 's',
-      message_id: `u${offset}`,
-      correlation_id: '',
-      trace_id: '',
-      key_hash: 0,
-      size: 10,
-      header_count: 0,
-      schema_fingerprint: 0,
-      parse_error: '',
-      connection: '',
-      user: '',
-      delivery_hash: 0,
-    });
+    const publish = (offset: number, at: number, stream: string, routed: string[]): EventRow =>
+      rabbitPublish(offset, at, {
+        stream,
+        routing_key: 'k',
+        routed_queues: routed,
+        event_type: 'E',
+        source: 's',
+        message_id: `u${offset}`,
+      });
     const rows: EventRow[] = [];
     for (let t = start; t < start + MINUTE; t += 250) {
       rows.push(publish(rows.length, t, 'orders', ['orders.q']));
