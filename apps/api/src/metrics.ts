@@ -49,19 +49,15 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
   const eventTypes = new Map<string, Set<string>>();
   const labelled = new Map<string, Set<string>>(); // stream key → label-set keys in use, to remove them later
 
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new client.Counter<L>({ name, help, labelNames, registers: [registry] });
   const streamLabels = ['broker', 'stream', 'event_type', 'kind'] as const;
-  const messages = new client.Counter({
-    name: 'rollcall_messages_total',
-    help: 'Messages observed and stored, by stream (top-N streams; the rest are "other").',
-    labelNames: streamLabels,
-    registers: [registry],
-  });
-  const bytes = new client.Counter({
-    name: 'rollcall_message_bytes_total',
-    help: 'Body bytes of messages observed and stored.',
-    labelNames: streamLabels,
-    registers: [registry],
-  });
+  const messages = counter(
+    'rollcall_messages_total',
+    'Messages observed and stored, by stream (top-N streams; the rest are "other").',
+    streamLabels,
+  );
+  const bytes = counter('rollcall_message_bytes_total', 'Body bytes of messages observed and stored.', streamLabels);
   const histogram = <L extends string>(name: string, help: string, label: L, buckets: number[]) =>
     new client.Histogram<L>({ name, help, labelNames: [label], buckets, registers: [registry] });
   const batchRows = histogram(
@@ -76,24 +72,21 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
     'tap',
     [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   );
-  const insertFailures = new client.Counter({
-    name: 'rollcall_collector_insert_failures_total',
-    help: 'Failed insert attempts (each is retried with the same deduplication token).',
-    labelNames: ['tap'],
-    registers: [registry],
-  });
-  const undecodable = new client.Counter({
-    name: 'rollcall_collector_undecodable_total',
-    help: 'Messages stored with a parse_error because the tap could not decode their batch (corrupt, or a codec it cannot read).',
-    labelNames: ['tap'],
-    registers: [registry],
-  });
-  const skewed = new client.Counter({
-    name: 'rollcall_clock_skew_total',
-    help: 'Messages whose producer clock was too far ahead or behind to trust: counted at the time Rollcall saw them (the clock_skew column says which, per source).',
-    labelNames: ['broker', 'direction'],
-    registers: [registry],
-  });
+  const insertFailures = counter(
+    'rollcall_collector_insert_failures_total',
+    'Failed insert attempts (each is retried with the same deduplication token).',
+    ['tap'],
+  );
+  const undecodable = counter(
+    'rollcall_collector_undecodable_total',
+    'Messages stored with a parse_error because the tap could not decode their batch (corrupt, or a codec it cannot read).',
+    ['tap'],
+  );
+  const skewed = counter(
+    'rollcall_clock_skew_total',
+    'Messages whose producer clock was too far ahead or behind to trust: counted at the time Rollcall saw them (the clock_skew column says which, per source).',
+    ['broker', 'direction'],
+  );
   const tapGauge = (name: string, help: string, value: (c: TapCheck) => number) =>
     new client.Gauge({
       name,
@@ -120,12 +113,11 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
     'Messages the broker dropped or never traced while the tap could not see them, since start (where the broker counts them).',
     (c) => c.lost,
   );
-  const overflowed = new client.Counter({
-    name: 'rollcall_collector_overflowed_total',
-    help: 'Trace messages that overflowed the RabbitMQ tap queue (stored late through the overflow queue).',
-    labelNames: ['tap'],
-    registers: [registry],
-  });
+  const overflowed = counter(
+    'rollcall_collector_overflowed_total',
+    'Trace messages that overflowed the RabbitMQ tap queue (stored late through the overflow queue).',
+    ['tap'],
+  );
   new client.Gauge({
     name: 'rollcall_collector_backlog_rows',
     help: 'Rows received by a tap and not yet stored.',
@@ -188,12 +180,11 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
     'type',
     [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   );
-  const evalFailures = new client.Counter({
-    name: 'rollcall_rule_evaluation_failures_total',
-    help: 'Rule evaluations that failed (the query errored).',
-    labelNames: ['type'],
-    registers: [registry],
-  });
+  const evalFailures = counter(
+    'rollcall_rule_evaluation_failures_total',
+    'Rule evaluations that failed (the query errored).',
+    ['type'],
+  );
 
   const labelsFor = (r: EventRow) => {
     const key = `${r.broker}/${bounded(r.stream)}`;
