@@ -14,7 +14,8 @@ import { kafkaRecordToEvent } from '@rollcall/collector/metadata/kafka';
 import { collectorConfig } from './tap/collector.ts';
 import { messageOf } from './tap/messages.ts';
 import { KEYS_INTO_EVENTS, ROW_COLUMNS, native, rowBinary, tsv } from './tap/store-path/columns.ts';
-import { openEngine } from './tap/store-path/engine.ts';
+import { arrowColumns } from './tap/store-path/arrow.ts';
+import { openEngine, type Payload } from './tap/store-path/engine.ts';
 import { rollupTsv } from './tap/store-path/rollup.ts';
 import { median, summarise, writeResults, type JsCosts } from './tap/store-path/report.ts';
 import { createDatabase, runTrial, type Trial } from './tap/store-path/trial.ts';
@@ -69,13 +70,21 @@ const batchesOf = (size: number) =>
   Array.from({ length: Math.ceil(rows.length / size) }, (_, i) => rows.slice(i * size, (i + 1) * size));
 
 /** Payloads per variant shape, built once: the production bytes from store.ts's eventsTsv where it applies. */
-const payloadCache = new Map<string, Buffer[]>();
-function payloadsFor(v: Variant, batchRows: number): Buffer[] {
+const payloadCache = new Map<string, Payload[]>();
+function payloadsFor(v: Variant, batchRows: number): Payload[] {
   const key = `${v.format}|${v.columns.map((c) => c.name).join(',')}|${batchRows}`;
   let payloads = payloadCache.get(key);
   if (!payloads) {
     const encode =
-      v.format === 'RowBinary' ? rowBinary : v.format === 'Native' ? native : v.columns === ROW_COLUMNS ? null : tsv;
+      v.format === 'Arrow'
+        ? arrowColumns
+        : v.format === 'RowBinary'
+          ? rowBinary
+          : v.format === 'Native'
+            ? native
+            : v.columns === ROW_COLUMNS
+              ? null
+              : tsv;
     payloads = batchesOf(batchRows).map((batch, i) =>
       encode ? encode(v.columns, batch, i + 1, run) : eventsTsv(batch, i + 1, run),
     );
@@ -92,7 +101,7 @@ function rollupPayloads(batchRows: number): Buffer[] {
 }
 
 /** Main-thread µs per row of building one format's payloads for all rows, after a warm-up pass. */
-function jsCost(build: (batch: EventRow[], i: number) => Buffer): number {
+function jsCost(build: (batch: EventRow[], i: number) => Payload): number {
   const batches = batchesOf(BATCH);
   batches.forEach(build);
   const t = performance.now();
@@ -114,6 +123,7 @@ const js: Record<keyof JsCosts, number[]> = {
   eventsTsvUsPerRow: [],
   rowBinaryUsPerRow: [],
   nativeUsPerRow: [],
+  arrowUsPerRow: [],
   keysTsvUsPerRow: [],
   rollupUsPerRow: [],
 };
@@ -126,6 +136,7 @@ try {
     js.eventsTsvUsPerRow.push(jsCost((b, i) => eventsTsv(b, i + 1, run)));
     js.rowBinaryUsPerRow.push(jsCost((b, i) => rowBinary(ROW_COLUMNS, b, i + 1, run)));
     js.nativeUsPerRow.push(jsCost((b, i) => native(ROW_COLUMNS, b, i + 1, run)));
+    js.arrowUsPerRow.push(jsCost((b, i) => arrowColumns(ROW_COLUMNS, b, i + 1, run)));
     js.keysTsvUsPerRow.push(jsCost((b, i) => tsv(KEYS_INTO_EVENTS, b, i + 1, run)));
     js.rollupUsPerRow.push(jsCost((b) => rollupTsv(b)));
     // Each round starts at a different variant, so a slow spell on the shared host lands on different ones.
@@ -176,6 +187,7 @@ const { json, md } = writeResults(
       eventsTsvUsPerRow: median(js.eventsTsvUsPerRow),
       rowBinaryUsPerRow: median(js.rowBinaryUsPerRow),
       nativeUsPerRow: median(js.nativeUsPerRow),
+      arrowUsPerRow: median(js.arrowUsPerRow),
       keysTsvUsPerRow: median(js.keysTsvUsPerRow),
       rollupUsPerRow: median(js.rollupUsPerRow),
     },

@@ -1,17 +1,23 @@
 // The embedded engine as store.ts drives it: one chDB session on a throwaway directory, TabSeparated through the
-// session's raw insert (what `connection.chdb.rawInsert` calls), and the binary formats through the same native
-// entry point, which chdb's JS layer only whitelists for text formats.
+// session's raw insert (what `connection.chdb.rawInsert` calls), the binary formats through the same native entry
+// point (which chdb's JS layer only whitelists for text formats), and Arrow columns through INSERT … SELECT.
 import { createRequire } from 'node:module';
 import { Session } from 'chdb';
+import { arrowRegistry, type ArrowColumn } from './arrow.ts';
 import type { Format } from './variants.ts';
 
 export interface InsertParams {
   table: string;
   columns: readonly string[];
   format: Format;
-  payload: Buffer;
+  payload: Payload;
+  /** Arrow payloads: the SELECT list that casts the registered columns (arrow.ts's arrowSelect). */
+  select?: string;
   settings: Record<string, string | number>;
 }
+
+/** A batch encoded for one format: bytes, or Arrow columns for the Arrow path. */
+export type Payload = Buffer | ArrowColumn[];
 
 export interface Engine {
   command(sql: string): Promise<void>;
@@ -39,6 +45,8 @@ const settingsClause = (settings: Record<string, string | number>) =>
 export function openEngine(dir: string): Engine {
   const session = new Session(dir);
   const raw = nativeInsert();
+  const arrow = arrowRegistry();
+  let registered = 0;
   return {
     async command(sql) {
       await session.queryAsync(sql);
@@ -47,12 +55,25 @@ export function openEngine(dir: string): Engine {
       const text = (await session.queryAsync(sql, { format: 'TabSeparated' })).text();
       return (text.split('\n')[0] ?? '').split('\t');
     },
-    async insert({ table, columns, format, payload, settings }) {
-      if (format === 'TabSeparated') {
-        await session.insert({ table, values: payload, format, columns, settings });
+    async insert({ table, columns: names, format, payload, settings, select }) {
+      if (Array.isArray(payload)) {
+        // The engine consumes a registered table once, so every insert (a replay too) registers its own.
+        const name = `store_path_batch_${++registered}`;
+        arrow.register(session.connection, name, payload);
+        try {
+          await session.queryAsync(
+            `INSERT INTO ${table} (${names.join(', ')}) SETTINGS ${settingsClause(settings)} SELECT ${select ?? names.join(', ')} FROM arrowstream('${name}')`,
+          );
+        } finally {
+          arrow.unregister(session.connection, name);
+        }
         return;
       }
-      const prefix = `INSERT INTO ${table} (${columns.join(', ')}) SETTINGS ${settingsClause(settings)} FORMAT ${format}`;
+      if (format === 'TabSeparated') {
+        await session.insert({ table, values: payload, format, columns: names, settings });
+        return;
+      }
+      const prefix = `INSERT INTO ${table} (${names.join(', ')}) SETTINGS ${settingsClause(settings)} FORMAT ${format}`;
       await raw(session.connection, prefix, payload, false);
     },
     close: () => session.close(),

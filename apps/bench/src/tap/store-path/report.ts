@@ -11,6 +11,7 @@ export interface JsCosts {
   /** This benchmark's generic encoders (not tuned; an upper bound of what a tuned one would cost). */
   rowBinaryUsPerRow: number;
   nativeUsPerRow: number;
+  arrowUsPerRow: number;
   keysTsvUsPerRow: number;
   /** rollup.ts: the per-minute rollup rows of a batch, aggregated and written as TSV. */
   rollupUsPerRow: number;
@@ -100,7 +101,7 @@ export function renderMarkdown(run: StorePathRun, conclusion: string): string {
         `| ${v.id}: ${v.label} | ${v.group} | ${v.columns} | ${v.format} | ${v.batchRows.toLocaleString('en-US')} | ${f(v.wallUsPerRow)} | ${f(v.cpuUsPerRow)} | ${base && v.id !== base.id ? signed(v.cpuUsPerRow - base.cpuUsPerRow) : '—'} | ${f(v.insertMsP50, 1)} | ${f(v.mergeCpuUsPerRow)} | ${v.exact ? 'yes' : 'NO'} | ${v.sameContent === null ? '—' : v.sameContent ? 'yes' : 'NO'} | ${v.acceptable ? 'yes' : 'no'} |`,
     ),
     '',
-    `Building the payload on the main thread (outside the engine figures above; medians): store.ts's eventsTsv ${f(run.js.eventsTsvUsPerRow)} µs/row; this benchmark's untuned encoders: RowBinary ${f(run.js.rowBinaryUsPerRow)}, Native ${f(run.js.nativeUsPerRow)}, keys TSV ${f(run.js.keysTsvUsPerRow)} µs/row; the tap-side per-minute rollup (aggregate + TSV) ${f(run.js.rollupUsPerRow)} µs/row.`,
+    `Building the payload on the main thread (outside the engine figures above; medians): store.ts's eventsTsv ${f(run.js.eventsTsvUsPerRow)} µs/row; this benchmark's untuned encoders: RowBinary ${f(run.js.rowBinaryUsPerRow)}, Native ${f(run.js.nativeUsPerRow)}, Arrow ${f(run.js.arrowUsPerRow)}, keys TSV ${f(run.js.keysTsvUsPerRow)} µs/row; the tap-side per-minute rollup (aggregate + TSV) ${f(run.js.rollupUsPerRow)} µs/row.`,
     '',
     fixedCost(run.variants),
     '',

@@ -3,7 +3,8 @@
 // token must change nothing) and one timed merge of everything inserted.
 import { performance } from 'node:perf_hooks';
 import { migrate } from '@rollcall/core/store/migrations';
-import type { Engine } from './engine.ts';
+import { arrowSelect } from './arrow.ts';
+import type { Engine, Payload } from './engine.ts';
 import { ROLLUP_COLUMNS } from './rollup.ts';
 import type { Variant } from './variants.ts';
 
@@ -57,7 +58,7 @@ export async function runTrial(
   engine: Engine,
   db: string,
   variant: Variant,
-  payloads: Buffer[],
+  payloads: Payload[],
   rollups: Buffer[] | null,
   opts: { rows: number; batchRows: number; round: number },
 ): Promise<Trial> {
@@ -75,8 +76,9 @@ export async function runTrial(
     await engine.insert({
       table,
       columns,
+      select: variant.format === 'Arrow' ? arrowSelect(variant.columns) : undefined,
       format: variant.format,
-      payload: payloads[i] as Buffer,
+      payload: payloads[i] as Payload,
       settings: settings(token),
     });
     const rollup = rollups?.[i];

@@ -9,7 +9,7 @@ import {
   type Column,
 } from './columns.ts';
 
-export type Format = 'TabSeparated' | 'RowBinary' | 'Native';
+export type Format = 'TabSeparated' | 'RowBinary' | 'Native' | 'Arrow';
 
 export interface Variant {
   id: string;
@@ -154,6 +154,12 @@ export const VARIANTS: Variant[] = [
       batchRows,
     }),
   ),
+  rows({
+    id: 'arrow',
+    group: 'h',
+    label: 'full schema, Arrow columns registered with chDB and INSERT … SELECT (26 columns)',
+    format: 'Arrow',
+  }),
   // Not usable through chDB 3.4 as is (see columns.ts): measured on rows with no 0x0A byte in any integer.
   rows({
     id: 'rowbinary',
