@@ -40,7 +40,14 @@ const streamSchema = z.object({
     .describe('the same range a week earlier, else a day earlier, over its own part with data'),
   change: z.number().nullable().describe('msg_per_sec / baseline − 1'),
 });
-export const streamsResponse = z.object({ ...echoedRange, ...pagedResponse, streams: z.array(streamSchema) });
+export const streamsResponse = z.object({
+  ...echoedRange,
+  ...pagedResponse,
+  now_msg_per_sec: z
+    .number()
+    .describe('current_msg_per_sec summed over every stream matching the filters, before limit and offset'),
+  streams: z.array(streamSchema),
+});
 export type StreamSummary = z.output<typeof streamSchema>;
 export type StreamsResponse = z.output<typeof streamsResponse>;
 

@@ -113,7 +113,7 @@ export async function streamsPage(
   store: Store,
   range: TimeRange,
   query: StreamListQuery,
-): Promise<{ total: number; streams: StreamSummary[] }> {
+): Promise<{ total: number; now_msg_per_sec: number; streams: StreamSummary[] }> {
   const needle = query.q?.trim().toLowerCase() ?? '';
   const all = await listStreams(store, range);
   const matching = all.filter(
@@ -122,7 +122,8 @@ export async function streamsPage(
       (!needle || `${s.broker} ${s.stream} ${s.event_types.join(' ')}`.toLowerCase().includes(needle)),
   );
   const { total, rows } = pageOf(matching, query.sort && { value: BY[query.sort.key], desc: query.sort.desc }, query);
-  return { total, streams: rows };
+  const now = matching.reduce((sum, s) => sum + s.current_msg_per_sec, 0);
+  return { total, now_msg_per_sec: now, streams: rows };
 }
 
 const shift = (r: TimeRange, by: number): TimeRange => ({ from: r.from - by, to: r.to - by });

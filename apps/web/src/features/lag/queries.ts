@@ -5,12 +5,7 @@ import { api, enc } from '../../api/client.ts';
 export type { LagGroup, LagGroupDetail, LagPartition, LagStatus } from '@rollcall/contract/lag';
 
 export const lagQueries = {
-  groups: () =>
-    queryOptions({
-      queryKey: ['lag'],
-      queryFn: ({ signal }) => api.get<LagResponse>('/lag', {}, signal),
-    }),
-  /** One page of groups, filtered and sorted by the server (the Lag page); `groups` is every group. */
+  /** One page of groups, filtered and sorted by the server (the Lag page, and the overview's worst groups). */
   page: (params: Record<string, string | number | undefined>) =>
     queryOptions({
       queryKey: ['lag', 'page', params],

@@ -14,7 +14,6 @@ import { AlertStrips } from './AlertStrips.tsx';
 import { alertQueries } from '../alerts/queries.ts';
 import { DemoIncident } from '../demo/DemoIncident.tsx';
 import { LAG_COLUMNS } from '../lag/columns.tsx';
-import { worstLag } from '../lag/order.ts';
 import { lagQueries, type LagGroup } from '../lag/queries.ts';
 import { DropsPanel } from '../drops/DropsPanel.tsx';
 import { toChartSeries } from '../series/chart.ts';
@@ -30,13 +29,14 @@ function behind(g: LagGroup): string {
 
 function OverviewTiles() {
   const { params } = useTimeRange();
-  const streams = useLive(streamQueries.list(params));
+  // Totals and the worst group come from the server: the overview never loads every stream or group.
+  const streams = useLive(streamQueries.page({ ...params, limit: 1 }));
   const alerts = useLive(alertQueries.active());
-  const lag = useLive(lagQueries.groups());
-  const total = streams.data?.streams.reduce((sum, s) => sum + s.current_msg_per_sec, 0);
+  const lag = useLive(lagQueries.page(WORST));
+  const total = streams.data?.now_msg_per_sec;
   const firing = alerts.data?.alerts.filter((a) => a.state === 'firing').length;
   const pending = alerts.data?.alerts.filter((a) => a.state === 'pending').length;
-  const worst = lag.data ? worstLag(lag.data.groups, 1)[0] : undefined;
+  const worst = lag.data?.groups[0];
   return (
     <Tiles>
       <Tile
@@ -46,7 +46,7 @@ function OverviewTiles() {
       />
       <Tile
         label="Streams"
-        value={streams.isError ? '–' : streams.data && formatCount(streams.data.streams.length)}
+        value={streams.isError ? '–' : streams.data && formatCount(streams.data.total)}
         sub="seen in range"
       />
       <Tile
@@ -113,15 +113,18 @@ const WORST_LAG: Column<LagGroup>[] = [
   { ...LAG_COLUMNS.time, header: 'Behind', sort: undefined },
 ];
 
+/** The six worst groups, in the server's default order (status, then time behind, then messages behind). */
+const WORST = { limit: 6 };
+
 function Lag() {
-  const query = useLive(lagQueries.groups());
+  const query = useLive(lagQueries.page(WORST));
   return (
     <Panel title="Worst lag" id="worst-lag" actions={<AppLink to={routes.lag()}>All groups →</AppLink>}>
       <QueryState query={query}>
         {(d) => (
           <DataTable
             columns={WORST_LAG}
-            rows={worstLag(d.groups, 6)}
+            rows={d.groups}
             rowKey={(g) => `${g.broker}/${g.group}`}
             empty="No consumer groups or queues found."
           />

@@ -7,12 +7,7 @@ export type { EventRow, StreamDetail, StreamSummary } from '@rollcall/contract/s
 type Range = Record<string, string | undefined>;
 
 export const streamQueries = {
-  list: (range: Range) =>
-    queryOptions({
-      queryKey: ['streams', range],
-      queryFn: ({ signal }) => api.get<StreamsResponse>('/streams', range, signal),
-    }),
-  /** One page of the list, filtered and sorted by the server (the Streams page); `list` is every stream. */
+  /** One page of the list, filtered and sorted by the server (the Streams page, and the overview's totals). */
   page: (params: Record<string, string | number | undefined>) =>
     queryOptions({
       queryKey: ['streams', 'page', params],
