@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { activeFlows, defaultStreams, pathsThrough, searchFlows } from './focus.ts';
 import type { FlowEdge, FlowNode, Flows } from './queries.ts';
+import { testEdge as edge } from './test-graph.ts';
 
 const node = (
   id: string,
@@ -8,14 +9,6 @@ const node = (
   kind: FlowNode['kind'] = 'topic',
   alert_state: FlowNode['alert_state'] = 'ok',
 ): FlowNode => ({ id, kind, label: id, broker: 'kafka', msg_per_sec: rate, count: 60 * rate, alert_state });
-const edge = (source: string, target: string, rate = 1): FlowEdge => ({
-  id: `${source}->${target}`,
-  source,
-  target,
-  msg_per_sec: rate,
-  count: 60 * rate,
-  alert_state: 'ok',
-});
 const graph = (nodes: FlowNode[], edges: FlowEdge[]): Flows => ({
   from: '',
   to: '',

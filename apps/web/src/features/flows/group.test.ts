@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { domainOf, groupFlows } from './group.ts';
-import type { FlowEdge, FlowNode } from './queries.ts';
+import type { FlowNode } from './queries.ts';
+import { testEdge as edge } from './test-graph.ts';
 
 const node = (
   id: string,
@@ -8,14 +9,6 @@ const node = (
   msg_per_sec = 1,
   alert_state: FlowNode['alert_state'] = 'ok',
 ): FlowNode => ({ id, kind, label: id, broker: 'rabbitmq', msg_per_sec, count: 60 * msg_per_sec, alert_state });
-const edge = (source: string, target: string, msg_per_sec = 1): FlowEdge => ({
-  id: `${source}->${target}`,
-  source,
-  target,
-  msg_per_sec,
-  count: 60 * msg_per_sec,
-  alert_state: 'ok',
-});
 
 describe('domainOf', () => {
   it('is the first segment of a dotted stream, queue or group name; services stand alone', () => {

@@ -2,20 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { groupFlows } from './group.ts';
 import { edgeWidth, layoutFlows } from './layout.ts';
 import type { FlowEdge, FlowNode } from './queries.ts';
+import { testEdge as edge } from './test-graph.ts';
 
 const node = (id: string, kind: FlowNode['kind']): FlowNode => ({
   id,
   kind,
   label: id,
   broker: null,
-  msg_per_sec: 1,
-  count: 60,
-  alert_state: 'ok',
-});
-const edge = (source: string, target: string): FlowEdge => ({
-  id: `${source}->${target}`,
-  source,
-  target,
   msg_per_sec: 1,
   count: 60,
   alert_state: 'ok',

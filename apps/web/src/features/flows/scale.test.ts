@@ -5,20 +5,13 @@ import { groupFlows } from './group.ts';
 import { layoutFlows } from './layout.ts';
 import { listPaths } from './paths.ts';
 import type { FlowEdge, FlowNode } from './queries.ts';
+import { testEdge as edge } from './test-graph.ts';
 
 const node = (id: string, kind: FlowNode['kind'], msg_per_sec: number): FlowNode => ({
   id,
   kind,
   label: id,
   broker: kind === 'producer' || kind === 'consumer' ? null : 'rabbitmq',
-  msg_per_sec,
-  count: 60 * msg_per_sec,
-  alert_state: 'ok',
-});
-const edge = (source: string, target: string, msg_per_sec: number): FlowEdge => ({
-  id: `${source}->${target}`,
-  source,
-  target,
   msg_per_sec,
   count: 60 * msg_per_sec,
   alert_state: 'ok',
