@@ -115,6 +115,9 @@ export async function openStore(cfg: Config['clickhouse']): Promise<Store> {
       if (rows.length === 0) return;
       const payload = insertPayload(level, rows, tapBatch, run);
       const settings = {
+        // Synchronous, whatever the engine's or a server profile's default (chDB's is async_insert=1): an async
+        // insert deduplicates by other settings, and "stored" must mean stored before the offset is committed.
+        async_insert: 0,
         insert_deduplicate: 1,
         insert_deduplication_token: token,
         deduplicate_blocks_in_dependent_materialized_views: 1,
