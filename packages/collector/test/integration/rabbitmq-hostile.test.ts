@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger, silentLogger } from '@rollcall/core/log';
-import { openStore, type Store } from '@rollcall/core/store';
-import { addTracedVhost, deleteVhost, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
-import { createRabbitTap, vhostUrl, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
+import type { Store } from '@rollcall/core/store';
+import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { vhostUrl } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
+import { startVhostTap, type VhostTap } from './vhost-tap.ts';
 
 const name = uniqueName('rc-hostile');
 const vhost = `${name}-vh`;
@@ -80,8 +81,8 @@ const longName = (prefix: string, bytes: number) => prefix + 'x'.repeat(bytes - 
 describe('RabbitMQ tap under hostile traffic', () => {
   const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
   let rabbit: Connection;
+  let vt: VhostTap;
   let store: Store;
-  let tap: RabbitTap;
 
   const rows = async (where: string, params: Record<string, unknown>) => {
     const rs = await store.client.query({
@@ -92,36 +93,18 @@ describe('RabbitMQ tap under hostile traffic', () => {
     return rs.json<{ stream: string; kind: string; queue: string; message_id: string; parse_error: string }>();
   };
   const countOf = async (prefix: string) => (await rows('startsWith(message_id, {p:String})', { p: prefix })).length;
-  /** Everything the tap holds is stored and acked: the tap queue is empty and nothing is waiting for an insert. */
-  const settled = async () => {
-    await waitUntil(
-      () => management.queueDepth(vhost, `${name}.tap`),
-      (n) => n === 0,
-      30_000,
-      'the tap queue to drain',
-    );
-    await waitUntil(
-      async () => tap.backlog(),
-      (n) => n === 0,
-      10_000,
-      'nothing left to store',
-    );
-  };
+  const settled = () => vt.settled();
 
   beforeAll(async () => {
-    await addTracedVhost(vhost);
+    vt = await startVhostTap({ vhost, config, log, management });
+    store = vt.store;
     rabbit = new Connection(vhostUrl(rabbitUrl(), vhost));
     rabbit.on('error', (err) => log.warn('test connection error', { err }));
-    store = await openStore(config.clickhouse);
-    tap = createRabbitTap({ config, store, log, management });
-    await tap.start();
   });
 
   afterAll(async () => {
-    await tap?.stop();
-    await store?.close();
     await rabbit?.close();
-    await deleteVhost(vhost);
+    await vt?.stop();
   });
 
   it(

@@ -11,15 +11,11 @@ import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testin
 import { createRabbitTap, vhostUrl } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
 import { deleteTapCounters } from '../../src/rabbitmq/tap-queues.ts';
+import { deleteVhostByApi, MANAGEMENT_API, putVhost } from './management-api.ts';
 
 const name = uniqueName('rc-overflow');
 const vhost = `${name}-vh`;
-const api = 'http://127.0.0.1:15672';
-const auth = {
-  authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64'),
-  'content-type': 'application/json',
-};
-const management = createManagement(api, rabbitUrl());
+const management = createManagement(MANAGEMENT_API, rabbitUrl());
 const config = parseConfig(
   `clickhouse: { data_dir: ${tempDir('rollcall-overflow-it')}, database: overflow_it }
 kafka: { enabled: false }
@@ -32,23 +28,14 @@ describe('RabbitMQ tap queue overflow while Rollcall is stopped', () => {
   let store: Store;
 
   beforeAll(async () => {
-    await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, {
-      method: 'PUT',
-      headers: auth,
-      body: JSON.stringify({ tracing: true }),
-    });
-    await fetch(`${api}/api/permissions/${encodeURIComponent(vhost)}/guest`, {
-      method: 'PUT',
-      headers: auth,
-      body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
-    });
+    await putVhost(vhost, { tracing: true });
     store = await openStore(config.clickhouse);
   });
 
   afterAll(async () => {
     await store?.close();
     await deleteTapCounters(management, 'overflow', vhost, `${name}.tap`).catch(() => {});
-    await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'DELETE', headers: auth });
+    await deleteVhostByApi(vhost);
     await management.setTracing('/', true);
   });
 

@@ -11,15 +11,11 @@ import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testin
 import { createRabbitTap, vhostUrl, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
 import { deleteTapCounters } from '../../src/rabbitmq/tap-queues.ts';
+import { deleteVhostByApi, guestAuth, MANAGEMENT_API, putVhost } from './management-api.ts';
 
 const name = uniqueName('rc-pubs');
 const vhost = `${name}-vh`;
-const api = 'http://127.0.0.1:15672';
-const auth = {
-  authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64'),
-  'content-type': 'application/json',
-};
-const management = createManagement(api, rabbitUrl());
+const management = createManagement(MANAGEMENT_API, rabbitUrl());
 const config = parseConfig(
   `clickhouse: { data_dir: ${tempDir('rollcall-pubs-it')}, database: pubs_it }
 kafka: { enabled: false }
@@ -41,23 +37,13 @@ describe('RabbitMQ publishes that reach no queue', () => {
     return rs.json<{ message_id: string; routed_queues: string[] }>();
   };
   const publishIn = async (exchange: string) => {
-    const res = await fetch(`${api}/api/exchanges/${encodeURIComponent(vhost)}/${encodeURIComponent(exchange)}`, {
-      headers: auth,
-    });
+    const url = `${MANAGEMENT_API}/api/exchanges/${encodeURIComponent(vhost)}/${encodeURIComponent(exchange)}`;
+    const res = await fetch(url, { headers: guestAuth });
     return Number(((await res.json()) as { message_stats?: { publish_in?: number } }).message_stats?.publish_in ?? 0);
   };
 
   beforeAll(async () => {
-    await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, {
-      method: 'PUT',
-      headers: auth,
-      body: JSON.stringify({ tracing: true }),
-    });
-    await fetch(`${api}/api/permissions/${encodeURIComponent(vhost)}/guest`, {
-      method: 'PUT',
-      headers: auth,
-      body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
-    });
+    await putVhost(vhost, { tracing: true });
     store = await openStore(config.clickhouse);
     tap = createRabbitTap({ config, store, log: silentLogger, management });
     await tap.start();
@@ -69,7 +55,7 @@ describe('RabbitMQ publishes that reach no queue', () => {
     await rabbit?.close();
     await store?.close();
     await deleteTapCounters(management, 'pubs', vhost, `${name}.tap`).catch(() => {});
-    await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'DELETE', headers: auth });
+    await deleteVhostByApi(vhost);
     await management.setTracing('/', true);
   });
 

@@ -13,33 +13,16 @@ import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testin
 import { createRabbitTap, vhostUrl } from '../../src/rabbitmq/firehose.ts';
 import { createManagement, type Management } from '../../src/rabbitmq/management.ts';
 import { deleteTapCounters } from '../../src/rabbitmq/tap-queues.ts';
+import { deleteVhostByApi, guestAuth, MANAGEMENT_API, putVhost } from './management-api.ts';
 
 const run = promisify(execFile);
 const name = uniqueName('rc-loss');
 const dataDir = tempDir('rollcall-loss-it');
-const admin = createManagement('http://127.0.0.1:15672', rabbitUrl());
-const api = 'http://127.0.0.1:15672';
-const auth = {
-  authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64'),
-  'content-type': 'application/json',
-};
+const admin = createManagement(MANAGEMENT_API, rabbitUrl());
 const monitor = { user: `${name}-mon`, password: 'mon-pw' };
 
-async function createVhost(vhost: string) {
-  await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, {
-    method: 'PUT',
-    headers: auth,
-    body: JSON.stringify({ tracing: true }),
-  });
-  // The monitoring user stands for a tap's user without the administrator tag: it may use the vhost, not change it.
-  for (const user of ['guest', monitor.user]) {
-    await fetch(`${api}/api/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(user)}`, {
-      method: 'PUT',
-      headers: auth,
-      body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
-    });
-  }
-}
+// The monitoring user stands for a tap's user without the administrator tag: it may use the vhost, not change it.
+const createVhost = (vhost: string) => putVhost(vhost, { tracing: true, users: ['guest', monitor.user] });
 
 /** Publishes with confirms at about `rate` per second until stopped; resolves with how many were confirmed. */
 function publishSteadily(url: string, exchange: string, rate: number) {
@@ -76,9 +59,9 @@ describe('RabbitMQ tracing turned off', () => {
 
   beforeAll(async () => {
     store = await openStore(parseConfig(`clickhouse: { data_dir: ${dataDir}, database: loss_it }`, 'loss').clickhouse);
-    await fetch(`${api}/api/users/${encodeURIComponent(monitor.user)}`, {
+    await fetch(`${MANAGEMENT_API}/api/users/${encodeURIComponent(monitor.user)}`, {
       method: 'PUT',
-      headers: auth,
+      headers: guestAuth,
       body: JSON.stringify({ password: monitor.password, tags: 'monitoring' }),
     });
   });
@@ -86,9 +69,11 @@ describe('RabbitMQ tracing turned off', () => {
   afterAll(async () => {
     await store?.close();
     for (const t of taps) await deleteTapCounters(admin, t.cluster, t.vhost, t.tapQueue).catch(() => {});
-    for (const vhost of vhosts)
-      await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'DELETE', headers: auth });
-    await fetch(`${api}/api/users/${encodeURIComponent(monitor.user)}`, { method: 'DELETE', headers: auth });
+    for (const vhost of vhosts) await deleteVhostByApi(vhost);
+    await fetch(`${MANAGEMENT_API}/api/users/${encodeURIComponent(monitor.user)}`, {
+      method: 'DELETE',
+      headers: guestAuth,
+    });
     await admin.setTracing('/', true);
   });
 
@@ -126,7 +111,7 @@ writer: { flush_interval: 200ms }`,
     { timeout: 150_000 },
     async () => {
       // A monitoring user reads every counter but may not change a vhost.
-      const readOnly = createManagement(api, `amqp://${monitor.user}:${monitor.password}@127.0.0.1:5672`);
+      const readOnly = createManagement(MANAGEMENT_API, `amqp://${monitor.user}:${monitor.password}@127.0.0.1:5672`);
       const { vhost, tap, lines, check, stored } = await tracedTap('readonly', readOnly);
       const exchange = `${name}.steady`;
       try {

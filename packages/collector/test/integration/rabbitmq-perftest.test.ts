@@ -6,11 +6,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger, silentLogger } from '@rollcall/core/log';
-import { openStore, type Store } from '@rollcall/core/store';
 import { countEvents } from '@rollcall/core/store/queries';
-import { addTracedVhost, deleteVhost, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
-import { createRabbitTap, vhostUrl, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
+import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { vhostUrl } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
+import { startVhostTap, type VhostTap } from './vhost-tap.ts';
 
 const run = promisify(execFile);
 const name = uniqueName('rc-perftest');
@@ -68,27 +68,21 @@ async function perfTest({ producers, perProducer }: PerfTestRun): Promise<number
 
 describe('RabbitMQ tap against RabbitMQ PerfTest', () => {
   const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
-  let store: Store;
-  let tap: RabbitTap;
+  let vt: VhostTap;
 
   beforeAll(async () => {
-    await addTracedVhost(vhost);
-    store = await openStore(config.clickhouse);
-    tap = createRabbitTap({ config, store, log, management });
-    await tap.start();
+    vt = await startVhostTap({ vhost, config, log, management });
   });
 
   afterAll(async () => {
-    await tap?.stop();
-    await store?.close();
-    await deleteVhost(vhost);
+    await vt?.stop();
   });
 
   it('counts exactly the publishes PerfTest reports as sent', { timeout: 180_000 }, async () => {
     const sent = await perfTest({ producers: 3, perProducer: 2000 });
     expect(sent).toBe(6000);
     const count = () =>
-      countEvents(store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count);
+      countEvents(vt.store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count);
     await waitUntil(count, (n) => n >= sent, 90_000, 'every PerfTest publish stored');
     // The broker's own counter for the exchange agrees, and the tap queue is drained: nothing more will arrive.
     const publishedIn = async () => {
@@ -102,18 +96,7 @@ describe('RabbitMQ tap against RabbitMQ PerfTest', () => {
       return Number(((await res.json()) as { message_stats?: { publish_in?: number } }).message_stats?.publish_in ?? 0);
     };
     await waitUntil(publishedIn, (n) => n === sent, 30_000, 'the broker to count the exchange publishes');
-    await waitUntil(
-      () => management.queueDepth(vhost, `${name}.tap`),
-      (n) => n === 0,
-      30_000,
-      'the tap queue to drain',
-    );
-    await waitUntil(
-      async () => tap.backlog(),
-      (n) => n === 0,
-      10_000,
-      'nothing left to store',
-    );
+    await vt.settled();
     expect(await count()).toBe(sent);
   });
 });

@@ -10,6 +10,7 @@ import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testin
 import { createRabbitTap, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
 import { deleteTapQueues } from '../../src/rabbitmq/tap-queues.ts';
+import { deleteVhostByApi, putVhost } from './management-api.ts';
 
 const name = uniqueName('rc-it');
 const exchanges = { cards: `${name}.cards`, orders: `${name}.orders` };
@@ -225,20 +226,7 @@ describe('RabbitMQ tap', () => {
   it('says how to turn tracing on for a vhost where it is off', async () => {
     const vhost = `${name}-untraced`;
     const api = config.rabbitmq.management_url;
-    const auth = {
-      authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64'),
-      'content-type': 'application/json',
-    };
-    await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, {
-      method: 'PUT',
-      headers: auth,
-      body: JSON.stringify({ tracing: false }),
-    });
-    await fetch(`${api}/api/permissions/${encodeURIComponent(vhost)}/guest`, {
-      method: 'PUT',
-      headers: auth,
-      body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
-    });
+    await putVhost(vhost, { tracing: false, api });
     const lines: string[] = [];
     const other = configFor(`, vhosts: ['${vhost}']`);
     const untracedTap = createRabbitTap({
@@ -253,7 +241,7 @@ describe('RabbitMQ tap', () => {
       expect(lines.join('\n')).toContain(`rabbitmqctl trace_on -p ${vhost}`);
     } finally {
       await untracedTap.stop();
-      await fetch(`${api}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'DELETE', headers: auth });
+      await deleteVhostByApi(vhost, api);
     }
   });
 });
