@@ -3,13 +3,13 @@
 // topic in its own consumer group. The graph must be one path with every edge's rate within 10% of what was
 // produced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import type { Consumer, Producer } from 'kafkajs';
 import { Connection, type Consumer as RabbitConsumer } from 'rabbitmq-client';
 import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
 import { flowsResponse } from '@rollcall/contract/flows';
 import type { Platform } from '../../src/platform.ts';
-import { kafkaTarget, startTestPlatform } from './platform.ts';
+import { startTestPlatform, testKafka } from './platform.ts';
 
 const name = uniqueName('rc-flow');
 const dir = tempDir('rollcall-flows');
@@ -31,7 +31,7 @@ describe('flow map', () => {
   let to = 0;
 
   beforeAll(async () => {
-    const kafka = new Kafka({ clientId: 'fraud-svc', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING });
+    const kafka = testKafka('fraud-svc');
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }] });
@@ -69,7 +69,7 @@ describe('flow map', () => {
       },
     );
     await new Promise<void>((resolve) => fraudIn.once('ready', () => resolve()));
-    audit = new Kafka({ clientId: 'audit-svc', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).consumer({
+    audit = testKafka('audit-svc').consumer({
       groupId: group,
     });
     await audit.connect();
@@ -119,11 +119,7 @@ describe('flow map', () => {
     await ch.exchangeDelete({ exchange });
     await ch.close();
     await rabbitCard.close();
-    const admin = new Kafka({
-      clientId: 'flow-test',
-      brokers: kafkaTarget.brokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
+    const admin = testKafka('flow-test').admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [topic] }).catch(() => {});
     await admin.deleteGroups([group]).catch(() => {});

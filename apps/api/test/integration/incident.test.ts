@@ -8,7 +8,6 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kafka, logLevel } from 'kafkajs';
 import { Connection } from 'rabbitmq-client';
 import {
   logField,
@@ -21,7 +20,7 @@ import {
 } from '@rollcall/core/testing/brokers';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
 import type { Platform } from '../../src/platform.ts';
-import { kafkaTarget, startTestPlatform } from './platform.ts';
+import { kafkaTarget, startTestPlatform, testKafka } from './platform.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const name = uniqueName('rc-incident');
@@ -61,11 +60,7 @@ describe('the Card→Fraud incident', () => {
     const address = receiver.address();
     const port = typeof address === 'object' && address ? address.port : 0;
 
-    const admin = new Kafka({
-      clientId: 'incident-test',
-      brokers: kafkaTarget.brokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
+    const admin = testKafka('incident-test').admin();
     await admin.connect();
     await admin.createTopics({
       waitForLeaders: true,
@@ -137,11 +132,7 @@ describe('the Card→Fraud incident', () => {
     await ch.exchangeDelete({ exchange: names.exchange });
     await ch.close();
     await rabbit.close();
-    const admin = new Kafka({
-      clientId: 'incident-test',
-      brokers: kafkaTarget.brokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
+    const admin = testKafka('incident-test').admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [names.requests, names.scores] }).catch(() => {});
     await admin.disconnect();

@@ -1,5 +1,6 @@
 // The server under test in-process on the shared brokers, as the integration tests start it: the test defaults
 // (names under `name`, the store in `dir`) with the test's own settings on top, ready before it returns.
+import { Kafka, logLevel } from 'kafkajs';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger, type LogLevel } from '@rollcall/core/log';
 import { kafkaTargets, platformTestEnv, waitUntil, type KafkaTarget } from '@rollcall/core/testing/brokers';
@@ -7,6 +8,10 @@ import { startPlatform, type Platform } from '../../src/platform.ts';
 
 /** The first Kafka under test (ROLLCALL_TEST_KAFKA), else the local default. */
 export const kafkaTarget: KafkaTarget = kafkaTargets()[0] ?? { version: '4.1', brokers: ['127.0.0.1:9092'] };
+
+/** A client of that Kafka, its own logging off. */
+export const testKafka = (clientId: string) =>
+  new Kafka({ clientId, brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING });
 
 export async function startTestPlatform({
   name,
