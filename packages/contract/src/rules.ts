@@ -6,6 +6,17 @@ import { instantParam, rangeQuery } from './params.ts';
 const ruleState = z.enum(['ok', 'pending', 'firing', 'inactive']);
 export type RuleState = z.output<typeof ruleState>;
 
+/** What a rule's evaluation of one window found: the list's last evaluation and the detail's evaluations. */
+const judgedWindow = z.object({
+  at: z.string(),
+  window_start: z.string(),
+  window_end: z.string(),
+  value: z.number(),
+  threshold: z.number(),
+  breached: z.boolean(),
+  skipped: z.string(),
+});
+
 export const ruleSchema = z.object({
   id: z.string(),
   type: z.string(),
@@ -17,19 +28,7 @@ export const ruleSchema = z.object({
   every_seconds: z.number(),
   window_seconds: z.number(),
   state: ruleState,
-  last_evaluation: z
-    .object({
-      at: z.string(),
-      window_start: z.string(),
-      window_end: z.string(),
-      value: z.number(),
-      threshold: z.number(),
-      breached: z.boolean(),
-      skipped: z.string(),
-      error: z.string(),
-      summary: z.string(),
-    })
-    .nullable(),
+  last_evaluation: judgedWindow.extend({ error: z.string(), summary: z.string() }).nullable(),
 });
 export const rulesQuery = rangeQuery({});
 const sparkPoint = z.object({ at: z.string(), value: z.number(), threshold: z.number() });
@@ -47,18 +46,11 @@ export type RulesResponse = z.output<typeof rulesResponse>;
 export const rulePath = z.strictObject({ id: z.string().min(1).max(100) });
 export const ruleDetailQuery = rangeQuery({});
 const decision = z.enum(['breached', 'clean', 'waiting', 'not watched', 'skipped']);
-/** One judged window (the latest judgement when late events made the engine judge it again). */
 /** A key a completeness rule's b never saw, and when it was first seen anywhere (null: no stored row has it). */
 export const missingKeySchema = z.object({ key: z.string(), first_seen: z.string().nullable() });
 
-export const evaluationSchema = z.object({
-  at: z.string(),
-  window_start: z.string(),
-  window_end: z.string(),
-  value: z.number(),
-  threshold: z.number(),
-  breached: z.boolean(),
-  skipped: z.string(),
+/** One judged window (the latest judgement when late events made the engine judge it again). */
+export const evaluationSchema = judgedWindow.extend({
   decision,
   /** The expected band for this window (a ratio's lo–hi, a baseline's range around its median); null where the rule
    * has a single bound (the threshold), and for a baseline's windows that were not judged. */
