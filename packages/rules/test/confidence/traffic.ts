@@ -45,6 +45,31 @@ export interface Stream {
   fault?: (t: number) => number;
 }
 
+/** A row of `events_per_minute`: `count` Kafka publishes of type E on `stream` in the minute starting at `minute`. */
+export function minuteRow(
+  stream: string,
+  minute: number,
+  count: number,
+  { source = 's', bytes = count, lastSeen = minute }: { source?: string; bytes?: number; lastSeen?: number } = {},
+) {
+  return {
+    minute: chTime(minute).slice(0, 19),
+    broker: 'kafka',
+    cluster: 'local',
+    stream,
+    kind: 'publish',
+    event_type: 'E',
+    source,
+    count,
+    bytes,
+    last_seen: chTime(lastSeen),
+  };
+}
+
+export async function insertMinutes(store: Store, rows: ReturnType<typeof minuteRow>[]): Promise<void> {
+  await store.client.insert({ table: `${store.db}.events_per_minute`, values: rows, format: 'JSONEachRow' });
+}
+
 /** Rows of `events_per_minute` for [from, to), one per stream and minute. */
 export async function writeTraffic(
   store: Store,
@@ -60,20 +85,9 @@ export async function writeTraffic(
       const jitter = 0.7 + 0.6 * next();
       const count = poisson(s.perSecond * 60 * season(t) * jitter * (s.fault?.(t) ?? 1), next);
       if (count > 0)
-        rows.push({
-          minute: chTime(t).slice(0, 19),
-          broker: 'kafka',
-          cluster: 'local',
-          stream: s.stream,
-          kind: 'publish',
-          event_type: 'E',
-          source: 'synthetic',
-          count,
-          bytes: count * 100,
-          last_seen: chTime(t + 59_000),
-        });
+        rows.push(minuteRow(s.stream, t, count, { source: 'synthetic', bytes: count * 100, lastSeen: t + 59_000 }));
     }
-    await store.client.insert({ table: `${store.db}.events_per_minute`, values: rows, format: 'JSONEachRow' });
+    await insertMinutes(store, rows);
   }
 }
 
@@ -85,29 +99,16 @@ export async function writePairs(
   minutes: [number, number][],
   lastSeen: number,
 ): Promise<void> {
-  await store.client.insert({
-    table: `${store.db}.events_per_minute`,
-    values: minutes.flatMap(([a, b], i) =>
-      (
-        [
-          [`${name}.a`, a],
-          [`${name}.b`, b],
-        ] as const
-      ).map(([stream, count]) => ({
-        minute: chTime(from + i * MINUTE).slice(0, 19),
-        broker: 'kafka',
-        cluster: 'local',
-        stream,
-        kind: 'publish',
-        event_type: 'E',
-        source: 's',
-        count,
-        bytes: count,
-        last_seen: chTime(from + i * MINUTE + lastSeen),
-      })),
-    ),
-    format: 'JSONEachRow',
-  });
+  await insertMinutes(
+    store,
+    minutes.flatMap(([a, b], i) => {
+      const minute = from + i * MINUTE;
+      return [
+        minuteRow(`${name}.a`, minute, a, { lastSeen: minute + lastSeen }),
+        minuteRow(`${name}.b`, minute, b, { lastSeen: minute + lastSeen }),
+      ];
+    }),
+  );
 }
 
 /** A ratio rule `name` of `<name>.a` over `<name>.b` (lo 0.9), judged every minute on the minute just ended; `settings` are more YAML lines, each starting with a newline. */

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
 import { silentLogger } from '@rollcall/core/log';
-import { chTime, openStore, type Store } from '@rollcall/core/store';
+import { openStore, type Store } from '@rollcall/core/store';
 import { HEARTBEAT_MS, insertHeartbeats } from '@rollcall/core/store/coverage';
 import { queryRows } from '@rollcall/core/store/queries';
 import { tempDir } from '@rollcall/core/testing/brokers';
@@ -11,6 +11,7 @@ import { backtest } from '../../src/evaluation/backtest.ts';
 import { createRuleEngine, type RuleEngine } from '../../src/evaluation/engine.ts';
 import { fixedRuleFiles, parseRuleFile } from '../../src/model/files.ts';
 import type { Rule } from '../../src/model/rule.ts';
+import { insertMinutes, minuteRow } from '../confidence/traffic.ts';
 
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-12-01T10:00:00Z');
@@ -45,25 +46,7 @@ describe('rule windows and tap coverage', () => {
       out.push({ tap: 'kafka', at, up, watermark: at - lag, reason: up ? '' : 'consumer crashed' });
     return insertHeartbeats(store, out);
   };
-  const events = (stream: string, minute: number, n: number) =>
-    store.client.insert({
-      table: `${store.db}.events_per_minute`,
-      values: [
-        {
-          minute: chTime(minute).slice(0, 19),
-          broker: 'kafka',
-          cluster: 'local',
-          stream,
-          kind: 'publish',
-          event_type: 'E',
-          source: 's',
-          count: n,
-          bytes: n,
-          last_seen: chTime(minute),
-        },
-      ],
-      format: 'JSONEachRow',
-    });
+  const events = (stream: string, minute: number, n: number) => insertMinutes(store, [minuteRow(stream, minute, n)]);
   const evaluations = (rule: string) =>
     queryRows<{ window_end: string; breached: number; skipped: string }>(
       store,
