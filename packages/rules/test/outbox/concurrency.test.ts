@@ -7,9 +7,10 @@ import { parseConfig } from '@rollcall/core/config';
 import { silentLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { insertTransitions, transitionId, type Transition } from '../../src/alerts/alert-store.ts';
+import { insertTransitions } from '../../src/alerts/alert-store.ts';
 import { deliver } from '../../src/notify/deliver.ts';
 import { createOutbox, type OutboxRoute } from '../../src/alerts/outbox.ts';
+import { testTransition } from './transitions.ts';
 
 const SLOW_MS = 30_000;
 const PER_ROUTE = 2;
@@ -49,27 +50,8 @@ async function receiver(holdMs: number): Promise<Receiver> {
   return r;
 }
 
-const firing = (fingerprint: string, at: number, routes: string[]): Transition => ({
-  id: transitionId(fingerprint, 'firing', at),
-  at,
-  fingerprint,
-  rule_id: `rule-${fingerprint}`,
-  rule_type: 'volume',
-  description: 'd',
-  severity: 'critical',
-  labels: { rule_id: `rule-${fingerprint}` },
-  stream: 'kafka orders (publish)',
-  from_state: 'pending',
-  to_state: 'firing',
-  active_at: at,
-  firing_at: at,
-  value: 3,
-  threshold: 10,
-  expected: 'at least 10 per 5m',
-  summary: 'too few',
-  details: '{}',
-  routes,
-});
+const firing = (fingerprint: string, at: number, routes: string[]) =>
+  testTransition(fingerprint, 'firing', at, { routes });
 
 let store: Store;
 let slow: Receiver;

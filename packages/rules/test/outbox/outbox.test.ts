@@ -6,11 +6,12 @@ import { parseConfig } from '@rollcall/core/config';
 import { silentLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { insertTransitions, transitionId, type Transition } from '../../src/alerts/alert-store.ts';
+import { insertTransitions, type Transition } from '../../src/alerts/alert-store.ts';
 import { deliver } from '../../src/notify/deliver.ts';
 import { verifySignature } from '../../src/notify/webhook.ts';
 import { createOutbox, type OutboxDeps, type OutboxRoute } from '../../src/alerts/outbox.ts';
 import { saveSilence } from '../../src/alerts/silences.ts';
+import { testTransition } from './transitions.ts';
 
 let store: Store;
 beforeAll(async () => {
@@ -54,27 +55,14 @@ function transition(
   firingAt: number,
   routes: string[],
 ): Transition {
-  return {
-    id: transitionId(fingerprint, to, at),
-    at,
-    fingerprint,
-    rule_id: `rule-${fingerprint}`,
-    rule_type: 'volume',
-    description: 'd',
-    severity: 'critical',
+  return testTransition(fingerprint, to, at, {
     labels: { rule_id: `rule-${fingerprint}`, team: 'payments' },
-    stream: 'kafka orders (publish)',
     from_state: to === 'firing' ? 'inactive' : 'firing',
-    to_state: to,
     active_at: firingAt,
     firing_at: firingAt,
-    value: 3,
-    threshold: 10,
-    expected: 'at least 10 per 5m',
     summary: 'kafka orders (publish): 3 events per 5m is below 10',
-    details: '{}',
     routes,
-  };
+  });
 }
 
 /** A webhook route to the receiver on `port`: no secret, no reminders unless `more` says otherwise. */
