@@ -3,7 +3,8 @@
 //   payment declined:  PaymentFailed → OrderCancelled
 //   out of stock:      StockFailed → PaymentCancelled (refund) → OrderCancelled
 import { newId, oneOf } from './chance.ts';
-import { newEvent } from './cloudevents.ts';
+import { newEvent, type CloudEvent } from './cloudevents.ts';
+import type { Payload } from './faults.ts';
 import { connectPilotKafka, kafkaPilot } from './kafka.ts';
 import { startPace } from './pace.ts';
 import type { Pilot, PilotOptions } from './pilot.ts';
@@ -125,43 +126,17 @@ export async function startOrderSaga({
     },
   });
 
+  /** The order service ends the saga `cause` belongs to: closed, or cancelled with its reason. */
+  const endOrder = (cause: CloudEvent, type: 'OrderClosed' | 'OrderCancelled', outcome: Payload) =>
+    kafka.publish(
+      names.orders,
+      newEvent(type, 'order-service', cause.correlationId, { order_id: cause.correlationId, ...outcome }, cause),
+    );
   await kafka.consume(names.orderGroup, [names.delivery, names.payments], {
-    DeliveryStarted: async (shipped) => {
-      await kafka.publish(
-        names.orders,
-        newEvent(
-          'OrderClosed',
-          'order-service',
-          shipped.correlationId,
-          { order_id: shipped.correlationId, status: 'closed' },
-          shipped,
-        ),
-      );
-    },
-    PaymentFailed: async (failed) => {
-      await kafka.publish(
-        names.orders,
-        newEvent(
-          'OrderCancelled',
-          'order-service',
-          failed.correlationId,
-          { order_id: failed.correlationId, status: 'cancelled', reason: 'payment_failed' },
-          failed,
-        ),
-      );
-    },
-    PaymentCancelled: async (refunded) => {
-      await kafka.publish(
-        names.orders,
-        newEvent(
-          'OrderCancelled',
-          'order-service',
-          refunded.correlationId,
-          { order_id: refunded.correlationId, status: 'cancelled', reason: 'out_of_stock' },
-          refunded,
-        ),
-      );
-    },
+    DeliveryStarted: (shipped) => endOrder(shipped, 'OrderClosed', { status: 'closed' }),
+    PaymentFailed: (failed) => endOrder(failed, 'OrderCancelled', { status: 'cancelled', reason: 'payment_failed' }),
+    PaymentCancelled: (refunded) =>
+      endOrder(refunded, 'OrderCancelled', { status: 'cancelled', reason: 'out_of_stock' }),
   });
 
   const pace = startPace({

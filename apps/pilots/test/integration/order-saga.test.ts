@@ -3,7 +3,7 @@
 // delivery step change the traffic as described.
 import { describe, expect, it } from 'vitest';
 import { uniqueName } from '@rollcall/core/testing/brokers';
-import { ORDER_SAGA_NAMES, startOrderSaga } from '@rollcall/pilots/order-saga';
+import { ORDER_SAGA_EVENT_TYPES, ORDER_SAGA_NAMES, startOrderSaga } from '@rollcall/pilots/order-saga';
 import { prefixNames } from '@rollcall/pilots/pilot';
 import type { FaultTable } from '@rollcall/pilots/faults';
 import { eventsIn, faultWindow, kafkaBrokers, log, pilotUnderTest, settledRows, type EventRow } from './harness.ts';
@@ -14,17 +14,8 @@ const streams = [names.orders, names.payments, names.stock, names.delivery];
 const HAPPY = 'OrderPlaced PaymentCompleted StockDecreased DeliveryStarted OrderClosed';
 const DECLINED = 'OrderPlaced PaymentFailed OrderCancelled';
 const OUT_OF_STOCK = 'OrderPlaced PaymentCompleted StockFailed PaymentCancelled OrderCancelled';
-const ORDER = [
-  'OrderPlaced',
-  'PaymentCompleted',
-  'PaymentFailed',
-  'StockDecreased',
-  'StockFailed',
-  'PaymentCancelled',
-  'DeliveryStarted',
-  'OrderClosed',
-  'OrderCancelled',
-];
+/** A saga's steps sort in the order the pilot declares its event types. */
+const ORDER: readonly string[] = ORDER_SAGA_EVENT_TYPES;
 
 const sagas = (rows: EventRow[]) => {
   const out = new Map<string, EventRow[]>();
