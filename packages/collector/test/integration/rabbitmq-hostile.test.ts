@@ -7,26 +7,24 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
-import { parseConfig } from '@rollcall/core/config';
 import { createLogger, silentLogger } from '@rollcall/core/log';
 import type { Store } from '@rollcall/core/store';
 import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { vhostUrl } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
-import { startVhostTap, type VhostTap } from './vhost-tap.ts';
+import { rabbitTapConfig } from './tap-config.ts';
+import { startTestTap, type TestTap } from './test-tap.ts';
 
 const name = uniqueName('rc-hostile');
 const vhost = `${name}-vh`;
 const log = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
 const run = promisify(execFile);
 
-const config = parseConfig(
-  `clickhouse: { data_dir: ${tempDir('rollcall-rabbit-hostile')}, database: rabbit_hostile }
-kafka: { enabled: false }
-rabbitmq: { url: '${rabbitUrl()}', tap_queue: ${name}.tap, vhosts: ['${vhost}'], prefetch: 50 }
-writer: { flush_interval: 200ms }`,
-  'rabbitmq-hostile.test.ts',
-);
+const config = rabbitTapConfig('rabbitmq-hostile.test.ts', {
+  dataDir: tempDir('rollcall-rabbit-hostile'),
+  database: 'rabbit_hostile',
+  rabbitmq: `tap_queue: ${name}.tap, vhosts: ['${vhost}'], prefetch: 50`,
+});
 
 // An independent client for what rabbitmq-client cannot even encode: RabbitMQ's Java client, from the jars that
 // deploy/local/perf-test caches. Publishes `count` messages whose header `deep` is a table nested `depth` deep.
@@ -81,7 +79,7 @@ const longName = (prefix: string, bytes: number) => prefix + 'x'.repeat(bytes - 
 describe('RabbitMQ tap under hostile traffic', () => {
   const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
   let rabbit: Connection;
-  let vt: VhostTap;
+  let vt: TestTap;
   let store: Store;
 
   const rows = async (where: string, params: Record<string, unknown>) => {
@@ -96,7 +94,7 @@ describe('RabbitMQ tap under hostile traffic', () => {
   const settled = () => vt.settled();
 
   beforeAll(async () => {
-    vt = await startVhostTap({ vhost, config, log, management });
+    vt = await startTestTap({ config, log, management, vhost });
     store = vt.store;
     rabbit = new Connection(vhostUrl(rabbitUrl(), vhost));
     rabbit.on('error', (err) => log.warn('test connection error', { err }));

@@ -2,7 +2,6 @@
 // the next start (the overflow queue keeps max_length more; beyond both, RabbitMQ drops them silently).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
-import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { countEvents } from '@rollcall/core/store/queries';
@@ -12,17 +11,16 @@ import { createRabbitTap, vhostUrl } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
 import { deleteTapCounters } from '../../src/rabbitmq/tap-queues.ts';
 import { deleteVhostByApi, MANAGEMENT_API, putVhost } from './management-api.ts';
+import { rabbitTapConfig } from './tap-config.ts';
 
 const name = uniqueName('rc-overflow');
 const vhost = `${name}-vh`;
 const management = createManagement(MANAGEMENT_API, rabbitUrl());
-const config = parseConfig(
-  `clickhouse: { data_dir: ${tempDir('rollcall-overflow-it')}, database: overflow_it }
-kafka: { enabled: false }
-rabbitmq: { url: '${rabbitUrl()}', vhosts: ['${vhost}'], tap_queue: ${name}.tap, cluster: overflow, max_length: 1000, prefetch: 500 }
-writer: { flush_interval: 200ms }`,
-  'rabbitmq-loss-overflow.test.ts',
-);
+const config = rabbitTapConfig('rabbitmq-loss-overflow.test.ts', {
+  dataDir: tempDir('rollcall-overflow-it'),
+  database: 'overflow_it',
+  rabbitmq: `vhosts: ['${vhost}'], tap_queue: ${name}.tap, cluster: overflow, max_length: 1000, prefetch: 500`,
+});
 
 describe('RabbitMQ tap queue overflow while Rollcall is stopped', () => {
   let store: Store;

@@ -3,7 +3,6 @@
 // publishes to an exchange with no binding (counted, with no routed queues).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
-import { parseConfig } from '@rollcall/core/config';
 import { silentLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { countEvents } from '@rollcall/core/store/queries';
@@ -12,17 +11,16 @@ import { createRabbitTap, vhostUrl, type RabbitTap } from '../../src/rabbitmq/fi
 import { createManagement } from '../../src/rabbitmq/management.ts';
 import { deleteTapCounters } from '../../src/rabbitmq/tap-queues.ts';
 import { deleteVhostByApi, guestAuth, MANAGEMENT_API, putVhost } from './management-api.ts';
+import { rabbitTapConfig } from './tap-config.ts';
 
 const name = uniqueName('rc-pubs');
 const vhost = `${name}-vh`;
 const management = createManagement(MANAGEMENT_API, rabbitUrl());
-const config = parseConfig(
-  `clickhouse: { data_dir: ${tempDir('rollcall-pubs-it')}, database: pubs_it }
-kafka: { enabled: false }
-rabbitmq: { url: '${rabbitUrl()}', vhosts: ['${vhost}'], tap_queue: ${name}.tap, cluster: pubs, prefetch: 500 }
-writer: { flush_interval: 200ms }`,
-  'rabbitmq-loss-publishes.test.ts',
-);
+const config = rabbitTapConfig('rabbitmq-loss-publishes.test.ts', {
+  dataDir: tempDir('rollcall-pubs-it'),
+  database: 'pubs_it',
+  rabbitmq: `vhosts: ['${vhost}'], tap_queue: ${name}.tap, cluster: pubs, prefetch: 500`,
+});
 
 describe('RabbitMQ publishes that reach no queue', () => {
   let store: Store;

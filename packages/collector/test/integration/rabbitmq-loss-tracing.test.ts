@@ -14,6 +14,7 @@ import { createRabbitTap, vhostUrl } from '../../src/rabbitmq/firehose.ts';
 import { createManagement, type Management } from '../../src/rabbitmq/management.ts';
 import { deleteTapCounters } from '../../src/rabbitmq/tap-queues.ts';
 import { deleteVhostByApi, guestAuth, MANAGEMENT_API, putVhost } from './management-api.ts';
+import { rabbitTapConfig } from './tap-config.ts';
 
 const run = promisify(execFile);
 const name = uniqueName('rc-loss');
@@ -81,13 +82,11 @@ describe('RabbitMQ tracing turned off', () => {
     const vhost = `${name}-${suffix}`;
     vhosts.push(vhost);
     await createVhost(vhost);
-    const config = parseConfig(
-      `clickhouse: { data_dir: ${dataDir}, database: loss_it }
-kafka: { enabled: false }
-rabbitmq: { url: '${rabbitUrl()}', vhosts: ['${vhost}'], tap_queue: ${name}.tap, cluster: ${suffix}, prefetch: 500 }
-writer: { flush_interval: 200ms }`,
-      'rabbitmq-loss-tracing.test.ts',
-    );
+    const config = rabbitTapConfig('rabbitmq-loss-tracing.test.ts', {
+      dataDir,
+      database: 'loss_it',
+      rabbitmq: `vhosts: ['${vhost}'], tap_queue: ${name}.tap, cluster: ${suffix}, prefetch: 500`,
+    });
     taps.push({ cluster: suffix, vhost, tapQueue: `${name}.tap` });
     const lines: string[] = [];
     const changes: TapCheck[] = [];

@@ -4,13 +4,13 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@rollcall/core/config';
 import { createLogger, silentLogger } from '@rollcall/core/log';
 import { countEvents } from '@rollcall/core/store/queries';
 import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { vhostUrl } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
-import { startVhostTap, type VhostTap } from './vhost-tap.ts';
+import { startTestTap, type TestTap } from './test-tap.ts';
+import { rabbitTapConfig } from './tap-config.ts';
 
 const run = promisify(execFile);
 const name = uniqueName('rc-perftest');
@@ -18,13 +18,11 @@ const vhost = `${name}-vh`;
 const exchange = `${name}.perf`;
 const log = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
 
-const config = parseConfig(
-  `clickhouse: { data_dir: ${tempDir('rollcall-rabbit-perftest')}, database: rabbit_perftest }
-kafka: { enabled: false }
-rabbitmq: { url: '${rabbitUrl()}', tap_queue: ${name}.tap, vhosts: ['${vhost}'] }
-writer: { flush_interval: 200ms }`,
-  'rabbitmq-perftest.test.ts',
-);
+const config = rabbitTapConfig('rabbitmq-perftest.test.ts', {
+  dataDir: tempDir('rollcall-rabbit-perftest'),
+  database: 'rabbit_perftest',
+  rabbitmq: `tap_queue: ${name}.tap, vhosts: ['${vhost}']`,
+});
 
 interface PerfTestRun {
   producers: number;
@@ -68,10 +66,10 @@ async function perfTest({ producers, perProducer }: PerfTestRun): Promise<number
 
 describe('RabbitMQ tap against RabbitMQ PerfTest', () => {
   const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
-  let vt: VhostTap;
+  let vt: TestTap;
 
   beforeAll(async () => {
-    vt = await startVhostTap({ vhost, config, log, management });
+    vt = await startTestTap({ config, log, management, vhost });
   });
 
   afterAll(async () => {

@@ -5,15 +5,13 @@
 // so each publish is confirmed by the broker before the count is checked.
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Connection } from 'rabbitmq-client';
-import { parseConfig } from '@rollcall/core/config';
 import { createLogger, silentLogger } from '@rollcall/core/log';
-import { openStore, type Store } from '@rollcall/core/store';
+import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
-import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
-import { createRabbitTap, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
+import { tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { createManagement } from '../../src/rabbitmq/management.ts';
-import { deleteTapQueues } from '../../src/rabbitmq/tap-queues.ts';
+import { rabbitTapConfig } from './tap-config.ts';
+import { startTestTap, type TestTap } from './test-tap.ts';
 
 const name = uniqueName('rc-protocols');
 const log = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
@@ -104,15 +102,13 @@ async function stompSend(port: number, destination: string, count: number): Prom
 }
 
 describe('RabbitMQ tap on MQTT and STOMP publishes', () => {
-  const config = parseConfig(
-    `clickhouse: { data_dir: ${tempDir('rollcall-rabbit-protocols')}, database: rabbit_protocols }
-kafka: { enabled: false }
-rabbitmq: { url: '${rabbitUrl()}', tap_queue: ${name}.tap, prefetch: 200 }
-writer: { flush_interval: 200ms }`,
-    'rabbitmq-protocols.test.ts',
-  );
+  const config = rabbitTapConfig('rabbitmq-protocols.test.ts', {
+    dataDir: tempDir('rollcall-rabbit-protocols'),
+    database: 'rabbit_protocols',
+    rabbitmq: `tap_queue: ${name}.tap, prefetch: 200`,
+  });
+  let vt: TestTap;
   let store: Store;
-  let tap: RabbitTap;
   const ports: Record<string, number> = {};
 
   beforeAll(async () => {
@@ -122,24 +118,13 @@ writer: { flush_interval: 200ms }`,
       await fetch(`${config.rabbitmq.management_url}/api/overview`, { headers: auth })
     ).json()) as { listeners: { protocol: string; port: number }[] };
     for (const l of overview.listeners) ports[l.protocol] = l.port;
-    store = await openStore(config.clickhouse);
-    tap = createRabbitTap({
-      config,
-      store,
-      log,
-      management: createManagement(config.rabbitmq.management_url, config.rabbitmq.url),
-    });
-    await tap.start();
+    const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
+    vt = await startTestTap({ config, log, management });
+    store = vt.store;
   });
 
   afterAll(async () => {
-    await tap?.stop();
-    await store?.close();
-    const rabbit = new Connection(rabbitUrl());
-    const ch = await rabbit.acquire();
-    await deleteTapQueues(ch, `${name}.tap`);
-    await ch.close();
-    await rabbit.close();
+    await vt?.stop();
   });
 
   const publishes = (stream: string, routingKey: string) =>

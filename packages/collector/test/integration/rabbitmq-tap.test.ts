@@ -1,16 +1,17 @@
 // The RabbitMQ firehose tap against the real broker: exactly one row per publish and per delivery.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
-import { parseConfig } from '@rollcall/core/config';
 import type { Config } from '@rollcall/core/config/schema';
 import { createLogger, silentLogger } from '@rollcall/core/log';
-import { openStore, type Store } from '@rollcall/core/store';
+import type { Store } from '@rollcall/core/store';
 import { countEvents } from '@rollcall/core/store/queries';
 import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
-import { createRabbitTap, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
+import { createRabbitTap } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
 import { deleteTapQueues } from '../../src/rabbitmq/tap-queues.ts';
 import { deleteVhostByApi, putVhost } from './management-api.ts';
+import { rabbitTapConfig } from './tap-config.ts';
+import { startTestTap, type TestTap } from './test-tap.ts';
 
 const name = uniqueName('rc-it');
 const exchanges = { cards: `${name}.cards`, orders: `${name}.orders` };
@@ -18,30 +19,27 @@ const queues = { fraud: `${name}.fraud`, audit: `${name}.audit`, orders: `${name
 const log = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
 
 function configFor(extra = '', tapQueue = `${name}.tap`): Config {
-  return parseConfig(
-    `clickhouse: { data_dir: ${tempDir('rollcall-rabbit-it')}, database: rabbit_it }
-kafka: { enabled: false }
-rabbitmq: { url: '${rabbitUrl()}', tap_queue: ${tapQueue}, prefetch: 500 ${extra} }
-writer: { flush_interval: 200ms }`,
-    'rabbitmq-tap.test.ts',
-  );
+  return rabbitTapConfig('rabbitmq-tap.test.ts', {
+    dataDir: tempDir('rollcall-rabbit-it'),
+    database: 'rabbit_it',
+    rabbitmq: `tap_queue: ${tapQueue}, prefetch: 500 ${extra}`,
+  });
 }
 
 describe('RabbitMQ tap', () => {
   const rabbit = new Connection(rabbitUrl());
   const config = configFor();
   const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
+  let vt: TestTap;
   let store: Store;
-  let tap: RabbitTap;
   const count = (stream: string, kind: 'publish' | 'deliver', eventType?: string) =>
     countEvents(store, { broker: 'rabbitmq', stream, kind, ...(eventType !== undefined ? { eventType } : {}) }).then(
       (d) => d.count,
     );
 
   beforeAll(async () => {
-    store = await openStore(config.clickhouse);
-    tap = createRabbitTap({ config, store, log, management });
-    await tap.start();
+    vt = await startTestTap({ config, log, management });
+    store = vt.store;
     const ch = await rabbit.acquire();
     await ch.exchangeDeclare({ exchange: exchanges.cards, type: 'topic', autoDelete: true });
     await ch.exchangeDeclare({ exchange: exchanges.orders, type: 'direct', autoDelete: true });
@@ -55,11 +53,7 @@ describe('RabbitMQ tap', () => {
   });
 
   afterAll(async () => {
-    await tap?.stop();
-    await store?.close();
-    const ch = await rabbit.acquire();
-    await deleteTapQueues(ch, `${name}.tap`);
-    await ch.close();
+    await vt?.stop();
     await rabbit.close();
   });
 

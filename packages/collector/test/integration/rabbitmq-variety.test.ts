@@ -2,15 +2,14 @@
 // quorum queue and from a stream. Each is counted exactly once, as the firehose shows it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
-import { parseConfig } from '@rollcall/core/config';
 import { createLogger, silentLogger } from '@rollcall/core/log';
-import { openStore, type Store } from '@rollcall/core/store';
+import type { Store } from '@rollcall/core/store';
 import { countEvents, queryRows } from '@rollcall/core/store/queries';
 import { sleep } from '@rollcall/core/retry';
 import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
-import { createRabbitTap, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
-import { deleteTapQueues } from '../../src/rabbitmq/tap-queues.ts';
+import { rabbitTapConfig } from './tap-config.ts';
+import { startTestTap, type TestTap } from './test-tap.ts';
 
 const name = uniqueName('rc-variety');
 const quorum = `${name}.quorum`;
@@ -21,15 +20,13 @@ const N = 200;
 
 describe('RabbitMQ tap on quorum queues, streams, the default exchange and unroutable publishes', () => {
   const rabbit = new Connection(rabbitUrl());
-  const config = parseConfig(
-    `clickhouse: { data_dir: ${tempDir('rollcall-rabbit-variety')}, database: rabbit_variety }
-kafka: { enabled: false }
-rabbitmq: { url: '${rabbitUrl()}', tap_queue: ${name}.tap, prefetch: 200 }
-writer: { flush_interval: 200ms }`,
-    'rabbitmq-variety.test.ts',
-  );
+  const config = rabbitTapConfig('rabbitmq-variety.test.ts', {
+    dataDir: tempDir('rollcall-rabbit-variety'),
+    database: 'rabbit_variety',
+    rabbitmq: `tap_queue: ${name}.tap, prefetch: 200`,
+  });
+  let vt: TestTap;
   let store: Store;
-  let tap: RabbitTap;
   const rows = (where: string, params: Record<string, unknown>) =>
     queryRows<{ n: string }>(
       store,
@@ -38,14 +35,9 @@ writer: { flush_interval: 200ms }`,
     ).then((r) => Number(r[0]?.n ?? 0));
 
   beforeAll(async () => {
-    store = await openStore(config.clickhouse);
-    tap = createRabbitTap({
-      config,
-      store,
-      log,
-      management: createManagement(config.rabbitmq.management_url, config.rabbitmq.url),
-    });
-    await tap.start();
+    const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
+    vt = await startTestTap({ config, log, management });
+    store = vt.store;
     const ch = await rabbit.acquire();
     await ch.queueDeclare({ queue: quorum, durable: true, arguments: { 'x-queue-type': 'quorum' } });
     await ch.queueDeclare({ queue: stream, durable: true, arguments: { 'x-queue-type': 'stream' } });
@@ -54,10 +46,8 @@ writer: { flush_interval: 200ms }`,
   });
 
   afterAll(async () => {
-    await tap?.stop();
-    await store?.close();
+    await vt?.stop();
     const ch = await rabbit.acquire();
-    await deleteTapQueues(ch, `${name}.tap`);
     await ch.queueDelete({ queue: quorum });
     await ch.queueDelete({ queue: stream });
     await ch.exchangeDelete({ exchange: nowhere });

@@ -2,7 +2,6 @@
 // and traffic in a vhost that is not listed is not counted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
-import { parseConfig } from '@rollcall/core/config';
 import { createLogger, silentLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { countEvents } from '@rollcall/core/store/queries';
@@ -10,19 +9,18 @@ import { addTracedVhost, deleteVhost, rabbitUrl, tempDir, uniqueName, waitUntil 
 import { createRabbitTap, vhostUrl, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
 import { deleteTapQueues } from '../../src/rabbitmq/tap-queues.ts';
+import { rabbitTapConfig } from './tap-config.ts';
 
 const name = uniqueName('rc-vh');
 const vhosts = [`${name}-a`, `${name}-b`];
 const exchange = `${name}.orders`;
 const log = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
 
-const config = parseConfig(
-  `clickhouse: { data_dir: ${tempDir('rollcall-rabbit-vhosts')}, database: rabbit_vhosts }
-kafka: { enabled: false }
-rabbitmq: { url: '${rabbitUrl()}', tap_queue: ${name}.tap, vhosts: ['${vhosts[0]}', '${vhosts[1]}'] }
-writer: { flush_interval: 200ms }`,
-  'rabbitmq-vhosts.test.ts',
-);
+const config = rabbitTapConfig('rabbitmq-vhosts.test.ts', {
+  dataDir: tempDir('rollcall-rabbit-vhosts'),
+  database: 'rabbit_vhosts',
+  rabbitmq: `tap_queue: ${name}.tap, vhosts: ['${vhosts[0]}', '${vhosts[1]}']`,
+});
 
 async function publish(vhost: string, count: number): Promise<void> {
   const rabbit = new Connection(vhost === '/' ? rabbitUrl() : vhostUrl(rabbitUrl(), vhost));

@@ -1,42 +1,49 @@
-// A RabbitMQ tap over a traced vhost of the test's own, storing into a store of its own, and the point at which
-// the test may count what was stored.
+// A RabbitMQ tap for an integration test, storing into a store of its own, and the point at which the test may
+// count what was stored.
+import { Connection } from 'rabbitmq-client';
 import type { Config } from '@rollcall/core/config/schema';
 import type { Logger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { addTracedVhost, deleteVhost, waitUntil } from '@rollcall/core/testing/brokers';
 import { createRabbitTap, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
 import type { Management } from '../../src/rabbitmq/management.ts';
+import { deleteTapQueues } from '../../src/rabbitmq/tap-queues.ts';
 
-export interface VhostTap {
+export interface TestTap {
   store: Store;
   tap: RabbitTap;
   /** Everything the tap holds is stored and acked: its tap queue is empty and nothing is waiting for an insert. */
   settled(): Promise<void>;
-  /** Stops the tap, closes the store and deletes the vhost (its queues and exchanges with it). */
+  /** Stops the tap, closes the store and removes what the tap made on the broker. */
   stop(): Promise<void>;
 }
 
-export async function startVhostTap({
-  vhost,
+/**
+ * With `vhost`, the tap watches a traced vhost of the test's own, made here and deleted by stop() (its queues and
+ * exchanges with it); without, it watches the vhosts the config names and stop() deletes its tap queues there.
+ */
+export async function startTestTap({
   config,
   log,
   management,
+  vhost,
 }: {
-  vhost: string;
   config: Config;
   log: Logger;
   management: Management;
-}): Promise<VhostTap> {
-  await addTracedVhost(vhost);
+  vhost?: string;
+}): Promise<TestTap> {
+  if (vhost !== undefined) await addTracedVhost(vhost);
   const store = await openStore(config.clickhouse);
   const tap = createRabbitTap({ config, store, log, management });
   await tap.start();
+  const tapQueue = config.rabbitmq.tap_queue;
   return {
     store,
     tap,
     async settled() {
       await waitUntil(
-        () => management.queueDepth(vhost, config.rabbitmq.tap_queue),
+        () => management.queueDepth(vhost ?? '/', tapQueue),
         (n) => n === 0,
         30_000,
         'the tap queue to drain',
@@ -51,7 +58,15 @@ export async function startVhostTap({
     async stop() {
       await tap.stop();
       await store.close();
-      await deleteVhost(vhost);
+      if (vhost !== undefined) {
+        await deleteVhost(vhost);
+        return;
+      }
+      const rabbit = new Connection(config.rabbitmq.url);
+      const ch = await rabbit.acquire();
+      await deleteTapQueues(ch, tapQueue);
+      await ch.close();
+      await rabbit.close();
     },
   };
 }
