@@ -35,13 +35,10 @@ export interface KafkaTapDeps {
 /** Partitions processed at once: the tap's and the benchmark baseline's setting. */
 export const TAP_CONCURRENCY = 4;
 
-/** Fetch sizes: a partition's fetch (at most 16 MB) becomes one insert, small enough that fetching and decoding the
- * next one overlaps it, large enough that the insert's fixed cost is spread over tens of thousands of rows: an
- * embedded-store insert costs about 44 ms of CPU whatever its size (apps/bench/results/store-path.md), 4.4 µs a
- * row at 12,000 rows (4 MB of 200 B records) and 1 µs at 48,000 (16 MB), which took the tap from 0.30–0.33 to
- * 0.34–0.37 of the bare consumer in the same runs (loaded 2-core host). */
+/** Fetch sizes: a partition's fetch (at most 4 MB) becomes one insert, small enough that fetching and decoding the
+ * next one overlaps it, large enough that the insert's fixed cost is spread over thousands of rows. */
 export const TAP_FETCH = {
-  maxBytesPerPartition: 16 * 1024 * 1024,
+  maxBytesPerPartition: 4 * 1024 * 1024,
   maxBytes: 64 * 1024 * 1024,
   maxWaitTimeInMs: 250,
 } as const;
