@@ -162,7 +162,10 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
       // One insert per audit level, each with its own token; a partition's rows are never split between them.
       for (const [level, levelRows] of byLevel(kept)) {
         const levelToken = level === 'rows' ? token : `${token}#${level}`;
-        await withRetry(() => opts.store.insertEvents(levelRows, levelToken, hash53(levelToken), level), levelRows.length);
+        await withRetry(
+          () => opts.store.insertEvents(levelRows, levelToken, hash53(levelToken), level),
+          levelRows.length,
+        );
         rows.push(...levelRows);
       }
       opts.onInserted?.({ rows, ms: now() - started, batch });
