@@ -85,27 +85,17 @@ export const eventsTsv = (rows: EventRow[], tapBatch: number, run: number): Buff
 
 /** A `keys` row: where and when, what and whose, the ids completeness and duplicate rules join on, and what the
  * RabbitMQ tap needs to recognise a redelivered batch. No trace id, headers, schema, parse error or connection. */
-export const KEY_COLUMNS = [
-  'observed_at',
-  'broker_ts',
-  'broker',
-  'cluster',
-  'stream',
-  'routing_key',
-  'partition',
-  'offset',
-  'kind',
-  'queue',
-  'event_type',
-  'source',
-  'message_id',
-  'correlation_id',
-  'key_hash',
-  'size',
-  'delivery_hash',
-  'tap_batch',
-  'tap_run',
-] as const;
+type EventColumn = (typeof EVENT_COLUMNS)[number];
+const NOT_KEYS: ReadonlySet<EventColumn> = new Set([
+  'routed_queues',
+  'trace_id',
+  'header_count',
+  'schema_fingerprint',
+  'parse_error',
+  'connection',
+  'user',
+]);
+export const KEY_COLUMNS: readonly EventColumn[] = EVENT_COLUMNS.filter((c) => !NOT_KEYS.has(c));
 
 function keyLine(r: EventRow, tail: string): string {
   return `${tsvTime(r.observed_at)}\t${tsvTime(r.broker_ts)}\t${tsvText(r.broker)}\t${tsvText(r.cluster)}\t${tsvText(r.stream)}\t${tsvText(r.routing_key)}\t${r.partition}\t${r.offset}\t${tsvText(r.kind)}\t${tsvText(r.queue)}\t${tsvText(r.event_type)}\t${tsvText(r.source)}\t${tsvText(r.message_id)}\t${tsvText(r.correlation_id)}\t${r.key_hash}\t${r.size}\t${r.delivery_hash}\t${tail}\n`;
@@ -258,7 +248,6 @@ export function insertPayload(level: AuditLevel, rows: EventRow[], tapBatch: num
   };
 }
 
-type EventColumn = (typeof EVENT_COLUMNS)[number];
 const TIME_COLUMNS: ReadonlySet<EventColumn> = new Set(['observed_at', 'broker_ts']);
 
 /** One row for the server's JSONCompactEachRow, in the order of `columns` (a ClickHouse server parses JSON). */
