@@ -83,9 +83,10 @@ export const eventsTsv = (rows: EventRow[], tapBatch: number, run: number): Buff
   return tsv(rows, (r) => eventLine(r, tail), 256);
 };
 
+type EventColumn = (typeof EVENT_COLUMNS)[number];
+
 /** A `keys` row: where and when, what and whose, the ids completeness and duplicate rules join on, and what the
  * RabbitMQ tap needs to recognise a redelivered batch. No trace id, headers, schema, parse error or connection. */
-type EventColumn = (typeof EVENT_COLUMNS)[number];
 const NOT_KEYS: ReadonlySet<EventColumn> = new Set([
   'routed_queues',
   'trace_id',
