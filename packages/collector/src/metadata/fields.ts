@@ -77,17 +77,12 @@ export function pickFields(
   structured: boolean,
   countedOnly = false,
 ): PickedFields {
-  if (countedOnly)
-    return {
-      event_type: ce(structured, body, '/type') || pick(extract.event_type, headers, body),
-      source: ce(structured, body, '/source') || pick(extract.source, headers, body),
-      message_id: '',
-      correlation_id: '',
-      trace_id: '',
-    };
+  const event_type = ce(structured, body, '/type') || pick(extract.event_type, headers, body);
+  const source = ce(structured, body, '/source') || pick(extract.source, headers, body);
+  if (countedOnly) return { event_type, source, message_id: '', correlation_id: '', trace_id: '' };
   return {
-    event_type: ce(structured, body, '/type') || pick(extract.event_type, headers, body),
-    source: ce(structured, body, '/source') || pick(extract.source, headers, body),
+    event_type,
+    source,
     message_id: ce(structured, body, '/id') || pick(extract.message_id, headers, body),
     correlation_id: pick(extract.correlation_id, headers, body) || ce(structured, body, '/correlationid'),
     trace_id: traceIdOf(

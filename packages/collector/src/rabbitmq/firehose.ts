@@ -87,14 +87,14 @@ export function createRabbitTap({
   const countedAsKeys = new Set<string>();
   const levelOf = (exchange: string): AuditLevel => {
     const level = auditLevel('rabbitmq', exchange);
-    if (level !== 'counts') return level;
-    if (!countedAsKeys.has(exchange) && countedAsKeys.size < 1000) {
+    const kept = keptLevel('rabbitmq', level);
+    if (kept !== level && !countedAsKeys.has(exchange) && countedAsKeys.size < 1000) {
       countedAsKeys.add(exchange);
-      log.warn('audit level counts is kept as keys for RabbitMQ exchanges (the redelivery check needs rows)', {
+      log.warn(`audit level ${level} is kept as ${kept} for RabbitMQ exchanges (the redelivery check needs rows)`, {
         exchange,
       });
     }
-    return keptLevel('rabbitmq', level);
+    return kept;
   };
 
   const writer = createBatchWriter<Delivery>({
