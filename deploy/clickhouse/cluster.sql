@@ -443,7 +443,7 @@ CREATE TABLE IF NOT EXISTS rollcall.event_counts ON CLUSTER '{cluster}'
     `last_key_hash` UInt64,
     `tap_batch` UInt64,
     `tap_run` UInt64,
-    PROJECTION counts_high_water
+    PROJECTION kafka_high_water
     (
         SELECT
             broker,

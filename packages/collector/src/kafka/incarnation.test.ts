@@ -27,4 +27,22 @@ describe('kafkaHighWater', () => {
     });
     expect((await rs.json()).length).toBe(2);
   });
+
+  it('takes the offsets a counts-audited partition stored in event_counts, from its projection too', async () => {
+    await db.store.insertEvents([row(20, 2), row(25, 2), row(3, 3)], 'hw-3', 5, 'counts');
+    expect(await kafkaHighWater(db.store, 'local', 'hw')).toEqual(
+      new Map([
+        [0, 11],
+        [1, 7],
+        [2, 25],
+        [3, 3],
+      ]),
+    );
+    const rs = await db.store.client.query({
+      query: `SELECT partition, max(offset) FROM high_water_test.event_counts WHERE broker = 'kafka' AND cluster = 'local' AND stream = 'hw' GROUP BY partition
+              SETTINGS force_optimize_projection = 1, preferred_optimize_projection_name = 'kafka_high_water'`,
+      format: 'JSONEachRow',
+    });
+    expect((await rs.json()).length).toBe(2);
+  });
 });

@@ -18,7 +18,8 @@ export async function kafkaHighWater(store: Store, cluster: string, topic: strin
        SELECT partition, max(offset) AS max_offset FROM ${store.db}.events WHERE ${where} GROUP BY partition
        UNION ALL
        SELECT partition, max(offset) AS max_offset FROM ${store.db}.event_counts WHERE ${where} GROUP BY partition
-     ) GROUP BY partition`,
+     ) GROUP BY partition
+     SETTINGS preferred_optimize_projection_name = 'kafka_high_water'`,
     { cluster, topic },
   );
   return new Map(found.map((r) => [Number(r.partition), Number(r.max_offset)]));

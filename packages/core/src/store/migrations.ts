@@ -311,8 +311,9 @@ export const MIGRATIONS: Migration[] = [
     statements: (db) => [
       // A stream audited at `counts` keeps no row per message: its tap stores, per insert, one row per partition
       // (or queue) × event minute × kind × event type × source, under the same deduplication token as a rows
-      // insert would have. `offset` is the highest Kafka offset the row counts, so the high-water projection
-      // resumes a partition from it exactly as the events table's does; -1 elsewhere.
+      // insert would have. `offset` is the highest Kafka offset the row counts, so the high-water projection resumes
+      // a partition from it exactly as the events table's does (-1 elsewhere); it has the events table's projection
+      // name, so one preferred_optimize_projection_name serves a read of both.
       `CREATE TABLE IF NOT EXISTS ${db}.event_counts (
         minute DateTime('UTC'),
         broker LowCardinality(String),
@@ -333,7 +334,7 @@ export const MIGRATIONS: Migration[] = [
         last_key_hash UInt64,
         tap_batch UInt64,
         tap_run UInt64,
-        PROJECTION counts_high_water (SELECT broker, cluster, stream, partition, max(offset) GROUP BY broker, cluster, stream, partition)
+        PROJECTION kafka_high_water (SELECT broker, cluster, stream, partition, max(offset) GROUP BY broker, cluster, stream, partition)
       ) ENGINE = MergeTree
       PARTITION BY toYYYYMM(minute)
       ORDER BY (broker, cluster, stream, kind, minute)
