@@ -11,3 +11,4 @@ export * from './silences.ts';
 export * from './rules.ts';
 export * from './demo.ts';
 export * from './bench.ts';
+export * from './audit.ts';

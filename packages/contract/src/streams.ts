@@ -1,6 +1,7 @@
 // Streams (topics and exchanges): the list with msg/s against a baseline, one stream's detail, its newest metadata
 // rows, and exact counts.
 import { z } from 'zod';
+import { AUDIT_LEVELS } from './audit.ts';
 import { pagedResponse, pageFields, sortParam } from './page.ts';
 import { brokerParam, durationParam, echoedRange, rangeQuery } from './params.ts';
 
@@ -59,7 +60,7 @@ export const streamDetailResponse = z.object({
   cluster: z.string(),
   stream: z.string(),
   audit: z
-    .enum(['rows', 'keys', 'counts'])
+    .enum(AUDIT_LEVELS)
     .describe(
       'what the tap keeps per message of this stream (audit in rollcall.yaml): rows, keys (a narrow row) or counts (no row, exact counts per minute)',
     ),

@@ -2,15 +2,14 @@
 // row (where and when, event type, source, message and correlation ids, key hash, size), enough for completeness
 // and duplicate rules; `counts` no row at all, only exact counts per minute × kind × event type × source
 // (event_counts), enough for volume, baseline, ratio and freshness rules over whole minutes.
+import { AUDIT_LEVELS, type AuditLevel } from '@rollcall/contract/audit';
 import type { AuditConfig } from './config/schema.ts';
 import type { Broker } from './event.ts';
 
-export type AuditLevel = 'rows' | 'keys' | 'counts';
+export { AUDIT_LEVELS, type AuditLevel };
 
-/** Levels from the most kept to the least: a rule that needs `keys` runs on `rows` and `keys` streams. */
-export const AUDIT_LEVELS: readonly AuditLevel[] = ['rows', 'keys', 'counts'];
-
-/** Whether a stream audited at `level` keeps what `needed` asks for. */
+/** Whether a stream audited at `level` keeps what `needed` asks for: levels run from the most kept to the least,
+ * so a rule that needs `keys` runs on `rows` and `keys` streams. */
 export const keeps = (level: AuditLevel, needed: AuditLevel): boolean =>
   AUDIT_LEVELS.indexOf(level) <= AUDIT_LEVELS.indexOf(needed);
 

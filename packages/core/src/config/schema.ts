@@ -1,5 +1,6 @@
 // The shape of rollcall.yaml. Every field has a default so the local demo needs no file at all.
 import { z } from 'zod';
+import { AUDIT_LEVELS } from '@rollcall/contract/audit';
 import { DURATION_HINT, parseDuration } from '@rollcall/contract/duration';
 
 const duration = (fallback: string) =>
@@ -235,14 +236,14 @@ export const configSchema = z.strictObject({
   /** How much the taps keep per message, by stream (core/src/audit.ts): the first entry whose pattern matches wins. */
   audit: z
     .strictObject({
-      default: z.enum(['rows', 'keys', 'counts']).default('rows'),
+      default: z.enum(AUDIT_LEVELS).default('rows'),
       streams: z
         .array(
           z.strictObject({
             /** A regular expression over the topic or exchange name. */
             match: regex,
             broker: z.enum(['kafka', 'rabbitmq']).optional(),
-            level: z.enum(['rows', 'keys', 'counts']),
+            level: z.enum(AUDIT_LEVELS),
           }),
         )
         .default([]),
