@@ -20,6 +20,7 @@ import { answerClientErrors } from './client-errors.ts';
 import type { AuthEnv } from './auth.ts';
 import { createMetrics } from './metrics.ts';
 import { createLagSampler } from '@rollcall/collector/lag/sampler';
+import { createDeliveryCounter } from '@rollcall/collector/rabbitmq/delivery-counter';
 import type { Management } from '@rollcall/collector/rabbitmq/management';
 
 const RECONCILE_LOOKBACK_MS = 6 * 3600_000;
@@ -100,10 +101,19 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     roles.push({ name: 'kafka', ...tap });
   }
   const management = createManagement(config.rabbitmq.management_url, config.rabbitmq.url);
+  // Tracing publishes only, deliveries are counted from the management API by the one process that samples lag
+  // (two would each count them).
+  const deliveries =
+    config.rabbitmq.enabled && config.rabbitmq.trace === 'publish' && config.lag.enabled
+      ? createDeliveryCounter({ config, store, log, management })
+      : undefined;
+  if (config.rabbitmq.enabled && config.rabbitmq.trace === 'publish' && !deliveries)
+    log.info('rabbitmq.trace is publish: deliveries are counted by the process that samples lag, not this one');
   if (config.rabbitmq.enabled) {
     const tap = createRabbitTap({ config, store, log, management, telemetry, health });
     taps.push({ tap: 'rabbitmq', backlog: tap.backlog });
-    watermarks.set('rabbitmq', () => tap.watermark());
+    // Deliveries counted later than publishes are stored hold the broker's watermark back to what is counted.
+    watermarks.set('rabbitmq', () => Math.min(tap.watermark(), deliveries ? (deliveries.watermark() ?? 0) : Infinity));
     roles.push({ name: 'rabbitmq', ...tap });
   }
 
@@ -172,6 +182,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   // broker that is down (that group or queue reports ERR).
   const lag = config.lag.enabled ? createLagSampler({ config, store, log, management }) : undefined;
   await lag?.start();
+  await deliveries?.start();
   metrics.setSources({
     backlog: () => taps.map((t) => ({ tap: t.tap, rows: t.backlog() })),
     taps: () => health.checks(),
@@ -220,6 +231,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     await closed;
     await alerting?.stop().catch((err: unknown) => log.error('rules did not stop cleanly', { err }));
     await lag?.stop().catch((err: unknown) => log.error('lag sampler did not stop cleanly', { err }));
+    await deliveries?.stop().catch((err: unknown) => log.error('delivery counter did not stop cleanly', { err }));
     for (const role of roles)
       await role.stop().catch((err: unknown) => log.error(`${role.name} tap did not stop cleanly`, { err }));
     await store.close();

@@ -1,7 +1,9 @@
 // The RabbitMQ tap: a durable, bounded queue bound to the firehose (amq.rabbitmq.trace) in each vhost, so
-// nothing is lost while the collector restarts. Each delivery is acked only after its batch is stored; the
+// nothing is lost while the collector restarts. It receives every publish and delivery, or with `rabbitmq.trace:
+// publish` publishes only (deliveries are then counted per queue by delivery-counter.ts). Each delivery is acked only after its batch is stored; the
 // prefetch window bounds what is held in memory when ClickHouse is slow.
 import { auditLevels, keptLevel, type AuditLevel } from '@rollcall/core/audit';
+import { Connection } from 'rabbitmq-client';
 import type { Config } from '@rollcall/core/config/schema';
 import { hash53 } from '@rollcall/core/hash';
 import type { Logger } from '@rollcall/core/log';
@@ -31,6 +33,8 @@ export interface RabbitTapDeps {
   onOverflow?: (vhost: string) => void;
 }
 
+type TraceMode = Config['rabbitmq']['trace'];
+
 interface Delivery {
   redelivered: boolean;
   hash: number;
@@ -52,6 +56,22 @@ export interface RabbitTap {
 }
 
 const REDELIVERY_LOOKBACK_MS = 24 * 3600 * 1000;
+
+/** The firehose's routing keys are `publish.<exchange>` and `deliver.<queue>`. */
+export const TRACE_BINDING = { all: '#', publish: 'publish.#' } as const satisfies Record<TraceMode, string>;
+
+/** The tap queue is durable, so a binding of the other trace mode outlives a change of `rabbitmq.trace`; a queue
+ * gets one copy of a message however many of its bindings match, so removing it after the new one is bound
+ * neither loses nor doubles a trace message. */
+async function unbindOtherTrace(url: string, queue: string, mode: TraceMode): Promise<void> {
+  const conn = new Connection({ url, connectionName: 'rollcall-tap setup', retryLow: 200, retryHigh: 1_000 });
+  try {
+    for (const [other, routingKey] of Object.entries(TRACE_BINDING))
+      if (other !== mode) await conn.queueUnbind({ queue, exchange: 'amq.rabbitmq.trace', routingKey });
+  } finally {
+    await conn.close();
+  }
+}
 const DEPTH_CHECK_MS = 10_000;
 
 /** rabbitmq-client takes the vhost from the URL's path and ignores a `vhost` option next to a URL. */
@@ -269,13 +289,14 @@ export function createRabbitTap({
                 'x-dead-letter-exchange': overflowQueue,
               },
             },
-            queueBindings: [{ exchange: 'amq.rabbitmq.trace', routingKey: '#' }],
+            queueBindings: [{ exchange: 'amq.rabbitmq.trace', routingKey: TRACE_BINDING[cfg.trace] }],
           },
           handle,
         );
         readers.push(overflow, tap);
         // Started means the queues are declared and bound: from here on no publish is missed.
         await Promise.all([overflow.start(), tap.start()]);
+        await unbindOtherTrace(vhostUrl(cfg.url, vhost), cfg.tap_queue, cfg.trace);
       }
       depthTimer = setInterval(() => void checkDepth(), DEPTH_CHECK_MS);
       // Tracing turned off later, and trace messages RabbitMQ drops from full tap queues, are noticed by the watch.
@@ -284,6 +305,7 @@ export function createRabbitTap({
           vhost,
           cluster: cfg.cluster,
           tapQueue: cfg.tap_queue,
+          publishesOnly: cfg.trace === 'publish',
           maxLength: cfg.max_length,
           management,
           log,

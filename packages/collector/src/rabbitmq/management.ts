@@ -22,6 +22,9 @@ export interface Management {
   /** Every queue in the vhost with its depth, consumers and message rates (refreshed by the broker every
    * collect_statistics_interval, 5 s by default). */
   queueStats(vhost: string): Promise<QueueStats[]>;
+  /** Every queue in the vhost with the node it lives on and its cumulative deliver_get (deliveries to consumers
+   * and basic.get, redeliveries included; 0 before its first), as the management database last heard it. */
+  queueDeliveries(vhost: string): Promise<QueueDeliveries[]>;
   /** Exchange → queue bindings in the vhost; the default exchange is named '' as in the management API. */
   queueBindings(vhost: string): Promise<{ exchange: string; queue: string }[]>;
   /** Open connections: the broker's name for each ("127.0.0.1:50312 -> 127.0.0.1:5672", what the firehose
@@ -46,6 +49,12 @@ export interface QueueCounters {
   messages: number;
   /** Acknowledged by consumers, cumulative. */
   ack: number;
+  deliverGet: number;
+}
+
+export interface QueueDeliveries {
+  name: string;
+  node: string;
   deliverGet: number;
 }
 
@@ -227,6 +236,16 @@ export function createManagement(managementUrl: string, amqpUrl: string, fetchIm
         publishRate: rateOf(q.message_stats, 'publish_details'),
         deliverRate: rateOf(q.message_stats, 'deliver_get_details'),
         ackRate: rateOf(q.message_stats, 'ack_details'),
+      }));
+    },
+    async queueDeliveries(vhost) {
+      const queues = await getList(
+        `/api/queues/${encodeURIComponent(vhost)}?columns=name,node,message_stats.deliver_get`,
+      );
+      return queues.map((q) => ({
+        name: String(q.name),
+        node: String(q.node ?? ''),
+        deliverGet: count(q.message_stats, 'deliver_get'),
       }));
     },
     async queueBindings(vhost) {

@@ -30,6 +30,8 @@ describe('missingBetween', () => {
       overflowMessages: 10,
     });
     expect(missingBetween(from, to)).toBe(60 + 20 - (30 + 10 + 10));
+    // Tracing publishes only, the 20 deliveries are not expected in the tap queue: 60 − 50 are missing.
+    expect(missingBetween(from, to, true)).toBe(60 - (30 + 10 + 10));
   });
   it('gives up when a counter went back', () => {
     expect(missingBetween(reading({ publish: 10 }), reading({ publish: 3 }))).toBeUndefined();
@@ -61,6 +63,7 @@ function fakeBroker(admin: boolean) {
     nodesBootedAt: async () => ({ rabbit: 0 }),
     queueDepth: async () => 0,
     queueStats: async () => [],
+    queueDeliveries: async () => [],
     queueBindings: async () => [],
     connections: async () => [],
   };

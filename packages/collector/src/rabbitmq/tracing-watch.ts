@@ -40,6 +40,8 @@ export interface TracingWatchOptions {
   log: Logger;
   health?: TapHealth;
   now?: () => number;
+  /** The tap queue receives publishes only (rabbitmq.trace: publish): deliveries are not expected in it. */
+  publishesOnly?: boolean;
   /** How often to poll the management API; 0 for no timer (the caller calls check()). */
   intervalMs?: number;
   /** How long every counter must stay still before a reading is trusted (above collect_statistics_interval). */
@@ -86,8 +88,9 @@ const SAVE_EVERY_MS = 30_000;
 /** A node whose boot time moved more than this has restarted (uptime is read a few ms after the clock). */
 const BOOT_SLACK_MS = 30_000;
 
-/** Trace messages missing between two readings; undefined when a counter went back (a restart reset it). */
-export function missingBetween(from: Reading, to: Reading): number | undefined {
+/** Trace messages missing between two readings; undefined when a counter went back (a restart reset it). With
+ * `publishesOnly` (rabbitmq.trace: publish) the tap queue is bound to publishes alone, so only they are expected. */
+export function missingBetween(from: Reading, to: Reading, publishesOnly = false): number | undefined {
   if (
     to.publish < from.publish ||
     to.deliverGet < from.deliverGet ||
@@ -101,7 +104,8 @@ export function missingBetween(from: Reading, to: Reading): number | undefined {
     if (n < before) return undefined;
     untracedDeliveries += n - before;
   }
-  const expected = to.publish - from.publish + (to.deliverGet - from.deliverGet) - untracedDeliveries;
+  const deliveries = publishesOnly ? 0 : to.deliverGet - from.deliverGet - untracedDeliveries;
+  const expected = to.publish - from.publish + deliveries;
   const accounted =
     to.tapMessages +
     to.tapAck +
@@ -270,7 +274,7 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
     last = reading;
     const quiet = reading.at - stillSince >= quietMs;
     if (!base) return rebase(reading, quiet);
-    const missing = missingBetween(base, reading);
+    const missing = missingBetween(base, reading, o.publishesOnly);
     if (missing === undefined) {
       log.info('RabbitMQ counters went back (a broker or tap queue restart); counting loss from the new ones');
       return rebase(reading, quiet);

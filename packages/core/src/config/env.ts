@@ -40,6 +40,7 @@ export const ENV_FIELDS: EnvField[] = [
   field('ROLLCALL_RABBITMQ_MAX_LENGTH', ['rabbitmq', 'max_length'], 'number'),
   field('ROLLCALL_RABBITMQ_OVERFLOW', ['rabbitmq', 'overflow']),
   field('ROLLCALL_RABBITMQ_PREFETCH', ['rabbitmq', 'prefetch'], 'number'),
+  field('ROLLCALL_RABBITMQ_TRACE', ['rabbitmq', 'trace']),
   field('ROLLCALL_WRITER_BATCH_SIZE', ['writer', 'batch_size'], 'number'),
   field('ROLLCALL_WRITER_FLUSH_INTERVAL', ['writer', 'flush_interval']),
   field('ROLLCALL_RULES_ENABLED', ['rules', 'enabled'], 'boolean'),

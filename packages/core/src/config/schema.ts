@@ -95,6 +95,9 @@ export const configSchema = z.strictObject({
       max_length: z.number().int().min(1000).default(1_000_000),
       overflow: z.enum(['reject-publish', 'drop-head']).default('reject-publish'),
       prefetch: z.number().int().min(1).max(65_535).default(5000),
+      /** What the tap queue receives from the firehose: every publish and delivery (`all`), or publishes only
+       * (`publish`), with deliveries counted per queue from the management API by the lag role. */
+      trace: z.enum(['all', 'publish']).default('all'),
     })
     .prefault({}),
   extract: z

@@ -199,38 +199,41 @@ export interface InsertPayload {
   values: () => unknown[][];
 }
 
+/** An insert of exact counts into event_counts. */
+export function countsPayload(counts: CountRow[], tapBatch: number, run: number): InsertPayload {
+  const tail = `${tapBatch}\t${run}`;
+  return {
+    table: 'event_counts',
+    columns: COUNT_COLUMNS,
+    rows: counts.length,
+    tsv: () => tsv(counts, (c) => countLine(c, tail), 160),
+    values: () =>
+      counts.map((c) => [
+        chTime(c.minute).slice(0, 19),
+        c.broker,
+        c.cluster,
+        c.stream,
+        c.kind,
+        c.queue,
+        c.event_type,
+        c.source,
+        c.partition,
+        c.offset,
+        c.count,
+        c.bytes,
+        chTime(c.last_seen),
+        chTime(c.last_broker_ts),
+        c.last_size,
+        c.last_key_hash,
+        tapBatch,
+        run,
+      ]),
+  };
+}
+
 export function insertPayload(level: AuditLevel, rows: EventRow[], tapBatch: number, run: number): InsertPayload {
   const tail = `${tapBatch}\t${run}`;
-  if (level === 'counts') {
-    const counts = countRows(rows);
-    return {
-      table: 'event_counts',
-      columns: COUNT_COLUMNS,
-      rows: counts.length,
-      tsv: () => tsv(counts, (c) => countLine(c, tail), 160),
-      values: () =>
-        counts.map((c) => [
-          chTime(c.minute).slice(0, 19),
-          c.broker,
-          c.cluster,
-          c.stream,
-          c.kind,
-          c.queue,
-          c.event_type,
-          c.source,
-          c.partition,
-          c.offset,
-          c.count,
-          c.bytes,
-          chTime(c.last_seen),
-          chTime(c.last_broker_ts),
-          c.last_size,
-          c.last_key_hash,
-          tapBatch,
-          run,
-        ]),
-    };
-  }
+  if (level === 'counts') return countsPayload(countRows(rows), tapBatch, run);
   if (level === 'keys') {
     return {
       table: 'events',

@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.ts';
 import type { AuditLevel } from '../audit.ts';
 import type { EventRow, SchemaRow } from '../event.ts';
 import { migrate } from './migrations.ts';
-import { chTime, insertPayload } from './row-formats.ts';
+import { chTime, countsPayload, insertPayload, type CountRow, type InsertPayload } from './row-formats.ts';
 
 export interface Store {
   client: ClickHouseClient;
@@ -19,6 +19,9 @@ export interface Store {
   /** Inserts one batch as its streams' audit level keeps it (`rows` by default): one row per message into events,
    * or exact counts into event_counts. A replay with the same token is dropped by ClickHouse, rollups included. */
   insertEvents(rows: EventRow[], token: string, tapBatch: number, level?: AuditLevel): Promise<void>;
+  /** Inserts exact counts that were not counted from rows (RabbitMQ deliveries read from the management API), with
+   * the same deduplication as insertEvents. */
+  insertCounts(counts: CountRow[], token: string, tapBatch: number): Promise<void>;
   insertSchemas(rows: SchemaRow[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -74,7 +77,7 @@ function lockedOr(err: unknown, dir: string): unknown {
   return err;
 }
 
-export { chTime, eventsTsv } from './row-formats.ts';
+export { chTime, eventsTsv, type CountRow } from './row-formats.ts';
 
 export async function openStore(cfg: Config['clickhouse']): Promise<Store> {
   const { client, embedded, rawInsert } = await connect(cfg);
@@ -106,6 +109,37 @@ export async function openStore(cfg: Config['clickhouse']): Promise<Store> {
   );
 
   const run = randomInt(1, 2 ** 48);
+  const insert = async (payload: InsertPayload, token: string): Promise<void> => {
+    const settings = {
+      // Synchronous, whatever the engine's or a server profile's default (chDB's is async_insert=1): an async
+      // insert deduplicates by other settings, and "stored" must mean stored before the offset is committed.
+      async_insert: 0,
+      insert_deduplicate: 1,
+      insert_deduplication_token: token,
+      deduplicate_blocks_in_dependent_materialized_views: 1,
+      // One batch must land as one block so its token covers all of it (a day or month boundary still splits it
+      // by partition; ClickHouse then suffixes the token per block, which stays deterministic).
+      max_insert_block_size: Math.max(payload.rows, 1_048_576),
+    } as const;
+    if (rawInsert) {
+      // Per-insert settings here, unlike clickhouse_settings on chDB, which become session-wide SETs.
+      await rawInsert({
+        table: `${db}.${payload.table}`,
+        values: payload.tsv(),
+        format: 'TabSeparated',
+        columns: payload.columns,
+        settings,
+      });
+      return;
+    }
+    await client.insert({
+      table: `${db}.${payload.table}`,
+      values: payload.values(),
+      columns: [...payload.columns] as [string, ...string[]],
+      format: 'JSONCompactEachRow',
+      clickhouse_settings: { ...settings, max_insert_block_size: String(settings.max_insert_block_size) },
+    });
+  };
   return {
     client,
     db,
@@ -113,36 +147,11 @@ export async function openStore(cfg: Config['clickhouse']): Promise<Store> {
     run,
     async insertEvents(rows, token, tapBatch, level = 'rows') {
       if (rows.length === 0) return;
-      const payload = insertPayload(level, rows, tapBatch, run);
-      const settings = {
-        // Synchronous, whatever the engine's or a server profile's default (chDB's is async_insert=1): an async
-        // insert deduplicates by other settings, and "stored" must mean stored before the offset is committed.
-        async_insert: 0,
-        insert_deduplicate: 1,
-        insert_deduplication_token: token,
-        deduplicate_blocks_in_dependent_materialized_views: 1,
-        // One batch must land as one block so its token covers all of it (a day or month boundary still splits it
-        // by partition; ClickHouse then suffixes the token per block, which stays deterministic).
-        max_insert_block_size: Math.max(payload.rows, 1_048_576),
-      } as const;
-      if (rawInsert) {
-        // Per-insert settings here, unlike clickhouse_settings on chDB, which become session-wide SETs.
-        await rawInsert({
-          table: `${db}.${payload.table}`,
-          values: payload.tsv(),
-          format: 'TabSeparated',
-          columns: payload.columns,
-          settings,
-        });
-        return;
-      }
-      await client.insert({
-        table: `${db}.${payload.table}`,
-        values: payload.values(),
-        columns: [...payload.columns] as [string, ...string[]],
-        format: 'JSONCompactEachRow',
-        clickhouse_settings: { ...settings, max_insert_block_size: String(settings.max_insert_block_size) },
-      });
+      await insert(insertPayload(level, rows, tapBatch, run), token);
+    },
+    async insertCounts(counts, token, tapBatch) {
+      if (counts.length === 0) return;
+      await insert(countsPayload(counts, tapBatch, run), token);
     },
     async insertSchemas(rows) {
       if (rows.length === 0) return;
