@@ -1,5 +1,6 @@
 // The `rollcall` command. Read commands go through the running process's HTTP API when one answers
 // (chDB lets only one process open the embedded store), and open the store themselves otherwise.
+import { keepingOf } from '@rollcall/core/audit';
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -124,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'rules') {
     const [, sub, arg] = positionals;
     const out = (line: string) => process.stdout.write(line + '\n');
-    if (sub === 'check') return checkRules(arg ?? config.rules.dir, out, config.audit);
+    if (sub === 'check') return checkRules(arg ?? config.rules.dir, out, keepingOf(config));
     if (sub === 'backtest' && arg) {
       const now = Date.now();
       return backtestRule(

@@ -1,6 +1,7 @@
 // `rollcall rules check|backtest`: validate rule files before they go live, and replay one over history.
 import { join, resolve } from 'node:path';
-import type { AuditConfig, Config } from '@rollcall/core/config/schema';
+import type { Keeping } from '@rollcall/core/audit';
+import type { Config } from '@rollcall/core/config/schema';
 import { parseDuration } from '@rollcall/contract/duration';
 import { openStore } from '@rollcall/core/store';
 import { backtest } from '@rollcall/rules/backtest';
@@ -10,7 +11,7 @@ import { listRuleFiles, readRuleFile, RuleFileError } from '@rollcall/rules/file
 export class RulesCliError extends Error {}
 
 /** Prints one line per file; returns the exit code (1 when any file is invalid). */
-export function checkRules(dir: string, out: (line: string) => void, audit?: AuditConfig): number {
+export function checkRules(dir: string, out: (line: string) => void, audit?: Keeping): number {
   const files = ruleFilesIn(dir);
   if (files.length === 0) throw new RulesCliError(`no *.yaml rule files in ${resolve(dir)}`);
   let bad = 0;

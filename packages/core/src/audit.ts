@@ -3,7 +3,7 @@
 // and duplicate rules; `counts` no row at all, only exact counts per minute × kind × event type × source
 // (event_counts), enough for volume, baseline, ratio and freshness rules over whole minutes.
 import { AUDIT_LEVELS, type AuditLevel } from '@rollcall/contract/audit';
-import type { AuditConfig } from './config/schema.ts';
+import type { AuditConfig, Config } from './config/schema.ts';
 import type { Broker } from './event.ts';
 
 export { AUDIT_LEVELS, type AuditLevel };
@@ -36,3 +36,11 @@ export function auditLevels(audit: AuditConfig): AuditLevelOf {
  * after a crash needs its stored row (rabbitmq/stored-batches.ts). */
 export const keptLevel = (broker: Broker, level: AuditLevel): AuditLevel =>
   broker === 'rabbitmq' && level === 'counts' ? 'keys' : level;
+
+/** What the taps keep, as rules are checked against it: each stream's audit level, and whether RabbitMQ deliveries
+ * are traced one by one (`all`) or only counted per queue (`publish`: rabbitmq/delivery-counter.ts). */
+export interface Keeping extends AuditConfig {
+  rabbitmq_trace: Config['rabbitmq']['trace'];
+}
+
+export const keepingOf = (config: Config): Keeping => ({ ...config.audit, rabbitmq_trace: config.rabbitmq.trace });

@@ -1,4 +1,5 @@
 // The rules role as one unit: rule files, the engine and the notification outbox, built from config.
+import { keepingOf } from '@rollcall/core/audit';
 import { resolve } from 'node:path';
 import type { Config } from '@rollcall/core/config/schema';
 import type { Broker } from '@rollcall/core/event';
@@ -60,7 +61,7 @@ export function createAlerting({
     dir: resolve(config.rules.dir),
     log: rulesLog,
     pollMs: config.rules.reload,
-    audit: config.audit,
+    audit: keepingOf(config),
   });
   const engine = createRuleEngine({
     store,

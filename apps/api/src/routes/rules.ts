@@ -1,5 +1,6 @@
 // Rules: what runs, its state and last evaluation, its evaluations over time, validation of a rule document
 // before it is committed, and a backtest over stored history.
+import { keepingOf } from '@rollcall/core/audit';
 import { join, resolve } from 'node:path';
 import { iso, resolveRange } from '@rollcall/contract/params';
 import {
@@ -161,7 +162,11 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
     response: validateResponse,
     handler: ({ body }) => {
       try {
-        return { valid: true, rules: parseRuleFile(body.yaml, body.file, config.audit).map((r) => r.id), errors: [] };
+        return {
+          valid: true,
+          rules: parseRuleFile(body.yaml, body.file, keepingOf(config)).map((r) => r.id),
+          errors: [],
+        };
       } catch (err) {
         if (!(err instanceof RuleFileError)) throw err;
         return { valid: false, rules: [], errors: splitRuleErrors(err.message) };

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditConfig } from '@rollcall/core/config/schema';
+import type { Keeping } from '@rollcall/core/audit';
 import { parseRuleFile } from './files.ts';
 
-const audit: AuditConfig = {
+const audit: Keeping = {
   default: 'rows',
+  rabbitmq_trace: 'all',
   streams: [
     { match: '^clicks$', level: 'counts' },
     { match: '^payments\\.', level: 'keys' },
@@ -11,7 +12,7 @@ const audit: AuditConfig = {
   ],
 };
 
-const error = (text: string, config: AuditConfig = audit): string => {
+const error = (text: string, config: Keeping = audit): string => {
   try {
     parseRuleFile(text, 'rules.d/x.yaml', config);
   } catch (err) {
@@ -71,8 +72,27 @@ describe('rules against the audit levels of their streams', () => {
     ).toBe('no error');
     const glob = `rules:\n  - id: d\n    type: duplicates\n    match: { stream: 'card.*' }\n`;
     expect(error(glob)).toBe('no error');
-    expect(error(glob, { default: 'counts', streams: [] })).toMatch(
+    expect(error(glob, { default: 'counts', streams: [], rabbitmq_trace: 'all' })).toMatch(
       /x\.yaml:4: rules\.0\.match\.stream: audit\.default is counts, but duplicates rules read each message's message_id/,
+    );
+  });
+
+  it('with publish-only tracing, takes delivery counts per exchange and refuses what reads each delivery', () => {
+    const publishOnly: Keeping = { ...audit, rabbitmq_trace: 'publish' };
+    const ratio = (b: string) =>
+      `rules:\n  - id: r\n    type: ratio\n    a: { stream: cards }\n    b: ${b}\n    lo: 0.9\n`;
+    expect(error(ratio('{ stream: cards, kind: deliver }'), publishOnly)).toBe('no error');
+    expect(error(ratio('{ stream: cards, kind: deliver, event_type: CardAuthorized }'), publishOnly)).toBe(
+      'rules.d/x.yaml:5: rules.0.b.event_type: rabbitmq.trace is publish, so RabbitMQ deliveries are only counted per queue, but an event_type match reads each delivery (set rabbitmq.trace: all in rollcall.yaml)',
+    );
+    expect(error(ratio('{ stream: cards, kind: deliver, event_type: CardAuthorized }'))).toBe('no error');
+    const completeness = `rules:\n  - id: c\n    type: completeness\n    a: { stream: cards }\n    b: { stream: cards, kind: deliver }\n`;
+    expect(error(completeness, publishOnly)).toMatch(
+      /x\.yaml:5: rules\.0\.b\.stream: rabbitmq\.trace is publish, .* but completeness rules read each message's correlation_id/,
+    );
+    // Kafka has no deliveries, and publishes are traced as before.
+    expect(error(`rules:\n  - id: d\n    type: duplicates\n    match: { stream: cards }\n`, publishOnly)).toBe(
+      'no error',
     );
   });
 });

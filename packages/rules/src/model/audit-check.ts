@@ -1,7 +1,6 @@
 // A rule can only judge what the taps keep: at load time, each rule's streams must be audited at a level
 // (core/src/audit.ts) that keeps what the rule reads, or the file is refused with the line that asks for it.
-import { auditLevels, keeps, keptLevel, type AuditLevel } from '@rollcall/core/audit';
-import type { AuditConfig } from '@rollcall/core/config/schema';
+import { auditLevels, keeps, keptLevel, type AuditLevel, type Keeping } from '@rollcall/core/audit';
 import type { Broker } from '@rollcall/core/event';
 import type { Match, Rule } from './rule.ts';
 
@@ -47,14 +46,34 @@ export interface AuditProblem {
   message: string;
 }
 
+/** With publish-only tracing a RabbitMQ delivery is only counted per queue and exchange: what in a match asks for
+ * more (the field, and why), or undefined. */
+function deliveryDetail(rule: Rule, match: Match, need: LevelNeed): { field: string; why: string } | undefined {
+  if (need.level !== 'counts') return { field: need.field, why: need.why };
+  if (match.event_type !== undefined) return { field: 'event_type', why: 'an event_type match reads each delivery' };
+  if (match.source !== undefined) return { field: 'source', why: 'a source match reads each delivery' };
+  if ('group_by' in rule && rule.group_by !== undefined)
+    return { field: 'stream', why: `slicing by ${rule.group_by} reads each delivery` };
+  return undefined;
+}
+
 /** Every match whose stream is kept at too low a level. A named stream is checked against its own level; a glob
  * or no stream at all against audit.default (patterns cannot be compared with patterns). */
-export function auditProblems(rules: Rule[], audit: AuditConfig): AuditProblem[] {
+export function auditProblems(rules: Rule[], audit: Keeping): AuditProblem[] {
   const levelOf = auditLevels(audit);
   const problems: AuditProblem[] = [];
   rules.forEach((rule, i) => {
     for (const [key, match] of matchesOf(rule)) {
       const need = levelNeeded(rule, match);
+      const deliveries = match.kind === 'deliver' && match.broker !== 'kafka' && audit.rabbitmq_trace === 'publish';
+      const detail = deliveries ? deliveryDetail(rule, match, need) : undefined;
+      if (detail) {
+        problems.push({
+          path: ['rules', i, key, match[detail.field as keyof Match] !== undefined ? detail.field : 'stream'],
+          message: `rabbitmq.trace is publish, so RabbitMQ deliveries are only counted per queue, but ${detail.why} (set rabbitmq.trace: all in rollcall.yaml)`,
+        });
+        continue;
+      }
       if (need.level === 'rows' && audit.default === 'rows' && audit.streams.length === 0) continue;
       const brokers: Broker[] = match.broker ? [match.broker] : ['kafka', 'rabbitmq'];
       const named = match.stream !== undefined && !GLOB.test(match.stream);

@@ -3,7 +3,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, describeIssues, lineOf, readYaml } from '@rollcall/core/config';
-import type { AuditConfig } from '@rollcall/core/config/schema';
+import type { Keeping } from '@rollcall/core/audit';
 import type { Logger } from '@rollcall/core/log';
 import { auditProblems } from './audit-check.ts';
 import { ruleFileSchema, type Rule } from './rule.ts';
@@ -15,7 +15,7 @@ export class RuleFileError extends Error {
 }
 
 /** Validates one file's text; throws RuleFileError naming file, line and field for every problem. */
-export function parseRuleFile(text: string, fileName: string, audit?: AuditConfig): Rule[] {
+export function parseRuleFile(text: string, fileName: string, audit?: Keeping): Rule[] {
   let source;
   try {
     source = readYaml(text, fileName);
@@ -116,7 +116,7 @@ function notRegular(info: Stats): void {
 
 /** Reads one rule file (symlinks followed, size capped) and validates it; every problem is a RuleFileError
  * naming the file, and the line and field where there is one. */
-export function readRuleFile(path: string, audit?: AuditConfig): Rule[] {
+export function readRuleFile(path: string, audit?: Keeping): Rule[] {
   let text: string;
   let fd: number | undefined;
   try {
@@ -151,7 +151,7 @@ function stampOf(path: string): string | undefined {
   }
 }
 
-export function loadRuleFile(path: string, audit?: AuditConfig): Loaded {
+export function loadRuleFile(path: string, audit?: Keeping): Loaded {
   try {
     return { rules: readRuleFile(path, audit) };
   } catch (err) {
@@ -168,7 +168,7 @@ export interface RuleFilesDeps {
   /** Where polling reads changed files: by default a worker thread, so a large file never blocks the event loop. */
   parser?: RuleParser;
   /** What the taps keep per stream: a rule that needs more is refused with its line. */
-  audit?: AuditConfig;
+  audit?: Keeping;
 }
 
 export function createRuleFiles({

@@ -1,7 +1,7 @@
 // Reads and validates rule files on one long-lived worker thread (parse-worker.ts), so a large file never blocks
 // the event loop. The worker starts on first use, does not keep the process alive, and is started again after a crash.
 import { Worker } from 'node:worker_threads';
-import type { AuditConfig } from '@rollcall/core/config/schema';
+import type { Keeping } from '@rollcall/core/audit';
 import type { Rule } from './rule.ts';
 
 /** One file's outcome, as a value: it crosses from the parser thread as it is. */
@@ -10,7 +10,7 @@ export type Loaded = { rules: Rule[] } | { error: string };
 export interface ParseRequest {
   id: number;
   path: string;
-  audit?: AuditConfig | undefined;
+  audit?: Keeping | undefined;
 }
 
 export interface ParseReply {
@@ -20,7 +20,7 @@ export interface ParseReply {
 
 export interface RuleParser {
   /** The file's rules or its problem; rejects only when the parser itself failed. */
-  parse(path: string, audit?: AuditConfig): Promise<Loaded>;
+  parse(path: string, audit?: Keeping): Promise<Loaded>;
   close(): Promise<void>;
 }
 
