@@ -80,8 +80,17 @@ async function read(store: Store, p: Record<string, unknown>, rollup: boolean): 
     ),
     queryRows<Delivered>(
       store,
-      `SELECT queue, connection AS conn, count() AS n, toUnixTimestamp64Milli(min(event_at)) AS first_ms FROM ${store.db}.events
-       WHERE broker = 'rabbitmq' AND kind = 'deliver' AND ${RANGE} GROUP BY queue, conn`,
+      // Deliveries counted per queue (rabbitmq.trace: publish, rabbitmq/delivery-counter.ts) name no consumer.
+      `SELECT queue, conn, sum(n) AS n, min(first_ms) AS first_ms FROM (
+         SELECT queue, connection AS conn, count() AS n, toUnixTimestamp64Milli(min(event_at)) AS first_ms FROM ${store.db}.events
+         WHERE broker = 'rabbitmq' AND kind = 'deliver' AND ${RANGE} GROUP BY queue, conn
+         UNION ALL
+         SELECT queue, '' AS conn, sum(count) AS n, toUnixTimestamp64Milli(toDateTime64(min(minute), 3)) AS first_ms
+         FROM ${store.db}.event_counts
+         WHERE broker = 'rabbitmq' AND kind = 'deliver' AND minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64}))
+           AND minute < fromUnixTimestamp64Milli({to:Int64})
+         GROUP BY queue)
+       GROUP BY queue, conn`,
       p,
     ),
     // Offsets a group moved forward per partition while sampled, and the member holding each partition.

@@ -625,6 +625,34 @@ describe('flows', () => {
     expect(capped.omitted.edges).toBe(all.edges.length - capped.edges.length);
     await fails(await f.request('/api/v1/flows?range=1h&limit=0', { token: VIEWER }), 400, 'query.limit');
   });
+  it('draws deliveries counted per queue (rabbitmq.trace: publish) as an unnamed consumer of the queue', async () => {
+    const at = NOW - 4 * 60_000;
+    await f.store.insertEvents(
+      [row(0, { broker: 'rabbitmq', stream: 'cards.counted', kind: 'publish', routed_queues: ['fraud.counted'] })],
+      'flows-counted-publish',
+      2,
+    );
+    await f.store.insertCounts(
+      [
+        {
+          ...{ minute: at - (at % 60_000), broker: 'rabbitmq', cluster: 'local', stream: 'cards.counted' },
+          ...{ kind: 'deliver', queue: 'fraud.counted', event_type: '', source: '', partition: -1, offset: 7 },
+          ...{ count: 7, bytes: 0, last_seen: at, last_broker_ts: 0, last_size: 0, last_key_hash: 0 },
+        },
+      ],
+      'flows-counted-deliveries',
+      3,
+    );
+    const body = await ok(await f.request('/api/v1/flows?range=1h', { token: VIEWER }), flowsResponse);
+    expect(
+      body.edges.find((e) => e.id === 'rabbitmq:exchange:cards.counted->rabbitmq:queue:fraud.counted'),
+    ).toMatchObject({
+      count: 1,
+    });
+    expect(body.edges.find((e) => e.id === 'rabbitmq:queue:fraud.counted->service:(unnamed)')).toMatchObject({
+      count: 7,
+    });
+  });
 });
 
 describe('demo incident switch', () => {
