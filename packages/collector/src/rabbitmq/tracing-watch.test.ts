@@ -70,7 +70,7 @@ function fakeBroker(admin: boolean) {
   return { state, management };
 }
 
-function setup(admin: boolean) {
+function setup(admin: boolean, publishesOnly = false) {
   let clock = 1_000_000;
   const { state, management } = fakeBroker(admin);
   const lines: string[] = [];
@@ -85,6 +85,7 @@ function setup(admin: boolean) {
     health,
     now: () => clock,
     intervalMs: 0,
+    publishesOnly,
   });
   const tick = async (ms = 5_000) => {
     clock += ms;
@@ -114,6 +115,24 @@ describe('tracing watch', () => {
     expect(check()?.lost).toBe(40);
     expect(check()?.up).toBe(true);
     expect(lines.join('\n')).toContain('"lost":40,"exact":true');
+  });
+
+  it('tracing publishes only, does not take the deliveries meanwhile for lost trace messages', async () => {
+    const { state, watch, tick, check } = setup(true, true);
+    await watch.start();
+    await tick();
+    await tick();
+    state.tracing = false;
+    state.publish += 40;
+    state.deliverGet += 40; // consumed while off: the tap queue never gets delivery traces in this mode
+    await tick();
+    state.publish += 10;
+    state.deliverGet += 10;
+    state.tap.messages += 10;
+    await tick();
+    await tick();
+    await tick();
+    expect(check()?.lost).toBe(40);
   });
 
   it('stays down and says so when it may not turn tracing on; a number only once tracing is back', async () => {
