@@ -8,7 +8,8 @@
 // (last_broker_ts) and its vhost (last_key_hash), so the next round, in this process or after a restart or crash,
 // counts from the last stored reading. A round's insert token names the readings it counts between, so a retried
 // insert adds nothing; after a failed insert the state is read back from the store, since the insert may have
-// landed. A queue's first reading stores a zero count: what it delivered before Rollcall watched is not counted.
+// landed. A queue found on the first look at its vhost stores a zero count (what it delivered before Rollcall
+// watched is not counted); one that appears later is new and counted from zero.
 // Only one process may count (as with the lag sampler, whose role runs this), or two would each count the growth.
 //
 // What it cannot see. The broker reports counters every collect_statistics_interval (5 s by default), so a
@@ -65,9 +66,15 @@ export function deliveryStream(exchanges: string[]): string {
 }
 
 /** The deliveries between two readings, and whether the counter was reset in between (a node restart, or the
- * queue deleted and declared again): then what it counted since the reset, the rest being unknown. */
-export function deliveriesBetween(from: Reading | undefined, to: Reading): { count: number; reset: boolean } {
-  if (!from) return { count: 0, reset: false };
+ * queue deleted and declared again): then what it counted since the reset, the rest being unknown. Without an
+ * earlier reading, a queue that appeared while its vhost was watched is new and counted from zero; one found on
+ * the first look at its vhost gives the baseline. */
+export function deliveriesBetween(
+  from: Reading | undefined,
+  to: Reading,
+  watched: boolean,
+): { count: number; reset: boolean } {
+  if (!from) return { count: watched ? to.value : 0, reset: false };
   if (Math.abs(to.bootedAt - from.bootedAt) > BOOT_SLACK_MS || to.value < from.value)
     return { count: to.value, reset: true };
   return { count: to.value - from.value, reset: false };
@@ -83,6 +90,8 @@ export function createDeliveryCounter({
   const cfg = config.rabbitmq;
   const log = parentLog.child({ role: 'rabbitmq-deliveries', cluster: cfg.cluster });
   let readings: Map<string, Reading> | undefined;
+  // Vhosts read at least once by this process: a queue without a reading that appears in one of them is new.
+  const watched = new Set<string>();
   let countedUpTo: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -122,7 +131,7 @@ export function createDeliveryCounter({
       const k = key(vhost, q.name);
       const reading = { value: q.deliverGet, bootedAt: bootedAt[q.node] ?? 0 };
       const before = last.get(k);
-      const { count, reset } = deliveriesBetween(before, reading);
+      const { count, reset } = deliveriesBetween(before, reading, watched.has(vhost));
       if (reset)
         log.warn(
           'a queue delivery counter started again (node restart or queue declared again); deliveries after the last reading before it are not counted',
@@ -168,10 +177,18 @@ export function createDeliveryCounter({
       try {
         await store.insertCounts(rows, token, at);
       } catch (err) {
-        readings = undefined; // it may have landed: read the state back before counting again
+        // It may have landed: read the state back and start over as at start-up before counting again.
+        readings = undefined;
+        watched.clear();
         throw err;
       }
-      for (const r of reads) for (const [k, v] of r.next) last.set(k, v);
+      cfg.vhosts.forEach((vhost, i) => {
+        // Queues gone from the vhost are forgotten: declared again, they are new queues counted from zero.
+        const prefix = key(vhost, '');
+        for (const k of last.keys()) if (k.startsWith(prefix) && !reads[i]?.next.has(k)) last.delete(k);
+        for (const [k, v] of reads[i]?.next ?? []) last.set(k, v);
+        watched.add(vhost);
+      });
       countedUpTo = at - STATISTICS_DELAY_MS;
     } catch (err) {
       log.warn('could not count RabbitMQ deliveries this round; the next round counts them', {

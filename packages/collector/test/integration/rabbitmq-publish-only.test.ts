@@ -93,15 +93,16 @@ describe('RabbitMQ publish-only tracing', () => {
       await ch.queueBind({ queue: audit, exchange: cards, routingKey: 'card.visa' });
       await ch.close();
 
-      const first = newCounter();
-      await first.start(); // the baseline: what the queues delivered before is not counted
-
-      const publish = async (n: number) => {
+      const publish = async (n: number, routingKey?: string) => {
         const publisher = amqp.createPublisher({ confirm: true, maxAttempts: 1 });
         await Promise.all(
           Array.from({ length: n }, (_, i) =>
             publisher.send(
-              { exchange: cards, routingKey: i % 3 === 0 ? 'card.visa' : 'card.mc', type: 'CardAuthorized' },
+              {
+                exchange: cards,
+                routingKey: routingKey ?? (i % 3 === 0 ? 'card.visa' : 'card.mc'),
+                type: 'CardAuthorized',
+              },
               { i },
             ),
           ),
@@ -143,11 +144,32 @@ describe('RabbitMQ publish-only tracing', () => {
           `${n} deliveries of ${queue} counted`,
         );
 
+      // Delivered before the counter first looked: its baseline, not counted.
+      await publish(30, 'card.mc');
+      await consume(fraud, 30);
+      await waitUntil(
+        async () => (await management.queueDeliveries(vhost)).find((q) => q.name === fraud)?.deliverGet,
+        (n) => n === 30,
+        30_000,
+        'the broker to report the early deliveries',
+      );
+      const first = newCounter();
+      await first.start();
+      // A queue declared while the counter watches is new: all its deliveries count.
+      const late = `${name}.late`;
+      const setup = await amqp.acquire();
+      await setup.queueDeclare({ queue: late, durable: true });
+      await setup.queueBind({ queue: late, exchange: cards, routingKey: 'card.#' });
+      await setup.close();
+      await first.count();
+
       await publish(3000);
       await consume(fraud, 3000);
       await consume(audit, 1000);
+      await consume(late, 3000);
       await counted(first, fraud, 3000);
       await counted(first, audit, 1000);
+      await counted(first, late, 3000);
       await waitUntil(
         () => management.queueDepth(vhost, tapQueue),
         (n) => n === 0,
@@ -163,9 +185,9 @@ describe('RabbitMQ publish-only tracing', () => {
 
       const count = (kind: 'publish' | 'deliver') =>
         countEvents(store, { broker: 'rabbitmq', stream: cards, kind }).then((d) => d.count);
-      expect(await count('publish')).toBe(3000);
-      // 4000 deliveries, none of them a row: the tap queue never received a delivery trace
-      expect(await count('deliver')).toBe(4000);
+      expect(await count('publish')).toBe(3030);
+      // 7000 deliveries, none of them a row: the tap queue never received a delivery trace
+      expect(await count('deliver')).toBe(7000);
       const [rows] = await queryRows<{ n: string }>(
         store,
         `SELECT count() AS n FROM ${store.db}.events WHERE kind = 'deliver' AND stream = {s:String}`,
