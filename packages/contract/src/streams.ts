@@ -64,6 +64,12 @@ export const streamDetailResponse = z.object({
     .describe(
       'what the tap keeps per message of this stream (audit in rollcall.yaml): rows, keys (a narrow row) or counts (no row, exact counts per minute)',
     ),
+  deliveries: z
+    .enum(['traced', 'counted'])
+    .nullable()
+    .describe(
+      'RabbitMQ deliveries: a row each (traced, rabbitmq.trace: all) or exact counts per queue from the management API (counted, rabbitmq.trace: publish); null for Kafka',
+    ),
   count: z.number(),
   bytes: z.number(),
   event_types: z.array(z.object({ event_type: z.string(), kind: z.string(), count: z.number(), bytes: z.number() })),

@@ -129,7 +129,7 @@ export async function streamsPage(
 const shift = (r: TimeRange, by: number): TimeRange => ({ from: r.from - by, to: r.to - by });
 
 /** The detail without the echoed range and the rules watching the stream, which the route adds. */
-export type StoredStreamDetail = Omit<StreamDetail, 'from' | 'to' | 'rules' | 'alert_spans' | 'audit'>;
+export type StoredStreamDetail = Omit<StreamDetail, 'from' | 'to' | 'rules' | 'alert_spans' | 'audit' | 'deliveries'>;
 
 /** undefined when the stream has never been seen at all. */
 export async function streamDetail(

@@ -1,5 +1,6 @@
 // Streams, their detail and metadata rows, counts, and time series.
 import { auditLevels, keptLevel } from '@rollcall/core/audit';
+import type { Broker } from '@rollcall/core/event';
 import { countEvents } from '@rollcall/core/store/queries';
 import { iso, resolveRange } from '@rollcall/contract/params';
 import { dropsQuery, dropsResponse } from '@rollcall/contract/drops';
@@ -26,6 +27,8 @@ import { ruleStates } from './rules.ts';
 
 export function streamRoutes({ routes, store, config, now, alerting }: RouteDeps): void {
   const auditLevel = auditLevels(config.audit);
+  const deliveriesOf = (broker: Broker): 'traced' | 'counted' | null =>
+    broker === 'kafka' ? null : config.rabbitmq.trace === 'publish' ? 'counted' : 'traced';
   routes.add({
     method: 'get',
     path: '/api/v1/streams',
@@ -63,6 +66,7 @@ export function streamRoutes({ routes, store, config, now, alerting }: RouteDeps
         to: iso(range.to),
         ...detail,
         audit: keptLevel(params.broker, auditLevel(params.broker, params.stream)),
+        deliveries: deliveriesOf(params.broker),
         rules,
         alert_spans: await alertSpans(
           store,

@@ -157,6 +157,7 @@ describe('streams', () => {
       streamDetailResponse,
     );
     expect(body.count).toBe(SEEDED.orders);
+    expect([body.audit, body.deliveries]).toEqual(['rows', null]); // Kafka has no deliveries
     expect(body.event_types.map((t) => [t.event_type, t.count])).toEqual([
       ['OrderPlaced', 80],
       ['OrderCancelled', 40],

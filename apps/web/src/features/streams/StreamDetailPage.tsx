@@ -224,6 +224,7 @@ export default function StreamDetailPage() {
           {broker}
           {d ? ` · ${d.cluster}` : ''}
           {d && AUDIT_NOTES[d.audit].meta ? ` · ${AUDIT_NOTES[d.audit].meta}` : ''}
+          {d?.deliveries === 'counted' ? ' · deliveries counted per queue, not traced' : ''}
         </span>
       }
     >
