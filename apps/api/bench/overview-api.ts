@@ -12,6 +12,8 @@ import { silentLogger } from '@rollcall/core/log';
 import { openStore } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
 import { createApp } from '../src/app.ts';
+import { timeCalls } from './timing.ts';
+import { benchEvent, tableRows } from './traffic.ts';
 
 const { values } = parseArgs({
   options: {
@@ -38,43 +40,18 @@ function row(i: number): EventRow {
   // Uniform over the week: the last 15 minutes hold TOTAL × 15 / (7 × 24 × 60) events, as steady traffic would.
   const at = now - Math.floor((((i * 7919) % TOTAL) / TOTAL) * DAYS * 86_400_000);
   const s = i % STREAMS;
-  const broker = s % 3 === 0 ? 'rabbitmq' : 'kafka';
-  return {
-    observed_at: at,
-    broker_ts: at - 3,
-    broker,
-    cluster: 'bench',
+  return benchEvent(at, i, {
+    broker: s % 3 === 0 ? 'rabbitmq' : 'kafka',
     stream: `stream-${s}`,
-    routing_key: '',
-    partition: broker === 'kafka' ? i % 6 : -1,
-    offset: broker === 'kafka' ? i : -1,
-    kind: 'publish',
-    queue: '',
-    routed_queues: [],
     event_type: `Event${i % 7}`,
     source: `service-${s % 12}`,
     message_id: `m${i}`,
-    correlation_id: `c${i}`,
-    trace_id: '',
-    key_hash: i,
-    size: 200 + (i % 300),
-    header_count: 4,
     schema_fingerprint: 1 + (i % 5),
-    parse_error: '',
-    connection: '',
-    user: '',
-    delivery_hash: 0,
-  };
+  });
 }
 
 const fillStarted = performance.now();
-const existing = Number(
-  (
-    await (
-      await store.client.query({ query: `SELECT count() AS n FROM ${store.db}.events`, format: 'JSONEachRow' })
-    ).json<{ n: string }>()
-  )[0]?.n ?? 0,
-);
+const existing = await tableRows(store, 'events');
 for (let from = existing; from < TOTAL; from += BATCH) {
   const rows = Array.from({ length: Math.min(BATCH, TOTAL - from) }, (_, k) => row(from + k));
   await store.insertEvents(rows, `overview-bench-${from}`, from);
@@ -99,21 +76,14 @@ const CALLS = [
   '/api/v1/series?range=7d&by=broker&kind=publish',
 ];
 
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const results: { call: string; p50: number; p95: number; max: number; status: number }[] = [];
 for (const call of CALLS) {
-  const times: number[] = [];
-  let status = 0;
-  for (let r = 0; r < RUNS + 2; r++) {
-    const t = performance.now();
+  const { last: status, ...timing } = await timeCalls(RUNS, async () => {
     const res = await app.request(call);
     await res.text();
-    status = res.status;
-    if (r >= 2) times.push(performance.now() - t); // the first two warm the engine's caches
-  }
-  times.sort((a, b) => a - b);
-  results.push({ call, p50: pct(times, 50), p95: pct(times, 95), max: times.at(-1) ?? 0, status });
+    return res.status;
+  });
+  results.push({ call, ...timing, status });
 }
 await store.close();
 

@@ -19,6 +19,8 @@ import { silentLogger } from '@rollcall/core/log';
 import { chTime, openStore } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
 import { createApp } from '../src/app.ts';
+import { percentile, timeCalls } from './timing.ts';
+import { benchEvent, tableRows } from './traffic.ts';
 
 const { values } = parseArgs({
   options: {
@@ -50,45 +52,21 @@ const streamName = (s: number) =>
 
 function event(s: number, at: number, i: number): EventRow {
   const broker = brokerOf(s);
-  return {
-    observed_at: at,
-    broker_ts: at - 3,
+  return benchEvent(at, i, {
     broker,
-    cluster: 'bench',
     stream: streamName(s),
     routing_key: broker === 'rabbitmq' ? `key.${i % 3}` : '',
-    partition: broker === 'kafka' ? i % 6 : -1,
-    offset: broker === 'kafka' ? i : -1,
-    kind: 'publish',
-    queue: '',
-    routed_queues: [],
     event_type: `Event${(s + i) % 4}`,
     source: `service-${s % 80}`,
     message_id: `m${s}-${i}`,
-    correlation_id: `c${i}`,
-    trace_id: '',
-    key_hash: i,
-    size: 200 + (i % 300),
-    header_count: 4,
     schema_fingerprint: 1 + (s % 5),
-    parse_error: '',
-    connection: '',
-    user: '',
-    delivery_hash: 0,
-  };
+  });
 }
 
 // Traffic: stream s publishes 1 + s % 3 messages a minute for the last three hours, and the same in the same hour a
 // week earlier (the list's baseline).
 const fillStarted = performance.now();
-const count = async (table: string) =>
-  Number(
-    (
-      await (
-        await store.client.query({ query: `SELECT count() AS n FROM ${store.db}.${table}`, format: 'JSONEachRow' })
-      ).json<{ n: string }>()
-    )[0]?.n ?? 0,
-  );
+const count = (table: string) => tableRows(store, table);
 // A store seeded by an earlier run (--dir) is measured as it is; its data ages, so reseed for a fair "now".
 const seeded = (await count('events')) > 0;
 const minutes = [
@@ -183,23 +161,14 @@ const CALLS = [
   '/api/v1/streams?range=1h',
   '/api/v1/lag',
 ];
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const api: { call: string; p50: number; p95: number; max: number; kb: number; status: number }[] = [];
 for (const call of CALLS) {
-  const times: number[] = [];
-  let status = 0;
-  let bytes = 0;
-  for (let r = 0; r < RUNS + 2; r++) {
-    const t = performance.now();
+  const { last, ...timing } = await timeCalls(RUNS, async () => {
     const res = await fetch(base + call, { headers: { 'accept-encoding': 'br, gzip' } });
-    bytes = (await res.arrayBuffer()).byteLength;
-    status = res.status;
-    if (r >= 2) times.push(performance.now() - t); // the first two warm the engine's caches
-  }
-  times.sort((a, b) => a - b);
-  api.push({ call, p50: pct(times, 50), p95: pct(times, 95), max: times.at(-1) ?? 0, kb: bytes / 1024, status });
-  process.stdout.write(`${call}: p50 ${pct(times, 50).toFixed(0)} ms\n`);
+    return { bytes: (await res.arrayBuffer()).byteLength, status: res.status };
+  });
+  api.push({ call, ...timing, kb: last.bytes / 1024, status: last.status });
+  process.stdout.write(`${call}: p50 ${timing.p50.toFixed(0)} ms\n`);
 }
 
 // In the browser: each page loaded cold (a new context) RUNS / 2 times, at 1280×800.
@@ -293,7 +262,7 @@ for (const p of PAGES) {
     await browser.close();
   }
   const median = (k: keyof PageTiming) =>
-    pct(
+    percentile(
       timings.map((x) => x[k]).sort((a, b) => a - b),
       50,
     );
