@@ -1,7 +1,7 @@
 // One line/area chart over time for every page: series from the API become rows keyed by time. A null is a gap
 // (no data, or no tap watching), never a zero; a bucket still filling is left out of the line and marked, so the
 // right edge never dips; every chart can be read as a table instead.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import {
   Area,
   CartesianGrid,
@@ -282,6 +282,34 @@ function ChartTable({
   );
 }
 
+/** A chart with no axes or legend, sized by its CSS class: its marks (lines, areas) are the children. */
+export function SparkFrame<R extends { t: number }>({
+  className,
+  ariaLabel,
+  rows,
+  marginY,
+  children,
+}: {
+  className: string;
+  ariaLabel: string;
+  rows: R[];
+  /** Room above and below the marks, in px. */
+  marginY: number;
+  children: ReactNode;
+}) {
+  return (
+    <div className={className} role="img" aria-label={ariaLabel}>
+      <ResponsiveContainer width="100%" height="100%">
+        <ComposedChart data={rows} margin={{ top: marginY, right: 2, bottom: marginY, left: 2 }}>
+          <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} hide />
+          <YAxis hide domain={['auto', 'auto']} />
+          {children}
+        </ComposedChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
 /** A tiny value-vs-threshold line for tables. */
 export function Sparkline({
   values,
@@ -297,23 +325,17 @@ export function Sparkline({
     { key: 'th', points: threshold },
   ]);
   return (
-    <div className="sparkline" role="img" aria-label={ariaLabel}>
-      <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart data={rows} margin={{ top: 2, right: 2, bottom: 2, left: 2 }}>
-          <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} hide />
-          <YAxis hide domain={['auto', 'auto']} />
-          <Line
-            dataKey="s1"
-            stroke="var(--bad)"
-            strokeDasharray="3 3"
-            dot={false}
-            isAnimationActive={false}
-            type="stepAfter"
-            connectNulls
-          />
-          <Line dataKey="s0" stroke="var(--c1)" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls />
-        </ComposedChart>
-      </ResponsiveContainer>
-    </div>
+    <SparkFrame className="sparkline" ariaLabel={ariaLabel} rows={rows} marginY={2}>
+      <Line
+        dataKey="s1"
+        stroke="var(--bad)"
+        strokeDasharray="3 3"
+        dot={false}
+        isAnimationActive={false}
+        type="stepAfter"
+        connectNulls
+      />
+      <Line dataKey="s0" stroke="var(--c1)" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls />
+    </SparkFrame>
   );
 }

@@ -1,11 +1,12 @@
 // One strip per firing or pending alert on the overview: the problem in words, how long, when it was last
 // confirmed, and a sparkline of its recent windows against what was expected.
 import { useQuery } from '@tanstack/react-query';
-import { Area, ComposedChart, Line, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { Area, Line } from 'recharts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { Badge } from '../../components/Badge.tsx';
 import { Empty } from '../../components/Panel.tsx';
+import { SparkFrame } from '../../components/TimeSeriesChart.tsx';
 import { useNow } from '../../lib/use-now.ts';
 import { routes } from '../../routes.ts';
 import { alertQueries, type Alert } from '../alerts/queries.ts';
@@ -30,40 +31,34 @@ function AlertSparkline({ evaluations, label }: { evaluations: Evaluation[]; lab
   }));
   const rows = withBreaks<(typeof windows)[number]>(windows, (t) => ({ t, v: null, band: null, th: null }));
   return (
-    <div className="strip-spark" role="img" aria-label={label}>
-      <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart data={rows} margin={{ top: 3, right: 2, bottom: 3, left: 2 }}>
-          <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} hide />
-          <YAxis hide domain={['auto', 'auto']} />
-          <Area
-            dataKey="band"
-            stroke="none"
-            fill="var(--good)"
-            fillOpacity={0.18}
-            isAnimationActive={false}
-            type="stepAfter"
-            connectNulls={false}
-          />
-          <Line
-            dataKey="th"
-            stroke="var(--bad)"
-            strokeDasharray="3 3"
-            dot={false}
-            isAnimationActive={false}
-            type="stepAfter"
-            connectNulls={false}
-          />
-          <Line
-            dataKey="v"
-            stroke="var(--c1)"
-            strokeWidth={1.5}
-            dot={false}
-            isAnimationActive={false}
-            connectNulls={false}
-          />
-        </ComposedChart>
-      </ResponsiveContainer>
-    </div>
+    <SparkFrame className="strip-spark" ariaLabel={label} rows={rows} marginY={3}>
+      <Area
+        dataKey="band"
+        stroke="none"
+        fill="var(--good)"
+        fillOpacity={0.18}
+        isAnimationActive={false}
+        type="stepAfter"
+        connectNulls={false}
+      />
+      <Line
+        dataKey="th"
+        stroke="var(--bad)"
+        strokeDasharray="3 3"
+        dot={false}
+        isAnimationActive={false}
+        type="stepAfter"
+        connectNulls={false}
+      />
+      <Line
+        dataKey="v"
+        stroke="var(--c1)"
+        strokeWidth={1.5}
+        dot={false}
+        isAnimationActive={false}
+        connectNulls={false}
+      />
+    </SparkFrame>
   );
 }
 
