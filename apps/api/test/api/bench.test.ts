@@ -1,19 +1,14 @@
 // Bench routes over stored runs: list, detail with the baseline comparison, HTML and Markdown reports, marking
 // a baseline (admin only), bad ids and unknown runs.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { saveRun } from '@rollcall/bench-runs/store';
 import { runFixture } from '@rollcall/bench-runs/testing/fixture';
 import { runDetailResponse, runsResponse, storedRunSchema } from '@rollcall/contract/bench';
-import { ADMIN, createFixture, VIEWER, type Fixture } from './fixture.ts';
+import { ADMIN, VIEWER, useFixture } from './fixture.ts';
 
-let f: Fixture;
-beforeAll(async () => {
-  f = await createFixture();
-  await saveRun(f.store, runFixture({ id: '20261123-100000-aaaa', produce: 10_000, p99: 20 }));
-  await saveRun(f.store, runFixture({ id: '20261123-110000-bbbb', produce: 7_000, p99: 30 }));
-}, 60_000);
-afterAll(async () => {
-  await f.close();
+const f = useFixture(async (api) => {
+  await saveRun(api.store, runFixture({ id: '20261123-100000-aaaa', produce: 10_000, p99: 20 }));
+  await saveRun(api.store, runFixture({ id: '20261123-110000-bbbb', produce: 7_000, p99: 30 }));
 });
 
 describe('bench routes', () => {

@@ -1,6 +1,7 @@
 // One API over a real embedded store with seeded events, a real rules role and three callers (none, viewer, admin).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
 import type { EventRow, SchemaRow } from '@rollcall/core/event';
 import { createLogger } from '@rollcall/core/log';
@@ -189,5 +190,35 @@ export async function createFixture({ tokens = true }: { tokens?: boolean } = {}
         }),
       ),
     close: () => store.close(),
+  };
+}
+
+/** The fixture for one test file: created (then `seed`ed) before the file's tests, closed after them. Reading it
+ * before the tests start throws. */
+export function useFixture(seed?: (f: Fixture) => Promise<void> | void): Fixture {
+  let fixture: Fixture | undefined;
+  const current = () => {
+    if (!fixture) throw new Error('the fixture is created before the tests start');
+    return fixture;
+  };
+  beforeAll(async () => {
+    fixture = await createFixture();
+    await seed?.(fixture);
+  }, 60_000);
+  afterAll(async () => {
+    await fixture?.close();
+  });
+  return {
+    get store() {
+      return current().store;
+    },
+    get alerting() {
+      return current().alerting;
+    },
+    get metrics() {
+      return current().metrics;
+    },
+    request: (path, init) => current().request(path, init),
+    close: () => current().close(),
   };
 }

@@ -2,9 +2,9 @@
 // route's schema, skewed towards what breaks parsers (times outside 1970..2100, huge durations, unsafe integers,
 // out-of-range limits), against a real embedded store. No answer may be a 5xx, and every refusal is problem+json.
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { z } from 'zod';
-import { ADMIN, createFixture, NOW, type Fixture } from './fixture.ts';
+import { ADMIN, NOW, useFixture } from './fixture.ts';
 
 const jsonSchema: z.ZodType<JsonSchema> = z.lazy(() =>
   z.object({
@@ -190,13 +190,7 @@ function requestFor(route: Route): fc.Arbitrary<{ url: string; body: unknown }> 
     });
 }
 
-let f: Fixture;
-beforeAll(async () => {
-  f = await createFixture();
-}, 60_000);
-afterAll(async () => {
-  await f.close();
-});
+const f = useFixture();
 
 it('answers every generated request to every OpenAPI route without a 5xx', async () => {
   const doc = documentSchema.parse(await (await f.request('/api/v1/openapi.json', { token: ADMIN })).json());

@@ -1,18 +1,13 @@
 // /metrics: per-stream counters with bounded label cardinality, collector and rule metrics, and output that
 // Prometheus's own checker accepts.
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, row, type Fixture } from './fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { row, useFixture } from './fixture.ts';
 
-let f: Fixture;
-beforeAll(async () => {
-  f = await createFixture();
-  await f.metrics.refreshTopStreams();
-  f.metrics.stored('kafka', [row(1), row(2), row(3), row(4, { stream: 'payments', event_type: 'PaymentTaken' })], 25);
-  f.metrics.insertFailed('kafka');
-}, 60_000);
-afterAll(async () => {
-  await f.close();
+const f = useFixture(async (api) => {
+  await api.metrics.refreshTopStreams();
+  api.metrics.stored('kafka', [row(1), row(2), row(3), row(4, { stream: 'payments', event_type: 'PaymentTaken' })], 25);
+  api.metrics.insertFailed('kafka');
 });
 
 const scrape = async () => {

@@ -1,6 +1,6 @@
 // Every route: the happy path parsed with the route's own schema, bad parameters (400 problem+json naming the
 // field), auth (401/403) and unknown ids (404), against a real embedded store.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
@@ -15,15 +15,9 @@ import { backtestResponse, ruleDetailResponse, rulesResponse, validateResponse }
 import { seriesResponse } from '@rollcall/contract/series';
 import { countResponse, eventsResponse, streamDetailResponse, streamsResponse } from '@rollcall/contract/streams';
 import { insertEvaluations } from '@rollcall/rules/alert-store';
-import { ADMIN, createFixture, NOW, row, RULES, SEEDED, VIEWER, type Fixture } from './fixture.ts';
+import { ADMIN, NOW, row, RULES, SEEDED, VIEWER, useFixture } from './fixture.ts';
 
-let f: Fixture;
-beforeAll(async () => {
-  f = await createFixture();
-}, 60_000);
-afterAll(async () => {
-  await f.close();
-});
+const f = useFixture();
 
 const problemSchema = z.object({
   type: z.string(),

@@ -1,10 +1,10 @@
 // True numbers in the series: the bucket still filling is marked partial, and time before the first message or
 // while no tap watched is a gap (null), never a zero; a watched silence is a zero.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventRow } from '@rollcall/core/testing/event-row';
 import { insertHeartbeats } from '@rollcall/core/store/coverage';
 import { seriesResponse, type SeriesResponse } from '@rollcall/contract/series';
-import { createFixture, NOW, VIEWER, type Fixture } from './fixture.ts';
+import { NOW, VIEWER, useFixture } from './fixture.ts';
 
 const S = 1000;
 const M = 60_000;
@@ -17,13 +17,11 @@ const SILENT: [number, number] = [B + 8 * M, B + 9 * M];
 const FIRST = B + 3 * M;
 const inside = (t: number, [a, b]: [number, number]) => t >= a && t < b;
 
-let f: Fixture;
-beforeAll(async () => {
-  f = await createFixture();
+const f = useFixture(async (api) => {
   const beats = [];
   for (let at = B + 2 * M; at <= B + 10 * M + 15 * S; at += 5 * S)
     if (!inside(at, UNWATCHED)) beats.push({ tap: 'rabbitmq/local', at, up: true, watermark: at - 3 * S, reason: '' });
-  await insertHeartbeats(f.store, beats);
+  await insertHeartbeats(api.store, beats);
   const rows = [];
   for (let at = FIRST, i = 0; at <= B + 10 * M + 15 * S; at += 2 * S, i++) {
     if (inside(at, UNWATCHED) || inside(at, SILENT)) continue;
@@ -38,10 +36,7 @@ beforeAll(async () => {
       }),
     );
   }
-  await f.store.insertEvents(rows, 'series-test', 1);
-}, 60_000);
-afterAll(async () => {
-  await f?.close();
+  await api.store.insertEvents(rows, 'series-test', 1);
 });
 
 async function get(query: string): Promise<SeriesResponse> {
