@@ -4,7 +4,6 @@
 //   npm run -w @rollcall/api bench:overview -- [--events 10000000] [--runs 20] [--dir /tmp/x]
 // It lives with the API because it drives the app in-process (no application imports another); the budget it
 // checks is the dashboard's.
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '@rollcall/core/config';
 import type { EventRow } from '@rollcall/core/event';
@@ -12,6 +11,7 @@ import { silentLogger } from '@rollcall/core/log';
 import { openStore } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
 import { createApp } from '../src/app.ts';
+import { writeResults } from './results.ts';
 import { timeCalls } from './timing.ts';
 import { benchEvent, tableRows } from './traffic.ts';
 
@@ -89,7 +89,6 @@ await store.close();
 
 const stored = Math.max(existing, TOTAL);
 const json = {
-  at: new Date().toISOString(),
   events: stored,
   streams: STREAMS,
   days: DAYS,
@@ -98,7 +97,6 @@ const json = {
   budget_ms: 200,
   results,
 };
-writeFileSync(new URL('../../bench/results/overview-api.json', import.meta.url), JSON.stringify(json, null, 2) + '\n');
 const md = [
   '# Overview API latency on a large embedded store',
   '',
@@ -112,5 +110,4 @@ const md = [
   ),
   '',
 ].join('\n');
-writeFileSync(new URL('../../bench/results/overview-api.md', import.meta.url), md);
-process.stdout.write(md);
+writeResults('overview-api', json, md);

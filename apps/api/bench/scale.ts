@@ -7,7 +7,6 @@
 //     after it) and one interaction (a sort on Streams and Lag, a search on Flows) until its result is drawn.
 // Results: bench/results/scale.{json,md}.
 //   npm run -w @rollcall/web build && npm run -w @rollcall/api bench:scale -- [--streams 1000] [--groups 10000] [--runs 10]
-import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +18,7 @@ import { silentLogger } from '@rollcall/core/log';
 import { chTime, openStore } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
 import { createApp } from '../src/app.ts';
+import { writeResults } from './results.ts';
 import { percentile, timeCalls } from './timing.ts';
 import { benchEvent, tableRows } from './traffic.ts';
 
@@ -284,7 +284,6 @@ await store.close();
 
 const COMMAND = 'npm run -w @rollcall/web build && npm run -w @rollcall/api bench:scale';
 const json = {
-  at: new Date().toISOString(),
   command: COMMAND,
   streams: STREAMS,
   groups: GROUPS,
@@ -296,7 +295,6 @@ const json = {
   api,
   web,
 };
-writeFileSync(new URL('../../bench/results/scale.json', import.meta.url), JSON.stringify(json, null, 2) + '\n');
 const ms = (n: number) => n.toFixed(0);
 const md = [
   '# The dashboard at 1,000 topics and 10,000 consumer groups',
@@ -324,5 +322,4 @@ const md = [
   ),
   '',
 ].join('\n');
-writeFileSync(new URL('../../bench/results/scale.md', import.meta.url), md);
-process.stdout.write(md);
+writeResults('scale', json, md);

@@ -282,12 +282,16 @@ function ChartTable({
   );
 }
 
-/** A chart with no axes or legend, sized by its CSS class: its marks (lines, areas) are the children. */
-export function SparkFrame<R extends { t: number }>({
+/** A tiny value-against-threshold chart with no axes or legend, sized by its CSS class: the threshold dashed and
+ * stepping, the value over it; `children` draw beneath both (a band). */
+export function SparkChart<R extends { t: number }>({
   className,
   ariaLabel,
   rows,
   marginY,
+  value,
+  threshold,
+  connectNulls,
   children,
 }: {
   className: string;
@@ -295,7 +299,12 @@ export function SparkFrame<R extends { t: number }>({
   rows: R[];
   /** Room above and below the marks, in px. */
   marginY: number;
-  children: ReactNode;
+  /** The rows' keys of the value and the threshold. */
+  value: string;
+  threshold: string;
+  /** Whether a line bridges a null (else a null is a gap). */
+  connectNulls: boolean;
+  children?: ReactNode;
 }) {
   return (
     <div className={className} role="img" aria-label={ariaLabel}>
@@ -304,6 +313,23 @@ export function SparkFrame<R extends { t: number }>({
           <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} hide />
           <YAxis hide domain={['auto', 'auto']} />
           {children}
+          <Line
+            dataKey={threshold}
+            stroke="var(--bad)"
+            strokeDasharray="3 3"
+            dot={false}
+            isAnimationActive={false}
+            type="stepAfter"
+            connectNulls={connectNulls}
+          />
+          <Line
+            dataKey={value}
+            stroke="var(--c1)"
+            strokeWidth={1.5}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls={connectNulls}
+          />
         </ComposedChart>
       </ResponsiveContainer>
     </div>
@@ -325,17 +351,14 @@ export function Sparkline({
     { key: 'th', points: threshold },
   ]);
   return (
-    <SparkFrame className="sparkline" ariaLabel={ariaLabel} rows={rows} marginY={2}>
-      <Line
-        dataKey="s1"
-        stroke="var(--bad)"
-        strokeDasharray="3 3"
-        dot={false}
-        isAnimationActive={false}
-        type="stepAfter"
-        connectNulls
-      />
-      <Line dataKey="s0" stroke="var(--c1)" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls />
-    </SparkFrame>
+    <SparkChart
+      className="sparkline"
+      ariaLabel={ariaLabel}
+      rows={rows}
+      marginY={2}
+      value="s0"
+      threshold="s1"
+      connectNulls
+    />
   );
 }

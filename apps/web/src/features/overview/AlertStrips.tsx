@@ -1,12 +1,12 @@
 // One strip per firing or pending alert on the overview: the problem in words, how long, when it was last
 // confirmed, and a sparkline of its recent windows against what was expected.
 import { useQuery } from '@tanstack/react-query';
-import { Area, Line } from 'recharts';
+import { Area } from 'recharts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { Badge } from '../../components/Badge.tsx';
 import { Empty } from '../../components/Panel.tsx';
-import { SparkFrame } from '../../components/TimeSeriesChart.tsx';
+import { SparkChart } from '../../components/TimeSeriesChart.tsx';
 import { useNow } from '../../lib/use-now.ts';
 import { routes } from '../../routes.ts';
 import { alertQueries, type Alert } from '../alerts/queries.ts';
@@ -31,7 +31,15 @@ function AlertSparkline({ evaluations, label }: { evaluations: Evaluation[]; lab
   }));
   const rows = withBreaks<(typeof windows)[number]>(windows, (t) => ({ t, v: null, band: null, th: null }));
   return (
-    <SparkFrame className="strip-spark" ariaLabel={label} rows={rows} marginY={3}>
+    <SparkChart
+      className="strip-spark"
+      ariaLabel={label}
+      rows={rows}
+      marginY={3}
+      value="v"
+      threshold="th"
+      connectNulls={false}
+    >
       <Area
         dataKey="band"
         stroke="none"
@@ -41,24 +49,7 @@ function AlertSparkline({ evaluations, label }: { evaluations: Evaluation[]; lab
         type="stepAfter"
         connectNulls={false}
       />
-      <Line
-        dataKey="th"
-        stroke="var(--bad)"
-        strokeDasharray="3 3"
-        dot={false}
-        isAnimationActive={false}
-        type="stepAfter"
-        connectNulls={false}
-      />
-      <Line
-        dataKey="v"
-        stroke="var(--c1)"
-        strokeWidth={1.5}
-        dot={false}
-        isAnimationActive={false}
-        connectNulls={false}
-      />
-    </SparkFrame>
+    </SparkChart>
   );
 }
 
