@@ -282,15 +282,13 @@ function ChartTable({
   );
 }
 
-/** A tiny value-against-threshold chart with no axes or legend, sized by its CSS class: the threshold dashed and
- * stepping, the value over it; `children` draw beneath both (a band). */
-export function SparkChart<R extends { t: number }>({
+/** A tiny chart of a value (`v`) against its threshold (`th`) with no axes or legend, sized by its CSS class: the
+ * threshold dashed and stepping, the value over it; `children` draw beneath both (a band). */
+export function SparkChart<R extends { t: number; v: number | null; th: number | null }>({
   className,
   ariaLabel,
   rows,
   marginY,
-  value,
-  threshold,
   connectNulls,
   children,
 }: {
@@ -299,9 +297,6 @@ export function SparkChart<R extends { t: number }>({
   rows: R[];
   /** Room above and below the marks, in px. */
   marginY: number;
-  /** The rows' keys of the value and the threshold. */
-  value: string;
-  threshold: string;
   /** Whether a line bridges a null (else a null is a gap). */
   connectNulls: boolean;
   children?: ReactNode;
@@ -314,7 +309,7 @@ export function SparkChart<R extends { t: number }>({
           <YAxis hide domain={['auto', 'auto']} />
           {children}
           <Line
-            dataKey={threshold}
+            dataKey="th"
             stroke="var(--bad)"
             strokeDasharray="3 3"
             dot={false}
@@ -323,7 +318,7 @@ export function SparkChart<R extends { t: number }>({
             connectNulls={connectNulls}
           />
           <Line
-            dataKey={value}
+            dataKey="v"
             stroke="var(--c1)"
             strokeWidth={1.5}
             dot={false}
@@ -349,16 +344,6 @@ export function Sparkline({
   const rows = toRows([
     { key: 'v', points: values },
     { key: 'th', points: threshold },
-  ]);
-  return (
-    <SparkChart
-      className="sparkline"
-      ariaLabel={ariaLabel}
-      rows={rows}
-      marginY={2}
-      value="s0"
-      threshold="s1"
-      connectNulls
-    />
-  );
+  ]).map(({ t, s0, s1 }) => ({ t, v: s0 ?? null, th: s1 ?? null }));
+  return <SparkChart className="sparkline" ariaLabel={ariaLabel} rows={rows} marginY={2} connectNulls />;
 }

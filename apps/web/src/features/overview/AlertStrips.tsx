@@ -31,15 +31,7 @@ function AlertSparkline({ evaluations, label }: { evaluations: Evaluation[]; lab
   }));
   const rows = withBreaks<(typeof windows)[number]>(windows, (t) => ({ t, v: null, band: null, th: null }));
   return (
-    <SparkChart
-      className="strip-spark"
-      ariaLabel={label}
-      rows={rows}
-      marginY={3}
-      value="v"
-      threshold="th"
-      connectNulls={false}
-    >
+    <SparkChart className="strip-spark" ariaLabel={label} rows={rows} marginY={3} connectNulls={false}>
       <Area
         dataKey="band"
         stroke="none"
