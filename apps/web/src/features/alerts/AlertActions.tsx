@@ -3,10 +3,8 @@ import { useState, type ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorState } from '../../components/Panel.tsx';
-import { useIsAdmin } from '../auth/use-is-admin.ts';
+import { AdminButton } from '../auth/AdminButton.tsx';
 import { alertMutations, type Alert, type Matcher } from './queries.ts';
-
-const ADMIN_ONLY = 'Only admins can do this';
 
 interface ActionDialogProps {
   /** The button's text, the submit button's too; the dialog is titled "<label> <rule>". */
@@ -32,20 +30,13 @@ function ActionDialog({
   onSubmit,
   children,
 }: ActionDialogProps) {
-  const admin = useIsAdmin();
   const [open, setOpen] = useState(false);
   const close = () => setOpen(false);
   return (
     <>
-      <button
-        type="button"
-        className={ghost ? 'small ghost' : 'small'}
-        disabled={!admin}
-        title={admin ? hint : ADMIN_ONLY}
-        onClick={() => setOpen(true)}
-      >
+      <AdminButton className={ghost ? 'small ghost' : 'small'} hint={hint} onClick={() => setOpen(true)}>
         {label}
-      </button>
+      </AdminButton>
       <Dialog open={open} title={`${label} ${alert.rule_id}`} onClose={close}>
         <form
           onSubmit={(e) => {

@@ -7,14 +7,13 @@ import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
 import { ErrorState, Panel, QueryState } from '../../components/Panel.tsx';
 import { Time } from '../../components/Time.tsx';
-import { useIsAdmin } from '../auth/use-is-admin.ts';
+import { AdminButton } from '../auth/AdminButton.tsx';
 import { AckButton, SilenceButton } from './AlertActions.tsx';
 import { AlertTable, TransitionTable } from './AlertTable.tsx';
 import { alertMutations, alertQueries, type Silence } from './queries.ts';
 
 function Silences() {
   const query = useLive(alertQueries.silences());
-  const admin = useIsAdmin();
   const client = useQueryClient();
   const expire = useMutation(alertMutations.expireSilence(client));
   const columns: Column<Silence>[] = [
@@ -38,15 +37,14 @@ function Silences() {
       header: <span className="sr-only">Actions</span>,
       cell: (s) =>
         s.active && (
-          <button
-            type="button"
+          <AdminButton
             className="small ghost"
-            disabled={!admin || expire.isPending}
-            title={admin ? 'Expire now' : 'Only admins can do this'}
+            hint="Expire now"
+            pending={expire.isPending}
             onClick={() => expire.mutate(s.id)}
           >
             Expire
-          </button>
+          </AdminButton>
         ),
     },
   ];

@@ -11,7 +11,7 @@ import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart, type ChartSeries } from '../../components/TimeSeriesChart.tsx';
 import { formatCount, formatDuration, formatNumber } from '../../lib/format.ts';
 import { routes } from '../../routes.ts';
-import { useIsAdmin } from '../auth/use-is-admin.ts';
+import { AdminButton } from '../auth/AdminButton.tsx';
 import {
   benchMutations,
   benchQueries,
@@ -123,7 +123,6 @@ function Comparison({ run }: { run: BenchRunDetail }) {
 export default function BenchRunPage() {
   const { id = '' } = useParams();
   const query = useQuery(benchQueries.run(id));
-  const admin = useIsAdmin();
   const client = useQueryClient();
   const makeBaseline = useMutation(benchMutations.makeBaseline(client));
   const run = query.data;
@@ -148,15 +147,14 @@ export default function BenchRunPage() {
             <a href={`/api/v1/bench/runs/${encodeURIComponent(run.id)}/report.html`}>Report (HTML)</a>
             <a href={`/api/v1/bench/runs/${encodeURIComponent(run.id)}/report.md`}>Markdown</a>
             {!run.isBaseline && (
-              <button
-                type="button"
+              <AdminButton
                 className="small"
-                disabled={!admin || makeBaseline.isPending}
-                title={admin ? 'Compare later runs of this scenario with this one' : 'Only admins can do this'}
+                hint="Compare later runs of this scenario with this one"
+                pending={makeBaseline.isPending}
                 onClick={() => makeBaseline.mutate(run.id)}
               >
                 Make baseline
-              </button>
+              </AdminButton>
             )}
           </>
         )

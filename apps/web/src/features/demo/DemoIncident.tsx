@@ -3,12 +3,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ErrorState } from '../../components/Panel.tsx';
 import { formatDuration } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
-import { useIsAdmin } from '../auth/use-is-admin.ts';
+import { AdminButton } from '../auth/AdminButton.tsx';
 import { demoMutations, demoQueries } from './queries.ts';
 
 export function DemoIncident() {
   const { data } = useQuery(demoQueries.incident());
-  const admin = useIsAdmin();
   const client = useQueryClient();
   const toggle = useMutation(demoMutations.toggle(client));
   const now = useNow();
@@ -23,15 +22,14 @@ export function DemoIncident() {
         </span>
         {toggle.isError && <ErrorState error={toggle.error} />}
       </div>
-      <button
-        type="button"
+      <AdminButton
         className={data.active ? '' : 'primary'}
-        disabled={!admin || toggle.isPending}
-        title={admin ? '' : 'Only admins can do this'}
+        hint=""
+        pending={toggle.isPending}
         onClick={() => toggle.mutate(!data.active)}
       >
         {data.active ? 'End the incident' : 'Reproduce the incident'}
-      </button>
+      </AdminButton>
     </div>
   );
 }
