@@ -258,51 +258,14 @@ describe('alerts', () => {
 
   it('lets an admin acknowledge a firing alert and refuses a viewer', async () => {
     const alert = await firing();
-    await fails(
-      await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, {
-        token: VIEWER,
-        method: 'POST',
-        body: { comment: 'mine' },
-      }),
-      403,
-    );
-    await fails(
-      await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, {
-        token: ADMIN,
-        method: 'POST',
-        body: { comment: 7 },
-      }),
-      400,
-      'body.comment',
-    );
-    await fails(
-      await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, {
-        token: ADMIN,
-        method: 'POST',
-        body: '{"comment":',
-        headers: { 'content-type': 'application/json' },
-      }),
-      400,
-      'body',
-    );
-    await fails(
-      await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, {
-        token: ADMIN,
-        method: 'POST',
-        body: 'x',
-        headers: { 'content-type': 'text/plain' },
-      }),
-      415,
-    );
+    const ack = (token: string, body: unknown, headers?: Record<string, string>) =>
+      f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, { token, method: 'POST', body, headers });
+    await fails(await ack(VIEWER, { comment: 'mine' }), 403);
+    await fails(await ack(ADMIN, { comment: 7 }), 400, 'body.comment');
+    await fails(await ack(ADMIN, '{"comment":', { 'content-type': 'application/json' }), 400, 'body');
+    await fails(await ack(ADMIN, 'x', { 'content-type': 'text/plain' }), 415);
     await fails(await f.request('/api/v1/alerts/abc123/ack', { token: ADMIN, method: 'POST', body: {} }), 404);
-    const acked = await ok(
-      await f.request(`/api/v1/alerts/${alert.fingerprint}/ack`, {
-        token: ADMIN,
-        method: 'POST',
-        body: { comment: 'looking' },
-      }),
-      alertSchema,
-    );
+    const acked = await ok(await ack(ADMIN, { comment: 'looking' }), alertSchema);
     expect(acked.acknowledged).toMatchObject({ by: 'oncall', comment: 'looking' });
     expect((await firing()).acknowledged?.by).toBe('oncall');
   });
@@ -322,50 +285,24 @@ describe('silences', () => {
       duration: '2h',
       comment: 'planned maintenance',
     };
-    await fails(await f.request('/api/v1/silences', { token: VIEWER, method: 'POST', body }), 403);
+    const create = (token: string, silence: unknown) =>
+      f.request('/api/v1/silences', { token, method: 'POST', body: silence });
+    await fails(await create(VIEWER, body), 403);
+    await fails(await create(ADMIN, { ...body, matchers: [] }), 400, 'body.matchers');
     await fails(
-      await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, matchers: [] } }),
-      400,
-      'body.matchers',
-    );
-    await fails(
-      await f.request('/api/v1/silences', {
-        token: ADMIN,
-        method: 'POST',
-        body: { ...body, matchers: [{ name: 'stream', value: '(', op: '=~' }] },
-      }),
+      await create(ADMIN, { ...body, matchers: [{ name: 'stream', value: '(', op: '=~' }] }),
       400,
       'body.matchers.0.value',
     );
-    await fails(
-      await f.request('/api/v1/silences', {
-        token: ADMIN,
-        method: 'POST',
-        body: { ...body, ends_at: '2020-01-01T00:00:00Z' },
-      }),
-      400,
-      'body.ends_at',
-    );
+    await fails(await create(ADMIN, { ...body, ends_at: '2020-01-01T00:00:00Z' }), 400, 'body.ends_at');
     const far = await fails(
-      await f.request('/api/v1/silences', {
-        token: ADMIN,
-        method: 'POST',
-        body: { ...body, duration: undefined, ends_at: '9999-12-31T23:59:59Z' },
-      }),
+      await create(ADMIN, { ...body, duration: undefined, ends_at: '9999-12-31T23:59:59Z' }),
       400,
       'body.ends_at',
     );
     expect(far.detail).toMatch(/2100/);
-    await fails(
-      await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body: { ...body, duration: '100000000w' } }),
-      400,
-      'body.duration',
-    );
-    const created = await ok(
-      await f.request('/api/v1/silences', { token: ADMIN, method: 'POST', body }),
-      silenceSchema,
-      201,
-    );
+    await fails(await create(ADMIN, { ...body, duration: '100000000w' }), 400, 'body.duration');
+    const created = await ok(await create(ADMIN, body), silenceSchema, 201);
     expect(created).toMatchObject({
       active: true,
       created_by: 'oncall',
