@@ -42,11 +42,19 @@ async function fails(res: Response, status: number, field?: string) {
   return body;
 }
 
+/** A viewer's GET of `path`, answered with 200 and parsed with `schema`. */
+const viewerGet = async <S extends z.ZodType>(path: string, schema: S) =>
+  ok(await f.request(path, { token: VIEWER }), schema);
+
+/** A viewer's GET of `path`, refused with `status` (naming `field`, when given). */
+const viewerGetFails = async (path: string, status: number, field?: string) =>
+  fails(await f.request(path, { token: VIEWER }), status, field);
+
 describe('auth', () => {
   it('asks for a token, refuses an unknown one, and names the caller', async () => {
     await fails(await f.request('/api/v1/whoami'), 401);
     await fails(await f.request('/api/v1/whoami', { token: 'not-a-token' }), 401);
-    expect(await ok(await f.request('/api/v1/whoami', { token: VIEWER }), whoamiResponse)).toEqual({
+    expect(await viewerGet('/api/v1/whoami', whoamiResponse)).toEqual({
       name: 'dashboard',
       role: 'viewer',
       auth: true,
@@ -60,13 +68,13 @@ describe('auth', () => {
   });
 
   it('answers an unknown API path with 404 problem+json', async () => {
-    await fails(await f.request('/api/v1/nope', { token: VIEWER }), 404);
+    await viewerGetFails('/api/v1/nope', 404);
   });
 });
 
 describe('streams', () => {
   it('lists streams with counts, rates, event types and sources', async () => {
-    const body = await ok(await f.request('/api/v1/streams?range=1h', { token: VIEWER }), streamsResponse);
+    const body = await viewerGet('/api/v1/streams?range=1h', streamsResponse);
     const orders = body.streams.find((s) => s.stream === 'orders');
     expect(orders).toMatchObject({
       broker: 'kafka',
@@ -89,39 +97,26 @@ describe('streams', () => {
   });
 
   it('filters, sorts and pages the list on the server, keeping the total that matched', async () => {
-    const byCount = await ok(
-      await f.request('/api/v1/streams?range=1h&sort=-count&limit=1', { token: VIEWER }),
-      streamsResponse,
-    );
+    const byCount = await viewerGet('/api/v1/streams?range=1h&sort=-count&limit=1', streamsResponse);
     expect(byCount.streams.map((s) => s.stream)).toEqual(['orders']);
     expect(byCount.total).toBeGreaterThanOrEqual(2);
-    const second = await ok(
-      await f.request('/api/v1/streams?range=1h&sort=-count&limit=1&offset=1', { token: VIEWER }),
-      streamsResponse,
-    );
+    const second = await viewerGet('/api/v1/streams?range=1h&sort=-count&limit=1&offset=1', streamsResponse);
     expect(second.streams.map((s) => s.stream)).toEqual(['payments']);
-    const filtered = await ok(
-      await f.request('/api/v1/streams?range=1h&q=PAYMENTtaken', { token: VIEWER }),
-      streamsResponse,
-    );
+    const filtered = await viewerGet('/api/v1/streams?range=1h&q=PAYMENTtaken', streamsResponse);
     expect(filtered).toMatchObject({ total: 1, streams: [expect.objectContaining({ stream: 'payments' })] });
-    await fails(await f.request('/api/v1/streams?sort=colour', { token: VIEWER }), 400, 'query.sort');
-    await fails(await f.request('/api/v1/streams?limit=0', { token: VIEWER }), 400, 'query.limit');
+    await viewerGetFails('/api/v1/streams?sort=colour', 400, 'query.sort');
+    await viewerGetFails('/api/v1/streams?limit=0', 400, 'query.limit');
   });
 
   it('rejects a bad range naming the field', async () => {
-    await fails(await f.request('/api/v1/streams?range=soon', { token: VIEWER }), 400, 'query.range');
-    await fails(
-      await f.request('/api/v1/streams?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', { token: VIEWER }),
-      400,
-      'query.from',
-    );
-    await fails(await f.request('/api/v1/streams?colour=red', { token: VIEWER }), 400, 'query');
+    await viewerGetFails('/api/v1/streams?range=soon', 400, 'query.range');
+    await viewerGetFails('/api/v1/streams?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', 400, 'query.from');
+    await viewerGetFails('/api/v1/streams?colour=red', 400, 'query');
   });
 
   it('refuses times outside 1970..2100 and durations past their maximum on every ranged route', async () => {
-    await fails(await f.request('/api/v1/streams?to=1969-12-31T23:59:59Z', { token: VIEWER }), 400, 'query.to');
-    await fails(await f.request('/api/v1/streams?to=1970-01-01T00:10:00Z', { token: VIEWER }), 400, 'query.to');
+    await viewerGetFails('/api/v1/streams?to=1969-12-31T23:59:59Z', 400, 'query.to');
+    await viewerGetFails('/api/v1/streams?to=1970-01-01T00:10:00Z', 400, 'query.to');
     for (const path of [
       '/api/v1/series',
       '/api/v1/alerts/history',
@@ -130,26 +125,15 @@ describe('streams', () => {
       '/api/v1/flows',
       '/api/v1/streams/kafka/orders',
     ]) {
-      await fails(await f.request(`${path}?to=9999999999999999`, { token: VIEWER }), 400, 'query.to');
+      await viewerGetFails(`${path}?to=9999999999999999`, 400, 'query.to');
     }
-    await fails(
-      await f.request('/api/v1/rules/orders-floor/backtest?from=0000-01-01T00:00:00Z', { token: VIEWER }),
-      400,
-      'query.from',
-    );
-    await fails(
-      await f.request('/api/v1/count?broker=kafka&stream=orders&since=5056263901999985745s', { token: VIEWER }),
-      400,
-      'query.since',
-    );
-    await fails(await f.request('/api/v1/series?range=401d', { token: VIEWER }), 400, 'query.range');
+    await viewerGetFails('/api/v1/rules/orders-floor/backtest?from=0000-01-01T00:00:00Z', 400, 'query.from');
+    await viewerGetFails('/api/v1/count?broker=kafka&stream=orders&since=5056263901999985745s', 400, 'query.since');
+    await viewerGetFails('/api/v1/series?range=401d', 400, 'query.range');
   });
 
   it("gives a stream's event types, sources, schemas and watching rules", async () => {
-    const body = await ok(
-      await f.request('/api/v1/streams/kafka/orders?range=1h', { token: VIEWER }),
-      streamDetailResponse,
-    );
+    const body = await viewerGet('/api/v1/streams/kafka/orders?range=1h', streamDetailResponse);
     expect(body.count).toBe(SEEDED.orders);
     expect([body.audit, body.deliveries]).toEqual(['rows', null]); // Kafka has no deliveries
     expect(body.event_types.map((t) => [t.event_type, t.count])).toEqual([
@@ -164,52 +148,43 @@ describe('streams', () => {
   });
 
   it('404s a stream never seen and 400s a bad broker', async () => {
-    await fails(await f.request('/api/v1/streams/kafka/unheard-of', { token: VIEWER }), 404);
-    await fails(await f.request('/api/v1/streams/mqtt/orders', { token: VIEWER }), 400, 'path.broker');
+    await viewerGetFails('/api/v1/streams/kafka/unheard-of', 404);
+    await viewerGetFails('/api/v1/streams/mqtt/orders', 400, 'path.broker');
   });
 
   it('returns the newest metadata rows, never more than asked', async () => {
-    const body = await ok(
-      await f.request('/api/v1/streams/kafka/orders/events?limit=3', { token: VIEWER }),
-      eventsResponse,
-    );
+    const body = await viewerGet('/api/v1/streams/kafka/orders/events?limit=3', eventsResponse);
     expect(body.events.map((e) => e.offset)).toEqual([119, 118, 117]);
     expect(body.events[0]).not.toHaveProperty('body');
-    await fails(await f.request('/api/v1/streams/kafka/orders/events?limit=0', { token: VIEWER }), 400, 'query.limit');
+    await viewerGetFails('/api/v1/streams/kafka/orders/events?limit=0', 400, 'query.limit');
   });
 
   it('returns series whose points add up to the stored count, with zero-filled steps', async () => {
-    const body = await ok(
-      await f.request('/api/v1/series?range=1h&by=event_type&stream=orders', { token: VIEWER }),
-      seriesResponse,
-    );
+    const body = await viewerGet('/api/v1/series?range=1h&by=event_type&stream=orders', seriesResponse);
     expect(body.step_seconds).toBe(15);
     const total = body.series.flatMap((s) => s.points).reduce((a, p) => a + (p.count ?? 0), 0);
     expect(total).toBe(SEEDED.orders);
     expect(body.series.map((s) => s.key).sort()).toEqual(['OrderCancelled', 'OrderPlaced']);
     expect(body.series[0]?.points.length).toBeGreaterThanOrEqual(240);
     expect(body.series[0]?.points.length).toBeLessThanOrEqual(241);
-    const week = await ok(await f.request('/api/v1/series?range=7d', { token: VIEWER }), seriesResponse);
+    const week = await viewerGet('/api/v1/series?range=7d', seriesResponse);
     expect(week.step_seconds).toBe(3600);
     expect(week.series.find((s) => s.key === 'kafka')?.points.reduce((a, p) => a + (p.count ?? 0), 0)).toBe(
       SEEDED.orders + SEEDED.payments,
     );
-    await fails(await f.request('/api/v1/series?by=colour', { token: VIEWER }), 400, 'query.by');
+    await viewerGetFails('/api/v1/series?by=colour', 400, 'query.by');
   });
 
   it('counts exactly from raw rows', async () => {
-    const body = await ok(
-      await f.request('/api/v1/count?broker=kafka&stream=orders&event_type=OrderCancelled', { token: VIEWER }),
-      countResponse,
-    );
+    const body = await viewerGet('/api/v1/count?broker=kafka&stream=orders&event_type=OrderCancelled', countResponse);
     expect(body.count).toBe(40);
-    await fails(await f.request('/api/v1/count?stream=orders', { token: VIEWER }), 400, 'query.broker');
+    await viewerGetFails('/api/v1/count?stream=orders', 400, 'query.broker');
   });
 });
 
 describe('alerts', () => {
   const firing = async () => {
-    const body = await ok(await f.request('/api/v1/alerts', { token: VIEWER }), alertsResponse);
+    const body = await viewerGet('/api/v1/alerts', alertsResponse);
     const alert = body.alerts.find((a) => a.rule_id === 'orders-floor');
     if (!alert) throw new Error(`orders-floor is not listed: ${JSON.stringify(body)}`);
     return alert;
@@ -229,15 +204,12 @@ describe('alerts', () => {
     // last confirmed: the end of the window the engine judged breached at its tick
     expect(alert.last_confirmed_at).not.toBeNull();
     expect(Date.parse(alert.last_confirmed_at ?? '')).toBeLessThanOrEqual(NOW);
-    await fails(await f.request('/api/v1/alerts?state=burning', { token: VIEWER }), 400, 'query.state');
+    await viewerGetFails('/api/v1/alerts?state=burning', 400, 'query.state');
   });
 
   it('gives an alert with its transitions, and 404s an unknown one', async () => {
     const alert = await firing();
-    const detail = await ok(
-      await f.request(`/api/v1/alerts/${alert.fingerprint}`, { token: VIEWER }),
-      alertDetailResponse,
-    );
+    const detail = await viewerGet(`/api/v1/alerts/${alert.fingerprint}`, alertDetailResponse);
     expect(detail.transitions.map((t) => t.to_state)).toContain('firing');
     // its windows, for the chart of observed against the floor (a volume rule: a threshold, no band)
     expect(detail.evaluations.at(-1)).toMatchObject({
@@ -250,9 +222,9 @@ describe('alerts', () => {
     });
     expect(detail.last_confirmed_at).toBe(detail.evaluations.at(-1)?.window_end);
     expect(detail.missing_keys).toEqual([]);
-    await fails(await f.request('/api/v1/alerts/abc123', { token: VIEWER }), 404);
-    await fails(await f.request('/api/v1/alerts/not-hex!', { token: VIEWER }), 400, 'path.fingerprint');
-    const history = await ok(await f.request('/api/v1/alerts/history?range=1h', { token: VIEWER }), historyResponse);
+    await viewerGetFails('/api/v1/alerts/abc123', 404);
+    await viewerGetFails('/api/v1/alerts/not-hex!', 400, 'path.fingerprint');
+    const history = await viewerGet('/api/v1/alerts/history?range=1h', historyResponse);
     expect(history.transitions.some((t) => t.fingerprint === alert.fingerprint && t.to_state === 'firing')).toBe(true);
   });
 
@@ -309,9 +281,9 @@ describe('silences', () => {
       matchers: [{ name: 'alertname', value: 'orders-floor', op: '=' }],
     });
 
-    const alerts = await ok(await f.request('/api/v1/alerts', { token: VIEWER }), alertsResponse);
+    const alerts = await viewerGet('/api/v1/alerts', alertsResponse);
     expect(alerts.alerts.find((a) => a.rule_id === 'orders-floor')?.silenced_by).toEqual([created.id]);
-    const listed = await ok(await f.request('/api/v1/silences', { token: VIEWER }), silencesResponse);
+    const listed = await viewerGet('/api/v1/silences', silencesResponse);
     expect(listed.silences.map((s) => s.id)).toContain(created.id);
 
     await fails(await f.request(`/api/v1/silences/${created.id}`, { token: VIEWER, method: 'DELETE' }), 403);
@@ -329,7 +301,7 @@ describe('silences', () => {
 
 describe('rules', () => {
   it('lists rules with state, last evaluation and their YAML', async () => {
-    const body = await ok(await f.request('/api/v1/rules', { token: VIEWER }), rulesResponse);
+    const body = await viewerGet('/api/v1/rules', rulesResponse);
     const floor = body.rules.find((r) => r.id === 'orders-floor');
     expect(floor).toMatchObject({
       type: 'volume',
@@ -345,10 +317,7 @@ describe('rules', () => {
     expect(body.rules.find((r) => r.id === 'payments-quiet')?.state).toBe('ok');
     expect(body.errors).toEqual([]);
     // the sparklines come with the list (one request for the Rules page), from the same evaluations as the detail
-    const detail = await ok(
-      await f.request('/api/v1/rules/orders-floor?range=1h', { token: VIEWER }),
-      ruleDetailResponse,
-    );
+    const detail = await viewerGet('/api/v1/rules/orders-floor?range=1h', ruleDetailResponse);
     const judged = detail.evaluations.filter((e) => e.decision === 'breached' || e.decision === 'clean');
     expect(body.sparklines['orders-floor']?.map((p) => [p.at, p.value, p.threshold])).toEqual(
       judged.map((e) => [e.at, e.value, e.threshold]),
@@ -389,13 +358,10 @@ describe('rules', () => {
   });
 
   it('gives one rule with its evaluations, and 404s an unknown id', async () => {
-    const body = await ok(
-      await f.request('/api/v1/rules/orders-floor?range=1h', { token: VIEWER }),
-      ruleDetailResponse,
-    );
+    const body = await viewerGet('/api/v1/rules/orders-floor?range=1h', ruleDetailResponse);
     expect(body.evaluations.length).toBeGreaterThanOrEqual(1);
     expect(body.evaluations.at(-1)).toMatchObject({ value: SEEDED.orders, breached: true });
-    await fails(await f.request('/api/v1/rules/no-such-rule', { token: VIEWER }), 404);
+    await viewerGetFails('/api/v1/rules/no-such-rule', 404);
   });
 
   it('keeps the latest judgement of a window judged again after late events', async () => {
@@ -414,10 +380,7 @@ describe('rules', () => {
       duration_ms: 1,
     });
     await insertEvaluations(f.store, [judge(end + 1000, 3, false), judge(end + 11_000, 0, true)]);
-    const body = await ok(
-      await f.request('/api/v1/rules/payments-quiet?range=1h', { token: VIEWER }),
-      ruleDetailResponse,
-    );
+    const body = await viewerGet('/api/v1/rules/payments-quiet?range=1h', ruleDetailResponse);
     const windows = body.evaluations.filter((e) => Date.parse(e.window_end) === end);
     expect(windows).toHaveLength(1);
     expect(windows[0]).toMatchObject({
@@ -453,26 +416,19 @@ describe('rules', () => {
 
   it('backtests a rule over stored history', async () => {
     const from = new Date(Date.now() - 20 * 60_000).toISOString();
-    const body = await ok(
-      await f.request(`/api/v1/rules/orders-floor/backtest?from=${from}`, { token: VIEWER }),
-      backtestResponse,
-    );
+    const body = await viewerGet(`/api/v1/rules/orders-floor/backtest?from=${from}`, backtestResponse);
     expect(body.windows.length).toBeGreaterThanOrEqual(19);
     expect(body.firings.length).toBe(1);
     expect(body.firings[0]?.to).toBeNull();
-    await fails(await f.request('/api/v1/rules/orders-floor/backtest', { token: VIEWER }), 400, 'query.from');
-    await fails(
-      await f.request('/api/v1/rules/orders-floor/backtest?from=2000-01-01T00:00:00Z', { token: VIEWER }),
-      400,
-      'query.from',
-    );
-    await fails(await f.request(`/api/v1/rules/nope/backtest?from=${from}`, { token: VIEWER }), 404);
+    await viewerGetFails('/api/v1/rules/orders-floor/backtest', 400, 'query.from');
+    await viewerGetFails('/api/v1/rules/orders-floor/backtest?from=2000-01-01T00:00:00Z', 400, 'query.from');
+    await viewerGetFails(`/api/v1/rules/nope/backtest?from=${from}`, 404);
   });
 });
 
 describe('lag', () => {
   it('lists groups with their status and gives one group with partitions and history', async () => {
-    const body = await ok(await f.request('/api/v1/lag', { token: VIEWER }), lagResponse);
+    const body = await viewerGet('/api/v1/lag', lagResponse);
     expect(body.groups).toEqual([
       expect.objectContaining({
         broker: 'kafka',
@@ -485,35 +441,33 @@ describe('lag', () => {
     ]);
     expect(body).toMatchObject({ total: 1, counts: { STOP: 1 } });
     // filtered and paged on the server: the counts per status are over the groups the text and broker filters keep
-    expect(await ok(await f.request('/api/v1/lag?status=OK,WARN', { token: VIEWER }), lagResponse)).toMatchObject({
+    expect(await viewerGet('/api/v1/lag?status=OK,WARN', lagResponse)).toMatchObject({
       total: 0,
       counts: { STOP: 1 },
       groups: [],
     });
-    expect(
-      await ok(await f.request('/api/v1/lag?q=ORDERS&sort=-lag&limit=10', { token: VIEWER }), lagResponse),
-    ).toMatchObject({ total: 1, groups: [expect.objectContaining({ group: 'billing' })] });
-    expect(await ok(await f.request('/api/v1/lag?q=nobody', { token: VIEWER }), lagResponse)).toMatchObject({
+    expect(await viewerGet('/api/v1/lag?q=ORDERS&sort=-lag&limit=10', lagResponse)).toMatchObject({
+      total: 1,
+      groups: [expect.objectContaining({ group: 'billing' })],
+    });
+    expect(await viewerGet('/api/v1/lag?q=nobody', lagResponse)).toMatchObject({
       total: 0,
       counts: {},
       groups: [],
     });
-    expect(await ok(await f.request('/api/v1/lag?offset=1', { token: VIEWER }), lagResponse)).toMatchObject({
+    expect(await viewerGet('/api/v1/lag?offset=1', lagResponse)).toMatchObject({
       total: 1,
       groups: [],
     });
-    await fails(await f.request('/api/v1/lag?status=BAD', { token: VIEWER }), 400, 'query.status.0');
-    const detail = await ok(
-      await f.request('/api/v1/lag/kafka/billing?range=1h', { token: VIEWER }),
-      lagDetailResponse,
-    );
+    await viewerGetFails('/api/v1/lag?status=BAD', 400, 'query.status.0');
+    const detail = await viewerGet('/api/v1/lag/kafka/billing?range=1h', lagDetailResponse);
     expect(detail.partitions.map((p) => [p.partition, p.committed, p.log_end, p.lag])).toEqual([
       [0, 50, 71, 21],
       [1, 50, 71, 21],
     ]);
     expect(detail.statuses).toEqual([expect.objectContaining({ status: 'STOP' })]);
-    await fails(await f.request('/api/v1/lag/kafka/nobody?range=1h', { token: VIEWER }), 404);
-    await fails(await f.request('/api/v1/lag/nats/billing', { token: VIEWER }), 400, 'path.broker');
+    await viewerGetFails('/api/v1/lag/kafka/nobody?range=1h', 404);
+    await viewerGetFails('/api/v1/lag/nats/billing', 400, 'path.broker');
     await fails(await f.request('/api/v1/lag'), 401);
   });
 });
@@ -523,10 +477,7 @@ describe('flows', () => {
     const MINUTE = 60_000;
     // a range ending on a minute after the seeded traffic: its last five minutes hold every seeded order
     const to = Math.ceil((NOW - 3 * MINUTE + 1000) / MINUTE) * MINUTE;
-    const body = await ok(
-      await f.request(`/api/v1/flows?from=${to - 3_600_000}&to=${to}`, { token: VIEWER }),
-      flowsResponse,
-    );
+    const body = await viewerGet(`/api/v1/flows?from=${to - 3_600_000}&to=${to}`, flowsResponse);
     expect(body.rate_window).toEqual({ from: new Date(to - 5 * MINUTE).toISOString(), to: new Date(to).toISOString() });
     expect(body.nodes).toContainEqual(
       expect.objectContaining({ id: 'kafka:topic:orders', kind: 'topic', alert_state: 'firing', count: SEEDED.orders }),
@@ -537,14 +488,14 @@ describe('flows', () => {
     // per second from the first order in the window to its end, not over the hour
     expect(edge?.msg_per_sec).toBeCloseTo(SEEDED.orders / ((to - row(0).broker_ts) / 1000), 5);
     expect(body.omitted).toEqual({ streams: 0, nodes: 0, edges: 0 });
-    await fails(await f.request('/api/v1/flows?range=-1h', { token: VIEWER }), 400, 'query.range');
+    await viewerGetFails('/api/v1/flows?range=-1h', 400, 'query.range');
   });
 
   it('keeps at most `limit` topics and exchanges, alerts first, and says how many more there are', async () => {
-    const all = await ok(await f.request('/api/v1/flows?range=1h', { token: VIEWER }), flowsResponse);
+    const all = await viewerGet('/api/v1/flows?range=1h', flowsResponse);
     const streams = all.nodes.filter((n) => n.kind === 'topic' || n.kind === 'exchange');
     expect(streams.length).toBeGreaterThanOrEqual(2);
-    const capped = await ok(await f.request('/api/v1/flows?range=1h&limit=1', { token: VIEWER }), flowsResponse);
+    const capped = await viewerGet('/api/v1/flows?range=1h&limit=1', flowsResponse);
     expect(capped.limit).toBe(1);
     // orders has a firing rule, so payments is the one left out, with its producer
     expect(capped.nodes.filter((n) => n.kind === 'topic' || n.kind === 'exchange').map((n) => n.id)).toEqual([
@@ -555,7 +506,7 @@ describe('flows', () => {
     expect(capped.omitted.streams).toBe(streams.length - 1);
     expect(capped.omitted.nodes).toBe(all.nodes.length - capped.nodes.length);
     expect(capped.omitted.edges).toBe(all.edges.length - capped.edges.length);
-    await fails(await f.request('/api/v1/flows?range=1h&limit=0', { token: VIEWER }), 400, 'query.limit');
+    await viewerGetFails('/api/v1/flows?range=1h&limit=0', 400, 'query.limit');
   });
   it('draws deliveries counted per queue (rabbitmq.trace: publish) as an unnamed consumer of the queue', async () => {
     const at = NOW - 4 * 60_000;
@@ -575,7 +526,7 @@ describe('flows', () => {
       'flows-counted-deliveries',
       3,
     );
-    const body = await ok(await f.request('/api/v1/flows?range=1h', { token: VIEWER }), flowsResponse);
+    const body = await viewerGet('/api/v1/flows?range=1h', flowsResponse);
     expect(
       body.edges.find((e) => e.id === 'rabbitmq:exchange:cards.counted->rabbitmq:queue:fraud.counted'),
     ).toMatchObject({
