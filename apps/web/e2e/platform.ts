@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { Connection } from 'rabbitmq-client';
 import {
   kafkaTargets,
   logField,
@@ -21,7 +20,7 @@ import {
   waitUntil,
   type ChildApp,
 } from '@rollcall/core/testing/brokers';
-import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
+import { removeLeftovers } from '@rollcall/collector/testing/leftovers';
 import { WEB_DIST } from './paths.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -196,22 +195,15 @@ export async function startE2ePlatform(
     async stop() {
       await pilots.stop();
       await server.stop();
-      const rabbit = new Connection(rabbitUrl());
-      const ch = await rabbit.acquire();
-      await deleteTapQueues(ch, `${name}.tap`);
-      await ch.queueDelete({ queue: names.queue });
-      await ch.exchangeDelete({ exchange: names.exchange });
-      await ch.close();
-      await rabbit.close();
-      const kafkaAdmin = new Kafka({
-        clientId: 'web-e2e',
-        brokers: kafkaTarget.brokers,
-        logLevel: logLevel.NOTHING,
-      }).admin();
-      await kafkaAdmin.connect();
-      await kafkaAdmin.deleteTopics({ topics: [names.requests, names.scores] }).catch(() => {});
-      await kafkaAdmin.deleteGroups([`${name}-tap`]).catch(() => {});
-      await kafkaAdmin.disconnect();
+      await removeLeftovers({
+        rabbitUrl: rabbitUrl(),
+        tapQueue: `${name}.tap`,
+        queues: [names.queue],
+        exchanges: [names.exchange],
+        kafkaBrokers: kafkaTarget.brokers,
+        topics: [names.requests, names.scores],
+        groups: [`${name}-tap`],
+      });
     },
   };
 }

@@ -6,16 +6,15 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kafka, logLevel } from 'kafkajs';
 import { Connection } from 'rabbitmq-client';
-import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
-import { kafkaTargets, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { removeLeftovers } from '@rollcall/collector/testing/leftovers';
+import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { kafkaTarget, testKafka } from './platform.ts';
 
 const run = promisify(execFile);
 const bin = join(import.meta.dirname, '../../bin/rollcall.js');
 const name = uniqueName('rc-crash');
 const dir = tempDir('rollcall-crash');
-const kafkaTarget = kafkaTargets()[0] ?? { version: '4.1', brokers: ['127.0.0.1:9092'] };
 // One topic per audit level: rows (the default), keys and counts.
 const topics = [`${name}-a`, `${name}-keys`, `${name}-counts`];
 const exchange = `${name}.x`;
@@ -91,11 +90,7 @@ describe('crash safety', () => {
       ROLLCALL_WRITER_FLUSH_INTERVAL: '50ms',
       ROLLCALL_LOG_LEVEL: 'info',
     };
-    const admin = new Kafka({
-      clientId: 'crash-test',
-      brokers: kafkaTarget.brokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
+    const admin = testKafka('crash-test').admin();
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: 2 })) });
     await admin.disconnect();
@@ -106,24 +101,16 @@ describe('crash safety', () => {
     child?.kill('SIGTERM');
     await new Promise((r) => child?.once('exit', r) ?? r(undefined));
     log.end();
-    // the tap queue is durable by design; a test must not leave one behind to fill up with later traffic
-    const rabbit = new Connection(rabbitUrl());
-    const ch = await rabbit.acquire();
-    await deleteTapQueues(ch, `${name}.tap`);
-    await ch.close();
-    await rabbit.close();
-    const admin = new Kafka({
-      clientId: 'crash-test',
-      brokers: kafkaTarget.brokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics }).catch(() => {});
-    await admin.disconnect();
+    await removeLeftovers({
+      rabbitUrl: rabbitUrl(),
+      tapQueue: `${name}.tap`,
+      kafkaBrokers: kafkaTarget.brokers,
+      topics,
+    });
   });
 
   it('counts exactly N after kill -9 mid-stream, for Kafka and RabbitMQ', { timeout: 240_000 }, async () => {
-    const kafka = new Kafka({ clientId: 'crash-producer', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING });
+    const kafka = testKafka('crash-producer');
     const producer = kafka.producer();
     await producer.connect();
     const rabbit = new Connection(rabbitUrl());

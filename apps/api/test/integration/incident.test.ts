@@ -8,7 +8,6 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Connection } from 'rabbitmq-client';
 import {
   logField,
   rabbitUrl,
@@ -18,7 +17,7 @@ import {
   waitUntil,
   type ChildApp,
 } from '@rollcall/core/testing/brokers';
-import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
+import { removeLeftovers } from '@rollcall/collector/testing/leftovers';
 import type { Platform } from '../../src/platform.ts';
 import { kafkaTarget, startTestPlatform, testKafka } from './platform.ts';
 
@@ -125,17 +124,14 @@ describe('the Card→Fraud incident', () => {
     await pilots?.stop();
     await platform?.stop();
     receiver?.close();
-    const rabbit = new Connection(rabbitUrl());
-    const ch = await rabbit.acquire();
-    await deleteTapQueues(ch, `${name}.tap`);
-    await ch.queueDelete({ queue: names.queue });
-    await ch.exchangeDelete({ exchange: names.exchange });
-    await ch.close();
-    await rabbit.close();
-    const admin = testKafka('incident-test').admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [names.requests, names.scores] }).catch(() => {});
-    await admin.disconnect();
+    await removeLeftovers({
+      rabbitUrl: rabbitUrl(),
+      tapQueue: `${name}.tap`,
+      queues: [names.queue],
+      exchanges: [names.exchange],
+      kafkaBrokers: kafkaTarget.brokers,
+      topics: [names.requests, names.scores],
+    });
   });
 
   /** The card network fault, through the pilots' control endpoint. */

@@ -8,7 +8,7 @@ import { countEvents } from '@rollcall/core/store/queries';
 import { addTracedVhost, deleteVhost, rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { createRabbitTap, vhostUrl, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
-import { deleteTapQueues } from '../../src/rabbitmq/tap-queues.ts';
+import { removeLeftovers } from '../../src/testing/leftovers.ts';
 import { rabbitTapConfig } from './tap-config.ts';
 
 const name = uniqueName('rc-vh');
@@ -57,11 +57,8 @@ describe('RabbitMQ tap with rabbitmq.vhosts', () => {
     await tap?.stop();
     await store?.close();
     for (const vhost of vhosts) await deleteVhost(vhost);
-    const rabbit = new Connection(rabbitUrl());
-    const ch = await rabbit.acquire();
-    await deleteTapQueues(ch, `${name}.tap`); // declared in / only by a tap that ignores vhosts
-    await ch.close();
-    await rabbit.close();
+    // the tap queue in / is declared only by a tap that ignores vhosts
+    await removeLeftovers({ rabbitUrl: rabbitUrl(), tapQueue: `${name}.tap` });
   });
 
   it('taps every listed vhost through its own tap queue, and no other vhost', { timeout: 60_000 }, async () => {

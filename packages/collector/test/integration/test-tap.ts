@@ -1,13 +1,12 @@
 // A RabbitMQ tap for an integration test, storing into a store of its own, and the point at which the test may
 // count what was stored.
-import { Connection } from 'rabbitmq-client';
 import type { Config } from '@rollcall/core/config/schema';
 import type { Logger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { addTracedVhost, deleteVhost, waitUntil } from '@rollcall/core/testing/brokers';
 import { createRabbitTap, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
 import type { Management } from '../../src/rabbitmq/management.ts';
-import { deleteTapQueues } from '../../src/rabbitmq/tap-queues.ts';
+import { removeLeftovers } from '../../src/testing/leftovers.ts';
 
 export interface TestTap {
   store: Store;
@@ -62,11 +61,7 @@ export async function startTestTap({
         await deleteVhost(vhost);
         return;
       }
-      const rabbit = new Connection(config.rabbitmq.url);
-      const ch = await rabbit.acquire();
-      await deleteTapQueues(ch, tapQueue);
-      await ch.close();
-      await rabbit.close();
+      await removeLeftovers({ rabbitUrl: config.rabbitmq.url, tapQueue });
     },
   };
 }
