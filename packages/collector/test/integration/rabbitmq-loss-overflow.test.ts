@@ -2,16 +2,15 @@
 // the next start (the overflow queue keeps max_length more; beyond both, RabbitMQ drops them silently).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
-import { createLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { countEvents } from '@rollcall/core/store/queries';
-import { createTapHealth } from '@rollcall/core/tap-health';
 import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
-import { createRabbitTap, vhostUrl } from '../../src/rabbitmq/firehose.ts';
+import { vhostUrl } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
 import { deleteTapCounters } from '../../src/rabbitmq/tap-queues.ts';
 import { deleteVhostByApi, MANAGEMENT_API, putVhost } from './management-api.ts';
 import { rabbitTapConfig } from './tap-config.ts';
+import { observedTap } from './test-tap.ts';
 
 const name = uniqueName('rc-overflow');
 const vhost = `${name}-vh`;
@@ -39,14 +38,7 @@ describe('RabbitMQ tap queue overflow while Rollcall is stopped', () => {
 
   it('reports the 3,000 trace messages RabbitMQ dropped, at start-up', { timeout: 120_000 }, async () => {
     // A first run declares the queues and saves the counters once they are quiet, then stops.
-    const firstLines: string[] = [];
-    const first = createRabbitTap({
-      config,
-      store,
-      log: createLogger('debug', {}, (l) => firstLines.push(l)),
-      management,
-      health: createTapHealth(),
-    });
+    const { tap: first, lines: firstLines } = observedTap({ config, store, management, vhost, level: 'debug' });
     await first.start();
     await waitUntil(
       async () => firstLines.join('\n'),
@@ -72,18 +64,9 @@ describe('RabbitMQ tap queue overflow while Rollcall is stopped', () => {
     await publisher.close();
     await rabbit.close();
 
-    const lines: string[] = [];
-    const health = createTapHealth();
-    const second = createRabbitTap({
-      config,
-      store,
-      log: createLogger('info', {}, (l) => lines.push(l)),
-      management,
-      health,
-    });
+    const { tap: second, lines, check } = observedTap({ config, store, management, vhost });
     await second.start();
     try {
-      const check = () => health.checks().find((c) => c.tap === `rabbitmq/${vhost}`);
       const lost = await waitUntil(
         async () => check()?.lost ?? 0,
         (n) => n > 0,

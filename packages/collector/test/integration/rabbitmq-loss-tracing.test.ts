@@ -5,16 +5,16 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
 import { parseConfig } from '@rollcall/core/config';
-import { createLogger } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
 import { countEvents } from '@rollcall/core/store/queries';
-import { createTapHealth, type TapCheck } from '@rollcall/core/tap-health';
+import type { TapCheck } from '@rollcall/core/tap-health';
 import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
-import { createRabbitTap, vhostUrl } from '../../src/rabbitmq/firehose.ts';
+import { vhostUrl } from '../../src/rabbitmq/firehose.ts';
 import { createManagement, type Management } from '../../src/rabbitmq/management.ts';
 import { deleteTapCounters } from '../../src/rabbitmq/tap-queues.ts';
 import { deleteVhostByApi, guestAuth, MANAGEMENT_API, putVhost } from './management-api.ts';
 import { rabbitTapConfig } from './tap-config.ts';
+import { observedTap } from './test-tap.ts';
 
 const run = promisify(execFile);
 const name = uniqueName('rc-loss');
@@ -25,7 +25,7 @@ const monitor = { user: `${name}-mon`, password: 'mon-pw' };
 // The monitoring user stands for a tap's user without the administrator tag: it may use the vhost, not change it.
 const createVhost = (vhost: string) => putVhost(vhost, { tracing: true, users: ['guest', monitor.user] });
 
-/** Publishes with confirms at about `rate` per second until stopped; resolves with how many were confirmed. */
+/** Publishes with confirms at about `rate` per second until stopped; `stop` resolves with how many were confirmed. */
 function publishSteadily(url: string, exchange: string, rate: number) {
   const connection = new Connection(url);
   const publisher = connection.createPublisher({
@@ -50,7 +50,15 @@ function publishSteadily(url: string, exchange: string, rate: number) {
     await connection.close();
     return sent;
   })();
-  return { sent: () => sent, stop: () => ((stop = true), done) };
+  /** Waits until at least `n` were confirmed. */
+  const reached = (n: number, what: string) =>
+    waitUntil(
+      async () => sent,
+      (confirmed) => confirmed >= n,
+      20_000,
+      what,
+    );
+  return { reached, stop: () => ((stop = true), done) };
 }
 
 describe('RabbitMQ tracing turned off', () => {
@@ -88,21 +96,20 @@ describe('RabbitMQ tracing turned off', () => {
       rabbitmq: `vhosts: ['${vhost}'], tap_queue: ${name}.tap, cluster: ${suffix}, prefetch: 500`,
     });
     taps.push({ cluster: suffix, vhost, tapQueue: `${name}.tap` });
-    const lines: string[] = [];
     const changes: TapCheck[] = [];
-    const health = createTapHealth({ onChange: (c) => changes.push(c) });
-    const tap = createRabbitTap({
-      config,
-      store,
-      log: createLogger('info', {}, (l) => lines.push(l)),
-      management,
-      health,
-    });
+    const { tap, lines, check } = observedTap({ config, store, management, vhost, onChange: (c) => changes.push(c) });
     await tap.start();
-    const check = () => health.checks().find((c) => c.tap === `rabbitmq/${vhost}`);
     const stored = (exchange: string) =>
       countEvents(store, { broker: 'rabbitmq', stream: exchange, kind: 'publish' }).then((d) => d.count);
-    return { vhost, tap, lines, changes, check, stored };
+    /** Waits until what was stored and what is reported lost add up to the `sent` publishes to `exchange`. */
+    const accountedFor = (exchange: string, sent: number) =>
+      waitUntil(
+        async () => (await stored(exchange)) + (check()?.lost ?? 0),
+        (n) => n === sent,
+        60_000,
+        'stored + reported lost to equal published',
+      );
+    return { vhost, tap, lines, changes, check, stored, accountedFor };
   }
 
   it(
@@ -111,17 +118,12 @@ describe('RabbitMQ tracing turned off', () => {
     async () => {
       // A monitoring user reads every counter but may not change a vhost.
       const readOnly = createManagement(MANAGEMENT_API, `amqp://${monitor.user}:${monitor.password}@127.0.0.1:5672`);
-      const { vhost, tap, lines, check, stored } = await tracedTap('readonly', readOnly);
+      const { vhost, tap, lines, check, stored, accountedFor } = await tracedTap('readonly', readOnly);
       const exchange = `${name}.steady`;
       try {
         expect(check()?.up).toBe(true);
         const traffic = publishSteadily(vhostUrl(rabbitUrl(), vhost), exchange, 100);
-        await waitUntil(
-          async () => traffic.sent(),
-          (n) => n >= 500,
-          20_000,
-          'traffic before trace_off',
-        );
+        await traffic.reached(500, 'traffic before trace_off');
         const offAt = Date.now();
         await run('rabbitmqctl', ['trace_off', '-p', vhost]);
         const down = await waitUntil(
@@ -136,22 +138,12 @@ describe('RabbitMQ tracing turned off', () => {
         expect(lines.join('\n')).toContain(`rabbitmqctl trace_on -p ${vhost}`);
         await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - offAt)))); // the outage lasts 30 s
         await admin.setTracing(vhost, true);
-        await waitUntil(
-          async () => traffic.sent(),
-          (n) => n >= 100 * 40,
-          20_000,
-          'traffic after trace_on',
-        );
+        await traffic.reached(100 * 40, 'traffic after trace_on');
         const sent = await traffic.stop();
         // Whatever the firehose traced is stored; the rest is what the watch must report. Both settle a moment
         // after the traffic stops (the tap drains its queue, the watch reads the counters again): wait for them
         // to add up rather than read them once, as a loaded host showed (2,746 reported against 2,867).
-        await waitUntil(
-          async () => (await stored(exchange)) + (check()?.lost ?? 0),
-          (n) => n === sent,
-          60_000,
-          'stored + reported lost to equal published',
-        );
+        await accountedFor(exchange, sent);
         const lost = check()?.lost ?? 0;
         const storedPublishes = await stored(exchange);
         console.log(
@@ -175,16 +167,11 @@ describe('RabbitMQ tracing turned off', () => {
     'turns tracing back on when it may, says so, and counts what was missed meanwhile',
     { timeout: 120_000 },
     async () => {
-      const { vhost, tap, lines, changes, check, stored } = await tracedTap('admin', admin);
+      const { vhost, tap, lines, changes, check, stored, accountedFor } = await tracedTap('admin', admin);
       const exchange = `${name}.resumed`;
       try {
         const traffic = publishSteadily(vhostUrl(rabbitUrl(), vhost), exchange, 100);
-        await waitUntil(
-          async () => traffic.sent(),
-          (n) => n >= 300,
-          20_000,
-          'traffic before trace_off',
-        );
+        await traffic.reached(300, 'traffic before trace_off');
         const offAt = Date.now();
         await run('rabbitmqctl', ['trace_off', '-p', vhost]);
         await waitUntil(
@@ -194,19 +181,9 @@ describe('RabbitMQ tracing turned off', () => {
           'tracing to be turned back on',
         );
         const backMs = Date.now() - offAt;
-        await waitUntil(
-          async () => traffic.sent(),
-          (n) => n >= 300 + 500,
-          20_000,
-          'traffic after tracing is back',
-        );
+        await traffic.reached(300 + 500, 'traffic after tracing is back');
         const sent = await traffic.stop();
-        await waitUntil(
-          async () => (await stored(exchange)) + (check()?.lost ?? 0),
-          (n) => n === sent,
-          60_000,
-          'stored + lost to equal published',
-        );
+        await accountedFor(exchange, sent);
         const storedPublishes = await stored(exchange);
         console.log(
           `tracing back on after ${backMs} ms; ${sent} published, ${storedPublishes} stored, ${check()?.lost ?? 0} reported lost`,

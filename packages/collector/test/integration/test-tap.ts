@@ -1,8 +1,9 @@
 // A RabbitMQ tap for an integration test, storing into a store of its own, and the point at which the test may
-// count what was stored.
+// count what was stored; or a tap whose log lines and health the test reads.
 import type { Config } from '@rollcall/core/config/schema';
-import type { Logger } from '@rollcall/core/log';
+import { createLogger, type Logger, type LogLevel } from '@rollcall/core/log';
 import { openStore, type Store } from '@rollcall/core/store';
+import { createTapHealth, type TapCheck } from '@rollcall/core/tap-health';
 import { addTracedVhost, deleteVhost, waitUntil } from '@rollcall/core/testing/brokers';
 import { createRabbitTap, type RabbitTap } from '../../src/rabbitmq/firehose.ts';
 import type { Management } from '../../src/rabbitmq/management.ts';
@@ -64,4 +65,40 @@ export async function startTestTap({
       await removeLeftovers({ rabbitUrl: config.rabbitmq.url, tapQueue });
     },
   };
+}
+
+export interface ObservedTap {
+  tap: RabbitTap;
+  /** The tap's log lines at the level asked for and above. */
+  lines: string[];
+  /** The tap's health check for the vhost. */
+  check(): TapCheck | undefined;
+}
+
+/** A tap (not started yet) on `vhost` whose log lines and health the test reads. */
+export function observedTap({
+  config,
+  store,
+  management,
+  vhost,
+  level = 'info',
+  onChange,
+}: {
+  config: Config;
+  store: Store;
+  management: Management;
+  vhost: string;
+  level?: LogLevel;
+  onChange?: (check: TapCheck) => void;
+}): ObservedTap {
+  const lines: string[] = [];
+  const health = createTapHealth({ onChange });
+  const tap = createRabbitTap({
+    config,
+    store,
+    log: createLogger(level, {}, (l) => lines.push(l)),
+    management,
+    health,
+  });
+  return { tap, lines, check: () => health.checks().find((c) => c.tap === `rabbitmq/${vhost}`) };
 }
