@@ -12,6 +12,7 @@ import type { Store } from '@rollcall/core/store';
 import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { vhostUrl } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
+import { drainQueue } from './drain-queue.ts';
 import { rabbitTapConfig } from './tap-config.ts';
 import { startTestTap, type TestTap } from './test-tap.ts';
 
@@ -90,8 +91,19 @@ describe('RabbitMQ tap under hostile traffic', () => {
     });
     return rs.json<{ stream: string; kind: string; queue: string; message_id: string; parse_error: string }>();
   };
-  const countOf = async (prefix: string) => (await rows('startsWith(message_id, {p:String})', { p: prefix })).length;
   const settled = () => vt.settled();
+  /** The rows whose message id starts with `prefix`, once there are `n` of them and the tap has settled. */
+  const storedOnceSettled = async (prefix: string, n: number, what: string) => {
+    const withPrefix = () => rows('startsWith(message_id, {p:String})', { p: prefix });
+    await waitUntil(
+      async () => (await withPrefix()).length,
+      (count) => count >= n,
+      60_000,
+      what,
+    );
+    await settled();
+    return withPrefix();
+  };
 
   beforeAll(async () => {
     vt = await startTestTap({ config, log, management, vhost });
@@ -123,26 +135,9 @@ describe('RabbitMQ tap under hostile traffic', () => {
           await publisher.send({ exchange, routingKey: 'k', messageId: `long-${e}-${i}` }, { i });
       }
       await publisher.close();
-      let consumed = 0;
-      const consumer = rabbit.createConsumer({ queue, qos: { prefetchCount: 10 } }, async () => {
-        consumed++;
-      });
-      await waitUntil(
-        async () => consumed,
-        (n) => n === 7,
-        30_000,
-        'the long-named queue to be consumed',
-      );
-      await consumer.close();
+      await drainQueue(rabbit, { queue, qos: { prefetchCount: 10 } }, 7, 'the long-named queue to be consumed');
 
-      await waitUntil(
-        () => countOf('long-'),
-        (n) => n >= 28,
-        60_000,
-        'every publish and delivery stored',
-      );
-      await settled();
-      const stored = await rows('startsWith(message_id, {p:String})', { p: 'long-' });
+      const stored = await storedOnceSettled('long-', 28, 'every publish and delivery stored');
       expect(stored.length).toBe(28);
       expect(new Set(stored.map((r) => `${r.kind} ${r.message_id}`)).size).toBe(28);
       expect(stored.filter((r) => r.kind === 'publish' && r.stream === exchanges[2]).length).toBe(7);
@@ -174,14 +169,7 @@ describe('RabbitMQ tap under hostile traffic', () => {
       await plain(5);
       await publisher.close();
 
-      await waitUntil(
-        () => countOf('deep-'),
-        (n) => n >= 13,
-        60_000,
-        'every publish stored',
-      );
-      await settled();
-      const stored = await rows('startsWith(message_id, {p:String})', { p: 'deep-' });
+      const stored = await storedOnceSettled('deep-', 13, 'every publish stored');
       expect(stored.length).toBe(13);
       expect(new Set(stored.map((r) => r.message_id)).size).toBe(13);
       const nested = stored.filter((r) => r.message_id.startsWith('deep-nested-'));

@@ -10,6 +10,7 @@ import { createRabbitTap } from '../../src/rabbitmq/firehose.ts';
 import { createManagement } from '../../src/rabbitmq/management.ts';
 import { deleteTapQueues } from '../../src/rabbitmq/tap-queues.ts';
 import { deleteVhostByApi, putVhost } from './management-api.ts';
+import { drainQueue } from './drain-queue.ts';
 import { rabbitTapConfig } from './tap-config.ts';
 import { startTestTap, type TestTap } from './test-tap.ts';
 
@@ -102,20 +103,12 @@ describe('RabbitMQ tap', () => {
     await publisher.close();
 
     // the fraud service consumes its queue: 3000 deliveries
-    let consumed = 0;
-    const consumer = rabbit.createConsumer(
+    await drainQueue(
+      rabbit,
       { queue: queues.fraud, queueOptions: { exclusive: true }, qos: { prefetchCount: 200 } },
-      async () => {
-        consumed++;
-      },
-    );
-    await waitUntil(
-      async () => consumed,
-      (n) => n === 3000,
-      30_000,
+      3000,
       'fraud consumer to drain its queue',
     );
-    await consumer.close();
 
     await waitUntil(
       async () => [
