@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateKafkaGroup, type KafkaGroupRound, type PartitionReading } from './kafka-evaluator.ts';
+import { failedRound } from './kafka-groups.ts';
 
 const W = 6;
 
@@ -46,16 +47,6 @@ const stableRounds = (partitions: (i: number) => PartitionReading[]): KafkaGroup
     assignmentKnown: true,
     partitions: partitions(i),
   }));
-
-/** A round whose offsets could not be read. */
-const failedRound = (at: number, error: string): KafkaGroupRound => ({
-  at,
-  error,
-  state: '',
-  members: 0,
-  assignmentKnown: false,
-  partitions: [],
-});
 
 /** An offset over the rounds: where it is at the first, and how far it moves each round after. */
 type Moving = [first: number, perRound: number];
