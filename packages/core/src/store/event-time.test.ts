@@ -1,17 +1,11 @@
 // Event time in the store: event_at is the broker's time, clamped to observed_at (and counted in clock_skew)
 // when the producer's clock is far ahead or behind; the per-minute rollup counts by event minute.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/load.ts';
+import { describe, expect, it } from 'vitest';
 import { clockSkew, EVENT_TIME_MAX_AHEAD_MS, EVENT_TIME_MAX_BEHIND_MS } from '../event.ts';
-import { tempDir } from '../testing/brokers.ts';
 import { eventRow } from '../testing/event-row.ts';
+import { embeddedStore } from '../testing/store.ts';
 import { queryRows } from './queries.ts';
-import { openStore, type Store } from './store.ts';
 
-const cfg = parseConfig('', 'test', {
-  ROLLCALL_DATA_DIR: tempDir('rollcall-event-time'),
-  ROLLCALL_CLICKHOUSE_DATABASE: 'event_time',
-}).clickhouse;
 const observed = Date.UTC(2026, 11, 4, 12, 30, 20);
 const MIN = 60_000;
 
@@ -28,11 +22,7 @@ const row = (offset: number, brokerTs: number) =>
   });
 
 describe('event time', () => {
-  let store: Store;
-  beforeAll(async () => {
-    store = await openStore(cfg);
-  });
-  afterAll(() => store?.close());
+  const db = embeddedStore('rollcall-event-time', 'event_time');
 
   const cases = [
     { name: 'three minutes late (a lagging tap)', brokerTs: observed - 3 * MIN, eventAt: observed - 3 * MIN, skew: 0 },
@@ -54,6 +44,7 @@ describe('event time', () => {
   ];
 
   it('takes the broker time, clamps untrusted clocks to observed_at and counts them', async () => {
+    const { store } = db;
     await store.insertEvents(
       cases.map((c, i) => row(i, c.brokerTs)),
       'event-time',
@@ -69,6 +60,7 @@ describe('event time', () => {
   });
 
   it('rolls up by event minute', async () => {
+    const { store } = db;
     const minutes = await queryRows<{ minute: string; n: string }>(
       store,
       `SELECT toUnixTimestamp(minute) * 1000 AS minute, sum(count) AS n FROM ${store.db}.events_per_minute GROUP BY minute ORDER BY minute`,

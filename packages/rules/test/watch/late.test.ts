@@ -1,12 +1,10 @@
 // Late events against the real engine and store: events stored after their window was judged, with an event time
 // inside it, make the engine judge that window again before the next one, and the new verdict moves the alert.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@rollcall/core/config';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '@rollcall/core/log';
-import { openStore, type Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
-import { tempDir } from '@rollcall/core/testing/brokers';
 import { eventRow } from '@rollcall/core/testing/event-row';
+import { embeddedStore } from '@rollcall/core/testing/store';
 import { createRuleEngine } from '../../src/evaluation/engine.ts';
 import { parseRuleFile, type RuleFiles } from '../../src/model/files.ts';
 
@@ -49,13 +47,10 @@ const event = (offset: number, eventAt: number, storedAt: number) =>
   });
 
 describe('late events', () => {
-  let store: Store;
-  beforeAll(async () => {
-    store = await openStore(parseConfig('', 'test', { ROLLCALL_DATA_DIR: tempDir('rollcall-late') }).clickhouse);
-  });
-  afterAll(() => store?.close());
+  const db = embeddedStore('rollcall-late');
 
   it('judge their window again, and its new verdict moves the alert', async () => {
+    const { store } = db;
     let clock = T0 + MINUTE + 10_000;
     const engine = createRuleEngine({ store, log: silentLogger, files, now: () => clock });
     // 4 events in [T0, T0+1m), stored on time: the window is judged short of its floor, the alert pending.
