@@ -42,22 +42,30 @@ export function formatBytes(value: number | null | undefined): string {
   return `${value < 0 ? '−' : ''}${unit === 0 ? n.toFixed(0) : n.toFixed(n >= 100 ? 0 : 1)} ${units[unit]}`;
 }
 
+export type DurationUnit = 'day' | 'hour' | 'minute' | 'second';
+
+/** Whole `seconds` in their largest unit, and the next one down unless it is zero: [2 day, 4 hour], [3 minute].
+ * None for 0. */
+export function largestUnits(seconds: number): { n: number; unit: DurationUnit }[] {
+  const parts: { n: number; unit: DurationUnit }[] = [
+    { n: Math.floor(seconds / 86_400), unit: 'day' },
+    { n: Math.floor((seconds % 86_400) / 3600), unit: 'hour' },
+    { n: Math.floor((seconds % 3600) / 60), unit: 'minute' },
+    { n: seconds % 60, unit: 'second' },
+  ];
+  const first = parts.findIndex((p) => p.n > 0);
+  return first < 0 ? [] : parts.slice(first, first + 2).filter((p, i) => i === 0 || p.n > 0);
+}
+
+const SHORT_UNIT: Record<DurationUnit, string> = { day: 'd', hour: 'h', minute: 'm', second: 's' };
+
 /** 45s, 3m 12s, 2h 5m, 3d 4h: the two largest units, floor. */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
   const total = Math.max(0, Math.floor(ms / 1000));
   if (total < 60) return `${total}s`;
-  const parts: [number, string][] = [
-    [Math.floor(total / 86_400), 'd'],
-    [Math.floor((total % 86_400) / 3600), 'h'],
-    [Math.floor((total % 3600) / 60), 'm'],
-    [total % 60, 's'],
-  ];
-  const first = parts.findIndex(([n]) => n > 0);
-  return parts
-    .slice(first, first + 2)
-    .filter(([n], i) => i === 0 || n > 0)
-    .map(([n, u]) => `${n}${u}`)
+  return largestUnits(total)
+    .map(({ n, unit }) => `${n}${SHORT_UNIT[unit]}`)
     .join(' ');
 }
 
@@ -134,18 +142,7 @@ export function formatPercent(fraction: number | null | undefined): string {
 /** Durations in words, the two largest units: 45 seconds, 3 minutes, 1 hour 5 minutes, 2 days 4 hours. */
 export function formatDurationWords(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
-  const total = Math.max(0, Math.round(ms / 1000));
-  const parts: [number, string][] = [
-    [Math.floor(total / 86_400), 'day'],
-    [Math.floor((total % 86_400) / 3600), 'hour'],
-    [Math.floor((total % 3600) / 60), 'minute'],
-    [total % 60, 'second'],
-  ];
-  const first = parts.findIndex(([n]) => n > 0);
-  if (first < 0) return '0 seconds';
-  return parts
-    .slice(first, first + 2)
-    .filter(([n]) => n > 0)
-    .map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`)
-    .join(' ');
+  const parts = largestUnits(Math.max(0, Math.round(ms / 1000)));
+  if (parts.length === 0) return '0 seconds';
+  return parts.map(({ n, unit }) => `${n} ${unit}${n === 1 ? '' : 's'}`).join(' ');
 }

@@ -1,22 +1,16 @@
 // An alert in a sentence an on-call engineer reads at a glance: "cards 18% below card.requests for 3 min".
+import { largestUnits, type DurationUnit } from '../../lib/format.ts';
 import type { Evaluation } from '../rules/queries.ts';
 import type { Alert } from './queries.ts';
+
+const WORD_UNIT: Record<DurationUnit, string> = { day: 'day', hour: 'h', minute: 'min', second: 's' };
 
 /** 3 min, 40 s, 2 h 5 min, 1 day 3 h: the two largest units, in words. */
 export function inWords(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   if (total < 60) return `${total} s`;
-  const parts: [number, string][] = [
-    [Math.floor(total / 86_400), total >= 172_800 ? 'days' : 'day'],
-    [Math.floor((total % 86_400) / 3600), 'h'],
-    [Math.floor((total % 3600) / 60), 'min'],
-    [total % 60, 's'],
-  ];
-  const first = parts.findIndex(([n]) => n > 0);
-  return parts
-    .slice(first, first + 2)
-    .filter(([n], i) => i === 0 || n > 0)
-    .map(([n, u]) => `${n} ${u}`)
+  return largestUnits(total)
+    .map(({ n, unit }) => `${n} ${WORD_UNIT[unit]}${unit === 'day' && n > 1 ? 's' : ''}`)
     .join(' ');
 }
 
