@@ -27,6 +27,13 @@ function sortAlerts(alerts: Alert[]): Alert[] {
 /** Names a value on a phone, where the table's rows become cards without a header. */
 const PhoneLabel = ({ children }: { children: ReactNode }) => <span className="phone-label">{children}</span>;
 
+/** An alert (or one of its transitions) by its rule's name, linking to the alert. */
+const ruleLink = ({ fingerprint, rule_id }: { fingerprint: string; rule_id: string }) => (
+  <AppLink to={routes.alert(fingerprint)}>
+    <Name text={rule_id} />
+  </AppLink>
+);
+
 /** A value or threshold as the rule reported it. */
 export const show = (v: number | string | null | undefined) => (typeof v === 'number' ? formatNumber(v) : (v ?? '–'));
 
@@ -50,11 +57,7 @@ function columns(now: number, actions?: (alert: Alert) => ReactNode): Column<Ale
     {
       key: 'rule',
       header: 'Rule',
-      cell: (a) => (
-        <AppLink to={routes.alert(a.fingerprint)}>
-          <Name text={a.rule_id} />
-        </AppLink>
-      ),
+      cell: ruleLink,
     },
     { key: 'since', header: 'Since', className: 'nowrap', cell: (a) => alertDuration(a, now) },
     {
@@ -153,11 +156,7 @@ const TRANSITION: Record<'at' | 'rule' | 'change' | 'value' | 'threshold' | 'sum
     key: 'rule',
     header: 'Rule',
     className: 'nowrap',
-    cell: (t) => (
-      <AppLink to={routes.alert(t.fingerprint)}>
-        <Name text={t.rule_id} />
-      </AppLink>
-    ),
+    cell: ruleLink,
     sort: (t) => t.rule_id,
   },
   change: {
