@@ -3,6 +3,7 @@
 import type { Evaluation, EvalInput } from '../result.ts';
 import type { RuleOf } from '../../model/rule.ts';
 import { describeMatch, formatDuration, matchWhere, windowWhere } from '../sql.ts';
+import { judgeKeyShare } from './key-share.ts';
 import { queryRows } from '@rollcall/core/store/queries';
 
 export async function evaluateCompleteness(
@@ -29,24 +30,15 @@ export async function evaluateCompleteness(
     rule.max_missing === 0
       ? `every ${rule.key} on b within ${formatDuration(rule.within)}`
       : `at most ${rule.max_missing}% of ${rule.key}s missing on b after ${formatDuration(rule.within)}`;
-  const names = `${describeMatch(rule.a)} → ${describeMatch(rule.b)}`;
-  if (total === 0)
-    return {
-      value: 0,
-      threshold: rule.max_missing,
-      breached: false,
-      expected,
-      summary: `${names}: no ${rule.key}s on a`,
-      skipped: `no ${rule.key}s on a`,
-    };
-  const share = Math.round((missing / total) * 10_000) / 100;
-  const sample = (row?.sample ?? []).slice(0, rule.sample);
-  return {
-    value: share,
-    threshold: rule.max_missing,
-    breached: share > rule.max_missing,
+  return judgeKeyShare({
+    part: missing,
+    whole: total,
+    max: rule.max_missing,
     expected,
-    summary: `${names}: ${missing} of ${total} ${rule.key}s (${share}%) never arrived within ${formatDuration(rule.within)}`,
-    details: { keys: total, missing, missing_sample: sample },
-  };
+    subject: `${describeMatch(rule.a)} → ${describeMatch(rule.b)}`,
+    none: `no ${rule.key}s on a`,
+    summary: (share) =>
+      `${missing} of ${total} ${rule.key}s (${share}%) never arrived within ${formatDuration(rule.within)}`,
+    details: { keys: total, missing, missing_sample: (row?.sample ?? []).slice(0, rule.sample) },
+  });
 }

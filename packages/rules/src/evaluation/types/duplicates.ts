@@ -2,6 +2,7 @@
 import type { Evaluation, EvalInput } from '../result.ts';
 import type { RuleOf } from '../../model/rule.ts';
 import { describeMatch, formatDuration, matchWhere, windowWhere } from '../sql.ts';
+import { judgeKeyShare } from './key-share.ts';
 import { queryRows } from '@rollcall/core/store/queries';
 
 export async function evaluateDuplicates(
@@ -18,23 +19,16 @@ export async function evaluateDuplicates(
   );
   const n = Number(row?.n ?? 0);
   const expected = `at most ${rule.max_share}% repeated ${rule.key}s`;
-  if (n === 0)
-    return {
-      value: 0,
-      threshold: rule.max_share,
-      breached: false,
-      expected,
-      summary: `${describeMatch(rule.match)}: no events with a ${rule.key}`,
-      skipped: `no events with a ${rule.key}`,
-    };
   const repeated = n - Number(row?.distinct_keys ?? 0);
-  const share = Math.round((repeated / n) * 10_000) / 100;
-  return {
-    value: share,
-    threshold: rule.max_share,
-    breached: share > rule.max_share,
+  return judgeKeyShare({
+    part: repeated,
+    whole: n,
+    max: rule.max_share,
     expected,
-    summary: `${describeMatch(rule.match)}: ${repeated} of ${n} events (${share}%) repeat a ${rule.key} over ${formatDuration(rule.window)}`,
+    subject: describeMatch(rule.match),
+    none: `no events with a ${rule.key}`,
+    summary: (share) =>
+      `${repeated} of ${n} events (${share}%) repeat a ${rule.key} over ${formatDuration(rule.window)}`,
     details: { events: n, repeated },
-  };
+  });
 }
