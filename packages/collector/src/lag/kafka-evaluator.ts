@@ -1,6 +1,6 @@
 // A Kafka consumer group's status from its last samples, judged per partition as Burrow does; the group takes
 // its worst partition. Pure: the sampler passes the rounds in, oldest first.
-import { idleLongEnough, isWorse, num, rising, trailing, trend, type Verdict } from './status.ts';
+import { idleLongEnough, isWorse, num, readWindow, rising, trailing, trend, type Verdict } from './status.ts';
 
 export interface PartitionReading {
   topic: string;
@@ -35,11 +35,9 @@ interface Point {
 const OK_CAUGHT_UP: Verdict = { status: 'OK', reason: 'caught up' };
 
 export function evaluateKafkaGroup(rounds: KafkaGroupRound[], window: number): Verdict {
-  const recent = rounds.slice(-window);
-  const last = recent.at(-1);
-  if (!last) return { status: 'OK', reason: 'no samples yet' };
-  if (last.error !== undefined) return { status: 'ERR', reason: `could not read the group: ${last.error}` };
-  const read = recent.filter((r) => r.error === undefined);
+  const judged = readWindow(rounds, window, 'group');
+  if ('verdict' in judged) return judged.verdict;
+  const { last, read } = judged;
   if (last.partitions.length === 0) return { status: 'OK', reason: `no committed offsets; ${last.members} members` };
 
   let worst: Verdict = OK_CAUGHT_UP;

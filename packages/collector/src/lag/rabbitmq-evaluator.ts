@@ -1,7 +1,7 @@
 // A RabbitMQ queue's status from its last samples: Burrow's rules carried over to a queue, where the backlog is
 // the ready messages and "committing" is consumers taking deliveries or acking. Pure: rounds come in oldest first.
 import type { QueueStats } from '../rabbitmq/management.ts';
-import { idleLongEnough, num, rising, trailing, trend, type Verdict } from './status.ts';
+import { idleLongEnough, num, readWindow, rising, trailing, trend, type Verdict } from './status.ts';
 
 /** One sampling round of a queue: its management API stats (rates in messages per second), when, and its lag estimate. */
 export interface QueueRound extends Omit<QueueStats, 'vhost' | 'name'> {
@@ -14,11 +14,9 @@ export interface QueueRound extends Omit<QueueStats, 'vhost' | 'name'> {
 const consuming = (r: QueueRound) => r.consumers > 0 && (r.deliverRate > 0 || r.ackRate > 0);
 
 export function evaluateQueue(rounds: QueueRound[], window: number): Verdict {
-  const recent = rounds.slice(-window);
-  const last = recent.at(-1);
-  if (!last) return { status: 'OK', reason: 'no samples yet' };
-  if (last.error !== undefined) return { status: 'ERR', reason: `could not read the queue: ${last.error}` };
-  const read = recent.filter((r) => r.error === undefined);
+  const judged = readWindow(rounds, window, 'queue');
+  if ('verdict' in judged) return judged.verdict;
+  const { last, read } = judged;
   const depths = read.map((r) => r.ready);
   // Burrow's first rule: a queue that was empty at any point in the window is keeping up.
   if (depths.some((d) => d === 0))

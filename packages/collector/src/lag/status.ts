@@ -36,6 +36,21 @@ export interface LagSnapshot {
   groups: GroupLag[];
 }
 
+/** The last `window` rounds that were read and the latest of them; or, when the latest gives nothing to judge, the
+ * verdict: none sampled yet, or it could not be read (`what`: "group", "queue"). */
+export function readWindow<R extends { error?: string }>(
+  rounds: R[],
+  window: number,
+  what: string,
+): { verdict: Verdict } | { last: R; read: R[] } {
+  const recent = rounds.slice(-window);
+  const last = recent.at(-1);
+  if (!last) return { verdict: { status: 'OK', reason: 'no samples yet' } };
+  if (last.error !== undefined)
+    return { verdict: { status: 'ERR', reason: `could not read the ${what}: ${last.error}` } };
+  return { last, read: recent.filter((r) => r.error === undefined) };
+}
+
 export const severity = (s: LagStatus) => LAG_STATUSES.indexOf(s);
 
 export const isWorse = (a: LagStatus, than: LagStatus) => severity(a) > severity(than);
