@@ -22,7 +22,9 @@ const BENCH_USAGE = `usage:
   rollcall bench list [--scenario KEY] [--broker B] [--limit 50] [--json]
   rollcall bench show ID|latest [--html FILE] [--md FILE] [--json]
   rollcall bench baseline ID                                  make ID its scenario's baseline
-  rollcall bench overhead --broker rabbitmq [load options]    publish throughput with the firehose off / on (Rollcall tap consuming)
+  rollcall bench overhead --broker rabbitmq [load options] [--timeout 120s]
+                                                              throughput, CPU per message and what a Rollcall tap stored with
+                                                              the firehose off / on (trace: all, trace: publish) / off again
   rollcall bench overhead --broker kafka [--messages 500000] [--size 200] [--partitions 3]
                                                               an application group's throughput without / with the Kafka tap
 ${DETECTION_USAGE}

@@ -6,7 +6,8 @@ import { LOAD_FLAG_SPEC, OptionsError, parseFlags, parseLoadFlags } from '../loa
 import { createRabbitAdmin } from '../load/rabbit-management.ts';
 import { newRunId } from '@rollcall/bench-runs/store';
 import { measureFirehoseOverhead } from '../overhead/firehose.ts';
-import { writeOverheadResults } from '../overhead/report.ts';
+import { ratio, writeOverheadResults } from '../overhead/report.ts';
+import { storedExactly } from '../overhead/phases.ts';
 import { measureTapOverhead } from '../overhead/tap.ts';
 import { configFor, connectionDefaults, type Context } from './context.ts';
 import { commandLine } from './run.ts';
@@ -19,6 +20,15 @@ const FLAGS = {
   timeout: { type: 'string' },
 } as const;
 
+/** --timeout: Kafka, per phase, for the application group to read everything; RabbitMQ, after each traced phase,
+ * for the tap and the delivery counter to settle. */
+function timeoutOf(flag: string | undefined): number {
+  const timeoutMs = flag === undefined ? 120_000 : parseDuration(flag);
+  if (timeoutMs === undefined || timeoutMs < 1000)
+    throw new OptionsError(`--timeout: expected a duration such as 60s, got "${flag}"`);
+  return timeoutMs;
+}
+
 export async function overheadCommand(argv: string[], ctx: Context): Promise<number> {
   const values = parseFlags(argv, FLAGS);
   const { results, messages, timeout } = values;
@@ -30,29 +40,22 @@ export async function overheadCommand(argv: string[], ctx: Context): Promise<num
   const say = (line: string) => ctx.err(line);
   let result;
   if (load.broker === 'rabbitmq') {
-    if (messages !== undefined || timeout !== undefined)
-      throw new OptionsError(`--${messages !== undefined ? 'messages' : 'timeout'}: applies to --broker kafka only`);
-    result = await measureFirehoseOverhead(load, {
-      admin: createRabbitAdmin(load.managementUrl, load.url),
-      log: ctx.log,
-      runId,
-      command,
-      say,
-    });
+    if (messages !== undefined) throw new OptionsError('--messages: applies to --broker kafka only');
+    result = await measureFirehoseOverhead(
+      { ...load, settleTimeoutMs: timeoutOf(timeout) },
+      { admin: createRabbitAdmin(load.managementUrl, load.url), log: ctx.log, runId, command, say },
+    );
   } else {
     const count = messages === undefined ? 500_000 : Number(messages.replaceAll('_', ''));
     if (!Number.isInteger(count) || count < 1)
       throw new OptionsError(`--messages: expected a positive integer, got "${messages}"`);
-    const timeoutMs = timeout === undefined ? 120_000 : parseDuration(timeout);
-    if (timeoutMs === undefined || timeoutMs < 1000)
-      throw new OptionsError(`--timeout: expected a duration such as 60s, got "${timeout}"`);
     result = await measureTapOverhead(
       {
         brokers: load.brokers,
         messages: count,
         size: load.size,
         partitions: load.partitions,
-        timeoutMs,
+        timeoutMs: timeoutOf(timeout),
         ...(load.brokerVersion !== undefined ? { brokerVersion: load.brokerVersion } : {}),
       },
       { client: kafkaClientOptions(config.kafka), log: ctx.log, runId, command, say },
@@ -60,11 +63,15 @@ export async function overheadCommand(argv: string[], ctx: Context): Promise<num
   }
   const { json, md } = writeOverheadResults(resultsDir, result);
   const r = result.ratios;
-  ctx.out(
-    result.kind === 'firehose'
-      ? `firehose on / off: publish ${r.msgPerSec?.toFixed(2) ?? '–'}×, end to end ${r.endToEndMsgPerSec?.toFixed(2) ?? '–'}×, p99 ${r.p99?.toFixed(2) ?? '–'}×`
-      : `tap on / off: application group ${r.msgPerSec?.toFixed(2) ?? '–'}× (steady ${r.endToEndMsgPerSec?.toFixed(2) ?? '–'}×)`,
-  );
+  if (result.kind === 'tap')
+    ctx.out(`tap on / off: application group ${ratio(r.msgPerSec)} (steady ${ratio(r.endToEndMsgPerSec)})`);
+  for (const p of result.phases.filter((p) => p.tap)) {
+    const q = p.ratios;
+    ctx.out(
+      `${p.label} / off: publish ${ratio(q?.msgPerSec)}, end to end ${ratio(q?.endToEndMsgPerSec)}, p99 ${ratio(q?.p99)}, host CPU per message ${ratio(q?.cpuMicrosPerMessage)}; stored exactly: ${storedExactly(p) ? 'yes' : 'NO'}`,
+    );
+  }
   ctx.out(`wrote ${json} and ${md}`);
-  return 0;
+  // Measured and written either way, but a tap that did not store exactly what the load did is a failure.
+  return result.phases.every((p) => storedExactly(p) !== false) ? 0 : 1;
 }

@@ -14,8 +14,11 @@ export interface RabbitTargetDeps {
 
 const ACK_FLUSH_MS = 20;
 
+/** What every queue of a run's name starts with: how its traffic is told apart from other runs'. */
+export const rabbitQueuePrefix = (runId: string) => `rollcall-bench-${runId}-`;
+
 const rabbitQueueNames = (runId: string, queues: number) =>
-  Array.from({ length: queues }, (_, i) => `rollcall-bench-${runId}-${i}`);
+  Array.from({ length: queues }, (_, i) => `${rabbitQueuePrefix(runId)}${i}`);
 
 /** Which queues consumer j reads: every queue has a consumer and consumers spread evenly over the queues. */
 export function queuesOfConsumer(j: number, consumers: number, queues: number): number[] {

@@ -1,19 +1,22 @@
 // What the firehose costs RabbitMQ: the same load with tracing off, on with a Rollcall tap consuming the trace
-// (tracing only costs when something is bound to amq.rabbitmq.trace), and off again. The vhost's tracing is put
-// back as it was whatever happens, since other taps may depend on it.
+// (tracing only costs when something is bound to amq.rabbitmq.trace) in each trace mode — every publish and
+// delivery (`all`), publishes only with deliveries counted from the management API (`publish`) — and off again.
+// The vhost's tracing is put back as it was whatever happens, since other taps may depend on it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Connection } from 'rabbitmq-client';
+import { int } from '@rollcall/bench-runs/format';
 import type { Logger } from '@rollcall/core/log';
-import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
 import { hostAfter, hostBefore } from '../load/host.ts';
 import { redactUrl, type LoadOptions } from '../load/options.ts';
 import type { RabbitAdmin } from '../load/rabbit-management.ts';
-import { rabbitTarget } from '../load/rabbitmq.ts';
-import { runLoad } from '../load/run.ts';
-import { phaseOf, ratiosOf, type OverheadPhase, type OverheadResult } from './phases.ts';
-import { startTapChild, type TapChild } from './tap-child.ts';
+import { firehosePhase } from './firehose-phase.ts';
+import { ratiosBetween, ratiosOf, type OverheadPhase, type OverheadResult, type TraceMode } from './phases.ts';
+
+export interface FirehoseOptions extends LoadOptions {
+  /** After each traced phase, how long the tap and the delivery counter may take to settle. */
+  settleTimeoutMs: number;
+}
 
 export interface FirehoseDeps {
   admin: RabbitAdmin;
@@ -23,55 +26,52 @@ export interface FirehoseDeps {
   say: (line: string) => void;
 }
 
+function describe(p: OverheadPhase): string {
+  const figures = [
+    `published ${int(p.msgPerSec)} msg/s, received ${int(p.endToEndMsgPerSec)} msg/s, p99 ${p.p99.toFixed(2)} ms`,
+  ];
+  if (p.hostCpuMicrosPerMessage !== undefined) figures.push(`host CPU ${p.hostCpuMicrosPerMessage.toFixed(1)} µs/msg`);
+  if (p.tap)
+    figures.push(
+      `the tap stored ${int(p.tap.publishes)} of ${int(p.sent ?? 0)} publishes and ${int(p.tap.deliveries)} ${p.tap.trace === 'publish' ? 'counted' : 'traced'} deliveries of ${int(p.tap.delivered)}`,
+    );
+  return `${p.label}: ${figures.join(', ')}`;
+}
+
 export async function measureFirehoseOverhead(
-  o: LoadOptions,
+  o: FirehoseOptions,
   { admin, log, runId, command, say }: FirehoseDeps,
 ): Promise<OverheadResult> {
   const host = hostBefore();
+  const brokerVersion = o.brokerVersion ?? (await admin.overview()).rabbitmqVersion;
   const wasTracing = await admin.tracing();
   const dir = mkdtempSync(join(tmpdir(), 'rollcall-bench-firehose-'));
-  const tapQueue = `rollcall-bench-tap-${runId}`;
   const phases: OverheadPhase[] = [];
-  let brokerVersion = 'unknown';
-  let tap: TapChild | undefined;
   let notRestored: Error | undefined;
   const restore = () => admin.setTracing(wasTracing);
   // A Ctrl-C must not leave the vhost's firehose switched the wrong way.
   const onSignal = () => void restore().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const phase = async (label: string, on: boolean) => {
-    await admin.setTracing(on);
+  const phase = async (label: string, trace?: TraceMode) => {
+    await admin.setTracing(trace !== undefined);
     say(`${label}: ${o.durationMs / 1000}s at ${o.rate > 0 ? `${o.rate} msg/s` : 'max rate'}…`);
-    const outcome = await runLoad(o, { target: rabbitTarget(o, `${runId}-${phases.length}`, { log, admin }), log });
-    brokerVersion = outcome.broker.version;
-    const p = phaseOf(label, on, outcome);
-    say(
-      `${label}: published ${Math.round(p.msgPerSec).toLocaleString('en-US')} msg/s, received ${Math.round(p.endToEndMsgPerSec).toLocaleString('en-US')} msg/s, p99 ${p.p99.toFixed(2)} ms`,
+    const id = `${runId}-${phases.length}`;
+    const p = await firehosePhase(
+      { label, trace, load: o, id, dir, settleTimeoutMs: o.settleTimeoutMs },
+      { admin, log },
     );
-    return p;
+    say(describe(p));
+    phases.push(p);
   };
   try {
-    phases.push(await phase('firehose off', false));
-    await admin.setTracing(true);
-    tap = await startTapChild(
-      'rabbitmq',
-      {
-        log_level: 'warn',
-        clickhouse: { data_dir: join(dir, 'store'), database: 'rollcall_bench_firehose' },
-        kafka: { enabled: false },
-        rabbitmq: { url: o.url, management_url: o.managementUrl, vhosts: [admin.vhost], tap_queue: tapQueue },
-      },
-      dir,
-    );
-    const on = await phase('firehose on, Rollcall tap consuming', true);
-    on.tapBacklog = (await admin.queue(tapQueue).catch(() => ({ messages: 0 }))).messages;
-    on.tapRows = await tap.stop();
-    tap = undefined;
-    phases.push(on);
-    phases.push(await phase('firehose off again', false));
+    await phase('firehose off');
+    await phase('firehose on, trace: all', 'all');
+    await phase('firehose on, trace: publish', 'publish');
+    await phase('firehose off again');
+    const off = phases.filter((p) => !p.rollcall);
+    for (const p of phases) if (p.rollcall) p.ratios = ratiosBetween([p], off);
   } finally {
-    await tap?.stop().catch((err: unknown) => log.warn('could not stop the tap process', { err }));
     notRestored = await restore().then(
       () => undefined,
       (err: unknown) => err as Error,
@@ -80,15 +80,7 @@ export async function measureFirehoseOverhead(
       log.error(`could not turn tracing back ${wasTracing ? 'on' : 'off'}`, { vhost: admin.vhost, err: notRestored });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    const connection = new Connection({ url: o.url, connectionName: 'rollcall-bench cleanup' });
-    try {
-      const ch = await connection.acquire();
-      await deleteTapQueues(ch, tapQueue);
-      await ch.close();
-    } finally {
-      await connection.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    rmSync(dir, { recursive: true, force: true });
   }
   if (notRestored)
     throw new Error(
@@ -97,7 +89,7 @@ export async function measureFirehoseOverhead(
   return {
     kind: 'firehose',
     date: new Date().toISOString(),
-    what: 'RabbitMQ publish and end-to-end throughput with the firehose off, and on with a Rollcall tap (its own process and embedded store) consuming amq.rabbitmq.trace',
+    what: 'RabbitMQ publish and end-to-end throughput with the firehose off, and on with a Rollcall tap (its own process and embedded store) consuming amq.rabbitmq.trace in each trace mode',
     command,
     params: {
       target: redactUrl(o.url),
@@ -116,8 +108,10 @@ export async function measureFirehoseOverhead(
     phases,
     ratios: ratiosOf(phases),
     notes: [
-      'The tap, the load generator and the broker share this host, so the "on" phase also pays for the tap’s CPU.',
-      'Each trace message is routed into the tap’s durable queue: a publish and a delivery both produce one.',
+      'The tap, the load generator and the broker share this host, so a traced phase also pays for the tap’s CPU. Host CPU counts every process on the host, from the load’s start until the tap had stored what the phase traced.',
+      '`trace: all` binds the tap’s durable queue to `#`: a trace message for each publish and each delivery. `trace: publish` binds it to `publish.#`, and the tap’s process counts deliveries per queue from the management API’s deliver_get, as the lag role does.',
+      'Each traced phase has a tap of its own (process, store and tap queue, deleted after it). Before the load’s queues are deleted it waits (at most --timeout) for the tap to have stored as many rows as the phase made trace messages, nothing left queued, and with `trace: publish` for the counter to read the same total twice 6 s apart (the broker refreshes deliver_get every 5 s). The tap backlog at end is the phase’s trace messages not stored when the load’s consumers stopped; the broker was still routing many of them into the tap queue.',
+      'Delivered is what the load’s consumers were handed, first receipts and duplicates: what the deliveries stored must equal.',
     ],
   };
 }

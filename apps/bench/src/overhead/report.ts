@@ -3,11 +3,113 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markdownTable } from '@rollcall/bench-runs/report/markdown';
 import { fixed, int, ms } from '@rollcall/bench-runs/format';
-import type { OverheadResult } from './phases.ts';
+import { storedExactly, type OverheadResult, type TraceMode } from './phases.ts';
 
 type Latest = Partial<Record<OverheadResult['kind'], OverheadResult>>;
 
-const ratio = (r: number | null) => (r === null ? '–' : `${r.toFixed(2)}×`);
+export const ratio = (r: number | null | undefined) => (r === null || r === undefined ? '–' : `${r.toFixed(2)}×`);
+const maybe = (n: number | null | undefined, show: (n: number) => string) =>
+  n === null || n === undefined ? '–' : show(n);
+
+const cells = (texts: string[]) => texts.map((text) => ({ text }));
+/** The phase's name on the left, numbers on the right. */
+const alignOf = (head: string[]) => head.map((_, i) => (i === 0 ? 'l' : 'r') as 'l' | 'r');
+
+const MODE: Record<TraceMode, string> = {
+  all: 'tracing every publish and delivery (`trace: all`)',
+  publish: 'tracing publishes only (`trace: publish`, deliveries counted from the management API)',
+};
+
+/** The ratios of each traced phase, both trace modes in one sentence; results from before trace modes have one. */
+function firehoseHeadline(r: OverheadResult): string {
+  const traced = r.phases.filter((p) => p.rollcall && p.tap && p.ratios);
+  if (traced.length === 0)
+    return `With the firehose on, publishing ran at **${ratio(r.ratios.msgPerSec)}** and end-to-end delivery at **${ratio(r.ratios.endToEndMsgPerSec)}** of the rate with it off (p99 latency ${ratio(r.ratios.p99)}).`;
+  const each = traced.map(
+    (p) =>
+      `**${ratio(p.ratios?.msgPerSec)}** (end to end **${ratio(p.ratios?.endToEndMsgPerSec)}**, p99 ${ratio(p.ratios?.p99)}, host CPU per message ${ratio(p.ratios?.cpuMicrosPerMessage)}) ${p.tap ? MODE[p.tap.trace] : ''}`,
+  );
+  return `With the firehose on, publishing ran at ${each.join(' and at ')}, of the rate with it off.`;
+}
+
+function firehoseTables(r: OverheadResult): string[] {
+  const load = [
+    'phase',
+    'published msg/s',
+    'of off',
+    'received msg/s',
+    'of off',
+    'p50 ms',
+    'p99 ms',
+    'host CPU µs/msg',
+    'lost',
+  ];
+  const loadRows = r.phases.map((p) =>
+    cells([
+      p.label,
+      int(p.msgPerSec),
+      ratio(p.ratios?.msgPerSec),
+      int(p.endToEndMsgPerSec),
+      ratio(p.ratios?.endToEndMsgPerSec),
+      ms(p.p50),
+      ms(p.p99),
+      maybe(p.hostCpuMicrosPerMessage, (n) => fixed(n, 1)),
+      int(p.lost),
+    ]),
+  );
+  const stored = [
+    'phase',
+    'tap rows stored',
+    'tap backlog at end',
+    'caught up after s',
+    'tap CPU µs/msg',
+    'publishes stored / published',
+    'deliveries stored / delivered',
+    'all stored',
+  ];
+  const storedRows = r.phases
+    .filter((p) => p.rollcall)
+    .map((p) => {
+      const t = p.tap;
+      const exact = storedExactly(p);
+      return [
+        ...cells([
+          p.label,
+          maybe(p.tapRows, int),
+          maybe(p.tapBacklog, int),
+          maybe(t?.drainSeconds, (n) => fixed(n, 1)),
+          maybe(t?.cpuMicrosPerMessage, (n) => fixed(n, 1)),
+          t ? `${int(t.publishes)} / ${int(p.sent ?? 0)}` : '–',
+          t ? `${int(t.deliveries)} ${t.trace === 'publish' ? 'counted' : 'traced'} / ${int(t.delivered)}` : '–',
+        ]),
+        exact === undefined
+          ? { text: '–' }
+          : exact
+            ? { text: 'yes' }
+            : { text: t?.quiet === false ? 'no (the counter was not quiet in time)' : 'no', tone: 'bad' as const },
+      ];
+    });
+  return [
+    markdownTable({ head: load, align: alignOf(load), rows: loadRows }),
+    '',
+    markdownTable({ head: stored, align: alignOf(stored), rows: storedRows }),
+  ];
+}
+
+function tapTable(r: OverheadResult): string {
+  const head = ['phase', 'app msg/s', 'steady msg/s', 'seconds', 'process CPU (cores)', 'tap rows stored'];
+  const rows = r.phases.map((p) =>
+    cells([
+      p.label,
+      int(p.msgPerSec),
+      int(p.endToEndMsgPerSec),
+      fixed(p.seconds, 1),
+      maybe(p.cpuCores, (n) => fixed(n, 2)),
+      maybe(p.tapRows, int),
+    ]),
+  );
+  return markdownTable({ head, align: alignOf(head), rows });
+}
 
 function renderOverheadMarkdown(latest: Latest): string {
   const out = [
@@ -21,45 +123,10 @@ function renderOverheadMarkdown(latest: Latest): string {
     out.push(`## ${r.kind === 'firehose' ? 'RabbitMQ firehose' : 'Kafka tap'}`, '', r.what + '.', '');
     const headline =
       r.kind === 'firehose'
-        ? `With the firehose on, publishing ran at **${ratio(r.ratios.msgPerSec)}** and end-to-end delivery at **${ratio(r.ratios.endToEndMsgPerSec)}** of the rate with it off (p99 latency ${ratio(r.ratios.p99)}).`
+        ? firehoseHeadline(r)
         : `With the tap running, the application group consumed at **${ratio(r.ratios.msgPerSec)}** of its rate without it (steady rate ${ratio(r.ratios.endToEndMsgPerSec)}).`;
     out.push(headline, '');
-    const head =
-      r.kind === 'firehose'
-        ? [
-            'phase',
-            'published msg/s',
-            'received msg/s',
-            'p50 ms',
-            'p99 ms',
-            'lost',
-            'tap rows stored',
-            'tap backlog at end',
-          ]
-        : ['phase', 'app msg/s', 'steady msg/s', 'seconds', 'process CPU (cores)', 'tap rows stored'];
-    const rows = r.phases.map((p) =>
-      (r.kind === 'firehose'
-        ? [
-            p.label,
-            int(p.msgPerSec),
-            int(p.endToEndMsgPerSec),
-            ms(p.p50),
-            ms(p.p99),
-            int(p.lost),
-            p.tapRows === undefined ? '–' : int(p.tapRows),
-            p.tapBacklog === undefined ? '–' : int(p.tapBacklog),
-          ]
-        : [
-            p.label,
-            int(p.msgPerSec),
-            int(p.endToEndMsgPerSec),
-            fixed(p.seconds, 1),
-            p.cpuCores === undefined ? '–' : fixed(p.cpuCores, 2),
-            p.tapRows === undefined ? '–' : int(p.tapRows),
-          ]
-      ).map((text) => ({ text })),
-    );
-    out.push(markdownTable({ head, align: head.map((_, i) => (i === 0 ? 'l' : 'r')), rows }), '');
+    out.push(...(r.kind === 'firehose' ? firehoseTables(r) : [tapTable(r)]), '');
     const params = Object.entries(r.params)
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(', ');

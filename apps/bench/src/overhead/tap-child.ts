@@ -1,15 +1,37 @@
 // Starts and stops tap-process.ts: a Rollcall tap with its own embedded store, in its own process.
 import { fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { QueueTally } from './tally.ts';
 
-export type ChildMessage = { type: 'ready' } | { type: 'stopped'; rows: number } | { type: 'failed'; error: string };
+export interface TapProgress {
+  /** Rows stored since the tap started. */
+  rows: number;
+  /** Rows received and not stored yet. */
+  backlog: number;
+  /** CPU of the tap's process (user + system, all threads) since it started, in µs. */
+  cpuMicros: number;
+  /** Asked with a queue prefix: what the store holds of those queues. */
+  queues?: QueueTally;
+}
+
+export interface ProgressRequest {
+  queuePrefix?: string;
+  /** Run a delivery-counting round first (rabbitmq.trace: publish), as the counter's next one would. */
+  countDeliveries?: boolean;
+}
+
+export type ParentMessage = ({ type: 'progress' } & ProgressRequest) | { type: 'stop'; queuePrefix?: string };
+
+export type ChildMessage =
+  { type: 'ready' } | ({ type: 'progress' | 'stopped' } & TapProgress) | { type: 'failed'; error: string };
 
 export interface TapChild {
-  /** Stops the tap after it stored what it holds; resolves with the rows it stored. */
-  stop(): Promise<number>;
+  progress(request?: ProgressRequest): Promise<TapProgress>;
+  /** Stops the tap after it stored what it holds; resolves with what it stored (of the queues, given a prefix). */
+  stop(queuePrefix?: string): Promise<TapProgress>;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -33,9 +55,12 @@ function split(): Transform {
   });
 }
 const STOP_TIMEOUT_MS = 120_000;
+/** A progress answer is a few counters and one small query; a counting round adds a few management API calls. */
+const PROGRESS_TIMEOUT_MS = 30_000;
 
 /** `config` is a rollcall.yaml document (JSON is YAML); it is written into `dir`, which also holds the store. */
 export async function startTapChild(kind: 'kafka' | 'rabbitmq', config: object, dir: string): Promise<TapChild> {
+  mkdirSync(dir, { recursive: true });
   const file = join(dir, 'rollcall.json');
   writeFileSync(file, JSON.stringify(config, null, 2));
   const entry = fileURLToPath(new URL('./tap-process.ts', import.meta.url));
@@ -77,15 +102,21 @@ export async function startTapChild(kind: 'kafka' | 'rabbitmq', config: object, 
     child.kill('SIGKILL');
     throw new Error(`the ${kind} tap did not start: ${started.type === 'failed' ? started.error : started.type}`);
   }
+  /** Sends one request and reads its answer: the child answers requests in order, one at a time. */
+  const ask = async (request: ParentMessage, answer: 'progress' | 'stopped', timeoutMs: number) => {
+    const reply = next(timeoutMs);
+    child.send(request);
+    const m = await reply;
+    if (m.type === 'ready' || m.type === 'failed' || m.type !== answer)
+      throw new Error(`the ${kind} tap failed answering ${request.type}: ${m.type === 'failed' ? m.error : m.type}`);
+    const { rows, backlog, cpuMicros, queues } = m;
+    return { rows, backlog, cpuMicros, queues };
+  };
   return {
-    async stop() {
-      const stopped = next(STOP_TIMEOUT_MS);
-      child.send('stop');
+    progress: (request = {}) => ask({ type: 'progress', ...request }, 'progress', PROGRESS_TIMEOUT_MS),
+    async stop(queuePrefix) {
       try {
-        const m = await stopped;
-        if (m.type !== 'stopped')
-          throw new Error(`the ${kind} tap failed while stopping: ${m.type === 'failed' ? m.error : m.type}`);
-        return m.rows;
+        return await ask({ type: 'stop', queuePrefix }, 'stopped', STOP_TIMEOUT_MS);
       } finally {
         const exited =
           child.exitCode !== null ||

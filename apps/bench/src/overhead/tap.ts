@@ -148,7 +148,7 @@ export async function measureTapOverhead(
           `${label}: the application group read ${r.records} of ${o.messages} messages within ${o.timeoutMs / 1000}s`,
         );
       if (tap) {
-        p.tapRows = await tap.stop();
+        p.tapRows = (await tap.stop()).rows;
         tap = undefined;
       }
       say(

@@ -1,7 +1,6 @@
 // Wall time, process CPU and event-loop utilisation over one measured phase, plus the time of the first record.
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { startHostCpu } from '../load/host.ts';
 
 export interface PhaseResult {
   complete: boolean;
@@ -22,18 +21,6 @@ export interface PhaseResult {
   hostCpuCores: number | null;
 }
 
-/** Busy and total jiffies over all CPUs from /proc/stat, or undefined where there is none. */
-function hostJiffies(): { busy: number; total: number } | undefined {
-  try {
-    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-    const total = fields.reduce((a, b) => a + b, 0);
-    const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle + iowait
-    return { busy: total - idle, total };
-  } catch {
-    return undefined;
-  }
-}
-
 export interface Meter {
   /** `at` (performance.now() time) when the record was seen earlier than this call. */
   firstRecord(at?: number): void;
@@ -44,7 +31,7 @@ export function startMeter(): Meter {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const elu = performance.eventLoopUtilization();
-  const host = hostJiffies();
+  const host = startHostCpu();
   let first: number | undefined;
   return {
     firstRecord(at = performance.now()) {
@@ -56,11 +43,7 @@ export function startMeter(): Meter {
       const used = process.cpuUsage(cpu);
       const firstRecordMs = (first ?? ended) - started;
       const steadyMs = ms - firstRecordMs;
-      const hostNow = hostJiffies();
-      const hostCpuCores =
-        host && hostNow && hostNow.total > host.total
-          ? ((hostNow.busy - host.busy) / (hostNow.total - host.total)) * cpus().length
-          : null;
+      const hostBusy = host.busyMicros();
       return {
         complete,
         records,
@@ -70,7 +53,7 @@ export function startMeter(): Meter {
         steadyMsgPerSec: steadyMs > 0 ? (records / steadyMs) * 1000 : 0,
         cpuCores: (used.user + used.system) / 1000 / ms,
         eventLoopUtilization: performance.eventLoopUtilization(elu).utilization,
-        hostCpuCores,
+        hostCpuCores: hostBusy === undefined ? null : hostBusy / 1000 / ms,
       };
     },
   };
