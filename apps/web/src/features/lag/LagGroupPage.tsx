@@ -3,9 +3,10 @@ import { useParams } from 'react-router';
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { Badge } from '../../components/Badge.tsx';
-import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
+import { QueryTablePanel } from '../../components/QueryTablePanel.tsx';
 import { Tile, Tiles } from '../../components/Tile.tsx';
 import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
@@ -92,31 +93,25 @@ export default function LagGroupPage() {
       </div>
       {/* one above the other: a queue's or group's partitions table has more columns than half a page holds */}
       <>
-        <Panel title="Status changes" id="statuses">
-          <QueryState query={query}>
-            {(x) => (
-              <DataTable
-                columns={STATUSES}
-                rows={[...x.statuses].reverse()}
-                rowKey={(s) => `${s.t}-${s.status}`}
-                empty="No status recorded in this range."
-              />
-            )}
-          </QueryState>
-        </Panel>
-        <Panel title="Partitions" id="partitions">
-          <QueryState query={query}>
-            {(x) => (
-              <DataTable
-                columns={partitionColumns(x.partitions)}
-                rows={x.partitions}
-                rowKey={(_, i) => String(i)}
-                empty="No partitions (a queue has none)."
-                dense
-              />
-            )}
-          </QueryState>
-        </Panel>
+        <QueryTablePanel
+          title="Status changes"
+          id="statuses"
+          query={query}
+          rows={(x) => [...x.statuses].reverse()}
+          columns={STATUSES}
+          rowKey={(s) => `${s.t}-${s.status}`}
+          empty="No status recorded in this range."
+        />
+        <QueryTablePanel
+          title="Partitions"
+          id="partitions"
+          query={query}
+          rows={(x) => x.partitions}
+          columns={(x) => partitionColumns(x.partitions)}
+          rowKey={(_, i) => String(i)}
+          empty="No partitions (a queue has none)."
+          dense
+        />
       </>
     </Page>
   );

@@ -3,9 +3,10 @@
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
-import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
+import { QueryTablePanel } from '../../components/QueryTablePanel.tsx';
 import { Tile, Tiles } from '../../components/Tile.tsx';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
 import { formatCount, formatDuration, formatNumber, formatRate } from '../../lib/format.ts';
@@ -119,18 +120,16 @@ const WORST = { limit: 6 };
 function Lag() {
   const query = useLive(lagQueries.page(WORST));
   return (
-    <Panel title="Worst lag" id="worst-lag" actions={<AppLink to={routes.lag()}>All groups →</AppLink>}>
-      <QueryState query={query}>
-        {(d) => (
-          <DataTable
-            columns={WORST_LAG}
-            rows={d.groups}
-            rowKey={(g) => `${g.broker}/${g.group}`}
-            empty="No consumer groups or queues found."
-          />
-        )}
-      </QueryState>
-    </Panel>
+    <QueryTablePanel
+      title="Worst lag"
+      id="worst-lag"
+      actions={<AppLink to={routes.lag()}>All groups →</AppLink>}
+      query={query}
+      rows={(d) => d.groups}
+      columns={WORST_LAG}
+      rowKey={(g) => `${g.broker}/${g.group}`}
+      empty="No consumer groups or queues found."
+    />
   );
 }
 

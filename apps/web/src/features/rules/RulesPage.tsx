@@ -4,9 +4,10 @@ import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { Name } from '../../components/Name.tsx';
 import { Badge } from '../../components/Badge.tsx';
-import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
-import { Panel, QueryState } from '../../components/Panel.tsx';
+import { Panel } from '../../components/Panel.tsx';
+import { QueryTablePanel } from '../../components/QueryTablePanel.tsx';
 import { Time } from '../../components/Time.tsx';
 import { Sparkline } from '../../components/TimeSeriesChart.tsx';
 import { formatDuration, formatNumber } from '../../lib/format.ts';
@@ -103,20 +104,17 @@ export default function RulesPage() {
           </ul>
         </Panel>
       )}
-      <Panel title="Rules" id="rules">
-        <QueryState query={query}>
-          {(d) => (
-            <DataTable
-              columns={columns(d.sparklines)}
-              rows={[...d.rules].sort(
-                (a, b) => (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) || a.id.localeCompare(b.id),
-              )}
-              rowKey={(r) => r.id}
-              empty="No rules loaded. Add YAML files to the rules directory."
-            />
-          )}
-        </QueryState>
-      </Panel>
+      <QueryTablePanel
+        title="Rules"
+        id="rules"
+        query={query}
+        rows={(d) =>
+          [...d.rules].sort((a, b) => (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) || a.id.localeCompare(b.id))
+        }
+        columns={(d) => columns(d.sparklines)}
+        rowKey={(r) => r.id}
+        empty="No rules loaded. Add YAML files to the rules directory."
+      />
     </Page>
   );
 }

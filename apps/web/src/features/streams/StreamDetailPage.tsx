@@ -7,9 +7,10 @@ import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { Badge } from '../../components/Badge.tsx';
-import { DataTable, OrNone, type Column } from '../../components/DataTable.tsx';
+import { OrNone, type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
 import { ErrorState, Panel, QueryState } from '../../components/Panel.tsx';
+import { QueryTablePanel } from '../../components/QueryTablePanel.tsx';
 import { Tile, Tiles } from '../../components/Tile.tsx';
 import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart, type ChartAnnotation } from '../../components/TimeSeriesChart.tsx';
@@ -151,21 +152,18 @@ const AUDIT_NOTES: Record<StreamDetail['audit'], { meta: string; messages: strin
 function RecentEvents({ broker, stream, audit }: { broker: string; stream: string; audit: StreamDetail['audit'] }) {
   const query = useLive(streamQueries.events(broker, stream, 50));
   return (
-    <Panel title="Recent messages (metadata only)" id="events">
-      <QueryState query={query}>
-        {(d) => (
-          <DataTable
-            columns={eventColumns(broker)}
-            rows={d.events}
-            rowKey={(e, i) => `${e.observed_at}-${e.message_id}-${i}`}
-            empty={AUDIT_NOTES[audit].messages}
-            dense
-            scroll
-            className="nowrap-cells"
-          />
-        )}
-      </QueryState>
-    </Panel>
+    <QueryTablePanel
+      title="Recent messages (metadata only)"
+      id="events"
+      query={query}
+      rows={(d) => d.events}
+      columns={eventColumns(broker)}
+      rowKey={(e, i) => `${e.observed_at}-${e.message_id}-${i}`}
+      empty={AUDIT_NOTES[audit].messages}
+      dense
+      scroll
+      className="nowrap-cells"
+    />
   );
 }
 
@@ -240,37 +238,33 @@ export default function StreamDetailPage() {
       <Breakdown broker={broker} stream={stream} annotations={annotations} />
       <Charts query={rate} annotations={annotations} />
       <div className="grid-3">
-        <Panel title="Event types" id="event-types">
-          <QueryState query={query}>
-            {(x) => (
-              <DataTable
-                columns={EVENT_TYPES}
-                rows={x.event_types}
-                rowKey={(e) => `${e.event_type}/${e.kind}`}
-                empty="Nothing in this range."
-              />
-            )}
-          </QueryState>
-        </Panel>
-        <Panel title="Sources" id="sources">
-          <QueryState query={query}>
-            {(x) => (
-              <DataTable
-                columns={sourceColumns(x.sources)}
-                rows={x.sources}
-                rowKey={(s) => s.source}
-                empty="No source recorded."
-              />
-            )}
-          </QueryState>
-        </Panel>
-        <Panel title="Rules watching this stream" id="stream-rules">
-          <QueryState query={query}>
-            {(x) => (
-              <DataTable columns={RULES} rows={x.rules} rowKey={(r) => r.id} empty="No rule watches this stream." />
-            )}
-          </QueryState>
-        </Panel>
+        <QueryTablePanel
+          title="Event types"
+          id="event-types"
+          query={query}
+          rows={(x) => x.event_types}
+          columns={EVENT_TYPES}
+          rowKey={(e) => `${e.event_type}/${e.kind}`}
+          empty="Nothing in this range."
+        />
+        <QueryTablePanel
+          title="Sources"
+          id="sources"
+          query={query}
+          rows={(x) => x.sources}
+          columns={(x) => sourceColumns(x.sources)}
+          rowKey={(s) => s.source}
+          empty="No source recorded."
+        />
+        <QueryTablePanel
+          title="Rules watching this stream"
+          id="stream-rules"
+          query={query}
+          rows={(x) => x.rules}
+          columns={RULES}
+          rowKey={(r) => r.id}
+          empty="No rule watches this stream."
+        />
       </div>
       <Panel title="Schema fingerprints over time" id="schemas">
         <QueryState
