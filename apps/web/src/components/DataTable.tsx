@@ -20,6 +20,26 @@ export interface Column<T> {
   sort?: (row: T) => SortValue;
 }
 
+const cls = (...names: (string | false | undefined)[]) => names.filter(Boolean).join(' ') || undefined;
+
+/** A column a phone drops: the `wide-only` class on its header and on every cell (see styles.css). */
+export function wideOnly<T>(column: Column<T>): Column<T> {
+  const own = column.className;
+  const className = typeof own === 'function' ? (row: T) => `${own(row)} wide-only` : cls(own, 'wide-only');
+  return { ...column, className, headerClassName: cls(column.headerClassName, 'wide-only') };
+}
+
+/** A right-aligned figure, shown formatted and sorted by its value. */
+export function figureColumn<T>(
+  key: string,
+  header: ReactNode,
+  value: (row: T) => number | null,
+  format: (value: number | null) => ReactNode,
+  className?: string,
+): Column<T> {
+  return { key, header, align: 'right', className, cell: (row) => format(value(row)), sort: value };
+}
+
 export interface DataTableProps<T> {
   columns: Column<T>[];
   rows: readonly T[];
@@ -39,8 +59,6 @@ export interface DataTableProps<T> {
   /** The rows arrive already in the URL's order (sorted and paged by the server): the headers only set the URL. */
   serverSorted?: boolean;
 }
-
-const cls = (...names: (string | false | undefined)[]) => names.filter(Boolean).join(' ') || undefined;
 
 export function DataTable<T>({
   columns,

@@ -4,7 +4,7 @@
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
-import { type Column } from '../../components/DataTable.tsx';
+import { figureColumn, wideOnly, type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { brokerColumn, ListFilter, ServerListTable, useServerList } from '../../components/ServerList.tsx';
@@ -36,61 +36,42 @@ const columns = (rangeSeconds: number): Column<StreamSummary>[] => [
     cell: (s) => <AppLink to={routes.stream(s.broker, s.stream)}>{s.stream}</AppLink>,
     sort: (s) => s.stream,
   },
-  {
+  wideOnly({
     key: 'types',
     header: 'Event types',
-    className: 'small wide-only',
-    headerClassName: 'wide-only',
+    className: 'small',
     cell: (s) => (
       <div className="clip" title={s.event_types.join('\n')}>
         {s.event_types.join(', ') || '–'}
       </div>
     ),
-  },
-  {
-    key: 'count',
-    header: 'Count',
-    align: 'right',
-    className: 'wide-only',
-    headerClassName: 'wide-only',
-    cell: (s) => formatCount(s.count),
-    sort: (s) => s.count,
-  },
-  {
-    key: 'bytes',
-    header: 'Bytes',
-    align: 'right',
-    className: 'wide-only nowrap',
-    headerClassName: 'wide-only',
-    cell: (s) => formatBytes(s.bytes),
-    sort: (s) => s.bytes,
-  },
-  {
-    key: 'now',
-    header: <span title="publishes per second in the last complete minute">Last minute</span>,
-    align: 'right',
-    className: 'nowrap',
-    cell: (s) => formatRate(s.current_msg_per_sec),
-    sort: (s) => s.current_msg_per_sec,
-  },
-  {
+  }),
+  wideOnly(figureColumn('count', 'Count', (s) => s.count, formatCount)),
+  wideOnly(figureColumn('bytes', 'Bytes', (s) => s.bytes, formatBytes, 'nowrap')),
+  figureColumn(
+    'now',
+    <span title="publishes per second in the last complete minute">Last minute</span>,
+    (s) => s.current_msg_per_sec,
+    formatRate,
+    'nowrap',
+  ),
+  wideOnly({
     key: 'avg',
     header: <span title="publishes per second over the part of the range with data">Range avg</span>,
     align: 'right',
-    className: 'nowrap wide-only',
-    headerClassName: 'wide-only',
+    className: 'nowrap',
     cell: (s) => <RangeAverage s={s} rangeSeconds={rangeSeconds} />,
     sort: (s) => s.msg_per_sec,
-  },
-  {
-    key: 'baseline',
-    header: <span title="the same span a week earlier, else a day earlier">Baseline</span>,
-    align: 'right',
-    className: 'wide-only nowrap',
-    headerClassName: 'wide-only',
-    cell: (s) => formatRate(s.baseline_msg_per_sec),
-    sort: (s) => s.baseline_msg_per_sec,
-  },
+  }),
+  wideOnly(
+    figureColumn(
+      'baseline',
+      <span title="the same span a week earlier, else a day earlier">Baseline</span>,
+      (s) => s.baseline_msg_per_sec,
+      formatRate,
+      'nowrap',
+    ),
+  ),
   {
     key: 'change',
     header: <span title="range average against the baseline">Change</span>,
@@ -99,14 +80,13 @@ const columns = (rangeSeconds: number): Column<StreamSummary>[] => [
     cell: (s) => formatChange(s.change),
     sort: (s) => s.change,
   },
-  {
+  wideOnly({
     key: 'last',
     header: 'Last seen',
-    className: 'nowrap wide-only',
-    headerClassName: 'wide-only',
+    className: 'nowrap',
     cell: (s) => <Time value={s.last_seen} />,
     sort: (s) => Date.parse(s.last_seen),
-  },
+  }),
 ];
 
 export default function StreamsPage() {
