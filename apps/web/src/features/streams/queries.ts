@@ -1,6 +1,7 @@
-import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { EventsResponse, StreamDetail, StreamsResponse } from '@rollcall/contract/streams';
 import { api, enc } from '../../api/client.ts';
+import { listPageQuery } from '../../api/list-page.ts';
 
 export type { EventRow, StreamDetail, StreamSummary } from '@rollcall/contract/streams';
 
@@ -9,11 +10,7 @@ type Range = Record<string, string | undefined>;
 export const streamQueries = {
   /** One page of the list, filtered and sorted by the server (the Streams page, and the overview's totals). */
   page: (params: Record<string, string | number | undefined>) =>
-    queryOptions({
-      queryKey: ['streams', 'page', params],
-      queryFn: ({ signal }) => api.get<StreamsResponse>('/streams', params, signal),
-      placeholderData: keepPreviousData,
-    }),
+    listPageQuery<StreamsResponse>('streams', '/streams', params),
   detail: (broker: string, stream: string, range: Range) =>
     queryOptions({
       queryKey: ['streams', broker, stream, range],
