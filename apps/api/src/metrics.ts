@@ -87,16 +87,27 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
     'Messages whose producer clock was too far ahead or behind to trust: counted at the time Rollcall saw them (the clock_skew column says which, per source).',
     ['broker', 'direction'],
   );
-  const tapGauge = (name: string, help: string, value: (c: TapCheck) => number) =>
-    new client.Gauge({
+  /** A gauge read at scrape time: every scrape clears its series and `read` sets what holds now, so a tap, group
+   * or rule that went away leaves no stale series behind. */
+  const scrapedGauge = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    read: (set: (labels: Record<L, string>, value: number) => void) => void,
+  ) =>
+    new client.Gauge<L>({
       name,
       help,
-      labelNames: ['tap'],
+      labelNames,
       registers: [registry],
       collect() {
         this.reset();
-        for (const c of sources.taps?.() ?? []) this.set({ tap: c.tap }, value(c));
+        read((labels, value) => this.set(labels, value));
       },
+    });
+  const tapGauge = (name: string, help: string, value: (c: TapCheck) => number) =>
+    scrapedGauge(name, help, ['tap'], (set) => {
+      for (const c of sources.taps?.() ?? []) set({ tap: c.tap }, value(c));
     });
   tapGauge(
     'rollcall_tap_up',
@@ -118,29 +129,15 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
     'Trace messages that overflowed the RabbitMQ tap queue (stored late through the overflow queue).',
     ['tap'],
   );
-  new client.Gauge({
-    name: 'rollcall_collector_backlog_rows',
-    help: 'Rows received by a tap and not yet stored.',
-    labelNames: ['tap'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const b of sources.backlog?.() ?? []) this.set({ tap: b.tap }, b.rows);
-    },
+  scrapedGauge('rollcall_collector_backlog_rows', 'Rows received by a tap and not yet stored.', ['tap'], (set) => {
+    for (const b of sources.backlog?.() ?? []) set({ tap: b.tap }, b.rows);
   });
 
   const lagGroups = () => (sources.lag?.() ?? []).slice(0, topStreams);
   type LagGroup = ReturnType<typeof lagGroups>[number];
   const lagGauge = (name: string, help: string, value: (g: LagGroup) => number) =>
-    new client.Gauge({
-      name,
-      help,
-      labelNames: ['broker', 'group'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const g of lagGroups()) this.set({ broker: g.broker, group: g.group }, value(g));
-      },
+    scrapedGauge(name, help, ['broker', 'group'], (set) => {
+      for (const g of lagGroups()) set({ broker: g.broker, group: g.group }, value(g));
     });
   lagGauge(
     'rollcall_consumer_lag_messages',
@@ -152,28 +149,24 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
     'Age of the oldest message not yet consumed, estimated from the tap’s observed timestamps.',
     (g) => g.lag_seconds,
   );
-  new client.Gauge({
-    name: 'rollcall_consumer_lag_status',
-    help: 'Burrow-style status of a consumer group or queue: 1 for its current status.',
-    labelNames: ['broker', 'group', 'status'],
-    registers: [registry],
-    collect() {
-      this.reset();
+  scrapedGauge(
+    'rollcall_consumer_lag_status',
+    'Burrow-style status of a consumer group or queue: 1 for its current status.',
+    ['broker', 'group', 'status'],
+    (set) => {
       for (const g of lagGroups())
-        for (const s of LAG_STATUSES) this.set({ broker: g.broker, group: g.group, status: s }, g.status === s ? 1 : 0);
+        for (const s of LAG_STATUSES) set({ broker: g.broker, group: g.group, status: s }, g.status === s ? 1 : 0);
     },
-  });
-  new client.Gauge({
-    name: 'rollcall_rule_state',
-    help: 'Alert state of each rule: 0 inactive, 1 pending, 2 firing.',
-    labelNames: ['rule_id', 'severity', 'type'],
-    registers: [registry],
-    collect() {
-      this.reset();
+  );
+  scrapedGauge(
+    'rollcall_rule_state',
+    'Alert state of each rule: 0 inactive, 1 pending, 2 firing.',
+    ['rule_id', 'severity', 'type'],
+    (set) => {
       for (const s of sources.rules?.() ?? [])
-        this.set({ rule_id: s.rule.id, severity: s.rule.severity, type: s.rule.type }, RULE_STATES[s.status.state]);
+        set({ rule_id: s.rule.id, severity: s.rule.severity, type: s.rule.type }, RULE_STATES[s.status.state]);
     },
-  });
+  );
   const evalSeconds = histogram(
     'rollcall_rule_evaluation_duration_seconds',
     'Time to evaluate a rule once.',
