@@ -8,6 +8,16 @@ const SIGNIFICANCE = `    confidence: 0.999
     resolve_for: 2m
 `;
 
+/** How the two busiest streams are held to their weekly pattern: four weeks of history, a 30% drop over 5m. */
+const WEEKLY_BASELINE = `    season: week
+    seasons: 4
+    min_history: 3
+    drop: 30
+    window: 5m
+    every: 2m
+    delay: 15s
+`;
+
 const rulesYaml = (significance: string): string => `# Rules of the detection benchmark (bench/src/detection/rules.ts).
 rules:
   - id: ledger-fresh
@@ -51,27 +61,13 @@ ${significance}
     severity: warning
     type: baseline
     match: { broker: rabbitmq, stream: payments.settled }
-    season: week
-    seasons: 4
-    min_history: 3
-    drop: 30
-    window: 5m
-    every: 2m
-    delay: 15s
-${significance}
+${WEEKLY_BASELINE}${significance}
   - id: clicks-baseline
     description: Click traffic follows last weeks' pattern
     severity: warning
     type: baseline
     match: { broker: kafka, stream: clicks }
-    season: week
-    seasons: 4
-    min_history: 3
-    drop: 30
-    window: 5m
-    every: 2m
-    delay: 15s
-${significance}
+${WEEKLY_BASELINE}${significance}
   # group_by slices are not implemented yet: the visa slice is watched by a rule on its own match.
   - id: visa-authorizations-baseline
     description: Visa authorizations follow last weeks' pattern
