@@ -91,16 +91,24 @@ function setup(admin: boolean, publishesOnly = false) {
     clock += ms;
     await watch.check();
   };
+  const ticks = async (n: number) => {
+    for (let i = 0; i < n; i++) await tick();
+  };
   const check = () => health.checks().find((c) => c.tap === 'rabbitmq/v');
-  return { state, watch, lines, tick, check };
+  return { state, watch, lines, tick, ticks, check };
+}
+
+/** A watch started on quiet counters, checked twice: its base is exact. */
+async function started(admin: boolean, publishesOnly = false) {
+  const watched = setup(admin, publishesOnly);
+  await watched.watch.start();
+  await watched.ticks(2);
+  return watched;
 }
 
 describe('tracing watch', () => {
   it('turns tracing back on and reports what was not traced meanwhile, once the counters are quiet', async () => {
-    const { state, watch, lines, tick, check } = setup(true);
-    await watch.start();
-    await tick();
-    await tick(); // quiet: the base is exact
+    const { state, lines, tick, check } = await started(true);
     state.tracing = false;
     state.publish += 40; // published while off: never traced
     await tick();
@@ -118,10 +126,7 @@ describe('tracing watch', () => {
   });
 
   it('tracing publishes only, does not take the deliveries meanwhile for lost trace messages', async () => {
-    const { state, watch, tick, check } = setup(true, true);
-    await watch.start();
-    await tick();
-    await tick();
+    const { state, tick, ticks, check } = await started(true, true);
     state.tracing = false;
     state.publish += 40;
     state.deliverGet += 40; // consumed while off: the tap queue never gets delivery traces in this mode
@@ -129,39 +134,27 @@ describe('tracing watch', () => {
     state.publish += 10;
     state.deliverGet += 10;
     state.tap.messages += 10;
-    await tick();
-    await tick();
-    await tick();
+    await ticks(3);
     expect(check()?.lost).toBe(40);
   });
 
   it('stays down and says so when it may not turn tracing on; a number only once tracing is back', async () => {
-    const { state, watch, lines, tick, check } = setup(false);
-    await watch.start();
-    await tick();
-    await tick();
+    const { state, lines, tick, ticks, check } = await started(false);
     state.tracing = false;
     await tick();
     expect(check()).toMatchObject({ up: false, reason: 'firehose off: tracing is off for vhost "v"' });
     expect(lines.filter((l) => l.includes('could not turn it on'))).toHaveLength(1);
     state.publish += 25;
-    await tick();
-    await tick();
-    await tick();
+    await ticks(3);
     expect(check()?.lost).toBe(0);
     expect(lines.filter((l) => l.includes('could not turn it on'))).toHaveLength(1);
     state.tracing = true;
-    await tick();
-    await tick();
-    await tick();
+    await ticks(3);
     expect(check()).toMatchObject({ up: true, lost: 25 });
   });
 
   it('reports approximately when traffic never pauses after a gap', async () => {
-    const { state, watch, lines, tick, check } = setup(true);
-    await watch.start();
-    await tick();
-    await tick();
+    const { state, lines, tick, check } = await started(true);
     state.tracing = false;
     state.publish += 30;
     await tick();
@@ -175,10 +168,7 @@ describe('tracing watch', () => {
   });
 
   it('counts drops while Rollcall was stopped from the counters it saved', async () => {
-    const first = setup(true);
-    await first.watch.start();
-    await first.tick();
-    await first.tick();
+    const first = await started(true);
     await first.watch.stop();
     const second = setup(true);
     second.state.saved = first.state.saved;
@@ -191,21 +181,17 @@ describe('tracing watch', () => {
     second.state.tap = { messages: 0, ack: 1000, deliverGet: 1000 };
     second.state.overflow = { messages: 0, ack: 1000, deliverGet: 0 };
     second.state.deliverGet = 1000;
-    await second.tick();
-    await second.tick();
-    await second.tick();
+    await second.ticks(3);
     expect(second.check()).toMatchObject({ up: true, lost: 3000 });
   });
 
   it('starts over without reporting when a counter goes back', async () => {
-    const { state, watch, lines, tick, check } = setup(true);
+    const { state, watch, lines, ticks, check } = setup(true);
     state.publish = 500;
     state.tap.ack = 500;
     await watch.start();
     state.tap.ack = 0; // the tap queue was deleted and declared again
-    await tick();
-    await tick();
-    await tick();
+    await ticks(3);
     expect(check()?.lost).toBe(0);
     expect(lines.join('\n')).toContain('counters went back');
   });

@@ -34,6 +34,13 @@ const base = (
   ...over,
 });
 
+/** On fake timers, a writer that at most two submitters feed at once (two partitions, say). */
+function twoSubmitterWriter() {
+  vi.useFakeTimers();
+  const { store, inserts } = fakeStore();
+  return { inserts, writer: createBatchWriter(base(store, { maxPending: () => 2 })) };
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -65,9 +72,7 @@ describe('batch writer', () => {
   });
 
   it('flushes at once when every possible submitter is waiting', async () => {
-    vi.useFakeTimers();
-    const { store, inserts } = fakeStore();
-    const writer = createBatchWriter(base(store, { maxPending: () => 2 }));
+    const { inserts, writer } = twoSubmitterWriter();
     void writer.submit({ rows: [row(1)], meta: 1 });
     await vi.advanceTimersByTimeAsync(0);
     expect(inserts).toEqual([]);
@@ -151,9 +156,7 @@ describe('batch writer', () => {
   });
 
   it('flushes at once when a source holds a submission back behind a buffered one', async () => {
-    vi.useFakeTimers();
-    const { store, inserts } = fakeStore();
-    const writer = createBatchWriter(base(store, { maxPending: () => 2 }));
+    const { inserts, writer } = twoSubmitterWriter();
     void writer.submit({ rows: [row(1)], meta: 1 });
     await vi.advanceTimersByTimeAsync(10);
     expect(inserts).toEqual([]); // one of two possible submitters: wait for the flush interval

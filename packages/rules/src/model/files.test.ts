@@ -14,6 +14,15 @@ const good = `rules:
     min: 10
 `;
 
+/** A fresh rules directory holding `contents` (file name → YAML), loaded once. */
+function loadedRuleDir(contents: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcall-rules-'));
+  for (const [name, text] of Object.entries(contents)) writeFileSync(join(dir, name), text);
+  const files = createRuleFiles({ dir, log: silentLogger });
+  files.reload();
+  return { dir, files };
+}
+
 describe('rule files', () => {
   it('reads a valid file with defaults filled in', () => {
     const [rule] = parseRuleFile(good, 'x.yaml');
@@ -80,11 +89,8 @@ describe('rule files', () => {
   });
 
   it('keeps the last good rules of a file that breaks, and reports the error until it is fixed', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollcall-rules-'));
+    const { dir, files } = loadedRuleDir({ 'orders.yaml': good });
     const file = join(dir, 'orders.yaml');
-    writeFileSync(file, good);
-    const files = createRuleFiles({ dir, log: silentLogger });
-    files.reload();
     expect(files.rules().map((r) => r.id)).toEqual(['orders-floor']);
 
     writeFileSync(file, good.replace('min: 10', 'min: ten'));
@@ -105,11 +111,7 @@ describe('rule files', () => {
   });
 
   it('refuses a rule id that another file already defines', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollcall-rules-'));
-    writeFileSync(join(dir, 'a.yaml'), good);
-    writeFileSync(join(dir, 'b.yaml'), good.replace('min: 10', 'min: 99'));
-    const files = createRuleFiles({ dir, log: silentLogger });
-    files.reload();
+    const { files } = loadedRuleDir({ 'a.yaml': good, 'b.yaml': good.replace('min: 10', 'min: 99') });
     expect(files.rules()).toHaveLength(1);
     expect(files.rules()[0]).toMatchObject({ min: 10 });
     expect(files.files().find((f) => f.file === 'b.yaml')?.error).toMatch(/already defined in .*a\.yaml/);
@@ -144,11 +146,7 @@ describe('rule files', () => {
   });
 
   it('keeps the last good rules when a file becomes a symlink loop, and loads the others', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollcall-rules-'));
-    writeFileSync(join(dir, 'a.yaml'), good);
-    writeFileSync(join(dir, 'b.yaml'), good.replace('orders-floor', 'payments-floor'));
-    const files = createRuleFiles({ dir, log: silentLogger });
-    files.reload();
+    const { dir, files } = loadedRuleDir({ 'a.yaml': good, 'b.yaml': good.replace('orders-floor', 'payments-floor') });
     rmSync(join(dir, 'a.yaml'));
     symlinkSync(join(dir, 'a.yaml'), join(dir, 'a.yaml'));
     mkdirSync(join(dir, 'c.yaml'));
