@@ -2,7 +2,7 @@
 // when the producer's clock is far ahead or behind; the per-minute rollup counts by event minute.
 import { describe, expect, it } from 'vitest';
 import { clockSkew, EVENT_TIME_MAX_AHEAD_MS, EVENT_TIME_MAX_BEHIND_MS } from '../event.ts';
-import { eventRow } from '../testing/event-row.ts';
+import { numberedRow } from '../testing/event-row.ts';
 import { embeddedStore } from '../testing/store.ts';
 import { queryRows } from './queries.ts';
 
@@ -10,15 +10,11 @@ const observed = Date.UTC(2026, 11, 4, 12, 30, 20);
 const MIN = 60_000;
 
 const row = (offset: number, brokerTs: number) =>
-  eventRow(observed, {
+  numberedRow(offset, observed, {
     broker_ts: brokerTs,
     stream: 'cards',
-    offset,
     event_type: 'CardAuthorized',
     source: 'card-service',
-    message_id: `m${offset}`,
-    size: 10,
-    header_count: 0,
   });
 
 describe('event time', () => {

@@ -30,3 +30,8 @@ export function eventRow(observedAt: number, over: Partial<EventRow> = {}): Even
     ...over,
   };
 }
+
+/** The `offset`th message a test stores on one stream: its own message id, a 10-byte body and no headers. */
+export function numberedRow(offset: number, observedAt: number, over: Partial<EventRow> = {}): EventRow {
+  return eventRow(observedAt, { offset, message_id: `m${offset}`, size: 10, header_count: 0, ...over });
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
 import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { eventRow } from '@rollcall/core/testing/event-row';
+import { numberedRow } from '@rollcall/core/testing/event-row';
 import { evaluateRule } from '../../src/evaluation/evaluate-rule.ts';
 import { parseRuleFile } from '../../src/model/files.ts';
 
@@ -13,15 +13,11 @@ const OLD = 0x1111;
 const NEW = 0x2222;
 
 const row = (offset: number, at: number, fingerprint: number) =>
-  eventRow(at, {
+  numberedRow(offset, at, {
     broker_ts: at,
     stream: 'fraud.scores',
-    offset,
     event_type: 'FraudScored',
     source: 'fraud',
-    message_id: `m${offset}`,
-    size: 10,
-    header_count: 0,
     schema_fingerprint: fingerprint,
   });
 

@@ -8,7 +8,7 @@ import { silentLogger } from '@rollcall/core/log';
 import { chTime, openStore, type Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { eventRow } from '@rollcall/core/testing/event-row';
+import { numberedRow } from '@rollcall/core/testing/event-row';
 import { createRuleEngine, type RuleEngine } from '../../src/evaluation/engine.ts';
 import { parseRuleFile, type RuleFiles } from '../../src/model/files.ts';
 import type { Rule } from '../../src/model/rule.ts';
@@ -68,7 +68,7 @@ function driver(rules: () => Rule[]) {
 
 /** A RabbitMQ publish stored as the tap sees it (broker time = observed time), the `offset`th of its test. */
 const rabbitPublish = (offset: number, at: number, over: Partial<EventRow>): EventRow =>
-  eventRow(at, { broker_ts: at, broker: 'rabbitmq', offset, size: 10, header_count: 0, ...over });
+  numberedRow(offset, at, { broker_ts: at, broker: 'rabbitmq', ...over });
 
 const transitions = (rule: string) =>
   queryRows<{ to_state: string; labels: Record<string, string>; summary: string; at: string }>(
@@ -277,7 +277,6 @@ ${extra}`;
         routing_key: routingKey,
         event_type: 'CardAuthorized',
         source: 'card-service',
-        message_id: `m${offset}`,
       });
     const rows: EventRow[] = [];
     for (let t = start - 5 * MINUTE; t < start + MINUTE; t += 5_000) {
@@ -313,7 +312,6 @@ describe('unroutable share per exchange', () => {
         routed_queues: routed,
         event_type: 'E',
         source: 's',
-        message_id: `u${offset}`,
       });
     const rows: EventRow[] = [];
     for (let t = start; t < start + MINUTE; t += 250) {

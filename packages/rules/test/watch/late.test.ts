@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '@rollcall/core/log';
 import { queryRows } from '@rollcall/core/store/queries';
-import { eventRow } from '@rollcall/core/testing/event-row';
+import { numberedRow } from '@rollcall/core/testing/event-row';
 import { embeddedStore } from '@rollcall/core/testing/store';
 import { createRuleEngine } from '../../src/evaluation/engine.ts';
 import { parseRuleFile, type RuleFiles } from '../../src/model/files.ts';
@@ -35,16 +35,7 @@ const files: RuleFiles = {
 
 /** An event that happened at `eventAt` and was stored at `storedAt`. */
 const event = (offset: number, eventAt: number, storedAt: number) =>
-  eventRow(storedAt, {
-    broker_ts: eventAt,
-    stream: 'late',
-    offset,
-    event_type: 'E',
-    source: 's',
-    message_id: `m${offset}`,
-    size: 10,
-    header_count: 0,
-  });
+  numberedRow(offset, storedAt, { broker_ts: eventAt, stream: 'late', event_type: 'E', source: 's' });
 
 describe('late events', () => {
   const db = embeddedStore('rollcall-late');
