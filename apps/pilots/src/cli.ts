@@ -7,10 +7,9 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@rollcall/contract/duration';
-import { controlUrl } from './config.ts';
 import { ControlUnavailable, createControlClient } from './control-client.ts';
 import type { PilotView } from './control.ts';
-import { incidentCommand, type CommandIo } from './incident.ts';
+import { incidentCommand, terminalIo, type CommandIo } from './incident.ts';
 
 const USAGE = `usage:
   pilots faults [list]
@@ -123,10 +122,5 @@ export async function cliCommand(args: string[], io: CommandIo): Promise<number>
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const dashboardUrl = `http://127.0.0.1:${process.env.ROLLCALL_API_PORT ?? 8787}/`;
-  process.exitCode = await cliCommand(process.argv.slice(2), {
-    controlUrl: controlUrl(process.env),
-    dashboardUrl,
-    out: (line) => console.log(line),
-  });
+  process.exitCode = await cliCommand(process.argv.slice(2), terminalIo(process.env));
 }

@@ -10,6 +10,15 @@ export interface CommandIo {
   out: (line: string) => void;
 }
 
+/** A command run from a shell: the demo's pilots and dashboard on this machine, lines to the terminal. */
+export function terminalIo(env: NodeJS.ProcessEnv): CommandIo {
+  return {
+    controlUrl: controlUrl(env),
+    dashboardUrl: `http://127.0.0.1:${env.ROLLCALL_API_PORT ?? 8787}/`,
+    out: (line) => console.log(line),
+  };
+}
+
 export async function incidentCommand(args: string[], io: CommandIo): Promise<number> {
   const client = createControlClient(io.controlUrl);
   const stop = args.includes('--stop') || args[0] === 'stop';
@@ -51,10 +60,5 @@ export async function incidentCommand(args: string[], io: CommandIo): Promise<nu
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const dashboardUrl = `http://127.0.0.1:${process.env.ROLLCALL_API_PORT ?? 8787}/`;
-  process.exitCode = await incidentCommand(process.argv.slice(2), {
-    controlUrl: controlUrl(process.env),
-    dashboardUrl,
-    out: (line) => console.log(line),
-  });
+  process.exitCode = await incidentCommand(process.argv.slice(2), terminalIo(process.env));
 }
