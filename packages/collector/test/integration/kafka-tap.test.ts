@@ -36,6 +36,25 @@ async function produce(
   }
 }
 
+/** Steady traffic: `steps` sends of `perStep` records, 100 ms apart, keyed `${key}-${step}-${i}`. */
+async function trafficInSteps(
+  producer: Producer,
+  topic: string,
+  steps: number,
+  perStep: number,
+  key: string,
+  type: string,
+) {
+  for (let step = 0; step < steps; step++) {
+    await produce(producer, topic, perStep, (i) => ({
+      key: `${key}-${step}-${i}`,
+      value: JSON.stringify({ step, i }),
+      headers: ceHeaders(type, i),
+    }));
+    await sleep(100);
+  }
+}
+
 describe.each(kafkaTargets())('Kafka tap against Kafka $version', ({ version, brokers }) => {
   const prefix = uniqueName(`rc-it-${version.replace('.', '')}`);
   const topics = {
@@ -56,6 +75,18 @@ describe.each(kafkaTargets())('Kafka tap against Kafka $version', ({ version, br
     countEvents(store, { broker: 'kafka', stream, ...(eventType !== undefined ? { eventType } : {}) }).then(
       (d) => d.count,
     );
+
+  /** Every record counted, then a pause for a duplicate to land as well, and still exactly `total`. */
+  const expectCountedExactly = async (topic: string, total: number, settleMs: number) => {
+    await waitUntil(
+      () => count(topic),
+      (n) => n >= total,
+      60_000,
+      `every record of ${topic} stored`,
+    );
+    await sleep(settleMs);
+    expect(await count(topic)).toBe(total);
+  };
 
   /** Rows in events, whatever the level: counts-level topics must keep none. */
   const storedRows = async (stream: string) => {
@@ -175,16 +206,7 @@ writer: { flush_interval: 200ms }`,
     { timeout: 120_000 },
     async () => {
       await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.shared, numPartitions: 4 }] });
-      const traffic = (async () => {
-        for (let step = 0; step < 40; step++) {
-          await produce(producer, topics.shared, 100, (i) => ({
-            key: `k-${step}-${i}`,
-            value: JSON.stringify({ step, i }),
-            headers: ceHeaders('Shared', i),
-          }));
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      })();
+      const traffic = trafficInSteps(producer, topics.shared, 40, 100, 'k', 'Shared');
       await new Promise((r) => setTimeout(r, 1200));
       const second = newTap(); // scale out: same group, partitions are split between the two
       await second.start();
@@ -194,14 +216,7 @@ writer: { flush_interval: 200ms }`,
       await tap.start();
       await traffic;
       try {
-        await waitUntil(
-          () => count(topics.shared),
-          (n) => n >= 4000,
-          60_000,
-          'every shared record stored',
-        );
-        await new Promise((r) => setTimeout(r, 1500));
-        expect(await count(topics.shared)).toBe(4000);
+        await expectCountedExactly(topics.shared, 4000, 1500);
       } finally {
         await second.stop();
       }
@@ -232,30 +247,14 @@ writer: { flush_interval: 200ms }`,
       await own.connect();
       const fast = createKafkaTap({ config: moving, store, log });
       await slow.start();
-      const traffic = (async () => {
-        for (let step = 0; step < 50; step++) {
-          await produce(own, topic, 100, (i) => ({
-            key: `m-${step}-${i}`,
-            value: JSON.stringify({ step, i }),
-            headers: ceHeaders('Moving', i),
-          }));
-          await sleep(100);
-        }
-      })();
+      const traffic = trafficInSteps(own, topic, 50, 100, 'm', 'Moving');
       try {
         await sleep(2000);
         await fast.start(); // partitions move away from the slow collector mid-insert
         await sleep(2500);
         await slow.stop(); // and the rest move when it leaves
         await traffic;
-        await waitUntil(
-          () => count(topic),
-          (n) => n >= 5000,
-          60_000,
-          'every moving record stored',
-        );
-        await sleep(1500);
-        expect(await count(topic)).toBe(5000);
+        await expectCountedExactly(topic, 5000, 1500);
         expect(await storedRows(topic)).toBe(level === 'counts' ? 0 : 5000);
       } finally {
         await slow.stop().catch(() => {});
@@ -313,22 +312,8 @@ writer: { flush_interval: 200ms }`,
     const ordering = createKafkaTap({ config: ordered, store: logged, log: silentLogger });
     await ordering.start();
     try {
-      for (let step = 0; step < 20; step++) {
-        await produce(producer, topic, 150, (i) => ({
-          key: `o-${step}-${i}`,
-          value: JSON.stringify({ step, i }),
-          headers: ceHeaders('Ordered', i),
-        }));
-        await sleep(100);
-      }
-      await waitUntil(
-        () => count(topic),
-        (n) => n >= 3150,
-        60_000,
-        'every ordered record stored',
-      );
-      await sleep(1000);
-      expect(await count(topic)).toBe(3150);
+      await trafficInSteps(producer, topic, 20, 150, 'o', 'Ordered');
+      await expectCountedExactly(topic, 3150, 1000);
       const byStart = (partition: number) =>
         spans.filter((s) => s.partition === partition).sort((a, b) => a.start - b.start);
       for (const partition of [0, 1, 2]) {
