@@ -14,6 +14,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { AXIS_STYLE, CHART_MARGIN, THRESHOLD_LINE, TIME_AXIS, TOOLTIP_STYLE } from './chart-style.ts';
 import { formatNumber, formatTick, formatTime, mergeSpans } from '../lib/format.ts';
 
 export interface ChartPoint {
@@ -141,31 +142,19 @@ export function TimeSeriesChart({
       ) : (
         <div className="chart" role="img" aria-label={ariaLabel} style={{ height }}>
           <ResponsiveContainer width="100%" height="100%">
-            <ComposedChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+            <ComposedChart data={rows} margin={CHART_MARGIN}>
               <CartesianGrid stroke="var(--grid)" vertical={false} />
               <XAxis
-                dataKey="t"
-                type="number"
+                {...TIME_AXIS}
                 scale={xTick ? 'linear' : 'time'}
-                domain={['dataMin', 'dataMax']}
                 tickFormatter={(v: number) => (xTick ? xTick(v) : formatTick(v, span))}
                 allowDecimals={!xTick}
-                stroke="var(--muted)"
-                tick={{ fontSize: 11, fill: 'var(--muted)' }}
-                minTickGap={40}
               />
-              <YAxis
-                tickFormatter={(v: number) => format(v)}
-                stroke="var(--muted)"
-                tick={{ fontSize: 11, fill: 'var(--muted)' }}
-                width={56}
-                allowDecimals
-              />
+              <YAxis {...AXIS_STYLE} tickFormatter={(v: number) => format(v)} width={56} allowDecimals />
               <Tooltip
                 labelFormatter={(label) => (xTick ? xTick(Number(label)) : formatTime(Number(label)))}
                 formatter={(value) => (typeof value === 'number' ? format(value) : 'no data')}
-                contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-                labelStyle={{ color: 'var(--text)' }}
+                {...TOOLTIP_STYLE}
               />
               {legend && series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
               {mergeSpans(shaded).map((s) => (
@@ -308,15 +297,7 @@ export function SparkChart<R extends { t: number; v: number | null; th: number |
           <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} hide />
           <YAxis hide domain={['auto', 'auto']} />
           {children}
-          <Line
-            dataKey="th"
-            stroke="var(--bad)"
-            strokeDasharray="3 3"
-            dot={false}
-            isAnimationActive={false}
-            type="stepAfter"
-            connectNulls={connectNulls}
-          />
+          <Line {...THRESHOLD_LINE} dataKey="th" strokeDasharray="3 3" connectNulls={connectNulls} />
           <Line
             dataKey="v"
             stroke="var(--c1)"

@@ -14,6 +14,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { AXIS_STYLE, CHART_MARGIN, THRESHOLD_LINE, TIME_AXIS, TOOLTIP_STYLE } from '../../components/chart-style.ts';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Time } from '../../components/Time.tsx';
 import { formatTick, formatTime } from '../../lib/format.ts';
@@ -224,26 +225,10 @@ export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, h
           style={{ height }}
         >
           <ResponsiveContainer width="100%" height="100%">
-            <ComposedChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+            <ComposedChart data={rows} margin={CHART_MARGIN}>
               <CartesianGrid stroke="var(--grid)" vertical={false} />
-              <XAxis
-                dataKey="t"
-                type="number"
-                scale="time"
-                domain={['dataMin', 'dataMax']}
-                tickFormatter={(v: number) => formatTick(v, last - first)}
-                stroke="var(--muted)"
-                tick={{ fontSize: 11, fill: 'var(--muted)' }}
-                minTickGap={40}
-              />
-              <YAxis
-                tickFormatter={fmt}
-                stroke="var(--muted)"
-                tick={{ fontSize: 11, fill: 'var(--muted)' }}
-                width={56}
-                domain={yDomain(rows)}
-                allowDataOverflow
-              />
+              <XAxis {...TIME_AXIS} scale="time" tickFormatter={(v: number) => formatTick(v, last - first)} />
+              <YAxis {...AXIS_STYLE} tickFormatter={fmt} width={56} domain={yDomain(rows)} allowDataOverflow />
               <Tooltip
                 labelFormatter={(label) => `window ending ${formatTime(Number(label))}`}
                 formatter={(value, name) => [
@@ -254,8 +239,7 @@ export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, h
                       : '–',
                   name,
                 ]}
-                contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-                labelStyle={{ color: 'var(--text)' }}
+                {...TOOLTIP_STYLE}
               />
               {spans
                 .filter((s) => s.to > first && s.from < last)
@@ -296,13 +280,10 @@ export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, h
               )}
               {hasThreshold && (
                 <Line
+                  {...THRESHOLD_LINE}
                   dataKey="threshold"
                   name="threshold"
-                  stroke="var(--bad)"
                   strokeDasharray="5 4"
-                  dot={false}
-                  isAnimationActive={false}
-                  type="stepAfter"
                   connectNulls={false}
                 />
               )}
