@@ -1,7 +1,7 @@
 // Consumer lag per Kafka group and RabbitMQ queue, with its Burrow-style status and history.
 import { z } from 'zod';
 import { pagedResponse, pageFields, sortParam } from './page.ts';
-import { brokerParam, rangeQuery } from './params.ts';
+import { brokerParam, echoedRange, rangeQuery } from './params.ts';
 
 const lagStatus = z.enum(['OK', 'WARN', 'STALL', 'STOP', 'ERR']);
 const groupLagSchema = z.object({
@@ -58,8 +58,7 @@ const partitionSchema = z.object({
   ack_rate: z.number().nullable(),
 });
 export const lagDetailResponse = groupLagSchema.extend({
-  from: z.string(),
-  to: z.string(),
+  ...echoedRange,
   at: z.string(),
   step_seconds: z.number(),
   partitions: z.array(partitionSchema),

@@ -1,7 +1,7 @@
 // Rules: what runs, its state and last evaluation, its evaluations over a range, validation of a rule document
 // before it is committed, and a backtest over stored history.
 import { z } from 'zod';
-import { instantParam, rangeQuery } from './params.ts';
+import { echoedRange, instantParam, rangeQuery } from './params.ts';
 
 const ruleState = z.enum(['ok', 'pending', 'firing', 'inactive']);
 export type RuleState = z.output<typeof ruleState>;
@@ -60,8 +60,7 @@ export const evaluationSchema = judgedWindow.extend({
   expected: z.number().nullable(),
 });
 export const ruleDetailResponse = ruleSchema.extend({
-  from: z.string(),
-  to: z.string(),
+  ...echoedRange,
   evaluations: z.array(evaluationSchema),
   /** Completeness rules: the keys of the latest transition's sample that never arrived, with when each was first seen. */
   missing_keys: z.array(missingKeySchema),
