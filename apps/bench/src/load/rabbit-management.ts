@@ -1,5 +1,7 @@
 // The RabbitMQ management API calls the benchmark needs: versions, node and queue figures, and the firehose
-// switch per vhost. Credentials come from the AMQP URL, as in the collector.
+// switch per vhost. Credentials come from the AMQP URL, as in the collector (managementAuthorization).
+import { managementAuthorization } from '@rollcall/collector/rabbitmq/management';
+
 export interface QueueFigures {
   messages: number;
   unacked: number;
@@ -45,12 +47,7 @@ export function createRabbitAdmin(
   amqpUrl: string,
   fetchImpl: typeof fetch = fetch,
 ): RabbitAdmin {
-  const amqp = new URL(amqpUrl);
-  const auth =
-    'Basic ' +
-    Buffer.from(
-      `${decodeURIComponent(amqp.username || 'guest')}:${decodeURIComponent(amqp.password || 'guest')}`,
-    ).toString('base64');
+  const auth = managementAuthorization(amqpUrl);
   const vhost = vhostOf(amqpUrl);
   const v = encodeURIComponent(vhost);
   const call = async (method: 'GET' | 'PUT', path: string, body?: unknown): Promise<unknown> => {

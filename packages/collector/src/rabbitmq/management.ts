@@ -99,24 +99,29 @@ export class ManagementError extends Error {
 const count = (stats: unknown, key: string): number =>
   Number((stats as Record<string, unknown> | undefined)?.[key] ?? 0);
 
-/** Credentials come from the AMQP URL so there is one secret to configure, not two. */
-export function createManagement(managementUrl: string, amqpUrl: string, fetchImpl: typeof fetch = fetch): Management {
+/** The management API's Basic authorization, from the AMQP URL's user (guest when it names none): one secret to
+ * configure, not two. */
+export function managementAuthorization(amqpUrl: string): string {
   const amqp = new URL(amqpUrl);
-  const auth =
-    'Basic ' +
-    Buffer.from(
-      `${decodeURIComponent(amqp.username || 'guest')}:${decodeURIComponent(amqp.password || 'guest')}`,
-    ).toString('base64');
-  const get = async (path: string): Promise<unknown> => {
-    const url = new URL(path, managementUrl);
-    let res: Response;
+  const user = `${decodeURIComponent(amqp.username || 'guest')}:${decodeURIComponent(amqp.password || 'guest')}`;
+  return `Basic ${Buffer.from(user).toString('base64')}`;
+}
+
+export function createManagement(managementUrl: string, amqpUrl: string, fetchImpl: typeof fetch = fetch): Management {
+  const auth = managementAuthorization(amqpUrl);
+  /** The answer, whatever its status; a ManagementError when nothing answers (the plugin is often not enabled). */
+  const reach = async (url: URL, init: RequestInit): Promise<Response> => {
     try {
-      res = await fetchImpl(url, { headers: { authorization: auth }, signal: AbortSignal.timeout(5000) });
+      return await fetchImpl(url, init);
     } catch (err) {
       throw new ManagementError(
         `RabbitMQ management API at ${url.origin} did not answer (${(err as Error).message}); is rabbitmq_management enabled?`,
       );
     }
+  };
+  const get = async (path: string): Promise<unknown> => {
+    const url = new URL(path, managementUrl);
+    const res = await reach(url, { headers: { authorization: auth }, signal: AbortSignal.timeout(5000) });
     if (!res.ok)
       throw new ManagementError(`RabbitMQ management API ${url.pathname} answered ${res.status}`, res.status);
     return res.json();
@@ -124,19 +129,12 @@ export function createManagement(managementUrl: string, amqpUrl: string, fetchIm
   const getObject = async (path: string) => (await get(path)) as Record<string, unknown>;
   const send = async (method: 'PUT' | 'DELETE', path: string, body?: unknown): Promise<void> => {
     const url = new URL(path, managementUrl);
-    let res: Response;
-    try {
-      res = await fetchImpl(url, {
-        method,
-        headers: { authorization: auth, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(5000),
-      });
-    } catch (err) {
-      throw new ManagementError(
-        `RabbitMQ management API at ${url.origin} did not answer (${(err as Error).message}); is rabbitmq_management enabled?`,
-      );
-    }
+    const res = await reach(url, {
+      method,
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(5000),
+    });
     if (!res.ok)
       throw new ManagementError(
         `RabbitMQ management API ${method} ${url.pathname} answered ${res.status}${res.status === 401 || res.status === 403 ? ' (the user needs the administrator tag)' : ''}`,
