@@ -128,10 +128,10 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     const lag = new LagPage(s.page, e2e.url);
     await lag.goto();
     await visible(lag.heading());
-    await visible(lag.groupLink(e2e.names.queue));
+    await visible(lag.groupLink(e2e.queueGroup));
     await lag.capture('lag');
-    await lag.groupLink(e2e.names.queue).click();
-    await visible(lag.groupHeading(e2e.names.queue));
+    await lag.groupLink(e2e.queueGroup).click();
+    await visible(lag.groupHeading(e2e.queueGroup));
     await visible(lag.messagesChart());
     await lag.capture('lag-group');
     expect(s.errors).toEqual([]);

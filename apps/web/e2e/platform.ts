@@ -1,7 +1,8 @@
 // The real server for the end-to-end tests: Rollcall (`rollcall start`, a child process) on a fresh embedded
 // store with every role, tapping the real brokers, serving the built dashboard, with an admin and a viewer token,
 // rules from a temp folder and the Card→Fraud pilot (the pilots' own process) producing real traffic under
-// unique names. Both are other applications: they are run, never imported.
+// unique names, in a RabbitMQ vhost of its own (so its tap sees only its own traffic, whatever runs beside it). Both
+// are other applications: they are run, never imported.
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import {
+  addTracedVhost,
+  deleteVhost,
   kafkaTargets,
   logField,
   platformTestEnv,
@@ -20,6 +23,7 @@ import {
   waitUntil,
   type ChildApp,
 } from '@rollcall/core/testing/brokers';
+import { queueGroup } from '@rollcall/collector/lag/rabbitmq-queues';
 import { removeLeftovers } from '@rollcall/collector/testing/leftovers';
 import { WEB_DIST } from './paths.ts';
 
@@ -49,6 +53,8 @@ export interface E2ePlatform {
   kafkaBrokers: string[];
   name: string;
   names: CardFraudNames;
+  /** The pilot's queue as the Lag page names it: in a vhost of its own, `vhost/queue`. */
+  queueGroup: string;
   tokens: { admin: string; viewer: string };
   /** GET an API path as admin and parse the JSON. */
   get<T>(path: string): Promise<T>;
@@ -125,6 +131,8 @@ export async function startE2ePlatform(
     topics: [names.requests, names.scores].map((topic) => ({ topic, numPartitions: 1 })),
   });
   await admin.disconnect();
+  await addTracedVhost(name);
+  const vhostUrl = `${rabbitUrl()}/${encodeURIComponent(name)}`;
 
   // The pilot and its control endpoint come first: the server proxies the demo's incident switch to it.
   const pilots = await startChildApp(['--import', 'tsx', 'apps/pilots/src/main.ts'], {
@@ -135,7 +143,7 @@ export async function startE2ePlatform(
       PILOT_RATE: '2.5', // 20 authorizations a second
       PILOT_CONTROL_PORT: '0',
       ROLLCALL_KAFKA_BROKERS: kafkaTarget.brokers.join(','),
-      ROLLCALL_RABBITMQ_URL: rabbitUrl(),
+      ROLLCALL_RABBITMQ_URL: vhostUrl,
     },
     ready: logField('pilot control endpoint listening', 'url'),
     what: 'the Card→Fraud pilot',
@@ -151,6 +159,7 @@ export async function startE2ePlatform(
   );
   const env = {
     ...platformTestEnv(name, dir, kafkaTarget),
+    ROLLCALL_RABBITMQ_VHOSTS: name,
     ROLLCALL_CONFIG: configFile,
     ROLLCALL_LOG_LEVEL: 'warn',
     ROLLCALL_API_PORT: String(port),
@@ -170,6 +179,7 @@ export async function startE2ePlatform(
     });
   } catch (err) {
     await pilots.stop();
+    await deleteVhost(name);
     throw err;
   }
   const url = server.ready;
@@ -190,16 +200,14 @@ export async function startE2ePlatform(
     kafkaBrokers: kafkaTarget.brokers,
     name,
     names,
+    queueGroup: queueGroup(name, names.queue),
     tokens,
     get,
     async stop() {
       await pilots.stop();
       await server.stop();
+      await deleteVhost(name); // and with it the tap's queues and the pilot's
       await removeLeftovers({
-        rabbitUrl: rabbitUrl(),
-        tapQueue: `${name}.tap`,
-        queues: [names.queue],
-        exchanges: [names.exchange],
         kafkaBrokers: kafkaTarget.brokers,
         topics: [names.requests, names.scores],
         groups: [`${name}-tap`],

@@ -75,7 +75,7 @@ export function layoutChecks(ctx: IncidentContext): void {
       routes.stream('rabbitmq', names.exchange),
       routes.stream('kafka', names.requests),
       routes.lag(),
-      routes.lagGroup('rabbitmq', names.queue),
+      routes.lagGroup('rabbitmq', ctx.e2e.queueGroup),
       routes.alerts(),
       ...(alert ? [routes.alert(alert.fingerprint)] : []),
       routes.rules(),
@@ -138,9 +138,9 @@ export function layoutChecks(ctx: IncidentContext): void {
     expect(await within(cells.last())).toBe(true);
     const lag = new LagPage(s.page, ctx.e2e.url);
     await lag.goto(RANGE);
-    const group = lag.row(ctx.e2e.names.queue);
+    const group = lag.row(ctx.e2e.queueGroup);
     await visible(group);
-    expect(await within(lag.groupLink(ctx.e2e.names.queue))).toBe(true);
+    expect(await within(lag.groupLink(ctx.e2e.queueGroup))).toBe(true);
     expect(await within(group.locator('.badge').first())).toBe(true);
     expect(
       await within(
@@ -175,7 +175,7 @@ export function layoutChecks(ctx: IncidentContext): void {
 
     const lag = new LagPage(s.page, ctx.e2e.url);
     await lag.goto(RANGE);
-    await visible(lag.groupLink(ctx.e2e.names.queue));
+    await visible(lag.groupLink(ctx.e2e.queueGroup));
     const filtered = s.page.waitForRequest((r) => r.url().includes('/api/v1/lag?') && /status=OK/.test(r.url()), {
       timeout: 15_000,
     });
@@ -197,10 +197,10 @@ export function layoutChecks(ctx: IncidentContext): void {
           path: routes.streams(),
           ready: (p) => visible(new StreamsPage(p, '').streamLink(ctx.e2e.names.exchange)),
         },
-        { name: 'lag', path: routes.lag(), ready: (p) => visible(new LagPage(p, '').groupLink(ctx.e2e.names.queue)) },
+        { name: 'lag', path: routes.lag(), ready: (p) => visible(new LagPage(p, '').groupLink(ctx.e2e.queueGroup)) },
         {
           name: 'lag-group',
-          path: routes.lagGroup('rabbitmq', ctx.e2e.names.queue),
+          path: routes.lagGroup('rabbitmq', ctx.e2e.queueGroup),
           ready: (p) => visible(new LagPage(p, '').messagesChart()),
         },
         { name: 'rules', path: routes.rules(), ready: (p) => visible(new RulesPage(p, '').sparkline(RULES.ratio)) },
