@@ -123,7 +123,10 @@ export function createRabbitTap({
     batchSize: config.writer.batch_size,
     flushIntervalMs: config.writer.flush_interval,
     maxRetryDelayMs: config.writer.max_retry_delay,
-    maxPending: () => (careful > 0 ? 1 : cfg.prefetch * Math.max(1, readers.length)),
+    // A reader stalls once `prefetch` of its messages wait unacked, and one busy reader (the tap queue; the overflow
+    // queue is mostly empty) must not wait for a second reader's window to fill, nor for the flush interval: flush
+    // at half a window, so the broker delivers the other half while that insert runs.
+    maxPending: () => (careful > 0 ? 1 : Math.max(1, Math.floor(cfg.prefetch / 2))),
     // The token names one insert (retries reuse it), not its content: trace messages can be byte-identical (same
     // channel, properties and body), and a batch of them named by content alone was dropped by ClickHouse as a
     // duplicate of an earlier one (20 publishes after 7 long exchange names were never stored). Messages stored
