@@ -232,3 +232,42 @@ describe('RabbitMQ tap', () => {
     }
   });
 });
+
+describe('RabbitMQ tap draining a backlog', () => {
+  it(
+    'stores a backlog of many prefetch windows without waiting for the flush interval',
+    { timeout: 60_000 },
+    async () => {
+      // An hour between timed flushes: every insert here is one the prefetch window asked for. The tap reads two
+      // queues (its own and the overflow), and a threshold summed over both was never reached by the one busy
+      // queue, so each batch waited for the flush interval.
+      const vhost = `${name}-backlog`;
+      const base = configFor(`, vhosts: ['${vhost}']`, `${name}.backlog-tap`);
+      const config: Config = {
+        ...base,
+        rabbitmq: { ...base.rabbitmq, prefetch: 100 },
+        writer: { ...base.writer, flush_interval: 3_600_000 },
+      };
+      const vt = await startTestTap({
+        config,
+        log,
+        management: createManagement(config.rabbitmq.management_url, config.rabbitmq.url),
+        vhost,
+      });
+      const publisher = new Connection(`${rabbitUrl()}/${encodeURIComponent(vhost)}`);
+      try {
+        const ch = await publisher.acquire();
+        await ch.queueDeclare({ queue: 'backlog' });
+        for (let i = 0; i < 2000; i++) await ch.basicPublish({ routingKey: 'backlog', messageId: `b-${i}` }, 'x');
+        await ch.close();
+        const stored = () =>
+          countEvents(vt.store, { broker: 'rabbitmq', stream: 'amq.default', kind: 'publish' }).then((d) => d.count);
+        await waitUntil(stored, (n) => n >= 2000, 30_000, 'the 2,000 publishes stored');
+        expect(await stored()).toBe(2000);
+      } finally {
+        await publisher.close();
+        await vt.stop();
+      }
+    },
+  );
+});
