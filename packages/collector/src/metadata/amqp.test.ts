@@ -314,6 +314,10 @@ describe('headers nested deeper than the stack', () => {
       '1': 'key order',
     };
     expect(headersText(headers)).toBe(stringify(headers));
+    // Too deep for JSON.stringify: written without recursion, the same text.
+    const depth = 100_000;
+    const deep = '{"n":'.repeat(depth) + '{"leaf":"x"}' + '}'.repeat(depth);
+    expect(headersText({ ...headers, z: nested(depth) })).toBe(`${stringify(headers).slice(0, -1)},"z":${deep}}`);
   });
 
   it('hashes and reads a trace whose header is nested 100,000 deep', () => {

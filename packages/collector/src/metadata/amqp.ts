@@ -163,9 +163,23 @@ function open(value: unknown): Frame {
     : { kind: 'object', obj: v as Record<string, unknown>, keys: Object.keys(v as object), at: 0, wrote: false };
 }
 
-/** JSON.stringify of a header table, without recursion: a table nested thousands deep (AMQP allows it) would
- * overflow the stack. Same text as JSON.stringify, so hashes of stored rows still match after an upgrade. */
+// Bare Uint8Arrays as base64, as the delivery hash has always read them (Buffers go through their toJSON first).
+const base64Bytes = (_key: string, v: unknown) =>
+  v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v).toString('base64') : v;
+
+/** JSON.stringify of a header table (what the delivery hash has always been computed from, so hashes of stored
+ * rows still match after an upgrade). The native one first: it is several times faster, and every trace message
+ * is hashed; a table nested thousands deep (AMQP allows it) overflows its stack, and is written without recursion. */
 export function headersText(headers: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(headers, base64Bytes);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return headersTextIteratively(headers);
+  }
+}
+
+function headersTextIteratively(headers: Record<string, unknown>): string {
   const out: string[] = [];
   const stack: Frame[] = [open(headers)];
   out.push(stack[0]?.kind === 'array' ? '[' : '{');
