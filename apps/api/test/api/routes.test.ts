@@ -15,6 +15,7 @@ import { backtestResponse, ruleDetailResponse, rulesResponse, validateResponse }
 import { seriesResponse } from '@rollcall/contract/series';
 import { countResponse, eventsResponse, streamDetailResponse, streamsResponse } from '@rollcall/contract/streams';
 import { insertEvaluations } from '@rollcall/rules/alert-store';
+import { chTime } from '@rollcall/core/store';
 import { ADMIN, NOW, row, RULES, SEEDED, VIEWER, useFixture } from './fixture.ts';
 
 const f = useFixture();
@@ -469,6 +470,44 @@ describe('lag', () => {
     await viewerGetFails('/api/v1/lag/kafka/nobody?range=1h', 404);
     await viewerGetFails('/api/v1/lag/nats/billing', 400, 'path.broker');
     await fails(await f.request('/api/v1/lag'), 401);
+  });
+
+  it('filters by status in the query and pages what is left: the right groups and their total', async () => {
+    // a second cluster's round beside the fixture's: 12 groups, statuses in turn
+    const statuses = ['OK', 'WARN', 'STALL'] as const;
+    await f.store.client.insert({
+      table: `${f.store.db}.lag_status`,
+      format: 'JSONEachRow',
+      values: Array.from({ length: 12 }, (_, i) => ({
+        at: chTime(NOW - 5000),
+        broker: 'kafka',
+        cluster: 'paging',
+        group_name: `team-${i + 1}`,
+        status: statuses[i % 3] ?? 'OK',
+        reason: '',
+        lag: 100 - i,
+        lag_seconds: i,
+        consumers: 1,
+        streams: ['orders'],
+        state: 'Stable',
+      })),
+    });
+    const names = (body: { groups: { group: string }[] }) => body.groups.map((g) => g.group);
+    const warnOrStall = await viewerGet('/api/v1/lag?status=WARN,STALL&sort=group&limit=3&offset=2', lagResponse);
+    expect(warnOrStall).toMatchObject({ total: 8, counts: { STOP: 1, STALL: 4, WARN: 4, OK: 4 } });
+    // team-2, 3, 5, 6, 8, 9, 11, 12 in name order (numbers compared as numbers), from the third
+    expect(names(warnOrStall)).toEqual(['team-5', 'team-6', 'team-8']);
+    const lastPage = await viewerGet('/api/v1/lag?status=WARN,STALL&sort=group&limit=3&offset=6', lagResponse);
+    expect(names(lastPage)).toEqual(['team-11', 'team-12']);
+    // worst first: STOP, then the STALLs longest behind first
+    const worst = await viewerGet('/api/v1/lag?status=STOP,STALL&sort=worst&limit=3', lagResponse);
+    expect(worst.total).toBe(5);
+    expect(names(worst)).toEqual(['billing', 'team-12', 'team-9']);
+    expect(await viewerGet('/api/v1/lag?status=OK&q=team-1&sort=-lag', lagResponse)).toMatchObject({
+      total: 2,
+      counts: { OK: 2, STALL: 1, WARN: 1 },
+      groups: [expect.objectContaining({ group: 'team-1' }), expect.objectContaining({ group: 'team-10' })],
+    });
   });
 });
 

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@rollcall/core/config';
 import { openStore, type Store } from '@rollcall/core/store';
 import { tempDir } from '@rollcall/core/testing/brokers';
-import { lagDetail, lagStep, latestLag } from './queries.ts';
+import { lagDetail, lagStep, latestLag, type LagListQuery, type LagOrder } from './queries.ts';
 import { insertLagRound, type SampleRow, type StatusRow } from './records.ts';
-import type { LagStatus } from './status.ts';
+import { LAG_STATUSES, type GroupLag, type LagStatus } from './status.ts';
 
 const NOW = Math.floor(Date.now() / 1000) * 1000;
 const EVERY = 10_000;
@@ -114,6 +114,7 @@ describe('lag queries', () => {
   it('lists every group and queue of the newest round of each broker, worst status first', async () => {
     const latest = await latestLag(store, NOW + 1000);
     expect(latest.at).toBe(new Date(NOW + 3).toISOString());
+    expect(latest).toMatchObject({ total: 2, counts: { STOP: 2 } });
     expect(latest.groups).toEqual([
       {
         broker: 'kafka',
@@ -147,7 +148,7 @@ describe('lag queries', () => {
       ['billing', 'OK at round 14'],
       ['retired', 'caught up'],
     ]);
-    expect(await latestLag(store, NOW + 2 * 3_600_000)).toEqual({ at: null, groups: [] });
+    expect(await latestLag(store, NOW + 2 * 3_600_000)).toEqual({ at: null, total: 0, counts: {}, groups: [] });
   });
 
   it('gives a group its partitions, a bucketed series and its status changes', async () => {
@@ -243,5 +244,128 @@ describe('lag queries', () => {
     ]);
     expect(await lagDetail(store, 'kafka', 'payments/fraud', 0, NOW)).toBeUndefined();
     expect(await lagDetail(store, 'kafka', 'billing', 0, NOW - ROUNDS * EVERY)).toBeUndefined();
+  });
+});
+
+// Many groups in rounds of their own, hours before the rounds above: the filters, order and page the query applies
+// give what filtering, sorting and cutting the whole list in JavaScript gave before they moved into SQL.
+describe('the latest round as a page', () => {
+  const AT = NOW - 5 * 3_600_000;
+  const STATUSES: LagStatus[] = ['OK', 'WARN', 'STALL', 'STOP', 'ERR', 'OK', 'WARN', 'OK'];
+  const NAMES = ['g10', 'g2', 'G1', 'audit', 'Billing', 'billing-2', 'billing-10', 'émail', 'email', 'f_1', 'F1'];
+  let store: Store;
+
+  beforeAll(async () => {
+    store = await openStore(
+      parseConfig(`clickhouse: { data_dir: ${tempDir('rollcall-lag-page')}, database: lag_page }`, 'queries.test.ts')
+        .clickhouse,
+    );
+    const rows: StatusRow[] = [];
+    for (let i = 0; i < 66; i++) {
+      const broker = i % 3 === 0 ? 'rabbitmq' : 'kafka';
+      const status = STATUSES[i % STATUSES.length] ?? 'OK';
+      const row: StatusRow = {
+        at: AT,
+        broker,
+        cluster: i % 2 ? 'east' : 'west',
+        group_name: `${NAMES[i % NAMES.length] ?? ''}${i >= NAMES.length ? `-${Math.floor(i / NAMES.length)}` : ''}`,
+        status,
+        reason: `round for ${i}`,
+        lag: (i * 7) % 5, // ties on purpose, as are the times below
+        lag_seconds: (i * 3) % 4,
+        consumers: i % 3,
+        streams: i % 4 ? ['orders'] : ['cards', 'card.requests'],
+        state: '',
+      };
+      rows.push(row);
+      // the round before, with another status: never part of the latest round
+      rows.push({ ...row, at: AT - 10_000, status: 'ERR', reason: 'earlier' });
+    }
+    // a cluster whose last round is older than the others' still counts with that round
+    rows.push({ ...(rows[0] as StatusRow), at: AT - 30_000, cluster: 'south', group_name: 'late', status: 'STALL' });
+    await insertLagRound(store, [], rows);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  // What GET /api/v1/lag did before the query did it: the whole round (worst first, then by name) filtered, sorted
+  // stably and cut in JavaScript.
+  function reference(all: GroupLag[], list: LagListQuery) {
+    const rank = (g: GroupLag) => [...LAG_STATUSES].reverse().indexOf(g.status);
+    const needle = list.q?.trim().toLowerCase() ?? '';
+    const matching = all.filter(
+      (g) =>
+        (!list.broker || g.broker === list.broker) &&
+        (!needle || `${g.group} ${g.streams.join(' ')}`.toLowerCase().includes(needle)),
+    );
+    const counts: Partial<Record<LagStatus, number>> = {};
+    for (const g of matching) counts[g.status] = (counts[g.status] ?? 0) + 1;
+    const shown = list.status ? matching.filter((g) => list.status?.includes(g.status)) : matching;
+    const value: Record<LagOrder, (g: GroupLag) => string | number> = {
+      worst: rank,
+      broker: (g) => g.broker,
+      group: (g) => g.group,
+      lag: (g) => g.lag,
+      lag_seconds: (g) => g.lag_seconds,
+      consumers: (g) => g.consumers,
+    };
+    const compare = (a: string | number, b: string | number) =>
+      typeof a === 'number' && typeof b === 'number'
+        ? a - b
+        : String(a).localeCompare(String(b), 'en', { numeric: true });
+    const worst = (a: GroupLag, b: GroupLag) => rank(a) - rank(b) || b.lag_seconds - a.lag_seconds || b.lag - a.lag;
+    const order = list.order;
+    const sorted = [...shown].sort((a, b) => {
+      if (!order) return 0;
+      const c = order.by === 'worst' ? worst(a, b) : compare(value[order.by](a), value[order.by](b));
+      return order.desc ? -c : c;
+    });
+    const offset = list.offset ?? 0;
+    const end = list.limit === undefined ? undefined : offset + list.limit;
+    return { total: shown.length, counts, groups: sorted.slice(offset, end) };
+  }
+
+  it('answers every filter, order and page as the whole list cut in JavaScript did', async () => {
+    const all = await latestLag(store, AT + 1000);
+    expect(all.total).toBe(67);
+    expect(all.groups.filter((g) => g.reason === 'earlier')).toEqual([]);
+    const orders: LagListQuery['order'][] = [
+      undefined,
+      ...(['worst', 'broker', 'group', 'lag', 'lag_seconds', 'consumers'] as const).flatMap((by) => [
+        { by, desc: false },
+        { by, desc: true },
+      ]),
+    ];
+    const statuses: LagListQuery['status'][] = [undefined, ['WARN'], ['STALL', 'WARN'], ['OK', 'ERR', 'STOP']];
+    const pages = [{}, { limit: 7, offset: 3 }, { limit: 5, offset: 100 }];
+    let compared = 0;
+    for (const order of orders)
+      for (const status of statuses)
+        for (const [q, broker] of [
+          [undefined, undefined],
+          ['  CARD.R ', undefined],
+          ['billing', 'kafka'],
+        ] as const)
+          for (const page of pages) {
+            const list: LagListQuery = { order, status, q, broker, ...page };
+            const { total, counts, groups } = await latestLag(store, AT + 1000, list);
+            expect({ total, counts, groups }, JSON.stringify(list)).toEqual(reference(all.groups, list));
+            compared += groups.length;
+          }
+    expect(compared).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('pages a status filter: the total counts every match, the page holds the next rows in name order (2 before 10)', async () => {
+    const page = await latestLag(store, AT + 1000, {
+      status: ['WARN', 'STALL'],
+      order: { by: 'group', desc: false },
+      limit: 4,
+      offset: 4,
+    });
+    expect(page.total).toBe(26);
+    expect(page.counts).toEqual({ ERR: 8, STOP: 8, STALL: 9, WARN: 17, OK: 25 });
+    expect(page.groups.map((g) => g.group)).toEqual(['billing-2-3', 'billing-2-4', 'billing-10', 'billing-10-1']);
   });
 });

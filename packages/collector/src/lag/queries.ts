@@ -1,4 +1,4 @@
-// Reads for the lag API: the latest round of every group and queue, and one group's history.
+// Reads for the lag API: the latest round of every group and queue as a page, and one group's history.
 import type { Broker } from '@rollcall/core/event';
 import { queryRows } from '@rollcall/core/store/queries';
 import type { Store } from '@rollcall/core/store';
@@ -77,23 +77,104 @@ const groupOf = (r: StatusRecord): GroupLag => ({
   streams: r.streams,
 });
 
-/** Every group and queue in the newest sampling round of each broker, worst status first (rounds older than an
- * hour are not "latest"). */
-export async function latestLag(store: Store, now: number): Promise<LagSnapshot> {
-  const rows = await queryRows<StatusRecord>(
-    store,
-    `WITH last_rounds AS (
+/** How the latest round is listed; every part is optional (by default: all of it, worst status first). */
+export interface LagListQuery {
+  /** keeps groups whose name or one of whose streams contains this, ignoring case */
+  q?: string | undefined;
+  broker?: Broker | undefined;
+  /** keeps these statuses; `counts` are taken before this filter */
+  status?: readonly LagStatus[] | undefined;
+  /** worst: status, then time behind, then messages behind; equal rows stay worst status first, by name */
+  order?: { by: LagOrder; desc: boolean } | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+export type LagOrder = 'worst' | 'broker' | 'group' | 'lag' | 'lag_seconds' | 'consumers';
+
+export interface LagList extends LagSnapshot {
+  /** groups matching every filter, before limit and offset */
+  total: number;
+  /** groups per status among those matching q and broker */
+  counts: Partial<Record<LagStatus, number>>;
+}
+
+const WORST_FIRST = [...LAG_STATUSES].reverse();
+const RANK = 'indexOf({worst_first:Array(String)}, s.status)';
+const STORE_ORDER = `${RANK}, s.broker, s.cluster, s.group_name`;
+// ICU collation with numeric ordering: the order JavaScript's localeCompare('en', { numeric: true }) gives.
+const TEXT = `COLLATE 'en-u-kn-true'`;
+
+function orderBy(order: LagListQuery['order']): string {
+  if (!order) return STORE_ORDER;
+  const dir = order.desc ? 'DESC' : 'ASC';
+  const column: Record<Exclude<LagOrder, 'worst'>, string> = {
+    broker: `s.broker ${dir} ${TEXT}`,
+    group: `s.group_name ${dir} ${TEXT}`,
+    lag: `s.lag ${dir}`,
+    lag_seconds: `s.lag_seconds ${dir}`,
+    consumers: `s.consumers ${dir}`,
+  };
+  if (order.by !== 'worst') return `${column[order.by]}, ${STORE_ORDER}`;
+  const against = order.desc ? 'ASC' : 'DESC';
+  return `${RANK} ${dir}, s.lag_seconds ${against}, s.lag ${against}, ${STORE_ORDER}`;
+}
+
+/** The groups and queues of the newest sampling round of each broker (rounds older than an hour are not "latest"),
+ * filtered, ordered and cut to a page in the query: ten thousand groups answer one page without reading them all. */
+export async function latestLag(store: Store, now: number, list: LagListQuery = {}): Promise<LagList> {
+  const needle = list.q?.trim() ?? '';
+  const matching =
+    [
+      list.broker ? 's.broker = {broker:String}' : '',
+      needle
+        ? `positionCaseInsensitiveUTF8(concat(s.group_name, ' ', arrayStringConcat(s.streams, ' ')), {needle:String}) > 0`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(' AND ') || '1';
+  const shown = list.status ? `${matching} AND has({statuses:Array(String)}, s.status)` : matching;
+  const offset = list.offset ?? 0;
+  const page = list.limit === undefined ? `OFFSET ${offset}` : `LIMIT ${list.limit} OFFSET ${offset}`;
+  const latestRounds = `WITH last_rounds AS (
        SELECT broker, cluster, max(at) AS last_at FROM ${store.db}.lag_status
        WHERE at >= fromUnixTimestamp64Milli({since:Int64}) AND at <= fromUnixTimestamp64Milli({now:Int64})
-       GROUP BY broker, cluster)
-     SELECT ${STATUS_COLUMNS}
-     FROM ${store.db}.lag_status AS s INNER JOIN last_rounds AS r ON s.broker = r.broker AND s.cluster = r.cluster AND s.at = r.last_at
-     WHERE s.at >= fromUnixTimestamp64Milli({since:Int64})
-     ORDER BY indexOf({worst_first:Array(String)}, status), broker, cluster, group_name`,
-    { since: now - LATEST_MAX_AGE_MS, now, worst_first: [...LAG_STATUSES].reverse() },
+       GROUP BY broker, cluster)`;
+  const inRounds = `FROM ${store.db}.lag_status AS s INNER JOIN last_rounds AS r ON s.broker = r.broker AND s.cluster = r.cluster AND s.at = r.last_at
+     WHERE s.at >= fromUnixTimestamp64Milli({since:Int64})`;
+  const params = {
+    since: now - LATEST_MAX_AGE_MS,
+    now,
+    worst_first: WORST_FIRST,
+    broker: list.broker ?? '',
+    needle,
+    statuses: list.status ?? [],
+  };
+  const [perStatus, rows] = await Promise.all([
+    queryRows<{ status: LagStatus; matching: string; newest: string }>(
+      store,
+      `${latestRounds}
+       SELECT s.status AS status, countIf(${matching}) AS matching, max(toUnixTimestamp64Milli(s.at)) AS newest
+       ${inRounds} GROUP BY status`,
+      params,
+    ),
+    queryRows<StatusRecord>(
+      store,
+      `${latestRounds} SELECT ${STATUS_COLUMNS} ${inRounds} AND ${shown} ORDER BY ${orderBy(list.order)} ${page}`,
+      params,
+    ),
+  ]);
+  const counts: Partial<Record<LagStatus, number>> = {};
+  for (const status of WORST_FIRST) {
+    const n = Number(perStatus.find((s) => s.status === status)?.matching ?? 0);
+    if (n > 0) counts[status] = n;
+  }
+  const total = WORST_FIRST.filter((s) => !list.status || list.status.includes(s)).reduce(
+    (sum, s) => sum + (counts[s] ?? 0),
+    0,
   );
-  const newest = Math.max(...rows.map((r) => Number(r.at_ms)));
-  return { at: rows.length ? iso(newest) : null, groups: rows.map(groupOf) };
+  const newest = Math.max(...perStatus.map((s) => Number(s.newest)));
+  return { at: perStatus.length ? iso(newest) : null, total, counts, groups: rows.map(groupOf) };
 }
 
 /** One group's (or queue's) latest state up to `to`, its partitions then, and its history over [from, to];
