@@ -26,6 +26,24 @@ export function queuesOfConsumer(j: number, consumers: number, queues: number): 
   return Array.from({ length: queues }, (_, q) => q).filter((q) => q % consumers === j);
 }
 
+/** One connection to --url before any load: a wrong user, password or vhost, or no broker, is a clear error here
+ * instead of connections that retry (and phases that wait) for ever. */
+export async function checkAmqpUrl(url: string): Promise<void> {
+  const connection = new Connection({ url, connectionName: 'rollcall-bench check', retryLow: 1000, retryHigh: 1000 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      connection.once('connection', resolve);
+      connection.once('error', reject);
+    });
+  } catch (err) {
+    throw new Error(
+      `RabbitMQ at ${redactUrl(url)} did not let the benchmark in (${(err as Error).message}): check the broker, and the user, password and vhost in --url`,
+    );
+  } finally {
+    await connection.close();
+  }
+}
+
 interface Consuming {
   channel: Channel;
   consumerTag: string;
@@ -89,6 +107,7 @@ export function rabbitTarget(
 
   return {
     async prepare(onMessage) {
+      await checkAmqpUrl(o.url);
       const setup = await connect('setup').acquire();
       try {
         for (const queue of queues)

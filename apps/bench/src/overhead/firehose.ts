@@ -10,6 +10,7 @@ import type { Logger } from '@rollcall/core/log';
 import { hostAfter, hostBefore } from '../load/host.ts';
 import { redactUrl, type LoadOptions } from '../load/options.ts';
 import type { RabbitAdmin } from '../load/rabbit-management.ts';
+import { checkAmqpUrl } from '../load/rabbitmq.ts';
 import { firehosePhase } from './firehose-phase.ts';
 import { ratiosBetween, ratiosOf, type OverheadPhase, type OverheadResult, type TraceMode } from './phases.ts';
 
@@ -42,6 +43,7 @@ export async function measureFirehoseOverhead(
   o: FirehoseOptions,
   { admin, log, runId, command, say }: FirehoseDeps,
 ): Promise<OverheadResult> {
+  await checkAmqpUrl(o.url);
   const host = hostBefore();
   const brokerVersion = o.brokerVersion ?? (await admin.overview()).rabbitmqVersion;
   const wasTracing = await admin.tracing();
