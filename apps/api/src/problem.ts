@@ -61,6 +61,12 @@ export function onError(log: Logger) {
     const status = (err as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500)
       return problem(c, { type: 'about:blank', title: err.message || 'Bad Request', status });
+    // The client went away (a Cancel button, a closed tab) and its work was stopped for that: nobody reads this
+    // answer, and it is not the server's error.
+    if (c.req.raw.signal.aborted) {
+      log.debug('request cancelled by the client', { path: c.req.path });
+      return problem(c, { type: 'about:blank', title: 'Client Closed Request', status: 499 });
+    }
     const requestId = crypto.randomUUID();
     log.error('unhandled API error', { err, request_id: requestId, path: c.req.path });
     return problem(c, { type: 'about:blank', title: 'Internal Server Error', status: 500, request_id: requestId });

@@ -2,7 +2,7 @@
 // console errors, the flow map lays out the Card→Fraud chain left to right, the time range lives in the URL,
 // and the layout holds at 1280 px and on a phone. Screenshots go to web/artifacts/.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser, Locator, Request } from 'playwright-core';
 import { waitUntil } from '@rollcall/core/testing/brokers';
 import { launchBrowser, openSession, PHONE, type Session } from './browser.ts';
 import { RULES, startE2ePlatform, waitForTraffic, type E2ePlatform } from './platform.ts';
@@ -168,6 +168,35 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     // the pilot always exceeds the ceiling, so the backtest shades at least one firing
     await visible(rule.backtest().locator('.recharts-reference-area').first());
     await rule.capture('rule-detail');
+
+    // A day of 5 s windows is replayed a page at a time with its progress shown; Cancel aborts the page in
+    // flight and asks for no more, keeping the windows already replayed.
+    await rule.goto(RULES.ceiling, '?range=24h');
+    const pages: string[] = [];
+    const aborted: string[] = [];
+    const asked = (r: Request) => void (r.url().includes('/backtest?') && pages.push(r.url()));
+    const failed = (r: Request) => void (r.url().includes('/backtest?') && aborted.push(r.failure()?.errorText ?? ''));
+    s.page.on('request', asked);
+    s.page.on('requestfailed', failed);
+    await rule.runBacktest().click();
+    await visible(rule.backtestProgress(), 30_000);
+    await waitUntil(
+      () => Promise.resolve(pages.length),
+      (n) => n >= 2,
+      30_000,
+      'a second page of the backtest',
+    );
+    expect(pages[1]).toContain('cursor=');
+    await rule.cancelBacktest().click();
+    await visible(rule.backtest().getByText(/^Cancelled after [\d,]+ of 17,2\d\d windows/));
+    await visible(rule.runBacktest());
+    await rule.capture('rule-detail-backtest-cancelled');
+    const before = pages.length;
+    await s.page.waitForTimeout(2000);
+    s.page.off('request', asked);
+    s.page.off('requestfailed', failed);
+    expect(pages.length).toBe(before);
+    expect(aborted).toEqual(['net::ERR_ABORTED']);
     expect(s.errors).toEqual([]);
   });
 

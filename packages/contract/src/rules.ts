@@ -1,6 +1,7 @@
 // Rules: what runs, its state and last evaluation, its evaluations over a range, validation of a rule document
 // before it is committed, and a backtest over stored history.
 import { z } from 'zod';
+import { backtestCursor } from './backtest-cursor.ts';
 import { echoedRange, instantParam, rangeQuery } from './params.ts';
 
 const ruleState = z.enum(['ok', 'pending', 'firing', 'inactive']);
@@ -79,10 +80,25 @@ export const validateResponse = z.object({
 });
 export type ValidateResponse = z.output<typeof validateResponse>;
 
-export const backtestQuery = z.strictObject({ from: instantParam, to: instantParam.optional() });
+export const BACKTEST_PAGE_WINDOWS = 500;
+export const backtestQuery = z.strictObject({
+  from: instantParam.describe('start of the replay (ISO-8601 or epoch ms)'),
+  to: instantParam.optional().describe('end of the replay (default now)'),
+  cursor: backtestCursor
+    .optional()
+    .describe("the previous page's `next`, with the same from and to: the replay goes on where that page stopped"),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5000)
+    .default(BACKTEST_PAGE_WINDOWS)
+    .describe(`windows replayed in this page (default ${BACKTEST_PAGE_WINDOWS})`),
+});
 export const backtestResponse = z.object({
   from: z.string(),
   to: z.string(),
+  /** this page's windows, oldest first */
   windows: z.array(
     z.object({
       start: z.string(),
@@ -97,7 +113,18 @@ export const backtestResponse = z.object({
       state: z.string(),
     }),
   ),
-  firings: z.array(z.object({ from: z.string(), to: z.string().nullable(), value: z.number(), summary: z.string() })),
+  firings: z
+    .array(z.object({ from: z.string(), to: z.string().nullable(), value: z.number(), summary: z.string() }))
+    .describe(
+      'periods it would have fired that were open in this page; one carried over from the page before comes again with the same `from` (`to` null while still firing)',
+    ),
+  next: z
+    .string()
+    .nullable()
+    .describe('pass as `cursor` (with the same from and to) for the next page; null once the range is replayed'),
+  progress: z
+    .object({ done: z.number(), total: z.number() })
+    .describe('windows replayed up to the end of this page, of all the windows in the range'),
 });
 /** breached or clean, or why a window was not judged. */
 export type Decision = z.output<typeof decision>;

@@ -18,13 +18,14 @@ import {
   type ValidateResponse,
 } from '@rollcall/contract/rules';
 import type { Alerting } from '@rollcall/rules/rules-role';
-import { backtest } from '@rollcall/rules/backtest';
+import { backtest, BacktestRangeError } from '@rollcall/rules/backtest';
 import { parseRuleFile, RuleFileError } from '@rollcall/rules/files';
 import type { Rule } from '@rollcall/rules/rule';
 import { HttpProblem, invalidFields, notFound } from '../problem.ts';
 import { ruleEvaluations } from '../read/evaluations.ts';
 import { latestMissingKeys } from '../read/alerts.ts';
 import { abortable } from '../read/abortable.ts';
+import { nextCursor, resumeOf } from '../backtest-cursor.ts';
 import { ruleSparklines } from '../read/rule-sparklines.ts';
 import { ruleYaml } from '../read/rule-source.ts';
 import type { RouteDeps } from './deps.ts';
@@ -187,7 +188,15 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
       const rule = findRule(requireAlerting(alerting), params.id);
       const to = query.to ?? now();
       if (query.from >= to) throw invalidFields([{ field: 'query.from', message: 'expected from to be before to' }]);
-      // backtest() bounds the number of evaluations itself, before it queries anything.
+      if (query.cursor && (query.cursor.rule !== rule.id || query.cursor.every !== rule.every))
+        throw invalidFields([
+          {
+            field: 'query.cursor',
+            message: 'the rule changed since this backtest started: run it again from its start',
+          },
+        ]);
+      // backtest() bounds the number of evaluations itself, before it queries anything; a page replays at most
+      // `limit` of them, so a long range is many short requests rather than one that holds a connection for minutes.
       // The request's signal aborts when the client goes away (its Cancel button, a closed tab): the replay stops
       // between windows and the query in flight is cancelled.
       const signal = c.req.raw.signal;
@@ -195,8 +204,11 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
         coverage: true,
         now: now(),
         signal,
+        limit: query.limit,
+        resume: query.cursor && resumeOf(query.cursor),
       }).catch((err: unknown) => {
-        throw err instanceof RangeError ? invalidFields([{ field: 'query.from', message: err.message }]) : err;
+        if (!(err instanceof BacktestRangeError)) throw err;
+        throw invalidFields([{ field: err.field === 'from' ? 'query.from' : 'query.cursor', message: err.message }]);
       });
       return {
         from: iso(query.from),
@@ -217,6 +229,8 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
           value: f.value,
           summary: f.summary,
         })),
+        next: result.next ? nextCursor(rule, result.next) : null,
+        progress: result.windows,
       };
     },
   });

@@ -59,7 +59,14 @@ export interface Fixture {
   metrics: Metrics;
   request(
     path: string,
-    init?: { token?: string; method?: string; body?: unknown; headers?: Record<string, string> },
+    init?: {
+      token?: string;
+      method?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+      /** aborts the request, as a client that goes away does */
+      signal?: AbortSignal;
+    },
   ): Promise<Response>;
   close(): Promise<void>;
 }
@@ -177,7 +184,7 @@ export async function createFixture({ tokens = true }: { tokens?: boolean } = {}
     store,
     alerting,
     metrics,
-    request: (path, { token, method = 'GET', body, headers = {} } = {}) =>
+    request: (path, { token, method = 'GET', body, headers = {}, signal } = {}) =>
       Promise.resolve(
         app.request(path, {
           method,
@@ -187,6 +194,7 @@ export async function createFixture({ tokens = true }: { tokens?: boolean } = {}
             ...headers,
           },
           ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+          ...(signal ? { signal } : {}),
         }),
       ),
     close: () => store.close(),

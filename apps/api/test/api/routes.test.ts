@@ -1,6 +1,6 @@
 // Every route: the happy path parsed with the route's own schema, bad parameters (400 problem+json naming the
 // field), auth (401/403) and unknown ids (404), against a real embedded store.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { parseConfig } from '@rollcall/core/config';
 import { createLogger } from '@rollcall/core/log';
@@ -424,6 +424,76 @@ describe('rules', () => {
     await viewerGetFails('/api/v1/rules/orders-floor/backtest', 400, 'query.from');
     await viewerGetFails('/api/v1/rules/orders-floor/backtest?from=2000-01-01T00:00:00Z', 400, 'query.from');
     await viewerGetFails(`/api/v1/rules/nope/backtest?from=${from}`, 404);
+  });
+
+  it('pages a backtest: each page a bounded number of windows and a cursor to the next, the whole as one replay', async () => {
+    const from = new Date(NOW - 60 * 60_000).toISOString();
+    const to = new Date(NOW).toISOString();
+    const url = `/api/v1/rules/orders-floor/backtest?from=${from}&to=${to}`;
+    const whole = await viewerGet(`${url}&limit=5000`, backtestResponse);
+    expect(whole).toMatchObject({ next: null, progress: { done: 60, total: 60 } });
+    expect(whole.firings.length).toBe(1);
+    const windows: typeof whole.windows = [];
+    const firings = new Map<string, (typeof whole.firings)[number]>();
+    let cursor: string | null = null;
+    const done: number[] = [];
+    do {
+      const page: typeof whole = await viewerGet(
+        `${url}&limit=25${cursor ? `&cursor=${cursor}` : ''}`,
+        backtestResponse,
+      );
+      expect(page.windows.length).toBeLessThanOrEqual(25);
+      windows.push(...page.windows);
+      // a firing open across pages comes again with its own `from`
+      for (const f of page.firings) firings.set(f.from, f);
+      done.push(page.progress.done);
+      cursor = page.next;
+    } while (cursor);
+    expect(done).toEqual([25, 50, 60]);
+    expect(windows).toEqual(whole.windows);
+    expect([...firings.values()]).toEqual(whole.firings);
+
+    const first = await viewerGet(`${url}&limit=25`, backtestResponse);
+    await viewerGetFails(`${url}&cursor=not-a-cursor`, 400, 'query.cursor');
+    // another rule's cursor, or one edited to a time that is not one of the range's windows
+    await viewerGetFails(
+      `/api/v1/rules/payments-quiet/backtest?from=${from}&to=${to}&cursor=${first.next}`,
+      400,
+      'query.cursor',
+    );
+    const moved = {
+      ...(JSON.parse(atob(String(first.next).replaceAll('-', '+').replaceAll('_', '/'))) as object),
+      end: 1,
+    };
+    const edited = btoa(JSON.stringify(moved)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+    await viewerGetFails(`${url}&cursor=${edited}`, 400, 'query.cursor');
+    await viewerGetFails(`${url}&limit=0`, 400, 'query.limit');
+    await viewerGetFails(`${url}&limit=5001`, 400, 'query.limit');
+  });
+
+  it('stops a backtest when its client goes away: no query after the abort', async () => {
+    const client = f.store.client;
+    const real = client.query.bind(client);
+    const controller = new AbortController();
+    let queries = 0;
+    const query = vi.spyOn(client, 'query').mockImplementation((params) => {
+      queries += 1;
+      // the client leaves while the replay's tenth query runs
+      if (queries === 10) controller.abort(new Error('the client went away'));
+      return real(params);
+    });
+    try {
+      // ten days of one-minute windows in one page: minutes of work, were it not stopped
+      const from = new Date(NOW - 10 * 86_400_000).toISOString();
+      const res = await f.request(`/api/v1/rules/orders-floor/backtest?from=${from}&limit=5000`, {
+        token: VIEWER,
+        signal: controller.signal,
+      });
+      expect(res.status).toBe(499);
+      expect(queries).toBe(10);
+    } finally {
+      query.mockRestore();
+    }
   });
 });
 

@@ -20,4 +20,6 @@ export class RuleDetailPage extends Shell {
   backtest = () => this.region('Backtest');
   runBacktest = () => this.backtest().getByRole('button', { name: /Run/ });
   backtestChart = () => this.page.getByRole('img', { name: /^Backtest:/ });
+  backtestProgress = () => this.backtest().getByRole('progressbar', { name: 'Backtest progress' });
+  cancelBacktest = () => this.backtest().getByRole('button', { name: 'Cancel' });
 }

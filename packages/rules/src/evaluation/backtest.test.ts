@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '@rollcall/core/store';
 import { parseRuleFile } from '../model/files.ts';
-import { backtest } from './backtest.ts';
+import { backtest, BacktestRangeError } from './backtest.ts';
 
 const [rule] = parseRuleFile(
   `rules:\n  - id: floor\n    type: volume\n    match: { broker: kafka, stream: orders }\n    window: 1m\n    every: 1m\n    min: 1\n`,
@@ -28,5 +28,39 @@ describe('backtest', () => {
     await expect(backtest(store, rule, 0, day, { signal: controller.signal })).rejects.toThrow('cancelled');
     // a day of one-minute windows is 1,440 evaluations; it stopped after the window in hand
     expect(queries()).toBeLessThan(10);
+  });
+
+  it('replays at most `limit` windows and says where the next page resumes, carrying the open firing', async () => {
+    if (!rule) throw new Error('no rule');
+    const { store } = countingStore(new AbortController(), -1);
+    const hour = 3_600_000;
+    // no rows: below the floor of 1 in every window, so it fires at the first one and never resolves
+    const first = await backtest(store, rule, 0, hour, { limit: 25 });
+    expect(first.steps.map((s) => s.window.end)).toEqual(Array.from({ length: 25 }, (_, i) => i * 60_000));
+    expect(first.windows).toEqual({ total: 61, done: 25 });
+    const firedAt = first.steps[0]?.at; // the first window's end and the rule's delay
+    expect(first.fired).toEqual([expect.objectContaining({ from: firedAt })]);
+    expect(first.next).toEqual({
+      end: 25 * 60_000,
+      status: expect.objectContaining({ state: 'firing' }),
+      open: first.fired[0],
+    });
+    const last = await backtest(store, rule, 0, hour, { limit: 50, resume: first.next });
+    expect(last.steps.map((s) => s.window.end)).toEqual(Array.from({ length: 36 }, (_, i) => (25 + i) * 60_000));
+    expect(last.steps.every((s) => s.state === 'firing' && s.to === undefined)).toBe(true);
+    expect(last.windows).toEqual({ total: 61, done: 61 });
+    expect(last.fired).toEqual([expect.objectContaining({ from: firedAt })]);
+    expect(last.fired[0]?.to).toBeUndefined();
+    expect(last.next).toBeUndefined();
+  });
+
+  it('refuses a resume point that is not one of the range windows', async () => {
+    if (!rule) throw new Error('no rule');
+    const { store, queries } = countingStore(new AbortController(), -1);
+    for (const end of [30_000, -60_000, 2 * 3_600_000])
+      await expect(
+        backtest(store, rule, 0, 3_600_000, { resume: { end, status: { state: 'inactive' } } }),
+      ).rejects.toThrow(BacktestRangeError);
+    expect(queries()).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 // Replays a rule over stored history: every `every` from `from` to `to`, the same evaluation and lifecycle as
-// the engine, nothing stored or sent. Answers "when would this rule have fired?" before it goes live.
+// the engine, nothing stored or sent. Answers "when would this rule have fired?" before it goes live. A long range
+// is replayed a page of windows at a time: each call hands back where the next one resumes.
 import type { Store } from '@rollcall/core/store';
 import { INACTIVE, step, type AlertStatus, type TransitionTo } from '../alerts/lifecycle.ts';
 import { notWatched, watchOf, type WatchCache } from './coverage.ts';
@@ -20,13 +21,44 @@ export interface BacktestStep {
   to?: TransitionTo;
 }
 
+export interface Firing {
+  from: number;
+  /** absent while still firing at the end of what was replayed */
+  to?: number;
+  value: number;
+  summary: string;
+}
+
+/** Where a paged replay goes on: the end of its next window and the lifecycle as the page before left it. */
+export interface BacktestResume {
+  end: number;
+  status: AlertStatus;
+  /** the firing still open when the page before ended */
+  open?: Firing | undefined;
+}
+
 export interface BacktestResult {
   steps: BacktestStep[];
-  /** Firing periods; `to` is absent while still firing at the end of the range. */
-  fired: { from: number; to?: number; value: number; summary: string }[];
+  /** Firing periods open at some time in these steps: one carried over from the page before comes first, with its
+   * own `from`. */
+  fired: Firing[];
+  /** windows in the whole range, and replayed up to the end of this page */
+  windows: { total: number; done: number };
+  /** absent once the range is replayed to its end */
+  next?: BacktestResume;
 }
 
 const MAX_BACKTEST_STEPS = 20_000;
+
+/** A range too long to replay, or a resume point that does not belong to the range. */
+export class BacktestRangeError extends RangeError {
+  constructor(
+    readonly field: 'from' | 'resume',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface BacktestOptions {
   /** Hold windows to the taps' coverage, as the engine does (coverage.ts). */
@@ -34,6 +66,10 @@ export interface BacktestOptions {
   now?: number;
   /** Stops the replay between windows (a caller that went away, a Cancel button): the promise rejects with its reason. */
   signal?: AbortSignal;
+  /** At most this many windows in this call; the result's `next` resumes after them. */
+  limit?: number;
+  /** Go on from a page before (its result's `next`), over the same rule and range. */
+  resume?: BacktestResume;
 }
 
 export function decisionOf(evaluation: Evaluation): Decision {
@@ -47,19 +83,24 @@ export async function backtest(
   rule: Rule,
   from: number,
   to: number,
-  { coverage = false, now = Date.now(), signal }: BacktestOptions = {},
+  { coverage = false, now = Date.now(), signal, limit = Infinity, resume }: BacktestOptions = {},
 ): Promise<BacktestResult> {
   const firstEnd = Math.ceil(from / rule.every) * rule.every;
-  const count = Math.floor((to - firstEnd) / rule.every) + 1;
+  const count = Math.max(0, Math.floor((to - firstEnd) / rule.every) + 1);
   if (count > MAX_BACKTEST_STEPS)
-    throw new RangeError(
+    throw new BacktestRangeError(
+      'from',
       `${count} evaluations of every ${rule.every / 1000}s between from and to; at most ${MAX_BACKTEST_STEPS} (narrow the range)`,
     );
-  let status: AlertStatus = INACTIVE;
+  const start = resume?.end ?? firstEnd;
+  if (resume && (start < firstEnd || start > to || (start - firstEnd) % rule.every !== 0))
+    throw new BacktestRangeError('resume', `resumes at a window that is not one of this rule's in the range`);
+  let status: AlertStatus = resume?.status ?? INACTIVE;
   const watchCache: WatchCache = new Map();
   const steps: BacktestStep[] = [];
-  const fired: BacktestResult['fired'] = [];
-  for (let end = firstEnd; end <= to; end += rule.every) {
+  const fired: Firing[] = resume?.open ? [{ ...resume.open }] : [];
+  const stop = Math.min(to, start + (limit - 1) * rule.every);
+  for (let end = start; end <= stop; end += rule.every) {
     signal?.throwIfAborted();
     const at = end + rule.delay;
     const window = windowAt(rule, at);
@@ -99,5 +140,14 @@ export async function backtest(
     const open = fired.at(-1);
     if (moved.to === 'resolved' && open) open.to = at;
   }
-  return { steps, fired };
+  const done = Math.floor((stop - firstEnd) / rule.every) + 1;
+  const open = fired.at(-1);
+  return {
+    steps,
+    fired,
+    windows: { total: count, done: Math.max(0, Math.min(count, done)) },
+    ...(stop + rule.every <= to
+      ? { next: { end: stop + rule.every, status, open: open && open.to === undefined ? open : undefined } }
+      : {}),
+  };
 }

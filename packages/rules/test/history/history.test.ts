@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { chTime } from '@rollcall/core/store';
 import { embeddedStore } from '@rollcall/core/testing/store';
 import { eventRow } from '@rollcall/core/testing/event-row';
-import { backtest } from '../../src/evaluation/backtest.ts';
+import { backtest, type BacktestResume } from '../../src/evaluation/backtest.ts';
 import { parseRuleFile } from '../../src/model/files.ts';
 
 const MINUTE = 60_000;
@@ -195,6 +195,31 @@ rules:
       TODAY + 3.5 * 3_600_000,
     );
     expect(fired.length).toBeGreaterThan(0);
+
+    // Replayed a page of windows at a time, resuming where each page stopped: the same steps and firings as one
+    // replay, with a firing carried across pages and one that resolved in between.
+    const floor = { ...unscheduled, schedule: undefined };
+    const whole = await backtest(db.store, floor, TODAY + 1_800_000, TODAY + 3.5 * 3_600_000);
+    expect(whole.fired.map((f) => f.to === undefined)).toEqual([false, true]);
+    expect(whole.next).toBeUndefined();
+    for (const limit of [1, 7, 60]) {
+      const steps: typeof whole.steps = [];
+      const firings = new Map<number, (typeof whole.fired)[number]>();
+      let resume: BacktestResume | undefined;
+      let pages = 0;
+      do {
+        const page = await backtest(db.store, floor, TODAY + 1_800_000, TODAY + 3.5 * 3_600_000, { limit, resume });
+        expect(page.steps.length).toBeLessThanOrEqual(limit);
+        steps.push(...page.steps);
+        for (const f of page.fired) firings.set(f.from, f);
+        expect(page.windows).toEqual({ total: whole.steps.length, done: steps.length });
+        resume = page.next;
+        pages += 1;
+      } while (resume);
+      expect(pages).toBe(Math.ceil(whole.steps.length / limit));
+      expect(steps).toEqual(whole.steps);
+      expect([...firings.values()]).toEqual(whole.fired);
+    }
   });
 });
 
