@@ -81,6 +81,8 @@ export const validateResponse = z.object({
 export type ValidateResponse = z.output<typeof validateResponse>;
 
 export const BACKTEST_PAGE_WINDOWS = 500;
+/** A backtest page also ends after the window that takes it past this long, so pages come at a steady pace. */
+export const BACKTEST_PAGE_BUDGET_MS = 1000;
 export const backtestQuery = z.strictObject({
   from: instantParam.describe('start of the replay (ISO-8601 or epoch ms)'),
   to: instantParam.optional().describe('end of the replay (default now)'),
@@ -93,7 +95,10 @@ export const backtestQuery = z.strictObject({
     .min(1)
     .max(5000)
     .default(BACKTEST_PAGE_WINDOWS)
-    .describe(`windows replayed in this page (default ${BACKTEST_PAGE_WINDOWS})`),
+    .describe(
+      `at most this many windows replayed in this page (default ${BACKTEST_PAGE_WINDOWS}); a page also ends after ` +
+        `about ${BACKTEST_PAGE_BUDGET_MS / 1000} s of replay`,
+    ),
 });
 export const backtestResponse = z.object({
   from: z.string(),

@@ -4,6 +4,7 @@ import { keepingOf } from '@rollcall/core/audit';
 import { join, resolve } from 'node:path';
 import { iso, resolveRange } from '@rollcall/contract/params';
 import {
+  BACKTEST_PAGE_BUDGET_MS,
   backtestQuery,
   backtestResponse,
   ruleDetailQuery,
@@ -196,7 +197,8 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
           },
         ]);
       // backtest() bounds the number of evaluations itself, before it queries anything; a page replays at most
-      // `limit` of them, so a long range is many short requests rather than one that holds a connection for minutes.
+      // `limit` of them and ends after about a second, so a long range is many short requests rather than one that
+      // holds a connection for minutes, and the dashboard's progress moves at a steady pace however loaded the store.
       // The request's signal aborts when the client goes away (its Cancel button, a closed tab): the replay stops
       // between windows and the query in flight is cancelled.
       const signal = c.req.raw.signal;
@@ -205,6 +207,7 @@ export function ruleRoutes({ routes, store, config, now, alerting }: RouteDeps):
         now: now(),
         signal,
         limit: query.limit,
+        budgetMs: BACKTEST_PAGE_BUDGET_MS,
         resume: query.cursor && resumeOf(query.cursor),
       }).catch((err: unknown) => {
         if (!(err instanceof BacktestRangeError)) throw err;

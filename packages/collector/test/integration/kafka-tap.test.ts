@@ -235,7 +235,10 @@ writer: { flush_interval: 200ms }`,
         kafka: { ...config.kafka, group_id: `${topic}-tap`, include: [`^${topic}$`] },
         audit: { default: level, streams: [] },
       };
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 4 }] });
+      // Its own admin client and producer: the cases run side by side, and a shared client's requests interleave.
+      const ownAdmin = kafka.admin();
+      await ownAdmin.connect();
+      await ownAdmin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 4 }] });
       // Every insert of the first collector takes 1.5 s longer, so each rebalance finds some of its rows in flight.
       const slowStore: Store = {
         ...store,
@@ -243,7 +246,7 @@ writer: { flush_interval: 200ms }`,
       };
       const log = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
       const slow = createKafkaTap({ config: moving, store: slowStore, log });
-      // Its own producer: a shared one keeps asking for the metadata of the topics earlier cases deleted.
+      // (a shared producer also keeps asking for the metadata of the topics earlier cases deleted)
       const own = kafka.producer({ allowAutoTopicCreation: false });
       await own.connect();
       const fast = createKafkaTap({ config: moving, store, log });
@@ -261,7 +264,8 @@ writer: { flush_interval: 200ms }`,
         await slow.stop().catch(() => {});
         await fast.stop();
         await own.disconnect();
-        await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+        await ownAdmin.deleteTopics({ topics: [topic] }).catch(() => {});
+        await ownAdmin.disconnect();
       }
     },
   );

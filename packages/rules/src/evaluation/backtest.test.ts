@@ -54,6 +54,32 @@ describe('backtest', () => {
     expect(last.next).toBeUndefined();
   });
 
+  it('ends a page early once it has used its time budget, resuming where it stopped', async () => {
+    if (!rule) throw new Error('no rule');
+    const slow = {
+      client: {
+        query: () => new Promise((r) => setTimeout(() => r({ json: () => Promise.resolve([]) }), 20)),
+      },
+      db: 'x',
+    } as unknown as Store;
+    const hour = 3_600_000;
+    // a budget of nothing still replays one window, so every page moves the replay on
+    const one = await backtest(slow, rule, 0, hour, { budgetMs: 0 });
+    expect(one.steps.map((s) => s.window.end)).toEqual([0]);
+    expect(one.windows).toEqual({ total: 61, done: 1 });
+    expect(one.next?.end).toBe(60_000);
+    // 61 windows of at least 20 ms each do not fit in 100 ms: the page ends after the one that crossed it
+    const page = await backtest(slow, rule, 0, hour, { budgetMs: 100 });
+    const n = page.steps.length;
+    expect(n).toBeGreaterThan(1);
+    expect(n).toBeLessThan(61);
+    expect(page.windows).toEqual({ total: 61, done: n });
+    expect(page.next?.end).toBe(n * 60_000);
+    const rest = await backtest(slow, rule, 0, hour, { resume: page.next });
+    expect(rest.steps[0]?.window.end).toBe(n * 60_000);
+    expect(rest.windows.done).toBe(61);
+  });
+
   it('refuses a resume point that is not one of the range windows', async () => {
     if (!rule) throw new Error('no rule');
     const { store, queries } = countingStore(new AbortController(), -1);

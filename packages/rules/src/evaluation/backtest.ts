@@ -68,6 +68,9 @@ export interface BacktestOptions {
   signal?: AbortSignal;
   /** At most this many windows in this call; the result's `next` resumes after them. */
   limit?: number;
+  /** End the page early, after the window that takes it past this many ms: how long a window takes depends on the
+   * data and the load, and a caller showing progress wants pages at a steady pace. At least one window is replayed. */
+  budgetMs?: number;
   /** Go on from a page before (its result's `next`), over the same rule and range. */
   resume?: BacktestResume;
 }
@@ -83,7 +86,7 @@ export async function backtest(
   rule: Rule,
   from: number,
   to: number,
-  { coverage = false, now = Date.now(), signal, limit = Infinity, resume }: BacktestOptions = {},
+  { coverage = false, now = Date.now(), signal, limit = Infinity, budgetMs = Infinity, resume }: BacktestOptions = {},
 ): Promise<BacktestResult> {
   const firstEnd = Math.ceil(from / rule.every) * rule.every;
   const count = Math.max(0, Math.floor((to - firstEnd) / rule.every) + 1);
@@ -99,9 +102,14 @@ export async function backtest(
   const watchCache: WatchCache = new Map();
   const steps: BacktestStep[] = [];
   const fired: Firing[] = resume?.open ? [{ ...resume.open }] : [];
-  const stop = Math.min(to, start + (limit - 1) * rule.every);
+  const deadline = performance.now() + budgetMs;
+  let stop = Math.min(to, start + (limit - 1) * rule.every);
   for (let end = start; end <= stop; end += rule.every) {
     signal?.throwIfAborted();
+    if (end > start && performance.now() > deadline) {
+      stop = end - rule.every;
+      break;
+    }
     const at = end + rule.delay;
     const window = windowAt(rule, at);
     const watch = coverage ? await watchOf(store, rule, window, now, [], watchCache) : undefined;

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { durationMs, useTimeRange, type TimeRange } from '../../app/time-range.ts';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
-import { Empty, ErrorState, Loading, Panel } from '../../components/Panel.tsx';
+import { Empty, ErrorState, Panel } from '../../components/Panel.tsx';
 import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
 import { formatCount, formatDuration } from '../../lib/format.ts';
@@ -103,7 +103,10 @@ export function BacktestPanel({ id }: { id: string }) {
         ) : cancelled ? (
           <Empty>Backtest cancelled.</Empty>
         ) : (
-          <Loading label="Replaying the first windows…" />
+          // no page in yet: how many windows there are comes with the first
+          <p className="small muted backtest-progress" role="status">
+            <progress aria-label="Backtest progress" /> Replaying the first windows…
+          </p>
         )
       ) : (
         <>
