@@ -148,57 +148,74 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     expect(s.errors).toEqual([]);
   });
 
-  it('Rules shows each rule with its state and sparkline; a rule shows its YAML and a backtest', async () => {
-    const rules = new RulesPage(s.page, e2e.url);
-    await rules.goto();
-    await visible(rules.heading());
-    for (const id of Object.values(RULES)) await visible(rules.ruleLink(id));
-    await visible(rules.sparkline(RULES.ceiling));
-    await rules.capture('rules');
+  // Its first check waits for the rule's evaluations (a minute of platform time when it runs alone), then two backtests
+  it(
+    'Rules shows each rule with its state and sparkline; a rule shows its YAML and a backtest',
+    { timeout: 180_000 },
+    async () => {
+      const rules = new RulesPage(s.page, e2e.url);
+      await rules.goto();
+      await visible(rules.heading());
+      for (const id of Object.values(RULES)) await visible(rules.ruleLink(id));
+      await visible(rules.sparkline(RULES.ceiling));
+      await rules.capture('rules');
 
-    // a short range keeps the backtest small: 10s windows every 5s
-    const rule = new RuleDetailPage(s.page, e2e.url);
-    await rule.goto(RULES.ceiling, '?range=3m');
-    await visible(rule.heading(RULES.ceiling));
-    await visible(rule.definition().getByText('type: volume'));
-    // the chart draws one segment per stretch of judged windows; a one-window segment is a dot, not a curve
-    await visible(rule.evaluations().locator('.recharts-area-curve').filter({ visible: true }).first());
-    await rule.runBacktest().click();
-    await visible(rule.backtestChart(), 30_000);
-    // the pilot always exceeds the ceiling, so the backtest shades at least one firing
-    await visible(rule.backtest().locator('.recharts-reference-area').first());
-    await rule.capture('rule-detail');
+      // a short range keeps the backtest small: 10s windows every 5s
+      const rule = new RuleDetailPage(s.page, e2e.url);
+      await rule.goto(RULES.ceiling, '?range=3m');
+      await visible(rule.heading(RULES.ceiling));
+      await visible(rule.definition().getByText('type: volume'));
+      // the chart draws one segment per stretch of judged windows; a one-window segment is a dot, not a curve
+      await visible(rule.evaluations().locator('.recharts-area-curve').filter({ visible: true }).first(), 60_000);
+      await rule.runBacktest().click();
+      await visible(rule.backtestChart(), 60_000);
+      // the pilot always exceeds the ceiling, so the backtest shades at least one firing
+      await visible(rule.backtest().locator('.recharts-reference-area').first());
+      await rule.capture('rule-detail');
 
-    // A day of 5 s windows is replayed a page at a time with its progress shown; Cancel aborts the page in
-    // flight and asks for no more, keeping the windows already replayed.
-    await rule.goto(RULES.ceiling, '?range=24h');
-    const pages: string[] = [];
-    const aborted: string[] = [];
-    const asked = (r: Request) => void (r.url().includes('/backtest?') && pages.push(r.url()));
-    const failed = (r: Request) => void (r.url().includes('/backtest?') && aborted.push(r.failure()?.errorText ?? ''));
-    s.page.on('request', asked);
-    s.page.on('requestfailed', failed);
-    await rule.runBacktest().click();
-    await visible(rule.backtestProgress(), 30_000);
-    await waitUntil(
-      () => Promise.resolve(pages.length),
-      (n) => n >= 2,
-      30_000,
-      'a second page of the backtest',
-    );
-    expect(pages[1]).toContain('cursor=');
-    await rule.cancelBacktest().click();
-    await visible(rule.backtest().getByText(/^Cancelled after [\d,]+ of 17,2\d\d windows/));
-    await visible(rule.runBacktest());
-    await rule.capture('rule-detail-backtest-cancelled');
-    const before = pages.length;
-    await s.page.waitForTimeout(2000);
-    s.page.off('request', asked);
-    s.page.off('requestfailed', failed);
-    expect(pages.length).toBe(before);
-    expect(aborted).toEqual(['net::ERR_ABORTED']);
-    expect(s.errors).toEqual([]);
-  });
+      // A day of 5 s windows is replayed a page at a time with its progress shown; Cancel aborts the page in
+      // flight and asks for no more, keeping the windows already replayed.
+      await rule.goto(RULES.ceiling, '?range=24h');
+      const pages: string[] = [];
+      const aborted: string[] = [];
+      const asked = (r: Request) => void (r.url().includes('/backtest?') && pages.push(r.url()));
+      const failed = (r: Request) =>
+        void (r.url().includes('/backtest?') && aborted.push(r.failure()?.errorText ?? ''));
+      s.page.on('request', asked);
+      s.page.on('requestfailed', failed);
+      // The second page is held until Cancel is clicked, so Cancel always finds a page in flight (pages end after
+      // about a second: left alone, the click could land between one page's answer and the next one's request).
+      let release = () => {};
+      const released = new Promise<void>((r) => (release = r));
+      const later = /\/backtest\?.*cursor=/;
+      await s.page.route(later, async (route) => {
+        await released;
+        await route.continue().catch(() => {}); // aborted by then: nothing to continue
+      });
+      await rule.runBacktest().click();
+      await visible(rule.backtestProgress(), 30_000);
+      await waitUntil(
+        () => Promise.resolve(pages.length),
+        (n) => n >= 2,
+        30_000,
+        'a second page of the backtest',
+      );
+      expect(pages[1]).toContain('cursor=');
+      await rule.cancelBacktest().click();
+      release();
+      await visible(rule.backtest().getByText(/^Cancelled after [\d,]+ of 17,2\d\d windows/));
+      await visible(rule.runBacktest());
+      await rule.capture('rule-detail-backtest-cancelled');
+      const before = pages.length;
+      await s.page.waitForTimeout(2000);
+      s.page.off('request', asked);
+      s.page.off('requestfailed', failed);
+      await s.page.unroute(later);
+      expect(pages.length).toBe(before);
+      expect(aborted).toEqual(['net::ERR_ABORTED']);
+      expect(s.errors).toEqual([]);
+    },
+  );
 
   it('Bench lists the runs and shows a run beside its baseline', async () => {
     const { runs } = await e2e.get<{ runs: { id: string }[] }>('/api/v1/bench/runs');
