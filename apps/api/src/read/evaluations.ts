@@ -14,6 +14,7 @@ type Row = {
   threshold: number | string;
   breached: number | string;
   skipped: string;
+  error: string;
 };
 
 /** The evaluation rows' id for an alert: a sliced rule stores each slice under "<rule id>/<key>=<value>". */
@@ -62,8 +63,8 @@ export function bandOf(
   return none;
 }
 
-/** Oldest first, at most 2000 windows; evaluations that failed with an error are left out. A window judged again
- * (late events arrived) keeps only its latest judgement. */
+/** Oldest first, at most 2000 windows; a window whose evaluation failed is not judged, and says why. A window judged
+ * again (late events arrived) keeps only its latest judgement (a failed one only when none succeeded). */
 export async function ruleEvaluations(
   store: Store,
   evaluationId: string,
@@ -74,15 +75,17 @@ export async function ruleEvaluations(
     store,
     `SELECT * FROM (
        SELECT toUnixTimestamp64Milli(at) AS at_ms, toUnixTimestamp64Milli(window_start) AS start_ms, toUnixTimestamp64Milli(window_end) AS end_ms,
-              value, threshold, breached, skipped
+              value, threshold, breached, skipped, error
        FROM ${store.db}.rule_evaluations
-       WHERE rule_id = {id:String} AND at >= fromUnixTimestamp64Milli({from:Int64}) AND at <= fromUnixTimestamp64Milli({to:Int64}) AND error = ''
-       ORDER BY window_end DESC, at DESC LIMIT 1 BY window_end LIMIT 2000
+       WHERE rule_id = {id:String} AND at >= fromUnixTimestamp64Milli({from:Int64}) AND at <= fromUnixTimestamp64Milli({to:Int64})
+       ORDER BY window_end DESC, error = '' DESC, at DESC LIMIT 1 BY window_end LIMIT 2000
      ) ORDER BY end_ms`,
     { id: evaluationId, ...range },
   );
   return rows.map((r) => {
-    const breached = Number(r.breached) === 1;
+    // a window whose evaluation failed is shown as not judged, with why, rather than left out as if never due
+    const skipped = r.error ? `evaluation failed: ${r.error}` : r.skipped;
+    const breached = !r.error && Number(r.breached) === 1;
     const threshold = Number(r.threshold);
     return {
       at: iso(Number(r.at_ms)),
@@ -91,9 +94,9 @@ export async function ruleEvaluations(
       value: Number(r.value),
       threshold,
       breached,
-      skipped: r.skipped,
-      decision: decisionOf(breached, r.skipped),
-      ...bandOf(rule, threshold, r.skipped === ''),
+      skipped,
+      decision: decisionOf(breached, skipped),
+      ...bandOf(rule, threshold, skipped === ''),
     };
   });
 }

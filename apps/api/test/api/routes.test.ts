@@ -420,6 +420,34 @@ describe('rules', () => {
     });
   });
 
+  it('shows a window whose evaluation failed as not judged, with why, unless it was also judged', async () => {
+    const end = Math.floor(NOW / 60_000) * 60_000 - 240_000;
+    const row = (windowEnd: number, at: number, error: string) => ({
+      at,
+      rule_id: 'payments-quiet',
+      window_start: windowEnd - 600_000,
+      window_end: windowEnd,
+      value: 2,
+      threshold: 1,
+      breached: false,
+      skipped: '',
+      error,
+      duration_ms: 1,
+    });
+    // one window only failed; the next was judged, then its second look failed
+    await insertEvaluations(f.store, [
+      row(end - 60_000, end - 59_000, 'Timeout exceeded'),
+      row(end, end + 1000, ''),
+      row(end, end + 61_000, 'Timeout exceeded'),
+    ]);
+    const body = await viewerGet('/api/v1/rules/payments-quiet?range=1h', ruleDetailResponse);
+    const at = (t: number) => body.evaluations.filter((e) => Date.parse(e.window_end) === t);
+    expect(at(end - 60_000)).toEqual([
+      expect.objectContaining({ decision: 'skipped', skipped: 'evaluation failed: Timeout exceeded', breached: false }),
+    ]);
+    expect(at(end)).toEqual([expect.objectContaining({ decision: 'clean', skipped: '', value: 2 })]);
+  });
+
   it('validates a rule document and names the line and field of each problem', async () => {
     const good = await ok(
       await f.request('/api/v1/rules/validate', { token: VIEWER, method: 'POST', body: { yaml: RULES } }),

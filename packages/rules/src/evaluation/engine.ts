@@ -200,7 +200,32 @@ export function createRuleEngine({
       return {}; // judged on a later tick, once the taps have stored past it
     }
     waiting.delete(rule.id);
-    return (await secondLook(rule, window, at)) ?? judge(rule, window, at, watch);
+    const second = await secondLook(rule, window, at);
+    if (second) return second;
+    const skipped = skippedStretch(rule, window, at);
+    const outcome = await judge(rule, window, at, watch);
+    return skipped ? { ...outcome, samples: [skipped, ...(outcome.samples ?? [])] } : outcome;
+  };
+
+  /** The windows passed over when the rule fell too far behind (a slow store, a tap long behind) and went on from the
+   * latest: one row that says so, so the rule's chart shows the stretch as not judged rather than as nothing. */
+  const skippedStretch = (rule: Rule, window: Window, at: number): EvaluationSample | undefined => {
+    const previous = lastEnd.get(rule.id);
+    if (previous === undefined || window.end - previous <= rule.every) return undefined;
+    const windows = Math.round((window.end - previous) / rule.every) - 1;
+    if (windows < 1) return undefined; // `every` changed on a reload: nothing was passed over
+    return {
+      at,
+      rule_id: rule.id,
+      window_start: previous + rule.every - rule.window,
+      window_end: window.end - rule.every,
+      value: 0,
+      threshold: 0,
+      breached: false,
+      skipped: `skipped: ${windows} windows not judged, the rule fell more than ${MAX_CATCH_UP_WINDOWS} behind and went on from the latest`,
+      error: '',
+      duration_ms: 0,
+    };
   };
 
   /** The rule's previous window once more, before the next is judged, if events for it were stored since it was

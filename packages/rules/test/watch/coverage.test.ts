@@ -77,6 +77,35 @@ describe('rule windows and tap coverage', () => {
     expect(judged.map((j) => [Number(j.window_end), Number(j.breached), j.skipped])).toEqual([[T0 + MINUTE, 0, '']]);
   });
 
+  it('records the windows it passed over when it fell too far behind, as one row not judged', async () => {
+    const rule = floorRule('skipped');
+    const T = T0 + 24 * 60 * MINUTE; // a day on: the other cases' heartbeats and gaps are theirs
+    await beats(T - 2 * MINUTE, T + 20 * MINUTE, 0);
+    clock = T + MINUTE + 10_000;
+    const e = engine([rule]);
+    await e.tick();
+    // fifteen minutes without a tick (a stalled process): more than ten windows behind, so it goes on from the latest
+    clock = T + 16 * MINUTE + 10_000;
+    await e.tick();
+    const rows = await evaluations('skipped');
+    expect(rows.map((r) => [Number(r.window_end), r.skipped.replace(/,.*/, '')])).toEqual([
+      [T + MINUTE, ''],
+      [T + 15 * MINUTE, 'skipped: 14 windows not judged'],
+      [T + 16 * MINUTE, ''],
+    ]);
+    // the skipped row spans the windows passed over, from the first one's start
+    const [span] = await queryRows<{ start: string }>(
+      store,
+      `SELECT toUnixTimestamp64Milli(window_start) AS start FROM ${store.db}.rule_evaluations WHERE rule_id = 'skipped' AND skipped != ''`,
+      {},
+    );
+    expect(Number(span?.start)).toBe(T + MINUTE);
+    // the next tick judges the next window, with no stretch skipped
+    clock = T + 17 * MINUTE + 10_000;
+    await e.tick();
+    expect((await evaluations('skipped')).length).toBe(4);
+  });
+
   it('does not fire on a window nobody watched, and does not resolve on one either', async () => {
     const rule = floorRule('gap');
     const start = T0 + 10 * MINUTE;
