@@ -169,6 +169,8 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
       await visible(rule.evaluations().locator('.recharts-area-curve').filter({ visible: true }).first(), 60_000);
       await rule.runBacktest().click();
       await visible(rule.backtestChart(), 60_000);
+      // pages of about a second each until the range is replayed: the button offers to run it again
+      await visible(rule.runBacktest(), 90_000);
       // the pilot always exceeds the ceiling, so the backtest shades at least one firing
       await visible(rule.backtest().locator('.recharts-reference-area').first());
       await rule.capture('rule-detail');
