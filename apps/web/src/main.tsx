@@ -1,26 +1,46 @@
-import { lazy, StrictMode } from 'react';
+import { lazy, StrictMode, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createBrowserRouter, RouterProvider } from 'react-router';
+import { createBrowserRouter, matchPath, RouterProvider } from 'react-router';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { shouldRetry } from './api/client.ts';
 import { Layout } from './app/Layout.tsx';
 import { NotFound } from './app/NotFound.tsx';
-import { OverviewPage } from './features/overview/OverviewPage.tsx';
 import { patterns } from './routes.ts';
 import './styles.css';
 
-// The overview is in the entry chunk; every other page loads on first visit, so the first paint stays small.
-const FlowMapPage = lazy(() => import('./features/flows/FlowMapPage.tsx'));
-const StreamsPage = lazy(() => import('./features/streams/StreamsPage.tsx'));
-const StreamDetailPage = lazy(() => import('./features/streams/StreamDetailPage.tsx'));
-const LagPage = lazy(() => import('./features/lag/LagPage.tsx'));
-const LagGroupPage = lazy(() => import('./features/lag/LagGroupPage.tsx'));
-const AlertsPage = lazy(() => import('./features/alerts/AlertsPage.tsx'));
-const AlertDetailPage = lazy(() => import('./features/alerts/AlertDetailPage.tsx'));
-const RulesPage = lazy(() => import('./features/rules/RulesPage.tsx'));
-const RuleDetailPage = lazy(() => import('./features/rules/RuleDetailPage.tsx'));
-const BenchRunsPage = lazy(() => import('./features/bench/BenchRunsPage.tsx'));
-const BenchRunPage = lazy(() => import('./features/bench/BenchRunPage.tsx'));
+// Every page is a chunk of its own, fetched on first visit, so the entry chunk (the shell) stays small.
+const lazyPages = {
+  overview: () => import('./features/overview/OverviewPage.tsx').then((m) => ({ default: m.OverviewPage })),
+  flows: () => import('./features/flows/FlowMapPage.tsx'),
+  streams: () => import('./features/streams/StreamsPage.tsx'),
+  stream: () => import('./features/streams/StreamDetailPage.tsx'),
+  lag: () => import('./features/lag/LagPage.tsx'),
+  lagGroup: () => import('./features/lag/LagGroupPage.tsx'),
+  alerts: () => import('./features/alerts/AlertsPage.tsx'),
+  alert: () => import('./features/alerts/AlertDetailPage.tsx'),
+  rules: () => import('./features/rules/RulesPage.tsx'),
+  rule: () => import('./features/rules/RuleDetailPage.tsx'),
+  bench: () => import('./features/bench/BenchRunsPage.tsx'),
+  benchRun: () => import('./features/bench/BenchRunPage.tsx'),
+} satisfies Partial<Record<keyof typeof patterns, () => Promise<{ default: ComponentType }>>>;
+
+// The page the browser opened is fetched now, beside the entry chunk's start-up, not once React first renders it
+// (a module is fetched once: lazy() below gets the same one).
+for (const [name, load] of Object.entries(lazyPages))
+  if (matchPath(patterns[name as keyof typeof lazyPages], window.location.pathname)) void load();
+
+const OverviewPage = lazy(lazyPages.overview);
+const FlowMapPage = lazy(lazyPages.flows);
+const StreamsPage = lazy(lazyPages.streams);
+const StreamDetailPage = lazy(lazyPages.stream);
+const LagPage = lazy(lazyPages.lag);
+const LagGroupPage = lazy(lazyPages.lagGroup);
+const AlertsPage = lazy(lazyPages.alerts);
+const AlertDetailPage = lazy(lazyPages.alert);
+const RulesPage = lazy(lazyPages.rules);
+const RuleDetailPage = lazy(lazyPages.rule);
+const BenchRunsPage = lazy(lazyPages.bench);
+const BenchRunPage = lazy(lazyPages.benchRun);
 
 const queryClient = new QueryClient({
   defaultOptions: {
