@@ -151,7 +151,7 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
   // Its first check waits for the rule's evaluations (a minute of platform time when it runs alone), then two backtests
   it(
     'Rules shows each rule with its state and sparkline; a rule shows its YAML and a backtest',
-    { timeout: 180_000 },
+    { timeout: 420_000 },
     async () => {
       const rules = new RulesPage(s.page, e2e.url);
       await rules.goto();
@@ -169,8 +169,9 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
       await visible(rule.evaluations().locator('.recharts-area-curve').filter({ visible: true }).first(), 60_000);
       await rule.runBacktest().click();
       await visible(rule.backtestChart(), 60_000);
-      // pages of about a second each until the range is replayed: the button offers to run it again
-      await visible(rule.runBacktest(), 90_000);
+      // pages of about a second each until the range is replayed: the button offers to run it again (36 windows, each
+      // a query or two: minutes on a host loaded by the rest of the suite and the incident test beside it)
+      await visible(rule.runBacktest(), 240_000);
       // the pilot always exceeds the ceiling, so the backtest shades at least one firing
       await visible(rule.backtest().locator('.recharts-reference-area').first());
       await rule.capture('rule-detail');

@@ -14,10 +14,10 @@ import { layoutChecks } from './incident/layout.ts';
 import { streamChecks, streamChecksFiring } from './incident/streams.ts';
 
 type AlertList = { alerts: { rule_id: string; state: string }[] };
-/** Six minutes of traffic before the fault: the slices' baseline is their share over the time with data, which takes
+/** Five minutes of traffic before the fault: the slices' baseline is their share over the time with data, which takes
  * in the incident as it goes on, so the minutes before it must outweigh the ones a loaded host takes to fire the
  * alert. The test runs beside the suite (scripts/test), which takes longer, so the wait costs no wall time. */
-const WARM_UP_MS = 360_000;
+const WARM_UP_MS = 300_000;
 const stateOf = (d: AlertList) => d.alerts.find((a) => a.rule_id === RULES.ratio)?.state ?? 'inactive';
 
 describe('the dashboard during the Card→Fraud incident', { timeout: 120_000 }, () => {

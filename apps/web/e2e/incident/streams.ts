@@ -2,7 +2,7 @@
 // card.authorized.visa slice below its baseline (40% of visa publishes are dropped), while the chart's newest,
 // still-filling bucket is not drawn as a value; the overview's drops panel says which baseline it used.
 // Screenshots of the stream detail and the overview's drops panel, light and dark, desktop and phone.
-// The pilot's store is young (six minutes of traffic before the incident), so each slice's baseline is its share
+// The pilot's store is young (five minutes of traffic before the incident), so each slice's baseline is its share
 // of the stream over the time with data before each bucket, which takes in the incident as it goes on: the drop
 // checks run as soon as the alert fires (streamChecksFiring), the rest once the other areas are done (streamChecks).
 import { expect, it } from 'vitest';
