@@ -2,7 +2,7 @@
 // only the top-N streams by traffic over the last hour get their own `stream` label, the rest share "other",
 // and a stream that drops out of the top N has its series removed.
 import client from 'prom-client';
-import { clockSkew, type EventRow } from '@rollcall/core/event';
+import { clockSkew } from '@rollcall/core/event';
 import type { Store } from '@rollcall/core/store';
 import type { TapName, TapTelemetry } from '@rollcall/core/telemetry';
 import type { TapCheck } from '@rollcall/core/tap-health';
@@ -179,7 +179,7 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
     ['type'],
   );
 
-  const labelsFor = (r: EventRow) => {
+  const labelsFor = (r: { broker: string; stream: string; event_type: string; kind: string }) => {
     const key = `${r.broker}/${bounded(r.stream)}`;
     if (!allowed.has(key)) return { broker: r.broker, stream: OTHER, event_type: OTHER, kind: r.kind };
     const types = eventTypes.get(key) ?? new Set<string>();
@@ -196,8 +196,11 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
 
   return {
     registry,
-    stored(tap, rows, ms) {
-      batchRows.observe({ tap }, rows.length);
+    stored(tap, rows, ms, counted = []) {
+      batchRows.observe(
+        { tap },
+        counted.reduce((n, c) => n + c.count, rows.length),
+      );
       const broken = rows.reduce((n, r) => (r.parse_error.startsWith('undecodable ') ? n + 1 : n), 0);
       if (broken) undecodable.inc({ tap }, broken);
       for (const r of rows) {
@@ -207,14 +210,16 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
       insertSeconds.observe({ tap }, ms / 1000);
       // One increment per label set per batch, not per row.
       const sums = new Map<string, { labels: ReturnType<typeof labelsFor>; count: number; bytes: number }>();
-      for (const r of rows) {
-        const labels = labelsFor(r);
+      const add = (of: Parameters<typeof labelsFor>[0], count: number, size: number) => {
+        const labels = labelsFor(of);
         const key = `${labels.broker}\u0000${labels.stream}\u0000${labels.event_type}\u0000${labels.kind}`;
         const sum = sums.get(key) ?? { labels, count: 0, bytes: 0 };
-        sum.count++;
-        sum.bytes += r.size;
+        sum.count += count;
+        sum.bytes += size;
         sums.set(key, sum);
-      }
+      };
+      for (const r of rows) add(r, 1, r.size);
+      for (const c of counted) add(c, c.count, c.bytes);
       for (const [key, s] of sums) {
         messages.inc(s.labels, s.count);
         bytes.inc(s.labels, s.bytes);

@@ -88,8 +88,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
   // Every stored batch reaches the metrics and the tap's health through one telemetry.
   const telemetry: TapTelemetry = {
     ...metrics,
-    stored(tap, rows, ms) {
-      metrics.stored(tap, rows, ms);
+    stored(tap, rows, ms, counted) {
+      metrics.stored(tap, rows, ms, counted);
       health.stored(tap);
     },
   };

@@ -2,6 +2,7 @@
 // Prometheus's own checker accepts.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { countRows } from '@rollcall/core/store';
 import { row, useFixture } from './fixture.ts';
 
 const f = useFixture(async (api) => {
@@ -58,5 +59,20 @@ describe('/metrics', () => {
     expect(check.error, 'promtool must be installed (Debian package prometheus; .ci/run installs it)').toBeUndefined();
     expect(check.stdout + check.stderr).toBe('');
     expect(check.status).toBe(0);
+  });
+
+  // Last: it adds to the counters the tests above read.
+  it('counts messages a counts-level tap stored as counts only, by their counts', async () => {
+    const counted = countRows(Array.from({ length: 5 }, (_, i) => row(10 + 3 * i + 1, { size: 100 })));
+    expect(counted.map((c) => [c.event_type, c.count])).toEqual([['OrderPlaced', 5]]);
+    f.metrics.stored('kafka', [], 5, counted);
+    const text = await scrape();
+    expect(text).toContain(
+      'rollcall_messages_total{broker="kafka",stream="orders",event_type="OrderPlaced",kind="publish"} 7',
+    );
+    expect(text).toContain(
+      'rollcall_message_bytes_total{broker="kafka",stream="orders",event_type="OrderPlaced",kind="publish"} 900',
+    );
+    expect(text).toContain('rollcall_collector_batch_rows_sum{tap="kafka"} 9');
   });
 });

@@ -11,11 +11,12 @@ import type { Config } from '@rollcall/core/config/schema';
 import type { SchemaRow } from '@rollcall/core/event';
 import type { Logger } from '@rollcall/core/log';
 import { sleep } from '@rollcall/core/retry';
-import type { Store } from '@rollcall/core/store';
+import { createCountTally, type Counted, type Store } from '@rollcall/core/store';
 import type { TapTelemetry } from '@rollcall/core/telemetry';
-import { kafkaRecordToEvent } from '../metadata/kafka.ts';
+import { countedKafkaRecord, kafkaRecordToEvent, type KafkaContext } from '../metadata/kafka.ts';
 import { createBatchWriter, type Submission } from '../writer/batch-writer.ts';
 import { incarnationHighWater, startIncarnation, storedAsIs, type PartitionMarks } from './incarnation.ts';
+import { isUndecodable } from './codecs.ts';
 import { createFetchWatermark } from './watermark.ts';
 
 export interface PartitionPipelineDeps {
@@ -87,18 +88,24 @@ export function createPartitionPipeline({
     maxPending: () => Math.max(1, Math.min(concurrency, assigned)),
     tokenFor: (batch) =>
       `kafka/${cfg.cluster}/` + batch.map(({ meta: b }) => `${b.topic}:${b.partition}:${b.first}-${b.last}`).join(','),
-    onInserted: ({ rows, ms }) => {
-      onInserted?.(rows.length, ms);
-      telemetry?.stored('kafka', rows, ms);
+    onInserted: ({ rows, counted, ms }) => {
+      onInserted?.(
+        counted.reduce((n, c) => n + c.count, rows.length),
+        ms,
+      );
+      telemetry?.stored('kafka', rows, ms, counted);
       const undecodable = rows.filter((r) => r.parse_error.startsWith('undecodable ')).length;
       if (undecodable)
-        log.error('stored records of a batch the tap could not decompress, with the reason as their parse_error', {
-          rows: undecodable,
-          reason: rows.find((r) => r.parse_error.startsWith('undecodable '))?.parse_error,
-        });
+        reportUndecodable(undecodable, rows.find((r) => r.parse_error.startsWith('undecodable '))?.parse_error);
     },
     onInsertFailed: () => telemetry?.insertFailed('kafka'),
   });
+
+  const reportUndecodable = (records: number, reason: string | undefined) =>
+    log.error('records of a batch the tap could not decompress are counted at their offsets (rows say why)', {
+      rows: records,
+      reason,
+    });
 
   const storedHighWater = async (topic: string): Promise<PartitionMarks> => {
     let marks = highWater.get(topic);
@@ -157,6 +164,7 @@ export function createPartitionPipeline({
     const observedAt = now();
     const level = auditLevel('kafka', topic);
     const ctx = { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract, level };
+    if (level === 'counts') return tallied(ctx, messages, floor);
     const rows: Submission<PartitionBatch>['rows'] = [];
     const schemas: SchemaRow[] = [];
     for (const message of messages) {
@@ -180,6 +188,36 @@ export function createPartitionPipeline({
     return first && last
       ? { rows, meta: { topic, partition, first: first.offset, last: last.offset }, level }
       : undefined;
+  };
+
+  /** At `counts` a fetch is folded straight into exact counts: no row per record, which at this level would only
+   * be counted by the writer (a third of the tap's time at 100k msg/s, most of it in the garbage collector). */
+  const tallied = (
+    ctx: KafkaContext,
+    messages: KafkaMessage[],
+    floor: number,
+  ): Submission<PartitionBatch> | undefined => {
+    const tally = createCountTally();
+    const scratch = countScratch();
+    let first = -1;
+    let last = -1;
+    let undecodable = 0;
+    let reason: string | undefined;
+    for (const message of messages) {
+      const offset = Number(message.offset);
+      if (offset <= floor) continue; // stored by an earlier run before it could commit
+      tally.add(countedKafkaRecord(message, ctx, scratch));
+      if (first < 0) first = offset;
+      last = offset;
+      if (isUndecodable(message.key)) {
+        undecodable++;
+        reason ??= message.value?.toString('utf8');
+      }
+    }
+    // Counts keep no parse_error: the reason is logged now, where a row would have carried it.
+    if (undecodable) reportUndecodable(undecodable, reason);
+    const { topic, partition } = ctx;
+    return first < 0 ? undefined : { rows: [], tally, meta: { topic, partition, first, last }, level: 'counts' };
   };
 
   const inflight = new Map<string, Promise<void>>();
@@ -321,3 +359,20 @@ export function createPartitionPipeline({
     close: () => writer.close(),
   };
 }
+
+/** The object a fetch's records are written into one after another at `counts` (see countedKafkaRecord). */
+const countScratch = (): Counted => ({
+  partition: 0,
+  queue: '',
+  broker: 'kafka',
+  cluster: '',
+  stream: '',
+  kind: 'publish',
+  event_type: '',
+  source: '',
+  offset: 0,
+  size: 0,
+  observed_at: 0,
+  broker_ts: 0,
+  key_hash: 0,
+});

@@ -1,7 +1,8 @@
 import { parseConfig } from '@rollcall/core/config';
 import type { ExtractConfig } from '@rollcall/core/config/schema';
 import { describe, expect, it } from 'vitest';
-import { kafkaRecordToEvent, type KafkaContext, type KafkaRecord } from './kafka.ts';
+import type { Counted } from '@rollcall/core/store';
+import { countedKafkaRecord, kafkaRecordToEvent, type KafkaContext, type KafkaRecord } from './kafka.ts';
 
 const extract = parseConfig('', 'test', {}).extract;
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -15,6 +16,22 @@ const ctx = (over: Partial<KafkaContext> = {}): KafkaContext => ({
   extract,
   ...over,
 });
+
+const COUNTED_FIELDS: (keyof Counted)[] = [
+  'partition',
+  'queue',
+  'broker',
+  'cluster',
+  'stream',
+  'kind',
+  'event_type',
+  'source',
+  'offset',
+  'size',
+  'observed_at',
+  'broker_ts',
+  'key_hash',
+];
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
@@ -375,6 +392,22 @@ describe('kafkaRecordToEvent: audit levels', () => {
       { level: 'counts' },
     );
     expect([structured.event_type, structured.source]).toEqual(['FromBody', 'body']);
+  });
+
+  it('counts a record with no row of its own exactly as its row at counts would be counted', () => {
+    const headers = { ce_type: Buffer.from('CardAuthorized'), ce_source: Buffer.from('cards') };
+    const scratch = { ...convert() };
+    for (const over of [
+      { headers }, // headers say it all: written into the scratch object
+      { headers: {}, value: body }, // the body is read: the record's row
+      { headers: { ...headers, 'content-type': Buffer.from('application/cloudevents+json') }, value: body },
+      { headers, timestamp: '-1', key: null },
+    ]) {
+      const row = convert(over, { level: 'counts' });
+      const counted = countedKafkaRecord(record(over), ctx({ level: 'counts' }), scratch);
+      for (const field of COUNTED_FIELDS) expect([field, counted[field]]).toEqual([field, row[field]]);
+    }
+    expect(countedKafkaRecord(record({ headers }), ctx({ level: 'counts' }), scratch)).toBe(scratch);
   });
 
   it('reads every id at keys, as at rows', () => {

@@ -2,6 +2,7 @@
 import type { AuditLevel } from '@rollcall/core/audit';
 import type { ExtractConfig } from '@rollcall/core/config/schema';
 import type { EventRow } from '@rollcall/core/event';
+import type { Counted } from '@rollcall/core/store';
 import { hash53 } from '@rollcall/core/hash';
 import { inspectBody } from './body.ts';
 import { isStructuredCloudEvent, NO_METADATA, pickFields, type Metadata } from './fields.ts';
@@ -38,11 +39,17 @@ const undecodable = (record: KafkaRecord): Metadata => ({
   parse_error: record.value?.toString('utf8') ?? 'undecodable batch',
 });
 
-function kafkaRow(record: KafkaRecord, ctx: KafkaContext, metadata: Metadata): EventRow {
+const brokerTs = (record: KafkaRecord): number => {
   const ts = Number(record.timestamp);
+  return Number.isFinite(ts) && ts > 0 ? ts : 0;
+};
+
+const keyHash = (record: KafkaRecord): number => (record.key && record.key.length ? hash53(record.key) : 0);
+
+function kafkaRow(record: KafkaRecord, ctx: KafkaContext, metadata: Metadata): EventRow {
   return {
     observed_at: ctx.observedAt,
-    broker_ts: Number.isFinite(ts) && ts > 0 ? ts : 0,
+    broker_ts: brokerTs(record),
     broker: 'kafka',
     cluster: ctx.cluster,
     stream: ctx.topic,
@@ -82,22 +89,47 @@ function headerText(headers: Record<string, unknown>, names: string[]): string |
 }
 
 /** At the counts level only the event type and source are kept: when headers carry both (binary-mode CloudEvents,
- * the common case) nothing else of the record is read. Undefined when the body must be looked at. */
-function countedFromHeaders(record: KafkaRecord, ctx: KafkaContext): Metadata | undefined {
+ * the common case) nothing else of the record is read. They are written into `into`; false when the body must be
+ * looked at. */
+function typeAndSourceFromHeaders(
+  record: KafkaRecord,
+  ctx: KafkaContext,
+  into: { event_type: string; source: string },
+): boolean {
   const headers = record.headers;
-  if (!headers) return undefined;
+  if (!headers) return false;
   const contentType = headerText(headers, CONTENT_TYPE);
-  if (isStructuredCloudEvent(contentType)) return undefined;
+  if (isStructuredCloudEvent(contentType)) return false;
   const eventType = headerText(headers, ctx.extract.event_type.headers);
   const source = eventType === undefined ? undefined : headerText(headers, ctx.extract.source.headers);
-  if (eventType === undefined || source === undefined) return undefined;
-  return {
-    ...NO_METADATA,
-    event_type: eventType,
-    source,
-    key_hash: record.key && record.key.length ? hash53(record.key) : 0,
-    size: record.value?.length ?? 0,
-  };
+  if (eventType === undefined || source === undefined) return false;
+  into.event_type = eventType;
+  into.source = source;
+  return true;
+}
+
+function countedFromHeaders(record: KafkaRecord, ctx: KafkaContext): Metadata | undefined {
+  const metadata = { ...NO_METADATA, key_hash: keyHash(record), size: record.value?.length ?? 0 };
+  return typeAndSourceFromHeaders(record, ctx, metadata) ? metadata : undefined;
+}
+
+/** What the count of a record at the counts level (`ctx.level`) needs, written into `into` when headers say it all
+ * (no row is built: a fetch reuses one object for all its records), else read from the record's row. */
+export function countedKafkaRecord(record: KafkaRecord, ctx: KafkaContext, into: Counted): Counted {
+  if (isUndecodable(record.key) || !typeAndSourceFromHeaders(record, ctx, into))
+    return kafkaRecordToEvent(record, ctx).row;
+  into.observed_at = ctx.observedAt;
+  into.broker_ts = brokerTs(record);
+  into.broker = 'kafka';
+  into.cluster = ctx.cluster;
+  into.stream = ctx.topic;
+  into.partition = ctx.partition;
+  into.offset = Number(record.offset);
+  into.kind = 'publish';
+  into.queue = '';
+  into.size = record.value?.length ?? 0;
+  into.key_hash = keyHash(record);
+  return into;
 }
 
 const CONTENT_TYPE = ['content-type', 'ce_datacontenttype', 'contentType'];
@@ -120,7 +152,7 @@ export function kafkaRecordToEvent(record: KafkaRecord, ctx: KafkaContext): Extr
     message_id: fields.message_id,
     correlation_id: fields.correlation_id,
     trace_id: fields.trace_id,
-    key_hash: record.key && record.key.length ? hash53(record.key) : 0,
+    key_hash: keyHash(record),
     size: record.value?.length ?? 0,
     header_count: headers.count,
     schema_fingerprint: body.fingerprint,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventRow, SchemaRow } from '@rollcall/core/event';
 import { silentLogger } from '@rollcall/core/log';
+import { createCountTally, type CountRow } from '@rollcall/core/store';
 import { createBatchWriter, type WriterOptions } from './batch-writer.ts';
 
 const row = (offset: number) => ({ offset }) as EventRow;
@@ -20,11 +21,15 @@ function fakeStore(failures = 0) {
   };
 }
 
-const base = (
-  store: WriterOptions<number>['store'],
-  over: Partial<WriterOptions<number>> = {},
-): WriterOptions<number> => ({
-  store,
+type WriterStore = WriterOptions<number>['store'];
+// Only the counts test below stores counts.
+type FakeStore = Omit<WriterStore, 'insertCounts'> & Partial<Pick<WriterStore, 'insertCounts'>>;
+
+const base = (store: FakeStore, over: Partial<WriterOptions<number>> = {}): WriterOptions<number> => ({
+  store: {
+    insertCounts: () => Promise.reject(new Error('counts inserted where rows were expected')),
+    ...store,
+  },
   log: silentLogger,
   batchSize: 5,
   flushIntervalMs: 1000,
@@ -164,6 +169,65 @@ describe('batch writer', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(inserts).toEqual([{ offsets: [1], token: '1' }]);
     release();
+    await writer.close();
+  });
+
+  it('stores a tally (counts folded in by the source) with the counts of rows at that level, in one insert', async () => {
+    const inserts: { counts: CountRow[]; token: string }[] = [];
+    const events: EventRow[][] = [];
+    const store = {
+      insertSchemas: async () => {},
+      insertEvents: async (rows: EventRow[]) => void events.push(rows),
+      insertCounts: async (counts: CountRow[], token: string) => void inserts.push({ counts, token }),
+    };
+    const stored: { rows: number; counted: number }[] = [];
+    const writer = createBatchWriter(
+      base(store, {
+        batchSize: 4,
+        onInserted: ({ rows, counted }) =>
+          stored.push({ rows: rows.length, counted: counted.reduce((n, c) => n + c.count, 0) }),
+      }),
+    );
+    const message = (offset: number, eventType: string): EventRow =>
+      ({
+        ...row(offset),
+        broker: 'kafka',
+        cluster: 'c',
+        stream: 't',
+        kind: 'publish',
+        queue: '',
+        partition: 0,
+        event_type: eventType,
+        source: 's',
+        size: 10,
+        observed_at: 120_500,
+        broker_ts: 0,
+        key_hash: offset,
+      }) as EventRow;
+    const tally = createCountTally();
+    for (const [offset, type] of [
+      [1, 'A'],
+      [2, 'A'],
+      [3, 'B'],
+      [4, 'A'],
+    ] as const)
+      tally.add(message(offset, type));
+    const counted = writer.submit({ rows: [], tally, meta: 1, level: 'counts' });
+    expect(writer.backlog()).toBe(4); // messages waiting
+    const asRows = writer.submit({ rows: [message(5, 'A'), message(6, 'A')], meta: 2, level: 'counts' });
+    // The tally weighs its two count rows, not its four messages: with the two rows it fills the batch of 4.
+    expect(writer.backlog()).toBe(0);
+    await Promise.all([counted, asRows]);
+    expect(events).toEqual([]);
+    expect(inserts).toHaveLength(1);
+    expect(inserts[0]?.token).toBe('1,2#counts');
+    const byType = (type: string) => inserts[0]?.counts.filter((c) => c.event_type === type);
+    expect(byType('A')?.map((c) => [c.count, c.offset, c.last_key_hash])).toEqual([
+      [2, 6, 6], // the rows', counted by the writer: the same minute and group, a row of its own
+      [3, 4, 4], // the tally's, as the source counted them: the last record's identity kept
+    ]);
+    expect(byType('B')?.map((c) => [c.count, c.minute, c.bytes])).toEqual([[1, 120_000, 10]]);
+    expect(stored).toEqual([{ rows: 2, counted: 4 }]);
     await writer.close();
   });
 

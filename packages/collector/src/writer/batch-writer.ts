@@ -8,17 +8,20 @@ import { eventTime, type EventRow, type SchemaRow } from '@rollcall/core/event';
 import { hash53 } from '@rollcall/core/hash';
 import type { Logger } from '@rollcall/core/log';
 import { backoffDelay, sleep } from '@rollcall/core/retry';
-import type { Store } from '@rollcall/core/store';
+import { countRows, type CountRow, type CountTally, type Store } from '@rollcall/core/store';
 
 export interface Submission<M> {
   rows: EventRow[];
+  /** Messages the source already folded into exact counts (audit level `counts`, no row per message): stored as
+   * they are, beside the counts of `rows`. */
+  tally?: CountTally;
   meta: M;
   /** How its stream is audited (default `rows`): a batch mixing levels becomes one insert per level. */
   level?: AuditLevel;
 }
 
 export interface WriterOptions<M> {
-  store: Pick<Store, 'insertEvents' | 'insertSchemas'>;
+  store: Pick<Store, 'insertEvents' | 'insertCounts' | 'insertSchemas'>;
   log: Logger;
   batchSize: number;
   flushIntervalMs: number;
@@ -32,7 +35,8 @@ export interface WriterOptions<M> {
   tokenFor: (batch: Submission<M>[]) => string;
   /** Last chance to drop rows already stored by an earlier run (RabbitMQ redeliveries). */
   prepare?: (batch: Submission<M>[]) => Promise<Submission<M>[]>;
-  onInserted?: (stats: { rows: EventRow[]; ms: number; batch: Submission<M>[] }) => void;
+  /** `rows` are the rows stored, `counted` the counts of the messages that came as a tally. */
+  onInserted?: (stats: { rows: EventRow[]; counted: CountRow[]; ms: number; batch: Submission<M>[] }) => void;
   /** An insert attempt failed; it is retried with the same token. */
   onInsertFailed?: () => void;
   now?: () => number;
@@ -72,7 +76,8 @@ export interface BatchWriter<M> {
 export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
   const now = opts.now ?? Date.now;
   let buffer: Pending<M>[] = [];
-  let buffered = 0;
+  let buffered = 0; // messages, for backlog()
+  let bufferedRows = 0; // rows the buffer's insert would hold, for batchSize
   const inFlight = new Set<Promise<void>>();
   const unstored = new Set<Pending<M>>();
   const maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
@@ -88,7 +93,7 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
   const busy = () => buffer.length > 0 || inFlight.size > 0 || schemaInserts.size > 0;
 
   const due = () =>
-    buffered >= opts.batchSize ||
+    bufferedRows >= opts.batchSize ||
     buffer.length + held >= opts.maxPending() ||
     (buffer[0] !== undefined && now() - buffer[0].at >= opts.flushIntervalMs) ||
     closed;
@@ -119,12 +124,13 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
   const take = (): Pending<M>[] => {
     const batch: Pending<M>[] = [];
     let rows = 0;
-    while (buffer.length && (batch.length === 0 || rows + (buffer[0]?.rows.length ?? 0) <= opts.batchSize)) {
+    while (buffer.length && (batch.length === 0 || rows + rowsOf(buffer[0]) <= opts.batchSize)) {
       const next = buffer.shift() as Pending<M>;
-      rows += next.rows.length;
+      rows += rowsOf(next);
+      buffered -= messagesOf(next);
       batch.push(next);
     }
-    buffered -= rows;
+    bufferedRows -= rows;
     return batch;
   };
 
@@ -159,16 +165,24 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
       await schemasBefore;
       const token = opts.tokenFor(batch);
       const rows: EventRow[] = [];
+      const counted: CountRow[] = [];
       // One insert per audit level, each with its own token; a partition's rows are never split between them.
-      for (const [level, levelRows] of byLevel(kept)) {
+      for (const [level, part] of byLevel(kept)) {
         const levelToken = level === 'rows' ? token : `${token}#${level}`;
+        const tapBatch = hash53(levelToken);
+        const tallied = part.tallies.flatMap((t) => t.counts());
+        const counts = level === 'counts' ? [...countRows(part.rows), ...tallied] : [];
         await withRetry(
-          () => opts.store.insertEvents(levelRows, levelToken, hash53(levelToken), level),
-          levelRows.length,
+          () =>
+            level === 'counts'
+              ? opts.store.insertCounts(counts, levelToken, tapBatch)
+              : opts.store.insertEvents(part.rows, levelToken, tapBatch, level),
+          part.messages,
         );
-        rows.push(...levelRows);
+        rows.push(...part.rows);
+        counted.push(...tallied);
       }
-      opts.onInserted?.({ rows, ms: now() - started, batch });
+      opts.onInserted?.({ rows, counted, ms: now() - started, batch });
       for (const s of batch) s.resolve();
     } catch (err) {
       for (const s of batch) s.reject(err as Error);
@@ -193,7 +207,8 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
         };
         unstored.add(pending);
         buffer.push(pending);
-        buffered += s.rows.length;
+        buffered += messagesOf(s);
+        bufferedRows += rowsOf(s);
         schedule();
       });
     },
@@ -224,7 +239,11 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
     busy,
     unstoredSince() {
       let since: number | undefined;
-      for (const p of unstored) for (const r of p.rows) since = Math.min(since ?? Infinity, eventTime(r));
+      for (const p of unstored) {
+        for (const r of p.rows) since = Math.min(since ?? Infinity, eventTime(r));
+        const tallied = p.tally?.since();
+        if (tallied !== undefined) since = Math.min(since ?? Infinity, tallied);
+      }
       return since;
     },
     idle: () => (busy() ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve()),
@@ -248,13 +267,28 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
   };
 }
 
-function byLevel<M>(batch: Submission<M>[]): Map<AuditLevel, EventRow[]> {
-  const levels = new Map<AuditLevel, EventRow[]>();
+const messagesOf = <M>(s: Submission<M> | undefined): number => (s ? s.rows.length + (s.tally?.messages() ?? 0) : 0);
+
+/** What a submission adds to an insert: a tally is its count rows, far fewer than its messages, so the fetches
+ * of a `counts` stream share one insert instead of each paying an insert's fixed cost (tens of ms on chDB with
+ * the rollup views behind event_counts). */
+const rowsOf = <M>(s: Submission<M> | undefined): number => (s ? s.rows.length + (s.tally?.groups() ?? 0) : 0);
+
+interface LevelPart {
+  rows: EventRow[];
+  tallies: CountTally[];
+  messages: number;
+}
+
+function byLevel<M>(batch: Submission<M>[]): Map<AuditLevel, LevelPart> {
+  const levels = new Map<AuditLevel, LevelPart>();
   for (const s of batch) {
     const level = s.level ?? 'rows';
-    const rows = levels.get(level);
-    if (rows) for (const r of s.rows) rows.push(r);
-    else levels.set(level, s.rows.slice());
+    let part = levels.get(level);
+    if (!part) levels.set(level, (part = { rows: [], tallies: [], messages: 0 }));
+    for (const r of s.rows) part.rows.push(r);
+    if (s.tally) part.tallies.push(s.tally);
+    part.messages += messagesOf(s);
   }
   return levels;
 }

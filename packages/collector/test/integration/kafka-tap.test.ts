@@ -243,6 +243,7 @@ writer: { flush_interval: 200ms }`,
       const slowStore: Store = {
         ...store,
         insertEvents: (...args) => sleep(1500).then(() => store.insertEvents(...args)),
+        insertCounts: (...args) => sleep(1500).then(() => store.insertCounts(...args)),
       };
       const log = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
       const slow = createKafkaTap({ config: moving, store: slowStore, log });

@@ -144,46 +144,114 @@ export const COUNT_COLUMNS = [
   'tap_run',
 ] as const;
 
-/** Exact counts of these rows, one per partition × queue × event minute × stream × kind × event type × source. */
-export function countRows(rows: EventRow[]): CountRow[] {
+/** What a message's count needs of it (an EventRow has all of it). */
+export type Counted = Pick<
+  EventRow,
+  | 'partition'
+  | 'queue'
+  | 'broker'
+  | 'cluster'
+  | 'stream'
+  | 'kind'
+  | 'event_type'
+  | 'source'
+  | 'offset'
+  | 'size'
+  | 'observed_at'
+  | 'broker_ts'
+  | 'key_hash'
+>;
+
+export interface CountTally {
+  /** Counts one message. `message` may be reused for the next one: what a group keeps is copied. */
+  add(message: Counted): void;
+  counts(): CountRow[];
+  /** Messages counted. */
+  messages(): number;
+  /** Count rows so far (one per group). */
+  groups(): number;
+  /** The earliest event time counted (undefined before the first message). */
+  since(): number | undefined;
+}
+
+const sameGroup = (g: CountRow, m: Counted, minute: number): boolean =>
+  g.minute === minute &&
+  g.partition === m.partition &&
+  g.event_type === m.event_type &&
+  g.source === m.source &&
+  g.stream === m.stream &&
+  g.kind === m.kind &&
+  g.queue === m.queue &&
+  g.broker === m.broker &&
+  g.cluster === m.cluster;
+
+const groupKey = (m: Counted, minute: number): string =>
+  `${m.partition}\0${m.queue}\0${minute}\0${m.broker}\0${m.cluster}\0${m.stream}\0${m.kind}\0${m.event_type}\0${m.source}`;
+
+/** Exact counts, one per partition × queue × event minute × stream × kind × event type × source, folded in one
+ * message at a time. A message is nearly always in the group of the one before it, which is checked field by field
+ * before a key is built. */
+export function createCountTally(): CountTally {
   const groups = new Map<string, CountRow>();
-  for (const r of rows) {
-    const at = eventTime(r);
-    const minute = at - (at % 60_000);
-    const key = `${r.partition}\0${r.queue}\0${minute}\0${r.broker}\0${r.cluster}\0${r.stream}\0${r.kind}\0${r.event_type}\0${r.source}`;
-    const group = groups.get(key);
-    if (!group) {
-      groups.set(key, {
-        minute,
-        broker: r.broker,
-        cluster: r.cluster,
-        stream: r.stream,
-        kind: r.kind,
-        queue: r.queue,
-        event_type: r.event_type,
-        source: r.source,
-        partition: r.partition,
-        offset: r.offset,
-        count: 1,
-        bytes: r.size,
-        last_seen: r.observed_at,
-        last_broker_ts: r.broker_ts,
-        last_size: r.size,
-        last_key_hash: r.key_hash,
-      });
-      continue;
-    }
-    group.count++;
-    group.bytes += r.size;
-    group.last_seen = Math.max(group.last_seen, r.observed_at);
-    if (r.offset > group.offset) {
-      group.offset = r.offset;
-      group.last_broker_ts = r.broker_ts;
-      group.last_size = r.size;
-      group.last_key_hash = r.key_hash;
-    }
-  }
-  return [...groups.values()];
+  let last: CountRow | undefined;
+  let messages = 0;
+  let since: number | undefined;
+  const groupOf = (m: Counted, minute: number): CountRow | undefined => {
+    if (last && sameGroup(last, m, minute)) return last;
+    return groups.get(groupKey(m, minute));
+  };
+  return {
+    add(m) {
+      const at = eventTime(m);
+      const minute = at - (at % 60_000);
+      messages++;
+      since = since === undefined ? at : Math.min(since, at);
+      const group = groupOf(m, minute);
+      if (!group) {
+        last = {
+          minute,
+          broker: m.broker,
+          cluster: m.cluster,
+          stream: m.stream,
+          kind: m.kind,
+          queue: m.queue,
+          event_type: m.event_type,
+          source: m.source,
+          partition: m.partition,
+          offset: m.offset,
+          count: 1,
+          bytes: m.size,
+          last_seen: m.observed_at,
+          last_broker_ts: m.broker_ts,
+          last_size: m.size,
+          last_key_hash: m.key_hash,
+        };
+        groups.set(groupKey(m, minute), last);
+        return;
+      }
+      last = group;
+      group.count++;
+      group.bytes += m.size;
+      group.last_seen = Math.max(group.last_seen, m.observed_at);
+      if (m.offset > group.offset) {
+        group.offset = m.offset;
+        group.last_broker_ts = m.broker_ts;
+        group.last_size = m.size;
+        group.last_key_hash = m.key_hash;
+      }
+    },
+    counts: () => [...groups.values()],
+    messages: () => messages,
+    groups: () => groups.size,
+    since: () => since,
+  };
+}
+
+/** Exact counts of these rows (see createCountTally). */
+export function countRows(rows: EventRow[]): CountRow[] {
+  const tally = createCountTally();
+  for (const r of rows) tally.add(r);
+  return tally.counts();
 }
 
 function countLine(c: CountRow, tail: string): string {

@@ -77,7 +77,15 @@ function lockedOr(err: unknown, dir: string): unknown {
   return err;
 }
 
-export { chTime, eventsTsv, type CountRow } from './row-formats.ts';
+export {
+  chTime,
+  countRows,
+  createCountTally,
+  eventsTsv,
+  type Counted,
+  type CountRow,
+  type CountTally,
+} from './row-formats.ts';
 
 export async function openStore(cfg: Config['clickhouse']): Promise<Store> {
   const { client, embedded, rawInsert } = await connect(cfg);
