@@ -24,23 +24,17 @@ const lazyPages = {
   benchRun: () => import('./features/bench/BenchRunPage.tsx'),
 } satisfies Partial<Record<keyof typeof patterns, () => Promise<{ default: ComponentType }>>>;
 
+type PageName = keyof typeof lazyPages;
+const pageNames = Object.keys(lazyPages) as PageName[];
+
 // The page the browser opened is fetched now, beside the entry chunk's start-up, not once React first renders it
 // (a module is fetched once: lazy() below gets the same one).
-for (const [name, load] of Object.entries(lazyPages))
-  if (matchPath(patterns[name as keyof typeof lazyPages], window.location.pathname)) void load();
+for (const name of pageNames) if (matchPath(patterns[name], window.location.pathname)) void lazyPages[name]();
 
-const OverviewPage = lazy(lazyPages.overview);
-const FlowMapPage = lazy(lazyPages.flows);
-const StreamsPage = lazy(lazyPages.streams);
-const StreamDetailPage = lazy(lazyPages.stream);
-const LagPage = lazy(lazyPages.lag);
-const LagGroupPage = lazy(lazyPages.lagGroup);
-const AlertsPage = lazy(lazyPages.alerts);
-const AlertDetailPage = lazy(lazyPages.alert);
-const RulesPage = lazy(lazyPages.rules);
-const RuleDetailPage = lazy(lazyPages.rule);
-const BenchRunsPage = lazy(lazyPages.bench);
-const BenchRunPage = lazy(lazyPages.benchRun);
+const pageRoutes = pageNames.map((name) => {
+  const Page = lazy(lazyPages[name]);
+  return { path: patterns[name], element: <Page /> };
+});
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -51,21 +45,7 @@ const queryClient = new QueryClient({
 const router = createBrowserRouter([
   {
     element: <Layout />,
-    children: [
-      { path: patterns.overview, element: <OverviewPage /> },
-      { path: patterns.flows, element: <FlowMapPage /> },
-      { path: patterns.streams, element: <StreamsPage /> },
-      { path: patterns.stream, element: <StreamDetailPage /> },
-      { path: patterns.lag, element: <LagPage /> },
-      { path: patterns.lagGroup, element: <LagGroupPage /> },
-      { path: patterns.alerts, element: <AlertsPage /> },
-      { path: patterns.alert, element: <AlertDetailPage /> },
-      { path: patterns.rules, element: <RulesPage /> },
-      { path: patterns.rule, element: <RuleDetailPage /> },
-      { path: patterns.bench, element: <BenchRunsPage /> },
-      { path: patterns.benchRun, element: <BenchRunPage /> },
-      { path: '*', element: <NotFound /> },
-    ],
+    children: [...pageRoutes, { path: '*', element: <NotFound /> }],
   },
 ]);
 
