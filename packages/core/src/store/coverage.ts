@@ -44,8 +44,60 @@ export interface TapCoverage {
   watermark: number;
 }
 
-/** Coverage of the taps whose names start with one of `prefixes` ('' for all), between `from` and `to`; `down`
- * counts only heartbeats from `downFrom` on (a gap needs the beat before the stretch, a down state does not). */
+/** The heartbeats of the taps whose names start with one of `prefixes` ('' for all) between `from` and `to`
+ * (inclusive), by tap and time. */
+export async function heartbeatsBetween(
+  store: Store,
+  prefixes: string[],
+  from: number,
+  to: number,
+): Promise<Heartbeat[]> {
+  // Aliases of their own: an alias named like its column would be what WHERE compares.
+  const rows = await queryRows<{ tap: string; at_ms: string; up: number; watermark_ms: string; reason: string }>(
+    store,
+    `SELECT tap, toUnixTimestamp64Milli(at) AS at_ms, up, toUnixTimestamp64Milli(watermark) AS watermark_ms, reason
+     FROM ${store.db}.tap_coverage
+     WHERE at >= fromUnixTimestamp64Milli({from:Int64}) AND at <= fromUnixTimestamp64Milli({to:Int64})
+       AND arrayExists(p -> startsWith(tap, p), {prefixes:Array(String)})
+     ORDER BY tap, at`,
+    { from, to, prefixes },
+  );
+  return rows.map((r) => ({
+    tap: r.tap,
+    at: Number(r.at_ms),
+    up: Number(r.up) === 1,
+    watermark: Number(r.watermark_ms),
+    reason: r.reason,
+  }));
+}
+
+/** Each tap's heartbeats between `from` and `to` summarised; `down` counts only heartbeats from `downFrom` on (a gap
+ * needs the beat before the stretch, a down state does not). `beats` may reach beyond the stretch: one read serves
+ * many windows (a backtest's, an engine tick's). */
+export function summariseCoverage(beats: Heartbeat[], from: number, to: number, downFrom = from): TapCoverage[] {
+  const taps = new Map<string, TapCoverage>();
+  for (const b of beats) {
+    if (b.at < from || b.at > to) continue;
+    let c = taps.get(b.tap);
+    if (!c) {
+      c = { tap: b.tap, first: b.at, last: b.at, maxGap: 0, down: 0, downReason: '', watermark: b.watermark };
+      taps.set(b.tap, c);
+    } else {
+      // By time within a tap (heartbeatsBetween's order), so each gap is to the beat before.
+      c.maxGap = Math.max(c.maxGap, b.at - c.last);
+      c.last = b.at;
+      c.watermark = b.watermark;
+    }
+    if (!b.up && b.at >= downFrom) {
+      if (c.down === 0) c.downReason = b.reason;
+      c.down++;
+    }
+  }
+  return [...taps.values()].sort((x, y) => (x.tap < y.tap ? -1 : x.tap > y.tap ? 1 : 0));
+}
+
+/** Coverage of the taps whose names start with one of `prefixes` ('' for all), between `from` and `to` (see
+ * summariseCoverage). */
 export async function coverageBetween(
   store: Store,
   prefixes: string[],
@@ -53,33 +105,7 @@ export async function coverageBetween(
   to: number,
   downFrom = from,
 ): Promise<TapCoverage[]> {
-  const rows = await queryRows<{
-    tap: string;
-    first: string;
-    last: string;
-    max_gap: string;
-    down: string;
-    down_reason: string;
-    watermark: string;
-  }>(
-    store,
-    `SELECT tap, min(t) AS first, max(t) AS last, arrayMax(arrayPushFront(arrayDifference(arraySort(groupArray(t))), 0)) AS max_gap,
-            countIf(up = 0 AND t >= {down_from:Int64}) AS down, argMinIf(reason, t, up = 0 AND t >= {down_from:Int64}) AS down_reason, argMax(toUnixTimestamp64Milli(watermark), t) AS watermark
-     FROM (SELECT tap, toUnixTimestamp64Milli(at) AS t, up, reason, watermark FROM ${store.db}.tap_coverage
-           WHERE at >= fromUnixTimestamp64Milli({from:Int64}) AND at <= fromUnixTimestamp64Milli({to:Int64})
-             AND arrayExists(p -> startsWith(tap, p), {prefixes:Array(String)}))
-     GROUP BY tap ORDER BY tap`,
-    { from, to, prefixes, down_from: downFrom },
-  );
-  return rows.map((r) => ({
-    tap: r.tap,
-    first: Number(r.first),
-    last: Number(r.last),
-    maxGap: Number(r.max_gap),
-    down: Number(r.down),
-    downReason: r.down_reason,
-    watermark: Number(r.watermark),
-  }));
+  return summariseCoverage(await heartbeatsBetween(store, prefixes, from, to), from, to, downFrom);
 }
 
 /** Taps (matching `prefixes`) that wrote any heartbeat since `since`: the ones a rule's windows depend on. */

@@ -4,7 +4,15 @@
 // or stalled, firehose off) is *not watched*: its counts say nothing about what was published, so an alert can
 // neither fire nor resolve on it.
 import type { Store } from '@rollcall/core/store';
-import { coverageBetween, HEARTBEAT_GAP_MS, tapsSeenSince } from '@rollcall/core/store/coverage';
+import {
+  coverageBetween,
+  HEARTBEAT_GAP_MS,
+  heartbeatsBetween,
+  summariseCoverage,
+  tapsSeenSince,
+  type Heartbeat,
+  type TapCoverage,
+} from '@rollcall/core/store/coverage';
 import type { Broker } from '@rollcall/core/event';
 import type { Evaluation } from './result.ts';
 import type { Rule } from '../model/rule.ts';
@@ -50,6 +58,36 @@ function cached<T>(cache: WatchCache, key: string, read: () => Promise<T>): Prom
   return found;
 }
 
+interface BeatsRead {
+  from: number;
+  to: number;
+  beats: Heartbeat[];
+}
+
+/** A window's coverage from heartbeats read for an hour on either side of it at once, so the windows of a
+ * backtest page (or an engine tick) share one read instead of a query each (it was most of a backtest's time). */
+async function coverageOf(
+  store: Store,
+  brokers: Broker[],
+  from: number,
+  to: number,
+  downFrom: number,
+  now: number,
+  cache: WatchCache,
+): Promise<TapCoverage[]> {
+  const key = `beats/${brokers.join()}`;
+  const earlier = cache.get(key) as Promise<BeatsRead> | undefined;
+  // A read that failed is tried again by the next window, as its own query would have been.
+  let read = await earlier?.catch(() => undefined);
+  if (!read || read.from > from || read.to < to) {
+    const span = { from: from - HOUR_MS, to: Math.max(to, Math.min(now, from + HOUR_MS)) };
+    const reading = heartbeatsBetween(store, brokers, span.from, span.to).then((beats) => ({ ...span, beats }));
+    cache.set(key, reading);
+    read = await reading;
+  }
+  return summariseCoverage(read.beats, from, to, downFrom);
+}
+
 /** `tapped`: brokers this deployment runs a tap for; such a broker with no heartbeat is not being watched. */
 export async function watchOf(
   store: Store,
@@ -74,7 +112,7 @@ export async function watchOf(
   if (taps.length === 0) return WATCHED;
   const until = Math.min(now, needed);
   const during = new Map(
-    (await coverageBetween(store, brokers, stretch.start - HEARTBEAT_GAP_MS, until, stretch.start)).map((c) => [
+    (await coverageOf(store, brokers, stretch.start - HEARTBEAT_GAP_MS, until, stretch.start, now, cache)).map((c) => [
       c.tap,
       c,
     ]),
