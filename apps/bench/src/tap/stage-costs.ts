@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '@rollcall/core/config/schema';
 import type { EventRow } from '@rollcall/core/event';
-import { eventsTsv, type Store } from '@rollcall/core/store';
+import { insertPayload, type Store } from '@rollcall/core/store';
 import { kafkaRecordToEvent, type KafkaRecord } from '@rollcall/collector/metadata/kafka';
 import { messageOf } from './messages.ts';
 
@@ -11,9 +11,10 @@ export interface StageCosts {
   sample: number;
   /** kafkaRecordToEvent: header decode, JSON parse, key paths, fingerprint hash. */
   extractUsPerMsg: number;
-  /** Building the embedded store's TabSeparated insert payload from the rows, on the main thread. */
+  /** Building the embedded store's insert payload from the rows, on the main thread: Arrow columns (TabSeparated
+   * text for a batch Arrow cannot carry), as store.ts does. */
   serializeUsPerMsg: number;
-  /** store.insertEvents of already-extracted rows (serialisation + chDB parse + MergeTree write + views). */
+  /** store.insertEvents of already-extracted rows (payload + chDB insert + MergeTree write + views). */
   insert: { batchRows: number; usPerMsg: number; rowsPerSec: number; msPerBatch: number };
 }
 
@@ -57,8 +58,10 @@ export async function measureStageCosts(
   const extractMs = time(extract);
 
   const serialize = () => {
-    for (let from = 0; from < rows.length; from += opts.batchRows)
-      eventsTsv(rows.slice(from, from + opts.batchRows), 1, store.run);
+    for (let from = 0; from < rows.length; from += opts.batchRows) {
+      const payload = insertPayload('rows', rows.slice(from, from + opts.batchRows), 1, store.run);
+      if (!payload.arrow?.()) payload.tsv();
+    }
   };
   serialize();
   const serializeMs = time(serialize);

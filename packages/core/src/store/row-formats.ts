@@ -3,6 +3,7 @@
 // fewer columns; the rest take their defaults), `counts` to event_counts.
 import type { AuditLevel } from '../audit.ts';
 import { eventTime, type EventRow } from '../event.ts';
+import { arrowBatch, type ArrowBatch } from './arrow-batch.ts';
 
 export const chTime = (ms: number): string => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
 
@@ -265,6 +266,8 @@ export interface InsertPayload {
   rows: number;
   tsv: () => Buffer;
   values: () => unknown[][];
+  /** The embedded store's cheaper payload for events (undefined when the batch must go as text). */
+  arrow?: () => ArrowBatch | undefined;
 }
 
 /** An insert of exact counts into event_counts. */
@@ -309,6 +312,7 @@ export function insertPayload(level: AuditLevel, rows: EventRow[], tapBatch: num
       rows: rows.length,
       tsv: () => tsv(rows, (r) => keyLine(r, tail), 160),
       values: () => rows.map((r) => eventValues(r, KEY_COLUMNS, tapBatch, run)),
+      arrow: () => arrowBatch(rows, KEY_COLUMNS, tapBatch, run),
     };
   }
   return {
@@ -317,6 +321,7 @@ export function insertPayload(level: AuditLevel, rows: EventRow[], tapBatch: num
     rows: rows.length,
     tsv: () => eventsTsv(rows, tapBatch, run),
     values: () => rows.map((r) => eventValues(r, EVENT_COLUMNS, tapBatch, run)),
+    arrow: () => arrowBatch(rows, EVENT_COLUMNS, tapBatch, run),
   };
 }
 

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.ts';
 import type { EventRow } from '../event.ts';
 import { eventRow } from '../testing/event-row.ts';
+import { arrowBatch } from './arrow-batch.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { EVENT_COLUMNS } from './row-formats.ts';
 import { countEvents } from './queries.ts';
 import { openStore, type Store } from './store.ts';
 
@@ -57,54 +59,64 @@ describe('store', () => {
     expect(await rollupCount('orders')).toBe(4);
   });
 
-  it('stores every field exactly as given: escapes, arrays, large ids and times before 2001', async () => {
-    const odd = "tab\there, new\nline, back\\slash, quote ' and nul \0, ü€😀";
-    const stored = row(1, {
-      stream: 'exact',
-      routing_key: odd,
-      routed_queues: ["q'1", 'q\t2', ''],
-      event_type: odd,
-      parse_error: odd,
-      key_hash: 2 ** 53 - 1,
-      broker_ts: 946_684_800_007,
-      observed_at: now,
-    });
-    await store.insertEvents([stored, row(2, { stream: 'exact', broker_ts: 0, observed_at: now + 1 })], 'exact-1', 6);
-    const rs = await store.client.query({
-      query: `SELECT routing_key, routed_queues, event_type, parse_error, toString(key_hash) AS key_hash, toUnixTimestamp64Milli(broker_ts) AS broker_ts, toUnixTimestamp64Milli(observed_at) AS observed_at
-              FROM store_test.events WHERE stream = 'exact' ORDER BY offset`,
-      format: 'JSONEachRow',
-    });
-    const got = await rs.json<{
-      routing_key: string;
-      routed_queues: string[];
-      event_type: string;
-      parse_error: string;
-      key_hash: string;
-      broker_ts: string;
-      observed_at: string;
-    }>();
-    expect(got.map((r) => ({ ...r, broker_ts: Number(r.broker_ts), observed_at: Number(r.observed_at) }))).toEqual([
-      {
+  // The embedded store sends a batch as Arrow columns unless a value would not travel exactly that way (a time
+  // before 2001 here), and then as TabSeparated text: both must store every field as given.
+  for (const [path, brokerTs] of [
+    ['as text', 946_684_800_007],
+    ['as Arrow columns', now - 7],
+  ] as const)
+    it(`stores every field exactly as given ${path}: escapes, arrays, large ids and times`, async () => {
+      const stream = `exact ${path}`;
+      const odd = "tab\there, new\nline, back\\slash, quote ' and nul \0, ü€😀";
+      const stored = row(1, {
+        stream,
         routing_key: odd,
         routed_queues: ["q'1", 'q\t2', ''],
         event_type: odd,
         parse_error: odd,
-        key_hash: String(2 ** 53 - 1),
-        broker_ts: 946_684_800_007,
+        key_hash: 2 ** 53 - 1,
+        broker_ts: brokerTs,
         observed_at: now,
-      },
-      {
-        routing_key: '',
-        routed_queues: [],
-        event_type: 'OrderPlaced',
-        parse_error: '',
-        key_hash: String(2 ** 53 - 1),
-        broker_ts: 0,
-        observed_at: now + 1,
-      },
-    ]);
-  });
+      });
+      const batch = [stored, row(2, { stream, broker_ts: 0, observed_at: now + 1 })];
+      expect(arrowBatch(batch, EVENT_COLUMNS, 6, 1) === undefined).toBe(path === 'as text');
+      await store.insertEvents(batch, `exact-${path}`, 6);
+      const rs = await store.client.query({
+        query: `SELECT routing_key, routed_queues, event_type, parse_error, toString(key_hash) AS key_hash, toUnixTimestamp64Milli(broker_ts) AS broker_ts, toUnixTimestamp64Milli(observed_at) AS observed_at
+              FROM store_test.events WHERE stream = {stream:String} ORDER BY offset`,
+        query_params: { stream },
+        format: 'JSONEachRow',
+      });
+      const got = await rs.json<{
+        routing_key: string;
+        routed_queues: string[];
+        event_type: string;
+        parse_error: string;
+        key_hash: string;
+        broker_ts: string;
+        observed_at: string;
+      }>();
+      expect(got.map((r) => ({ ...r, broker_ts: Number(r.broker_ts), observed_at: Number(r.observed_at) }))).toEqual([
+        {
+          routing_key: odd,
+          routed_queues: ["q'1", 'q\t2', ''],
+          event_type: odd,
+          parse_error: odd,
+          key_hash: String(2 ** 53 - 1),
+          broker_ts: brokerTs,
+          observed_at: now,
+        },
+        {
+          routing_key: '',
+          routed_queues: [],
+          event_type: 'OrderPlaced',
+          parse_error: '',
+          key_hash: String(2 ** 53 - 1),
+          broker_ts: 0,
+          observed_at: now + 1,
+        },
+      ]);
+    });
 
   it('counts by event type and kind, honouring since', async () => {
     await store.insertEvents(

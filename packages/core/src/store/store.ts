@@ -7,6 +7,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../config/schema.ts';
 import type { AuditLevel } from '../audit.ts';
 import type { EventRow, SchemaRow } from '../event.ts';
+import type { ArrowBatch } from './arrow-batch.ts';
 import { migrate } from './migrations.ts';
 import { chTime, countsPayload, insertPayload, type CountRow, type InsertPayload } from './row-formats.ts';
 
@@ -39,10 +40,44 @@ type RawInsert = (params: {
   settings: Record<string, string | number>;
 }) => Promise<unknown>;
 
+/** chDB's Arrow input: the batch's columns registered with the engine and stored by INSERT … SELECT. */
+type ArrowInsert = (table: string, columns: readonly string[], batch: ArrowBatch, settings: string) => Promise<void>;
+
 interface Connected {
   client: ClickHouseClient;
   embedded: boolean;
   rawInsert?: RawInsert;
+  arrowInsert?: ArrowInsert;
+  close?: () => void;
+}
+
+interface ChdbArrowInput {
+  Session: new (path: string) => { connection: unknown; queryAsync(sql: string): Promise<unknown>; close(): void };
+  _arrowRegisterColumns(connection: unknown, table: string, columns: ArrowBatch['columns']): void;
+  _arrowUnregister(connection: unknown, table: string): void;
+}
+
+/** Arrow inserts run on a session of their own on the same data path (chDB lets sessions of one path coexist),
+ * because the columns are registered per connection and the client's connection keeps its session private. */
+async function arrowInsertOn(dir: string): Promise<{ insert: ArrowInsert; close: () => void }> {
+  const chdb = (await import('chdb')).default as unknown as ChdbArrowInput;
+  const session = new chdb.Session(dir);
+  let batches = 0;
+  return {
+    async insert(table, columns, batch, settings) {
+      // The engine consumes a registered table once: every insert, a retry too, registers its own.
+      const name = `rollcall_insert_${++batches}`;
+      chdb._arrowRegisterColumns(session.connection, name, batch.columns);
+      try {
+        await session.queryAsync(
+          `INSERT INTO ${table} (${columns.join(', ')}) SETTINGS ${settings} SELECT ${batch.select} FROM arrowstream('${name}')`,
+        );
+      } finally {
+        chdb._arrowUnregister(session.connection, name);
+      }
+    },
+    close: () => session.close(),
+  };
 }
 
 async function connect(cfg: Config['clickhouse']): Promise<Connected> {
@@ -59,7 +94,14 @@ async function connect(cfg: Config['clickhouse']): Promise<Connected> {
     const chdb = createChdbConnection({ path: dir });
     // chdb types its Connection against its own copy of @clickhouse/client-common; the runtime contract is the same.
     const connection = chdb as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'];
-    return { client: createClient({ connection }), embedded: true, rawInsert: (params) => chdb.chdb.rawInsert(params) };
+    const arrow = await arrowInsertOn(dir);
+    return {
+      client: createClient({ connection }),
+      embedded: true,
+      rawInsert: (params) => chdb.chdb.rawInsert(params),
+      arrowInsert: arrow.insert,
+      close: arrow.close,
+    };
   } catch (err) {
     throw lockedOr(err, dir);
   }
@@ -82,13 +124,14 @@ export {
   countRows,
   createCountTally,
   eventsTsv,
+  insertPayload,
   type Counted,
   type CountRow,
   type CountTally,
 } from './row-formats.ts';
 
 export async function openStore(cfg: Config['clickhouse']): Promise<Store> {
-  const { client, embedded, rawInsert } = await connect(cfg);
+  const { client, embedded, rawInsert, arrowInsert, close } = await connect(cfg);
   const db = cfg.database;
   const command = async (query: string) => {
     await client.command({ query });
@@ -129,6 +172,11 @@ export async function openStore(cfg: Config['clickhouse']): Promise<Store> {
       // by partition; ClickHouse then suffixes the token per block, which stays deterministic).
       max_insert_block_size: Math.max(payload.rows, 1_048_576),
     } as const;
+    const arrow = arrowInsert && payload.arrow?.();
+    if (arrowInsert && arrow) {
+      await arrowInsert(`${db}.${payload.table}`, payload.columns, arrow, settingsClause(settings));
+      return;
+    }
     if (rawInsert) {
       // Per-insert settings here, unlike clickhouse_settings on chDB, which become session-wide SETs.
       await rawInsert({
@@ -169,6 +217,19 @@ export async function openStore(cfg: Config['clickhouse']): Promise<Store> {
         format: 'JSONEachRow',
       });
     },
-    close: () => client.close(),
+    async close() {
+      close?.();
+      await client.close();
+    },
   };
 }
+
+/** Settings as a query's SETTINGS clause (a per-query clause: chDB's clickhouse_settings would be session-wide).
+ * Text values are quoted with every quote, backslash and control byte escaped (a NUL would end the query). */
+const settingsClause = (settings: Record<string, string | number>): string =>
+  Object.entries(settings)
+    .map(([k, v]) => `${k} = ${typeof v === 'number' ? v : sqlString(v)}`)
+    .join(', ');
+
+const sqlString = (v: string): string =>
+  `'${v.replace(/[\\'\u0000-\u001f]/g, (c) => (c === '\\' || c === "'" ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}'`;
