@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.ts';
 import type { AuditLevel } from '../audit.ts';
 import type { EventRow, SchemaRow } from '../event.ts';
 import type { ArrowBatch } from './arrow-batch.ts';
+export type { ArrowColumn } from './arrow-batch.ts';
 import { migrate } from './migrations.ts';
 import { chTime, countsPayload, insertPayload, type CountRow, type InsertPayload } from './row-formats.ts';
 

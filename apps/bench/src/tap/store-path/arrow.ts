@@ -3,16 +3,10 @@
 // integer of an EventRow is) and strings as Utf8; the SELECT casts each column to the table's type.
 import { createRequire } from 'node:module';
 import type { EventRow } from '@rollcall/core/event';
+import type { ArrowColumn } from '@rollcall/core/store';
 import type { Column } from './columns.ts';
 
-/** One column in the layout chdb's native `ArrowRegisterColumns` takes. */
-export interface ArrowColumn {
-  name: string;
-  format: 'g' | 'u';
-  length: number;
-  nullCount: 0;
-  buffers: (Buffer | null)[];
-}
+export type { ArrowColumn };
 
 export interface ArrowRegistry {
   register(connection: unknown, table: string, columns: ArrowColumn[]): void;
