@@ -1,6 +1,5 @@
 // The topology drawn with React Flow: domains as boxes that fold, edge width by msg/s, colours by alert state,
-// a minimap, and a first view that is readable: the whole graph when it fits at READABLE_ZOOM, else the nodes
-// with alerts (or the selected one) at that zoom, with the rest a pan or the minimap away.
+// a minimap, and a first view that is readable (first-view.ts), with the rest a pan or the minimap away.
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import {
   Background,
@@ -18,7 +17,8 @@ import '@xyflow/react/dist/style.css';
 import { useTheme } from '../../app/theme.ts';
 import { formatRate } from '../../lib/format.ts';
 import type { ViewGraph, ViewNode } from './group.ts';
-import { edgeWidth, layoutFlows, NODE_HEIGHT, NODE_WIDTH, READABLE_ZOOM } from './layout.ts';
+import { firstView } from './first-view.ts';
+import { edgeWidth, layoutFlows, NODE_HEIGHT, NODE_WIDTH } from './layout.ts';
 
 type TopologyData = { node: ViewNode; selected: boolean };
 type BoxData = { domain: string; nodes: number; state: ViewNode['alert_state']; onFold: (domain: string) => void };
@@ -153,25 +153,12 @@ export function FlowGraph({ view, selected, onSelect, onFold, viewKey }: FlowGra
   }, []);
   const graph = useMemo(() => toGraph(view, selected, onFold), [view, selected, onFold]);
 
-  // The first view: everything if it fits legibly, else what the page is about at a legible zoom.
-  const fit = useMemo(() => {
-    if (!size) return null;
-    const xs = graph.placed.map((p) => p.x);
-    const ys = graph.placed.map((p) => p.y);
-    const width = Math.max(...xs) - Math.min(...xs) + NODE_WIDTH + 80;
-    const height = Math.max(...ys) - Math.min(...ys) + NODE_HEIGHT + 120;
-    if (Math.min(size.width / width, size.height / height) >= READABLE_ZOOM)
-      return { maxZoom: 1.1, minZoom: READABLE_ZOOM };
-    const alerting = graph.placed.filter((p) => p.node.alert_state !== 'ok');
-    const chosen = selected
-      ? graph.placed.filter((p) => p.node.id === selected)
-      : alerting.length > 0
-        ? alerting
-        : graph.placed.slice(0, 1);
-    return { maxZoom: 1, minZoom: READABLE_ZOOM, nodes: chosen.map((p) => ({ id: p.node.id })) };
-    // fitted once per view: refreshes and selections must not move the camera
+  // fitted once per view: refreshes and selections must not move the camera
+  const fit = useMemo(
+    () => (size ? firstView(graph.placed, view.edges, selected, size) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [size, viewKey]);
+    [size, viewKey],
+  );
 
   return (
     <div className="flow-canvas" ref={wrap} aria-label="Flow map">
