@@ -69,7 +69,7 @@ export function brokerColumn<T extends { broker: string }>(): Column<T> {
   return {
     key: 'broker',
     header: 'Broker',
-    className: 'muted wide-only',
+    className: 'muted nowrap wide-only',
     headerClassName: 'wide-only',
     cell: (row) => row.broker,
     sort: (row) => row.broker,

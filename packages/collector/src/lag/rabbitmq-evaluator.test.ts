@@ -91,7 +91,7 @@ describe('evaluateQueue', () => {
   it('is OK while consumers drain the queue', () => {
     expect(evaluateQueue(rounds(Array.from({ length: W }, (_, i) => ({ ready: 1000 - i * 100 }))), W)).toEqual({
       status: 'OK',
-      reason: 'depth 500; 1 consumers',
+      reason: 'depth 500; 1 consumer',
     });
   });
 });

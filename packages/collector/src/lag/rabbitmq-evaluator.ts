@@ -11,6 +11,8 @@ export interface QueueRound extends Omit<QueueStats, 'vhost' | 'name'> {
   lagSeconds: number | null;
 }
 
+const consumersOf = (r: QueueRound) => `${r.consumers} consumer${r.consumers === 1 ? '' : 's'}`;
+
 const consuming = (r: QueueRound) => r.consumers > 0 && (r.deliverRate > 0 || r.ackRate > 0);
 
 export function evaluateQueue(rounds: QueueRound[], window: number): Verdict {
@@ -22,8 +24,7 @@ export function evaluateQueue(rounds: QueueRound[], window: number): Verdict {
   if (depths.some((d) => d === 0))
     return {
       status: 'OK',
-      reason:
-        last.ready === 0 ? `empty; ${last.consumers} consumers` : `depth ${num(last.ready)}; empty within the window`,
+      reason: last.ready === 0 ? `empty; ${consumersOf(last)}` : `depth ${num(last.ready)}; empty within the window`,
     };
 
   const idle = trailing(read, (r) => !consuming(r));
@@ -36,13 +37,13 @@ export function evaluateQueue(rounds: QueueRound[], window: number): Verdict {
     if (rising(runDepths)) {
       return {
         status: 'STOP',
-        reason: `${trend('depth', runDepths)}; nothing delivered or acked for ${idle} samples (${last.consumers} consumers)`,
+        reason: `${trend('depth', runDepths)}; nothing delivered or acked for ${idle} samples (${consumersOf(last)})`,
       };
     }
     if (read.length >= window && idle === read.length) {
       return {
         status: 'STALL',
-        reason: `depth ${num(last.ready)}; ${last.consumers} consumers attached but nothing delivered or acked for ${idle} samples`,
+        reason: `depth ${num(last.ready)}; ${consumersOf(last)} attached but nothing delivered or acked for ${idle} samples`,
       };
     }
   }
@@ -52,7 +53,7 @@ export function evaluateQueue(rounds: QueueRound[], window: number): Verdict {
       reason: `${trend('depth', depths)}; consumers take ${rate(last.deliverRate)} msg/s while ${rate(last.publishRate)} msg/s arrive`,
     };
   }
-  return { status: 'OK', reason: `depth ${num(last.ready)}; ${last.consumers} consumers` };
+  return { status: 'OK', reason: `depth ${num(last.ready)}; ${consumersOf(last)}` };
 }
 
 const rate = (perSecond: number) => (perSecond >= 10 ? num(perSecond) : perSecond.toFixed(1));

@@ -3,6 +3,7 @@
 import type { Drop } from '@rollcall/contract/drops';
 import { useLive } from '../../app/use-live.ts';
 import { AppLink } from '../../components/AppLink.tsx';
+import { Name } from '../../components/Name.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { formatDurationWords, formatPercent, formatRate, formatTime } from '../../lib/format.ts';
@@ -19,7 +20,9 @@ const COLUMNS: Column<Drop>[] = [
     cell: (d) => (
       <>
         <span className="muted small">{d.broker}</span>{' '}
-        <AppLink to={routes.stream(d.broker, d.stream)}>{d.stream}</AppLink>
+        <AppLink to={routes.stream(d.broker, d.stream)}>
+          <Name text={d.stream} />
+        </AppLink>
       </>
     ),
   },

@@ -8,6 +8,7 @@ import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { Badge } from '../../components/Badge.tsx';
 import { OrNone, type Column } from '../../components/DataTable.tsx';
+import { Name } from '../../components/Name.tsx';
 import { Page } from '../../components/Page.tsx';
 import { ErrorState, Panel, QueryState } from '../../components/Panel.tsx';
 import { QueryTablePanel } from '../../components/QueryTablePanel.tsx';
@@ -101,8 +102,8 @@ function eventColumns(broker: string): Column<EventRow>[] {
   const kafka = broker === 'kafka';
   return [
     { key: 'observed', header: 'Observed', className: 'nowrap', cell: (e) => <Time value={e.observed_at} /> },
-    { key: 'kind', header: 'Kind', cell: (e) => e.kind },
-    { key: 'type', header: 'Event type', cell: (e) => orDash(e.event_type) },
+    { key: 'kind', header: 'Kind', className: 'nowrap', cell: (e) => e.kind },
+    { key: 'type', header: 'Event type', cell: (e) => (e.event_type ? <Name text={e.event_type} /> : '–') },
     { key: 'source', header: 'Source', cell: (e) => orDash(e.source) },
     {
       key: 'place',
@@ -128,7 +129,7 @@ function eventColumns(broker: string): Column<EventRow>[] {
     {
       key: 'schema',
       header: 'Schema',
-      className: 'mono small',
+      className: 'mono small nowrap',
       cell: (e) => (e.parse_error ? <span className="bad">{e.parse_error}</span> : e.schema_fingerprint),
     },
   ];
@@ -168,8 +169,12 @@ function RecentEvents({ broker, stream, audit }: { broker: string; stream: strin
 }
 
 const EVENT_TYPES: Column<StreamDetail['event_types'][number]>[] = [
-  { key: 'type', header: 'Event type', cell: (e) => <OrNone text={e.event_type} /> },
-  { key: 'kind', header: 'Kind', cell: (e) => e.kind },
+  {
+    key: 'type',
+    header: 'Event type',
+    cell: (e) => (e.event_type ? <Name text={e.event_type} /> : <OrNone text="" />),
+  },
+  { key: 'kind', header: 'Kind', className: 'nowrap', cell: (e) => e.kind },
   { key: 'count', header: 'Count', align: 'right', cell: (e) => formatCount(e.count) },
   { key: 'bytes', header: 'Bytes', align: 'right', cell: (e) => formatBytes(e.bytes) },
 ];
@@ -189,7 +194,7 @@ function sourceColumns(sources: StreamDetail['sources']): Column<StreamDetail['s
 
 const RULES: Column<StreamDetail['rules'][number]>[] = [
   { key: 'rule', header: 'Rule', className: 'nowrap', cell: (r) => <AppLink to={routes.rule(r.id)}>{r.id}</AppLink> },
-  { key: 'type', header: 'Type', cell: (r) => r.type },
+  { key: 'type', header: 'Type', className: 'nowrap', cell: (r) => r.type },
   { key: 'state', header: 'State', cell: (r) => <Badge value={r.state} /> },
 ];
 
