@@ -6,6 +6,7 @@ import { fromKafka, toKafka, type CloudEvent } from './cloudevents.ts';
 import type { Pace } from './pace.ts';
 import type { Pilot } from './pilot.ts';
 import type { Traffic } from './traffic.ts';
+import { createReadyTopics } from '@rollcall/core/kafka-topics';
 
 export interface PilotKafka {
   /** Publishes through the pilot's faults. */
@@ -40,10 +41,10 @@ export async function connectPilotKafka({
   await admin.connect();
   try {
     // createTopics is a no-op for topics that exist; made here so consumers never subscribe to a missing topic
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS })),
-    });
+    await createReadyTopics(
+      admin,
+      topics.map((topic) => ({ topic, numPartitions: PARTITIONS })),
+    );
   } finally {
     await admin.disconnect();
   }

@@ -26,6 +26,7 @@ import {
 import { queueGroup } from '@rollcall/collector/lag/rabbitmq-queues';
 import { removeLeftovers } from '@rollcall/collector/testing/leftovers';
 import { WEB_DIST } from './paths.ts';
+import { createReadyTopics } from '@rollcall/core/kafka-topics';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const execFileAsync = promisify(execFile);
@@ -126,10 +127,10 @@ export async function startE2ePlatform(
 
   const admin = new Kafka({ clientId: 'web-e2e', brokers: kafkaTarget.brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [names.requests, names.scores].map((topic) => ({ topic, numPartitions: 1 })),
-  });
+  await createReadyTopics(
+    admin,
+    [names.requests, names.scores].map((topic) => ({ topic, numPartitions: 1 })),
+  );
   await admin.disconnect();
   await addTracedVhost(name);
   const vhostUrl = `${rabbitUrl()}/${encodeURIComponent(name)}`;

@@ -10,6 +10,7 @@ import { Connection } from 'rabbitmq-client';
 import { removeLeftovers } from '@rollcall/collector/testing/leftovers';
 import { rabbitUrl, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { kafkaTarget, testKafka } from './platform.ts';
+import { createReadyTopics } from '@rollcall/core/kafka-topics';
 
 const run = promisify(execFile);
 const bin = join(import.meta.dirname, '../../bin/rollcall.js');
@@ -92,7 +93,10 @@ describe('crash safety', () => {
     };
     const admin = testKafka('crash-test').admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: 2 })) });
+    await createReadyTopics(
+      admin,
+      topics.map((topic) => ({ topic, numPartitions: 2 })),
+    );
     await admin.disconnect();
     await startRollcall();
   });

@@ -10,6 +10,7 @@ import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
 import { flowsResponse } from '@rollcall/contract/flows';
 import type { Platform } from '../../src/platform.ts';
 import { startTestPlatform, testKafka } from './platform.ts';
+import { createReadyTopics } from '@rollcall/core/kafka-topics';
 
 const name = uniqueName('rc-flow');
 const dir = tempDir('rollcall-flows');
@@ -34,7 +35,7 @@ describe('flow map', () => {
     const kafka = testKafka('fraud-svc');
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }] });
+    await createReadyTopics(admin, [{ topic, numPartitions: 2 }]);
     await admin.disconnect();
 
     platform = await startTestPlatform({

@@ -20,6 +20,7 @@ import {
 import { removeLeftovers } from '@rollcall/collector/testing/leftovers';
 import type { Platform } from '../../src/platform.ts';
 import { kafkaTarget, startTestPlatform, testKafka } from './platform.ts';
+import { createReadyTopics } from '@rollcall/core/kafka-topics';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const name = uniqueName('rc-incident');
@@ -61,10 +62,10 @@ describe('the Card→Fraud incident', () => {
 
     const admin = testKafka('incident-test').admin();
     await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [names.requests, names.scores].map((topic) => ({ topic, numPartitions: 1 })),
-    });
+    await createReadyTopics(
+      admin,
+      [names.requests, names.scores].map((topic) => ({ topic, numPartitions: 1 })),
+    );
     await admin.disconnect();
 
     const rulesDir = join(dir, 'rules.d');

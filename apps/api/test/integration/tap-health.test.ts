@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssignerProtocol, Kafka, logLevel, type Consumer, type PartitionAssigner } from 'kafkajs';
 import { kafkaTargets, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
+import { createReadyTopics } from '@rollcall/core/kafka-topics';
 
 const bin = join(import.meta.dirname, '../../bin/rollcall.js');
 const name = uniqueName('rc-health');
@@ -82,7 +83,7 @@ describe('tap health', () => {
 
   beforeAll(async () => {
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic }] });
+    await createReadyTopics(admin, [{ topic }]);
     foreign = kafka.consumer({ groupId: group, partitionAssigners: [foreignAssigner] });
     await foreign.connect();
     await foreign.subscribe({ topics: [topic] });

@@ -17,6 +17,7 @@ import type { Logger } from '@rollcall/core/log';
 import { kafkaLogCreator } from '@rollcall/collector/kafka/client-options';
 import type { LoadOptions } from './options.ts';
 import { runClock, sleep, type BrokerInfo, type LoadProducer, type LoadTarget, type OnMessage } from './target.ts';
+import { createReadyTopics } from '@rollcall/core/kafka-topics';
 
 export interface KafkaTargetDeps {
   /** Connection settings (TLS, SASL) from rollcall.yaml; brokers come from the options. */
@@ -99,7 +100,7 @@ export function kafkaTarget(
     async prepare(onMessage: OnMessage) {
       await admin.connect();
       adminConnected = true;
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: o.partitions }] });
+      await createReadyTopics(admin, [{ topic, numPartitions: o.partitions }]);
       topicCreated = true;
       const assigned = Array.from({ length: o.consumers }, () => -1);
       for (let i = 0; i < o.consumers; i++) {

@@ -2,6 +2,7 @@
 // reused so reruns skip straight to the measurements; anything else under that name is dropped and rebuilt.
 import type { Admin, Kafka } from 'kafkajs';
 import { messageOf } from './messages.ts';
+import { createReadyTopics } from '@rollcall/core/kafka-topics';
 
 export interface PrefillResult {
   topic: string;
@@ -30,10 +31,7 @@ async function recreate(admin: Admin, topic: string, partitions: number) {
   // Deletion finishes asynchronously on the broker; creating too early fails with "already exists".
   for (let attempt = 0; ; attempt++) {
     try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-      });
+      await createReadyTopics(admin, [{ topic, numPartitions: partitions, replicationFactor: 1 }]);
       return;
     } catch (err) {
       if (attempt >= 20) throw err;

@@ -16,6 +16,7 @@ import { createManagement } from '@rollcall/collector/rabbitmq/management';
 import { deleteTapQueues } from '@rollcall/collector/rabbitmq/tap-queues';
 import type { FaultTable } from '@rollcall/pilots/faults';
 import type { Pilot, PilotResources } from '@rollcall/pilots/pilot';
+import { createReadyTopics } from '@rollcall/core/kafka-topics';
 
 export const log: Logger = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
 export const kafkaBrokers = (kafkaTargets()[0] ?? { brokers: ['127.0.0.1:9092'] }).brokers;
@@ -61,7 +62,10 @@ rules: { enabled: false }`,
   if (topics.length) {
     const admin = new Kafka({ clientId: 'pilots-test', brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: 3 })) });
+    await createReadyTopics(
+      admin,
+      topics.map((topic) => ({ topic, numPartitions: 3 })),
+    );
     await admin.disconnect();
   }
   const store = await openStore(config.clickhouse);

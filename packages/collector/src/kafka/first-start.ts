@@ -34,9 +34,13 @@ async function retryRetriable<T>(op: () => Promise<T>, log: Logger, attempts = 1
 
 // kafkajs's admin.setOffsets does this one topic at a time, each with its own group join (about 5 s apiece):
 // one paused consumer seeks every topic to its end and commits that when it stops.
-async function seekAllToEnd({ kafka, admin, config, assigners }: FirstStartDeps, topics: string[]): Promise<void> {
+async function seekAllToEnd({ kafka, admin, config, assigners, log }: FirstStartDeps, topics: string[]): Promise<void> {
+  // A topic created moments ago may not have its leader on every broker yet (NOT_LEADER_OR_FOLLOWER).
   const ends = await Promise.all(
-    topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })),
+    topics.map(async (topic) => ({
+      topic,
+      partitions: await retryRetriable(() => admin.fetchTopicOffsets(topic), log),
+    })),
   );
   const seeker = kafka.consumer({ groupId: config.kafka.group_id, partitionAssigners: assigners });
   await seeker.connect();

@@ -14,6 +14,7 @@ import { sleep } from '@rollcall/core/retry';
 import { kafkaTargets, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { localSegment, producerPerformance, runJava } from '@rollcall/core/testing/kafka-tools';
 import { createKafkaTap, type KafkaTap } from '../../src/kafka/tap.ts';
+import { createReadyTopics } from '@rollcall/core/kafka-topics';
 
 const dataDir = tempDir('rollcall-kafka-real');
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -53,15 +54,12 @@ writer: { flush_interval: 200ms }`,
       'kafka-real-traffic.test.ts',
     );
     await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        ...CODECS.map((c) => ({ topic: topic(c), numPartitions: 2 })),
-        { topic: topic('corrupt'), numPartitions: 1 },
-        { topic: topic('tx'), numPartitions: 2 },
-        { topic: topic('perf-tx'), numPartitions: 1 },
-      ],
-    });
+    await createReadyTopics(admin, [
+      ...CODECS.map((c) => ({ topic: topic(c), numPartitions: 2 })),
+      { topic: topic('corrupt'), numPartitions: 1 },
+      { topic: topic('tx'), numPartitions: 2 },
+      { topic: topic('perf-tx'), numPartitions: 1 },
+    ]);
     // A zstd batch whose bytes the broker stored are damaged, before the tap ever reads it.
     await producerPerformance({ version, brokers, topic: topic('corrupt'), records: 400, compression: 'zstd' });
     corrupted = corruptFirstBatch(localSegment(version, brokers[0] ?? '', topic('corrupt')));
@@ -171,7 +169,7 @@ writer: { flush_interval: 200ms }`,
           });
       };
       try {
-        await admin.createTopics({ waitForLeaders: true, topics: [{ topic: again, numPartitions: 1 }] });
+        await createReadyTopics(admin, [{ topic: again, numPartitions: 1 }]);
         await send(2000, 'first');
         await waitUntil(
           () => count(again),
@@ -190,14 +188,12 @@ writer: { flush_interval: 200ms }`,
         await sleep(4000);
         expect(await admin.listTopics()).not.toContain(again);
         await waitUntil(
-          () =>
-            admin
-              .createTopics({ waitForLeaders: true, topics: [{ topic: again, numPartitions: 1 }] })
-              .catch(() => false),
+          () => admin.createTopics({ topics: [{ topic: again, numPartitions: 1 }] }).catch(() => false),
           (created) => created === true,
           30_000,
           'topic created again',
         );
+        await createReadyTopics(admin, [{ topic: again, numPartitions: 1 }]);
         await send(1500, 'second');
         await waitUntil(
           () => count(again),

@@ -11,6 +11,7 @@ import { countEvents } from '@rollcall/core/store/queries';
 import { sleep } from '@rollcall/core/retry';
 import { kafkaTargets, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { createKafkaTap, type KafkaTap } from '../../src/kafka/tap.ts';
+import { createReadyTopics } from '@rollcall/core/kafka-topics';
 
 const dataDir = tempDir('rollcall-kafka-it');
 
@@ -108,13 +109,10 @@ writer: { flush_interval: 200ms }`,
     );
     await admin.connect();
     await producer.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic: topics.cards, numPartitions: 3 },
-        { topic: topics.scores, numPartitions: 1 },
-      ],
-    });
+    await createReadyTopics(admin, [
+      { topic: topics.cards, numPartitions: 3 },
+      { topic: topics.scores, numPartitions: 1 },
+    ]);
     // Produced before the group's first start: "latest" means these are not the tap's to count.
     await produce(producer, topics.cards, 50, (i) => ({
       value: JSON.stringify({ before: i }),
@@ -156,7 +154,7 @@ writer: { flush_interval: 200ms }`,
           },
     );
     // a topic created after the tap started is found by the metadata watch and read from its beginning
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.late, numPartitions: 2 }] });
+    await createReadyTopics(admin, [{ topic: topics.late, numPartitions: 2 }]);
     await produce(producer, topics.late, 700, (i) => ({ value: JSON.stringify({ type: 'Late', n: i }) }));
 
     await waitUntil(
@@ -205,7 +203,7 @@ writer: { flush_interval: 200ms }`,
     'stays exact while a second collector joins the group and the first one leaves',
     { timeout: 120_000 },
     async () => {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.shared, numPartitions: 4 }] });
+      await createReadyTopics(admin, [{ topic: topics.shared, numPartitions: 4 }]);
       const traffic = trafficInSteps(producer, topics.shared, 40, 100, 'k', 'Shared');
       await new Promise((r) => setTimeout(r, 1200));
       const second = newTap(); // scale out: same group, partitions are split between the two
@@ -238,7 +236,7 @@ writer: { flush_interval: 200ms }`,
       // Its own admin client and producer: the cases run side by side, and a shared client's requests interleave.
       const ownAdmin = kafka.admin();
       await ownAdmin.connect();
-      await ownAdmin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 4 }] });
+      await createReadyTopics(ownAdmin, [{ topic, numPartitions: 4 }]);
       // Every insert of the first collector takes 1.5 s longer, so each rebalance finds some of its rows in flight.
       const slowStore: Store = {
         ...store,
@@ -279,7 +277,7 @@ writer: { flush_interval: 200ms }`,
       kafka: { ...config.kafka, group_id: `${topic}-tap`, include: [`^${topic}$`], start: 'earliest' },
       writer: { ...config.writer, batch_size: 40 },
     };
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] });
+    await createReadyTopics(admin, [{ topic, numPartitions: 3 }]);
     // Its own producer: the shared one still lists the topic the previous test deleted, and fails its metadata.
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();

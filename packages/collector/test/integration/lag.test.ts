@@ -12,6 +12,7 @@ import { createKafkaTap, type KafkaTap } from '../../src/kafka/tap.ts';
 import { lagDetail } from '../../src/lag/queries.ts';
 import { createLagSampler, type LagSampler } from '../../src/lag/sampler.ts';
 import type { GroupLag } from '../../src/lag/status.ts';
+import { createReadyTopics } from '@rollcall/core/kafka-topics';
 
 const log = process.env.ROLLCALL_TEST_LOG ? createLogger('debug') : silentLogger;
 const dataDir = tempDir('rollcall-lag-it');
@@ -79,13 +80,10 @@ ${LAG}, kafka: { groups: { include: ['^${prefix}-'] } } }`,
   beforeAll(async () => {
     await admin.connect();
     await producer.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic: topics.stop, numPartitions: 2 },
-        { topic: topics.slow, numPartitions: 1 },
-      ],
-    });
+    await createReadyTopics(admin, [
+      { topic: topics.stop, numPartitions: 2 },
+      { topic: topics.slow, numPartitions: 1 },
+    ]);
     tap = createKafkaTap({ config, store, log });
     await tap.start();
     sampler = createLagSampler({ config, store, log });
