@@ -197,10 +197,6 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
   return {
     registry,
     stored(tap, rows, ms, counted = []) {
-      batchRows.observe(
-        { tap },
-        counted.reduce((n, c) => n + c.count, rows.length),
-      );
       const broken = rows.reduce((n, r) => (r.parse_error.startsWith('undecodable ') ? n + 1 : n), 0);
       if (broken) undecodable.inc({ tap }, broken);
       for (const r of rows) {
@@ -220,7 +216,9 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
       };
       for (const r of rows) add(r, 1, r.size);
       for (const c of counted) add(c, c.count, c.bytes);
+      let stored = 0;
       for (const [key, s] of sums) {
+        stored += s.count;
         messages.inc(s.labels, s.count);
         bytes.inc(s.labels, s.bytes);
         const streamKey = `${s.labels.broker}/${s.labels.stream}`;
@@ -228,6 +226,7 @@ export function createMetrics({ store, topStreams }: { store: Store; topStreams:
         sets.add(key);
         labelled.set(streamKey, sets);
       }
+      batchRows.observe({ tap }, stored);
     },
     insertFailed: (tap) => insertFailures.inc({ tap }),
     overflowed: (tap) => overflowed.inc({ tap }),

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { countRows } from '@rollcall/core/store';
-import { row, useFixture } from './fixture.ts';
+import { NOW, row, useFixture } from './fixture.ts';
 
 const f = useFixture(async (api) => {
   await api.metrics.refreshTopStreams();
@@ -63,7 +63,13 @@ describe('/metrics', () => {
 
   // Last: it adds to the counters the tests above read.
   it('counts messages a counts-level tap stored as counts only, by their counts', async () => {
-    const counted = countRows(Array.from({ length: 5 }, (_, i) => row(10 + 3 * i + 1, { size: 100 })));
+    // Five OrderPlaced in one event minute (NOW is any second of its minute: the minute is pinned, not NOW's).
+    const minute = NOW - (NOW % 60_000) - 5 * 60_000;
+    const counted = countRows(
+      Array.from({ length: 5 }, (_, i) =>
+        row(10 + 3 * i + 1, { size: 100, broker_ts: minute + i * 1000, observed_at: minute + i * 1000 + 3 }),
+      ),
+    );
     expect(counted.map((c) => [c.event_type, c.count])).toEqual([['OrderPlaced', 5]]);
     f.metrics.stored('kafka', [], 5, counted);
     const text = await scrape();

@@ -88,11 +88,8 @@ export function createPartitionPipeline({
     maxPending: () => Math.max(1, Math.min(concurrency, assigned)),
     tokenFor: (batch) =>
       `kafka/${cfg.cluster}/` + batch.map(({ meta: b }) => `${b.topic}:${b.partition}:${b.first}-${b.last}`).join(','),
-    onInserted: ({ rows, counted, ms }) => {
-      onInserted?.(
-        counted.reduce((n, c) => n + c.count, rows.length),
-        ms,
-      );
+    onInserted: ({ rows, counted, messages, ms }) => {
+      onInserted?.(messages, ms);
       telemetry?.stored('kafka', rows, ms, counted);
       const undecodable = rows.filter((r) => r.parse_error.startsWith('undecodable ')).length;
       if (undecodable)

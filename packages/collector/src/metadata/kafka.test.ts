@@ -1,7 +1,7 @@
 import { parseConfig } from '@rollcall/core/config';
 import type { ExtractConfig } from '@rollcall/core/config/schema';
 import { describe, expect, it } from 'vitest';
-import type { Counted } from '@rollcall/core/store';
+import { COUNTED_FIELDS } from '@rollcall/core/store';
 import { countedKafkaRecord, kafkaRecordToEvent, type KafkaContext, type KafkaRecord } from './kafka.ts';
 
 const extract = parseConfig('', 'test', {}).extract;
@@ -16,22 +16,6 @@ const ctx = (over: Partial<KafkaContext> = {}): KafkaContext => ({
   extract,
   ...over,
 });
-
-const COUNTED_FIELDS: (keyof Counted)[] = [
-  'partition',
-  'queue',
-  'broker',
-  'cluster',
-  'stream',
-  'kind',
-  'event_type',
-  'source',
-  'offset',
-  'size',
-  'observed_at',
-  'broker_ts',
-  'key_hash',
-];
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 

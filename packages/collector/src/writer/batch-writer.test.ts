@@ -180,12 +180,12 @@ describe('batch writer', () => {
       insertEvents: async (rows: EventRow[]) => void events.push(rows),
       insertCounts: async (counts: CountRow[], token: string) => void inserts.push({ counts, token }),
     };
-    const stored: { rows: number; counted: number }[] = [];
+    const stored: { rows: number; counted: number; messages: number }[] = [];
     const writer = createBatchWriter(
       base(store, {
         batchSize: 4,
-        onInserted: ({ rows, counted }) =>
-          stored.push({ rows: rows.length, counted: counted.reduce((n, c) => n + c.count, 0) }),
+        onInserted: ({ rows, counted, messages }) =>
+          stored.push({ rows: rows.length, counted: counted.reduce((n, c) => n + c.count, 0), messages }),
       }),
     );
     const message = (offset: number, eventType: string): EventRow =>
@@ -227,7 +227,7 @@ describe('batch writer', () => {
       [3, 4, 4], // the tally's, as the source counted them: the last record's identity kept
     ]);
     expect(byType('B')?.map((c) => [c.count, c.minute, c.bytes])).toEqual([[1, 120_000, 10]]);
-    expect(stored).toEqual([{ rows: 2, counted: 4 }]);
+    expect(stored).toEqual([{ rows: 2, counted: 4, messages: 6 }]);
     await writer.close();
   });
 

@@ -35,8 +35,15 @@ export interface WriterOptions<M> {
   tokenFor: (batch: Submission<M>[]) => string;
   /** Last chance to drop rows already stored by an earlier run (RabbitMQ redeliveries). */
   prepare?: (batch: Submission<M>[]) => Promise<Submission<M>[]>;
-  /** `rows` are the rows stored, `counted` the counts of the messages that came as a tally. */
-  onInserted?: (stats: { rows: EventRow[]; counted: CountRow[]; ms: number; batch: Submission<M>[] }) => void;
+  /** `rows` are the rows stored, `counted` the counts of the messages that came as a tally, `messages` all the
+   * messages the insert stored (rows and tallied). */
+  onInserted?: (stats: {
+    rows: EventRow[];
+    counted: CountRow[];
+    messages: number;
+    ms: number;
+    batch: Submission<M>[];
+  }) => void;
   /** An insert attempt failed; it is retried with the same token. */
   onInsertFailed?: () => void;
   now?: () => number;
@@ -166,6 +173,7 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
       const token = opts.tokenFor(batch);
       const rows: EventRow[] = [];
       const counted: CountRow[] = [];
+      let messages = 0;
       // One insert per audit level, each with its own token; a partition's rows are never split between them.
       for (const [level, part] of byLevel(kept)) {
         const levelToken = level === 'rows' ? token : `${token}#${level}`;
@@ -181,8 +189,9 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
         );
         rows.push(...part.rows);
         counted.push(...tallied);
+        messages += part.messages;
       }
-      opts.onInserted?.({ rows, counted, ms: now() - started, batch });
+      opts.onInserted?.({ rows, counted, messages, ms: now() - started, batch });
       for (const s of batch) s.resolve();
     } catch (err) {
       for (const s of batch) s.reject(err as Error);

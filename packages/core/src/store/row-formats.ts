@@ -145,23 +145,24 @@ export const COUNT_COLUMNS = [
   'tap_run',
 ] as const;
 
-/** What a message's count needs of it (an EventRow has all of it). */
-export type Counted = Pick<
-  EventRow,
-  | 'partition'
-  | 'queue'
-  | 'broker'
-  | 'cluster'
-  | 'stream'
-  | 'kind'
-  | 'event_type'
-  | 'source'
-  | 'offset'
-  | 'size'
-  | 'observed_at'
-  | 'broker_ts'
-  | 'key_hash'
->;
+/** The fields a message's count needs of it (an EventRow has them all). */
+export const COUNTED_FIELDS = [
+  'partition',
+  'queue',
+  'broker',
+  'cluster',
+  'stream',
+  'kind',
+  'event_type',
+  'source',
+  'offset',
+  'size',
+  'observed_at',
+  'broker_ts',
+  'key_hash',
+] as const satisfies readonly (keyof EventRow)[];
+
+export type Counted = Pick<EventRow, (typeof COUNTED_FIELDS)[number]>;
 
 export interface CountTally {
   /** Counts one message. `message` may be reused for the next one: what a group keeps is copied. */

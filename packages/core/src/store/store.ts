@@ -122,6 +122,7 @@ function lockedOr(err: unknown, dir: string): unknown {
 
 export {
   chTime,
+  COUNTED_FIELDS,
   countRows,
   createCountTally,
   eventsTsv,
