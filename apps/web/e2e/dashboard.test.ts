@@ -6,7 +6,7 @@ import type { Browser, Locator, Request } from 'playwright-core';
 import { waitUntil } from '@rollcall/core/testing/brokers';
 import { launchBrowser, openSession, PHONE, type Session } from './browser.ts';
 import { RULES, startE2ePlatform, waitForTraffic, type E2ePlatform } from './platform.ts';
-import { AlertsPage } from './pages/alerts.ts';
+import { AlertDetailPage, AlertsPage } from './pages/alerts.ts';
 import { BenchPage } from './pages/bench.ts';
 import { FlowMapPage } from './pages/flow-map.ts';
 import { LagPage } from './pages/lag.ts';
@@ -145,6 +145,15 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     expect(await alerts.row(RULES.ceiling).textContent()).toMatch(/firing for \d+[smh]/);
     await visible(alerts.history().getByRole('link', { name: RULES.ceiling, exact: true }).first());
     await alerts.capture('alerts');
+    // Its detail states the rule's evidence in words: the window as two times, never epoch milliseconds or JSON.
+    await alerts.row(RULES.ceiling).getByRole('link', { name: RULES.ceiling, exact: true }).click();
+    const detail = new AlertDetailPage(s.page, e2e.url);
+    await visible(detail.heading(RULES.ceiling));
+    expect(await detail.evidence('Window').textContent()).toMatch(
+      /^([\d-]{10} )?\d\d:\d\d:\d\d – ([\d-]{10} )?\d\d:\d\d:\d\d$/,
+    );
+    expect(await detail.summary().textContent()).not.toMatch(/\d{13}|[{}]/);
+    await detail.capture('alert-detail');
     expect(s.errors).toEqual([]);
   });
 

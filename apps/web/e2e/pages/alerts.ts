@@ -31,6 +31,12 @@ export class AlertDetailPage extends Shell {
 
   heading = (ruleId: string) => this.h1(ruleId);
   summary = () => this.region('Summary');
+  /** The value of one entry of the rule's evidence, by its label. */
+  evidence = (label: string) =>
+    this.summary()
+      .locator('dt')
+      .filter({ hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+      .locator('xpath=following-sibling::dd[1]');
   /** The alert's windows against what was expected, its spans shaded. */
   evaluations = () => this.region('Observed against expected');
   chart = () => this.evaluations().getByRole('img', { name: /observed against expected per window/ });

@@ -8,6 +8,7 @@ import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { Time } from '../../components/Time.tsx';
+import { Evidence } from './Evidence.tsx';
 import { MissingKeys } from './MissingKeys.tsx';
 import { useNow } from '../../lib/use-now.ts';
 import { routes } from '../../routes.ts';
@@ -16,17 +17,6 @@ import { alertDuration, show, TransitionTable } from './AlertTable.tsx';
 import { RuleValueChart, stateSpans } from '../rules/RuleValueChart.tsx';
 import { alertQueries, type AlertDetail } from './queries.ts';
 import { describeProblem, formatValue, inWords } from './words.ts';
-
-/** The rule's evidence (window, sample of missing keys...): an object, or JSON text of one. */
-function details(value: unknown): string | null {
-  if (value === null || value === undefined || value === '') return null;
-  if (typeof value !== 'string') return JSON.stringify(value, null, 2);
-  try {
-    return JSON.stringify(JSON.parse(value), null, 2);
-  } catch {
-    return value;
-  }
-}
 
 type Notification = AlertDetail['notifications'][number];
 
@@ -137,12 +127,7 @@ export default function AlertDetailPage() {
                   .join('  ')}
               </dd>
             </dl>
-            {details(a.details) && (
-              <>
-                <h3>Details</h3>
-                <pre className="code small">{details(a.details)}</pre>
-              </>
-            )}
+            <Evidence details={a.details} />
           </Panel>
           <Panel title="Observed against expected" id="alert-evaluations">
             {a.evaluations.length === 0 ? (

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { evidenceOf } from './evidence.ts';
+
+describe('evidenceOf', () => {
+  it('reads a window as a span, epoch and ISO times as times, and counts as counts', () => {
+    const start = Date.UTC(2026, 11, 4, 14, 3);
+    const details = JSON.stringify({
+      window: { start, end: start + 60_000 },
+      a: 480,
+      b: 388,
+      last_seen: '2026-12-04T14:02:10.000Z',
+      since: start - 5_000,
+      missing_sample: ['k1'],
+      history: [10, 12, 0],
+      groups: [{ name: 'fraud', lag: 12 }],
+    });
+    expect(evidenceOf(details)).toEqual([
+      { key: 'window', label: 'Window', value: { kind: 'span', from: start, to: start + 60_000 } },
+      { key: 'a', label: 'Events on a', value: { kind: 'count', n: 480 } },
+      { key: 'b', label: 'Events on b', value: { kind: 'count', n: 388 } },
+      { key: 'last_seen', label: 'Last seen', value: { kind: 'time', at: Date.UTC(2026, 11, 4, 14, 2, 10) } },
+      { key: 'since', label: 'Since', value: { kind: 'time', at: start - 5_000 } },
+      {
+        key: 'history',
+        label: 'Same window in past seasons',
+        value: { kind: 'list', items: ['10', '12', '0'], more: 0 },
+      },
+      {
+        key: 'groups',
+        label: 'Groups',
+        value: { kind: 'json', text: JSON.stringify([{ name: 'fraud', lag: 12 }], null, 2) },
+      },
+    ]);
+  });
+
+  it('keeps a large count that is not under a time key a count, and text that is not JSON as text', () => {
+    expect(evidenceOf({ events: 2_000_000_000_000 })[0]?.value).toEqual({ kind: 'count', n: 2_000_000_000_000 });
+    expect(evidenceOf('the broker said no')).toEqual([
+      { key: 'details', label: 'Details', value: { kind: 'text', text: 'the broker said no' } },
+    ]);
+    expect(evidenceOf('{}')).toEqual([]);
+    expect(evidenceOf('')).toEqual([]);
+  });
+});

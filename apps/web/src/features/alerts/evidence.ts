@@ -1,0 +1,88 @@
+// An alert's details (the evidence its rule recorded with the last transition) as labelled values a person reads:
+// times as times, a window as its span, counts as counts, instead of a JSON dump with epoch milliseconds.
+
+export type EvidenceValue =
+  | { kind: 'time'; at: number }
+  | { kind: 'span'; from: number; to: number }
+  | { kind: 'count'; n: number }
+  | { kind: 'text'; text: string }
+  | { kind: 'list'; items: string[]; more: number }
+  | { kind: 'json'; text: string };
+
+export interface EvidenceEntry {
+  key: string;
+  label: string;
+  value: EvidenceValue;
+}
+
+/** Labels for the keys the rule types write (rules/evaluation/types); any other key is spelled out from its name. */
+const LABELS: Record<string, string> = {
+  window: 'Window',
+  a: 'Events on a',
+  b: 'Events on b',
+  events: 'Events',
+  repeated: 'Repeated events',
+  last_seen: 'Last seen',
+  history: 'Same window in past seasons',
+  season: 'Season',
+  keys: 'Keys expected',
+  missing: 'Keys missing',
+  group_by: 'Sliced by',
+  slices: 'Slices',
+  breached: 'Slices breached',
+  dropped: 'Slices dropped',
+  late_events: 'Late events',
+  since: 'Since',
+  last_stored_at: 'Last stored',
+  lost: 'Lost',
+};
+
+/** Shown elsewhere on the page (the missing keys panel). */
+const SHOWN_ELSEWHERE = new Set(['missing_sample']);
+const LIST_LIMIT = 12;
+// Epoch milliseconds between 2001 and 2286: a number in that range under a time-like key is a time.
+const isEpochMs = (n: unknown): n is number => typeof n === 'number' && n >= 1e12 && n < 1e13;
+const TIME_KEY = /(^|_)(at|since|seen|start|end|time)$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+const spelled = (key: string) => {
+  const words = key.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+function valueOf(key: string, value: unknown): EvidenceValue {
+  if (isEpochMs(value) && TIME_KEY.test(key)) return { kind: 'time', at: value };
+  if (typeof value === 'string' && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value)))
+    return { kind: 'time', at: Date.parse(value) };
+  if (typeof value === 'number') return { kind: 'count', n: value };
+  if (typeof value === 'string' || typeof value === 'boolean') return { kind: 'text', text: String(value) };
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const { start, end } = value as { start?: unknown; end?: unknown };
+    if (isEpochMs(start) && isEpochMs(end) && Object.keys(value).length === 2)
+      return { kind: 'span', from: start, to: end };
+  }
+  if (Array.isArray(value) && value.every((v) => ['string', 'number'].includes(typeof v))) {
+    const items = value.slice(0, LIST_LIMIT).map((v) => (typeof v === 'number' ? v.toLocaleString('en-US') : v));
+    return { kind: 'list', items, more: value.length - items.length };
+  }
+  return { kind: 'json', text: JSON.stringify(value, null, 2) };
+}
+
+/** The details as entries, or [] when there are none; text that is not JSON is one entry of its own. */
+export function evidenceOf(details: unknown): EvidenceEntry[] {
+  let parsed = details;
+  if (typeof details === 'string') {
+    if (details.trim() === '') return [];
+    try {
+      parsed = JSON.parse(details);
+    } catch {
+      return [{ key: 'details', label: 'Details', value: { kind: 'text', text: details } }];
+    }
+  }
+  if (parsed === null || parsed === undefined) return [];
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    return [{ key: 'details', label: 'Details', value: valueOf('details', parsed) }];
+  return Object.entries(parsed)
+    .filter(([key, value]) => !SHOWN_ELSEWHERE.has(key) && value !== null && value !== undefined)
+    .map(([key, value]) => ({ key, label: LABELS[key] ?? spelled(key), value: valueOf(key, value) }));
+}
