@@ -1,6 +1,6 @@
 // The flow map's first view: the whole graph when it fits at a legible zoom; else what the page is about (the
-// selected node, or the nodes with alerts, or the first one) with as many rings of the nodes it exchanges messages
-// with as fit legibly, so a failing chain opens with its producers and consumers in sight rather than with its
+// selected node, or the nodes with alerts, or the first one) with as many of the nodes it exchanges messages with,
+// nearest first, as fit legibly, so a failing chain opens with its producers and consumers in sight rather than with its
 // alert alone in the middle of the canvas and the rest of the chain off its edge.
 import { NODE_HEIGHT, NODE_WIDTH, READABLE_ZOOM, type Placed } from './layout.ts';
 
@@ -43,17 +43,22 @@ export function firstView(
     link(source, target);
     link(target, source);
   }
+  // One node at a time while they still fit, always the neighbour of a chosen node nearest the focus on the canvas:
+  // when a whole ring is too tall (an exchange bound to many queues), the ones beside the focus are shown.
   const byId = new Map(placed.map((p) => [p.node.id, p]));
-  let chosen = focus;
-  let ring = focus.map((p) => p.node.id);
-  const seen = new Set(ring);
-  while (ring.length > 0) {
-    const next = ring.flatMap((id) => neighbours.get(id) ?? []).filter((id) => !seen.has(id) && byId.has(id));
-    for (const id of next) seen.add(id);
-    const wider = [...seen].flatMap((id) => byId.get(id) ?? []);
-    if (next.length === 0 || zoomToFit(wider, size) < READABLE_ZOOM) break;
-    chosen = wider;
-    ring = [...new Set(next)];
+  const cx = focus.reduce((n, p) => n + p.x, 0) / focus.length;
+  const cy = focus.reduce((n, p) => n + p.y, 0) / focus.length;
+  const distance = (p: Placed) => Math.hypot(p.x - cx, p.y - cy);
+  const chosen = [...focus];
+  const taken = new Set(focus.map((p) => p.node.id));
+  for (;;) {
+    const frontier = chosen
+      .flatMap((p) => neighbours.get(p.node.id) ?? [])
+      .flatMap((id) => (taken.has(id) ? [] : (byId.get(id) ?? [])));
+    const next = frontier.reduce<Placed | undefined>((a, p) => (!a || distance(p) < distance(a) ? p : a), undefined);
+    if (!next || zoomToFit([...chosen, next], size) < READABLE_ZOOM) break;
+    chosen.push(next);
+    taken.add(next.node.id);
   }
   return { maxZoom: 1, minZoom: READABLE_ZOOM, nodes: chosen.map((p) => ({ id: p.node.id })) };
 }
