@@ -16,6 +16,7 @@ function Value({ value }: { value: EvidenceValue }) {
       );
     case 'count':
       return <>{formatCount(value.n)}</>;
+    case 'number':
     case 'text':
       return <>{value.text}</>;
     case 'list':

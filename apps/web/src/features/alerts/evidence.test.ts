@@ -33,6 +33,14 @@ describe('evidenceOf', () => {
     ]);
   });
 
+  it('writes fractions as they are, never rounded to a count', () => {
+    expect(evidenceOf({ p_value: 1e-12, confidence: 0.999, ratio: 0.80808 })).toEqual([
+      { key: 'p_value', label: 'p-value', value: { kind: 'number', text: '1.0e-12' } },
+      { key: 'confidence', label: 'Confidence required', value: { kind: 'number', text: '0.999' } },
+      { key: 'ratio', label: 'Ratio', value: { kind: 'number', text: '0.8081' } },
+    ]);
+  });
+
   it('keeps a large count that is not under a time key a count, and text that is not JSON as text', () => {
     expect(evidenceOf({ events: 2_000_000_000_000 })[0]?.value).toEqual({ kind: 'count', n: 2_000_000_000_000 });
     expect(evidenceOf('the broker said no')).toEqual([

@@ -5,6 +5,7 @@ export type EvidenceValue =
   | { kind: 'time'; at: number }
   | { kind: 'span'; from: number; to: number }
   | { kind: 'count'; n: number }
+  | { kind: 'number'; text: string }
   | { kind: 'text'; text: string }
   | { kind: 'list'; items: string[]; more: number }
   | { kind: 'json'; text: string };
@@ -35,6 +36,8 @@ const LABELS: Record<string, string> = {
   since: 'Since',
   last_stored_at: 'Last stored',
   lost: 'Lost',
+  p_value: 'p-value',
+  confidence: 'Confidence required',
 };
 
 /** Shown elsewhere on the page (the missing keys panel). */
@@ -45,6 +48,9 @@ const isEpochMs = (n: unknown): n is number => typeof n === 'number' && n >= 1e1
 const TIME_KEY = /(^|_)(at|since|seen|start|end|time)$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
+/** A fraction as written, never rounded to a count: confidence 0.999, p-value 1.0e-12. */
+const fraction = (n: number) => (n !== 0 && Math.abs(n) < 1e-3 ? n.toExponential(1) : String(Number(n.toPrecision(4))));
+
 const spelled = (key: string) => {
   const words = key.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -54,7 +60,8 @@ function valueOf(key: string, value: unknown): EvidenceValue {
   if (isEpochMs(value) && TIME_KEY.test(key)) return { kind: 'time', at: value };
   if (typeof value === 'string' && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value)))
     return { kind: 'time', at: Date.parse(value) };
-  if (typeof value === 'number') return { kind: 'count', n: value };
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? { kind: 'count', n: value } : { kind: 'number', text: fraction(value) };
   if (typeof value === 'string' || typeof value === 'boolean') return { kind: 'text', text: String(value) };
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const { start, end } = value as { start?: unknown; end?: unknown };
