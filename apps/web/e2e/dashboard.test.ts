@@ -68,8 +68,8 @@ describe('the dashboard on the real server', { timeout: 90_000 }, () => {
     await flows.focusInput().fill(e2e.name);
     await s.page.waitForURL(/q=/);
     const { requests, exchange, queue, scores } = e2e.names;
-    const cardService = flows.node('card-service', ['producer', 'consumer']);
-    const fraudService = flows.node('fraud-service', ['producer', 'consumer']);
+    const cardService = flows.node('card-service', ['producer', 'consumer', 'service']);
+    const fraudService = flows.node('fraud-service', ['producer', 'consumer', 'service']);
     const nodes = [
       cardService,
       flows.node(requests, ['topic']),

@@ -20,7 +20,7 @@ import type { ViewGraph, ViewNode } from './group.ts';
 import { firstView } from './first-view.ts';
 import { edgeWidth, layoutFlows, NODE_HEIGHT, NODE_WIDTH } from './layout.ts';
 
-type TopologyData = { node: ViewNode; selected: boolean };
+type TopologyData = { node: ViewNode; kind: string; selected: boolean };
 type BoxData = { domain: string; nodes: number; state: ViewNode['alert_state']; onFold: (domain: string) => void };
 
 const KIND_LABEL: Record<ViewNode['kind'], string> = {
@@ -40,11 +40,11 @@ function TopologyNode({ data }: NodeProps<Node<TopologyData>>) {
     <div
       className={`flow-node kind-${n.kind} state-${n.alert_state}${data.selected ? ' selected' : ''}`}
       style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
-      title={`${n.kind} ${n.label}`}
+      title={`${data.kind} ${n.label}`}
     >
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="flow-node-kind">
-        {KIND_LABEL[n.kind]}
+        {data.kind}
         {n.broker ? ` · ${n.broker}` : ''}
         {n.kind === 'domain' ? ` · ${n.members.length} nodes` : ''}
       </div>
@@ -102,16 +102,25 @@ function toGraph(view: ViewGraph, selected: string | null, onFold: (domain: stri
     zIndex: -1,
     ariaLabel: `domain ${b.domain}`,
   }));
+  // A service's role in what is drawn: the API calls a service that both consumes and publishes a producer.
+  const consumes = new Set(view.edges.map((e) => e.target));
+  const publishes = new Set(view.edges.map((e) => e.source));
+  const kindOf = (node: ViewNode) =>
+    (node.kind === 'producer' || node.kind === 'consumer') && consumes.has(node.id)
+      ? publishes.has(node.id)
+        ? 'service'
+        : 'consumer'
+      : KIND_LABEL[node.kind];
   const nodes: Node<TopologyData>[] = placed.map(({ node, x, y }) => ({
     id: node.id,
     type: 'topology',
     position: { x, y },
     width: NODE_WIDTH,
     height: NODE_HEIGHT,
-    data: { node, selected: node.id === selected },
+    data: { node, kind: kindOf(node), selected: node.id === selected },
     draggable: false,
     connectable: false,
-    ariaLabel: `${node.kind} ${node.label}`,
+    ariaLabel: `${kindOf(node)} ${node.label}`,
   }));
   const edges: Edge[] = view.edges.map((e) => ({
     id: e.id,
