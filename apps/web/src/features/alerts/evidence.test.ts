@@ -34,10 +34,10 @@ describe('evidenceOf', () => {
   });
 
   it('writes fractions as they are, never rounded to a count', () => {
-    expect(evidenceOf({ p_value: 1e-12, confidence: 0.999, ratio: 0.80808 })).toEqual([
+    expect(evidenceOf({ p_value: 1e-12, confidence: 0.99999, ratio: 0.808081 })).toEqual([
       { key: 'p_value', label: 'p-value', value: { kind: 'number', text: '1.0e-12' } },
-      { key: 'confidence', label: 'Confidence required', value: { kind: 'number', text: '0.999' } },
-      { key: 'ratio', label: 'Ratio', value: { kind: 'number', text: '0.8081' } },
+      { key: 'confidence', label: 'Confidence required', value: { kind: 'number', text: '0.99999' } },
+      { key: 'ratio', label: 'Ratio', value: { kind: 'number', text: '0.808081' } },
     ]);
   });
 

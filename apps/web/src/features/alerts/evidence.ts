@@ -48,8 +48,9 @@ const isEpochMs = (n: unknown): n is number => typeof n === 'number' && n >= 1e1
 const TIME_KEY = /(^|_)(at|since|seen|start|end|time)$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
-/** A fraction as written, never rounded to a count: confidence 0.999, p-value 1.0e-12. */
-const fraction = (n: number) => (n !== 0 && Math.abs(n) < 1e-3 ? n.toExponential(1) : String(Number(n.toPrecision(4))));
+/** A fraction as written, never rounded to a count: confidence 0.99999 (six significant digits, so a confidence
+ * never reads as 1), p-value 1.0e-12. */
+const fraction = (n: number) => (n !== 0 && Math.abs(n) < 1e-3 ? n.toExponential(1) : String(Number(n.toPrecision(6))));
 
 const spelled = (key: string) => {
   const words = key.replace(/_/g, ' ');
