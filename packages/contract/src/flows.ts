@@ -20,13 +20,13 @@ export const flowsQuery = rangeQuery({
     ),
 });
 const rateDescription =
-  'msg/s over `rate_window` (the last complete minutes of the range), from the first message in it';
+  'msg/s over `rate_window` (the last complete minutes of the range), from the first message in it; null while no complete minute has data for it yet (its first message in the range is at or after `rate_window.to`), 0 when it carried nothing in the window after earlier traffic';
 const nodeSchema = z.object({
   id: z.string(),
   kind: flowNodeKind,
   label: z.string(),
   broker: z.enum(['kafka', 'rabbitmq']).nullable(),
-  msg_per_sec: z.number().describe(rateDescription),
+  msg_per_sec: z.number().nullable().describe(rateDescription),
   count: z.number().describe('messages over the whole range'),
   alert_state: flowAlertState,
 });
@@ -34,7 +34,7 @@ const edgeSchema = z.object({
   id: z.string(),
   source: z.string(),
   target: z.string(),
-  msg_per_sec: z.number().describe(rateDescription),
+  msg_per_sec: z.number().nullable().describe(rateDescription),
   count: z.number().describe('messages over the whole range'),
   alert_state: flowAlertState,
 });

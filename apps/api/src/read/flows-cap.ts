@@ -18,7 +18,8 @@ const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id 
 
 /** Alerts first, then the busiest now, then the busiest over the range, then by id. */
 export function streamPriority(a: FlowNode, b: FlowNode): number {
-  return RANK[b.alert_state] - RANK[a.alert_state] || b.msg_per_sec - a.msg_per_sec || b.count - a.count || byId(a, b);
+  const rate = (n: FlowNode) => n.msg_per_sec ?? 0;
+  return RANK[b.alert_state] - RANK[a.alert_state] || rate(b) - rate(a) || b.count - a.count || byId(a, b);
 }
 
 export function capFlows(graph: FlowGraph, limit: number): CappedFlows {

@@ -2,7 +2,8 @@
 // (publishes, RabbitMQ routing and deliveries) and what the lag sampler read (Kafka group offsets and partition
 // owners). Services are keyed by name, so one that consumes from RabbitMQ and publishes to Kafka under the same
 // name joins both halves into one path. Every edge carries two numbers on one basis each: its messages over the
-// whole range, and its msg/s now, over the last complete minutes (see rateWindow).
+// whole range, and its msg/s now, over the last complete minutes (see rateWindow). A path whose first message came
+// after those minutes has no rate yet (null, drawn as "–"), which is not the 0 of a path that stopped.
 import type { Store } from '@rollcall/core/store';
 import { eventTimeRange, queryRows } from '@rollcall/core/store/queries';
 import type {
@@ -50,7 +51,14 @@ type Counted = { n: string | number; first_ms: string | number };
 type Published = Counted & { broker: string; stream: string; source: string };
 type Routed = Counted & { exchange: string; queue: string };
 type Delivered = Counted & { queue: string; conn: string };
-type Consumed = { grp: string; topic: string; owner: string; moved: string | number; span_ms: string | number };
+type Consumed = {
+  grp: string;
+  topic: string;
+  owner: string;
+  moved: string | number;
+  span_ms: string | number;
+  first_ms: string | number;
+};
 interface Readings {
   published: Published[];
   routed: Routed[];
@@ -97,7 +105,8 @@ async function read(store: Store, p: Record<string, unknown>, rollup: boolean): 
     queryRows<Consumed>(
       store,
       `SELECT group_name AS grp, stream AS topic, argMax(owner, at) AS owner, max(committed) - min(committed) AS moved,
-              toUnixTimestamp64Milli(max(at)) - toUnixTimestamp64Milli(min(at)) AS span_ms
+              toUnixTimestamp64Milli(max(at)) - toUnixTimestamp64Milli(min(at)) AS span_ms,
+              toUnixTimestamp64Milli(min(at)) AS first_ms
        FROM ${store.db}.lag_samples
        WHERE broker = 'kafka' AND committed >= 0 AND group_name NOT IN {hidden:Array(String)}
          AND at >= fromUnixTimestamp64Milli({from:Int64}) AND at < fromUnixTimestamp64Milli({to:Int64})
@@ -138,10 +147,15 @@ export async function flows(
       if (existing.kind === 'consumer' && kind === 'producer') existing.kind = 'producer';
       return existing;
     }
-    const created: FlowNode = { id, kind, label, broker, msg_per_sec: 0, count: 0, alert_state: state };
+    const created: FlowNode = { id, kind, label, broker, msg_per_sec: null, count: 0, alert_state: state };
     nodes.set(id, created);
     return created;
   };
+
+  // The first message of each edge and node in the range: one with no rate reading yet is new (null) only when
+  // that first message is at or after the window's end.
+  const firstSeen = new Map<string, number>();
+  const seen = (id: string, at: number) => firstSeen.set(id, Math.min(at, firstSeen.get(id) ?? Infinity));
 
   /** Adds one reading's hops to the graph, as counts over the range or as rates over the window. */
   const add = (r: Readings, measure: 'count' | 'msg_per_sec') => {
@@ -151,13 +165,26 @@ export async function flows(
       if (measure === 'count') return Number(n);
       return Number(n) / (Math.max(MIN_RATE_SPAN_MS, window.to - Math.max(window.from, Number(first_ms))) / 1000);
     };
-    const hop = (from: FlowNode, to: FlowNode, v: number, state: AlertState, into: FlowNode | null) => {
+    const addTo = (x: FlowNode | FlowEdge, v: number, first: number) => {
+      if (measure === 'count') {
+        x.count += v;
+        seen(x.id, first);
+      } else x.msg_per_sec = (x.msg_per_sec ?? 0) + v;
+    };
+    const hop = (from: FlowNode, to: FlowNode, v: number, first: number, state: AlertState, into: FlowNode | null) => {
       const id = `${from.id}->${to.id}`;
-      const e = edges.get(id) ?? { id, source: from.id, target: to.id, msg_per_sec: 0, count: 0, alert_state: state };
-      e[measure] += v;
+      const e = edges.get(id) ?? {
+        id,
+        source: from.id,
+        target: to.id,
+        msg_per_sec: null,
+        count: 0,
+        alert_state: state,
+      };
+      addTo(e, v, first);
       e.alert_state = worst(e.alert_state, state);
       edges.set(id, e);
-      if (into) into[measure] += v;
+      if (into) addTo(into, v, first);
     };
     for (const row of r.published) {
       const state = inputs.streamState(row.broker, row.stream);
@@ -169,7 +196,8 @@ export async function flows(
         kafka ? 'kafka' : 'rabbitmq',
         state,
       );
-      hop(node(service(row.source), 'producer', row.source || UNNAMED, null), target, value(row), state, target);
+      const producer = node(service(row.source), 'producer', row.source || UNNAMED, null);
+      hop(producer, target, value(row), Number(row.first_ms), state, target);
     }
     for (const row of r.routed) {
       const state = inputs.streamState('rabbitmq', row.exchange);
@@ -181,12 +209,12 @@ export async function flows(
         state,
       );
       const queue = node(`rabbitmq:queue:${row.queue}`, 'queue', row.queue, 'rabbitmq');
-      hop(from, queue, value(row), state, queue);
+      hop(from, queue, value(row), Number(row.first_ms), state, queue);
     }
     for (const row of r.delivered) {
       const queue = node(`rabbitmq:queue:${row.queue}`, 'queue', row.queue, 'rabbitmq');
       const name = names.get(row.conn) ?? row.conn;
-      hop(queue, node(service(name), 'consumer', name || UNNAMED, null), value(row), 'ok', null);
+      hop(queue, node(service(name), 'consumer', name || UNNAMED, null), value(row), Number(row.first_ms), 'ok', null);
     }
     for (const row of r.consumed) {
       const state = inputs.streamState('kafka', row.topic);
@@ -194,15 +222,20 @@ export async function flows(
       const group = node(`kafka:group:${row.grp}`, 'group', row.grp, 'kafka');
       const moved = Number(row.moved);
       const v = measure === 'count' ? moved : Number(row.span_ms) > 0 ? moved / (Number(row.span_ms) / 1000) : 0;
-      hop(topic, group, v, state, group);
-      if (row.owner) hop(group, node(service(row.owner), 'consumer', row.owner, null), v, 'ok', null);
+      const first = Number(row.first_ms);
+      hop(topic, group, v, first, state, group);
+      if (row.owner) hop(group, node(service(row.owner), 'consumer', row.owner, null), v, first, 'ok', null);
     }
   };
   add(overRange, 'count');
   add(overWindow, 'msg_per_sec');
-
-  // A service's numbers are the larger of what it takes in and what it sends on.
   const all = [...edges.values()];
+  for (const x of [...all, ...nodes.values()]) {
+    if (x.msg_per_sec === null && (firstSeen.get(x.id) ?? Infinity) < window.to) x.msg_per_sec = 0;
+  }
+
+  // A service's numbers are the larger of what it takes in and what it sends on; no rate while none of its edges
+  // has one.
   const sums = new Map<string, { in: FlowEdge[]; out: FlowEdge[] }>();
   const sidesOf = (id: string) => sums.get(id) ?? sums.set(id, { in: [], out: [] }).get(id) ?? { in: [], out: [] };
   for (const e of all) {
@@ -212,10 +245,10 @@ export async function flows(
   for (const n of nodes.values()) {
     if (n.kind !== 'producer' && n.kind !== 'consumer') continue;
     const sides = sidesOf(n.id);
-    for (const measure of ['count', 'msg_per_sec'] as const) {
-      const sum = (list: FlowEdge[]) => list.reduce((a, e) => a + e[measure], 0);
-      n[measure] = Math.max(sum(sides.in), sum(sides.out));
-    }
+    const sum = (list: FlowEdge[], measure: 'count' | 'msg_per_sec') => list.reduce((a, e) => a + (e[measure] ?? 0), 0);
+    n.count = Math.max(sum(sides.in, 'count'), sum(sides.out, 'count'));
+    const measured = [...sides.in, ...sides.out].some((e) => e.msg_per_sec !== null);
+    n.msg_per_sec = measured ? Math.max(sum(sides.in, 'msg_per_sec'), sum(sides.out, 'msg_per_sec')) : null;
   }
   return { nodes: [...nodes.values()], edges: all, rateWindow: window };
 }

@@ -662,6 +662,36 @@ describe('flows', () => {
     expect(capped.omitted.edges).toBe(all.edges.length - capped.edges.length);
     await viewerGetFails('/api/v1/flows?range=1h&limit=0', 400, 'query.limit');
   });
+  it('has no msg/s (null) for a path newer than the last complete minute, and 0 for one that stopped', async () => {
+    const MINUTE = 60_000;
+    const first = row(0).broker_ts;
+    // a range ending just before the minute after the first order: the rate window closes before any order
+    const to = Math.floor(first / MINUTE) * MINUTE + MINUTE - 1;
+    const fresh = await viewerGet(`/api/v1/flows?from=${to - 3_600_000}&to=${to}`, flowsResponse);
+    expect(Date.parse(fresh.rate_window.to)).toBeLessThanOrEqual(first);
+    const edge = fresh.edges.find((e) => e.id === 'service:shop->kafka:topic:orders');
+    expect(edge?.count).toBeGreaterThan(0);
+    expect(edge?.msg_per_sec).toBeNull();
+    const node = (id: string) => fresh.nodes.find((n) => n.id === id);
+    expect(node('kafka:topic:orders')?.msg_per_sec).toBeNull();
+    expect(node('service:shop')?.msg_per_sec).toBeNull();
+
+    const at = NOW - 20 * MINUTE;
+    const old = row(0, {
+      stream: 'flows.stopped',
+      source: 'old-svc',
+      message_id: 's0',
+      broker_ts: at,
+      observed_at: at,
+    });
+    await f.store.insertEvents([old], 'flows-stopped', 4);
+    const body = await viewerGet('/api/v1/flows?range=1h', flowsResponse);
+    expect(body.edges.find((e) => e.id === 'service:old-svc->kafka:topic:flows.stopped')).toMatchObject({
+      count: 1,
+      msg_per_sec: 0,
+    });
+    expect(body.nodes.find((n) => n.id === 'service:old-svc')).toMatchObject({ count: 1, msg_per_sec: 0 });
+  });
   it('draws deliveries counted per queue (rabbitmq.trace: publish) as an unnamed consumer of the queue', async () => {
     const at = NOW - 4 * 60_000;
     await f.store.insertEvents(

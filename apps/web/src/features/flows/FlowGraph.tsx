@@ -16,6 +16,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { useTheme } from '../../app/theme.ts';
 import { formatRate } from '../../lib/format.ts';
+import { rateOf } from './rates.ts';
 import type { ViewGraph, ViewNode } from './group.ts';
 import { firstView } from './first-view.ts';
 import { edgeWidth, layoutFlows, NODE_HEIGHT, NODE_WIDTH } from './layout.ts';
@@ -79,7 +80,7 @@ const BOX_HEAD = 26;
 
 function toGraph(view: ViewGraph, selected: string | null, onFold: (domain: string) => void) {
   const { placed, boxes } = layoutFlows(view.nodes, view.edges);
-  const maxRate = Math.max(0, ...view.edges.map((e) => e.msg_per_sec));
+  const maxRate = Math.max(0, ...view.edges.map(rateOf));
   const states = new Map<string, ViewNode['alert_state']>();
   for (const p of placed)
     if (p.node.domain && p.node.alert_state !== 'ok' && states.get(p.node.domain) !== 'firing')
@@ -128,7 +129,7 @@ function toGraph(view: ViewGraph, selected: string | null, onFold: (domain: stri
     target: e.target,
     label: formatRate(e.msg_per_sec),
     animated: e.alert_state === 'firing',
-    style: { stroke: STATE_COLOR[e.alert_state], strokeWidth: edgeWidth(e.msg_per_sec, maxRate) },
+    style: { stroke: STATE_COLOR[e.alert_state], strokeWidth: edgeWidth(rateOf(e), maxRate) },
     // fixed-size arrows: by default the marker scales with the stroke, which makes busy edges' arrows huge
     markerEnd: {
       type: MarkerType.ArrowClosed,

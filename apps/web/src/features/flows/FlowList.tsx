@@ -49,7 +49,7 @@ export function FlowList({ paths }: { paths: FlowPath[] }) {
               <Badge value={p.state} />
               <span className="flow-path-rate">
                 {formatRate(p.published)} published
-                {p.delivered !== null ? ` · ${formatRate(p.delivered)} to ${p.via?.kind ?? ''}` : ''}
+                {p.via ? ` · ${formatRate(p.delivered)} to ${p.via.kind}` : ''}
               </span>
             </div>
             <div className="flow-path-chain">

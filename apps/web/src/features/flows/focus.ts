@@ -2,6 +2,7 @@
 // so one pipeline can be picked out of a busy broker; and, by default, the paths through the streams that have
 // alerts (or, with none, the busiest), so the map opens on what an on-call engineer came for.
 import type { FlowNode, Flows } from './queries.ts';
+import { rateOf } from './rates.ts';
 
 const RANK = { ok: 0, pending: 1, firing: 2 } as const;
 const isStream = (n: Pick<FlowNode, 'kind'>) => n.kind === 'topic' || n.kind === 'exchange';
@@ -11,10 +12,10 @@ export const BUSIEST = 5;
 /** Drops what carried nothing in the range and has no alert, unless asked to show it. */
 export function activeFlows(flows: Flows, showIdle: boolean): Flows {
   if (showIdle) return flows;
-  const edges = flows.edges.filter((e) => e.count > 0 || e.msg_per_sec > 0 || e.alert_state !== 'ok');
+  const edges = flows.edges.filter((e) => e.count > 0 || rateOf(e) > 0 || e.alert_state !== 'ok');
   const connected = new Set(edges.flatMap((e) => [e.source, e.target]));
   const nodes = flows.nodes.filter(
-    (n) => connected.has(n.id) || n.count > 0 || n.msg_per_sec > 0 || n.alert_state !== 'ok',
+    (n) => connected.has(n.id) || n.count > 0 || rateOf(n) > 0 || n.alert_state !== 'ok',
   );
   return { ...flows, nodes, edges };
 }
@@ -65,8 +66,8 @@ export function defaultStreams(flows: Flows): { ids: string[]; reason: 'alerts' 
   const alerting = streams.filter((n) => n.alert_state !== 'ok');
   if (alerting.length > 0) return { ids: alerting.map((n) => n.id), reason: 'alerts' };
   const busiest = streams
-    .filter((n) => n.msg_per_sec > 0 || n.count > 0)
-    .sort((a, b) => b.msg_per_sec - a.msg_per_sec || b.count - a.count || (a.id < b.id ? -1 : 1))
+    .filter((n) => rateOf(n) > 0 || n.count > 0)
+    .sort((a, b) => rateOf(b) - rateOf(a) || b.count - a.count || (a.id < b.id ? -1 : 1))
     .slice(0, BUSIEST);
   return { ids: busiest.map((n) => n.id), reason: 'busiest' };
 }

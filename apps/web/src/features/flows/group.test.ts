@@ -27,7 +27,7 @@ describe('groupFlows', () => {
     node('bulk.failing', 'exchange', 0.001, 'firing'),
     ...quiet,
   ];
-  const edges = nodes.slice(1).map((n) => edge('svc', n.id, n.msg_per_sec));
+  const edges = nodes.slice(1).map((n) => edge('svc', n.id, n.msg_per_sec ?? 0));
 
   it('merges the quietest nodes of a kind past the limit into "N other exchanges", keeping alerts', () => {
     const g = groupFlows({ nodes, edges }, new Set(), 8);

@@ -3,6 +3,7 @@
 // domain at most PER_GROUP nodes of a kind, the quietest beyond that merged into "N other exchanges".
 import { stateRank, worstState } from './focus.ts';
 import type { FlowAlertState, FlowEdge, FlowNode, Flows } from './queries.ts';
+import { rateOf, sumRates } from './rates.ts';
 
 export type ViewKind = FlowNode['kind'] | 'domain' | 'others';
 
@@ -14,7 +15,7 @@ export interface ViewNode {
   /** What the node shows: the name without its domain inside the domain's box. */
   display: string;
   broker: FlowNode['broker'];
-  msg_per_sec: number;
+  msg_per_sec: number | null;
   count: number;
   alert_state: FlowAlertState;
   domain: string | null;
@@ -55,7 +56,7 @@ const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
 
 const busier = (a: ViewNode, b: ViewNode) =>
   stateRank(b.alert_state) - stateRank(a.alert_state) ||
-  b.msg_per_sec - a.msg_per_sec ||
+  rateOf(b) - rateOf(a) ||
   b.count - a.count ||
   (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -67,7 +68,7 @@ function merge(id: string, kind: ViewKind, label: string, domain: string | null,
     label,
     display: label,
     broker: brokers.size === 1 ? (members[0]?.broker ?? null) : null,
-    msg_per_sec: members.reduce((a, m) => a + m.msg_per_sec, 0),
+    msg_per_sec: sumRates(members),
     count: members.reduce((a, m) => a + m.count, 0),
     alert_state: worstState(members.map((m) => m.alert_state)),
     domain,
@@ -132,7 +133,7 @@ export function groupFlows(
       prev
         ? {
             ...prev,
-            msg_per_sec: prev.msg_per_sec + e.msg_per_sec,
+            msg_per_sec: sumRates([prev, e]),
             count: prev.count + e.count,
             alert_state: worstState([prev.alert_state, e.alert_state]),
           }

@@ -12,7 +12,7 @@ export interface FlowPath {
   via: FlowNode | null;
   consumers: FlowNode[];
   /** The stream's publishes per second, and what reaches `via`. */
-  published: number;
+  published: number | null;
   delivered: number | null;
 }
 
@@ -54,6 +54,8 @@ export function listPaths(flows: Pick<Flows, 'nodes' | 'edges'>): FlowPath[] {
   }
   return paths.sort(
     (a, b) =>
-      stateRank(b.state) - stateRank(a.state) || b.published - a.published || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      stateRank(b.state) - stateRank(a.state) ||
+      (b.published ?? 0) - (a.published ?? 0) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
 }
