@@ -1,7 +1,7 @@
 // Creating Kafka topics that are ready to use. kafkajs's createTopics({ waitForLeaders }) only retries
 // LEADER_NOT_AVAILABLE: a KRaft broker that has not applied the new topic yet answers UNKNOWN_TOPIC_OR_PARTITION,
 // or NOT_LEADER_OR_FOLLOWER, and it gives up. On a loaded machine that is a matter of a few hundred ms.
-import { backoffDelay, sleep } from './retry.ts';
+import { retryRetriable } from './retry.ts';
 
 export interface TopicSpec {
   topic: string;
@@ -18,19 +18,13 @@ export interface TopicAdmin {
 /** Creates the topics (those that exist are left as they are) and returns once every partition's leader answers
  * for its offsets, retrying what kafkajs marks retriable for up to `timeoutMs`. */
 export async function createReadyTopics(admin: TopicAdmin, topics: TopicSpec[], timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let created = false;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if (!created) {
-        await admin.createTopics({ topics });
-        created = true;
-      }
-      await Promise.all(topics.map(({ topic }) => admin.fetchTopicOffsets(topic)));
-      return;
-    } catch (err) {
-      if (!(err as { retriable?: boolean }).retriable || Date.now() > deadline) throw err;
-      await sleep(backoffDelay(attempt, 1000, 100));
+  const ready = async () => {
+    if (!created) {
+      await admin.createTopics({ topics });
+      created = true;
     }
-  }
+    await Promise.all(topics.map(({ topic }) => admin.fetchTopicOffsets(topic)));
+  };
+  await retryRetriable(ready, { timeoutMs, capMs: 1000, baseMs: 100 });
 }

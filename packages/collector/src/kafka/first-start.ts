@@ -3,7 +3,7 @@
 import type { Admin, Kafka, PartitionAssigner } from 'kafkajs';
 import type { Config } from '@rollcall/core/config/schema';
 import type { Logger } from '@rollcall/core/log';
-import { backoffDelay, sleep } from '@rollcall/core/retry';
+import { retryRetriable } from '@rollcall/core/retry';
 import type { Store } from '@rollcall/core/store';
 import { hasMarker, setMarker } from './markers.ts';
 
@@ -19,18 +19,13 @@ export interface FirstStartDeps {
 }
 
 /** Retries what kafkajs marks retriable (coordinator moves, leader elections) for up to about half a minute. */
-async function retryRetriable<T>(op: () => Promise<T>, log: Logger, attempts = 12): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await op();
-    } catch (err) {
-      if (!(err as { retriable?: boolean }).retriable || attempt + 1 >= attempts) throw err;
-      const delay = backoffDelay(attempt, 5000, 250);
-      log.debug('retriable Kafka error; retrying', { err, delay_ms: delay });
-      await sleep(delay);
-    }
-  }
-}
+const retryKafka = <T>(op: () => Promise<T>, log: Logger): Promise<T> =>
+  retryRetriable(op, {
+    attempts: 12,
+    capMs: 5000,
+    baseMs: 250,
+    onRetry: (err, delay) => log.debug('retriable Kafka error; retrying', { err, delay_ms: delay }),
+  });
 
 // kafkajs's admin.setOffsets does this one topic at a time, each with its own group join (about 5 s apiece):
 // one paused consumer seeks every topic to its end and commits that when it stops.
@@ -39,7 +34,7 @@ async function seekAllToEnd({ kafka, admin, config, assigners, log }: FirstStart
   const ends = await Promise.all(
     topics.map(async (topic) => ({
       topic,
-      partitions: await retryRetriable(() => admin.fetchTopicOffsets(topic), log),
+      partitions: await retryKafka(() => admin.fetchTopicOffsets(topic), log),
     })),
   );
   const seeker = kafka.consumer({ groupId: config.kafka.group_id, partitionAssigners: assigners });
@@ -65,7 +60,7 @@ export async function commitLatestOnFirstStart(deps: FirstStartDeps, topics: str
   const marker = `kafka-first-start/${cfg.cluster}/${cfg.group_id}`;
   if (cfg.start === 'earliest' || (await hasMarker(store, marker))) return;
   // A broker that has never hosted a group answers NOT_COORDINATOR until __consumer_offsets exists.
-  const committed = await retryRetriable(() => admin.fetchOffsets({ groupId: cfg.group_id, topics }), log);
+  const committed = await retryKafka(() => admin.fetchOffsets({ groupId: cfg.group_id, topics }), log);
   const fresh = committed
     .filter(({ partitions }) => partitions.every((p) => Number(p.offset) < 0))
     .map(({ topic }) => topic);
