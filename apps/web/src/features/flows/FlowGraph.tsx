@@ -112,17 +112,20 @@ function toGraph(view: ViewGraph, selected: string | null, onFold: (domain: stri
         ? 'service'
         : 'consumer'
       : KIND_LABEL[node.kind];
-  const nodes: Node<TopologyData>[] = placed.map(({ node, x, y }) => ({
-    id: node.id,
-    type: 'topology',
-    position: { x, y },
-    width: NODE_WIDTH,
-    height: NODE_HEIGHT,
-    data: { node, kind: kindOf(node), selected: node.id === selected },
-    draggable: false,
-    connectable: false,
-    ariaLabel: `${kindOf(node)} ${node.label}`,
-  }));
+  const nodes: Node<TopologyData>[] = placed.map(({ node, x, y }) => {
+    const kind = kindOf(node);
+    return {
+      id: node.id,
+      type: 'topology',
+      position: { x, y },
+      width: NODE_WIDTH,
+      height: NODE_HEIGHT,
+      data: { node, kind, selected: node.id === selected },
+      draggable: false,
+      connectable: false,
+      ariaLabel: `${kind} ${node.label}`,
+    };
+  });
   const edges: Edge[] = view.edges.map((e) => ({
     id: e.id,
     source: e.source,
