@@ -37,6 +37,12 @@ export const wholeMinutes = (range: TimeRange): TimeRange => ({
   to: range.to,
 });
 
+/** The event times of the rows those whole minutes hold: raw rows counted on this range match the rollups' sums. */
+export const rolledUpEventTimes = (range: TimeRange): TimeRange => ({
+  from: Math.floor(range.from / MINUTE) * MINUTE,
+  to: Math.ceil(range.to / MINUTE) * MINUTE,
+});
+
 // The marker only ever moves once (when migration 6 runs), so a minute-old answer is fine.
 const sinceCache = new WeakMap<Store, { at: number; since: number }>();
 export async function rollupSince(store: Store): Promise<number> {

@@ -2,11 +2,11 @@
 // same range a week (or, lacking that, a day) earlier; and one stream's detail.
 import type { Broker } from '@rollcall/core/event';
 import type { Store } from '@rollcall/core/store';
-import { queryRows } from '@rollcall/core/store/queries';
+import { eventTimeRange, queryRows } from '@rollcall/core/store/queries';
 import type { TimeRange } from '@rollcall/contract/params';
 import type { EventRow, StreamDetail, StreamSort, StreamSummary } from '@rollcall/contract/streams';
 import { pageOf, type ListPage } from './page.ts';
-import { rollupCells, rollupSince, splitRange, wholeMinutes } from './rollup.ts';
+import { rolledUpEventTimes, rollupCells, rollupSince, splitRange, wholeMinutes } from './rollup.ts';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -148,7 +148,8 @@ export async function streamDetail(
     'broker = {broker:String}',
     'stream = {stream:String}',
   ]);
-  const p = { ...cells.params, ...range, broker, stream };
+  const rolled = rolledUpEventTimes(range);
+  const p = { ...cells.params, ...range, broker, stream, rolled_from: rolled.from, rolled_to: rolled.to };
   const [types, sources, schemas] = await Promise.all([
     queryRows<{ event_type: string; kind: string; count: string | number; bytes: string | number }>(
       store,
@@ -160,7 +161,8 @@ export async function streamDetail(
       `SELECT source, sum(count) AS count FROM (${cells.sql}) WHERE kind = 'publish' GROUP BY source ORDER BY count DESC, source`,
       p,
     ),
-    // Per-fingerprint counts need raw rows; the scan is one stream's slice of the range (the table's sort order).
+    // Per-fingerprint counts need raw rows; the scan is one stream's slice of the range (the table's sort order),
+    // by event time in the same whole minutes as the rollup, so the fingerprints add up to the publishes above.
     queryRows<{
       event_type: string;
       fingerprint: string;
@@ -176,7 +178,7 @@ export async function streamDetail(
        LEFT JOIN (SELECT fingerprint, any(paths) AS paths FROM ${store.db}.schemas WHERE broker = {broker:String} AND stream = {stream:String} GROUP BY fingerprint) AS s
          ON s.fingerprint = e.schema_fingerprint
        WHERE e.broker = {broker:String} AND e.stream = {stream:String} AND e.kind = 'publish' AND e.schema_fingerprint != 0
-         AND e.observed_at >= fromUnixTimestamp64Milli({from:Int64}) AND e.observed_at < fromUnixTimestamp64Milli({to:Int64})
+         AND ${eventTimeRange('rolled_from', 'rolled_to')}
        GROUP BY e.event_type, e.schema_fingerprint ORDER BY first_seen`,
       p,
     ),

@@ -176,6 +176,14 @@ describe('streams', () => {
     expect(body.rules).toEqual([{ id: 'orders-floor', type: 'volume', state: 'firing' }]);
   });
 
+  it("counts a stream's schema fingerprints on the basis of its event types: whole event minutes", async () => {
+    // a range starting halfway through the seeded orders, between two of them
+    const from = row(30).broker_ts + 500;
+    const body = await viewerGet(`/api/v1/streams/kafka/orders?from=${from}&to=${NOW}`, streamDetailResponse);
+    expect(body.count).toBeLessThanOrEqual(SEEDED.orders);
+    expect(body.schemas.reduce((sum, s) => sum + s.count, 0)).toBe(body.count);
+  });
+
   it('404s a stream never seen and 400s a bad broker', async () => {
     await viewerGetFails('/api/v1/streams/kafka/unheard-of', 404);
     await viewerGetFails('/api/v1/streams/mqtt/orders', 400, 'path.broker');

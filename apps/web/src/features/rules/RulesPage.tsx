@@ -58,7 +58,7 @@ const columns = (sparklines: Record<string, SparkPoint[]>): Column<Rule>[] => [
     ),
     sort: (r) => r.id,
   },
-  { key: 'type', header: 'Type', cell: (r) => r.type, sort: (r) => r.type },
+  { key: 'type', header: 'Type', className: 'nowrap', cell: (r) => r.type, sort: (r) => r.type },
   {
     key: 'severity',
     header: 'Severity',
