@@ -104,7 +104,11 @@ export function alertChecksFiring(ctx: IncidentContext): void {
     expect(await detail.legend().textContent()).toMatch(/observed.*expected range.*breached.*clean.*pending.*firing/);
     expect(await detail.chart().getAttribute('aria-label')).toMatch(/\d+ breached/);
     await expect.poll(() => detail.summary().textContent()).toMatch(/cards \d+(\.\d)?% below card\.requests/);
-    expect(await detail.summary().textContent()).not.toMatch(/missing on b/);
+    const summary = await detail.summary().textContent();
+    expect(summary).not.toMatch(/missing on b/);
+    // the evidence names the ratio's sides by their streams, not as a and b
+    expect(summary).toMatch(/Events on \S*card\.requests/);
+    expect(summary).not.toMatch(/Events on [ab](?![\w.-])/);
     // the text alternative: every window with its decision
     await detail.tableToggle().click();
     await visible(detail.windowRows().filter({ hasText: 'breached' }).first());

@@ -252,6 +252,8 @@ rules:
     expect(judged.fired.length).toBe(1);
     const guarded = await backtest(db.store, rule(yaml('\n    min_count: 20')), from, from + 2 * MINUTE);
     expect(guarded.fired).toEqual([]);
-    expect(guarded.steps.map((s) => s.evaluation.skipped)).toContain('6 events on a, fewer than min_count (20)');
+    expect(guarded.steps.map((s) => s.evaluation.skipped)).toContain(
+      '6 events on few-orders (publish), fewer than min_count (20)',
+    );
   });
 });

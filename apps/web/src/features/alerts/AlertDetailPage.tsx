@@ -127,7 +127,7 @@ export default function AlertDetailPage() {
                   .join('  ')}
               </dd>
             </dl>
-            <Evidence details={a.details} />
+            <Evidence details={a.details} streams={a.watched_streams} />
           </Panel>
           <Panel title="Observed against expected" id="alert-evaluations">
             {a.evaluations.length === 0 ? (

@@ -32,8 +32,8 @@ function Value({ value }: { value: EvidenceValue }) {
 }
 
 /** The rule's evidence under its own heading; nothing when the rule recorded none. */
-export function Evidence({ details }: { details: unknown }) {
-  const entries = evidenceOf(details);
+export function Evidence({ details, streams }: { details: unknown; streams: readonly string[] }) {
+  const entries = evidenceOf(details, streams);
   if (entries.length === 0) return null;
   return (
     <>

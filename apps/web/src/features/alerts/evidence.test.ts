@@ -33,6 +33,13 @@ describe('evidenceOf', () => {
     ]);
   });
 
+  it("names a ratio's sides by the streams the rule counts, keeping the letter where a side has no one stream", () => {
+    const labels = (streams: string[]) => evidenceOf({ a: 202, b: 167 }, streams).map((e) => e.label);
+    expect(labels(['card.requests', 'cards'])).toEqual(['Events on card.requests', 'Events on cards']);
+    expect(labels(['*', 'cards'])).toEqual(['Events on a', 'Events on cards']);
+    expect(labels([])).toEqual(['Events on a', 'Events on b']);
+  });
+
   it('writes fractions as they are, never rounded to a count', () => {
     expect(evidenceOf({ p_value: 1e-12, confidence: 0.99999, ratio: 0.808081 })).toEqual([
       { key: 'p_value', label: 'p-value', value: { kind: 'number', text: '1.0e-12' } },

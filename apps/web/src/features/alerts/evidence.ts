@@ -76,8 +76,19 @@ function valueOf(key: string, value: unknown): EvidenceValue {
   return { kind: 'json', text: JSON.stringify(value, null, 2) };
 }
 
+/** A ratio or completeness rule's two sides by the streams they count (its `watched_streams`, a then b), so the
+ * evidence reads "Events on card.requests", not "Events on a"; a side without one stream keeps its letter. */
+function sideLabels(streams: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  (['a', 'b'] as const).forEach((side, i) => {
+    const stream = streams[i];
+    if (streams.length === 2 && stream && stream !== '*') labels[side] = `Events on ${stream}`;
+  });
+  return labels;
+}
+
 /** The details as entries, or [] when there are none; text that is not JSON is one entry of its own. */
-export function evidenceOf(details: unknown): EvidenceEntry[] {
+export function evidenceOf(details: unknown, streams: readonly string[] = []): EvidenceEntry[] {
   let parsed = details;
   if (typeof details === 'string') {
     if (details.trim() === '') return [];
@@ -90,7 +101,8 @@ export function evidenceOf(details: unknown): EvidenceEntry[] {
   if (parsed === null || parsed === undefined) return [];
   if (typeof parsed !== 'object' || Array.isArray(parsed))
     return [{ key: 'details', label: 'Details', value: valueOf('details', parsed) }];
+  const labels = { ...LABELS, ...sideLabels(streams) };
   return Object.entries(parsed)
     .filter(([key, value]) => !SHOWN_ELSEWHERE.has(key) && value !== null && value !== undefined)
-    .map(([key, value]) => ({ key, label: LABELS[key] ?? spelled(key), value: valueOf(key, value) }));
+    .map(([key, value]) => ({ key, label: labels[key] ?? spelled(key), value: valueOf(key, value) }));
 }

@@ -26,17 +26,18 @@ export async function evaluateCompleteness(
   );
   const total = Number(row?.total ?? 0);
   const missing = Number(row?.missing ?? 0);
+  const [onA, onB] = [describeMatch(rule.a), describeMatch(rule.b)];
   const expected =
     rule.max_missing === 0
-      ? `every ${rule.key} on b within ${formatDuration(rule.within)}`
-      : `at most ${rule.max_missing}% of ${rule.key}s missing on b after ${formatDuration(rule.within)}`;
+      ? `every ${rule.key} on ${onB} within ${formatDuration(rule.within)}`
+      : `at most ${rule.max_missing}% of ${rule.key}s missing on ${onB} after ${formatDuration(rule.within)}`;
   return judgeKeyShare({
     part: missing,
     whole: total,
     max: rule.max_missing,
     expected,
-    subject: `${describeMatch(rule.a)} → ${describeMatch(rule.b)}`,
-    none: `no ${rule.key}s on a`,
+    subject: `${onA} → ${onB}`,
+    none: `no ${rule.key}s on ${onA}`,
     summary: (share) =>
       `${missing} of ${total} ${rule.key}s (${share}%) never arrived within ${formatDuration(rule.within)}`,
     details: { keys: total, missing, missing_sample: (row?.sample ?? []).slice(0, rule.sample) },

@@ -25,7 +25,7 @@ export async function evaluateRatio(rule: RuleOf<'ratio'>, { store, window, keep
   const key = rule.group_by;
   if (key === undefined) {
     const [a, b] = await Promise.all([countIn(store, rule.a, window, 'a'), countIn(store, rule.b, window, 'b')]);
-    return judgeRatio(rule, a, b, `${describeMatch(rule.b)} / ${describeMatch(rule.a)}`);
+    return judgeRatio(rule, a, b, { a: describeMatch(rule.a), b: describeMatch(rule.b) });
   }
   // Slices are a's (the base of the ratio); b is counted for the same values.
   const a = await countsBy(store, rule.a, key, [window, recentOf(window)], {
@@ -40,16 +40,16 @@ export async function evaluateRatio(rule: RuleOf<'ratio'>, { store, window, keep
   });
   const bOf = new Map(b.slices.map((s) => [s.group, s.counts[0] ?? 0]));
   return combineSlices({ ...rule, group_by: key }, a, (group, [count = 0]) =>
-    judgeRatio(
-      rule,
-      count,
-      bOf.get(group) ?? 0,
-      `${describeSlice(rule.b, key, group)} / ${describeSlice(rule.a, key, group)}`,
-    ),
+    judgeRatio(rule, count, bOf.get(group) ?? 0, {
+      a: describeSlice(rule.a, key, group),
+      b: describeSlice(rule.b, key, group),
+    }),
   );
 }
 
-function judgeRatio(rule: RuleOf<'ratio'>, a: number, b: number, names: string): Evaluation {
+/** `a` and `b` are the counts; `of` names what each counts, so nothing reads "on a". */
+function judgeRatio(rule: RuleOf<'ratio'>, a: number, b: number, of: { a: string; b: string }): Evaluation {
+  const names = `${of.b} / ${of.a}`;
   const expected =
     rule.lo !== undefined && rule.hi !== undefined
       ? `between ${rule.lo} and ${rule.hi}`
@@ -62,8 +62,8 @@ function judgeRatio(rule: RuleOf<'ratio'>, a: number, b: number, names: string):
       threshold: rule.lo ?? rule.hi ?? 0,
       breached: false,
       expected,
-      summary: `${names}: nothing on a in ${formatDuration(rule.window)}`,
-      skipped: 'no events on a',
+      summary: `${names}: nothing on ${of.a} in ${formatDuration(rule.window)}`,
+      skipped: `no events on ${of.a}`,
       details: { a, b },
     };
   if (a < rule.min_count) {
@@ -72,8 +72,8 @@ function judgeRatio(rule: RuleOf<'ratio'>, a: number, b: number, names: string):
       threshold: rule.lo ?? rule.hi ?? 0,
       breached: false,
       expected,
-      summary: `${names}: only ${a} events on a in ${formatDuration(rule.window)}`,
-      skipped: `${a} events on a, fewer than min_count (${rule.min_count})`,
+      summary: `${names}: only ${a} events on ${of.a} in ${formatDuration(rule.window)}`,
+      skipped: `${a} events on ${of.a}, fewer than min_count (${rule.min_count})`,
       details: { a, b },
     };
   }
