@@ -18,6 +18,7 @@ import { AXIS_STYLE, CHART_MARGIN, THRESHOLD_LINE, TIME_AXIS, TOOLTIP_STYLE } fr
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Time } from '../../components/Time.tsx';
 import { formatTick, formatTime } from '../../lib/format.ts';
+import { niceScale } from '../../lib/nice-scale.ts';
 import { formatValue } from '../alerts/words.ts';
 import { withBreaks } from './breaks.ts';
 import type { Evaluation } from './queries.ts';
@@ -103,16 +104,16 @@ function unjudged(evaluations: Evaluation[]): { from: number; to: number; decisi
   return out;
 }
 
-/** The y range: every value, band edge and threshold drawn, with a little room above and below. */
-function yDomain(rows: Row[]): [number, number] | ['auto', 'auto'] {
+/** The y axis: every value, band edge and threshold drawn, with a little room above and below, on round ticks. */
+function yAxis(rows: Row[]): { domain: [number, number] | ['auto', 'auto']; ticks?: number[] } {
   const ys = rows
     .flatMap((r) => [r.value, r.threshold, ...(r.band ?? [])])
     .filter((v): v is number => v !== null && Number.isFinite(v));
-  if (ys.length === 0) return ['auto', 'auto'];
+  if (ys.length === 0) return { domain: ['auto', 'auto'] };
   const lo = Math.min(...ys);
   const hi = Math.max(...ys);
   const pad = (hi - lo || Math.abs(hi) || 1) * 0.1;
-  return [lo >= 0 && lo - pad < 0 ? 0 : lo - pad, hi + pad];
+  return niceScale(lo >= 0 && lo - pad < 0 ? 0 : lo - pad, hi + pad);
 }
 
 function EvaluationTable({ evaluations, ruleType }: { evaluations: Evaluation[]; ruleType: string }) {
@@ -228,7 +229,7 @@ export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, h
             <ComposedChart data={rows} margin={CHART_MARGIN}>
               <CartesianGrid stroke="var(--grid)" vertical={false} />
               <XAxis {...TIME_AXIS} scale="time" tickFormatter={(v: number) => formatTick(v, last - first)} />
-              <YAxis {...AXIS_STYLE} tickFormatter={fmt} width={56} domain={yDomain(rows)} allowDataOverflow />
+              <YAxis {...AXIS_STYLE} tickFormatter={fmt} width={56} {...yAxis(rows)} allowDataOverflow />
               <Tooltip
                 labelFormatter={(label) => `window ending ${formatTime(Number(label))}`}
                 formatter={(value, name) => [

@@ -1,0 +1,25 @@
+// A value axis people read at a glance: ticks at round steps (1, 2, 2.5 or 5 × a power of ten) and a domain that
+// ends on them, instead of recharts's even fifths of an arbitrary range (0.788, 0.863, 0.938 …).
+
+const STEPS = [1, 2, 2.5, 5, 10];
+
+/** The round step that cuts `span` into at most `count` intervals. */
+export function niceStep(span: number, count: number): number {
+  const raw = span / Math.max(1, count);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = STEPS.find((s) => s * power >= raw - 1e-12 * power) ?? 10;
+  return step * power;
+}
+
+/** A domain widened to round steps around [lo, hi], and the ticks on it. */
+export function niceScale(lo: number, hi: number, count = 4): { domain: [number, number]; ticks: number[] } {
+  const span = hi - lo || Math.abs(hi) || 1;
+  const step = niceStep(span, count);
+  // 12 significant digits drop the float noise of multiplying steps (0.1 * 3 = 0.30000000000000004)
+  const clean = (v: number) => Number(v.toPrecision(12));
+  const from = clean(Math.floor(lo / step) * step);
+  const to = clean(Math.max(Math.ceil(hi / step) * step, from + step));
+  const ticks: number[] = [];
+  for (let i = 0; clean(from + i * step) <= to; i++) ticks.push(clean(from + i * step));
+  return { domain: [from, to], ticks };
+}
