@@ -1,4 +1,5 @@
-// Wall time, process CPU and event-loop utilisation over one measured phase, plus the time of the first record.
+// Wall time, process CPU, event-loop utilisation and peak JS memory over one measured phase, plus the time of the
+// first record.
 import { performance } from 'node:perf_hooks';
 import { startHostCpu } from '../load/host.ts';
 
@@ -19,7 +20,16 @@ export interface PhaseResult {
   eventLoopUtilization: number;
   /** Whole-host CPU in use (every process, the broker and other tenants included), in cores; null off Linux. */
   hostCpuCores: number | null;
+  /** The most JS memory in use at once (V8 heap + Buffers), sampled ten times a second: what fetched records and
+   * pending inserts hold. The process's RSS would also count chDB's caches and what earlier phases left. */
+  peakJsMiB?: number;
 }
+
+const MEMORY_SAMPLE_MS = 100;
+const jsBytes = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+};
 
 export interface Meter {
   /** `at` (performance.now() time) when the record was seen earlier than this call. */
@@ -33,11 +43,16 @@ export function startMeter(): Meter {
   const elu = performance.eventLoopUtilization();
   const host = startHostCpu();
   let first: number | undefined;
+  let peak = jsBytes();
+  const sampler = setInterval(() => (peak = Math.max(peak, jsBytes())), MEMORY_SAMPLE_MS);
+  sampler.unref();
   return {
     firstRecord(at = performance.now()) {
       first ??= Math.max(started, at);
     },
     finish(records, complete) {
+      clearInterval(sampler);
+      peak = Math.max(peak, jsBytes());
       const ended = performance.now();
       const ms = ended - started;
       const used = process.cpuUsage(cpu);
@@ -54,6 +69,7 @@ export function startMeter(): Meter {
         cpuCores: (used.user + used.system) / 1000 / ms,
         eventLoopUtilization: performance.eventLoopUtilization(elu).utilization,
         hostCpuCores: hostBusy === undefined ? null : hostBusy / 1000 / ms,
+        peakJsMiB: peak / 2 ** 20,
       };
     },
   };

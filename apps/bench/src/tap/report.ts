@@ -124,8 +124,8 @@ export function renderMarkdown(runs: TapRun[]): string {
       '',
     );
     lines.push(
-      '| phase | msg/s | wall s | first record s | steady msg/s | process CPU (cores) | host CPU (cores) | main thread busy | main-thread µs/msg | process CPU µs/msg |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| phase | msg/s | wall s | first record s | steady msg/s | process CPU (cores) | host CPU (cores) | main thread busy | main-thread µs/msg | process CPU µs/msg | peak JS MiB |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     const phases = [
       ['baseline', r.baseline, r.baselineRuns],
@@ -138,7 +138,7 @@ export function renderMarkdown(runs: TapRun[]): string {
       const spread = runsOf ?? [];
       if (p)
         lines.push(
-          `| ${name}${spread.length > 1 ? ` (median of ${spread.map(int).join(' / ')})` : ''}${p.complete ? '' : ' (**incomplete**)'} | ${int(p.msgPerSec)} | ${fixed(p.ms / 1000)} | ${fixed(p.firstRecordMs / 1000)} | ${int(p.steadyMsgPerSec)} | ${fixed(p.cpuCores)} | ${fixed(p.hostCpuCores)} | ${fixed(p.eventLoopUtilization * 100, 0)} % | ${fixed(mainUs(p), 1)} | ${fixed(cpuUs(p), 1)} |`,
+          `| ${name}${spread.length > 1 ? ` (median of ${spread.map(int).join(' / ')})` : ''}${p.complete ? '' : ' (**incomplete**)'} | ${int(p.msgPerSec)} | ${fixed(p.ms / 1000)} | ${fixed(p.firstRecordMs / 1000)} | ${int(p.steadyMsgPerSec)} | ${fixed(p.cpuCores)} | ${fixed(p.hostCpuCores)} | ${fixed(p.eventLoopUtilization * 100, 0)} % | ${fixed(mainUs(p), 1)} | ${fixed(cpuUs(p), 1)} | ${p.peakJsMiB === undefined ? '–' : int(p.peakJsMiB)} |`,
         );
     }
     if (r.pairedRatios?.length)
