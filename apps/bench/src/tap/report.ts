@@ -101,6 +101,8 @@ export function renderMarkdown(runs: TapRun[]): string {
     '',
     `Audit levels (issue 18): \`rows\` is the collector below; \`keys\` and \`counts\` are the same tap with the topic audited at that level. Targets: rows ≥ ${LEVEL_TARGETS.rows}, keys ≥ ${LEVEL_TARGETS.keys}, counts ≥ ${LEVEL_TARGETS.counts} of the baseline.`,
     '',
+    'Peak JS MiB: the most V8 heap and Buffer memory in use at once during the phase, sampled ten times a second (garbage not yet collected included): what fetched records and pending inserts hold while catching up a backlog.',
+    '',
     '| partitions | messages | size (B) | produce msg/s | baseline msg/s | collector msg/s | ratio | steady ratio | keys ratio | counts ratio | stored = n | date |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---|',
     ...runs.map(
