@@ -166,7 +166,7 @@ export function FlowGraph({ view, selected, onSelect, onFold, viewKey }: FlowGra
   }, []);
   const graph = useMemo(() => toGraph(view, selected, onFold), [view, selected, onFold]);
 
-  // fitted once per view: refreshes and selections must not move the camera
+  // placed once per view: refreshes and selections must not move the camera
   const fit = useMemo(
     () => (size ? firstView(graph.placed, view.edges, selected, size) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -182,8 +182,7 @@ export function FlowGraph({ view, selected, onSelect, onFold, viewKey }: FlowGra
           edges={graph.edges}
           nodeTypes={nodeTypes}
           colorMode={theme}
-          fitView
-          fitViewOptions={fit}
+          defaultViewport={fit.viewport}
           minZoom={0.05}
           nodesDraggable={false}
           nodesConnectable={false}

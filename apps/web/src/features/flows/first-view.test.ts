@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstView } from './first-view.ts';
+import { firstView, placeOnAxis, viewportFor } from './first-view.ts';
 import type { ViewNode } from './group.ts';
 import { NODE_WIDTH, READABLE_ZOOM, type Placed } from './layout.ts';
 import { testEdge as edge } from './test-graph.ts';
@@ -13,14 +13,32 @@ const placed: Placed[] = ids.map((id, i) => ({
 }));
 const edges = ids.slice(1).map((id, i) => edge(ids[i] ?? '', id));
 const chosen = (size: { width: number; height: number }, selected: string | null = null) =>
-  firstView(placed, edges, selected, size).nodes?.map((n) => n.id);
+  firstView(placed, edges, selected, size).nodes;
 
 describe('the flow map’s first view', () => {
-  it('shows everything when it fits legibly', () => {
-    expect(firstView(placed, edges, null, { width: 2400, height: 600 })).toEqual({
-      maxZoom: 1.1,
-      minZoom: READABLE_ZOOM,
-    });
+  it('shows everything when it fits legibly, every node inside the canvas', () => {
+    const size = { width: 2400, height: 600 };
+    const { nodes, viewport } = firstView(placed, edges, null, size);
+    expect(nodes).toEqual(ids);
+    expect(viewport.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
+    for (const p of placed) {
+      expect(p.x * viewport.zoom + viewport.x).toBeGreaterThanOrEqual(0);
+      expect((p.x + NODE_WIDTH) * viewport.zoom + viewport.x).toBeLessThanOrEqual(size.width);
+    }
+  });
+
+  it("opens the demo's card chain whole at 1280 px (its labels at 11.3 px), not five nodes and a cut consumer", () => {
+    // producer → cards / card.requests → fraud queue → fraud-service, as dagre lays it out; the canvas at 1280 px
+    const chain: Placed[] = [
+      ['card-service', 0, 80],
+      ['cards', 340, 0],
+      ['card.requests', 340, 150],
+      ['fraud.card-authorizations', 630, 0],
+      ['fraud-service', 930, 0],
+    ].map(([id, x, y]) => ({ node: { id, alert_state: 'ok' } as ViewNode, x: Number(x), y: Number(y) }));
+    const view = firstView(chain, [], null, { width: 1048, height: 550 });
+    expect(view.nodes).toHaveLength(5);
+    expect(view.viewport.zoom * 13).toBeGreaterThanOrEqual(11);
   });
 
   it('else shows the alert with as many of its neighbours, nearest first, as fit legibly', () => {
@@ -45,10 +63,44 @@ describe('the flow map’s first view', () => {
       { width: 1000, height: 500 },
     );
     // The queues beside the exchange first; 500 px at the readable zoom holds four (3 × 110 + 76 + 120 px tall)
-    expect(view.nodes?.map((n) => n.id)).toEqual(['cards', 'q3', 'q4', 'q2', 'q5']);
+    expect(view.nodes).toEqual(['cards', 'q3', 'q4', 'q2', 'q5']);
   });
 
   it('keeps the alert alone when not even its neighbours fit', () => {
     expect(chosen({ width: NODE_WIDTH + 200, height: 600 })).toEqual(['consumer']);
+  });
+});
+
+describe('placing the camera', () => {
+  it('slides the window to show a neighbour whole rather than leave two cut at the edges', () => {
+    // keep [400, 596] in a window of 1000; centred (at -2) it would cut both [-150, 46] and [900, 1096]
+    expect(
+      placeOnAxis(
+        [400, 596],
+        [
+          [-150, 46],
+          [900, 1096],
+        ],
+        1000,
+        40,
+      ),
+    ).toBe(96);
+    // nothing to slide for: centred
+    expect(placeOnAxis([400, 596], [], 1000, 40)).toBe(-2);
+    // what must be kept does not fit: centred on it
+    expect(placeOnAxis([0, 2000], [[2100, 2296]], 1000, 40)).toBe(500);
+  });
+
+  it('places React Flow’s viewport so that no node of the row is cut at the canvas edge', () => {
+    const node = (id: string, x: number): Placed => ({ node: { id, alert_state: 'ok' } as ViewNode, x, y: 0 });
+    const all = [node('left', -150), node('focus', 400), node('right', 900)];
+    const focus = all.filter((p) => p.node.id === 'focus');
+    const viewport = viewportFor(focus, all, 1, { width: 1000, height: 400 });
+    expect(viewport.x).toBe(-96);
+    // each node wholly on the canvas or wholly off it
+    for (const p of all) {
+      const [a, b] = [p.x + viewport.x, p.x + NODE_WIDTH + viewport.x];
+      expect(b <= 0 || a >= 1000 || (a >= 0 && b <= 1000)).toBe(true);
+    }
   });
 });

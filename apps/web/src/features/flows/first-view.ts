@@ -1,38 +1,111 @@
 // The flow map's first view: the whole graph when it fits at a legible zoom; else what the page is about (the
 // selected node, or the nodes with alerts, or the first one) with as many of the nodes it exchanges messages with,
 // nearest first, as fit legibly, so a failing chain opens with its producers and consumers in sight rather than with its
-// alert alone in the middle of the canvas and the rest of the chain off its edge.
+// alert alone in the middle of the canvas and the rest of the chain off its edge. The camera is placed here, not by
+// React Flow's fitView, which centres the chosen nodes and leaves whatever lies half in the canvas cut at its edge:
+// the view slides, within what keeps the chosen nodes in it, to where the fewest other nodes are cut.
 import { NODE_HEIGHT, NODE_WIDTH, READABLE_ZOOM, type Placed } from './layout.ts';
 
-export interface FirstView {
-  maxZoom: number;
-  minZoom: number;
-  /** Nodes to fit; all of them when absent. */
-  nodes?: { id: string }[];
+type Size = { width: number; height: number };
+
+export interface Viewport {
+  x: number;
+  y: number;
+  zoom: number;
 }
 
+export interface FirstView {
+  /** The nodes the view was chosen to show (every node when the whole graph fits). */
+  nodes: string[];
+  /** React Flow's viewport: a node at (px, py) is drawn at (px · zoom + x, py · zoom + y). */
+  viewport: Viewport;
+}
+
+/** Canvas kept free around the chosen nodes, in screen pixels. */
+const MARGIN = { x: 40, y: 60 };
+const MAX_ZOOM = 1.1;
+
 /** The zoom at which these nodes, with a margin, fill a canvas of `size`. */
-function zoomToFit(placed: Placed[], size: { width: number; height: number }): number {
+function zoomToFit(placed: Placed[], size: Size): number {
   const xs = placed.map((p) => p.x);
   const ys = placed.map((p) => p.y);
-  const width = Math.max(...xs) - Math.min(...xs) + NODE_WIDTH + 80;
-  const height = Math.max(...ys) - Math.min(...ys) + NODE_HEIGHT + 120;
+  const width = Math.max(...xs) - Math.min(...xs) + NODE_WIDTH + 2 * MARGIN.x;
+  const height = Math.max(...ys) - Math.min(...ys) + NODE_HEIGHT + 2 * MARGIN.y;
   return Math.min(size.width / width, size.height / height);
 }
 
-export function firstView(
+type Span = [number, number];
+
+/**
+ * Where a window of length `span` starts on one axis so that it holds `keep` (with `margin` inside each end) and
+ * cuts as few of `others` as it can, a cut being one that is partly in and partly out; then shows as many of them
+ * whole as it can; then stays nearest the centre of `keep`. When `keep` does not fit, it is centred.
+ */
+export function placeOnAxis(keep: Span, others: Span[], span: number, margin: number): number {
+  const centre = (keep[0] + keep[1]) / 2 - span / 2;
+  const lo = keep[1] + margin - span;
+  const hi = keep[0] - margin;
+  if (lo > hi) return centre;
+  const clamp = (v: number) => Math.min(hi, Math.max(lo, v));
+  // The starts where some node's side meets an edge of the window: between two of them nothing changes.
+  const candidates = [centre, lo, hi, ...others.flatMap(([a, b]) => [a, b - span, b, a - span])].map(clamp);
+  const score = (v: number) => {
+    let cut = 0;
+    let whole = 0;
+    for (const [a, b] of others) {
+      if (b <= v || a >= v + span) continue;
+      if (a >= v && b <= v + span) whole++;
+      else cut++;
+    }
+    return { cut, whole, off: Math.abs(v - centre) };
+  };
+  let best = clamp(centre);
+  let bestScore = score(best);
+  for (const v of candidates) {
+    const s = score(v);
+    const better =
+      s.cut < bestScore.cut ||
+      (s.cut === bestScore.cut &&
+        (s.whole > bestScore.whole || (s.whole === bestScore.whole && s.off < bestScore.off)));
+    if (better) [best, bestScore] = [v, s];
+  }
+  return best;
+}
+
+const xSpan = (p: Placed): Span => [p.x, p.x + NODE_WIDTH];
+const ySpan = (p: Placed): Span => [p.y, p.y + NODE_HEIGHT];
+const bounds = (spans: Span[]): Span => [Math.min(...spans.map((s) => s[0])), Math.max(...spans.map((s) => s[1]))];
+const overlaps = (s: Span, w: Span) => s[1] > w[0] && s[0] < w[1];
+
+/** The camera on `chosen` at `zoom`, slid (rows first, then columns among the nodes in those rows) so that as few
+ * of the other nodes as possible sit half outside the canvas. */
+export function viewportFor(chosen: Placed[], placed: Placed[], zoom: number, size: Size): Viewport {
+  const ids = new Set(chosen.map((p) => p.node.id));
+  const others = placed.filter((p) => !ids.has(p.node.id));
+  const [width, height] = [size.width / zoom, size.height / zoom];
+  const top = placeOnAxis(bounds(chosen.map(ySpan)), others.map(ySpan), height, MARGIN.y / zoom);
+  const rows: Span = [top, top + height];
+  const inRows = others.filter((p) => overlaps(ySpan(p), rows)).map(xSpan);
+  const left = placeOnAxis(bounds(chosen.map(xSpan)), inRows, width, MARGIN.x / zoom);
+  return { x: -left * zoom, y: -top * zoom, zoom };
+}
+
+/** The selected node, or the nodes with alerts, or the first one, grown one neighbour at a time while the whole
+ * still fits at the readable zoom, always the neighbour nearest the focus on the canvas: when a whole ring is too
+ * tall (an exchange bound to many queues), the ones beside the focus are shown. */
+function chooseNodes(
   placed: Placed[],
   edges: { source: string; target: string }[],
   selected: string | null,
-  size: { width: number; height: number },
-): FirstView {
-  if (placed.length === 0 || zoomToFit(placed, size) >= READABLE_ZOOM) return { maxZoom: 1.1, minZoom: READABLE_ZOOM };
+  size: Size,
+): Placed[] {
   const alerting = placed.filter((p) => p.node.alert_state !== 'ok');
   const focus = selected
     ? placed.filter((p) => p.node.id === selected)
     : alerting.length > 0
       ? alerting
       : placed.slice(0, 1);
+  if (focus.length === 0) return placed.slice(0, 1);
   const neighbours = new Map<string, string[]>();
   const link = (from: string, to: string) => {
     const list = neighbours.get(from);
@@ -43,8 +116,6 @@ export function firstView(
     link(source, target);
     link(target, source);
   }
-  // One node at a time while they still fit, always the neighbour of a chosen node nearest the focus on the canvas:
-  // when a whole ring is too tall (an exchange bound to many queues), the ones beside the focus are shown.
   const byId = new Map(placed.map((p) => [p.node.id, p]));
   const cx = focus.reduce((n, p) => n + p.x, 0) / focus.length;
   const cy = focus.reduce((n, p) => n + p.y, 0) / focus.length;
@@ -60,5 +131,19 @@ export function firstView(
     chosen.push(next);
     taken.add(next.node.id);
   }
-  return { maxZoom: 1, minZoom: READABLE_ZOOM, nodes: chosen.map((p) => ({ id: p.node.id })) };
+  return chosen;
+}
+
+export function firstView(
+  placed: Placed[],
+  edges: { source: string; target: string }[],
+  selected: string | null,
+  size: Size,
+): FirstView {
+  if (placed.length === 0) return { nodes: [], viewport: { x: 0, y: 0, zoom: 1 } };
+  const whole = zoomToFit(placed, size);
+  const chosen = whole >= READABLE_ZOOM ? placed : chooseNodes(placed, edges, selected, size);
+  // never below the readable zoom, even when a single chosen node is wider than the canvas
+  const zoom = Math.max(READABLE_ZOOM, Math.min(chosen === placed ? MAX_ZOOM : 1, zoomToFit(chosen, size)));
+  return { nodes: chosen.map((p) => p.node.id), viewport: viewportFor(chosen, placed, zoom, size) };
 }

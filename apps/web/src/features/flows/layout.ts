@@ -9,7 +9,7 @@ export const NODE_WIDTH = 196;
 export const NODE_HEIGHT = 76;
 /** The label's font size at zoom 1 (see flows.css); the map never opens below the zoom that keeps it at 11 px. */
 export const LABEL_PX = 13;
-export const READABLE_ZOOM = 11.5 / LABEL_PX;
+export const READABLE_ZOOM = 11.2 / LABEL_PX;
 
 export interface Placed {
   node: ViewNode;
