@@ -76,8 +76,17 @@ async function read(store: Store, p: Record<string, unknown>, rollup: boolean): 
         ? `SELECT broker, stream, source, sum(count) AS n, toUnixTimestamp64Milli(toDateTime64(min(minute), 3)) AS first_ms FROM ${store.db}.events_per_minute
            WHERE kind = 'publish' AND minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND minute < fromUnixTimestamp64Milli({to:Int64})
            GROUP BY broker, stream, source`
-        : `SELECT broker, stream, source, count() AS n, toUnixTimestamp64Milli(min(event_at)) AS first_ms FROM ${store.db}.events
-           WHERE kind = 'publish' AND ${RANGE} GROUP BY broker, stream, source`,
+        : // Topics audited at `counts` keep no rows: their publishes are in event_counts, by event minute.
+          `SELECT broker, stream, source, sum(n) AS n, min(first_ms) AS first_ms FROM (
+             SELECT broker, stream, source, count() AS n, toUnixTimestamp64Milli(min(event_at)) AS first_ms FROM ${store.db}.events
+             WHERE kind = 'publish' AND ${RANGE} GROUP BY broker, stream, source
+             UNION ALL
+             SELECT broker, stream, source, sum(count) AS n, toUnixTimestamp64Milli(toDateTime64(min(minute), 3)) AS first_ms
+             FROM ${store.db}.event_counts
+             WHERE kind = 'publish' AND minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64}))
+               AND minute < fromUnixTimestamp64Milli({to:Int64})
+             GROUP BY broker, stream, source)
+           GROUP BY broker, stream, source`,
       p,
     ),
     queryRows<Routed>(
@@ -165,11 +174,9 @@ export async function flows(
       if (measure === 'count') return Number(n);
       return Number(n) / (Math.max(MIN_RATE_SPAN_MS, window.to - Math.max(window.from, Number(first_ms))) / 1000);
     };
-    const addTo = (x: FlowNode | FlowEdge, v: number, first: number) => {
-      if (measure === 'count') {
-        x.count += v;
-        seen(x.id, first);
-      } else x.msg_per_sec = (x.msg_per_sec ?? 0) + v;
+    const addTo = (x: FlowNode | FlowEdge, v: number) => {
+      if (measure === 'count') x.count += v;
+      else x.msg_per_sec = (x.msg_per_sec ?? 0) + v;
     };
     const hop = (from: FlowNode, to: FlowNode, v: number, first: number, state: AlertState, into: FlowNode | null) => {
       const id = `${from.id}->${to.id}`;
@@ -181,10 +188,12 @@ export async function flows(
         count: 0,
         alert_state: state,
       };
-      addTo(e, v, first);
+      addTo(e, v);
       e.alert_state = worst(e.alert_state, state);
       edges.set(id, e);
-      if (into) addTo(into, v, first);
+      if (into) addTo(into, v);
+      // both ends too: a queue that only delivers (draining a backlog) is not new
+      if (measure === 'count') for (const x of [e, from, to]) seen(x.id, first);
     };
     for (const row of r.published) {
       const state = inputs.streamState(row.broker, row.stream);

@@ -670,6 +670,26 @@ describe('flows', () => {
     expect(capped.omitted.edges).toBe(all.edges.length - capped.edges.length);
     await viewerGetFails('/api/v1/flows?range=1h&limit=0', 400, 'query.limit');
   });
+  it('draws a topic audited at counts (no rows, only exact counts per minute) with its count and its rate', async () => {
+    const at = NOW - 2 * 60_000;
+    const minute = at - (at % 60_000);
+    await f.store.insertCounts(
+      [
+        {
+          ...{ minute, broker: 'kafka', cluster: 'local', stream: 'flows.counted-topic' },
+          ...{ kind: 'publish', queue: '', event_type: 'E', source: 'counted-svc', partition: 0, offset: 41 },
+          ...{ count: 42, bytes: 0, last_seen: at, last_broker_ts: at, last_size: 0, last_key_hash: 0 },
+        },
+      ],
+      'flows-counted-topic',
+      5,
+    );
+    const body = await viewerGet('/api/v1/flows?range=1h', flowsResponse);
+    const edge = body.edges.find((e) => e.id === 'service:counted-svc->kafka:topic:flows.counted-topic');
+    expect(edge?.count).toBe(42);
+    expect(edge?.msg_per_sec).toBeGreaterThan(0);
+  });
+
   it('has no msg/s (null) for a path newer than the last complete minute, and 0 for one that stopped', async () => {
     const MINUTE = 60_000;
     const first = row(0).broker_ts;
