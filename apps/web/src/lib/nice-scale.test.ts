@@ -14,6 +14,12 @@ describe('niceScale', () => {
     expect(niceScale(0, 0.3).ticks).toEqual([0, 0.1, 0.2, 0.3]);
   });
 
+  it('adds no step for the float noise of a bound already on one, and keeps counts on whole numbers', () => {
+    expect(niceScale(0.3, 0.7).domain).toEqual([0.3, 0.7]);
+    expect(niceScale(0.95, 1.05).domain).toEqual([0.95, 1.05]);
+    expect(niceScale(0, 2, 4, 1).ticks).toEqual([0, 1, 2]);
+  });
+
   it('steps by 1, 2, 2.5 or 5 times a power of ten', () => {
     expect(niceStep(1000, 4)).toBe(250);
     expect(niceStep(0.28, 4)).toBe(0.1);

@@ -11,14 +11,21 @@ export function niceStep(span: number, count: number): number {
   return step * power;
 }
 
-/** A domain widened to round steps around [lo, hi], and the ticks on it. */
-export function niceScale(lo: number, hi: number, count = 4): { domain: [number, number]; ticks: number[] } {
+/** A domain widened to round steps around [lo, hi], and the ticks on it; `minStep` 1 keeps counts and seconds
+ * on whole numbers. */
+export function niceScale(
+  lo: number,
+  hi: number,
+  count = 4,
+  minStep = 0,
+): { domain: [number, number]; ticks: number[] } {
   const span = hi - lo || Math.abs(hi) || 1;
-  const step = niceStep(span, count);
-  // 12 significant digits drop the float noise of multiplying steps (0.1 * 3 = 0.30000000000000004)
+  const step = Math.max(minStep, niceStep(span, count));
+  // 12 significant digits drop the float noise of multiplying steps (0.1 * 3 = 0.30000000000000004); the same
+  // noise in lo / step (0.3 / 0.1 = 2.9999999999999996) must not add a step below or above
   const clean = (v: number) => Number(v.toPrecision(12));
-  const from = clean(Math.floor(lo / step) * step);
-  const to = clean(Math.max(Math.ceil(hi / step) * step, from + step));
+  const from = clean(Math.floor(clean(lo / step)) * step);
+  const to = clean(Math.max(Math.ceil(clean(hi / step)) * step, from + step));
   const ticks: number[] = [];
   for (let i = 0; clean(from + i * step) <= to; i++) ticks.push(clean(from + i * step));
   return { domain: [from, to], ticks };

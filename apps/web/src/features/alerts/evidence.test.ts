@@ -33,10 +33,12 @@ describe('evidenceOf', () => {
     ]);
   });
 
-  it("names a ratio's sides by the streams the rule counts, keeping the letter where a side has no one stream", () => {
+  it("names a ratio's sides by the streams the rule counts, keeping the letters where they do not tell them apart", () => {
     const labels = (streams: string[]) => evidenceOf({ a: 202, b: 167 }, streams).map((e) => e.label);
     expect(labels(['card.requests', 'cards'])).toEqual(['Events on card.requests', 'Events on cards']);
-    expect(labels(['*', 'cards'])).toEqual(['Events on a', 'Events on cards']);
+    expect(labels(['*', 'cards'])).toEqual(['Events on a', 'Events on b']);
+    // two event types on one stream: the stream names no side
+    expect(labels(['orders', 'orders'])).toEqual(['Events on a', 'Events on b']);
     expect(labels([])).toEqual(['Events on a', 'Events on b']);
   });
 

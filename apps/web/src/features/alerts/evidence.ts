@@ -77,14 +77,12 @@ function valueOf(key: string, value: unknown): EvidenceValue {
 }
 
 /** A ratio or completeness rule's two sides by the streams they count (its `watched_streams`, a then b), so the
- * evidence reads "Events on card.requests", not "Events on a"; a side without one stream keeps its letter. */
+ * evidence reads "Events on card.requests", not "Events on a"; sides that are not two different single streams (a
+ * ratio of two event types on one stream, a side on every stream) keep their letters. */
 function sideLabels(streams: readonly string[]): Record<string, string> {
-  const labels: Record<string, string> = {};
-  (['a', 'b'] as const).forEach((side, i) => {
-    const stream = streams[i];
-    if (streams.length === 2 && stream && stream !== '*') labels[side] = `Events on ${stream}`;
-  });
-  return labels;
+  const [a, b] = streams;
+  if (streams.length !== 2 || !a || !b || a === b || a === '*' || b === '*') return {};
+  return { a: `Events on ${a}`, b: `Events on ${b}` };
 }
 
 /** The details as entries, or [] when there are none; text that is not JSON is one entry of its own. */

@@ -77,16 +77,18 @@ const ySpan = (p: Placed): Span => [p.y, p.y + NODE_HEIGHT];
 const bounds = (spans: Span[]): Span => [Math.min(...spans.map((s) => s[0])), Math.max(...spans.map((s) => s[1]))];
 const overlaps = (s: Span, w: Span) => s[1] > w[0] && s[0] < w[1];
 
-/** The camera on `chosen` at `zoom`, slid (rows first, then columns among the nodes in those rows) so that as few
- * of the other nodes as possible sit half outside the canvas. */
+/** The camera on `chosen` at `zoom`, slid (rows first, among the nodes any such window could show, then columns
+ * among the nodes in those rows) so that as few of the other nodes as possible sit half outside the canvas. */
 export function viewportFor(chosen: Placed[], placed: Placed[], zoom: number, size: Size): Viewport {
   const ids = new Set(chosen.map((p) => p.node.id));
   const others = placed.filter((p) => !ids.has(p.node.id));
   const [width, height] = [size.width / zoom, size.height / zoom];
-  const top = placeOnAxis(bounds(chosen.map(ySpan)), others.map(ySpan), height, MARGIN.y / zoom);
+  const keepX = bounds(chosen.map(xSpan));
+  const reachable = others.filter((p) => overlaps(xSpan(p), [keepX[1] - width, keepX[0] + width]));
+  const top = placeOnAxis(bounds(chosen.map(ySpan)), reachable.map(ySpan), height, MARGIN.y / zoom);
   const rows: Span = [top, top + height];
   const inRows = others.filter((p) => overlaps(ySpan(p), rows)).map(xSpan);
-  const left = placeOnAxis(bounds(chosen.map(xSpan)), inRows, width, MARGIN.x / zoom);
+  const left = placeOnAxis(keepX, inRows, width, MARGIN.x / zoom);
   return { x: -left * zoom, y: -top * zoom, zoom };
 }
 

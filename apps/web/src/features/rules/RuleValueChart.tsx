@@ -104,8 +104,11 @@ function unjudged(evaluations: Evaluation[]): { from: number; to: number; decisi
   return out;
 }
 
+/** Rule types whose values are counts or whole seconds: their ticks stay on whole numbers. */
+const WHOLE_VALUES = new Set(['volume', 'baseline', 'freshness']);
+
 /** The y axis: every value, band edge and threshold drawn, with a little room above and below, on round ticks. */
-function yAxis(rows: Row[]): { domain: [number, number] | ['auto', 'auto']; ticks?: number[] } {
+function yAxis(rows: Row[], ruleType: string): { domain: [number, number] | ['auto', 'auto']; ticks?: number[] } {
   const ys = rows
     .flatMap((r) => [r.value, r.threshold, ...(r.band ?? [])])
     .filter((v): v is number => v !== null && Number.isFinite(v));
@@ -113,7 +116,7 @@ function yAxis(rows: Row[]): { domain: [number, number] | ['auto', 'auto']; tick
   const lo = Math.min(...ys);
   const hi = Math.max(...ys);
   const pad = (hi - lo || Math.abs(hi) || 1) * 0.1;
-  return niceScale(lo >= 0 && lo - pad < 0 ? 0 : lo - pad, hi + pad);
+  return niceScale(lo >= 0 && lo - pad < 0 ? 0 : lo - pad, hi + pad, 4, WHOLE_VALUES.has(ruleType) ? 1 : 0);
 }
 
 function EvaluationTable({ evaluations, ruleType }: { evaluations: Evaluation[]; ruleType: string }) {
@@ -229,7 +232,7 @@ export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, h
             <ComposedChart data={rows} margin={CHART_MARGIN}>
               <CartesianGrid stroke="var(--grid)" vertical={false} />
               <XAxis {...TIME_AXIS} scale="time" tickFormatter={(v: number) => formatTick(v, last - first)} />
-              <YAxis {...AXIS_STYLE} tickFormatter={fmt} width={56} {...yAxis(rows)} allowDataOverflow />
+              <YAxis {...AXIS_STYLE} tickFormatter={fmt} width={56} {...yAxis(rows, ruleType)} allowDataOverflow />
               <Tooltip
                 labelFormatter={(label) => `window ending ${formatTime(Number(label))}`}
                 formatter={(value, name) => [
