@@ -87,6 +87,11 @@ const MAX_SETTLE_MS = 60_000;
 const SAVE_EVERY_MS = 30_000;
 /** A node whose boot time moved more than this has restarted (uptime is read a few ms after the clock). */
 const BOOT_SLACK_MS = 30_000;
+/** How long counters must stay below the base before they count as started over. The management database is
+ * eventually consistent: when a channel closes, its share of a queue's ack and deliver_get can vanish from the
+ * totals for a reading or two before it is folded back in (seen in CI: a tap restart read a lower ack, the loss
+ * while it was stopped was rebased away and never reported). */
+const WENT_BACK_MS = 30_000;
 
 /** Trace messages missing between two readings; undefined when a counter went back (a restart reset it). With
  * `publishesOnly` (rabbitmq.trace: publish) the tap queue is bound to publishes alone, so only they are expected. */
@@ -148,6 +153,8 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
   let savedAt = 0;
   let saveRefused = false;
   let readFailed = false;
+  // Since when the counters read lower than the base, while they do.
+  let wentBackSince: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -276,9 +283,18 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
     if (!base) return rebase(reading, quiet);
     const missing = missingBetween(base, reading, o.publishesOnly);
     if (missing === undefined) {
+      wentBackSince ??= reading.at;
+      if (reading.at - wentBackSince < WENT_BACK_MS) {
+        log.debug('RabbitMQ counters read lower than before; waiting to see whether they started over', {
+          since_ms: reading.at - wentBackSince,
+        });
+        return;
+      }
+      wentBackSince = undefined;
       log.info('RabbitMQ counters went back (a broker or tap queue restart); counting loss from the new ones');
       return rebase(reading, quiet);
     }
+    wentBackSince = undefined;
     if (tracingOff || full) return;
     if (quiet) {
       if (causes.size > 0 || baseExact)

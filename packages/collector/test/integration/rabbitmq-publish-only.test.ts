@@ -137,6 +137,7 @@ describe('RabbitMQ publish-only tracing', () => {
         );
         return Number(row?.n ?? 0);
       };
+      // A timeout says what the management database reported for the queue, and what the counter made of it.
       const counted = (counter: DeliveryCounter, queue: string, n: number) =>
         waitUntil(
           async () => {
@@ -146,7 +147,22 @@ describe('RabbitMQ publish-only tracing', () => {
           (d) => d >= n,
           STATS_WAIT_MS,
           `${n} deliveries of ${queue} counted`,
-        );
+        ).catch(async (err: Error) => {
+          const reported = await management.queueDeliveries(vhost).then(
+            (qs) => qs.find((q) => q.name === queue),
+            (e: Error) => e.message,
+          );
+          const booted = await management.nodesBootedAt().catch((e: Error) => e.message);
+          const rows = await queryRows(
+            store,
+            `SELECT queue, offset, count, toUnixTimestamp64Milli(last_broker_ts) AS booted, last_seen FROM ${store.db}.event_counts
+             WHERE kind = 'deliver' AND queue = {q:String} ORDER BY last_seen`,
+            { q: queue },
+          );
+          throw new Error(
+            `${err.message}\nmanagement reports ${JSON.stringify(reported)}, nodes booted ${JSON.stringify(booted)}\nstored readings ${JSON.stringify(rows)}`,
+          );
+        });
 
       // Delivered before the counter first looked: its baseline, not counted.
       await publish(30, 'card.mc');
