@@ -52,6 +52,10 @@ interface Reading {
 const STATISTICS_DELAY_MS = 5_000;
 /** A node whose boot time moved more than this has restarted (uptime is read a few ms after the clock). */
 const BOOT_SLACK_MS = 30_000;
+/** How long a lower deliver_get on the same boot must last before it counts as a reset. The management database is
+ * eventually consistent: a closed channel's share of a queue's deliver_get can vanish from it for a reading or two,
+ * and taking that dip for a reset would count the whole counter again once it comes back. */
+const WENT_BACK_MS = 30_000;
 /** A reading older than this is not resumed from: the queue is counted from its current value. */
 const RESUME_WITHIN_DAYS = 30;
 
@@ -80,6 +84,20 @@ export function deliveriesBetween(
   return { count: to.value - from.value, reset: false };
 }
 
+/** Whether to wait before believing a reading below the last one on the same boot, and since when it is lower:
+ * a queue deleted and declared again stays lower, a dip in the management database does not. */
+export function lowerThanBefore(
+  from: Reading | undefined,
+  to: Reading,
+  lowerSince: number | undefined,
+  at: number,
+): { wait: boolean; since: number | undefined } {
+  const lower = from !== undefined && to.value < from.value && Math.abs(to.bootedAt - from.bootedAt) <= BOOT_SLACK_MS;
+  if (!lower) return { wait: false, since: undefined };
+  const since = lowerSince ?? at;
+  return { wait: at - since < WENT_BACK_MS, since };
+}
+
 export function createDeliveryCounter({
   config,
   store,
@@ -92,6 +110,8 @@ export function createDeliveryCounter({
   let readings: Map<string, Reading> | undefined;
   // Vhosts read at least once by this process: a queue without a reading that appears in one of them is new.
   const watched = new Set<string>();
+  // Queue → since when its deliver_get reads lower than its last reading on the same boot.
+  const lowerSince = new Map<string, number>();
   let countedUpTo: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -131,6 +151,13 @@ export function createDeliveryCounter({
       const k = key(vhost, q.name);
       const reading = { value: q.deliverGet, bootedAt: bootedAt[q.node] ?? 0 };
       const before = last.get(k);
+      const lower = lowerThanBefore(before, reading, lowerSince.get(k), at);
+      if (lower.since === undefined) lowerSince.delete(k);
+      else lowerSince.set(k, lower.since);
+      if (lower.wait && before) {
+        next.set(k, before); // kept, not counted: the next round reads it again
+        continue;
+      }
       const { count, reset } = deliveriesBetween(before, reading, watched.has(vhost));
       if (reset)
         log.warn(
