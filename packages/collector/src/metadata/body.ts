@@ -12,6 +12,10 @@ export interface BodyInfo {
   text: Uint8Array | undefined;
   rootKeys: ReadonlySet<string> | undefined;
   parsed?: { json: unknown };
+  /** Which configured keys an unscanned body spells (see mayHoldKey), found by the first lookup that needs it, when
+   * this many keys were known. */
+  keysFound?: number;
+  keysLookedFor?: number;
 }
 
 // Returned for every body that is not parsed: shared, never mutated.
@@ -31,7 +35,8 @@ function claimsJson(contentType: string | undefined): boolean | undefined {
 }
 
 /** `shape: false` skips the schema scan (streams audited at keys or counts keep no schema): the body is then parsed
- * only if a field must be read from it, and a body that is not valid JSON just yields no fields. */
+ * only if a field must be read from it and holds the field's first key (see mayHoldKey), and a body that is not
+ * valid JSON just yields no fields. */
 export function inspectBody(
   body: Uint8Array | null | undefined,
   contentType: string | undefined,
@@ -101,9 +106,60 @@ export function bodyField(body: BodyInfo, pointer: string): string | undefined {
   if (!body.text || pointer === '') return undefined;
   const keys = pointerKeys(pointer);
   // In an object, a pointer whose first key is not at the top level cannot resolve: no parse needed.
-  if (body.rootKeys && !body.rootKeys.has(keys[0] as string)) return undefined;
+  if (body.rootKeys ? !body.rootKeys.has(keys[0] as string) : !mayHoldKey(body, body.text, keys[0] as string))
+    return undefined;
   body.parsed ??= { json: parseOrUndefined(body.text) };
   return valueAt(body.parsed.json, keys);
+}
+
+/** Without a scan, a key can only be in the body if the body spells it between quotes: JSON writes a key literally
+ * unless it escapes a character, so a body with any backslash may hold it in another spelling. The configured
+ * pointers' first keys are looked for in one regular-expression pass per body, a fraction of the scan's cost
+ * (bench:tap at keys); most bodies hold none of them and are never parsed. */
+function mayHoldKey(body: BodyInfo, text: Uint8Array, key: string): boolean {
+  const bit = rootKeyBit(key);
+  if (bit === 0) return true;
+  if (body.keysFound === undefined || body.keysLookedFor !== rootKeys.size) {
+    body.keysFound = keysIn(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('latin1'));
+    body.keysLookedFor = rootKeys.size;
+  }
+  return (body.keysFound & bit) !== 0;
+}
+
+// The first keys of the pointers looked up so far (a handful, from config), one bit each, and the pattern that
+// finds them, rebuilt when one is added.
+const rootKeys = new Map<string, number>();
+let rootKeyPattern: RegExp | undefined;
+const MAX_ROOT_KEYS = 30;
+
+/** 0 when there are too many keys to track: the body is then parsed. */
+function rootKeyBit(key: string): number {
+  let bit = rootKeys.get(key);
+  if (bit === undefined) {
+    bit = rootKeys.size < MAX_ROOT_KEYS ? 1 << rootKeys.size : 0;
+    rootKeys.set(key, bit);
+    rootKeyPattern = undefined;
+  }
+  return bit;
+}
+
+const literal = (text: string) => text.replace(/[.*+?^$()|[\]{}\\]/g, '\\$&');
+
+const keysPattern = () => {
+  const spelled = [...rootKeys.keys()].map((key) => literal(Buffer.from(key).toString('latin1')));
+  return new RegExp(`"(${spelled.join('|')})"|\\\\`, 'g');
+};
+
+/** The bits of the keys the body spells between quotes; all bits when it has a backslash. */
+function keysIn(bytes: string): number {
+  const pattern = (rootKeyPattern ??= keysPattern());
+  pattern.lastIndex = 0;
+  let found = 0;
+  for (let match = pattern.exec(bytes); match; match = pattern.exec(bytes)) {
+    if (match[1] === undefined) return -1; // a backslash
+    found |= rootKeys.get(Buffer.from(match[1], 'latin1').toString('utf8')) ?? 0;
+  }
+  return found;
 }
 
 // A shaped body was validated by the scan; an unshaped one may still be invalid JSON, which has no fields.

@@ -3,6 +3,7 @@
 import type { ExtractConfig, FieldSource } from '@rollcall/core/config/schema';
 import type { EventRow } from '@rollcall/core/event';
 import { bodyField, type BodyInfo } from './body.ts';
+import type { HeaderValues } from './headers.ts';
 
 export interface PickedFields {
   event_type: string;
@@ -49,7 +50,7 @@ export function traceIdOf(traceparent: string | undefined): string {
   return /^0+$/.test(id) ? '' : id;
 }
 
-function pick(source: FieldSource, headers: Map<string, string>, body: BodyInfo): string {
+function pick(source: FieldSource, headers: HeaderValues, body: BodyInfo): string {
   for (const name of source.headers) {
     const value = headers.get(name);
     if (value) return value;
@@ -72,7 +73,7 @@ const ce = (structured: boolean, body: BodyInfo, attr: string) => (structured ? 
  * body is parsed for ids nobody stores. */
 export function pickFields(
   extract: ExtractConfig,
-  headers: Map<string, string>,
+  headers: HeaderValues,
   body: BodyInfo,
   structured: boolean,
   countedOnly = false,

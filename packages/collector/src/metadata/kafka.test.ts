@@ -1,7 +1,7 @@
 import { parseConfig } from '@rollcall/core/config';
 import type { ExtractConfig } from '@rollcall/core/config/schema';
 import { describe, expect, it } from 'vitest';
-import { COUNTED_FIELDS } from '@rollcall/core/store';
+import { COUNTED_FIELDS, KEY_COLUMNS } from '@rollcall/core/store';
 import { countedKafkaRecord, kafkaRecordToEvent, type KafkaContext, type KafkaRecord } from './kafka.ts';
 
 const extract = parseConfig('', 'test', {}).extract;
@@ -394,9 +394,29 @@ describe('kafkaRecordToEvent: audit levels', () => {
     expect(countedKafkaRecord(record({ headers }), ctx({ level: 'counts' }), scratch)).toBe(scratch);
   });
 
+  // A keys row's columns, as a row at rows has them.
+  const keyColumns = (row: object) =>
+    Object.fromEntries(KEY_COLUMNS.map((c) => [c, (row as Record<string, unknown>)[c]]));
+
   it('reads every id at keys, as at rows', () => {
     const keyed = convert({ value: body }, { level: 'keys' });
     expect(keyed).toMatchObject({ message_id: 'm-1', correlation_id: 'c-1', event_type: 'OrderPlaced' });
-    expect(keyed).toEqual(convert({ value: body }));
+    expect(keyColumns(keyed)).toEqual(keyColumns(convert({ value: body })));
+  });
+
+  it('at keys, finds ids the body spells with escapes and none where the key is only a value', () => {
+    // Keys skip the schema scan and look for a key's quoted name in the body; a body with escapes is parsed.
+    const escaped = Buffer.from('{"\\u0074ype":"OrderPlaced","source":"shop","correlation\\u0049d":"c-2"}');
+    expect(convert({ value: escaped }, { level: 'keys' })).toMatchObject({
+      event_type: 'OrderPlaced',
+      correlation_id: 'c-2',
+    });
+    const mentioned = json({ note: 'correlationId', type: 'OrderPlaced', source: 'shop' });
+    expect(convert({ value: mentioned }, { level: 'keys' })).toMatchObject({
+      correlation_id: '',
+      event_type: 'OrderPlaced',
+    });
+    for (const value of [escaped, mentioned])
+      expect(keyColumns(convert({ value }, { level: 'keys' }))).toEqual(keyColumns(convert({ value })));
   });
 });

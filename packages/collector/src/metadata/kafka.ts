@@ -6,7 +6,7 @@ import type { Counted } from '@rollcall/core/store';
 import { hash53 } from '@rollcall/core/hash';
 import { inspectBody } from './body.ts';
 import { isStructuredCloudEvent, NO_METADATA, pickFields, type Metadata } from './fields.ts';
-import { normaliseHeaders, textOf } from './headers.ts';
+import { headersOf, headerValue, normaliseHeaders, type HeaderValues } from './headers.ts';
 import { isUndecodable } from '../kafka/codecs.ts';
 
 export interface KafkaRecord {
@@ -23,8 +23,8 @@ export interface KafkaContext {
   partition: number;
   observedAt: number;
   extract: ExtractConfig;
-  /** How the topic is audited (default rows): at counts only the event type and source are read, and no body is
-   * scanned for its schema; keys still scans (the scan is what lets id lookups skip parsing most bodies). */
+  /** How the topic is audited (default rows): at counts only the event type and source are read; below rows no body
+   * is scanned for its schema, and a body is parsed only when it holds a key an id lookup needs. */
   level?: AuditLevel;
 }
 
@@ -81,8 +81,7 @@ const NO_PATHS: string[] = [];
 /** The header's value as text, when it is there and UTF-8; only the names asked for are decoded. */
 function headerText(headers: Record<string, unknown>, names: string[]): string | undefined {
   for (const name of names) {
-    const value = headers[name];
-    const text = value === undefined || value === null ? undefined : textOf(Array.isArray(value) ? value[0] : value);
+    const text = headerValue(headers, name);
     if (text) return text;
   }
   return undefined;
@@ -140,12 +139,15 @@ export function kafkaRecordToEvent(record: KafkaRecord, ctx: KafkaContext): Extr
     const counted = countedFromHeaders(record, ctx);
     if (counted) return { row: kafkaRow(record, ctx, counted), paths: NO_PATHS };
   }
-  const headers = normaliseHeaders(record.headers);
-  const contentType =
-    headers.values.get('content-type') ?? headers.values.get('ce_datacontenttype') ?? headers.values.get('contentType');
+  // Below rows no header count or header problem is stored: headers are read on demand, not all decoded.
+  const full = (ctx.level ?? 'rows') === 'rows';
+  const normalised = full ? normaliseHeaders(record.headers) : undefined;
+  const headers: HeaderValues = normalised?.values ?? headersOf(record.headers);
+  const contentType = headers.get('content-type') ?? headers.get('ce_datacontenttype') ?? headers.get('contentType');
   const counted = ctx.level === 'counts';
-  const body = inspectBody(record.value, contentType, ctx.extract.max_parse_bytes, !counted);
-  const fields = pickFields(ctx.extract, headers.values, body, isStructuredCloudEvent(contentType), counted);
+  const body = inspectBody(record.value, contentType, ctx.extract.max_parse_bytes, full);
+  const fields = pickFields(ctx.extract, headers, body, isStructuredCloudEvent(contentType), counted);
+  const problems = normalised?.problems.length || body.problems.length;
   const metadata: Metadata = {
     event_type: fields.event_type,
     source: fields.source,
@@ -154,10 +156,9 @@ export function kafkaRecordToEvent(record: KafkaRecord, ctx: KafkaContext): Extr
     trace_id: fields.trace_id,
     key_hash: keyHash(record),
     size: record.value?.length ?? 0,
-    header_count: headers.count,
+    header_count: normalised?.count ?? 0,
     schema_fingerprint: body.fingerprint,
-    parse_error:
-      headers.problems.length || body.problems.length ? [...headers.problems, ...body.problems].join('; ') : '',
+    parse_error: problems ? [...(normalised?.problems ?? []), ...body.problems].join('; ') : '',
   };
   return { row: kafkaRow(record, ctx, metadata), paths: body.paths };
 }

@@ -127,6 +127,7 @@ export {
   createCountTally,
   eventsTsv,
   insertPayload,
+  KEY_COLUMNS,
   type Counted,
   type CountRow,
   type CountTally,
