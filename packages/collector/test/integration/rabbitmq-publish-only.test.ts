@@ -113,6 +113,11 @@ describe('RabbitMQ publish-only tracing', () => {
         );
         await publisher.close();
       };
+      // The consumer stays open until the broker reported its deliveries (see `release`): RabbitMQ folds a
+      // channel's deliveries into its queue's counters from the channel's periodic statistics, and those of a
+      // channel closed between two of them can be lost for good (CI saw a queue read 0 for 90 s after a consumer
+      // of 30 messages closed). Real consumers live long; the counter is as exact as the broker's counters.
+      const open: { close(): Promise<void> }[] = [];
       const consume = async (queue: string, n: number) => {
         let got = 0;
         const consumer = amqp.createConsumer(
@@ -121,13 +126,16 @@ describe('RabbitMQ publish-only tracing', () => {
             got++;
           },
         );
+        open.push(consumer);
         await waitUntil(
           async () => got,
           (g) => g >= n,
           30_000,
           `${n} deliveries from ${queue}`,
         );
-        await consumer.close();
+      };
+      const release = async () => {
+        for (const consumer of open.splice(0)) await consumer.close();
       };
       const delivered = async (queue: string) => {
         const [row] = await queryRows<{ n: string }>(
@@ -173,6 +181,7 @@ describe('RabbitMQ publish-only tracing', () => {
         STATS_WAIT_MS,
         'the broker to report the early deliveries',
       );
+      await release();
       const first = newCounter();
       await first.start();
       // A queue declared while the counter watches is new: all its deliveries count.
@@ -190,6 +199,7 @@ describe('RabbitMQ publish-only tracing', () => {
       await counted(first, fraud, 3000);
       await counted(first, audit, 1000);
       await counted(first, late, 3000);
+      await release();
       await waitUntil(
         () => management.queueDepth(vhost, tapQueue),
         (n) => n === 0,
@@ -224,6 +234,7 @@ describe('RabbitMQ publish-only tracing', () => {
       await publish(300);
       await consume(fraud, 300);
       await counted(second, fraud, 3300);
+      await release();
       await second.count();
       expect(await delivered(fraud)).toBe(3300);
       expect(await delivered(audit)).toBe(1000); // its 100 new messages are still in the queue
