@@ -22,7 +22,7 @@ import { hash53 } from '@rollcall/core/hash';
 import type { Logger } from '@rollcall/core/log';
 import { queryRows } from '@rollcall/core/store/queries';
 import type { CountRow, Store } from '@rollcall/core/store';
-import type { Management } from './management.ts';
+import { BOOT_SLACK_MS, lowerReading, type Management } from './management.ts';
 
 export interface DeliveryCounterDeps {
   config: Config;
@@ -50,12 +50,6 @@ interface Reading {
 
 /** How long after a delivery the management database reports it (collect_statistics_interval's default). */
 const STATISTICS_DELAY_MS = 5_000;
-/** A node whose boot time moved more than this has restarted (uptime is read a few ms after the clock). */
-const BOOT_SLACK_MS = 30_000;
-/** How long a lower deliver_get on the same boot must last before it counts as a reset. The management database is
- * eventually consistent: a closed channel's share of a queue's deliver_get can vanish from it for a reading or two,
- * and taking that dip for a reset would count the whole counter again once it comes back. */
-const WENT_BACK_MS = 30_000;
 /** A reading older than this is not resumed from: the queue is counted from its current value. */
 const RESUME_WITHIN_DAYS = 30;
 
@@ -85,7 +79,7 @@ export function deliveriesBetween(
 }
 
 /** Whether to wait before believing a reading below the last one on the same boot, and since when it is lower:
- * a queue deleted and declared again stays lower, a dip in the management database does not. */
+ * a queue deleted and declared again stays lower, a dip in the management database does not (COUNTER_DIP_MS). */
 export function lowerThanBefore(
   from: Reading | undefined,
   to: Reading,
@@ -94,8 +88,8 @@ export function lowerThanBefore(
 ): { wait: boolean; since: number | undefined } {
   const lower = from !== undefined && to.value < from.value && Math.abs(to.bootedAt - from.bootedAt) <= BOOT_SLACK_MS;
   if (!lower) return { wait: false, since: undefined };
-  const since = lowerSince ?? at;
-  return { wait: at - since < WENT_BACK_MS, since };
+  const { believed, since } = lowerReading(lowerSince, at);
+  return { wait: !believed, since };
 }
 
 export function createDeliveryCounter({

@@ -44,6 +44,24 @@ export interface VhostCounters {
   deliverGet: number;
 }
 
+/** A node whose boot time moved more than this has restarted (uptime is read a few ms after the clock): its
+ * counters started again from zero. */
+export const BOOT_SLACK_MS = 30_000;
+
+/** How long a counter that reads lower than before on the same boot must stay lower before it is believed to have
+ * started over (a queue deleted and declared again). The management database is eventually consistent: when a
+ * channel closes, its share of a queue's ack and deliver_get can vanish from the totals for a reading or two
+ * before it is folded back in, and taking that dip for a restart would lose what was counted against the old
+ * value, or count the whole counter again once it comes back. */
+export const COUNTER_DIP_MS = 30_000;
+
+/** A lower reading at `at` of a counter that has read lower since `since` (undefined: until now it had not):
+ * whether to believe it yet, and since when the counter reads lower. */
+export function lowerReading(since: number | undefined, at: number): { believed: boolean; since: number } {
+  const first = since ?? at;
+  return { believed: at - first >= COUNTER_DIP_MS, since: first };
+}
+
 export interface QueueCounters {
   /** Ready and unacknowledged (the queue process reports it every collect_statistics_interval). */
   messages: number;

@@ -28,7 +28,7 @@
 // again): the watch then starts over from the new counters and says so.
 import type { Logger } from '@rollcall/core/log';
 import type { TapHealth } from '@rollcall/core/tap-health';
-import type { Management } from './management.ts';
+import { BOOT_SLACK_MS, lowerReading, type Management } from './management.ts';
 import { overflowName, pruneTapCounters, tapCountersName } from './tap-queues.ts';
 
 export interface TracingWatchOptions {
@@ -85,13 +85,6 @@ const QUIET_MS = 6_000;
 /** After a gap, how long to wait for a quiet reading before reporting an approximate number. */
 const MAX_SETTLE_MS = 60_000;
 const SAVE_EVERY_MS = 30_000;
-/** A node whose boot time moved more than this has restarted (uptime is read a few ms after the clock). */
-const BOOT_SLACK_MS = 30_000;
-/** How long counters must stay below the base before they count as started over. The management database is
- * eventually consistent: when a channel closes, its share of a queue's ack and deliver_get can vanish from the
- * totals for a reading or two before it is folded back in (seen in CI: a tap restart read a lower ack, the loss
- * while it was stopped was rebased away and never reported). */
-const WENT_BACK_MS = 30_000;
 
 /** Trace messages missing between two readings; undefined when a counter went back (a restart reset it). With
  * `publishesOnly` (rabbitmq.trace: publish) the tap queue is bound to publishes alone, so only they are expected. */
@@ -283,10 +276,11 @@ export function createTracingWatch(o: TracingWatchOptions): TracingWatch {
     if (!base) return rebase(reading, quiet);
     const missing = missingBetween(base, reading, o.publishesOnly);
     if (missing === undefined) {
-      wentBackSince ??= reading.at;
-      if (reading.at - wentBackSince < WENT_BACK_MS) {
+      const lower = lowerReading(wentBackSince, reading.at);
+      wentBackSince = lower.since;
+      if (!lower.believed) {
         log.debug('RabbitMQ counters read lower than before; waiting to see whether they started over', {
-          since_ms: reading.at - wentBackSince,
+          since_ms: reading.at - lower.since,
         });
         return;
       }
