@@ -143,9 +143,10 @@ export function firstView(
   size: Size,
 ): FirstView {
   if (placed.length === 0) return { nodes: [], viewport: { x: 0, y: 0, zoom: 1 } };
-  const whole = zoomToFit(placed, size);
-  const chosen = whole >= READABLE_ZOOM ? placed : chooseNodes(placed, edges, selected, size);
+  // A map that fits whole at a readable zoom is shown whole, and may be drawn larger than life; otherwise a part.
+  const fitsWhole = zoomToFit(placed, size) >= READABLE_ZOOM;
+  const chosen = fitsWhole ? placed : chooseNodes(placed, edges, selected, size);
   // never below the readable zoom, even when a single chosen node is wider than the canvas
-  const zoom = Math.max(READABLE_ZOOM, Math.min(chosen === placed ? MAX_ZOOM : 1, zoomToFit(chosen, size)));
+  const zoom = Math.max(READABLE_ZOOM, Math.min(fitsWhole ? MAX_ZOOM : 1, zoomToFit(chosen, size)));
   return { nodes: chosen.map((p) => p.node.id), viewport: viewportFor(chosen, placed, zoom, size) };
 }
