@@ -166,8 +166,9 @@ export async function flows(
   const firstSeen = new Map<string, number>();
   const seen = (id: string, at: number) => firstSeen.set(id, Math.min(at, firstSeen.get(id) ?? Infinity));
 
-  /** Adds one reading's hops to the graph, as counts over the range or as rates over the window. */
-  const add = (r: Readings, measure: 'count' | 'msg_per_sec') => {
+  /** Adds one reading's hops to the graph, as counts over the range or as rates over the window; `noteFirst` hears
+   * each hop's first message, with the ids of its edge and both ends. */
+  const add = (r: Readings, measure: 'count' | 'msg_per_sec', noteFirst?: (id: string, at: number) => void) => {
     // A count, or a rate from the first message in the window (a path that started a minute ago is not averaged
     // over five), over at least MIN_RATE_SPAN_MS so a first message alone is no spike.
     const value = ({ n, first_ms }: Counted) => {
@@ -193,7 +194,7 @@ export async function flows(
       edges.set(id, e);
       if (into) addTo(into, v);
       // both ends too: a queue that only delivers (draining a backlog) is not new
-      if (measure === 'count') for (const x of [e, from, to]) seen(x.id, first);
+      if (noteFirst) for (const x of [e, from, to]) noteFirst(x.id, first);
     };
     for (const row of r.published) {
       const state = inputs.streamState(row.broker, row.stream);
@@ -236,7 +237,7 @@ export async function flows(
       if (row.owner) hop(group, node(service(row.owner), 'consumer', row.owner, null), v, first, 'ok', null);
     }
   };
-  add(overRange, 'count');
+  add(overRange, 'count', seen);
   add(overWindow, 'msg_per_sec');
   const all = [...edges.values()];
   for (const x of [...all, ...nodes.values()]) {
