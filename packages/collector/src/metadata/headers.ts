@@ -41,10 +41,16 @@ export interface HeaderValues {
  * types) is compared with the values it had, in JS, instead of decoded again, which costs a fraction of a native
  * UTF-8 decode and allocates nothing. The result is what normaliseHeaders(raw).values.get(name) gives. */
 export function headersOf(raw: Record<string, unknown> | undefined): HeaderValues {
-  return raw ? { get: (name) => headerValue(raw, name) } : NO_VALUES;
+  return new RawHeaders(raw);
 }
 
-const NO_VALUES: HeaderValues = { get: () => undefined };
+// A class, not an object with an arrow function: one small object per record, no closure.
+class RawHeaders implements HeaderValues {
+  constructor(private readonly raw: Record<string, unknown> | undefined) {}
+  get(name: string): string | undefined {
+    return this.raw && headerValue(this.raw, name);
+  }
+}
 
 export function headerValue(raw: Record<string, unknown>, name: string): string | undefined {
   const value = raw[name];

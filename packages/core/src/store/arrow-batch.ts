@@ -86,11 +86,17 @@ function float64(name: string, values: Float64Array): ArrowColumn {
   return { name, format: 'g', length: values.length, nullCount: 0, buffers: [null, Buffer.from(values.buffer)] };
 }
 
-/** Strings into one buffer with their offsets, the buffer grown as needed (three bytes per UTF-16 unit at most). */
+/** Strings into one buffer with their offsets, the buffer grown as needed (three bytes per UTF-16 unit at most).
+ * Most of a batch's text repeats the row before (stream, event type, source) or is short ASCII (ids): those are
+ * copied in JS, which costs less than a native UTF-8 write per value (bench:tap's stage costs). */
 function utf8(name: string, rows: number, text: (i: number) => string): ArrowColumn {
   const offsets = new Int32Array(rows + 1);
   let data = Buffer.allocUnsafe(Math.max(1024, rows * 8));
   let used = 0;
+  // the last value written, and where its bytes are
+  let previous = '';
+  let previousAt = 0;
+  let previousEnd = 0;
   for (let i = 0; i < rows; i++) {
     offsets[i] = used;
     const s = text(i);
@@ -100,7 +106,12 @@ function utf8(name: string, rows: number, text: (i: number) => string): ArrowCol
       data.copy(grown, 0, 0, used);
       data = grown;
     }
-    used += data.write(s, used, 'utf8');
+    const start = used;
+    if (s === previous) used = copyBytes(data, previousAt, start, previousEnd - previousAt);
+    else used = s.length <= SHORT_TEXT ? writeShort(data, s, start) : start + data.write(s, start, 'utf8');
+    previous = s;
+    previousAt = start;
+    previousEnd = used;
   }
   offsets[rows] = used;
   return {
@@ -110,6 +121,23 @@ function utf8(name: string, rows: number, text: (i: number) => string): ArrowCol
     nullCount: 0,
     buffers: [null, Buffer.from(offsets.buffer), data.subarray(0, used)],
   };
+}
+
+const SHORT_TEXT = 64;
+
+function copyBytes(data: Buffer, from: number, to: number, length: number): number {
+  for (let k = 0; k < length; k++) data[to + k] = data[from + k] as number;
+  return to + length;
+}
+
+/** ASCII byte by byte; anything else by the native encoder. */
+function writeShort(data: Buffer, s: string, at: number): number {
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 0x80) return at + data.write(s, at, 'utf8');
+    data[at + k] = c;
+  }
+  return at + s.length;
 }
 
 /** These rows as Arrow columns `names`, or undefined when a value would not travel exactly (a timestamp outside
