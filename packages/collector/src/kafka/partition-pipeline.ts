@@ -322,7 +322,7 @@ export function createPartitionPipeline({
       // store: an insert costs tens of milliseconds however few rows it has, and waiting for each one left the
       // main thread idle a fifth of the time (bench:tap, 3 partitions). Commits still go out in order, each after
       // its own insert (`done`); a failed insert stops the partition at its next fetch.
-      if (submission?.level !== 'counts' || failed.has(key) || (ahead.get(key) ?? 0) > TALLIES_AHEAD)
+      if (submission?.level !== 'counts' || failed.has(key) || (ahead.get(key) ?? 0) >= TALLIES_AHEAD)
         await storedBefore;
     } finally {
       clearInterval(beat);
@@ -378,8 +378,8 @@ export function createPartitionPipeline({
   };
 }
 
-/** Fetches of one partition whose tallies may wait for the store at once: each is a few count rows, stored one
- * after another in order, so a slow store holds back the partition's fetches after this many. */
+/** Tallies of one partition that may wait for the store at once (this fetch's included): each is a few count rows,
+ * stored one after another in order, so a slow store holds back the partition's fetches after this many. */
 const TALLIES_AHEAD = 8;
 
 /** The object a fetch's records are written into one after another at `counts` (see countedKafkaRecord). */

@@ -12,6 +12,8 @@ export interface BodyInfo {
   text: Uint8Array | undefined;
   rootKeys: ReadonlySet<string> | undefined;
   parsed?: { json: unknown };
+  /** Not scanned for its shape (below rows), and an object at its root. */
+  unscannedObject?: boolean;
   /** Which configured keys an unscanned body spells (see mayHoldKey), found by the first lookup that needs it, when
    * this many keys were known. */
   keysFound?: number;
@@ -21,12 +23,15 @@ export interface BodyInfo {
 // Returned for every body that is not parsed: shared, never mutated.
 const NONE: BodyInfo = Object.freeze({ paths: [], fingerprint: 0, problems: [], text: undefined, rootKeys: undefined });
 
+/** The first byte that is not JSON whitespace; undefined for a blank body. */
+function firstByte(body: Uint8Array): number | undefined {
+  for (const b of body) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return b;
+  return undefined;
+}
+
 function looksLikeJson(body: Uint8Array): boolean {
-  for (const b of body) {
-    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) continue;
-    return b === 0x7b || b === 0x5b; // { or [
-  }
-  return false;
+  const b = firstByte(body);
+  return b === 0x7b || b === 0x5b; // { or [
 }
 
 function claimsJson(contentType: string | undefined): boolean | undefined {
@@ -55,7 +60,8 @@ export function inspectBody(
     };
   }
   if (!isUtf8(body)) return { ...NONE, problems: ['body is not valid UTF-8'] };
-  if (!shape) return { ...NONE, text: body };
+  // Unscanned, an object's keys are looked for in its bytes (see mayHoldKey); anything else is parsed when asked.
+  if (!shape) return { ...NONE, text: body, unscannedObject: firstByte(body) === 0x7b };
   const schema = schemaOfText(body);
   if (!schema) {
     // A body labelled as something else (text/plain) that merely starts with "{" is just text, not an error.
@@ -106,8 +112,9 @@ export function bodyField(body: BodyInfo, pointer: string): string | undefined {
   if (!body.text || pointer === '') return undefined;
   const keys = pointerKeys(pointer);
   // In an object, a pointer whose first key is not at the top level cannot resolve: no parse needed.
-  if (body.rootKeys ? !body.rootKeys.has(keys[0] as string) : !mayHoldKey(body, body.text, keys[0] as string))
-    return undefined;
+  if (body.rootKeys && !body.rootKeys.has(keys[0] as string)) return undefined;
+  // An array's indexes are never quoted: only an object is looked through this way.
+  if (body.unscannedObject && !mayHoldKey(body, body.text, keys[0] as string)) return undefined;
   body.parsed ??= { json: parseOrUndefined(body.text) };
   return valueAt(body.parsed.json, keys);
 }
@@ -147,7 +154,8 @@ const literal = (text: string) => text.replace(/[.*+?^$()|[\]{}\\]/g, '\\$&');
 
 const keysPattern = () => {
   const spelled = [...rootKeys.keys()].map((key) => literal(Buffer.from(key).toString('latin1')));
-  return new RegExp(`"(${spelled.join('|')})"|\\\\`, 'g');
+  // The closing quote is looked ahead at, not taken: it may open the next string (`","id"` for keys `,` and `id`).
+  return new RegExp(`"(${spelled.join('|')})(?=")|\\\\`, 'g');
 };
 
 /** The bits of the keys the body spells between quotes; all bits when it has a backslash. */

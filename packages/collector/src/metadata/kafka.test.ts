@@ -404,6 +404,22 @@ describe('kafkaRecordToEvent: audit levels', () => {
     expect(keyColumns(keyed)).toEqual(keyColumns(convert({ value: body })));
   });
 
+  it('reads a pointer into a body that is an array, at every level', () => {
+    // An array's indexes are never quoted, so it is parsed rather than looked through for the key.
+    const byIndex = parseConfig('extract: { correlation_id: { json: ["/0/corr"] } }', 'test', {}).extract;
+    const value = json([{ corr: 'c-9' }]);
+    for (const level of ['rows', 'keys'] as const)
+      expect([level, convert({ value }, { level, extract: byIndex }).correlation_id]).toEqual([level, 'c-9']);
+  });
+
+  it('at keys, finds a key right after a string that spells another configured key', () => {
+    // `","` between two strings spells the key `,`; the quote that opens "corr" must still be seen.
+    const odd = parseConfig('extract: { correlation_id: { json: ["/,", "/corr"] } }', 'test', {}).extract;
+    expect(convert({ value: json({ a: 'b', corr: 'c-3' }) }, { level: 'keys', extract: odd }).correlation_id).toBe(
+      'c-3',
+    );
+  });
+
   it('at keys, finds ids the body spells with escapes and none where the key is only a value', () => {
     // Keys skip the schema scan and look for a key's quoted name in the body; a body with escapes is parsed.
     const escaped = Buffer.from('{"\\u0074ype":"OrderPlaced","source":"shop","correlation\\u0049d":"c-2"}');
