@@ -10,8 +10,12 @@ import { formatDurationWords, formatPercent, formatRate, formatTime } from '../.
 import { routes } from '../../routes.ts';
 import { dropQueries } from './queries.ts';
 
+/** A span of minutes of data read in whole minutes ("previous 5 minutes", not "5 minutes 34 seconds"); under two
+ * minutes the seconds still say something. */
+const wholeMinutes = (seconds: number) => (seconds >= 120 ? Math.round(seconds / 60) * 60 : seconds);
+
 const baselineWords = (d: Drop) =>
-  d.baseline === 'week' ? 'a week earlier' : `previous ${formatDurationWords(d.baseline_seconds * 1000)}`;
+  d.baseline === 'week' ? 'a week earlier' : `previous ${formatDurationWords(wholeMinutes(d.baseline_seconds) * 1000)}`;
 
 const COLUMNS: Column<Drop>[] = [
   {
