@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { niceScale, niceStep } from './nice-scale.ts';
+import { niceScale, niceStep, stepDecimals } from './nice-scale.ts';
 
 describe('niceScale', () => {
   it('puts the ticks of a ratio chart on round steps around its values', () => {
@@ -24,5 +24,15 @@ describe('niceScale', () => {
     expect(niceStep(1000, 4)).toBe(250);
     expect(niceStep(0.28, 4)).toBe(0.1);
     expect(niceStep(7, 4)).toBe(2);
+  });
+});
+
+describe('stepDecimals', () => {
+  it('gives every tick the decimals of its step', () => {
+    expect(stepDecimals(niceScale(0.7, 1.1).ticks)).toBe(1);
+    expect(stepDecimals([0.75, 1, 1.25])).toBe(2);
+    expect(stepDecimals([0, 5, 10])).toBe(0);
+    expect(stepDecimals([0.7, 0.7999999999999999])).toBe(1);
+    expect(stepDecimals([1])).toBe(0);
   });
 });

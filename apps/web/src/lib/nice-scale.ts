@@ -30,3 +30,10 @@ export function niceScale(
   for (let i = 0; clean(from + i * step) <= to; i++) ticks.push(clean(from + i * step));
   return { domain: [from, to], ticks };
 }
+
+/** The decimals every tick label needs to show its axis's step (0.1 → 1, 0.25 → 2, 5 → 0). */
+export function stepDecimals(ticks: number[]): number {
+  if (ticks.length < 2) return 0;
+  const step = Number(((ticks[1] as number) - (ticks[0] as number)).toPrecision(12));
+  return String(step).split('.')[1]?.length ?? 0;
+}

@@ -18,7 +18,7 @@ import { AXIS_STYLE, CHART_MARGIN, THRESHOLD_LINE, TIME_AXIS, TOOLTIP_STYLE } fr
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Time } from '../../components/Time.tsx';
 import { formatTick, formatTime } from '../../lib/format.ts';
-import { niceScale } from '../../lib/nice-scale.ts';
+import { niceScale, stepDecimals } from '../../lib/nice-scale.ts';
 import { formatValue } from '../alerts/words.ts';
 import { withBreaks } from './breaks.ts';
 import type { Evaluation } from './queries.ts';
@@ -119,6 +119,15 @@ function yAxis(rows: Row[], ruleType: string): { domain: [number, number] | ['au
   return niceScale(lo >= 0 && lo - pad < 0 ? 0 : lo - pad, hi + pad, 4, WHOLE_VALUES.has(ruleType) ? 1 : 0);
 }
 
+/** Tick labels: on a ratio or percentage axis every tick has its step's decimals (0.7, 0.8 … 1.1), where each value
+ * to 3 significant digits would read 0.700 beside 1.10; other axes label ticks as their values read. */
+function tickLabel(ruleType: string, ticks: number[] | undefined, fmt: (v: number) => string): (v: number) => string {
+  const percent = ruleType === 'completeness' || ruleType === 'duplicates';
+  if (!ticks || ticks.length < 2 || (ruleType !== 'ratio' && !percent)) return fmt;
+  const decimals = stepDecimals(ticks);
+  return (v) => `${v.toFixed(decimals)}${percent ? '%' : ''}`;
+}
+
 function EvaluationTable({ evaluations, ruleType }: { evaluations: Evaluation[]; ruleType: string }) {
   const show = (v: number | null) => (v === null ? '–' : formatValue(ruleType, v));
   const columns: Column<Evaluation>[] = [
@@ -178,6 +187,7 @@ export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, h
   const hasThreshold = rows.some((r) => r.threshold !== null);
   const gaps = unjudged(sorted);
   const fmt = (v: number) => formatValue(ruleType, v);
+  const axis = yAxis(rows, ruleType);
   const states = new Set(spans.map((s) => s.state));
   return (
     <div className="rule-chart">
@@ -232,7 +242,13 @@ export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, h
             <ComposedChart data={rows} margin={CHART_MARGIN}>
               <CartesianGrid stroke="var(--grid)" vertical={false} />
               <XAxis {...TIME_AXIS} scale="time" tickFormatter={(v: number) => formatTick(v, last - first)} />
-              <YAxis {...AXIS_STYLE} tickFormatter={fmt} width={56} {...yAxis(rows, ruleType)} allowDataOverflow />
+              <YAxis
+                {...AXIS_STYLE}
+                tickFormatter={tickLabel(ruleType, axis.ticks, fmt)}
+                width={56}
+                {...axis}
+                allowDataOverflow
+              />
               <Tooltip
                 labelFormatter={(label) => `window ending ${formatTime(Number(label))}`}
                 formatter={(value, name) => [
