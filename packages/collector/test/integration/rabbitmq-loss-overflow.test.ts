@@ -61,6 +61,15 @@ describe('RabbitMQ tap queue overflow while Rollcall is stopped', () => {
           publisher.send({ exchange, routingKey: 'b', type: 'Burst' }, { i: i + j }),
         ),
       );
+    // Open until the broker counted the publishes: RabbitMQ folds a channel's publishes into the vhost's counters
+    // from the channel's periodic statistics, and a channel closed between two of them can take its last publishes
+    // with it (CI saw the loss reported as 0 for 120 s). Real publishers live long; see docs/how-it-counts.md.
+    await waitUntil(
+      async () => (await management.vhostCounters(vhost)).publish,
+      (n) => n >= 5000,
+      90_000,
+      'the broker to count the 5,000 publishes',
+    );
     await publisher.close();
     await rabbit.close();
 
