@@ -33,12 +33,14 @@ export function shortNames(streams: string[]): string[] {
   return parts.map((p) => p.slice(shared).join('.'));
 }
 
-const isRatioRule = (type: string) => type === 'ratio';
+export const isRatioRule = (type: string) => type === 'ratio';
+/** Rules whose value is a share of messages, shown in %. */
+export const isPercentRule = (type: string) => type === 'completeness' || type === 'duplicates';
 
 /** The value as its rule means it: a ratio to 3 significant digits, a share in %, seconds in words, else a count. */
 export function formatValue(ruleType: string, v: number): string {
   if (isRatioRule(ruleType)) return formatRatio(v);
-  if (ruleType === 'completeness' || ruleType === 'duplicates') return `${formatRatio(v)}%`;
+  if (isPercentRule(ruleType)) return `${formatRatio(v)}%`;
   if (ruleType === 'freshness') return inWords(v * 1000);
   return Number.isInteger(v) ? v.toLocaleString('en-US') : formatRatio(v);
 }

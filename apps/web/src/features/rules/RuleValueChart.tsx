@@ -19,7 +19,7 @@ import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Time } from '../../components/Time.tsx';
 import { formatTick, formatTime } from '../../lib/format.ts';
 import { niceScale, stepDecimals } from '../../lib/nice-scale.ts';
-import { formatValue } from '../alerts/words.ts';
+import { formatValue, isPercentRule, isRatioRule } from '../alerts/words.ts';
 import { withBreaks } from './breaks.ts';
 import type { Evaluation } from './queries.ts';
 
@@ -122,8 +122,8 @@ function yAxis(rows: Row[], ruleType: string): { domain: [number, number] | ['au
 /** Tick labels: on a ratio or percentage axis every tick has its step's decimals (0.7, 0.8 … 1.1), where each value
  * to 3 significant digits would read 0.700 beside 1.10; other axes label ticks as their values read. */
 function tickLabel(ruleType: string, ticks: number[] | undefined, fmt: (v: number) => string): (v: number) => string {
-  const percent = ruleType === 'completeness' || ruleType === 'duplicates';
-  if (!ticks || ticks.length < 2 || (ruleType !== 'ratio' && !percent)) return fmt;
+  const percent = isPercentRule(ruleType);
+  if (!ticks || ticks.length < 2 || (!isRatioRule(ruleType) && !percent)) return fmt;
   const decimals = stepDecimals(ticks);
   return (v) => `${v.toFixed(decimals)}${percent ? '%' : ''}`;
 }
