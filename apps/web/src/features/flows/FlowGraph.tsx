@@ -75,8 +75,6 @@ function DomainBox({ data, width, height }: NodeProps<Node<BoxData>>) {
 const nodeTypes = { topology: TopologyNode, box: DomainBox };
 const STATE_COLOR = { ok: 'var(--edge)', pending: 'var(--warn)', firing: 'var(--bad)' } as const;
 const ARROW = { ok: '#8a94a6', pending: '#d08a00', firing: '#d64545' } as const;
-const BOX_PAD = 10;
-const BOX_HEAD = 26;
 
 function toGraph(view: ViewGraph, selected: string | null, onFold: (domain: string) => void) {
   const { placed, boxes } = layoutFlows(view.nodes, view.edges);
@@ -88,9 +86,9 @@ function toGraph(view: ViewGraph, selected: string | null, onFold: (domain: stri
   const boxNodes: Node<BoxData>[] = boxes.map((b) => ({
     id: `box:${b.domain}`,
     type: 'box',
-    position: { x: b.x - BOX_PAD, y: b.y - BOX_PAD - BOX_HEAD },
-    width: b.width + 2 * BOX_PAD,
-    height: b.height + 2 * BOX_PAD + BOX_HEAD,
+    position: { x: b.x, y: b.y },
+    width: b.width,
+    height: b.height,
     data: {
       domain: b.domain,
       nodes: placed.filter((p) => p.node.domain === b.domain).length,
@@ -144,7 +142,7 @@ function toGraph(view: ViewGraph, selected: string | null, onFold: (domain: stri
     labelStyle: { fontSize: 12, fill: 'var(--text)' },
     labelBgStyle: { fill: 'var(--surface)' },
   }));
-  return { nodes: [...boxNodes, ...nodes] as Node[], edges, placed };
+  return { nodes: [...boxNodes, ...nodes] as Node[], edges, placed, boxes };
 }
 
 interface FlowGraphProps {
@@ -168,7 +166,7 @@ export function FlowGraph({ view, selected, onSelect, onFold, viewKey }: FlowGra
 
   // placed once per view: refreshes and selections must not move the camera
   const fit = useMemo(
-    () => (size ? firstView(graph.placed, view.edges, selected, size) : null),
+    () => (size ? firstView(graph.placed, view.edges, selected, size, graph.boxes) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [size, viewKey],
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { firstView, placeOnAxis, viewportFor } from './first-view.ts';
 import type { ViewNode } from './group.ts';
-import { NODE_WIDTH, READABLE_ZOOM, type Placed } from './layout.ts';
+import { NODE_WIDTH, READABLE_ZOOM, nodeRect, type Box, type Placed } from './layout.ts';
 import { testEdge as edge } from './test-graph.ts';
 
 // A chain of seven nodes left to right, 300 px apart, the fourth one firing.
@@ -66,6 +66,34 @@ describe('the flow map’s first view', () => {
     expect(view.nodes).toEqual(['cards', 'q3', 'q4', 'q2', 'q5']);
   });
 
+  it('fits a domain box whole with its nodes, its head above them included', () => {
+    // Five nodes in one domain; the box's head reaches 90 px above them, past the margin a fit of the nodes
+    // alone leaves (the canvas centred on the nodes at zoom 1.1 starts 80 px above them).
+    const row = placed.slice(0, 5);
+    const box: Box = { domain: 'pay', x: -20, y: -90, width: 1236, height: 176 };
+    const size = { width: 2000, height: 260 };
+    const { nodes, viewport } = firstView(row, edges, null, size, [box]);
+    expect(nodes).toHaveLength(5);
+    const [left, top] = [box.x * viewport.zoom + viewport.x, box.y * viewport.zoom + viewport.y];
+    expect(left).toBeGreaterThanOrEqual(0);
+    expect(top).toBeGreaterThanOrEqual(0);
+    expect(left + box.width * viewport.zoom).toBeLessThanOrEqual(size.width);
+    expect(top + box.height * viewport.zoom).toBeLessThanOrEqual(size.height);
+  });
+
+  it('slides the camera so that a domain’s name is not cut at the canvas edge', () => {
+    // The firing node alone is shown (a far node keeps the map from fitting whole); centred on it, the canvas
+    // would start at x = -2 and cut the name of the domain box that starts at x = -100.
+    const alone: Placed[] = [
+      { node: { id: 'focus', alert_state: 'firing' } as ViewNode, x: 400, y: 0 },
+      { node: { id: 'far', alert_state: 'ok' } as ViewNode, x: 3000, y: 0 },
+    ];
+    const box: Box = { domain: 'pay', x: -100, y: -40, width: 900, height: 150 };
+    const { nodes, viewport } = firstView(alone, [], null, { width: 1000, height: 600 }, [box]);
+    expect(nodes).toEqual(['focus']);
+    expect(box.x * viewport.zoom + viewport.x).toBeGreaterThanOrEqual(0);
+  });
+
   it('keeps the alert alone when not even its neighbours fit', () => {
     expect(chosen({ width: NODE_WIDTH + 200, height: 600 })).toEqual(['consumer']);
   });
@@ -94,8 +122,8 @@ describe('placing the camera', () => {
   it('places React Flow’s viewport so that no node of the row is cut at the canvas edge', () => {
     const node = (id: string, x: number): Placed => ({ node: { id, alert_state: 'ok' } as ViewNode, x, y: 0 });
     const all = [node('left', -150), node('focus', 400), node('right', 900)];
-    const focus = all.filter((p) => p.node.id === 'focus');
-    const viewport = viewportFor(focus, all, 1, { width: 1000, height: 400 });
+    const [focus, others] = [all.filter((p) => p.node.id === 'focus'), all.filter((p) => p.node.id !== 'focus')];
+    const viewport = viewportFor(focus.map(nodeRect), others.map(nodeRect), 1, { width: 1000, height: 400 });
     expect(viewport.x).toBe(-96);
     // each node wholly on the canvas or wholly off it
     for (const p of all) {

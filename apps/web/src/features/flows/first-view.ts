@@ -3,8 +3,8 @@
 // nearest first, as fit legibly, so a failing chain opens with its producers and consumers in sight rather than with its
 // alert alone in the middle of the canvas and the rest of the chain off its edge. The camera is placed here, not by
 // React Flow's fitView, which centres the chosen nodes and leaves whatever lies half in the canvas cut at its edge:
-// the view slides, within what keeps the chosen nodes in it, to where the fewest other nodes are cut.
-import { NODE_HEIGHT, NODE_WIDTH, READABLE_ZOOM, type Placed } from './layout.ts';
+// the view slides, within what keeps the chosen nodes in it, to where the fewest other nodes and domain labels are cut.
+import { BOX_LABEL, nodeRect, READABLE_ZOOM, type Box, type Placed, type Rect } from './layout.ts';
 
 type Size = { width: number; height: number };
 
@@ -25,13 +25,10 @@ export interface FirstView {
 const MARGIN = { x: 40, y: 60 };
 const MAX_ZOOM = 1.1;
 
-/** The zoom at which these nodes, with a margin, fill a canvas of `size`. */
-function zoomToFit(placed: Placed[], size: Size): number {
-  const xs = placed.map((p) => p.x);
-  const ys = placed.map((p) => p.y);
-  const width = Math.max(...xs) - Math.min(...xs) + NODE_WIDTH + 2 * MARGIN.x;
-  const height = Math.max(...ys) - Math.min(...ys) + NODE_HEIGHT + 2 * MARGIN.y;
-  return Math.min(size.width / width, size.height / height);
+/** The zoom at which these rectangles, with a margin, fill a canvas of `size`. */
+function zoomToFit(rects: Rect[], size: Size): number {
+  const [x, y] = [bounds(rects.map(xSpan)), bounds(rects.map(ySpan))];
+  return Math.min(size.width / (x[1] - x[0] + 2 * MARGIN.x), size.height / (y[1] - y[0] + 2 * MARGIN.y));
 }
 
 type Span = [number, number];
@@ -72,25 +69,31 @@ export function placeOnAxis(keep: Span, others: Span[], span: number, margin: nu
   return best;
 }
 
-const xSpan = (p: Placed): Span => [p.x, p.x + NODE_WIDTH];
-const ySpan = (p: Placed): Span => [p.y, p.y + NODE_HEIGHT];
+const xSpan = (r: Rect): Span => [r.x, r.x + r.width];
+const ySpan = (r: Rect): Span => [r.y, r.y + r.height];
 const bounds = (spans: Span[]): Span => [Math.min(...spans.map((s) => s[0])), Math.max(...spans.map((s) => s[1]))];
 const overlaps = (s: Span, w: Span) => s[1] > w[0] && s[0] < w[1];
 
-/** The camera on `chosen` at `zoom`, slid (rows first, among the nodes any such window could show, then columns
- * among the nodes in those rows) so that as few of the other nodes as possible sit half outside the canvas. */
-export function viewportFor(chosen: Placed[], placed: Placed[], zoom: number, size: Size): Viewport {
-  const ids = new Set(chosen.map((p) => p.node.id));
-  const others = placed.filter((p) => !ids.has(p.node.id));
+/** The camera on `keep` at `zoom`, slid (rows first, among what any such window could show, then columns among
+ * what is in those rows) so that as few of `others` as possible sit half outside the canvas. */
+export function viewportFor(keep: Rect[], others: Rect[], zoom: number, size: Size): Viewport {
   const [width, height] = [size.width / zoom, size.height / zoom];
-  const keepX = bounds(chosen.map(xSpan));
-  const reachable = others.filter((p) => overlaps(xSpan(p), [keepX[1] - width, keepX[0] + width]));
-  const top = placeOnAxis(bounds(chosen.map(ySpan)), reachable.map(ySpan), height, MARGIN.y / zoom);
+  const keepX = bounds(keep.map(xSpan));
+  const reachable = others.filter((r) => overlaps(xSpan(r), [keepX[1] - width, keepX[0] + width]));
+  const top = placeOnAxis(bounds(keep.map(ySpan)), reachable.map(ySpan), height, MARGIN.y / zoom);
   const rows: Span = [top, top + height];
-  const inRows = others.filter((p) => overlaps(ySpan(p), rows)).map(xSpan);
+  const inRows = others.filter((r) => overlaps(ySpan(r), rows)).map(xSpan);
   const left = placeOnAxis(keepX, inRows, width, MARGIN.x / zoom);
   return { x: -left * zoom, y: -top * zoom, zoom };
 }
+
+/** Where a domain's name sits: the part of its box's head a cut would make unreadable. */
+const labelOf = (b: Box): Rect => ({
+  x: b.x,
+  y: b.y,
+  width: Math.min(b.width, BOX_LABEL.width),
+  height: BOX_LABEL.height,
+});
 
 /** The selected node, or the nodes with alerts, or the first one, grown one neighbour at a time while the whole
  * still fits at the readable zoom, always the neighbour nearest the focus on the canvas: when a whole ring is too
@@ -129,7 +132,7 @@ function chooseNodes(
       .flatMap((p) => neighbours.get(p.node.id) ?? [])
       .flatMap((id) => (taken.has(id) ? [] : (byId.get(id) ?? [])));
     const next = frontier.reduce<Placed | undefined>((a, p) => (!a || distance(p) < distance(a) ? p : a), undefined);
-    if (!next || zoomToFit([...chosen, next], size) < READABLE_ZOOM) break;
+    if (!next || zoomToFit([...chosen, next].map(nodeRect), size) < READABLE_ZOOM) break;
     chosen.push(next);
     taken.add(next.node.id);
   }
@@ -141,12 +144,18 @@ export function firstView(
   edges: { source: string; target: string }[],
   selected: string | null,
   size: Size,
+  boxes: Box[] = [],
 ): FirstView {
   if (placed.length === 0) return { nodes: [], viewport: { x: 0, y: 0, zoom: 1 } };
-  // A map that fits whole at a readable zoom is shown whole, and may be drawn larger than life; otherwise a part.
-  const fitsWhole = zoomToFit(placed, size) >= READABLE_ZOOM;
+  // A map that fits whole at a readable zoom, domain boxes and all, is shown whole, and may be drawn larger than
+  // life; otherwise a part, placed so that as few other nodes and domain names as possible are cut.
+  const whole = [...placed.map(nodeRect), ...boxes];
+  const fitsWhole = zoomToFit(whole, size) >= READABLE_ZOOM;
   const chosen = fitsWhole ? placed : chooseNodes(placed, edges, selected, size);
+  const keep = fitsWhole ? whole : chosen.map(nodeRect);
+  const ids = new Set(chosen.map((p) => p.node.id));
+  const others = fitsWhole ? [] : [...placed.filter((p) => !ids.has(p.node.id)).map(nodeRect), ...boxes.map(labelOf)];
   // never below the readable zoom, even when a single chosen node is wider than the canvas
-  const zoom = Math.max(READABLE_ZOOM, Math.min(fitsWhole ? MAX_ZOOM : 1, zoomToFit(chosen, size)));
-  return { nodes: chosen.map((p) => p.node.id), viewport: viewportFor(chosen, placed, zoom, size) };
+  const zoom = Math.max(READABLE_ZOOM, Math.min(fitsWhole ? MAX_ZOOM : 1, zoomToFit(keep, size)));
+  return { nodes: chosen.map((p) => p.node.id), viewport: viewportFor(keep, others, zoom, size) };
 }

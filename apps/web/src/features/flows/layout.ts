@@ -17,13 +17,25 @@ export interface Placed {
   y: number;
 }
 
-export interface Box {
-  domain: string;
+export interface Rect {
   x: number;
   y: number;
   width: number;
   height: number;
 }
+
+/** A domain's box as drawn: around its nodes, with room for its head (the domain's name and fold button). */
+export interface Box extends Rect {
+  domain: string;
+}
+
+/** Room inside a box around its nodes, and above them for its head (see .flow-box-head). */
+const BOX_PAD = 10;
+export const BOX_HEAD = 26;
+/** The part of a box's head that holds its label: what the first view keeps from being cut at the canvas edge. */
+export const BOX_LABEL = { width: 220, height: BOX_PAD + BOX_HEAD };
+
+export const nodeRect = (p: Placed): Rect => ({ x: p.x, y: p.y, width: NODE_WIDTH, height: NODE_HEIGHT });
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const CLUSTER = 'cluster:';
@@ -59,7 +71,13 @@ export function layoutFlows(nodes: ViewNode[], edges: FlowEdge[]): { placed: Pla
   });
   const boxes = boxed.map((domain) => {
     const p = g.node(CLUSTER + domain);
-    return { domain, x: p.x - p.width / 2, y: p.y - p.height / 2, width: p.width, height: p.height };
+    return {
+      domain,
+      x: p.x - p.width / 2 - BOX_PAD,
+      y: p.y - p.height / 2 - BOX_PAD - BOX_HEAD,
+      width: p.width + 2 * BOX_PAD,
+      height: p.height + 2 * BOX_PAD + BOX_HEAD,
+    };
   });
   return { placed, boxes };
 }
