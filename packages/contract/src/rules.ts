@@ -46,7 +46,9 @@ export type RulesResponse = z.output<typeof rulesResponse>;
 
 export const rulePath = z.strictObject({ id: z.string().min(1).max(100) });
 export const ruleDetailQuery = rangeQuery({});
-const decision = z.enum(['breached', 'clean', 'waiting', 'not watched', 'skipped']);
+/** breached or clean; not significant (a bound crossed by too few events to tell from chance: measured, decides
+ * nothing); or not judged: waiting (a tap has not stored past it yet), not watched (a tap was down), skipped. */
+const decision = z.enum(['breached', 'clean', 'not significant', 'waiting', 'not watched', 'skipped']);
 /** A key a completeness rule's b never saw, and when it was first seen anywhere (null: no stored row has it). */
 export const missingKeySchema = z.object({ key: z.string(), first_seen: z.string().nullable() });
 
@@ -111,7 +113,7 @@ export const backtestResponse = z.object({
       value: z.number(),
       threshold: z.number(),
       breached: z.boolean(),
-      /** breached, clean, or why it was not judged: waiting (a tap has not stored past it yet), not watched (a tap was down), skipped */
+      /** as an evaluation's decision */
       decision,
       /** why, when not judged */
       reason: z.string(),

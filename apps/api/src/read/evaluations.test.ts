@@ -47,6 +47,13 @@ describe('evaluation rows', () => {
     expect(decisionOf(false, 'not watched: kafka tap down')).toBe('not watched');
     expect(decisionOf(false, 'waiting: kafka tap behind')).toBe('waiting');
     expect(decisionOf(false, 'no events on a')).toBe('skipped');
+    // as ratio and baseline windows say it (packages/rules' significance tests make them say it)
+    expect(decisionOf(false, 'is below 0.95, but not significant (p = 0.0031, confidence 0.99999)')).toBe(
+      'not significant',
+    );
+    expect(decisionOf(false, 'past the drop bound, but not significant (p = 0.2, confidence 0.999)')).toBe(
+      'not significant',
+    );
   });
 
   it("list a rule's streams, a before b", () => {

@@ -4,6 +4,7 @@ import type { Evaluation } from '@rollcall/contract/rules';
 import { iso, type TimeRange } from '@rollcall/contract/params';
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
+import { decisionOf } from '@rollcall/rules/backtest';
 import type { Rule } from '@rollcall/rules/rule';
 
 type Row = {
@@ -24,12 +25,7 @@ export function evaluationIdOf(rule: Rule | undefined, ruleId: string, labels: R
   return group === undefined ? ruleId : `${ruleId}/${key}=${group}`;
 }
 
-export function decisionOf(breached: boolean, skipped: string): Evaluation['decision'] {
-  if (skipped.startsWith('not watched')) return 'not watched';
-  if (skipped.startsWith('waiting')) return 'waiting';
-  if (skipped) return 'skipped';
-  return breached ? 'breached' : 'clean';
-}
+export { decisionOf };
 
 /** The band a window was held to: a ratio's lo–hi (also for windows not judged); a baseline's drop/rise range around its median, which the
  * stored threshold (the floor, or the ceiling when only rise is set) gives back. */

@@ -8,9 +8,10 @@ import { evaluateScheduled, windowAt } from './evaluate-rule.ts';
 import type { Evaluation } from './result.ts';
 import { resolveForOf, type Rule } from '../model/rule.ts';
 import type { Window } from './sql.ts';
+import { NOT_SIGNIFICANT } from './significance.ts';
+import type { Decision } from '@rollcall/contract/rules';
 
-/** What was decided about a window: breached or clean, or why it was not judged. */
-export type Decision = 'breached' | 'clean' | 'waiting' | 'not watched' | 'skipped';
+export type { Decision };
 
 export interface BacktestStep {
   at: number;
@@ -75,10 +76,14 @@ export interface BacktestOptions {
   resume?: BacktestResume;
 }
 
-export function decisionOf(evaluation: Evaluation): Decision {
-  if (evaluation.skipped?.startsWith('not watched')) return 'not watched';
-  if (evaluation.skipped) return 'skipped';
-  return evaluation.breached ? 'breached' : 'clean';
+/** What was decided about a window, from its verdict and why it was not judged (its `skipped`, as stored). A bound
+ * crossed by too few events to tell is its own decision: measured, unlike the other windows not judged. */
+export function decisionOf(breached: boolean, skipped: string | undefined): Decision {
+  if (!skipped) return breached ? 'breached' : 'clean';
+  if (skipped.startsWith('not watched')) return 'not watched';
+  if (skipped.startsWith('waiting')) return 'waiting';
+  if (skipped.includes(`but ${NOT_SIGNIFICANT} (`)) return 'not significant';
+  return 'skipped';
 }
 
 export async function backtest(
@@ -140,7 +145,7 @@ export async function backtest(
       at,
       window,
       evaluation,
-      decision: decisionOf(evaluation),
+      decision: decisionOf(evaluation.breached, evaluation.skipped),
       state: status.state,
       ...(moved.to ? { to: moved.to } : {}),
     });

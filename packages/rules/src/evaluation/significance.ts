@@ -3,6 +3,10 @@
 // functions (continued fractions, Numerical Recipes ch. 6), so they hold from a handful of events to millions
 // without a switch to a normal approximation, and stay accurate far out in the tail (p = 1e-12 and below).
 
+/** What a ratio or baseline window says when its bound was crossed by too few events to tell from chance: the window
+ * was measured but decides nothing (backtest.ts's decisionOf reads it). */
+export const NOT_SIGNIFICANT = 'not significant';
+
 const EPS = 1e-15;
 const TINY = 1e-300;
 const MAX_ITERATIONS = 100_000;

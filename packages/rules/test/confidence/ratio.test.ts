@@ -44,6 +44,8 @@ describe('ratio decisions with confidence', () => {
     expect(judged.fired).toEqual([]);
     const undecided = judged.steps.filter((s) => s.evaluation.skipped?.includes('not significant'));
     expect(undecided.length).toBeGreaterThanOrEqual(8);
+    // measured but deciding nothing: the charts draw their value, not a gap
+    expect(new Set(undecided.map((s) => s.decision))).toEqual(new Set(['not significant']));
     expect(undecided[0]?.evaluation.summary).toMatch(/but not significant \(p = 0\.\d+, confidence 0\.99999\)/);
     // the band alone fires (and resolves, and fires again) on the same windows
     const bare = await backtest(db.store, ratio('small', '\n    confidence: 0'), T0, T0 + 20 * MINUTE);

@@ -15,6 +15,7 @@ import { routes } from '../../routes.ts';
 import { AckButton, SilenceButton } from './AlertActions.tsx';
 import { alertDuration, show, TransitionTable } from './AlertTable.tsx';
 import { RuleValueChart, stateSpans } from '../rules/RuleValueChart.tsx';
+import { judged } from '../rules/decisions.ts';
 import { alertQueries, type AlertDetail } from './queries.ts';
 import { describeProblem, formatValue, inWords } from './words.ts';
 
@@ -33,8 +34,7 @@ export function LastConfirmed({ at, now }: { at: string | null; now: number }) {
   );
 }
 
-const latestJudged = (a: AlertDetail) =>
-  [...a.evaluations].reverse().find((e) => e.decision === 'breached' || e.decision === 'clean');
+const latestJudged = (a: AlertDetail) => [...a.evaluations].reverse().find((e) => judged(e.decision));
 
 const NOTIFICATIONS: Column<Notification>[] = [
   { key: 'at', header: 'At', className: 'nowrap', cell: (n) => <Time value={n.at} /> },

@@ -13,22 +13,24 @@ import { alertQueries, type Alert } from '../alerts/queries.ts';
 import { alertSentence, inWords } from '../alerts/words.ts';
 import type { Evaluation } from '../rules/queries.ts';
 import { withBreaks } from '../rules/breaks.ts';
+import { measured } from '../rules/decisions.ts';
 
 /** At most this many strips; the rest are a link to the alerts page. */
 const MAX_STRIPS = 6;
 /** The sparkline shows the alert's latest windows. */
 const SPARK_WINDOWS = 40;
 
-const judged = (e: Evaluation) => e.decision === 'breached' || e.decision === 'clean';
-
 function AlertSparkline({ evaluations, label }: { evaluations: Evaluation[]; label: string }) {
-  const windows = evaluations.slice(-SPARK_WINDOWS).map((e) => ({
-    t: Date.parse(e.window_end),
-    // a window nobody judged is a gap, never a zero
-    v: judged(e) ? e.value : null,
-    band: judged(e) && e.lo !== null && e.hi !== null ? [e.lo, e.hi] : null,
-    th: judged(e) && (e.lo === null || e.hi === null) ? e.threshold : null,
-  }));
+  const windows = evaluations.slice(-SPARK_WINDOWS).map((e) => {
+    // a window nobody measured is a gap, never a zero
+    const drawn = measured(e.decision);
+    return {
+      t: Date.parse(e.window_end),
+      v: drawn ? e.value : null,
+      band: drawn && e.lo !== null && e.hi !== null ? [e.lo, e.hi] : null,
+      th: drawn && (e.lo === null || e.hi === null) ? e.threshold : null,
+    };
+  });
   const rows = withBreaks<(typeof windows)[number]>(windows, (t) => ({ t, v: null, band: null, th: null }));
   return (
     <SparkChart className="strip-spark" ariaLabel={label} rows={rows} marginY={3} connectNulls={false}>

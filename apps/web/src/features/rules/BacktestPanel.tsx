@@ -9,6 +9,7 @@ import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
 import { formatCount, formatDuration } from '../../lib/format.ts';
 import { backtestSoFar, type BacktestSoFar } from './backtest-pages.ts';
+import { measured } from './decisions.ts';
 import { ruleQueries, type Decision } from './queries.ts';
 
 /** The selected range as absolute times: a backtest is over a fixed span. */
@@ -16,8 +17,6 @@ function absolute(range: TimeRange, now: number): { from: string; to: string } {
   if (range.kind === 'absolute') return { from: range.from, to: range.to };
   return { from: new Date(now - (durationMs(range.range) ?? 3600_000)).toISOString(), to: new Date(now).toISOString() };
 }
-
-const judged = (decision: Decision) => decision === 'breached' || decision === 'clean';
 
 /** "12 breached, 300 clean, 4 not watched": how the windows were decided, in words. */
 function decisionCounts(windows: { decision: Decision }[]): string {
@@ -135,7 +134,7 @@ export function BacktestPanel({ id }: { id: string }) {
                   {
                     key: 'value',
                     label: 'value',
-                    points: d.windows.map((w) => ({ t: Date.parse(w.end), v: judged(w.decision) ? w.value : null })),
+                    points: d.windows.map((w) => ({ t: Date.parse(w.end), v: measured(w.decision) ? w.value : null })),
                   },
                   {
                     key: 'threshold',

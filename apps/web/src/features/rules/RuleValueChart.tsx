@@ -21,6 +21,7 @@ import { formatTick, formatTime } from '../../lib/format.ts';
 import { niceScale, stepDecimals } from '../../lib/nice-scale.ts';
 import { formatValue, isPercentRule, isRatioRule } from '../alerts/words.ts';
 import { withBreaks } from './breaks.ts';
+import { measured } from './decisions.ts';
 import type { Evaluation } from './queries.ts';
 
 /** When an alert was pending, firing or resolved, in ms. */
@@ -50,10 +51,10 @@ const DECISION_COLOR: Record<Evaluation['decision'], string> = {
   breached: 'var(--bad)',
   clean: 'var(--good)',
   waiting: 'var(--muted)',
+  'not significant': 'var(--muted)',
   'not watched': 'var(--muted)',
   skipped: 'var(--muted)',
 };
-const judged = (e: Evaluation) => e.decision === 'breached' || e.decision === 'clean';
 
 type Row = {
   t: number;
@@ -62,11 +63,12 @@ type Row = {
   band: [number, number] | null;
   breached: number | null;
   clean: number | null;
+  unsure: number | null;
 };
 
 function toRows(evaluations: Evaluation[]): Row[] {
   return evaluations.map((e) => {
-    const ok = judged(e);
+    const ok = measured(e.decision);
     const value = ok ? e.value : null;
     return {
       t: Date.parse(e.window_end),
@@ -76,6 +78,7 @@ function toRows(evaluations: Evaluation[]): Row[] {
       band: e.lo !== null && e.hi !== null ? [e.lo, e.hi] : null,
       breached: e.decision === 'breached' ? value : null,
       clean: e.decision === 'clean' ? value : null,
+      unsure: e.decision === 'not significant' ? value : null,
     };
   });
 }
@@ -93,7 +96,7 @@ function Dot(props: unknown) {
 function unjudged(evaluations: Evaluation[]): { from: number; to: number; decision: Evaluation['decision'] }[] {
   const out: { from: number; to: number; decision: Evaluation['decision'] }[] = [];
   evaluations.forEach((e, i) => {
-    if (judged(e)) return;
+    if (measured(e.decision)) return;
     const previous = evaluations[i - 1];
     const from = Math.max(Date.parse(e.window_start), previous ? Date.parse(previous.window_end) : -Infinity);
     const to = Date.parse(e.window_end);
@@ -138,13 +141,17 @@ function EvaluationTable({ evaluations, ruleType }: { evaluations: Evaluation[];
       className: (e) => (e.decision === 'breached' ? 'bad' : ''),
       cell: (e) => e.decision,
     },
-    { key: 'value', header: 'Observed', align: 'right', cell: (e) => (judged(e) ? show(e.value) : '–') },
+    { key: 'value', header: 'Observed', align: 'right', cell: (e) => (measured(e.decision) ? show(e.value) : '–') },
     {
       key: 'expected',
       header: 'Expected',
       align: 'right',
       cell: (e) =>
-        !judged(e) ? '–' : e.lo !== null && e.hi !== null ? `${show(e.lo)}–${show(e.hi)}` : show(e.threshold),
+        !measured(e.decision)
+          ? '–'
+          : e.lo !== null && e.hi !== null
+            ? `${show(e.lo)}–${show(e.hi)}`
+            : show(e.threshold),
     },
     { key: 'why', header: 'Why not judged', className: 'small muted', cell: (e) => e.skipped },
   ];
@@ -180,6 +187,7 @@ export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, h
     band: null,
     breached: null,
     clean: null,
+    unsure: null,
   }));
   const first = rows[0]?.t ?? 0;
   const last = rows[rows.length - 1]?.t ?? first;
@@ -212,6 +220,11 @@ export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, h
           <li>
             <span className="key key-dot" style={{ background: 'var(--good)' }} /> clean
           </li>
+          {rows.some((r) => r.unsure !== null) && (
+            <li title="past the bound, but too few events to tell from chance: neither a breach nor a recovery">
+              <span className="key key-dot" style={{ background: DECISION_COLOR['not significant'] }} /> not significant
+            </li>
+          )}
           {gaps.length > 0 && (
             <li>
               <span className="key key-gap" /> not judged ({[...new Set(gaps.map((g) => g.decision))].join(', ')})
@@ -327,6 +340,13 @@ export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, h
                 shape={Dot}
               />
               <Scatter dataKey="clean" name="clean" fill={DECISION_COLOR.clean} isAnimationActive={false} shape={Dot} />
+              <Scatter
+                dataKey="unsure"
+                name="not significant"
+                fill={DECISION_COLOR['not significant']}
+                isAnimationActive={false}
+                shape={Dot}
+              />
             </ComposedChart>
           </ResponsiveContainer>
         </div>
@@ -339,9 +359,9 @@ export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, h
 function describeChart(evaluations: Evaluation[], spans: StateSpan[], fmt: (v: number) => string): string {
   const counts = new Map<string, number>();
   for (const e of evaluations) counts.set(e.decision, (counts.get(e.decision) ?? 0) + 1);
-  const lastJudged = [...evaluations].reverse().find(judged);
+  const lastMeasured = [...evaluations].reverse().find((e) => measured(e.decision));
   const parts = [[...counts.entries()].map(([d, n]) => `${n} ${d}`).join(', ') || 'no windows'];
-  if (lastJudged) parts.push(`latest ${fmt(lastJudged.value)}`);
+  if (lastMeasured) parts.push(`latest ${fmt(lastMeasured.value)}`);
   const active = spans.filter((s) => s.state !== 'resolved').map((s) => `${s.state} from ${formatTime(s.from)}`);
   if (active.length) parts.push(active.join(', '));
   return parts.join('; ');

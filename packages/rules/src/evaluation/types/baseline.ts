@@ -4,7 +4,7 @@
 import type { Evaluation, EvalInput } from '../result.ts';
 import { maxGroupsOf, type RuleOf } from '../../model/rule.ts';
 import { combineSlices, countsBy, describeSlice } from '../slices.ts';
-import { countAtLeast, countAtMost, formatP, significant } from '../significance.ts';
+import { countAtLeast, countAtMost, formatP, NOT_SIGNIFICANT, significant } from '../significance.ts';
 import { describeMatch, formatDuration, matchWhere, sourceFor, tableOf, windowWhere, type Window } from '../sql.ts';
 import { queryRows } from '@rollcall/core/store/queries';
 
@@ -112,7 +112,7 @@ function judgeBaseline(rule: RuleOf<'baseline'>, counts: number[], what: string)
   const details = { ...base.details, p_value: pValue, confidence: rule.confidence };
   if (!significant(pValue, rule.confidence)) {
     // Within what the seasons' spread allows: neither a breach nor evidence of recovery.
-    const why = `past the ${low ? 'drop' : 'rise'} bound, but not significant (${formatP(pValue)}, confidence ${rule.confidence})`;
+    const why = `past the ${low ? 'drop' : 'rise'} bound, but ${NOT_SIGNIFICANT} (${formatP(pValue)}, confidence ${rule.confidence})`;
     return {
       ...base,
       details,

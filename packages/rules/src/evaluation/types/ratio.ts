@@ -7,6 +7,7 @@ import {
   binomialAtLeast,
   binomialAtMost,
   formatP,
+  NOT_SIGNIFICANT,
   poissonAtLeast,
   poissonAtMost,
   significant,
@@ -96,7 +97,7 @@ function judgeRatio(rule: RuleOf<'ratio'>, a: number, b: number, of: { a: string
   const details = { a, b, p_value: pValue, confidence: rule.confidence };
   if (!significant(pValue, rule.confidence)) {
     // Too few events to tell a real shift from chance: neither a breach nor evidence of recovery.
-    const why = `not significant (${formatP(pValue)}, confidence ${rule.confidence})`;
+    const why = `${NOT_SIGNIFICANT} (${formatP(pValue)}, confidence ${rule.confidence})`;
     return {
       value: round(ratio),
       threshold,
