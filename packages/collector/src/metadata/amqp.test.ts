@@ -201,6 +201,28 @@ describe('traceMessageToEvent: properties and headers', () => {
     expect(row.stream).toBe('exp.x');
   });
 
+  it('below rows scans no body for its schema, and reads the same ids from it as at rows', () => {
+    const msg: TraceMessage = {
+      ...publish(),
+      headers: { ...common(), properties: undefined, routed_queues: ['exp.q'] },
+      body: body({ type: 'FromBody', messageId: 'b-1', nested: { a: [1, 2] } }),
+    };
+    const levels: string[] = [];
+    const keys = traceMessageToEvent(msg, {
+      ...ctx,
+      levelOf: (exchange) => {
+        levels.push(exchange);
+        return 'keys';
+      },
+    });
+    const rows = traceMessageToEvent(msg, ctx);
+    expect(levels).toEqual(['exp.x']);
+    expect(rows.row.schema_fingerprint).not.toBe(0);
+    expect(keys.row.schema_fingerprint).toBe(0);
+    expect(keys.paths).toEqual([]);
+    expect({ ...keys.row, schema_fingerprint: 0 }).toEqual({ ...rows.row, schema_fingerprint: 0 });
+  });
+
   it('without any trace headers at all it still produces a row', () => {
     const { row } = traceMessageToEvent(
       { routingKey: 'deliver.exp.q', headers: undefined, body: new Uint8Array() },

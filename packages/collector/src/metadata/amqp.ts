@@ -1,5 +1,6 @@
 // RabbitMQ firehose message → event row. `publish.<exchange>` is a publish (with routed queues);
 // `deliver.<queue>` is a delivery to a queue. The original message's properties arrive as a header table.
+import type { AuditLevel } from '@rollcall/core/audit';
 import type { ExtractConfig } from '@rollcall/core/config/schema';
 import { hash53 } from '@rollcall/core/hash';
 import { inspectBody } from './body.ts';
@@ -18,6 +19,9 @@ export interface AmqpContext {
   cluster: string;
   observedAt: number;
   extract: ExtractConfig;
+  /** How each exchange is audited (default rows): below rows no body is scanned for its schema, and a body is
+   * parsed only when it holds a key an id lookup needs (as for Kafka records). */
+  levelOf?: (exchange: string) => AuditLevel;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
@@ -72,12 +76,14 @@ function readTrace(
   const props = table(trace.properties);
   const headers = normaliseHeaders(table(props.headers));
   const contentType = str(props.content_type) || undefined;
-  const body = inspectBody(msg.body, contentType, ctx.extract.max_parse_bytes);
+  const base = baseRow(msg, ctx, verb, target);
+  const shape = (ctx.levelOf?.(base.stream) ?? 'rows') === 'rows';
+  const body = inspectBody(msg.body, contentType, ctx.extract.max_parse_bytes, shape);
   const picked = pickFields(ctx.extract, headers.values, body, isStructuredCloudEvent(contentType));
   const timestamp = typeof props.timestamp === 'number' ? props.timestamp * 1000 : 0;
   return {
     row: {
-      ...baseRow(msg, ctx, verb, target),
+      ...base,
       broker_ts: timestamp,
       // AMQP's own properties win over headers: they are the protocol's fields for exactly this.
       event_type: str(props.type) || picked.event_type,

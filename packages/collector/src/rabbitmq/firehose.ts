@@ -172,13 +172,14 @@ export function createRabbitTap({
     );
   };
 
-  const handle = async ({ message, redelivered, session, note }: TraceDelivery) => {
+  /** One trace message to the writer: settled once its row is stored; undefined when there is nothing to store. */
+  const submit = ({ message, redelivered, session, note }: TraceDelivery): Promise<void> | undefined => {
     if (isTapPlumbing(message)) return; // acked, not stored: the tap reading its own overflow queue
     let extracted;
     try {
       extracted = traceMessageToEvent(
         message,
-        { cluster: cfg.cluster, observedAt: now(), extract: config.extract },
+        { cluster: cfg.cluster, observedAt: now(), extract: config.extract, levelOf },
         note,
       );
     } catch (err) {
@@ -209,9 +210,18 @@ export function createRabbitTap({
       meta: { redelivered, hash: row.delivery_hash, session },
       level,
     };
-    await writer.submit(submission);
-    // its ack goes out now; if its connection ends before the ack lands it comes back (see redelivery.ts)
-    claims.handled(session, row.delivery_hash);
+    // its ack goes out once its burst is stored; if its connection ends before the ack lands it comes back
+    // (see redelivery.ts)
+    return writer.submit(submission).then(() => claims.handled(session, row.delivery_hash));
+  };
+
+  const handle = async (deliveries: TraceDelivery[]) => {
+    const stored: Promise<void>[] = [];
+    for (const delivery of deliveries) {
+      const storing = submit(delivery);
+      if (storing) stored.push(storing);
+    }
+    await Promise.all(stored);
   };
 
   const checkTracing = async (vhost: string) => {
@@ -256,7 +266,7 @@ export function createRabbitTap({
         // the tap also reads: an overflow is counted and its messages still stored. Only past both bounds does
         // RabbitMQ drop trace messages, and the depth check then says so. Each queue has its own connection, so
         // a message that kills one (see queue-reader.ts) is looked for in that queue only.
-        const reader = (queue: QueueReaderQueue, onMessage: (d: TraceDelivery) => Promise<void>) =>
+        const reader = (queue: QueueReaderQueue, onMessages: (deliveries: TraceDelivery[]) => Promise<void>) =>
           createQueueReader({
             url: vhostUrl(cfg.url, vhost),
             vhost,
@@ -265,7 +275,7 @@ export function createRabbitTap({
             prefetch: cfg.prefetch,
             queue,
             log,
-            handle: onMessage,
+            handle: onMessages,
             onSessionEnd: (session, uncertain) => claims.endSession(session, uncertain),
             onCareful: (on) => (careful += on ? 1 : -1),
           });
@@ -276,9 +286,9 @@ export function createRabbitTap({
             exchanges: [{ exchange: overflowQueue, type: 'fanout', durable: true }],
             queueBindings: [{ exchange: overflowQueue, routingKey: '' }],
           },
-          async (delivery) => {
-            await handle(delivery);
-            noteOverflow(vhost);
+          async (deliveries) => {
+            await handle(deliveries);
+            for (let i = 0; i < deliveries.length; i++) noteOverflow(vhost);
           },
         );
         const tap = reader(

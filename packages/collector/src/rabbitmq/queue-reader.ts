@@ -6,9 +6,10 @@
 // reader reads one message at a time (prefetch 1): the next death then names the queue's head as the culprit,
 // because everything before it was acked. That head is read through the management API's /get, which has
 // neither limit, stored, and only then removed from the queue; AMQP reading resumes at the full prefetch.
-import { AMQPError, Connection, type AsyncMessage, type Consumer, type ConsumerProps } from 'rabbitmq-client';
+import { AMQPError, Connection, type AsyncMessage } from 'rabbitmq-client';
 import type { Logger } from '@rollcall/core/log';
 import { deliveryHash, type TraceMessage } from '../metadata/amqp.ts';
+import { createBurstConsumer, type BurstConsumer, type BurstConsumerOptions } from './burst-consumer.ts';
 
 export interface TraceDelivery {
   message: TraceMessage;
@@ -19,8 +20,8 @@ export interface TraceDelivery {
   note?: string;
 }
 
-/** Queue, its declaration and bindings, as rabbitmq-client's createConsumer takes them. */
-export type QueueReaderQueue = Pick<ConsumerProps, 'queueOptions' | 'exchanges' | 'queueBindings'> & { queue: string };
+/** Queue, its declaration and bindings (see burst-consumer.ts). */
+export type QueueReaderQueue = BurstConsumerOptions['queue'];
 
 export interface QueueReaderOptions {
   /** AMQP URL with the vhost in its path. */
@@ -31,7 +32,8 @@ export interface QueueReaderOptions {
   prefetch: number;
   queue: QueueReaderQueue;
   log: Logger;
-  handle: (delivery: TraceDelivery) => Promise<void>;
+  /** Handles what arrived together, in delivery order; it is acked once this resolves. */
+  handle: (deliveries: TraceDelivery[]) => Promise<void>;
   /** The connection of a session is gone: of its last acks, `uncertain` may not have reached the broker. */
   onSessionEnd: (session: number, uncertain: number) => void;
   /** The reader went to one message at a time (true) or back to its prefetch (false). */
@@ -60,7 +62,7 @@ export function deathByMessage(err: unknown): boolean {
 export function createQueueReader(o: QueueReaderOptions): QueueReader {
   const log = o.log.child({ vhost: o.vhost, queue: o.queue.queue });
   let connection: Connection | undefined;
-  let consumer: Consumer | undefined;
+  let consumer: BurstConsumer | undefined;
   let careful = false;
   let stopped = false;
   let endCleanly: (() => void) | undefined;
@@ -82,17 +84,18 @@ export function createQueueReader(o: QueueReaderOptions): QueueReader {
       log.warn('rabbitmq connection error', { err });
       if (conn === connection && !stopped && deathByMessage(err)) switchMode(err);
     });
-    const handler = async (msg: AsyncMessage) => {
+    const handle = async (messages: AsyncMessage[]) => {
       const at = session;
-      await o.handle({ message: traceOf(msg), redelivered: msg.redelivered, session: at });
+      await o.handle(messages.map((msg) => ({ message: traceOf(msg), redelivered: msg.redelivered, session: at })));
       // Reading one at a time ends at the first message never delivered before: the culprit is behind us.
-      if (careful && !msg.redelivered && conn === connection) switchTo(false);
+      if (careful && conn === connection && messages.some((msg) => !msg.redelivered)) switchTo(false);
     };
-    const c = conn.createConsumer(
-      { ...o.queue, qos: { prefetchCount: prefetch }, concurrency: prefetch, requeue: true },
-      handler,
-    );
-    c.on('error', (err) => log.error('rabbitmq tap consumer error', { err }));
+    const c = createBurstConsumer(conn, {
+      queue: o.queue,
+      prefetch,
+      handle,
+      onError: (err) => log.error('rabbitmq tap consumer error', { err }),
+    });
     connection = conn;
     consumer = c;
     endCleanly = () => session && o.onSessionEnd(session, 0);
@@ -102,7 +105,7 @@ export function createQueueReader(o: QueueReaderOptions): QueueReader {
   const retire = async () => {
     const [c, conn, end] = [consumer, connection, endCleanly];
     consumer = connection = endCleanly = undefined;
-    // Closing the consumer waits for handlers in flight, which wait for their rows to be stored; their acks
+    // Closing the consumer waits for the bursts in flight, which wait for their rows to be stored; their acks
     // precede the channel's close (a death meanwhile has already reported its session).
     await Promise.allSettled([c?.close(), conn?.close()]);
     end?.();
@@ -151,7 +154,7 @@ export function createQueueReader(o: QueueReaderOptions): QueueReader {
   const salvageHead = async (err: Error): Promise<boolean> => {
     const head = await get('ack_requeue_true');
     if (!head) return true;
-    await o.handle({ ...head, note: noteFor(head.message, err) });
+    await o.handle([{ ...head, note: noteFor(head.message, err) }]);
     const taken = await get('ack_requeue_false');
     log.warn('stored a trace message that AMQP could not deliver, read through the management API', {
       routing_key_bytes: Buffer.byteLength(head.message.routingKey),
@@ -159,17 +162,13 @@ export function createQueueReader(o: QueueReaderOptions): QueueReader {
     });
     // Another collector reading the same queue may have taken the head meanwhile; what we took is stored too.
     if (taken && deliveryHash(taken.message) !== deliveryHash(head.message))
-      await o.handle({ ...taken, note: noteFor(taken.message, err) });
+      await o.handle([{ ...taken, note: noteFor(taken.message, err) }]);
     return true;
   };
 
   return {
     async start() {
-      const c = open(o.prefetch);
-      await new Promise<void>((resolve, reject) => {
-        c.once('ready', () => resolve());
-        c.once('error', reject);
-      });
+      await open(o.prefetch).ready;
     },
     async stop() {
       stopped = true;

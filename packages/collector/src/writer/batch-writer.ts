@@ -128,17 +128,19 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
     }
   };
 
+  // One splice, not a shift per submission: a RabbitMQ tap buffers thousands of one-message submissions, and
+  // shifting them one by one moved the rest of the array each time (6 % of the tap's thread, profiled).
   const take = (): Pending<M>[] => {
-    const batch: Pending<M>[] = [];
-    let rows = 0;
-    while (buffer.length && (batch.length === 0 || rows + rowsOf(buffer[0]) <= opts.batchSize)) {
-      const next = buffer.shift() as Pending<M>;
+    let [count, rows, messages] = [0, 0, 0];
+    for (const next of buffer) {
+      if (count > 0 && rows + rowsOf(next) > opts.batchSize) break;
+      count++;
       rows += rowsOf(next);
-      buffered -= messagesOf(next);
-      batch.push(next);
+      messages += messagesOf(next);
     }
+    buffered -= messages;
     bufferedRows -= rows;
-    return batch;
+    return buffer.splice(0, count);
   };
 
   const withRetry = async (insert: () => Promise<void>, rows: number) => {
