@@ -16,6 +16,7 @@ import {
 } from 'recharts';
 import { AXIS_STYLE, CHART_MARGIN, THRESHOLD_LINE, TIME_AXIS, TOOLTIP_STYLE } from './chart-style.ts';
 import { formatNumber, formatTick, formatTime, mergeSpans } from '../lib/format.ts';
+import { timeTicks } from '../lib/time-ticks.ts';
 
 export interface ChartPoint {
   t: number;
@@ -54,6 +55,8 @@ interface Props {
   xTick?: (v: number) => string;
   /** false for small multiples that share one legend above them. */
   legend?: boolean;
+  /** At most this many time ticks (fewer on a narrow chart). */
+  timeTickCount?: number;
 }
 
 export const PALETTE = [
@@ -100,6 +103,7 @@ export function TimeSeriesChart({
   ariaLabel,
   xTick,
   legend = true,
+  timeTickCount = 8,
 }: Props) {
   const [asTable, setAsTable] = useState(false);
   // sorted by key so a series keeps its colour whatever order the API lists them in
@@ -147,6 +151,7 @@ export function TimeSeriesChart({
               <XAxis
                 {...TIME_AXIS}
                 scale={xTick ? 'linear' : 'time'}
+                {...(xTick ? {} : { ticks: timeTicks(first, last, timeTickCount) })}
                 tickFormatter={(v: number) => (xTick ? xTick(v) : formatTick(v, span))}
                 allowDecimals={!xTick}
               />

@@ -5,7 +5,7 @@ export const CHART_MARGIN = { top: 6, right: 12, bottom: 0, left: 0 };
 /** Axis line and tick labels, muted beside the data. */
 export const AXIS_STYLE = { stroke: 'var(--muted)', tick: { fontSize: 11, fill: 'var(--muted)' } };
 
-/** The x axis: epoch milliseconds from the first point to the last, ticks far enough apart to read. */
+/** The x axis: epoch milliseconds from the first point to the last (its ticks from lib/time-ticks.ts). */
 export const TIME_AXIS = {
   ...AXIS_STYLE,
   dataKey: 't',

@@ -13,7 +13,7 @@ import { alertQueries, type Alert } from '../alerts/queries.ts';
 import { alertSentence, inWords } from '../alerts/words.ts';
 import type { Evaluation } from '../rules/queries.ts';
 import { withBreaks } from '../rules/breaks.ts';
-import { measured } from '../rules/decisions.ts';
+import { judged, measured } from '../rules/decisions.ts';
 
 /** At most this many strips; the rest are a link to the alerts page. */
 const MAX_STRIPS = 6;
@@ -51,7 +51,7 @@ function Strip({ alert, now }: { alert: Alert; now: number }) {
   const { refresh } = useTimeRange();
   const detail = useQuery({ ...alertQueries.detail(alert.fingerprint), refetchInterval: refresh.ms });
   const evaluations = detail.data?.evaluations ?? [];
-  const latest = [...evaluations].reverse().find(judged);
+  const latest = [...evaluations].reverse().find((e) => judged(e.decision));
   const sentence = alertSentence(alert, now, latest);
   return (
     <li className={`strip strip-${alert.state}`}>

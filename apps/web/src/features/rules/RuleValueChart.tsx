@@ -19,6 +19,7 @@ import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Time } from '../../components/Time.tsx';
 import { formatTick, formatTime } from '../../lib/format.ts';
 import { niceScale, stepDecimals } from '../../lib/nice-scale.ts';
+import { timeTicks } from '../../lib/time-ticks.ts';
 import { formatValue, isPercentRule, isRatioRule } from '../alerts/words.ts';
 import { withBreaks } from './breaks.ts';
 import { measured } from './decisions.ts';
@@ -254,7 +255,12 @@ export function RuleValueChart({ evaluations, ruleType, spans = [], ariaLabel, h
           <ResponsiveContainer width="100%" height="100%">
             <ComposedChart data={rows} margin={CHART_MARGIN}>
               <CartesianGrid stroke="var(--grid)" vertical={false} />
-              <XAxis {...TIME_AXIS} scale="time" tickFormatter={(v: number) => formatTick(v, last - first)} />
+              <XAxis
+                {...TIME_AXIS}
+                scale="time"
+                ticks={timeTicks(first, last, 8)}
+                tickFormatter={(v: number) => formatTick(v, last - first)}
+              />
               <YAxis
                 {...AXIS_STYLE}
                 tickFormatter={tickLabel(ruleType, axis.ticks, fmt)}

@@ -58,6 +58,7 @@ function SliceChart({ slice, d, annotations }: { slice: Slice; d: SeriesResponse
           ariaLabel={`${slice.key}: messages per second against ${label}`}
           height={150}
           legend={false}
+          timeTickCount={4}
           format={formatNumber}
           annotations={annotations}
           series={[actual, baselineOf(slice, `baseline (${label})`, BASELINE_COLOR)]}
