@@ -8,6 +8,10 @@ const ruleState = z.enum(['ok', 'pending', 'firing', 'inactive']);
 export type RuleState = z.output<typeof ruleState>;
 
 /** What a rule's evaluation of one window found: the list's last evaluation and the detail's evaluations. */
+/** breached or clean; not significant (a bound crossed by too few events to tell from chance: measured, decides
+ * nothing); or not judged: waiting (a tap has not stored past it yet), not watched (a tap was down), skipped. */
+const decision = z.enum(['breached', 'clean', 'not significant', 'waiting', 'not watched', 'skipped']);
+
 const judgedWindow = z.object({
   at: z.string(),
   window_start: z.string(),
@@ -29,7 +33,7 @@ export const ruleSchema = z.object({
   every_seconds: z.number(),
   window_seconds: z.number(),
   state: ruleState,
-  last_evaluation: judgedWindow.extend({ error: z.string(), summary: z.string() }).nullable(),
+  last_evaluation: judgedWindow.extend({ error: z.string(), summary: z.string(), decision }).nullable(),
 });
 export const rulesQuery = rangeQuery({});
 const sparkPoint = z.object({ at: z.string(), value: z.number(), threshold: z.number() });
@@ -46,9 +50,6 @@ export type RulesResponse = z.output<typeof rulesResponse>;
 
 export const rulePath = z.strictObject({ id: z.string().min(1).max(100) });
 export const ruleDetailQuery = rangeQuery({});
-/** breached or clean; not significant (a bound crossed by too few events to tell from chance: measured, decides
- * nothing); or not judged: waiting (a tap has not stored past it yet), not watched (a tap was down), skipped. */
-const decision = z.enum(['breached', 'clean', 'not significant', 'waiting', 'not watched', 'skipped']);
 /** A key a completeness rule's b never saw, and when it was first seen anywhere (null: no stored row has it). */
 export const missingKeySchema = z.object({ key: z.string(), first_seen: z.string().nullable() });
 

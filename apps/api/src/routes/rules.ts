@@ -19,7 +19,7 @@ import {
   type ValidateResponse,
 } from '@rollcall/contract/rules';
 import type { Alerting } from '@rollcall/rules/rules-role';
-import { backtest, BacktestRangeError } from '@rollcall/rules/backtest';
+import { backtest, BacktestRangeError, decisionOf } from '@rollcall/rules/backtest';
 import { parseRuleFile, RuleFileError } from '@rollcall/rules/files';
 import type { Rule } from '@rollcall/rules/rule';
 import { HttpProblem, invalidFields, notFound } from '../problem.ts';
@@ -83,6 +83,7 @@ function describe(alerting: Alerting, dir: string) {
             threshold: finite(last.evaluation?.threshold),
             breached: last.evaluation?.breached ?? false,
             skipped: last.evaluation?.skipped ?? '',
+            decision: decisionOf(last.evaluation?.breached ?? false, last.evaluation?.skipped),
             error: last.error ?? '',
             summary: last.evaluation?.summary ?? '',
           }

@@ -347,7 +347,12 @@ describe('rules', () => {
       every_seconds: 60,
       window_seconds: 600,
     });
-    expect(floor?.last_evaluation).toMatchObject({ value: SEEDED.orders, threshold: 100000, breached: true });
+    expect(floor?.last_evaluation).toMatchObject({
+      value: SEEDED.orders,
+      threshold: 100000,
+      breached: true,
+      decision: 'breached',
+    });
     expect(floor?.yaml.split('\n')[0]).toBe('# fires at once: far fewer orders than the floor');
     expect(floor?.yaml).toContain('id: orders-floor');
     expect(floor?.yaml).not.toContain('payments-quiet');

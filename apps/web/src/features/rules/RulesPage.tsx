@@ -34,8 +34,13 @@ function LastEvaluation({ rule }: { rule: Rule }) {
       <div className="small muted">
         {e.error ? (
           <span className="bad">{e.error}</span>
+        ) : e.decision === 'not significant' ? (
+          // "0.833 vs 0.95, not significant (p = 3.5e-5, confidence 0.99999)"
+          `${formatNumber(e.value)} vs ${formatNumber(e.threshold)}, ${e.skipped.slice(e.skipped.indexOf('not significant'))}`
+        ) : e.decision === 'skipped' ? (
+          `skipped: ${e.skipped}`
         ) : e.skipped ? (
-          `skipped${typeof e.skipped === 'string' ? `: ${e.skipped}` : ''}`
+          e.skipped // waiting: … / not watched: …
         ) : (
           `${formatNumber(e.value)} vs ${formatNumber(e.threshold)}${e.breached ? ' (breached)' : ''}`
         )}
