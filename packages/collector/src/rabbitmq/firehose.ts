@@ -9,6 +9,7 @@ import { hash53 } from '@rollcall/core/hash';
 import type { Logger } from '@rollcall/core/log';
 import type { TapTelemetry } from '@rollcall/core/telemetry';
 import { tapBatchesContaining } from './stored-batches.ts';
+import type { EventRow } from '@rollcall/core/event';
 import type { Store } from '@rollcall/core/store';
 import { isTapPlumbing, NotATraceMessage, traceMessageToEvent } from '../metadata/amqp.ts';
 import { createBatchWriter, type Submission } from '../writer/batch-writer.ts';
@@ -117,7 +118,8 @@ export function createRabbitTap({
     return kept;
   };
 
-  const writer = createBatchWriter<Delivery>({
+  // A submission is one burst's rows of one audit level; meta[i] is rows[i]'s delivery.
+  const writer = createBatchWriter<Delivery[]>({
     store,
     log,
     batchSize: config.writer.batch_size,
@@ -126,18 +128,26 @@ export function createRabbitTap({
     // A reader stalls once `prefetch` of its messages wait unacked, and one busy reader (the tap queue; the overflow
     // queue is mostly empty) must not wait for a second reader's window to fill, nor for the flush interval: flush
     // at half a window, so the broker delivers the other half while that insert runs.
-    maxPending: () => (careful > 0 ? 1 : Math.max(1, Math.floor(cfg.prefetch / 2))),
+    maxPending: () => (careful > 0 ? 1 : Infinity),
+    maxPendingMessages: () => Math.max(1, Math.floor(cfg.prefetch / 2)),
     // The token names one insert (retries reuse it), not its content: trace messages can be byte-identical (same
     // channel, properties and body), and a batch of them named by content alone was dropped by ClickHouse as a
     // duplicate of an earlier one (20 publishes after 7 long exchange names were never stored). Messages stored
     // before and delivered again are the redelivery check's, in prepare.
-    tokenFor: (batch) =>
-      `rabbitmq/${cfg.cluster}/${store.run}/${++inserts}/${batch.length}/${hash53(batch.map((s) => s.meta.hash).join(','))}`,
+    tokenFor: (batch) => {
+      const hashes = batch.flatMap((s) => s.meta.map((d) => d.hash));
+      return `rabbitmq/${cfg.cluster}/${store.run}/${++inserts}/${hashes.length}/${hash53(hashes.join(','))}`;
+    },
     prepare: async (batch) => {
-      const redelivered = batch.flatMap((s, index) =>
-        s.meta.redelivered
-          ? [{ index, hash: s.meta.hash, ...(s.meta.session === undefined ? {} : { session: s.meta.session }) }]
-          : [],
+      // numbered across the batch, message by message, as claims.match answers
+      let index = 0;
+      const redelivered = batch.flatMap((s) =>
+        s.meta.flatMap((d) => {
+          const at = index++;
+          return d.redelivered
+            ? [{ index: at, hash: d.hash, ...(d.session === undefined ? {} : { session: d.session }) }]
+            : [];
+        }),
       );
       if (redelivered.length === 0) return batch;
       const stored = await tapBatchesContaining(
@@ -147,9 +157,14 @@ export function createRabbitTap({
         now() - REDELIVERY_LOOKBACK_MS,
       );
       const skip = claims.match(redelivered, stored);
-      if (skip.size)
-        log.info('redelivered messages were already stored; not storing them again', { messages: skip.size });
-      return batch.filter((_, i) => !skip.has(i));
+      if (skip.size === 0) return batch;
+      log.info('redelivered messages were already stored; not storing them again', { messages: skip.size });
+      index = 0;
+      return batch.flatMap((s) => {
+        const keep = s.meta.map(() => !skip.has(index++));
+        const rows = s.rows.filter((_, i) => keep[i]);
+        return rows.length ? [{ ...s, rows, meta: s.meta.filter((_, i) => keep[i]) }] : [];
+      });
     },
     onInserted: ({ rows, ms }) => {
       onInserted?.(rows.length, ms);
@@ -172,8 +187,8 @@ export function createRabbitTap({
     );
   };
 
-  /** One trace message to the writer: settled once its row is stored; undefined when there is nothing to store. */
-  const submit = ({ message, redelivered, session, note }: TraceDelivery): Promise<void> | undefined => {
+  /** One trace message's row, or undefined when there is none to store. */
+  const rowOf = ({ message, note }: TraceDelivery): EventRow | undefined => {
     if (isTapPlumbing(message)) return; // acked, not stored: the tap reading its own overflow queue
     let extracted;
     try {
@@ -192,8 +207,7 @@ export function createRabbitTap({
       throw err;
     }
     const { row, paths } = extracted;
-    const level = levelOf(row.stream);
-    if (level === 'rows' && writer.isNewSchema(row.schema_fingerprint)) {
+    if (levelOf(row.stream) === 'rows' && writer.isNewSchema(row.schema_fingerprint)) {
       writer.storeSchemas([
         {
           fingerprint: row.schema_fingerprint,
@@ -205,23 +219,24 @@ export function createRabbitTap({
         },
       ]);
     }
-    const submission: Submission<Delivery> = {
-      rows: [row],
-      meta: { redelivered, hash: row.delivery_hash, session },
-      level,
-    };
-    // its ack goes out once its burst is stored; if its connection ends before the ack lands it comes back
-    // (see redelivery.ts)
-    return writer.submit(submission).then(() => claims.handled(session, row.delivery_hash));
+    return row;
   };
 
+  /** A burst to the writer, one submission per audit level (rows in delivery order); resolves once all is stored. */
   const handle = async (deliveries: TraceDelivery[]) => {
-    const stored: Promise<void>[] = [];
+    const parts = new Map<AuditLevel, Submission<Delivery[]>>();
     for (const delivery of deliveries) {
-      const storing = submit(delivery);
-      if (storing) stored.push(storing);
+      const row = rowOf(delivery);
+      if (!row) continue;
+      const level = levelOf(row.stream);
+      const part = parts.get(level) ?? { rows: [], meta: [], level };
+      parts.set(level, part);
+      part.rows.push(row);
+      part.meta.push({ redelivered: delivery.redelivered, hash: row.delivery_hash, session: delivery.session });
     }
-    await Promise.all(stored);
+    await Promise.all([...parts.values()].map((part) => writer.submit(part)));
+    // their ack goes out now; if its connection ends before the ack lands they come back (see redelivery.ts)
+    for (const part of parts.values()) for (const d of part.meta) claims.handled(d.session, d.hash);
   };
 
   const checkTracing = async (vhost: string) => {

@@ -76,6 +76,21 @@ describe('batch writer', () => {
     expect(done).toBe(true);
   });
 
+  it('flushes at once when as many messages as the source may hold are waiting, however few submissions', async () => {
+    vi.useFakeTimers();
+    const { store, inserts } = fakeStore();
+    const writer = createBatchWriter(
+      base(store, { batchSize: 100, maxPending: () => Infinity, maxPendingMessages: () => 4 }),
+    );
+    void writer.submit({ rows: [row(1), row(2)], meta: 1 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(inserts).toEqual([]);
+    void writer.submit({ rows: [row(3), row(4)], meta: 2 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(inserts).toEqual([{ offsets: [1, 2, 3, 4], token: '1,2' }]);
+    await writer.close();
+  });
+
   it('flushes at once when every possible submitter is waiting', async () => {
     const { inserts, writer } = twoSubmitterWriter();
     void writer.submit({ rows: [row(1)], meta: 1 });

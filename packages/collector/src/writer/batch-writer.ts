@@ -31,6 +31,8 @@ export interface WriterOptions<M> {
   maxInFlight?: number;
   /** How many submissions can be outstanding before the source stalls waiting on us: flush at that point. */
   maxPending: () => number;
+  /** The same in messages, for a source whose submissions each hold many (RabbitMQ's bursts). */
+  maxPendingMessages?: () => number;
   /** Deterministic token naming exactly this batch's content. */
   tokenFor: (batch: Submission<M>[]) => string;
   /** Last chance to drop rows already stored by an earlier run (RabbitMQ redeliveries). */
@@ -102,6 +104,7 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
   const due = () =>
     bufferedRows >= opts.batchSize ||
     buffer.length + held >= opts.maxPending() ||
+    (opts.maxPendingMessages !== undefined && buffered >= opts.maxPendingMessages()) ||
     (buffer[0] !== undefined && now() - buffer[0].at >= opts.flushIntervalMs) ||
     closed;
 
