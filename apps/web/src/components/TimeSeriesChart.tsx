@@ -16,6 +16,7 @@ import {
 } from 'recharts';
 import { AXIS_STYLE, CHART_MARGIN, THRESHOLD_LINE, TIME_AXIS, TOOLTIP_STYLE } from './chart-style.ts';
 import { formatNumber, formatTick, formatTime, mergeSpans } from '../lib/format.ts';
+import { niceScale } from '../lib/nice-scale.ts';
 import { timeTicks } from '../lib/time-ticks.ts';
 
 export interface ChartPoint {
@@ -57,6 +58,9 @@ interface Props {
   legend?: boolean;
   /** At most this many time ticks (fewer on a narrow chart). */
   timeTickCount?: number;
+  /** Value ticks on round decimal steps (0, 0.5, 1, 1.5); false where they would not read round in the chart's
+   * unit (bytes, whose KiB are 1,024). */
+  roundTicks?: boolean;
 }
 
 export const PALETTE = [
@@ -87,6 +91,24 @@ export function toRows(series: ChartSeries[]): Row[] {
   return [...rows.values()].sort((a, b) => a.t - b.t);
 }
 
+/** The value axis on round steps from 0 (or the lowest value, below it) to the highest point drawn: a stack's top
+ * when stacked. Recharts's own cuts the range into even fifths (0, 0.55, 1.1, 1.65, 2.2). */
+export function valueAxis(rows: Row[], series: ChartSeries[], stacked: boolean): ReturnType<typeof niceScale> {
+  let [lo, hi] = [0, 0];
+  for (const row of rows) {
+    let stack = 0;
+    series.forEach((s, i) => {
+      const v = row[`s${i}`] ?? row[`p${i}`];
+      if (v === null || v === undefined) return;
+      lo = Math.min(lo, v);
+      if (stacked && !s.reference) stack += v;
+      else hi = Math.max(hi, v);
+    });
+    hi = Math.max(hi, stack);
+  }
+  return niceScale(lo, hi, 5);
+}
+
 /** Where the partial buckets start (the first of them), if any. */
 export function partialFrom(series: ChartSeries[]): number | undefined {
   const ts = series.flatMap((s) => s.points.filter((p) => p.partial).map((p) => p.t));
@@ -104,6 +126,7 @@ export function TimeSeriesChart({
   xTick,
   legend = true,
   timeTickCount = 8,
+  roundTicks = true,
 }: Props) {
   const [asTable, setAsTable] = useState(false);
   // sorted by key so a series keeps its colour whatever order the API lists them in
@@ -155,7 +178,13 @@ export function TimeSeriesChart({
                 tickFormatter={(v: number) => (xTick ? xTick(v) : formatTick(v, span))}
                 allowDecimals={!xTick}
               />
-              <YAxis {...AXIS_STYLE} tickFormatter={(v: number) => format(v)} width={56} allowDecimals />
+              <YAxis
+                {...AXIS_STYLE}
+                tickFormatter={(v: number) => format(v)}
+                width={56}
+                allowDecimals
+                {...(roundTicks ? valueAxis(rows, series, stacked) : {})}
+              />
               <Tooltip
                 labelFormatter={(label) => (xTick ? xTick(Number(label)) : formatTime(Number(label)))}
                 formatter={(value) => (typeof value === 'number' ? format(value) : 'no data')}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SeriesResponse } from '@rollcall/contract/series';
-import { partialFrom, toRows } from '../../components/TimeSeriesChart.tsx';
+import { partialFrom, toRows, valueAxis } from '../../components/TimeSeriesChart.tsx';
 import { lastMinute, rangeAverage, toChartSeries } from './chart.ts';
 
 const T0 = Date.UTC(2026, 11, 4, 12, 0, 0);
@@ -42,6 +42,36 @@ describe('chart rows', () => {
     expect(rows[0]?.s0).toBeNull();
     expect(rows[6]?.s0).toBeNull();
     expect(rows[2]?.s0).toBe(2);
+  });
+});
+
+describe('the value axis', () => {
+  const series = (values: (number | null)[][]) =>
+    values.map((vs, i) => ({ key: `s${i}`, points: vs.map((v, t) => ({ t, v })) }));
+
+  it('ticks on round steps up to the highest point, not on fifths of it', () => {
+    // the breakdown's unionpay slice, which recharts labelled 0, 0.55, 1.1, 1.6, 2.2
+    const s = series([[0.4, 2.2, null, 1.3]]);
+    expect(valueAxis(toRows(s), s, false).ticks).toEqual([0, 0.5, 1, 1.5, 2, 2.5]);
+  });
+
+  it("reaches a stack's top, and a partial bucket's value", () => {
+    const s = series([
+      [4, 6],
+      [3, 5],
+    ]);
+    expect(valueAxis(toRows(s), s, true).domain).toEqual([0, 12.5]);
+    expect(valueAxis(toRows(s), s, false).domain).toEqual([0, 6]);
+    const partial = [
+      {
+        key: 'a',
+        points: [
+          { t: 0, v: 2 },
+          { t: 1, v: 9, partial: true },
+        ],
+      },
+    ];
+    expect(valueAxis(toRows(partial), partial, false).domain[1]).toBeGreaterThanOrEqual(9);
   });
 });
 

@@ -37,12 +37,14 @@ const CHARTS = [
     id: 'rate',
     title: 'Messages per second by event type',
     format: formatNumber,
+    roundTicks: true,
     perSecond: (p: Point) => p.msg_per_sec,
   },
   {
     id: 'bytes',
     title: 'Bytes per second by event type',
     format: formatBytes,
+    roundTicks: false,
     perSecond: (p: Point, step: number) => (p.bytes === null ? null : p.bytes / Math.max(1, step)),
   },
 ];
@@ -57,6 +59,7 @@ function Charts({ query, annotations }: { query: UseQueryResult<SeriesResponse>;
               <TimeSeriesChart
                 ariaLabel={c.title}
                 format={c.format}
+                roundTicks={c.roundTicks}
                 annotations={annotations}
                 series={toChartSeries(d, c.perSecond).map((s) => ({ ...s, label: s.key || '(none)' }))}
               />
