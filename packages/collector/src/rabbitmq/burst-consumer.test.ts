@@ -83,4 +83,50 @@ describe('the burst consumer, against the real broker', () => {
     expect(await depth(queue)).toBe(0);
     await conn.queueDelete({ queue });
   });
+
+  it('says so when the broker cancels it (its queue deleted), and consumes the queue declared again', async () => {
+    const queue = uniqueName('rc-burst');
+    await fill(queue, 3);
+    const seen: string[] = [];
+    const errors: string[] = [];
+    const c = createBurstConsumer(conn, {
+      queue: { queue },
+      prefetch: 10,
+      handle: async (messages) => {
+        seen.push(...messages.map((m) => String(m.body)));
+      },
+      onError: (err) => errors.push((err as Error).message),
+    });
+    await c.ready;
+    await waitUntil(
+      async () => seen.length,
+      (n) => n >= 3,
+      10_000,
+      'the first 3',
+    );
+    await conn.queueDelete({ queue });
+    await waitUntil(
+      async () => errors,
+      (e) => e.some((m) => m.includes('cancelled the consumer')),
+      10_000,
+      'the cancel reported',
+    );
+    // set up again after its backoff: the queue exists again, and what is published to it is read
+    await waitUntil(
+      async () => (await conn.queueDeclare({ queue, passive: true }).catch(() => undefined)) !== undefined,
+      (declared) => declared,
+      10_000,
+      'the queue declared again',
+    );
+    await fill(queue, 2);
+    await waitUntil(
+      async () => seen.length,
+      (n) => n >= 5,
+      10_000,
+      'the 2 published after',
+    );
+    await c.close();
+    expect(seen).toEqual(['m0', 'm1', 'm2', 'm0', 'm1']);
+    await conn.queueDelete({ queue });
+  });
 });

@@ -22,8 +22,9 @@ export interface BurstConsumer {
   close(): Promise<void>;
 }
 
+// As the tap's connection retries (queue-reader.ts): back within 10 s of the broker after a long outage.
 const RETRY_LOW_MS = 1_000;
-const RETRY_HIGH_MS = 30_000;
+const RETRY_HIGH_MS = 10_000;
 
 export function createBurstConsumer(conn: Connection, o: BurstConsumerOptions): BurstConsumer {
   let channel: Channel | undefined;
@@ -88,7 +89,16 @@ export function createBurstConsumer(conn: Connection, o: BurstConsumerOptions): 
       if (channel === ch) burst = [];
       reconnect();
     });
-    ch.on('basic.cancel', () => void ch.close().catch(() => {}));
+    // The broker cancels a consumer whose queue went away (deleted, or its node lost). The channel still acks: the
+    // bursts already handed on are acked on it first, then it is closed and set up again (declaring the queue).
+    ch.on('basic.cancel', () => {
+      o.onError(new Error(`the broker cancelled the consumer of queue ${o.queue.queue}; consuming again`));
+      if (flushing && channel === ch) {
+        clearImmediate(flushing);
+        flush();
+      }
+      void (lastAck.get(ch) ?? Promise.resolve()).then(() => ch.close()).catch(() => {});
+    });
     const { queue } = await ch.queueDeclare({ ...o.queue.queueOptions, queue: o.queue.queue });
     for (const params of o.queue.exchanges ?? []) await ch.exchangeDeclare(params);
     for (const params of o.queue.queueBindings ?? []) await ch.queueBind(params);

@@ -118,7 +118,7 @@ export function createRabbitTap({
     return kept;
   };
 
-  // A submission is one burst's rows of one audit level; meta[i] is rows[i]'s delivery.
+  // A submission is one burst: meta[i] is rows[i]'s delivery, levels[i] its audit level.
   const writer = createBatchWriter<Delivery[]>({
     store,
     log,
@@ -163,7 +163,10 @@ export function createRabbitTap({
       return batch.flatMap((s) => {
         const keep = s.meta.map(() => !skip.has(index++));
         const rows = s.rows.filter((_, i) => keep[i]);
-        return rows.length ? [{ ...s, rows, meta: s.meta.filter((_, i) => keep[i]) }] : [];
+        const levels = s.levels?.filter((_, i) => keep[i]);
+        return rows.length
+          ? [{ ...s, rows, meta: s.meta.filter((_, i) => keep[i]), ...(levels ? { levels } : {}) }]
+          : [];
       });
     },
     onInserted: ({ rows, ms }) => {
@@ -222,21 +225,21 @@ export function createRabbitTap({
     return row;
   };
 
-  /** A burst to the writer, one submission per audit level (rows in delivery order); resolves once all is stored. */
+  /** A burst to the writer as one submission (rows in delivery order, each at its exchange's level), so that it is
+   * stored or refused whole: a burst acked or requeued in part would store some of its rows twice. */
   const handle = async (deliveries: TraceDelivery[]) => {
-    const parts = new Map<AuditLevel, Submission<Delivery[]>>();
+    const burst: Submission<Delivery[]> & { levels: AuditLevel[] } = { rows: [], meta: [], levels: [] };
     for (const delivery of deliveries) {
       const row = rowOf(delivery);
       if (!row) continue;
-      const level = levelOf(row.stream);
-      const part = parts.get(level) ?? { rows: [], meta: [], level };
-      parts.set(level, part);
-      part.rows.push(row);
-      part.meta.push({ redelivered: delivery.redelivered, hash: row.delivery_hash, session: delivery.session });
+      burst.rows.push(row);
+      burst.levels.push(levelOf(row.stream));
+      burst.meta.push({ redelivered: delivery.redelivered, hash: row.delivery_hash, session: delivery.session });
     }
-    await Promise.all([...parts.values()].map((part) => writer.submit(part)));
+    if (burst.rows.length === 0) return;
+    await writer.submit(burst);
     // their ack goes out now; if its connection ends before the ack lands they come back (see redelivery.ts)
-    for (const part of parts.values()) for (const d of part.meta) claims.handled(d.session, d.hash);
+    for (const d of burst.meta) claims.handled(d.session, d.hash);
   };
 
   const checkTracing = async (vhost: string) => {

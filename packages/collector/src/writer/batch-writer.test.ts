@@ -76,6 +76,18 @@ describe('batch writer', () => {
     expect(done).toBe(true);
   });
 
+  it('stores a submission whose rows differ in level as one insert per level, and settles it once', async () => {
+    const { store, inserts } = fakeStore();
+    const writer = createBatchWriter(base(store, { batchSize: 100 }));
+    const settled = writer.submit({ rows: [row(1), row(2), row(3)], levels: ['rows', 'keys', 'rows'], meta: 1 });
+    await writer.close();
+    await settled;
+    expect(inserts).toEqual([
+      { offsets: [1, 3], token: '1' },
+      { offsets: [2], token: '1#keys' },
+    ]);
+  });
+
   it('flushes at once when as many messages as the source may hold are waiting, however few submissions', async () => {
     vi.useFakeTimers();
     const { store, inserts } = fakeStore();

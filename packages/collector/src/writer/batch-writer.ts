@@ -18,6 +18,9 @@ export interface Submission<M> {
   meta: M;
   /** How its stream is audited (default `rows`): a batch mixing levels becomes one insert per level. */
   level?: AuditLevel;
+  /** Each row's level, where its rows' streams are audited differently (a RabbitMQ burst across exchanges): one
+   * submission all the same, never split between batches, so it is stored or refused as a whole. */
+  levels?: AuditLevel[];
 }
 
 export interface WriterOptions<M> {
@@ -296,13 +299,28 @@ interface LevelPart {
 
 function byLevel<M>(batch: Submission<M>[]): Map<AuditLevel, LevelPart> {
   const levels = new Map<AuditLevel, LevelPart>();
-  for (const s of batch) {
-    const level = s.level ?? 'rows';
+  const partOf = (level: AuditLevel) => {
     let part = levels.get(level);
     if (!part) levels.set(level, (part = { rows: [], tallies: [], messages: 0 }));
-    for (const r of s.rows) part.rows.push(r);
-    if (s.tally) part.tallies.push(s.tally);
-    part.messages += messagesOf(s);
+    return part;
+  };
+  for (const s of batch) {
+    const part = partOf(s.level ?? 'rows');
+    if (s.levels) {
+      s.rows.forEach((r, i) => {
+        const own = partOf(s.levels?.[i] ?? s.level ?? 'rows');
+        own.rows.push(r);
+        own.messages++;
+      });
+    } else {
+      for (const r of s.rows) part.rows.push(r);
+      part.messages += s.rows.length;
+    }
+    if (s.tally) {
+      part.tallies.push(s.tally);
+      part.messages += s.tally.messages();
+    }
   }
+  for (const [level, part] of levels) if (part.rows.length === 0 && part.tallies.length === 0) levels.delete(level);
   return levels;
 }
