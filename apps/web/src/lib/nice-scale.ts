@@ -3,6 +3,9 @@
 
 const STEPS = [1, 2, 2.5, 5, 10];
 
+/** 12 significant digits drop the float noise of multiplying or subtracting steps (0.1 * 3 = 0.30000000000000004). */
+const clean = (v: number) => Number(v.toPrecision(12));
+
 /** The round step that cuts `span` into at most `count` intervals. */
 export function niceStep(span: number, count: number): number {
   const raw = span / Math.max(1, count);
@@ -21,9 +24,7 @@ export function niceScale(
 ): { domain: [number, number]; ticks: number[] } {
   const span = hi - lo || Math.abs(hi) || 1;
   const step = Math.max(minStep, niceStep(span, count));
-  // 12 significant digits drop the float noise of multiplying steps (0.1 * 3 = 0.30000000000000004); the same
-  // noise in lo / step (0.3 / 0.1 = 2.9999999999999996) must not add a step below or above
-  const clean = (v: number) => Number(v.toPrecision(12));
+  // the same float noise in lo / step (0.3 / 0.1 = 2.9999999999999996) must not add a step below or above
   const from = clean(Math.floor(clean(lo / step)) * step);
   const to = clean(Math.max(Math.ceil(clean(hi / step)) * step, from + step));
   const ticks: number[] = [];
@@ -34,6 +35,6 @@ export function niceScale(
 /** The decimals every tick label needs to show its axis's step (0.1 → 1, 0.25 → 2, 5 → 0). */
 export function stepDecimals(ticks: number[]): number {
   if (ticks.length < 2) return 0;
-  const step = Number(((ticks[1] as number) - (ticks[0] as number)).toPrecision(12));
+  const step = clean((ticks[1] as number) - (ticks[0] as number));
   return String(step).split('.')[1]?.length ?? 0;
 }

@@ -237,6 +237,8 @@ export function createRabbitTap({
       burst.meta.push({ redelivered: delivery.redelivered, hash: row.delivery_hash, session: delivery.session });
     }
     if (burst.rows.length === 0) return;
+    // Trace messages that keep no row are acked with the burst, so they hold the tap queue's window until it is stored.
+    burst.unkept = deliveries.length - burst.rows.length;
     await writer.submit(burst);
     // their ack goes out now; if its connection ends before the ack lands they come back (see redelivery.ts)
     for (const d of burst.meta) claims.handled(d.session, d.hash);

@@ -103,6 +103,23 @@ describe('batch writer', () => {
     await writer.close();
   });
 
+  it('counts the messages a submission acks without a row towards that window, and stores only its rows', async () => {
+    vi.useFakeTimers();
+    const { store, inserts } = fakeStore();
+    const writer = createBatchWriter(
+      base(store, { batchSize: 100, maxPending: () => Infinity, maxPendingMessages: () => 4 }),
+    );
+    void writer.submit({ rows: [row(1)], meta: 1, unkept: 2 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(inserts).toEqual([]);
+    expect(writer.backlog()).toBe(3);
+    void writer.submit({ rows: [row(2)], meta: 2 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(inserts).toEqual([{ offsets: [1, 2], token: '1,2' }]);
+    expect(writer.backlog()).toBe(0);
+    await writer.close();
+  });
+
   it('flushes at once when every possible submitter is waiting', async () => {
     const { inserts, writer } = twoSubmitterWriter();
     void writer.submit({ rows: [row(1)], meta: 1 });

@@ -21,6 +21,9 @@ export interface Submission<M> {
   /** Each row's level, where its rows' streams are audited differently (a RabbitMQ burst across exchanges): one
    * submission all the same, never split between batches, so it is stored or refused as a whole. */
   levels?: AuditLevel[];
+  /** Messages acked with it that keep no row (a RabbitMQ burst's tap plumbing): they hold the reader's window all
+   * the same, so they count towards maxPendingMessages, but are not stored. */
+  unkept?: number;
 }
 
 export interface WriterOptions<M> {
@@ -284,7 +287,9 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
   };
 }
 
-const messagesOf = <M>(s: Submission<M> | undefined): number => (s ? s.rows.length + (s.tally?.messages() ?? 0) : 0);
+/** The source's messages a submission holds: what it waits on (maxPendingMessages) and backlog() reports. */
+const messagesOf = <M>(s: Submission<M> | undefined): number =>
+  s ? s.rows.length + (s.tally?.messages() ?? 0) + (s.unkept ?? 0) : 0;
 
 /** What a submission adds to an insert: a tally is its count rows, far fewer than its messages, so the fetches
  * of a `counts` stream share one insert instead of each paying an insert's fixed cost (tens of ms on chDB with
@@ -305,22 +310,24 @@ function byLevel<M>(batch: Submission<M>[]): Map<AuditLevel, LevelPart> {
     return part;
   };
   for (const s of batch) {
-    const part = partOf(s.level ?? 'rows');
-    if (s.levels) {
+    const level = s.level ?? 'rows';
+    const { levels: own } = s;
+    if (own) {
       s.rows.forEach((r, i) => {
-        const own = partOf(s.levels?.[i] ?? s.level ?? 'rows');
-        own.rows.push(r);
-        own.messages++;
+        const part = partOf(own[i] ?? level);
+        part.rows.push(r);
+        part.messages++;
       });
-    } else {
+    } else if (s.rows.length) {
+      const part = partOf(level);
       for (const r of s.rows) part.rows.push(r);
       part.messages += s.rows.length;
     }
     if (s.tally) {
+      const part = partOf(level);
       part.tallies.push(s.tally);
       part.messages += s.tally.messages();
     }
   }
-  for (const [level, part] of levels) if (part.rows.length === 0 && part.tallies.length === 0) levels.delete(level);
   return levels;
 }
