@@ -120,9 +120,9 @@ export async function runCollector(
     config,
     store,
     log: createLogger('warn'),
+    // At `counts` a partition's first insert may come a flush interval after its first fetch (see gathering).
+    onFetched: () => meter.firstRecord(),
     onInserted: (rows, ms) => {
-      // The first flush began at most `ms` ago; the records it holds were fetched and extracted before that.
-      meter.firstRecord(performance.now() - ms);
       batches.push({ rows, ms, end: performance.now() - began });
       inserted += rows;
       if (inserted >= messages) done();

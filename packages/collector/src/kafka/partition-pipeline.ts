@@ -3,7 +3,8 @@
 //
 // Pipelining: eachBatch hands a fetch's rows to the writer and returns while they are inserted, so kafkajs
 // fetches and decodes the next batch meanwhile; that batch then waits for this one's insert, which bounds what
-// is held to two fetches per partition (at `counts`, where a fetch leaves only a tally, a few more run ahead).
+// is held to two fetches per partition (at `counts`, where a fetch leaves only a tally, later fetches fold into the
+// partition's next submission while its previous insert runs: see gathering).
 // Offsets are committed after each insert, in order. What makes it safe across rebalances is the drain assigner:
 // partitions are handed out only once every member's inserts landed.
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
@@ -28,6 +29,7 @@ export interface PartitionPipelineDeps {
   /** Partitions processed at once, and inserts of different partitions run side by side. */
   concurrency: number;
   onInserted?: (rows: number, ms: number) => void;
+  onFetched?: (records: number) => void;
   telemetry?: TapTelemetry;
   onWatermark: (mark: number) => void;
 }
@@ -67,6 +69,7 @@ export function createPartitionPipeline({
   now,
   concurrency,
   onInserted,
+  onFetched,
   telemetry,
   onWatermark,
 }: PartitionPipelineDeps): PartitionPipeline {
@@ -158,11 +161,12 @@ export function createPartitionPipeline({
     partition: number,
     messages: KafkaMessage[],
     floor: number,
+    gathered: Submission<PartitionBatch> | undefined,
   ): Submission<PartitionBatch> | undefined => {
     const observedAt = now();
     const level = auditLevel('kafka', topic);
     const ctx = { cluster: cfg.cluster, topic, partition, observedAt, extract: config.extract, level };
-    if (level === 'counts') return tallied(ctx, messages, floor);
+    if (level === 'counts') return tallied(ctx, messages, floor, gathered);
     const rows: Submission<PartitionBatch>['rows'] = [];
     const schemas: SchemaRow[] = [];
     for (const message of messages) {
@@ -189,13 +193,15 @@ export function createPartitionPipeline({
   };
 
   /** At `counts` a fetch is folded straight into exact counts: no row per record, which at this level would only
-   * be counted by the writer (a third of the tap's time at 100k msg/s, most of it in the garbage collector). */
+   * be counted by the writer (a third of the tap's time at 100k msg/s, most of it in the garbage collector). A fetch
+   * that follows the partition's gathering submission (see gathering) is folded into it and extends its range. */
   const tallied = (
     ctx: KafkaContext,
     messages: KafkaMessage[],
     floor: number,
+    gathered: Submission<PartitionBatch> | undefined,
   ): Submission<PartitionBatch> | undefined => {
-    const tally = createCountTally();
+    const tally = gathered?.tally ?? createCountTally();
     const scratch = countScratch();
     let first = -1;
     let last = -1;
@@ -214,8 +220,13 @@ export function createPartitionPipeline({
     }
     // Counts keep no parse_error: the reason is logged now, where a row would have carried it.
     if (undecodable) reportUndecodable(undecodable, reason);
+    if (first < 0) return gathered;
+    if (gathered) {
+      gathered.meta.last = last;
+      return gathered;
+    }
     const { topic, partition } = ctx;
-    return first < 0 ? undefined : { rows: [], tally, meta: { topic, partition, first, last }, level: 'counts' };
+    return { rows: [], tally, meta: { topic, partition, first, last }, level: 'counts' };
   };
 
   const inflight = new Map<string, Promise<void>>();
@@ -224,18 +235,9 @@ export function createPartitionPipeline({
   // failed stays here until the next group join, so nothing of that partition is stored above its rows.
   const stored = new Map<string, Promise<void>>();
   const failed = new Set<string>();
-  // topic\0partition → its submissions not stored yet (see TALLIES_AHEAD).
-  const ahead = new Map<string, number>();
-  const countAhead = (key: string, storedNow: Promise<void>) => {
-    ahead.set(key, (ahead.get(key) ?? 0) + 1);
-    const settled = () => {
-      const left = (ahead.get(key) ?? 1) - 1;
-      if (left > 0) ahead.set(key, left);
-      else ahead.delete(key);
-    };
-    storedNow.then(settled, settled);
-  };
   const storing = new Set<Promise<void>>();
+  // topic\0partition of the partitions whose last fetch did not reach the end of their log.
+  const behind = new Set<string>();
   let generation = 0;
   let pipelined = false;
   let active = 0;
@@ -254,19 +256,59 @@ export function createPartitionPipeline({
       },
     );
   };
-  /** Submits once the partition's previous submission is stored; meanwhile the writer knows one is waiting. */
-  const afterStored = (storedBefore: Promise<void>, submission: Submission<PartitionBatch>): Promise<void> => {
+  /** Submits once the partition's previous submission is stored; meanwhile the writer knows one is waiting.
+   * `handedOn` runs first either way: after it nothing may be folded into the submission. */
+  const afterStored = (
+    storedBefore: Promise<void>,
+    submission: Submission<PartitionBatch>,
+    handedOn?: () => void,
+  ): Promise<void> => {
     const release = writer.hold();
     return storedBefore.then(
       () => {
+        handedOn?.();
         release();
         return writer.submit(submission);
       },
       (err: unknown) => {
+        handedOn?.();
         release();
         throw err;
       },
     );
+  };
+  // topic\0partition → the partition's `counts` submission not handed to the writer yet. Later fetches fold into it
+  // until it is sealed, so a partition catching up makes an insert a second or so instead of one per fetch: each
+  // insert writes a part to event_counts, its projection and both rollups, tens of milliseconds of the store's
+  // CPU however few count rows it holds. It goes to the writer once sealed and the previous submission is stored.
+  const gathering = new Map<string, Gathering>();
+  const gather = (key: string, submission: Submission<PartitionBatch>, storedBefore: Promise<void>) => {
+    let seal = () => {};
+    const sealed = new Promise<void>((resolve) => (seal = resolve));
+    const timer = setTimeout(seal, config.writer.flush_interval);
+    const entry: Gathering = {
+      submission,
+      after: storedBefore,
+      fetches: 1,
+      seal: () => {
+        clearTimeout(timer);
+        seal();
+      },
+      stored: afterStored(
+        Promise.all([storedBefore, sealed]).then(() => {}),
+        submission,
+        () => {
+          if (gathering.get(key) === entry) gathering.delete(key);
+          clearTimeout(timer);
+        },
+      ),
+    };
+    gathering.set(key, entry);
+    return entry;
+  };
+  const sealAll = () => {
+    for (const entry of gathering.values()) entry.seal();
+    gathering.clear();
   };
   const outstanding = () => writer.busy() || storing.size > 0;
   const allStored = () => Promise.allSettled([...storing]).then(() => writer.idle());
@@ -280,16 +322,14 @@ export function createPartitionPipeline({
     const { topic, partition } = batch;
     const key = `${topic}\0${partition}`;
     const fetchedAt = watermark.batchFetched(key, batch.offsetLag() === '0');
+    onFetched?.(batch.messages.length);
     active++;
     const beat = setInterval(() => heartbeat().catch(() => {}), 3000);
     try {
       const marks = await storedHighWater(topic);
-      const submission = extract(
-        topic,
-        partition,
-        batch.messages,
-        await floorFor(topic, partition, batch.messages, marks, Number(batch.highWatermark)),
-      );
+      const floor = await floorFor(topic, partition, batch.messages, marks, Number(batch.highWatermark));
+      const open = pipelined ? gathering.get(key) : undefined;
+      const submission = extract(topic, partition, batch.messages, floor, open?.submission);
       // Resolving moves kafkajs's fetch position past this batch (commits stay manual, after the insert);
       // left unresolved, kafkajs fetches the same records again.
       resolveOffset(batch.lastOffset());
@@ -297,13 +337,37 @@ export function createPartitionPipeline({
       if (submission) marks.offsets.set(partition, submission.meta.last);
       const joined = generation;
       const next = String(Number(batch.lastOffset()) + 1);
+      const caughtUp = batch.offsetLag() === '0';
+      // A partition that reached the end of its log after a backlog has its submission stored at once.
+      const justCaughtUp = caughtUp && behind.delete(key);
+      if (!caughtUp) behind.add(key);
+      if (submission && justCaughtUp) submission.urgent = true;
       const storedBefore = stored.get(key) ?? Promise.resolve();
-      const storedNow = submission ? afterStored(storedBefore, submission) : storedBefore;
-      track(key, storedNow);
-      if (submission) {
-        watermark.hold(fetchedAt, storedNow);
-        countAhead(key, storedNow);
+      // What this fetch waits for before kafkajs may hand over the partition's next one (see the end).
+      let pace: Promise<void> | undefined = storedBefore;
+      let storedNow: Promise<void>;
+      if (open && submission === open.submission) {
+        // Folded into the gathering submission, which is tracked already. A partition that reached the end of its
+        // log goes to the store as soon as its previous insert is done; one that gathered TALLIES_AHEAD fetches
+        // waits for that insert before fetching more.
+        storedNow = open.stored;
+        pace = undefined;
+        if (caughtUp) open.seal();
+        if (++open.fetches >= TALLIES_AHEAD) {
+          open.seal();
+          pace = open.after;
+        }
+      } else if (submission?.level === 'counts' && pipelined) {
+        const entry = gather(key, submission, storedBefore);
+        if (caughtUp) entry.seal();
+        storedNow = entry.stored;
+        pace = failed.has(key) ? storedBefore : undefined;
+        track(key, storedNow);
+      } else {
+        storedNow = submission ? afterStored(storedBefore, submission) : storedBefore;
+        track(key, storedNow);
       }
+      if (submission) watermark.hold(fetchedAt, storedNow);
       // Committed after this batch's rows and every earlier batch of the partition are stored, also when all of
       // its records were stored before (after a crash): otherwise our own group would show lag that is not there.
       const done = Promise.all([storedNow, before]).then(async () => {
@@ -318,12 +382,11 @@ export function createPartitionPipeline({
       inflight.set(key, done);
       if (!pipelined) await done;
       // The next fetch waits for the previous batch's insert, not for its commit: a commit is a round trip to
-      // the group coordinator. A tally holds no records, so at `counts` a few fetches may run ahead of the
-      // store: an insert costs tens of milliseconds however few rows it has, and waiting for each one left the
-      // main thread idle a fifth of the time (bench:tap, 3 partitions). Commits still go out in order, each after
-      // its own insert (`done`); a failed insert stops the partition at its next fetch.
-      if (submission?.level !== 'counts' || failed.has(key) || (ahead.get(key) ?? 0) >= TALLIES_AHEAD)
-        await storedBefore;
+      // the group coordinator. A tally holds no records, so at `counts` fetches run ahead of the store into the
+      // gathering submission: waiting for each insert left the main thread idle a fifth of the time (bench:tap,
+      // 3 partitions). Commits still go out in order, each after the insert holding its records (`done`); a
+      // failed insert stops the partition at its next fetch.
+      if (pace) await pace;
     } finally {
       clearInterval(beat);
       active--;
@@ -337,6 +400,7 @@ export function createPartitionPipeline({
     owner.pause(topics.map((topic) => ({ topic })));
     const deadline = Date.now() + graceMs;
     while (active > 0 && Date.now() < deadline) await sleep(10);
+    sealAll();
     const settled = allStored().then(() => Promise.allSettled(inflight.values())); // inserts, then their commits
     const timeout = new AbortController();
     const drained = await Promise.race([
@@ -363,6 +427,8 @@ export function createPartitionPipeline({
     groupJoined(groupPipelined, groupAssigned) {
       highWater.clear();
       watermark.regrouped();
+      // Nothing read in the new generation folds into a submission of the old one.
+      sealAll();
       // Partitions are read again from their committed offsets: a failed submission no longer blocks them.
       for (const key of failed) stored.delete(key);
       failed.clear();
@@ -374,13 +440,28 @@ export function createPartitionPipeline({
     outstanding,
     allStored,
     backlog: () => writer.backlog(),
-    close: () => writer.close(),
+    close: () => {
+      sealAll();
+      return writer.close();
+    },
   };
 }
 
-/** Tallies of one partition that may wait for the store at once (this fetch's included): each is a few count rows,
- * stored one after another in order, so a slow store holds back the partition's fetches after this many. */
+/** Fetches of one partition a gathering submission holds before the partition waits for its previous insert:
+ * a tally is a few count rows whatever its records, so this bounds how far a partition runs ahead of a slow store. */
 const TALLIES_AHEAD = 8;
+
+/** A partition's `counts` submission that later fetches fold into until it is handed to the writer. */
+interface Gathering {
+  submission: Submission<PartitionBatch>;
+  /** Settles once the submission is stored. */
+  stored: Promise<void>;
+  /** The partition's previous submission stored. */
+  after: Promise<void>;
+  fetches: number;
+  /** It may go once the previous submission is stored (otherwise it goes after writer.flush_interval). */
+  seal: () => void;
+}
 
 /** The object a fetch's records are written into one after another at `counts` (see countedKafkaRecord). */
 const countScratch = (): Counted => ({

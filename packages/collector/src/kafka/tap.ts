@@ -28,6 +28,8 @@ export interface KafkaTapDeps {
   log: Logger;
   now?: () => number;
   onInserted?: (rows: number, ms: number) => void;
+  /** A fetched batch of `records` reaches the tap, before anything of it is stored (bench:tap's first record). */
+  onFetched?: (records: number) => void;
   telemetry?: TapTelemetry;
   health?: TapHealth;
 }
@@ -63,6 +65,7 @@ export function createKafkaTap({
   log: parentLog,
   now = Date.now,
   onInserted,
+  onFetched,
   telemetry,
   health,
 }: KafkaTapDeps): KafkaTap {
@@ -85,6 +88,7 @@ export function createKafkaTap({
     now,
     concurrency: TAP_CONCURRENCY,
     onInserted,
+    onFetched,
     telemetry,
     onWatermark: (mark) => health?.watermark(KAFKA_TAP, mark),
   });

@@ -120,6 +120,21 @@ describe('batch writer', () => {
     await writer.close();
   });
 
+  it('flushes at once what is buffered when an urgent submission comes (a source that just caught up)', async () => {
+    vi.useFakeTimers();
+    const { store, inserts } = fakeStore();
+    const writer = createBatchWriter(base(store, { batchSize: 100 }));
+    void writer.submit({ rows: [row(1)], meta: 1 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(inserts).toEqual([]);
+    void writer.submit({ rows: [row(2)], meta: 2, urgent: true });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(inserts).toEqual([{ offsets: [1, 2], token: '1,2' }]);
+    void writer.submit({ rows: [row(3)], meta: 3 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(inserts).toHaveLength(1); // the next one waits again
+  });
+
   it('flushes at once when every possible submitter is waiting', async () => {
     const { inserts, writer } = twoSubmitterWriter();
     void writer.submit({ rows: [row(1)], meta: 1 });

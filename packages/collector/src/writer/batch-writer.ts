@@ -24,6 +24,9 @@ export interface Submission<M> {
   /** Messages acked with it that keep no row (a RabbitMQ burst's tap plumbing): they hold the reader's window all
    * the same, so they count towards maxPendingMessages, but are not stored. */
   unkept?: number;
+  /** Its source has just caught up (a Kafka partition that reached the end of its log after a backlog): nothing of
+   * that source follows soon, so waiting for a fuller batch would only delay the backlog's last rows. */
+  urgent?: boolean;
 }
 
 export interface WriterOptions<M> {
@@ -93,6 +96,7 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
   let buffer: Pending<M>[] = [];
   let buffered = 0; // messages, for backlog()
   let bufferedRows = 0; // rows the buffer's insert would hold, for batchSize
+  let urgent = 0; // buffered submissions that are urgent
   const inFlight = new Set<Promise<void>>();
   const unstored = new Set<Pending<M>>();
   const maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
@@ -111,6 +115,7 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
     bufferedRows >= opts.batchSize ||
     buffer.length + held >= opts.maxPending() ||
     (opts.maxPendingMessages !== undefined && buffered >= opts.maxPendingMessages()) ||
+    urgent > 0 ||
     (buffer[0] !== undefined && now() - buffer[0].at >= opts.flushIntervalMs) ||
     closed;
 
@@ -146,6 +151,7 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
       count++;
       rows += rowsOf(next);
       messages += messagesOf(next);
+      if (next.urgent) urgent--;
     }
     buffered -= messages;
     bufferedRows -= rows;
@@ -229,6 +235,7 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
         buffer.push(pending);
         buffered += messagesOf(s);
         bufferedRows += rowsOf(s);
+        if (s.urgent) urgent++;
         schedule();
       });
     },
@@ -283,6 +290,7 @@ export function createBatchWriter<M>(opts: WriterOptions<M>): BatchWriter<M> {
       stop.abort();
       if (timer) clearTimeout(timer);
       buffer = [];
+      urgent = 0;
     },
   };
 }

@@ -340,4 +340,52 @@ writer: { flush_interval: 200ms }`,
       await admin.deleteTopics({ topics: [topic] }).catch(() => {});
     }
   });
+
+  it(
+    'folds the fetches of a counts partition that come while its insert runs into one insert',
+    { timeout: 120_000 },
+    async () => {
+      const topic = `gather-${prefix}`;
+      const counted: Config = {
+        ...config,
+        kafka: { ...config.kafka, group_id: `${topic}-tap`, include: [`^${topic}$`], start: 'earliest' },
+        audit: { default: 'counts', streams: [] },
+      };
+      await createReadyTopics(admin, [{ topic, numPartitions: 1 }]);
+      const producer = kafka.producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+      // The first insert is held until all the traffic is sent: the fetches meanwhile wait their turn.
+      let sent = () => {};
+      const allSent = new Promise<void>((resolve) => (sent = resolve));
+      const ranges: { first: number; last: number }[] = [];
+      const held: Store = {
+        ...store,
+        insertCounts: async (counts, token, tapBatch) => {
+          if (ranges.length === 0) await allSent;
+          const [first, last] = (/:0:(\d+)-(\d+)/.exec(token) ?? []).slice(1).map(Number);
+          ranges.push({ first: first ?? -1, last: last ?? -1 });
+          await store.insertCounts(counts, token, tapBatch);
+        },
+      };
+      const gathering = createKafkaTap({ config: counted, store: held, log: silentLogger });
+      await producer.send({ topic, messages: [{ value: '{}', headers: ceHeaders('Gathered', 0) }] });
+      await gathering.start();
+      try {
+        await trafficInSteps(producer, topic, 20, 100, 'g', 'Gathered');
+        sent();
+        await expectCountedExactly(topic, 2001, 1000);
+        // One insert per fetch would be 21 or so (and at least TALLIES_AHEAD + 1 = 9 before the partition waits);
+        // the held insert, what was gathered behind it, and the rest.
+        expect(ranges.length).toBeLessThanOrEqual(5);
+        expect(ranges[0]?.first).toBe(0);
+        for (const [prev, next] of ranges.slice(1).map((r, i) => [ranges[i] as (typeof ranges)[0], r] as const))
+          expect(next.first).toBe(prev.last + 1); // in offset order, with no gap
+        expect(ranges.at(-1)?.last).toBe(2000);
+      } finally {
+        await gathering.stop();
+        await producer.disconnect();
+        await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+      }
+    },
+  );
 });
