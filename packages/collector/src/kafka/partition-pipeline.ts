@@ -300,6 +300,9 @@ export function createPartitionPipeline({
         () => {
           if (gathering.get(key) === entry) gathering.delete(key);
           clearTimeout(timer);
+          // Already gathered for up to a flush interval: waiting in the writer for other partitions would only
+          // hold back this partition, whose next gathering waits for it.
+          submission.urgent = true;
         },
       ),
     };
@@ -328,7 +331,13 @@ export function createPartitionPipeline({
     try {
       const marks = await storedHighWater(topic);
       const floor = await floorFor(topic, partition, batch.messages, marks, Number(batch.highWatermark));
-      const open = pipelined ? gathering.get(key) : undefined;
+      let open = pipelined ? gathering.get(key) : undefined;
+      if (open && floor < open.submission.meta.last) {
+        // The partition restarted its offsets (see floorFor): its new records never share an insert with the old.
+        open.seal();
+        gathering.delete(key);
+        open = undefined;
+      }
       const submission = extract(topic, partition, batch.messages, floor, open?.submission);
       // Resolving moves kafkajs's fetch position past this batch (commits stay manual, after the insert);
       // left unresolved, kafkajs fetches the same records again.
@@ -429,6 +438,7 @@ export function createPartitionPipeline({
       watermark.regrouped();
       // Nothing read in the new generation folds into a submission of the old one.
       sealAll();
+      behind.clear();
       // Partitions are read again from their committed offsets: a failed submission no longer blocks them.
       for (const key of failed) stored.delete(key);
       failed.clear();

@@ -133,6 +133,7 @@ describe('batch writer', () => {
     void writer.submit({ rows: [row(3)], meta: 3 });
     await vi.advanceTimersByTimeAsync(10);
     expect(inserts).toHaveLength(1); // the next one waits again
+    await writer.close();
   });
 
   it('flushes at once when every possible submitter is waiting', async () => {
