@@ -324,7 +324,8 @@ export function createPartitionPipeline({
   ) => {
     const { topic, partition } = batch;
     const key = `${topic}\0${partition}`;
-    const fetchedAt = watermark.batchFetched(key, batch.offsetLag() === '0');
+    const caughtUp = batch.offsetLag() === '0';
+    const fetchedAt = watermark.batchFetched(key, caughtUp);
     onFetched?.(batch.messages.length);
     active++;
     const beat = setInterval(() => heartbeat().catch(() => {}), 3000);
@@ -346,7 +347,6 @@ export function createPartitionPipeline({
       if (submission) marks.offsets.set(partition, submission.meta.last);
       const joined = generation;
       const next = String(Number(batch.lastOffset()) + 1);
-      const caughtUp = batch.offsetLag() === '0';
       // A partition that reached the end of its log after a backlog has its submission stored at once.
       const justCaughtUp = caughtUp && behind.delete(key);
       if (!caughtUp) behind.add(key);
