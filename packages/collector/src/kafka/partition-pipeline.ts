@@ -39,6 +39,9 @@ export interface PartitionPipeline {
   eachBatch(owner: Consumer, payload: EachBatchPayload): Promise<void>;
   /** A broker node starts a fetch (kafkajs's FETCH_START). */
   fetchStarted(node: number): void;
+  /** A fetched batch of the consumer `owner` held only transaction markers or aborted records: kafkajs hands it to
+   * no eachBatch and only reports it (START_BATCH_PROCESS, batchSize 0). `lastOffset` is its last record's. */
+  filteredBatch(owner: Consumer, topic: string, partition: number, offsetLag: string, lastOffset: string): void;
   /** A new consumer replaces the old one. */
   consumerReplaced(): void;
   /** Stored high-water marks are read again before the next batch of each topic. */
@@ -49,6 +52,9 @@ export interface PartitionPipeline {
   quiesce(owner: Consumer, topics: string[], graceMs?: number): Promise<void>;
   /** Rows handed to this tap that are not stored yet, submitted to the writer or still waiting their turn. */
   outstanding(): boolean;
+  /** Settles once every row handed to the tap so far is stored (or failed). Open `counts` gatherings are sealed:
+   * whoever waits for this (a drain ticket at a join) must not wait a flush interval for fetches that will not
+   * come while the group rebalances. */
   allStored(): Promise<void>;
   /** Rows received and not yet stored. */
   backlog(): number;
@@ -402,6 +408,31 @@ export function createPartitionPipeline({
     }
   };
 
+  /** A partition whose fetch held only a transaction's marker (or an aborted transaction) has reached the end of its
+   * log if that was its last record: left counted as behind, it would hold the tap's watermark (and every rule
+   * waiting for it) until the topic's next committed record. Its offset moves past the marker once the records
+   * before it are stored, so the tap's own group shows no lag that is not there. */
+  const filteredBatch = (owner: Consumer, topic: string, partition: number, offsetLag: string, lastOffset: string) => {
+    const key = `${topic}\0${partition}`;
+    const caughtUp = offsetLag === '0';
+    watermark.batchFetched(key, caughtUp);
+    if (caughtUp) {
+      behind.delete(key);
+      gathering.get(key)?.seal();
+    } else behind.add(key);
+    const joined = generation;
+    const done = Promise.all([stored.get(key), inflight.get(key)]).then(async () => {
+      if (joined !== generation) return;
+      await owner
+        .commitOffsets([{ topic, partition, offset: String(Number(lastOffset) + 1) }])
+        .catch((err: unknown) => {
+          log.warn('offset commit failed after a batch of transaction markers', { err, topic, partition });
+        });
+    });
+    done.catch(() => {}); // observed by the next batch of this partition, or by quiesce()
+    inflight.set(key, done);
+  };
+
   /** Leaving the group before every fetched row is stored would let another member take a partition whose insert
    * is still running, which the drain assigner cannot see once we left. Bounded, so a store that is down cannot
    * hold a shutdown forever (unstored rows were never committed). */
@@ -431,6 +462,7 @@ export function createPartitionPipeline({
   return {
     eachBatch,
     fetchStarted: (node) => watermark.fetchStarted(node),
+    filteredBatch,
     consumerReplaced: () => watermark.restart(),
     forgetHighWater: () => highWater.clear(),
     groupJoined(groupPipelined, groupAssigned) {
@@ -448,7 +480,10 @@ export function createPartitionPipeline({
     },
     quiesce,
     outstanding,
-    allStored,
+    allStored: () => {
+      sealAll();
+      return allStored();
+    },
     backlog: () => writer.backlog(),
     close: () => {
       sealAll();

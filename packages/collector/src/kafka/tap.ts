@@ -125,6 +125,10 @@ export function createKafkaTap({
     });
     next.on(next.events.CRASH, ({ payload }) => onCrash(next, payload.error, payload.restart));
     next.on(next.events.FETCH_START, ({ payload }) => pipeline.fetchStarted(payload.nodeId));
+    next.on(next.events.START_BATCH_PROCESS, ({ payload: b }) => {
+      // Only a batch of transaction markers or aborted records is reported with no records: eachBatch has the rest.
+      if (b.batchSize === 0) pipeline.filteredBatch(next, b.topic, b.partition, b.offsetLag, b.lastOffset);
+    });
     next.on(next.events.GROUP_JOIN, (e) => {
       // Only a group that agreed on the drain protocol may pipeline (a mixed-version group falls back to waiting).
       const pipelined = e.payload.groupProtocol === DRAIN_PROTOCOL;
