@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { Kafka, logLevel, type Batch } from 'kafkajs';
 import { hostAfter, hostBefore } from './load/host.ts';
+import { integer } from './load/options.ts';
 import { timedConsumer } from './tap/baseline.ts';
 import type { PhaseResult } from './tap/meter.ts';
 import { prefill } from './tap/prefill.ts';
@@ -65,20 +66,15 @@ function options(argv: string[]): Options {
     args: argv,
     options: {
       brokers: { type: 'string', default: '127.0.0.1:9092' },
-      partitions: { type: 'string', default: '1' },
-      runs: { type: 'string', default: '3' },
+      partitions: { type: 'string' },
+      runs: { type: 'string' },
       results: { type: 'string', default: fileURLToPath(new URL('../results', import.meta.url)) },
     },
   });
-  const whole = (name: string, v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: a whole number above 0, not "${v}"`);
-    return n;
-  };
   return {
     brokers: values.brokers.split(','),
-    partitions: whole('partitions', values.partitions),
-    runs: whole('runs', values.runs),
+    partitions: integer('partitions', values.partitions, 1, 1),
+    runs: integer('runs', values.runs, 3, 1),
     results: values.results,
   };
 }

@@ -19,7 +19,7 @@ import { createRabbitTap } from '@rollcall/collector/rabbitmq/firehose';
 import { createManagement, managementAuthorization } from '@rollcall/collector/rabbitmq/management';
 import type { Environment } from '@rollcall/contract/bench';
 import { hostAfter, hostBefore } from './load/host.ts';
-import { redactUrl } from './load/options.ts';
+import { integer, redactUrl } from './load/options.ts';
 import { createRabbitAdmin, type RabbitAdmin } from './load/rabbit-management.ts';
 import { startMeter, type PhaseResult } from './tap/meter.ts';
 
@@ -46,29 +46,24 @@ function options(argv: string[]): Options {
     options: {
       url: { type: 'string', default: 'amqp://guest:guest@127.0.0.1:5672' },
       'management-url': { type: 'string', default: 'http://127.0.0.1:15672' },
-      messages: { type: 'string', default: '150000' },
-      runs: { type: 'string', default: '3' },
+      messages: { type: 'string' },
+      runs: { type: 'string' },
       level: { type: 'string', default: 'rows' },
-      timeout: { type: 'string', default: '300' },
+      timeout: { type: 'string' },
       results: { type: 'string', default: fileURLToPath(new URL('../results', import.meta.url)) },
     },
   });
   const level = values.level as AuditLevel;
   if (!AUDIT_LEVELS.includes(level)) throw new Error(`--level: one of ${AUDIT_LEVELS.join(', ')}, not "${level}"`);
-  const whole = (name: string, v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: a whole number above 0, not "${v}"`);
-    return n;
-  };
   const url = new URL(values.url);
   url.pathname = '/' + encodeURIComponent(VHOST);
   return {
     url: url.toString(),
     managementUrl: values['management-url'],
-    messages: whole('messages', values.messages),
-    runs: whole('runs', values.runs),
+    messages: integer('messages', values.messages, 150_000, 1),
+    runs: integer('runs', values.runs, 3, 1),
     level,
-    timeoutMs: whole('timeout', values.timeout) * 1000,
+    timeoutMs: integer('timeout', values.timeout, 300, 1) * 1000,
     results: values.results,
   };
 }

@@ -108,7 +108,8 @@ export function parseFlags<T extends Record<string, { type: 'string' | 'boolean'
   }
 }
 
-function integer(
+/** An integer flag in [min, max] (underscores allowed: 1_000_000), or `fallback` when absent. */
+export function integer(
   flag: string,
   raw: string | boolean | undefined,
   fallback: number,

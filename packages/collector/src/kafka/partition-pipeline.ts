@@ -324,6 +324,38 @@ export function createPartitionPipeline({
 
   const watermark = createFetchWatermark(now, onWatermark);
 
+  /** Notes whether the partition's last fetch reached the end of its log; true when it did after one that had not. */
+  const reachedEnd = (key: string, caughtUp: boolean): boolean => {
+    if (!caughtUp) behind.add(key);
+    return caughtUp && behind.delete(key);
+  };
+
+  /** Commits the offset after `lastOffset` once `storedNow` and the partition's earlier commits are done, unless the
+   * group has moved on (a new generation, or `current()` false); it becomes the partition's latest commit. */
+  const commitAfter = (
+    owner: Consumer,
+    topic: string,
+    partition: number,
+    lastOffset: string,
+    storedNow: Promise<void> | undefined,
+    current: () => boolean,
+  ): Promise<void> => {
+    const key = `${topic}\0${partition}`;
+    const joined = generation;
+    const done = Promise.all([storedNow, inflight.get(key)]).then(async () => {
+      // A commit from an earlier generation could move a partition that is now another member's backwards.
+      if (joined !== generation || !current()) return;
+      const offset = String(Number(lastOffset) + 1);
+      await owner.commitOffsets([{ topic, partition, offset }]).catch((err: unknown) => {
+        // The rows are stored; a lost commit only means re-reading them, which the high-water mark absorbs.
+        log.warn('offset commit failed after insert', { err, topic, partition });
+      });
+    });
+    done.catch(() => {}); // observed by the next batch of this partition, or by quiesce()
+    inflight.set(key, done);
+    return done;
+  };
+
   const eachBatch = async (
     owner: Consumer,
     { batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload,
@@ -349,14 +381,9 @@ export function createPartitionPipeline({
       // Resolving moves kafkajs's fetch position past this batch (commits stay manual, after the insert);
       // left unresolved, kafkajs fetches the same records again.
       resolveOffset(batch.lastOffset());
-      const before = inflight.get(key);
       if (submission) marks.offsets.set(partition, submission.meta.last);
-      const joined = generation;
-      const next = String(Number(batch.lastOffset()) + 1);
       // A partition that reached the end of its log after a backlog has its submission stored at once.
-      const justCaughtUp = caughtUp && behind.delete(key);
-      if (!caughtUp) behind.add(key);
-      if (submission && justCaughtUp) submission.urgent = true;
+      if (reachedEnd(key, caughtUp) && submission) submission.urgent = true;
       const storedBefore = stored.get(key) ?? Promise.resolve();
       // What this fetch waits for before kafkajs may hand over the partition's next one (see the end).
       let pace: Promise<void> | undefined = storedBefore;
@@ -385,16 +412,7 @@ export function createPartitionPipeline({
       if (submission) watermark.hold(fetchedAt, storedNow);
       // Committed after this batch's rows and every earlier batch of the partition are stored, also when all of
       // its records were stored before (after a crash): otherwise our own group would show lag that is not there.
-      const done = Promise.all([storedNow, before]).then(async () => {
-        // A commit from an earlier generation could move a partition that is now another member's backwards.
-        if (joined !== generation || !isRunning() || isStale()) return;
-        await owner.commitOffsets([{ topic, partition, offset: next }]).catch((err: unknown) => {
-          // The rows are stored; a lost commit only means re-reading them, which the high-water mark absorbs.
-          log.warn('offset commit failed after insert', { err, topic, partition });
-        });
-      });
-      done.catch(() => {}); // observed by the next batch of this partition, or by quiesce()
-      inflight.set(key, done);
+      const done = commitAfter(owner, topic, partition, batch.lastOffset(), storedNow, () => isRunning() && !isStale());
       if (!pipelined) await done;
       // The next fetch waits for the previous batch's insert, not for its commit: a commit is a round trip to
       // the group coordinator. A tally holds no records, so at `counts` fetches run ahead of the store into the
@@ -416,21 +434,9 @@ export function createPartitionPipeline({
     const key = `${topic}\0${partition}`;
     const caughtUp = offsetLag === '0';
     watermark.batchFetched(key, caughtUp);
-    if (caughtUp) {
-      behind.delete(key);
-      gathering.get(key)?.seal();
-    } else behind.add(key);
-    const joined = generation;
-    const done = Promise.all([stored.get(key), inflight.get(key)]).then(async () => {
-      if (joined !== generation) return;
-      await owner
-        .commitOffsets([{ topic, partition, offset: String(Number(lastOffset) + 1) }])
-        .catch((err: unknown) => {
-          log.warn('offset commit failed after a batch of transaction markers', { err, topic, partition });
-        });
-    });
-    done.catch(() => {}); // observed by the next batch of this partition, or by quiesce()
-    inflight.set(key, done);
+    reachedEnd(key, caughtUp);
+    if (caughtUp) gathering.get(key)?.seal();
+    void commitAfter(owner, topic, partition, lastOffset, stored.get(key), () => true);
   };
 
   /** Leaving the group before every fetched row is stored would let another member take a partition whose insert
