@@ -44,11 +44,12 @@ function fetched(first: number, last: number, lag: number, topic = TOPIC): EachB
   } as unknown as EachBatchPayload;
 }
 
-/** A pipeline of one partition's group member, the offsets it commits and the watermarks it reports. */
-function pipelineAt(level: 'rows' | 'counts', now: () => number = Date.now) {
-  // A flush interval far beyond any wait of these tests: what is stored in time was not waiting for it.
+/** A pipeline of a group member with `assigned` partitions (as many fetched at once), the offsets it commits and
+ * the watermarks it reports. */
+function pipelineAt(level: 'rows' | 'counts', now: () => number = Date.now, assigned = 1, flushInterval = '120s') {
+  // By default a flush interval far beyond any wait of these tests: what is stored in time was not waiting for it.
   const config = parseConfig(
-    JSON.stringify({ writer: { flush_interval: '120s' }, audit: { default: level } }),
+    JSON.stringify({ writer: { flush_interval: flushInterval }, audit: { default: level } }),
     'partition-pipeline.test',
   );
   const commits: string[] = [];
@@ -63,10 +64,10 @@ function pipelineAt(level: 'rows' | 'counts', now: () => number = Date.now) {
     store: db.store,
     log: silentLogger,
     now,
-    concurrency: 1,
+    concurrency: assigned,
     onWatermark: (mark) => watermarks.push(mark),
   });
-  pipeline.groupJoined(true, 1);
+  pipeline.groupJoined(true, assigned);
   return { pipeline, owner, commits, watermarks };
 }
 
@@ -88,6 +89,45 @@ describe('partition pipeline', () => {
       await pipeline.close();
     }
   });
+
+  it(
+    'stores a partition at once when it caught up a backlog, not when it was one fetch short of its log',
+    { timeout: 60_000 },
+    async () => {
+      // Rows are observed at this clock's time, which must not pass the real one.
+      let clock = Date.now() - 130_000;
+      // Four partitions assigned, two in use: the writer stores after a flush interval of 5 s unless a caught-up
+      // partition's submission is urgent.
+      const { pipeline, owner } = pipelineAt('rows', () => clock, 4, '5s');
+      const count = async (stream: string) => (await countEvents(db.store, { broker: 'kafka', stream })).count;
+      const countReaches = async (stream: string, n: number) => {
+        while ((await count(stream)) < n) await sleep(50);
+      };
+      try {
+        // Read at about the rate it is written: one fetch ends short of the log, the next 50 ms later at its end.
+        // kafkajs would hand over the partition's next fetch once the first is stored.
+        await pipeline.eachBatch(owner, fetched(0, 9, 5, 'edge'));
+        clock += 50;
+        void pipeline.eachBatch(owner, fetched(10, 14, 0, 'edge'));
+        // The first is stored after the flush interval; the second then waits for the writer's flush as well, as
+        // it would have had the first reached the log's end too, instead of going to the store alone at once.
+        await countReaches('edge', 10);
+        await sleep(1000);
+        expect(await count('edge')).toBe(10);
+        await countReaches('edge', 15);
+        // A backlog read for two minutes (more than the flush interval), then caught up: its last submission goes
+        // to the store as soon as the one before it is stored, not a flush interval later.
+        await pipeline.eachBatch(owner, fetched(0, 9, 500, 'backlog'));
+        clock += 120_000;
+        void pipeline.eachBatch(owner, fetched(10, 509, 0, 'backlog'));
+        await countReaches('backlog', 10);
+        await sleep(2500);
+        expect(await count('backlog')).toBe(510);
+      } finally {
+        await pipeline.close();
+      }
+    },
+  );
 
   it(
     'is caught up after a fetch of only a transaction marker: the watermark moves on',

@@ -242,8 +242,9 @@ export function createPartitionPipeline({
   const stored = new Map<string, Promise<void>>();
   const failed = new Set<string>();
   const storing = new Set<Promise<void>>();
-  // topic\0partition of the partitions whose last fetch did not reach the end of their log.
-  const behind = new Set<string>();
+  // topic\0partition of the partitions whose last fetch did not reach the end of their log → when their first
+  // fetch in a row that did not.
+  const behind = new Map<string, number>();
   let generation = 0;
   let pipelined = false;
   let active = 0;
@@ -324,10 +325,19 @@ export function createPartitionPipeline({
 
   const watermark = createFetchWatermark(now, onWatermark);
 
-  /** Notes whether the partition's last fetch reached the end of its log; true when it did after one that had not. */
+  /** Notes whether the partition's last fetch reached the end of its log; true when it did after catching up a
+   * backlog for a flush interval or more. A partition read at about the rate it is written ends one fetch short
+   * of its log and the next at its end, over and over: treating each of those as a caught-up backlog made every
+   * other fetch an insert of its own (more, smaller inserts just when the tap has least to spare), while the
+   * writer's own flush would store those rows about as soon. */
   const reachedEnd = (key: string, caughtUp: boolean): boolean => {
-    if (!caughtUp) behind.add(key);
-    return caughtUp && behind.delete(key);
+    const since = behind.get(key);
+    if (!caughtUp) {
+      if (since === undefined) behind.set(key, now());
+      return false;
+    }
+    behind.delete(key);
+    return since !== undefined && now() - since >= config.writer.flush_interval;
   };
 
   /** Commits the offset after `lastOffset` once `storedNow` and the partition's earlier commits are done, unless the
@@ -382,7 +392,7 @@ export function createPartitionPipeline({
       // left unresolved, kafkajs fetches the same records again.
       resolveOffset(batch.lastOffset());
       if (submission) marks.offsets.set(partition, submission.meta.last);
-      // A partition that reached the end of its log after a backlog has its submission stored at once.
+      // A partition that reached the end of its log after a long backlog has its submission stored at once.
       if (reachedEnd(key, caughtUp) && submission) submission.urgent = true;
       const storedBefore = stored.get(key) ?? Promise.resolve();
       // What this fetch waits for before kafkajs may hand over the partition's next one (see the end).
