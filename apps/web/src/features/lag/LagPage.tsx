@@ -3,6 +3,7 @@
 import { useLive } from '../../app/use-live.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { type Column } from '../../components/DataTable.tsx';
+import { Name } from '../../components/Name.tsx';
 import { Page } from '../../components/Page.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { brokerColumn, ListFilter, ServerListTable, useServerList } from '../../components/ServerList.tsx';
@@ -31,8 +32,11 @@ const COLUMNS: Column<LagGroup>[] = [
   {
     key: 'group',
     header: 'Group / queue',
-    className: 'break',
-    cell: (g) => <AppLink to={routes.lagGroup(g.broker, g.group)}>{g.group}</AppLink>,
+    cell: (g) => (
+      <AppLink to={routes.lagGroup(g.broker, g.group)}>
+        <Name text={g.group} />
+      </AppLink>
+    ),
     sort: (g) => g.group,
   },
   LAG_COLUMNS.status,

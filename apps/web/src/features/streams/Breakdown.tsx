@@ -5,7 +5,7 @@ import { useLive } from '../../app/use-live.ts';
 import { spanMs, useTimeRange } from '../../app/time-range.ts';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { TimeSeriesChart, type ChartAnnotation } from '../../components/TimeSeriesChart.tsx';
-import { formatDurationWords, formatNumber, formatPercent, formatRate, formatRatio } from '../../lib/format.ts';
+import { formatChange, formatDurationWords, formatNumber, formatRate, formatRatio } from '../../lib/format.ts';
 import { useSearchParam } from '../../lib/use-search-param.ts';
 import { baselineOf, toChartSeries } from '../series/chart.ts';
 import { seriesQueries } from '../series/queries.ts';
@@ -42,7 +42,7 @@ function SliceChart({ slice, d, annotations }: { slice: Slice; d: SeriesResponse
           className={change !== null && change <= DROP ? 'bad slice-change' : 'slice-change'}
           title={`change of the last ${slice.recent ? formatDurationWords(Date.parse(slice.recent.to) - Date.parse(slice.recent.from)) : ''} against ${label}`}
         >
-          {change === null ? 'no baseline yet' : `${formatPercent(change)} vs baseline`}
+          {change === null ? 'no baseline yet' : `${formatChange(change)} vs baseline`}
         </span>
       </header>
       <div className="small muted">

@@ -196,8 +196,16 @@ function sourceColumns(sources: StreamDetail['sources']): Column<StreamDetail['s
 }
 
 const RULES: Column<StreamDetail['rules'][number]>[] = [
-  { key: 'rule', header: 'Rule', className: 'nowrap', cell: (r) => <AppLink to={routes.rule(r.id)}>{r.id}</AppLink> },
-  { key: 'type', header: 'Type', cell: (r) => r.type },
+  {
+    key: 'rule',
+    header: 'Rule',
+    cell: (r) => (
+      <AppLink to={routes.rule(r.id)}>
+        <Name text={r.id} />
+      </AppLink>
+    ),
+  },
+  { key: 'type', header: 'Type', className: 'nowrap', cell: (r) => r.type },
   { key: 'state', header: 'State', cell: (r) => <Badge value={r.state} /> },
 ];
 

@@ -5,6 +5,7 @@ import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { figureColumn, wideOnly, type Column } from '../../components/DataTable.tsx';
+import { Name } from '../../components/Name.tsx';
 import { Page } from '../../components/Page.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { brokerColumn, ListFilter, ServerListTable, useServerList } from '../../components/ServerList.tsx';
@@ -32,8 +33,11 @@ const columns = (rangeSeconds: number): Column<StreamSummary>[] => [
   {
     key: 'stream',
     header: 'Stream',
-    className: 'break',
-    cell: (s) => <AppLink to={routes.stream(s.broker, s.stream)}>{s.stream}</AppLink>,
+    cell: (s) => (
+      <AppLink to={routes.stream(s.broker, s.stream)}>
+        <Name text={s.stream} />
+      </AppLink>
+    ),
     sort: (s) => s.stream,
   },
   wideOnly({
@@ -41,7 +45,7 @@ const columns = (rangeSeconds: number): Column<StreamSummary>[] => [
     header: 'Event types',
     className: 'small',
     cell: (s) => (
-      <div className="clip" title={s.event_types.join('\n')}>
+      <div className="clip-lines" title={s.event_types.join('\n')}>
         {s.event_types.join(', ') || '–'}
       </div>
     ),
