@@ -4,7 +4,8 @@
 import type { Store } from '@rollcall/core/store';
 import { queryRows } from '@rollcall/core/store/queries';
 import { iso } from '@rollcall/contract/params';
-import type { Drop, DropsResponse } from '@rollcall/contract/drops';
+import { DROP_P_VALUE, type Drop, type DropsResponse } from '@rollcall/contract/drops';
+import { poissonAtMost } from '@rollcall/rules/significance';
 import { completeUntil, watching } from './watched.ts';
 
 const MINUTE = 60_000;
@@ -63,6 +64,9 @@ export async function largestDrops(store: Store, now: number, limit: number): Pr
       previousBaseline(counts, minute, first.get(key), (t) => hourWatch.watched(t, [broker]));
     if (!base || base.rate <= 0) continue;
     const rate = seen / 60;
+    // A quiet stream's minute swings by whole messages (12 instead of 13 is −8%): the chance of a minute this low at
+    // the baseline's rate tells a drop from noise, which a percentage alone does not.
+    const pValue = poissonAtMost(seen, base.rate * 60);
     compared.push({
       broker,
       stream,
@@ -72,9 +76,13 @@ export async function largestDrops(store: Store, now: number, limit: number): Pr
       baseline_from: iso(base.from),
       baseline_seconds: base.seconds,
       change: rate / base.rate - 1,
+      p_value: pValue,
+      significant: pValue < DROP_P_VALUE,
     });
   }
-  const drops = compared.filter((d) => d.change < 0).sort((a, b) => a.change - b.change);
+  const drops = compared
+    .filter((d) => d.change < 0)
+    .sort((a, b) => Number(b.significant) - Number(a.significant) || a.change - b.change);
   return {
     minute: { from: iso(minute), to: iso(minute + MINUTE) },
     compared: compared.length,

@@ -128,6 +128,14 @@ describe('largest drops', () => {
     expect(orders?.baseline_from).toBe(new Date(NOW - 5 * M - 3).toISOString());
     expect(orders?.baseline_msg_per_sec).toBeCloseTo(120 / ((minute - (NOW - 5 * M - 3)) / 1000), 3);
     expect(body.drops.find((d) => d.stream === 'payments')).toMatchObject({ baseline: 'week', change: -1 });
+    // Both fell to nothing, but only orders' fall is news: payments ran at half a message a minute a week earlier,
+    // so a minute without one is what that rate gives 61% of the time (e^-0.5).
+    expect(orders?.significant).toBe(true);
+    expect(orders?.p_value).toBeLessThan(1e-12);
+    const payments = body.drops.find((d) => d.stream === 'payments');
+    expect(payments?.significant).toBe(false);
+    expect(payments?.p_value).toBeCloseTo(Math.exp(-0.5), 6);
+    expect(body.drops.map((d) => d.stream)).toEqual(['orders', 'payments']);
     expect(Date.parse(body.minute.to)).toBeLessThanOrEqual(NOW);
   });
 });

@@ -5,7 +5,9 @@ import {
   formatCount,
   formatDuration,
   formatNumber,
+  formatProbability,
   formatRate,
+  formatSeconds,
   formatTick,
   formatTime,
   formatUtc,
@@ -55,6 +57,34 @@ describe('formatDuration', () => {
     expect(formatDuration(2 * 3600_000 + 5 * 60_000 + 7000)).toBe('2h 5m');
     expect(formatDuration(3 * 86_400_000 + 4 * 3600_000)).toBe('3d 4h');
     expect(formatDuration(-5)).toBe('0s');
+  });
+});
+
+describe('formatSeconds', () => {
+  it('keeps a fraction of a second below ten seconds', () => {
+    expect([0, 0.2, 0.45, 1, 1.25, 9.5, 12.7, 192].map(formatSeconds)).toEqual([
+      '0s',
+      '200ms',
+      '450ms',
+      '1s',
+      '1.3s',
+      '9.5s',
+      '12s',
+      '3m 12s',
+    ]);
+    expect(formatSeconds(null)).toBe('–');
+  });
+});
+
+describe('formatProbability', () => {
+  it('says a chance as a percentage, or as one in so many when it is small', () => {
+    expect([0.5, 0.234, 0.004, 2.5e-7, 1e-12].map(formatProbability)).toEqual([
+      '50%',
+      '23%',
+      '1 in 250',
+      '1 in 4,000,000',
+      'under 1 in a billion',
+    ]);
   });
 });
 

@@ -69,6 +69,23 @@ export function formatDuration(ms: number | null | undefined): string {
     .join(' ');
 }
 
+/** A lag in seconds on a chart's axis and in its tooltip: below ten seconds a fraction shows (0.4 s of lag is not
+ * "0s", and an axis of 0.2 s steps read 0s, 0s, 0s, 1s, 1s), above that as formatDuration. */
+export function formatSeconds(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
+  if (seconds > 0 && seconds < 1) return `${Math.round(seconds * 1000)}ms`;
+  if (seconds < 10 && !Number.isInteger(seconds)) return `${seconds.toFixed(1).replace(/\.0$/, '')}s`;
+  return formatDuration(seconds * 1000);
+}
+
+/** A chance in words a reader can weigh: 23%, 1 in 4,000, under 1 in a billion. */
+export function formatProbability(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '–';
+  if (p >= 0.01) return `${Math.round(p * 100)}%`;
+  if (p >= 1e-9) return `1 in ${formatCount(Math.round(1 / p))}`;
+  return 'under 1 in a billion';
+}
+
 /** +12%, −23%, or – when there is nothing to compare with. */
 export function formatChange(change: number | null | undefined): string {
   if (change === null || change === undefined || !Number.isFinite(change)) return '–';

@@ -6,7 +6,7 @@ import { AppLink } from '../../components/AppLink.tsx';
 import { Name } from '../../components/Name.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
-import { formatDurationWords, formatPercent, formatRate, formatTime } from '../../lib/format.ts';
+import { formatChange, formatDurationWords, formatProbability, formatRate, formatTime } from '../../lib/format.ts';
 import { routes } from '../../routes.ts';
 import { dropQueries } from './queries.ts';
 
@@ -45,7 +45,16 @@ const COLUMNS: Column<Drop>[] = [
     headerClassName: 'wide-only',
     cell: baselineWords,
   },
-  { key: 'change', header: 'Change', align: 'right', className: 'bad', cell: (d) => formatPercent(d.change) },
+  {
+    key: 'change',
+    header: 'Change',
+    align: 'right',
+    // Red only for a drop chance would hardly give: a quiet stream one message short of its baseline is not news.
+    className: (d) => (d.significant ? 'bad' : 'muted'),
+    title: (d) =>
+      `${d.significant ? 'significant' : 'within noise'}: a minute this low at the baseline's rate has a chance of ${formatProbability(d.p_value)}`,
+    cell: (d) => formatChange(d.change),
+  },
 ];
 
 export function DropsPanel() {

@@ -10,7 +10,7 @@ import { QueryTablePanel } from '../../components/QueryTablePanel.tsx';
 import { Tile, Tiles } from '../../components/Tile.tsx';
 import { Time } from '../../components/Time.tsx';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.tsx';
-import { formatCount, formatDuration, formatNumber } from '../../lib/format.ts';
+import { formatCount, formatNumber, formatSeconds } from '../../lib/format.ts';
 import { lagTime } from './columns.tsx';
 import { lagQueries, type LagGroupDetail, type LagPartition } from './queries.ts';
 
@@ -78,7 +78,7 @@ export default function LagGroupPage() {
             {(x) => (
               <TimeSeriesChart
                 ariaLabel="Lag in seconds"
-                format={(v) => formatDuration(v * 1000)}
+                format={formatSeconds}
                 series={[
                   {
                     key: 'lag_seconds',
