@@ -2,6 +2,7 @@
 // between the words of a camelCase name, never inside a word. Table cells otherwise break anywhere so they fit
 // their panel, which cut "cards-published" as "cards-publ ished" and "AuthorizationRequested" as "AuthorizationReq uested".
 import { Fragment } from 'react';
+import { AppLink } from './AppLink.tsx';
 
 const PARTS = /[^.\-_/:]+[.\-_/:]*|[.\-_/:]+/g;
 
@@ -21,5 +22,14 @@ export function Name({ text }: { text: string }) {
         </Fragment>
       ))}
     </span>
+  );
+}
+
+/** A link whose text is an identifier (a stream, a group, a rule), wrapping as Name does. */
+export function NameLink({ to, text }: { to: string; text: string }) {
+  return (
+    <AppLink to={to}>
+      <Name text={text} />
+    </AppLink>
   );
 }

@@ -1,8 +1,7 @@
 // The alert tables: active alerts, firing first (overview and alerts page), and state transitions (alerts
 // page history and alert detail).
 import type { ReactNode } from 'react';
-import { AppLink } from '../../components/AppLink.tsx';
-import { Name } from '../../components/Name.tsx';
+import { NameLink } from '../../components/Name.tsx';
 import { Badge } from '../../components/Badge.tsx';
 import { Time } from '../../components/Time.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
@@ -29,9 +28,7 @@ const PhoneLabel = ({ children }: { children: ReactNode }) => <span className="p
 
 /** An alert (or one of its transitions) by its rule's name, linking to the alert. */
 const ruleLink = ({ fingerprint, rule_id }: { fingerprint: string; rule_id: string }) => (
-  <AppLink to={routes.alert(fingerprint)}>
-    <Name text={rule_id} />
-  </AppLink>
+  <NameLink to={routes.alert(fingerprint)} text={rule_id} />
 );
 
 /** A value or threshold as the rule reported it. */

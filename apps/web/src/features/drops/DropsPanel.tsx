@@ -3,7 +3,7 @@
 import type { Drop } from '@rollcall/contract/drops';
 import { useLive } from '../../app/use-live.ts';
 import { AppLink } from '../../components/AppLink.tsx';
-import { Name } from '../../components/Name.tsx';
+import { NameLink } from '../../components/Name.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { formatChange, formatDurationWords, formatProbability, formatRate, formatTime } from '../../lib/format.ts';
@@ -24,9 +24,7 @@ const COLUMNS: Column<Drop>[] = [
     cell: (d) => (
       <>
         <span className="muted small">{d.broker}</span>{' '}
-        <AppLink to={routes.stream(d.broker, d.stream)}>
-          <Name text={d.stream} />
-        </AppLink>
+        <NameLink to={routes.stream(d.broker, d.stream)} text={d.stream} />
       </>
     ),
   },

@@ -1,9 +1,8 @@
 // Every consumer group and queue with its lag and status. The server filters, sorts and pages the list (ten
 // thousand groups arrive a hundred at a time, worst first); the filters, sort and page are in the URL.
 import { useLive } from '../../app/use-live.ts';
-import { AppLink } from '../../components/AppLink.tsx';
 import { type Column } from '../../components/DataTable.tsx';
-import { Name } from '../../components/Name.tsx';
+import { NameLink } from '../../components/Name.tsx';
 import { Page } from '../../components/Page.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { brokerColumn, ListFilter, ServerListTable, useServerList } from '../../components/ServerList.tsx';
@@ -32,11 +31,7 @@ const COLUMNS: Column<LagGroup>[] = [
   {
     key: 'group',
     header: 'Group / queue',
-    cell: (g) => (
-      <AppLink to={routes.lagGroup(g.broker, g.group)}>
-        <Name text={g.group} />
-      </AppLink>
-    ),
+    cell: (g) => <NameLink to={routes.lagGroup(g.broker, g.group)} text={g.group} />,
     sort: (g) => g.group,
   },
   LAG_COLUMNS.status,

@@ -1,8 +1,7 @@
 // Every rule: state, last evaluation and a sparkline of the watched value against its threshold.
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
-import { AppLink } from '../../components/AppLink.tsx';
-import { Name } from '../../components/Name.tsx';
+import { NameLink } from '../../components/Name.tsx';
 import { Badge } from '../../components/Badge.tsx';
 import { type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
@@ -55,9 +54,7 @@ const columns = (sparklines: Record<string, SparkPoint[]>): Column<Rule>[] => [
     header: 'Rule',
     cell: (r) => (
       <>
-        <AppLink to={routes.rule(r.id)}>
-          <Name text={r.id} />
-        </AppLink>
+        <NameLink to={routes.rule(r.id)} text={r.id} />
         <div className="small muted">{r.description}</div>
       </>
     ),

@@ -5,10 +5,9 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import type { SeriesResponse } from '@rollcall/contract/series';
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
-import { AppLink } from '../../components/AppLink.tsx';
 import { Badge } from '../../components/Badge.tsx';
 import { OrNone, type Column } from '../../components/DataTable.tsx';
-import { Name } from '../../components/Name.tsx';
+import { Name, NameLink } from '../../components/Name.tsx';
 import { Page } from '../../components/Page.tsx';
 import { ErrorState, Panel, QueryState } from '../../components/Panel.tsx';
 import { QueryTablePanel } from '../../components/QueryTablePanel.tsx';
@@ -199,11 +198,7 @@ const RULES: Column<StreamDetail['rules'][number]>[] = [
   {
     key: 'rule',
     header: 'Rule',
-    cell: (r) => (
-      <AppLink to={routes.rule(r.id)}>
-        <Name text={r.id} />
-      </AppLink>
-    ),
+    cell: (r) => <NameLink to={routes.rule(r.id)} text={r.id} />,
   },
   { key: 'type', header: 'Type', className: 'nowrap', cell: (r) => r.type },
   { key: 'state', header: 'State', cell: (r) => <Badge value={r.state} /> },

@@ -3,9 +3,8 @@
 // in the URL.
 import { useLive } from '../../app/use-live.ts';
 import { useTimeRange } from '../../app/time-range.ts';
-import { AppLink } from '../../components/AppLink.tsx';
 import { figureColumn, wideOnly, type Column } from '../../components/DataTable.tsx';
-import { Name } from '../../components/Name.tsx';
+import { NameLink } from '../../components/Name.tsx';
 import { Page } from '../../components/Page.tsx';
 import { Panel, QueryState } from '../../components/Panel.tsx';
 import { brokerColumn, ListFilter, ServerListTable, useServerList } from '../../components/ServerList.tsx';
@@ -33,11 +32,7 @@ const columns = (rangeSeconds: number): Column<StreamSummary>[] => [
   {
     key: 'stream',
     header: 'Stream',
-    cell: (s) => (
-      <AppLink to={routes.stream(s.broker, s.stream)}>
-        <Name text={s.stream} />
-      </AppLink>
-    ),
+    cell: (s) => <NameLink to={routes.stream(s.broker, s.stream)} text={s.stream} />,
     sort: (s) => s.stream,
   },
   wideOnly({
