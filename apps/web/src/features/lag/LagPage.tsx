@@ -58,8 +58,9 @@ const COLUMNS: Column<LagGroup>[] = [
     header: 'Reason',
     className: 'small muted wide-only',
     headerClassName: 'wide-only',
+    // Over two lines, wrapped at its spaces: on one, the reason held its width from the group's name beside it.
     cell: (g) => (
-      <div className="clip" title={g.reason}>
+      <div className="clip-lines" title={g.reason}>
         {g.reason}
       </div>
     ),
