@@ -16,6 +16,7 @@ import {
 } from 'recharts';
 import { AXIS_STYLE, CHART_MARGIN, THRESHOLD_LINE, TIME_AXIS, TOOLTIP_STYLE } from '../../components/chart-style.ts';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { Sentence } from '../../components/Sentence.tsx';
 import { Time } from '../../components/Time.tsx';
 import { formatTick, formatTime } from '../../lib/format.ts';
 import { niceScale, stepDecimals } from '../../lib/nice-scale.ts';
@@ -154,7 +155,12 @@ function EvaluationTable({ evaluations, ruleType }: { evaluations: Evaluation[];
             ? `${show(e.lo)}–${show(e.hi)}`
             : show(e.threshold),
     },
-    { key: 'why', header: 'Why not judged', className: 'small muted', cell: (e) => e.skipped },
+    {
+      key: 'why',
+      header: 'Why not judged',
+      className: 'small muted',
+      cell: (e) => (e.skipped ? <Sentence text={e.skipped} /> : ''),
+    },
   ];
   return (
     <div className="table-scroll-box">

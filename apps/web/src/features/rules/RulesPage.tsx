@@ -7,6 +7,7 @@ import { type Column } from '../../components/DataTable.tsx';
 import { Page } from '../../components/Page.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { QueryTablePanel } from '../../components/QueryTablePanel.tsx';
+import { Sentence } from '../../components/Sentence.tsx';
 import { Time } from '../../components/Time.tsx';
 import { Sparkline } from '../../components/TimeSeriesChart.tsx';
 import { formatDuration, formatNumber } from '../../lib/format.ts';
@@ -37,9 +38,9 @@ function LastEvaluation({ rule }: { rule: Rule }) {
           // "0.833 vs 0.95, not significant (p = 3.5e-5, confidence 0.99999)"
           `${formatNumber(e.value)} vs ${formatNumber(e.threshold)}, ${e.skipped.slice(e.skipped.indexOf('not significant'))}`
         ) : e.decision === 'skipped' ? (
-          `skipped: ${e.skipped}`
+          <Sentence text={`skipped: ${e.skipped}`} />
         ) : e.skipped ? (
-          e.skipped // waiting: … / not watched: …
+          <Sentence text={e.skipped} /> // waiting: … / not watched: …
         ) : (
           `${formatNumber(e.value)} vs ${formatNumber(e.threshold)}${e.breached ? ' (breached)' : ''}`
         )}
