@@ -8,11 +8,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { Kafka, logLevel, type Batch } from 'kafkajs';
 import { hostAfter, hostBefore } from './load/host.ts';
-import { integer } from './load/options.ts';
+import { integer, parseFlags } from './load/options.ts';
 import { timedConsumer } from './tap/baseline.ts';
 import type { PhaseResult } from './tap/meter.ts';
 import { prefill } from './tap/prefill.ts';
@@ -62,14 +61,11 @@ interface Options {
 }
 
 function options(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      brokers: { type: 'string', default: '127.0.0.1:9092' },
-      partitions: { type: 'string' },
-      runs: { type: 'string' },
-      results: { type: 'string', default: fileURLToPath(new URL('../results', import.meta.url)) },
-    },
+  const values = parseFlags(argv, {
+    brokers: { type: 'string', default: '127.0.0.1:9092' },
+    partitions: { type: 'string' },
+    runs: { type: 'string' },
+    results: { type: 'string', default: fileURLToPath(new URL('../results', import.meta.url)) },
   });
   return {
     brokers: values.brokers.split(','),

@@ -8,7 +8,6 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Connection } from 'rabbitmq-client';
 import { AUDIT_LEVELS, type AuditLevel } from '@rollcall/core/audit';
 import { parseConfig } from '@rollcall/core/config';
@@ -19,7 +18,7 @@ import { createRabbitTap } from '@rollcall/collector/rabbitmq/firehose';
 import { createManagement, managementAuthorization } from '@rollcall/collector/rabbitmq/management';
 import type { Environment } from '@rollcall/contract/bench';
 import { hostAfter, hostBefore } from './load/host.ts';
-import { integer, redactUrl } from './load/options.ts';
+import { integer, parseFlags, redactUrl } from './load/options.ts';
 import { createRabbitAdmin, type RabbitAdmin } from './load/rabbit-management.ts';
 import { startMeter, type PhaseResult } from './tap/meter.ts';
 
@@ -41,17 +40,14 @@ interface Options {
 }
 
 function options(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      url: { type: 'string', default: 'amqp://guest:guest@127.0.0.1:5672' },
-      'management-url': { type: 'string', default: 'http://127.0.0.1:15672' },
-      messages: { type: 'string' },
-      runs: { type: 'string' },
-      level: { type: 'string', default: 'rows' },
-      timeout: { type: 'string' },
-      results: { type: 'string', default: fileURLToPath(new URL('../results', import.meta.url)) },
-    },
+  const values = parseFlags(argv, {
+    url: { type: 'string', default: 'amqp://guest:guest@127.0.0.1:5672' },
+    'management-url': { type: 'string', default: 'http://127.0.0.1:15672' },
+    messages: { type: 'string' },
+    runs: { type: 'string' },
+    level: { type: 'string', default: 'rows' },
+    timeout: { type: 'string' },
+    results: { type: 'string', default: fileURLToPath(new URL('../results', import.meta.url)) },
   });
   const level = values.level as AuditLevel;
   if (!AUDIT_LEVELS.includes(level)) throw new Error(`--level: one of ${AUDIT_LEVELS.join(', ')}, not "${level}"`);
