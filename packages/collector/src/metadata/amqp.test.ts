@@ -342,6 +342,21 @@ describe('headers nested deeper than the stack', () => {
     expect(headersText({ ...headers, z: nested(depth) })).toBe(`${stringify(headers).slice(0, -1)},"z":${deep}}`);
   });
 
+  it('writes bare Uint8Arrays as base64 wherever they are, and the same text without them', () => {
+    const props = properties({ headers: { list: [1, { deeper: [new Uint8Array([1, 2, 3])] }], buf: Buffer.from('x') } });
+    const withBytes = { ...common(props), routed_queues: ['q'] };
+    expect(headersText(withBytes)).toContain('"deeper":["AQID"]');
+    expect(headersText(withBytes)).toBe(stringify(withBytes));
+    // what rabbitmq-client decodes: byte arrays as Buffers, no bare Uint8Array anywhere
+    const decoded = { ...common(properties({ headers: { n: 5, buf: Buffer.from('x'), at: new Date(0) } })), a: [[]] };
+    expect(headersText(decoded)).toBe(stringify(decoded));
+    // deeper than the scan for bare bytes looks
+    let deep: Record<string, unknown> = { leaf: new Uint8Array([9]) };
+    for (let i = 0; i < 40; i++) deep = { n: deep };
+    expect(headersText({ deep })).toBe(stringify({ deep }));
+    expect(headersText({ deep })).toContain('"n":{"leaf":"CQ=="}');
+  });
+
   it('hashes and reads a trace whose header is nested 100,000 deep', () => {
     const props = properties({ headers: { deep: nested(100_000), traceparent: `00-${TRACE_ID}-b7ad6b7169203331-01` } });
     expect(() => stringify(props)).toThrow(RangeError);
