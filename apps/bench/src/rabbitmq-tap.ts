@@ -4,6 +4,7 @@
 // tap storing every trace into a fresh embedded store, or a plain consumer that acks each message and keeps nothing.
 // With no load beside it this is the tap's own ceiling in trace messages per second; `rollcall bench overhead` says
 // what it costs a broker under load. Usage: npm run bench:rabbitmq-tap -- [--messages N] [--runs N] [--level L]
+// [--size BYTES] [--prefetch N] (default: rabbitmq.prefetch's default)
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} msg/s`;
 const VHOST = 'rollcall-bench-rabbitmq-tap';
 const TAP_QUEUE = 'rollcall-bench-tap';
 const EXCHANGE = 'orders';
-const PREFETCH = 5000;
+const FILL_IN_FLIGHT = 500;
 
 interface Options {
   url: string;
@@ -35,6 +36,9 @@ interface Options {
   messages: number;
   runs: number;
   level: AuditLevel;
+  /** Body bytes of each message. */
+  size: number;
+  prefetch: number;
   timeoutMs: number;
   results: string;
 }
@@ -46,6 +50,8 @@ function options(argv: string[]): Options {
     messages: { type: 'string' },
     runs: { type: 'string' },
     level: { type: 'string', default: 'rows' },
+    size: { type: 'string' },
+    prefetch: { type: 'string' },
     timeout: { type: 'string' },
     results: { type: 'string', default: fileURLToPath(new URL('../results', import.meta.url)) },
   });
@@ -59,13 +65,17 @@ function options(argv: string[]): Options {
     messages: integer('messages', values.messages, 150_000, 1),
     runs: integer('runs', values.runs, 3, 1),
     level,
+    size: integer('size', values.size, 200, 100),
+    prefetch: integer('prefetch', values.prefetch, parseConfig('', 'defaults', {}).rabbitmq.prefetch, 1),
     timeoutMs: integer('timeout', values.timeout, 300, 1) * 1000,
     results: values.results,
   };
 }
 
-/** A vhost of the benchmark's own, with the firehose on. */
+/** A vhost of the benchmark's own, with the firehose on. Created afresh: one left by an interrupted run still holds
+ * its traces in the tap queue, and the next run's tap would store them too (150,569 rows for 150,000 traces). */
 async function createVhost(o: Options): Promise<RabbitAdmin> {
+  await deleteVhost(o);
   const res = await fetch(new URL(`/api/vhosts/${encodeURIComponent(VHOST)}`, o.managementUrl), {
     method: 'PUT',
     headers: { authorization: managementAuthorization(o.url), 'content-type': 'application/json' },
@@ -90,7 +100,7 @@ function tapConfig(o: Options, dataDir: string) {
         tap_queue: TAP_QUEUE,
         cluster: 'bench',
         trace: 'publish',
-        prefetch: PREFETCH,
+        prefetch: o.prefetch,
         max_length: 10 * o.messages,
       },
       lag: { enabled: false },
@@ -100,16 +110,25 @@ function tapConfig(o: Options, dataDir: string) {
   );
 }
 
-/** Publishes `n` JSON messages of about 200 B, traced into the tap queue; resolves once all of them are there. */
-async function fill(conn: Connection, admin: RabbitAdmin, n: number): Promise<void> {
+/** Publishes `n` JSON messages of about `size` bytes, traced into the tap queue; resolves once all are there. */
+async function fill(conn: Connection, admin: RabbitAdmin, n: number, size: number): Promise<void> {
   const publisher = conn.createPublisher({ confirm: true });
+  const note = 'x'.repeat(Math.max(0, size - 110));
   const body = (i: number) =>
-    JSON.stringify({ type: 'OrderPlaced', order_id: `o-${i}`, amount: 12.5, currency: 'EUR', note: 'x'.repeat(90) });
-  for (let i = 0; i < n; i++)
-    await publisher.send(
-      { exchange: EXCHANGE, routingKey: 'order.placed', messageId: `m-${i}`, type: 'OrderPlaced', appId: 'orders' },
-      body(i),
-    );
+    JSON.stringify({ type: 'OrderPlaced', order_id: `o-${i}`, amount: 12.5, currency: 'EUR', note });
+  // Many confirms outstanding at once: waiting for each stalls on TCP's delayed ack once a message spans several
+  // segments (20 KB bodies filled at 20 msg/s).
+  for (let start = 0; start < n; start += FILL_IN_FLIGHT) {
+    const sends: Promise<void>[] = [];
+    for (let i = start; i < Math.min(n, start + FILL_IN_FLIGHT); i++)
+      sends.push(
+        publisher.send(
+          { exchange: EXCHANGE, routingKey: 'order.placed', messageId: `m-${i}`, type: 'OrderPlaced', appId: 'orders' },
+          body(i),
+        ),
+      );
+    await Promise.all(sends);
+  }
   await publisher.close();
   while ((await admin.queue(TAP_QUEUE)).messages < n) await new Promise((r) => setTimeout(r, 200));
 }
@@ -121,7 +140,7 @@ async function bare(conn: Connection, o: Options): Promise<PhaseResult> {
   const all = new Promise<void>((resolve) => (done = resolve));
   const meter = startMeter();
   const consumer = conn.createConsumer(
-    { queue: TAP_QUEUE, queueOptions: { passive: true }, qos: { prefetchCount: PREFETCH }, concurrency: PREFETCH },
+    { queue: TAP_QUEUE, queueOptions: { passive: true }, qos: { prefetchCount: o.prefetch }, concurrency: o.prefetch },
     () => {
       meter.firstRecord();
       if (++seen === o.messages) done();
@@ -187,7 +206,8 @@ function report(o: Options, runs: Run[], host: Environment['host']) {
     const mps = median(ps.map((p) => p.msgPerSec));
     const main = median(ps.map((p) => perMessage(p, p.eventLoopUtilization)));
     const cpu = median(ps.map((p) => perMessage(p, p.cpuCores)));
-    return `| ${label} | ${Math.round(mps).toLocaleString('en-US')} | ${of ? (mps / of).toFixed(2) : '1'} | ${main.toFixed(1)} | ${cpu.toFixed(1)} | ${ps.map((p) => (p.complete ? 'yes' : 'NO')).join(', ')} |`;
+    const peak = median(ps.map((p) => p.peakJsMiB ?? 0));
+    return `| ${label} | ${Math.round(mps).toLocaleString('en-US')} | ${of ? (mps / of).toFixed(2) : '1'} | ${main.toFixed(1)} | ${cpu.toFixed(1)} | ${Math.round(peak)} | ${ps.map((p) => (p.complete ? 'yes' : 'NO')).join(', ')} |`;
   };
   const bareRate = median(runs.map((r) => r.bare.msgPerSec));
   return [
@@ -195,10 +215,10 @@ function report(o: Options, runs: Run[], host: Environment['host']) {
     '',
     'Generated by `npm run bench:rabbitmq-tap`; do not edit by hand.',
     '',
-    `Each run fills the tap queue with ${o.messages.toLocaleString('en-US')} publish traces (JSON bodies of about 200 B, the firehose on in a vhost of its own, nothing else running), then times one reader until the queue is empty: a bare rabbitmq-client consumer that acks each message and keeps nothing, and the Rollcall tap storing every trace at the \`${o.level}\` level into a fresh embedded store (complete only if the store then holds exactly one row per trace). Medians of ${o.runs} runs, alternating. µs per message: the main thread's busy time, and the whole process's CPU (chDB's threads too).`,
+    `Each run fills the tap queue with ${o.messages.toLocaleString('en-US')} publish traces (JSON bodies of about ${o.size.toLocaleString('en-US')} B, the firehose on in a vhost of its own, nothing else running), then times one reader until the queue is empty: a bare rabbitmq-client consumer that acks each message and keeps nothing, and the Rollcall tap storing every trace at the \`${o.level}\` level into a fresh embedded store (complete only if the store then holds exactly one row per trace). Medians of ${o.runs} runs, alternating. µs per message: the main thread's busy time, and the whole process's CPU (chDB's threads too). Peak JS MiB: the most V8 heap and Buffer memory in use at once (sampled ten times a second, garbage not yet collected included): what the reader holds of the messages delivered and not yet acked, up to the prefetch.`,
     '',
-    '| reader | msg/s | of bare | main thread µs/msg | process CPU µs/msg | complete |',
-    '|---|---:|---:|---:|---:|---|',
+    '| reader | msg/s | of bare | main thread µs/msg | process CPU µs/msg | peak JS MiB | complete |',
+    '|---|---:|---:|---:|---:|---:|---|',
     row(
       'bare rabbitmq-client consumer',
       runs.map((r) => r.bare),
@@ -209,7 +229,7 @@ function report(o: Options, runs: Run[], host: Environment['host']) {
       bareRate,
     ),
     '',
-    `Host ${host.cores} × ${host.cpu}, ${host.memGiB} GiB, load average ${host.loadAvgBefore.join('/')} before and ${host.loadAvgAfter.join('/')} after; RabbitMQ at ${redactUrl(o.url)}, prefetch ${PREFETCH}. Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench:rabbitmq-tap -- --messages ${o.messages} --runs ${o.runs} --level ${o.level}\`.`,
+    `Host ${host.cores} × ${host.cpu}, ${host.memGiB} GiB, load average ${host.loadAvgBefore.join('/')} before and ${host.loadAvgAfter.join('/')} after; RabbitMQ at ${redactUrl(o.url)}, prefetch ${o.prefetch}. Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench:rabbitmq-tap -- --messages ${o.messages} --runs ${o.runs} --level ${o.level}\`.`,
     '',
   ].join('\n');
 }
@@ -236,10 +256,10 @@ async function main(o: Options) {
     rmSync(dataDir, { recursive: true, force: true });
     const runs: Run[] = [];
     for (let i = 0; i < o.runs; i++) {
-      await fill(conn, admin, o.messages);
+      await fill(conn, admin, o.messages, o.size);
       const b = await bare(conn, o);
       say(`bare ${i + 1}/${o.runs}: ${rate(b.msgPerSec)}${b.complete ? '' : ' (INCOMPLETE)'}`);
-      await fill(conn, admin, o.messages);
+      await fill(conn, admin, o.messages, o.size);
       const t = await tap(o);
       say(`tap ${i + 1}/${o.runs}: ${rate(t.msgPerSec)}, stored ${t.stored}${t.complete ? '' : ' (INCOMPLETE)'}`);
       runs.push({ bare: b, tap: t });
@@ -256,11 +276,17 @@ async function main(o: Options) {
     return runs.every((r) => r.bare.complete && r.tap.complete);
   } finally {
     await conn.close();
-    await fetch(new URL(`/api/vhosts/${encodeURIComponent(VHOST)}`, o.managementUrl), {
-      method: 'DELETE',
-      headers: { authorization: managementAuthorization(o.url) },
-    }).catch(() => {});
+    await deleteVhost(o).catch(() => {});
   }
+}
+
+async function deleteVhost(o: Options): Promise<void> {
+  const res = await fetch(new URL(`/api/vhosts/${encodeURIComponent(VHOST)}`, o.managementUrl), {
+    method: 'DELETE',
+    headers: { authorization: managementAuthorization(o.url) },
+  });
+  if (!res.ok && res.status !== 404)
+    throw new Error(`could not delete vhost ${VHOST} left by an earlier run: management API answered ${res.status}`);
 }
 
 try {
