@@ -343,7 +343,9 @@ describe('headers nested deeper than the stack', () => {
   });
 
   it('writes bare Uint8Arrays as base64 wherever they are, and the same text without them', () => {
-    const props = properties({ headers: { list: [1, { deeper: [new Uint8Array([1, 2, 3])] }], buf: Buffer.from('x') } });
+    const props = properties({
+      headers: { list: [1, { deeper: [new Uint8Array([1, 2, 3])] }], buf: Buffer.from('x') },
+    });
     const withBytes = { ...common(props), routed_queues: ['q'] };
     expect(headersText(withBytes)).toContain('"deeper":["AQID"]');
     expect(headersText(withBytes)).toBe(stringify(withBytes));
