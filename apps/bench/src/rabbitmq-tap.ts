@@ -229,7 +229,7 @@ function report(o: Options, runs: Run[], host: Environment['host']) {
       bareRate,
     ),
     '',
-    `Host ${host.cores} × ${host.cpu}, ${host.memGiB} GiB, load average ${host.loadAvgBefore.join('/')} before and ${host.loadAvgAfter.join('/')} after; RabbitMQ at ${redactUrl(o.url)}, prefetch ${o.prefetch}. Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench:rabbitmq-tap -- --messages ${o.messages} --runs ${o.runs} --level ${o.level}\`.`,
+    `Host ${host.cores} × ${host.cpu}, ${host.memGiB} GiB, load average ${host.loadAvgBefore.join('/')} before and ${host.loadAvgAfter.join('/')} after; RabbitMQ at ${redactUrl(o.url)}, prefetch ${o.prefetch}. Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench:rabbitmq-tap -- --messages ${o.messages} --runs ${o.runs} --level ${o.level} --size ${o.size} --prefetch ${o.prefetch}\`.`,
     '',
   ].join('\n');
 }

@@ -95,7 +95,7 @@ export const configSchema = z.strictObject({
       max_length: z.number().int().min(1000).default(1_000_000),
       overflow: z.enum(['reject-publish', 'drop-head']).default('reject-publish'),
       // Half a window is one insert (collector/rabbitmq/firehose.ts): 20,000 makes it writer.batch_size's 10,000 rows;
-      // 5,000 made inserts of 2,500, whose fixed cost in the store made the tap drain 10–18 % slower (bench:rabbitmq-tap).
+      // 5,000 made inserts of 2,500, whose fixed cost in the store cost the tap 7–30 % more CPU per message (bench:rabbitmq-tap).
       prefetch: z.number().int().min(1).max(65_535).default(20_000),
       /** What the tap queue receives from the firehose: every publish and delivery (`all`), or publishes only
        * (`publish`), with deliveries counted per queue from the management API by the lag role. */
