@@ -226,8 +226,10 @@ export function createRabbitTap({
   };
 
   /** A burst to the writer as one submission (rows in delivery order, each at its exchange's level), so that it is
-   * stored or refused whole: a burst acked or requeued in part would store some of its rows twice. */
-  const handle = async (deliveries: TraceDelivery[]) => {
+   * stored or refused whole: a burst acked or requeued in part would store some of its rows twice. Not async: the
+   * deliveries (bodies, header tables) are let go once their rows are built, not held until the rows are stored,
+   * which with a window of 20,000 messages is most of what the tap would hold. */
+  const handle = (deliveries: TraceDelivery[]): Promise<void> => {
     const burst: Submission<Delivery[]> & { levels: AuditLevel[] } = { rows: [], meta: [], levels: [] };
     for (const delivery of deliveries) {
       const row = rowOf(delivery);
@@ -236,9 +238,12 @@ export function createRabbitTap({
       burst.levels.push(levelOf(row.stream));
       burst.meta.push({ redelivered: delivery.redelivered, hash: row.delivery_hash, session: delivery.session });
     }
-    if (burst.rows.length === 0) return;
+    if (burst.rows.length === 0) return Promise.resolve();
     // Trace messages that keep no row are acked with the burst, so they hold the tap queue's window until it is stored.
     burst.unkept = deliveries.length - burst.rows.length;
+    return storeBurst(burst);
+  };
+  const storeBurst = async (burst: Submission<Delivery[]>) => {
     await writer.submit(burst);
     // their ack goes out now; if its connection ends before the ack lands they come back (see redelivery.ts)
     for (const d of burst.meta) claims.handled(d.session, d.hash);
@@ -306,9 +311,11 @@ export function createRabbitTap({
             exchanges: [{ exchange: overflowQueue, type: 'fanout', durable: true }],
             queueBindings: [{ exchange: overflowQueue, routingKey: '' }],
           },
-          async (deliveries) => {
-            await handle(deliveries);
-            for (let i = 0; i < deliveries.length; i++) noteOverflow(vhost);
+          (deliveries) => {
+            const overflowed = deliveries.length;
+            return handle(deliveries).then(() => {
+              for (let i = 0; i < overflowed; i++) noteOverflow(vhost);
+            });
           },
         );
         const tap = reader(

@@ -84,11 +84,23 @@ export function createQueueReader(o: QueueReaderOptions): QueueReader {
       log.warn('rabbitmq connection error', { err });
       if (conn === connection && !stopped && deathByMessage(err)) switchMode(err);
     });
-    const handle = async (messages: AsyncMessage[]) => {
+    // Not async, as the tap's handle: an async function would hold the messages (bodies, header tables) until their
+    // rows are stored. What throws still becomes a rejection, as from an async function.
+    const handle = (messages: AsyncMessage[]): Promise<void> => {
       const at = session;
-      await o.handle(messages.map((msg) => ({ message: traceOf(msg), redelivered: msg.redelivered, session: at })));
-      // Reading one at a time ends at the first message never delivered before: the culprit is behind us.
-      if (careful && conn === connection && messages.some((msg) => !msg.redelivered)) switchTo(false);
+      const fresh = messages.some((msg) => !msg.redelivered);
+      let stored: Promise<void>;
+      try {
+        stored = o.handle(
+          messages.map((msg) => ({ message: traceOf(msg), redelivered: msg.redelivered, session: at })),
+        );
+      } catch (err) {
+        stored = Promise.reject(err as Error);
+      }
+      return stored.then(() => {
+        // Reading one at a time ends at the first message never delivered before: the culprit is behind us.
+        if (careful && conn === connection && fresh) switchTo(false);
+      });
     };
     const c = createBurstConsumer(conn, {
       queue: o.queue,
