@@ -150,11 +150,14 @@ type Frame =
   | { kind: 'array'; items: unknown[]; at: number }
   | { kind: 'object'; obj: Record<string, unknown>; keys: string[]; at: number; wrote: boolean };
 
+/** A Uint8Array that is not a Buffer: the delivery hash has always read these as base64 (a Buffer goes through its
+ * toJSON, which writes its bytes as numbers). */
+const isBareBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array && !Buffer.isBuffer(v);
+
 // What JSON.stringify gives for a leaf (Buffers after their toJSON, bare Uint8Arrays as base64, as the hash has
 // always read them), or undefined for a container or a value JSON leaves out.
 function leafText(value: unknown): string | undefined {
-  if (value instanceof Uint8Array && !Buffer.isBuffer(value))
-    return JSON.stringify(Buffer.from(value).toString('base64'));
+  if (isBareBytes(value)) return JSON.stringify(Buffer.from(value).toString('base64'));
   if (value !== null && typeof value === 'object') return undefined;
   return JSON.stringify(value) ?? 'null';
 }
@@ -167,8 +170,7 @@ function open(value: unknown): Frame {
 }
 
 // Bare Uint8Arrays as base64, as the delivery hash has always read them (Buffers go through their toJSON first).
-const base64Bytes = (_key: string, v: unknown) =>
-  v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v).toString('base64') : v;
+const base64Bytes = (_key: string, v: unknown) => (isBareBytes(v) ? Buffer.from(v).toString('base64') : v);
 
 /** JSON.stringify of a header table (what the delivery hash has always been computed from, so hashes of stored
  * rows still match after an upgrade). The native one first: it is several times faster, and every trace message
@@ -192,7 +194,7 @@ const SCANNED_DEPTH = 32;
  * key, as JSON.stringify does, and at most more. */
 function mayHoldBareBytes(value: unknown, depth: number): boolean {
   if (value === null || typeof value !== 'object') return false;
-  if (value instanceof Uint8Array) return !Buffer.isBuffer(value); // a Buffer's toJSON writes numbers
+  if (value instanceof Uint8Array) return isBareBytes(value);
   if (depth > SCANNED_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
   if (Array.isArray(value)) {
     for (const item of value as unknown[]) if (mayHoldBareBytes(item, depth + 1)) return true;
