@@ -20,6 +20,7 @@ import { DRAIN_PROTOCOL } from './drain-assigner.ts';
 import { drainTicketAssigner } from './drain-tickets.ts';
 import { commitLatestOnFirstStart } from './first-start.ts';
 import { createPartitionPipeline } from './partition-pipeline.ts';
+import { installRecordDecoder } from './record-decoder.ts';
 import { sameTopics, selectTopics } from './topics.ts';
 
 export interface KafkaTapDeps {
@@ -59,6 +60,11 @@ export interface KafkaTap {
 
 export const KAFKA_TAP = 'kafka';
 
+// Installed when this module is loaded, not when a tap is created: kafkajs keeps the record decoder it finds on the
+// process's first fetch, and another kafkajs client of the process (a pilot's consumer) may fetch before the tap
+// starts.
+const recordDecoderInstalled = installRecordDecoder();
+
 export function createKafkaTap({
   config,
   store,
@@ -72,6 +78,8 @@ export function createKafkaTap({
   registerKafkaCodecs();
   const cfg = config.kafka;
   const log = parentLog.child({ tap: 'kafka', cluster: cfg.cluster });
+  if (!recordDecoderInstalled)
+    log.warn("kafkajs decoded records before the tap was loaded: records are decoded by kafkajs's slower decoder");
   const kafka = new Kafka({ ...kafkaClientOptions(cfg), logLevel: logLevel.WARN, logCreator: kafkaLogCreator(log) });
   const admin: Admin = kafka.admin();
   let consumer: Consumer | undefined;
