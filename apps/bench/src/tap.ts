@@ -70,15 +70,24 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
 
     // Baseline and collector alternate, so a neighbour that slows the host for a while hits both alike.
     const baselineRuns: PhaseResult[] = [];
+    const decoderRuns: PhaseResult[] = [];
+    const bare = { topic: filled.topic, messages: opts.messages, timeoutMs: opts.timeoutMs };
     const storeOnlyRuns: PhaseResult[] = [];
     const collectorRuns: CollectorResult[] = [];
     const levelRuns: Record<'keys' | 'counts', CollectorResult[]> = { keys: [], counts: [] };
     let stageCosts: StageCosts | null = null;
     for (let i = 0; i < opts.runs; i++) {
       if (opts.phases.includes('baseline')) {
-        const result = await runBaseline(kafka, admin, filled.topic, opts.messages, opts.timeoutMs);
+        const result = await runBaseline(kafka, admin, { ...bare, decoder: 'kafkajs' });
         say(`baseline ${i + 1}/${opts.runs}: ${rate(result.msgPerSec)} (${(result.ms / 1000).toFixed(1)} s)`);
         baselineRuns.push(result);
+      }
+      if (opts.phases.includes('decoder')) {
+        const result = await runBaseline(kafka, admin, { ...bare, decoder: 'rollcall' });
+        say(
+          `baseline with the tap's decoder ${i + 1}/${opts.runs}: ${rate(result.msgPerSec)} (${(result.ms / 1000).toFixed(1)} s)`,
+        );
+        decoderRuns.push(result);
       }
       if (opts.phases.includes('store')) {
         const result = await runStoreOnly(kafka, admin, {
@@ -152,6 +161,8 @@ async function main(opts: TapBenchOptions, argv: string[]): Promise<TapRun> {
       prefill: filled,
       baseline,
       baselineRuns: baselineRuns.map((b) => Math.round(b.msgPerSec)),
+      decoderBaseline: median(decoderRuns),
+      decoderBaselineRuns: decoderRuns.map((b) => Math.round(b.msgPerSec)),
       storeOnly: median(storeOnlyRuns),
       storeOnlyRuns: storeOnlyRuns.map((b) => Math.round(b.msgPerSec)),
       collector,
@@ -208,6 +219,10 @@ if (run.baseline)
   say(
     `  baseline  ${rate(run.baseline.msgPerSec)} (median of ${run.baselineRuns.length}; steady ${rate(run.baseline.steadyMsgPerSec)})${run.baseline.complete ? '' : ' INCOMPLETE'}`,
   );
+if (run.decoderBaseline)
+  say(
+    `  baseline with the tap's record decoder ${rate(run.decoderBaseline.msgPerSec)} (median of ${run.decoderBaselineRuns?.length})${run.decoderBaseline.complete ? '' : ' INCOMPLETE'}`,
+  );
 if (run.storeOnly)
   say(
     `  store only ${rate(run.storeOnly.msgPerSec)} (median of ${run.storeOnlyRuns?.length}; kafkajs into the store, no extraction)${run.storeOnly.complete ? '' : ' INCOMPLETE'}`,
@@ -233,4 +248,4 @@ if (run.stageCosts)
   );
 say(`wrote ${json} and ${md}`);
 // chDB's native session and kafkajs timers can keep the loop alive after close; the results are written.
-process.exit([run.baseline, run.storeOnly, run.collector].some((p) => p && !p.complete) ? 1 : 0);
+process.exit([run.baseline, run.decoderBaseline, run.storeOnly, run.collector].some((p) => p && !p.complete) ? 1 : 0);

@@ -1,5 +1,9 @@
 // The ceiling: a bare kafkajs consumer with the tap's fetch settings that counts records and discards them.
+// kafkajs decodes its records with its own record decoder, as a user's consumer does; the tap's module puts
+// Rollcall's in its place process-wide, so the baseline switches back for its run. With `decoder: 'rollcall'` it is
+// the same bare consumer with the tap's decoder: what is left between it and the tap is the tap's own work.
 import type { Admin, Batch, Kafka } from 'kafkajs';
+import { installRecordDecoder, useRecordDecoder } from '@rollcall/collector/kafka/record-decoder';
 import { TAP_CONCURRENCY, TAP_FETCH } from '@rollcall/collector/kafka/tap';
 import { startMeter, type PhaseResult } from './meter.ts';
 
@@ -56,16 +60,19 @@ export async function timedConsumer(
 export async function runBaseline(
   kafka: Kafka,
   admin: Admin,
-  topic: string,
-  messages: number,
-  timeoutMs: number,
+  opts: { topic: string; messages: number; timeoutMs: number; decoder: 'kafkajs' | 'rollcall' },
 ): Promise<PhaseResult> {
+  const { topic, messages, timeoutMs } = opts;
+  if (opts.decoder === 'rollcall' && !installRecordDecoder())
+    throw new Error("the tap's record decoder could not be installed: kafkajs had decoded records already");
   const groupId = `rollcall-bench-baseline-${Date.now().toString(36)}`;
+  useRecordDecoder(opts.decoder);
   try {
     return await timedConsumer(kafka, { groupId, topic, messages, timeoutMs }, async (batch, progress) =>
       progress.add(batch.messages.length),
     );
   } finally {
+    useRecordDecoder('rollcall');
     await admin.deleteGroups([groupId]).catch(() => {});
   }
 }

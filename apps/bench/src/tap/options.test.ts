@@ -8,7 +8,7 @@ describe('parseOptions', () => {
       size: 200,
       partitions: 3,
       brokers: ['127.0.0.1:9092'],
-      phases: ['baseline', 'store', 'collector', 'keys', 'counts'],
+      phases: ['baseline', 'decoder', 'store', 'collector', 'keys', 'counts'],
       runs: 3,
       timeoutMs: 240_000,
       stageCosts: true,

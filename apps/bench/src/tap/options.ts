@@ -1,8 +1,9 @@
 // Benchmark settings from CLI flags, falling back to BENCH_TAP_* env vars, then defaults. Validated once here.
 import { parseArgs } from 'node:util';
 
-/** `collector` is the tap at the rows audit level; `keys` and `counts` the same tap at those levels. */
-export const PHASES = ['baseline', 'store', 'collector', 'keys', 'counts'] as const;
+/** `collector` is the tap at the rows audit level; `keys` and `counts` the same tap at those levels. `decoder` is
+ * the baseline's bare consumer with the tap's record decoder instead of kafkajs's. */
+export const PHASES = ['baseline', 'decoder', 'store', 'collector', 'keys', 'counts'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface TapBenchOptions {
@@ -24,7 +25,7 @@ export interface TapBenchOptions {
 }
 
 export const USAGE = `usage: tap [--messages N] [--size BYTES] [--partitions P] [--brokers host:port,...]
-           [--phases baseline,store,collector,keys,counts] [--runs N] [--timeout SECONDS] [--refill] [--no-stage-costs] [--results DIR]
+           [--phases baseline,decoder,store,collector,keys,counts] [--runs N] [--timeout SECONDS] [--refill] [--no-stage-costs] [--results DIR]
 env: BENCH_TAP_MESSAGES, BENCH_TAP_SIZE, BENCH_TAP_PARTITIONS, BENCH_TAP_BROKERS, BENCH_TAP_PHASES,
      BENCH_TAP_RUNS, BENCH_TAP_TIMEOUT, BENCH_TAP_RESULTS; KAFKA_VERSION is recorded with the results`;
 

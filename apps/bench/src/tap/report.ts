@@ -40,6 +40,10 @@ export interface TapRun {
   baseline: PhaseResult | null;
   /** msg/s of every baseline run, to show the spread. */
   baselineRuns: number[];
+  /** The median of the same bare consumer's runs with the tap's record decoder instead of kafkajs's (absent in runs
+   * before the tap had its own). */
+  decoderBaseline?: PhaseResult | null;
+  decoderBaselineRuns?: number[];
   /** The median of the store-only runs: kafkajs into the embedded store with no metadata extraction. */
   storeOnly?: PhaseResult | null;
   storeOnlyRuns?: number[];
@@ -101,6 +105,8 @@ export function renderMarkdown(runs: TapRun[]): string {
     '',
     `Audit levels (issue 18): \`rows\` is the collector below; \`keys\` and \`counts\` are the same tap with the topic audited at that level. Targets: rows ≥ ${LEVEL_TARGETS.rows}, keys ≥ ${LEVEL_TARGETS.keys}, counts ≥ ${LEVEL_TARGETS.counts} of the baseline.`,
     '',
+    "Record decoders: the baseline decodes records with kafkajs's own decoder, as a user's consumer does; the tap (and the store-only phase) with Rollcall's (packages/collector/src/kafka/record-decoder.ts: the same records, about three times cheaper). \"baseline with the tap's record decoder\" is the bare consumer with Rollcall's: the tap's ratio to it is what the tap's own work costs.",
+    '',
     'Peak JS MiB: the most V8 heap and Buffer memory in use at once during the phase, sampled ten times a second (garbage not yet collected included): what fetched records and pending inserts hold while catching up a backlog.',
     '',
     '| partitions | messages | size (B) | produce msg/s | baseline msg/s | collector msg/s | ratio | steady ratio | keys ratio | counts ratio | stored = n | date |',
@@ -131,6 +137,7 @@ export function renderMarkdown(runs: TapRun[]): string {
     );
     const phases = [
       ['baseline', r.baseline, r.baselineRuns],
+      ["baseline with the tap's record decoder", r.decoderBaseline ?? null, r.decoderBaselineRuns],
       ['kafkajs + store only', r.storeOnly, r.storeOnlyRuns],
       ['collector', r.collector, r.collectorRuns],
       ['collector at keys', r.levels?.keys?.collector ?? null, r.levels?.keys?.runs],
@@ -148,7 +155,15 @@ export function renderMarkdown(runs: TapRun[]): string {
         '',
         `Paired ratios (each collector run over the baseline run just before it): ${r.pairedRatios.map((x) => fixed(x)).join(', ')}.`,
       );
-    const { baseline, storeOnly, collector } = r;
+    const { baseline, storeOnly, collector, decoderBaseline } = r;
+    if (decoderBaseline) {
+      const over = (p: PhaseResult | null | undefined) => fixed(p ? p.msgPerSec / decoderBaseline.msgPerSec : null);
+      lines.push(
+        '',
+        `Against the bare consumer with the tap's record decoder (${int(decoderBaseline.msgPerSec)} msg/s, ${fixed(baseline ? decoderBaseline.msgPerSec / baseline.msgPerSec : null)}× the baseline): ` +
+          `the tap reaches ${over(collector)} at rows, ${over(r.levels?.keys?.collector)} at keys and ${over(r.levels?.counts?.collector)} at counts.`,
+      );
+    }
     if (baseline && storeOnly && collector) {
       lines.push(
         '',
