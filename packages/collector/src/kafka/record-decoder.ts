@@ -30,7 +30,7 @@ interface BatchContext {
 type Headers = Record<string, Buffer | null | (Buffer | null)[]>;
 
 /** A record as kafkajs's decoder gives it (same fields, same order). */
-export interface DecodedRecord {
+interface DecodedRecord {
   magicByte: number;
   attributes: number;
   timestamp: string;
@@ -42,7 +42,7 @@ export interface DecodedRecord {
   batchContext: BatchContext;
 }
 
-export type RecordDecoder = (bytes: RecordBytes, batch: BatchContext) => DecodedRecord;
+type RecordDecoder = (bytes: RecordBytes, batch: BatchContext) => DecodedRecord;
 
 const require = createRequire(import.meta.url);
 const RECORD_DECODER = require.resolve('kafkajs/src/protocol/recordBatch/record/v0/decoder.js');
@@ -66,7 +66,8 @@ const exact = (text: string): number => {
 
 // The record being read: its bytes, the position reached and its end. Module state, not closures: this runs for
 // every record, and a closure per record would be allocated (and, under tsx, named) each time.
-let buf: Buffer = Buffer.alloc(0);
+const NO_BYTES = Buffer.alloc(0);
+let buf: Buffer = NO_BYTES;
 let at = 0;
 let end = 0;
 
@@ -202,9 +203,10 @@ function headerName(length: number): string {
 }
 
 /** Rollcall's decoder, giving way to kafkajs's for what it does not decode itself. */
-export const decodeRecord: RecordDecoder = (bytes, batch) => {
+const decodeRecord: RecordDecoder = (bytes, batch) => {
   const start = bytes.offset;
   const record = decodeFast(bytes, batch);
+  buf = NO_BYTES; // a view of the whole fetch response, which must not outlive the fetch's records
   if (record) return record;
   bytes.offset = start;
   return kafkajsRecord(bytes, batch);
