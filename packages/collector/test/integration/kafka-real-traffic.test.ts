@@ -1,10 +1,12 @@
 // The Kafka tap on traffic written by Apache Kafka's own producers (every codec, transactions), on a corrupt
-// batch, and on a topic deleted and created again: the count is exact every time and nothing stops the tap.
+// batch, on hostile headers, and on a topic deleted and created again: the count is exact every time and nothing
+// stops the tap.
+import { isDeepStrictEqual } from 'node:util';
 import { openSync, readSync, writeSync, closeSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
 import { parseConfig } from '@rollcall/core/config';
 import type { Config } from '@rollcall/core/config/schema';
 import { createLogger, silentLogger } from '@rollcall/core/log';
@@ -14,6 +16,7 @@ import { sleep } from '@rollcall/core/retry';
 import { kafkaTargets, tempDir, uniqueName, waitUntil } from '@rollcall/core/testing/brokers';
 import { localSegment, producerPerformance, runJava } from '@rollcall/core/testing/kafka-tools';
 import { createKafkaTap, type KafkaTap } from '../../src/kafka/tap.ts';
+import { useRecordDecoder } from '../../src/kafka/record-decoder.ts';
 import { createReadyTopics } from '@rollcall/core/kafka-topics';
 
 const dataDir = tempDir('rollcall-kafka-real');
@@ -59,6 +62,7 @@ writer: { flush_interval: 200ms }`,
       { topic: topic('corrupt'), numPartitions: 1 },
       { topic: topic('tx'), numPartitions: 2 },
       { topic: topic('perf-tx'), numPartitions: 1 },
+      { topic: topic('hostile'), numPartitions: 2 },
     ]);
     // A zstd batch whose bytes the broker stored are damaged, before the tap ever reads it.
     await producerPerformance({ version, brokers, topic: topic('corrupt'), records: 400, compression: 'zstd' });
@@ -73,7 +77,7 @@ writer: { flush_interval: 200ms }`,
     await store?.close();
     await admin
       .deleteTopics({
-        topics: [...CODECS.map((c) => topic(c)), topic('corrupt'), topic('tx'), topic('perf-tx'), topic('again')],
+        topics: [...CODECS.map((c) => topic(c)), ...['corrupt', 'tx', 'perf-tx', 'again', 'hostile'].map(topic)],
       })
       .catch(() => {});
     await admin.disconnect();
@@ -121,6 +125,91 @@ writer: { flush_interval: 200ms }`,
       400, 400, 399,
     ]);
   });
+
+  it(
+    'counts records with hostile, repeated and non-UTF-8 headers exactly, decoded as kafkajs decodes them',
+    { timeout: 120_000 },
+    async () => {
+      const hostile = topic('hostile');
+      const records = 600;
+      const headersOf = (i: number): IHeaders => {
+        // An own `__proto__` key, as a producer's JSON-built headers would have it.
+        const headers = JSON.parse('{"__proto__":"p"}') as IHeaders;
+        Object.assign(headers, {
+          toString: 'hostile',
+          constructor: ['a', 'b'],
+          '': 'an empty name',
+          'x-bin': Buffer.from([0xff, 0xfe, 0x00]),
+          ce_type: i % 2 ? 'OrderPlaced' : 'OrderShipped',
+          ce_source: 'orders',
+          ce_id: `o-${i}`,
+        });
+        return headers;
+      };
+      const producer = kafka.producer();
+      await producer.connect();
+      try {
+        await producer.send({
+          topic: hostile,
+          messages: Array.from({ length: records }, (_, i) => ({
+            key: i % 3 ? `order-${i % 50}` : null,
+            value: i % 5 ? JSON.stringify({ id: `o-${i}` }) : null,
+            headers: headersOf(i),
+            partition: i % 2,
+          })),
+        });
+      } finally {
+        await producer.disconnect();
+      }
+      await waitUntil(
+        () => count(hostile),
+        (n) => n === records,
+        60_000,
+        'hostile headers counted',
+      );
+      const types = await queryRows<{ event_type: string; n: string; flagged: string }>(
+        store,
+        `SELECT event_type, count() AS n, countIf(position(parse_error, 'x-bin') > 0) AS flagged FROM ${store.db}.events WHERE stream = {s:String} GROUP BY event_type ORDER BY event_type`,
+        { s: hostile },
+      );
+      expect(types.map((t) => [t.event_type, Number(t.n), Number(t.flagged)])).toEqual([
+        ['OrderPlaced', 300, 300],
+        ['OrderShipped', 300, 300],
+      ]);
+      // What a consumer of this process is handed is kafkajs's own records, with kafkajs's decoder or the tap's.
+      const read = async (decoder: 'kafkajs' | 'rollcall') => {
+        useRecordDecoder(decoder);
+        const consumer = kafka.consumer({ groupId: `${prefix}-read-${decoder}` });
+        const seen: { partition: number; message: KafkaMessage }[] = [];
+        try {
+          await consumer.connect();
+          await consumer.subscribe({ topics: [hostile], fromBeginning: true });
+          await consumer.run({
+            eachBatch: async ({ batch }) =>
+              void seen.push(...batch.messages.map((message) => ({ partition: batch.partition, message }))),
+          });
+          await waitUntil(
+            async () => seen.length,
+            (n) => n >= records,
+            30_000,
+            `${decoder} read the topic`,
+          );
+        } finally {
+          await consumer.disconnect();
+          useRecordDecoder('rollcall');
+        }
+        return seen.sort((a, b) => a.partition - b.partition || Number(a.message.offset) - Number(b.message.offset));
+      };
+      const theirs = await read('kafkajs');
+      const ours = await read('rollcall');
+      expect(ours).toHaveLength(records);
+      expect(isDeepStrictEqual(ours, theirs)).toBe(true);
+      expect(Object.getOwnPropertyDescriptor(ours[0]?.message.headers, '__proto__')?.value).toEqual([
+        Object.prototype,
+        Buffer.from('p'),
+      ]);
+    },
+  );
 
   it(
     'counts committed transactions only: aborted records and control records are never rows',
